@@ -1,0 +1,168 @@
+# NPE - top-level Makefile: the one entry point.
+#
+#   make          build the golden library and the npe tool
+#   make test     every test (unit, sanitizers, CLI, RTL); what CI runs
+#   make demo     the main job on the built-in simulator
+#   make bench    benchmarks, one "BENCH <name> <value> <unit>" line each
+#   make lint     verilator --lint-only -Wall on the RTL
+#   make deps     install the Debian packages (as root) or print the command
+#
+# Outputs go under $(BUILD)/ and stay out of git.
+
+BUILD ?= build
+CC ?= cc
+PREFIX ?= /usr/local
+
+DEB_PKGS := gcc g++ make pkg-config check verilator iverilog yosys \
+            nextpnr-ice40 fpga-icestorm openfpgaloader libftdi1-dev python3 \
+            gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
+
+WARN    := -Wall -Wextra -Werror
+CSTD    := -std=c11
+OPT     ?= -O2
+CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -g -Idriver/include -Idriver/golden
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+DEPS := tools/check_deps.sh
+
+.PHONY: all test demo bench lint deps clean install unit-test san-test \
+        cli-test golden-bench check-deps-test
+.DEFAULT_GOAL := all
+
+# ---------------------------------------------------------------------------
+# Golden format library
+# ---------------------------------------------------------------------------
+GOLDEN_CORE := npe_format npe_dot npe_pack npe_quant
+GOLDEN_HOST := npe_metrics
+
+GOLDEN_LIB     := $(BUILD)/golden/libnpegolden.a
+GOLDEN_SAN_LIB := $(BUILD)/san/golden/libnpegolden.a
+GOLDEN_TABLES  := $(BUILD)/golden/npe_tables.c
+
+GOLDEN_OBJS     := $(patsubst %,$(BUILD)/golden/%.o,$(GOLDEN_CORE) $(GOLDEN_HOST) npe_tables)
+GOLDEN_SAN_OBJS := $(patsubst %,$(BUILD)/san/golden/%.o,$(GOLDEN_CORE) $(GOLDEN_HOST) npe_tables)
+
+$(BUILD)/tools/gen_tables: tools/gen_tables/gen_tables.c driver/golden/npe_format.c \
+                           driver/golden/npe_golden_int.h driver/include/npe_format.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ tools/gen_tables/gen_tables.c driver/golden/npe_format.c
+
+$(GOLDEN_TABLES): $(BUILD)/tools/gen_tables
+	$(BUILD)/tools/gen_tables $@
+
+$(BUILD)/golden/%.o: driver/golden/%.c driver/golden/npe_golden_int.h driver/include/npe_format.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/golden/npe_tables.o: $(GOLDEN_TABLES)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# The sanitizer build also takes the portable (no __int128) path, the one
+# 32-bit firmware uses, so both paths run in `make test`.
+$(BUILD)/san/golden/%.o: driver/golden/%.c driver/golden/npe_golden_int.h driver/include/npe_format.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) -DNPE_NO_INT128 -c -o $@ $<
+
+$(BUILD)/san/golden/npe_tables.o: $(GOLDEN_TABLES)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) -c -o $@ $<
+
+$(GOLDEN_LIB): $(GOLDEN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(GOLDEN_SAN_LIB): $(GOLDEN_SAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+# ---------------------------------------------------------------------------
+# npe command-line tool
+# ---------------------------------------------------------------------------
+CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c
+CLI_HDRS := driver/cli/npe_cli.h
+NPE_BIN     := $(BUILD)/bin/npe
+NPE_SAN_BIN := $(BUILD)/san/bin/npe
+
+$(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(GOLDEN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $(CLI_SRCS) $(GOLDEN_LIB) -lm
+
+$(NPE_SAN_BIN): $(CLI_SRCS) $(CLI_HDRS) $(GOLDEN_SAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) -o $@ $(CLI_SRCS) $(GOLDEN_SAN_LIB) -lm
+
+all: $(GOLDEN_LIB) $(NPE_BIN)
+
+# ---------------------------------------------------------------------------
+# Tests
+# ---------------------------------------------------------------------------
+UNIT_SRCS := tests/unit/test_main.c tests/unit/test_format.c tests/unit/test_quire.c \
+             tests/unit/test_pack.c tests/unit/vectors.c
+UNIT_HDRS := tests/unit/unit.h
+
+$(BUILD)/tests/unit: $(UNIT_SRCS) $(UNIT_HDRS) $(GOLDEN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $(UNIT_SRCS) $(GOLDEN_LIB) $(CHECK_LIBS) -lm
+
+$(BUILD)/san/tests/unit: $(UNIT_SRCS) $(UNIT_HDRS) $(GOLDEN_SAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(UNIT_SRCS) $(GOLDEN_SAN_LIB) $(CHECK_LIBS) -lm
+
+check-deps-test:
+	@$(DEPS) c check verilator iverilog python3
+
+unit-test: check-deps-test $(BUILD)/tests/unit
+	NPE_VECTORS=tests/vectors $(BUILD)/tests/unit
+
+# CK_FORK=no keeps the sanitizers' reports in one process.
+san-test: check-deps-test $(BUILD)/san/tests/unit
+	CK_FORK=no NPE_VECTORS=tests/vectors $(BUILD)/san/tests/unit
+
+cli-test: $(NPE_BIN) $(NPE_SAN_BIN)
+	tests/cli/test_format_cli.sh $(NPE_BIN)
+	tests/cli/test_format_cli.sh $(NPE_SAN_BIN)
+
+test: check-deps-test unit-test san-test cli-test
+	@echo "make test: all tests passed"
+
+# ---------------------------------------------------------------------------
+# Demo and benchmarks
+# ---------------------------------------------------------------------------
+demo: $(NPE_BIN)
+	@$(DEPS) c
+	$(NPE_BIN) format report --n 65536 --seed 1 --csv $(BUILD)/demo/format_report.csv
+
+$(BUILD)/bench/bench_golden: tests/bench/bench_golden.c $(GOLDEN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -O3 -march=native -o $@ $< $(GOLDEN_LIB) -lm
+
+golden-bench: $(BUILD)/bench/bench_golden
+	$(BUILD)/bench/bench_golden
+
+bench: golden-bench
+
+# ---------------------------------------------------------------------------
+# Housekeeping
+# ---------------------------------------------------------------------------
+lint:
+	@$(DEPS) verilator
+	verilator --lint-only -Wall rtl/npe_pkg.sv
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PKGS); \
+	else \
+	  echo "Run as root to install, or run:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y $(DEB_PKGS)"; \
+	fi
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib
+	install -m 755 $(NPE_BIN) $(DESTDIR)$(PREFIX)/bin/npe
+	install -m 644 driver/include/npe_format.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(GOLDEN_LIB) $(DESTDIR)$(PREFIX)/lib/
+
+clean:
+	rm -rf $(BUILD)
+
+-include mk/*.mk

@@ -1,0 +1,33 @@
+#!/bin/sh
+# check_deps.sh WHAT... - checks that the tools a make target needs are
+# installed; if not, names them and prints the exact command that installs
+# them, and exits 1. WHAT: c check verilator iverilog yosys nextpnr python3
+# riscv ftdi. Run `make deps` (as root) to install everything.
+missing=""
+need_pkg() { missing="$missing $1"; }
+for what in "$@"; do
+  case "$what" in
+    c)         command -v cc >/dev/null 2>&1 || need_pkg gcc
+               command -v make >/dev/null 2>&1 || need_pkg make ;;
+    check)     command -v pkg-config >/dev/null 2>&1 || need_pkg pkg-config
+               pkg-config --exists check 2>/dev/null || need_pkg check ;;
+    verilator) command -v verilator >/dev/null 2>&1 || need_pkg verilator
+               command -v g++ >/dev/null 2>&1 || need_pkg g++ ;;
+    iverilog)  command -v iverilog >/dev/null 2>&1 || need_pkg iverilog ;;
+    yosys)     command -v yosys >/dev/null 2>&1 || need_pkg yosys ;;
+    nextpnr)   command -v nextpnr-ice40 >/dev/null 2>&1 || need_pkg nextpnr-ice40
+               command -v icepack >/dev/null 2>&1 || need_pkg fpga-icestorm ;;
+    python3)   command -v python3 >/dev/null 2>&1 || need_pkg python3 ;;
+    riscv)     command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || need_pkg "gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf" ;;
+    ftdi)      pkg-config --exists libftdi1 2>/dev/null || need_pkg libftdi1-dev ;;
+    *) echo "check_deps.sh: unknown requirement '$what'" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$missing" ]; then
+  echo "error: missing packages:$missing" >&2
+  echo "Install them with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+  echo "or install everything this project uses with: sudo make deps" >&2
+  exit 1
+fi
+exit 0
