@@ -130,6 +130,7 @@ test: check-deps-test unit-test san-test cli-test
 # ---------------------------------------------------------------------------
 demo: $(NPE_BIN)
 	@$(DEPS) c
+	@mkdir -p $(BUILD)/demo
 	$(NPE_BIN) format report --n 65536 --seed 1 --csv $(BUILD)/demo/format_report.csv
 
 $(BUILD)/bench/bench_golden: tests/bench/bench_golden.c $(GOLDEN_LIB)

@@ -79,7 +79,7 @@ static int sherry_encode(const uint8_t *t) {
     if (t[i] == 0) {
       if (zpos >= 0) return -1;
       zpos = i;
-    } else if (t[i] == 1 || t[i] == 3) {
+    } else if ((t[i] == 1 || t[i] == 3) && nz < 3) {
       s[nz++] = t[i] == 3;
     } else {
       return -1;

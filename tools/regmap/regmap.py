@@ -116,7 +116,9 @@ def gen_sv(spec, regs):
          "// SPDX-License-Identifier: Apache-2.0",
          "// npe_pkg: format codes, opcodes, error codes, widths and the register map",
          "// shared by every NPE module. Not a place for logic.",
-         "package npe_pkg;", ""]
+         "package npe_pkg;", "",
+         "  // Every module uses a few of these constants, none uses them all.",
+         "  /* verilator lint_off UNUSEDPARAM */", ""]
     for c in spec["constants"]:
         o.append("  localparam int %s = %d;  // %s" % (c["name"], c["value"], c["desc"]))
     o.append("")
@@ -159,8 +161,7 @@ def gen_sv(spec, regs):
     for r in regs:
         n = "Reg" + camel(r["name"])
         o.append("  localparam logic [%d:0] %sOffset = %d'h%03x;  // %s %s" % (aw - 1, n, aw, r["offset"], r["access"], r["desc"]))
-        if r["reset"]:
-            o.append("  localparam logic [31:0] %sResetVal = 32'h%08x;" % (n, r["reset"]))
+        o.append("  localparam logic [31:0] %sResetVal = 32'h%08x;" % (n, r["reset"]))
         for f in r["fields"]:
             if f["name"] == "VALUE" and f["width"] == 32:
                 continue
@@ -170,7 +171,7 @@ def gen_sv(spec, regs):
             else:
                 o.append("  localparam int %sLsb = %d;" % (fn, f["lsb"]))
                 o.append("  localparam int %sWidth = %d;" % (fn, f["width"]))
-    o += ["", "endpackage", ""]
+    o += ["", "  /* verilator lint_on UNUSEDPARAM */", "endpackage", ""]
     return "\n".join(o)
 
 

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* npe - command-line tool of the NPE project: dispatches to subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "npe_cli.h"
+
+static const char usage[] =
+    "Usage: npe COMMAND [ARGS...]\n"
+    "\n"
+    "Command-line tool of the NPE neural processing engine.\n"
+    "\n"
+    "Commands:\n"
+    "  format    number formats: encode, decode, exact dot products, error report\n"
+    "  help      show this text, or `npe help COMMAND` for a command's own help\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     show this help and exit\n"
+    "  --version      print the version and exit\n"
+    "\n"
+    "Exit status: 0 success, 1 failure while running, 2 bad usage or input.\n"
+    "Run `npe COMMAND --help` for the options of each command.\n";
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return NPE_EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") ||
+      (!strcmp(cmd, "help") && argc == 2)) {
+    fputs(usage, stdout);
+    return NPE_EXIT_OK;
+  }
+  if (!strcmp(cmd, "--version")) {
+    puts("npe 0.1.0");
+    return NPE_EXIT_OK;
+  }
+  if (!strcmp(cmd, "help")) {
+    char help[] = "--help";
+    char *args[] = {argv[2], help, NULL};
+    if (!strcmp(argv[2], "format")) return npe_cmd_format(1, args + 1);
+    fprintf(stderr, "npe: unknown command '%s'\n", argv[2]);
+    return NPE_EXIT_USAGE;
+  }
+  if (!strcmp(cmd, "format")) return npe_cmd_format(argc - 2, argv + 2);
+  fprintf(stderr, "npe: unknown command '%s' (see `npe --help`)\n", cmd);
+  return NPE_EXIT_USAGE;
+}

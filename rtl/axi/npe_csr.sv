@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: Apache-2.0
+// npe_csr: the NPE register file behind npe_axil_slave, written against the
+// offsets and fields in npe_pkg (generated from tools/regmap/npe_regmap.pyl).
+//
+// It holds configuration, interrupt state and the first error; it does not
+// count anything (counters arrive on perf_i) and does not run jobs. A request
+// is answered in its own cycle: reg_error_o is 1 for an unmapped offset or a
+// write to a read-only register, and such a request changes no state.
+module npe_csr #(
+  parameter logic [31:0] CapFormats = npe_pkg::RegCapFormatsResetVal,  // value read from CAP_FORMATS
+  parameter logic [31:0] CapArray   = npe_pkg::RegCapArrayResetVal,    // value read from CAP_ARRAY
+  parameter logic [31:0] CapSpad    = npe_pkg::RegCapSpadResetVal      // value read from CAP_SPAD
+) (
+  input  logic                        clk_i,
+  input  logic                        rst_ni,
+
+  // Register request port (from npe_axil_slave)
+  input  logic                        reg_req_i,
+  input  logic                        reg_we_i,
+  input  logic [npe_pkg::CsrAddrWidth-1:0]     reg_addr_i,
+  input  logic [31:0]                 reg_wdata_i,
+  input  logic [3:0]                  reg_wstrb_i,
+  output logic [31:0]                 reg_rdata_o,
+  output logic                        reg_error_o,
+
+  // Control: one-cycle pulses and levels
+  output logic                        start_o,        // CTRL.START written 1
+  output logic                        soft_reset_o,   // CTRL.SOFT_RESET written 1
+  output logic                        perf_clear_o,   // CTRL.PERF_CLEAR written 1
+  output logic                        perf_en_o,      // CTRL.PERF_EN
+  output logic                        stop_on_err_o,  // CTRL.STOP_ON_ERR
+  output logic                        doorbell_o,     // DOORBELL.RUN written 1
+
+  // Status and error report; the first error with a non-zero code is kept
+  input  logic                        busy_i,
+  input  logic                        err_valid_i,
+  input  logic [7:0]                  err_code_i,
+  input  logic [15:0]                 err_idx_i,
+  input  logic [63:0]                 err_addr_i,
+
+  // Interrupts: events in, level out
+  input  logic                        done_i,
+  input  logic                        desc_irq_i,
+  output logic                        irq_o,
+
+  // Command ring
+  output logic [63:0]                 ring_base_o,
+  output logic [3:0]                  ring_log2_o,
+  output logic [15:0]                 ring_tail_o,
+  input  logic [15:0]                 ring_head_i,
+
+  // DMA window [base, limit)
+  output logic [63:0]                 dma_win_base_o,
+  output logic [63:0]                 dma_win_limit_o,
+
+  // Direct descriptor, DESC_0 in bits 31:0
+  output logic [npe_pkg::DescSizeBytes*8-1:0]  desc_o,
+
+  // Performance counters, counter i in bits 64*i +: 64
+  input  logic [npe_pkg::NumPerfCounters*64-1:0] perf_i
+);
+
+  localparam int PerfIdxWidth = $clog2(npe_pkg::NumPerfCounters);
+  localparam logic [npe_pkg::CsrAddrWidth-1:0] PerfEndOffset =
+      npe_pkg::PerfBaseOffset + npe_pkg::CsrAddrWidth'(8 * npe_pkg::NumPerfCounters);
+  localparam logic [npe_pkg::CsrAddrWidth-1:0] DescEndOffset =
+      npe_pkg::RegDesc0Offset + npe_pkg::CsrAddrWidth'(npe_pkg::DescSizeBytes);
+
+  // ------------------------------------------------------------------
+  // State
+  // ------------------------------------------------------------------
+  logic        perf_en_q, perf_en_d;
+  logic        stop_on_err_q, stop_on_err_d;
+  logic        start_q, start_d;
+  logic        soft_reset_q, soft_reset_d;
+  logic        perf_clear_q, perf_clear_d;
+  logic        doorbell_q, doorbell_d;
+  logic [7:0]  err_code_q, err_code_d;
+  logic [15:0] err_idx_q, err_idx_d;
+  logic [63:0] err_addr_q, err_addr_d;
+  logic [2:0]  intr_state_q, intr_state_d;
+  logic [2:0]  intr_enable_q, intr_enable_d;
+  logic [63:0] ring_base_q, ring_base_d;
+  logic [3:0]  ring_log2_q, ring_log2_d;
+  logic [15:0] ring_tail_q, ring_tail_d;
+  logic [63:0] win_base_q, win_base_d;
+  logic [63:0] win_limit_q, win_limit_d;
+  logic [npe_pkg::DescSizeBytes*8-1:0] desc_q, desc_d;
+  logic [31:0] snap_hi_q, snap_hi_d;
+  logic [PerfIdxWidth-1:0] snap_idx_q, snap_idx_d;
+  logic        snap_valid_q, snap_valid_d;
+
+  // ------------------------------------------------------------------
+  // Decode
+  // ------------------------------------------------------------------
+  logic [npe_pkg::CsrAddrWidth-1:0] addr;
+  logic [31:0]             be;       // byte enables as a bit mask
+  logic                    in_desc, in_perf;
+  logic [3:0]              desc_word;
+  logic [PerfIdxWidth-1:0] perf_idx;
+  logic                    perf_hi;
+  logic [63:0]             perf_val;
+  logic                    legal, read_only;
+  logic [31:0]             rdata;
+  logic                    wr, rd;
+
+  assign addr      = {reg_addr_i[npe_pkg::CsrAddrWidth-1:2], 2'b00};
+  assign be        = {{8{reg_wstrb_i[3]}}, {8{reg_wstrb_i[2]}},
+                      {8{reg_wstrb_i[1]}}, {8{reg_wstrb_i[0]}}};
+  assign in_desc   = (addr >= npe_pkg::RegDesc0Offset) && (addr < DescEndOffset);
+  assign in_perf   = (addr >= npe_pkg::PerfBaseOffset) && (addr < PerfEndOffset);
+  assign desc_word = 4'(addr[5:2] - npe_pkg::RegDesc0Offset[5:2]);
+  assign perf_idx  = PerfIdxWidth'((addr - npe_pkg::PerfBaseOffset) >> 3);
+  assign perf_hi   = addr[2];
+  assign perf_val  = perf_i[64*perf_idx +: 64];
+
+  always_comb begin
+    legal     = 1'b1;
+    read_only = 1'b0;
+    rdata     = '0;
+    if (in_desc) begin
+      rdata = desc_q[32*desc_word +: 32];
+    end else if (in_perf) begin
+      read_only = 1'b1;
+      if (!perf_hi) rdata = perf_val[31:0];
+      else if (snap_valid_q && snap_idx_q == perf_idx) rdata = snap_hi_q;
+      else rdata = perf_val[63:32];
+    end else begin
+      case (addr)
+        npe_pkg::RegIdOffset:          begin read_only = 1'b1; rdata = npe_pkg::RegIdResetVal; end
+        npe_pkg::RegVersionOffset:     begin read_only = 1'b1; rdata = npe_pkg::RegVersionResetVal; end
+        npe_pkg::RegCapFormatsOffset:  begin read_only = 1'b1; rdata = CapFormats; end
+        npe_pkg::RegCapArrayOffset:    begin read_only = 1'b1; rdata = CapArray; end
+        npe_pkg::RegCapSpadOffset:     begin read_only = 1'b1; rdata = CapSpad; end
+        npe_pkg::RegCtrlOffset: begin
+          rdata[npe_pkg::RegCtrlPerfEnBit]     = perf_en_q;
+          rdata[npe_pkg::RegCtrlStopOnErrBit]  = stop_on_err_q;
+        end
+        npe_pkg::RegStatusOffset: begin
+          read_only = 1'b1;
+          rdata[npe_pkg::RegStatusBusyBit] = busy_i;
+          rdata[npe_pkg::RegStatusErrLsb +: npe_pkg::RegStatusErrWidth] = err_code_q;
+          rdata[npe_pkg::RegStatusErrIdxLsb +: npe_pkg::RegStatusErrIdxWidth] = err_idx_q;
+        end
+        npe_pkg::RegErrAddrLoOffset:   begin read_only = 1'b1; rdata = err_addr_q[31:0]; end
+        npe_pkg::RegErrAddrHiOffset:   begin read_only = 1'b1; rdata = err_addr_q[63:32]; end
+        npe_pkg::RegIntrStateOffset:   rdata[2:0] = intr_state_q;
+        npe_pkg::RegIntrEnableOffset:  rdata[2:0] = intr_enable_q;
+        npe_pkg::RegIntrTestOffset:    rdata = '0;
+        npe_pkg::RegRingBaseLoOffset:  rdata = ring_base_q[31:0];
+        npe_pkg::RegRingBaseHiOffset:  rdata = ring_base_q[63:32];
+        npe_pkg::RegRingSizeOffset:    rdata[npe_pkg::RegRingSizeLog2EntriesLsb +: npe_pkg::RegRingSizeLog2EntriesWidth] = ring_log2_q;
+        npe_pkg::RegRingHeadOffset:    begin read_only = 1'b1; rdata[15:0] = ring_head_i; end
+        npe_pkg::RegRingTailOffset:    rdata[15:0] = ring_tail_q;
+        npe_pkg::RegDmaWinBaseLoOffset:  rdata = win_base_q[31:0];
+        npe_pkg::RegDmaWinBaseHiOffset:  rdata = win_base_q[63:32];
+        npe_pkg::RegDmaWinLimitLoOffset: rdata = win_limit_q[31:0];
+        npe_pkg::RegDmaWinLimitHiOffset: rdata = win_limit_q[63:32];
+        npe_pkg::RegDoorbellOffset:    rdata = '0;
+        default:              legal = 1'b0;
+      endcase
+    end
+  end
+
+  assign reg_error_o = reg_req_i && (!legal || (reg_we_i && read_only));
+  assign reg_rdata_o = reg_error_o ? 32'h0 : rdata;
+  assign wr = reg_req_i && reg_we_i && !reg_error_o;
+  assign rd = reg_req_i && !reg_we_i && !reg_error_o;
+
+  // ------------------------------------------------------------------
+  // Register updates
+  // ------------------------------------------------------------------
+  // Merge the strobed bytes of the write data into a 32-bit slice.
+  function automatic logic [31:0] merge(logic [31:0] old, logic [31:0] wdata, logic [31:0] mask);
+    return (old & ~mask) | (wdata & mask);
+  endfunction
+
+  logic [2:0] intr_set, intr_clr;
+  logic       new_err;
+
+  always_comb begin
+    perf_en_d     = perf_en_q;
+    stop_on_err_d = stop_on_err_q;
+    start_d       = 1'b0;
+    soft_reset_d  = 1'b0;
+    perf_clear_d  = 1'b0;
+    doorbell_d    = 1'b0;
+    intr_enable_d = intr_enable_q;
+    ring_base_d   = ring_base_q;
+    ring_log2_d   = ring_log2_q;
+    ring_tail_d   = ring_tail_q;
+    win_base_d    = win_base_q;
+    win_limit_d   = win_limit_q;
+    desc_d        = desc_q;
+    intr_set      = '0;
+    intr_clr      = '0;
+
+    if (wr && in_desc) begin
+      desc_d[32*desc_word +: 32] = merge(desc_q[32*desc_word +: 32], reg_wdata_i, be);
+    end
+    if (wr) begin
+      case (addr)
+        npe_pkg::RegCtrlOffset: begin
+          start_d      = reg_wdata_i[npe_pkg::RegCtrlStartBit] & be[npe_pkg::RegCtrlStartBit];
+          soft_reset_d = reg_wdata_i[npe_pkg::RegCtrlSoftResetBit] & be[npe_pkg::RegCtrlSoftResetBit];
+          perf_clear_d = reg_wdata_i[npe_pkg::RegCtrlPerfClearBit] & be[npe_pkg::RegCtrlPerfClearBit];
+          if (be[npe_pkg::RegCtrlPerfEnBit])    perf_en_d     = reg_wdata_i[npe_pkg::RegCtrlPerfEnBit];
+          if (be[npe_pkg::RegCtrlStopOnErrBit]) stop_on_err_d = reg_wdata_i[npe_pkg::RegCtrlStopOnErrBit];
+        end
+        npe_pkg::RegIntrStateOffset:  intr_clr = reg_wdata_i[2:0] & be[2:0];
+        npe_pkg::RegIntrEnableOffset: intr_enable_d = 3'(merge({29'b0, intr_enable_q}, reg_wdata_i, be));
+        npe_pkg::RegIntrTestOffset:   intr_set = reg_wdata_i[2:0] & be[2:0];
+        npe_pkg::RegRingBaseLoOffset: ring_base_d[31:0]  = merge(ring_base_q[31:0], reg_wdata_i, be);
+        npe_pkg::RegRingBaseHiOffset: ring_base_d[63:32] = merge(ring_base_q[63:32], reg_wdata_i, be);
+        npe_pkg::RegRingSizeOffset:   ring_log2_d = 4'(merge({28'b0, ring_log2_q}, reg_wdata_i, be));
+        npe_pkg::RegRingTailOffset:   ring_tail_d = 16'(merge({16'b0, ring_tail_q}, reg_wdata_i, be));
+        npe_pkg::RegDmaWinBaseLoOffset:  win_base_d[31:0]   = merge(win_base_q[31:0], reg_wdata_i, be);
+        npe_pkg::RegDmaWinBaseHiOffset:  win_base_d[63:32]  = merge(win_base_q[63:32], reg_wdata_i, be);
+        npe_pkg::RegDmaWinLimitLoOffset: win_limit_d[31:0]  = merge(win_limit_q[31:0], reg_wdata_i, be);
+        npe_pkg::RegDmaWinLimitHiOffset: win_limit_d[63:32] = merge(win_limit_q[63:32], reg_wdata_i, be);
+        npe_pkg::RegDoorbellOffset:   doorbell_d = reg_wdata_i[npe_pkg::RegDoorbellRunBit] & be[npe_pkg::RegDoorbellRunBit];
+        default: ;
+      endcase
+    end
+  end
+
+  // Error latch and interrupt state: hardware events win over a clear in
+  // the same cycle, so no event is lost; SOFT_RESET clears both.
+  assign new_err = err_valid_i && (err_code_i != 8'(npe_pkg::ErrNone));
+
+  always_comb begin
+    err_code_d = err_code_q;
+    err_idx_d  = err_idx_q;
+    err_addr_d = err_addr_q;
+    if (soft_reset_q) begin
+      err_code_d = '0;
+      err_idx_d  = '0;
+      err_addr_d = '0;
+    end else if (new_err && err_code_q == 8'(npe_pkg::ErrNone)) begin
+      err_code_d = err_code_i;
+      err_idx_d  = err_idx_i;
+      err_addr_d = err_addr_i;
+    end
+  end
+
+  always_comb begin
+    intr_state_d = soft_reset_q ? 3'b000 : (intr_state_q & ~intr_clr);
+    intr_state_d = intr_state_d | intr_set;
+    intr_state_d[npe_pkg::RegIntrStateDoneBit]  = intr_state_d[npe_pkg::RegIntrStateDoneBit] | done_i;
+    intr_state_d[npe_pkg::RegIntrStateErrorBit] = intr_state_d[npe_pkg::RegIntrStateErrorBit] | new_err;
+    intr_state_d[npe_pkg::RegIntrStateDescBit]  = intr_state_d[npe_pkg::RegIntrStateDescBit] | desc_irq_i;
+  end
+
+  // Counter snapshot: reading PERF_x_LO captures PERF_x_HI for the next read.
+  always_comb begin
+    snap_hi_d    = snap_hi_q;
+    snap_idx_d   = snap_idx_q;
+    snap_valid_d = snap_valid_q;
+    if (rd && in_perf && !perf_hi) begin
+      snap_hi_d    = perf_val[63:32];
+      snap_idx_d   = perf_idx;
+      snap_valid_d = 1'b1;
+    end else if (rd && in_perf && perf_hi) begin
+      snap_valid_d = 1'b0;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      perf_en_q     <= npe_pkg::RegCtrlResetVal[npe_pkg::RegCtrlPerfEnBit];
+      stop_on_err_q <= npe_pkg::RegCtrlResetVal[npe_pkg::RegCtrlStopOnErrBit];
+      start_q       <= 1'b0;
+      soft_reset_q  <= 1'b0;
+      perf_clear_q  <= 1'b0;
+      doorbell_q    <= 1'b0;
+      err_code_q    <= '0;
+      err_idx_q     <= '0;
+      err_addr_q    <= '0;
+      intr_state_q  <= '0;
+      intr_enable_q <= '0;
+      ring_base_q   <= '0;
+      ring_log2_q   <= '0;
+      ring_tail_q   <= '0;
+      win_base_q    <= '0;
+      win_limit_q   <= '0;
+      desc_q        <= '0;
+      snap_hi_q     <= '0;
+      snap_idx_q    <= '0;
+      snap_valid_q  <= 1'b0;
+    end else begin
+      perf_en_q     <= perf_en_d;
+      stop_on_err_q <= stop_on_err_d;
+      start_q       <= start_d;
+      soft_reset_q  <= soft_reset_d;
+      perf_clear_q  <= perf_clear_d;
+      doorbell_q    <= doorbell_d;
+      err_code_q    <= err_code_d;
+      err_idx_q     <= err_idx_d;
+      err_addr_q    <= err_addr_d;
+      intr_state_q  <= intr_state_d;
+      intr_enable_q <= intr_enable_d;
+      ring_base_q   <= ring_base_d;
+      ring_log2_q   <= ring_log2_d;
+      ring_tail_q   <= ring_tail_d;
+      win_base_q    <= win_base_d;
+      win_limit_q   <= win_limit_d;
+      desc_q        <= desc_d;
+      snap_hi_q     <= snap_hi_d;
+      snap_idx_q    <= snap_idx_d;
+      snap_valid_q  <= snap_valid_d;
+    end
+  end
+
+  // ------------------------------------------------------------------
+  // Outputs
+  // ------------------------------------------------------------------
+  assign start_o         = start_q;
+  assign soft_reset_o    = soft_reset_q;
+  assign perf_clear_o    = perf_clear_q;
+  assign perf_en_o       = perf_en_q;
+  assign stop_on_err_o   = stop_on_err_q;
+  assign doorbell_o      = doorbell_q;
+  assign irq_o           = |(intr_state_q & intr_enable_q);
+  assign ring_base_o     = ring_base_q;
+  assign ring_log2_o     = ring_log2_q;
+  assign ring_tail_o     = ring_tail_q;
+  assign dma_win_base_o  = win_base_q;
+  assign dma_win_limit_o = win_limit_q;
+  assign desc_o          = desc_q;
+
+  // ------------------------------------------------------------------
+  // Assertions
+  // ------------------------------------------------------------------
+`ifdef NPE_ASSERT
+  CsrNoStateChangeOnError: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    reg_error_o |-> !wr);
+`endif
+
+endmodule

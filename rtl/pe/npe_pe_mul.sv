@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// npe_pe_mul: the reconfigurable 16x16 significand multiplier shared by every
+// format. Combinational; it knows nothing of signs, scales or formats, only
+// of the three lane splits below.
+//
+// Partial product bit (i, j) = a_i[j] & b_i[i] is kept only if bits i and j
+// belong to the same lane; with the cross-lane bits forced to zero the
+// ordinary shift-and-add sum puts each lane's product in its own field:
+//   mode_p16_i  one lane:  a[12:0] x b[12:0]            -> p_o[25:0]
+//   mode_byte_i two lanes: a[7:0] x b[7:0]              -> p_o[15:0]
+//                          a[15:8] x b[15:8]            -> p_o[31:16]
+//   mode_nib_i  four lanes: a[4k+3:4k] x b[4k+3:4k]     -> p_o[8k+7:8k]
+// A mode input tied to 0 (format not built) removes its partial products.
+module npe_pe_mul (
+  input  logic [15:0] a_i,
+  input  logic [15:0] b_i,
+  input  logic        mode_p16_i,
+  input  logic        mode_byte_i,
+  input  logic        mode_nib_i,
+  output logic [31:0] p_o
+);
+
+  // Partial-product rows, cross-lane bits masked
+  logic [15:0] row [16];
+
+  for (genvar i = 0; i < 16; i++) begin : gen_row
+    for (genvar j = 0; j < 16; j++) begin : gen_col
+      localparam bit SameByte = ((i / 8) == (j / 8));
+      localparam bit SameNib  = ((i / 4) == (j / 4));
+      assign row[i][j] = a_i[j] & b_i[i] &
+                         (mode_p16_i | (mode_byte_i & SameByte) | (mode_nib_i & SameNib));
+    end
+  end
+
+  // Shift-and-add of the rows
+  always_comb begin
+    p_o = '0;
+    for (int i = 0; i < 16; i++) begin
+      p_o = p_o + (32'(row[i]) << i);
+    end
+  end
+
+endmodule

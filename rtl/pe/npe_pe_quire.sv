@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// npe_pe_quire: the exact accumulator, 128-bit two's complement Q71.56, with
+// sticky NaR and overflow flags. It adds one pre-summed addend per cycle; it
+// does not round or read out (npe_pe_norm / npe_pe_round do).
+//
+// Order within a cycle: clear, then add. Overflow rule (as npe_quire_fma):
+// if q + addend leaves the signed 128-bit range, OVF is set and q keeps its
+// value from before that addition; while OVF is set every addition is
+// ignored, until a clear. NaR is ORed in and does not stop accumulation.
+// The addend is the sum of one cycle's lane products; for posit16 (one lane)
+// that is one product, so the rule matches the golden model term for term.
+module npe_pe_quire
+  import npe_pkg::*;
+#(
+  parameter int unsigned AddendBits = 116
+) (
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
+  input  logic                      clr_i,     // start from zero, no flags
+  input  logic                      acc_i,     // add addend_i this cycle
+  input  logic [AddendBits-1:0]     addend_i,  // two's complement
+  input  logic                      nar_i,     // a NaR operand this cycle
+  output logic [QuireWidthBits-1:0] quire_o,
+  output logic                      nar_o,
+  output logic                      ovf_o
+);
+
+  localparam int unsigned QW = QuireWidthBits;
+
+  logic [QW-1:0] quire_q, quire_d, base, sum;
+  logic          nar_q, nar_d, ovf_q, ovf_d, ovf_base, add_ovf;
+
+  assign base     = clr_i ? '0 : quire_q;
+  assign ovf_base = clr_i ? 1'b0 : ovf_q;
+  assign sum      = base + {{(QW - AddendBits){addend_i[AddendBits-1]}}, addend_i};
+  // Signed overflow: operands of one sign, result of the other.
+  assign add_ovf  = (base[QW-1] == addend_i[AddendBits-1]) && (sum[QW-1] != base[QW-1]);
+
+  always_comb begin
+    quire_d = base;
+    ovf_d   = ovf_base;
+    nar_d   = (clr_i ? 1'b0 : nar_q) | (acc_i & nar_i);
+    if (acc_i && !ovf_base) begin
+      if (add_ovf) ovf_d   = 1'b1;
+      else         quire_d = sum;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      quire_q <= '0;
+      nar_q   <= 1'b0;
+      ovf_q   <= 1'b0;
+    end else begin
+      quire_q <= quire_d;
+      nar_q   <= nar_d;
+      ovf_q   <= ovf_d;
+    end
+  end
+
+  assign quire_o = quire_q;
+  assign nar_o   = nar_q;
+  assign ovf_o   = ovf_q;
+
+endmodule
