@@ -27,7 +27,8 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 DEPS := tools/check_deps.sh
 
-.PHONY: all test demo bench lint deps clean install unit-test san-test \
+
+.PHONY: all test demo bench lint deps clean install print-deb-pkgs unit-test san-test \
         cli-test golden-bench check-deps-test
 .DEFAULT_GOAL := all
 
@@ -135,7 +136,7 @@ demo: $(NPE_BIN)
 
 $(BUILD)/bench/bench_golden: tests/bench/bench_golden.c $(GOLDEN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -O3 -march=native -o $@ $< $(GOLDEN_LIB) -lm
+	$(CC) $(CFLAGS_ALL) -O3 -o $@ $< $(GOLDEN_LIB) -lm
 
 golden-bench: $(BUILD)/bench/bench_golden
 	$(BUILD)/bench/bench_golden
@@ -148,6 +149,9 @@ bench: golden-bench
 lint:
 	@$(DEPS) verilator
 	verilator --lint-only -Wall rtl/npe_pkg.sv
+
+print-deb-pkgs:
+	@echo $(DEB_PKGS)
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \

@@ -180,12 +180,12 @@ module npe_axil_slave #(
   // Assertions
   // ------------------------------------------------------------------
 `ifdef NPE_ASSERT
-  AxilBValidStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    s_axil_bvalid && !s_axil_bready |=> s_axil_bvalid && $stable(s_axil_bresp));
-  AxilRValidStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    s_axil_rvalid && !s_axil_rready |=> s_axil_rvalid && $stable(s_axil_rdata));
-  AxilOneAtATime: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !(s_axil_bvalid && s_axil_rvalid));
+  AxilBValidStable: assert property (@(posedge clk_i)
+    rst_ni && s_axil_bvalid && !s_axil_bready |=> s_axil_bvalid && $stable(s_axil_bresp));
+  AxilRValidStable: assert property (@(posedge clk_i)
+    rst_ni && s_axil_rvalid && !s_axil_rready |=> s_axil_rvalid && $stable(s_axil_rdata));
+  AxilOneAtATime: assert property (@(posedge clk_i)
+    rst_ni |-> !(s_axil_bvalid && s_axil_rvalid));
 `endif
 
 endmodule

@@ -114,6 +114,15 @@ module npe_csr #(
   assign perf_hi   = addr[2];
   assign perf_val  = perf_i[64*perf_idx +: 64];
 
+  // Read values of the registers with several fields.
+  logic [31:0] ctrl_rd, status_rd, ring_size_rd;
+  assign ctrl_rd = (32'(perf_en_q) << npe_pkg::RegCtrlPerfEnBit) |
+                   (32'(stop_on_err_q) << npe_pkg::RegCtrlStopOnErrBit);
+  assign status_rd = (32'(busy_i) << npe_pkg::RegStatusBusyBit) |
+                     (32'(err_code_q) << npe_pkg::RegStatusErrLsb) |
+                     (32'(err_idx_q) << npe_pkg::RegStatusErrIdxLsb);
+  assign ring_size_rd = 32'(ring_log2_q) << npe_pkg::RegRingSizeLog2EntriesLsb;
+
   always_comb begin
     legal     = 1'b1;
     read_only = 1'b0;
@@ -132,16 +141,8 @@ module npe_csr #(
         npe_pkg::RegCapFormatsOffset:  begin read_only = 1'b1; rdata = CapFormats; end
         npe_pkg::RegCapArrayOffset:    begin read_only = 1'b1; rdata = CapArray; end
         npe_pkg::RegCapSpadOffset:     begin read_only = 1'b1; rdata = CapSpad; end
-        npe_pkg::RegCtrlOffset: begin
-          rdata[npe_pkg::RegCtrlPerfEnBit]     = perf_en_q;
-          rdata[npe_pkg::RegCtrlStopOnErrBit]  = stop_on_err_q;
-        end
-        npe_pkg::RegStatusOffset: begin
-          read_only = 1'b1;
-          rdata[npe_pkg::RegStatusBusyBit] = busy_i;
-          rdata[npe_pkg::RegStatusErrLsb +: npe_pkg::RegStatusErrWidth] = err_code_q;
-          rdata[npe_pkg::RegStatusErrIdxLsb +: npe_pkg::RegStatusErrIdxWidth] = err_idx_q;
-        end
+        npe_pkg::RegCtrlOffset:       rdata = ctrl_rd;
+        npe_pkg::RegStatusOffset:     begin read_only = 1'b1; rdata = status_rd; end
         npe_pkg::RegErrAddrLoOffset:   begin read_only = 1'b1; rdata = err_addr_q[31:0]; end
         npe_pkg::RegErrAddrHiOffset:   begin read_only = 1'b1; rdata = err_addr_q[63:32]; end
         npe_pkg::RegIntrStateOffset:   rdata[2:0] = intr_state_q;
@@ -149,7 +150,7 @@ module npe_csr #(
         npe_pkg::RegIntrTestOffset:    rdata = '0;
         npe_pkg::RegRingBaseLoOffset:  rdata = ring_base_q[31:0];
         npe_pkg::RegRingBaseHiOffset:  rdata = ring_base_q[63:32];
-        npe_pkg::RegRingSizeOffset:    rdata[npe_pkg::RegRingSizeLog2EntriesLsb +: npe_pkg::RegRingSizeLog2EntriesWidth] = ring_log2_q;
+        npe_pkg::RegRingSizeOffset:    rdata = ring_size_rd;
         npe_pkg::RegRingHeadOffset:    begin read_only = 1'b1; rdata[15:0] = ring_head_i; end
         npe_pkg::RegRingTailOffset:    rdata[15:0] = ring_tail_q;
         npe_pkg::RegDmaWinBaseLoOffset:  rdata = win_base_q[31:0];
@@ -172,19 +173,32 @@ module npe_csr #(
   // ------------------------------------------------------------------
   // Merge the strobed bytes of the write data into a 32-bit slice.
   function automatic logic [31:0] merge(logic [31:0] old, logic [31:0] wdata, logic [31:0] mask);
-    return (old & ~mask) | (wdata & mask);
+    merge = (old & ~mask) | (wdata & mask);
   endfunction
 
-  logic [2:0] intr_set, intr_clr;
-  logic       new_err;
+  logic [31:0] wbits;  // written ones, for pulse and w1c fields
+  logic        wr_ctrl, wr_intr_state, wr_intr_test, wr_doorbell;
+  logic [2:0]  intr_set, intr_clr, intr_hw;
+  logic        new_err;
 
+  assign wbits         = reg_wdata_i & be;
+  assign wr_ctrl       = wr && (addr == npe_pkg::RegCtrlOffset);
+  assign wr_intr_state = wr && (addr == npe_pkg::RegIntrStateOffset);
+  assign wr_intr_test  = wr && (addr == npe_pkg::RegIntrTestOffset);
+  assign wr_doorbell   = wr && (addr == npe_pkg::RegDoorbellOffset);
+
+  // Pulse fields: a written 1 acts for one cycle (registered).
+  assign start_d      = wr_ctrl && wbits[npe_pkg::RegCtrlStartBit];
+  assign soft_reset_d = wr_ctrl && wbits[npe_pkg::RegCtrlSoftResetBit];
+  assign perf_clear_d = wr_ctrl && wbits[npe_pkg::RegCtrlPerfClearBit];
+  assign doorbell_d   = wr_doorbell && wbits[npe_pkg::RegDoorbellRunBit];
+  assign perf_en_d     = (wr_ctrl && be[npe_pkg::RegCtrlPerfEnBit]) ?
+                         reg_wdata_i[npe_pkg::RegCtrlPerfEnBit] : perf_en_q;
+  assign stop_on_err_d = (wr_ctrl && be[npe_pkg::RegCtrlStopOnErrBit]) ?
+                         reg_wdata_i[npe_pkg::RegCtrlStopOnErrBit] : stop_on_err_q;
+
+  // Plain read/write registers.
   always_comb begin
-    perf_en_d     = perf_en_q;
-    stop_on_err_d = stop_on_err_q;
-    start_d       = 1'b0;
-    soft_reset_d  = 1'b0;
-    perf_clear_d  = 1'b0;
-    doorbell_d    = 1'b0;
     intr_enable_d = intr_enable_q;
     ring_base_d   = ring_base_q;
     ring_log2_d   = ring_log2_q;
@@ -192,33 +206,29 @@ module npe_csr #(
     win_base_d    = win_base_q;
     win_limit_d   = win_limit_q;
     desc_d        = desc_q;
-    intr_set      = '0;
-    intr_clr      = '0;
-
     if (wr && in_desc) begin
       desc_d[32*desc_word +: 32] = merge(desc_q[32*desc_word +: 32], reg_wdata_i, be);
     end
     if (wr) begin
       case (addr)
-        npe_pkg::RegCtrlOffset: begin
-          start_d      = reg_wdata_i[npe_pkg::RegCtrlStartBit] & be[npe_pkg::RegCtrlStartBit];
-          soft_reset_d = reg_wdata_i[npe_pkg::RegCtrlSoftResetBit] & be[npe_pkg::RegCtrlSoftResetBit];
-          perf_clear_d = reg_wdata_i[npe_pkg::RegCtrlPerfClearBit] & be[npe_pkg::RegCtrlPerfClearBit];
-          if (be[npe_pkg::RegCtrlPerfEnBit])    perf_en_d     = reg_wdata_i[npe_pkg::RegCtrlPerfEnBit];
-          if (be[npe_pkg::RegCtrlStopOnErrBit]) stop_on_err_d = reg_wdata_i[npe_pkg::RegCtrlStopOnErrBit];
-        end
-        npe_pkg::RegIntrStateOffset:  intr_clr = reg_wdata_i[2:0] & be[2:0];
-        npe_pkg::RegIntrEnableOffset: intr_enable_d = 3'(merge({29'b0, intr_enable_q}, reg_wdata_i, be));
-        npe_pkg::RegIntrTestOffset:   intr_set = reg_wdata_i[2:0] & be[2:0];
-        npe_pkg::RegRingBaseLoOffset: ring_base_d[31:0]  = merge(ring_base_q[31:0], reg_wdata_i, be);
-        npe_pkg::RegRingBaseHiOffset: ring_base_d[63:32] = merge(ring_base_q[63:32], reg_wdata_i, be);
-        npe_pkg::RegRingSizeOffset:   ring_log2_d = 4'(merge({28'b0, ring_log2_q}, reg_wdata_i, be));
-        npe_pkg::RegRingTailOffset:   ring_tail_d = 16'(merge({16'b0, ring_tail_q}, reg_wdata_i, be));
-        npe_pkg::RegDmaWinBaseLoOffset:  win_base_d[31:0]   = merge(win_base_q[31:0], reg_wdata_i, be);
-        npe_pkg::RegDmaWinBaseHiOffset:  win_base_d[63:32]  = merge(win_base_q[63:32], reg_wdata_i, be);
-        npe_pkg::RegDmaWinLimitLoOffset: win_limit_d[31:0]  = merge(win_limit_q[31:0], reg_wdata_i, be);
-        npe_pkg::RegDmaWinLimitHiOffset: win_limit_d[63:32] = merge(win_limit_q[63:32], reg_wdata_i, be);
-        npe_pkg::RegDoorbellOffset:   doorbell_d = reg_wdata_i[npe_pkg::RegDoorbellRunBit] & be[npe_pkg::RegDoorbellRunBit];
+        npe_pkg::RegIntrEnableOffset:
+          intr_enable_d = 3'(merge({29'b0, intr_enable_q}, reg_wdata_i, be));
+        npe_pkg::RegRingBaseLoOffset:
+          ring_base_d[31:0]  = merge(ring_base_q[31:0], reg_wdata_i, be);
+        npe_pkg::RegRingBaseHiOffset:
+          ring_base_d[63:32] = merge(ring_base_q[63:32], reg_wdata_i, be);
+        npe_pkg::RegRingSizeOffset:
+          ring_log2_d = 4'(merge({28'b0, ring_log2_q}, reg_wdata_i, be));
+        npe_pkg::RegRingTailOffset:
+          ring_tail_d = 16'(merge({16'b0, ring_tail_q}, reg_wdata_i, be));
+        npe_pkg::RegDmaWinBaseLoOffset:
+          win_base_d[31:0]   = merge(win_base_q[31:0], reg_wdata_i, be);
+        npe_pkg::RegDmaWinBaseHiOffset:
+          win_base_d[63:32]  = merge(win_base_q[63:32], reg_wdata_i, be);
+        npe_pkg::RegDmaWinLimitLoOffset:
+          win_limit_d[31:0]  = merge(win_limit_q[31:0], reg_wdata_i, be);
+        npe_pkg::RegDmaWinLimitHiOffset:
+          win_limit_d[63:32] = merge(win_limit_q[63:32], reg_wdata_i, be);
         default: ;
       endcase
     end
@@ -243,13 +253,12 @@ module npe_csr #(
     end
   end
 
-  always_comb begin
-    intr_state_d = soft_reset_q ? 3'b000 : (intr_state_q & ~intr_clr);
-    intr_state_d = intr_state_d | intr_set;
-    intr_state_d[npe_pkg::RegIntrStateDoneBit]  = intr_state_d[npe_pkg::RegIntrStateDoneBit] | done_i;
-    intr_state_d[npe_pkg::RegIntrStateErrorBit] = intr_state_d[npe_pkg::RegIntrStateErrorBit] | new_err;
-    intr_state_d[npe_pkg::RegIntrStateDescBit]  = intr_state_d[npe_pkg::RegIntrStateDescBit] | desc_irq_i;
-  end
+  assign intr_clr = wr_intr_state ? wbits[2:0] : 3'b000;
+  assign intr_set = wr_intr_test ? wbits[2:0] : 3'b000;
+  assign intr_hw  = (3'(done_i) << npe_pkg::RegIntrStateDoneBit) |
+                    (3'(new_err) << npe_pkg::RegIntrStateErrorBit) |
+                    (3'(desc_irq_i) << npe_pkg::RegIntrStateDescBit);
+  assign intr_state_d = (soft_reset_q ? 3'b000 : (intr_state_q & ~intr_clr)) | intr_set | intr_hw;
 
   // Counter snapshot: reading PERF_x_LO captures PERF_x_HI for the next read.
   always_comb begin
@@ -331,9 +340,13 @@ module npe_csr #(
   // ------------------------------------------------------------------
   // Assertions
   // ------------------------------------------------------------------
+  // Offsets are word addresses; the byte lanes come from reg_wstrb_i.
+  logic unused_addr;
+  assign unused_addr = ^reg_addr_i[1:0];
+
 `ifdef NPE_ASSERT
-  CsrNoStateChangeOnError: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    reg_error_o |-> !wr);
+  CsrNoStateChangeOnError: assert property (@(posedge clk_i)
+    rst_ni && reg_error_o |-> !wr);
 `endif
 
 endmodule
