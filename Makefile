@@ -81,6 +81,12 @@ $(GOLDEN_SAN_LIB): $(GOLDEN_SAN_OBJS)
 # ---------------------------------------------------------------------------
 CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c
 CLI_HDRS := driver/cli/npe_cli.h
+
+# Fragments of the parts (RTL units, engine, ...) add their own targets and
+# may append to CLI_SRCS, TEST_TARGETS and BENCH_TARGETS.
+TEST_TARGETS :=
+BENCH_TARGETS :=
+-include mk/*.mk
 NPE_BIN     := $(BUILD)/bin/npe
 NPE_SAN_BIN := $(BUILD)/san/bin/npe
 
@@ -123,7 +129,7 @@ cli-test: $(NPE_BIN) $(NPE_SAN_BIN)
 	tests/cli/test_format_cli.sh $(NPE_BIN)
 	tests/cli/test_format_cli.sh $(NPE_SAN_BIN)
 
-test: check-deps-test unit-test san-test cli-test
+test: check-deps-test unit-test san-test cli-test $(TEST_TARGETS)
 	@echo "make test: all tests passed"
 
 # ---------------------------------------------------------------------------
@@ -141,7 +147,7 @@ $(BUILD)/bench/bench_golden: tests/bench/bench_golden.c $(GOLDEN_LIB)
 golden-bench: $(BUILD)/bench/bench_golden
 	$(BUILD)/bench/bench_golden
 
-bench: golden-bench
+bench: golden-bench $(BENCH_TARGETS)
 
 # ---------------------------------------------------------------------------
 # Housekeeping
@@ -170,4 +176,3 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
--include mk/*.mk
