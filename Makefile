@@ -14,7 +14,7 @@ CC ?= cc
 PREFIX ?= /usr/local
 
 DEB_PKGS := gcc g++ make pkg-config check verilator iverilog yosys \
-            nextpnr-ice40 fpga-icestorm openfpgaloader libftdi1-dev python3 \
+            nextpnr-ice40 fpga-icestorm openfpgaloader libftdi1-dev python3 zlib1g-dev \
             gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 
 WARN    := -Wall -Wextra -Werror
@@ -84,7 +84,7 @@ CLI_HDRS := driver/cli/npe_cli.h
 
 # Fragments of the parts (RTL units, engine, ...) add their own targets and
 # may append to CLI_SRCS, TEST_TARGETS and BENCH_TARGETS.
-TEST_TARGETS :=
+TEST_TARGETS := regmap-check axi-test
 BENCH_TARGETS :=
 -include mk/*.mk
 NPE_BIN     := $(BUILD)/bin/npe

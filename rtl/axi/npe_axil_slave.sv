@@ -181,9 +181,11 @@ module npe_axil_slave #(
   // ------------------------------------------------------------------
 `ifdef NPE_ASSERT
   AxilBValidStable: assert property (@(posedge clk_i)
-    rst_ni && s_axil_bvalid && !s_axil_bready |=> s_axil_bvalid && $stable(s_axil_bresp));
+    rst_ni && $past(rst_ni && s_axil_bvalid && !s_axil_bready)
+    |-> s_axil_bvalid && $stable(s_axil_bresp));
   AxilRValidStable: assert property (@(posedge clk_i)
-    rst_ni && s_axil_rvalid && !s_axil_rready |=> s_axil_rvalid && $stable(s_axil_rdata));
+    rst_ni && $past(rst_ni && s_axil_rvalid && !s_axil_rready)
+    |-> s_axil_rvalid && $stable(s_axil_rdata));
   AxilOneAtATime: assert property (@(posedge clk_i)
     rst_ni |-> !(s_axil_bvalid && s_axil_rvalid));
 `endif
