@@ -403,7 +403,7 @@ static npe__real quire_real(const npe_quire *q) {
   int p = 127;
   while (!((p >= 64 ? m.hi >> (p - 64) : m.lo >> p) & 1)) p--;
   m = u128_shl(m, (unsigned)(127 - p)); /* leading one to bit 127 */
-  r.scale = p - NPE_QUIRE_FRAC_BITS;
+  r.scale = p - (int)NPE_QUIRE_FRAC_BITS;
   r.frac = (m.hi << 1) | (m.lo >> 63);
   r.sticky = (m.lo << 1) != 0;
   return r;

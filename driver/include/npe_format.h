@@ -102,9 +102,9 @@ int npe_encode_f(npe_fmt f, float x, uint32_t *bits /* out */);
 /* ------------------------------------------------------------------------ */
 
 /** Fraction bits of the quire: its LSB weighs 2^-56 = minpos(Posit16)^2. */
-#define NPE_QUIRE_FRAC_BITS 56
+#define NPE_QUIRE_FRAC_BITS 56u
 /** Total quire width in bits (two's complement, Q71.56). */
-#define NPE_QUIRE_BITS 128
+#define NPE_QUIRE_BITS 128u
 
 /** Quire status flags (npe_quire.flags). */
 #define NPE_QUIRE_NAR 0x1u /**< a NaR operand was accumulated: the sum is NaR */

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* npe_tiler.c - matmul tiling onto the engine; see npe_tiler.h. */
+#include "npe_tiler.h"
+
+#include "npe_regs.h"
+
+static uint32_t lanes_of(npe_fmt fa, npe_fmt fb) {
+  if (fa == NPE_FMT_INT8 && fb == NPE_FMT_TERNARY) return 2;
+  switch (fa) {
+    case NPE_FMT_FP4:
+    case NPE_FMT_POSIT4: return 4;
+    case NPE_FMT_POSIT8:
+    case NPE_FMT_INT8: return 2;
+    case NPE_FMT_POSIT16: return 1;
+    default: return 0;
+  }
+}
+
+static int pair_ok(npe_fmt fa, npe_fmt fb) {
+  if (fa == NPE_FMT_INT8 && fb == NPE_FMT_TERNARY) return 1;
+  return fa == fb && (unsigned)fa < NPE_FMT_COUNT && fa != NPE_FMT_TERNARY;
+}
+
+static uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
+
+/* 64-bit words of a B row for `words` PE words. */
+static uint32_t pitch_b_words(npe_fmt fb, uint32_t words) {
+  return fb == NPE_FMT_TERNARY ? ceil_div(words, 16) : ceil_div(words, 4);
+}
+
+uint32_t npe_tiler_max_k(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb) {
+  if (!hw || !pair_ok(fa, fb)) return 0;
+  uint32_t lanes = lanes_of(fa, fb);
+  uint32_t words_a = hw->a_bank_words * 4;
+  uint32_t words_b = fb == NPE_FMT_TERNARY ? hw->b_bank_words * 16 : hw->b_bank_words * 4;
+  uint32_t words = words_a < words_b ? words_a : words_b;
+  uint64_t k = (uint64_t)words * lanes;
+  return k > 0xffff ? 0xffff : (uint32_t)k; /* the descriptor's K is 16 bits */
+}
+
+int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
+                   int out_fp32, uint32_t m, uint32_t n, uint32_t k,
+                   uint64_t addr_a, uint64_t addr_b, uint64_t addr_c,
+                   npe_mm_plan *plan) {
+  if (!hw || !plan || !hw->rows || !hw->cols || !hw->a_bank_words ||
+      !hw->b_bank_words || !hw->out_groups)
+    return NPE_ERR_INVALID_ARG;
+  if (!m || !n || !k || !pair_ok(fa, fb) || (unsigned)fout >= NPE_FMT_COUNT)
+    return NPE_ERR_INVALID_ARG;
+  if ((addr_a | addr_b | addr_c) & 7u) return NPE_ERR_INVALID_ARG;
+  if (k > npe_tiler_max_k(hw, fa, fb)) return NPE_ERR_UNSUPPORTED;
+  npe_mm_plan p;
+  p.hw = *hw;
+  p.fa = fa, p.fb = fb, p.fout = fout, p.out_fp32 = out_fp32 ? 1 : 0;
+  p.m = m, p.n = n, p.k = k;
+  p.lanes = lanes_of(fa, fb);
+  p.words = ceil_div(k, p.lanes);
+  p.row_bytes_a = ceil_div(p.words, 4) * 8;
+  p.row_bytes_b = pitch_b_words(fb, p.words) * 8;
+  uint32_t esz = p.out_fp32 ? 4 : 2;
+  p.ldc = ceil_div(n * esz, 8) * 8;
+  /* n-block: what the output buffer and the B banks hold, a multiple of
+   * Cols and of 4 (so each block starts 8-byte aligned in C) */
+  uint32_t groups_b = hw->b_bank_words / (p.row_bytes_b / 8);
+  uint32_t groups = groups_b < hw->out_groups ? groups_b : hw->out_groups;
+  uint32_t nb = groups * hw->cols;
+  if (nb >= 4) nb -= nb % 4;
+  if (nb > n) nb = n;
+  if (nb == 0) return NPE_ERR_UNSUPPORTED;
+  p.nb = nb;
+  p.m_tiles = ceil_div(m, hw->rows);
+  p.n_blocks = ceil_div(n, nb);
+  if (p.n_blocks > 1 && (nb * esz) % 8) return NPE_ERR_UNSUPPORTED;
+  p.addr_a = addr_a, p.addr_b = addr_b, p.addr_c = addr_c;
+  *plan = p;
+  return NPE_OK;
+}
+
+uint64_t npe_tiler_bytes_a(const npe_mm_plan *p) { return (uint64_t)p->m * p->row_bytes_a; }
+uint64_t npe_tiler_bytes_b(const npe_mm_plan *p) { return (uint64_t)p->n * p->row_bytes_b; }
+uint64_t npe_tiler_bytes_c(const npe_mm_plan *p) { return (uint64_t)p->m * p->ldc; }
+
+static int pack_rows(npe_fmt f, const void *src, uint32_t rows, uint32_t k,
+                     uint32_t row_bytes, uint8_t *out) {
+  size_t esz = f == NPE_FMT_POSIT16 ? 2 : 1;
+  for (uint32_t r = 0; r < rows; r++) {
+    uint8_t *row = out + (size_t)r * row_bytes;
+    for (uint32_t i = 0; i < row_bytes; i++) row[i] = 0; /* zero pads contribute 0 */
+    int rc = npe_pack(f, (const uint8_t *)src + (size_t)r * k * esz, k, row, row_bytes);
+    if (rc) return rc;
+  }
+  return NPE_OK;
+}
+
+int npe_tiler_pack_a(const npe_mm_plan *p, const void *a, uint8_t *out) {
+  if (!p || !a || !out) return NPE_ERR_INVALID_ARG;
+  return pack_rows(p->fa, a, p->m, p->k, p->row_bytes_a, out);
+}
+
+int npe_tiler_pack_b(const npe_mm_plan *p, const void *b, uint8_t *out) {
+  if (!p || !b || !out) return NPE_ERR_INVALID_ARG;
+  return pack_rows(p->fb, b, p->n, p->k, p->row_bytes_b, out);
+}
+
+void npe_desc_encode(const npe_desc_fields *f, uint8_t d[64]) {
+  for (int i = 0; i < 64; i++) d[i] = 0;
+  d[NPE_DESC_OPCODE_OFFSET] = f->op;
+  d[NPE_DESC_FLAGS_OFFSET] = f->flags;
+  d[NPE_DESC_FMT_A_OFFSET] = f->fmt_a;
+  d[NPE_DESC_FMT_B_OFFSET] = f->fmt_b;
+  d[NPE_DESC_FMT_OUT_OFFSET] = f->fmt_out;
+  d[NPE_DESC_SPAD_OFFSET] = f->spad;
+  for (int i = 0; i < 2; i++) {
+    d[NPE_DESC_M_OFFSET + i] = (uint8_t)(f->m >> (8 * i));
+    d[NPE_DESC_N_OFFSET + i] = (uint8_t)(f->n >> (8 * i));
+    d[NPE_DESC_K_OFFSET + i] = (uint8_t)(f->k >> (8 * i));
+  }
+  for (int i = 0; i < 8; i++) {
+    d[NPE_DESC_ADDR_A_OFFSET + i] = (uint8_t)(f->addr_a >> (8 * i));
+    d[NPE_DESC_ADDR_C_OFFSET + i] = (uint8_t)(f->addr_c >> (8 * i));
+  }
+  for (int i = 0; i < 4; i++) {
+    d[NPE_DESC_STRIDE_A_OFFSET + i] = (uint8_t)(f->stride_a >> (8 * i));
+    d[NPE_DESC_STRIDE_C_OFFSET + i] = (uint8_t)(f->stride_c >> (8 * i));
+  }
+}
+
+/* Step j: m-tile j / n_blocks, n-block j % n_blocks; buffers alternate. */
+static void step_geom(const npe_mm_plan *p, uint32_t j, uint32_t *mt, uint32_t *nbk,
+                      uint32_t *rows, uint32_t *cols) {
+  *mt = j / p->n_blocks;
+  *nbk = j % p->n_blocks;
+  uint32_t r0 = *mt * p->hw.rows, c0 = *nbk * p->nb;
+  *rows = p->m - r0 < p->hw.rows ? p->m - r0 : p->hw.rows;
+  *cols = p->n - c0 < p->nb ? p->n - c0 : p->nb;
+}
+
+static void desc_load_a(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
+  uint32_t mt, nbk, rows, cols;
+  step_geom(p, j, &mt, &nbk, &rows, &cols);
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_LOAD;
+  f.spad = (uint8_t)(0u | ((mt & 1u) << 7));
+  f.m = (uint16_t)rows;
+  f.k = (uint16_t)p->row_bytes_a;
+  f.addr_a = p->addr_a + (uint64_t)mt * p->hw.rows * p->row_bytes_a;
+  f.stride_a = p->row_bytes_a;
+  npe_desc_encode(&f, d);
+}
+
+static void desc_load_b(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
+  uint32_t mt, nbk, rows, cols;
+  step_geom(p, j, &mt, &nbk, &rows, &cols);
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_LOAD;
+  f.spad = (uint8_t)(1u | ((j & 1u) << 7));
+  f.m = (uint16_t)cols;
+  f.k = (uint16_t)p->row_bytes_b;
+  f.addr_a = p->addr_b + (uint64_t)nbk * p->nb * p->row_bytes_b;
+  f.stride_a = p->row_bytes_b;
+  npe_desc_encode(&f, d);
+}
+
+static void desc_matmul(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
+  uint32_t mt, nbk, rows, cols;
+  step_geom(p, j, &mt, &nbk, &rows, &cols);
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_MATMUL;
+  f.flags = (uint8_t)(p->out_fp32 ? 1u << NPE_DESC_FLAG_OUT_FP32_BIT : 0u);
+  f.fmt_a = (uint8_t)p->fa;
+  f.fmt_b = (uint8_t)p->fb;
+  f.fmt_out = (uint8_t)p->fout;
+  f.spad = (uint8_t)((mt & 1u) | ((j & 1u) << 1) | ((j & 1u) << 2));
+  f.m = (uint16_t)rows;
+  f.n = (uint16_t)cols;
+  f.k = (uint16_t)p->k;
+  npe_desc_encode(&f, d);
+}
+
+static void desc_store(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
+  uint32_t mt, nbk, rows, cols;
+  step_geom(p, j, &mt, &nbk, &rows, &cols);
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_STORE;
+  f.flags = (uint8_t)(p->out_fp32 ? 1u << NPE_DESC_FLAG_OUT_FP32_BIT : 0u);
+  f.spad = (uint8_t)(2u | ((j & 1u) << 7));
+  f.m = (uint16_t)rows;
+  f.n = (uint16_t)cols;
+  f.addr_c = p->addr_c + (uint64_t)mt * p->hw.rows * p->ldc +
+             (uint64_t)nbk * p->nb * (p->out_fp32 ? 4u : 2u);
+  f.stride_c = p->ldc;
+  npe_desc_encode(&f, d);
+}
+
+/* Phases of step j: 0 LOAD A (first step only; later A loads ride along in
+ * phase 2 of the previous step), 1 LOAD B (first step only), 2 MATMUL,
+ * 3 LOAD A of step j+1 when it starts an m-tile, 4 LOAD B of step j+1,
+ * 5 STORE; after the last step a FENCE. */
+int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
+  if (!p || !it || !desc || it->done) return 0;
+  uint32_t steps = p->m_tiles * p->n_blocks;
+  for (;;) {
+    uint32_t j = it->step, ph = it->phase;
+    if (j == steps) {
+      npe_desc_fields f = {0};
+      f.op = NPE_OP_FENCE;
+      f.flags = 1u << NPE_DESC_FLAG_IRQ_BIT;
+      npe_desc_encode(&f, desc);
+      it->done = 1;
+      return 1;
+    }
+    it->phase++;
+    if (it->phase == 6) it->phase = 0, it->step++;
+    switch (ph) {
+      case 0: if (j == 0) { desc_load_a(p, 0, desc); return 1; } break;
+      case 1: if (j == 0) { desc_load_b(p, 0, desc); return 1; } break;
+      case 2: desc_matmul(p, j, desc); return 1;
+      case 3:
+        if (j + 1 < steps && (j + 1) % p->n_blocks == 0) { desc_load_a(p, j + 1, desc); return 1; }
+        break;
+      case 4: if (j + 1 < steps) { desc_load_b(p, j + 1, desc); return 1; } break;
+      default: desc_store(p, j, desc); return 1;
+    }
+  }
+}
+
+uint64_t npe_tiler_count(const npe_mm_plan *p) {
+  uint64_t steps = (uint64_t)p->m_tiles * p->n_blocks;
+  return steps * 3 + p->m_tiles + 1;
+}

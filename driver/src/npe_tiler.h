@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * npe_tiler.h - turns a matmul C[M x N] = A[M x K] * B^T (B stored N x K,
+ * one row per output column, like weights [out][in]) into the engine's
+ * descriptor stream, and lays the operands out in device memory the way the
+ * descriptors expect. Freestanding (no allocation, no OS): the host driver and
+ * the firmware share it. Internal to libnpe; not installed.
+ *
+ * Stream, per step j (one m-tile of Rows rows x one n-block of NB columns):
+ *   LOAD A (when the m-tile starts), LOAD B(j), MATMUL(j), STORE(j)
+ * emitted so that LOAD(j+1) sits between MATMUL(j) and STORE(j): the loader
+ * fills the other buffer while the array computes (double buffering), and
+ * the store of step j overlaps the matmul of step j+1. A final FENCE raises
+ * the interrupt.
+ */
+#ifndef NPE_TILER_H
+#define NPE_TILER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "npe_format.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Shape of the engine (from its CAP registers). */
+typedef struct npe_hw_shape {
+  uint32_t rows, cols;      /**< PE array */
+  uint32_t a_bank_words;    /**< 64-bit words per A bank per buffer */
+  uint32_t b_bank_words;    /**< 64-bit words per B bank per buffer */
+  uint32_t out_groups;      /**< column groups per output buffer */
+} npe_hw_shape;
+
+/** A planned matmul: geometry and device layout. */
+typedef struct npe_mm_plan {
+  npe_hw_shape hw;
+  npe_fmt fa, fb, fout;     /**< operand formats (fa == fb, or int8 x ternary); output format */
+  int out_fp32;             /**< 1: C is binary32; 0: C is 16-bit patterns of fout */
+  uint32_t m, n, k;
+  uint32_t lanes;           /**< MACs per PE word */
+  uint32_t words;           /**< PE words per dot product */
+  uint32_t row_bytes_a;     /**< bytes per packed A row in memory (multiple of 8) */
+  uint32_t row_bytes_b;     /**< bytes per packed B row in memory (multiple of 8) */
+  uint32_t ldc;             /**< bytes per C row in memory (multiple of 8) */
+  uint32_t nb;              /**< columns per n-block */
+  uint32_t m_tiles, n_blocks;
+  uint64_t addr_a, addr_b, addr_c;  /**< device addresses (8-byte aligned) */
+} npe_mm_plan;
+
+/**
+ * Plans C = A x B^T on an engine of shape @p hw. Errors: NPE_ERR_INVALID_ARG
+ * (zero dims, bad format pair, unaligned address, NULL), NPE_ERR_UNSUPPORTED
+ * (K too large for the scratchpads: the limit is npe_tiler_max_k()).
+ */
+int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
+                   int out_fp32, uint32_t m, uint32_t n, uint32_t k,
+                   uint64_t addr_a, uint64_t addr_b, uint64_t addr_c,
+                   npe_mm_plan *plan /* out */);
+
+/** Largest K the scratchpads take for this format pair (0 for a bad pair). */
+uint32_t npe_tiler_max_k(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb);
+
+/** Bytes of device memory A, B and C take. */
+uint64_t npe_tiler_bytes_a(const npe_mm_plan *p);
+uint64_t npe_tiler_bytes_b(const npe_mm_plan *p);
+uint64_t npe_tiler_bytes_c(const npe_mm_plan *p);
+
+/**
+ * Packs row-major unpacked patterns (M x K for A, N x K for B; uint8_t per
+ * element, uint16_t for posit16) into the device layout, @p out holding
+ * npe_tiler_bytes_a()/_b() bytes. Errors: NPE_ERR_RANGE (bad pattern),
+ * NPE_ERR_INVALID_ARG.
+ */
+int npe_tiler_pack_a(const npe_mm_plan *p, const void *a, uint8_t *out);
+int npe_tiler_pack_b(const npe_mm_plan *p, const void *b, uint8_t *out);
+
+/** Iterator over the descriptor stream of a plan. Zero it, then call next. */
+typedef struct npe_tiler_it {
+  uint32_t step;            /**< step whose descriptors come next */
+  uint32_t phase;           /**< position within the step */
+  int done;
+} npe_tiler_it;
+
+/** Writes the next 64-byte descriptor to @p desc; returns 1, or 0 at the end. */
+int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]);
+
+/** Number of descriptors in the stream of @p p. */
+uint64_t npe_tiler_count(const npe_mm_plan *p);
+
+/** Fields of one descriptor (see docs/REGMAP.md); unset fields are 0. */
+typedef struct npe_desc_fields {
+  uint8_t op, flags, fmt_a, fmt_b, fmt_out, spad;
+  uint16_t m, n, k;
+  uint64_t addr_a, addr_c;
+  uint32_t stride_a, stride_c;
+} npe_desc_fields;
+
+/** Encodes @p f as a 64-byte little-endian descriptor. */
+void npe_desc_encode(const npe_desc_fields *f, uint8_t desc[64]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NPE_TILER_H */

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * npe_transport.h - the one internal interface every transport implements
+ * (sim: in-process libnpesim; later ftdi:// and uio:). Everything above it
+ * (ring submission, matmul) is transport-independent. Internal to libnpe.
+ */
+#ifndef NPE_TRANSPORT_H
+#define NPE_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Operations of a transport; every function returns an npe_status. */
+typedef struct npe_transport {
+  void *ctx;
+  /** CSR access at a byte offset; NPE_ERR_DEVICE when the engine answers
+   *  SLVERR. */
+  int (*csr_read)(void *ctx, uint32_t off, uint32_t *val);
+  int (*csr_write)(void *ctx, uint32_t off, uint32_t val);
+  /** Device memory access. */
+  int (*mem_write)(void *ctx, uint64_t addr, const void *src, size_t len);
+  int (*mem_read)(void *ctx, uint64_t addr, void *dst, size_t len);
+  /** Lets the device run: returns when the irq is raised or after about
+   *  @p budget cycles (simulator) / microseconds (hardware), whichever first. */
+  int (*wait)(void *ctx, uint64_t budget);
+  /** Device clock cycles so far (0 if unknown). */
+  uint64_t (*cycles)(void *ctx);
+  /** Releases the transport. */
+  void (*close)(void *ctx);
+} npe_transport;
+
+/** Device memory window of a transport (what the DMA may touch). */
+typedef struct npe_mem_window {
+  uint64_t base, size;
+} npe_mem_window;
+
+#endif /* NPE_TRANSPORT_H */

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* npe_transport_sim.c - the sim: transport over libnpesim. */
+#include "npe_transport_sim.h"
+
+#include "npe_format.h"
+#include "npe_regs.h"
+
+static int sim_csr_read(void *ctx, uint32_t off, uint32_t *val) {
+  int rc = npesim_csr_read(ctx, off, val);
+  return rc == 0 ? NPE_OK : rc > 0 ? NPE_ERR_DEVICE : NPE_ERR_INVALID_ARG;
+}
+
+static int sim_csr_write(void *ctx, uint32_t off, uint32_t val) {
+  int rc = npesim_csr_write(ctx, off, val);
+  return rc == 0 ? NPE_OK : rc > 0 ? NPE_ERR_DEVICE : NPE_ERR_INVALID_ARG;
+}
+
+static int sim_mem_write(void *ctx, uint64_t addr, const void *src, size_t len) {
+  return npesim_mem_write(ctx, addr, src, len) ? NPE_ERR_INVALID_ARG : NPE_OK;
+}
+
+static int sim_mem_read(void *ctx, uint64_t addr, void *dst, size_t len) {
+  return npesim_mem_read(ctx, addr, dst, len) ? NPE_ERR_INVALID_ARG : NPE_OK;
+}
+
+static int sim_wait(void *ctx, uint64_t budget) {
+  npesim_wait_irq(ctx, budget);
+  return NPE_OK;
+}
+
+static uint64_t sim_cycles(void *ctx) { return npesim_cycles(ctx); }
+
+static void sim_close(void *ctx) { npesim_destroy(ctx); }
+
+int npe_transport_sim_open(const npesim_config *cfg, npe_transport *t) {
+  if (!cfg || !t) return NPE_ERR_INVALID_ARG;
+  npesim_config c = *cfg;
+  c.mem_base = NPE_SIM_MEM_BASE;
+  c.mem_size = NPE_SIM_MEM_SIZE;
+  npesim *s = NULL;
+  if (npesim_create(&c, &s)) return c.trace_path ? NPE_ERR_IO : NPE_ERR_INVALID_ARG;
+  /* the DMA may touch exactly the simulated memory */
+  uint64_t lim = NPE_SIM_MEM_BASE + NPE_SIM_MEM_SIZE;
+  if (npesim_csr_write(s, NPE_DMA_WIN_BASE_LO_REG_OFFSET, (uint32_t)NPE_SIM_MEM_BASE) ||
+      npesim_csr_write(s, NPE_DMA_WIN_BASE_HI_REG_OFFSET, (uint32_t)(NPE_SIM_MEM_BASE >> 32)) ||
+      npesim_csr_write(s, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET, (uint32_t)lim) ||
+      npesim_csr_write(s, NPE_DMA_WIN_LIMIT_HI_REG_OFFSET, (uint32_t)(lim >> 32))) {
+    npesim_destroy(s);
+    return NPE_ERR_DEVICE;
+  }
+  t->ctx = s;
+  t->csr_read = sim_csr_read;
+  t->csr_write = sim_csr_write;
+  t->mem_write = sim_mem_write;
+  t->mem_read = sim_mem_read;
+  t->wait = sim_wait;
+  t->cycles = sim_cycles;
+  t->close = sim_close;
+  return NPE_OK;
+}
+
+npesim *npe_transport_sim_get(const npe_transport *t) { return t ? t->ctx : NULL; }

@@ -1,0 +1,69 @@
+# mk/sim.mk - the engine (rtl/engine) as the Verilator library libnpesim,
+# plus its lint. Included by the top-level Makefile.
+#
+#   make sim-lib      build/sim/libnpesim.a (+ build/sim/obj/Vnpe_top__ALL.a)
+#   make engine-lint  verilator --lint-only -Wall of the whole engine
+
+BUILD ?= build
+SIM_BUILD := $(BUILD)/sim
+SIM_OBJ   := $(SIM_BUILD)/obj
+VL_INC    := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)/include
+
+ENGINE_RTL := rtl/npe_pkg.sv \
+  $(filter-out %_tb.sv,$(sort $(wildcard rtl/pe/*.sv))) \
+  rtl/axi/npe_axil_slave.sv rtl/axi/npe_csr.sv rtl/axi/npe_axi_dma.sv \
+  $(sort $(wildcard rtl/engine/*.sv))
+ENGINE_VLT := $(wildcard rtl/pe/npe_pe.vlt)
+
+SIM_CXXFLAGS := -std=c++17 -O2 -Wall -I$(SIM_OBJ) -I$(VL_INC) -I$(VL_INC)/vltstd \
+                -Isim -Idriver/include
+SIM_LIBS := $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a -lz -lstdc++ -lpthread -lm
+
+.PHONY: sim-lib engine-lint
+
+engine-lint:
+	@$(DEPS) verilator
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL)
+	@echo "engine-lint: clean"
+
+$(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SIM_OBJ)
+	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique \
+	  --top-module npe_top -Mdir $(SIM_OBJ) $(ENGINE_VLT) $(ENGINE_RTL)
+	$(MAKE) -s -C $(SIM_OBJ) -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+
+$(SIM_BUILD)/%.o: sim/%.cpp sim/npesim.h sim/axi_mem.h $(SIM_OBJ)/Vnpe_top__ALL.a
+	$(CXX) $(SIM_CXXFLAGS) -c -o $@ $<
+
+$(SIM_BUILD)/verilated_%.o: $(VL_INC)/verilated_%.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
+	$(CXX) $(SIM_CXXFLAGS) -O2 -c -o $@ $<
+
+$(SIM_BUILD)/verilated.o: $(VL_INC)/verilated.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
+	$(CXX) $(SIM_CXXFLAGS) -O2 -c -o $@ $<
+
+SIM_LIB_OBJS := $(SIM_BUILD)/npesim.o $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o \
+                $(SIM_BUILD)/verilated_threads.o $(SIM_BUILD)/verilated_fst_c.o
+
+$(SIM_BUILD)/libnpesim.a: $(SIM_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+sim-lib: $(SIM_BUILD)/libnpesim.a
+
+# ---------------------------------------------------------------------------
+# Engine tests (Check, through libnpesim and the driver's tiler and ring)
+# ---------------------------------------------------------------------------
+DRIVER_CORE_SRCS := driver/src/npe_tiler.c driver/src/npe_ring.c
+DRIVER_SIM_SRCS  := driver/src/npe_transport_sim.c
+DRIVER_CFLAGS    := $(CFLAGS_ALL) -Idriver/src -Isim
+ENGINE_TEST_SRCS := tests/engine/test_engine.c tests/unit/vectors.c
+
+$(BUILD)/tests/engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                       $(wildcard driver/src/*.h) $(GOLDEN_LIB) $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(GOLDEN_LIB) $(SIM_LIBS) $(CHECK_LIBS)
+
+.PHONY: engine-test
+engine-test: $(BUILD)/tests/engine
+	$(BUILD)/tests/engine

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: Apache-2.0
+// npe_cmd: the command processor. It fetches 64-byte descriptors from the
+// ring in device memory (or takes one from the DESC CSRs on a doorbell),
+// checks them, and dispatches them in order to the loader, the MAC array and
+// the storer, which then run concurrently. A descriptor waits only while a
+// unit it needs is busy or a buffer it touches is in use (double buffering:
+// a LOAD into one buffer overlaps a MATMUL on the other). The first error
+// stops the ring and is reported with the descriptor's index. It does not
+// move data itself.
+module npe_cmd
+  import npe_pkg::*;
+#(
+  parameter int          Rows       = 4,
+  parameter int          Cols       = 2,
+  parameter int          ABankWords = 1024,  // 64-bit words per A bank per buffer
+  parameter int          BBankWords = 2048,  // 64-bit words per B bank per buffer
+  parameter int          OutGroups  = 32,    // column groups per output buffer
+  parameter logic [5:0]  FormatMask = 6'h3f,
+  parameter int          FifoDepth  = 4      // descriptors fetched ahead, 2..16
+) (
+  input  logic                       clk_i,
+  input  logic                       rst_ni,
+
+  // From / to the CSRs
+  input  logic                       start_i,       // run the ring
+  input  logic                       soft_reset_i,  // abort: drop pending work, clear the halt
+  input  logic                       doorbell_i,    // run desc_i once
+  input  logic [DescSizeBytes*8-1:0] desc_i,
+  input  logic [63:0]                ring_base_i,
+  input  logic [3:0]                 ring_log2_i,
+  input  logic [15:0]                ring_tail_i,
+  output logic [15:0]                ring_head_o,
+  output logic                       busy_o,
+  output logic                       done_o,        // busy fell (pulse)
+  output logic                       desc_irq_o,    // a descriptor with FLAGS.IRQ completed (pulse)
+  output logic                       err_valid_o,   // pulse with the three below
+  output logic [7:0]                 err_code_o,
+  output logic [15:0]                err_idx_o,     // ring index, 0xffff for a direct descriptor
+  output logic [63:0]                err_addr_o,
+
+  // DMA read port for descriptor fetches
+  output logic                       rd_cmd_valid_o,
+  input  logic                       rd_cmd_ready_i,
+  output logic [63:0]                rd_cmd_addr_o,
+  output logic [31:0]                rd_cmd_len_o,
+  input  logic                       rd_data_valid_i,
+  input  logic [63:0]                rd_data_i,
+  input  logic                       rd_done_i,
+  input  logic [7:0]                 rd_err_i,
+  input  logic [63:0]                rd_err_addr_i,
+
+  // Loader
+  output logic                       ld_start_o,
+  output logic                       ld_is_b_o,
+  output logic                       ld_buf_o,
+  output logic [15:0]                ld_rows_o,
+  output logic [15:0]                ld_row_words_o,
+  output logic [63:0]                ld_addr_o,
+  output logic [31:0]                ld_stride_o,
+  input  logic                       ld_busy_i,
+  input  logic                       ld_done_i,
+  input  logic [7:0]                 ld_err_i,
+  input  logic [63:0]                ld_err_addr_i,
+
+  // MAC array
+  output logic                       ar_start_o,
+  output npe_fmt_e                   ar_fmt_o,
+  output npe_fmt_e                   ar_out_fmt_o,
+  output logic                       ar_out_fp32_o,
+  output logic [7:0]                 ar_m_o,
+  output logic [15:0]                ar_n_o,
+  output logic [15:0]                ar_words_o,
+  output logic [15:0]                ar_pitch_b_o,
+  output logic                       ar_a_buf_o,
+  output logic                       ar_b_buf_o,
+  output logic                       ar_o_buf_o,
+  input  logic                       ar_busy_i,
+  input  logic                       ar_done_i,
+
+  // Storer
+  output logic                       st_start_o,
+  output logic                       st_buf_o,
+  output logic [7:0]                 st_m_o,
+  output logic [15:0]                st_n_o,
+  output logic                       st_fp32_o,
+  output logic [63:0]                st_addr_o,
+  output logic [31:0]                st_stride_o,
+  input  logic                       st_busy_i,
+  input  logic                       st_done_i,
+  input  logic [7:0]                 st_err_i,
+  input  logic [63:0]                st_err_addr_i,
+
+  // Abort of every unit (soft reset)
+  output logic                       abort_o,
+
+  // Why the head descriptor waits this cycle (performance counters)
+  output logic                       stall_spad_o,
+  output logic                       stall_out_o,
+  output logic                       stall_fence_o
+);
+
+  localparam int CntBits = $clog2(FifoDepth + 1);
+  localparam int PtrBits = $clog2(FifoDepth);
+  localparam logic [15:0] DirectIdx = 16'hffff;
+
+  // ---------------------------------------------------------------------------
+  // Descriptor FIFO
+  // ---------------------------------------------------------------------------
+  logic [DescSizeBytes*8-1:0] fifo_desc_q [FifoDepth];
+  logic [15:0]                fifo_idx_q  [FifoDepth];
+  logic [PtrBits-1:0]         fifo_rd_q, fifo_wr_q;
+  logic [CntBits-1:0]         fifo_cnt_q, fifo_cnt_d;
+  logic                       push, pop, flush;
+  logic [DescSizeBytes*8-1:0] push_desc;
+  logic [15:0]                push_idx;
+
+  always_ff @(posedge clk_i) begin
+    if (push) begin
+      fifo_desc_q[fifo_wr_q] <= push_desc;
+      fifo_idx_q[fifo_wr_q]  <= push_idx;
+    end
+  end
+
+  always_comb begin
+    fifo_cnt_d = fifo_cnt_q;
+    if (flush)          fifo_cnt_d = '0;
+    else if (push && !pop) fifo_cnt_d = fifo_cnt_q + 1'b1;
+    else if (pop && !push) fifo_cnt_d = fifo_cnt_q - 1'b1;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      fifo_rd_q  <= '0;
+      fifo_wr_q  <= '0;
+      fifo_cnt_q <= '0;
+    end else if (flush) begin
+      fifo_rd_q  <= '0;
+      fifo_wr_q  <= '0;
+      fifo_cnt_q <= '0;
+    end else begin
+      fifo_cnt_q <= fifo_cnt_d;
+      if (push) fifo_wr_q <= PtrBits'((32'(fifo_wr_q) + 1) % FifoDepth);
+      if (pop)  fifo_rd_q <= PtrBits'((32'(fifo_rd_q) + 1) % FifoDepth);
+    end
+  end
+
+  // ---------------------------------------------------------------------------
+  // Ring fetcher: one descriptor per DMA read, ahead of dispatch
+  // ---------------------------------------------------------------------------
+  logic        ring_en_q, ring_en_d;
+  logic [15:0] fetch_idx_q, fetch_idx_d;
+  logic [15:0] head_q, head_d;
+  logic        fetching_q, fetching_d;    // a fetch is in flight
+  logic        cmd_sent_q, cmd_sent_d;    // its DMA command was accepted
+  logic        drop_q, drop_d;            // discard it (soft reset or error)
+  logic [2:0]  beat_q, beat_d;
+  logic [DescSizeBytes*8-1:0] fetch_buf_q, fetch_buf_d;
+  logic [15:0] ring_mask;
+  logic        ring_cfg_bad;
+  logic        fetch_err;
+
+  assign ring_mask    = 16'((32'd1 << ring_log2_i) - 1);
+  assign ring_cfg_bad = ring_base_i[5:0] != 6'd0;
+
+  assign rd_cmd_valid_o = fetching_q && !cmd_sent_q;
+  assign rd_cmd_addr_o  = ring_base_i + {42'd0, fetch_idx_q & ring_mask, 6'd0};
+  assign rd_cmd_len_o   = 32'(DescSizeBytes);
+  assign fetch_err      = rd_done_i && rd_err_i != 8'd0 && !drop_q;
+
+  always_comb begin
+    fetch_buf_d = fetch_buf_q;
+    beat_d      = beat_q;
+    fetching_d  = fetching_q;
+    cmd_sent_d  = cmd_sent_q || (rd_cmd_valid_o && rd_cmd_ready_i);
+    drop_d      = drop_q;
+    if (fetching_q && rd_data_valid_i) begin
+      fetch_buf_d[64*beat_q +: 64] = rd_data_i;
+      beat_d = beat_q + 3'd1;
+    end
+    if (fetching_q && rd_done_i) begin
+      fetching_d = 1'b0;
+      cmd_sent_d = 1'b0;
+      drop_d     = 1'b0;
+    end else if (!fetching_q && ring_en_q && fetch_idx_q != ring_tail_i &&
+                 32'(fifo_cnt_q) < FifoDepth && !flush) begin
+      fetching_d = 1'b1;
+      beat_d     = 3'd0;
+    end
+  end
+
+  // ---------------------------------------------------------------------------
+  // Decode of the head descriptor
+  // ---------------------------------------------------------------------------
+  logic [DescSizeBytes*8-1:0] d;
+  logic [15:0] d_idx;
+  logic [7:0]  d_op, d_flags, d_fa, d_fb, d_fo, d_spad;
+  logic [15:0] d_m, d_n, d_k;
+  logic [63:0] d_addr_a, d_addr_c;
+  logic [31:0] d_stride_a, d_stride_c;
+  logic        d_valid;
+
+  assign d_valid    = fifo_cnt_q != '0;
+  assign d          = fifo_desc_q[fifo_rd_q];
+  assign d_idx      = fifo_idx_q[fifo_rd_q];
+  assign d_op       = d[DescOpcodeLsb +: 8];
+  assign d_flags    = d[DescFlagsLsb +: 8];
+  assign d_fa       = d[DescFmtALsb +: 8];
+  assign d_fb       = d[DescFmtBLsb +: 8];
+  assign d_fo       = d[DescFmtOutLsb +: 8];
+  assign d_spad     = d[DescSpadLsb +: 8];
+  assign d_m        = d[DescMLsb +: 16];
+  assign d_n        = d[DescNLsb +: 16];
+  assign d_k        = d[DescKLsb +: 16];
+  assign d_addr_a   = d[DescAddrALsb +: 64];
+  assign d_addr_c   = d[DescAddrCLsb +: 64];
+  assign d_stride_a = d[DescStrideALsb +: 32];
+  assign d_stride_c = d[DescStrideCLsb +: 32];
+
+  // LOAD geometry
+  logic        ld_is_b;
+  logic [15:0] ld_row_words, ld_banks, ld_rows_per_bank;
+  logic [31:0] ld_need_words, ld_cap_words;
+  assign ld_is_b          = d_spad[6:0] == 7'd1;
+  assign ld_row_words     = d_k >> 3;
+  assign ld_banks         = ld_is_b ? 16'(Cols) : 16'(Rows);
+  assign ld_rows_per_bank = 16'((32'(d_m) + 32'(ld_banks) - 1) / 32'(ld_banks));
+  assign ld_need_words    = 32'(ld_rows_per_bank) * 32'(ld_row_words);
+  assign ld_cap_words     = ld_is_b ? BBankWords : ABankWords;
+
+  // MATMUL geometry
+  logic        mm_ternary, mm_fmt_ok, mm_out_ok;
+  logic [2:0]  mm_lanes;
+  logic [15:0] mm_words, mm_pitch_a, mm_pitch_b, mm_groups;
+  npe_fmt_e    mm_fmt;
+  assign mm_ternary = d_fa == 8'(FmtInt8) && d_fb == 8'(FmtTernary);
+  assign mm_fmt     = mm_ternary ? FmtTernary : npe_fmt_e'(d_fa[2:0]);
+  assign mm_fmt_ok  = (mm_ternary || (d_fa == d_fb && d_fa < 8'(NumFormats) &&
+                                      d_fa != 8'(FmtTernary))) && FormatMask[mm_fmt];
+  assign mm_out_ok  = d_flags[DescFlagOutFp32Bit] ||
+                      (d_fo < 8'(NumFormats) && FormatMask[d_fo[2:0]]);
+  always_comb begin
+    unique case (mm_fmt)
+      FmtFp4, FmtPosit4:              mm_lanes = 3'd4;
+      FmtPosit8, FmtInt8, FmtTernary: mm_lanes = 3'd2;
+      default:                        mm_lanes = 3'd1;
+    endcase
+  end
+  assign mm_words   = 16'((32'(d_k) + 32'(mm_lanes) - 1) / 32'(mm_lanes));
+  assign mm_pitch_a = 16'((32'(mm_words) + 3) / 4);
+  assign mm_pitch_b = mm_ternary ? 16'((32'(mm_words) + 15) / 16) : mm_pitch_a;
+  assign mm_groups  = 16'((32'(d_n) + Cols - 1) / Cols);
+
+  // ---------------------------------------------------------------------------
+  // Check, hazards and dispatch
+  // ---------------------------------------------------------------------------
+  logic       chk_err;
+  logic [7:0] chk_code;
+  logic [63:0] chk_addr;
+  logic       hz_spad, hz_out, hz_fence, hz_unit;
+
+  always_comb begin
+    chk_code = ErrNone;
+    chk_addr = '0;
+    hz_spad  = 1'b0;
+    hz_out   = 1'b0;
+    hz_fence = 1'b0;
+    hz_unit  = 1'b0;
+    unique case (d_op)
+      8'(OpNop): ;
+      8'(OpLoad): begin
+        if (d_spad[6:0] > 7'd1) chk_code = ErrSpadRange;
+        else if (d_m == 16'd0 || d_k == 16'd0) chk_code = ErrBadDims;
+        else if (d_k[2:0] != 3'd0 || d_addr_a[2:0] != 3'd0 ||
+                 (d_m > 16'd1 && d_stride_a[2:0] != 3'd0)) begin
+          chk_code = ErrAlign;
+          chk_addr = d_addr_a;
+        end else if (ld_need_words > ld_cap_words) chk_code = ErrSpadRange;
+        hz_unit = ld_busy_i;
+        hz_spad = ar_busy_i && (ld_is_b ? ar_b_buf_o == d_spad[7] : ar_a_buf_o == d_spad[7]);
+      end
+      8'(OpMatmul): begin
+        if (d_flags[DescFlagAccumBit] || d_flags[DescFlagKeepBit]) chk_code = ErrBadOpcode;
+        else if (!mm_fmt_ok || !mm_out_ok) chk_code = ErrBadFormat;
+        else if (d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
+                 32'(d_n) > Cols * OutGroups || d_k == 16'd0 ||
+                 32'(mm_pitch_a) > ABankWords ||
+                 32'(mm_groups) * 32'(mm_pitch_b) > BBankWords) chk_code = ErrBadDims;
+        hz_unit = ar_busy_i;
+        hz_spad = ld_busy_i && ((ld_is_b_o && ld_buf_o == d_spad[1]) ||
+                                (!ld_is_b_o && ld_buf_o == d_spad[0]));
+        hz_out  = st_busy_i && st_buf_o == d_spad[2];
+      end
+      8'(OpStore): begin
+        if (d_spad[6:0] != 7'd2) chk_code = ErrSpadRange;
+        else if (d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
+                 32'(d_n) > Cols * OutGroups) chk_code = ErrBadDims;
+        else if (d_addr_c[2:0] != 3'd0 || (d_m > 16'd1 && d_stride_c[2:0] != 3'd0)) begin
+          chk_code = ErrAlign;
+          chk_addr = d_addr_c;
+        end
+        hz_unit = st_busy_i;
+        hz_out  = ar_busy_i && ar_o_buf_o == d_spad[7];
+      end
+      8'(OpFence): hz_fence = ld_busy_i || ar_busy_i || st_busy_i;
+      default: chk_code = ErrBadOpcode;
+    endcase
+  end
+
+  logic dispatch;
+  assign chk_err  = d_valid && chk_code != ErrNone;
+  assign dispatch = d_valid && !chk_err && !hz_spad && !hz_out && !hz_fence && !hz_unit &&
+                    !soft_reset_i;
+
+  assign stall_spad_o  = d_valid && !chk_err && (hz_spad || hz_unit);
+  assign stall_out_o   = d_valid && !chk_err && hz_out && !hz_spad;
+  assign stall_fence_o = d_valid && hz_fence;
+
+  // Unit job registers, loaded at dispatch and held while the unit runs.
+  logic        ld_is_b_q, ld_buf_q, ld_irq_q;
+  logic [15:0] ld_rows_q, ld_row_words_q, ld_idx_q;
+  logic [63:0] ld_addr_q;
+  logic [31:0] ld_stride_q;
+  npe_fmt_e    ar_fmt_q, ar_out_fmt_q;
+  logic        ar_out_fp32_q, ar_a_buf_q, ar_b_buf_q, ar_o_buf_q, ar_irq_q;
+  logic [7:0]  ar_m_q;
+  logic [15:0] ar_n_q, ar_words_q, ar_pitch_b_q;
+  logic        st_buf_q, st_fp32_q, st_irq_q;
+  logic [7:0]  st_m_q;
+  logic [15:0] st_n_q, st_idx_q;
+  logic [63:0] st_addr_q;
+  logic [31:0] st_stride_q;
+
+  logic is_ld, is_mm, is_st;
+  assign is_ld = dispatch && d_op == 8'(OpLoad);
+  assign is_mm = dispatch && d_op == 8'(OpMatmul);
+  assign is_st = dispatch && d_op == 8'(OpStore);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ld_is_b_q <= 1'b0; ld_buf_q <= 1'b0; ld_irq_q <= 1'b0; ld_rows_q <= '0;
+      ld_row_words_q <= '0; ld_idx_q <= '0; ld_addr_q <= '0; ld_stride_q <= '0;
+      ar_fmt_q <= FmtFp4; ar_out_fmt_q <= FmtFp4; ar_out_fp32_q <= 1'b0;
+      ar_a_buf_q <= 1'b0; ar_b_buf_q <= 1'b0; ar_o_buf_q <= 1'b0; ar_irq_q <= 1'b0;
+      ar_m_q <= '0; ar_n_q <= '0; ar_words_q <= '0; ar_pitch_b_q <= '0;
+      st_buf_q <= 1'b0; st_fp32_q <= 1'b0; st_irq_q <= 1'b0; st_m_q <= '0; st_n_q <= '0;
+      st_idx_q <= '0; st_addr_q <= '0; st_stride_q <= '0;
+    end else begin
+      if (is_ld) begin
+        ld_is_b_q <= ld_is_b; ld_buf_q <= d_spad[7]; ld_irq_q <= d_flags[DescFlagIrqBit];
+        ld_rows_q <= d_m; ld_row_words_q <= ld_row_words; ld_idx_q <= d_idx;
+        ld_addr_q <= d_addr_a; ld_stride_q <= d_stride_a;
+      end
+      if (is_mm) begin
+        ar_fmt_q <= mm_fmt; ar_out_fmt_q <= npe_fmt_e'(d_fo[2:0]);
+        ar_out_fp32_q <= d_flags[DescFlagOutFp32Bit];
+        ar_a_buf_q <= d_spad[0]; ar_b_buf_q <= d_spad[1]; ar_o_buf_q <= d_spad[2];
+        ar_irq_q <= d_flags[DescFlagIrqBit]; ar_m_q <= d_m[7:0]; ar_n_q <= d_n;
+        ar_words_q <= mm_words; ar_pitch_b_q <= mm_pitch_b;
+      end
+      if (is_st) begin
+        st_buf_q <= d_spad[7]; st_fp32_q <= d_flags[DescFlagOutFp32Bit];
+        st_irq_q <= d_flags[DescFlagIrqBit]; st_m_q <= d_m[7:0]; st_n_q <= d_n;
+        st_idx_q <= d_idx; st_addr_q <= d_addr_c; st_stride_q <= d_stride_c;
+      end
+    end
+  end
+
+  // Units start the cycle after dispatch, from the registered job.
+  logic ld_go_q, ar_go_q, st_go_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ld_go_q <= 1'b0; ar_go_q <= 1'b0; st_go_q <= 1'b0;
+    end else begin
+      ld_go_q <= is_ld; ar_go_q <= is_mm; st_go_q <= is_st;
+    end
+  end
+
+  assign ld_start_o     = ld_go_q;
+  assign ld_is_b_o      = ld_is_b_q;
+  assign ld_buf_o       = ld_buf_q;
+  assign ld_rows_o      = ld_rows_q;
+  assign ld_row_words_o = ld_row_words_q;
+  assign ld_addr_o      = ld_addr_q;
+  assign ld_stride_o    = ld_stride_q;
+  assign ar_start_o     = ar_go_q;
+  assign ar_fmt_o       = ar_fmt_q;
+  assign ar_out_fmt_o   = ar_out_fmt_q;
+  assign ar_out_fp32_o  = ar_out_fp32_q;
+  assign ar_m_o         = ar_m_q;
+  assign ar_n_o         = ar_n_q;
+  assign ar_words_o     = ar_words_q;
+  assign ar_pitch_b_o   = ar_pitch_b_q;
+  assign ar_a_buf_o     = ar_a_buf_q;
+  assign ar_b_buf_o     = ar_b_buf_q;
+  assign ar_o_buf_o     = ar_o_buf_q;
+  assign st_start_o     = st_go_q;
+  assign st_buf_o       = st_buf_q;
+  assign st_m_o         = st_m_q;
+  assign st_n_o         = st_n_q;
+  assign st_fp32_o      = st_fp32_q;
+  assign st_addr_o      = st_addr_q;
+  assign st_stride_o    = st_stride_q;
+
+  // ---------------------------------------------------------------------------
+  // Errors, ring state, FIFO traffic
+  // ---------------------------------------------------------------------------
+  logic ld_err, st_err, start_bad;
+  assign ld_err    = ld_done_i && ld_err_i != 8'd0;
+  assign st_err    = st_done_i && st_err_i != 8'd0;
+  assign start_bad = start_i && ring_cfg_bad;
+
+  always_comb begin
+    err_valid_o = 1'b1;
+    err_code_o  = ErrNone;
+    err_idx_o   = '0;
+    err_addr_o  = '0;
+    if (start_bad) begin
+      err_code_o = ErrRingCfg;
+      err_idx_o  = DirectIdx;
+      err_addr_o = ring_base_i;
+    end else if (fetch_err) begin
+      err_code_o = rd_err_i;
+      err_idx_o  = fetch_idx_q;
+      err_addr_o = rd_err_addr_i;
+    end else if (ld_err) begin
+      err_code_o = ld_err_i;
+      err_idx_o  = ld_idx_q;
+      err_addr_o = ld_err_addr_i;
+    end else if (st_err) begin
+      err_code_o = st_err_i;
+      err_idx_o  = st_idx_q;
+      err_addr_o = st_err_addr_i;
+    end else if (chk_err && !soft_reset_i) begin
+      err_code_o = chk_code;
+      err_idx_o  = d_idx;
+      err_addr_o = chk_addr;
+    end else begin
+      err_valid_o = 1'b0;
+    end
+  end
+
+  // An error or a soft reset drops everything not yet dispatched.
+  assign flush     = err_valid_o || soft_reset_i;
+  assign pop       = dispatch;
+  assign push      = (fetching_q && rd_done_i && rd_err_i == 8'd0 && !drop_q && !flush) ||
+                     (doorbell_i && !(fetching_q && rd_done_i) && !flush &&
+                      32'(fifo_cnt_q) < FifoDepth);
+  assign push_desc = (fetching_q && rd_done_i) ? fetch_buf_d : desc_i;
+  assign push_idx  = (fetching_q && rd_done_i) ? fetch_idx_q : DirectIdx;
+
+  always_comb begin
+    ring_en_d   = ring_en_q;
+    fetch_idx_d = fetch_idx_q;
+    head_d      = head_q;
+    if (start_i && !ring_cfg_bad) ring_en_d = 1'b1;
+    if (fetching_q && rd_done_i && !drop_q && !flush) fetch_idx_d = (fetch_idx_q + 16'd1) & ring_mask;
+    if (dispatch && d_idx != DirectIdx) head_d = (d_idx + 16'd1) & ring_mask;
+    if (flush) begin
+      ring_en_d   = 1'b0;
+      // discard what was fetched but not dispatched: the ring resumes at head
+      fetch_idx_d = (chk_err && d_idx != DirectIdx) ? d_idx : head_d;
+      if (soft_reset_i) begin
+        fetch_idx_d = ring_tail_i;
+        head_d      = ring_tail_i;
+      end
+    end
+  end
+
+  // A fetch in flight during a flush is still completed by the DMA, then dropped.
+  logic drop_set;
+  assign drop_set = flush && fetching_q && !rd_done_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ring_en_q   <= 1'b0;
+      fetch_idx_q <= '0;
+      head_q      <= '0;
+      fetching_q  <= 1'b0;
+      cmd_sent_q  <= 1'b0;
+      drop_q      <= 1'b0;
+      beat_q      <= '0;
+      fetch_buf_q <= '0;
+    end else begin
+      ring_en_q   <= ring_en_d;
+      fetch_idx_q <= fetch_idx_d;
+      head_q      <= head_d;
+      fetching_q  <= fetching_d;
+      cmd_sent_q  <= cmd_sent_d;
+      drop_q      <= drop_d | drop_set;
+      beat_q      <= beat_d;
+      fetch_buf_q <= fetch_buf_d;
+    end
+  end
+
+  assign ring_head_o = head_q;
+  assign abort_o     = soft_reset_i;
+
+  // ---------------------------------------------------------------------------
+  // Completion events
+  // ---------------------------------------------------------------------------
+  logic busy_q;
+  assign busy_o = (ring_en_q && fetch_idx_q != ring_tail_i) || fifo_cnt_q != '0 ||
+                  fetching_q || ld_busy_i || ar_busy_i || st_busy_i ||
+                  ld_go_q || ar_go_q || st_go_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) busy_q <= 1'b0;
+    else         busy_q <= busy_o;
+  end
+  assign done_o     = busy_q && !busy_o;
+  assign desc_irq_o = (ld_done_i && ld_irq_q) || (ar_done_i && ar_irq_q) ||
+                      (st_done_i && st_irq_q) ||
+                      (dispatch && d_flags[DescFlagIrqBit] &&
+                       (d_op == 8'(OpNop) || d_op == 8'(OpFence)));
+
+  logic unused_desc;
+  // STRIDE_B, SPAD_OFF, SCALE, AUX, ADDR_B, T and reserved bits are not used
+  // by these opcodes.
+  assign unused_desc = ^{d[511:416], d[383:352], d[255:192], d[127:112], d[63:48]};
+
+endmodule

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// npe_obuf: the double-buffered output buffer between the MAC array and the
+// storer: one 32-bit result (binary32, or a format pattern zero-extended) per
+// output element. The array writes a whole column group at once; the storer
+// reads one element at a time. No arbitration: npe_cmd keeps them apart.
+module npe_obuf #(
+  parameter int          Rows      = 4,
+  parameter int          Cols      = 2,
+  parameter int          OutGroups = 32
+) (
+  input  logic                          clk_i,
+  // Write: column group grp_i of buffer wbuf_i, PE (r, c) at 32*(r*Cols+c)
+  input  logic                          we_i,
+  input  logic                          wbuf_i,
+  input  logic [$clog2(OutGroups)-1:0]  grp_i,
+  input  logic [Rows*Cols*32-1:0]       wdata_i,
+  // Read: element (row_i, col_i) of buffer rbuf_i, combinational
+  input  logic                          rbuf_i,
+  input  logic [$clog2(Rows)-1:0]       row_i,
+  input  logic [15:0]                   col_i,
+  output logic [31:0]                   rdata_o
+);
+
+  localparam int Entries = 2 * OutGroups;
+
+  logic [Rows*Cols*32-1:0] mem_q [Entries];
+  logic [15:0]             grp_r;
+  logic [15:0]             col_r;
+
+  always_ff @(posedge clk_i) begin
+    if (we_i) mem_q[{wbuf_i, grp_i}] <= wdata_i;
+  end
+
+  assign grp_r   = col_i / 16'(Cols);
+  assign col_r   = col_i % 16'(Cols);
+  assign rdata_o = mem_q[{rbuf_i, grp_r[$clog2(OutGroups)-1:0]}]
+                        [32 * (32'(row_i) * Cols + 32'(col_r)) +: 32];
+
+  logic unused_grp;
+  assign unused_grp = ^grp_r[15:$clog2(OutGroups)];
+
+endmodule

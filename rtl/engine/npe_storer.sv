@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+// npe_storer: executes STORE descriptors: writes the rows of one output
+// buffer to device memory through the DMA, one DMA command per row, packing
+// elements little-endian into 64-bit beats (binary32: 2 per beat; format
+// patterns as 16-bit words: 4 per beat). It does not validate the job.
+module npe_storer #(
+  parameter int          Rows = 4
+) (
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
+
+  // Job (held stable from start_i until done_o)
+  input  logic                     start_i,
+  input  logic                     abort_i,    // finish the current row, then stop
+  input  logic [7:0]               m_i,        // rows, 1..Rows
+  input  logic [15:0]              n_i,        // elements per row, >= 1
+  input  logic                     fp32_i,     // 4-byte elements, else 2-byte
+  input  logic [63:0]              addr_i,
+  input  logic [31:0]              stride_i,
+  output logic                     busy_o,
+  output logic                     done_o,
+  output logic [7:0]               err_o,      // with done_o
+  output logic [63:0]              err_addr_o, // with done_o
+
+  // Output-buffer read
+  output logic [$clog2(Rows)-1:0]  ob_row_o,
+  output logic [15:0]              ob_col_o,
+  input  logic [31:0]              ob_data_i,
+
+  // DMA write command and data
+  output logic                     wr_cmd_valid_o,
+  input  logic                     wr_cmd_ready_i,
+  output logic [63:0]              wr_cmd_addr_o,
+  output logic [31:0]              wr_cmd_len_o,
+  output logic                     wr_data_valid_o,
+  input  logic                     wr_data_ready_i,
+  output logic [63:0]              wr_data_o,
+  input  logic                     wr_done_i,
+  input  logic [7:0]               wr_err_i,
+  input  logic [63:0]              wr_err_addr_i
+);
+
+  typedef enum logic [2:0] {StIdle, StCmd, StFill, StBeat, StWait} state_e;
+
+  state_e      state_q, state_d;
+  logic [7:0]  row_q, row_d;
+  logic [15:0] col_q, col_d;
+  logic [63:0] addr_q, addr_d;
+  logic [63:0] beat_q, beat_d;
+  logic [7:0]  err_q, err_d;
+  logic [63:0] err_addr_q, err_addr_d;
+  logic        abort_q, abort_d;
+  logic        beat_full, row_end;
+
+  assign ob_row_o = $clog2(Rows)'(row_q);
+  assign ob_col_o = col_q;
+  assign row_end  = col_q + 16'd1 == n_i;
+  assign beat_full = fp32_i ? col_q[0] : (col_q[1:0] == 2'd3);
+
+  always_comb begin
+    state_d         = state_q;
+    row_d           = row_q;
+    col_d           = col_q;
+    addr_d          = addr_q;
+    beat_d          = beat_q;
+    err_d           = err_q;
+    err_addr_d      = err_addr_q;
+    abort_d         = abort_q | abort_i;
+    wr_cmd_valid_o  = 1'b0;
+    wr_cmd_addr_o   = addr_q;
+    wr_cmd_len_o    = fp32_i ? {14'd0, n_i, 2'b00} : {15'd0, n_i, 1'b0};
+    wr_data_valid_o = 1'b0;
+    done_o          = 1'b0;
+    unique case (state_q)
+      // Waiting for a job.
+      StIdle: begin
+        if (start_i) begin
+          state_d    = StCmd;
+          row_d      = 8'd0;
+          addr_d     = addr_i;
+          err_d      = 8'd0;
+          err_addr_d = '0;
+          abort_d    = abort_i;
+        end
+      end
+      // Requesting the DMA write of one row.
+      StCmd: begin
+        wr_cmd_valid_o = 1'b1;
+        if (wr_cmd_ready_i) begin
+          state_d = StFill;
+          col_d   = 16'd0;
+          beat_d  = '0;
+        end
+      end
+      // Gathering one element per cycle into the beat.
+      StFill: begin
+        if (fp32_i) beat_d[32 * col_q[0] +: 32] = ob_data_i;
+        else        beat_d[16 * col_q[1:0] +: 16] = ob_data_i[15:0];
+        if (beat_full || row_end) state_d = StBeat;
+        else col_d = col_q + 16'd1;
+      end
+      // Offering the beat until the DMA takes it.
+      StBeat: begin
+        wr_data_valid_o = 1'b1;
+        if (wr_data_ready_i) begin
+          beat_d = '0;
+          if (row_end) begin
+            state_d = StWait;
+          end else begin
+            state_d = StFill;
+            col_d   = col_q + 16'd1;
+          end
+        end
+      end
+      // Waiting for the write response of the row.
+      StWait: begin
+        if (wr_done_i) begin
+          if (wr_err_i != 8'd0 && err_q == 8'd0) begin
+            err_d      = wr_err_i;
+            err_addr_d = wr_err_addr_i;
+          end
+          if (row_q + 8'd1 == m_i || wr_err_i != 8'd0 || err_q != 8'd0 || abort_d) begin
+            state_d = StIdle;
+            done_o  = 1'b1;
+          end else begin
+            state_d = StCmd;
+            row_d   = row_q + 8'd1;
+            addr_d  = addr_q + 64'(stride_i);
+          end
+        end
+      end
+      default: state_d = StIdle;
+    endcase
+  end
+
+  assign wr_data_o  = beat_q;
+  assign busy_o     = state_q != StIdle;
+  assign err_o      = err_d;
+  assign err_addr_o = err_addr_d;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q    <= StIdle;
+      row_q      <= '0;
+      col_q      <= '0;
+      addr_q     <= '0;
+      beat_q     <= '0;
+      err_q      <= '0;
+      err_addr_q <= '0;
+      abort_q    <= 1'b0;
+    end else begin
+      state_q    <= state_d;
+      row_q      <= row_d;
+      col_q      <= col_d;
+      addr_q     <= addr_d;
+      beat_q     <= beat_d;
+      err_q      <= err_d;
+      err_addr_q <= err_addr_d;
+      abort_q    <= abort_d;
+    end
+  end
+
+endmodule

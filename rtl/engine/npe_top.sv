@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: Apache-2.0
+// npe_top: the NPE engine: AXI4-Lite CSRs, the command processor, the DMA
+// (AXI4 master), double-buffered scratchpads, the MAC array, the output
+// buffer and the performance counters. This file only wires the units
+// together and keeps the counters; each unit lives in its own module.
+module npe_top
+  import npe_pkg::*;
+#(
+  parameter int          Rows       = 4,     // PE rows (A rows per MATMUL), 1..16
+  parameter int          Cols       = 2,     // PE columns, 1..16
+  parameter int          ABankWords = 1024,  // 64-bit words per A bank per buffer (power of 2)
+  parameter int          BBankWords = 2048,  // 64-bit words per B bank per buffer (power of 2)
+  parameter int          OutGroups  = 32,    // column groups per output buffer (power of 2)
+  parameter logic [5:0]  FormatMask = 6'h3f, // formats built (bit = format code)
+  parameter int          MaxReadsInFlight = 4
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+
+  // AXI4-Lite slave: CSRs
+  input  logic [11:0] s_axil_awaddr,
+  input  logic [2:0]  s_axil_awprot,
+  input  logic        s_axil_awvalid,
+  output logic        s_axil_awready,
+  input  logic [31:0] s_axil_wdata,
+  input  logic [3:0]  s_axil_wstrb,
+  input  logic        s_axil_wvalid,
+  output logic        s_axil_wready,
+  output logic [1:0]  s_axil_bresp,
+  output logic        s_axil_bvalid,
+  input  logic        s_axil_bready,
+  input  logic [11:0] s_axil_araddr,
+  input  logic [2:0]  s_axil_arprot,
+  input  logic        s_axil_arvalid,
+  output logic        s_axil_arready,
+  output logic [31:0] s_axil_rdata,
+  output logic [1:0]  s_axil_rresp,
+  output logic        s_axil_rvalid,
+  input  logic        s_axil_rready,
+
+  // AXI4 master: DMA
+  output logic [3:0]  m_axi_arid,
+  output logic [63:0] m_axi_araddr,
+  output logic [7:0]  m_axi_arlen,
+  output logic [2:0]  m_axi_arsize,
+  output logic [1:0]  m_axi_arburst,
+  output logic        m_axi_arlock,
+  output logic [3:0]  m_axi_arcache,
+  output logic [2:0]  m_axi_arprot,
+  output logic [3:0]  m_axi_arqos,
+  output logic        m_axi_arvalid,
+  input  logic        m_axi_arready,
+  input  logic [3:0]  m_axi_rid,
+  input  logic [63:0] m_axi_rdata,
+  input  logic [1:0]  m_axi_rresp,
+  input  logic        m_axi_rlast,
+  input  logic        m_axi_rvalid,
+  output logic        m_axi_rready,
+  output logic [3:0]  m_axi_awid,
+  output logic [63:0] m_axi_awaddr,
+  output logic [7:0]  m_axi_awlen,
+  output logic [2:0]  m_axi_awsize,
+  output logic [1:0]  m_axi_awburst,
+  output logic        m_axi_awlock,
+  output logic [3:0]  m_axi_awcache,
+  output logic [2:0]  m_axi_awprot,
+  output logic [3:0]  m_axi_awqos,
+  output logic        m_axi_awvalid,
+  input  logic        m_axi_awready,
+  output logic [63:0] m_axi_wdata,
+  output logic [7:0]  m_axi_wstrb,
+  output logic        m_axi_wlast,
+  output logic        m_axi_wvalid,
+  input  logic        m_axi_wready,
+  input  logic [3:0]  m_axi_bid,
+  input  logic [1:0]  m_axi_bresp,
+  input  logic        m_axi_bvalid,
+  output logic        m_axi_bready,
+
+  // Interrupt (level)
+  output logic        irq_o
+);
+
+  localparam int ABits    = $clog2(ABankWords);
+  localparam int BBits    = $clog2(BBankWords);
+  localparam int MaxBanks = Rows > Cols ? Rows : Cols;
+  localparam int LdBits   = ABits > BBits ? ABits : BBits;
+  localparam logic [31:0] CapArray = 32'h0004_0000 | 32'(Cols << 8) | 32'(Rows);
+  localparam logic [31:0] CapSpad  =
+      32'(((Rows * ABankWords * 8 + 1023) / 1024) |
+          (((Cols * BBankWords * 8 + 1023) / 1024) << 10) |
+          (((Rows * Cols * OutGroups * 4 + 1023) / 1024) << 20));
+
+  // ---------------------------------------------------------------------------
+  // CSRs
+  // ---------------------------------------------------------------------------
+  logic        reg_req, reg_we, reg_error;
+  logic [11:0] reg_addr;
+  logic [31:0] reg_wdata, reg_rdata;
+  logic [3:0]  reg_wstrb;
+
+  npe_axil_slave #(.AddrWidth(12)) u_axil (
+    .clk_i, .rst_ni,
+    .s_axil_awaddr, .s_axil_awprot, .s_axil_awvalid, .s_axil_awready,
+    .s_axil_wdata, .s_axil_wstrb, .s_axil_wvalid, .s_axil_wready,
+    .s_axil_bresp, .s_axil_bvalid, .s_axil_bready,
+    .s_axil_araddr, .s_axil_arprot, .s_axil_arvalid, .s_axil_arready,
+    .s_axil_rdata, .s_axil_rresp, .s_axil_rvalid, .s_axil_rready,
+    .reg_req_o (reg_req), .reg_we_o (reg_we), .reg_addr_o (reg_addr),
+    .reg_wdata_o (reg_wdata), .reg_wstrb_o (reg_wstrb),
+    .reg_rdata_i (reg_rdata), .reg_error_i (reg_error)
+  );
+
+  logic        start, soft_reset, perf_clear, perf_en, stop_on_err, doorbell;
+  logic        busy, done, desc_irq, err_valid;
+  logic [7:0]  err_code;
+  logic [15:0] err_idx, ring_tail, ring_head;
+  logic [63:0] err_addr, ring_base, win_base, win_limit;
+  logic [3:0]  ring_log2;
+  logic [DescSizeBytes*8-1:0] desc;
+  logic [NumPerfCounters*64-1:0] perf;
+
+  npe_csr #(.CapFormats(32'(FormatMask)), .CapArray(CapArray), .CapSpad(CapSpad)) u_csr (
+    .clk_i, .rst_ni,
+    .reg_req_i (reg_req), .reg_we_i (reg_we), .reg_addr_i (reg_addr),
+    .reg_wdata_i (reg_wdata), .reg_wstrb_i (reg_wstrb),
+    .reg_rdata_o (reg_rdata), .reg_error_o (reg_error),
+    .start_o (start), .soft_reset_o (soft_reset), .perf_clear_o (perf_clear),
+    .perf_en_o (perf_en), .stop_on_err_o (stop_on_err), .doorbell_o (doorbell),
+    .busy_i (busy), .err_valid_i (err_valid), .err_code_i (err_code),
+    .err_idx_i (err_idx), .err_addr_i (err_addr),
+    .done_i (done), .desc_irq_i (desc_irq), .irq_o,
+    .ring_base_o (ring_base), .ring_log2_o (ring_log2), .ring_tail_o (ring_tail),
+    .ring_head_i (ring_head),
+    .dma_win_base_o (win_base), .dma_win_limit_o (win_limit),
+    .desc_o (desc), .perf_i (perf)
+  );
+
+  // ---------------------------------------------------------------------------
+  // Command processor
+  // ---------------------------------------------------------------------------
+  logic        cf_valid, cf_ready, cf_data_valid, cf_done;
+  logic [63:0] cf_addr;
+  logic [31:0] cf_len;
+  logic        ld_start, ld_is_b, ld_buf, ld_busy, ld_done;
+  logic [15:0] ld_rows, ld_row_words;
+  logic [63:0] ld_addr, ld_err_addr;
+  logic [31:0] ld_stride;
+  logic [7:0]  ld_err;
+  logic        ar_start, ar_out_fp32, ar_a_buf, ar_b_buf, ar_o_buf, ar_busy, ar_done;
+  npe_fmt_e    ar_fmt, ar_out_fmt;
+  logic [7:0]  ar_m;
+  logic [15:0] ar_n, ar_words, ar_pitch_b;
+  logic        st_start, st_buf, st_fp32, st_busy, st_done;
+  logic [7:0]  st_m, st_err;
+  logic [15:0] st_n;
+  logic [63:0] st_addr, st_err_addr;
+  logic [31:0] st_stride;
+  logic        abort, stall_spad, stall_out, stall_fence;
+  logic        rd_done;
+  logic [7:0]  rd_err;
+  logic [63:0] rd_err_addr, rd_data;
+
+  npe_cmd #(
+    .Rows (Rows), .Cols (Cols), .ABankWords (ABankWords), .BBankWords (BBankWords),
+    .OutGroups (OutGroups), .FormatMask (FormatMask)
+  ) u_cmd (
+    .clk_i, .rst_ni,
+    .start_i (start), .soft_reset_i (soft_reset), .doorbell_i (doorbell), .desc_i (desc),
+    .ring_base_i (ring_base), .ring_log2_i (ring_log2), .ring_tail_i (ring_tail),
+    .ring_head_o (ring_head), .busy_o (busy), .done_o (done), .desc_irq_o (desc_irq),
+    .err_valid_o (err_valid), .err_code_o (err_code), .err_idx_o (err_idx),
+    .err_addr_o (err_addr),
+    .rd_cmd_valid_o (cf_valid), .rd_cmd_ready_i (cf_ready), .rd_cmd_addr_o (cf_addr),
+    .rd_cmd_len_o (cf_len), .rd_data_valid_i (cf_data_valid), .rd_data_i (rd_data),
+    .rd_done_i (cf_done), .rd_err_i (rd_err), .rd_err_addr_i (rd_err_addr),
+    .ld_start_o (ld_start), .ld_is_b_o (ld_is_b), .ld_buf_o (ld_buf), .ld_rows_o (ld_rows),
+    .ld_row_words_o (ld_row_words), .ld_addr_o (ld_addr), .ld_stride_o (ld_stride),
+    .ld_busy_i (ld_busy), .ld_done_i (ld_done), .ld_err_i (ld_err),
+    .ld_err_addr_i (ld_err_addr),
+    .ar_start_o (ar_start), .ar_fmt_o (ar_fmt), .ar_out_fmt_o (ar_out_fmt),
+    .ar_out_fp32_o (ar_out_fp32), .ar_m_o (ar_m), .ar_n_o (ar_n), .ar_words_o (ar_words),
+    .ar_pitch_b_o (ar_pitch_b), .ar_a_buf_o (ar_a_buf), .ar_b_buf_o (ar_b_buf),
+    .ar_o_buf_o (ar_o_buf), .ar_busy_i (ar_busy), .ar_done_i (ar_done),
+    .st_start_o (st_start), .st_buf_o (st_buf), .st_m_o (st_m), .st_n_o (st_n),
+    .st_fp32_o (st_fp32), .st_addr_o (st_addr), .st_stride_o (st_stride),
+    .st_busy_i (st_busy), .st_done_i (st_done), .st_err_i (st_err),
+    .st_err_addr_i (st_err_addr),
+    .abort_o (abort), .stall_spad_o (stall_spad), .stall_out_o (stall_out),
+    .stall_fence_o (stall_fence)
+  );
+
+  // ---------------------------------------------------------------------------
+  // DMA read port: shared by descriptor fetch and the loader. The first to
+  // ask owns it until its command completes, so a command never switches
+  // under a pending valid.
+  // ---------------------------------------------------------------------------
+  typedef enum logic [1:0] {OwnNone, OwnCmd, OwnLd} owner_e;
+  owner_e      owner_q, owner_d;
+  logic        lr_valid, dma_rd_valid, dma_rd_ready, dma_rd_data_valid;
+  logic [63:0] lr_addr;
+  logic [31:0] lr_len;
+  logic        grant_ld, grant_cmd;
+
+  assign grant_ld  = owner_q == OwnLd  || (owner_q == OwnNone && lr_valid);
+  assign grant_cmd = owner_q == OwnCmd || (owner_q == OwnNone && !lr_valid && cf_valid);
+
+  always_comb begin
+    owner_d = owner_q;
+    if (owner_q == OwnNone) begin
+      if (lr_valid)      owner_d = OwnLd;
+      else if (cf_valid) owner_d = OwnCmd;
+    end else if (rd_done) begin
+      owner_d = OwnNone;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) owner_q <= OwnNone;
+    else         owner_q <= owner_d;
+  end
+
+  logic [63:0] dma_rd_addr;
+  logic [31:0] dma_rd_len;
+  assign dma_rd_valid  = grant_ld ? lr_valid : (grant_cmd && cf_valid);
+  assign dma_rd_addr   = grant_ld ? lr_addr : cf_addr;
+  assign dma_rd_len    = grant_ld ? lr_len : cf_len;
+  assign cf_ready      = grant_cmd && dma_rd_ready;
+  assign cf_data_valid = owner_q == OwnCmd && dma_rd_data_valid;
+  assign cf_done       = owner_q == OwnCmd && rd_done;
+
+  logic        wr_cmd_valid, wr_cmd_ready, wr_data_valid, wr_data_ready, wr_done;
+  logic [63:0] wr_cmd_addr, wr_data, wr_err_addr;
+  logic [31:0] wr_cmd_len;
+  logic [7:0]  wr_err;
+  logic        unused_last;
+
+  npe_axi_dma #(.AddrWidth(64), .IdWidth(4), .MaxReadsInFlight(MaxReadsInFlight)) u_dma (
+    .clk_i, .rst_ni,
+    .win_base_i (win_base), .win_limit_i (win_limit),
+    .rd_cmd_valid_i (dma_rd_valid), .rd_cmd_ready_o (dma_rd_ready),
+    .rd_cmd_addr_i (dma_rd_addr), .rd_cmd_len_i (dma_rd_len),
+    .rd_data_valid_o (dma_rd_data_valid), .rd_data_ready_i (1'b1), .rd_data_o (rd_data),
+    .rd_data_last_o (unused_last),
+    .rd_done_o (rd_done), .rd_err_o (rd_err), .rd_err_addr_o (rd_err_addr),
+    .wr_cmd_valid_i (wr_cmd_valid), .wr_cmd_ready_o (wr_cmd_ready),
+    .wr_cmd_addr_i (wr_cmd_addr), .wr_cmd_len_i (wr_cmd_len),
+    .wr_data_valid_i (wr_data_valid), .wr_data_ready_o (wr_data_ready), .wr_data_i (wr_data),
+    .wr_done_o (wr_done), .wr_err_o (wr_err), .wr_err_addr_o (wr_err_addr),
+    .m_axi_arid, .m_axi_araddr, .m_axi_arlen, .m_axi_arsize, .m_axi_arburst,
+    .m_axi_arlock, .m_axi_arcache, .m_axi_arprot, .m_axi_arqos, .m_axi_arvalid,
+    .m_axi_arready, .m_axi_rid, .m_axi_rdata, .m_axi_rresp, .m_axi_rlast, .m_axi_rvalid,
+    .m_axi_rready, .m_axi_awid, .m_axi_awaddr, .m_axi_awlen, .m_axi_awsize,
+    .m_axi_awburst, .m_axi_awlock, .m_axi_awcache, .m_axi_awprot, .m_axi_awqos,
+    .m_axi_awvalid, .m_axi_awready, .m_axi_wdata, .m_axi_wstrb, .m_axi_wlast,
+    .m_axi_wvalid, .m_axi_wready, .m_axi_bid, .m_axi_bresp, .m_axi_bvalid, .m_axi_bready
+  );
+
+  // ---------------------------------------------------------------------------
+  // Loader and scratchpads (buffer select = top address bit of each bank)
+  // ---------------------------------------------------------------------------
+  logic                         sp_we;
+  logic [$clog2(MaxBanks)-1:0]  sp_bank;
+  logic [LdBits-1:0]            sp_addr;
+  logic [63:0]                  sp_wdata;
+
+  npe_loader #(.MaxBanks(MaxBanks), .BankAddrBits(LdBits)) u_loader (
+    .clk_i, .rst_ni,
+    .start_i (ld_start), .abort_i (abort),
+    .banks_i ($clog2(MaxBanks+1)'(ld_is_b ? Cols : Rows)),
+    .rows_i (ld_rows), .row_words_i (ld_row_words), .addr_i (ld_addr),
+    .stride_i (ld_stride), .busy_o (ld_busy), .done_o (ld_done), .err_o (ld_err),
+    .err_addr_o (ld_err_addr),
+    .rd_cmd_valid_o (lr_valid), .rd_cmd_ready_i (grant_ld && dma_rd_ready),
+    .rd_cmd_addr_o (lr_addr), .rd_cmd_len_o (lr_len),
+    .rd_data_valid_i (owner_q == OwnLd && dma_rd_data_valid), .rd_data_i (rd_data),
+    .rd_done_i (owner_q == OwnLd && rd_done), .rd_err_i (rd_err),
+    .rd_err_addr_i (rd_err_addr),
+    .sp_we_o (sp_we), .sp_bank_o (sp_bank), .sp_addr_o (sp_addr), .sp_wdata_o (sp_wdata)
+  );
+
+  logic              a_re, b_re;
+  logic [ABits-1:0]  a_raddr;
+  logic [BBits-1:0]  b_raddr;
+  logic [Rows*64-1:0] a_rdata;
+  logic [Cols*64-1:0] b_rdata;
+
+  for (genvar r = 0; r < Rows; r++) begin : gen_a_bank
+    npe_spad_bank #(.Words(2 * ABankWords)) u_bank (
+      .clk_i,
+      .we_i    (sp_we && !ld_is_b && 32'(sp_bank) == r),
+      .waddr_i ({ld_buf, sp_addr[ABits-1:0]}),
+      .wdata_i (sp_wdata),
+      .re_i    (a_re),
+      .raddr_i ({ar_a_buf, a_raddr}),
+      .rdata_o (a_rdata[64*r +: 64])
+    );
+  end
+
+  for (genvar c = 0; c < Cols; c++) begin : gen_b_bank
+    npe_spad_bank #(.Words(2 * BBankWords)) u_bank (
+      .clk_i,
+      .we_i    (sp_we && ld_is_b && 32'(sp_bank) == c),
+      .waddr_i ({ld_buf, sp_addr[BBits-1:0]}),
+      .wdata_i (sp_wdata),
+      .re_i    (b_re),
+      .raddr_i ({ar_b_buf, b_raddr}),
+      .rdata_o (b_rdata[64*c +: 64])
+    );
+  end
+
+  // ---------------------------------------------------------------------------
+  // MAC array, output buffer, storer
+  // ---------------------------------------------------------------------------
+  logic                          res_we, issue;
+  logic [$clog2(OutGroups)-1:0]  res_group;
+  logic [Rows*Cols*32-1:0]       res_data;
+  logic [15:0]                   issue_macs;
+
+  npe_array #(
+    .Rows (Rows), .Cols (Cols), .ABankAddrBits (ABits), .BBankAddrBits (BBits),
+    .OutGroups (OutGroups), .FormatMask (FormatMask)
+  ) u_array (
+    .clk_i, .rst_ni,
+    .start_i (ar_start), .abort_i (abort), .fmt_i (ar_fmt), .out_fmt_i (ar_out_fmt),
+    .out_fp32_i (ar_out_fp32), .m_i (ar_m), .n_i (ar_n), .words_i (ar_words),
+    .pitch_b_i (ar_pitch_b), .busy_o (ar_busy), .done_o (ar_done),
+    .a_re_o (a_re), .a_raddr_o (a_raddr), .a_rdata_i (a_rdata),
+    .b_re_o (b_re), .b_raddr_o (b_raddr), .b_rdata_i (b_rdata),
+    .res_we_o (res_we), .res_group_o (res_group), .res_data_o (res_data),
+    .issue_o (issue), .issue_macs_o (issue_macs)
+  );
+
+  logic [$clog2(Rows)-1:0] ob_row;
+  logic [15:0]             ob_col;
+  logic [31:0]             ob_data;
+
+  npe_obuf #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_obuf (
+    .clk_i,
+    .we_i (res_we), .wbuf_i (ar_o_buf), .grp_i (res_group), .wdata_i (res_data),
+    .rbuf_i (st_buf), .row_i (ob_row), .col_i (ob_col), .rdata_o (ob_data)
+  );
+
+  npe_storer #(.Rows(Rows)) u_storer (
+    .clk_i, .rst_ni,
+    .start_i (st_start), .abort_i (abort), .m_i (st_m), .n_i (st_n), .fp32_i (st_fp32),
+    .addr_i (st_addr), .stride_i (st_stride), .busy_o (st_busy), .done_o (st_done),
+    .err_o (st_err), .err_addr_o (st_err_addr),
+    .ob_row_o (ob_row), .ob_col_o (ob_col), .ob_data_i (ob_data),
+    .wr_cmd_valid_o (wr_cmd_valid), .wr_cmd_ready_i (wr_cmd_ready),
+    .wr_cmd_addr_o (wr_cmd_addr), .wr_cmd_len_o (wr_cmd_len),
+    .wr_data_valid_o (wr_data_valid), .wr_data_ready_i (wr_data_ready),
+    .wr_data_o (wr_data), .wr_done_i (wr_done), .wr_err_i (wr_err),
+    .wr_err_addr_i (wr_err_addr)
+  );
+
+  // ---------------------------------------------------------------------------
+  // Performance counters
+  // ---------------------------------------------------------------------------
+  localparam logic [15:0] AllLanes = 16'(4 * Rows * Cols);
+  logic [63:0] cnt_q [NumPerfCounters];
+  logic [63:0] cnt_inc [NumPerfCounters];
+
+  always_comb begin
+    for (int i = 0; i < NumPerfCounters; i++) cnt_inc[i] = 64'd0;
+    cnt_inc[PerfBusyCycles]   = {63'd0, busy};
+    cnt_inc[PerfMacsFp4 + 32'(ar_fmt)] = issue ? 64'(issue_macs) : 64'd0;
+    cnt_inc[PerfGatedLaneCyc] = busy ? 64'(AllLanes) - 64'(issue_macs) : 64'd0;
+    cnt_inc[PerfStallDma]     = {63'd0, ld_busy && !(owner_q == OwnLd && dma_rd_data_valid)};
+    cnt_inc[PerfStallSpad]    = {63'd0, stall_spad};
+    cnt_inc[PerfStallOut]     = {63'd0, stall_out};
+    cnt_inc[PerfStallFence]   = {63'd0, stall_fence};
+    cnt_inc[PerfDmaRdBytes]   = dma_rd_data_valid ? 64'd8 : 64'd0;
+    cnt_inc[PerfDmaWrBytes]   = (wr_data_valid && wr_data_ready) ? 64'd8 : 64'd0;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int i = 0; i < NumPerfCounters; i++) cnt_q[i] <= '0;
+    end else if (perf_clear) begin
+      for (int i = 0; i < NumPerfCounters; i++) cnt_q[i] <= '0;
+    end else if (perf_en) begin
+      for (int i = 0; i < NumPerfCounters; i++) cnt_q[i] <= cnt_q[i] + cnt_inc[i];
+    end
+  end
+
+  for (genvar i = 0; i < NumPerfCounters; i++) begin : gen_perf
+    assign perf[64*i +: 64] = cnt_q[i];
+  end
+
+  logic unused_top;
+  assign unused_top = stop_on_err ^ unused_last ^ ^sp_addr;
+
+endmodule

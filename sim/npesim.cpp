@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: Apache-2.0
+// npesim.cpp - libnpesim: Verilated npe_top + AXI memory model behind the C
+// API of npesim.h. One VerilatedContext per instance (no global state).
+#include "npesim.h"
+
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "Vnpe_top.h"
+#include "axi_mem.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+#ifndef NPESIM_ROWS
+#define NPESIM_ROWS 4
+#define NPESIM_COLS 2
+#define NPESIM_A_BANK_WORDS 1024
+#define NPESIM_B_BANK_WORDS 2048
+#define NPESIM_OUT_GROUPS 32
+#endif
+
+namespace {
+constexpr uint32_t kStatusOffset = 0x024;  // STATUS; BUSY is bit 0
+}
+
+struct npesim {
+  std::unique_ptr<VerilatedContext> ctx;
+  std::unique_ptr<Vnpe_top> top;
+  std::unique_ptr<npe::AxiMem> mem;
+  std::unique_ptr<VerilatedFstC> trace;
+  uint64_t cycles = 0;
+  uint64_t mem_lo = 0, mem_hi = 0;
+
+  // One full clock cycle: inputs from the memory model, settle, let the
+  // model sample the master, rising edge.
+  void cycle() {
+    const npe::AxiSlaveSignals &o = mem->out();
+    top->m_axi_arready = o.arready;
+    top->m_axi_rvalid = o.rvalid;
+    top->m_axi_rid = o.rid;
+    top->m_axi_rdata = o.rdata;
+    top->m_axi_rresp = o.rresp;
+    top->m_axi_rlast = o.rlast;
+    top->m_axi_awready = o.awready;
+    top->m_axi_wready = o.wready;
+    top->m_axi_bvalid = o.bvalid;
+    top->m_axi_bid = o.bid;
+    top->m_axi_bresp = o.bresp;
+    top->clk_i = 0;
+    top->eval();
+    if (trace) trace->dump(ctx->time());
+    ctx->timeInc(1);
+    npe::AxiMasterSignals m;
+    m.arvalid = top->m_axi_arvalid;
+    m.arid = top->m_axi_arid;
+    m.araddr = top->m_axi_araddr;
+    m.arlen = top->m_axi_arlen;
+    m.arsize = top->m_axi_arsize;
+    m.arburst = top->m_axi_arburst;
+    m.rready = top->m_axi_rready;
+    m.awvalid = top->m_axi_awvalid;
+    m.awid = top->m_axi_awid;
+    m.awaddr = top->m_axi_awaddr;
+    m.awlen = top->m_axi_awlen;
+    m.awsize = top->m_axi_awsize;
+    m.awburst = top->m_axi_awburst;
+    m.wvalid = top->m_axi_wvalid;
+    m.wdata = top->m_axi_wdata;
+    m.wstrb = top->m_axi_wstrb;
+    m.wlast = top->m_axi_wlast;
+    m.bready = top->m_axi_bready;
+    // In reset the master's outputs are not yet defined (random start):
+    // the bus is idle by definition.
+    mem->tick(top->rst_ni ? m : npe::AxiMasterSignals());
+    top->clk_i = 1;
+    top->eval();
+    if (trace) trace->dump(ctx->time());
+    ctx->timeInc(1);
+    cycles++;
+  }
+};
+
+extern "C" {
+
+int npesim_create(const npesim_config *cfg, npesim **out) {
+  if (!cfg || !out) return -1;
+  if (cfg->ready_pct > 100 || cfg->valid_pct > 100) return -1;
+  auto s = std::make_unique<npesim>();
+  s->ctx = std::make_unique<VerilatedContext>();
+  s->ctx->randReset(cfg->random_reset ? 2 : 0);
+  s->ctx->randSeed(static_cast<int>(cfg->seed & 0x7fffffff));
+  if (cfg->trace_path) s->ctx->traceEverOn(true);
+  s->top = std::make_unique<Vnpe_top>(s->ctx.get(), "npe_top");
+  npe::AxiMemConfig mc;
+  mc.read_latency = cfg->read_latency ? cfg->read_latency : 100;
+  mc.write_latency = cfg->write_latency ? cfg->write_latency : 20;
+  mc.ready_pct = cfg->ready_pct ? cfg->ready_pct : 100;
+  mc.valid_pct = cfg->valid_pct ? cfg->valid_pct : 100;
+  mc.seed = cfg->seed ? cfg->seed : 1;
+  s->mem = std::make_unique<npe::AxiMem>(mc);
+  uint64_t size = cfg->mem_size ? cfg->mem_size : (256ull << 20);
+  s->mem_lo = cfg->mem_base;
+  s->mem_hi = cfg->mem_base + size;
+  if (s->mem_hi < s->mem_lo) return -1;
+  // Outside the memory: DECERR, like an interconnect with nothing there.
+  if (s->mem_lo > 0) s->mem->add_error_range(0, s->mem_lo, npe::kAxiDecErr);
+  if (s->mem_hi != 0) s->mem->add_error_range(s->mem_hi, ~0ull, npe::kAxiDecErr);
+  if (cfg->trace_path) {
+    s->trace = std::make_unique<VerilatedFstC>();
+    s->top->trace(s->trace.get(), 99);
+    s->trace->open(cfg->trace_path);
+    if (!s->trace->isOpen()) return -1;
+  }
+  // Reset: a few cycles low, then high.
+  Vnpe_top *t = s->top.get();
+  t->rst_ni = 0;
+  t->s_axil_awvalid = t->s_axil_wvalid = t->s_axil_arvalid = 0;
+  t->s_axil_bready = t->s_axil_rready = 0;
+  for (int i = 0; i < 4; i++) s->cycle();
+  t->rst_ni = 1;
+  s->cycle();
+  *out = s.release();
+  return 0;
+}
+
+void npesim_destroy(npesim *s) {
+  if (!s) return;
+  if (s->trace) s->trace->close();
+  s->top->final();
+  delete s;
+}
+
+int npesim_csr_write(npesim *s, uint32_t off, uint32_t val) {
+  if (!s || off > 0xfff) return -1;
+  Vnpe_top *t = s->top.get();
+  t->s_axil_awaddr = off;
+  t->s_axil_awprot = 0;
+  t->s_axil_wdata = val;
+  t->s_axil_wstrb = 0xf;
+  t->s_axil_awvalid = 1;
+  t->s_axil_wvalid = 1;
+  t->s_axil_bready = 1;
+  bool aw_done = false, w_done = false;
+  int resp = -1;
+  for (int i = 0; i < 10000 && resp < 0; i++) {
+    t->clk_i = 0;
+    t->eval();
+    bool aw = t->s_axil_awvalid && t->s_axil_awready;
+    bool w = t->s_axil_wvalid && t->s_axil_wready;
+    bool b = t->s_axil_bvalid;
+    uint8_t bresp = t->s_axil_bresp;
+    s->cycle();
+    if (aw) aw_done = true, t->s_axil_awvalid = 0;
+    if (w) w_done = true, t->s_axil_wvalid = 0;
+    if (b && aw_done && w_done) resp = bresp;
+  }
+  t->s_axil_awvalid = t->s_axil_wvalid = 0;
+  t->s_axil_bready = 0;
+  return resp == 0 ? 0 : 1;
+}
+
+int npesim_csr_read(npesim *s, uint32_t off, uint32_t *val) {
+  if (!s || !val || off > 0xfff) return -1;
+  Vnpe_top *t = s->top.get();
+  t->s_axil_araddr = off;
+  t->s_axil_arprot = 0;
+  t->s_axil_arvalid = 1;
+  t->s_axil_rready = 1;
+  bool ar_done = false;
+  int resp = -1;
+  uint32_t data = 0;
+  for (int i = 0; i < 10000 && resp < 0; i++) {
+    t->clk_i = 0;
+    t->eval();
+    bool ar = t->s_axil_arvalid && t->s_axil_arready;
+    bool r = t->s_axil_rvalid;
+    uint8_t rresp = t->s_axil_rresp;
+    uint32_t rdata = t->s_axil_rdata;
+    s->cycle();
+    if (ar) ar_done = true, t->s_axil_arvalid = 0;
+    if (r && ar_done) resp = rresp, data = rdata;
+  }
+  t->s_axil_arvalid = 0;
+  t->s_axil_rready = 0;
+  if (resp != 0) return 1;
+  *val = data;
+  return 0;
+}
+
+static bool in_mem(const npesim *s, uint64_t addr, size_t len) {
+  return addr >= s->mem_lo && len <= s->mem_hi - s->mem_lo &&
+         addr - s->mem_lo <= s->mem_hi - s->mem_lo - len;
+}
+
+int npesim_mem_write(npesim *s, uint64_t addr, const void *src, size_t len) {
+  if (!s || (len && !src) || !in_mem(s, addr, len)) return -1;
+  const uint8_t *p = static_cast<const uint8_t *>(src);
+  size_t i = 0;
+  while (i < len) {
+    uint64_t a = addr + i, base = a & ~7ull;
+    unsigned lo = static_cast<unsigned>(a - base);
+    if (lo == 0 && len - i >= 8) {
+      uint64_t v;
+      std::memcpy(&v, p + i, 8);
+      s->mem->poke64(base, v);
+      i += 8;
+      continue;
+    }
+    uint64_t w = s->mem->peek64(base);
+    for (unsigned b = lo; b < 8 && i < len; b++, i++) {
+      w &= ~(0xffull << (8 * b));
+      w |= static_cast<uint64_t>(p[i]) << (8 * b);
+    }
+    s->mem->poke64(base, w);
+  }
+  return 0;
+}
+
+int npesim_mem_read(npesim *s, uint64_t addr, void *dst, size_t len) {
+  if (!s || (len && !dst) || !in_mem(s, addr, len)) return -1;
+  uint8_t *p = static_cast<uint8_t *>(dst);
+  for (size_t i = 0; i < len; i++) p[i] = s->mem->peek8(addr + i);
+  return 0;
+}
+
+void npesim_step(npesim *s, uint64_t cycles) {
+  if (!s) return;
+  for (uint64_t i = 0; i < cycles; i++) s->cycle();
+}
+
+int npesim_run_until_idle(npesim *s, uint64_t max_cycles) {
+  if (!s) return -1;
+  uint64_t start = s->cycles;
+  for (;;) {
+    uint32_t st = 0;
+    if (npesim_csr_read(s, kStatusOffset, &st) == 0 && !(st & 1u)) return 0;
+    if (s->cycles - start >= max_cycles) return 1;
+    npesim_step(s, 64);
+  }
+}
+
+int npesim_wait_irq(npesim *s, uint64_t max_cycles) {
+  if (!s) return -1;
+  for (uint64_t i = 0; i < max_cycles; i++) {
+    if (s->top->irq_o) return 0;
+    s->cycle();
+  }
+  return s->top->irq_o ? 0 : 1;
+}
+
+int npesim_irq(const npesim *s) { return s && s->top->irq_o; }
+
+uint64_t npesim_cycles(const npesim *s) { return s ? s->cycles : 0; }
+
+size_t npesim_axi_errors(const npesim *s, char *buf, size_t cap) {
+  if (!s) return 0;
+  const auto &e = s->mem->errors();
+  if (buf && cap) {
+    std::string first = e.empty() ? std::string() : e.front();
+    std::snprintf(buf, cap, "%s", first.c_str());
+  }
+  return e.size();
+}
+
+int npesim_inject_error(npesim *s, uint64_t lo, uint64_t hi, unsigned resp) {
+  if (!s || hi <= lo || (resp != 2 && resp != 3)) return -1;
+  s->mem->add_error_range(lo, hi, static_cast<uint8_t>(resp));
+  return 0;
+}
+
+void npesim_get_info(const npesim *s, npesim_info *info) {
+  (void)s;
+  if (!info) return;
+  info->rows = NPESIM_ROWS;
+  info->cols = NPESIM_COLS;
+  info->a_bank_words = NPESIM_A_BANK_WORDS;
+  info->b_bank_words = NPESIM_B_BANK_WORDS;
+  info->out_groups = NPESIM_OUT_GROUPS;
+}
+
+}  // extern "C"

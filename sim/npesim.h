@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * npesim.h - libnpesim: the NPE engine RTL (npe_top) simulated cycle by cycle
+ * by Verilator, with an AXI4 memory model on its DMA port, behind a plain C
+ * API. The driver's sim: transport, the engine tests and the benchmarks use
+ * it. Every call advances simulated time only as documented.
+ *
+ * Thread safety: one npesim must not be used by two threads at once; separate
+ * instances are independent (no global state).
+ */
+#ifndef NPESIM_H
+#define NPESIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An engine instance with its memory. Opaque. */
+typedef struct npesim npesim;
+
+/** Creation options; zero-initialise, then set what you need. */
+typedef struct npesim_config {
+  uint64_t mem_base;        /**< lowest device address of the memory model */
+  uint64_t mem_size;        /**< bytes; 0 = 256 MiB. Accesses outside fault (DECERR) */
+  unsigned read_latency;    /**< cycles from AR to first R beat (0 = 100) */
+  unsigned write_latency;   /**< cycles from last W beat to B (0 = 20) */
+  unsigned ready_pct;       /**< AXI ready probability per cycle, 1..100 (0 = 100) */
+  unsigned valid_pct;       /**< R/B valid probability per cycle, 1..100 (0 = 100) */
+  uint64_t seed;            /**< seeds back-pressure and reset randomisation */
+  int random_reset;         /**< non-zero: flops start random (Verilator randReset(2)) */
+  const char *trace_path;   /**< FST waveform file, or NULL for none */
+} npesim_config;
+
+/** Creates an engine and its memory, resets it, and applies the config.
+ *  Returns 0, or -1 (bad config: *out untouched). */
+int npesim_create(const npesim_config *cfg, npesim **out /* out */);
+
+/** Finishes the trace and frees everything. NULL is ignored. */
+void npesim_destroy(npesim *s);
+
+/** AXI4-Lite CSR read/write at byte offset @p off (takes a few cycles).
+ *  Returns 0 on OKAY, 1 when the engine answered SLVERR, -1 on bad args. */
+int npesim_csr_read(npesim *s, uint32_t off, uint32_t *val /* out */);
+int npesim_csr_write(npesim *s, uint32_t off, uint32_t val);
+
+/** Device memory access outside the bus (no simulated time). Returns 0, or
+ *  -1 if the range is outside the memory. */
+int npesim_mem_write(npesim *s, uint64_t addr, const void *src, size_t len);
+int npesim_mem_read(npesim *s, uint64_t addr, void *dst, size_t len);
+
+/** Runs @p cycles clock cycles. */
+void npesim_step(npesim *s, uint64_t cycles);
+
+/** Runs until STATUS.BUSY reads 0 (polled every 64 cycles) or @p max_cycles
+ *  pass. Returns 0 when idle, 1 on timeout. */
+int npesim_run_until_idle(npesim *s, uint64_t max_cycles);
+
+/** Runs until the irq output is high or @p max_cycles pass. Returns 0 when
+ *  the irq is high, 1 on timeout. */
+int npesim_wait_irq(npesim *s, uint64_t max_cycles);
+
+/** Current level of the irq output. */
+int npesim_irq(const npesim *s);
+
+/** Clock cycles simulated since creation. */
+uint64_t npesim_cycles(const npesim *s);
+
+/** Number of AXI protocol violations the memory model has seen; the first
+ *  one's text goes to @p buf (NUL-terminated, may be NULL). */
+size_t npesim_axi_errors(const npesim *s, char *buf, size_t cap);
+
+/** Adds a range of device memory that answers every access with SLVERR
+ *  (resp 2) or DECERR (resp 3). Returns 0, or -1 on bad args. */
+int npesim_inject_error(npesim *s, uint64_t lo, uint64_t hi, unsigned resp);
+
+/** Build parameters of the simulated engine. */
+typedef struct npesim_info {
+  unsigned rows, cols;         /**< PE array */
+  unsigned a_bank_words;       /**< 64-bit words per A bank per buffer */
+  unsigned b_bank_words;       /**< 64-bit words per B bank per buffer */
+  unsigned out_groups;         /**< column groups per output buffer */
+} npesim_info;
+
+/** Fills @p info. */
+void npesim_get_info(const npesim *s, npesim_info *info /* out */);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NPESIM_H */
