@@ -84,7 +84,7 @@ CLI_HDRS := driver/cli/npe_cli.h
 
 # Fragments of the parts (RTL units, engine, ...) add their own targets and
 # may append to CLI_SRCS, TEST_TARGETS and BENCH_TARGETS.
-TEST_TARGETS := regmap-check axi-test
+TEST_TARGETS := regmap-check axi-test engine-lint engine-test
 BENCH_TARGETS :=
 -include mk/*.mk
 NPE_BIN     := $(BUILD)/bin/npe

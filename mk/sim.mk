@@ -64,6 +64,15 @@ $(BUILD)/tests/engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS
 	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) \
 	  $(DRIVER_SIM_SRCS) $(GOLDEN_LIB) $(SIM_LIBS) $(CHECK_LIBS)
 
+# The C side (tiler, ring, transport, test) also under ASan+UBSan; the
+# Verilated model stays uninstrumented.
+$(BUILD)/san/tests/engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                           $(wildcard driver/src/*.h) $(GOLDEN_SAN_LIB) $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(ENGINE_TEST_SRCS) \
+	  $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(GOLDEN_SAN_LIB) $(SIM_LIBS) $(CHECK_LIBS)
+
 .PHONY: engine-test
-engine-test: $(BUILD)/tests/engine
+engine-test: $(BUILD)/tests/engine $(BUILD)/san/tests/engine
 	$(BUILD)/tests/engine
+	CK_FORK=no $(BUILD)/san/tests/engine

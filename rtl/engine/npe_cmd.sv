@@ -253,6 +253,13 @@ module npe_cmd
   // ---------------------------------------------------------------------------
   // Check, hazards and dispatch
   // ---------------------------------------------------------------------------
+  // A unit is busy from the cycle after its dispatch (its go pulse) on.
+  logic ld_go_q, ar_go_q, st_go_q;
+  logic ld_busy, ar_busy, st_busy;
+  assign ld_busy = ld_busy_i || ld_go_q;
+  assign ar_busy = ar_busy_i || ar_go_q;
+  assign st_busy = st_busy_i || st_go_q;
+
   logic       chk_err;
   logic [7:0] chk_code;
   logic [63:0] chk_addr;
@@ -275,8 +282,8 @@ module npe_cmd
           chk_code = ErrAlign;
           chk_addr = d_addr_a;
         end else if (ld_need_words > ld_cap_words) chk_code = ErrSpadRange;
-        hz_unit = ld_busy_i;
-        hz_spad = ar_busy_i && (ld_is_b ? ar_b_buf_o == d_spad[7] : ar_a_buf_o == d_spad[7]);
+        hz_unit = ld_busy;
+        hz_spad = ar_busy && (ld_is_b ? ar_b_buf_o == d_spad[7] : ar_a_buf_o == d_spad[7]);
       end
       8'(OpMatmul): begin
         if (d_flags[DescFlagAccumBit] || d_flags[DescFlagKeepBit]) chk_code = ErrBadOpcode;
@@ -285,10 +292,10 @@ module npe_cmd
                  32'(d_n) > Cols * OutGroups || d_k == 16'd0 ||
                  32'(mm_pitch_a) > ABankWords ||
                  32'(mm_groups) * 32'(mm_pitch_b) > BBankWords) chk_code = ErrBadDims;
-        hz_unit = ar_busy_i;
-        hz_spad = ld_busy_i && ((ld_is_b_o && ld_buf_o == d_spad[1]) ||
+        hz_unit = ar_busy;
+        hz_spad = ld_busy && ((ld_is_b_o && ld_buf_o == d_spad[1]) ||
                                 (!ld_is_b_o && ld_buf_o == d_spad[0]));
-        hz_out  = st_busy_i && st_buf_o == d_spad[2];
+        hz_out  = st_busy && st_buf_o == d_spad[2];
       end
       8'(OpStore): begin
         if (d_spad[6:0] != 7'd2) chk_code = ErrSpadRange;
@@ -298,10 +305,10 @@ module npe_cmd
           chk_code = ErrAlign;
           chk_addr = d_addr_c;
         end
-        hz_unit = st_busy_i;
-        hz_out  = ar_busy_i && ar_o_buf_o == d_spad[7];
+        hz_unit = st_busy;
+        hz_out  = ar_busy && ar_o_buf_o == d_spad[7];
       end
-      8'(OpFence): hz_fence = ld_busy_i || ar_busy_i || st_busy_i;
+      8'(OpFence): hz_fence = ld_busy || ar_busy || st_busy;
       default: chk_code = ErrBadOpcode;
     endcase
   end
@@ -366,7 +373,6 @@ module npe_cmd
   end
 
   // Units start the cycle after dispatch, from the registered job.
-  logic ld_go_q, ar_go_q, st_go_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ld_go_q <= 1'b0; ar_go_q <= 1'b0; st_go_q <= 1'b0;

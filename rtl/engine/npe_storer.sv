@@ -113,24 +113,26 @@ module npe_storer #(
         end
       end
       // Waiting for the write response of the row.
-      StWait: begin
-        if (wr_done_i) begin
-          if (wr_err_i != 8'd0 && err_q == 8'd0) begin
-            err_d      = wr_err_i;
-            err_addr_d = wr_err_addr_i;
-          end
-          if (row_q + 8'd1 == m_i || wr_err_i != 8'd0 || err_q != 8'd0 || abort_d) begin
-            state_d = StIdle;
-            done_o  = 1'b1;
-          end else begin
-            state_d = StCmd;
-            row_d   = row_q + 8'd1;
-            addr_d  = addr_q + 64'(stride_i);
-          end
-        end
-      end
+      StWait: ;
       default: state_d = StIdle;
     endcase
+    // The row's completion: normally in StWait after the last beat, but a
+    // refused command (window, alignment) completes at once, before any data.
+    if (wr_done_i && (state_q == StFill || state_q == StBeat || state_q == StWait)) begin
+      wr_data_valid_o = 1'b0;
+      if (wr_err_i != 8'd0 && err_q == 8'd0) begin
+        err_d      = wr_err_i;
+        err_addr_d = wr_err_addr_i;
+      end
+      if (row_q + 8'd1 == m_i || wr_err_i != 8'd0 || err_q != 8'd0 || abort_d) begin
+        state_d = StIdle;
+        done_o  = 1'b1;
+      end else begin
+        state_d = StCmd;
+        row_d   = row_q + 8'd1;
+        addr_d  = addr_q + 64'(stride_i);
+      end
+    end
   end
 
   assign wr_data_o  = beat_q;

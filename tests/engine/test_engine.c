@@ -52,6 +52,8 @@ static void eng_close(eng *e) {
   e->t.close(e->t.ctx);
 }
 
+static void soft_reset(eng *e);
+
 typedef struct {
   const npe_mm_plan *p;
   npe_tiler_it it;
@@ -132,15 +134,298 @@ static const npe_fmt pairs[6][2] = {
     {NPE_FMT_POSIT8, NPE_FMT_POSIT8}, {NPE_FMT_POSIT16, NPE_FMT_POSIT16},
     {NPE_FMT_INT8, NPE_FMT_INT8},     {NPE_FMT_INT8, NPE_FMT_TERNARY}};
 
-START_TEST(matmul_small_every_format) {
-  eng e;
-  eng_open(&e, 20, 100, 100, 1);
+/* Shapes: tiny, ragged (not multiples of the 4 x 2 array, of the n-block, of
+ * the PE word), K from 1 to the scratchpad limit. */
+static const uint32_t shapes[][3] = {
+    {1, 1, 1},  {3, 5, 7},   {4, 2, 8},    {5, 3, 17},  {9, 70, 33},
+    {7, 1, 257}, {1, 9, 1000}, {6, 5, 3001}, {2, 3, 4096}, {13, 131, 40}};
+
+static void run_shapes(eng *e, uint64_t seed) {
   for (int i = 0; i < 6; i++) {
-    run_mm(&e, pairs[i][0], pairs[i][1], pairs[i][0], 1, 1, 1, 1, 10 + i);
-    run_mm(&e, pairs[i][0], pairs[i][1], pairs[i][0], 1, 5, 7, 37, 20 + i);
-    uint64_t cyc = run_mm(&e, pairs[i][0], pairs[i][1], pairs[i][1], 0, 6, 9, 64, 30 + i);
-    fprintf(stderr, "fmt %d cycles %llu\n", i, (unsigned long long)cyc);
+    for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
+      uint32_t k = shapes[sh][2];
+      if (k > npe_tiler_max_k(&e->hw, pairs[i][0], pairs[i][1])) continue;
+      /* alternate binary32 and format outputs */
+      int fp32 = (int)((sh + (size_t)i) % 2);
+      npe_fmt fo = (npe_fmt)((sh * 7 + (size_t)i) % NPE_FMT_COUNT);
+      run_mm(e, pairs[i][0], pairs[i][1], fo, fp32, shapes[sh][0], shapes[sh][1], k,
+             seed + 100 * (uint64_t)i + sh);
+    }
   }
+}
+
+START_TEST(matmul_shapes_every_format) {
+  eng e;
+  eng_open(&e, 100, 100, 100, 1);
+  run_shapes(&e, 1000);
+  eng_close(&e);
+}
+END_TEST
+
+/* The same jobs under random latency and back-pressure give the same
+ * (golden) answers, and the bus rules hold. */
+START_TEST(matmul_random_backpressure) {
+  eng e;
+  eng_open(&e, 37, 55, 45, 77);
+  run_shapes(&e, 1000);
+  eng_close(&e);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* CSRs                                                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+  const char *name;
+  uint32_t off, acc, reset, rw, w1c, wo;
+} reg_desc;
+
+#define REG_ROW(name, off, acc, reset, rw, w1c, wo, hw) {#name, off, acc, reset, rw, w1c, wo},
+static const reg_desc regs[] = {NPE_REG_LIST(REG_ROW)};
+
+static int is_mapped(uint32_t off) {
+  for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+    if (regs[i].off == off) return 1;
+  return 0;
+}
+
+START_TEST(csr_every_register) {
+  eng e;
+  eng_open(&e, 20, 100, 100, 3);
+  uint32_t v, before;
+  /* identity and capabilities agree with the simulator build */
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_ID_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq(v, 0x4e504531u);
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_CAP_ARRAY_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq((v >> NPE_CAP_ARRAY_ROWS_OFFSET) & NPE_CAP_ARRAY_ROWS_MASK, e.hw.rows);
+  ck_assert_uint_eq((v >> NPE_CAP_ARRAY_COLS_OFFSET) & NPE_CAP_ARRAY_COLS_MASK, e.hw.cols);
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_CAP_FORMATS_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq(v & 0x3f, 0x3f);
+  /* stop the ring so TAIL patterns below start nothing */
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_CTRL_REG_OFFSET, &v), 0);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_CTRL_REG_OFFSET,
+                                    v | (1u << NPE_CTRL_SOFT_RESET_BIT)), 0);
+  for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++) {
+    const reg_desc *r = &regs[i];
+    if (r->acc == NPE_ACC_WO) continue;
+    ck_assert_msg(npesim_csr_read(e.sim, r->off, &before) == 0, "read %s", r->name);
+    if (r->acc == NPE_ACC_RO) {
+      /* a write to a read-only register: SLVERR, nothing changes */
+      ck_assert_msg(npesim_csr_write(e.sim, r->off, ~before) == 1, "RO write %s", r->name);
+      ck_assert_int_eq(npesim_csr_read(e.sim, r->off, &v), 0);
+      if (r->off < NPE_PERF_REG_OFFSET(0)) ck_assert_msg(v == before, "RO %s changed", r->name);
+    } else if (r->acc == NPE_ACC_RW && r->off != NPE_CTRL_REG_OFFSET) {
+      uint32_t pats[2] = {0xa5a5a5a5u & r->rw, 0x5a5a5a5au & r->rw};
+      for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(npesim_csr_write(e.sim, r->off, pats[k]), 0);
+        ck_assert_int_eq(npesim_csr_read(e.sim, r->off, &v), 0);
+        ck_assert_msg((v & r->rw) == pats[k], "RW %s: wrote %08x read %08x", r->name, pats[k], v);
+      }
+      ck_assert_int_eq(npesim_csr_write(e.sim, r->off, before), 0);
+    }
+  }
+  /* w1c: INTR_TEST sets, writing 1 clears; irq follows enable */
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_INTR_ENABLE_REG_OFFSET, 0x4), 0);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_INTR_TEST_REG_OFFSET, 0x4), 0);
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_INTR_STATE_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq(v & 0x4, 0x4);
+  ck_assert_int_eq(npesim_irq(e.sim), 1);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_INTR_STATE_REG_OFFSET, 0x4), 0);
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_INTR_STATE_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq(v & 0x4, 0);
+  ck_assert_int_eq(npesim_irq(e.sim), 0);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_INTR_ENABLE_REG_OFFSET, 0), 0);
+  /* unmapped offsets: SLVERR for reads and writes, never a hang */
+  int unmapped = 0;
+  for (uint32_t off = 0; off < 0x1000; off += 4) {
+    if (is_mapped(off)) continue;
+    ck_assert_msg(npesim_csr_read(e.sim, off, &v) == 1, "read of hole %03x", off);
+    ck_assert_msg(npesim_csr_write(e.sim, off, 0xffffffffu) == 1, "write of hole %03x", off);
+    unmapped++;
+  }
+  ck_assert_int_gt(unmapped, 500);
+  /* the engine still works after all that */
+  soft_reset(&e);
+  run_mm(&e, NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, 1, 3, 3, 9, 5);
+  eng_close(&e);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Runs one descriptor through the DESC CSRs and the doorbell; returns
+ * STATUS.ERR and sets *idx / *addr. */
+static uint32_t run_direct(eng *e, const npe_desc_fields *f, uint32_t *idx, uint64_t *addr) {
+  uint8_t d[64];
+  npe_desc_encode(f, d);
+  for (int w = 0; w < 16; w++) {
+    uint32_t v = (uint32_t)d[4 * w] | (uint32_t)d[4 * w + 1] << 8 |
+                 (uint32_t)d[4 * w + 2] << 16 | (uint32_t)d[4 * w + 3] << 24;
+    ck_assert_int_eq(npesim_csr_write(e->sim, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w, v), 0);
+  }
+  ck_assert_int_eq(npesim_csr_write(e->sim, NPE_DOORBELL_REG_OFFSET, 1), 0);
+  ck_assert_int_eq(npesim_run_until_idle(e->sim, 1000000), 0);
+  uint32_t st, lo, hi;
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_STATUS_REG_OFFSET, &st), 0);
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_ERR_ADDR_LO_REG_OFFSET, &lo), 0);
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_ERR_ADDR_HI_REG_OFFSET, &hi), 0);
+  if (idx) *idx = (st >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
+  if (addr) *addr = (uint64_t)hi << 32 | lo;
+  return (st >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
+}
+
+static void soft_reset(eng *e) {
+  uint32_t ctrl;
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CTRL_REG_OFFSET, &ctrl), 0);
+  ck_assert_int_eq(npesim_csr_write(e->sim, NPE_CTRL_REG_OFFSET,
+                                    ctrl | (1u << NPE_CTRL_SOFT_RESET_BIT)), 0);
+  ck_assert_int_eq(npesim_run_until_idle(e->sim, 100000), 0);
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_STATUS_REG_OFFSET, &ctrl), 0);
+  ck_assert_uint_eq((ctrl >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK, 0);
+  ck_assert_int_eq(npe_ring_setup(&e->t, &e->ring), NPE_OK);
+}
+
+static npe_desc_fields load_a(uint64_t addr, uint16_t rows, uint16_t bytes) {
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_LOAD;
+  f.m = rows;
+  f.k = bytes;
+  f.addr_a = addr;
+  f.stride_a = bytes;
+  return f;
+}
+
+START_TEST(bad_descriptors) {
+  eng e;
+  eng_open(&e, 20, 100, 100, 4);
+  uint32_t idx;
+  uint64_t addr;
+  const uint64_t ok = NPE_SIM_MEM_BASE + (1u << 20);
+  npe_desc_fields f = {0};
+  f.op = 9; /* no such opcode */
+  ck_assert_uint_eq(run_direct(&e, &f, &idx, NULL), NPE_HW_ERR_BAD_OPCODE);
+  ck_assert_uint_eq(idx, 0xffff);
+  soft_reset(&e);
+  f.op = NPE_OP_NLU; /* reserved, not built */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_OPCODE);
+  soft_reset(&e);
+  npe_desc_fields mm = {0};
+  mm.op = NPE_OP_MATMUL;
+  mm.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  mm.fmt_a = NPE_FMT_FP4, mm.fmt_b = NPE_FMT_POSIT8, mm.m = 1, mm.n = 1, mm.k = 4;
+  ck_assert_uint_eq(run_direct(&e, &mm, NULL, NULL), NPE_HW_ERR_BAD_FORMAT);
+  soft_reset(&e);
+  mm.fmt_b = NPE_FMT_FP4, mm.flags = 0, mm.fmt_out = 6; /* no such output format */
+  ck_assert_uint_eq(run_direct(&e, &mm, NULL, NULL), NPE_HW_ERR_BAD_FORMAT);
+  soft_reset(&e);
+  mm.fmt_out = NPE_FMT_FP4, mm.m = (uint16_t)(e.hw.rows + 1);
+  ck_assert_uint_eq(run_direct(&e, &mm, NULL, NULL), NPE_HW_ERR_BAD_DIMS);
+  soft_reset(&e);
+  mm.m = 1, mm.k = 0;
+  ck_assert_uint_eq(run_direct(&e, &mm, NULL, NULL), NPE_HW_ERR_BAD_DIMS);
+  soft_reset(&e);
+  mm.k = 60000; /* more than a scratchpad row */
+  ck_assert_uint_eq(run_direct(&e, &mm, NULL, NULL), NPE_HW_ERR_BAD_DIMS);
+  soft_reset(&e);
+  f = load_a(ok + 4, 1, 64); /* misaligned */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, &addr), NPE_HW_ERR_ALIGN);
+  ck_assert_uint_eq(addr, ok + 4);
+  soft_reset(&e);
+  f = load_a(ok, 1, 60); /* row not a multiple of 8 bytes */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_ALIGN);
+  soft_reset(&e);
+  f = load_a(ok, 8, 8 * (uint16_t)e.hw.a_bank_words); /* too many rows for A */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_SPAD_RANGE);
+  soft_reset(&e);
+  f.spad = 5;
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_SPAD_RANGE);
+  soft_reset(&e);
+  /* a bad descriptor in the ring is named by its index */
+  uint8_t d[64];
+  npe_desc_fields nop = {0};
+  nop.op = NPE_OP_NOP;
+  for (uint32_t i = 0; i < 3; i++) {
+    npe_desc_encode(&nop, d);
+    e.t.mem_write(e.t.ctx, e.ring.base + 64u * ((e.ring.tail + i) & 255u), d, 64);
+  }
+  npe_desc_encode(&mm, d); /* k = 60000: bad dims */
+  uint32_t bad = (e.ring.tail + 3) & 255u;
+  e.t.mem_write(e.t.ctx, e.ring.base + 64u * bad, d, 64);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_RING_TAIL_REG_OFFSET, (e.ring.tail + 4) & 255u), 0);
+  ck_assert_int_eq(npesim_run_until_idle(e.sim, 100000), 0);
+  uint32_t st, head;
+  npesim_csr_read(e.sim, NPE_STATUS_REG_OFFSET, &st);
+  npesim_csr_read(e.sim, NPE_RING_HEAD_REG_OFFSET, &head);
+  ck_assert_uint_eq((st >> NPE_STATUS_ERR_OFFSET) & 0xff, NPE_HW_ERR_BAD_DIMS);
+  ck_assert_uint_eq((st >> NPE_STATUS_ERR_IDX_OFFSET) & 0xffff, bad);
+  ck_assert_uint_eq(head, bad); /* the NOPs ran, the bad one did not */
+  soft_reset(&e);
+  run_mm(&e, NPE_FMT_POSIT8, NPE_FMT_POSIT8, NPE_FMT_POSIT8, 0, 5, 6, 40, 9);
+  eng_close(&e);
+}
+END_TEST
+
+START_TEST(dma_window_and_faults) {
+  eng e;
+  eng_open(&e, 20, 100, 100, 5);
+  uint32_t idx;
+  uint64_t addr;
+  const uint64_t base = NPE_SIM_MEM_BASE;
+  /* shrink the window to the first 2 MiB of memory */
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET,
+                                    (uint32_t)(base + (2u << 20))), 0);
+  /* LOAD from outside the window: refused, named, nothing read */
+  npe_desc_fields f = load_a(base + (3u << 20), 1, 64);
+  ck_assert_uint_eq(run_direct(&e, &f, &idx, &addr), NPE_HW_ERR_DMA_WINDOW);
+  ck_assert_uint_eq(addr, base + (3u << 20));
+  soft_reset(&e);
+  /* a LOAD straddling the limit is refused too */
+  f = load_a(base + (2u << 20) - 32, 1, 64);
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_DMA_WINDOW);
+  soft_reset(&e);
+  /* STORE outside the window: refused, memory untouched */
+  uint8_t pat[64], back[64];
+  memset(pat, 0x3c, sizeof pat);
+  e.t.mem_write(e.t.ctx, base + (3u << 20), pat, 64);
+  npe_desc_fields st = {0};
+  st.op = NPE_OP_STORE;
+  st.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  st.spad = 2;
+  st.m = 1, st.n = 8;
+  st.addr_c = base + (3u << 20);
+  st.stride_c = 64;
+  ck_assert_uint_eq(run_direct(&e, &st, NULL, &addr), NPE_HW_ERR_DMA_WINDOW);
+  e.t.mem_read(e.t.ctx, base + (3u << 20), back, 64);
+  ck_assert(!memcmp(pat, back, 64));
+  soft_reset(&e);
+  /* the ring itself outside the window: its fetch is refused */
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_BASE_LO_REG_OFFSET,
+                                    (uint32_t)(base + 4096)), 0);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_RING_TAIL_REG_OFFSET, (e.ring.tail + 1) & 255u), 0);
+  ck_assert_int_eq(npesim_run_until_idle(e.sim, 100000), 0);
+  uint32_t s;
+  npesim_csr_read(e.sim, NPE_STATUS_REG_OFFSET, &s);
+  ck_assert_uint_eq((s >> NPE_STATUS_ERR_OFFSET) & 0xff, NPE_HW_ERR_DMA_WINDOW);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_BASE_LO_REG_OFFSET, (uint32_t)base), 0);
+  soft_reset(&e);
+  /* bus errors: SLVERR on a read, DECERR on a write, reported with address */
+  ck_assert_int_eq(npesim_inject_error(e.sim, base + 0x180000, base + 0x180100, 2), 0);
+  ck_assert_int_eq(npesim_inject_error(e.sim, base + 0x190000, base + 0x190100, 3), 0);
+  f = load_a(base + 0x17ffc0, 1, 128);
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, &addr), NPE_HW_ERR_DMA_SLVERR);
+  ck_assert_uint_eq(addr, base + 0x180000);
+  soft_reset(&e);
+  st.addr_c = base + 0x190000;
+  ck_assert_uint_eq(run_direct(&e, &st, NULL, &addr), NPE_HW_ERR_DMA_DECERR);
+  ck_assert_uint_eq(addr, base + 0x190000);
+  soft_reset(&e);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET,
+                                    (uint32_t)(base + NPE_SIM_MEM_SIZE)), 0);
+  /* and the engine recovers without restarting the simulation */
+  run_mm(&e, NPE_FMT_FP4, NPE_FMT_FP4, NPE_FMT_FP4, 1, 6, 7, 50, 11);
   eng_close(&e);
 }
 END_TEST
@@ -150,8 +435,15 @@ Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
   TCase *tc = tcase_create("matmul");
   tcase_set_timeout(tc, 600);
-  tcase_add_test(tc, matmul_small_every_format);
+  tcase_add_test(tc, matmul_shapes_every_format);
+  tcase_add_test(tc, matmul_random_backpressure);
   suite_add_tcase(s, tc);
+  TCase *tb = tcase_create("bus");
+  tcase_set_timeout(tb, 600);
+  tcase_add_test(tb, csr_every_register);
+  tcase_add_test(tb, bad_descriptors);
+  tcase_add_test(tb, dma_window_and_faults);
+  suite_add_tcase(s, tb);
   return s;
 }
 
