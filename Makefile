@@ -79,24 +79,24 @@ $(GOLDEN_SAN_LIB): $(GOLDEN_SAN_OBJS)
 # ---------------------------------------------------------------------------
 # npe command-line tool
 # ---------------------------------------------------------------------------
-CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c
-CLI_HDRS := driver/cli/npe_cli.h
+CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c
+CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
 
 # Fragments of the parts (RTL units, engine, ...) add their own targets and
 # may append to CLI_SRCS, TEST_TARGETS and BENCH_TARGETS.
-TEST_TARGETS := regmap-check axi-test engine-lint engine-test
-BENCH_TARGETS :=
+TEST_TARGETS := regmap-check axi-test engine-lint engine-test nlu-test
+BENCH_TARGETS := nlu-bench
 -include mk/*.mk
 NPE_BIN     := $(BUILD)/bin/npe
 NPE_SAN_BIN := $(BUILD)/san/bin/npe
 
-$(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(GOLDEN_LIB)
+$(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(GOLDEN_LIB) $(NLU_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -o $@ $(CLI_SRCS) $(GOLDEN_LIB) -lm
+	$(CC) $(CFLAGS_ALL) -Isim/xbar -o $@ $(CLI_SRCS) $(NLU_LIB) $(GOLDEN_LIB) -lm
 
-$(NPE_SAN_BIN): $(CLI_SRCS) $(CLI_HDRS) $(GOLDEN_SAN_LIB)
+$(NPE_SAN_BIN): $(CLI_SRCS) $(CLI_HDRS) $(GOLDEN_SAN_LIB) $(NLU_SAN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) -o $@ $(CLI_SRCS) $(GOLDEN_SAN_LIB) -lm
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) -Isim/xbar -o $@ $(CLI_SRCS) $(NLU_SAN_LIB) $(GOLDEN_SAN_LIB) -lm
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
 

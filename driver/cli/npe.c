@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "npe_cli.h"
+#include "npe_cli_nlu.h"
 
 static const char usage[] =
     "Usage: npe COMMAND [ARGS...]\n"
@@ -11,8 +12,9 @@ static const char usage[] =
     "Command-line tool of the NPE neural processing engine.\n"
     "\n"
     "Commands:\n"
-    "  format    number formats: encode, decode, exact dot products, error report\n"
-    "  help      show this text, or `npe help COMMAND` for a command's own help\n"
+    "  format      number formats: encode, decode, exact dot products, error report\n"
+    "  nlu-report  nonlinear unit (ramp ADC) and crossbar error, latency, energy\n"
+    "  help        show this text, or `npe help COMMAND` for a command's own help\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help and exit\n"
@@ -40,10 +42,12 @@ int main(int argc, char **argv) {
     char help[] = "--help";
     char *args[] = {argv[2], help, NULL};
     if (!strcmp(argv[2], "format")) return npe_cmd_format(1, args + 1);
+    if (!strcmp(argv[2], "nlu-report")) return npe_cmd_nlu_report(1, args + 1);
     fprintf(stderr, "npe: unknown command '%s'\n", argv[2]);
     return NPE_EXIT_USAGE;
   }
   if (!strcmp(cmd, "format")) return npe_cmd_format(argc - 2, argv + 2);
+  if (!strcmp(cmd, "nlu-report")) return npe_cmd_nlu_report(argc - 2, argv + 2);
   fprintf(stderr, "npe: unknown command '%s' (see `npe --help`)\n", cmd);
   return NPE_EXIT_USAGE;
 }
