@@ -26,9 +26,9 @@ package npe_pkg;
   // Descriptor opcodes.
   typedef enum logic [7:0] {
     OpNop          = 8'd0,  // does nothing; completes at once
-    OpLoad         = 8'd1,  // DMA ADDR_A (rows M x bytes K, stride STRIDE_A) into scratchpad SPAD at SPAD_OFF
-    OpMatmul       = 8'd2,  // C[MxN] (+)= A[MxK] * B[KxN] from the scratchpads, exact accumulation
-    OpStore        = 8'd3,  // DMA scratchpad SPAD at SPAD_OFF out to ADDR_C (stride STRIDE_C)
+    OpLoad         = 8'd1,  // DMA M rows of K bytes (stride STRIDE_A) from ADDR_A into buffer SPAD[7] of scratchpad SPAD[6:0] (0=A, 1=B); row i to bank i mod banks
+    OpMatmul       = 8'd2,  // C[MxN] = A[MxK] * B[NxK]^T from the scratchpads (buffers: SPAD[0] A, SPAD[1] B, SPAD[2] output), exact accumulation, rounded once
+    OpStore        = 8'd3,  // DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns
     OpFence        = 8'd4,  // waits until every earlier descriptor has completed
     OpNlu          = 8'd5,  // reserved: nonlinear unit (ramp-ADC staircase)
     OpRecur        = 8'd6,  // reserved: recurrence unit, T timesteps
@@ -63,7 +63,7 @@ package npe_pkg;
   localparam int DescFmtBWidth = 8;
   localparam int DescFmtOutLsb = 32;  // output format (or FP32 when FLAGS.OUT_FP32)
   localparam int DescFmtOutWidth = 8;
-  localparam int DescSpadLsb = 40;  // LOAD/STORE: scratchpad 0=A 1=B 2=C; bit 7 = buffer
+  localparam int DescSpadLsb = 40;  // LOAD/STORE: scratchpad 0=A 1=B 2=C, bit 7 = buffer; MATMUL: bit 0/1/2 = A/B/output buffer
   localparam int DescSpadWidth = 8;
   localparam int DescRsvd0Lsb = 48;  // reserved, write 0
   localparam int DescRsvd0Width = 16;
@@ -71,7 +71,7 @@ package npe_pkg;
   localparam int DescMWidth = 16;
   localparam int DescNLsb = 80;  // columns of B and C
   localparam int DescNWidth = 16;
-  localparam int DescKLsb = 96;  // inner dimension (elements)
+  localparam int DescKLsb = 96;  // MATMUL: inner dimension (elements); LOAD: bytes per row (multiple of 8)
   localparam int DescKWidth = 16;
   localparam int DescTLsb = 112;  // RECUR: timesteps
   localparam int DescTWidth = 16;
@@ -87,16 +87,16 @@ package npe_pkg;
   localparam int DescStrideBWidth = 32;
   localparam int DescStrideCLsb = 384;  // bytes between rows of C
   localparam int DescStrideCWidth = 32;
-  localparam int DescSpadOffLsb = 416;  // LOAD/STORE: byte offset in the scratchpad
+  localparam int DescSpadOffLsb = 416;  // reserved, write 0 (rows are placed by index)
   localparam int DescSpadOffWidth = 32;
   localparam int DescScaleLsb = 448;  // output scale, IEEE binary32 bits
   localparam int DescScaleWidth = 32;
   localparam int DescAuxLsb = 480;  // opcode-specific (NLU table, RECUR mode)
   localparam int DescAuxWidth = 32;
   localparam int DescFlagIrqBit = 0;  // raise INTR_STATE.DESC when this descriptor completes
-  localparam int DescFlagAccumBit = 1;  // MATMUL: add to the quires instead of clearing them
-  localparam int DescFlagOutFp32Bit = 2;  // MATMUL: round the result to IEEE binary32, not FMT_OUT
-  localparam int DescFlagKeepBit = 3;  // MATMUL: keep the quires (do not round out) for a later K tile
+  localparam int DescFlagAccumBit = 1;  // MATMUL: add to the quires instead of clearing them (not built: BAD_OPCODE)
+  localparam int DescFlagOutFp32Bit = 2;  // MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns
+  localparam int DescFlagKeepBit = 3;  // MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE)
 
   // Performance counters: index into the perf_i bus of npe_csr.
   localparam int PerfBusyCycles = 0;  // cycles with a job in progress

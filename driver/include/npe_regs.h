@@ -15,9 +15,9 @@
 
 /* Descriptor opcodes. */
 #define NPE_OP_NOP 0u /* does nothing; completes at once */
-#define NPE_OP_LOAD 1u /* DMA ADDR_A (rows M x bytes K, stride STRIDE_A) into scratchpad SPAD at SPAD_OFF */
-#define NPE_OP_MATMUL 2u /* C[MxN] (+)= A[MxK] * B[KxN] from the scratchpads, exact accumulation */
-#define NPE_OP_STORE 3u /* DMA scratchpad SPAD at SPAD_OFF out to ADDR_C (stride STRIDE_C) */
+#define NPE_OP_LOAD 1u /* DMA M rows of K bytes (stride STRIDE_A) from ADDR_A into buffer SPAD[7] of scratchpad SPAD[6:0] (0=A, 1=B); row i to bank i mod banks */
+#define NPE_OP_MATMUL 2u /* C[MxN] = A[MxK] * B[NxK]^T from the scratchpads (buffers: SPAD[0] A, SPAD[1] B, SPAD[2] output), exact accumulation, rounded once */
+#define NPE_OP_STORE 3u /* DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns */
 #define NPE_OP_FENCE 4u /* waits until every earlier descriptor has completed */
 #define NPE_OP_NLU 5u /* reserved: nonlinear unit (ramp-ADC staircase) */
 #define NPE_OP_RECUR 6u /* reserved: recurrence unit, T timesteps */
@@ -51,7 +51,7 @@
 #define NPE_DESC_FMT_B_SIZE 1u
 #define NPE_DESC_FMT_OUT_OFFSET 4u /* output format (or FP32 when FLAGS.OUT_FP32) */
 #define NPE_DESC_FMT_OUT_SIZE 1u
-#define NPE_DESC_SPAD_OFFSET 5u /* LOAD/STORE: scratchpad 0=A 1=B 2=C; bit 7 = buffer */
+#define NPE_DESC_SPAD_OFFSET 5u /* LOAD/STORE: scratchpad 0=A 1=B 2=C, bit 7 = buffer; MATMUL: bit 0/1/2 = A/B/output buffer */
 #define NPE_DESC_SPAD_SIZE 1u
 #define NPE_DESC_RSVD0_OFFSET 6u /* reserved, write 0 */
 #define NPE_DESC_RSVD0_SIZE 2u
@@ -59,7 +59,7 @@
 #define NPE_DESC_M_SIZE 2u
 #define NPE_DESC_N_OFFSET 10u /* columns of B and C */
 #define NPE_DESC_N_SIZE 2u
-#define NPE_DESC_K_OFFSET 12u /* inner dimension (elements) */
+#define NPE_DESC_K_OFFSET 12u /* MATMUL: inner dimension (elements); LOAD: bytes per row (multiple of 8) */
 #define NPE_DESC_K_SIZE 2u
 #define NPE_DESC_T_OFFSET 14u /* RECUR: timesteps */
 #define NPE_DESC_T_SIZE 2u
@@ -75,16 +75,16 @@
 #define NPE_DESC_STRIDE_B_SIZE 4u
 #define NPE_DESC_STRIDE_C_OFFSET 48u /* bytes between rows of C */
 #define NPE_DESC_STRIDE_C_SIZE 4u
-#define NPE_DESC_SPAD_OFF_OFFSET 52u /* LOAD/STORE: byte offset in the scratchpad */
+#define NPE_DESC_SPAD_OFF_OFFSET 52u /* reserved, write 0 (rows are placed by index) */
 #define NPE_DESC_SPAD_OFF_SIZE 4u
 #define NPE_DESC_SCALE_OFFSET 56u /* output scale, IEEE binary32 bits */
 #define NPE_DESC_SCALE_SIZE 4u
 #define NPE_DESC_AUX_OFFSET 60u /* opcode-specific (NLU table, RECUR mode) */
 #define NPE_DESC_AUX_SIZE 4u
 #define NPE_DESC_FLAG_IRQ_BIT 0u /* raise INTR_STATE.DESC when this descriptor completes */
-#define NPE_DESC_FLAG_ACCUM_BIT 1u /* MATMUL: add to the quires instead of clearing them */
-#define NPE_DESC_FLAG_OUT_FP32_BIT 2u /* MATMUL: round the result to IEEE binary32, not FMT_OUT */
-#define NPE_DESC_FLAG_KEEP_BIT 3u /* MATMUL: keep the quires (do not round out) for a later K tile */
+#define NPE_DESC_FLAG_ACCUM_BIT 1u /* MATMUL: add to the quires instead of clearing them (not built: BAD_OPCODE) */
+#define NPE_DESC_FLAG_OUT_FP32_BIT 2u /* MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns */
+#define NPE_DESC_FLAG_KEEP_BIT 3u /* MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE) */
 
 /* Performance counters: index i has _LO at NPE_PERF_REG_OFFSET(i), _HI 4 bytes on. */
 #define NPE_PERF_REG_OFFSET(i) (0x100u + 8u * (unsigned)(i))
