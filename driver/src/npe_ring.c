@@ -22,54 +22,69 @@ int npe_ring_setup(const npe_transport *t, npe_ring *r) {
   return rc;
 }
 
-int npe_ring_run(const npe_transport *t, npe_ring *r, npe_desc_source src, void *src_ctx,
-                 uint64_t max_cycles, npe_ring_result *res,
-                 void (*progress)(uint64_t done, void *ctx), void *progress_ctx) {
-  if (!t || !r || !src || !res) return NPE_ERR_INVALID_ARG;
-  npe_ring_result out = {0, 0, 0, 0, 0};
-  uint32_t mask = (1u << r->log2_n) - 1u, head, status, lo, hi;
-  uint64_t t0 = t->cycles(t->ctx), polls = 0;
-  int more = 1, rc = t->csr_read(t->ctx, NPE_RING_HEAD_REG_OFFSET, &head);
-  uint8_t desc[64];
-  /* interrupts on completion and error end each wait early */
+int npe_ring_pump(const npe_transport *t, npe_ring *r, npe_ring_stream *s) {
+  if (!t || !r || !s || !s->src) return NPE_ERR_INVALID_ARG;
+  if (s->finished) return NPE_OK;
+  const uint32_t mask = (1u << r->log2_n) - 1u;
   const uint32_t intr = (1u << NPE_INTR_STATE_DONE_BIT) | (1u << NPE_INTR_STATE_ERROR_BIT);
-  uint32_t pending;
-  if (!rc) rc = t->csr_write(t->ctx, NPE_INTR_STATE_REG_OFFSET, intr);
-  if (!rc) rc = t->csr_write(t->ctx, NPE_INTR_ENABLE_REG_OFFSET, intr);
-  while (!rc) {
-    uint32_t wrote = 0;
-    while (more && ((r->tail + 1u) & mask) != head) {
-      more = src(src_ctx, desc);
-      if (!more) break;
-      rc = t->mem_write(t->ctx, r->base + 64u * (uint64_t)r->tail, desc, 64);
-      if (rc) return rc;
-      r->tail = (r->tail + 1u) & mask;
-      out.descs++;
-      wrote++;
-    }
-    if (wrote) rc = t->csr_write(t->ctx, NPE_RING_TAIL_REG_OFFSET, r->tail);
-    if (!rc) rc = t->csr_read(t->ctx, NPE_STATUS_REG_OFFSET, &status);
-    if (rc) break;
-    uint32_t err = (status >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
-    if (err || (!more && !(status & (1u << NPE_STATUS_BUSY_BIT)))) {
-      out.hw_err = err;
-      out.err_idx = (status >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
-      rc = t->csr_read(t->ctx, NPE_ERR_ADDR_LO_REG_OFFSET, &lo);
-      if (!rc) rc = t->csr_read(t->ctx, NPE_ERR_ADDR_HI_REG_OFFSET, &hi);
-      out.err_addr = (uint64_t)hi << 32 | lo;
-      break;
-    }
-    if (max_cycles && t->cycles(t->ctx) - t0 > max_cycles) {
-      rc = NPE_ERR_TIMEOUT;
-      break;
-    }
-    rc = t->wait(t->ctx, RING_POLL_BUDGET);
-    if (!rc) rc = t->csr_read(t->ctx, NPE_INTR_STATE_REG_OFFSET, &pending);
-    if (!rc && pending) rc = t->csr_write(t->ctx, NPE_INTR_STATE_REG_OFFSET, pending);
-    if (!rc) rc = t->csr_read(t->ctx, NPE_RING_HEAD_REG_OFFSET, &head);
-    if (progress && (++polls & 63u) == 0) progress(out.descs, progress_ctx);
+  uint32_t head, status, lo, hi;
+  int rc = NPE_OK;
+  if (!s->started) {
+    /* interrupts on completion and error end each wait early */
+    rc = t->csr_write(t->ctx, NPE_INTR_STATE_REG_OFFSET, intr);
+    if (!rc) rc = t->csr_write(t->ctx, NPE_INTR_ENABLE_REG_OFFSET, intr);
+    if (rc) return rc;
+    s->started = 1;
+    s->more = 1;
+    s->t0 = t->cycles(t->ctx);
   }
-  out.cycles = t->cycles(t->ctx) - t0;
-  *res = out;
+  rc = t->csr_read(t->ctx, NPE_RING_HEAD_REG_OFFSET, &head);
+  uint8_t desc[64];
+  uint32_t wrote = 0;
+  while (!rc && s->more && ((r->tail + 1u) & mask) != head) {
+    s->more = s->src(s->src_ctx, desc);
+    if (!s->more) break;
+    rc = t->mem_write(t->ctx, r->base + 64u * (uint64_t)r->tail, desc, 64);
+    r->tail = (r->tail + 1u) & mask;
+    s->res.descs++;
+    wrote++;
+  }
+  if (!rc && wrote) rc = t->csr_write(t->ctx, NPE_RING_TAIL_REG_OFFSET, r->tail);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_STATUS_REG_OFFSET, &status);
+  if (rc) return rc;
+  uint32_t err = (status >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
+  if (err || (!s->more && !(status & (1u << NPE_STATUS_BUSY_BIT)))) {
+    s->res.hw_err = err;
+    s->res.err_idx = (status >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
+    rc = t->csr_read(t->ctx, NPE_ERR_ADDR_LO_REG_OFFSET, &lo);
+    if (!rc) rc = t->csr_read(t->ctx, NPE_ERR_ADDR_HI_REG_OFFSET, &hi);
+    if (rc) return rc;
+    s->res.err_addr = (uint64_t)hi << 32 | lo;
+    s->res.cycles = t->cycles(t->ctx) - s->t0;
+    s->finished = 1;
+  }
+  return NPE_OK;
+}
+
+int npe_ring_wait(const npe_transport *t) {
+  uint32_t pending;
+  int rc = t->wait(t->ctx, RING_POLL_BUDGET);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_INTR_STATE_REG_OFFSET, &pending);
+  if (!rc && pending) rc = t->csr_write(t->ctx, NPE_INTR_STATE_REG_OFFSET, pending);
   return rc;
+}
+
+int npe_ring_finish(const npe_transport *t, npe_ring *r, npe_ring_stream *s,
+                    uint64_t max_cycles, void (*progress)(uint64_t done, void *ctx),
+                    void *progress_ctx) {
+  if (!t || !r || !s) return NPE_ERR_INVALID_ARG;
+  uint64_t polls = 0;
+  for (;;) {
+    int rc = npe_ring_pump(t, r, s);
+    if (rc || s->finished) return rc;
+    if (max_cycles && t->cycles(t->ctx) - s->t0 > max_cycles) return NPE_ERR_TIMEOUT;
+    rc = npe_ring_wait(t);
+    if (rc) return rc;
+    if (progress && (++polls & 63u) == 0) progress(s->res.descs, progress_ctx);
+  }
 }

@@ -35,15 +35,38 @@ typedef struct npe_ring_result {
  *  Errors: NPE_ERR_INVALID_ARG, transport errors. */
 int npe_ring_setup(const npe_transport *t, npe_ring *r);
 
+/** A stream in progress (zero-initialise, then set src and src_ctx). */
+typedef struct npe_ring_stream {
+  npe_desc_source src;
+  void *src_ctx;
+  int more;           /**< the source may have more descriptors */
+  int started;
+  int finished;       /**< the engine is idle after the last descriptor, or failed */
+  uint64_t t0;        /**< device cycle count at the start */
+  npe_ring_result res;
+} npe_ring_stream;
+
 /**
- * Streams every descriptor of @p src through the ring and waits until the
- * engine is idle. @p max_cycles bounds the device time (0 = no bound).
- * @p progress, if not NULL, is called now and then with (descs done, ctx).
- * Returns NPE_OK (check res->hw_err for device errors), NPE_ERR_TIMEOUT,
- * or a transport error.
+ * One non-blocking step: writes descriptors while the ring has room,
+ * advances TAIL, and checks STATUS; sets s->finished (and s->res) when the
+ * stream has run to its end or the engine reported an error. Errors:
+ * NPE_ERR_INVALID_ARG, transport errors.
  */
-int npe_ring_run(const npe_transport *t, npe_ring *r, npe_desc_source src, void *src_ctx,
-                 uint64_t max_cycles, npe_ring_result *res,
-                 void (*progress)(uint64_t done, void *ctx), void *progress_ctx);
+int npe_ring_pump(const npe_transport *t, npe_ring *r, npe_ring_stream *s);
+
+/**
+ * Pumps @p s until it finishes, letting the device run in between. Bounds
+ * the device time by @p max_cycles (0 = none). @p progress, if not NULL, is
+ * called now and then with the descriptors submitted so far.
+ * Returns NPE_OK (check s->res.hw_err for device errors), NPE_ERR_TIMEOUT, or
+ * a transport error.
+ */
+int npe_ring_finish(const npe_transport *t, npe_ring *r, npe_ring_stream *s,
+                    uint64_t max_cycles, void (*progress)(uint64_t done, void *ctx),
+                    void *progress_ctx);
+
+/** Lets the device run once (up to a poll interval or the next interrupt)
+ *  and acknowledges the interrupt. */
+int npe_ring_wait(const npe_transport *t);
 
 #endif /* NPE_RING_H */

@@ -80,26 +80,26 @@ uint64_t npe_tiler_bytes_a(const npe_mm_plan *p) { return (uint64_t)p->m * p->ro
 uint64_t npe_tiler_bytes_b(const npe_mm_plan *p) { return (uint64_t)p->n * p->row_bytes_b; }
 uint64_t npe_tiler_bytes_c(const npe_mm_plan *p) { return (uint64_t)p->m * p->ldc; }
 
-static int pack_rows(npe_fmt f, const void *src, uint32_t rows, uint32_t k,
+static int pack_rows(npe_fmt f, const void *src, size_t stride, uint32_t rows, uint32_t k,
                      uint32_t row_bytes, uint8_t *out) {
   size_t esz = f == NPE_FMT_POSIT16 ? 2 : 1;
   for (uint32_t r = 0; r < rows; r++) {
     uint8_t *row = out + (size_t)r * row_bytes;
     for (uint32_t i = 0; i < row_bytes; i++) row[i] = 0; /* zero pads contribute 0 */
-    int rc = npe_pack(f, (const uint8_t *)src + (size_t)r * k * esz, k, row, row_bytes);
+    int rc = npe_pack(f, (const uint8_t *)src + (size_t)r * stride * esz, k, row, row_bytes);
     if (rc) return rc;
   }
   return NPE_OK;
 }
 
-int npe_tiler_pack_a(const npe_mm_plan *p, const void *a, uint8_t *out) {
-  if (!p || !a || !out) return NPE_ERR_INVALID_ARG;
-  return pack_rows(p->fa, a, p->m, p->k, p->row_bytes_a, out);
+int npe_tiler_pack_a(const npe_mm_plan *p, const void *a, size_t stride, uint8_t *out) {
+  if (!p || !a || !out || stride < p->k) return NPE_ERR_INVALID_ARG;
+  return pack_rows(p->fa, a, stride, p->m, p->k, p->row_bytes_a, out);
 }
 
-int npe_tiler_pack_b(const npe_mm_plan *p, const void *b, uint8_t *out) {
-  if (!p || !b || !out) return NPE_ERR_INVALID_ARG;
-  return pack_rows(p->fb, b, p->n, p->k, p->row_bytes_b, out);
+int npe_tiler_pack_b(const npe_mm_plan *p, const void *b, size_t stride, uint8_t *out) {
+  if (!p || !b || !out || stride < p->k) return NPE_ERR_INVALID_ARG;
+  return pack_rows(p->fb, b, stride, p->n, p->k, p->row_bytes_b, out);
 }
 
 void npe_desc_encode(const npe_desc_fields *f, uint8_t d[64]) {

@@ -90,16 +90,19 @@ static uint64_t run_mm(eng *e, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32, uin
   uint8_t *pa = malloc(npe_tiler_bytes_a(&p)), *pb = malloc(npe_tiler_bytes_b(&p));
   uint8_t *c = malloc(npe_tiler_bytes_c(&p));
   ck_assert(pa && pb && c);
-  ck_assert_int_eq(npe_tiler_pack_a(&p, a, pa), NPE_OK);
-  ck_assert_int_eq(npe_tiler_pack_b(&p, b, pb), NPE_OK);
+  ck_assert_int_eq(npe_tiler_pack_a(&p, a, k, pa), NPE_OK);
+  ck_assert_int_eq(npe_tiler_pack_b(&p, b, k, pb), NPE_OK);
   ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_a, pa, npe_tiler_bytes_a(&p)), NPE_OK);
   ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_b, pb, npe_tiler_bytes_b(&p)), NPE_OK);
   memset(c, 0xa5, npe_tiler_bytes_c(&p));
   ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_c, c, npe_tiler_bytes_c(&p)), NPE_OK);
   tiler_src src = {&p, {0, 0, 0}};
-  npe_ring_result res;
-  ck_assert_int_eq(npe_ring_run(&e->t, &e->ring, tiler_next, &src, 400000000ull, &res, NULL,
-                                NULL), NPE_OK);
+  npe_ring_stream st;
+  memset(&st, 0, sizeof st);
+  st.src = tiler_next;
+  st.src_ctx = &src;
+  ck_assert_int_eq(npe_ring_finish(&e->t, &e->ring, &st, 400000000ull, NULL, NULL), NPE_OK);
+  npe_ring_result res = st.res;
   ck_assert_msg(res.hw_err == 0, "engine error %u at descriptor %u", res.hw_err, res.err_idx);
   ck_assert_uint_eq(res.descs, npe_tiler_count(&p));
   ck_assert_int_eq(e->t.mem_read(e->t.ctx, p.addr_c, c, npe_tiler_bytes_c(&p)), NPE_OK);

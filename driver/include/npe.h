@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * npe.h - libnpe, the userspace driver of the NPE engine.
+ *
+ * One API whatever runs the engine: the URI given to npe_open() picks the
+ * transport ("sim:" runs the Verilator model of the RTL in this process;
+ * "ftdi://" and "uio:" are reserved for boards). Matmuls of any size and any
+ * supported format pair are tiled onto the engine, run, and gathered; every
+ * result is bit-identical to the golden model (npe_format.h, included here).
+ *
+ * Conventions (as npe_format.h): functions return NPE_OK (0) or a negative
+ * npe_status; outputs are written only on success; a call that fails leaves
+ * the device and every buffer as they were. Handles are opaque.
+ *
+ * Thread safety: a device and everything made from it belong to one thread
+ * at a time; separate devices are independent. No hidden threads.
+ */
+#ifndef NPE_H
+#define NPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "npe_format.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Version of this header: major << 16 | minor << 8 | patch. */
+#define NPE_API_VERSION 0x000100u
+
+/** Version of the library actually linked (compare with NPE_API_VERSION). */
+unsigned npe_version(void);
+
+/** An open engine. */
+typedef struct npe_dev npe_dev;
+
+/**
+ * Opens an engine.
+ * @p uri: "sim:" or "sim:?key=value&..." with keys
+ *   latency=N   memory read latency in cycles (default 100; write latency N/5)
+ *   ready=P     percent of cycles the memory accepts (1..100, default 100)
+ *   valid=P     percent of cycles a ready response is offered (1..100)
+ *   seed=S      seeds back-pressure and random reset (default 1)
+ *   trace=FILE  write an FST waveform of the whole run
+ * Errors: NPE_ERR_INVALID_ARG (NULL, unknown scheme or key, bad value),
+ * NPE_ERR_UNSUPPORTED ("ftdi://", "uio:" in this build), NPE_ERR_IO (trace
+ * file), NPE_ERR_DEVICE (engine does not identify itself), NPE_ERR_NO_MEM.
+ */
+int npe_open(const char *uri, npe_dev **dev /* out */);
+
+/** Closes an engine and releases its buffers, jobs and simulator. NULL and
+ *  an already closed device are ignored. A small tombstone of the handle is
+ *  kept so that any later call with it returns NPE_ERR_STATE (every function
+ *  taking an npe_dev returns NPE_ERR_STATE for a closed device). */
+void npe_close(npe_dev *dev);
+
+/** What the engine is. */
+typedef struct npe_info {
+  uint32_t id;            /**< ID register ("NPE1") */
+  uint32_t hw_version;    /**< VERSION register */
+  uint32_t formats;       /**< bit f set: format code f supported */
+  uint32_t rows, cols;    /**< PE array */
+  uint32_t lanes;         /**< largest MACs per PE per cycle */
+  uint32_t spad_a_kib, spad_b_kib, spad_c_kib; /**< per buffer (two each) */
+  uint64_t mem_size;      /**< device memory the driver manages, bytes */
+  char transport[16];     /**< "sim" */
+} npe_info;
+
+/** Fills @p info. Errors: NPE_ERR_INVALID_ARG. */
+int npe_get_info(npe_dev *dev, npe_info *info /* out */);
+
+/* ------------------------------------------------------------------------ */
+/* Device buffers                                                            */
+/* ------------------------------------------------------------------------ */
+
+/** A block of device memory. */
+typedef struct npe_buf npe_buf;
+
+/** Allocates @p bytes (> 0) of device memory, 64-byte aligned, zeroed.
+ *  Errors: NPE_ERR_INVALID_ARG, NPE_ERR_NO_MEM (device memory exhausted:
+ *  "too large"). */
+int npe_buf_alloc(npe_dev *dev, size_t bytes, npe_buf **buf /* out */);
+
+/** Frees a buffer. Errors: NPE_ERR_INVALID_ARG (NULL or not this device's),
+ *  NPE_ERR_STATE (already freed: handles stay valid to detect this until
+ *  npe_close). */
+int npe_buf_free(npe_dev *dev, npe_buf *buf);
+
+/** Size of a buffer in bytes, 0 for NULL or a freed buffer. */
+size_t npe_buf_size(const npe_buf *buf);
+
+/** Copies host memory into a buffer at byte offset @p off / out of it.
+ *  Errors: NPE_ERR_INVALID_ARG (NULL, range beyond the buffer),
+ *  NPE_ERR_STATE (freed buffer), transport errors. */
+int npe_buf_write(npe_dev *dev, npe_buf *buf, size_t off, const void *src, size_t len);
+int npe_buf_read(npe_dev *dev, npe_buf *buf, size_t off, void *dst, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Tensors and matmul                                                        */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A host matrix of format patterns (uint8_t per element, uint16_t for
+ * posit16), row-major with a row stride, and a scale: element value =
+ * decode(pattern) * scale.
+ */
+typedef struct npe_tensor {
+  npe_fmt fmt;
+  uint32_t rows, cols;
+  size_t stride;          /**< elements between rows; 0 means cols */
+  float scale;            /**< > 0; 0 means 1 */
+  const void *data;
+} npe_tensor;
+
+/** Output of a matmul: binary32 values, or patterns of a format. */
+typedef struct npe_output {
+  int fp32;               /**< 1: data is float[m][n] of real values */
+  npe_fmt fmt;            /**< when fp32 == 0: patterns of this format (uint8_t,
+                               uint16_t for posit16) */
+  size_t stride;          /**< elements between rows; 0 means n */
+  float scale;            /**< written: value of pattern p is decode(p) * scale */
+  void *data;
+} npe_output;
+
+/**
+ * C = A x B^T: C[m][n] = sum_k A[m][k] * B[n][k] (A: M x K activations, B:
+ * N x K weights, one row per output, like nn.Linear), every sum exact in the
+ * quire and rounded once: to binary32 (then times the scales, one more
+ * binary32 multiply) or to out->fmt (scale_a * scale_b goes to out->scale).
+ * Format pairs: the same format on both sides (not ternary), or INT8
+ * activations with ternary weights. Any M, N >= 1; 1 <= K <= the limit of
+ * npe_max_k().
+ * Errors: NPE_ERR_INVALID_ARG (NULL, shapes that do not match, bad format
+ * or pair, stride < cols, scale not finite), NPE_ERR_RANGE (a bad pattern),
+ * NPE_ERR_UNSUPPORTED (K beyond npe_max_k()), NPE_ERR_NO_MEM, NPE_ERR_DEVICE
+ * (the engine reported an error; see npe_last_stats()), NPE_ERR_TIMEOUT,
+ * NPE_ERR_BUSY (a job is still running).
+ */
+int npe_matmul(npe_dev *dev, const npe_tensor *a, const npe_tensor *b, npe_output *out);
+
+/** Largest K for a format pair on this engine (0 for a bad pair). */
+uint32_t npe_max_k(npe_dev *dev, npe_fmt fa, npe_fmt fb);
+
+/** An asynchronous matmul. */
+typedef struct npe_job npe_job;
+
+/**
+ * Starts C = A x B^T and returns at once with @p job; the inputs are copied,
+ * and @p out must stay valid until npe_wait() returns. One job at a time.
+ * Errors: as npe_matmul() except device errors, which npe_wait() reports.
+ */
+int npe_matmul_submit(npe_dev *dev, const npe_tensor *a, const npe_tensor *b,
+                      npe_output *out, npe_job **job /* out */);
+
+/** Lets the job run; writes 1 to *done when it has finished (then call
+ *  npe_wait to collect it). Errors: NPE_ERR_INVALID_ARG. */
+int npe_poll(npe_dev *dev, npe_job *job, int *done /* out */);
+
+/**
+ * Waits for @p job, writes its output and frees the job (whatever the
+ * result). @p timeout_cycles bounds the device time (0 = none).
+ * Errors: NPE_ERR_INVALID_ARG, NPE_ERR_DEVICE, NPE_ERR_TIMEOUT.
+ */
+int npe_wait(npe_dev *dev, npe_job *job, uint64_t timeout_cycles);
+
+/** Called now and then during a long job with the fraction done (0..1). */
+typedef void (*npe_progress_fn)(double fraction, void *ctx);
+
+/** Sets (or clears, with NULL) the progress callback of @p dev. */
+void npe_set_progress(npe_dev *dev, npe_progress_fn fn, void *ctx);
+
+/* ------------------------------------------------------------------------ */
+/* Statistics                                                                */
+/* ------------------------------------------------------------------------ */
+
+/** Activity of the last finished job, from the engine's counters. */
+typedef struct npe_stats {
+  uint64_t cycles;            /**< busy cycles of the engine */
+  uint64_t macs[NPE_FMT_COUNT]; /**< MACs per format (ternary: int8 x ternary) */
+  uint64_t peak_macs;         /**< cycles x rows x cols x lanes of the job's format */
+  double utilisation;         /**< sum(macs) / peak_macs */
+  uint64_t gated_lane_cycles; /**< lane-cycles with the lane's clock gated */
+  uint64_t stall_dma, stall_spad, stall_out, stall_fence; /**< cycles */
+  uint64_t dma_read_bytes, dma_write_bytes;
+  uint64_t descriptors;       /**< descriptors the driver submitted */
+  double energy_pj;           /**< ESTIMATE from npe_energy_table() */
+  double host_seconds;        /**< wall time of the driver call(s) */
+  uint32_t hw_error;          /**< STATUS.ERR of a failed job, else 0 */
+  uint32_t hw_error_index;    /**< its descriptor */
+  uint64_t hw_error_addr;     /**< its address (ERR_ADDR) */
+} npe_stats;
+
+/** Copies the statistics of the last job. Errors: NPE_ERR_INVALID_ARG,
+ *  NPE_ERR_STATE (no job has finished yet). */
+int npe_last_stats(npe_dev *dev, npe_stats *stats /* out */);
+
+/** One entry of the energy table (every number cites its source). */
+typedef struct npe_energy_entry {
+  const char *event;   /**< e.g. "mac_int8" */
+  double pj;           /**< picojoules per event */
+  const char *source;  /**< citation and derivation */
+} npe_energy_entry;
+
+/** The per-event energies the estimate uses; @p n gets the count. */
+const npe_energy_entry *npe_energy_table(size_t *n /* out */);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NPE_H */

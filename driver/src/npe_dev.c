@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* npe_dev.c - libnpe: opening a device, its info, device-memory buffers. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "npe_internal.h"
+#include "npe_regs.h"
+#include "npe_transport_sim.h"
+
+#define NPE_ID_VALUE 0x4e504531u /* "NPE1" */
+
+unsigned npe_version(void) { return NPE_API_VERSION; }
+
+int npe__dev_check(const npe_dev *d) {
+  if (!d) return NPE_ERR_INVALID_ARG;
+  return d->magic == NPE_DEV_MAGIC ? NPE_OK : NPE_ERR_STATE;
+}
+
+double npe__now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Parses "sim:" options into @p c; the trace path points into @p buf. */
+static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t cap) {
+  memset(c, 0, sizeof *c);
+  c->seed = 1;
+  if (*opts == 0) return NPE_OK;
+  if (*opts != '?') return NPE_ERR_INVALID_ARG;
+  if (strlen(opts + 1) >= cap) return NPE_ERR_INVALID_ARG;
+  strcpy(buf, opts + 1);
+  char *save = NULL;
+  for (char *kv = strtok_r(buf, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+    char *eq = strchr(kv, '=');
+    if (!eq || eq == kv || !eq[1]) return NPE_ERR_INVALID_ARG;
+    *eq = 0;
+    const char *key = kv, *val = eq + 1;
+    if (!strcmp(key, "trace")) {
+      c->trace_path = val;
+      continue;
+    }
+    char *end;
+    unsigned long long v = strtoull(val, &end, 10);
+    if (*end || *val == '-') return NPE_ERR_INVALID_ARG;
+    if (!strcmp(key, "latency") && v >= 1 && v <= 100000) {
+      c->read_latency = (unsigned)v;
+      c->write_latency = (unsigned)(v / 5 + 1);
+    } else if (!strcmp(key, "ready") && v >= 1 && v <= 100) {
+      c->ready_pct = (unsigned)v;
+    } else if (!strcmp(key, "valid") && v >= 1 && v <= 100) {
+      c->valid_pct = (unsigned)v;
+    } else if (!strcmp(key, "seed")) {
+      c->seed = v;
+      c->random_reset = 1;
+    } else {
+      return NPE_ERR_INVALID_ARG;
+    }
+  }
+  return NPE_OK;
+}
+
+static int read_info(npe_dev *d) {
+  uint32_t cap_fmt, cap_arr, cap_spad;
+  npe_transport *t = &d->t;
+  int rc = t->csr_read(t->ctx, NPE_ID_REG_OFFSET, &d->info.id);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_VERSION_REG_OFFSET, &d->info.hw_version);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_FORMATS_REG_OFFSET, &cap_fmt);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_ARRAY_REG_OFFSET, &cap_arr);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_SPAD_REG_OFFSET, &cap_spad);
+  if (rc) return rc;
+  if (d->info.id != NPE_ID_VALUE) return NPE_ERR_DEVICE;
+  npe_info *i = &d->info;
+  i->formats = (cap_fmt >> NPE_CAP_FORMATS_FORMATS_OFFSET) & NPE_CAP_FORMATS_FORMATS_MASK;
+  i->rows = (cap_arr >> NPE_CAP_ARRAY_ROWS_OFFSET) & NPE_CAP_ARRAY_ROWS_MASK;
+  i->cols = (cap_arr >> NPE_CAP_ARRAY_COLS_OFFSET) & NPE_CAP_ARRAY_COLS_MASK;
+  i->lanes = (cap_arr >> NPE_CAP_ARRAY_LANES_OFFSET) & NPE_CAP_ARRAY_LANES_MASK;
+  i->spad_a_kib = (cap_spad >> NPE_CAP_SPAD_A_KIB_OFFSET) & NPE_CAP_SPAD_A_KIB_MASK;
+  i->spad_b_kib = (cap_spad >> NPE_CAP_SPAD_B_KIB_OFFSET) & NPE_CAP_SPAD_B_KIB_MASK;
+  i->spad_c_kib = (cap_spad >> NPE_CAP_SPAD_C_KIB_OFFSET) & NPE_CAP_SPAD_C_KIB_MASK;
+  if (!i->rows || !i->cols) return NPE_ERR_DEVICE;
+  d->hw.rows = i->rows;
+  d->hw.cols = i->cols;
+  d->hw.a_bank_words = i->spad_a_kib * 1024u / 8u / i->rows;
+  d->hw.b_bank_words = i->spad_b_kib * 1024u / 8u / i->cols;
+  /* output buffer: 4 bytes per result, spad_c_kib rounded up from the real size */
+  d->hw.out_groups = i->spad_c_kib * 1024u / 4u / (i->rows * i->cols);
+  return NPE_OK;
+}
+
+int npe_open(const char *uri, npe_dev **out) {
+  if (!uri || !out) return NPE_ERR_INVALID_ARG;
+  if (!strncmp(uri, "ftdi://", 7) || !strncmp(uri, "uio:", 4)) return NPE_ERR_UNSUPPORTED;
+  if (strncmp(uri, "sim:", 4)) return NPE_ERR_INVALID_ARG;
+  npesim_config cfg;
+  char opts[512];
+  int rc = parse_sim_uri(uri + 4, &cfg, opts, sizeof opts);
+  if (rc) return rc;
+  npe_dev *d = calloc(1, sizeof *d);
+  if (!d) return NPE_ERR_NO_MEM;
+  rc = npe_transport_sim_open(&cfg, &d->t);
+  if (rc) {
+    free(d);
+    return rc;
+  }
+  strcpy(d->info.transport, "sim");
+  rc = read_info(d);
+  d->info.mem_size = NPE_SIM_MEM_SIZE;
+  d->ring.base = NPE_SIM_MEM_BASE;
+  d->ring.log2_n = NPE_RING_LOG2;
+  if (!rc) rc = npe_ring_setup(&d->t, &d->ring);
+  if (rc) {
+    d->t.close(d->t.ctx);
+    free(d);
+    return rc;
+  }
+  d->heap_lo = NPE_SIM_MEM_BASE + (64ull << NPE_RING_LOG2);
+  d->heap_hi = NPE_SIM_MEM_BASE + NPE_SIM_MEM_SIZE;
+  d->magic = NPE_DEV_MAGIC;
+  *out = d;
+  return NPE_OK;
+}
+
+/* The device struct itself stays as a tombstone (magic 0) so that a later
+ * call with the closed handle gets NPE_ERR_STATE instead of a crash; its
+ * buffers stay as tombstones too, for the same reason. */
+void npe_close(npe_dev *d) {
+  if (npe__dev_check(d)) return;
+  if (d->job) free(d->job);
+  d->job = NULL;
+  for (npe_buf *b = d->bufs; b; b = b->next) b->magic = 0;
+  d->t.close(d->t.ctx);
+  d->magic = 0;
+}
+
+int npe_get_info(npe_dev *d, npe_info *info) {
+  int rc = npe__dev_check(d);
+  if (rc) return rc;
+  if (!info) return NPE_ERR_INVALID_ARG;
+  *info = d->info;
+  return NPE_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Buffers: first fit over the live buffers, kept sorted by address          */
+/* ------------------------------------------------------------------------ */
+
+int npe_buf_alloc(npe_dev *d, size_t bytes, npe_buf **out) {
+  int rc0 = npe__dev_check(d);
+  if (rc0) return rc0;
+  if (!out || bytes == 0) return NPE_ERR_INVALID_ARG;
+  if (bytes > d->heap_hi - d->heap_lo) return NPE_ERR_NO_MEM;
+  size_t span = (bytes + 63u) & ~(size_t)63u;
+  uint64_t at = d->heap_lo;
+  for (;;) { /* smallest live buffer overlapping [at, at + span) pushes at past it */
+    uint64_t bump = 0;
+    for (npe_buf *b = d->bufs; b; b = b->next)
+      if (b->magic == NPE_BUF_MAGIC && b->addr < at + span && at < b->addr + b->span &&
+          b->addr + b->span > bump)
+        bump = b->addr + b->span;
+    if (!bump) break;
+    at = bump;
+    if (at + span > d->heap_hi || at + span < at) return NPE_ERR_NO_MEM;
+  }
+  if (at + span > d->heap_hi) return NPE_ERR_NO_MEM;
+  npe_buf *b = calloc(1, sizeof *b);
+  if (!b) return NPE_ERR_NO_MEM;
+  b->magic = NPE_BUF_MAGIC;
+  b->dev = d;
+  b->addr = at;
+  b->size = bytes;
+  b->span = span;
+  /* zero it, so no data of an earlier owner leaks */
+  static const uint8_t zeros[4096];
+  for (size_t off = 0; off < span; off += sizeof zeros) {
+    size_t n = span - off < sizeof zeros ? span - off : sizeof zeros;
+    int rc = d->t.mem_write(d->t.ctx, at + off, zeros, n);
+    if (rc) {
+      free(b);
+      return rc;
+    }
+  }
+  b->next = d->bufs;
+  d->bufs = b;
+  *out = b;
+  return NPE_OK;
+}
+
+static int buf_check(npe_dev *d, const npe_buf *b) {
+  int rc = npe__dev_check(d);
+  if (rc) return rc;
+  if (!b) return NPE_ERR_INVALID_ARG;
+  for (const npe_buf *x = d->bufs; x; x = x->next)
+    if (x == b) return b->magic == NPE_BUF_MAGIC ? NPE_OK : NPE_ERR_STATE;
+  return NPE_ERR_INVALID_ARG; /* not one of this device's */
+}
+
+int npe_buf_free(npe_dev *d, npe_buf *b) {
+  int rc = buf_check(d, b);
+  if (rc) return rc;
+  if (d->job && (b == d->job->a || b == d->job->b || b == d->job->c)) return NPE_ERR_BUSY;
+  b->magic = 0;
+  return NPE_OK;
+}
+
+void npe__buf_release(npe_dev *d, npe_buf *b) {
+  for (npe_buf **pp = &d->bufs; *pp; pp = &(*pp)->next) {
+    if (*pp == b) {
+      *pp = b->next;
+      free(b);
+      return;
+    }
+  }
+}
+
+size_t npe_buf_size(const npe_buf *b) {
+  return b && b->magic == NPE_BUF_MAGIC ? b->size : 0;
+}
+
+static int buf_range(npe_dev *d, const npe_buf *b, size_t off, size_t len, const void *p) {
+  int rc = buf_check(d, b);
+  if (rc) return rc;
+  if ((len && !p) || off > b->size || len > b->size - off) return NPE_ERR_INVALID_ARG;
+  return NPE_OK;
+}
+
+int npe_buf_write(npe_dev *d, npe_buf *b, size_t off, const void *src, size_t len) {
+  int rc = buf_range(d, b, off, len, src);
+  return rc ? rc : d->t.mem_write(d->t.ctx, b->addr + off, src, len);
+}
+
+int npe_buf_read(npe_dev *d, npe_buf *b, size_t off, void *dst, size_t len) {
+  int rc = buf_range(d, b, off, len, dst);
+  return rc ? rc : d->t.mem_read(d->t.ctx, b->addr + off, dst, len);
+}
+
+void npe_set_progress(npe_dev *d, npe_progress_fn fn, void *ctx) {
+  if (npe__dev_check(d)) return;
+  d->progress = fn;
+  d->progress_ctx = ctx;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* npe_internal.h - libnpe internals shared by its source files. Not API. */
+#ifndef NPE_INTERNAL_H
+#define NPE_INTERNAL_H
+
+#include "npe.h"
+#include "npe_ring.h"
+#include "npe_tiler.h"
+#include "npe_transport.h"
+
+#define NPE_BUF_MAGIC 0x4e504542u  /* "NPEB" */
+#define NPE_DEV_MAGIC 0x4e504544u  /* "NPED" */
+#define NPE_RING_LOG2 10u          /* 1024 descriptors, 64 KiB */
+
+struct npe_buf {
+  uint32_t magic;      /* NPE_BUF_MAGIC while live, 0 once freed */
+  npe_dev *dev;
+  uint64_t addr;       /* device address */
+  size_t size;         /* bytes asked for */
+  size_t span;         /* bytes reserved (rounded up to 64) */
+  struct npe_buf *next;
+};
+
+struct npe_job {
+  npe_mm_plan plan;
+  npe_tiler_it it;
+  npe_ring_stream stream;
+  npe_buf *a, *b, *c;
+  npe_output *out;
+  uint32_t m, n;
+  float scale;         /* scale_a * scale_b */
+  double t_start;      /* host seconds */
+};
+
+struct npe_dev {
+  uint32_t magic;              /* NPE_DEV_MAGIC while open, 0 once closed */
+  npe_transport t;
+  npe_ring ring;
+  npe_hw_shape hw;
+  npe_info info;
+  uint64_t heap_lo, heap_hi;   /* device memory the allocator hands out */
+  npe_buf *bufs;               /* every buffer ever made, live or freed */
+  npe_job *job;                /* the job in flight, if any */
+  npe_stats last;
+  int have_last;
+  npe_progress_fn progress;
+  void *progress_ctx;
+};
+
+/* NPE_OK for an open device, NPE_ERR_STATE for a closed one,
+ * NPE_ERR_INVALID_ARG for NULL. */
+int npe__dev_check(const npe_dev *d);
+
+/* Unlinks and frees a buffer the driver made for itself (no tombstone). */
+void npe__buf_release(npe_dev *d, npe_buf *b);
+
+/* Host wall-clock seconds (monotonic). */
+double npe__now(void);
+
+/* Energy estimate of a job from its counters. */
+double npe__energy_estimate(const npe_stats *s);
+
+#endif /* NPE_INTERNAL_H */

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* npe_matmul.c - libnpe: matmul jobs (check, pack, tile, run, gather) and
+ * their statistics. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npe_internal.h"
+#include "npe_regs.h"
+
+#define JOB_MAX_CYCLES 0ull /* no bound by default */
+
+uint32_t npe_max_k(npe_dev *d, npe_fmt fa, npe_fmt fb) {
+  if (npe__dev_check(d) || (unsigned)fa >= NPE_FMT_COUNT || (unsigned)fb >= NPE_FMT_COUNT) return 0;
+  if (!(d->info.formats >> (fb == NPE_FMT_TERNARY ? fb : fa) & 1u)) return 0;
+  return npe_tiler_max_k(&d->hw, fa, fb);
+}
+
+static int scale_ok(float s) { return s == 0.0f || (isfinite(s) && s > 0.0f); }
+static float scale_of(float s) { return s == 0.0f ? 1.0f : s; }
+
+static int check_args(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
+                      const npe_output *out) {
+  int rc = npe__dev_check(d);
+  if (rc) return rc;
+  if (!a || !b || !out || !a->data || !b->data || !out->data) return NPE_ERR_INVALID_ARG;
+  if ((unsigned)a->fmt >= NPE_FMT_COUNT || (unsigned)b->fmt >= NPE_FMT_COUNT)
+    return NPE_ERR_INVALID_ARG;
+  if (!out->fp32 && (unsigned)out->fmt >= NPE_FMT_COUNT) return NPE_ERR_INVALID_ARG;
+  if (!a->rows || !a->cols || !b->rows || a->cols != b->cols) return NPE_ERR_INVALID_ARG;
+  if ((a->stride && a->stride < a->cols) || (b->stride && b->stride < b->cols) ||
+      (out->stride && out->stride < b->rows))
+    return NPE_ERR_INVALID_ARG;
+  if (!scale_ok(a->scale) || !scale_ok(b->scale)) return NPE_ERR_INVALID_ARG;
+  uint32_t kmax = npe_max_k(d, a->fmt, b->fmt);
+  if (!kmax) return NPE_ERR_INVALID_ARG; /* not a format pair this engine has */
+  if (a->cols > kmax) return NPE_ERR_UNSUPPORTED;
+  if (d->job) return NPE_ERR_BUSY;
+  return NPE_OK;
+}
+
+static int job_source(void *ctx, uint8_t desc[64]) {
+  npe_job *j = ctx;
+  return npe_tiler_next(&j->plan, &j->it, desc);
+}
+
+static void free_job(npe_dev *d, npe_job *j) {
+  d->job = NULL;
+  if (j->a) npe__buf_release(d, j->a);
+  if (j->b) npe__buf_release(d, j->b);
+  if (j->c) npe__buf_release(d, j->c);
+  free(j);
+}
+
+/* Packs one operand on the host and writes it into a new device buffer. */
+static int stage(npe_dev *d, const npe_mm_plan *p, const npe_tensor *t, int is_a,
+                 npe_buf **buf) {
+  uint64_t bytes = is_a ? npe_tiler_bytes_a(p) : npe_tiler_bytes_b(p);
+  uint8_t *host = malloc(bytes);
+  if (!host) return NPE_ERR_NO_MEM;
+  size_t stride = t->stride ? t->stride : t->cols;
+  int rc = is_a ? npe_tiler_pack_a(p, t->data, stride, host)
+                : npe_tiler_pack_b(p, t->data, stride, host);
+  if (!rc) rc = npe_buf_alloc(d, bytes, buf);
+  if (!rc) rc = npe_buf_write(d, *buf, 0, host, bytes);
+  free(host);
+  return rc;
+}
+
+int npe_matmul_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output *out,
+                      npe_job **jobp) {
+  if (!jobp) return NPE_ERR_INVALID_ARG;
+  int rc = check_args(d, a, b, out);
+  if (rc) return rc;
+  npe_job *j = calloc(1, sizeof *j);
+  if (!j) return NPE_ERR_NO_MEM;
+  j->t_start = npe__now();
+  j->out = out;
+  j->m = a->rows;
+  j->n = b->rows;
+  j->scale = scale_of(a->scale) * scale_of(b->scale);
+  npe_fmt fout = out->fp32 ? NPE_FMT_FP4 : out->fmt;
+  /* plan once without addresses to learn the sizes, then for real */
+  rc = npe_tiler_plan(&d->hw, a->fmt, b->fmt, fout, out->fp32, a->rows, b->rows, a->cols, 0, 0,
+                      0, &j->plan);
+  if (!rc) rc = stage(d, &j->plan, a, 1, &j->a);
+  if (!rc) rc = stage(d, &j->plan, b, 0, &j->b);
+  if (!rc) rc = npe_buf_alloc(d, npe_tiler_bytes_c(&j->plan), &j->c);
+  if (!rc)
+    rc = npe_tiler_plan(&d->hw, a->fmt, b->fmt, fout, out->fp32, a->rows, b->rows, a->cols,
+                        j->a->addr, j->b->addr, j->c->addr, &j->plan);
+  d->job = j;
+  if (rc) {
+    free_job(d, j);
+    return rc;
+  }
+  /* counters from zero for this job */
+  uint32_t ctrl;
+  rc = d->t.csr_read(d->t.ctx, NPE_CTRL_REG_OFFSET, &ctrl);
+  if (!rc) rc = d->t.csr_write(d->t.ctx, NPE_CTRL_REG_OFFSET, ctrl | (1u << NPE_CTRL_PERF_CLEAR_BIT));
+  j->stream.src = job_source;
+  j->stream.src_ctx = j;
+  if (!rc) rc = npe_ring_pump(&d->t, &d->ring, &j->stream);
+  if (rc) {
+    free_job(d, j);
+    return rc;
+  }
+  *jobp = j;
+  return NPE_OK;
+}
+
+int npe_poll(npe_dev *d, npe_job *j, int *done) {
+  int rc0 = npe__dev_check(d);
+  if (rc0) return rc0;
+  if (!j || j != d->job || !done) return NPE_ERR_INVALID_ARG;
+  int rc = npe_ring_pump(&d->t, &d->ring, &j->stream);
+  if (!rc && !j->stream.finished) rc = npe_ring_wait(&d->t);
+  if (!rc) rc = npe_ring_pump(&d->t, &d->ring, &j->stream);
+  if (!rc) *done = j->stream.finished;
+  return rc;
+}
+
+static int read_counters(npe_dev *d, npe_stats *s) {
+  uint64_t c[NPE_PERF_STALL_FENCE + 4];
+  for (uint32_t i = 0; i <= NPE_PERF_DMA_WR_BYTES; i++) {
+    uint32_t lo, hi;
+    int rc = d->t.csr_read(d->t.ctx, NPE_PERF_REG_OFFSET(i), &lo);
+    if (!rc) rc = d->t.csr_read(d->t.ctx, NPE_PERF_REG_OFFSET(i) + 4u, &hi);
+    if (rc) return rc;
+    c[i] = (uint64_t)hi << 32 | lo;
+  }
+  s->cycles = c[NPE_PERF_BUSY_CYCLES];
+  for (int f = 0; f < NPE_FMT_COUNT; f++) s->macs[f] = c[NPE_PERF_MACS_FP4 + (uint32_t)f];
+  s->gated_lane_cycles = c[NPE_PERF_GATED_LANE_CYC];
+  s->stall_dma = c[NPE_PERF_STALL_DMA];
+  s->stall_spad = c[NPE_PERF_STALL_SPAD];
+  s->stall_out = c[NPE_PERF_STALL_OUT];
+  s->stall_fence = c[NPE_PERF_STALL_FENCE];
+  s->dma_read_bytes = c[NPE_PERF_DMA_RD_BYTES];
+  s->dma_write_bytes = c[NPE_PERF_DMA_WR_BYTES];
+  return NPE_OK;
+}
+
+/* Converts the engine's C (device layout) into the caller's output. */
+static void gather(const npe_job *j, const uint8_t *c) {
+  const npe_mm_plan *p = &j->plan;
+  npe_output *o = j->out;
+  size_t stride = o->stride ? o->stride : j->n;
+  for (uint32_t r = 0; r < j->m; r++) {
+    for (uint32_t col = 0; col < j->n; col++) {
+      const uint8_t *cell = c + (size_t)r * p->ldc + (size_t)col * (p->out_fp32 ? 4u : 2u);
+      size_t at = (size_t)r * stride + col;
+      if (p->out_fp32) {
+        uint32_t bits = (uint32_t)cell[0] | (uint32_t)cell[1] << 8 | (uint32_t)cell[2] << 16 |
+                        (uint32_t)cell[3] << 24;
+        float v;
+        memcpy(&v, &bits, 4);
+        ((float *)o->data)[at] = v * j->scale;
+      } else if (o->fmt == NPE_FMT_POSIT16) {
+        ((uint16_t *)o->data)[at] = (uint16_t)(cell[0] | cell[1] << 8);
+      } else {
+        ((uint8_t *)o->data)[at] = cell[0];
+      }
+    }
+  }
+  if (!p->out_fp32) o->scale = j->scale;
+}
+
+int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
+  int rc0 = npe__dev_check(d);
+  if (rc0) return rc0;
+  if (!j || j != d->job) return NPE_ERR_INVALID_ARG;
+  int rc = npe_ring_finish(&d->t, &d->ring, &j->stream, timeout_cycles, NULL, NULL);
+  npe_stats s;
+  memset(&s, 0, sizeof s);
+  if (!rc) rc = read_counters(d, &s);
+  if (!rc && j->stream.res.hw_err) {
+    s.hw_error = j->stream.res.hw_err;
+    s.hw_error_index = j->stream.res.err_idx;
+    s.hw_error_addr = j->stream.res.err_addr;
+    rc = NPE_ERR_DEVICE;
+  }
+  uint8_t *c = NULL;
+  if (!rc) {
+    uint64_t bytes = npe_tiler_bytes_c(&j->plan);
+    c = malloc(bytes);
+    rc = c ? npe_buf_read(d, j->c, 0, c, bytes) : NPE_ERR_NO_MEM;
+    if (!rc) gather(j, c);
+    free(c);
+  }
+  if (rc == NPE_OK || rc == NPE_ERR_DEVICE) {
+    unsigned lanes = j->plan.lanes;
+    s.peak_macs = s.cycles * d->hw.rows * d->hw.cols * lanes;
+    uint64_t total = 0;
+    for (int f = 0; f < NPE_FMT_COUNT; f++) total += s.macs[f];
+    s.utilisation = s.peak_macs ? (double)total / (double)s.peak_macs : 0.0;
+    s.descriptors = j->stream.res.descs;
+    s.energy_pj = npe__energy_estimate(&s);
+    s.host_seconds = npe__now() - j->t_start;
+    d->last = s;
+    d->have_last = 1;
+  }
+  if (rc == NPE_ERR_DEVICE) {
+    /* clear the halt so the next job can run */
+    uint32_t ctrl;
+    if (!d->t.csr_read(d->t.ctx, NPE_CTRL_REG_OFFSET, &ctrl))
+      d->t.csr_write(d->t.ctx, NPE_CTRL_REG_OFFSET, ctrl | (1u << NPE_CTRL_SOFT_RESET_BIT));
+    npe_ring_setup(&d->t, &d->ring);
+  }
+  free_job(d, j);
+  return rc;
+}
+
+int npe_matmul(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output *out) {
+  npe_job *j;
+  int rc = npe_matmul_submit(d, a, b, out, &j);
+  if (rc) return rc;
+  if (d->progress) {
+    uint64_t total = npe_tiler_count(&j->plan);
+    int done = 0;
+    while (!rc && !done) {
+      rc = npe_poll(d, j, &done);
+      d->progress((double)j->stream.res.descs / (double)total, d->progress_ctx);
+    }
+  }
+  int rc2 = npe_wait(d, j, JOB_MAX_CYCLES);
+  return rc ? rc : rc2;
+}
+
+int npe_last_stats(npe_dev *d, npe_stats *s) {
+  int rc = npe__dev_check(d);
+  if (rc) return rc;
+  if (!s) return NPE_ERR_INVALID_ARG;
+  if (!d->have_last) return NPE_ERR_STATE;
+  *s = d->last;
+  return NPE_OK;
+}

@@ -1,0 +1,56 @@
+# mk/driver.mk - libnpe (the C driver) and its tests. Included by the top
+# Makefile (after mk/sim.mk, which defines SIM_LIBS and DRIVER_CFLAGS).
+#
+#   make libnpe        build/lib/libnpe.a: driver + golden + NLU + libnpesim, one archive
+#   make driver-test   Check tests through the public API (plain and ASan+UBSan)
+
+LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy.c \
+               driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c
+LIBNPE_HDRS := driver/include/npe.h driver/include/npe_format.h driver/include/npe_regs.h \
+               $(wildcard driver/src/*.h) sim/npesim.h
+LIBNPE_OBJS     := $(patsubst driver/src/%.c,$(BUILD)/driver/%.o,$(LIBNPE_SRCS))
+LIBNPE_SAN_OBJS := $(patsubst driver/src/%.c,$(BUILD)/san/driver/%.o,$(LIBNPE_SRCS))
+LIBNPE     := $(BUILD)/lib/libnpe.a
+LIBNPE_SAN := $(BUILD)/san/lib/libnpe.a
+# what a program linking libnpe.a also needs (the Verilated model is C++)
+LIBNPE_DEPLIBS := -lz -lstdc++ -lpthread -lm
+
+$(BUILD)/driver/%.o: driver/src/%.c $(LIBNPE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) -c -o $@ $<
+
+$(BUILD)/san/driver/%.o: driver/src/%.c $(LIBNPE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+# One archive with everything, so users link -lnpe alone (plus LIBNPE_DEPLIBS).
+define merge_archive
+	@mkdir -p $(@D)
+	rm -f $@
+	{ echo "CREATE $@"; for o in $(1); do echo "ADDMOD $$o"; done; \
+	  for a in $(2); do echo "ADDLIB $$a"; done; echo SAVE; echo END; } | ar -M
+endef
+
+$(LIBNPE): $(LIBNPE_OBJS) $(GOLDEN_LIB) $(NLU_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a
+	$(call merge_archive,$(LIBNPE_OBJS),$(GOLDEN_LIB) $(NLU_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a)
+
+$(LIBNPE_SAN): $(LIBNPE_SAN_OBJS) $(GOLDEN_SAN_LIB) $(NLU_SAN_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a
+	$(call merge_archive,$(LIBNPE_SAN_OBJS),$(GOLDEN_SAN_LIB) $(NLU_SAN_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a)
+
+.PHONY: libnpe driver-test
+libnpe: $(LIBNPE)
+
+DRIVER_TEST_SRCS := tests/driver/test_driver.c
+
+$(BUILD)/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+
+$(BUILD)/san/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) \
+	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+
+driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver
+	$(BUILD)/tests/driver
+	CK_FORK=no $(BUILD)/san/tests/driver

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libnpe tests through the public API only (npe.h): matmul in every format
+ * pair against the golden model bit for bit, shapes from 1x1x1 to several
+ * hundred and ragged, strides, buffers, asynchronous submission, statistics,
+ * and every documented error path.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npe.h"
+
+/* Closed handles stay referenced here (their tombstones are reachable). */
+static npe_dev *closed_devs[8];
+
+static uint64_t rng(uint64_t *s) {
+  *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
+  return *s * 0x2545F4914F6CDD1Dull;
+}
+
+static uint32_t rand_pattern(npe_fmt f, uint64_t *s) {
+  for (;;) {
+    uint32_t p = (uint32_t)(rng(s) >> 40) & ((1u << npe_fmt_bits(f)) - 1);
+    double v;
+    if (npe_decode(f, p, &v) == NPE_OK) return p;
+  }
+}
+
+static size_t esz(npe_fmt f) { return f == NPE_FMT_POSIT16 ? 2 : 1; }
+
+static void fill(npe_fmt f, void *v, size_t n, uint64_t *s) {
+  for (size_t i = 0; i < n; i++) {
+    uint32_t p = rand_pattern(f, s);
+    if (esz(f) == 2) ((uint16_t *)v)[i] = (uint16_t)p;
+    else ((uint8_t *)v)[i] = (uint8_t)p;
+  }
+}
+
+static npe_dev *open_sim(const char *uri) {
+  npe_dev *d = NULL;
+  ck_assert_int_eq(npe_open(uri, &d), NPE_OK);
+  ck_assert_ptr_nonnull(d);
+  return d;
+}
+
+/* One random matmul (A M x K with stride sa >= K, B N x K with stride sb),
+ * checked element by element against the golden model. */
+static void check_mm(npe_dev *d, npe_fmt fa, npe_fmt fb, int fp32, npe_fmt fo, uint32_t m,
+                     uint32_t n, uint32_t k, size_t sa, size_t sb, uint64_t seed) {
+  uint64_t s = seed;
+  uint8_t *a = malloc(m * sa * esz(fa)), *b = malloc(n * sb * esz(fb));
+  void *c = malloc((size_t)m * n * 4);
+  ck_assert(a && b && c);
+  fill(fa, a, m * sa, &s);
+  fill(fb, b, n * sb, &s);
+  npe_tensor ta = {fa, m, k, sa, 0.5f, a}, tb = {fb, n, k, sb, 0.25f, b};
+  npe_output out = {fp32, fo, 0, 0.0f, c};
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out), NPE_OK);
+  for (uint32_t i = 0; i < m; i++) {
+    for (uint32_t j = 0; j < n; j++) {
+      npe_quire q;
+      npe_quire_clear(&q);
+      ck_assert_int_eq(npe_dot(&q, fa, a + i * sa * esz(fa), fb, b + j * sb * esz(fb), k), NPE_OK);
+      if (fp32) {
+        float want;
+        npe_quire_to_f32(&q, &want);
+        want = want * (0.5f * 0.25f);
+        float got = ((float *)c)[(size_t)i * n + j];
+        ck_assert_msg(memcmp(&got, &want, 4) == 0 || (isnan(got) && isnan(want)),
+                      "%s x %s C[%u][%u] = %a, golden %a", npe_fmt_name(fa), npe_fmt_name(fb),
+                      i, j, (double)got, (double)want);
+      } else {
+        uint32_t want, got;
+        npe_quire_to_fmt(&q, fo, &want);
+        got = fo == NPE_FMT_POSIT16 ? ((uint16_t *)c)[(size_t)i * n + j]
+                                    : ((uint8_t *)c)[(size_t)i * n + j];
+        ck_assert_msg(got == want, "%s x %s -> %s C[%u][%u] = %x, golden %x", npe_fmt_name(fa),
+                      npe_fmt_name(fb), npe_fmt_name(fo), i, j, got, want);
+      }
+    }
+  }
+  if (!fp32) ck_assert(out.scale == 0.5f * 0.25f);
+  free(a), free(b), free(c);
+}
+
+static const npe_fmt pairs[6][2] = {
+    {NPE_FMT_FP4, NPE_FMT_FP4},       {NPE_FMT_POSIT4, NPE_FMT_POSIT4},
+    {NPE_FMT_POSIT8, NPE_FMT_POSIT8}, {NPE_FMT_POSIT16, NPE_FMT_POSIT16},
+    {NPE_FMT_INT8, NPE_FMT_INT8},     {NPE_FMT_INT8, NPE_FMT_TERNARY}};
+
+START_TEST(matmul_every_pair_and_shape) {
+  npe_dev *d = open_sim("sim:?latency=60&seed=2");
+  static const uint32_t shapes[][3] = {{1, 1, 1}, {3, 7, 5}, {33, 65, 129}, {5, 130, 300},
+                                        {130, 3, 17}};
+  for (int p = 0; p < 6; p++) {
+    for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
+      uint32_t m = shapes[sh][0], n = shapes[sh][1], k = shapes[sh][2];
+      int fp32 = (int)((sh + (size_t)p) % 2);
+      npe_fmt fo = (npe_fmt)((sh * 5 + (size_t)p) % NPE_FMT_COUNT);
+      check_mm(d, pairs[p][0], pairs[p][1], fp32, fo, m, n, k, k + sh, k + 2 * sh,
+               17 + 31 * (uint64_t)p + sh);
+    }
+  }
+  npe_stats st;
+  ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+  ck_assert(st.cycles > 0 && st.utilisation > 0 && st.utilisation <= 1.0);
+  /* last job 130x3x17: lane-MACs issued, the last word of each dot padded */
+  ck_assert_uint_eq(st.macs[NPE_FMT_TERNARY], 130ull * 3 * 18);
+  ck_assert(st.energy_pj > 0);
+  npe_close(d);
+}
+END_TEST
+
+START_TEST(matmul_several_hundred) {
+  npe_dev *d = open_sim("sim:");
+  check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_INT8, 200, 300, 256, 256, 256, 5);
+  check_mm(d, NPE_FMT_POSIT8, NPE_FMT_POSIT8, 0, NPE_FMT_POSIT16, 100, 257, 400, 400, 400, 6);
+  npe_close(d);
+}
+END_TEST
+
+START_TEST(async_submit_poll_wait) {
+  npe_dev *d = open_sim("sim:?latency=30");
+  uint64_t s = 3;
+  uint8_t a[40 * 64], b[50 * 64];
+  float c[40 * 50], c2[40 * 50];
+  fill(NPE_FMT_FP4, a, sizeof a, &s);
+  fill(NPE_FMT_FP4, b, sizeof b, &s);
+  npe_tensor ta = {NPE_FMT_FP4, 40, 64, 0, 1.0f, a}, tb = {NPE_FMT_FP4, 50, 64, 0, 1.0f, b};
+  npe_output out = {1, NPE_FMT_FP4, 0, 0, c}, out2 = {1, NPE_FMT_FP4, 0, 0, c2};
+  npe_job *j = NULL, *j2 = NULL;
+  ck_assert_int_eq(npe_matmul_submit(d, &ta, &tb, &out, &j), NPE_OK);
+  /* one job at a time */
+  ck_assert_int_eq(npe_matmul_submit(d, &ta, &tb, &out2, &j2), NPE_ERR_BUSY);
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out2), NPE_ERR_BUSY);
+  int done = 0, polls = 0;
+  while (!done) {
+    ck_assert_int_eq(npe_poll(d, j, &done), NPE_OK);
+    polls++;
+  }
+  ck_assert_int_gt(polls, 1);
+  ck_assert_int_eq(npe_wait(d, j, 0), NPE_OK);
+  /* the same product synchronously gives the same bits */
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out2), NPE_OK);
+  ck_assert(!memcmp(c, c2, sizeof c));
+  npe_close(d);
+}
+END_TEST
+
+START_TEST(buffers) {
+  npe_dev *d = open_sim("sim:"), *d2 = open_sim("sim:");
+  npe_buf *b = NULL, *b2 = NULL, *b3 = NULL;
+  ck_assert_int_eq(npe_buf_alloc(d, 1000, &b), NPE_OK);
+  ck_assert_uint_eq(npe_buf_size(b), 1000);
+  uint8_t src[1000], dst[1000];
+  for (int i = 0; i < 1000; i++) src[i] = (uint8_t)(i * 7);
+  ck_assert_int_eq(npe_buf_write(d, b, 0, src, 1000), NPE_OK);
+  ck_assert_int_eq(npe_buf_read(d, b, 0, dst, 1000), NPE_OK);
+  ck_assert(!memcmp(src, dst, 1000));
+  ck_assert_int_eq(npe_buf_write(d, b, 990, src, 10), NPE_OK);
+  ck_assert_int_eq(npe_buf_read(d, b, 995, dst, 5), NPE_OK);
+  ck_assert(!memcmp(dst, src + 5, 5));
+  /* a second buffer does not overlap the first */
+  ck_assert_int_eq(npe_buf_alloc(d, 64, &b2), NPE_OK);
+  memset(dst, 0xee, 64);
+  ck_assert_int_eq(npe_buf_write(d, b2, 0, dst, 64), NPE_OK);
+  ck_assert_int_eq(npe_buf_read(d, b, 0, dst, 1000), NPE_OK);
+  ck_assert(!memcmp(dst, src, 990));
+  /* out of range, NULL, zero, too large, other device's buffer */
+  ck_assert_int_eq(npe_buf_write(d, b, 995, src, 10), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_buf_read(d, b, 1001, dst, 0), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_buf_write(d, b, 0, NULL, 4), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_buf_alloc(d, 0, &b3), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_buf_alloc(d, (size_t)1 << 40, &b3), NPE_ERR_NO_MEM);
+  ck_assert_ptr_null(b3);
+  ck_assert_int_eq(npe_buf_alloc(NULL, 10, &b3), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_buf_read(d2, b, 0, dst, 4), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_buf_free(d2, b), NPE_ERR_INVALID_ARG);
+  /* contents intact after all the refusals */
+  ck_assert_int_eq(npe_buf_read(d, b, 0, dst, 990), NPE_OK);
+  ck_assert(!memcmp(dst, src, 990));
+  /* double free, use after free */
+  ck_assert_int_eq(npe_buf_free(d, b), NPE_OK);
+  ck_assert_int_eq(npe_buf_free(d, b), NPE_ERR_STATE);
+  ck_assert_int_eq(npe_buf_write(d, b, 0, src, 4), NPE_ERR_STATE);
+  ck_assert_uint_eq(npe_buf_size(b), 0);
+  /* freed space is reused, and zeroed */
+  ck_assert_int_eq(npe_buf_alloc(d, 512, &b3), NPE_OK);
+  ck_assert_int_eq(npe_buf_read(d, b3, 0, dst, 512), NPE_OK);
+  for (int i = 0; i < 512; i++) ck_assert_uint_eq(dst[i], 0);
+  npe_close(d2);
+  npe_close(d);
+  closed_devs[0] = d, closed_devs[1] = d2;
+}
+END_TEST
+
+START_TEST(error_paths) {
+  npe_dev *d = NULL;
+  /* bad URIs */
+  static const char *const bad[] = {"", "sim", "foo:", "sim:?=", "sim:?bogus=1",
+                                    "sim:?latency=abc", "sim:?latency=", "sim:?ready=0",
+                                    "sim:?valid=101", "sim:?seed=-1", "sim:?latency=5&x"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    ck_assert_msg(npe_open(bad[i], &d) == NPE_ERR_INVALID_ARG, "uri '%s'", bad[i]);
+    ck_assert_ptr_null(d);
+  }
+  ck_assert_int_eq(npe_open(NULL, &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_open("sim:", NULL), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_open("ftdi://0403:6010", &d), NPE_ERR_UNSUPPORTED);
+  ck_assert_int_eq(npe_open("uio:/dev/uio0", &d), NPE_ERR_UNSUPPORTED);
+  ck_assert_int_eq(npe_open("sim:?trace=/nonexistent/dir/x.fst", &d), NPE_ERR_IO);
+  ck_assert_ptr_null(d);
+  npe_close(NULL);
+
+  d = open_sim("sim:");
+  npe_info info;
+  ck_assert_int_eq(npe_get_info(d, &info), NPE_OK);
+  ck_assert_uint_eq(info.formats & 0x3f, 0x3f);
+  ck_assert(info.rows >= 1 && info.cols >= 1);
+  ck_assert_str_eq(info.transport, "sim");
+  ck_assert_int_eq(npe_get_info(d, NULL), NPE_ERR_INVALID_ARG);
+  npe_stats st;
+  ck_assert_int_eq(npe_last_stats(d, &st), NPE_ERR_STATE); /* no job yet */
+
+  uint8_t a[4 * 8] = {0}, b[3 * 8] = {0};
+  float c[12];
+  for (int i = 0; i < 12; i++) c[i] = 42.0f;
+  npe_tensor ta = {NPE_FMT_INT8, 4, 8, 0, 1, a}, tb = {NPE_FMT_INT8, 3, 8, 0, 1, b};
+  npe_output out = {1, NPE_FMT_INT8, 0, 0, c};
+  npe_tensor t;
+  /* bad shapes */
+  t = tb, t.cols = 7;
+  ck_assert_int_eq(npe_matmul(d, &ta, &t, &out), NPE_ERR_INVALID_ARG);
+  t = ta, t.rows = 0;
+  ck_assert_int_eq(npe_matmul(d, &t, &tb, &out), NPE_ERR_INVALID_ARG);
+  t = ta, t.stride = 3;
+  ck_assert_int_eq(npe_matmul(d, &t, &tb, &out), NPE_ERR_INVALID_ARG);
+  /* bad formats and pairs */
+  t = tb, t.fmt = NPE_FMT_POSIT8;
+  ck_assert_int_eq(npe_matmul(d, &ta, &t, &out), NPE_ERR_INVALID_ARG);
+  t = ta, t.fmt = NPE_FMT_TERNARY;
+  ck_assert_int_eq(npe_matmul(d, &t, &tb, &out), NPE_ERR_INVALID_ARG);
+  t = ta, t.fmt = (npe_fmt)17;
+  ck_assert_int_eq(npe_matmul(d, &t, &tb, &out), NPE_ERR_INVALID_ARG);
+  npe_output o2 = out;
+  o2.fp32 = 0, o2.fmt = (npe_fmt)9;
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &o2), NPE_ERR_INVALID_ARG);
+  /* bad scale, NULL data */
+  t = ta, t.scale = NAN;
+  ck_assert_int_eq(npe_matmul(d, &t, &tb, &out), NPE_ERR_INVALID_ARG);
+  t = ta, t.scale = -1;
+  ck_assert_int_eq(npe_matmul(d, &t, &tb, &out), NPE_ERR_INVALID_ARG);
+  t = ta, t.data = NULL;
+  ck_assert_int_eq(npe_matmul(d, &t, &tb, &out), NPE_ERR_INVALID_ARG);
+  /* a bad pattern */
+  uint8_t bad4[4 * 8] = {0};
+  bad4[5] = 0x10;
+  npe_tensor tf = {NPE_FMT_FP4, 4, 8, 0, 1, bad4}, tf2 = {NPE_FMT_FP4, 3, 8, 0, 1, b};
+  ck_assert_int_eq(npe_matmul(d, &tf, &tf2, &out), NPE_ERR_RANGE);
+  /* K beyond the scratchpads */
+  uint32_t kmax = npe_max_k(d, NPE_FMT_POSIT16, NPE_FMT_POSIT16);
+  ck_assert_uint_gt(kmax, 1000);
+  uint16_t *big = calloc((size_t)kmax + 1, 2);
+  npe_tensor tk = {NPE_FMT_POSIT16, 1, kmax + 1, 0, 1, big};
+  ck_assert_int_eq(npe_matmul(d, &tk, &tk, &out), NPE_ERR_UNSUPPORTED);
+  free(big);
+  ck_assert_uint_eq(npe_max_k(d, NPE_FMT_FP4, NPE_FMT_POSIT8), 0);
+  /* nothing was written by any refused call */
+  for (int i = 0; i < 12; i++) ck_assert(c[i] == 42.0f);
+  ck_assert_int_eq(npe_last_stats(d, &st), NPE_ERR_STATE);
+  /* and a good call still works */
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out), NPE_OK);
+  ck_assert(c[0] == 0.0f);
+  /* wait/poll on a job that is not this device's */
+  int done;
+  ck_assert_int_eq(npe_poll(d, NULL, &done), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_wait(d, NULL, 0), NPE_ERR_INVALID_ARG);
+  /* use after close */
+  npe_buf *buf;
+  ck_assert_int_eq(npe_buf_alloc(d, 64, &buf), NPE_OK);
+  npe_close(d);
+  closed_devs[2] = d;
+  ck_assert_int_eq(npe_get_info(d, &info), NPE_ERR_STATE);
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out), NPE_ERR_STATE);
+  ck_assert_int_eq(npe_buf_alloc(d, 64, &buf), NPE_ERR_STATE);
+  ck_assert_int_eq(npe_buf_write(d, buf, 0, a, 4), NPE_ERR_STATE);
+  ck_assert_int_eq(npe_buf_free(d, buf), NPE_ERR_STATE);
+  ck_assert_int_eq(npe_last_stats(d, &st), NPE_ERR_STATE);
+  npe_close(d); /* twice: ignored */
+  ck_assert_uint_eq(npe_version(), NPE_API_VERSION);
+}
+END_TEST
+
+START_TEST(energy_table_cited) {
+  size_t n = 0;
+  const npe_energy_entry *e = npe_energy_table(&n);
+  ck_assert_uint_ge(n, 8);
+  for (size_t i = 0; i < n; i++) {
+    ck_assert(e[i].pj > 0);
+    ck_assert(strlen(e[i].source) > 10);
+  }
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("driver");
+  TCase *tc = tcase_create("api");
+  tcase_set_timeout(tc, 900);
+  tcase_add_test(tc, error_paths);
+  tcase_add_test(tc, buffers);
+  tcase_add_test(tc, energy_table_cited);
+  tcase_add_test(tc, async_submit_poll_wait);
+  tcase_add_test(tc, matmul_every_pair_and_shape);
+  tcase_add_test(tc, matmul_several_hundred);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
