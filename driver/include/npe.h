@@ -51,9 +51,10 @@ typedef struct npe_dev npe_dev;
 int npe_open(const char *uri, npe_dev **dev /* out */);
 
 /** Closes an engine and releases its buffers, jobs and simulator. NULL and
- *  an already closed device are ignored. A small tombstone of the handle is
- *  kept so that any later call with it returns NPE_ERR_STATE (every function
- *  taking an npe_dev returns NPE_ERR_STATE for a closed device). */
+ *  an already closed device are ignored. A tombstone of the handle (a few
+ *  hundred bytes) is kept until the process exits, so that any later call
+ *  with it returns NPE_ERR_STATE: every function taking an npe_dev does so
+ *  for a closed device, and buffers of a closed device are gone with it. */
 void npe_close(npe_dev *dev);
 
 /** What the engine is. */

@@ -45,6 +45,7 @@ struct npe_dev {
   int have_last;
   npe_progress_fn progress;
   void *progress_ctx;
+  npe_dev *next_closed;        /* link in the list of closed handles */
 };
 
 /* NPE_OK for an open device, NPE_ERR_STATE for a closed one,
