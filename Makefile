@@ -79,7 +79,7 @@ $(GOLDEN_SAN_LIB): $(GOLDEN_SAN_OBJS)
 # ---------------------------------------------------------------------------
 # npe command-line tool
 # ---------------------------------------------------------------------------
-CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c
+CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c
 CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
 
 # Fragments of the parts (RTL units, engine, ...) add their own targets and
@@ -91,13 +91,13 @@ BENCH_TARGETS := nlu-bench
 NPE_BIN     := $(BUILD)/bin/npe
 NPE_SAN_BIN := $(BUILD)/san/bin/npe
 
-$(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(GOLDEN_LIB) $(NLU_LIB)
+$(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(LIBNPE)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isim/xbar -o $@ $(CLI_SRCS) $(NLU_LIB) $(GOLDEN_LIB) -lm
+	$(CC) $(CFLAGS_ALL) -Isim/xbar -o $@ $(CLI_SRCS) $(LIBNPE) $(LIBNPE_DEPLIBS)
 
-$(NPE_SAN_BIN): $(CLI_SRCS) $(CLI_HDRS) $(GOLDEN_SAN_LIB) $(NLU_SAN_LIB)
+$(NPE_SAN_BIN): $(CLI_SRCS) $(CLI_HDRS) $(LIBNPE_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) -Isim/xbar -o $@ $(CLI_SRCS) $(NLU_SAN_LIB) $(GOLDEN_SAN_LIB) -lm
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) -Isim/xbar -o $@ $(CLI_SRCS) $(LIBNPE_SAN) $(LIBNPE_DEPLIBS)
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
 
@@ -148,14 +148,13 @@ $(BUILD)/bench/bench_golden: tests/bench/bench_golden.c $(GOLDEN_LIB)
 golden-bench: $(BUILD)/bench/bench_golden
 	$(BUILD)/bench/bench_golden
 
-bench: golden-bench $(BENCH_TARGETS)
+bench: golden-bench engine-bench $(BENCH_TARGETS)
 
 # ---------------------------------------------------------------------------
 # Housekeeping
 # ---------------------------------------------------------------------------
-lint:
-	@$(DEPS) verilator
-	verilator --lint-only -Wall rtl/npe_pkg.sv
+lint: pe-lint axi-lint engine-lint nlu-lint
+	@echo "make lint: verilator --lint-only -Wall clean"
 
 print-deb-pkgs:
 	@echo $(DEB_PKGS)

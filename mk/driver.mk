@@ -54,3 +54,14 @@ $(BUILD)/san/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE_SAN)
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver
 	$(BUILD)/tests/driver
 	CK_FORK=no $(BUILD)/san/tests/driver
+
+# ---------------------------------------------------------------------------
+# Benchmarks of the engine through the driver
+# ---------------------------------------------------------------------------
+$(BUILD)/bench/bench_engine: tests/bench/bench_engine.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Idriver/src -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
+
+.PHONY: engine-bench
+engine-bench: $(BUILD)/bench/bench_engine
+	$(BUILD)/bench/bench_engine 256

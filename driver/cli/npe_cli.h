@@ -10,5 +10,7 @@
 #define NPE_EXIT_USAGE 2
 
 int npe_cmd_format(int argc, char **argv);
+int npe_cmd_info(int argc, char **argv);
+int npe_cmd_matmul(int argc, char **argv);
 
 #endif

@@ -12,14 +12,15 @@
 //   int8 8 (F=0, magnitude 0..128), ternary 1 (F=0).
 // value = (-1)^sign_o * sig_o * 2^(scale_o - F). Zero and NaR give sig_o = 0.
 module npe_pe_dec
-  import npe_pkg::*;
 #(
-  parameter int unsigned Width      = 16,       // 16, 8 or 4 bits of lane field
+  parameter int Width      = 16,       // 16, 8 or 4 bits of lane field
   parameter logic [5:0]  FormatMask = 6'h3f,    // bit f: format code f decoded
-  localparam int unsigned SigW      = (Width >= 16) ? 13 : ((Width >= 8) ? 8 : 2)
+  // Significand width, derived from Width (Icarus 11 takes no localparam
+  // here): leave at its default.
+  parameter int SigW       = (Width >= 16) ? 13 : ((Width >= 8) ? 8 : 2)
 ) (
   input  logic [Width-1:0] x_i,    // the lane's field, pattern in the low bits
-  input  npe_fmt_e         fmt_i,  // operand format (FmtTernary = 2-bit weight)
+  input  logic [2:0]      fmt_i,  // operand format (npe_pkg::FmtTernary = 2-bit weight)
   output logic             sign_o,
   output logic [SigW-1:0]  sig_o,
   output logic [5:0]       scale_o,  // two's complement, -28..28
@@ -28,15 +29,15 @@ module npe_pe_dec
 
   // Formats this instance can see: built in (FormatMask) and fitting Width.
   logic is_p16, is_p8, is_p4, is_fp4, is_i8, is_tern;
-  assign is_p16  = FormatMask[FmtPosit16]  && (Width >= 16) && (fmt_i == FmtPosit16);
-  assign is_p8   = FormatMask[FmtPosit8]   && (Width >= 8)  && (fmt_i == FmtPosit8);
-  assign is_p4   = FormatMask[FmtPosit4]   && (fmt_i == FmtPosit4);
-  assign is_fp4  = FormatMask[FmtFp4]      && (fmt_i == FmtFp4);
-  assign is_i8   = FormatMask[FmtInt8]     && (Width >= 8)  && (fmt_i == FmtInt8);
-  assign is_tern = FormatMask[FmtTernary]  && (fmt_i == FmtTernary);
+  assign is_p16  = FormatMask[npe_pkg::FmtPosit16]  && (Width >= 16) && (fmt_i == npe_pkg::FmtPosit16);
+  assign is_p8   = FormatMask[npe_pkg::FmtPosit8]   && (Width >= 8)  && (fmt_i == npe_pkg::FmtPosit8);
+  assign is_p4   = FormatMask[npe_pkg::FmtPosit4]   && (fmt_i == npe_pkg::FmtPosit4);
+  assign is_fp4  = FormatMask[npe_pkg::FmtFp4]      && (fmt_i == npe_pkg::FmtFp4);
+  assign is_i8   = FormatMask[npe_pkg::FmtInt8]     && (Width >= 8)  && (fmt_i == npe_pkg::FmtInt8);
+  assign is_tern = FormatMask[npe_pkg::FmtTernary]  && (fmt_i == npe_pkg::FmtTernary);
 
-  localparam int unsigned Sh8 = (Width >= 8) ? Width - 8 : 0;
-  localparam int unsigned Sh4 = Width - 4;
+  localparam int Sh8 = (Width >= 8) ? Width - 8 : 0;
+  localparam int Sh4 = Width - 4;
 
   // --------------------------------------------------------------------------
   // Left-align and take the magnitude (posits and INT8 share the negator)

@@ -32,12 +32,21 @@ module npe_pe_mul (
     end
   end
 
-  // Shift-and-add of the rows
-  always_comb begin
-    p_o = '0;
-    for (int i = 0; i < 16; i++) begin
-      p_o = p_o + (32'(row[i]) << i);
-    end
+  // Shift-and-add of the rows as a balanced adder tree (continuous
+  // assignments: Icarus re-evaluates an always_comb that reads its own output)
+  logic [31:0] lvl1 [8];
+  logic [31:0] lvl2 [4];
+  logic [31:0] lvl3 [2];
+
+  for (genvar i = 0; i < 8; i++) begin : gen_lvl1
+    assign lvl1[i] = (32'(row[2*i]) << (2*i)) + (32'(row[2*i+1]) << (2*i+1));
   end
+  for (genvar i = 0; i < 4; i++) begin : gen_lvl2
+    assign lvl2[i] = lvl1[2*i] + lvl1[2*i+1];
+  end
+  for (genvar i = 0; i < 2; i++) begin : gen_lvl3
+    assign lvl3[i] = lvl2[2*i] + lvl2[2*i+1];
+  end
+  assign p_o = lvl3[0] + lvl3[1];
 
 endmodule

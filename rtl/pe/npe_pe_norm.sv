@@ -4,53 +4,61 @@
 // sticky bit: exactly what every rounding of the read-out needs. It does not
 // round (npe_pe_round does).
 //
-// Stage 1: sign, 128-bit magnitude, coarse shift by 64/32/16.
-// Stage 2: fine shift by 8/4/2/1. The value is sig_o * 2^(exp_o - 25) with
-// sig_o[25] = 1 (unless zero_o), plus sticky_o for anything below.
+// No 128-bit negation: a negative quire q is normalised as its one's
+// complement x = ~q with ones shifted in from below, so that (x << s) + 1 =
+// |q| << s exactly; the +1 is added after the cut, where it is a 26-bit
+// increment that only carries in when every bit below the cut is one.
+// Stage 1: x, coarse shift by 64/32/16, top 42 bits kept, the rest folded to
+//          one bit (any one for q >= 0, all ones for q < 0).
+// Stage 2: fine shift by 8/4/2/1, the +1, sticky. The value is
+//          sig_o * 2^(exp_o - 25) with sig_o[25] = 1 (unless zero_o), plus
+//          sticky_o for anything below.
 module npe_pe_norm
-  import npe_pkg::*;
 (
   input  logic                      clk_i,
   input  logic                      rst_ni,
   // From the quire: read-out request and its value
   input  logic                      valid_i,
-  input  logic [QuireWidthBits-1:0] quire_i,
+  input  logic [npe_pkg::QuireWidthBits-1:0] quire_i,
   input  logic                      nar_i,
   input  logic                      ovf_i,
-  input  npe_fmt_e                  fmt_i,     // format of res_fmt_o
+  input  logic [2:0]               fmt_i,     // format of res_fmt_o
   // Normalised value, two cycles later
   output logic                      valid_o,
   output logic                      sign_o,
   output logic                      zero_o,
   output logic                      nar_o,
   output logic                      ovf_o,
-  output npe_fmt_e                  fmt_o,
+  output logic [2:0]               fmt_o,  // npe_pkg::npe_fmt_e code
   output logic [7:0]                exp_o,     // two's complement, -56..71
   output logic [25:0]               sig_o,
   output logic                      sticky_o
 );
 
-  localparam int unsigned QW = QuireWidthBits;
+  localparam int QW = npe_pkg::QuireWidthBits;
 
   // --------------------------------------------------------------------------
   // Stage 1: magnitude and coarse normalisation
   // --------------------------------------------------------------------------
-  logic [QW-1:0] mag, c1, c2, c3;
+  logic [QW-1:0] x, c1, c2, c3;
+  logic          neg, lz64, lz32, lz16;
   logic [2:0]    lzh;
 
-  assign mag    = quire_i[QW-1] ? (~quire_i + 1'b1) : quire_i;
-  assign lzh[2] = (mag[127:64] == '0);
-  assign c1     = lzh[2] ? (mag << 64) : mag;
-  assign lzh[1] = (c1[127:96] == '0);
-  assign c2     = lzh[1] ? (c1 << 32) : c1;
-  assign lzh[0] = (c2[127:112] == '0);
-  assign c3     = lzh[0] ? (c2 << 16) : c2;
+  assign neg  = quire_i[QW-1];
+  assign x    = quire_i ^ {QW{neg}};
+  assign lz64 = (x[127:64] == '0);
+  assign c1   = lz64 ? {x[63:0], {64{neg}}} : x;
+  assign lz32 = (c1[127:96] == '0);
+  assign c2   = lz32 ? {c1[95:0], {32{neg}}} : c1;
+  assign lz16 = (c2[127:112] == '0);
+  assign c3   = lz16 ? {c2[111:0], {16{neg}}} : c2;
+  assign lzh  = {lz64, lz32, lz16};
 
   // Stage-1 registers: control with reset, data loaded only on a request.
   logic        s1_valid_q;
   logic        s1_sign_q, s1_sign_d, s1_zero_q, s1_zero_d, s1_nar_q, s1_nar_d;
   logic        s1_ovf_q, s1_ovf_d, s1_st_q, s1_st_d;
-  npe_fmt_e    s1_fmt_q, s1_fmt_d;
+  logic [2:0] s1_fmt_q, s1_fmt_d;
   logic [2:0]  s1_lzh_q, s1_lzh_d;
   logic [41:0] s1_top_q, s1_top_d;
 
@@ -68,7 +76,7 @@ module npe_pe_norm
       s1_zero_d = (quire_i == '0);
       s1_nar_d  = nar_i;
       s1_ovf_d  = ovf_i;
-      s1_st_d   = |c3[85:0];
+      s1_st_d   = neg ? (&c3[85:0]) : (|c3[85:0]);   // all ones / any one
       s1_fmt_d  = fmt_i;
       s1_lzh_d  = lzh;
       s1_top_d  = c3[127:86];
@@ -79,21 +87,32 @@ module npe_pe_norm
   // Stage 2: fine normalisation
   // --------------------------------------------------------------------------
   logic [41:0] f1, f2, f3, f4;
+  logic        lz8, lz4, lz2, lz1, fill, carry, sticky;
   logic [3:0]  lzl;
+  logic [26:0] inc;
+  logic [7:0]  e;
 
-  assign lzl[3] = (s1_top_q[41:34] == '0);
-  assign f1     = lzl[3] ? (s1_top_q << 8) : s1_top_q;
-  assign lzl[2] = (f1[41:38] == '0);
-  assign f2     = lzl[2] ? (f1 << 4) : f1;
-  assign lzl[1] = (f2[41:40] == '0);
-  assign f3     = lzl[1] ? (f2 << 2) : f2;
-  assign lzl[0] = !f3[41];
-  assign f4     = lzl[0] ? (f3 << 1) : f3;
+  assign fill = s1_sign_q;
+  assign lz8  = (s1_top_q[41:34] == '0);
+  assign f1   = lz8 ? {s1_top_q[33:0], {8{fill}}} : s1_top_q;
+  assign lz4  = (f1[41:38] == '0);
+  assign f2   = lz4 ? {f1[37:0], {4{fill}}} : f1;
+  assign lz2  = (f2[41:40] == '0);
+  assign f3   = lz2 ? {f2[39:0], {2{fill}}} : f2;
+  assign lz1  = !f3[41];
+  assign f4   = lz1 ? {f3[40:0], fill} : f3;
+  assign lzl  = {lz8, lz4, lz2, lz1};
+
+  // q < 0: add the one; it reaches the kept bits only through all ones.
+  assign carry  = fill & s1_st_q & (&f4[15:0]);
+  assign sticky = fill ? !carry : (s1_st_q | (|f4[15:0]));
+  assign inc    = {1'b0, f4[41:16]} + {26'd0, carry};
+  assign e      = 8'd71 - {1'b0, s1_lzh_q, lzl};
 
   logic        s2_valid_q;
   logic        s2_sign_q, s2_sign_d, s2_zero_q, s2_zero_d, s2_nar_q, s2_nar_d;
   logic        s2_ovf_q, s2_ovf_d, s2_st_q, s2_st_d;
-  npe_fmt_e    s2_fmt_q, s2_fmt_d;
+  logic [2:0] s2_fmt_q, s2_fmt_d;
   logic [7:0]  s2_exp_q, s2_exp_d;
   logic [25:0] s2_sig_q, s2_sig_d;
 
@@ -111,10 +130,10 @@ module npe_pe_norm
       s2_zero_d = s1_zero_q;
       s2_nar_d  = s1_nar_q;
       s2_ovf_d  = s1_ovf_q;
-      s2_st_d   = s1_st_q | (|f4[15:0]);
+      s2_st_d   = sticky;
       s2_fmt_d  = s1_fmt_q;
-      s2_exp_d  = 8'd71 - {1'b0, s1_lzh_q, lzl};
-      s2_sig_d  = f4[41:16];
+      s2_exp_d  = inc[26] ? e + 8'd1 : e;          // |q| = 2^(e+1) exactly
+      s2_sig_d  = inc[26] ? inc[26:1] : inc[25:0];
     end
   end
 
@@ -159,5 +178,19 @@ module npe_pe_norm
   assign exp_o    = s2_exp_q;
   assign sig_o    = s2_sig_q;
   assign sticky_o = s2_st_q;
+
+  // --------------------------------------------------------------------------
+  // Assertions (Verilator only, see npe_pe_quire)
+  // --------------------------------------------------------------------------
+`ifdef VERILATOR
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing to check in reset
+    end else if (s1_valid_q && !s1_zero_q) begin
+      NormLeadingOne: assert (s2_sig_d[25])
+        else $error("norm: significand not normalised");
+    end
+  end
+`endif
 
 endmodule

@@ -6,23 +6,23 @@
 // Rounding is to nearest on the unbounded bit string, ties to the even
 // pattern, never to 0 or NaR: scales at or above maxscale give maxpos, below
 // -maxscale give minpos (npe_quire_to_fmt). The string regime|exponent|
-// fraction is built once in a 44-bit field and cut after n-1 bits.
+// fraction is built once in a 44-bit field and cut after n-1 bits. The
+// result is the magnitude; npe_pe_round applies the sign a stage later.
 module npe_pe_posit_enc
-  import npe_pkg::*;
 #(
   parameter logic [5:0] FormatMask = 6'h3f
 ) (
-  input  npe_fmt_e    fmt_i,     // FmtPosit4, FmtPosit8 or FmtPosit16
+  input  logic [2:0] fmt_i,     // npe_pkg::FmtPosit4, npe_pkg::FmtPosit8 or npe_pkg::FmtPosit16
   input  logic        sign_i,
   input  logic [7:0]  exp_i,     // two's complement scale of the leading one
   input  logic [25:0] sig_i,     // sig_i[25] = 1
   input  logic        sticky_i,
-  output logic [15:0] bits_o     // pattern, right-justified to n bits
+  output logic [14:0] body_o     // |pattern| without its sign bit, right-justified
 );
 
   logic is16, is8, es1;
-  assign is16 = FormatMask[FmtPosit16] && (fmt_i == FmtPosit16);
-  assign is8  = FormatMask[FmtPosit8]  && (fmt_i == FmtPosit8);
+  assign is16 = FormatMask[npe_pkg::FmtPosit16] && (fmt_i == npe_pkg::FmtPosit16);
+  assign is8  = FormatMask[npe_pkg::FmtPosit8]  && (fmt_i == npe_pkg::FmtPosit8);
   assign es1  = !is8;
 
   // --------------------------------------------------------------------------
@@ -77,12 +77,10 @@ module npe_pe_posit_enc
     else                     p = body + {14'd0, guard & (rest | sticky_i | body[0])};
   end
 
-  // Negative values: two's complement of the n-bit pattern.
-  logic [15:0] pn;
-  assign pn     = sign_i ? (16'd0 - {1'b0, p}) : {1'b0, p};
-  assign bits_o = pn & (16'hffff >> (4'd15 - n));
+  // The caller negates (two's complement of the n-bit pattern) for sign_i.
+  assign body_o = p;
 
   logic unused_sig;
-  assign unused_sig = sig_i[25];
+  assign unused_sig = ^{sig_i[25], k[6:4], sign_i};
 
 endmodule

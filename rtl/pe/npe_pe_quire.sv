@@ -10,9 +10,8 @@
 // The addend is the sum of one cycle's lane products; for posit16 (one lane)
 // that is one product, so the rule matches the golden model term for term.
 module npe_pe_quire
-  import npe_pkg::*;
 #(
-  parameter int unsigned AddendBits = 116
+  parameter int AddendBits = 116
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
@@ -20,12 +19,12 @@ module npe_pe_quire
   input  logic                      acc_i,     // add addend_i this cycle
   input  logic [AddendBits-1:0]     addend_i,  // two's complement
   input  logic                      nar_i,     // a NaR operand this cycle
-  output logic [QuireWidthBits-1:0] quire_o,
+  output logic [npe_pkg::QuireWidthBits-1:0] quire_o,
   output logic                      nar_o,
   output logic                      ovf_o
 );
 
-  localparam int unsigned QW = QuireWidthBits;
+  localparam int QW = npe_pkg::QuireWidthBits;
 
   logic [QW-1:0] quire_q, quire_d, base, sum;
   logic          nar_q, nar_d, ovf_q, ovf_d, ovf_base, add_ovf;
@@ -61,5 +60,29 @@ module npe_pe_quire
   assign quire_o = quire_q;
   assign nar_o   = nar_q;
   assign ovf_o   = ovf_q;
+
+  // --------------------------------------------------------------------------
+  // Assertions (Verilator only: Icarus 11 and Yosys 0.23 parse no labelled
+  // assert ... else)
+  // --------------------------------------------------------------------------
+`ifdef VERILATOR
+  logic [QW:0] exact;
+  assign exact = {base[QW-1], base} + {{(QW + 1 - AddendBits){addend_i[AddendBits-1]}}, addend_i};
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing to check in reset
+    end else begin
+      if (acc_i && !ovf_base) begin
+        QuireNoSilentOverflow: assert (ovf_d || (exact == {quire_d[QW-1], quire_d}))
+          else $error("quire: sum left the 128-bit range without OVF");
+      end
+      if (ovf_q && !clr_i) begin
+        QuireFrozenOnOverflow: assert (quire_d == quire_q && ovf_d)
+          else $error("quire: changed while OVF was set");
+      end
+    end
+  end
+`endif
 
 endmodule

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// npe_pe_round: read-out stage 3: rounds the normalised quire value once to
-// IEEE binary32 and once to the requested operand format (RNE), applies the
-// NaR / overflow / zero rules of npe_quire_to_f32 and npe_quire_to_fmt, and
-// registers the result. It does not normalise (npe_pe_norm does).
+// npe_pe_round: read-out stages 3 and 4: rounds the normalised quire value
+// once to IEEE binary32 and once to the requested operand format (RNE),
+// applies the NaR / overflow / zero rules of npe_quire_to_f32 and
+// npe_quire_to_fmt, and registers the result. It does not normalise
+// (npe_pe_norm does).
+// Stage 3: binary32, posit magnitude, integer quotient; stage 4: signs,
+// saturation, special cases, output registers.
 module npe_pe_round
-  import npe_pkg::*;
 #(
   parameter logic [5:0] FormatMask = 6'h3f
 ) (
@@ -16,7 +18,7 @@ module npe_pe_round
   input  logic        zero_i,
   input  logic        nar_i,
   input  logic        ovf_i,
-  input  npe_fmt_e    fmt_i,
+  input  logic [2:0] fmt_i,  // npe_pkg::npe_fmt_e code
   input  logic [7:0]  exp_i,
   input  logic [25:0] sig_i,
   input  logic        sticky_i,
@@ -54,16 +56,17 @@ module npe_pe_round
   // --------------------------------------------------------------------------
   logic        is_fp4, is_i8, is_tern, is_posit, qsat, qzero;
   logic [4:0]  sh;
-  logic [25:0] q0, lowmask;
+  logic [52:0] qt;
+  logic [25:0] q0;
   logic [8:0]  q;
   logic        qg, qr;
 
-  assign is_fp4   = FormatMask[FmtFp4]     && (fmt_i == FmtFp4);
-  assign is_i8    = FormatMask[FmtInt8]    && (fmt_i == FmtInt8);
-  assign is_tern  = FormatMask[FmtTernary] && (fmt_i == FmtTernary);
-  assign is_posit = (FormatMask[FmtPosit4]  && (fmt_i == FmtPosit4)) ||
-                    (FormatMask[FmtPosit8]  && (fmt_i == FmtPosit8)) ||
-                    (FormatMask[FmtPosit16] && (fmt_i == FmtPosit16));
+  assign is_fp4   = FormatMask[npe_pkg::FmtFp4]     && (fmt_i == npe_pkg::FmtFp4);
+  assign is_i8    = FormatMask[npe_pkg::FmtInt8]    && (fmt_i == npe_pkg::FmtInt8);
+  assign is_tern  = FormatMask[npe_pkg::FmtTernary] && (fmt_i == npe_pkg::FmtTernary);
+  assign is_posit = (FormatMask[npe_pkg::FmtPosit4]  && (fmt_i == npe_pkg::FmtPosit4)) ||
+                    (FormatMask[npe_pkg::FmtPosit8]  && (fmt_i == npe_pkg::FmtPosit8)) ||
+                    (FormatMask[npe_pkg::FmtPosit16] && (fmt_i == npe_pkg::FmtPosit16));
 
   always_comb begin
     if (is_fp4) begin
@@ -77,14 +80,16 @@ module npe_pe_round
       qzero = (e <= -8'sd2);
       sh    = 5'(8'sd25 - e);
     end
-    if (qsat || qzero) sh = 5'd24;   // keep the shifter in range; unused
+    // out of range when qsat / qzero, which override q (no clamp: it would
+    // put the compares in front of the shifter)
   end
 
-  assign q0      = sig_i >> sh;
-  assign qg      = sig_i[sh - 5'd1];
-  assign lowmask = (26'd1 << (sh - 5'd1)) - 26'd1;
-  assign qr      = (|(sig_i & lowmask)) | sticky_i;
-  assign q       = qzero ? 9'd0 : (9'(q0) + {8'd0, qg & (qr | q0[0])});
+  // One right shift gives the quotient, the guard bit and the rest.
+  assign qt = {sig_i, 27'd0} >> sh;
+  assign q0 = qt[52:27];
+  assign qg = qt[26];
+  assign qr = (|qt[25:0]) | sticky_i;
+  assign q  = qzero ? 9'd0 : (9'(q0) + {8'd0, qg & (qr | q0[0])});
 
   // FP4 pattern from the count of halves
   logic [4:0] halves;
@@ -109,7 +114,7 @@ module npe_pe_round
   // --------------------------------------------------------------------------
   // Posits
   // --------------------------------------------------------------------------
-  logic [15:0] posit_bits, nar_bits;
+  logic [14:0] posit_body;
 
   npe_pe_posit_enc #(
     .FormatMask(FormatMask)
@@ -119,16 +124,68 @@ module npe_pe_round
     .exp_i    (exp_i),
     .sig_i    (sig_i),
     .sticky_i (sticky_i),
-    .bits_o   (posit_bits)
+    .body_o   (posit_body)
   );
 
+  // --------------------------------------------------------------------------
+  // Stage-3 registers (loaded on a request)
+  // --------------------------------------------------------------------------
+  logic        m_valid_q;
+  logic        m_sign_q, m_sign_d, m_zero_q, m_zero_d, m_nar_q, m_nar_d;
+  logic        m_ovf_q, m_ovf_d, m_qsat_q, m_qsat_d;
+  logic        m_posit_q, m_posit_d, m_fp4_q, m_fp4_d, m_i8_q, m_i8_d, m_tern_q, m_tern_d;
+  logic [2:0]  m_fmt_q, m_fmt_d, m_fp4m_q, m_fp4m_d;
+  logic [8:0]  m_quo_q, m_quo_d;
+  logic [14:0] m_body_q, m_body_d;
+  logic [31:0] m_f32_q, m_f32_d;
+
   always_comb begin
-    case (fmt_i)
-      FmtPosit16: nar_bits = 16'h8000;
-      FmtPosit8:  nar_bits = 16'h0080;
-      default:    nar_bits = 16'h0008;
+    m_sign_d  = m_sign_q;
+    m_zero_d  = m_zero_q;
+    m_nar_d   = m_nar_q;
+    m_ovf_d   = m_ovf_q;
+    m_qsat_d  = m_qsat_q;
+    m_posit_d = m_posit_q;
+    m_fp4_d   = m_fp4_q;
+    m_i8_d    = m_i8_q;
+    m_tern_d  = m_tern_q;
+    m_fmt_d   = m_fmt_q;
+    m_fp4m_d  = m_fp4m_q;
+    m_quo_d   = m_quo_q;
+    m_body_d  = m_body_q;
+    m_f32_d   = m_f32_q;
+    if (valid_i) begin
+      m_sign_d  = sign_i;
+      m_zero_d  = zero_i;
+      m_nar_d   = nar_i;
+      m_ovf_d   = ovf_i;
+      m_qsat_d  = qsat;
+      m_posit_d = is_posit;
+      m_fp4_d   = is_fp4;
+      m_i8_d    = is_i8;
+      m_tern_d  = is_tern;
+      m_fmt_d   = fmt_i;
+      m_fp4m_d  = fp4_mag;
+      m_quo_d   = q;
+      m_body_d  = posit_body;
+      m_f32_d   = f32;
+    end
+  end
+
+  // --------------------------------------------------------------------------
+  // Stage 4: signs, saturation and special cases
+  // --------------------------------------------------------------------------
+  logic [15:0] nar_bits, posit_bits, posit_mask;
+
+  always_comb begin
+    case (m_fmt_q)
+      npe_pkg::FmtPosit16: begin nar_bits = 16'h8000; posit_mask = 16'hffff; end
+      npe_pkg::FmtPosit8:  begin nar_bits = 16'h0080; posit_mask = 16'h00ff; end
+      default:             begin nar_bits = 16'h0008; posit_mask = 16'h000f; end
     endcase
   end
+
+  assign posit_bits = (m_sign_q ? (16'd0 - {1'b0, m_body_q}) : {1'b0, m_body_q}) & posit_mask;
 
   // --------------------------------------------------------------------------
   // Operand-format result
@@ -137,19 +194,23 @@ module npe_pe_round
 
   always_comb begin
     fmt_bits = '0;
-    if (is_posit) begin
-      if (nar_i || ovf_i) fmt_bits = nar_bits;
-      else if (!zero_i)   fmt_bits = posit_bits;
-    end else if (is_fp4) begin
-      if (ovf_i && !nar_i)        fmt_bits = {12'd0, sign_i, 3'd7};
-      else if (!nar_i && !zero_i) fmt_bits = {12'd0, sign_i, fp4_mag};
-    end else if (is_i8) begin
-      if (nar_i || zero_i)                      fmt_bits = '0;
-      else if (ovf_i || qsat || q > 9'd127)     fmt_bits = sign_i ? 16'h0080 : 16'h007f;
-      else                                      fmt_bits = {8'd0, sign_i ? 8'(9'd0 - q) : q[7:0]};
-    end else if (is_tern) begin
-      if (nar_i || zero_i)                      fmt_bits = '0;
-      else if (ovf_i || qsat || q != 9'd0)      fmt_bits = sign_i ? 16'h0003 : 16'h0001;
+    if (m_posit_q) begin
+      if (m_nar_q || m_ovf_q) fmt_bits = nar_bits;
+      else if (!m_zero_q)     fmt_bits = posit_bits;
+    end else if (m_fp4_q) begin
+      if (m_ovf_q && !m_nar_q)        fmt_bits = {12'd0, m_sign_q, 3'd7};
+      else if (!m_nar_q && !m_zero_q) fmt_bits = {12'd0, m_sign_q, m_fp4m_q};
+    end else if (m_i8_q) begin
+      if (m_nar_q || m_zero_q) begin
+        fmt_bits = '0;
+      end else if (m_ovf_q || m_qsat_q || m_quo_q > 9'd127) begin
+        fmt_bits = m_sign_q ? 16'h0080 : 16'h007f;
+      end else begin
+        fmt_bits = {8'd0, m_sign_q ? 8'(9'd0 - m_quo_q) : m_quo_q[7:0]};
+      end
+    end else if (m_tern_q) begin
+      if (m_nar_q || m_zero_q)                        fmt_bits = '0;
+      else if (m_ovf_q || m_qsat_q || m_quo_q != '0)  fmt_bits = m_sign_q ? 16'h0003 : 16'h0001;
     end
   end
 
@@ -161,27 +222,51 @@ module npe_pe_round
   logic [15:0] fmt_q, fmt_d;
   logic [1:0]  flags_q, flags_d;
 
-  assign f32_d   = valid_i ? f32 : f32_q;
-  assign fmt_d   = valid_i ? fmt_bits : fmt_q;
-  assign flags_d = valid_i ? {ovf_i, nar_i} : flags_q;
+  assign f32_d   = m_valid_q ? m_f32_q : f32_q;
+  assign fmt_d   = m_valid_q ? fmt_bits : fmt_q;
+  assign flags_d = m_valid_q ? {m_ovf_q, m_nar_q} : flags_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      valid_q <= 1'b0;
-      f32_q   <= '0;
-      fmt_q   <= '0;
-      flags_q <= '0;
+      m_valid_q <= 1'b0;
+      valid_q   <= 1'b0;
+      f32_q     <= '0;
+      fmt_q     <= '0;
+      flags_q   <= '0;
     end else begin
-      valid_q <= valid_i;
-      f32_q   <= f32_d;
-      fmt_q   <= fmt_d;
-      flags_q <= flags_d;
+      m_valid_q <= valid_i;
+      valid_q   <= m_valid_q;
+      f32_q     <= f32_d;
+      fmt_q     <= fmt_d;
+      flags_q   <= flags_d;
     end
+  end
+
+  always_ff @(posedge clk_i) begin
+    m_sign_q  <= m_sign_d;
+    m_zero_q  <= m_zero_d;
+    m_nar_q   <= m_nar_d;
+    m_ovf_q   <= m_ovf_d;
+    m_qsat_q  <= m_qsat_d;
+    m_posit_q <= m_posit_d;
+    m_fp4_q   <= m_fp4_d;
+    m_i8_q    <= m_i8_d;
+    m_tern_q  <= m_tern_d;
+    m_fmt_q   <= m_fmt_d;
+    m_fp4m_q  <= m_fp4m_d;
+    m_quo_q   <= m_quo_d;
+    m_body_q  <= m_body_d;
+    m_f32_q   <= m_f32_d;
   end
 
   assign res_valid_o = valid_q;
   assign res_f32_o   = f32_q;
   assign res_fmt_o   = fmt_q;
   assign res_flags_o = flags_q;
+
+  // The hidden bit of the rounded significand, and quotient bits above any
+  // format's range, are not needed.
+  logic unused_round;
+  assign unused_round = ^{m25[23], q0[25:9]};
 
 endmodule

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: Apache-2.0
+// npe_pe: the SIMD MAC processing element: one packed operand word pair per
+// cycle, all sub-word products summed exactly into one quire (a dot product
+// along K), read out rounded once to binary32 and to an operand format. It
+// does not fetch, tile or store; the array around it does.
+//
+// Lanes (physical lane L = bits 4L+3..4L of a word; docs/PE.md has the map):
+//   posit16 1 | posit8, int8, ternary 2 | fp4, posit4 4 MACs per cycle.
+// Ternary: b_i[1:0], b_i[3:2] are 2-bit weights, a_i two INT8 activations.
+// Pipeline: S0 input regs, S1 decode + exponent add, S2 multiply, S3 align +
+// lane sum, S4 quire; read-out R1, R2 (npe_pe_norm), R3, R4 (npe_pe_round).
+// A word's product is in the quire 5 cycles after it is presented; a result
+// leaves res_* 9 cycles after its last word (or read request).
+module npe_pe
+#(
+  parameter logic [5:0]  FormatMask       = 6'h3f,  // bit f builds format code f
+  parameter int CounterWidthBits = 48
+) (
+  input  logic                        clk_i,
+  input  logic                        rst_ni,
+  // Operand words
+  input  logic                        valid_i,   // a_i/b_i/fmt_i hold a word
+  input  logic [15:0]                 a_i,       // activations
+  input  logic [15:0]                 b_i,       // weights
+  input  npe_pkg::npe_fmt_e                    fmt_i,
+  input  logic                        clear_i,   // zero the quire first (word or not)
+  input  logic                        last_i,    // read out after this word
+  // Read-out request without a word, and the result's operand format
+  input  logic                        read_i,
+  input  npe_pkg::npe_fmt_e                    rd_fmt_i,  // with last_i / read_i
+  // Result
+  output logic                        res_valid_o,
+  output logic [31:0]                 res_f32_o,
+  output logic [15:0]                 res_fmt_o,
+  output logic [1:0]                  res_flags_o,  // {OVF, NaR}
+  // Activity counters (npe_pe_cnt)
+  input  logic                        cnt_clear_i,
+  input  logic [3:0]                  cnt_sel_i,
+  output logic [CounterWidthBits-1:0] cnt_o
+);
+
+  localparam bit HasNib  = FormatMask[npe_pkg::FmtFp4] | FormatMask[npe_pkg::FmtPosit4];
+  localparam bit HasByte = FormatMask[npe_pkg::FmtPosit8] | FormatMask[npe_pkg::FmtInt8] |
+                           FormatMask[npe_pkg::FmtTernary];
+  localparam int NumLanes = HasNib ? 4 : (HasByte ? 2 : 1);
+
+  // --------------------------------------------------------------------------
+  // S0: input registers
+  // --------------------------------------------------------------------------
+  logic        in_valid_q, in_clr_q, in_rd_q;
+  logic [15:0] in_a_q, in_a_d, in_b_q, in_b_d;
+  logic [2:0] in_fmt_q, in_fmt_d, in_rdf_q, in_rdf_d;
+
+  assign in_a_d   = valid_i ? a_i : in_a_q;
+  assign in_b_d   = valid_i ? b_i : in_b_q;
+  assign in_fmt_d = valid_i ? fmt_i : in_fmt_q;
+  assign in_rdf_d = ((valid_i && last_i) || read_i) ? rd_fmt_i : in_rdf_q;
+
+  // --------------------------------------------------------------------------
+  // S1: decode and exponent add (npe_pe_front)
+  // --------------------------------------------------------------------------
+  logic        m_p16, m_byte, m_nib, f_nar;
+  logic [3:0]  lane_act, f_sign;
+  logic [15:0] mul_a, mul_b;
+  logic [6:0]  sh0;
+  logic [4:0]  sh1, sh2, sh3;
+
+  npe_pe_front #(.FormatMask(FormatMask)) u_front (
+    .a_i         (in_a_q),
+    .b_i         (in_b_q),
+    .fmt_i       (in_fmt_q),
+    .mode_p16_o  (m_p16),
+    .mode_byte_o (m_byte),
+    .mode_nib_o  (m_nib),
+    .lane_act_o  (lane_act),
+    .mul_a_o     (mul_a),
+    .mul_b_o     (mul_b),
+    .sign_o      (f_sign),
+    .nar_o       (f_nar),
+    .sh0_o       (sh0),
+    .sh1_o       (sh1),
+    .sh2_o       (sh2),
+    .sh3_o       (sh3)
+  );
+
+  // S1 registers; per-lane fields are clock-enabled by their lane.
+  logic        dec_valid_q, dec_clr_q, dec_rd_q, dec_nar_q, dec_nar_d;
+  logic        dec_p16_q, dec_p16_d, dec_byte_q, dec_byte_d, dec_nib_q, dec_nib_d;
+  logic [3:0]  dec_act_q, dec_act_d, dec_sign_q, dec_sign_d;
+  logic [15:0] dec_a_q, dec_a_d, dec_b_q, dec_b_d;
+  logic [6:0]  dec_sh0_q, dec_sh0_d;
+  logic [4:0]  dec_sh1_q, dec_sh1_d, dec_sh2_q, dec_sh2_d, dec_sh3_q, dec_sh3_d;
+  logic [2:0] dec_rdf_q;
+
+  always_comb begin
+    dec_nar_d  = dec_nar_q;
+    dec_p16_d  = dec_p16_q;
+    dec_byte_d = dec_byte_q;
+    dec_nib_d  = dec_nib_q;
+    dec_act_d  = dec_act_q;
+    dec_a_d    = dec_a_q;
+    dec_b_d    = dec_b_q;
+    dec_sign_d = dec_sign_q;
+    dec_sh0_d  = dec_sh0_q;
+    dec_sh1_d  = dec_sh1_q;
+    dec_sh2_d  = dec_sh2_q;
+    dec_sh3_d  = dec_sh3_q;
+    if (in_valid_q) begin
+      dec_nar_d  = f_nar;
+      dec_p16_d  = m_p16;
+      dec_byte_d = m_byte;
+      dec_nib_d  = m_nib;
+      dec_act_d  = lane_act;
+      dec_a_d    = mul_a;
+      dec_b_d    = mul_b;
+      for (int l = 0; l < 4; l++) begin
+        if (lane_act[l]) dec_sign_d[l] = f_sign[l];
+      end
+      if (lane_act[0]) dec_sh0_d = sh0;
+      if (lane_act[1]) dec_sh1_d = sh1;
+      if (lane_act[2]) dec_sh2_d = sh2;
+      if (lane_act[3]) dec_sh3_d = sh3;
+    end
+  end
+
+  // --------------------------------------------------------------------------
+  // S2: reconfigurable multiplier
+  // --------------------------------------------------------------------------
+  logic [31:0] prod;
+
+  npe_pe_mul u_mul (
+    .a_i         (dec_a_q),
+    .b_i         (dec_b_q),
+    .mode_p16_i  (dec_p16_q),
+    .mode_byte_i (dec_byte_q),
+    .mode_nib_i  (dec_nib_q),
+    .p_o         (prod)
+  );
+
+  logic        mul_valid_q, mul_clr_q, mul_rd_q, mul_nar_q, mul_nar_d;
+  logic        mul_p16_q, mul_p16_d, mul_byte_q, mul_byte_d, mul_nib_q, mul_nib_d;
+  logic [3:0]  mul_act_q, mul_act_d, mul_sign_q, mul_sign_d;
+  logic [31:0] mul_p_q, mul_p_d;
+  logic [6:0]  mul_sh0_q, mul_sh0_d;
+  logic [4:0]  mul_sh1_q, mul_sh1_d, mul_sh2_q, mul_sh2_d, mul_sh3_q, mul_sh3_d;
+  logic [2:0] mul_rdf_q;
+
+  always_comb begin
+    mul_nar_d  = mul_nar_q;
+    mul_p16_d  = mul_p16_q;
+    mul_byte_d = mul_byte_q;
+    mul_nib_d  = mul_nib_q;
+    mul_act_d  = mul_act_q;
+    mul_p_d    = mul_p_q;
+    mul_sign_d = mul_sign_q;
+    mul_sh0_d  = mul_sh0_q;
+    mul_sh1_d  = mul_sh1_q;
+    mul_sh2_d  = mul_sh2_q;
+    mul_sh3_d  = mul_sh3_q;
+    if (dec_valid_q) begin
+      mul_nar_d  = dec_nar_q;
+      mul_p16_d  = dec_p16_q;
+      mul_byte_d = dec_byte_q;
+      mul_nib_d  = dec_nib_q;
+      mul_act_d  = dec_act_q;
+      mul_p_d    = prod;
+      for (int l = 0; l < 4; l++) begin
+        if (dec_act_q[l]) mul_sign_d[l] = dec_sign_q[l];
+      end
+      if (dec_act_q[0]) mul_sh0_d = dec_sh0_q;
+      if (dec_act_q[1]) mul_sh1_d = dec_sh1_q;
+      if (dec_act_q[2]) mul_sh2_d = dec_sh2_q;
+      if (dec_act_q[3]) mul_sh3_d = dec_sh3_q;
+    end
+  end
+
+  // --------------------------------------------------------------------------
+  // S3: align and sum the lanes
+  // --------------------------------------------------------------------------
+  logic [115:0] addend;
+
+  npe_pe_align u_align (
+    .p_i         (mul_p_q),
+    .mode_p16_i  (mul_p16_q),
+    .mode_byte_i (mul_byte_q),
+    .mode_nib_i  (mul_nib_q),
+    .lane_act_i  (mul_act_q),
+    .sign_i      (mul_sign_q),
+    .sh0_i       (mul_sh0_q),
+    .sh1_i       (mul_sh1_q),
+    .sh2_i       (mul_sh2_q),
+    .sh3_i       (mul_sh3_q),
+    .addend_o    (addend)
+  );
+
+  logic         add_valid_q, add_clr_q, add_rd_q, add_nar_q, add_nar_d;
+  logic [115:0] add_x_q, add_x_d;
+  logic [2:0]  add_rdf_q;
+
+  assign add_x_d   = mul_valid_q ? addend : add_x_q;
+  assign add_nar_d = mul_valid_q ? mul_nar_q : add_nar_q;
+
+  // --------------------------------------------------------------------------
+  // S4: quire
+  // --------------------------------------------------------------------------
+  logic [npe_pkg::QuireWidthBits-1:0] quire;
+  logic                      q_nar, q_ovf;
+
+  npe_pe_quire #(.AddendBits(116)) u_quire (
+    .clk_i    (clk_i),
+    .rst_ni   (rst_ni),
+    .clr_i    (add_clr_q),
+    .acc_i    (add_valid_q),
+    .addend_i (add_x_q),
+    .nar_i    (add_nar_q),
+    .quire_o  (quire),
+    .nar_o    (q_nar),
+    .ovf_o    (q_ovf)
+  );
+
+  // The read-out sees the quire the cycle after its request's word was added.
+  logic     rdq_valid_q;
+  logic [2:0] rdq_fmt_q;
+
+  // --------------------------------------------------------------------------
+  // R1..R4: read-out
+  // --------------------------------------------------------------------------
+  logic        nrm_valid, nrm_sign, nrm_zero, nrm_nar, nrm_ovf, nrm_st;
+  logic [2:0] nrm_fmt;
+  logic [7:0]  nrm_exp;
+  logic [25:0] nrm_sig;
+
+  npe_pe_norm u_norm (
+    .clk_i    (clk_i),
+    .rst_ni   (rst_ni),
+    .valid_i  (rdq_valid_q),
+    .quire_i  (quire),
+    .nar_i    (q_nar),
+    .ovf_i    (q_ovf),
+    .fmt_i    (rdq_fmt_q),
+    .valid_o  (nrm_valid),
+    .sign_o   (nrm_sign),
+    .zero_o   (nrm_zero),
+    .nar_o    (nrm_nar),
+    .ovf_o    (nrm_ovf),
+    .fmt_o    (nrm_fmt),
+    .exp_o    (nrm_exp),
+    .sig_o    (nrm_sig),
+    .sticky_o (nrm_st)
+  );
+
+  npe_pe_round #(.FormatMask(FormatMask)) u_round (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .valid_i     (nrm_valid),
+    .sign_i      (nrm_sign),
+    .zero_i      (nrm_zero),
+    .nar_i       (nrm_nar),
+    .ovf_i       (nrm_ovf),
+    .fmt_i       (nrm_fmt),
+    .exp_i       (nrm_exp),
+    .sig_i       (nrm_sig),
+    .sticky_i    (nrm_st),
+    .res_valid_o (res_valid_o),
+    .res_f32_o   (res_f32_o),
+    .res_fmt_o   (res_fmt_o),
+    .res_flags_o (res_flags_o)
+  );
+
+  // --------------------------------------------------------------------------
+  // Counters
+  // --------------------------------------------------------------------------
+  npe_pe_cnt #(
+    .FormatMask       (FormatMask),
+    .NumLanes         (NumLanes),
+    .CounterWidthBits (CounterWidthBits)
+  ) u_cnt (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (cnt_clear_i),
+    .valid_i (in_valid_q),
+    .fmt_i   (in_fmt_q),
+    .sel_i   (cnt_sel_i),
+    .cnt_o   (cnt_o)
+  );
+
+  // --------------------------------------------------------------------------
+  // Registers: pipeline control (reset) and data (clock-enabled, no reset)
+  // --------------------------------------------------------------------------
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      in_valid_q  <= 1'b0;
+      in_clr_q    <= 1'b0;
+      in_rd_q     <= 1'b0;
+      dec_valid_q <= 1'b0;
+      dec_clr_q   <= 1'b0;
+      dec_rd_q    <= 1'b0;
+      mul_valid_q <= 1'b0;
+      mul_clr_q   <= 1'b0;
+      mul_rd_q    <= 1'b0;
+      add_valid_q <= 1'b0;
+      add_clr_q   <= 1'b0;
+      add_rd_q    <= 1'b0;
+      rdq_valid_q <= 1'b0;
+    end else begin
+      in_valid_q  <= valid_i;
+      in_clr_q    <= clear_i;
+      in_rd_q     <= (valid_i && last_i) || read_i;
+      dec_valid_q <= in_valid_q;
+      dec_clr_q   <= in_clr_q;
+      dec_rd_q    <= in_rd_q;
+      mul_valid_q <= dec_valid_q;
+      mul_clr_q   <= dec_clr_q;
+      mul_rd_q    <= dec_rd_q;
+      add_valid_q <= mul_valid_q;
+      add_clr_q   <= mul_clr_q;
+      add_rd_q    <= mul_rd_q;
+      rdq_valid_q <= add_rd_q;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    in_a_q     <= in_a_d;
+    in_b_q     <= in_b_d;
+    in_fmt_q   <= in_fmt_d;
+    in_rdf_q   <= in_rdf_d;
+    dec_nar_q  <= dec_nar_d;
+    dec_p16_q  <= dec_p16_d;
+    dec_byte_q <= dec_byte_d;
+    dec_nib_q  <= dec_nib_d;
+    dec_act_q  <= dec_act_d;
+    dec_a_q    <= dec_a_d;
+    dec_b_q    <= dec_b_d;
+    dec_sign_q <= dec_sign_d;
+    dec_sh0_q  <= dec_sh0_d;
+    dec_sh1_q  <= dec_sh1_d;
+    dec_sh2_q  <= dec_sh2_d;
+    dec_sh3_q  <= dec_sh3_d;
+    dec_rdf_q  <= in_rdf_q;
+    mul_nar_q  <= mul_nar_d;
+    mul_p16_q  <= mul_p16_d;
+    mul_byte_q <= mul_byte_d;
+    mul_nib_q  <= mul_nib_d;
+    mul_act_q  <= mul_act_d;
+    mul_p_q    <= mul_p_d;
+    mul_sign_q <= mul_sign_d;
+    mul_sh0_q  <= mul_sh0_d;
+    mul_sh1_q  <= mul_sh1_d;
+    mul_sh2_q  <= mul_sh2_d;
+    mul_sh3_q  <= mul_sh3_d;
+    mul_rdf_q  <= dec_rdf_q;
+    add_x_q    <= add_x_d;
+    add_nar_q  <= add_nar_d;
+    add_rdf_q  <= mul_rdf_q;
+    rdq_fmt_q  <= add_rdf_q;
+  end
+
+endmodule
