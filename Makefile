@@ -28,7 +28,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 DEPS := tools/check_deps.sh
 
 
-.PHONY: all test demo bench lint deps clean install print-deb-pkgs unit-test san-test \
+.PHONY: all test demo bench lint deps clean install print-deb-pkgs install-test check-deps-sim unit-test san-test \
         cli-test golden-bench check-deps-test
 .DEFAULT_GOAL := all
 
@@ -117,7 +117,7 @@ $(BUILD)/san/tests/unit: $(UNIT_SRCS) $(UNIT_HDRS) $(GOLDEN_SAN_LIB)
 	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(UNIT_SRCS) $(GOLDEN_SAN_LIB) $(CHECK_LIBS) -lm
 
 check-deps-test:
-	@$(DEPS) c check verilator iverilog python3
+	@$(DEPS) c check verilator iverilog python3 zlib
 
 unit-test: check-deps-test $(BUILD)/tests/unit
 	NPE_VECTORS=tests/vectors $(BUILD)/tests/unit
@@ -129,17 +129,25 @@ san-test: check-deps-test $(BUILD)/san/tests/unit
 cli-test: $(NPE_BIN) $(NPE_SAN_BIN)
 	tests/cli/test_format_cli.sh $(NPE_BIN)
 	tests/cli/test_format_cli.sh $(NPE_SAN_BIN)
+	tests/cli/test_matmul_cli.sh $(NPE_BIN)
+	tests/cli/test_matmul_cli.sh $(NPE_SAN_BIN)
 
-test: check-deps-test unit-test san-test cli-test $(TEST_TARGETS)
+test: check-deps-test unit-test san-test cli-test install-test $(TEST_TARGETS)
 	@echo "make test: all tests passed"
 
 # ---------------------------------------------------------------------------
 # Demo and benchmarks
 # ---------------------------------------------------------------------------
-demo: $(NPE_BIN)
-	@$(DEPS) c
+check-deps-sim:
+	@$(DEPS) c verilator zlib
+
+# The main job: one matmul workload in every format on the simulated engine.
+demo: check-deps-sim $(NPE_BIN)
 	@mkdir -p $(BUILD)/demo
-	$(NPE_BIN) format report --n 65536 --seed 1 --csv $(BUILD)/demo/format_report.csv
+	$(NPE_BIN) info
+	@echo
+	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --check \
+	  --csv $(BUILD)/demo/matmul.csv --json-out $(BUILD)/demo/matmul.json
 
 $(BUILD)/bench/bench_golden: tests/bench/bench_golden.c $(GOLDEN_LIB)
 	@mkdir -p $(@D)
@@ -167,11 +175,27 @@ deps:
 	  echo "  sudo apt-get update && sudo apt-get install -y $(DEB_PKGS)"; \
 	fi
 
+# libnpe.a carries the driver, the golden library and the simulator; npe.pc
+# tells a program how to link it (cc prog.c $(pkg-config --cflags --libs npe)).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(NPE_BIN) $(DESTDIR)$(PREFIX)/bin/npe
-	install -m 644 driver/include/npe_format.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 $(GOLDEN_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 driver/include/npe.h driver/include/npe_format.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(LIBNPE) $(DESTDIR)$(PREFIX)/lib/libnpe.a
+	sed 's|@PREFIX@|$(PREFIX)|' driver/npe.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/npe.pc
+
+# Installs into a scratch root and builds examples/hello_matmul.c against it
+# with pkg-config, as a user would.
+install-test: $(LIBNPE) $(NPE_BIN)
+	rm -rf $(BUILD)/install-test
+	$(MAKE) -s install DESTDIR=$(CURDIR)/$(BUILD)/install-test PREFIX=/opt/npe
+	PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(BUILD)/install-test \
+	PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/install-test/opt/npe/lib/pkgconfig \
+	  sh -c '$(CC) -std=c11 -Wall -Wextra -Werror examples/hello_matmul.c \
+	    $$(pkg-config --cflags --libs npe) -o $(BUILD)/install-test/hello_matmul'
+	$(BUILD)/install-test/hello_matmul | tail -n 1
+	$(BUILD)/install-test/opt/npe/bin/npe info | head -n 1
 
 clean:
 	rm -rf $(BUILD)
