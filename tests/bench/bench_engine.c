@@ -12,30 +12,7 @@
 
 #include "npe.h"
 #include "npe_tiler.h"
-
-#include <time.h>
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static uint64_t rng(uint64_t *s) {
-  *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
-  return *s * 0x2545F4914F6CDD1Dull;
-}
-
-static void fill(npe_fmt f, void *v, size_t n, uint64_t *s) {
-  for (size_t i = 0; i < n; i++) {
-    double d;
-    uint32_t p;
-    do p = (uint32_t)(rng(s) >> 40) & ((1u << npe_fmt_bits(f)) - 1);
-    while (npe_decode(f, p, &d) != NPE_OK || d != d);
-    if (f == NPE_FMT_POSIT16) ((uint16_t *)v)[i] = (uint16_t)p;
-    else ((uint8_t *)v)[i] = (uint8_t)p;
-  }
-}
+#include "bench_util.h"
 
 int main(int argc, char **argv) {
   uint32_t dim = argc > 1 ? (uint32_t)atoi(argv[1]) : 256;
@@ -51,8 +28,8 @@ int main(int argc, char **argv) {
   uint64_t s = 7, total_cycles = 0;
   double total_host = 0, total_descs = 0, driver_s = 0;
   for (int i = 0; i < 6; i++) {
-    fill(pairs[i].fa, a, (size_t)dim * dim, &s);
-    fill(pairs[i].fb, b, (size_t)dim * dim, &s);
+    bench_fill(pairs[i].fa, a, (size_t)dim * dim, &s);
+    bench_fill(pairs[i].fb, b, (size_t)dim * dim, &s);
     npe_tensor ta = {pairs[i].fa, dim, dim, 0, 1, a}, tb = {pairs[i].fb, dim, dim, 0, 1, b};
     npe_output out = {1, NPE_FMT_FP4, 0, 0, c};
     npe_stats st;
@@ -71,7 +48,7 @@ int main(int argc, char **argv) {
     npe_hw_shape hw = {in.rows, in.cols, in.spad_a_kib * 128 / in.rows,
                        in.spad_b_kib * 128 / in.cols, in.spad_c_kib * 256 / (in.rows * in.cols)};
     npe_mm_plan p;
-    double t0 = now();
+    double t0 = bench_now();
     if (npe_tiler_plan(&hw, pairs[i].fa, pairs[i].fb, NPE_FMT_FP4, 1, dim, dim, dim, 0, 1 << 24,
                        1 << 25, &p))
       return 1;
@@ -81,7 +58,7 @@ int main(int argc, char **argv) {
     npe_tiler_it it = {0, 0, 0};
     uint64_t nd = 0;
     while (npe_tiler_next(&p, &it, desc)) nd++;
-    driver_s += now() - t0;
+    driver_s += bench_now() - t0;
     free(pa), free(pb);
   }
   printf("BENCH sim_speed_verilator %.0f cycles/s\n", (double)total_cycles / total_host);

@@ -7,31 +7,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "npe_format.h"
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static uint64_t rng(uint64_t *s) {
-  *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
-  return *s * 0x2545F4914F6CDD1Dull;
-}
-
-static void fill(npe_fmt f, void *v, size_t n, uint64_t *s) {
-  for (size_t i = 0; i < n; i++) {
-    double d;
-    uint32_t p;
-    do p = (uint32_t)(rng(s) >> 40) & ((1u << npe_fmt_bits(f)) - 1);
-    while (npe_decode(f, p, &d) != NPE_OK || d != d); /* valid, not NaR */
-    if (f == NPE_FMT_POSIT16) ((uint16_t *)v)[i] = (uint16_t)p;
-    else ((uint8_t *)v)[i] = (uint8_t)p;
-  }
-}
+#include "bench_util.h"
 
 int main(void) {
   const size_t n = (size_t)1 << 16; /* operands stay in L2, as in a tile */
@@ -41,18 +19,18 @@ int main(void) {
   volatile uint64_t sink = 0;
   for (int f = 0; f < NPE_FMT_COUNT; f++) {
     npe_fmt fw = (npe_fmt)f, fa = f == NPE_FMT_TERNARY ? NPE_FMT_INT8 : fw;
-    fill(fa, a, n, &s);
-    fill(fw, b, n, &s);
+    bench_fill(fa, a, n, &s);
+    bench_fill(fw, b, n, &s);
     double best = 0;
     for (int trial = 0; trial < 5; trial++) {
       size_t reps = 0;
-      double t0 = now(), t;
+      double t0 = bench_now(), t;
       npe_quire q;
       npe_quire_clear(&q);
       do {
         for (int i = 0; i < 16; i++) npe_dot(&q, fa, a, fw, b, n);
         reps += 16;
-        t = now() - t0;
+        t = bench_now() - t0;
       } while (t < 0.1);
       sink += q.lo;
       double rate = (double)reps * (double)n / t / 1e6;
@@ -68,7 +46,7 @@ int main(void) {
   float *w = malloc(nw * sizeof *w);
   uint8_t *t = malloc(nw), *packed = malloc(nw / 4 + 16);
   if (!w || !t || !packed) return 1;
-  for (size_t i = 0; i < nw; i++) w[i] = (float)((int64_t)(rng(&s) >> 40) - (1 << 23));
+  for (size_t i = 0; i < nw; i++) w[i] = (float)((int64_t)(bench_rng(&s) >> 40) - (1 << 23));
   float scale;
   size_t two_bit = npe_packed_size(NPE_FMT_TERNARY, nw);
   if (npe_quantize_sherry(w, nw, t, &scale) || npe_pack(NPE_FMT_TERNARY, t, nw, packed, two_bit))
