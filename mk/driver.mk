@@ -63,5 +63,8 @@ $(BUILD)/bench/bench_engine: tests/bench/bench_engine.c $(LIBNPE)
 	$(CC) $(CFLAGS_ALL) -Idriver/src -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
 
 .PHONY: engine-bench
-engine-bench: $(BUILD)/bench/bench_engine
+engine-bench: $(BUILD)/bench/bench_engine $(NPE_BIN)
 	$(BUILD)/bench/bench_engine 256
+	@t0=$$(date +%s.%N); \
+	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --check --quiet > /dev/null; \
+	t1=$$(date +%s.%N); awk -v a=$$t0 -v b=$$t1 'BEGIN { printf "BENCH demo_wall_time %.2f s\n", b - a }'

@@ -64,6 +64,7 @@ int main(int argc, char **argv) {
   printf("BENCH sim_speed_verilator %.0f cycles/s\n", (double)total_cycles / total_host);
   printf("BENCH driver_host_us_per_descriptor %.2f us\n", 1e6 * driver_s / total_descs);
   printf("BENCH sim_us_per_descriptor %.1f us\n", 1e6 * total_host / total_descs);
+  printf("BENCH device_cycles_per_descriptor %.0f cycles\n", (double)total_cycles / total_descs);
   printf("BENCH driver_share_of_sim_time %.4f ratio\n", driver_s / total_host);
   npe_close(d);
   free(a), free(b), free(c);
