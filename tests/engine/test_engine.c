@@ -433,6 +433,99 @@ START_TEST(dma_window_and_faults) {
 }
 END_TEST
 
+/* SOFT_RESET in the middle of a running job: the engine drains, drops the
+ * rest of the ring, reports nothing wrong, and runs the next job correctly. */
+START_TEST(soft_reset_mid_job) {
+  eng e;
+  eng_open(&e, 100, 100, 100, 6);
+  for (int when = 0; when < 4; when++) {
+    npe_mm_plan p;
+    uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
+    ck_assert_int_eq(npe_tiler_plan(&e.hw, NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, 1, 64, 64,
+                                    512, base, base + (1u << 20), base + (2u << 20), &p),
+                     NPE_OK);
+    tiler_src src = {&p, {0, 0, 0}};
+    npe_ring_stream st;
+    memset(&st, 0, sizeof st);
+    st.src = tiler_next;
+    st.src_ctx = &src;
+    ck_assert_int_eq(npe_ring_pump(&e.t, &e.ring, &st), NPE_OK);
+    /* let it run into different phases: fetch, load, matmul, store */
+    npesim_step(e.sim, 50u + 700u * (unsigned)when);
+    soft_reset(&e);
+    uint32_t status;
+    ck_assert_int_eq(npesim_csr_read(e.sim, NPE_STATUS_REG_OFFSET, &status), 0);
+    ck_assert_uint_eq(status & 1u, 0); /* idle */
+    run_mm(&e, NPE_FMT_POSIT8, NPE_FMT_POSIT8, NPE_FMT_POSIT8, when & 1, 6, 9, 48,
+           40 + (uint64_t)when);
+  }
+  eng_close(&e);
+}
+END_TEST
+
+/* Random descriptors (valid opcodes with random fields, and garbage): the
+ * engine never hangs, never breaks the AXI rules, and never writes outside
+ * the DMA window; after an error a soft reset brings it back. */
+START_TEST(random_descriptors_never_escape) {
+  eng e;
+  eng_open(&e, 30, 80, 80, 8);
+  const uint64_t base = NPE_SIM_MEM_BASE, lo = base + (1u << 20), hi = base + (3u << 20);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET, (uint32_t)hi), 0);
+  /* a canary just above the window: nothing may ever change it */
+  static uint8_t canary[65536], back[65536];
+  for (size_t i = 0; i < sizeof canary; i++) canary[i] = (uint8_t)(i * 131 + 7);
+  e.t.mem_write(e.t.ctx, hi, canary, sizeof canary);
+  uint64_t s = 99;
+  int errors = 0, completed = 0;
+  for (int round = 0; round < 120; round++) {
+    uint8_t d[64];
+    int count = 1 + (int)(rng_next(&s) % 3);
+    for (int i = 0; i < count; i++) {
+      for (int b = 0; b < 64; b++) d[b] = (uint8_t)rng_next(&s);
+      npe_desc_fields f = {0};
+      f.op = (uint8_t)(rng_next(&s) % 6);
+      f.flags = (uint8_t)(rng_next(&s) & 0x05); /* IRQ, OUT_FP32 */
+      f.fmt_a = f.fmt_b = (uint8_t)(rng_next(&s) % 7);
+      f.fmt_out = (uint8_t)(rng_next(&s) % 7);
+      f.spad = (uint8_t)(rng_next(&s) % 3 | (rng_next(&s) & 0x80));
+      f.m = (uint16_t)(rng_next(&s) % 6);
+      f.n = (uint16_t)(rng_next(&s) % 80);
+      f.k = (uint16_t)(8 * (rng_next(&s) % 64));
+      /* addresses inside, straddling or outside the window */
+      uint64_t where = rng_next(&s) % 3;
+      uint64_t a = where == 0 ? lo + 8 * (rng_next(&s) % 200000)
+                 : where == 1 ? hi - 8 * (rng_next(&s) % 64) : hi + 8 * (rng_next(&s) % 4096);
+      f.addr_a = f.addr_c = a;
+      f.stride_a = f.stride_c = (uint32_t)(8 * (rng_next(&s) % 300));
+      if (rng_next(&s) % 8) npe_desc_encode(&f, d); /* else: pure garbage */
+      e.t.mem_write(e.t.ctx, e.ring.base + 64u * e.ring.tail, d, 64);
+      e.ring.tail = (e.ring.tail + 1) & 255u;
+    }
+    ck_assert_int_eq(npesim_csr_write(e.sim, NPE_RING_TAIL_REG_OFFSET, e.ring.tail), 0);
+    ck_assert_msg(npesim_run_until_idle(e.sim, 2000000) == 0, "hang in round %d", round);
+    uint32_t st;
+    ck_assert_int_eq(npesim_csr_read(e.sim, NPE_STATUS_REG_OFFSET, &st), 0);
+    if ((st >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK) {
+      errors++;
+      soft_reset(&e);
+    } else {
+      completed++;
+    }
+  }
+  e.t.mem_read(e.t.ctx, hi, back, sizeof back);
+  ck_assert_msg(!memcmp(canary, back, sizeof back), "memory outside the window changed");
+  if (getenv("NPE_TEST_VERBOSE"))
+    fprintf(stderr, "random descriptors: %d rounds failed, %d ran\n", errors, completed);
+  ck_assert_int_gt(errors, 0);
+  ck_assert_int_gt(completed, 0);
+  /* and it still computes correctly */
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET,
+                                    (uint32_t)(base + NPE_SIM_MEM_SIZE)), 0);
+  run_mm(&e, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_FMT_INT8, 1, 7, 5, 30, 3);
+  eng_close(&e);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
@@ -446,6 +539,8 @@ Suite *engine_suite(void) {
   tcase_add_test(tb, csr_every_register);
   tcase_add_test(tb, bad_descriptors);
   tcase_add_test(tb, dma_window_and_faults);
+  tcase_add_test(tb, soft_reset_mid_job);
+  tcase_add_test(tb, random_descriptors_never_escape);
   suite_add_tcase(s, tb);
   return s;
 }
