@@ -139,7 +139,7 @@ package npe_pkg;
   localparam int RegCapFormatsRecurBit = 9;
   localparam int RegCapFormatsXbarBit = 10;
   localparam logic [11:0] RegCapArrayOffset = 12'h00c;  // ro MAC array shape
-  localparam logic [31:0] RegCapArrayResetVal = 32'h00080404;
+  localparam logic [31:0] RegCapArrayResetVal = 32'h00040204;
   localparam int RegCapArrayRowsLsb = 0;
   localparam int RegCapArrayRowsWidth = 8;
   localparam int RegCapArrayColsLsb = 8;
@@ -147,7 +147,7 @@ package npe_pkg;
   localparam int RegCapArrayLanesLsb = 16;
   localparam int RegCapArrayLanesWidth = 8;
   localparam logic [11:0] RegCapSpadOffset = 12'h010;  // ro scratchpad sizes (each of two buffers)
-  localparam logic [31:0] RegCapSpadResetVal = 32'h00402008;
+  localparam logic [31:0] RegCapSpadResetVal = 32'h00108020;
   localparam int RegCapSpadAKibLsb = 0;
   localparam int RegCapSpadAKibWidth = 10;
   localparam int RegCapSpadBKibLsb = 10;
