@@ -5,9 +5,7 @@
 // A words are broadcast along a row, B words along a column. Results of a
 // group leave together on res_*. It does not fetch from memory or validate
 // the job (npe_cmd does).
-module npe_array
-  import npe_pkg::*;
-#(
+module npe_array #(
   parameter int          Rows          = 4,
   parameter int          Cols          = 2,
   parameter int          ABankAddrBits = 10,
@@ -21,8 +19,9 @@ module npe_array
   // Job (held stable from start_i until done_o)
   input  logic                           start_i,
   input  logic                           abort_i,     // stop issuing, drain, finish
-  input  npe_fmt_e                       fmt_i,       // PE mode: operand format (ternary = INT8 x ternary)
-  input  npe_fmt_e                       out_fmt_i,   // format results are rounded to
+  input  logic [2:0]                     fmt_i,       // PE mode: npe_pkg::npe_fmt_e code of the
+                                                      // operands (ternary = INT8 x ternary)
+  input  logic [2:0]                     out_fmt_i,   // npe_pkg::npe_fmt_e code results round to
   input  logic                           out_fp32_i,  // store binary32 instead of out_fmt_i
   input  logic [7:0]                     m_i,         // active rows, 1..Rows
   input  logic [15:0]                    n_i,         // output columns, 1..Cols*OutGroups
@@ -60,7 +59,7 @@ module npe_array
   logic        ternary;
   logic        issue;
 
-  assign ternary = fmt_i == FmtTernary;
+  assign ternary = fmt_i == npe_pkg::FmtTernary;
   assign groups  = 16'((32'(n_i) + Cols - 1) / Cols);
 
   // ---------------------------------------------------------------------------
@@ -158,6 +157,8 @@ module npe_array
       assign b_word   = ternary ? {12'd0, b_rdata_i[64*c + 4*s1_sub_q +: 4]}
                                 : b_rdata_i[64*c + 16*s1_sub_q[1:0] +: 16];
       assign pe_valid = s1_valid_q && (r < 32'(m_i)) && (c < 32'(s1_active_cols));
+      // The engine carries formats as 3-bit npe_pkg::npe_fmt_e codes (Icarus
+      // 11 has no enum casts); they enter the PE's enum ports unchanged.
       npe_pe #(.FormatMask(FormatMask)) u_pe (
         .clk_i       (clk_i),
         .rst_ni      (rst_ni),
@@ -197,9 +198,9 @@ module npe_array
   logic [2:0] lanes;
   always_comb begin
     unique case (fmt_i)
-      FmtFp4, FmtPosit4:                lanes = 3'd4;
-      FmtPosit8, FmtInt8, FmtTernary:   lanes = 3'd2;
-      default:                          lanes = 3'd1;
+      npe_pkg::FmtFp4, npe_pkg::FmtPosit4:                        lanes = 3'd4;
+      npe_pkg::FmtPosit8, npe_pkg::FmtInt8, npe_pkg::FmtTernary:  lanes = 3'd2;
+      default:                                                    lanes = 3'd1;
     endcase
   end
   assign issue_o      = s1_valid_q;

@@ -7,9 +7,7 @@
 // a LOAD into one buffer overlaps a MATMUL on the other). The first error
 // stops the ring and is reported with the descriptor's index. It does not
 // move data itself.
-module npe_cmd
-  import npe_pkg::*;
-#(
+module npe_cmd #(
   parameter int          Rows       = 4,
   parameter int          Cols       = 2,
   parameter int          ABankWords = 1024,  // 64-bit words per A bank per buffer
@@ -25,7 +23,7 @@ module npe_cmd
   input  logic                       start_i,       // run the ring
   input  logic                       soft_reset_i,  // abort: drop pending work, clear the halt
   input  logic                       doorbell_i,    // run desc_i once
-  input  logic [DescSizeBytes*8-1:0] desc_i,
+  input  logic [npe_pkg::DescSizeBytes*8-1:0] desc_i,
   input  logic [63:0]                ring_base_i,
   input  logic [3:0]                 ring_log2_i,
   input  logic [15:0]                ring_tail_i,
@@ -64,8 +62,8 @@ module npe_cmd
 
   // MAC array
   output logic                       ar_start_o,
-  output npe_fmt_e                   ar_fmt_o,
-  output npe_fmt_e                   ar_out_fmt_o,
+  output logic [2:0]                 ar_fmt_o,      // npe_pkg::npe_fmt_e code
+  output logic [2:0]                 ar_out_fmt_o,  // npe_pkg::npe_fmt_e code
   output logic                       ar_out_fp32_o,
   output logic [7:0]                 ar_m_o,
   output logic [15:0]                ar_n_o,
@@ -102,16 +100,17 @@ module npe_cmd
   localparam int CntBits = $clog2(FifoDepth + 1);
   localparam int PtrBits = $clog2(FifoDepth);
   localparam logic [15:0] DirectIdx = 16'hffff;
+  localparam int DescBits = npe_pkg::DescSizeBytes * 8;
 
   // ---------------------------------------------------------------------------
   // Descriptor FIFO
   // ---------------------------------------------------------------------------
-  logic [DescSizeBytes*8-1:0] fifo_desc_q [FifoDepth];
+  logic [DescBits-1:0]        fifo_desc_q [FifoDepth];
   logic [15:0]                fifo_idx_q  [FifoDepth];
   logic [PtrBits-1:0]         fifo_rd_q, fifo_wr_q;
   logic [CntBits-1:0]         fifo_cnt_q, fifo_cnt_d;
   logic                       push, pop, flush;
-  logic [DescSizeBytes*8-1:0] push_desc;
+  logic [DescBits-1:0]        push_desc;
   logic [15:0]                push_idx;
 
   always_ff @(posedge clk_i) begin
@@ -154,7 +153,7 @@ module npe_cmd
   logic        cmd_sent_q, cmd_sent_d;    // its DMA command was accepted
   logic        drop_q, drop_d;            // discard it (soft reset or error)
   logic [2:0]  beat_q, beat_d;
-  logic [DescSizeBytes*8-1:0] fetch_buf_q, fetch_buf_d;
+  logic [DescBits-1:0] fetch_buf_q, fetch_buf_d;
   logic [15:0] ring_mask;
   logic        ring_cfg_bad;
   logic        fetch_err;
@@ -164,7 +163,7 @@ module npe_cmd
 
   assign rd_cmd_valid_o = fetching_q && !cmd_sent_q;
   assign rd_cmd_addr_o  = ring_base_i + {42'd0, fetch_idx_q & ring_mask, 6'd0};
-  assign rd_cmd_len_o   = 32'(DescSizeBytes);
+  assign rd_cmd_len_o   = 32'(npe_pkg::DescSizeBytes);
   assign fetch_err      = rd_done_i && rd_err_i != 8'd0 && !drop_q;
 
   always_comb begin
@@ -191,7 +190,7 @@ module npe_cmd
   // ---------------------------------------------------------------------------
   // Decode of the head descriptor
   // ---------------------------------------------------------------------------
-  logic [DescSizeBytes*8-1:0] d;
+  logic [DescBits-1:0] d;
   logic [15:0] d_idx;
   logic [7:0]  d_op, d_flags, d_fa, d_fb, d_fo, d_spad;
   logic [15:0] d_m, d_n, d_k;
@@ -202,19 +201,19 @@ module npe_cmd
   assign d_valid    = fifo_cnt_q != '0;
   assign d          = fifo_desc_q[fifo_rd_q];
   assign d_idx      = fifo_idx_q[fifo_rd_q];
-  assign d_op       = d[DescOpcodeLsb +: 8];
-  assign d_flags    = d[DescFlagsLsb +: 8];
-  assign d_fa       = d[DescFmtALsb +: 8];
-  assign d_fb       = d[DescFmtBLsb +: 8];
-  assign d_fo       = d[DescFmtOutLsb +: 8];
-  assign d_spad     = d[DescSpadLsb +: 8];
-  assign d_m        = d[DescMLsb +: 16];
-  assign d_n        = d[DescNLsb +: 16];
-  assign d_k        = d[DescKLsb +: 16];
-  assign d_addr_a   = d[DescAddrALsb +: 64];
-  assign d_addr_c   = d[DescAddrCLsb +: 64];
-  assign d_stride_a = d[DescStrideALsb +: 32];
-  assign d_stride_c = d[DescStrideCLsb +: 32];
+  assign d_op       = d[npe_pkg::DescOpcodeLsb +: 8];
+  assign d_flags    = d[npe_pkg::DescFlagsLsb +: 8];
+  assign d_fa       = d[npe_pkg::DescFmtALsb +: 8];
+  assign d_fb       = d[npe_pkg::DescFmtBLsb +: 8];
+  assign d_fo       = d[npe_pkg::DescFmtOutLsb +: 8];
+  assign d_spad     = d[npe_pkg::DescSpadLsb +: 8];
+  assign d_m        = d[npe_pkg::DescMLsb +: 16];
+  assign d_n        = d[npe_pkg::DescNLsb +: 16];
+  assign d_k        = d[npe_pkg::DescKLsb +: 16];
+  assign d_addr_a   = d[npe_pkg::DescAddrALsb +: 64];
+  assign d_addr_c   = d[npe_pkg::DescAddrCLsb +: 64];
+  assign d_stride_a = d[npe_pkg::DescStrideALsb +: 32];
+  assign d_stride_c = d[npe_pkg::DescStrideCLsb +: 32];
 
   // LOAD geometry
   logic        ld_is_b;
@@ -231,18 +230,18 @@ module npe_cmd
   logic        mm_ternary, mm_fmt_ok, mm_out_ok;
   logic [2:0]  mm_lanes;
   logic [15:0] mm_words, mm_pitch_a, mm_pitch_b, mm_groups;
-  npe_fmt_e    mm_fmt;
-  assign mm_ternary = d_fa == 8'(FmtInt8) && d_fb == 8'(FmtTernary);
-  assign mm_fmt     = mm_ternary ? FmtTernary : npe_fmt_e'(d_fa[2:0]);
-  assign mm_fmt_ok  = (mm_ternary || (d_fa == d_fb && d_fa < 8'(NumFormats) &&
-                                      d_fa != 8'(FmtTernary))) && FormatMask[mm_fmt];
-  assign mm_out_ok  = d_flags[DescFlagOutFp32Bit] ||
-                      (d_fo < 8'(NumFormats) && FormatMask[d_fo[2:0]]);
+  logic [2:0]  mm_fmt;               // npe_pkg::npe_fmt_e code
+  assign mm_ternary = d_fa == 8'(npe_pkg::FmtInt8) && d_fb == 8'(npe_pkg::FmtTernary);
+  assign mm_fmt     = mm_ternary ? npe_pkg::FmtTernary : d_fa[2:0];
+  assign mm_fmt_ok  = (mm_ternary || (d_fa == d_fb && d_fa < 8'(npe_pkg::NumFormats) &&
+                                      d_fa != 8'(npe_pkg::FmtTernary))) && FormatMask[mm_fmt];
+  assign mm_out_ok  = d_flags[npe_pkg::DescFlagOutFp32Bit] ||
+                      (d_fo < 8'(npe_pkg::NumFormats) && FormatMask[d_fo[2:0]]);
   always_comb begin
     unique case (mm_fmt)
-      FmtFp4, FmtPosit4:              mm_lanes = 3'd4;
-      FmtPosit8, FmtInt8, FmtTernary: mm_lanes = 3'd2;
-      default:                        mm_lanes = 3'd1;
+      npe_pkg::FmtFp4, npe_pkg::FmtPosit4:                        mm_lanes = 3'd4;
+      npe_pkg::FmtPosit8, npe_pkg::FmtInt8, npe_pkg::FmtTernary:  mm_lanes = 3'd2;
+      default:                                                    mm_lanes = 3'd1;
     endcase
   end
   assign mm_words   = 16'((32'(d_k) + 32'(mm_lanes) - 1) / 32'(mm_lanes));
@@ -266,55 +265,57 @@ module npe_cmd
   logic       hz_spad, hz_out, hz_fence, hz_unit;
 
   always_comb begin
-    chk_code = ErrNone;
+    chk_code = npe_pkg::ErrNone;
     chk_addr = '0;
     hz_spad  = 1'b0;
     hz_out   = 1'b0;
     hz_fence = 1'b0;
     hz_unit  = 1'b0;
     unique case (d_op)
-      8'(OpNop): ;
-      8'(OpLoad): begin
-        if (d_spad[6:0] > 7'd1) chk_code = ErrSpadRange;
-        else if (d_m == 16'd0 || d_k == 16'd0) chk_code = ErrBadDims;
+      8'(npe_pkg::OpNop): ;
+      8'(npe_pkg::OpLoad): begin
+        if (d_spad[6:0] > 7'd1) chk_code = npe_pkg::ErrSpadRange;
+        else if (d_m == 16'd0 || d_k == 16'd0) chk_code = npe_pkg::ErrBadDims;
         else if (d_k[2:0] != 3'd0 || d_addr_a[2:0] != 3'd0 ||
                  (d_m > 16'd1 && d_stride_a[2:0] != 3'd0)) begin
-          chk_code = ErrAlign;
+          chk_code = npe_pkg::ErrAlign;
           chk_addr = d_addr_a;
-        end else if (ld_need_words > ld_cap_words) chk_code = ErrSpadRange;
+        end else if (ld_need_words > ld_cap_words) chk_code = npe_pkg::ErrSpadRange;
         hz_unit = ld_busy;
         hz_spad = ar_busy && (ld_is_b ? ar_b_buf_o == d_spad[7] : ar_a_buf_o == d_spad[7]);
       end
-      8'(OpMatmul): begin
-        if (d_flags[DescFlagAccumBit] || d_flags[DescFlagKeepBit]) chk_code = ErrBadOpcode;
-        else if (!mm_fmt_ok || !mm_out_ok) chk_code = ErrBadFormat;
+      8'(npe_pkg::OpMatmul): begin
+        if (d_flags[npe_pkg::DescFlagAccumBit] || d_flags[npe_pkg::DescFlagKeepBit]) begin
+          chk_code = npe_pkg::ErrBadOpcode;
+        end
+        else if (!mm_fmt_ok || !mm_out_ok) chk_code = npe_pkg::ErrBadFormat;
         else if (d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
                  32'(d_n) > Cols * OutGroups || d_k == 16'd0 ||
                  32'(mm_pitch_a) > ABankWords ||
-                 32'(mm_groups) * 32'(mm_pitch_b) > BBankWords) chk_code = ErrBadDims;
+                 32'(mm_groups) * 32'(mm_pitch_b) > BBankWords) chk_code = npe_pkg::ErrBadDims;
         hz_unit = ar_busy;
         hz_spad = ld_busy && ((ld_is_b_o && ld_buf_o == d_spad[1]) ||
                                 (!ld_is_b_o && ld_buf_o == d_spad[0]));
         hz_out  = st_busy && st_buf_o == d_spad[2];
       end
-      8'(OpStore): begin
-        if (d_spad[6:0] != 7'd2) chk_code = ErrSpadRange;
+      8'(npe_pkg::OpStore): begin
+        if (d_spad[6:0] != 7'd2) chk_code = npe_pkg::ErrSpadRange;
         else if (d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
-                 32'(d_n) > Cols * OutGroups) chk_code = ErrBadDims;
+                 32'(d_n) > Cols * OutGroups) chk_code = npe_pkg::ErrBadDims;
         else if (d_addr_c[2:0] != 3'd0 || (d_m > 16'd1 && d_stride_c[2:0] != 3'd0)) begin
-          chk_code = ErrAlign;
+          chk_code = npe_pkg::ErrAlign;
           chk_addr = d_addr_c;
         end
         hz_unit = st_busy;
         hz_out  = ar_busy && ar_o_buf_o == d_spad[7];
       end
-      8'(OpFence): hz_fence = ld_busy || ar_busy || st_busy;
-      default: chk_code = ErrBadOpcode;
+      8'(npe_pkg::OpFence): hz_fence = ld_busy || ar_busy || st_busy;
+      default: chk_code = npe_pkg::ErrBadOpcode;
     endcase
   end
 
   logic dispatch;
-  assign chk_err  = d_valid && chk_code != ErrNone;
+  assign chk_err  = d_valid && chk_code != npe_pkg::ErrNone;
   assign dispatch = d_valid && !chk_err && !hz_spad && !hz_out && !hz_fence && !hz_unit &&
                     !soft_reset_i;
 
@@ -327,7 +328,7 @@ module npe_cmd
   logic [15:0] ld_rows_q, ld_row_words_q, ld_idx_q;
   logic [63:0] ld_addr_q;
   logic [31:0] ld_stride_q;
-  npe_fmt_e    ar_fmt_q, ar_out_fmt_q;
+  logic [2:0]  ar_fmt_q, ar_out_fmt_q;  // npe_pkg::npe_fmt_e codes
   logic        ar_out_fp32_q, ar_a_buf_q, ar_b_buf_q, ar_o_buf_q, ar_irq_q;
   logic [7:0]  ar_m_q;
   logic [15:0] ar_n_q, ar_words_q, ar_pitch_b_q;
@@ -338,35 +339,35 @@ module npe_cmd
   logic [31:0] st_stride_q;
 
   logic is_ld, is_mm, is_st;
-  assign is_ld = dispatch && d_op == 8'(OpLoad);
-  assign is_mm = dispatch && d_op == 8'(OpMatmul);
-  assign is_st = dispatch && d_op == 8'(OpStore);
+  assign is_ld = dispatch && d_op == 8'(npe_pkg::OpLoad);
+  assign is_mm = dispatch && d_op == 8'(npe_pkg::OpMatmul);
+  assign is_st = dispatch && d_op == 8'(npe_pkg::OpStore);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ld_is_b_q <= 1'b0; ld_buf_q <= 1'b0; ld_irq_q <= 1'b0; ld_rows_q <= '0;
       ld_row_words_q <= '0; ld_idx_q <= '0; ld_addr_q <= '0; ld_stride_q <= '0;
-      ar_fmt_q <= FmtFp4; ar_out_fmt_q <= FmtFp4; ar_out_fp32_q <= 1'b0;
+      ar_fmt_q <= npe_pkg::FmtFp4; ar_out_fmt_q <= npe_pkg::FmtFp4; ar_out_fp32_q <= 1'b0;
       ar_a_buf_q <= 1'b0; ar_b_buf_q <= 1'b0; ar_o_buf_q <= 1'b0; ar_irq_q <= 1'b0;
       ar_m_q <= '0; ar_n_q <= '0; ar_words_q <= '0; ar_pitch_b_q <= '0;
       st_buf_q <= 1'b0; st_fp32_q <= 1'b0; st_irq_q <= 1'b0; st_m_q <= '0; st_n_q <= '0;
       st_idx_q <= '0; st_addr_q <= '0; st_stride_q <= '0;
     end else begin
       if (is_ld) begin
-        ld_is_b_q <= ld_is_b; ld_buf_q <= d_spad[7]; ld_irq_q <= d_flags[DescFlagIrqBit];
+        ld_is_b_q <= ld_is_b; ld_buf_q <= d_spad[7]; ld_irq_q <= d_flags[npe_pkg::DescFlagIrqBit];
         ld_rows_q <= d_m; ld_row_words_q <= ld_row_words; ld_idx_q <= d_idx;
         ld_addr_q <= d_addr_a; ld_stride_q <= d_stride_a;
       end
       if (is_mm) begin
-        ar_fmt_q <= mm_fmt; ar_out_fmt_q <= npe_fmt_e'(d_fo[2:0]);
-        ar_out_fp32_q <= d_flags[DescFlagOutFp32Bit];
+        ar_fmt_q <= mm_fmt; ar_out_fmt_q <= d_fo[2:0];
+        ar_out_fp32_q <= d_flags[npe_pkg::DescFlagOutFp32Bit];
         ar_a_buf_q <= d_spad[0]; ar_b_buf_q <= d_spad[1]; ar_o_buf_q <= d_spad[2];
-        ar_irq_q <= d_flags[DescFlagIrqBit]; ar_m_q <= d_m[7:0]; ar_n_q <= d_n;
+        ar_irq_q <= d_flags[npe_pkg::DescFlagIrqBit]; ar_m_q <= d_m[7:0]; ar_n_q <= d_n;
         ar_words_q <= mm_words; ar_pitch_b_q <= mm_pitch_b;
       end
       if (is_st) begin
-        st_buf_q <= d_spad[7]; st_fp32_q <= d_flags[DescFlagOutFp32Bit];
-        st_irq_q <= d_flags[DescFlagIrqBit]; st_m_q <= d_m[7:0]; st_n_q <= d_n;
+        st_buf_q <= d_spad[7]; st_fp32_q <= d_flags[npe_pkg::DescFlagOutFp32Bit];
+        st_irq_q <= d_flags[npe_pkg::DescFlagIrqBit]; st_m_q <= d_m[7:0]; st_n_q <= d_n;
         st_idx_q <= d_idx; st_addr_q <= d_addr_c; st_stride_q <= d_stride_c;
       end
     end
@@ -417,11 +418,11 @@ module npe_cmd
 
   always_comb begin
     err_valid_o = 1'b1;
-    err_code_o  = ErrNone;
+    err_code_o  = npe_pkg::ErrNone;
     err_idx_o   = '0;
     err_addr_o  = '0;
     if (start_bad) begin
-      err_code_o = ErrRingCfg;
+      err_code_o = npe_pkg::ErrRingCfg;
       err_idx_o  = DirectIdx;
       err_addr_o = ring_base_i;
     end else if (fetch_err) begin
@@ -515,8 +516,8 @@ module npe_cmd
   assign done_o     = busy_q && !busy_o;
   assign desc_irq_o = (ld_done_i && ld_irq_q) || (ar_done_i && ar_irq_q) ||
                       (st_done_i && st_irq_q) ||
-                      (dispatch && d_flags[DescFlagIrqBit] &&
-                       (d_op == 8'(OpNop) || d_op == 8'(OpFence)));
+                      (dispatch && d_flags[npe_pkg::DescFlagIrqBit] &&
+                       (d_op == 8'(npe_pkg::OpNop) || d_op == 8'(npe_pkg::OpFence)));
 
   logic unused_desc;
   // STRIDE_B, SPAD_OFF, SCALE, AUX, ADDR_B, T and reserved bits are not used

@@ -3,9 +3,7 @@
 // (AXI4 master), double-buffered scratchpads, the MAC array, the output
 // buffer and the performance counters. This file only wires the units
 // together and keeps the counters; each unit lives in its own module.
-module npe_top
-  import npe_pkg::*;
-#(
+module npe_top #(
   parameter int          Rows       = 4,     // PE rows (A rows per MATMUL), 1..16
   parameter int          Cols       = 2,     // PE columns, 1..16
   parameter int          ABankWords = 1024,  // 64-bit words per A bank per buffer (power of 2)
@@ -117,8 +115,8 @@ module npe_top
   logic [15:0] err_idx, ring_tail, ring_head;
   logic [63:0] err_addr, ring_base, win_base, win_limit;
   logic [3:0]  ring_log2;
-  logic [DescSizeBytes*8-1:0] desc;
-  logic [NumPerfCounters*64-1:0] perf;
+  logic [npe_pkg::DescSizeBytes*8-1:0] desc;
+  logic [npe_pkg::NumPerfCounters*64-1:0] perf;
 
   npe_csr #(.CapFormats(32'(FormatMask)), .CapArray(CapArray), .CapSpad(CapSpad)) u_csr (
     .clk_i, .rst_ni,
@@ -148,7 +146,7 @@ module npe_top
   logic [31:0] ld_stride;
   logic [7:0]  ld_err;
   logic        ar_start, ar_out_fp32, ar_a_buf, ar_b_buf, ar_o_buf, ar_busy, ar_done;
-  npe_fmt_e    ar_fmt, ar_out_fmt;
+  logic [2:0]  ar_fmt, ar_out_fmt;   // npe_pkg::npe_fmt_e codes
   logic [7:0]  ar_m;
   logic [15:0] ar_n, ar_words, ar_pitch_b;
   logic        st_start, st_buf, st_fp32, st_busy, st_done;
@@ -198,6 +196,9 @@ module npe_top
   typedef enum logic [1:0] {OwnNone, OwnCmd, OwnLd} owner_e;
   owner_e      owner_q, owner_d;
   logic        lr_valid, dma_rd_valid, dma_rd_ready, dma_rd_data_valid;
+  // Named here, not written in the loader's port list: Icarus 11 mistypes
+  // an enum compare in a port expression.
+  logic        lr_data_valid, lr_done;
   logic [63:0] lr_addr;
   logic [31:0] lr_len;
   logic        grant_ld, grant_cmd;
@@ -228,6 +229,8 @@ module npe_top
   assign cf_ready      = grant_cmd && dma_rd_ready;
   assign cf_data_valid = owner_q == OwnCmd && dma_rd_data_valid;
   assign cf_done       = owner_q == OwnCmd && rd_done;
+  assign lr_data_valid = owner_q == OwnLd && dma_rd_data_valid;
+  assign lr_done       = owner_q == OwnLd && rd_done;
 
   logic        wr_cmd_valid, wr_cmd_ready, wr_data_valid, wr_data_ready, wr_done;
   logic [63:0] wr_cmd_addr, wr_data, wr_err_addr;
@@ -273,8 +276,8 @@ module npe_top
     .err_addr_o (ld_err_addr),
     .rd_cmd_valid_o (lr_valid), .rd_cmd_ready_i (grant_ld && dma_rd_ready),
     .rd_cmd_addr_o (lr_addr), .rd_cmd_len_o (lr_len),
-    .rd_data_valid_i (owner_q == OwnLd && dma_rd_data_valid), .rd_data_i (rd_data),
-    .rd_done_i (owner_q == OwnLd && rd_done), .rd_err_i (rd_err),
+    .rd_data_valid_i (lr_data_valid), .rd_data_i (rd_data),
+    .rd_done_i (lr_done), .rd_err_i (rd_err),
     .rd_err_addr_i (rd_err_addr),
     .sp_we_o (sp_we), .sp_bank_o (sp_bank), .sp_addr_o (sp_addr), .sp_wdata_o (sp_wdata)
   );
@@ -286,9 +289,13 @@ module npe_top
   logic [Cols*64-1:0] b_rdata;
 
   for (genvar r = 0; r < Rows; r++) begin : gen_a_bank
+    // Decoded here, not in the port list: Icarus 11 loses the genvar of a
+    // port expression that holds a cast.
+    logic we;
+    assign we = sp_we && !ld_is_b && 32'(sp_bank) == r;
     npe_spad_bank #(.Words(2 * ABankWords)) u_bank (
       .clk_i,
-      .we_i    (sp_we && !ld_is_b && 32'(sp_bank) == r),
+      .we_i    (we),
       .waddr_i ({ld_buf, sp_addr[ABits-1:0]}),
       .wdata_i (sp_wdata),
       .re_i    (a_re),
@@ -298,9 +305,13 @@ module npe_top
   end
 
   for (genvar c = 0; c < Cols; c++) begin : gen_b_bank
+    // Decoded here, not in the port list: Icarus 11 loses the genvar of a
+    // port expression that holds a cast.
+    logic we;
+    assign we = sp_we && ld_is_b && 32'(sp_bank) == c;
     npe_spad_bank #(.Words(2 * BBankWords)) u_bank (
       .clk_i,
-      .we_i    (sp_we && ld_is_b && 32'(sp_bank) == c),
+      .we_i    (we),
       .waddr_i ({ld_buf, sp_addr[BBits-1:0]}),
       .wdata_i (sp_wdata),
       .re_i    (b_re),
@@ -358,33 +369,33 @@ module npe_top
   // Performance counters
   // ---------------------------------------------------------------------------
   localparam logic [15:0] AllLanes = 16'(4 * Rows * Cols);
-  logic [63:0] cnt_q [NumPerfCounters];
-  logic [63:0] cnt_inc [NumPerfCounters];
+  logic [63:0] cnt_q [npe_pkg::NumPerfCounters];
+  logic [63:0] cnt_inc [npe_pkg::NumPerfCounters];
 
   always_comb begin
-    for (int i = 0; i < NumPerfCounters; i++) cnt_inc[i] = 64'd0;
-    cnt_inc[PerfBusyCycles]   = {63'd0, busy};
-    cnt_inc[PerfMacsFp4 + 32'(ar_fmt)] = issue ? 64'(issue_macs) : 64'd0;
-    cnt_inc[PerfGatedLaneCyc] = busy ? 64'(AllLanes) - 64'(issue_macs) : 64'd0;
-    cnt_inc[PerfStallDma]     = {63'd0, ld_busy && !(owner_q == OwnLd && dma_rd_data_valid)};
-    cnt_inc[PerfStallSpad]    = {63'd0, stall_spad};
-    cnt_inc[PerfStallOut]     = {63'd0, stall_out};
-    cnt_inc[PerfStallFence]   = {63'd0, stall_fence};
-    cnt_inc[PerfDmaRdBytes]   = dma_rd_data_valid ? 64'd8 : 64'd0;
-    cnt_inc[PerfDmaWrBytes]   = (wr_data_valid && wr_data_ready) ? 64'd8 : 64'd0;
+    for (int i = 0; i < npe_pkg::NumPerfCounters; i++) cnt_inc[i] = 64'd0;
+    cnt_inc[npe_pkg::PerfBusyCycles]   = {63'd0, busy};
+    cnt_inc[npe_pkg::PerfMacsFp4 + 32'(ar_fmt)] = issue ? 64'(issue_macs) : 64'd0;
+    cnt_inc[npe_pkg::PerfGatedLaneCyc] = busy ? 64'(AllLanes) - 64'(issue_macs) : 64'd0;
+    cnt_inc[npe_pkg::PerfStallDma]     = {63'd0, ld_busy && !lr_data_valid};
+    cnt_inc[npe_pkg::PerfStallSpad]    = {63'd0, stall_spad};
+    cnt_inc[npe_pkg::PerfStallOut]     = {63'd0, stall_out};
+    cnt_inc[npe_pkg::PerfStallFence]   = {63'd0, stall_fence};
+    cnt_inc[npe_pkg::PerfDmaRdBytes]   = dma_rd_data_valid ? 64'd8 : 64'd0;
+    cnt_inc[npe_pkg::PerfDmaWrBytes]   = (wr_data_valid && wr_data_ready) ? 64'd8 : 64'd0;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      for (int i = 0; i < NumPerfCounters; i++) cnt_q[i] <= '0;
+      for (int i = 0; i < npe_pkg::NumPerfCounters; i++) cnt_q[i] <= '0;
     end else if (perf_clear) begin
-      for (int i = 0; i < NumPerfCounters; i++) cnt_q[i] <= '0;
+      for (int i = 0; i < npe_pkg::NumPerfCounters; i++) cnt_q[i] <= '0;
     end else if (perf_en) begin
-      for (int i = 0; i < NumPerfCounters; i++) cnt_q[i] <= cnt_q[i] + cnt_inc[i];
+      for (int i = 0; i < npe_pkg::NumPerfCounters; i++) cnt_q[i] <= cnt_q[i] + cnt_inc[i];
     end
   end
 
-  for (genvar i = 0; i < NumPerfCounters; i++) begin : gen_perf
+  for (genvar i = 0; i < npe_pkg::NumPerfCounters; i++) begin : gen_perf
     assign perf[64*i +: 64] = cnt_q[i];
   end
 

@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: Apache-2.0
+# mk/engine_port.mk - the engine (rtl/engine) beyond Verilator: Yosys reads
+# it, Icarus simulates it, and the two simulators are compared on one job.
+# Included by the top Makefile (after mk/sim.mk and mk/driver.mk, whose
+# ENGINE_RTL, SIM_LIBS and DRIVER_CFLAGS it uses).
+#
+#   make engine-yosys-check  read_verilog -sv + hierarchy -top npe_top + proc, fails on error
+#   make engine-icarus-test  one gen_engine_job matmul on npe_top under Icarus, checked
+#                            bit-exactly against the golden model
+#   make engine-sim-speed    the same job on Icarus and on Verilator (libnpesim):
+#                            BENCH sim_speed_icarus / sim_speed_verilator_same_job /
+#                            sim_speed_ratio_verilator_over_icarus
+#
+# Outputs under $(BUILD)/engine_port/. The jobs are M N K of int8 x int8 with
+# binary32 results; override ENGINE_ICARUS_JOB / ENGINE_SPEED_JOB to change them.
+
+BUILD ?= build
+EP_BUILD := $(BUILD)/engine_port
+EP_DIR   := tests/rtl/engine
+
+ENGINE_ICARUS_JOB ?= 8 8 64
+ENGINE_SPEED_JOB  ?= 16 16 128
+# wall-clock limit of one Icarus run, seconds
+ENGINE_ICARUS_TIMEOUT ?= 600
+
+EP_TB     := $(EP_DIR)/tb_axi_mem.sv $(EP_DIR)/tb_npe_top_icarus.sv
+EP_CFLAGS := $(CFLAGS_ALL) -Idriver/src -Isim -I$(EP_DIR)
+
+.PHONY: engine-yosys-check engine-icarus-test engine-sim-speed
+
+# ---------------------------------------------------------------------------
+# Yosys: parse, elaborate, processes (no synthesis)
+# ---------------------------------------------------------------------------
+engine-yosys-check: $(ENGINE_RTL)
+	@$(DEPS) yosys
+	@mkdir -p $(EP_BUILD)
+	nice yosys -q -l $(EP_BUILD)/yosys_check.log \
+	  -p 'read_verilog -sv $(ENGINE_RTL); hierarchy -check -top npe_top; proc'
+	@echo "engine-yosys-check: npe_top read, elaborated and proc'd by Yosys"
+
+# ---------------------------------------------------------------------------
+# Job generator (driver tiler + golden library) and the Verilator-side bench
+# ---------------------------------------------------------------------------
+$(EP_BUILD)/gen_engine_job: $(EP_DIR)/gen_engine_job.c $(EP_DIR)/job_layout.h \
+                            driver/src/npe_tiler.c driver/src/npe_tiler.h $(GOLDEN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(EP_CFLAGS) -o $@ $< driver/src/npe_tiler.c $(GOLDEN_LIB) -lm
+
+$(EP_BUILD)/bench_sim_speed: $(EP_DIR)/bench_sim_speed.c $(EP_DIR)/job_layout.h sim/npesim.h \
+                             $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a
+	@mkdir -p $(@D)
+	$(CC) $(EP_CFLAGS) -o $@ $< $(SIM_LIBS)
+
+# ---------------------------------------------------------------------------
+# Icarus testbench
+# ---------------------------------------------------------------------------
+$(EP_BUILD)/tb_npe_top_icarus.vvp: $(ENGINE_RTL) $(EP_TB)
+	@$(DEPS) iverilog
+	@mkdir -p $(@D)
+	nice iverilog -g2012 -o $@ -s tb_npe_top_icarus $(ENGINE_RTL) $(EP_TB) \
+	  2> $(EP_BUILD)/iverilog.log || { cat $(EP_BUILD)/iverilog.log; exit 1; }
+
+# $(call ep_run_icarus,job dir,job): generates the job, runs it, leaves the
+# log in <dir>/icarus.log and the wall time (s) in <dir>/icarus.wall.
+define ep_run_icarus
+	@mkdir -p $(1)
+	$(EP_BUILD)/gen_engine_job $(2) $(1) > $(1)/job.args
+	@t0=$$(date +%s.%N); \
+	timeout $(ENGINE_ICARUS_TIMEOUT) nice vvp -n $(EP_BUILD)/tb_npe_top_icarus.vvp \
+	  $$(cat $(1)/job.args) > $(1)/icarus.log 2>&1; rc=$$?; \
+	t1=$$(date +%s.%N); awk -v a=$$t0 -v b=$$t1 'BEGIN { printf "%.3f\n", b - a }' \
+	  > $(1)/icarus.wall; \
+	grep "tb_npe_top_icarus" $(1)/icarus.log; \
+	if [ $$rc = 124 ]; then echo "tb_npe_top_icarus: FAIL: no result within $(ENGINE_ICARUS_TIMEOUT) s"; fi; \
+	grep -q "tb_npe_top_icarus: PASS" $(1)/icarus.log
+endef
+
+engine-icarus-test: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp
+	$(call ep_run_icarus,$(EP_BUILD)/test,$(ENGINE_ICARUS_JOB))
+
+# ---------------------------------------------------------------------------
+# Simulation speed: the same job, wall time of the whole vvp run (start-up
+# included) against the Verilator run loops (bench_sim_speed repeats the job
+# for at least 2 s). Simulated cycles include reset and the CSR set-up.
+# ---------------------------------------------------------------------------
+engine-sim-speed: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp \
+                  $(EP_BUILD)/bench_sim_speed
+	$(call ep_run_icarus,$(EP_BUILD)/speed,$(ENGINE_SPEED_JOB))
+	$(EP_BUILD)/bench_sim_speed $$(cat $(EP_BUILD)/speed/job.args) | tee $(EP_BUILD)/speed/verilator.log
+	@ic=$$(sed -n 's/.* cycles=\([0-9]*\),.*/\1/p' $(EP_BUILD)/speed/icarus.log); \
+	iw=$$(cat $(EP_BUILD)/speed/icarus.wall); \
+	vr=$$(sed -n 's/.*cycles_per_s=\([0-9.]*\).*/\1/p' $(EP_BUILD)/speed/verilator.log); \
+	awk -v c=$$ic -v w=$$iw -v v=$$vr 'BEGIN { i = c / w; \
+	  printf "BENCH sim_speed_icarus %.0f cycles/s\n", i; \
+	  printf "BENCH sim_speed_verilator_same_job %.0f cycles/s\n", v; \
+	  printf "BENCH sim_speed_ratio_verilator_over_icarus %.1f ratio\n", v / i }'

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * gen_engine_job - builds one fixed matmul job for the engine testbenches
+ * that run without the driver (tb_npe_top_icarus.sv, bench_sim_speed.c):
+ * a device-memory image (command ring, packed A, packed B, C filled with
+ * 0xa5) made by the driver's tiler, and the C region the engine must leave
+ * behind, computed by the golden library (npe_dot, npe_quire_to_f32).
+ *
+ *   gen_engine_job M N K DIR
+ *
+ * Writes DIR/mem.hex and DIR/expect.hex ($readmemh: one 64-bit word per
+ * line, memory word 0 at JOB_MEM_BASE) and prints the plusargs that describe
+ * the job (ring size, descriptor count, where C lies) on stdout. The job is
+ * int8 x int8 with binary32 results on the default engine shape (4 x 2 PEs);
+ * the operands are fixed pseudo-random patterns, so every run is the same.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npe_format.h"
+#include "npe_tiler.h"
+#include "job_layout.h"
+
+static uint64_t rng_next(uint64_t *s) {
+  /* xorshift64*: fixed seed, same stream on every host */
+  *s ^= *s >> 12;
+  *s ^= *s << 25;
+  *s ^= *s >> 27;
+  return *s * 0x2545f4914f6cdd1dull;
+}
+
+static uint64_t align64(uint64_t x) { return (x + 63u) & ~63ull; }
+
+static int write_hex(const char *path, const uint8_t *bytes, size_t nbytes) {
+  FILE *f = fopen(path, "w");
+  if (!f) {
+    perror(path);
+    return -1;
+  }
+  for (size_t w = 0; w < nbytes / 8; w++) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | bytes[8 * w + (size_t)i];
+    fprintf(f, "%016llx\n", (unsigned long long)v);
+  }
+  return fclose(f) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 5) {
+    fprintf(stderr, "usage: %s M N K DIR\n", argv[0]);
+    return 2;
+  }
+  uint32_t m = (uint32_t)strtoul(argv[1], NULL, 0);
+  uint32_t n = (uint32_t)strtoul(argv[2], NULL, 0);
+  uint32_t k = (uint32_t)strtoul(argv[3], NULL, 0);
+  const char *dir = argv[4];
+  const npe_hw_shape hw = {JOB_HW_ROWS, JOB_HW_COLS, JOB_HW_A_BANK_WORDS, JOB_HW_B_BANK_WORDS,
+                           JOB_HW_OUT_GROUPS};
+  const npe_fmt fa = NPE_FMT_INT8, fb = NPE_FMT_INT8;
+
+  /* Layout: the ring at the base, then A, B and C, each 64-byte aligned. */
+  npe_mm_plan p;
+  if (npe_tiler_plan(&hw, fa, fb, NPE_FMT_INT8, 1, m, n, k, 0, 0, 0, &p) != NPE_OK) {
+    fprintf(stderr, "gen_engine_job: M=%u N=%u K=%u does not fit the engine\n", m, n, k);
+    return 1;
+  }
+  uint64_t ndesc = npe_tiler_count(&p);
+  unsigned ring_log2 = 1;
+  while ((1ull << ring_log2) <= ndesc) ring_log2++;
+  if (ring_log2 > 15) {
+    fprintf(stderr, "gen_engine_job: %llu descriptors do not fit one ring\n",
+            (unsigned long long)ndesc);
+    return 1;
+  }
+  uint64_t base = JOB_MEM_BASE;
+  uint64_t addr_a = align64(base + 64 * ndesc);
+  uint64_t addr_b = align64(addr_a + npe_tiler_bytes_a(&p));
+  uint64_t addr_c = align64(addr_b + npe_tiler_bytes_b(&p));
+  if (npe_tiler_plan(&hw, fa, fb, NPE_FMT_INT8, 1, m, n, k, addr_a, addr_b, addr_c, &p) !=
+      NPE_OK)
+    return 1;
+  uint64_t bytes_c = npe_tiler_bytes_c(&p);
+  uint64_t end = align64(addr_c + bytes_c);
+  if (end - base > JOB_MEM_BYTES) {
+    fprintf(stderr, "gen_engine_job: the job needs %llu bytes, the memory has %u\n",
+            (unsigned long long)(end - base), JOB_MEM_BYTES);
+    return 1;
+  }
+
+  /* Operands: row-major int8 patterns. */
+  uint8_t *a = malloc((size_t)m * k), *b = malloc((size_t)n * k);
+  uint8_t *img = calloc(1, (size_t)(end - base)), *exp = malloc((size_t)bytes_c);
+  if (!a || !b || !img || !exp) return 1;
+  uint64_t s = 0x9e3779b97f4a7c15ull;
+  for (size_t i = 0; i < (size_t)m * k; i++) a[i] = (uint8_t)(rng_next(&s) >> 56);
+  for (size_t i = 0; i < (size_t)n * k; i++) b[i] = (uint8_t)(rng_next(&s) >> 56);
+
+  /* Ring, A, B, C (C's cells and padding start as 0xa5: an unwritten cell shows). */
+  npe_tiler_it it;
+  memset(&it, 0, sizeof it);
+  for (uint64_t i = 0; i < ndesc; i++) {
+    if (!npe_tiler_next(&p, &it, img + 64 * i)) return 1;
+  }
+  if (npe_tiler_pack_a(&p, a, k, img + (addr_a - base)) != NPE_OK ||
+      npe_tiler_pack_b(&p, b, k, img + (addr_b - base)) != NPE_OK)
+    return 1;
+  memset(img + (addr_c - base), 0xa5, (size_t)bytes_c);
+  memset(exp, 0xa5, (size_t)bytes_c);
+
+  /* Golden C: one exact dot product per cell, rounded once to binary32. */
+  for (uint32_t i = 0; i < m; i++) {
+    for (uint32_t j = 0; j < n; j++) {
+      npe_quire q;
+      float f;
+      npe_quire_clear(&q);
+      if (npe_dot(&q, fa, a + (size_t)i * k, fb, b + (size_t)j * k, k) != NPE_OK ||
+          npe_quire_to_f32(&q, &f) != NPE_OK)
+        return 1;
+      uint32_t bits;
+      memcpy(&bits, &f, 4);
+      uint8_t *cell = exp + (size_t)i * p.ldc + (size_t)j * 4;
+      for (int by = 0; by < 4; by++) cell[by] = (uint8_t)(bits >> (8 * by));
+    }
+  }
+
+  char path[4096];
+  snprintf(path, sizeof path, "%s/mem.hex", dir);
+  if (write_hex(path, img, (size_t)(end - base))) return 1;
+  snprintf(path, sizeof path, "%s/expect.hex", dir);
+  if (write_hex(path, exp, (size_t)bytes_c)) return 1;
+
+  /* The job as plusargs: offsets in 64-bit words from JOB_MEM_BASE. */
+  printf("+mem=%s/mem.hex +exp=%s/expect.hex +cout=%s/c_out.hex +mem_words=%llu "
+         "+ring_log2=%u +ndesc=%llu +c_word=%llu +c_words=%llu +m=%u +n=%u +k=%u\n",
+         dir, dir, dir, (unsigned long long)((end - base) / 8), ring_log2,
+         (unsigned long long)ndesc, (unsigned long long)((addr_c - base) / 8),
+         (unsigned long long)(bytes_c / 8), m, n, k);
+  free(a), free(b), free(img), free(exp);
+  return 0;
+}
