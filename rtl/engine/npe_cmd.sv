@@ -166,16 +166,21 @@ module npe_cmd #(
   assign rd_cmd_len_o   = 32'(npe_pkg::DescSizeBytes);
   assign fetch_err      = rd_done_i && rd_err_i != 8'd0 && !drop_q;
 
+  // The beat lands in the descriptor buffer by mask, not by a part-select
+  // write: a block that writes a vector twice re-triggers itself in Icarus.
+  logic             fetch_beat;
+  logic [DescBits-1:0] beat_mask, beat_data;
+  assign fetch_beat  = fetching_q && rd_data_valid_i;
+  assign beat_mask   = {{(DescBits-64){1'b0}}, {64{1'b1}}} << (64 * beat_q);
+  assign beat_data   = {{(DescBits-64){1'b0}}, rd_data_i} << (64 * beat_q);
+  assign fetch_buf_d = fetch_beat ? ((fetch_buf_q & ~beat_mask) | beat_data) : fetch_buf_q;
+
   always_comb begin
-    fetch_buf_d = fetch_buf_q;
     beat_d      = beat_q;
     fetching_d  = fetching_q;
     cmd_sent_d  = cmd_sent_q || (rd_cmd_valid_o && rd_cmd_ready_i);
     drop_d      = drop_q;
-    if (fetching_q && rd_data_valid_i) begin
-      fetch_buf_d[64*beat_q +: 64] = rd_data_i;
-      beat_d = beat_q + 3'd1;
-    end
+    if (fetch_beat) beat_d = beat_q + 3'd1;
     if (fetching_q && rd_done_i) begin
       fetching_d = 1'b0;
       cmd_sent_d = 1'b0;

@@ -52,6 +52,12 @@ module npe_storer #(
   logic        abort_q, abort_d;
   logic        beat_full, row_end;
 
+  // The next element merged into the beat (by mask: see npe_cmd on why).
+  logic [63:0] beat_ins;
+  assign beat_ins = fp32_i
+      ? ((beat_q & ~(64'hffff_ffff << (32 * col_q[0]))) | ({32'd0, ob_data_i} << (32 * col_q[0])))
+      : ((beat_q & ~(64'hffff << (16 * col_q[1:0]))) | ({48'd0, ob_data_i[15:0]} << (16 * col_q[1:0])));
+
   assign ob_row_o = $clog2(Rows)'(row_q);
   assign ob_col_o = col_q;
   assign row_end  = col_q + 16'd1 == n_i;
@@ -94,8 +100,7 @@ module npe_storer #(
       end
       // Gathering one element per cycle into the beat.
       StFill: begin
-        if (fp32_i) beat_d[32 * col_q[0] +: 32] = ob_data_i;
-        else        beat_d[16 * col_q[1:0] +: 16] = ob_data_i[15:0];
+        beat_d = beat_ins;
         if (beat_full || row_end) state_d = StBeat;
         else col_d = col_q + 16'd1;
       end
