@@ -460,17 +460,21 @@ module npe_cmd #(
   assign push_desc = (fetching_q && rd_done_i) ? fetch_buf_d : desc_i;
   assign push_idx  = (fetching_q && rd_done_i) ? fetch_idx_q : DirectIdx;
 
+  // HEAD after this cycle's dispatch. Computed outside the block below: a
+  // block must not read what it writes (Icarus would re-trigger it forever).
+  logic [15:0] head_adv;
+  assign head_adv = (dispatch && d_idx != DirectIdx) ? ((d_idx + 16'd1) & ring_mask) : head_q;
+
   always_comb begin
     ring_en_d   = ring_en_q;
     fetch_idx_d = fetch_idx_q;
-    head_d      = head_q;
+    head_d      = head_adv;
     if (start_i && !ring_cfg_bad) ring_en_d = 1'b1;
     if (fetching_q && rd_done_i && !drop_q && !flush) fetch_idx_d = (fetch_idx_q + 16'd1) & ring_mask;
-    if (dispatch && d_idx != DirectIdx) head_d = (d_idx + 16'd1) & ring_mask;
     if (flush) begin
       ring_en_d   = 1'b0;
       // discard what was fetched but not dispatched: the ring resumes at head
-      fetch_idx_d = (chk_err && d_idx != DirectIdx) ? d_idx : head_d;
+      fetch_idx_d = (chk_err && d_idx != DirectIdx) ? d_idx : head_adv;
       if (soft_reset_i) begin
         fetch_idx_d = ring_tail_i;
         head_d      = ring_tail_i;

@@ -51,6 +51,7 @@ module npe_loader #(
   logic [7:0]  err_q, err_d;
   logic [63:0] err_addr_q, err_addr_d;
   logic        abort_q, abort_d;
+  logic        abort_now;      // abort asked, this job (read by the FSM; not abort_d)
   // write position of the next data beat
   logic [15:0] word_q, word_d;                 // word within the row
   logic [$clog2(MaxBanks)-1:0] bank_q, bank_d;
@@ -58,6 +59,8 @@ module npe_loader #(
 
   // Rows packed back to back in memory load with one DMA command.
   assign contiguous = (stride_i == 32'({row_words_i, 3'b000})) || (rows_i == 16'd1);
+
+  assign abort_now = abort_q | abort_i;
 
   // ---------------------------------------------------------------------------
   // Command FSM
@@ -68,7 +71,7 @@ module npe_loader #(
     cmd_addr_d     = cmd_addr_q;
     err_d          = err_q;
     err_addr_d     = err_addr_q;
-    abort_d        = abort_q | abort_i;
+    abort_d        = abort_now;
     rd_cmd_valid_o = 1'b0;
     rd_cmd_addr_o  = cmd_addr_q;
     rd_cmd_len_o   = contiguous ? 32'(rows_i) * 32'({row_words_i, 3'b000})
@@ -102,7 +105,7 @@ module npe_loader #(
             err_d      = rd_err_i;
             err_addr_d = rd_err_addr_i;
           end
-          if (cmd_row_q == rows_i || rd_err_i != 8'd0 || err_q != 8'd0 || abort_d) begin
+          if (cmd_row_q == rows_i || rd_err_i != 8'd0 || err_q != 8'd0 || abort_now) begin
             state_d = StIdle;
             done_o  = 1'b1;
           end else begin

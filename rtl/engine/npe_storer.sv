@@ -50,6 +50,7 @@ module npe_storer #(
   logic [7:0]  err_q, err_d;
   logic [63:0] err_addr_q, err_addr_d;
   logic        abort_q, abort_d;
+  logic        abort_now;      // abort asked, this job (read by the FSM; not abort_d)
   logic        beat_full, row_end;
 
   // The next element merged into the beat (by mask: see npe_cmd on why).
@@ -58,6 +59,7 @@ module npe_storer #(
       ? ((beat_q & ~(64'hffff_ffff << (32 * col_q[0]))) | ({32'd0, ob_data_i} << (32 * col_q[0])))
       : ((beat_q & ~(64'hffff << (16 * col_q[1:0]))) | ({48'd0, ob_data_i[15:0]} << (16 * col_q[1:0])));
 
+  assign abort_now = abort_q | abort_i;
   assign ob_row_o = $clog2(Rows)'(row_q);
   assign ob_col_o = col_q;
   assign row_end  = col_q + 16'd1 == n_i;
@@ -71,7 +73,7 @@ module npe_storer #(
     beat_d          = beat_q;
     err_d           = err_q;
     err_addr_d      = err_addr_q;
-    abort_d         = abort_q | abort_i;
+    abort_d         = abort_now;
     wr_cmd_valid_o  = 1'b0;
     wr_cmd_addr_o   = addr_q;
     wr_cmd_len_o    = fp32_i ? {14'd0, n_i, 2'b00} : {15'd0, n_i, 1'b0};
@@ -129,7 +131,7 @@ module npe_storer #(
         err_d      = wr_err_i;
         err_addr_d = wr_err_addr_i;
       end
-      if (row_q + 8'd1 == m_i || wr_err_i != 8'd0 || err_q != 8'd0 || abort_d) begin
+      if (row_q + 8'd1 == m_i || wr_err_i != 8'd0 || err_q != 8'd0 || abort_now) begin
         state_d = StIdle;
         done_o  = 1'b1;
       end else begin

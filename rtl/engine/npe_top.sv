@@ -372,17 +372,33 @@ module npe_top #(
   logic [63:0] cnt_q [npe_pkg::NumPerfCounters];
   logic [63:0] cnt_inc [npe_pkg::NumPerfCounters];
 
-  always_comb begin
-    for (int i = 0; i < npe_pkg::NumPerfCounters; i++) cnt_inc[i] = 64'd0;
-    cnt_inc[npe_pkg::PerfBusyCycles]   = {63'd0, busy};
-    cnt_inc[npe_pkg::PerfMacsFp4 + 32'(ar_fmt)] = issue ? 64'(issue_macs) : 64'd0;
-    cnt_inc[npe_pkg::PerfGatedLaneCyc] = busy ? 64'(AllLanes) - 64'(issue_macs) : 64'd0;
-    cnt_inc[npe_pkg::PerfStallDma]     = {63'd0, ld_busy && !lr_data_valid};
-    cnt_inc[npe_pkg::PerfStallSpad]    = {63'd0, stall_spad};
-    cnt_inc[npe_pkg::PerfStallOut]     = {63'd0, stall_out};
-    cnt_inc[npe_pkg::PerfStallFence]   = {63'd0, stall_fence};
-    cnt_inc[npe_pkg::PerfDmaRdBytes]   = dma_rd_data_valid ? 64'd8 : 64'd0;
-    cnt_inc[npe_pkg::PerfDmaWrBytes]   = (wr_data_valid && wr_data_ready) ? 64'd8 : 64'd0;
+  // One continuous assignment per counter (an always_comb that writes an
+  // element twice re-triggers itself in Icarus).
+  logic [63:0] mac_inc;
+  assign mac_inc = issue ? 64'(issue_macs) : 64'd0;
+  for (genvar i = 0; i < npe_pkg::NumPerfCounters; i++) begin : gen_cnt_inc
+    if (i == npe_pkg::PerfBusyCycles) begin : gen_busy
+      assign cnt_inc[i] = {63'd0, busy};
+    end else if (i >= npe_pkg::PerfMacsFp4 && i < npe_pkg::PerfMacsFp4 + npe_pkg::NumFormats)
+    begin : gen_macs
+      assign cnt_inc[i] = (32'(ar_fmt) == i - npe_pkg::PerfMacsFp4) ? mac_inc : 64'd0;
+    end else if (i == npe_pkg::PerfGatedLaneCyc) begin : gen_gated
+      assign cnt_inc[i] = busy ? 64'(AllLanes) - 64'(issue_macs) : 64'd0;
+    end else if (i == npe_pkg::PerfStallDma) begin : gen_stall_dma
+      assign cnt_inc[i] = {63'd0, ld_busy && !lr_data_valid};
+    end else if (i == npe_pkg::PerfStallSpad) begin : gen_stall_spad
+      assign cnt_inc[i] = {63'd0, stall_spad};
+    end else if (i == npe_pkg::PerfStallOut) begin : gen_stall_out
+      assign cnt_inc[i] = {63'd0, stall_out};
+    end else if (i == npe_pkg::PerfStallFence) begin : gen_stall_fence
+      assign cnt_inc[i] = {63'd0, stall_fence};
+    end else if (i == npe_pkg::PerfDmaRdBytes) begin : gen_dma_rd
+      assign cnt_inc[i] = dma_rd_data_valid ? 64'd8 : 64'd0;
+    end else if (i == npe_pkg::PerfDmaWrBytes) begin : gen_dma_wr
+      assign cnt_inc[i] = (wr_data_valid && wr_data_ready) ? 64'd8 : 64'd0;
+    end else begin : gen_none  // ADC conversions: no NLU in this build
+      assign cnt_inc[i] = 64'd0;
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
