@@ -110,6 +110,7 @@ module npe_cmd #(
   logic [PtrBits-1:0]         fifo_rd_q, fifo_wr_q;
   logic [CntBits-1:0]         fifo_cnt_q, fifo_cnt_d;
   logic                       push, pop, flush;
+  logic                       db_pend_q, db_pend_d, db_push, fetch_push; // doorbell queue
   logic [DescBits-1:0]        push_desc;
   logic [15:0]                push_idx;
 
@@ -186,7 +187,7 @@ module npe_cmd #(
       cmd_sent_d = 1'b0;
       drop_d     = 1'b0;
     end else if (!fetching_q && ring_en_q && fetch_idx_q != ring_tail_i &&
-                 32'(fifo_cnt_q) < FifoDepth && !flush) begin
+                 32'(fifo_cnt_q) + 32'(db_pend_q) < FifoDepth && !flush) begin
       fetching_d = 1'b1;
       beat_d     = 3'd0;
     end
@@ -454,11 +455,28 @@ module npe_cmd #(
   // An error or a soft reset drops everything not yet dispatched.
   assign flush     = err_valid_o || soft_reset_i;
   assign pop       = dispatch;
-  assign push      = (fetching_q && rd_done_i && rd_err_i == 8'd0 && !drop_q && !flush) ||
-                     (doorbell_i && !(fetching_q && rd_done_i) && !flush &&
-                      32'(fifo_cnt_q) < FifoDepth);
-  assign push_desc = (fetching_q && rd_done_i) ? fetch_buf_d : desc_i;
-  assign push_idx  = (fetching_q && rd_done_i) ? fetch_idx_q : DirectIdx;
+  // A doorbell is captured and queued as soon as the FIFO has a slot that
+  // an in-flight ring fetch has not reserved, so it is never lost to a full
+  // FIFO or to a fetch completing in the same cycle. A second doorbell while
+  // one is still waiting is ignored (STATUS.BUSY tells software to wait).
+  logic [DescBits-1:0] db_desc_q;
+  assign fetch_push = fetching_q && rd_done_i && rd_err_i == 8'd0 && !drop_q && !flush;
+  assign db_push    = db_pend_q && !(fetching_q && rd_done_i) && !flush &&
+                      32'(fifo_cnt_q) + 32'(fetching_q) < FifoDepth;
+  assign db_pend_d  = !flush && (db_push ? 1'b0 : (db_pend_q || doorbell_i));
+
+  always_ff @(posedge clk_i) begin
+    if (doorbell_i && !db_pend_q) db_desc_q <= desc_i;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) db_pend_q <= 1'b0;
+    else         db_pend_q <= db_pend_d;
+  end
+
+  assign push      = fetch_push || db_push;
+  assign push_desc = fetch_push ? fetch_buf_d : db_desc_q;
+  assign push_idx  = fetch_push ? fetch_idx_q : DirectIdx;
 
   // HEAD after this cycle's dispatch. Computed outside the block below: a
   // block must not read what it writes (Icarus would re-trigger it forever).
@@ -515,7 +533,7 @@ module npe_cmd #(
   // Completion events
   // ---------------------------------------------------------------------------
   logic busy_q;
-  assign busy_o = (ring_en_q && fetch_idx_q != ring_tail_i) || fifo_cnt_q != '0 ||
+  assign busy_o = (ring_en_q && fetch_idx_q != ring_tail_i) || fifo_cnt_q != '0 || db_pend_q ||
                   fetching_q || ld_busy_i || ar_busy_i || st_busy_i ||
                   ld_go_q || ar_go_q || st_go_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin

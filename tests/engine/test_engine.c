@@ -526,6 +526,47 @@ START_TEST(random_descriptors_never_escape) {
 }
 END_TEST
 
+/* A doorbell while the ring keeps the descriptor FIFO full is queued, not
+ * dropped: its NOP (with FLAGS.IRQ) completes after the ring drains. */
+START_TEST(doorbell_while_ring_busy) {
+  eng e;
+  eng_open(&e, 100, 100, 100, 9);
+  uint8_t d[64];
+  npe_desc_fields ld = load_a(NPE_SIM_MEM_BASE + (1u << 20), 4, 4096);
+  ld.spad = 0;
+  npe_desc_encode(&ld, d);
+  for (int i = 0; i < 12; i++) {
+    e.t.mem_write(e.t.ctx, e.ring.base + 64u * e.ring.tail, d, 64);
+    e.ring.tail = (e.ring.tail + 1) & 255u;
+  }
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_INTR_STATE_REG_OFFSET, 7), 0);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_RING_TAIL_REG_OFFSET, e.ring.tail), 0);
+  npesim_step(e.sim, 600); /* the FIFO is full of LOADs by now */
+  npe_desc_fields nop = {0};
+  nop.op = NPE_OP_NOP;
+  nop.flags = 1u << NPE_DESC_FLAG_IRQ_BIT;
+  npe_desc_encode(&nop, d);
+  for (int w = 0; w < 16; w++) {
+    uint32_t v = (uint32_t)d[4 * w] | (uint32_t)d[4 * w + 1] << 8 |
+                 (uint32_t)d[4 * w + 2] << 16 | (uint32_t)d[4 * w + 3] << 24;
+    ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w, v), 0);
+  }
+  uint32_t st, head, intr;
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_STATUS_REG_OFFSET, &st), 0);
+  ck_assert_uint_eq(st & 1u, 1); /* still busy with the ring */
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DOORBELL_REG_OFFSET, 1), 0);
+  ck_assert_int_eq(npesim_run_until_idle(e.sim, 1000000), 0);
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_STATUS_REG_OFFSET, &st), 0);
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_RING_HEAD_REG_OFFSET, &head), 0);
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_INTR_STATE_REG_OFFSET, &intr), 0);
+  ck_assert_uint_eq((st >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK, 0);
+  ck_assert_uint_eq(head, e.ring.tail);
+  ck_assert_uint_eq((intr >> NPE_INTR_STATE_DESC_BIT) & 1u, 1);
+  run_mm(&e, NPE_FMT_FP4, NPE_FMT_FP4, NPE_FMT_FP4, 1, 5, 5, 20, 12);
+  eng_close(&e);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
@@ -541,6 +582,7 @@ Suite *engine_suite(void) {
   tcase_add_test(tb, dma_window_and_faults);
   tcase_add_test(tb, soft_reset_mid_job);
   tcase_add_test(tb, random_descriptors_never_escape);
+  tcase_add_test(tb, doorbell_while_ring_busy);
   suite_add_tcase(s, tb);
   return s;
 }
