@@ -5,24 +5,27 @@
 # ENGINE_RTL, SIM_LIBS and DRIVER_CFLAGS it uses).
 #
 #   make engine-yosys-check  read_verilog -sv + hierarchy -top npe_top + proc, fails on error
-#   make engine-icarus-test  one gen_engine_job matmul on npe_top under Icarus, checked
-#                            bit-exactly against the golden model
+#   make engine-icarus-test  one gen_engine_job matmul per format on npe_top under
+#                            Icarus, checked bit-exactly against the golden model
 #   make engine-sim-speed    the same job on Icarus and on Verilator (libnpesim):
 #                            BENCH sim_speed_icarus / sim_speed_verilator_same_job /
 #                            sim_speed_ratio_verilator_over_icarus
 #
-# Outputs under $(BUILD)/engine_port/. The jobs are M N K of int8 x int8 with
-# binary32 results; override ENGINE_ICARUS_JOB / ENGINE_SPEED_JOB to change them.
+# Outputs under $(BUILD)/engine_port/. A job is "M N K FORMAT" (ternary means
+# int8 x ternary) with binary32 results; override ENGINE_ICARUS_JOBS (jobs
+# joined by commas inside, spaces between) / ENGINE_SPEED_JOB to change them.
 
 BUILD ?= build
 EP_BUILD := $(BUILD)/engine_port
 EP_DIR   := tests/rtl/engine
 
-ENGINE_ICARUS_JOB ?= 8 8 64
-ENGINE_SPEED_JOB  ?= 16 16 128
+ENGINE_ICARUS_JOBS ?= 8,8,64,int8 5,3,40,fp4 4,5,24,posit4 7,2,32,posit8 \
+                      3,4,16,posit16 6,5,72,ternary
+ENGINE_SPEED_JOB  ?= 16 16 128 int8
 # wall-clock limit of one Icarus run, seconds
 ENGINE_ICARUS_TIMEOUT ?= 600
 
+comma     := ,
 EP_TB     := $(EP_DIR)/tb_axi_mem.sv $(EP_DIR)/tb_npe_top_icarus.sv
 EP_CFLAGS := $(CFLAGS_ALL) -Idriver/src -Isim -I$(EP_DIR)
 
@@ -64,7 +67,7 @@ $(EP_BUILD)/tb_npe_top_icarus.vvp: $(ENGINE_RTL) $(EP_TB)
 # log in <dir>/icarus.log and the wall time (s) in <dir>/icarus.wall.
 define ep_run_icarus
 	@mkdir -p $(1)
-	$(EP_BUILD)/gen_engine_job $(2) $(1) > $(1)/job.args
+	$(EP_BUILD)/gen_engine_job $(wordlist 1,3,$(2)) $(1) $(word 4,$(2)) > $(1)/job.args
 	@t0=$$(date +%s.%N); \
 	timeout $(ENGINE_ICARUS_TIMEOUT) nice vvp -n $(EP_BUILD)/tb_npe_top_icarus.vvp \
 	  $$(cat $(1)/job.args) > $(1)/icarus.log 2>&1; rc=$$?; \
@@ -73,10 +76,11 @@ define ep_run_icarus
 	grep "tb_npe_top_icarus" $(1)/icarus.log; \
 	if [ $$rc = 124 ]; then echo "tb_npe_top_icarus: FAIL: no result within $(ENGINE_ICARUS_TIMEOUT) s"; fi; \
 	grep -q "tb_npe_top_icarus: PASS" $(1)/icarus.log
+
 endef
 
 engine-icarus-test: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp
-	$(call ep_run_icarus,$(EP_BUILD)/test,$(ENGINE_ICARUS_JOB))
+	$(foreach j,$(ENGINE_ICARUS_JOBS),$(call ep_run_icarus,$(EP_BUILD)/test/$(subst $(comma),_,$(j)),$(subst $(comma), ,$(j))))
 
 # ---------------------------------------------------------------------------
 # Simulation speed: the same job, wall time of the whole vvp run (start-up
@@ -94,3 +98,6 @@ engine-sim-speed: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp \
 	  printf "BENCH sim_speed_icarus %.0f cycles/s\n", i; \
 	  printf "BENCH sim_speed_verilator_same_job %.0f cycles/s\n", v; \
 	  printf "BENCH sim_speed_ratio_verilator_over_icarus %.1f ratio\n", v / i }'
+
+TEST_TARGETS  += engine-icarus-test
+BENCH_TARGETS += engine-sim-speed

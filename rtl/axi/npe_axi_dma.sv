@@ -188,7 +188,6 @@ module npe_axi_dma #(
     r_beats_d     = r_beats_q;
     rd_err_d      = rd_err_q;
     rd_err_addr_d = rd_err_addr_q;
-    rd_done_o     = 1'b0;
     case (rd_state_q)
       // StIdle: check a new command; refuse it here or start it.
       StIdle: begin
@@ -222,7 +221,6 @@ module npe_axi_dma #(
       end
       // StDone: one-cycle completion pulse.
       StDone: begin
-        rd_done_o  = 1'b1;
         rd_out_d   = '0;
         rd_state_d = StIdle;
       end
@@ -230,6 +228,11 @@ module npe_axi_dma #(
     endcase
   end
 
+  // Completion pulses come from the state, not from the blocks above: an
+  // output set to a default and then overridden glitches in event-driven
+  // simulators (Icarus), and a consumer whose reply feeds this block back
+  // would then loop forever in zero time.
+  assign rd_done_o     = rd_state_q == StDone;
   assign rd_err_o      = rd_err_q;
   assign rd_err_addr_o = rd_err_addr_q;
 
@@ -293,7 +296,6 @@ module npe_axi_dma #(
     b_beats_d     = b_beats_q;
     wr_err_d      = wr_err_q;
     wr_err_addr_d = wr_err_addr_q;
-    wr_done_o     = 1'b0;
     case (wr_state_q)
       // StIdle: check a new command; refuse it here or start it.
       StIdle: begin
@@ -338,7 +340,6 @@ module npe_axi_dma #(
       end
       // StDone: one-cycle completion pulse.
       StDone: begin
-        wr_done_o  = 1'b1;
         wr_out_d   = '0;
         w_credit_d = '0;
         wr_state_d = StIdle;
@@ -347,6 +348,7 @@ module npe_axi_dma #(
     endcase
   end
 
+  assign wr_done_o     = wr_state_q == StDone;
   assign wr_err_o      = wr_err_q;
   assign wr_err_addr_o = wr_err_addr_q;
 

@@ -71,8 +71,6 @@ module npe_array #(
     k_d      = k_q;
     g_d      = g_q;
     b_base_d = b_base_q;
-    issue    = 1'b0;
-    done_o   = 1'b0;
     unique case (state_q)
       // Waiting for a job.
       StIdle: begin
@@ -85,7 +83,6 @@ module npe_array #(
       end
       // Issuing words.
       StRun: begin
-        issue = 1'b1;
         if (k_q + 16'd1 == words_i) begin
           k_d      = 16'd0;
           g_d      = g_q + 16'd1;
@@ -97,15 +94,15 @@ module npe_array #(
       end
       // Waiting for the last results.
       StDrain: begin
-        if (res_g_q == g_q) begin
-          state_d = StIdle;
-          done_o  = 1'b1;
-        end
+        if (res_g_q == g_q) state_d = StIdle;
       end
       default: state_d = StIdle;
     endcase
   end
 
+  // Outputs from the state (no default-then-override glitch for Icarus).
+  assign issue     = state_q == StRun;
+  assign done_o    = state_q == StDrain && res_g_q == g_q;
   assign busy_o    = state_q != StIdle;
   assign a_re_o    = issue;
   assign a_raddr_o = ABankAddrBits'(k_q >> 2);

@@ -422,35 +422,27 @@ module npe_cmd #(
   assign st_err    = st_done_i && st_err_i != 8'd0;
   assign start_bad = start_i && ring_cfg_bad;
 
-  always_comb begin
-    err_valid_o = 1'b1;
-    err_code_o  = npe_pkg::ErrNone;
-    err_idx_o   = '0;
-    err_addr_o  = '0;
-    if (start_bad) begin
-      err_code_o = npe_pkg::ErrRingCfg;
-      err_idx_o  = DirectIdx;
-      err_addr_o = ring_base_i;
-    end else if (fetch_err) begin
-      err_code_o = rd_err_i;
-      err_idx_o  = fetch_idx_q;
-      err_addr_o = rd_err_addr_i;
-    end else if (ld_err) begin
-      err_code_o = ld_err_i;
-      err_idx_o  = ld_idx_q;
-      err_addr_o = ld_err_addr_i;
-    end else if (st_err) begin
-      err_code_o = st_err_i;
-      err_idx_o  = st_idx_q;
-      err_addr_o = st_err_addr_i;
-    end else if (chk_err && !soft_reset_i) begin
-      err_code_o = chk_code;
-      err_idx_o  = d_idx;
-      err_addr_o = chk_addr;
-    end else begin
-      err_valid_o = 1'b0;
-    end
-  end
+  // The first error source in priority order. Written as one assignment per
+  // output: a default-then-override block glitches in Icarus, and the flush
+  // it drives feeds back into this module's decode.
+  logic chk_err_live;
+  assign chk_err_live = chk_err && !soft_reset_i;
+  assign err_valid_o  = start_bad || fetch_err || ld_err || st_err || chk_err_live;
+  assign err_code_o   = start_bad ? 8'(npe_pkg::ErrRingCfg) :
+                        fetch_err ? rd_err_i :
+                        ld_err    ? ld_err_i :
+                        st_err    ? st_err_i :
+                        chk_err_live ? chk_code : 8'(npe_pkg::ErrNone);
+  assign err_idx_o    = start_bad ? DirectIdx :
+                        fetch_err ? fetch_idx_q :
+                        ld_err    ? ld_idx_q :
+                        st_err    ? st_idx_q :
+                        chk_err_live ? d_idx : 16'd0;
+  assign err_addr_o   = start_bad ? ring_base_i :
+                        fetch_err ? rd_err_addr_i :
+                        ld_err    ? ld_err_addr_i :
+                        st_err    ? st_err_addr_i :
+                        chk_err_live ? chk_addr : 64'd0;
 
   // An error or a soft reset drops everything not yet dispatched.
   assign flush     = err_valid_o || soft_reset_i;

@@ -65,6 +65,17 @@ module npe_loader #(
   // ---------------------------------------------------------------------------
   // Command FSM
   // ---------------------------------------------------------------------------
+  // Outputs come from the state, not from the block below: an output given a
+  // default and then overridden glitches in event-driven simulators (Icarus),
+  // and the DMA's reply to that glitch would loop back in zero time.
+  logic last_done;
+  assign last_done = cmd_row_q == rows_i || rd_err_i != 8'd0 || err_q != 8'd0 || abort_now;
+  assign rd_cmd_valid_o = state_q == StCmd;
+  assign rd_cmd_addr_o  = cmd_addr_q;
+  assign rd_cmd_len_o   = contiguous ? 32'(rows_i) * 32'({row_words_i, 3'b000})
+                                     : 32'({row_words_i, 3'b000});
+  assign done_o         = state_q == StWait && rd_done_i && last_done;
+
   always_comb begin
     state_d        = state_q;
     cmd_row_d      = cmd_row_q;
@@ -72,11 +83,6 @@ module npe_loader #(
     err_d          = err_q;
     err_addr_d     = err_addr_q;
     abort_d        = abort_now;
-    rd_cmd_valid_o = 1'b0;
-    rd_cmd_addr_o  = cmd_addr_q;
-    rd_cmd_len_o   = contiguous ? 32'(rows_i) * 32'({row_words_i, 3'b000})
-                                : 32'({row_words_i, 3'b000});
-    done_o         = 1'b0;
     unique case (state_q)
       // Waiting for a job.
       StIdle: begin
@@ -91,7 +97,6 @@ module npe_loader #(
       end
       // Requesting the DMA read of one row (or of all rows at once).
       StCmd: begin
-        rd_cmd_valid_o = 1'b1;
         if (rd_cmd_ready_i) begin
           state_d    = StWait;
           cmd_row_d  = contiguous ? rows_i : cmd_row_q + 16'd1;
@@ -105,9 +110,8 @@ module npe_loader #(
             err_d      = rd_err_i;
             err_addr_d = rd_err_addr_i;
           end
-          if (cmd_row_q == rows_i || rd_err_i != 8'd0 || err_q != 8'd0 || abort_now) begin
+          if (last_done) begin
             state_d = StIdle;
-            done_o  = 1'b1;
           end else begin
             state_d = StCmd;
           end

@@ -65,6 +65,18 @@ module npe_storer #(
   assign row_end  = col_q + 16'd1 == n_i;
   assign beat_full = fp32_i ? col_q[0] : (col_q[1:0] == 2'd3);
 
+  // Outputs come from the state, not from the block below: an output given a
+  // default and then overridden glitches in event-driven simulators (Icarus),
+  // and the DMA's reply to that glitch would loop back in zero time.
+  logic row_done, last_row;
+  assign row_done = wr_done_i && (state_q == StFill || state_q == StBeat || state_q == StWait);
+  assign last_row = row_q + 8'd1 == m_i || wr_err_i != 8'd0 || err_q != 8'd0 || abort_now;
+  assign wr_cmd_valid_o  = state_q == StCmd;
+  assign wr_cmd_addr_o   = addr_q;
+  assign wr_cmd_len_o    = fp32_i ? {14'd0, n_i, 2'b00} : {15'd0, n_i, 1'b0};
+  assign wr_data_valid_o = state_q == StBeat && !row_done;
+  assign done_o          = row_done && last_row;
+
   always_comb begin
     state_d         = state_q;
     row_d           = row_q;
@@ -74,11 +86,6 @@ module npe_storer #(
     err_d           = err_q;
     err_addr_d      = err_addr_q;
     abort_d         = abort_now;
-    wr_cmd_valid_o  = 1'b0;
-    wr_cmd_addr_o   = addr_q;
-    wr_cmd_len_o    = fp32_i ? {14'd0, n_i, 2'b00} : {15'd0, n_i, 1'b0};
-    wr_data_valid_o = 1'b0;
-    done_o          = 1'b0;
     unique case (state_q)
       // Waiting for a job.
       StIdle: begin
@@ -93,7 +100,6 @@ module npe_storer #(
       end
       // Requesting the DMA write of one row.
       StCmd: begin
-        wr_cmd_valid_o = 1'b1;
         if (wr_cmd_ready_i) begin
           state_d = StFill;
           col_d   = 16'd0;
@@ -108,7 +114,6 @@ module npe_storer #(
       end
       // Offering the beat until the DMA takes it.
       StBeat: begin
-        wr_data_valid_o = 1'b1;
         if (wr_data_ready_i) begin
           beat_d = '0;
           if (row_end) begin
@@ -125,15 +130,13 @@ module npe_storer #(
     endcase
     // The row's completion: normally in StWait after the last beat, but a
     // refused command (window, alignment) completes at once, before any data.
-    if (wr_done_i && (state_q == StFill || state_q == StBeat || state_q == StWait)) begin
-      wr_data_valid_o = 1'b0;
+    if (row_done) begin
       if (wr_err_i != 8'd0 && err_q == 8'd0) begin
         err_d      = wr_err_i;
         err_addr_d = wr_err_addr_i;
       end
-      if (row_q + 8'd1 == m_i || wr_err_i != 8'd0 || err_q != 8'd0 || abort_now) begin
+      if (last_row) begin
         state_d = StIdle;
-        done_o  = 1'b1;
       end else begin
         state_d = StCmd;
         row_d   = row_q + 8'd1;

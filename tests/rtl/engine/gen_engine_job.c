@@ -6,13 +6,15 @@
  * 0xa5) made by the driver's tiler, and the C region the engine must leave
  * behind, computed by the golden library (npe_dot, npe_quire_to_f32).
  *
- *   gen_engine_job M N K DIR
+ *   gen_engine_job M N K DIR [FORMAT]
  *
  * Writes DIR/mem.hex and DIR/expect.hex ($readmemh: one 64-bit word per
  * line, memory word 0 at JOB_MEM_BASE) and prints the plusargs that describe
- * the job (ring size, descriptor count, where C lies) on stdout. The job is
- * int8 x int8 with binary32 results on the default engine shape (4 x 2 PEs);
- * the operands are fixed pseudo-random patterns, so every run is the same.
+ * the job (ring size, descriptor count, where C lies) on stdout. FORMAT
+ * (default int8) is the operand format of A and B, "ternary" meaning int8
+ * activations x ternary weights; results are binary32 on the default engine
+ * shape (4 x 2 PEs). Operands are fixed pseudo-random valid patterns, so
+ * every run is the same.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,10 +48,34 @@ static int write_hex(const char *path, const uint8_t *bytes, size_t nbytes) {
   return fclose(f) == 0 ? 0 : -1;
 }
 
+/* n valid unpacked patterns of format f (uint16_t each for posit16): random
+ * bits of the format's width, redrawn while the golden decoder refuses them. */
+static int random_patterns(npe_fmt f, void *out, size_t n, uint64_t *s) {
+  const unsigned bits = npe_fmt_bits(f);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t v;
+    double d;
+    do {
+      v = (uint32_t)(rng_next(s) >> (64 - bits));
+    } while (npe_decode(f, v, &d) != NPE_OK);
+    if (f == NPE_FMT_POSIT16) ((uint16_t *)out)[i] = (uint16_t)v;
+    else ((uint8_t *)out)[i] = (uint8_t)v;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: %s M N K DIR\n", argv[0]);
+  if (argc != 5 && argc != 6) {
+    fprintf(stderr, "usage: %s M N K DIR [FORMAT]\n", argv[0]);
     return 2;
+  }
+  npe_fmt fa = NPE_FMT_INT8, fb = NPE_FMT_INT8;
+  if (argc == 6) {
+    if (npe_fmt_from_name(argv[5], &fb) != NPE_OK) {
+      fprintf(stderr, "gen_engine_job: unknown format '%s'\n", argv[5]);
+      return 2;
+    }
+    fa = fb == NPE_FMT_TERNARY ? NPE_FMT_INT8 : fb;
   }
   uint32_t m = (uint32_t)strtoul(argv[1], NULL, 0);
   uint32_t n = (uint32_t)strtoul(argv[2], NULL, 0);
@@ -57,7 +83,6 @@ int main(int argc, char **argv) {
   const char *dir = argv[4];
   const npe_hw_shape hw = {JOB_HW_ROWS, JOB_HW_COLS, JOB_HW_A_BANK_WORDS, JOB_HW_B_BANK_WORDS,
                            JOB_HW_OUT_GROUPS};
-  const npe_fmt fa = NPE_FMT_INT8, fb = NPE_FMT_INT8;
 
   /* Layout: the ring at the base, then A, B and C, each 64-byte aligned. */
   npe_mm_plan p;
@@ -88,13 +113,14 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  /* Operands: row-major int8 patterns. */
-  uint8_t *a = malloc((size_t)m * k), *b = malloc((size_t)n * k);
+  /* Operands: row-major unpacked patterns (uint16_t for posit16). */
+  const size_t esz = fa == NPE_FMT_POSIT16 ? 2 : 1;
+  uint8_t *a = malloc((size_t)m * k * esz), *b = malloc((size_t)n * k * esz);
   uint8_t *img = calloc(1, (size_t)(end - base)), *exp = malloc((size_t)bytes_c);
   if (!a || !b || !img || !exp) return 1;
   uint64_t s = 0x9e3779b97f4a7c15ull;
-  for (size_t i = 0; i < (size_t)m * k; i++) a[i] = (uint8_t)(rng_next(&s) >> 56);
-  for (size_t i = 0; i < (size_t)n * k; i++) b[i] = (uint8_t)(rng_next(&s) >> 56);
+  if (random_patterns(fa, a, (size_t)m * k, &s) || random_patterns(fb, b, (size_t)n * k, &s))
+    return 1;
 
   /* Ring, A, B, C (C's cells and padding start as 0xa5: an unwritten cell shows). */
   npe_tiler_it it;
@@ -114,7 +140,7 @@ int main(int argc, char **argv) {
       npe_quire q;
       float f;
       npe_quire_clear(&q);
-      if (npe_dot(&q, fa, a + (size_t)i * k, fb, b + (size_t)j * k, k) != NPE_OK ||
+      if (npe_dot(&q, fa, a + (size_t)i * k * esz, fb, b + (size_t)j * k * esz, k) != NPE_OK ||
           npe_quire_to_f32(&q, &f) != NPE_OK)
         return 1;
       uint32_t bits;
@@ -132,10 +158,10 @@ int main(int argc, char **argv) {
 
   /* The job as plusargs: offsets in 64-bit words from JOB_MEM_BASE. */
   printf("+mem=%s/mem.hex +exp=%s/expect.hex +cout=%s/c_out.hex +mem_words=%llu "
-         "+ring_log2=%u +ndesc=%llu +c_word=%llu +c_words=%llu +m=%u +n=%u +k=%u\n",
+         "+ring_log2=%u +ndesc=%llu +c_word=%llu +c_words=%llu +m=%u +n=%u +k=%u +fmt=%s\n",
          dir, dir, dir, (unsigned long long)((end - base) / 8), ring_log2,
          (unsigned long long)ndesc, (unsigned long long)((addr_c - base) / 8),
-         (unsigned long long)(bytes_c / 8), m, n, k);
+         (unsigned long long)(bytes_c / 8), m, n, k, npe_fmt_name(fb));
   free(a), free(b), free(img), free(exp);
   return 0;
 }

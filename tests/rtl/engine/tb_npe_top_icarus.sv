@@ -150,7 +150,7 @@ module tb_npe_top_icarus;
   // The job
   // ---------------------------------------------------------------------------
   logic [63:0] expv [MemWords];
-  string       f_mem, f_exp, f_cout;
+  string       f_mem, f_exp, f_cout, fmt_name;
   int          mem_words, ring_log2, ndesc, c_word, c_words, m, n, k;
   int          mismatches, first_bad;
   logic [31:0] head, ctrl, status;
@@ -166,6 +166,7 @@ module tb_npe_top_icarus;
       $display("tb_npe_top_icarus: FAIL: missing plusargs");
       $finish;
     end
+    if (!$value$plusargs("fmt=%s", fmt_name)) fmt_name = "int8";
     if (!$value$plusargs("m=%d", m)) m = 0;
     if (!$value$plusargs("n=%d", n)) n = 0;
     if (!$value$plusargs("k=%d", k)) k = 0;
@@ -230,9 +231,9 @@ module tb_npe_top_icarus;
       $display("tb_npe_top_icarus: FAIL mismatched words=%0d csr errors=%0d memory errors=%0d",
                mismatches, csr_errors, mem_errors);
     end else begin
-      $display({"tb_npe_top_icarus: PASS int8 M=%0d N=%0d K=%0d descs=%0d job_cycles=%0d ",
+      $display({"tb_npe_top_icarus: PASS %s M=%0d N=%0d K=%0d descs=%0d job_cycles=%0d ",
                 "cycles=%0d, C (%0d words) bit-exact with the golden model"},
-               m, n, k, ndesc, t_end - t_start, cycle_q, c_words);
+               fmt_name, m, n, k, ndesc, t_end - t_start, cycle_q, c_words);
     end
     $finish;
   end
