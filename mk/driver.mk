@@ -42,13 +42,15 @@ libnpe: $(LIBNPE)
 
 DRIVER_TEST_SRCS := tests/driver/test_driver.c
 
-$(BUILD)/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE)
+# -Isim/xbar: the energy-table test also checks the crossbar / NLU model
+# (in libnpe.a) that reads the table.
+$(BUILD)/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE) sim/xbar/npe_xbar.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+	$(CC) $(CFLAGS_ALL) -Isim/xbar $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
-$(BUILD)/san/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE_SAN)
+$(BUILD)/san/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) sim/xbar/npe_xbar.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) \
+	$(CC) $(CFLAGS_ALL) -Isim/xbar $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) \
 	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver

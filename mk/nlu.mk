@@ -11,17 +11,26 @@
 #
 # Until the lead folds them into libnpegolden / libnpesim / npe, the NLU and
 # crossbar objects build into their own library, $(BUILD)/nlu/libnpenlu.a.
+# Their energy figures live in libnpe's table (driver/src/npe_energy.c, the
+# one copy); libnpe.a carries it, and the stand-alone NLU programs below
+# link its object, $(NLU_ENERGY_OBJ), next to libnpenlu.a.
 
 BUILD ?= build
 
 NLU_RTL      := rtl/nlu/npe_nlu_table.sv rtl/nlu/npe_nlu_col.sv rtl/nlu/npe_nlu.sv
 NLU_C_SRCS   := driver/golden/npe_nlu.c sim/xbar/npe_xbar.c
-NLU_C_HDRS   := driver/include/npe_nlu.h sim/xbar/npe_xbar.h driver/include/npe_format.h
+NLU_C_HDRS   := driver/include/npe_nlu.h sim/xbar/npe_xbar.h driver/include/npe_format.h \
+                driver/include/npe.h
 NLU_CFLAGS    = $(CFLAGS_ALL) -Isim/xbar -Idriver/cli
 NLU_LIB      := $(BUILD)/nlu/libnpenlu.a
 NLU_SAN_LIB  := $(BUILD)/san/nlu/libnpenlu.a
 NLU_OBJS     := $(BUILD)/nlu/npe_nlu.o $(BUILD)/nlu/npe_xbar.o
 NLU_SAN_OBJS := $(BUILD)/san/nlu/npe_nlu.o $(BUILD)/san/nlu/npe_xbar.o
+NLU_ENERGY_OBJ     := $(BUILD)/nlu/npe_energy.o
+NLU_SAN_ENERGY_OBJ := $(BUILD)/san/nlu/npe_energy.o
+# what a stand-alone NLU program links
+NLU_LINK     := $(NLU_LIB) $(NLU_ENERGY_OBJ) $(GOLDEN_LIB)
+NLU_SAN_LINK := $(NLU_SAN_LIB) $(NLU_SAN_ENERGY_OBJ) $(GOLDEN_SAN_LIB)
 
 NLU_TEST_SRCS := tests/nlu/test_nlu_main.c tests/nlu/test_nlu_table.c \
                  tests/nlu/test_xbar.c
@@ -54,6 +63,13 @@ $(BUILD)/san/nlu/npe_xbar.o: sim/xbar/npe_xbar.c $(NLU_C_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(NLU_CFLAGS) $(SANFLAGS) -c -o $@ $<
 
+$(BUILD)/nlu/npe_energy.o: driver/src/npe_energy.c driver/include/npe.h $(wildcard driver/src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(NLU_CFLAGS) -Idriver/src -c -o $@ $<
+$(BUILD)/san/nlu/npe_energy.o: driver/src/npe_energy.c driver/include/npe.h $(wildcard driver/src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(NLU_CFLAGS) -Idriver/src $(SANFLAGS) -c -o $@ $<
+
 $(NLU_LIB): $(NLU_OBJS)
 	rm -f $@ && ar rcs $@ $^
 $(NLU_SAN_LIB): $(NLU_SAN_OBJS)
@@ -62,10 +78,10 @@ $(NLU_SAN_LIB): $(NLU_SAN_OBJS)
 # ---------------------------------------------------------------------------
 # Check tests
 # ---------------------------------------------------------------------------
-$(BUILD)/nlu/test_nlu: $(NLU_TEST_SRCS) $(NLU_TEST_HDRS) $(NLU_LIB) $(GOLDEN_LIB)
-	$(CC) $(NLU_CFLAGS) $(CHECK_CFLAGS) -o $@ $(NLU_TEST_SRCS) $(NLU_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) -lm
-$(BUILD)/san/nlu/test_nlu: $(NLU_TEST_SRCS) $(NLU_TEST_HDRS) $(NLU_SAN_LIB) $(GOLDEN_SAN_LIB)
-	$(CC) $(NLU_CFLAGS) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(NLU_TEST_SRCS) $(NLU_SAN_LIB) $(GOLDEN_SAN_LIB) $(CHECK_LIBS) -lm
+$(BUILD)/nlu/test_nlu: $(NLU_TEST_SRCS) $(NLU_TEST_HDRS) $(NLU_LINK)
+	$(CC) $(NLU_CFLAGS) $(CHECK_CFLAGS) -o $@ $(NLU_TEST_SRCS) $(NLU_LINK) $(CHECK_LIBS) -lm
+$(BUILD)/san/nlu/test_nlu: $(NLU_TEST_SRCS) $(NLU_TEST_HDRS) $(NLU_SAN_LINK)
+	$(CC) $(NLU_CFLAGS) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(NLU_TEST_SRCS) $(NLU_SAN_LINK) $(CHECK_LIBS) -lm
 
 nlu-unit-test: $(BUILD)/nlu/test_nlu
 	$(BUILD)/nlu/test_nlu
@@ -76,10 +92,10 @@ nlu-san-test: $(BUILD)/san/nlu/test_nlu
 # ---------------------------------------------------------------------------
 # nlu-report (standalone until the lead wires `npe nlu-report` into npe)
 # ---------------------------------------------------------------------------
-$(BUILD)/nlu/npe-nlu-report: $(NLU_CLI_SRCS) $(NLU_CLI_HDRS) $(NLU_LIB) $(GOLDEN_LIB)
-	$(CC) $(NLU_CFLAGS) -o $@ $(NLU_CLI_SRCS) $(NLU_LIB) $(GOLDEN_LIB) -lm
-$(BUILD)/san/nlu/npe-nlu-report: $(NLU_CLI_SRCS) $(NLU_CLI_HDRS) $(NLU_SAN_LIB) $(GOLDEN_SAN_LIB)
-	$(CC) $(NLU_CFLAGS) $(SANFLAGS) -o $@ $(NLU_CLI_SRCS) $(NLU_SAN_LIB) $(GOLDEN_SAN_LIB) -lm
+$(BUILD)/nlu/npe-nlu-report: $(NLU_CLI_SRCS) $(NLU_CLI_HDRS) $(NLU_LINK)
+	$(CC) $(NLU_CFLAGS) -o $@ $(NLU_CLI_SRCS) $(NLU_LINK) -lm
+$(BUILD)/san/nlu/npe-nlu-report: $(NLU_CLI_SRCS) $(NLU_CLI_HDRS) $(NLU_SAN_LINK)
+	$(CC) $(NLU_CFLAGS) $(SANFLAGS) -o $@ $(NLU_CLI_SRCS) $(NLU_SAN_LINK) -lm
 
 nlu-cli-test: $(BUILD)/nlu/npe-nlu-report $(BUILD)/san/nlu/npe-nlu-report
 	tests/nlu/test_nlu_cli.sh $(BUILD)/nlu/npe-nlu-report
@@ -102,16 +118,16 @@ $(BUILD)/nlu/verilated_threads.o: $(VERILATOR_INC)/verilated_threads.cpp
 	$(CXX) $(NLU_TB_CXX) -c -o $@ $<
 
 $(NLU_TB): tests/nlu/tb_nlu.cpp $(NLU_VL_DIR)/Vnpe_nlu__ALL.a $(BUILD)/nlu/verilated.o \
-           $(BUILD)/nlu/verilated_threads.o $(NLU_LIB) $(GOLDEN_LIB)
+           $(BUILD)/nlu/verilated_threads.o $(NLU_LINK)
 	$(CXX) $(NLU_TB_CXX) -o $@ tests/nlu/tb_nlu.cpp $(NLU_VL_DIR)/Vnpe_nlu__ALL.a \
-	  $(BUILD)/nlu/verilated.o $(BUILD)/nlu/verilated_threads.o $(NLU_LIB) $(GOLDEN_LIB) \
+	  $(BUILD)/nlu/verilated.o $(BUILD)/nlu/verilated_threads.o $(NLU_LINK) \
 	  -lstdc++ -lpthread -lm
 
 nlu-rtl-test: $(NLU_TB)
 	$(NLU_TB)
 
-$(BUILD)/nlu/gen_nlu_vectors: tests/nlu/gen_nlu_vectors.c $(NLU_LIB) $(GOLDEN_LIB)
-	$(CC) $(NLU_CFLAGS) -o $@ $< $(NLU_LIB) $(GOLDEN_LIB) -lm
+$(BUILD)/nlu/gen_nlu_vectors: tests/nlu/gen_nlu_vectors.c $(NLU_LINK)
+	$(CC) $(NLU_CFLAGS) -o $@ $< $(NLU_LINK) -lm
 
 nlu-iverilog-test: $(BUILD)/nlu/gen_nlu_vectors $(NLU_RTL) tests/nlu/tb_nlu_iv.sv
 	$(BUILD)/nlu/gen_nlu_vectors $(BUILD)/nlu/iv
@@ -127,8 +143,8 @@ nlu-test: nlu-lint nlu-unit-test nlu-san-test nlu-rtl-test nlu-iverilog-test nlu
 # ---------------------------------------------------------------------------
 # Benchmarks
 # ---------------------------------------------------------------------------
-$(BUILD)/nlu/bench_xbar: tests/nlu/bench_xbar.c $(NLU_LIB) $(GOLDEN_LIB)
-	$(CC) $(NLU_CFLAGS) -o $@ $< $(NLU_LIB) $(GOLDEN_LIB) -lm
+$(BUILD)/nlu/bench_xbar: tests/nlu/bench_xbar.c $(NLU_LINK)
+	$(CC) $(NLU_CFLAGS) -o $@ $< $(NLU_LINK) -lm
 
 nlu-bench: $(NLU_TB) $(BUILD)/nlu/bench_xbar
 	$(NLU_TB) --bench

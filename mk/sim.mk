@@ -21,10 +21,16 @@ SIM_LIBS := $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a -lz -lstdc++ -lp
 
 .PHONY: sim-lib engine-lint
 
+# The smallest configuration (1 x 1 INT8 array, small banks, one-deep
+# descriptor FIFO, 32-bit counters): linted too, so its widths stay legal.
+ENGINE_SMALL_G := -GRows=1 -GCols=1 "-GFormatMask=6'h10" -GABankWords=256 -GBBankWords=256 \
+                  -GOutGroups=4 -GDescFifoDepth=1 -GCounterBits=32
+
 engine-lint:
 	@$(DEPS) verilator
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL)
-	@echo "engine-lint: clean"
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_SMALL_G)
+	@echo "engine-lint: clean (default and small configuration)"
 
 $(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	@$(DEPS) verilator

@@ -37,7 +37,7 @@ int main(int argc, char **argv) {
     return NPE_EXIT_OK;
   }
   if (!strcmp(cmd, "--version")) {
-    puts("npe 0.1.0");
+    puts("npe 0.2.0");
     return NPE_EXIT_OK;
   }
   if (!strcmp(cmd, "help")) {

@@ -85,7 +85,8 @@ module npe_csr #(
   logic [15:0] ring_tail_q, ring_tail_d;
   logic [63:0] win_base_q, win_base_d;
   logic [63:0] win_limit_q, win_limit_d;
-  logic [npe_pkg::DescSizeBytes*8-1:0] desc_q, desc_d;
+  localparam int DescWords = npe_pkg::DescSizeBytes / 4;
+  logic [31:0] desc_q [DescWords];
   logic [31:0] snap_hi_q, snap_hi_d;
   logic [PerfIdxWidth-1:0] snap_idx_q, snap_idx_d;
   logic        snap_valid_q, snap_valid_d;
@@ -112,7 +113,13 @@ module npe_csr #(
   assign desc_word = 4'(addr[5:2] - npe_pkg::RegDesc0Offset[5:2]);
   assign perf_idx  = PerfIdxWidth'((addr - npe_pkg::PerfBaseOffset) >> 3);
   assign perf_hi   = addr[2];
-  assign perf_val  = perf_i[64*perf_idx +: 64];
+  // Indexed arrays, not variable part-selects of the flat vectors: those
+  // build wide shifters (hundreds of LUTs on an FPGA) for what is a mux.
+  logic [63:0] perf_w [npe_pkg::NumPerfCounters];
+  for (genvar i = 0; i < npe_pkg::NumPerfCounters; i++) begin : gen_perf_w
+    assign perf_w[i] = perf_i[64*i +: 64];
+  end
+  assign perf_val  = 32'(perf_idx) < npe_pkg::NumPerfCounters ? perf_w[perf_idx] : 64'd0;
 
   // Read values of the registers with several fields.
   logic [31:0] ctrl_rd, status_rd, ring_size_rd;
@@ -128,7 +135,7 @@ module npe_csr #(
     read_only = 1'b0;
     rdata     = '0;
     if (in_desc) begin
-      rdata = desc_q[32*desc_word +: 32];
+      rdata = desc_q[desc_word];
     end else if (in_perf) begin
       read_only = 1'b1;
       if (!perf_hi) rdata = perf_val[31:0];
@@ -205,10 +212,6 @@ module npe_csr #(
     ring_tail_d   = ring_tail_q;
     win_base_d    = win_base_q;
     win_limit_d   = win_limit_q;
-    desc_d        = desc_q;
-    if (wr && in_desc) begin
-      desc_d[32*desc_word +: 32] = merge(desc_q[32*desc_word +: 32], reg_wdata_i, be);
-    end
     if (wr) begin
       case (addr)
         npe_pkg::RegIntrEnableOffset:
@@ -232,6 +235,15 @@ module npe_csr #(
         default: ;
       endcase
     end
+  end
+
+  // DESC words: one write enable per word.
+  for (genvar w = 0; w < DescWords; w++) begin : gen_desc
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) desc_q[w] <= '0;
+      else if (wr && in_desc && desc_word == 4'(w)) desc_q[w] <= merge(desc_q[w], reg_wdata_i, be);
+    end
+    assign desc_o[32*w +: 32] = desc_q[w];
   end
 
   // Error latch and interrupt state: hardware events win over a clear in
@@ -292,7 +304,6 @@ module npe_csr #(
       ring_tail_q   <= '0;
       win_base_q    <= '0;
       win_limit_q   <= '0;
-      desc_q        <= '0;
       snap_hi_q     <= '0;
       snap_idx_q    <= '0;
       snap_valid_q  <= 1'b0;
@@ -313,7 +324,6 @@ module npe_csr #(
       ring_tail_q   <= ring_tail_d;
       win_base_q    <= win_base_d;
       win_limit_q   <= win_limit_d;
-      desc_q        <= desc_d;
       snap_hi_q     <= snap_hi_d;
       snap_idx_q    <= snap_idx_d;
       snap_valid_q  <= snap_valid_d;
@@ -335,7 +345,6 @@ module npe_csr #(
   assign ring_tail_o     = ring_tail_q;
   assign dma_win_base_o  = win_base_q;
   assign dma_win_limit_o = win_limit_q;
-  assign desc_o          = desc_q;
 
   // ------------------------------------------------------------------
   // Assertions

@@ -40,7 +40,7 @@ module npe_array #(
 
   // Results of one column group: PE (r, c) in bits 32*(r*Cols+c) +: 32
   output logic                           res_we_o,
-  output logic [$clog2(OutGroups)-1:0]   res_group_o,
+  output logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0]   res_group_o,
   output logic [Rows*Cols*32-1:0]        res_data_o,
 
   // Activity of this cycle, for the performance counters
@@ -184,7 +184,7 @@ module npe_array #(
   // Every PE gets last_i or read_i at the same cycle, so all results of a
   // group arrive together; PE (0, 0) is always active and times them.
   assign res_we_o    = pe_res_valid[0];
-  assign res_group_o = $clog2(OutGroups)'(res_g_q);
+  assign res_group_o = $clog2(OutGroups > 1 ? OutGroups : 2)'(res_g_q);
   assign res_data_o  = out_fp32_i ? pe_f32 : pe_fmt;
   assign res_g_d     = (state_q == StIdle && start_i) ? 16'd0
                      : res_g_q + {15'd0, pe_res_valid[0]};
@@ -220,6 +220,6 @@ module npe_array #(
   end
 
   logic unused_flags;
-  assign unused_flags = ^pe_flags ^ ^pe_res_valid[Rows*Cols-1:1] ^ ^pitch_b_i;
+  assign unused_flags = ^pe_flags ^ ^pe_res_valid ^ ^pitch_b_i;
 
 endmodule

@@ -14,7 +14,7 @@ module npe_cmd #(
   parameter int          BBankWords = 2048,  // 64-bit words per B bank per buffer
   parameter int          OutGroups  = 32,    // column groups per output buffer
   parameter logic [5:0]  FormatMask = 6'h3f,
-  parameter int          FifoDepth  = 4      // descriptors fetched ahead, 2..16
+  parameter int          FifoDepth  = 4      // descriptors fetched ahead, 1..16
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
@@ -98,7 +98,7 @@ module npe_cmd #(
 );
 
   localparam int CntBits = $clog2(FifoDepth + 1);
-  localparam int PtrBits = $clog2(FifoDepth);
+  localparam int PtrBits = $clog2(FifoDepth > 1 ? FifoDepth : 2);
   localparam logic [15:0] DirectIdx = 16'hffff;
   localparam int DescBits = npe_pkg::DescSizeBytes * 8;
 
@@ -223,12 +223,14 @@ module npe_cmd #(
 
   // LOAD geometry
   logic        ld_is_b;
-  logic [15:0] ld_row_words, ld_banks, ld_rows_per_bank;
+  logic [15:0] ld_row_words, ld_rows_per_bank;
   logic [31:0] ld_need_words, ld_cap_words;
   assign ld_is_b          = d_spad[6:0] == 7'd1;
   assign ld_row_words     = d_k >> 3;
-  assign ld_banks         = ld_is_b ? 16'(Cols) : 16'(Rows);
-  assign ld_rows_per_bank = 16'((32'(d_m) + 32'(ld_banks) - 1) / 32'(ld_banks));
+  // Divisions by the constant bank counts, not by a mux of them: a divider
+  // by a variable is a large circuit, one by a power of two is wiring.
+  assign ld_rows_per_bank = ld_is_b ? 16'((32'(d_m) + Cols - 1) / Cols)
+                                    : 16'((32'(d_m) + Rows - 1) / Rows);
   assign ld_need_words    = 32'(ld_rows_per_bank) * 32'(ld_row_words);
   assign ld_cap_words     = ld_is_b ? BBankWords : ABankWords;
 
@@ -250,7 +252,9 @@ module npe_cmd #(
       default:                                                    mm_lanes = 3'd1;
     endcase
   end
-  assign mm_words   = 16'((32'(d_k) + 32'(mm_lanes) - 1) / 32'(mm_lanes));
+  // lanes is 1, 2 or 4: a shift, not a divider
+  assign mm_words   = mm_lanes == 3'd4 ? 16'((32'(d_k) + 3) >> 2) :
+                      mm_lanes == 3'd2 ? 16'((32'(d_k) + 1) >> 1) : d_k;
   assign mm_pitch_a = 16'((32'(mm_words) + 3) / 4);
   assign mm_pitch_b = mm_ternary ? 16'((32'(mm_words) + 15) / 16) : mm_pitch_a;
   assign mm_groups  = 16'((32'(d_n) + Cols - 1) / Cols);

@@ -37,7 +37,7 @@ module npe_loader #(
 
   // Scratchpad write
   output logic                          sp_we_o,
-  output logic [$clog2(MaxBanks)-1:0]   sp_bank_o,
+  output logic [$clog2(MaxBanks > 1 ? MaxBanks : 2)-1:0]   sp_bank_o,
   output logic [BankAddrBits-1:0]       sp_addr_o,
   output logic [63:0]                   sp_wdata_o
 );
@@ -54,7 +54,7 @@ module npe_loader #(
   logic        abort_now;      // abort asked, this job (read by the FSM; not abort_d)
   // write position of the next data beat
   logic [15:0] word_q, word_d;                 // word within the row
-  logic [$clog2(MaxBanks)-1:0] bank_q, bank_d;
+  logic [$clog2(MaxBanks > 1 ? MaxBanks : 2)-1:0] bank_q, bank_d;
   logic [BankAddrBits-1:0]     slot_base_q, slot_base_d;
 
   // Rows packed back to back in memory load with one DMA command.

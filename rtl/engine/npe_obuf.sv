@@ -12,11 +12,11 @@ module npe_obuf #(
   // Write: column group grp_i of buffer wbuf_i, PE (r, c) at 32*(r*Cols+c)
   input  logic                          we_i,
   input  logic                          wbuf_i,
-  input  logic [$clog2(OutGroups)-1:0]  grp_i,
+  input  logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0]  grp_i,
   input  logic [Rows*Cols*32-1:0]       wdata_i,
   // Read: element (row_i, col_i) of buffer rbuf_i, combinational
   input  logic                          rbuf_i,
-  input  logic [$clog2(Rows)-1:0]       row_i,
+  input  logic [$clog2(Rows > 1 ? Rows : 2)-1:0]       row_i,
   input  logic [15:0]                   col_i,
   output logic [31:0]                   rdata_o
 );
@@ -33,10 +33,10 @@ module npe_obuf #(
 
   assign grp_r   = col_i / 16'(Cols);
   assign col_r   = col_i % 16'(Cols);
-  assign rdata_o = mem_q[{rbuf_i, grp_r[$clog2(OutGroups)-1:0]}]
+  assign rdata_o = mem_q[{rbuf_i, grp_r[$clog2(OutGroups > 1 ? OutGroups : 2)-1:0]}]
                         [32 * (32'(row_i) * Cols + 32'(col_r)) +: 32];
 
   logic unused_grp;
-  assign unused_grp = ^grp_r[15:$clog2(OutGroups)];
+  assign unused_grp = ^grp_r[15:$clog2(OutGroups > 1 ? OutGroups : 2)];
 
 endmodule

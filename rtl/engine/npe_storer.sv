@@ -23,7 +23,7 @@ module npe_storer #(
   output logic [63:0]              err_addr_o, // with done_o
 
   // Output-buffer read
-  output logic [$clog2(Rows)-1:0]  ob_row_o,
+  output logic [$clog2(Rows > 1 ? Rows : 2)-1:0]  ob_row_o,
   output logic [15:0]              ob_col_o,
   input  logic [31:0]              ob_data_i,
 
@@ -60,7 +60,7 @@ module npe_storer #(
       : ((beat_q & ~(64'hffff << (16 * col_q[1:0]))) | ({48'd0, ob_data_i[15:0]} << (16 * col_q[1:0])));
 
   assign abort_now = abort_q | abort_i;
-  assign ob_row_o = $clog2(Rows)'(row_q);
+  assign ob_row_o = $clog2(Rows > 1 ? Rows : 2)'(row_q);
   assign ob_col_o = col_q;
   assign row_end  = col_q + 16'd1 == n_i;
   assign beat_full = fp32_i ? col_q[0] : (col_q[1:0] == 2'd3);

@@ -8,9 +8,11 @@ module npe_top #(
   parameter int          Cols       = 2,     // PE columns, 1..16
   parameter int          ABankWords = 1024,  // 64-bit words per A bank per buffer (power of 2)
   parameter int          BBankWords = 2048,  // 64-bit words per B bank per buffer (power of 2)
-  parameter int          OutGroups  = 32,    // column groups per output buffer (power of 2)
+  parameter int          OutGroups  = 32,    // column groups per output buffer (power of 2, >= 2)
   parameter logic [5:0]  FormatMask = 6'h3f, // formats built (bit = format code)
-  parameter int          MaxReadsInFlight = 4
+  parameter int          MaxReadsInFlight = 4,
+  parameter int          DescFifoDepth    = 4,  // descriptors fetched ahead, 1..16
+  parameter int          CounterBits      = 64  // performance counter width, 16..64 (wraps)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -161,7 +163,7 @@ module npe_top #(
 
   npe_cmd #(
     .Rows (Rows), .Cols (Cols), .ABankWords (ABankWords), .BBankWords (BBankWords),
-    .OutGroups (OutGroups), .FormatMask (FormatMask)
+    .OutGroups (OutGroups), .FormatMask (FormatMask), .FifoDepth (DescFifoDepth)
   ) u_cmd (
     .clk_i, .rst_ni,
     .start_i (start), .soft_reset_i (soft_reset), .doorbell_i (doorbell), .desc_i (desc),
@@ -263,7 +265,7 @@ module npe_top #(
   // Loader and scratchpads (buffer select = top address bit of each bank)
   // ---------------------------------------------------------------------------
   logic                         sp_we;
-  logic [$clog2(MaxBanks)-1:0]  sp_bank;
+  logic [$clog2(MaxBanks > 1 ? MaxBanks : 2)-1:0]  sp_bank;
   logic [LdBits-1:0]            sp_addr;
   logic [63:0]                  sp_wdata;
 
@@ -324,7 +326,7 @@ module npe_top #(
   // MAC array, output buffer, storer
   // ---------------------------------------------------------------------------
   logic                          res_we, issue;
-  logic [$clog2(OutGroups)-1:0]  res_group;
+  logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0]  res_group;
   logic [Rows*Cols*32-1:0]       res_data;
   logic [15:0]                   issue_macs;
 
@@ -342,7 +344,7 @@ module npe_top #(
     .issue_o (issue), .issue_macs_o (issue_macs)
   );
 
-  logic [$clog2(Rows)-1:0] ob_row;
+  logic [$clog2(Rows > 1 ? Rows : 2)-1:0] ob_row;
   logic [15:0]             ob_col;
   logic [31:0]             ob_data;
 
@@ -369,7 +371,9 @@ module npe_top #(
   // Performance counters
   // ---------------------------------------------------------------------------
   localparam logic [15:0] AllLanes = 16'(4 * Rows * Cols);
-  logic [63:0] cnt_q [npe_pkg::NumPerfCounters];
+  // CounterBits below 64 saves flip-flops and adders on small FPGAs; the
+  // counters then wrap at 2^CounterBits and the bits above read as zero.
+  logic [CounterBits-1:0] cnt_q [npe_pkg::NumPerfCounters];
   logic [63:0] cnt_inc [npe_pkg::NumPerfCounters];
 
   // One continuous assignment per counter (an always_comb that writes an
@@ -407,12 +411,13 @@ module npe_top #(
     end else if (perf_clear) begin
       for (int i = 0; i < npe_pkg::NumPerfCounters; i++) cnt_q[i] <= '0;
     end else if (perf_en) begin
-      for (int i = 0; i < npe_pkg::NumPerfCounters; i++) cnt_q[i] <= cnt_q[i] + cnt_inc[i];
+      for (int i = 0; i < npe_pkg::NumPerfCounters; i++)
+        cnt_q[i] <= cnt_q[i] + cnt_inc[i][CounterBits-1:0];
     end
   end
 
   for (genvar i = 0; i < npe_pkg::NumPerfCounters; i++) begin : gen_perf
-    assign perf[64*i +: 64] = cnt_q[i];
+    assign perf[64*i +: 64] = 64'(cnt_q[i]);
   end
 
   logic unused_top;

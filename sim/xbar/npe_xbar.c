@@ -7,6 +7,8 @@
  */
 #include "npe_xbar.h"
 
+#include "npe.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,23 +438,66 @@ int npe_xbar_get_stats(const npe_xbar *x, npe_xbar_stats *out) {
 /* Energy                                                                    */
 /* ------------------------------------------------------------------------ */
 
-#define V_PROG 1.5 /* V, assumption: a typical HfOx SET/RESET pulse amplitude */
+/* The npe_energy_table() events this model uses (nlu-report prints them in
+ * this order). */
+static const char *const energy_events[] = {
+    "xbar_cell_read", "xbar_dac_conv",   "adc_comparator", "adc_counter_step",
+    "xbar_prog_pulse", "nlu_step_column", "nlu_table_read", "mac_int8",
+    "sram_bit",
+};
+#define N_ENERGY_EVENTS (sizeof energy_events / sizeof energy_events[0])
+
+const char *const *npe_xbar_energy_events(size_t *n) {
+  if (n) *n = N_ENERGY_EVENTS;
+  return energy_events;
+}
+
+static int table_pj(const char *event, double *pj) {
+  const npe_energy_entry *e;
+  if (npe_energy_find(event, &e) != NPE_OK) return NPE_ERR_STATE;
+  *pj = e->pj;
+  return NPE_OK;
+}
 
 int npe_xbar_energy_default(const npe_xbar_cfg *c, npe_xbar_energy *out) {
   if (!c || !out) return NPE_ERR_INVALID_ARG;
+  int rc = npe_xbar_cfg_check(c);
+  if (rc != NPE_OK) return rc;
   npe_xbar_energy e;
-  double g_avg = 0.5 * (c->g_min_us + c->g_max_us) * 1e-6; /* S */
-  double t = c->t_clk_ns * 1e-9;                             /* s */
-  e.cell_read_pj = c->v_read * c->v_read * g_avg * t * 1e12;
-  e.dac_pj = 0.1;
-  e.comp_pj = 0.01;
-  e.count_pj = 0.002;
-  e.prog_pulse_pj = V_PROG * V_PROG * c->g_max_us * 1e-6 * t * c->prog_pulse_cycles * 1e12;
-  e.mac_int8_pj = 0.2 + 0.1;  /* Horowitz ISSCC 2014, 45 nm: 8b mult + 32b add */
-  e.sram_byte_pj = 10.0 / 8;  /* Horowitz ISSCC 2014: 64-bit read, 8 KB SRAM, 10 pJ */
-  e.nlu_step_pj = 0.1 * 17.0 / 32.0 + 0.002; /* 17-bit compare ~ scaled 32b add + count */
-  e.nlu_table_pj = 0.05;
+  double sram_bit;
+  if ((rc = table_pj("xbar_cell_read", &e.cell_read_pj)) != NPE_OK ||
+      (rc = table_pj("xbar_dac_conv", &e.dac_pj)) != NPE_OK ||
+      (rc = table_pj("adc_comparator", &e.comp_pj)) != NPE_OK ||
+      (rc = table_pj("adc_counter_step", &e.count_pj)) != NPE_OK ||
+      (rc = table_pj("xbar_prog_pulse", &e.prog_pulse_pj)) != NPE_OK ||
+      (rc = table_pj("mac_int8", &e.mac_int8_pj)) != NPE_OK ||
+      (rc = table_pj("sram_bit", &sram_bit)) != NPE_OK ||
+      (rc = table_pj("nlu_step_column", &e.nlu_step_pj)) != NPE_OK ||
+      (rc = table_pj("nlu_table_read", &e.nlu_table_pj)) != NPE_OK)
+    return rc;
+  e.sram_byte_pj = 8.0 * sram_bit;
+  /* The table holds the default tile; rescale the two device energies. */
+  npe_xbar_cfg r;
+  npe_xbar_cfg_default(&r, 1, 1);
+  double read = c->v_read * c->v_read * (c->g_min_us + c->g_max_us) * c->t_clk_ns;
+  double read_ref = r.v_read * r.v_read * (r.g_min_us + r.g_max_us) * r.t_clk_ns;
+  double pulse = c->g_max_us * (double)c->prog_pulse_cycles * c->t_clk_ns;
+  double pulse_ref = r.g_max_us * (double)r.prog_pulse_cycles * r.t_clk_ns;
+  e.cell_read_pj *= read / read_ref;
+  e.prog_pulse_pj *= pulse / pulse_ref;
   *out = e;
+  return NPE_OK;
+}
+
+int npe_xbar_nlu_conv_energy(const npe_xbar_cfg *c, const npe_xbar_energy *e, unsigned bits,
+                             double *analog_pj, double *digital_pj) {
+  if (!c || !e || !analog_pj || !digital_pj) return NPE_ERR_INVALID_ARG;
+  if (bits < NPE_NLU_MIN_BITS || bits > NPE_NLU_MAX_BITS || c->cols == 0 || c->nlu_cols == 0)
+    return NPE_ERR_RANGE;
+  double steps = (double)((1u << bits) - 1u);
+  double ramp_dev_steps = steps * NPE_XBAR_BIAS_DEVICES + steps * (steps - 1) / 2;
+  *analog_pj = steps * (e->comp_pj + e->count_pj) + ramp_dev_steps * e->cell_read_pj / c->cols;
+  *digital_pj = steps * e->nlu_step_pj + steps * e->nlu_table_pj / c->nlu_cols;
   return NPE_OK;
 }
 
@@ -460,37 +505,21 @@ int npe_xbar_energy_table(const npe_xbar_cfg *c, npe_xbar_energy_entry *out, siz
                           size_t *n) {
   if (!c || !out || !n) return NPE_ERR_INVALID_ARG;
   npe_xbar_energy e;
-  npe_xbar_energy_default(c, &e);
-  const npe_xbar_energy_entry rows[] = {
-      {"xbar_cell_read", e.cell_read_pj, "pJ/device-cycle",
-       "derived: Vread^2 * (g_min+g_max)/2 * t_clk; Vread 0.2 V (arXiv 2411.18271 Fig. 3b), "
-       "g range and 1 GHz clock (paper Fig. 4e normalisation) as configured"},
-      {"xbar_dac_conv", e.dac_pj, "pJ/conversion",
-       "assumption: 8-bit input DAC, not from a cited measurement"},
-      {"adc_comparator", e.comp_pj, "pJ/decision",
-       "assumption: dynamic latch comparator, tens of fJ class"},
-      {"adc_counter_step", e.count_pj, "pJ/step", "assumption: B-bit ripple counter step"},
-      {"adc_ramp_step", e.cell_read_pj, "pJ/device-step",
-       "derived as xbar_cell_read; step j has 5 bias + j-1 ramp devices conducting "
-       "(paper Fig. 3a: 32 ramp + 5 calibration devices at 5 bits)"},
-      {"xbar_prog_pulse", e.prog_pulse_pj, "pJ/pulse",
-       "derived: Vprog^2 * g_max * pulse time; Vprog 1.5 V and 100-cycle pulses are assumptions"},
-      {"digital_mac_int8", e.mac_int8_pj, "pJ/MAC",
-       "Horowitz, ISSCC 2014 (45 nm): 8-bit multiply 0.2 pJ + 32-bit add 0.1 pJ"},
-      {"digital_sram_byte", e.sram_byte_pj, "pJ/byte",
-       "Horowitz, ISSCC 2014 (45 nm): 64-bit read of an 8 KB SRAM 10 pJ"},
-      {"nlu_step_column", e.nlu_step_pj, "pJ/column-step",
-       "derived: 17-bit compare as 17/32 of a 32-bit add (Horowitz 2014) + counter step"},
-      {"nlu_table_read", e.nlu_table_pj, "pJ/read", "assumption: 2x17-bit register-file read"},
-      {"xbar_cell_area", 0.05, "um^2/device",
-       "assumption: 1T1R cell at 28 nm (transistor-limited, ~64 F^2)"},
-      {"nlu_rtl_cells", 20807, "yosys cells",
-       "yosys 0.23 synth of rtl/nlu (8 columns, MaxBits 8), 8704 of them table flops"},
-  };
-  size_t cnt = sizeof rows / sizeof rows[0];
-  if (cap < cnt) return NPE_ERR_NO_SPACE;
-  memcpy(out, rows, sizeof rows);
-  *n = cnt;
+  int rc = npe_xbar_energy_default(c, &e);
+  if (rc != NPE_OK) return rc;
+  if (cap < N_ENERGY_EVENTS) return NPE_ERR_NO_SPACE;
+  for (size_t i = 0; i < N_ENERGY_EVENTS; i++) {
+    const npe_energy_entry *t;
+    if (npe_energy_find(energy_events[i], &t) != NPE_OK) return NPE_ERR_STATE;
+    double v = t->pj;
+    if (!strcmp(t->event, "xbar_cell_read")) v = e.cell_read_pj;
+    if (!strcmp(t->event, "xbar_prog_pulse")) v = e.prog_pulse_pj;
+    out[i].name = t->event;
+    out[i].value = v;
+    out[i].unit = t->unit;
+    out[i].source = t->source;
+  }
+  *n = N_ENERGY_EVENTS;
   return NPE_OK;
 }
 

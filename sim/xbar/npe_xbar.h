@@ -151,33 +151,64 @@ int npe_xbar_get_stats(const npe_xbar *x, npe_xbar_stats *out /* out */);
 /* Energy (estimates)                                                        */
 /* ------------------------------------------------------------------------ */
 
-/** Per-event energies, pJ. Sources in npe_xbar_energy_table() and docs. */
+/** Per-event energies, pJ, for one tile configuration. Every value comes
+ *  from libnpe's energy table (npe_energy_table() in npe.h, the one copy of
+ *  the figures and their sources); see npe_xbar_energy_default(). */
 typedef struct npe_xbar_energy {
-  double cell_read_pj;    /**< one device read for one clock cycle */
-  double dac_pj;          /**< one input DAC conversion */
-  double comp_pj;         /**< one comparator decision */
-  double count_pj;        /**< one counter step */
-  double prog_pulse_pj;   /**< one write-verify pulse */
-  double mac_int8_pj;     /**< digital: one INT8 multiply-accumulate */
-  double sram_byte_pj;    /**< digital: one byte read from SRAM */
-  double nlu_step_pj;     /**< digital NLU: one column, one ramp step */
-  double nlu_table_pj;    /**< digital NLU: one threshold-table read */
+  double cell_read_pj;    /**< one device read for one clock cycle ("xbar_cell_read", rescaled) */
+  double dac_pj;          /**< one input DAC conversion ("xbar_dac_conv") */
+  double comp_pj;         /**< one comparator decision ("adc_comparator") */
+  double count_pj;        /**< one counter step ("adc_counter_step") */
+  double prog_pulse_pj;   /**< one write-verify pulse ("xbar_prog_pulse", rescaled) */
+  double mac_int8_pj;     /**< digital: one INT8 multiply-accumulate ("mac_int8") */
+  double sram_byte_pj;    /**< digital: one byte read from SRAM (8 x "sram_bit") */
+  double nlu_step_pj;     /**< digital NLU: one column, one ramp step ("nlu_step_column") */
+  double nlu_table_pj;    /**< digital NLU: one threshold-table read ("nlu_table_read") */
 } npe_xbar_energy;
 
-/** The default energies for @p cfg (cell read and programming derive from
- *  its conductances, voltages and clock). Errors: NPE_ERR_INVALID_ARG. */
+/**
+ * The energies for @p cfg, read from npe_energy_table(). The table's
+ * "xbar_cell_read" and "xbar_prog_pulse" hold the default tile
+ * (npe_xbar_cfg_default: Vread 0.2 V, 1-100 uS, 1 ns clock, 100-cycle
+ * pulses); for another tile they are rescaled by physics: a read by
+ * Vread^2 (g_min + g_max) t_clk, a pulse by g_max prog_pulse_cycles t_clk
+ * (the programming voltage is fixed). With the default tile every field
+ * equals its table entry exactly. Errors: NPE_ERR_INVALID_ARG (NULL),
+ * npe_xbar_cfg_check()'s NPE_ERR_RANGE, NPE_ERR_STATE (an entry missing
+ * from the linked table: a libnpe older than 0.2.0).
+ */
 int npe_xbar_energy_default(const npe_xbar_cfg *cfg, npe_xbar_energy *out /* out */);
 
-/** One row of the energy/area table. */
+/** The names of the npe_energy_table() entries this model uses, in the
+ *  order `npe nlu-report` prints them; @p n (if not NULL) gets the count. */
+const char *const *npe_xbar_energy_events(size_t *n /* out */);
+
+/**
+ * Energy, pJ, of one B-bit conversion (one activation) by the nonlinear
+ * unit. Analog ramp ADC (*@p analog_pj): 2^B - 1 comparator decisions and
+ * counter steps, plus the ramp column (5 bias devices on for every step and
+ * j - 1 ramp devices on at step j) shared by the cfg->cols columns it
+ * serves. Digital NLU (*@p digital_pj, rtl/nlu): 2^B - 1 column steps plus
+ * 2^B - 1 table reads shared by cfg->nlu_cols columns. The function
+ * `npe nlu-report` and the benches use. Errors: NPE_ERR_INVALID_ARG (NULL),
+ * NPE_ERR_RANGE (@p bits outside 1..8, cfg->cols or cfg->nlu_cols 0).
+ */
+int npe_xbar_nlu_conv_energy(const npe_xbar_cfg *cfg, const npe_xbar_energy *e, unsigned bits,
+                             double *analog_pj /* out */, double *digital_pj /* out */);
+
+/** One row of npe_xbar_energy_table(). */
 typedef struct npe_xbar_energy_entry {
-  const char *name;   /**< e.g. "xbar_cell_read" */
-  double value;       /**< in unit */
-  const char *unit;   /**< "pJ", "um^2", ... */
-  const char *source; /**< citation or "assumption: ..." */
+  const char *name;   /**< the npe_energy_table() event, e.g. "xbar_cell_read" */
+  double value;       /**< pJ per event for the configuration asked for */
+  const char *unit;   /**< the entry's unit, e.g. "pJ/device-cycle" */
+  const char *source; /**< the entry's citation or "assumption: ..." */
 } npe_xbar_energy_entry;
 
-/** Writes the energy and area entries for @p cfg (at most @p cap) and
- *  their number to *@p n. Errors: NPE_ERR_INVALID_ARG, NPE_ERR_NO_SPACE. */
+/** Writes the rows of npe_xbar_energy_events() (at most @p cap) with their
+ *  values for @p cfg (as npe_xbar_energy_default()) and their number to
+ *  *@p n. A view of npe_energy_table(), kept for existing callers; areas
+ *  are in the table entries. Errors: NPE_ERR_INVALID_ARG (NULL),
+ *  NPE_ERR_NO_SPACE (@p cap too small), npe_xbar_energy_default()'s. */
 int npe_xbar_energy_table(const npe_xbar_cfg *cfg, npe_xbar_energy_entry *out,
                           size_t cap, size_t *n /* out */);
 

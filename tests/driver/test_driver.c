@@ -3,7 +3,8 @@
  * libnpe tests through the public API only (npe.h): matmul in every format
  * pair against the golden model bit for bit, shapes from 1x1x1 to several
  * hundred and ragged, strides, buffers, asynchronous submission, statistics,
- * and every documented error path.
+ * and every documented error path. The energy table also against the
+ * crossbar / NLU model that reads it (npe_xbar.h, linked into libnpe).
  */
 #include <check.h>
 #include <math.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "npe.h"
+#include "npe_xbar.h"
 
 
 static uint64_t rng(uint64_t *s) {
@@ -289,13 +291,111 @@ START_TEST(error_paths) {
 }
 END_TEST
 
+/* Is the source a citation (a named publication or library) or labelled as
+ * an assumption? */
+static int cited_or_assumed(const char *src) {
+  static const char *const marks[] = {"assumption", "assumed", "Horowitz", "arXiv", "NanGate",
+                                      "yosys"};
+  for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+    if (strstr(src, marks[i])) return 1;
+  return 0;
+}
+
 START_TEST(energy_table_cited) {
   size_t n = 0;
   const npe_energy_entry *e = npe_energy_table(&n);
-  ck_assert_uint_ge(n, 8);
+  ck_assert_ptr_eq(npe_energy_table(NULL), e);
+  ck_assert_uint_ge(n, 16);
   for (size_t i = 0; i < n; i++) {
-    ck_assert(e[i].pj > 0);
-    ck_assert(strlen(e[i].source) > 10);
+    ck_assert_msg(e[i].pj > 0 && isfinite(e[i].pj), "%s", e[i].event);
+    ck_assert(e[i].source && strlen(e[i].source) > 10);
+    ck_assert_msg(cited_or_assumed(e[i].source), "%s: source neither cited nor assumption",
+                  e[i].event);
+    ck_assert_msg(e[i].unit && !strncmp(e[i].unit, "pJ/", 3), "%s", e[i].event);
+    ck_assert(e[i].area_source != NULL);
+    ck_assert(e[i].area_um2 >= 0 && isfinite(e[i].area_um2));
+    if (e[i].area_um2 > 0)
+      ck_assert_msg(cited_or_assumed(e[i].area_source), "%s: area not cited", e[i].event);
+    else
+      ck_assert_str_eq(e[i].area_source, "");
+    for (size_t j = 0; j < i; j++) ck_assert_str_ne(e[i].event, e[j].event);
+    const npe_energy_entry *f = NULL;
+    ck_assert_int_eq(npe_energy_find(e[i].event, &f), NPE_OK);
+    ck_assert_ptr_eq(f, &e[i]);
+  }
+  /* issue 6: NLU, ADC conversion, crossbar cell read, DAC and programming */
+  static const char *const nlu[] = {"xbar_cell_read", "xbar_dac_conv",   "adc_comparator",
+                                    "adc_counter_step", "xbar_prog_pulse", "nlu_step_column",
+                                    "nlu_table_read"};
+  for (size_t i = 0; i < sizeof nlu / sizeof nlu[0]; i++) {
+    const npe_energy_entry *f = NULL;
+    ck_assert_msg(npe_energy_find(nlu[i], &f) == NPE_OK, "%s missing", nlu[i]);
+    ck_assert(f->pj > 0 && strlen(f->source) > 10 && strlen(f->unit) > 3);
+  }
+  static const char *const with_area[] = {"xbar_cell_read", "adc_counter_step",
+                                          "nlu_step_column"};
+  for (size_t i = 0; i < sizeof with_area / sizeof with_area[0]; i++) {
+    const npe_energy_entry *f = NULL;
+    ck_assert_int_eq(npe_energy_find(with_area[i], &f), NPE_OK);
+    ck_assert_msg(f->area_um2 > 0 && strlen(f->area_source) > 10, "%s area", with_area[i]);
+  }
+  /* bad input */
+  const npe_energy_entry *f = e;
+  ck_assert_int_eq(npe_energy_find("no_such_event", &f), NPE_ERR_INVALID_ARG);
+  ck_assert_ptr_eq(f, e);
+  ck_assert_int_eq(npe_energy_find(NULL, &f), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_energy_find("mac_int8", NULL), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_energy_find("", &f), NPE_ERR_INVALID_ARG);
+}
+END_TEST
+
+static double pj_of(const char *event) {
+  const npe_energy_entry *e = NULL;
+  ck_assert_int_eq(npe_energy_find(event, &e), NPE_OK);
+  return e->pj;
+}
+
+/* `npe nlu-report` and the NLU bench take their energies from the
+ * crossbar model (npe_xbar_energy_default, npe_xbar_nlu_conv_energy,
+ * npe_xbar_matvec_cost); those equal the table's entries. */
+START_TEST(nlu_report_energy_is_the_table) {
+  size_t ne = 0;
+  const char *const *ev = npe_xbar_energy_events(&ne);
+  ck_assert_uint_ge(ne, 7);
+  for (size_t i = 0; i < ne; i++) {
+    const npe_energy_entry *f = NULL;
+    ck_assert_msg(npe_energy_find(ev[i], &f) == NPE_OK, "%s not in the table", ev[i]);
+  }
+  npe_xbar_cfg cfg;
+  npe_xbar_energy en;
+  ck_assert_int_eq(npe_xbar_cfg_default(&cfg, 64, 64), NPE_OK);
+  ck_assert_int_eq(npe_xbar_energy_default(&cfg, &en), NPE_OK);
+  ck_assert(en.cell_read_pj == pj_of("xbar_cell_read"));
+  ck_assert(en.dac_pj == pj_of("xbar_dac_conv"));
+  ck_assert(en.comp_pj == pj_of("adc_comparator"));
+  ck_assert(en.count_pj == pj_of("adc_counter_step"));
+  ck_assert(en.prog_pulse_pj == pj_of("xbar_prog_pulse"));
+  ck_assert(en.nlu_step_pj == pj_of("nlu_step_column"));
+  ck_assert(en.nlu_table_pj == pj_of("nlu_table_read"));
+  ck_assert(en.mac_int8_pj == pj_of("mac_int8"));
+  ck_assert(en.sram_byte_pj == 8 * pj_of("sram_bit"));
+  for (unsigned b = 1; b <= 8; b++) {
+    double a, d, s = (double)((1u << b) - 1u);
+    ck_assert_int_eq(npe_xbar_nlu_conv_energy(&cfg, &en, b, &a, &d), NPE_OK);
+    double ramp = s * NPE_XBAR_BIAS_DEVICES + s * (s - 1) / 2;
+    ck_assert_double_eq_tol(
+        a, s * (pj_of("adc_comparator") + pj_of("adc_counter_step")) +
+               ramp * pj_of("xbar_cell_read") / 64, 1e-12);
+    ck_assert_double_eq_tol(
+        d, s * pj_of("nlu_step_column") + s * pj_of("nlu_table_read") / cfg.nlu_cols, 1e-12);
+    /* 64 x 64 y = f(Wx): analog tile (bench xbar_matvec64_energy_per_act) */
+    double pj;
+    uint64_t cyc;
+    ck_assert_int_eq(npe_xbar_matvec_cost(&cfg, &en, b, 1, &pj, &cyc), NPE_OK);
+    double ref = 64 * pj_of("xbar_dac_conv") + 2.0 * 64 * 64 * pj_of("xbar_cell_read") +
+                 ramp * pj_of("xbar_cell_read") +
+                 s * 64 * (pj_of("adc_comparator") + pj_of("adc_counter_step"));
+    ck_assert_double_eq_tol(pj, ref, 1e-9 * ref);
   }
 }
 END_TEST
@@ -307,6 +407,7 @@ int main(void) {
   tcase_add_test(tc, error_paths);
   tcase_add_test(tc, buffers);
   tcase_add_test(tc, energy_table_cited);
+  tcase_add_test(tc, nlu_report_energy_is_the_table);
   tcase_add_test(tc, async_submit_poll_wait);
   tcase_add_test(tc, matmul_every_pair_and_shape);
   tcase_add_test(tc, matmul_several_hundred);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nlu_test.h"
+#include "npe.h"
 #include "npe_nlu.h"
 #include "npe_xbar.h"
 
@@ -277,6 +278,93 @@ START_TEST(costs) {
 }
 END_TEST
 
+static double table_pj(const char *event) {
+  const npe_energy_entry *e = NULL;
+  ck_assert_int_eq(npe_energy_find(event, &e), NPE_OK);
+  ck_assert_ptr_nonnull(e);
+  return e->pj;
+}
+
+/* The model's energies are libnpe's table entries (one copy): equal at the
+ * default tile, rescaled by physics elsewhere; the table's derived device
+ * entries agree with the default tile they claim to describe. */
+START_TEST(energy_from_libnpe_table) {
+  npe_xbar_cfg cfg;
+  npe_xbar_energy e;
+  ck_assert_int_eq(npe_xbar_cfg_default(&cfg, 64, 64), NPE_OK);
+  ck_assert_int_eq(npe_xbar_energy_default(&cfg, &e), NPE_OK);
+  ck_assert(e.cell_read_pj == table_pj("xbar_cell_read"));
+  ck_assert(e.dac_pj == table_pj("xbar_dac_conv"));
+  ck_assert(e.comp_pj == table_pj("adc_comparator"));
+  ck_assert(e.count_pj == table_pj("adc_counter_step"));
+  ck_assert(e.prog_pulse_pj == table_pj("xbar_prog_pulse"));
+  ck_assert(e.mac_int8_pj == table_pj("mac_int8"));
+  ck_assert(e.sram_byte_pj == 8 * table_pj("sram_bit"));
+  ck_assert(e.nlu_step_pj == table_pj("nlu_step_column"));
+  ck_assert(e.nlu_table_pj == table_pj("nlu_table_read"));
+  /* the table's derivations hold for the default tile */
+  double read = cfg.v_read * cfg.v_read * 0.5 * (cfg.g_min_us + cfg.g_max_us) * 1e-6 *
+                cfg.t_clk_ns * 1e-9 * 1e12;
+  ck_assert_double_eq_tol(table_pj("xbar_cell_read"), read, 1e-12 * read);
+  double pulse = 1.5 * 1.5 * cfg.g_max_us * 1e-6 * cfg.prog_pulse_cycles * cfg.t_clk_ns * 1e-9 * 1e12;
+  ck_assert_double_eq_tol(table_pj("xbar_prog_pulse"), pulse, 1e-12 * pulse);
+  /* other tiles: read energy ~ Vread^2 (g_min + g_max) t, pulse ~ g_max cycles t */
+  npe_xbar_cfg c2 = cfg;
+  npe_xbar_energy e2;
+  c2.v_read = 0.4;
+  c2.t_clk_ns = 2.0;
+  c2.prog_pulse_cycles = 50;
+  ck_assert_int_eq(npe_xbar_energy_default(&c2, &e2), NPE_OK);
+  ck_assert_double_eq_tol(e2.cell_read_pj, 8 * e.cell_read_pj, 1e-12);
+  ck_assert_double_eq_tol(e2.prog_pulse_pj, e.prog_pulse_pj, 1e-9);
+  ck_assert(e2.comp_pj == e.comp_pj);
+  /* the NLU conversion energy nlu-report prints, from the table entries */
+  for (unsigned b = NPE_NLU_MIN_BITS; b <= NPE_NLU_MAX_BITS; b++) {
+    double a, d, steps = (double)((1u << b) - 1u);
+    ck_assert_int_eq(npe_xbar_nlu_conv_energy(&cfg, &e, b, &a, &d), NPE_OK);
+    double ramp = steps * NPE_XBAR_BIAS_DEVICES + steps * (steps - 1) / 2;
+    double a_ref = steps * (table_pj("adc_comparator") + table_pj("adc_counter_step")) +
+                   ramp * table_pj("xbar_cell_read") / cfg.cols;
+    double d_ref = steps * table_pj("nlu_step_column") +
+                   steps * table_pj("nlu_table_read") / cfg.nlu_cols;
+    ck_assert_double_eq_tol(a, a_ref, 1e-12 * a_ref);
+    ck_assert_double_eq_tol(d, d_ref, 1e-12 * d_ref);
+    ck_assert_double_lt(a, d);
+  }
+  /* the compatibility view carries the table's names, units and sources */
+  npe_xbar_energy_entry tab[32];
+  size_t n = 0, ne = 0;
+  const char *const *ev = npe_xbar_energy_events(&ne);
+  ck_assert_int_eq(npe_xbar_energy_table(&cfg, tab, 32, &n), NPE_OK);
+  ck_assert_uint_eq(n, ne);
+  for (size_t i = 0; i < n; i++) {
+    const npe_energy_entry *t;
+    ck_assert_int_eq(npe_energy_find(ev[i], &t), NPE_OK);
+    ck_assert_str_eq(tab[i].name, t->event);
+    ck_assert(tab[i].value == t->pj);
+    ck_assert_str_eq(tab[i].unit, t->unit);
+    ck_assert_str_eq(tab[i].source, t->source);
+  }
+  /* bad input */
+  double a, d;
+  ck_assert_int_eq(npe_xbar_energy_default(NULL, &e), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_xbar_energy_default(&cfg, NULL), NPE_ERR_INVALID_ARG);
+  c2 = cfg;
+  c2.v_read = -1;
+  ck_assert_int_eq(npe_xbar_energy_default(&c2, &e2), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_xbar_energy_table(&c2, tab, 32, &n), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_xbar_nlu_conv_energy(&cfg, &e, 0, &a, &d), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_xbar_nlu_conv_energy(&cfg, &e, 9, &a, &d), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_xbar_nlu_conv_energy(NULL, &e, 5, &a, &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_xbar_nlu_conv_energy(&cfg, NULL, 5, &a, &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_xbar_nlu_conv_energy(&cfg, &e, 5, NULL, &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_xbar_nlu_conv_energy(&cfg, &e, 5, &a, NULL), NPE_ERR_INVALID_ARG);
+  c2 = cfg;
+  c2.cols = 0;
+  ck_assert_int_eq(npe_xbar_nlu_conv_energy(&c2, &e, 5, &a, &d), NPE_ERR_RANGE);
+}
+END_TEST
+
 START_TEST(bad_input) {
   npe_xbar_cfg cfg, good;
   npe_xbar *xb = NULL;
@@ -382,6 +470,7 @@ Suite *xbar_suite(void) {
   tcase_add_test(tc, error_statistics_scale_with_sigma);
   tcase_add_test(tc, code_error_statistics);
   tcase_add_test(tc, costs);
+  tcase_add_test(tc, energy_from_libnpe_table);
   tcase_add_test(tc, bad_input);
   tcase_add_test(tc, nlu_sweep_ideal_and_noisy);
   suite_add_tcase(s, tc);
