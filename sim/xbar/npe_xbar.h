@@ -24,6 +24,11 @@
  * same seed and the same sequence of calls give the same results. There is
  * no global state; a tile must not be used by two threads at once.
  * Host only: uses malloc and libm.
+ *
+ * Energies: every figure comes from libnpe's energy table
+ * (npe_energy_table() in npe.h, driver/src/npe_energy.c), the one copy with
+ * the sources; a program linking this model links that object too
+ * (libnpe.a carries both).
  */
 #ifndef NPE_XBAR_H
 #define NPE_XBAR_H
