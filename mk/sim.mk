@@ -12,6 +12,7 @@ VL_INC    := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)/include
 ENGINE_RTL := rtl/npe_pkg.sv \
   $(filter-out %_tb.sv,$(sort $(wildcard rtl/pe/*.sv))) \
   rtl/axi/npe_axil_slave.sv rtl/axi/npe_csr.sv rtl/axi/npe_axi_dma.sv \
+  rtl/nlu/npe_nlu_table.sv rtl/nlu/npe_nlu_col.sv rtl/nlu/npe_nlu.sv \
   $(sort $(wildcard rtl/engine/*.sv))
 ENGINE_VLT := $(wildcard rtl/pe/npe_pe.vlt)
 
@@ -62,7 +63,7 @@ sim-lib: $(SIM_BUILD)/libnpesim.a
 DRIVER_CORE_SRCS := driver/src/npe_tiler.c driver/src/npe_ring.c
 DRIVER_SIM_SRCS  := driver/src/npe_transport_sim.c
 DRIVER_CFLAGS    := $(CFLAGS_ALL) -Idriver/src -Isim
-ENGINE_TEST_SRCS := tests/engine/test_engine.c tests/unit/vectors.c
+ENGINE_TEST_SRCS := tests/engine/test_engine.c tests/unit/vectors.c driver/golden/npe_nlu.c
 
 $(BUILD)/tests/engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
                        $(wildcard driver/src/*.h) $(GOLDEN_LIB) $(SIM_BUILD)/libnpesim.a

@@ -30,7 +30,7 @@ package npe_pkg;
     OpMatmul       = 8'd2,  // C[MxN] = A[MxK] * B[NxK]^T from the scratchpads (buffers: SPAD[0] A, SPAD[1] B, SPAD[2] output), exact accumulation, rounded once
     OpStore        = 8'd3,  // DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns
     OpFence        = 8'd4,  // waits until every earlier descriptor has completed
-    OpNlu          = 8'd5,  // reserved: nonlinear unit (ramp-ADC staircase)
+    OpNlu          = 8'd5,  // nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^F) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[31:16] = split input code (signed); 2^B cycles per group
     OpRecur        = 8'd6,  // reserved: recurrence unit, T timesteps
     OpXbar         = 8'd7   // reserved: analog crossbar mat-vec
   } npe_op_e;
@@ -47,7 +47,8 @@ package npe_pkg;
     ErrDmaDecerr   = 8'd7,  // AXI DECERR response; address in ERR_ADDR
     ErrRingCfg     = 8'd8,  // command ring base misaligned or size out of range
     ErrSpadRange   = 8'd9,  // scratchpad offset + size beyond the scratchpad
-    ErrAborted     = 8'd10   // job cancelled by SOFT_RESET
+    ErrAborted     = 8'd10,  // job cancelled by SOFT_RESET
+    ErrBadAux      = 8'd11   // opcode-specific AUX field out of range (NLU: B not 1..8 or F above 14)
   } npe_err_e;
 
   // Command descriptor: bit positions in the 512-bit little-endian record.
@@ -246,6 +247,14 @@ package npe_pkg;
   localparam logic [11:0] RegDoorbellOffset = 12'h0c0;  // wo direct-descriptor doorbell
   localparam logic [31:0] RegDoorbellResetVal = 32'h00000000;
   localparam int RegDoorbellRunBit = 0;
+  localparam logic [11:0] RegNluTblAddrOffset = 12'h0d0;  // rw NLU threshold-table write position
+  localparam logic [31:0] RegNluTblAddrResetVal = 32'h00000000;
+  localparam int RegNluTblAddrIndexLsb = 0;
+  localparam int RegNluTblAddrIndexWidth = 9;
+  localparam logic [11:0] RegNluTblDataOffset = 12'h0d4;  // wo NLU threshold-table data port
+  localparam logic [31:0] RegNluTblDataResetVal = 32'h00000000;
+  localparam int RegNluTblDataTLsb = 0;
+  localparam int RegNluTblDataTWidth = 17;
   localparam logic [11:0] RegPerfBusyCyclesLoOffset = 12'h100;  // ro cycles with a job in progress, bits 31:0
   localparam logic [31:0] RegPerfBusyCyclesLoResetVal = 32'h00000000;
   localparam logic [11:0] RegPerfBusyCyclesHiOffset = 12'h104;  // ro cycles with a job in progress, bits 63:32

@@ -19,7 +19,7 @@
 #define NPE_OP_MATMUL 2u /* C[MxN] = A[MxK] * B[NxK]^T from the scratchpads (buffers: SPAD[0] A, SPAD[1] B, SPAD[2] output), exact accumulation, rounded once */
 #define NPE_OP_STORE 3u /* DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns */
 #define NPE_OP_FENCE 4u /* waits until every earlier descriptor has completed */
-#define NPE_OP_NLU 5u /* reserved: nonlinear unit (ramp-ADC staircase) */
+#define NPE_OP_NLU 5u /* nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^F) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[31:16] = split input code (signed); 2^B cycles per group */
 #define NPE_OP_RECUR 6u /* reserved: recurrence unit, T timesteps */
 #define NPE_OP_XBAR 7u /* reserved: analog crossbar mat-vec */
 
@@ -35,6 +35,7 @@
 #define NPE_HW_ERR_RING_CFG 8u /* command ring base misaligned or size out of range */
 #define NPE_HW_ERR_SPAD_RANGE 9u /* scratchpad offset + size beyond the scratchpad */
 #define NPE_HW_ERR_ABORTED 10u /* job cancelled by SOFT_RESET */
+#define NPE_HW_ERR_BAD_AUX 11u /* opcode-specific AUX field out of range (NLU: B not 1..8 or F above 14) */
 
 /* Format codes are enum npe_fmt in npe_format.h; this mask has one bit per format. */
 #define NPE_FMT_MASK_ALL 0x3fu
@@ -233,6 +234,14 @@
 #define NPE_DOORBELL_REG_OFFSET 0x0c0u /* wo: direct-descriptor doorbell */
 #define NPE_DOORBELL_REG_RESVAL 0x00000000u
 #define NPE_DOORBELL_RUN_BIT 0u
+#define NPE_NLU_TBL_ADDR_REG_OFFSET 0x0d0u /* rw: NLU threshold-table write position */
+#define NPE_NLU_TBL_ADDR_REG_RESVAL 0x00000000u
+#define NPE_NLU_TBL_ADDR_INDEX_MASK 0x1ffu
+#define NPE_NLU_TBL_ADDR_INDEX_OFFSET 0u
+#define NPE_NLU_TBL_DATA_REG_OFFSET 0x0d4u /* wo: NLU threshold-table data port */
+#define NPE_NLU_TBL_DATA_REG_RESVAL 0x00000000u
+#define NPE_NLU_TBL_DATA_T_MASK 0x1ffffu
+#define NPE_NLU_TBL_DATA_T_OFFSET 0u
 #define NPE_PERF_BUSY_CYCLES_LO_REG_OFFSET 0x100u /* ro: cycles with a job in progress, bits 31:0 */
 #define NPE_PERF_BUSY_CYCLES_LO_REG_RESVAL 0x00000000u
 #define NPE_PERF_BUSY_CYCLES_HI_REG_OFFSET 0x104u /* ro: cycles with a job in progress, bits 63:32 */
@@ -341,6 +350,8 @@
   X(DESC_14, 0x0b8u, NPE_ACC_RW, 0x00000000u, 0xffffffffu, 0x00000000u, 0x00000000u, 0) \
   X(DESC_15, 0x0bcu, NPE_ACC_RW, 0x00000000u, 0xffffffffu, 0x00000000u, 0x00000000u, 0) \
   X(DOORBELL, 0x0c0u, NPE_ACC_WO, 0x00000000u, 0x00000000u, 0x00000000u, 0x00000001u, 0) \
+  X(NLU_TBL_ADDR, 0x0d0u, NPE_ACC_RW, 0x00000000u, 0x000001ffu, 0x00000000u, 0x00000000u, 0) \
+  X(NLU_TBL_DATA, 0x0d4u, NPE_ACC_WO, 0x00000000u, 0x00000000u, 0x00000000u, 0x0001ffffu, 0) \
   X(PERF_BUSY_CYCLES_LO, 0x100u, NPE_ACC_RO, 0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
   X(PERF_BUSY_CYCLES_HI, 0x104u, NPE_ACC_RO, 0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
   X(PERF_MACS_FP4_LO, 0x108u, NPE_ACC_RO, 0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \

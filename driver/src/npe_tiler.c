@@ -122,6 +122,7 @@ void npe_desc_encode(const npe_desc_fields *f, uint8_t d[64]) {
   for (int i = 0; i < 4; i++) {
     d[NPE_DESC_STRIDE_A_OFFSET + i] = (uint8_t)(f->stride_a >> (8 * i));
     d[NPE_DESC_STRIDE_C_OFFSET + i] = (uint8_t)(f->stride_c >> (8 * i));
+    d[NPE_DESC_AUX_OFFSET + i] = (uint8_t)(f->aux >> (8 * i));
   }
 }
 

@@ -95,6 +95,7 @@ typedef struct npe_desc_fields {
   uint16_t m, n, k;
   uint64_t addr_a, addr_c;
   uint32_t stride_a, stride_c;
+  uint32_t aux;              /**< opcode-specific (NLU: B, F, segments, split) */
 } npe_desc_fields;
 
 /** Encodes @p f as a 64-byte little-endian descriptor. */

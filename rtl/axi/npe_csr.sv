@@ -57,7 +57,13 @@ module npe_csr #(
   output logic [npe_pkg::DescSizeBytes*8-1:0]  desc_o,
 
   // Performance counters, counter i in bits 64*i +: 64
-  input  logic [npe_pkg::NumPerfCounters*64-1:0] perf_i
+  input  logic [npe_pkg::NumPerfCounters*64-1:0] perf_i,
+
+  // NLU threshold table: a write of NLU_TBL_DATA (refused while busy)
+  input  logic                        nlu_busy_i,
+  output logic                        nlu_tbl_we_o,
+  output logic [8:0]                  nlu_tbl_addr_o,
+  output logic [16:0]                 nlu_tbl_wdata_o
 );
 
   localparam int PerfIdxWidth = $clog2(npe_pkg::NumPerfCounters);
@@ -87,6 +93,7 @@ module npe_csr #(
   logic [63:0] win_limit_q, win_limit_d;
   localparam int DescWords = npe_pkg::DescSizeBytes / 4;
   logic [31:0] desc_q [DescWords];
+  logic [8:0]  nlu_addr_q, nlu_addr_d;
   logic [31:0] snap_hi_q, snap_hi_d;
   logic [PerfIdxWidth-1:0] snap_idx_q, snap_idx_d;
   logic        snap_valid_q, snap_valid_d;
@@ -165,12 +172,17 @@ module npe_csr #(
         npe_pkg::RegDmaWinLimitLoOffset: rdata = win_limit_q[31:0];
         npe_pkg::RegDmaWinLimitHiOffset: rdata = win_limit_q[63:32];
         npe_pkg::RegDoorbellOffset:    rdata = '0;
+        npe_pkg::RegNluTblAddrOffset:  rdata[8:0] = nlu_addr_q;
+        npe_pkg::RegNluTblDataOffset:  rdata = '0;
         default:              legal = 1'b0;
       endcase
     end
   end
 
-  assign reg_error_o = reg_req_i && (!legal || (reg_we_i && read_only));
+  // A table write while an NLU descriptor runs would change its ramp.
+  logic tbl_busy;
+  assign tbl_busy    = reg_we_i && addr == npe_pkg::RegNluTblDataOffset && nlu_busy_i;
+  assign reg_error_o = reg_req_i && (!legal || (reg_we_i && read_only) || tbl_busy);
   assign reg_rdata_o = reg_error_o ? 32'h0 : rdata;
   assign wr = reg_req_i && reg_we_i && !reg_error_o;
   assign rd = reg_req_i && !reg_we_i && !reg_error_o;
@@ -199,6 +211,17 @@ module npe_csr #(
   assign soft_reset_d = wr_ctrl && wbits[npe_pkg::RegCtrlSoftResetBit];
   assign perf_clear_d = wr_ctrl && wbits[npe_pkg::RegCtrlPerfClearBit];
   assign doorbell_d   = wr_doorbell && wbits[npe_pkg::RegDoorbellRunBit];
+
+  // NLU table: the data write goes straight to the table at the current
+  // address, which then advances; writing the address register sets it.
+  logic wr_nlu_addr, wr_nlu_data;
+  assign wr_nlu_addr     = wr && addr == npe_pkg::RegNluTblAddrOffset;
+  assign wr_nlu_data     = wr && addr == npe_pkg::RegNluTblDataOffset;
+  assign nlu_addr_d      = wr_nlu_addr ? 9'(merge({23'd0, nlu_addr_q}, reg_wdata_i, be)) :
+                           wr_nlu_data ? nlu_addr_q + 9'd1 : nlu_addr_q;
+  assign nlu_tbl_we_o    = wr_nlu_data;
+  assign nlu_tbl_addr_o  = nlu_addr_q;
+  assign nlu_tbl_wdata_o = reg_wdata_i[16:0] & be[16:0];
   assign perf_en_d     = (wr_ctrl && be[npe_pkg::RegCtrlPerfEnBit]) ?
                          reg_wdata_i[npe_pkg::RegCtrlPerfEnBit] : perf_en_q;
   assign stop_on_err_d = (wr_ctrl && be[npe_pkg::RegCtrlStopOnErrBit]) ?
@@ -305,6 +328,7 @@ module npe_csr #(
       win_base_q    <= '0;
       win_limit_q   <= '0;
       snap_hi_q     <= '0;
+      nlu_addr_q    <= '0;
       snap_idx_q    <= '0;
       snap_valid_q  <= 1'b0;
     end else begin
@@ -325,6 +349,7 @@ module npe_csr #(
       win_base_q    <= win_base_d;
       win_limit_q   <= win_limit_d;
       snap_hi_q     <= snap_hi_d;
+      nlu_addr_q    <= nlu_addr_d;
       snap_idx_q    <= snap_idx_d;
       snap_valid_q  <= snap_valid_d;
     end

@@ -88,6 +88,17 @@ module npe_cmd #(
   input  logic [7:0]                 st_err_i,
   input  logic [63:0]                st_err_addr_i,
 
+  // Nonlinear unit
+  output logic                       nl_start_o,
+  output logic                       nl_buf_o,
+  output logic [15:0]                nl_groups_o,
+  output logic [3:0]                 nl_bits_o,
+  output logic [3:0]                 nl_frac_o,
+  output logic                       nl_two_seg_o,
+  output logic [15:0]                nl_split_o,
+  input  logic                       nl_busy_i,
+  input  logic                       nl_done_i,
+
   // Abort of every unit (soft reset)
   output logic                       abort_o,
 
@@ -201,7 +212,7 @@ module npe_cmd #(
   logic [7:0]  d_op, d_flags, d_fa, d_fb, d_fo, d_spad;
   logic [15:0] d_m, d_n, d_k;
   logic [63:0] d_addr_a, d_addr_c;
-  logic [31:0] d_stride_a, d_stride_c;
+  logic [31:0] d_stride_a, d_stride_c, d_aux;
   logic        d_valid;
 
   assign d_valid    = fifo_cnt_q != '0;
@@ -220,6 +231,12 @@ module npe_cmd #(
   assign d_addr_c   = d[npe_pkg::DescAddrCLsb +: 64];
   assign d_stride_a = d[npe_pkg::DescStrideALsb +: 32];
   assign d_stride_c = d[npe_pkg::DescStrideCLsb +: 32];
+  assign d_aux      = d[npe_pkg::DescAuxLsb +: 32];
+
+  // NLU parameters in AUX (docs/REGMAP.md, opcode NLU)
+  logic [3:0] nl_bits, nl_frac;
+  assign nl_bits = d_aux[3:0];
+  assign nl_frac = d_aux[7:4];
 
   // LOAD geometry
   logic        ld_is_b;
@@ -263,11 +280,12 @@ module npe_cmd #(
   // Check, hazards and dispatch
   // ---------------------------------------------------------------------------
   // A unit is busy from the cycle after its dispatch (its go pulse) on.
-  logic ld_go_q, ar_go_q, st_go_q;
-  logic ld_busy, ar_busy, st_busy;
+  logic ld_go_q, ar_go_q, st_go_q, nl_go_q;
+  logic ld_busy, ar_busy, st_busy, nl_busy;
   assign ld_busy = ld_busy_i || ld_go_q;
   assign ar_busy = ar_busy_i || ar_go_q;
   assign st_busy = st_busy_i || st_go_q;
+  assign nl_busy = nl_busy_i || nl_go_q;
 
   logic       chk_err;
   logic [7:0] chk_code;
@@ -306,7 +324,7 @@ module npe_cmd #(
         hz_unit = ar_busy;
         hz_spad = ld_busy && ((ld_is_b_o && ld_buf_o == d_spad[1]) ||
                                 (!ld_is_b_o && ld_buf_o == d_spad[0]));
-        hz_out  = st_busy && st_buf_o == d_spad[2];
+        hz_out  = (st_busy && st_buf_o == d_spad[2]) || nl_busy;
       end
       8'(npe_pkg::OpStore): begin
         if (d_spad[6:0] != 7'd2) chk_code = npe_pkg::ErrSpadRange;
@@ -317,9 +335,20 @@ module npe_cmd #(
           chk_addr = d_addr_c;
         end
         hz_unit = st_busy;
-        hz_out  = ar_busy && ar_o_buf_o == d_spad[7];
+        hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || nl_busy;
       end
-      8'(npe_pkg::OpFence): hz_fence = ld_busy || ar_busy || st_busy;
+      // The NLU reads and writes an output buffer: it runs alone on the
+      // output side (the array and the storer idle), loads may overlap.
+      8'(npe_pkg::OpNlu): begin
+        if (d_spad[6:0] != 7'd2) chk_code = npe_pkg::ErrSpadRange;
+        else if (d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
+                 32'(d_n) > Cols * OutGroups) chk_code = npe_pkg::ErrBadDims;
+        else if (nl_bits == 4'd0 || nl_bits > 4'd8 || nl_frac > 4'd14)
+          chk_code = npe_pkg::ErrBadAux;
+        hz_unit = nl_busy;
+        hz_out  = ar_busy || st_busy;
+      end
+      8'(npe_pkg::OpFence): hz_fence = ld_busy || ar_busy || st_busy || nl_busy;
       default: chk_code = npe_pkg::ErrBadOpcode;
     endcase
   end
@@ -343,12 +372,16 @@ module npe_cmd #(
   logic [7:0]  ar_m_q;
   logic [15:0] ar_n_q, ar_words_q, ar_pitch_b_q;
   logic        st_buf_q, st_fp32_q, st_irq_q;
+  logic        nl_buf_q, nl_two_seg_q, nl_irq_q;
+  logic [15:0] nl_groups_q, nl_split_q;
+  logic [3:0]  nl_bits_q, nl_frac_q;
   logic [7:0]  st_m_q;
   logic [15:0] st_n_q, st_idx_q;
   logic [63:0] st_addr_q;
   logic [31:0] st_stride_q;
 
-  logic is_ld, is_mm, is_st;
+  logic is_ld, is_mm, is_st, is_nl;
+  assign is_nl = dispatch && d_op == 8'(npe_pkg::OpNlu);
   assign is_ld = dispatch && d_op == 8'(npe_pkg::OpLoad);
   assign is_mm = dispatch && d_op == 8'(npe_pkg::OpMatmul);
   assign is_st = dispatch && d_op == 8'(npe_pkg::OpStore);
@@ -362,7 +395,15 @@ module npe_cmd #(
       ar_m_q <= '0; ar_n_q <= '0; ar_words_q <= '0; ar_pitch_b_q <= '0;
       st_buf_q <= 1'b0; st_fp32_q <= 1'b0; st_irq_q <= 1'b0; st_m_q <= '0; st_n_q <= '0;
       st_idx_q <= '0; st_addr_q <= '0; st_stride_q <= '0;
+      nl_buf_q <= 1'b0; nl_two_seg_q <= 1'b0; nl_irq_q <= 1'b0; nl_groups_q <= '0;
+      nl_split_q <= '0; nl_bits_q <= '0; nl_frac_q <= '0;
     end else begin
+      if (is_nl) begin
+        nl_buf_q <= d_spad[7]; nl_two_seg_q <= d_aux[8];
+        nl_irq_q <= d_flags[npe_pkg::DescFlagIrqBit];
+        nl_groups_q <= mm_groups; nl_split_q <= d_aux[31:16];
+        nl_bits_q <= nl_bits; nl_frac_q <= nl_frac;
+      end
       if (is_ld) begin
         ld_is_b_q <= ld_is_b; ld_buf_q <= d_spad[7]; ld_irq_q <= d_flags[npe_pkg::DescFlagIrqBit];
         ld_rows_q <= d_m; ld_row_words_q <= ld_row_words; ld_idx_q <= d_idx;
@@ -386,9 +427,9 @@ module npe_cmd #(
   // Units start the cycle after dispatch, from the registered job.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      ld_go_q <= 1'b0; ar_go_q <= 1'b0; st_go_q <= 1'b0;
+      ld_go_q <= 1'b0; ar_go_q <= 1'b0; st_go_q <= 1'b0; nl_go_q <= 1'b0;
     end else begin
-      ld_go_q <= is_ld; ar_go_q <= is_mm; st_go_q <= is_st;
+      ld_go_q <= is_ld; ar_go_q <= is_mm; st_go_q <= is_st; nl_go_q <= is_nl;
     end
   end
 
@@ -417,6 +458,13 @@ module npe_cmd #(
   assign st_fp32_o      = st_fp32_q;
   assign st_addr_o      = st_addr_q;
   assign st_stride_o    = st_stride_q;
+  assign nl_start_o     = nl_go_q;
+  assign nl_buf_o       = nl_buf_q;
+  assign nl_groups_o    = nl_groups_q;
+  assign nl_bits_o      = nl_bits_q;
+  assign nl_frac_o      = nl_frac_q;
+  assign nl_two_seg_o   = nl_two_seg_q;
+  assign nl_split_o     = nl_split_q;
 
   // ---------------------------------------------------------------------------
   // Errors, ring state, FIFO traffic
@@ -530,21 +578,22 @@ module npe_cmd #(
   // ---------------------------------------------------------------------------
   logic busy_q;
   assign busy_o = (ring_en_q && fetch_idx_q != ring_tail_i) || fifo_cnt_q != '0 || db_pend_q ||
-                  fetching_q || ld_busy_i || ar_busy_i || st_busy_i ||
-                  ld_go_q || ar_go_q || st_go_q;
+                  fetching_q || ld_busy_i || ar_busy_i || st_busy_i || nl_busy_i ||
+                  ld_go_q || ar_go_q || st_go_q || nl_go_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) busy_q <= 1'b0;
     else         busy_q <= busy_o;
   end
   assign done_o     = busy_q && !busy_o;
   assign desc_irq_o = (ld_done_i && ld_irq_q) || (ar_done_i && ar_irq_q) ||
-                      (st_done_i && st_irq_q) ||
+                      (st_done_i && st_irq_q) || (nl_done_i && nl_irq_q) ||
                       (dispatch && d_flags[npe_pkg::DescFlagIrqBit] &&
                        (d_op == 8'(npe_pkg::OpNop) || d_op == 8'(npe_pkg::OpFence)));
 
   logic unused_desc;
   // STRIDE_B, SPAD_OFF, SCALE, AUX, ADDR_B, T and reserved bits are not used
   // by these opcodes.
-  assign unused_desc = ^{d[511:416], d[383:352], d[255:192], d[127:112], d[63:48]};
+  assign unused_desc = ^{d[479:416], d[383:352], d[255:192], d[127:112], d[63:48],
+                         d_aux[15:9]};
 
 endmodule

@@ -18,7 +18,11 @@ module npe_obuf #(
   input  logic                          rbuf_i,
   input  logic [$clog2(Rows > 1 ? Rows : 2)-1:0]       row_i,
   input  logic [15:0]                   col_i,
-  output logic [31:0]                   rdata_o
+  output logic [31:0]                   rdata_o,
+  // Group read (the NLU): column group ggrp_i of buffer gbuf_i, combinational
+  input  logic                          gbuf_i,
+  input  logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0]  ggrp_i,
+  output logic [Rows*Cols*32-1:0]       gdata_o
 );
 
   localparam int Entries = 2 * OutGroups;
@@ -35,6 +39,8 @@ module npe_obuf #(
   assign col_r   = col_i % 16'(Cols);
   assign rdata_o = mem_q[{rbuf_i, grp_r[$clog2(OutGroups > 1 ? OutGroups : 2)-1:0]}]
                         [32 * (32'(row_i) * Cols + 32'(col_r)) +: 32];
+
+  assign gdata_o = mem_q[{gbuf_i, ggrp_i}];
 
   logic unused_grp;
   assign unused_grp = ^grp_r[15:$clog2(OutGroups > 1 ? OutGroups : 2)];

@@ -120,7 +120,14 @@ module npe_top #(
   logic [npe_pkg::DescSizeBytes*8-1:0] desc;
   logic [npe_pkg::NumPerfCounters*64-1:0] perf;
 
-  npe_csr #(.CapFormats(32'(FormatMask)), .CapArray(CapArray), .CapSpad(CapSpad)) u_csr (
+  logic        nlu_busy, nlu_tbl_we;
+  logic [8:0]  nlu_tbl_addr;
+  logic [16:0] nlu_tbl_wdata;
+
+  // CAP_FORMATS: the formats built, and bit 8: the NLU is present.
+  localparam logic [31:0] CapFormats = 32'(FormatMask) | (32'd1 << 8);
+
+  npe_csr #(.CapFormats(CapFormats), .CapArray(CapArray), .CapSpad(CapSpad)) u_csr (
     .clk_i, .rst_ni,
     .reg_req_i (reg_req), .reg_we_i (reg_we), .reg_addr_i (reg_addr),
     .reg_wdata_i (reg_wdata), .reg_wstrb_i (reg_wstrb),
@@ -133,7 +140,9 @@ module npe_top #(
     .ring_base_o (ring_base), .ring_log2_o (ring_log2), .ring_tail_o (ring_tail),
     .ring_head_i (ring_head),
     .dma_win_base_o (win_base), .dma_win_limit_o (win_limit),
-    .desc_o (desc), .perf_i (perf)
+    .desc_o (desc), .perf_i (perf),
+    .nlu_busy_i (nlu_busy), .nlu_tbl_we_o (nlu_tbl_we), .nlu_tbl_addr_o (nlu_tbl_addr),
+    .nlu_tbl_wdata_o (nlu_tbl_wdata)
   );
 
   // ---------------------------------------------------------------------------
@@ -157,6 +166,9 @@ module npe_top #(
   logic [63:0] st_addr, st_err_addr;
   logic [31:0] st_stride;
   logic        abort, stall_spad, stall_out, stall_fence;
+  logic        nl_start, nl_buf, nl_two_seg, nl_done;
+  logic [15:0] nl_groups, nl_split;
+  logic [3:0]  nl_bits, nl_frac;
   logic        rd_done;
   logic [7:0]  rd_err;
   logic [63:0] rd_err_addr, rd_data;
@@ -186,6 +198,9 @@ module npe_top #(
     .st_fp32_o (st_fp32), .st_addr_o (st_addr), .st_stride_o (st_stride),
     .st_busy_i (st_busy), .st_done_i (st_done), .st_err_i (st_err),
     .st_err_addr_i (st_err_addr),
+    .nl_start_o (nl_start), .nl_buf_o (nl_buf), .nl_groups_o (nl_groups),
+    .nl_bits_o (nl_bits), .nl_frac_o (nl_frac), .nl_two_seg_o (nl_two_seg),
+    .nl_split_o (nl_split), .nl_busy_i (nlu_busy), .nl_done_i (nl_done),
     .abort_o (abort), .stall_spad_o (stall_spad), .stall_out_o (stall_out),
     .stall_fence_o (stall_fence)
   );
@@ -348,10 +363,35 @@ module npe_top #(
   logic [15:0]             ob_col;
   logic [31:0]             ob_data;
 
+  // The output buffer's write port belongs to the array, or to the NLU while
+  // it runs (npe_cmd never runs both on the output side).
+  localparam int GrpBits = $clog2(OutGroups > 1 ? OutGroups : 2);
+  logic                     nl_ob_buf, nl_ob_we, nl_conv;
+  logic [GrpBits-1:0]       nl_ob_grp;
+  logic [Rows*Cols*32-1:0]  nl_ob_rdata, nl_ob_wdata;
+  logic                     ob_we, ob_wbuf;
+  logic [GrpBits-1:0]       ob_wgrp;
+  logic [Rows*Cols*32-1:0]  ob_wdata;
+  assign ob_we    = res_we || nl_ob_we;
+  assign ob_wbuf  = nlu_busy ? nl_ob_buf : ar_o_buf;
+  assign ob_wgrp  = nlu_busy ? nl_ob_grp : res_group;
+  assign ob_wdata = nlu_busy ? nl_ob_wdata : res_data;
+
   npe_obuf #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_obuf (
     .clk_i,
-    .we_i (res_we), .wbuf_i (ar_o_buf), .grp_i (res_group), .wdata_i (res_data),
-    .rbuf_i (st_buf), .row_i (ob_row), .col_i (ob_col), .rdata_o (ob_data)
+    .we_i (ob_we), .wbuf_i (ob_wbuf), .grp_i (ob_wgrp), .wdata_i (ob_wdata),
+    .rbuf_i (st_buf), .row_i (ob_row), .col_i (ob_col), .rdata_o (ob_data),
+    .gbuf_i (nl_ob_buf), .ggrp_i (nl_ob_grp), .gdata_o (nl_ob_rdata)
+  );
+
+  npe_nlu_unit #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_nlu (
+    .clk_i, .rst_ni,
+    .start_i (nl_start), .abort_i (abort), .buf_i (nl_buf), .groups_i (nl_groups),
+    .bits_i (nl_bits), .frac_i (nl_frac), .two_seg_i (nl_two_seg), .split_i (nl_split),
+    .busy_o (nlu_busy), .done_o (nl_done), .conv_o (nl_conv),
+    .tbl_we_i (nlu_tbl_we), .tbl_addr_i (nlu_tbl_addr), .tbl_wdata_i (nlu_tbl_wdata),
+    .ob_buf_o (nl_ob_buf), .ob_grp_o (nl_ob_grp), .ob_rdata_i (nl_ob_rdata),
+    .ob_we_o (nl_ob_we), .ob_wdata_o (nl_ob_wdata)
   );
 
   npe_storer #(.Rows(Rows)) u_storer (
@@ -400,8 +440,8 @@ module npe_top #(
       assign cnt_inc[i] = dma_rd_data_valid ? 64'd8 : 64'd0;
     end else if (i == npe_pkg::PerfDmaWrBytes) begin : gen_dma_wr
       assign cnt_inc[i] = (wr_data_valid && wr_data_ready) ? 64'd8 : 64'd0;
-    end else begin : gen_none  // ADC conversions: no NLU in this build
-      assign cnt_inc[i] = 64'd0;
+    end else begin : gen_adc  // ADC conversions: one per column per NLU conversion
+      assign cnt_inc[i] = nl_conv ? 64'(Rows * Cols) : 64'd0;
     end
   end
 

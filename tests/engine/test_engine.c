@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../unit/unit.h"
+#include "npe_nlu.h"
 #include "npe_regs.h"
 #include "npe_ring.h"
 #include "npe_tiler.h"
@@ -312,7 +313,10 @@ START_TEST(bad_descriptors) {
   ck_assert_uint_eq(run_direct(&e, &f, &idx, NULL), NPE_HW_ERR_BAD_OPCODE);
   ck_assert_uint_eq(idx, 0xffff);
   soft_reset(&e);
-  f.op = NPE_OP_NLU; /* reserved, not built */
+  f.op = NPE_OP_RECUR; /* reserved, not built */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_OPCODE);
+  soft_reset(&e);
+  f.op = NPE_OP_XBAR; /* reserved, not built */
   ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_OPCODE);
   soft_reset(&e);
   npe_desc_fields mm = {0};
@@ -528,6 +532,216 @@ END_TEST
 
 /* A doorbell while the ring keeps the descriptor FIFO full is queued, not
  * dropped: its NOP (with FLAGS.IRQ) completes after the ring drains. */
+/* ------------------------------------------------------------------------ */
+/* NLU opcode: MATMUL (binary32) -> NLU -> STORE (2-byte codes)              */
+/* ------------------------------------------------------------------------ */
+
+/* Writes every segment of @p tab through NLU_TBL_ADDR / NLU_TBL_DATA. */
+static void nlu_load(eng *e, const npe_nlu_table *tab) {
+  for (unsigned s = 0; s < tab->nseg; s++) {
+    ck_assert_int_eq(npesim_csr_write(e->sim, NPE_NLU_TBL_ADDR_REG_OFFSET, 256u * s + 1u), 0);
+    for (unsigned j = 1; j < (1u << tab->bits); j++)
+      ck_assert_int_eq(npesim_csr_write(e->sim, NPE_NLU_TBL_DATA_REG_OFFSET,
+                                        (uint32_t)tab->seg_t[s][j - 1] & 0x1ffffu), 0);
+  }
+}
+
+static uint32_t nlu_aux(const npe_nlu_table *tab, unsigned frac) {
+  return tab->bits | frac << 4 | (tab->nseg == 2 ? 1u << 8 : 0) |
+         ((uint32_t)tab->split & 0xffffu) << 16;
+}
+
+/* The tiler's stream with every MATMUL rounding to binary32 and an NLU
+ * descriptor before every STORE (which stays a 2-byte store). */
+typedef struct {
+  tiler_src src;
+  uint32_t aux;
+  uint8_t held[64];
+  int have_held;
+} nlu_src;
+
+static int nlu_next(void *ctx, uint8_t d[64]) {
+  nlu_src *s = ctx;
+  if (s->have_held) {
+    memcpy(d, s->held, 64);
+    s->have_held = 0;
+    return 1;
+  }
+  if (!tiler_next(&s->src, d)) return 0;
+  if (d[NPE_DESC_OPCODE_OFFSET] == NPE_OP_MATMUL) d[NPE_DESC_FLAGS_OFFSET] |= 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  if (d[NPE_DESC_OPCODE_OFFSET] == NPE_OP_STORE) {
+    memcpy(s->held, d, 64);
+    s->have_held = 1;
+    npe_desc_fields f = {0};
+    f.op = NPE_OP_NLU;
+    f.spad = d[NPE_DESC_SPAD_OFFSET];
+    f.m = (uint16_t)(d[NPE_DESC_M_OFFSET] | d[NPE_DESC_M_OFFSET + 1] << 8);
+    f.n = (uint16_t)(d[NPE_DESC_N_OFFSET] | d[NPE_DESC_N_OFFSET + 1] << 8);
+    f.aux = s->aux;
+    npe_desc_encode(&f, d);
+  }
+  return 1;
+}
+
+/* One M x N x K matmul of format @p f followed by the NLU of @p tab with F =
+ * @p frac; every code checked against the golden chain quire -> binary32 ->
+ * npe_nlu_from_double -> npe_nlu_table_eval. Returns the ADC_CONV count. */
+static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned frac,
+                           uint32_t m, uint32_t n, uint32_t k, uint64_t seed,
+                           unsigned min_distinct) {
+  size_t es = f == NPE_FMT_POSIT16 ? 2 : 1;
+  uint8_t *a = malloc((size_t)m * k * es), *b = malloc((size_t)n * k * es);
+  ck_assert(a && b);
+  uint64_t s = seed;
+  for (size_t i = 0; i < (size_t)m * k; i++) {
+    uint32_t p = random_pattern(f, &s);
+    if (es == 2) ((uint16_t *)a)[i] = (uint16_t)p; else a[i] = (uint8_t)p;
+  }
+  for (size_t i = 0; i < (size_t)n * k; i++) {
+    uint32_t p = random_pattern(f, &s);
+    if (es == 2) ((uint16_t *)b)[i] = (uint16_t)p; else b[i] = (uint8_t)p;
+  }
+  npe_mm_plan p;
+  uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
+  ck_assert_int_eq(npe_tiler_plan(&e->hw, f, f, NPE_FMT_INT8, 0, m, n, k, base, 0, 0, &p), NPE_OK);
+  uint64_t addr_b = (base + npe_tiler_bytes_a(&p) + 63) & ~63ull;
+  uint64_t addr_c = (addr_b + npe_tiler_bytes_b(&p) + 63) & ~63ull;
+  ck_assert_int_eq(npe_tiler_plan(&e->hw, f, f, NPE_FMT_INT8, 0, m, n, k, base, addr_b, addr_c, &p),
+                   NPE_OK);
+  uint8_t *pa = malloc(npe_tiler_bytes_a(&p)), *pb = malloc(npe_tiler_bytes_b(&p));
+  uint8_t *c = malloc(npe_tiler_bytes_c(&p));
+  ck_assert(pa && pb && c);
+  ck_assert_int_eq(npe_tiler_pack_a(&p, a, k, pa), NPE_OK);
+  ck_assert_int_eq(npe_tiler_pack_b(&p, b, k, pb), NPE_OK);
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_a, pa, npe_tiler_bytes_a(&p)), NPE_OK);
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_b, pb, npe_tiler_bytes_b(&p)), NPE_OK);
+  memset(c, 0xa5, npe_tiler_bytes_c(&p));
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_c, c, npe_tiler_bytes_c(&p)), NPE_OK);
+  uint32_t lo, hi;
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_LO_REG_OFFSET, &lo), 0);
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_HI_REG_OFFSET, &hi), 0);
+  uint64_t conv0 = (uint64_t)hi << 32 | lo;
+  nlu_src src;
+  memset(&src, 0, sizeof src);
+  src.src.p = &p;
+  src.aux = nlu_aux(tab, frac);
+  npe_ring_stream st;
+  memset(&st, 0, sizeof st);
+  st.src = nlu_next;
+  st.src_ctx = &src;
+  ck_assert_int_eq(npe_ring_finish(&e->t, &e->ring, &st, 400000000ull, NULL, NULL), NPE_OK);
+  ck_assert_msg(st.res.hw_err == 0, "engine error %u at descriptor %u", st.res.hw_err,
+                st.res.err_idx);
+  ck_assert_int_eq(e->t.mem_read(e->t.ctx, p.addr_c, c, npe_tiler_bytes_c(&p)), NPE_OK);
+  unsigned codes_seen[256] = {0};
+  for (uint32_t i = 0; i < m; i++) {
+    for (uint32_t j = 0; j < n; j++) {
+      npe_quire q;
+      float fv;
+      int32_t x;
+      unsigned want;
+      npe_quire_clear(&q);
+      ck_assert_int_eq(npe_dot(&q, f, a + (size_t)i * k * es, f, b + (size_t)j * k * es, k),
+                       NPE_OK);
+      ck_assert_int_eq(npe_quire_to_f32(&q, &fv), NPE_OK);
+      /* NaN (a NaR dot product) enters the NLU as 0 (docs/REGMAP.md, NLU) */
+      if (fv != fv) x = 0;
+      else ck_assert_int_eq(npe_nlu_from_double(fv, frac, &x), NPE_OK);
+      ck_assert_int_eq(npe_nlu_table_eval(tab, x, &want), NPE_OK);
+      const uint8_t *cell = c + (size_t)i * p.ldc + (size_t)j * 2;
+      unsigned got = (unsigned)(cell[0] | cell[1] << 8);
+      ck_assert_msg(got == want, "NLU B=%u F=%u nseg=%u: C[%u][%u] = %u, golden %u (v = %g, x = %d)",
+                    tab->bits, frac, tab->nseg, i, j, got, want, (double)fv, (int)x);
+      codes_seen[want & 255]++;
+    }
+  }
+  /* the inputs must exercise the staircase, not one flat end of it */
+  unsigned distinct = 0;
+  for (int i = 0; i < 256; i++) distinct += codes_seen[i] != 0;
+  ck_assert_msg(distinct >= min_distinct, "only %u distinct codes (B=%u F=%u %s)", distinct,
+                tab->bits, frac, npe_fmt_name(f));
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_LO_REG_OFFSET, &lo), 0);
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_HI_REG_OFFSET, &hi), 0);
+  free(a), free(b), free(pa), free(pb), free(c);
+  return ((uint64_t)hi << 32 | lo) - conv0;
+}
+
+START_TEST(nlu_after_matmul) {
+  eng e;
+  eng_open(&e, 30, 80, 80, 11);
+  static const struct {
+    npe_nlu_func fn;
+    unsigned bits, frac;
+    npe_fmt f;
+    uint32_t m, n, k;
+    unsigned min_distinct;  /* the inputs must climb the staircase, not sit at one end */
+  } cases[] = {
+      {NPE_NLU_SIGMOID, 6, 4, NPE_FMT_FP4, 7, 9, 24, 4},
+      {NPE_NLU_TANH, 4, 6, NPE_FMT_FP4, 5, 13, 2, 4},
+      {NPE_NLU_EXP, 8, 8, NPE_FMT_FP4, 4, 30, 1, 4},
+      {NPE_NLU_LINEAR, 8, 0, NPE_FMT_POSIT16, 4, 6, 16, 2}, /* huge and tiny values: saturation, rounding */
+      {NPE_NLU_LINEAR, 8, 0, NPE_FMT_FP4, 8, 30, 1, 8},     /* exact halves: ties to even */
+      {NPE_NLU_SILU, 5, 5, NPE_FMT_POSIT8, 9, 11, 20, 2},   /* two segments */
+      {NPE_NLU_GELU, 3, 6, NPE_FMT_FP4, 6, 70, 2, 4},       /* two segments, many groups */
+      {NPE_NLU_SOFTPLUS, 7, 2, NPE_FMT_INT8, 3, 5, 8, 2},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    npe_nlu_spec spec;
+    npe_nlu_table tab;
+    ck_assert_int_eq(npe_nlu_spec_default(cases[i].fn, cases[i].bits, &spec), NPE_OK);
+    spec.in_frac_bits = cases[i].frac;
+    ck_assert_int_eq(npe_nlu_table_gen(&spec, &tab), NPE_OK);
+    nlu_load(&e, &tab);
+    uint64_t conv = run_mm_nlu(&e, cases[i].f, &tab, cases[i].frac, cases[i].m, cases[i].n,
+                               cases[i].k, 500 + i, cases[i].min_distinct);
+    /* one conversion of every PE's element per column group */
+    uint64_t groups = (cases[i].n + e.hw.cols - 1) / e.hw.cols;
+    ck_assert_uint_eq(conv % ((uint64_t)e.hw.rows * e.hw.cols), 0);
+    ck_assert_uint_ge(conv, groups * e.hw.rows * e.hw.cols);
+  }
+  /* bad AUX and scratchpad fields: refused, nothing runs */
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_NLU;
+  f.spad = 2;
+  f.m = 1;
+  f.n = 1;
+  const uint32_t bad_aux[] = {0x00, 0x09, 0xf4, 0x1f};
+  for (size_t i = 0; i < sizeof bad_aux / sizeof bad_aux[0]; i++) {
+    f.aux = bad_aux[i];
+    ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_AUX);
+    soft_reset(&e);
+  }
+  f.aux = 0x84;
+  f.spad = 1;
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_SPAD_RANGE);
+  soft_reset(&e);
+  f.spad = 2;
+  f.m = (uint16_t)(e.hw.rows + 1);
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_DIMS);
+  soft_reset(&e);
+  /* a table write while an NLU descriptor runs: SLVERR, the table unchanged */
+  f.m = 1;
+  f.n = (uint16_t)(e.hw.cols * e.hw.out_groups);
+  f.aux = 0x88;  /* B = 8: 256 cycles per group */
+  uint8_t d[64];
+  npe_desc_encode(&f, d);
+  for (int w = 0; w < 16; w++) {
+    uint32_t v = (uint32_t)d[4 * w] | (uint32_t)d[4 * w + 1] << 8 |
+                 (uint32_t)d[4 * w + 2] << 16 | (uint32_t)d[4 * w + 3] << 24;
+    ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w, v), 0);
+  }
+  uint32_t a0, a1;
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_NLU_TBL_ADDR_REG_OFFSET, &a0), 0);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DOORBELL_REG_OFFSET, 1), 0);
+  npesim_step(e.sim, 50);
+  ck_assert_int_eq(npesim_csr_write(e.sim, NPE_NLU_TBL_DATA_REG_OFFSET, 0), 1);
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_NLU_TBL_ADDR_REG_OFFSET, &a1), 0);
+  ck_assert_uint_eq(a0, a1);
+  ck_assert_int_eq(npesim_run_until_idle(e.sim, 1000000), 0);
+  eng_close(&e);
+}
+END_TEST
+
 START_TEST(doorbell_while_ring_busy) {
   eng e;
   eng_open(&e, 100, 100, 100, 9);
@@ -583,6 +797,7 @@ Suite *engine_suite(void) {
   tcase_add_test(tb, soft_reset_mid_job);
   tcase_add_test(tb, random_descriptors_never_escape);
   tcase_add_test(tb, doorbell_while_ring_busy);
+  tcase_add_test(tb, nlu_after_matmul);
   suite_add_tcase(s, tb);
   return s;
 }

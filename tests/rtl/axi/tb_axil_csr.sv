@@ -49,7 +49,11 @@ module tb_axil_csr (
   output logic [63:0] dma_win_base_o,
   output logic [63:0] dma_win_limit_o,
   output logic [511:0] desc_o,
-  input  logic [959:0] perf_i
+  input  logic [959:0] perf_i,
+  input  logic         nlu_busy_i,
+  output logic         nlu_tbl_we_o,
+  output logic [8:0]   nlu_tbl_addr_o,
+  output logic [16:0]  nlu_tbl_wdata_o
 );
 
   logic        reg_req, reg_we, reg_error;
@@ -79,7 +83,8 @@ module tb_axil_csr (
     .done_i, .desc_irq_i, .irq_o,
     .ring_base_o, .ring_log2_o, .ring_tail_o, .ring_head_i,
     .dma_win_base_o, .dma_win_limit_o,
-    .desc_o, .perf_i
+    .desc_o, .perf_i,
+    .nlu_busy_i, .nlu_tbl_we_o, .nlu_tbl_addr_o, .nlu_tbl_wdata_o
   );
 
 endmodule

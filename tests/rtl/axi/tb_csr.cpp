@@ -90,6 +90,7 @@ class CsrBench {
   uint64_t err_addr_ = 0;
   uint16_t ring_head_ = 0;
   bool busy_ = false;
+  bool nlu_busy_ = false;  // an NLU descriptor runs: table writes are refused
 };
 
 void CsrBench::fail(const char *fmt, ...) {
@@ -242,6 +243,11 @@ uint8_t CsrBench::model_write(uint32_t off, uint32_t data, uint8_t strb) {
   const Reg *r = find(off);
   if (!r || r->acc == NPE_ACC_RO) return kSlvErr;
   off &= ~3u;
+  if (off == NPE_NLU_TBL_DATA_REG_OFFSET) {
+    if (nlu_busy_) return kSlvErr;
+    uint32_t &a = val_[NPE_NLU_TBL_ADDR_REG_OFFSET];
+    a = (a + 1) & (NPE_NLU_TBL_ADDR_INDEX_MASK << NPE_NLU_TBL_ADDR_INDEX_OFFSET);
+  }
   uint32_t be = 0;
   for (int i = 0; i < 4; i++)
     if (strb >> i & 1) be |= 0xFFu << (8 * i);
@@ -340,6 +346,7 @@ int CsrBench::run(unsigned ops) {
   t->s_axil_awvalid = t->s_axil_wvalid = t->s_axil_arvalid = 0;
   t->s_axil_bready = t->s_axil_rready = 0;
   t->busy_i = t->err_valid_i = t->done_i = t->desc_irq_i = 0;
+  t->nlu_busy_i = 0;
   t->err_code_i = 0;
   t->err_idx_i = 0;
   t->err_addr_i = 0;
@@ -502,6 +509,7 @@ int CsrBench::run(unsigned ops) {
     if (chance(20)) set_perf(rng_() % NPE_PERF_COUNT, rng_());
     if (chance(10)) ring_head_ = t->ring_head_i = rng_();
     if (chance(10)) t->busy_i = busy_ = rng_() & 1;
+    if (chance(10)) t->nlu_busy_i = nlu_busy_ = rng_() & 1;
     if (chance(5)) hw_event(chance(50), chance(50), chance(30), rng_() % 11, rng_(), rng_());
     if (chance(50)) check_write(off, rng_(), rng_() % 16);
     else check_read(off);
