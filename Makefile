@@ -181,7 +181,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(NPE_BIN) $(DESTDIR)$(PREFIX)/bin/npe
-	install -m 644 driver/include/npe.h driver/include/npe_format.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 driver/include/npe.h driver/include/npe_format.h driver/include/npe_nlu.h \
+	  $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(LIBNPE) $(DESTDIR)$(PREFIX)/lib/libnpe.a
 	sed 's|@PREFIX@|$(PREFIX)|' driver/npe.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/npe.pc
 

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "npe_format.h"
+#include "npe_nlu.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,6 +68,7 @@ typedef struct npe_info {
   uint32_t spad_a_kib, spad_b_kib, spad_c_kib; /**< per buffer (two each) */
   uint64_t mem_size;      /**< device memory the driver manages, bytes */
   char transport[16];     /**< "sim" */
+  uint32_t has_nlu;       /**< 1: the nonlinear unit is built (npe_matmul_nlu) */
 } npe_info;
 
 /** Fills @p info. Errors: NPE_ERR_INVALID_ARG. */
@@ -140,6 +142,25 @@ typedef struct npe_output {
  * NPE_ERR_BUSY (a job is still running).
  */
 int npe_matmul(npe_dev *dev, const npe_tensor *a, const npe_tensor *b, npe_output *out);
+
+/**
+ * codes = f(A x B^T) through the engine's nonlinear unit (NLU opcode, a
+ * ramp-ADC staircase; docs/NLU.md): every C[m][n] = sum_k A[m][k] * B[n][k]
+ * is exact in the quire and rounded once to binary32, then becomes the NLU
+ * input code x = RNE(C[m][n] * 2^in_frac_bits) saturated to 16 bits (a NaN
+ * result enters as 0) and the output is the code of @p table at x, exactly
+ * npe_nlu_table_eval(). The tensor scales must be 1 (fold a power-of-two
+ * scale into in_frac_bits). The table is written to the engine first.
+ * @p codes gets M x N uint8_t codes, @p stride elements between rows (0
+ * means N). Formats, shapes and K as npe_matmul().
+ * Errors: as npe_matmul(), and NPE_ERR_INVALID_ARG (NULL table or codes, a
+ * scale other than 1, in_frac_bits > 14, stride < N, a bad table as
+ * npe_nlu_table_check() finds it), NPE_ERR_UNSUPPORTED (no NLU in this
+ * engine). Nothing is written to @p codes on error.
+ */
+int npe_matmul_nlu(npe_dev *dev, const npe_tensor *a, const npe_tensor *b,
+                   const npe_nlu_table *table, unsigned in_frac_bits, uint8_t *codes,
+                   size_t stride);
 
 /** Largest K for a format pair on this engine (0 for a bad pair). */
 uint32_t npe_max_k(npe_dev *dev, npe_fmt fa, npe_fmt fb);

@@ -75,6 +75,7 @@ static int read_info(npe_dev *d) {
   if (d->info.id != NPE_ID_VALUE) return NPE_ERR_DEVICE;
   npe_info *i = &d->info;
   i->formats = (cap_fmt >> NPE_CAP_FORMATS_FORMATS_OFFSET) & NPE_CAP_FORMATS_FORMATS_MASK;
+  i->has_nlu = (cap_fmt >> NPE_CAP_FORMATS_NLU_BIT) & 1u;
   i->rows = (cap_arr >> NPE_CAP_ARRAY_ROWS_OFFSET) & NPE_CAP_ARRAY_ROWS_MASK;
   i->cols = (cap_arr >> NPE_CAP_ARRAY_COLS_OFFSET) & NPE_CAP_ARRAY_COLS_MASK;
   i->lanes = (cap_arr >> NPE_CAP_ARRAY_LANES_OFFSET) & NPE_CAP_ARRAY_LANES_MASK;

@@ -41,7 +41,28 @@ static int check_args(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
 
 static int job_source(void *ctx, uint8_t desc[64]) {
   npe_job *j = ctx;
-  return npe_tiler_next(&j->plan, &j->it, desc);
+  if (!j->nlu) return npe_tiler_next(&j->plan, &j->it, desc);
+  if (j->have_held) {
+    memcpy(desc, j->held, 64);
+    j->have_held = 0;
+    return 1;
+  }
+  if (!npe_tiler_next(&j->plan, &j->it, desc)) return 0;
+  if (desc[NPE_DESC_OPCODE_OFFSET] == NPE_OP_MATMUL)
+    desc[NPE_DESC_FLAGS_OFFSET] |= 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  if (desc[NPE_DESC_OPCODE_OFFSET] == NPE_OP_STORE) {
+    memcpy(j->held, desc, 64);
+    j->have_held = 1;
+    npe_desc_fields f;
+    memset(&f, 0, sizeof f);
+    f.op = NPE_OP_NLU;
+    f.spad = desc[NPE_DESC_SPAD_OFFSET];
+    f.m = (uint16_t)(desc[NPE_DESC_M_OFFSET] | desc[NPE_DESC_M_OFFSET + 1] << 8);
+    f.n = (uint16_t)(desc[NPE_DESC_N_OFFSET] | desc[NPE_DESC_N_OFFSET + 1] << 8);
+    f.aux = j->nlu_aux;
+    npe_desc_encode(&f, desc);
+  }
+  return 1;
 }
 
 static void free_job(npe_dev *d, npe_job *j) {
@@ -67,18 +88,22 @@ static int stage(npe_dev *d, const npe_mm_plan *p, const npe_tensor *t, int is_a
   return rc;
 }
 
-int npe_matmul_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output *out,
-                      npe_job **jobp) {
-  if (!jobp) return NPE_ERR_INVALID_ARG;
-  int rc = check_args(d, a, b, out);
-  if (rc) return rc;
+/* Starts a matmul; with @p nlu_aux != NULL an NLU job (npe_matmul_nlu). */
+static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output *out,
+                  const uint32_t *nlu_aux, npe_job **jobp) {
+  int rc;
   npe_job *j = calloc(1, sizeof *j);
   if (!j) return NPE_ERR_NO_MEM;
+  if (nlu_aux) {
+    j->nlu = 1;
+    j->nlu_aux = *nlu_aux;
+  }
   j->t_start = npe__now();
   j->out = out;
   j->m = a->rows;
   j->n = b->rows;
   j->scale = scale_of(a->scale) * scale_of(b->scale);
+  /* an NLU job stores 2-byte codes; its MATMULs round to binary32 */
   npe_fmt fout = out->fp32 ? NPE_FMT_FP4 : out->fmt;
   /* plan once without addresses to learn the sizes, then for real */
   rc = npe_tiler_plan(&d->hw, a->fmt, b->fmt, fout, out->fp32, a->rows, b->rows, a->cols, 0, 0,
@@ -107,6 +132,14 @@ int npe_matmul_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_
   }
   *jobp = j;
   return NPE_OK;
+}
+
+int npe_matmul_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output *out,
+                      npe_job **jobp) {
+  if (!jobp) return NPE_ERR_INVALID_ARG;
+  int rc = check_args(d, a, b, out);
+  if (rc) return rc;
+  return submit(d, a, b, out, NULL, jobp);
 }
 
 int npe_poll(npe_dev *d, npe_job *j, int *done) {
@@ -150,7 +183,9 @@ static void gather(const npe_job *j, const uint8_t *c) {
     for (uint32_t col = 0; col < j->n; col++) {
       const uint8_t *cell = c + (size_t)r * p->ldc + (size_t)col * (p->out_fp32 ? 4u : 2u);
       size_t at = (size_t)r * stride + col;
-      if (p->out_fp32) {
+      if (j->nlu) {
+        j->nlu_codes[(size_t)r * j->nlu_stride + col] = cell[0];
+      } else if (p->out_fp32) {
         uint32_t bits = (uint32_t)cell[0] | (uint32_t)cell[1] << 8 | (uint32_t)cell[2] << 16 |
                         (uint32_t)cell[3] << 24;
         float v;
@@ -163,7 +198,7 @@ static void gather(const npe_job *j, const uint8_t *c) {
       }
     }
   }
-  if (!p->out_fp32) o->scale = j->scale;
+  if (!p->out_fp32 && !j->nlu) o->scale = j->scale;
 }
 
 int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
@@ -221,6 +256,59 @@ int npe_matmul(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output 
     while (!rc && !done) {
       rc = npe_poll(d, j, &done);
       d->progress((double)j->stream.res.descs / (double)total, d->progress_ctx);
+    }
+  }
+  int rc2 = npe_wait(d, j, JOB_MAX_CYCLES);
+  return rc ? rc : rc2;
+}
+
+int npe_matmul_nlu(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
+                   const npe_nlu_table *table, unsigned in_frac_bits, uint8_t *codes,
+                   size_t stride) {
+  int rc = npe__dev_check(d);
+  if (rc) return rc;
+  if (!a || !b || !table || !codes || in_frac_bits > NPE_NLU_MAX_FRAC_BITS)
+    return NPE_ERR_INVALID_ARG;
+  if (scale_of(a->scale) != 1.0f || scale_of(b->scale) != 1.0f) return NPE_ERR_INVALID_ARG;
+  /* the codes arrive as 2-byte cells; the output only carries shape checks */
+  npe_output out;
+  memset(&out, 0, sizeof out);
+  out.fmt = a->fmt;
+  out.stride = stride;
+  out.data = codes;
+  rc = check_args(d, a, b, &out);
+  if (rc) return rc;
+  if (!d->info.has_nlu) return NPE_ERR_UNSUPPORTED;
+  rc = npe_nlu_table_check(table);
+  if (rc) return rc;
+  /* the table, segment by segment, through the auto-incrementing port */
+  for (unsigned s = 0; !rc && s < table->nseg; s++) {
+    rc = d->t.csr_write(d->t.ctx, NPE_NLU_TBL_ADDR_REG_OFFSET, 256u * s + 1u);
+    for (unsigned i = 1; !rc && i < (1u << table->bits); i++)
+      rc = d->t.csr_write(d->t.ctx, NPE_NLU_TBL_DATA_REG_OFFSET,
+                          (uint32_t)table->seg_t[s][i - 1] & 0x1ffffu);
+  }
+  if (rc) return rc;
+  uint32_t aux = table->bits | in_frac_bits << 4 | (table->nseg == 2 ? 1u << 8 : 0u) |
+                 ((uint32_t)table->split & 0xffffu) << 16;
+  npe_job *j;
+  rc = submit(d, a, b, &out, &aux, &j);
+  if (rc) return rc;
+  j->nlu_codes = codes;
+  j->nlu_stride = stride ? stride : b->rows;
+  if (d->progress) {
+    /* the tiler's descriptors plus one NLU per STORE */
+    uint64_t total = npe_tiler_count(&j->plan);
+    npe_tiler_it it;
+    uint8_t desc[64];
+    memset(&it, 0, sizeof it);
+    while (npe_tiler_next(&j->plan, &it, desc))
+      total += desc[NPE_DESC_OPCODE_OFFSET] == NPE_OP_STORE;
+    int done = 0;
+    while (!rc && !done) {
+      rc = npe_poll(d, j, &done);
+      double f = (double)j->stream.res.descs / (double)total;
+      d->progress(f < 1.0 ? f : 1.0, d->progress_ctx);
     }
   }
   int rc2 = npe_wait(d, j, JOB_MAX_CYCLES);

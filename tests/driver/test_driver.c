@@ -349,6 +349,83 @@ START_TEST(energy_table_cited) {
 }
 END_TEST
 
+/* npe_matmul_nlu against the golden chain: exact dot -> binary32 ->
+ * npe_nlu_from_double (NaN -> 0) -> npe_nlu_table_eval. */
+static void check_mm_nlu(npe_dev *d, npe_fmt fa, npe_fmt fb, npe_nlu_func fn, unsigned bits,
+                         unsigned frac, uint32_t m, uint32_t n, uint32_t k, size_t stride,
+                         uint64_t seed) {
+  uint64_t s = seed;
+  uint8_t *a = malloc((size_t)m * k * esz(fa)), *b = malloc((size_t)n * k * esz(fb));
+  size_t ld = stride ? stride : n;
+  uint8_t *codes = malloc((size_t)m * ld);
+  ck_assert(a && b && codes);
+  fill(fa, a, (size_t)m * k, &s);
+  fill(fb, b, (size_t)n * k, &s);
+  memset(codes, 0xee, (size_t)m * ld);
+  npe_nlu_spec spec;
+  npe_nlu_table tab;
+  ck_assert_int_eq(npe_nlu_spec_default(fn, bits, &spec), NPE_OK);
+  spec.in_frac_bits = frac;
+  ck_assert_int_eq(npe_nlu_table_gen(&spec, &tab), NPE_OK);
+  npe_tensor ta = {fa, m, k, 0, 0.0f, a}, tb = {fb, n, k, 0, 1.0f, b};
+  ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, frac, codes, stride), NPE_OK);
+  for (uint32_t i = 0; i < m; i++) {
+    for (uint32_t j = 0; j < n; j++) {
+      npe_quire q;
+      float f;
+      int32_t x = 0;
+      unsigned want;
+      npe_quire_clear(&q);
+      ck_assert_int_eq(npe_dot(&q, fa, a + (size_t)i * k * esz(fa), fb,
+                               b + (size_t)j * k * esz(fb), k), NPE_OK);
+      ck_assert_int_eq(npe_quire_to_f32(&q, &f), NPE_OK);
+      if (f == f) ck_assert_int_eq(npe_nlu_from_double(f, frac, &x), NPE_OK);
+      ck_assert_int_eq(npe_nlu_table_eval(&tab, x, &want), NPE_OK);
+      ck_assert_msg(codes[(size_t)i * ld + j] == want, "%s B=%u F=%u: [%u][%u] = %u, golden %u",
+                    npe_nlu_func_name(fn), bits, frac, i, j, codes[(size_t)i * ld + j], want);
+    }
+    for (size_t j = n; j < ld; j++) ck_assert_uint_eq(codes[(size_t)i * ld + j], 0xee);
+  }
+  free(a), free(b), free(codes);
+}
+
+START_TEST(matmul_nlu_golden_and_errors) {
+  npe_dev *d = open_sim("sim:?latency=30&ready=80&valid=80");
+  npe_info info;
+  ck_assert_int_eq(npe_get_info(d, &info), NPE_OK);
+  ck_assert_uint_eq(info.has_nlu, 1);
+  check_mm_nlu(d, NPE_FMT_FP4, NPE_FMT_FP4, NPE_NLU_SIGMOID, 6, 4, 9, 17, 24, 0, 1);
+  check_mm_nlu(d, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_NLU_TANH, 8, 2, 5, 70, 33, 75, 2);
+  check_mm_nlu(d, NPE_FMT_POSIT8, NPE_FMT_POSIT8, NPE_NLU_GELU, 5, 6, 13, 3, 40, 0, 3);
+  check_mm_nlu(d, NPE_FMT_POSIT16, NPE_FMT_POSIT16, NPE_NLU_LINEAR, 8, 0, 4, 9, 16, 0, 4);
+  /* bad input: an error, the codes untouched */
+  uint8_t a[8 * 8] = {0}, b[8 * 8] = {0}, codes[64];
+  memset(codes, 0x77, sizeof codes);
+  npe_nlu_spec spec;
+  npe_nlu_table tab, bad;
+  ck_assert_int_eq(npe_nlu_spec_default(NPE_NLU_SIGMOID, 4, &spec), NPE_OK);
+  ck_assert_int_eq(npe_nlu_table_gen(&spec, &tab), NPE_OK);
+  npe_tensor ta = {NPE_FMT_INT8, 8, 8, 0, 0.0f, a}, tb = {NPE_FMT_INT8, 8, 8, 0, 0.0f, b};
+  ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, NULL, 8, codes, 0), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, 8, NULL, 0), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, 15, codes, 0), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, 8, codes, 7), NPE_ERR_INVALID_ARG);
+  ta.scale = 0.5f;
+  ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, 8, codes, 0), NPE_ERR_INVALID_ARG);
+  ta.scale = 0.0f;
+  bad = tab;
+  bad.seg_t[0][3] = bad.seg_t[0][2] - 1; /* not monotone */
+  ck_assert_int_ne(npe_matmul_nlu(d, &ta, &tb, &bad, 8, codes, 0), NPE_OK);
+  bad = tab;
+  bad.bits = 9;
+  ck_assert_int_ne(npe_matmul_nlu(d, &ta, &tb, &bad, 8, codes, 0), NPE_OK);
+  for (size_t i = 0; i < sizeof codes; i++) ck_assert_uint_eq(codes[i], 0x77);
+  /* the device still works, and a plain matmul after an NLU job is unaffected */
+  check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_INT8, 5, 6, 9, 9, 9, 5);
+  npe_close(d);
+}
+END_TEST
+
 static double pj_of(const char *event) {
   const npe_energy_entry *e = NULL;
   ck_assert_int_eq(npe_energy_find(event, &e), NPE_OK);
@@ -408,6 +485,7 @@ int main(void) {
   tcase_add_test(tc, buffers);
   tcase_add_test(tc, energy_table_cited);
   tcase_add_test(tc, nlu_report_energy_is_the_table);
+  tcase_add_test(tc, matmul_nlu_golden_and_errors);
   tcase_add_test(tc, async_submit_poll_wait);
   tcase_add_test(tc, matmul_every_pair_and_shape);
   tcase_add_test(tc, matmul_several_hundred);
