@@ -145,18 +145,20 @@ int npe_matmul(npe_dev *dev, const npe_tensor *a, const npe_tensor *b, npe_outpu
 
 /**
  * codes = f(A x B^T) through the engine's nonlinear unit (NLU opcode, a
- * ramp-ADC staircase; docs/NLU.md): every C[m][n] = sum_k A[m][k] * B[n][k]
- * is exact in the quire and rounded once to binary32, then becomes the NLU
- * input code x = RNE(C[m][n] * 2^in_frac_bits) saturated to 16 bits (a NaN
- * result enters as 0) and the output is the code of @p table at x, exactly
- * npe_nlu_table_eval(). The tensor scales must be 1 (fold a power-of-two
- * scale into in_frac_bits). The table is written to the engine first.
- * @p codes gets M x N uint8_t codes, @p stride elements between rows (0
- * means N). Formats, shapes and K as npe_matmul().
+ * ramp-ADC staircase; docs/NLU.md): every dot product D[m][n] = sum_k
+ * A[m][k] * B[n][k] of the patterns is exact in the quire and rounded once
+ * to binary32, then becomes the NLU input code x = RNE(D * scale_a * scale_b
+ * * 2^in_frac_bits) saturated to 16 bits (a NaN result enters as 0), and the
+ * output is the code of @p table at x, exactly npe_nlu_table_eval(). The
+ * scales must be powers of two (the engine folds them into a shift) and
+ * log2(scale_a * scale_b) + in_frac_bits must lie in -15..14. The table is
+ * written to the engine first. @p codes gets M x N uint8_t codes, @p stride
+ * elements between rows (0 means N). Formats, shapes and K as npe_matmul().
  * Errors: as npe_matmul(), and NPE_ERR_INVALID_ARG (NULL table or codes, a
- * scale other than 1, in_frac_bits > 14, stride < N, a bad table as
- * npe_nlu_table_check() finds it), NPE_ERR_UNSUPPORTED (no NLU in this
- * engine). Nothing is written to @p codes on error.
+ * scale not a power of two, the exponent above out of range, in_frac_bits >
+ * 14, stride < N, a bad table as npe_nlu_table_check() finds it),
+ * NPE_ERR_UNSUPPORTED (no NLU in this engine). Nothing is written to
+ * @p codes on error.
  */
 int npe_matmul_nlu(npe_dev *dev, const npe_tensor *a, const npe_tensor *b,
                    const npe_nlu_table *table, unsigned in_frac_bits, uint8_t *codes,

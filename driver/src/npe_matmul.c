@@ -269,7 +269,14 @@ int npe_matmul_nlu(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
   if (rc) return rc;
   if (!a || !b || !table || !codes || in_frac_bits > NPE_NLU_MAX_FRAC_BITS)
     return NPE_ERR_INVALID_ARG;
-  if (scale_of(a->scale) != 1.0f || scale_of(b->scale) != 1.0f) return NPE_ERR_INVALID_ARG;
+  /* power-of-two scales fold into the NLU input shift: x = RNE(D 2^(F-S)) */
+  int ea, eb;
+  if (!scale_ok(a->scale) || !scale_ok(b->scale) || frexpf(scale_of(a->scale), &ea) != 0.5f ||
+      frexpf(scale_of(b->scale), &eb) != 0.5f)
+    return NPE_ERR_INVALID_ARG;
+  int e = (int)in_frac_bits + (ea - 1) + (eb - 1);
+  if (e < -15 || e > NPE_NLU_MAX_FRAC_BITS) return NPE_ERR_INVALID_ARG;
+  unsigned nl_f = e >= 0 ? (unsigned)e : 0u, nl_s = e < 0 ? (unsigned)-e : 0u;
   /* the codes arrive as 2-byte cells; the output only carries shape checks */
   npe_output out;
   memset(&out, 0, sizeof out);
@@ -289,7 +296,7 @@ int npe_matmul_nlu(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
                           (uint32_t)table->seg_t[s][i - 1] & 0x1ffffu);
   }
   if (rc) return rc;
-  uint32_t aux = table->bits | in_frac_bits << 4 | (table->nseg == 2 ? 1u << 8 : 0u) |
+  uint32_t aux = table->bits | nl_f << 4 | (table->nseg == 2 ? 1u << 8 : 0u) | nl_s << 12 |
                  ((uint32_t)table->split & 0xffffu) << 16;
   npe_job *j;
   rc = submit(d, a, b, &out, &aux, &j);

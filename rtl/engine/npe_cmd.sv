@@ -94,6 +94,7 @@ module npe_cmd #(
   output logic [15:0]                nl_groups_o,
   output logic [3:0]                 nl_bits_o,
   output logic [3:0]                 nl_frac_o,
+  output logic [3:0]                 nl_shr_o,
   output logic                       nl_two_seg_o,
   output logic [15:0]                nl_split_o,
   input  logic                       nl_busy_i,
@@ -374,7 +375,7 @@ module npe_cmd #(
   logic        st_buf_q, st_fp32_q, st_irq_q;
   logic        nl_buf_q, nl_two_seg_q, nl_irq_q;
   logic [15:0] nl_groups_q, nl_split_q;
-  logic [3:0]  nl_bits_q, nl_frac_q;
+  logic [3:0]  nl_bits_q, nl_frac_q, nl_shr_q;
   logic [7:0]  st_m_q;
   logic [15:0] st_n_q, st_idx_q;
   logic [63:0] st_addr_q;
@@ -396,13 +397,13 @@ module npe_cmd #(
       st_buf_q <= 1'b0; st_fp32_q <= 1'b0; st_irq_q <= 1'b0; st_m_q <= '0; st_n_q <= '0;
       st_idx_q <= '0; st_addr_q <= '0; st_stride_q <= '0;
       nl_buf_q <= 1'b0; nl_two_seg_q <= 1'b0; nl_irq_q <= 1'b0; nl_groups_q <= '0;
-      nl_split_q <= '0; nl_bits_q <= '0; nl_frac_q <= '0;
+      nl_split_q <= '0; nl_bits_q <= '0; nl_frac_q <= '0; nl_shr_q <= '0;
     end else begin
       if (is_nl) begin
         nl_buf_q <= d_spad[7]; nl_two_seg_q <= d_aux[8];
         nl_irq_q <= d_flags[npe_pkg::DescFlagIrqBit];
         nl_groups_q <= mm_groups; nl_split_q <= d_aux[31:16];
-        nl_bits_q <= nl_bits; nl_frac_q <= nl_frac;
+        nl_bits_q <= nl_bits; nl_frac_q <= nl_frac; nl_shr_q <= d_aux[15:12];
       end
       if (is_ld) begin
         ld_is_b_q <= ld_is_b; ld_buf_q <= d_spad[7]; ld_irq_q <= d_flags[npe_pkg::DescFlagIrqBit];
@@ -463,6 +464,7 @@ module npe_cmd #(
   assign nl_groups_o    = nl_groups_q;
   assign nl_bits_o      = nl_bits_q;
   assign nl_frac_o      = nl_frac_q;
+  assign nl_shr_o       = nl_shr_q;
   assign nl_two_seg_o   = nl_two_seg_q;
   assign nl_split_o     = nl_split_q;
 
@@ -594,6 +596,6 @@ module npe_cmd #(
   // STRIDE_B, SPAD_OFF, SCALE, AUX, ADDR_B, T and reserved bits are not used
   // by these opcodes.
   assign unused_desc = ^{d[479:416], d[383:352], d[255:192], d[127:112], d[63:48],
-                         d_aux[15:9]};
+                         d_aux[11:9]};
 
 endmodule

@@ -20,6 +20,7 @@ module npe_nlu_unit #(
   input  logic [15:0]                  groups_i,    // column groups, 1..OutGroups
   input  logic [3:0]                   bits_i,      // B, 1..8
   input  logic [3:0]                   frac_i,      // F, 0..14
+  input  logic [3:0]                   shr_i,       // S, 0..15: input code = RNE(v * 2^(F-S))
   input  logic                         two_seg_i,
   input  logic [15:0]                  split_i,     // input code where segment A starts
   output logic                         busy_o,
@@ -58,6 +59,7 @@ module npe_nlu_unit #(
     npe_f32_to_fix u_cvt (
       .f_i    (ob_rdata_i[32*i +: 32]),
       .frac_i (frac_i),
+      .shr_i  (shr_i),
       .x_o    (in_codes[16*i +: 16])
     );
     assign ob_wdata_o[32*i +: 32] = {24'd0, out_codes[8*i +: 8]};

@@ -168,7 +168,7 @@ module npe_top #(
   logic        abort, stall_spad, stall_out, stall_fence;
   logic        nl_start, nl_buf, nl_two_seg, nl_done;
   logic [15:0] nl_groups, nl_split;
-  logic [3:0]  nl_bits, nl_frac;
+  logic [3:0]  nl_bits, nl_frac, nl_shr;
   logic        rd_done;
   logic [7:0]  rd_err;
   logic [63:0] rd_err_addr, rd_data;
@@ -199,7 +199,7 @@ module npe_top #(
     .st_busy_i (st_busy), .st_done_i (st_done), .st_err_i (st_err),
     .st_err_addr_i (st_err_addr),
     .nl_start_o (nl_start), .nl_buf_o (nl_buf), .nl_groups_o (nl_groups),
-    .nl_bits_o (nl_bits), .nl_frac_o (nl_frac), .nl_two_seg_o (nl_two_seg),
+    .nl_bits_o (nl_bits), .nl_frac_o (nl_frac), .nl_shr_o (nl_shr), .nl_two_seg_o (nl_two_seg),
     .nl_split_o (nl_split), .nl_busy_i (nlu_busy), .nl_done_i (nl_done),
     .abort_o (abort), .stall_spad_o (stall_spad), .stall_out_o (stall_out),
     .stall_fence_o (stall_fence)
@@ -387,7 +387,7 @@ module npe_top #(
   npe_nlu_unit #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_nlu (
     .clk_i, .rst_ni,
     .start_i (nl_start), .abort_i (abort), .buf_i (nl_buf), .groups_i (nl_groups),
-    .bits_i (nl_bits), .frac_i (nl_frac), .two_seg_i (nl_two_seg), .split_i (nl_split),
+    .bits_i (nl_bits), .frac_i (nl_frac), .shr_i (nl_shr), .two_seg_i (nl_two_seg), .split_i (nl_split),
     .busy_o (nlu_busy), .done_o (nl_done), .conv_o (nl_conv),
     .tbl_we_i (nlu_tbl_we), .tbl_addr_i (nlu_tbl_addr), .tbl_wdata_i (nlu_tbl_wdata),
     .ob_buf_o (nl_ob_buf), .ob_grp_o (nl_ob_grp), .ob_rdata_i (nl_ob_rdata),

@@ -352,8 +352,8 @@ END_TEST
 /* npe_matmul_nlu against the golden chain: exact dot -> binary32 ->
  * npe_nlu_from_double (NaN -> 0) -> npe_nlu_table_eval. */
 static void check_mm_nlu(npe_dev *d, npe_fmt fa, npe_fmt fb, npe_nlu_func fn, unsigned bits,
-                         unsigned frac, uint32_t m, uint32_t n, uint32_t k, size_t stride,
-                         uint64_t seed) {
+                         unsigned frac, float sa, float sb, uint32_t m, uint32_t n, uint32_t k,
+                         size_t stride, uint64_t seed) {
   uint64_t s = seed;
   uint8_t *a = malloc((size_t)m * k * esz(fa)), *b = malloc((size_t)n * k * esz(fb));
   size_t ld = stride ? stride : n;
@@ -367,8 +367,9 @@ static void check_mm_nlu(npe_dev *d, npe_fmt fa, npe_fmt fb, npe_nlu_func fn, un
   ck_assert_int_eq(npe_nlu_spec_default(fn, bits, &spec), NPE_OK);
   spec.in_frac_bits = frac;
   ck_assert_int_eq(npe_nlu_table_gen(&spec, &tab), NPE_OK);
-  npe_tensor ta = {fa, m, k, 0, 0.0f, a}, tb = {fb, n, k, 0, 1.0f, b};
+  npe_tensor ta = {fa, m, k, 0, sa, a}, tb = {fb, n, k, 0, sb, b};
   ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, frac, codes, stride), NPE_OK);
+  double scale = (double)(sa == 0.0f ? 1.0f : sa) * (double)(sb == 0.0f ? 1.0f : sb);
   for (uint32_t i = 0; i < m; i++) {
     for (uint32_t j = 0; j < n; j++) {
       npe_quire q;
@@ -379,7 +380,7 @@ static void check_mm_nlu(npe_dev *d, npe_fmt fa, npe_fmt fb, npe_nlu_func fn, un
       ck_assert_int_eq(npe_dot(&q, fa, a + (size_t)i * k * esz(fa), fb,
                                b + (size_t)j * k * esz(fb), k), NPE_OK);
       ck_assert_int_eq(npe_quire_to_f32(&q, &f), NPE_OK);
-      if (f == f) ck_assert_int_eq(npe_nlu_from_double(f, frac, &x), NPE_OK);
+      if (f == f) ck_assert_int_eq(npe_nlu_from_double((double)f * scale, frac, &x), NPE_OK);
       ck_assert_int_eq(npe_nlu_table_eval(&tab, x, &want), NPE_OK);
       ck_assert_msg(codes[(size_t)i * ld + j] == want, "%s B=%u F=%u: [%u][%u] = %u, golden %u",
                     npe_nlu_func_name(fn), bits, frac, i, j, codes[(size_t)i * ld + j], want);
@@ -394,10 +395,13 @@ START_TEST(matmul_nlu_golden_and_errors) {
   npe_info info;
   ck_assert_int_eq(npe_get_info(d, &info), NPE_OK);
   ck_assert_uint_eq(info.has_nlu, 1);
-  check_mm_nlu(d, NPE_FMT_FP4, NPE_FMT_FP4, NPE_NLU_SIGMOID, 6, 4, 9, 17, 24, 0, 1);
-  check_mm_nlu(d, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_NLU_TANH, 8, 2, 5, 70, 33, 75, 2);
-  check_mm_nlu(d, NPE_FMT_POSIT8, NPE_FMT_POSIT8, NPE_NLU_GELU, 5, 6, 13, 3, 40, 0, 3);
-  check_mm_nlu(d, NPE_FMT_POSIT16, NPE_FMT_POSIT16, NPE_NLU_LINEAR, 8, 0, 4, 9, 16, 0, 4);
+  check_mm_nlu(d, NPE_FMT_FP4, NPE_FMT_FP4, NPE_NLU_SIGMOID, 6, 4, 0, 1, 9, 17, 24, 0, 1);
+  check_mm_nlu(d, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_NLU_TANH, 8, 2, 0, 0, 5, 70, 33, 75, 2);
+  check_mm_nlu(d, NPE_FMT_POSIT8, NPE_FMT_POSIT8, NPE_NLU_GELU, 5, 6, 0.5f, 4, 13, 3, 40, 0, 3);
+  check_mm_nlu(d, NPE_FMT_POSIT16, NPE_FMT_POSIT16, NPE_NLU_LINEAR, 8, 0, 1, 1, 4, 9, 16, 0, 4);
+  /* scales folded into a right shift: int8 codes x 2^-6 x 2^-5, F = 8 -> S = 3 */
+  check_mm_nlu(d, NPE_FMT_INT8, NPE_FMT_INT8, NPE_NLU_SIGMOID, 8, 8, 1.0f / 64, 1.0f / 32, 6, 11,
+               20, 0, 5);
   /* bad input: an error, the codes untouched */
   uint8_t a[8 * 8] = {0}, b[8 * 8] = {0}, codes[64];
   memset(codes, 0x77, sizeof codes);
@@ -410,9 +414,16 @@ START_TEST(matmul_nlu_golden_and_errors) {
   ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, 8, NULL, 0), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, 15, codes, 0), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, 8, codes, 7), NPE_ERR_INVALID_ARG);
-  ta.scale = 0.5f;
+  ta.scale = 0.3f; /* not a power of two */
+  ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, 8, codes, 0), NPE_ERR_INVALID_ARG);
+  ta.scale = 1.0f / 65536; /* F = 0, 2^-16 x 2^-8: exponent -24 < -15 */
+  tb.scale = 1.0f / 256;
+  ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, 0, codes, 0), NPE_ERR_INVALID_ARG);
+  ta.scale = 64.0f; /* 8 + 6 + 1 = 15 > 14 */
+  tb.scale = 2.0f;
   ck_assert_int_eq(npe_matmul_nlu(d, &ta, &tb, &tab, 8, codes, 0), NPE_ERR_INVALID_ARG);
   ta.scale = 0.0f;
+  tb.scale = 0.0f;
   bad = tab;
   bad.seg_t[0][3] = bad.seg_t[0][2] - 1; /* not monotone */
   ck_assert_int_ne(npe_matmul_nlu(d, &ta, &tb, &bad, 8, codes, 0), NPE_OK);

@@ -546,8 +546,8 @@ static void nlu_load(eng *e, const npe_nlu_table *tab) {
   }
 }
 
-static uint32_t nlu_aux(const npe_nlu_table *tab, unsigned frac) {
-  return tab->bits | frac << 4 | (tab->nseg == 2 ? 1u << 8 : 0) |
+static uint32_t nlu_aux(const npe_nlu_table *tab, unsigned frac, unsigned shr) {
+  return tab->bits | frac << 4 | (tab->nseg == 2 ? 1u << 8 : 0) | shr << 12 |
          ((uint32_t)tab->split & 0xffffu) << 16;
 }
 
@@ -587,7 +587,7 @@ static int nlu_next(void *ctx, uint8_t d[64]) {
  * @p frac; every code checked against the golden chain quire -> binary32 ->
  * npe_nlu_from_double -> npe_nlu_table_eval. Returns the ADC_CONV count. */
 static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned frac,
-                           uint32_t m, uint32_t n, uint32_t k, uint64_t seed,
+                           unsigned shr, uint32_t m, uint32_t n, uint32_t k, uint64_t seed,
                            unsigned min_distinct) {
   size_t es = f == NPE_FMT_POSIT16 ? 2 : 1;
   uint8_t *a = malloc((size_t)m * k * es), *b = malloc((size_t)n * k * es);
@@ -624,7 +624,7 @@ static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned
   nlu_src src;
   memset(&src, 0, sizeof src);
   src.src.p = &p;
-  src.aux = nlu_aux(tab, frac);
+  src.aux = nlu_aux(tab, frac, shr);
   npe_ring_stream st;
   memset(&st, 0, sizeof st);
   st.src = nlu_next;
@@ -646,7 +646,7 @@ static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned
       ck_assert_int_eq(npe_quire_to_f32(&q, &fv), NPE_OK);
       /* NaN (a NaR dot product) enters the NLU as 0 (docs/REGMAP.md, NLU) */
       if (fv != fv) x = 0;
-      else ck_assert_int_eq(npe_nlu_from_double(fv, frac, &x), NPE_OK);
+      else ck_assert_int_eq(npe_nlu_from_double(ldexp(fv, -(int)shr), frac, &x), NPE_OK);
       ck_assert_int_eq(npe_nlu_table_eval(tab, x, &want), NPE_OK);
       const uint8_t *cell = c + (size_t)i * p.ldc + (size_t)j * 2;
       unsigned got = (unsigned)(cell[0] | cell[1] << 8);
@@ -671,19 +671,21 @@ START_TEST(nlu_after_matmul) {
   eng_open(&e, 30, 80, 80, 11);
   static const struct {
     npe_nlu_func fn;
-    unsigned bits, frac;
+    unsigned bits, frac, shr;
     npe_fmt f;
     uint32_t m, n, k;
     unsigned min_distinct;  /* the inputs must climb the staircase, not sit at one end */
   } cases[] = {
-      {NPE_NLU_SIGMOID, 6, 4, NPE_FMT_FP4, 7, 9, 24, 4},
-      {NPE_NLU_TANH, 4, 6, NPE_FMT_FP4, 5, 13, 2, 4},
-      {NPE_NLU_EXP, 8, 8, NPE_FMT_FP4, 4, 30, 1, 4},
-      {NPE_NLU_LINEAR, 8, 0, NPE_FMT_POSIT16, 4, 6, 16, 2}, /* huge and tiny values: saturation, rounding */
-      {NPE_NLU_LINEAR, 8, 0, NPE_FMT_FP4, 8, 30, 1, 8},     /* exact halves: ties to even */
-      {NPE_NLU_SILU, 5, 5, NPE_FMT_POSIT8, 9, 11, 20, 2},   /* two segments */
-      {NPE_NLU_GELU, 3, 6, NPE_FMT_FP4, 6, 70, 2, 4},       /* two segments, many groups */
-      {NPE_NLU_SOFTPLUS, 7, 2, NPE_FMT_INT8, 3, 5, 8, 2},
+      {NPE_NLU_SIGMOID, 6, 4, 0, NPE_FMT_FP4, 7, 9, 24, 4},
+      {NPE_NLU_TANH, 4, 6, 0, NPE_FMT_FP4, 5, 13, 2, 4},
+      {NPE_NLU_EXP, 8, 8, 0, NPE_FMT_FP4, 4, 30, 1, 4},
+      {NPE_NLU_LINEAR, 8, 0, 0, NPE_FMT_POSIT16, 4, 6, 16, 2}, /* huge and tiny: saturation */
+      {NPE_NLU_LINEAR, 8, 0, 0, NPE_FMT_FP4, 8, 30, 1, 8},     /* exact halves: ties to even */
+      {NPE_NLU_LINEAR, 8, 0, 3, NPE_FMT_FP4, 8, 30, 1, 8},     /* right shift, its ties */
+      {NPE_NLU_SILU, 5, 5, 0, NPE_FMT_POSIT8, 9, 11, 20, 2},   /* two segments */
+      {NPE_NLU_GELU, 3, 6, 0, NPE_FMT_FP4, 6, 70, 2, 4},       /* two segments, many groups */
+      {NPE_NLU_SOFTPLUS, 7, 2, 0, NPE_FMT_INT8, 3, 5, 8, 2},
+      {NPE_NLU_SIGMOID, 8, 8, 9, NPE_FMT_INT8, 6, 9, 16, 8},   /* int8 dots scaled down */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     npe_nlu_spec spec;
@@ -692,7 +694,8 @@ START_TEST(nlu_after_matmul) {
     spec.in_frac_bits = cases[i].frac;
     ck_assert_int_eq(npe_nlu_table_gen(&spec, &tab), NPE_OK);
     nlu_load(&e, &tab);
-    uint64_t conv = run_mm_nlu(&e, cases[i].f, &tab, cases[i].frac, cases[i].m, cases[i].n,
+    uint64_t conv = run_mm_nlu(&e, cases[i].f, &tab, cases[i].frac, cases[i].shr, cases[i].m,
+                               cases[i].n,
                                cases[i].k, 500 + i, cases[i].min_distinct);
     /* one conversion of every PE's element per column group */
     uint64_t groups = (cases[i].n + e.hw.cols - 1) / e.hw.cols;
