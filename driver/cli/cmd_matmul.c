@@ -101,6 +101,7 @@ static const char matmul_usage[] =
     "Usage: npe matmul --m M --n N --k K [--format F|all] [--out f32|F]\n"
     "                  [--a A.npy --b B.npy] [--device URI] [--seed S] [--check]\n"
     "                  [--json] [--csv FILE] [--json-out FILE] [--progress|--quiet]\n"
+    "                  [--act FUNC [--act-bits B] [--act-frac F]]\n"
     "\n"
     "Runs C = A x B^T on the engine: A is M x K activations, B is N x K weights\n"
     "(one row per output, like nn.Linear). Real-valued inputs (random N(0,1)\n"
@@ -120,6 +121,16 @@ static const char matmul_usage[] =
     "  --csv, --json-out FILE   also write the table as CSV / JSON\n"
     "  --progress        progress on stderr (default when stderr is a terminal)\n"
     "  --quiet           no progress\n"
+    "  --act FUNC        apply f through the engine's nonlinear unit (ramp-ADC\n"
+    "                    staircase): sigmoid, tanh, exp, softplus, hardsigmoid,\n"
+    "                    linear, silu, gelu. Outputs are then B-bit codes; the\n"
+    "                    error columns compare their values with f of the float64\n"
+    "                    product, and --check with the golden NLU. Operand scales\n"
+    "                    are rounded up to powers of two so the engine can fold\n"
+    "                    them into the NLU input shift.\n"
+    "  --act-bits B      NLU output bits, 1..8 (default 8)\n"
+    "  --act-frac F      NLU input fraction bits, 0..14 (default 8; the table's\n"
+    "                    default input range, e.g. [-8, 8] for sigmoid, at 2^-F)\n"
     "\n"
     "Columns: cycles and utilisation from the engine's counters (MACs done per\n"
     "peak MAC-cycle), energy as an ESTIMATE from the cited table in libnpe,\n"
@@ -133,8 +144,10 @@ static const char matmul_usage[] =
 typedef struct {
   uint32_t m, n, k;
   uint64_t seed;
-  const char *uri, *a_path, *b_path, *csv, *json_out, *fmt_name, *out_name;
+  const char *uri, *a_path, *b_path, *csv, *json_out, *fmt_name, *out_name, *act_name;
   int check, json, progress;
+  uint32_t act_bits, act_frac;
+  npe_nlu_func act;
 } mm_opts;
 
 typedef struct {
@@ -236,7 +249,105 @@ static int quantise(npe_fmt f, const double *x, uint32_t rows, uint32_t cols, vo
   return rc;
 }
 
+/* A power of two at or above s (so quantised values still fit). */
+static float pow2_up(float s) {
+  int e;
+  float mnt = frexpf(s, &e);
+  return mnt == 0.5f ? s : ldexpf(1.0f, e);
+}
+
+/* --act: the matmul through the NLU; errors against f(float64 product). */
+static int run_one_act(npe_dev *d, const mm_opts *o, mm_row *row, const double *a,
+                       const double *b) {
+  uint32_t m = o->m, n = o->n, k = o->k;
+  void *pa = NULL, *pb = NULL;
+  float sa, sb;
+  npe_nlu_spec spec;
+  npe_nlu_table tab;
+  int rc = quantise(row->fa, a, m, k, &pa, &sa);
+  if (!rc) rc = quantise(row->fb, b, n, k, &pb, &sb);
+  if (!rc) {
+    /* requantise with power-of-two scales */
+    float s2a = pow2_up(sa), s2b = pow2_up(sb);
+    free(pa), free(pb);
+    pa = pb = NULL;
+    sa = s2a, sb = s2b;
+    size_t na = (size_t)m * k, nb = (size_t)n * k;
+    float *xa = malloc(na * sizeof *xa), *xb = malloc(nb * sizeof *xb);
+    pa = malloc(na * (row->fa == NPE_FMT_POSIT16 ? 2 : 1));
+    pb = malloc(nb * (row->fb == NPE_FMT_POSIT16 ? 2 : 1));
+    if (!xa || !xb || !pa || !pb) rc = NPE_ERR_NO_MEM;
+    for (size_t i = 0; !rc && i < na; i++) xa[i] = (float)a[i];
+    for (size_t i = 0; !rc && i < nb; i++) xb[i] = (float)b[i];
+    if (!rc) rc = npe_quantize(row->fa, xa, na, sa, pa);
+    if (!rc) rc = npe_quantize(row->fb, xb, nb, sb, pb);
+    free(xa), free(xb);
+  }
+  if (!rc) rc = npe_nlu_spec_default(o->act, o->act_bits, &spec);
+  if (!rc) {
+    spec.in_frac_bits = o->act_frac;
+    rc = npe_nlu_table_gen(&spec, &tab);
+  }
+  uint8_t *codes = malloc((size_t)m * n);
+  if (!codes && !rc) rc = NPE_ERR_NO_MEM;
+  npe_tensor ta = {row->fa, m, k, 0, sa, pa}, tb = {row->fb, n, k, 0, sb, pb};
+  if (!rc) {
+    if (o->progress) npe_set_progress(d, progress_cb, (void *)row->name);
+    rc = npe_matmul_nlu(d, &ta, &tb, &tab, o->act_frac, codes, 0);
+    npe_set_progress(d, NULL, NULL);
+    if (o->progress) fprintf(stderr, "\r%60s\r", "");
+    if (rc == NPE_ERR_INVALID_ARG)
+      fprintf(stderr, "npe matmul: %s: the operand scales 2^%d x 2^%d and --act-frac %u give "
+                      "an NLU input shift outside -15..14; choose another --act-frac\n",
+              row->name, ilogbf(sa), ilogbf(sb), o->act_frac);
+  }
+  if (rc) {
+    fprintf(stderr, "npe matmul: %s: %s\n", row->name, npe_strerror(rc));
+    if (rc == NPE_ERR_DEVICE && npe_last_stats(d, &row->st) == NPE_OK)
+      fprintf(stderr, "npe matmul: engine error code %u at descriptor %u (address 0x%llx)\n",
+              row->st.hw_error, row->st.hw_error_index,
+              (unsigned long long)row->st.hw_error_addr);
+  } else {
+    npe_last_stats(d, &row->st);
+    row->weight_bytes = (double)npe_packed_size(row->fb, (size_t)n * k);
+    double se = 0, sr = 0, mx = 0;
+    long bad = o->check ? 0 : -1;
+    size_t ea = row->fa == NPE_FMT_POSIT16 ? 2 : 1, eb = row->fb == NPE_FMT_POSIT16 ? 2 : 1;
+    for (uint32_t i = 0; i < m; i++) {
+      for (uint32_t j = 0; j < n; j++) {
+        double dot = 0, got;
+        for (uint32_t t = 0; t < k; t++) dot += a[(size_t)i * k + t] * b[(size_t)j * k + t];
+        double ref = npe_nlu_func_value(o->act, dot);
+        unsigned code = codes[(size_t)i * n + j];
+        npe_nlu_code_value(&spec, code, &got);
+        double e = got - ref;
+        se += e * e, sr += ref * ref;
+        if (fabs(e) > mx || e != e) mx = fabs(e);
+        if (o->check) { /* golden: exact dot, binary32, NLU input code, staircase */
+          npe_quire q;
+          float g;
+          int32_t x = 0;
+          unsigned want = 0;
+          npe_quire_clear(&q);
+          npe_dot(&q, row->fa, (uint8_t *)pa + (size_t)i * k * ea, row->fb,
+                  (uint8_t *)pb + (size_t)j * k * eb, k);
+          npe_quire_to_f32(&q, &g);
+          if (g == g) npe_nlu_from_double((double)g * sa * sb, o->act_frac, &x);
+          npe_nlu_table_eval(&tab, x, &want);
+          if (want != code) bad++;
+        }
+      }
+    }
+    row->sqnr_db = se == 0 ? INFINITY : 10 * log10(sr / se);
+    row->max_err = mx;
+    row->golden_mismatch = bad;
+  }
+  free(pa), free(pb), free(codes);
+  return rc;
+}
+
 static int run_one(npe_dev *d, const mm_opts *o, mm_row *row, const double *a, const double *b) {
+  if (o->act_name) return run_one_act(d, o, row, a, b);
   uint32_t m = o->m, n = o->n, k = o->k;
   void *pa = NULL, *pb = NULL;
   float sa, sb;
@@ -313,8 +424,13 @@ static int run_one(npe_dev *d, const mm_opts *o, mm_row *row, const double *a, c
 static void print_rows(FILE *f, const mm_opts *o, const mm_row *r, int n, int mode) {
   /* mode 0 table, 1 csv, 2 json */
   if (mode == 0) {
-    fprintf(f, "C = A x B^T, M=%u N=%u K=%u, device %s; energy is an ESTIMATE\n\n", o->m, o->n,
-            o->k, o->uri);
+    if (o->act_name)
+      fprintf(f, "C = %s(A x B^T) through the NLU (B=%u, F=%u), M=%u N=%u K=%u, device %s; "
+                 "energy is an ESTIMATE\n\n", o->act_name, o->act_bits, o->act_frac, o->m, o->n,
+              o->k, o->uri);
+    else
+      fprintf(f, "C = A x B^T, M=%u N=%u K=%u, device %s; energy is an ESTIMATE\n\n", o->m,
+              o->n, o->k, o->uri);
     fprintf(f, "%-8s %10s %7s %11s %9s %9s %10s %12s %8s\n", "format", "cycles", "util",
             "energy_uJ", "pJ/MAC", "w_bytes", "sqnr_dB", "max_err", "golden");
   } else if (mode == 1) {
@@ -363,7 +479,8 @@ static int parse_u32(const char *s, uint32_t *v, uint32_t lo, uint32_t hi) {
 }
 
 int npe_cmd_matmul(int argc, char **argv) {
-  mm_opts o = {64, 64, 256, 1, "sim:", NULL, NULL, NULL, NULL, "all", NULL, 0, 0, -1};
+  mm_opts o = {.m = 64, .n = 64, .k = 256, .seed = 1, .uri = "sim:", .fmt_name = "all",
+               .progress = -1, .act_bits = 8, .act_frac = 8};
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -381,7 +498,7 @@ int npe_cmd_matmul(int argc, char **argv) {
     }
     i++;
     int bad = 0;
-    uint32_t seed32;
+    uint32_t seed32 = 0;
     if (!strcmp(a, "--m")) bad = parse_u32(v, &o.m, 1, 1u << 16);
     else if (!strcmp(a, "--n")) bad = parse_u32(v, &o.n, 1, 1u << 16);
     else if (!strcmp(a, "--k")) bad = parse_u32(v, &o.k, 1, 1u << 16);
@@ -393,6 +510,9 @@ int npe_cmd_matmul(int argc, char **argv) {
     else if (!strcmp(a, "--b")) o.b_path = v;
     else if (!strcmp(a, "--csv")) o.csv = v;
     else if (!strcmp(a, "--json-out")) o.json_out = v;
+    else if (!strcmp(a, "--act")) o.act_name = v;
+    else if (!strcmp(a, "--act-bits")) bad = parse_u32(v, &o.act_bits, NPE_NLU_MIN_BITS, NPE_NLU_MAX_BITS);
+    else if (!strcmp(a, "--act-frac")) bad = parse_u32(v, &o.act_frac, 0, NPE_NLU_MAX_FRAC_BITS);
     else {
       fprintf(stderr, "npe matmul: unknown option '%s' (see --help)\n", a);
       return NPE_EXIT_USAGE;
@@ -405,6 +525,15 @@ int npe_cmd_matmul(int argc, char **argv) {
   npe_fmt tmp;
   if (o.out_name && strcmp(o.out_name, "f32") && npe_fmt_from_name(o.out_name, &tmp)) {
     fprintf(stderr, "npe matmul: unknown output '%s' (f32 or a format)\n", o.out_name);
+    return NPE_EXIT_USAGE;
+  }
+  if (o.act_name && npe_nlu_func_from_name(o.act_name, &o.act)) {
+    fprintf(stderr, "npe matmul: unknown function '%s' for --act (sigmoid, tanh, exp, softplus, "
+                    "hardsigmoid, linear, silu, gelu)\n", o.act_name);
+    return NPE_EXIT_USAGE;
+  }
+  if (o.act_name && o.out_name) {
+    fprintf(stderr, "npe matmul: --act gives NLU codes; it does not take --out\n");
     return NPE_EXIT_USAGE;
   }
   /* the rows to run */

@@ -214,6 +214,9 @@ typedef struct npe_stats {
   uint32_t hw_error;          /**< STATUS.ERR of a failed job, else 0 */
   uint32_t hw_error_index;    /**< its descriptor */
   uint64_t hw_error_addr;     /**< its address (ERR_ADDR) */
+  uint64_t adc_conversions;   /**< NLU column conversions (ADC_CONV counter) */
+  uint64_t nlu_column_steps;  /**< their ramp steps: conversions x 2^B */
+  uint64_t nlu_table_reads;   /**< threshold-table reads: one per ramp step of a group */
 } npe_stats;
 
 /** Copies the statistics of the last job. Errors: NPE_ERR_INVALID_ARG,

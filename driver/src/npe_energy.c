@@ -143,5 +143,9 @@ double npe__energy_estimate(const npe_stats *s) {
   double sram_bits = 8.0 * (double)(s->dma_read_bytes + s->dma_write_bytes) + 32.0 * issue;
   e += sram_bits * table[E_SRAM_BIT].pj;
   e += 8.0 * (double)(s->dma_read_bytes + s->dma_write_bytes) * table[E_DRAM_BIT].pj;
+  /* the digital NLU: a compare and counter step per column per ramp step,
+   * one threshold-table read per ramp step of a group */
+  e += (double)s->nlu_column_steps * table[E_NLU_STEP_COLUMN].pj;
+  e += (double)s->nlu_table_reads * table[E_NLU_TABLE_READ].pj;
   return e;
 }

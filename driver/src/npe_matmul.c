@@ -154,8 +154,8 @@ int npe_poll(npe_dev *d, npe_job *j, int *done) {
 }
 
 static int read_counters(npe_dev *d, npe_stats *s) {
-  uint64_t c[NPE_PERF_STALL_FENCE + 4];
-  for (uint32_t i = 0; i <= NPE_PERF_DMA_WR_BYTES; i++) {
+  uint64_t c[NPE_PERF_COUNT];
+  for (uint32_t i = 0; i < NPE_PERF_COUNT; i++) {
     uint32_t lo, hi;
     int rc = d->t.csr_read(d->t.ctx, NPE_PERF_REG_OFFSET(i), &lo);
     if (!rc) rc = d->t.csr_read(d->t.ctx, NPE_PERF_REG_OFFSET(i) + 4u, &hi);
@@ -171,6 +171,7 @@ static int read_counters(npe_dev *d, npe_stats *s) {
   s->stall_fence = c[NPE_PERF_STALL_FENCE];
   s->dma_read_bytes = c[NPE_PERF_DMA_RD_BYTES];
   s->dma_write_bytes = c[NPE_PERF_DMA_WR_BYTES];
+  s->adc_conversions = c[NPE_PERF_ADC_CONV];
   return NPE_OK;
 }
 
@@ -230,6 +231,11 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
     for (int f = 0; f < NPE_FMT_COUNT; f++) total += s.macs[f];
     s.utilisation = s.peak_macs ? (double)total / (double)s.peak_macs : 0.0;
     s.descriptors = j->stream.res.descs;
+    if (j->nlu) { /* every conversion of a B-bit NLU job takes 2^B ramp steps */
+      uint64_t steps = 1ull << (j->nlu_aux & 0xfu);
+      s.nlu_column_steps = s.adc_conversions * steps;
+      s.nlu_table_reads = s.adc_conversions / ((uint64_t)d->hw.rows * d->hw.cols) * steps;
+    }
     s.energy_pj = npe__energy_estimate(&s);
     s.host_seconds = npe__now() - j->t_start;
     d->last = s;

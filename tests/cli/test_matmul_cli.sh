@@ -54,6 +54,25 @@ expect_usage() {
   [ ! -s "$T/out" ] || fail "stdout not empty: $*"
   [ -s "$T/err" ] || fail "no error message: $*"
 }
+# the NLU after the matmul: codes golden-checked in every format, a
+# two-segment function under back-pressure
+"$NPE" matmul --m 6 --n 21 --k 40 --act sigmoid --act-bits 6 --check --quiet > "$T/act" ||
+  fail "matmul --act sigmoid"
+[ "$(grep -c ' exact$' "$T/act")" -eq 6 ] || fail "--act: not 6 exact rows"
+grep -q 'sigmoid(A x B^T) through the NLU (B=6, F=8)' "$T/act" || fail "--act header"
+"$NPE" matmul --m 5 --n 9 --k 24 --format posit8 --act gelu --act-bits 5 --act-frac 6 --check \
+  --quiet --device 'sim:?latency=23&ready=70&valid=60&seed=2' > "$T/act2" || fail "--act gelu"
+grep -q ' exact$' "$T/act2" || fail "--act gelu golden"
+# an 8-bit sigmoid of int8 products stays within a few LSB of float64 (SQNR > 25 dB)
+"$NPE" matmul --m 8 --n 8 --k 32 --format int8 --act sigmoid --check --quiet > "$T/act3" ||
+  fail "--act int8"
+awk '$1 == "int8" && $7 + 0 > 25 { ok = 1 } END { exit !ok }' "$T/act3" || fail "--act SQNR"
+
+expect_usage "$NPE" matmul --act swish
+expect_usage "$NPE" matmul --act tanh --act-bits 0
+expect_usage "$NPE" matmul --act tanh --act-bits 9
+expect_usage "$NPE" matmul --act tanh --act-frac 15
+expect_usage "$NPE" matmul --act tanh --out int8
 expect_usage "$NPE" matmul --m 0
 expect_usage "$NPE" matmul --m abc
 expect_usage "$NPE" matmul --format posit9
