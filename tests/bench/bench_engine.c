@@ -2,7 +2,9 @@
 /*
  * bench_engine: the engine through libnpe on the simulator (64-bit AXI,
  * 1 beat/cycle, 100-cycle read latency): MAC-array utilisation of a
- * 256x256x256 matmul per format, simulation speed, and driver overhead.
+ * 256x256x256 matmul per format, simulation speed, driver overhead, and
+ * the digital path of a 64 x 64 recurrent mat-vec (MAC array + NLU) for
+ * comparison with the crossbar tile model (make nlu-bench).
  * Prints "BENCH <name> <value> <unit>" lines only.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -66,6 +68,35 @@ int main(int argc, char **argv) {
   printf("BENCH sim_us_per_descriptor %.1f us\n", 1e6 * total_host / total_descs);
   printf("BENCH device_cycles_per_descriptor %.0f cycles\n", (double)total_cycles / total_descs);
   printf("BENCH driver_share_of_sim_time %.4f ratio\n", driver_s / total_host);
+
+  /* y = sigmoid(W x), W 64 x 64 int8, one input vector, through the engine:
+   * whole job (weights and input loaded by DMA, matmul, NLU, store) */
+  static const unsigned bits[2] = {5, 8};
+  for (int i = 0; i < 2; i++) {
+    npe_nlu_spec spec;
+    npe_nlu_table tab;
+    static uint8_t x[64], w[64 * 64];
+    uint8_t codes[64];
+    npe_stats st;
+    bench_fill(NPE_FMT_INT8, x, sizeof x, &s);
+    bench_fill(NPE_FMT_INT8, w, sizeof w, &s);
+    npe_tensor tx = {NPE_FMT_INT8, 1, 64, 0, 1.0f / 128, x};
+    npe_tensor tw = {NPE_FMT_INT8, 64, 64, 0, 1.0f / 128, w};
+    if (npe_nlu_spec_default(NPE_NLU_SIGMOID, bits[i], &spec) || npe_nlu_table_gen(&spec, &tab) ||
+        npe_matmul_nlu(d, &tx, &tw, &tab, spec.in_frac_bits, codes, 0) || npe_last_stats(d, &st))
+      return 1;
+    printf("BENCH engine_matvec64_nlu_b%u_cycles %llu cycles\n", bits[i],
+           (unsigned long long)st.cycles);
+    /* with and without the DRAM reads and writes (a recurrent cell keeps W
+     * on chip between timesteps; this job loads it every time) */
+    const npe_energy_entry *dram;
+    if (npe_energy_find("dram_bit", &dram)) return 1;
+    double dram_pj = 8.0 * (double)(st.dma_read_bytes + st.dma_write_bytes) * dram->pj;
+    printf("BENCH engine_matvec64_nlu_b%u_energy_per_act %.1f pJ(estimate)\n", bits[i],
+           st.energy_pj / 64);
+    printf("BENCH engine_matvec64_nlu_b%u_energy_per_act_on_chip %.1f pJ(estimate)\n", bits[i],
+           (st.energy_pj - dram_pj) / 64);
+  }
   npe_close(d);
   free(a), free(b), free(c);
   return 0;
