@@ -11,8 +11,8 @@
 #                            BENCH sim_speed_icarus / sim_speed_verilator_same_job /
 #                            sim_speed_ratio_verilator_over_icarus
 #
-# Outputs under $(BUILD)/engine_port/. A job is "M N K FORMAT" (ternary means
-# int8 x ternary) with binary32 results; override ENGINE_ICARUS_JOBS (jobs
+# Outputs under $(BUILD)/engine_port/. A job is "M N K FORMAT [FUNC:B:F]"
+# (ternary means int8 x ternary) with binary32 results, or NLU codes; override ENGINE_ICARUS_JOBS (jobs
 # joined by commas inside, spaces between) / ENGINE_SPEED_JOB to change them.
 
 BUILD ?= build
@@ -20,7 +20,8 @@ EP_BUILD := $(BUILD)/engine_port
 EP_DIR   := tests/rtl/engine
 
 ENGINE_ICARUS_JOBS ?= 8,8,64,int8 5,3,40,fp4 4,5,24,posit4 7,2,32,posit8 \
-                      3,4,16,posit16 6,5,72,ternary
+                      3,4,16,posit16 6,5,72,ternary 5,7,2,fp4,sigmoid:6:4 \
+                      4,9,1,fp4,gelu:5:6
 ENGINE_SPEED_JOB  ?= 16 16 128 int8
 # wall-clock limit of one Icarus run, seconds
 ENGINE_ICARUS_TIMEOUT ?= 600
@@ -47,7 +48,7 @@ engine-yosys-check: $(ENGINE_RTL)
 $(EP_BUILD)/gen_engine_job: $(EP_DIR)/gen_engine_job.c $(EP_DIR)/job_layout.h \
                             driver/src/npe_tiler.c driver/src/npe_tiler.h $(GOLDEN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(EP_CFLAGS) -o $@ $< driver/src/npe_tiler.c $(GOLDEN_LIB) -lm
+	$(CC) $(EP_CFLAGS) -o $@ $< driver/src/npe_tiler.c driver/golden/npe_nlu.c $(GOLDEN_LIB) -lm
 
 $(EP_BUILD)/bench_sim_speed: $(EP_DIR)/bench_sim_speed.c $(EP_DIR)/job_layout.h sim/npesim.h \
                              $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a
@@ -67,7 +68,7 @@ $(EP_BUILD)/tb_npe_top_icarus.vvp: $(ENGINE_RTL) $(EP_TB)
 # log in <dir>/icarus.log and the wall time (s) in <dir>/icarus.wall.
 define ep_run_icarus
 	@mkdir -p $(1)
-	$(EP_BUILD)/gen_engine_job $(wordlist 1,3,$(2)) $(1) $(word 4,$(2)) > $(1)/job.args
+	$(EP_BUILD)/gen_engine_job $(wordlist 1,3,$(2)) $(1) $(wordlist 4,5,$(2)) > $(1)/job.args
 	@t0=$$(date +%s.%N); \
 	timeout $(ENGINE_ICARUS_TIMEOUT) nice vvp -n $(EP_BUILD)/tb_npe_top_icarus.vvp \
 	  $$(cat $(1)/job.args) > $(1)/icarus.log 2>&1; rc=$$?; \

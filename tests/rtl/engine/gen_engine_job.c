@@ -6,7 +6,7 @@
  * 0xa5) made by the driver's tiler, and the C region the engine must leave
  * behind, computed by the golden library (npe_dot, npe_quire_to_f32).
  *
- *   gen_engine_job M N K DIR [FORMAT]
+ *   gen_engine_job M N K DIR [FORMAT [FUNC:B:F]]
  *
  * Writes DIR/mem.hex and DIR/expect.hex ($readmemh: one 64-bit word per
  * line, memory word 0 at JOB_MEM_BASE) and prints the plusargs that describe
@@ -14,13 +14,19 @@
  * (default int8) is the operand format of A and B, "ternary" meaning int8
  * activations x ternary weights; results are binary32 on the default engine
  * shape (4 x 2 PEs). Operands are fixed pseudo-random valid patterns, so
- * every run is the same.
+ * every run is the same. With FUNC:B:F (e.g. sigmoid:6:4) the results go
+ * through the NLU: an NLU descriptor before every STORE, 2-byte codes
+ * expected from the golden chain (binary32, npe_nlu_from_double,
+ * npe_nlu_table_eval), and DIR/tbl.hex holds the table writes, one word
+ * per line: NLU_TBL_ADDR index << 17 | the 17-bit threshold.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "npe_format.h"
+#include "npe_nlu.h"
+#include "npe_regs.h"
 #include "npe_tiler.h"
 #include "job_layout.h"
 
@@ -64,13 +70,70 @@ static int random_patterns(npe_fmt f, void *out, size_t n, uint64_t *s) {
   return 0;
 }
 
+/* The tiler's stream, with MATMULs rounding to binary32 and an NLU before
+ * every STORE when aux != 0 (as npe_matmul_nlu does). */
+typedef struct {
+  const npe_mm_plan *p;
+  npe_tiler_it it;
+  uint32_t aux;
+  uint8_t held[64];
+  int have_held;
+} job_src;
+
+static int job_next(job_src *s, uint8_t d[64]) {
+  if (s->have_held) {
+    memcpy(d, s->held, 64);
+    s->have_held = 0;
+    return 1;
+  }
+  if (!npe_tiler_next(s->p, &s->it, d)) return 0;
+  if (!s->aux) return 1;
+  if (d[NPE_DESC_OPCODE_OFFSET] == NPE_OP_MATMUL)
+    d[NPE_DESC_FLAGS_OFFSET] |= 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  if (d[NPE_DESC_OPCODE_OFFSET] == NPE_OP_STORE) {
+    memcpy(s->held, d, 64);
+    s->have_held = 1;
+    npe_desc_fields f;
+    memset(&f, 0, sizeof f);
+    f.op = NPE_OP_NLU;
+    f.spad = d[NPE_DESC_SPAD_OFFSET];
+    f.m = (uint16_t)(d[NPE_DESC_M_OFFSET] | d[NPE_DESC_M_OFFSET + 1] << 8);
+    f.n = (uint16_t)(d[NPE_DESC_N_OFFSET] | d[NPE_DESC_N_OFFSET + 1] << 8);
+    f.aux = s->aux;
+    npe_desc_encode(&f, d);
+  }
+  return 1;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 5 && argc != 6) {
-    fprintf(stderr, "usage: %s M N K DIR [FORMAT]\n", argv[0]);
+  if (argc < 5 || argc > 7) {
+    fprintf(stderr, "usage: %s M N K DIR [FORMAT [FUNC:B:F]]\n", argv[0]);
     return 2;
   }
+  /* the NLU, if asked for */
+  npe_nlu_table tab;
+  unsigned act_bits = 0, act_frac = 0;
+  uint32_t aux = 0;
+  if (argc == 7) {
+    char fname[32];
+    npe_nlu_func fn;
+    npe_nlu_spec spec;
+    if (sscanf(argv[6], "%31[a-z]:%u:%u", fname, &act_bits, &act_frac) != 3 ||
+        npe_nlu_func_from_name(fname, &fn) || npe_nlu_spec_default(fn, act_bits, &spec)) {
+      fprintf(stderr, "gen_engine_job: bad NLU '%s' (FUNC:B:F)\n", argv[6]);
+      return 2;
+    }
+    spec.in_frac_bits = act_frac;
+    if (npe_nlu_table_gen(&spec, &tab)) {
+      fprintf(stderr, "gen_engine_job: no table for '%s'\n", argv[6]);
+      return 2;
+    }
+    aux = tab.bits | act_frac << 4 | (tab.nseg == 2 ? 1u << 8 : 0u) |
+          ((uint32_t)tab.split & 0xffffu) << 16;
+  }
+  const int fp32 = aux == 0;
   npe_fmt fa = NPE_FMT_INT8, fb = NPE_FMT_INT8;
-  if (argc == 6) {
+  if (argc >= 6) {
     if (npe_fmt_from_name(argv[5], &fb) != NPE_OK) {
       fprintf(stderr, "gen_engine_job: unknown format '%s'\n", argv[5]);
       return 2;
@@ -86,11 +149,19 @@ int main(int argc, char **argv) {
 
   /* Layout: the ring at the base, then A, B and C, each 64-byte aligned. */
   npe_mm_plan p;
-  if (npe_tiler_plan(&hw, fa, fb, NPE_FMT_INT8, 1, m, n, k, 0, 0, 0, &p) != NPE_OK) {
+  if (npe_tiler_plan(&hw, fa, fb, NPE_FMT_INT8, fp32, m, n, k, 0, 0, 0, &p) != NPE_OK) {
     fprintf(stderr, "gen_engine_job: M=%u N=%u K=%u does not fit the engine\n", m, n, k);
     return 1;
   }
-  uint64_t ndesc = npe_tiler_count(&p);
+  uint64_t ndesc = 0;
+  {
+    job_src cnt;
+    uint8_t d[64];
+    memset(&cnt, 0, sizeof cnt);
+    cnt.p = &p;
+    cnt.aux = aux;
+    while (job_next(&cnt, d)) ndesc++;
+  }
   unsigned ring_log2 = 1;
   while ((1ull << ring_log2) <= ndesc) ring_log2++;
   if (ring_log2 > 15) {
@@ -102,7 +173,7 @@ int main(int argc, char **argv) {
   uint64_t addr_a = align64(base + 64 * ndesc);
   uint64_t addr_b = align64(addr_a + npe_tiler_bytes_a(&p));
   uint64_t addr_c = align64(addr_b + npe_tiler_bytes_b(&p));
-  if (npe_tiler_plan(&hw, fa, fb, NPE_FMT_INT8, 1, m, n, k, addr_a, addr_b, addr_c, &p) !=
+  if (npe_tiler_plan(&hw, fa, fb, NPE_FMT_INT8, fp32, m, n, k, addr_a, addr_b, addr_c, &p) !=
       NPE_OK)
     return 1;
   uint64_t bytes_c = npe_tiler_bytes_c(&p);
@@ -123,10 +194,12 @@ int main(int argc, char **argv) {
     return 1;
 
   /* Ring, A, B, C (C's cells and padding start as 0xa5: an unwritten cell shows). */
-  npe_tiler_it it;
-  memset(&it, 0, sizeof it);
+  job_src src;
+  memset(&src, 0, sizeof src);
+  src.p = &p;
+  src.aux = aux;
   for (uint64_t i = 0; i < ndesc; i++) {
-    if (!npe_tiler_next(&p, &it, img + 64 * i)) return 1;
+    if (!job_next(&src, img + 64 * i)) return 1;
   }
   if (npe_tiler_pack_a(&p, a, k, img + (addr_a - base)) != NPE_OK ||
       npe_tiler_pack_b(&p, b, k, img + (addr_b - base)) != NPE_OK)
@@ -145,6 +218,16 @@ int main(int argc, char **argv) {
         return 1;
       uint32_t bits;
       memcpy(&bits, &f, 4);
+      if (aux) { /* the NLU's code, as a 2-byte cell */
+        int32_t x = 0;
+        unsigned code;
+        if (f == f && npe_nlu_from_double(f, act_frac, &x)) return 1;
+        if (npe_nlu_table_eval(&tab, x, &code)) return 1;
+        uint8_t *cell = exp + (size_t)i * p.ldc + (size_t)j * 2;
+        cell[0] = (uint8_t)code;
+        cell[1] = 0;
+        continue;
+      }
       uint8_t *cell = exp + (size_t)i * p.ldc + (size_t)j * 4;
       for (int by = 0; by < 4; by++) cell[by] = (uint8_t)(bits >> (8 * by));
     }
@@ -156,12 +239,29 @@ int main(int argc, char **argv) {
   snprintf(path, sizeof path, "%s/expect.hex", dir);
   if (write_hex(path, exp, (size_t)bytes_c)) return 1;
 
+  /* The NLU table writes */
+  unsigned tbl_n = 0;
+  if (aux) {
+    snprintf(path, sizeof path, "%s/tbl.hex", dir);
+    FILE *tf = fopen(path, "w");
+    if (!tf) {
+      perror(path);
+      return 1;
+    }
+    for (unsigned s = 0; s < tab.nseg; s++)
+      for (unsigned j = 1; j < (1u << tab.bits); j++, tbl_n++)
+        fprintf(tf, "%08x\n", (256u * s + j) << 17 | ((uint32_t)tab.seg_t[s][j - 1] & 0x1ffffu));
+    if (fclose(tf)) return 1;
+  }
+
   /* The job as plusargs: offsets in 64-bit words from JOB_MEM_BASE. */
   printf("+mem=%s/mem.hex +exp=%s/expect.hex +cout=%s/c_out.hex +mem_words=%llu "
-         "+ring_log2=%u +ndesc=%llu +c_word=%llu +c_words=%llu +m=%u +n=%u +k=%u +fmt=%s\n",
+         "+ring_log2=%u +ndesc=%llu +c_word=%llu +c_words=%llu +m=%u +n=%u +k=%u +fmt=%s "
+         "+tbl=%s/tbl.hex +tbl_n=%u +act=%s\n",
          dir, dir, dir, (unsigned long long)((end - base) / 8), ring_log2,
          (unsigned long long)ndesc, (unsigned long long)((addr_c - base) / 8),
-         (unsigned long long)(bytes_c / 8), m, n, k, npe_fmt_name(fb));
+         (unsigned long long)(bytes_c / 8), m, n, k, npe_fmt_name(fb), dir, tbl_n,
+         argc == 7 ? argv[6] : "none");
   free(a), free(b), free(img), free(exp);
   return 0;
 }

@@ -150,7 +150,9 @@ module tb_npe_top_icarus;
   // The job
   // ---------------------------------------------------------------------------
   logic [63:0] expv [MemWords];
-  string       f_mem, f_exp, f_cout, fmt_name;
+  string       f_mem, f_exp, f_cout, fmt_name, f_tbl, act_name;
+  int          tbl_n;
+  logic [31:0] tbl [512];
   int          mem_words, ring_log2, ndesc, c_word, c_words, m, n, k;
   int          mismatches, first_bad;
   logic [31:0] head, ctrl, status;
@@ -167,6 +169,15 @@ module tb_npe_top_icarus;
       $finish;
     end
     if (!$value$plusargs("fmt=%s", fmt_name)) fmt_name = "int8";
+    if (!$value$plusargs("tbl_n=%d", tbl_n)) tbl_n = 0;
+    if (!$value$plusargs("act=%s", act_name)) act_name = "none";
+    if (tbl_n > 0) begin
+      if (!$value$plusargs("tbl=%s", f_tbl)) begin
+        $display("tb_npe_top_icarus: FAIL: +tbl_n without +tbl");
+        $finish;
+      end
+      $readmemh(f_tbl, tbl, 0, tbl_n - 1);
+    end
     if (!$value$plusargs("m=%d", m)) m = 0;
     if (!$value$plusargs("n=%d", n)) n = 0;
     if (!$value$plusargs("k=%d", k)) k = 0;
@@ -183,6 +194,12 @@ module tb_npe_top_icarus;
     // Reset: four cycles low, as libnpesim does.
     repeat (4) @(negedge clk_i);
     rst_ni = 1'b1;
+
+    // The NLU table (word: NLU_TBL_ADDR index << 17 | threshold).
+    for (int i = 0; i < tbl_n; i++) begin
+      csr_write(npe_pkg::RegNluTblAddrOffset, 32'(tbl[i][25:17]));
+      csr_write(npe_pkg::RegNluTblDataOffset, 32'(tbl[i][16:0]));
+    end
 
     // DMA window = the memory; ring at its base; start; publish the ring.
     win_limit = MemBase + 64'(MemWords) * 64'd8;
@@ -231,9 +248,9 @@ module tb_npe_top_icarus;
       $display("tb_npe_top_icarus: FAIL mismatched words=%0d csr errors=%0d memory errors=%0d",
                mismatches, csr_errors, mem_errors);
     end else begin
-      $display({"tb_npe_top_icarus: PASS %s M=%0d N=%0d K=%0d descs=%0d job_cycles=%0d ",
+      $display({"tb_npe_top_icarus: PASS %s act=%s M=%0d N=%0d K=%0d descs=%0d job_cycles=%0d ",
                 "cycles=%0d, C (%0d words) bit-exact with the golden model"},
-               fmt_name, m, n, k, ndesc, t_end - t_start, cycle_q, c_words);
+               fmt_name, act_name, m, n, k, ndesc, t_end - t_start, cycle_q, c_words);
     end
     $finish;
   end
