@@ -30,12 +30,9 @@ struct npe_job {
   uint32_t m, n;
   float scale;         /* scale_a * scale_b */
   double t_start;      /* host seconds */
-  /* NLU jobs (npe_matmul_nlu): MATMULs round to binary32, an NLU descriptor
-   * precedes every STORE, and the 2-byte codes go to nlu_codes. */
+  /* NLU jobs (npe_matmul_nlu; the plan's nlu_aux): 2-byte codes go to
+   * nlu_codes. */
   int nlu;
-  uint32_t nlu_aux;
-  uint8_t held[64];    /* the STORE that follows the NLU just emitted */
-  int have_held;
   uint8_t *nlu_codes;
   size_t nlu_stride;
 };

@@ -41,28 +41,7 @@ static int check_args(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
 
 static int job_source(void *ctx, uint8_t desc[64]) {
   npe_job *j = ctx;
-  if (!j->nlu) return npe_tiler_next(&j->plan, &j->it, desc);
-  if (j->have_held) {
-    memcpy(desc, j->held, 64);
-    j->have_held = 0;
-    return 1;
-  }
-  if (!npe_tiler_next(&j->plan, &j->it, desc)) return 0;
-  if (desc[NPE_DESC_OPCODE_OFFSET] == NPE_OP_MATMUL)
-    desc[NPE_DESC_FLAGS_OFFSET] |= 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
-  if (desc[NPE_DESC_OPCODE_OFFSET] == NPE_OP_STORE) {
-    memcpy(j->held, desc, 64);
-    j->have_held = 1;
-    npe_desc_fields f;
-    memset(&f, 0, sizeof f);
-    f.op = NPE_OP_NLU;
-    f.spad = desc[NPE_DESC_SPAD_OFFSET];
-    f.m = (uint16_t)(desc[NPE_DESC_M_OFFSET] | desc[NPE_DESC_M_OFFSET + 1] << 8);
-    f.n = (uint16_t)(desc[NPE_DESC_N_OFFSET] | desc[NPE_DESC_N_OFFSET + 1] << 8);
-    f.aux = j->nlu_aux;
-    npe_desc_encode(&f, desc);
-  }
-  return 1;
+  return npe_tiler_next(&j->plan, &j->it, desc);
 }
 
 static void free_job(npe_dev *d, npe_job *j) {
@@ -94,10 +73,7 @@ static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_outp
   int rc;
   npe_job *j = calloc(1, sizeof *j);
   if (!j) return NPE_ERR_NO_MEM;
-  if (nlu_aux) {
-    j->nlu = 1;
-    j->nlu_aux = *nlu_aux;
-  }
+  if (nlu_aux) j->nlu = 1;
   j->t_start = npe__now();
   j->out = out;
   j->m = a->rows;
@@ -114,6 +90,7 @@ static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_outp
   if (!rc)
     rc = npe_tiler_plan(&d->hw, a->fmt, b->fmt, fout, out->fp32, a->rows, b->rows, a->cols,
                         j->a->addr, j->b->addr, j->c->addr, &j->plan);
+  if (!rc && nlu_aux) rc = npe_tiler_set_nlu(&j->plan, *nlu_aux);
   d->job = j;
   if (rc) {
     free_job(d, j);
@@ -232,7 +209,7 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
     s.utilisation = s.peak_macs ? (double)total / (double)s.peak_macs : 0.0;
     s.descriptors = j->stream.res.descs;
     if (j->nlu) { /* every conversion of a B-bit NLU job takes 2^B ramp steps */
-      uint64_t steps = 1ull << (j->nlu_aux & 0xfu);
+      uint64_t steps = 1ull << (j->plan.nlu_aux & 0xfu);
       s.nlu_column_steps = s.adc_conversions * steps;
       s.nlu_table_reads = s.adc_conversions / ((uint64_t)d->hw.rows * d->hw.cols) * steps;
     }
@@ -310,13 +287,7 @@ int npe_matmul_nlu(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
   j->nlu_codes = codes;
   j->nlu_stride = stride ? stride : b->rows;
   if (d->progress) {
-    /* the tiler's descriptors plus one NLU per STORE */
     uint64_t total = npe_tiler_count(&j->plan);
-    npe_tiler_it it;
-    uint8_t desc[64];
-    memset(&it, 0, sizeof it);
-    while (npe_tiler_next(&j->plan, &it, desc))
-      total += desc[NPE_DESC_OPCODE_OFFSET] == NPE_OP_STORE;
     int done = 0;
     while (!rc && !done) {
       rc = npe_poll(d, j, &done);

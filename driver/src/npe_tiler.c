@@ -72,6 +72,7 @@ int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
   p.n_blocks = ceil_div(n, nb);
   if (p.n_blocks > 1 && (nb * esz) % 8) return NPE_ERR_UNSUPPORTED;
   p.addr_a = addr_a, p.addr_b = addr_b, p.addr_c = addr_c;
+  p.nlu_aux = 0;
   *plan = p;
   return NPE_OK;
 }
@@ -167,7 +168,7 @@ static void desc_matmul(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   step_geom(p, j, &mt, &nbk, &rows, &cols);
   npe_desc_fields f = {0};
   f.op = NPE_OP_MATMUL;
-  f.flags = (uint8_t)(p->out_fp32 ? 1u << NPE_DESC_FLAG_OUT_FP32_BIT : 0u);
+  f.flags = (uint8_t)(p->out_fp32 || p->nlu_aux ? 1u << NPE_DESC_FLAG_OUT_FP32_BIT : 0u);
   f.fmt_a = (uint8_t)p->fa;
   f.fmt_b = (uint8_t)p->fb;
   f.fmt_out = (uint8_t)p->fout;
@@ -175,6 +176,25 @@ static void desc_matmul(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   f.m = (uint16_t)rows;
   f.n = (uint16_t)cols;
   f.k = (uint16_t)p->k;
+  npe_desc_encode(&f, d);
+}
+
+int npe_tiler_set_nlu(npe_mm_plan *plan, uint32_t aux) {
+  if (!plan || (aux && plan->out_fp32)) return NPE_ERR_INVALID_ARG;
+  plan->nlu_aux = aux;
+  return NPE_OK;
+}
+
+/* The NLU over step j's output buffer, before its STORE (NLU plans only). */
+static void desc_nlu(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
+  uint32_t mt, nbk, rows, cols;
+  step_geom(p, j, &mt, &nbk, &rows, &cols);
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_NLU;
+  f.spad = (uint8_t)(2u | ((j & 1u) << 7));
+  f.m = (uint16_t)rows;
+  f.n = (uint16_t)cols;
+  f.aux = p->nlu_aux;
   npe_desc_encode(&f, d);
 }
 
@@ -196,7 +216,7 @@ static void desc_store(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
 /* Phases of step j: 0 LOAD A (first step only; later A loads ride along in
  * phase 2 of the previous step), 1 LOAD B (first step only), 2 MATMUL,
  * 3 LOAD A of step j+1 when it starts an m-tile, 4 LOAD B of step j+1,
- * 5 STORE; after the last step a FENCE. */
+ * 5 NLU (NLU plans only), 6 STORE; after the last step a FENCE. */
 int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
   if (!p || !it || !desc || it->done) return 0;
   uint32_t steps = p->m_tiles * p->n_blocks;
@@ -211,7 +231,7 @@ int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
       return 1;
     }
     it->phase++;
-    if (it->phase == 6) it->phase = 0, it->step++;
+    if (it->phase == 7) it->phase = 0, it->step++;
     switch (ph) {
       case 0: if (j == 0) { desc_load_a(p, 0, desc); return 1; } break;
       case 1: if (j == 0) { desc_load_b(p, 0, desc); return 1; } break;
@@ -220,6 +240,7 @@ int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
         if (j + 1 < steps && (j + 1) % p->n_blocks == 0) { desc_load_a(p, j + 1, desc); return 1; }
         break;
       case 4: if (j + 1 < steps) { desc_load_b(p, j + 1, desc); return 1; } break;
+      case 5: if (p->nlu_aux) { desc_nlu(p, j, desc); return 1; } break;
       default: desc_store(p, j, desc); return 1;
     }
   }
@@ -227,5 +248,5 @@ int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
 
 uint64_t npe_tiler_count(const npe_mm_plan *p) {
   uint64_t steps = (uint64_t)p->m_tiles * p->n_blocks;
-  return steps * 3 + p->m_tiles + 1;
+  return steps * (p->nlu_aux ? 4 : 3) + p->m_tiles + 1;
 }

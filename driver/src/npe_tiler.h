@@ -47,6 +47,7 @@ typedef struct npe_mm_plan {
   uint32_t nb;              /**< columns per n-block */
   uint32_t m_tiles, n_blocks;
   uint64_t addr_a, addr_b, addr_c;  /**< device addresses (8-byte aligned) */
+  uint32_t nlu_aux;         /**< 0, or the AUX of an NLU before every STORE (npe_tiler_set_nlu) */
 } npe_mm_plan;
 
 /**
@@ -58,6 +59,15 @@ int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
                    int out_fp32, uint32_t m, uint32_t n, uint32_t k,
                    uint64_t addr_a, uint64_t addr_b, uint64_t addr_c,
                    npe_mm_plan *plan /* out */);
+
+/**
+ * Sends the results of @p plan through the NLU: its MATMULs round to
+ * binary32, an NLU descriptor with AUX @p aux (docs/REGMAP.md) precedes
+ * every STORE, and the STOREs write 2-byte codes (plan with out_fp32 = 0,
+ * any fout). @p aux 0 turns it off. Errors: NPE_ERR_INVALID_ARG (NULL, a
+ * binary32 plan with aux != 0).
+ */
+int npe_tiler_set_nlu(npe_mm_plan *plan, uint32_t aux);
 
 /** Largest K the scratchpads take for this format pair (0 for a bad pair). */
 uint32_t npe_tiler_max_k(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb);

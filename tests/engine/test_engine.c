@@ -551,38 +551,6 @@ static uint32_t nlu_aux(const npe_nlu_table *tab, unsigned frac, unsigned shr) {
          ((uint32_t)tab->split & 0xffffu) << 16;
 }
 
-/* The tiler's stream with every MATMUL rounding to binary32 and an NLU
- * descriptor before every STORE (which stays a 2-byte store). */
-typedef struct {
-  tiler_src src;
-  uint32_t aux;
-  uint8_t held[64];
-  int have_held;
-} nlu_src;
-
-static int nlu_next(void *ctx, uint8_t d[64]) {
-  nlu_src *s = ctx;
-  if (s->have_held) {
-    memcpy(d, s->held, 64);
-    s->have_held = 0;
-    return 1;
-  }
-  if (!tiler_next(&s->src, d)) return 0;
-  if (d[NPE_DESC_OPCODE_OFFSET] == NPE_OP_MATMUL) d[NPE_DESC_FLAGS_OFFSET] |= 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
-  if (d[NPE_DESC_OPCODE_OFFSET] == NPE_OP_STORE) {
-    memcpy(s->held, d, 64);
-    s->have_held = 1;
-    npe_desc_fields f = {0};
-    f.op = NPE_OP_NLU;
-    f.spad = d[NPE_DESC_SPAD_OFFSET];
-    f.m = (uint16_t)(d[NPE_DESC_M_OFFSET] | d[NPE_DESC_M_OFFSET + 1] << 8);
-    f.n = (uint16_t)(d[NPE_DESC_N_OFFSET] | d[NPE_DESC_N_OFFSET + 1] << 8);
-    f.aux = s->aux;
-    npe_desc_encode(&f, d);
-  }
-  return 1;
-}
-
 /* One M x N x K matmul of format @p f followed by the NLU of @p tab with F =
  * @p frac; every code checked against the golden chain quire -> binary32 ->
  * npe_nlu_from_double -> npe_nlu_table_eval. Returns the ADC_CONV count. */
@@ -608,6 +576,7 @@ static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned
   uint64_t addr_c = (addr_b + npe_tiler_bytes_b(&p) + 63) & ~63ull;
   ck_assert_int_eq(npe_tiler_plan(&e->hw, f, f, NPE_FMT_INT8, 0, m, n, k, base, addr_b, addr_c, &p),
                    NPE_OK);
+  ck_assert_int_eq(npe_tiler_set_nlu(&p, nlu_aux(tab, frac, shr)), NPE_OK);
   uint8_t *pa = malloc(npe_tiler_bytes_a(&p)), *pb = malloc(npe_tiler_bytes_b(&p));
   uint8_t *c = malloc(npe_tiler_bytes_c(&p));
   ck_assert(pa && pb && c);
@@ -621,17 +590,15 @@ static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_LO_REG_OFFSET, &lo), 0);
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_HI_REG_OFFSET, &hi), 0);
   uint64_t conv0 = (uint64_t)hi << 32 | lo;
-  nlu_src src;
-  memset(&src, 0, sizeof src);
-  src.src.p = &p;
-  src.aux = nlu_aux(tab, frac, shr);
+  tiler_src src = {&p, {0, 0, 0}};
   npe_ring_stream st;
   memset(&st, 0, sizeof st);
-  st.src = nlu_next;
+  st.src = tiler_next;
   st.src_ctx = &src;
   ck_assert_int_eq(npe_ring_finish(&e->t, &e->ring, &st, 400000000ull, NULL, NULL), NPE_OK);
   ck_assert_msg(st.res.hw_err == 0, "engine error %u at descriptor %u", st.res.hw_err,
                 st.res.err_idx);
+  ck_assert_uint_eq(st.res.descs, npe_tiler_count(&p));
   ck_assert_int_eq(e->t.mem_read(e->t.ctx, p.addr_c, c, npe_tiler_bytes_c(&p)), NPE_OK);
   unsigned codes_seen[256] = {0};
   for (uint32_t i = 0; i < m; i++) {

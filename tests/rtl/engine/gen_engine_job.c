@@ -26,7 +26,6 @@
 
 #include "npe_format.h"
 #include "npe_nlu.h"
-#include "npe_regs.h"
 #include "npe_tiler.h"
 #include "job_layout.h"
 
@@ -68,41 +67,6 @@ static int random_patterns(npe_fmt f, void *out, size_t n, uint64_t *s) {
     else ((uint8_t *)out)[i] = (uint8_t)v;
   }
   return 0;
-}
-
-/* The tiler's stream, with MATMULs rounding to binary32 and an NLU before
- * every STORE when aux != 0 (as npe_matmul_nlu does). */
-typedef struct {
-  const npe_mm_plan *p;
-  npe_tiler_it it;
-  uint32_t aux;
-  uint8_t held[64];
-  int have_held;
-} job_src;
-
-static int job_next(job_src *s, uint8_t d[64]) {
-  if (s->have_held) {
-    memcpy(d, s->held, 64);
-    s->have_held = 0;
-    return 1;
-  }
-  if (!npe_tiler_next(s->p, &s->it, d)) return 0;
-  if (!s->aux) return 1;
-  if (d[NPE_DESC_OPCODE_OFFSET] == NPE_OP_MATMUL)
-    d[NPE_DESC_FLAGS_OFFSET] |= 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
-  if (d[NPE_DESC_OPCODE_OFFSET] == NPE_OP_STORE) {
-    memcpy(s->held, d, 64);
-    s->have_held = 1;
-    npe_desc_fields f;
-    memset(&f, 0, sizeof f);
-    f.op = NPE_OP_NLU;
-    f.spad = d[NPE_DESC_SPAD_OFFSET];
-    f.m = (uint16_t)(d[NPE_DESC_M_OFFSET] | d[NPE_DESC_M_OFFSET + 1] << 8);
-    f.n = (uint16_t)(d[NPE_DESC_N_OFFSET] | d[NPE_DESC_N_OFFSET + 1] << 8);
-    f.aux = s->aux;
-    npe_desc_encode(&f, d);
-  }
-  return 1;
 }
 
 int main(int argc, char **argv) {
@@ -153,15 +117,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "gen_engine_job: M=%u N=%u K=%u does not fit the engine\n", m, n, k);
     return 1;
   }
-  uint64_t ndesc = 0;
-  {
-    job_src cnt;
-    uint8_t d[64];
-    memset(&cnt, 0, sizeof cnt);
-    cnt.p = &p;
-    cnt.aux = aux;
-    while (job_next(&cnt, d)) ndesc++;
-  }
+  if (npe_tiler_set_nlu(&p, aux) != NPE_OK) return 1;
+  uint64_t ndesc = npe_tiler_count(&p);
   unsigned ring_log2 = 1;
   while ((1ull << ring_log2) <= ndesc) ring_log2++;
   if (ring_log2 > 15) {
@@ -174,7 +131,7 @@ int main(int argc, char **argv) {
   uint64_t addr_b = align64(addr_a + npe_tiler_bytes_a(&p));
   uint64_t addr_c = align64(addr_b + npe_tiler_bytes_b(&p));
   if (npe_tiler_plan(&hw, fa, fb, NPE_FMT_INT8, fp32, m, n, k, addr_a, addr_b, addr_c, &p) !=
-      NPE_OK)
+      NPE_OK || npe_tiler_set_nlu(&p, aux) != NPE_OK)
     return 1;
   uint64_t bytes_c = npe_tiler_bytes_c(&p);
   uint64_t end = align64(addr_c + bytes_c);
@@ -194,12 +151,10 @@ int main(int argc, char **argv) {
     return 1;
 
   /* Ring, A, B, C (C's cells and padding start as 0xa5: an unwritten cell shows). */
-  job_src src;
-  memset(&src, 0, sizeof src);
-  src.p = &p;
-  src.aux = aux;
+  npe_tiler_it it;
+  memset(&it, 0, sizeof it);
   for (uint64_t i = 0; i < ndesc; i++) {
-    if (!job_next(&src, img + 64 * i)) return 1;
+    if (!npe_tiler_next(&p, &it, img + 64 * i)) return 1;
   }
   if (npe_tiler_pack_a(&p, a, k, img + (addr_a - base)) != NPE_OK ||
       npe_tiler_pack_b(&p, b, k, img + (addr_b - base)) != NPE_OK)
