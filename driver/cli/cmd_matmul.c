@@ -233,8 +233,17 @@ static void progress_cb(double frac, void *ctx) {
 }
 
 /* Quantises x (rows x cols) to f per tensor; patterns into *pat. */
-static int quantise(npe_fmt f, const double *x, uint32_t rows, uint32_t cols, void **pat,
-                    float *scale) {
+/* A power of two at or above s (so quantised values still fit). */
+static float pow2_up(float s) {
+  int e;
+  float mnt = frexpf(s, &e);
+  return mnt == 0.5f ? s : ldexpf(1.0f, e);
+}
+
+/* Per-tensor quantisation of x to format f; with pow2 the scale is rounded
+ * up to a power of two (the NLU folds such scales into its input shift). */
+static int quantise(npe_fmt f, const double *x, uint32_t rows, uint32_t cols, int pow2,
+                    void **pat, float *scale) {
   size_t n = (size_t)rows * cols;
   float *xf = malloc(n * sizeof *xf);
   *pat = malloc(n * (f == NPE_FMT_POSIT16 ? 2 : 1));
@@ -244,16 +253,18 @@ static int quantise(npe_fmt f, const double *x, uint32_t rows, uint32_t cols, vo
   }
   for (size_t i = 0; i < n; i++) xf[i] = (float)x[i];
   int rc = npe_quant_scale(f, xf, n, scale);
+  if (!rc && pow2) *scale = pow2_up(*scale);
   if (!rc) rc = npe_quantize(f, xf, n, *scale, *pat);
   free(xf);
   return rc;
 }
 
-/* A power of two at or above s (so quantised values still fit). */
-static float pow2_up(float s) {
-  int e;
-  float mnt = frexpf(s, &e);
-  return mnt == 0.5f ? s : ldexpf(1.0f, e);
+/* A failed row on stderr, with the engine's error when it reported one. */
+static void report_error(npe_dev *d, mm_row *row, int rc) {
+  fprintf(stderr, "npe matmul: %s: %s\n", row->name, npe_strerror(rc));
+  if (rc == NPE_ERR_DEVICE && npe_last_stats(d, &row->st) == NPE_OK)
+    fprintf(stderr, "npe matmul: engine error code %u at descriptor %u (address 0x%llx)\n",
+            row->st.hw_error, row->st.hw_error_index, (unsigned long long)row->st.hw_error_addr);
 }
 
 /* --act: the matmul through the NLU; errors against f(float64 product). */
@@ -264,25 +275,8 @@ static int run_one_act(npe_dev *d, const mm_opts *o, mm_row *row, const double *
   float sa, sb;
   npe_nlu_spec spec;
   npe_nlu_table tab;
-  int rc = quantise(row->fa, a, m, k, &pa, &sa);
-  if (!rc) rc = quantise(row->fb, b, n, k, &pb, &sb);
-  if (!rc) {
-    /* requantise with power-of-two scales */
-    float s2a = pow2_up(sa), s2b = pow2_up(sb);
-    free(pa), free(pb);
-    pa = pb = NULL;
-    sa = s2a, sb = s2b;
-    size_t na = (size_t)m * k, nb = (size_t)n * k;
-    float *xa = malloc(na * sizeof *xa), *xb = malloc(nb * sizeof *xb);
-    pa = malloc(na * (row->fa == NPE_FMT_POSIT16 ? 2 : 1));
-    pb = malloc(nb * (row->fb == NPE_FMT_POSIT16 ? 2 : 1));
-    if (!xa || !xb || !pa || !pb) rc = NPE_ERR_NO_MEM;
-    for (size_t i = 0; !rc && i < na; i++) xa[i] = (float)a[i];
-    for (size_t i = 0; !rc && i < nb; i++) xb[i] = (float)b[i];
-    if (!rc) rc = npe_quantize(row->fa, xa, na, sa, pa);
-    if (!rc) rc = npe_quantize(row->fb, xb, nb, sb, pb);
-    free(xa), free(xb);
-  }
+  int rc = quantise(row->fa, a, m, k, 1, &pa, &sa);
+  if (!rc) rc = quantise(row->fb, b, n, k, 1, &pb, &sb);
   if (!rc) rc = npe_nlu_spec_default(o->act, o->act_bits, &spec);
   if (!rc) {
     spec.in_frac_bits = o->act_frac;
@@ -302,11 +296,7 @@ static int run_one_act(npe_dev *d, const mm_opts *o, mm_row *row, const double *
               row->name, ilogbf(sa), ilogbf(sb), o->act_frac);
   }
   if (rc) {
-    fprintf(stderr, "npe matmul: %s: %s\n", row->name, npe_strerror(rc));
-    if (rc == NPE_ERR_DEVICE && npe_last_stats(d, &row->st) == NPE_OK)
-      fprintf(stderr, "npe matmul: engine error code %u at descriptor %u (address 0x%llx)\n",
-              row->st.hw_error, row->st.hw_error_index,
-              (unsigned long long)row->st.hw_error_addr);
+    report_error(d, row, rc);
   } else {
     npe_last_stats(d, &row->st);
     row->weight_bytes = (double)npe_packed_size(row->fb, (size_t)n * k);
@@ -351,8 +341,8 @@ static int run_one(npe_dev *d, const mm_opts *o, mm_row *row, const double *a, c
   uint32_t m = o->m, n = o->n, k = o->k;
   void *pa = NULL, *pb = NULL;
   float sa, sb;
-  int rc = quantise(row->fa, a, m, k, &pa, &sa);
-  if (!rc) rc = quantise(row->fb, b, n, k, &pb, &sb);
+  int rc = quantise(row->fa, a, m, k, 0, &pa, &sa);
+  if (!rc) rc = quantise(row->fb, b, n, k, 0, &pb, &sb);
   int out_fp32 = !o->out_name || !strcmp(o->out_name, "f32");
   npe_fmt fo = NPE_FMT_FP4;
   if (!out_fp32) npe_fmt_from_name(o->out_name, &fo);
@@ -368,11 +358,7 @@ static int run_one(npe_dev *d, const mm_opts *o, mm_row *row, const double *a, c
     if (o->progress) fprintf(stderr, "\r%60s\r", "");
   }
   if (rc) {
-    fprintf(stderr, "npe matmul: %s: %s\n", row->name, npe_strerror(rc));
-    if (rc == NPE_ERR_DEVICE && npe_last_stats(d, &row->st) == NPE_OK)
-      fprintf(stderr, "npe matmul: engine error code %u at descriptor %u (address 0x%llx)\n",
-              row->st.hw_error, row->st.hw_error_index,
-              (unsigned long long)row->st.hw_error_addr);
+    report_error(d, row, rc);
   } else {
     npe_last_stats(d, &row->st);
     row->weight_bytes = (double)npe_packed_size(row->fb, (size_t)n * k);

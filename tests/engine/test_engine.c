@@ -65,48 +65,75 @@ static int tiler_next(void *ctx, uint8_t d[64]) {
   return npe_tiler_next(s->p, &s->it, d);
 }
 
-/* Runs one random matmul and checks every output against the golden model.
- * Returns the device cycles. */
-static uint64_t run_mm(eng *e, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32, uint32_t m,
-                       uint32_t n, uint32_t k, uint64_t seed) {
-  size_t ea = fa == NPE_FMT_POSIT16 ? 2 : 1, eb = fb == NPE_FMT_POSIT16 ? 2 : 1;
-  uint8_t *a = malloc((size_t)m * k * ea), *b = malloc((size_t)n * k * eb);
-  ck_assert(a && b);
+/* One random job on the engine: unpacked operand patterns a (M x K of fa)
+ * and b (N x K of fb), the plan (an NLU plan when nlu_aux != 0), packed and
+ * written to device memory with C filled with 0xa5, run through the ring,
+ * and C read back. */
+typedef struct {
+  npe_mm_plan p;
+  uint8_t *a, *b, *c;
+  size_t ea, eb;          /* bytes per unpacked element */
+  npe_ring_result res;
+} mm_job;
+
+static void mm_run(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32,
+                   uint32_t nlu_aux, uint32_t m, uint32_t n, uint32_t k, uint64_t seed) {
+  j->ea = fa == NPE_FMT_POSIT16 ? 2 : 1;
+  j->eb = fb == NPE_FMT_POSIT16 ? 2 : 1;
+  j->a = malloc((size_t)m * k * j->ea);
+  j->b = malloc((size_t)n * k * j->eb);
+  ck_assert(j->a && j->b);
   uint64_t s = seed;
   for (size_t i = 0; i < (size_t)m * k; i++) {
     uint32_t p = random_pattern(fa, &s);
-    if (ea == 2) ((uint16_t *)a)[i] = (uint16_t)p; else a[i] = (uint8_t)p;
+    if (j->ea == 2) ((uint16_t *)j->a)[i] = (uint16_t)p; else j->a[i] = (uint8_t)p;
   }
   for (size_t i = 0; i < (size_t)n * k; i++) {
     uint32_t p = random_pattern(fb, &s);
-    if (eb == 2) ((uint16_t *)b)[i] = (uint16_t)p; else b[i] = (uint8_t)p;
+    if (j->eb == 2) ((uint16_t *)j->b)[i] = (uint16_t)p; else j->b[i] = (uint8_t)p;
   }
-  npe_mm_plan p;
+  npe_mm_plan *p = &j->p;
   uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
-  ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, 0, 0, &p), NPE_OK);
-  uint64_t addr_b = (base + npe_tiler_bytes_a(&p) + 63) & ~63ull;
-  uint64_t addr_c = (addr_b + npe_tiler_bytes_b(&p) + 63) & ~63ull;
-  ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, addr_b, addr_c, &p),
+  ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, 0, 0, p), NPE_OK);
+  uint64_t addr_b = (base + npe_tiler_bytes_a(p) + 63) & ~63ull;
+  uint64_t addr_c = (addr_b + npe_tiler_bytes_b(p) + 63) & ~63ull;
+  ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, addr_b, addr_c, p),
                    NPE_OK);
-  uint8_t *pa = malloc(npe_tiler_bytes_a(&p)), *pb = malloc(npe_tiler_bytes_b(&p));
-  uint8_t *c = malloc(npe_tiler_bytes_c(&p));
-  ck_assert(pa && pb && c);
-  ck_assert_int_eq(npe_tiler_pack_a(&p, a, k, pa), NPE_OK);
-  ck_assert_int_eq(npe_tiler_pack_b(&p, b, k, pb), NPE_OK);
-  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_a, pa, npe_tiler_bytes_a(&p)), NPE_OK);
-  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_b, pb, npe_tiler_bytes_b(&p)), NPE_OK);
-  memset(c, 0xa5, npe_tiler_bytes_c(&p));
-  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_c, c, npe_tiler_bytes_c(&p)), NPE_OK);
-  tiler_src src = {&p, {0, 0, 0}};
+  ck_assert_int_eq(npe_tiler_set_nlu(p, nlu_aux), NPE_OK);
+  uint8_t *pa = malloc(npe_tiler_bytes_a(p)), *pb = malloc(npe_tiler_bytes_b(p));
+  j->c = malloc(npe_tiler_bytes_c(p));
+  ck_assert(pa && pb && j->c);
+  ck_assert_int_eq(npe_tiler_pack_a(p, j->a, k, pa), NPE_OK);
+  ck_assert_int_eq(npe_tiler_pack_b(p, j->b, k, pb), NPE_OK);
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p->addr_a, pa, npe_tiler_bytes_a(p)), NPE_OK);
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p->addr_b, pb, npe_tiler_bytes_b(p)), NPE_OK);
+  memset(j->c, 0xa5, npe_tiler_bytes_c(p));
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p->addr_c, j->c, npe_tiler_bytes_c(p)), NPE_OK);
+  tiler_src src = {p, {0, 0, 0}};
   npe_ring_stream st;
   memset(&st, 0, sizeof st);
   st.src = tiler_next;
   st.src_ctx = &src;
   ck_assert_int_eq(npe_ring_finish(&e->t, &e->ring, &st, 400000000ull, NULL, NULL), NPE_OK);
-  npe_ring_result res = st.res;
-  ck_assert_msg(res.hw_err == 0, "engine error %u at descriptor %u", res.hw_err, res.err_idx);
-  ck_assert_uint_eq(res.descs, npe_tiler_count(&p));
-  ck_assert_int_eq(e->t.mem_read(e->t.ctx, p.addr_c, c, npe_tiler_bytes_c(&p)), NPE_OK);
+  j->res = st.res;
+  ck_assert_msg(j->res.hw_err == 0, "engine error %u at descriptor %u", j->res.hw_err,
+                j->res.err_idx);
+  ck_assert_uint_eq(j->res.descs, npe_tiler_count(p));
+  ck_assert_int_eq(e->t.mem_read(e->t.ctx, p->addr_c, j->c, npe_tiler_bytes_c(p)), NPE_OK);
+  free(pa), free(pb);
+}
+
+static void mm_free(mm_job *j) { free(j->a), free(j->b), free(j->c); }
+
+/* Runs one random matmul and checks every output against the golden model.
+ * Returns the device cycles. */
+static uint64_t run_mm(eng *e, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32, uint32_t m,
+                       uint32_t n, uint32_t k, uint64_t seed) {
+  mm_job job;
+  mm_run(e, &job, fa, fb, fo, fp32, 0, m, n, k, seed);
+  const npe_mm_plan p = job.p;
+  const uint8_t *a = job.a, *b = job.b, *c = job.c;
+  const size_t ea = job.ea, eb = job.eb;
   for (uint32_t i = 0; i < m; i++) {
     for (uint32_t j = 0; j < n; j++) {
       npe_quire q;
@@ -129,8 +156,8 @@ static uint64_t run_mm(eng *e, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32, uin
                     got, want, m, n, k);
     }
   }
-  free(a), free(b), free(pa), free(pb), free(c);
-  return res.cycles;
+  mm_free(&job);
+  return job.res.cycles;
 }
 
 static const npe_fmt pairs[6][2] = {
@@ -557,49 +584,15 @@ static uint32_t nlu_aux(const npe_nlu_table *tab, unsigned frac, unsigned shr) {
 static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned frac,
                            unsigned shr, uint32_t m, uint32_t n, uint32_t k, uint64_t seed,
                            unsigned min_distinct) {
-  size_t es = f == NPE_FMT_POSIT16 ? 2 : 1;
-  uint8_t *a = malloc((size_t)m * k * es), *b = malloc((size_t)n * k * es);
-  ck_assert(a && b);
-  uint64_t s = seed;
-  for (size_t i = 0; i < (size_t)m * k; i++) {
-    uint32_t p = random_pattern(f, &s);
-    if (es == 2) ((uint16_t *)a)[i] = (uint16_t)p; else a[i] = (uint8_t)p;
-  }
-  for (size_t i = 0; i < (size_t)n * k; i++) {
-    uint32_t p = random_pattern(f, &s);
-    if (es == 2) ((uint16_t *)b)[i] = (uint16_t)p; else b[i] = (uint8_t)p;
-  }
-  npe_mm_plan p;
-  uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
-  ck_assert_int_eq(npe_tiler_plan(&e->hw, f, f, NPE_FMT_INT8, 0, m, n, k, base, 0, 0, &p), NPE_OK);
-  uint64_t addr_b = (base + npe_tiler_bytes_a(&p) + 63) & ~63ull;
-  uint64_t addr_c = (addr_b + npe_tiler_bytes_b(&p) + 63) & ~63ull;
-  ck_assert_int_eq(npe_tiler_plan(&e->hw, f, f, NPE_FMT_INT8, 0, m, n, k, base, addr_b, addr_c, &p),
-                   NPE_OK);
-  ck_assert_int_eq(npe_tiler_set_nlu(&p, nlu_aux(tab, frac, shr)), NPE_OK);
-  uint8_t *pa = malloc(npe_tiler_bytes_a(&p)), *pb = malloc(npe_tiler_bytes_b(&p));
-  uint8_t *c = malloc(npe_tiler_bytes_c(&p));
-  ck_assert(pa && pb && c);
-  ck_assert_int_eq(npe_tiler_pack_a(&p, a, k, pa), NPE_OK);
-  ck_assert_int_eq(npe_tiler_pack_b(&p, b, k, pb), NPE_OK);
-  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_a, pa, npe_tiler_bytes_a(&p)), NPE_OK);
-  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_b, pb, npe_tiler_bytes_b(&p)), NPE_OK);
-  memset(c, 0xa5, npe_tiler_bytes_c(&p));
-  ck_assert_int_eq(e->t.mem_write(e->t.ctx, p.addr_c, c, npe_tiler_bytes_c(&p)), NPE_OK);
   uint32_t lo, hi;
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_LO_REG_OFFSET, &lo), 0);
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_HI_REG_OFFSET, &hi), 0);
   uint64_t conv0 = (uint64_t)hi << 32 | lo;
-  tiler_src src = {&p, {0, 0, 0}};
-  npe_ring_stream st;
-  memset(&st, 0, sizeof st);
-  st.src = tiler_next;
-  st.src_ctx = &src;
-  ck_assert_int_eq(npe_ring_finish(&e->t, &e->ring, &st, 400000000ull, NULL, NULL), NPE_OK);
-  ck_assert_msg(st.res.hw_err == 0, "engine error %u at descriptor %u", st.res.hw_err,
-                st.res.err_idx);
-  ck_assert_uint_eq(st.res.descs, npe_tiler_count(&p));
-  ck_assert_int_eq(e->t.mem_read(e->t.ctx, p.addr_c, c, npe_tiler_bytes_c(&p)), NPE_OK);
+  mm_job job;
+  mm_run(e, &job, f, f, f, 0, nlu_aux(tab, frac, shr), m, n, k, seed);
+  const npe_mm_plan p = job.p;
+  const uint8_t *a = job.a, *b = job.b, *c = job.c;
+  const size_t es = job.ea;
   unsigned codes_seen[256] = {0};
   for (uint32_t i = 0; i < m; i++) {
     for (uint32_t j = 0; j < n; j++) {
@@ -629,7 +622,7 @@ static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned
                 tab->bits, frac, npe_fmt_name(f));
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_LO_REG_OFFSET, &lo), 0);
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_HI_REG_OFFSET, &hi), 0);
-  free(a), free(b), free(pa), free(pb), free(c);
+  mm_free(&job);
   return ((uint64_t)hi << 32 | lo) - conv0;
 }
 
