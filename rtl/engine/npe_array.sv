@@ -26,6 +26,7 @@ module npe_array #(
   input  logic [7:0]                     m_i,         // active rows, 1..Rows
   input  logic [15:0]                    n_i,         // output columns, 1..Cols*OutGroups
   input  logic [15:0]                    words_i,     // PE words per dot product, >= 1
+  input  logic [2:0]                     last_lanes_i,// elements in the last word, 1..lanes
   input  logic [15:0]                    pitch_b_i,   // 64-bit words per B row in a bank
   output logic                           busy_o,
   output logic                           done_o,
@@ -45,7 +46,8 @@ module npe_array #(
 
   // Activity of this cycle, for the performance counters
   output logic                           issue_o,     // a word entered the PEs
-  output logic [15:0]                    issue_macs_o // MACs it carries (active PEs x lanes)
+  output logic [15:0]                    issue_macs_o,// MACs it carries (active PEs x elements)
+  output logic [15:0]                    issue_lanes_o// lanes it occupies (active PEs x lanes)
 );
 
   typedef enum logic [1:0] {StIdle, StRun, StDrain} state_e;
@@ -201,7 +203,12 @@ module npe_array #(
     endcase
   end
   assign issue_o      = s1_valid_q;
-  assign issue_macs_o = s1_valid_q ? 16'(lanes) * 16'(m_i) * s1_active_cols : 16'd0;
+  // The last word of a dot product may be padded: its padded lanes work on
+  // zeros (they occupy the lane, so they are not gated) but are no MACs.
+  logic [2:0] word_elems;
+  assign word_elems    = s1_last_q ? last_lanes_i : lanes;
+  assign issue_macs_o  = s1_valid_q ? 16'(word_elems) * 16'(m_i) * s1_active_cols : 16'd0;
+  assign issue_lanes_o = s1_valid_q ? 16'(lanes) * 16'(m_i) * s1_active_cols : 16'd0;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

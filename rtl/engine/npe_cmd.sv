@@ -68,6 +68,7 @@ module npe_cmd #(
   output logic [7:0]                 ar_m_o,
   output logic [15:0]                ar_n_o,
   output logic [15:0]                ar_words_o,
+  output logic [2:0]                 ar_last_lanes_o, // elements in a dot product's last word
   output logic [15:0]                ar_pitch_b_o,
   output logic                       ar_a_buf_o,
   output logic                       ar_b_buf_o,
@@ -273,6 +274,10 @@ module npe_cmd #(
   // lanes is 1, 2 or 4: a shift, not a divider
   assign mm_words   = mm_lanes == 3'd4 ? 16'((32'(d_k) + 3) >> 2) :
                       mm_lanes == 3'd2 ? 16'((32'(d_k) + 1) >> 1) : d_k;
+  // K mod lanes, or a full word (lanes is 1, 2 or 4)
+  logic [2:0] mm_last_lanes;
+  assign mm_last_lanes = mm_lanes == 3'd4 ? (d_k[1:0] == 2'd0 ? 3'd4 : {1'b0, d_k[1:0]}) :
+                         mm_lanes == 3'd2 ? (d_k[0] ? 3'd1 : 3'd2) : 3'd1;
   assign mm_pitch_a = 16'((32'(mm_words) + 3) / 4);
   assign mm_pitch_b = mm_ternary ? 16'((32'(mm_words) + 15) / 16) : mm_pitch_a;
   assign mm_groups  = 16'((32'(d_n) + Cols - 1) / Cols);
@@ -372,6 +377,7 @@ module npe_cmd #(
   logic        ar_out_fp32_q, ar_a_buf_q, ar_b_buf_q, ar_o_buf_q, ar_irq_q;
   logic [7:0]  ar_m_q;
   logic [15:0] ar_n_q, ar_words_q, ar_pitch_b_q;
+  logic [2:0]  ar_last_lanes_q;
   logic        st_buf_q, st_fp32_q, st_irq_q;
   logic        nl_buf_q, nl_two_seg_q, nl_irq_q;
   logic [15:0] nl_groups_q, nl_split_q;
@@ -393,7 +399,7 @@ module npe_cmd #(
       ld_row_words_q <= '0; ld_idx_q <= '0; ld_addr_q <= '0; ld_stride_q <= '0;
       ar_fmt_q <= npe_pkg::FmtFp4; ar_out_fmt_q <= npe_pkg::FmtFp4; ar_out_fp32_q <= 1'b0;
       ar_a_buf_q <= 1'b0; ar_b_buf_q <= 1'b0; ar_o_buf_q <= 1'b0; ar_irq_q <= 1'b0;
-      ar_m_q <= '0; ar_n_q <= '0; ar_words_q <= '0; ar_pitch_b_q <= '0;
+      ar_m_q <= '0; ar_n_q <= '0; ar_words_q <= '0; ar_pitch_b_q <= '0; ar_last_lanes_q <= '0;
       st_buf_q <= 1'b0; st_fp32_q <= 1'b0; st_irq_q <= 1'b0; st_m_q <= '0; st_n_q <= '0;
       st_idx_q <= '0; st_addr_q <= '0; st_stride_q <= '0;
       nl_buf_q <= 1'b0; nl_two_seg_q <= 1'b0; nl_irq_q <= 1'b0; nl_groups_q <= '0;
@@ -415,7 +421,7 @@ module npe_cmd #(
         ar_out_fp32_q <= d_flags[npe_pkg::DescFlagOutFp32Bit];
         ar_a_buf_q <= d_spad[0]; ar_b_buf_q <= d_spad[1]; ar_o_buf_q <= d_spad[2];
         ar_irq_q <= d_flags[npe_pkg::DescFlagIrqBit]; ar_m_q <= d_m[7:0]; ar_n_q <= d_n;
-        ar_words_q <= mm_words; ar_pitch_b_q <= mm_pitch_b;
+        ar_words_q <= mm_words; ar_pitch_b_q <= mm_pitch_b; ar_last_lanes_q <= mm_last_lanes;
       end
       if (is_st) begin
         st_buf_q <= d_spad[7]; st_fp32_q <= d_flags[npe_pkg::DescFlagOutFp32Bit];
@@ -448,6 +454,7 @@ module npe_cmd #(
   assign ar_m_o         = ar_m_q;
   assign ar_n_o         = ar_n_q;
   assign ar_words_o     = ar_words_q;
+  assign ar_last_lanes_o = ar_last_lanes_q;
   assign ar_pitch_b_o   = ar_pitch_b_q;
   assign ar_a_buf_o     = ar_a_buf_q;
   assign ar_b_buf_o     = ar_b_buf_q;

@@ -160,6 +160,7 @@ module npe_top #(
   logic [2:0]  ar_fmt, ar_out_fmt;   // npe_pkg::npe_fmt_e codes
   logic [7:0]  ar_m;
   logic [15:0] ar_n, ar_words, ar_pitch_b;
+  logic [2:0]  ar_last_lanes;
   logic        st_start, st_buf, st_fp32, st_busy, st_done;
   logic [7:0]  st_m, st_err;
   logic [15:0] st_n;
@@ -192,6 +193,7 @@ module npe_top #(
     .ld_err_addr_i (ld_err_addr),
     .ar_start_o (ar_start), .ar_fmt_o (ar_fmt), .ar_out_fmt_o (ar_out_fmt),
     .ar_out_fp32_o (ar_out_fp32), .ar_m_o (ar_m), .ar_n_o (ar_n), .ar_words_o (ar_words),
+    .ar_last_lanes_o (ar_last_lanes),
     .ar_pitch_b_o (ar_pitch_b), .ar_a_buf_o (ar_a_buf), .ar_b_buf_o (ar_b_buf),
     .ar_o_buf_o (ar_o_buf), .ar_busy_i (ar_busy), .ar_done_i (ar_done),
     .st_start_o (st_start), .st_buf_o (st_buf), .st_m_o (st_m), .st_n_o (st_n),
@@ -343,7 +345,7 @@ module npe_top #(
   logic                          res_we, issue;
   logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0]  res_group;
   logic [Rows*Cols*32-1:0]       res_data;
-  logic [15:0]                   issue_macs;
+  logic [15:0]                   issue_macs, issue_lanes;
 
   npe_array #(
     .Rows (Rows), .Cols (Cols), .ABankAddrBits (ABits), .BBankAddrBits (BBits),
@@ -352,11 +354,12 @@ module npe_top #(
     .clk_i, .rst_ni,
     .start_i (ar_start), .abort_i (abort), .fmt_i (ar_fmt), .out_fmt_i (ar_out_fmt),
     .out_fp32_i (ar_out_fp32), .m_i (ar_m), .n_i (ar_n), .words_i (ar_words),
-    .pitch_b_i (ar_pitch_b), .busy_o (ar_busy), .done_o (ar_done),
+    .pitch_b_i (ar_pitch_b), .last_lanes_i (ar_last_lanes), .busy_o (ar_busy),
+    .done_o (ar_done),
     .a_re_o (a_re), .a_raddr_o (a_raddr), .a_rdata_i (a_rdata),
     .b_re_o (b_re), .b_raddr_o (b_raddr), .b_rdata_i (b_rdata),
     .res_we_o (res_we), .res_group_o (res_group), .res_data_o (res_data),
-    .issue_o (issue), .issue_macs_o (issue_macs)
+    .issue_o (issue), .issue_macs_o (issue_macs), .issue_lanes_o (issue_lanes)
   );
 
   logic [$clog2(Rows > 1 ? Rows : 2)-1:0] ob_row;
@@ -427,7 +430,7 @@ module npe_top #(
     begin : gen_macs
       assign cnt_inc[i] = (32'(ar_fmt) == i - npe_pkg::PerfMacsFp4) ? mac_inc : 64'd0;
     end else if (i == npe_pkg::PerfGatedLaneCyc) begin : gen_gated
-      assign cnt_inc[i] = busy ? 64'(AllLanes) - 64'(issue_macs) : 64'd0;
+      assign cnt_inc[i] = busy ? 64'(AllLanes) - 64'(issue_lanes) : 64'd0;
     end else if (i == npe_pkg::PerfStallDma) begin : gen_stall_dma
       assign cnt_inc[i] = {63'd0, ld_busy && !lr_data_valid};
     end else if (i == npe_pkg::PerfStallSpad) begin : gen_stall_spad
