@@ -216,13 +216,21 @@ static void desc_store(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
 /* Phases of step j: 0 LOAD A (first step only; later A loads ride along in
  * phase 2 of the previous step), 1 LOAD B (first step only), 2 MATMUL,
  * 3 LOAD A of step j+1 when it starts an m-tile, 4 LOAD B of step j+1,
- * 5 NLU (NLU plans only), 6 STORE; after the last step a FENCE. */
+ * 6 STORE; after the last step a FENCE. NLU plans: 5 STORE of step j-1,
+ * 6 NLU of step j, and the last STORE before the FENCE: the command
+ * processor dispatches in order, so deferring each STORE past the next
+ * MATMUL lets the NLU of one tile run beside the MATMUL of the next. */
 int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
   if (!p || !it || !desc || it->done) return 0;
   uint32_t steps = p->m_tiles * p->n_blocks;
   for (;;) {
     uint32_t j = it->step, ph = it->phase;
     if (j == steps) {
+      if (p->nlu_aux && !it->tail) {
+        desc_store(p, steps - 1, desc);
+        it->tail = 1;
+        return 1;
+      }
       npe_desc_fields f = {0};
       f.op = NPE_OP_FENCE;
       f.flags = 1u << NPE_DESC_FLAG_IRQ_BIT;
@@ -240,8 +248,11 @@ int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
         if (j + 1 < steps && (j + 1) % p->n_blocks == 0) { desc_load_a(p, j + 1, desc); return 1; }
         break;
       case 4: if (j + 1 < steps) { desc_load_b(p, j + 1, desc); return 1; } break;
-      case 5: if (p->nlu_aux) { desc_nlu(p, j, desc); return 1; } break;
-      default: desc_store(p, j, desc); return 1;
+      case 5: if (p->nlu_aux && j > 0) { desc_store(p, j - 1, desc); return 1; } break;
+      default:
+        if (p->nlu_aux) desc_nlu(p, j, desc);
+        else desc_store(p, j, desc);
+        return 1;
     }
   }
 }

@@ -91,6 +91,7 @@ typedef struct npe_tiler_it {
   uint32_t step;            /**< step whose descriptors come next */
   uint32_t phase;           /**< position within the step */
   int done;
+  int tail;                 /**< NLU plans: the last STORE was emitted */
 } npe_tiler_it;
 
 /** Writes the next 64-byte descriptor to @p desc; returns 1, or 0 at the end. */

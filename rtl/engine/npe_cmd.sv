@@ -287,6 +287,7 @@ module npe_cmd #(
   // ---------------------------------------------------------------------------
   // A unit is busy from the cycle after its dispatch (its go pulse) on.
   logic ld_go_q, ar_go_q, st_go_q, nl_go_q;
+  logic nl_buf_q;  // output buffer of the NLU job (hazards below)
   logic ld_busy, ar_busy, st_busy, nl_busy;
   assign ld_busy = ld_busy_i || ld_go_q;
   assign ar_busy = ar_busy_i || ar_go_q;
@@ -330,7 +331,7 @@ module npe_cmd #(
         hz_unit = ar_busy;
         hz_spad = ld_busy && ((ld_is_b_o && ld_buf_o == d_spad[1]) ||
                                 (!ld_is_b_o && ld_buf_o == d_spad[0]));
-        hz_out  = (st_busy && st_buf_o == d_spad[2]) || nl_busy;
+        hz_out  = (st_busy && st_buf_o == d_spad[2]) || (nl_busy && nl_buf_q == d_spad[2]);
       end
       8'(npe_pkg::OpStore): begin
         if (d_spad[6:0] != 7'd2) chk_code = npe_pkg::ErrSpadRange;
@@ -341,10 +342,11 @@ module npe_cmd #(
           chk_addr = d_addr_c;
         end
         hz_unit = st_busy;
-        hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || nl_busy;
+        hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || (nl_busy && nl_buf_q == d_spad[7]);
       end
-      // The NLU reads and writes an output buffer: it runs alone on the
-      // output side (the array and the storer idle), loads may overlap.
+      // The NLU reads and writes one output buffer: it waits for the array
+      // and the storer to leave that buffer, and they wait for it; work on
+      // the other buffer and loads overlap it.
       8'(npe_pkg::OpNlu): begin
         if (d_spad[6:0] != 7'd2) chk_code = npe_pkg::ErrSpadRange;
         else if (d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
@@ -352,7 +354,7 @@ module npe_cmd #(
         else if (nl_bits == 4'd0 || nl_bits > 4'd8 || nl_frac > 4'd14)
           chk_code = npe_pkg::ErrBadAux;
         hz_unit = nl_busy;
-        hz_out  = ar_busy || st_busy;
+        hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || (st_busy && st_buf_o == d_spad[7]);
       end
       8'(npe_pkg::OpFence): hz_fence = ld_busy || ar_busy || st_busy || nl_busy;
       default: chk_code = npe_pkg::ErrBadOpcode;
@@ -379,7 +381,7 @@ module npe_cmd #(
   logic [15:0] ar_n_q, ar_words_q, ar_pitch_b_q;
   logic [2:0]  ar_last_lanes_q;
   logic        st_buf_q, st_fp32_q, st_irq_q;
-  logic        nl_buf_q, nl_two_seg_q, nl_irq_q;
+  logic        nl_two_seg_q, nl_irq_q;
   logic [15:0] nl_groups_q, nl_split_q;
   logic [3:0]  nl_bits_q, nl_frac_q, nl_shr_q;
   logic [7:0]  st_m_q;

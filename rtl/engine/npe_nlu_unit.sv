@@ -35,6 +35,7 @@ module npe_nlu_unit #(
   output logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0] ob_grp_o,
   input  logic [Rows*Cols*32-1:0]      ob_rdata_i,
   output logic                         ob_we_o,
+  input  logic                         ob_wait_i,   // the array writes the buffer port this cycle
   output logic [Rows*Cols*32-1:0]      ob_wdata_o
 );
 
@@ -77,7 +78,7 @@ module npe_nlu_unit #(
     .in_ready_o    (in_ready),
     .in_data_i     (in_codes),
     .out_valid_o   (out_valid),
-    .out_ready_i   (state_q == UnitWait),
+    .out_ready_i   (state_q == UnitWait && !ob_wait_i),
     .out_code_o    (out_codes),
     .busy_o        (adc_busy),
     .conv_done_o   (conv_o)
@@ -88,8 +89,12 @@ module npe_nlu_unit #(
   assign busy_o     = state_q != UnitIdle;
   assign ob_buf_o   = buf_i;
   assign ob_grp_o   = $bits(ob_grp_o)'(g_q);
-  assign ob_we_o    = state_q == UnitWait && out_valid;
-  assign done_o     = state_q == UnitWait && out_valid && last_group;
+  // The array owns the write port when it writes (its results cannot
+  // wait); the codes then stay in the ADC one more cycle.
+  logic wr_now;
+  assign wr_now     = state_q == UnitWait && out_valid && !ob_wait_i;
+  assign ob_we_o    = wr_now;
+  assign done_o     = wr_now && last_group;
 
   always_comb begin
     state_d = state_q;
@@ -102,7 +107,7 @@ module npe_nlu_unit #(
         abort_d = abort_i;
       end
       UnitIn: if (in_ready) state_d = UnitWait;
-      UnitWait: if (out_valid) begin
+      UnitWait: if (wr_now) begin
         if (last_group) state_d = UnitIdle;
         else begin
           state_d = UnitIn;

@@ -366,8 +366,9 @@ module npe_top #(
   logic [15:0]             ob_col;
   logic [31:0]             ob_data;
 
-  // The output buffer's write port belongs to the array, or to the NLU while
-  // it runs (npe_cmd never runs both on the output side).
+  // The output buffer's write port: the array's results first (they cannot
+  // wait), the NLU's codes when the array does not write (npe_cmd keeps the
+  // two on different buffers).
   localparam int GrpBits = $clog2(OutGroups > 1 ? OutGroups : 2);
   logic                     nl_ob_buf, nl_ob_we, nl_conv;
   logic [GrpBits-1:0]       nl_ob_grp;
@@ -376,9 +377,9 @@ module npe_top #(
   logic [GrpBits-1:0]       ob_wgrp;
   logic [Rows*Cols*32-1:0]  ob_wdata;
   assign ob_we    = res_we || nl_ob_we;
-  assign ob_wbuf  = nlu_busy ? nl_ob_buf : ar_o_buf;
-  assign ob_wgrp  = nlu_busy ? nl_ob_grp : res_group;
-  assign ob_wdata = nlu_busy ? nl_ob_wdata : res_data;
+  assign ob_wbuf  = res_we ? ar_o_buf : nl_ob_buf;
+  assign ob_wgrp  = res_we ? res_group : nl_ob_grp;
+  assign ob_wdata = res_we ? res_data : nl_ob_wdata;
 
   npe_obuf #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_obuf (
     .clk_i,
@@ -394,7 +395,7 @@ module npe_top #(
     .busy_o (nlu_busy), .done_o (nl_done), .conv_o (nl_conv),
     .tbl_we_i (nlu_tbl_we), .tbl_addr_i (nlu_tbl_addr), .tbl_wdata_i (nlu_tbl_wdata),
     .ob_buf_o (nl_ob_buf), .ob_grp_o (nl_ob_grp), .ob_rdata_i (nl_ob_rdata),
-    .ob_we_o (nl_ob_we), .ob_wdata_o (nl_ob_wdata)
+    .ob_we_o (nl_ob_we), .ob_wait_i (res_we), .ob_wdata_o (nl_ob_wdata)
   );
 
   npe_storer #(.Rows(Rows)) u_storer (

@@ -57,7 +57,7 @@ int main(int argc, char **argv) {
     uint8_t *pa = malloc(npe_tiler_bytes_a(&p)), *pb = malloc(npe_tiler_bytes_b(&p)), desc[64];
     if (!pa || !pb || npe_tiler_pack_a(&p, a, dim, pa) || npe_tiler_pack_b(&p, b, dim, pb))
       return 1;
-    npe_tiler_it it = {0, 0, 0};
+    npe_tiler_it it = {0, 0, 0, 0};
     uint64_t nd = 0;
     while (npe_tiler_next(&p, &it, desc)) nd++;
     driver_s += bench_now() - t0;

@@ -109,7 +109,7 @@ static void mm_run(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp
   ck_assert_int_eq(e->t.mem_write(e->t.ctx, p->addr_b, pb, npe_tiler_bytes_b(p)), NPE_OK);
   memset(j->c, 0xa5, npe_tiler_bytes_c(p));
   ck_assert_int_eq(e->t.mem_write(e->t.ctx, p->addr_c, j->c, npe_tiler_bytes_c(p)), NPE_OK);
-  tiler_src src = {p, {0, 0, 0}};
+  tiler_src src = {p, {0, 0, 0, 0}};
   npe_ring_stream st;
   memset(&st, 0, sizeof st);
   st.src = tiler_next;
@@ -475,7 +475,7 @@ START_TEST(soft_reset_mid_job) {
     ck_assert_int_eq(npe_tiler_plan(&e.hw, NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, 1, 64, 64,
                                     512, base, base + (1u << 20), base + (2u << 20), &p),
                      NPE_OK);
-    tiler_src src = {&p, {0, 0, 0}};
+    tiler_src src = {&p, {0, 0, 0, 0}};
     npe_ring_stream st;
     memset(&st, 0, sizeof st);
     st.src = tiler_next;
