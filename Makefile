@@ -148,6 +148,9 @@ demo: check-deps-sim $(NPE_BIN)
 	@echo
 	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --check \
 	  --csv $(BUILD)/demo/matmul.csv --json-out $(BUILD)/demo/matmul.json
+	@echo
+	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --act sigmoid --check \
+	  --csv $(BUILD)/demo/matmul_sigmoid.csv
 
 $(BUILD)/bench/bench_golden: tests/bench/bench_golden.c $(GOLDEN_LIB)
 	@mkdir -p $(@D)
