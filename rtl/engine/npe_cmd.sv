@@ -351,7 +351,7 @@ module npe_cmd #(
         if (d_spad[6:0] != 7'd2) chk_code = npe_pkg::ErrSpadRange;
         else if (d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
                  32'(d_n) > Cols * OutGroups) chk_code = npe_pkg::ErrBadDims;
-        else if (nl_bits == 4'd0 || nl_bits > 4'd8 || nl_frac > 4'd14)
+        else if (nl_bits == 4'd0 || nl_bits > 4'd8 || nl_frac > 4'd14 || d_aux[11:9] != 3'd0)
           chk_code = npe_pkg::ErrBadAux;
         hz_unit = nl_busy;
         hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || (st_busy && st_buf_o == d_spad[7]);
@@ -604,7 +604,6 @@ module npe_cmd #(
   logic unused_desc;
   // STRIDE_B, SPAD_OFF, SCALE, AUX, ADDR_B, T and reserved bits are not used
   // by these opcodes.
-  assign unused_desc = ^{d[479:416], d[383:352], d[255:192], d[127:112], d[63:48],
-                         d_aux[11:9]};
+  assign unused_desc = ^{d[479:416], d[383:352], d[255:192], d[127:112], d[63:48]};
 
 endmodule

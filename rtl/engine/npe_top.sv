@@ -141,7 +141,9 @@ module npe_top #(
     .ring_head_i (ring_head),
     .dma_win_base_o (win_base), .dma_win_limit_o (win_limit),
     .desc_o (desc), .perf_i (perf),
-    .nlu_busy_i (nlu_busy), .nlu_tbl_we_o (nlu_tbl_we), .nlu_tbl_addr_o (nlu_tbl_addr),
+    // Table writes wait for an idle engine, so no queued NLU job sees a
+    // half-written table.
+    .nlu_busy_i (busy), .nlu_tbl_we_o (nlu_tbl_we), .nlu_tbl_addr_o (nlu_tbl_addr),
     .nlu_tbl_wdata_o (nlu_tbl_wdata)
   );
 

@@ -668,7 +668,7 @@ START_TEST(nlu_after_matmul) {
   f.spad = 2;
   f.m = 1;
   f.n = 1;
-  const uint32_t bad_aux[] = {0x00, 0x09, 0xf4, 0x1f};
+  const uint32_t bad_aux[] = {0x00, 0x09, 0xf4, 0x1f, 0x284 /* reserved AUX[9] */};
   for (size_t i = 0; i < sizeof bad_aux / sizeof bad_aux[0]; i++) {
     f.aux = bad_aux[i];
     ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_AUX);
