@@ -30,7 +30,7 @@ package npe_pkg;
     OpMatmul       = 8'd2,  // C[MxN] = A[MxK] * B[NxK]^T from the scratchpads (buffers: SPAD[0] A, SPAD[1] B, SPAD[2] output), exact accumulation, rounded once
     OpStore        = 8'd3,  // DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns
     OpFence        = 8'd4,  // waits until every earlier descriptor has completed
-    OpNlu          = 8'd5,  // nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^(F - S)) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[11:9] = 0, AUX[15:12] = S (0..15, folds power-of-two operand scales in), AUX[31:16] = split input code (signed); 2^B + 1 cycles per group
+    OpNlu          = 8'd5,  // nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^(F - S)) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[11:9] = 0, AUX[15:12] = S (0..15, folds power-of-two operand scales in), AUX[31:16] = split input code (signed); 2^B cycles per group
     OpRecur        = 8'd6,  // reserved: recurrence unit, T timesteps
     OpXbar         = 8'd7   // reserved: analog crossbar mat-vec
   } npe_op_e;

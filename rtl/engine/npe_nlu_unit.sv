@@ -32,8 +32,9 @@ module npe_nlu_unit #(
   input  logic [16:0]                  tbl_wdata_i,
   // Output buffer: whole-group read and write
   output logic                         ob_buf_o,
-  output logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0] ob_grp_o,
+  output logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0] ob_rgrp_o,  // group read
   input  logic [Rows*Cols*32-1:0]      ob_rdata_i,
+  output logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0] ob_wgrp_o,  // group written
   output logic                         ob_we_o,
   input  logic                         ob_wait_i,   // the array writes the buffer port this cycle
   output logic [Rows*Cols*32-1:0]      ob_wdata_o
@@ -53,7 +54,7 @@ module npe_nlu_unit #(
 
   logic [N*16-1:0] in_codes;
   logic [N*8-1:0]  out_codes;
-  logic            in_ready, out_valid, last_group;
+  logic            in_ready, out_valid, last_group, next_in;
   logic            adc_busy;  // the sequencer's state says the same
 
   for (genvar i = 0; i < N; i++) begin : gen_cvt
@@ -74,7 +75,7 @@ module npe_nlu_unit #(
     .tbl_we_i      (tbl_we_i && state_q == UnitIdle),
     .tbl_addr_i    (tbl_addr_i),
     .tbl_wdata_i   (tbl_wdata_i),
-    .in_valid_i    (state_q == UnitIn),
+    .in_valid_i    (state_q == UnitIn || next_in),
     .in_ready_o    (in_ready),
     .in_data_i     (in_codes),
     .out_valid_o   (out_valid),
@@ -88,12 +89,16 @@ module npe_nlu_unit #(
   assign last_group = g_q + 16'd1 >= groups_i || abort_q || abort_i;
   assign busy_o     = state_q != UnitIdle;
   assign ob_buf_o   = buf_i;
-  assign ob_grp_o   = $bits(ob_grp_o)'(g_q);
   // The array owns the write port when it writes (its results cannot
-  // wait); the codes then stay in the ADC one more cycle.
+  // wait); the codes then stay in the ADC one more cycle. In the cycle a
+  // group's codes are written, the next group is sampled (the ADC takes a
+  // new input in the cycle its output is taken): one group per 2^B cycles.
   logic wr_now;
   assign wr_now     = state_q == UnitWait && out_valid && !ob_wait_i;
+  assign next_in    = wr_now && !last_group;
   assign ob_we_o    = wr_now;
+  assign ob_wgrp_o  = $bits(ob_wgrp_o)'(g_q);
+  assign ob_rgrp_o  = $bits(ob_rgrp_o)'(next_in ? g_q + 16'd1 : g_q);
   assign done_o     = wr_now && last_group;
 
   always_comb begin
@@ -109,10 +114,7 @@ module npe_nlu_unit #(
       UnitIn: if (in_ready) state_d = UnitWait;
       UnitWait: if (wr_now) begin
         if (last_group) state_d = UnitIdle;
-        else begin
-          state_d = UnitIn;
-          g_d     = g_q + 16'd1;
-        end
+        else g_d = g_q + 16'd1;  // next_in: the ADC took the next group
       end
       default: state_d = UnitIdle;
     endcase

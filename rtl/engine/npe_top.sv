@@ -373,21 +373,21 @@ module npe_top #(
   // two on different buffers).
   localparam int GrpBits = $clog2(OutGroups > 1 ? OutGroups : 2);
   logic                     nl_ob_buf, nl_ob_we, nl_conv;
-  logic [GrpBits-1:0]       nl_ob_grp;
+  logic [GrpBits-1:0]       nl_ob_rgrp, nl_ob_wgrp;
   logic [Rows*Cols*32-1:0]  nl_ob_rdata, nl_ob_wdata;
   logic                     ob_we, ob_wbuf;
   logic [GrpBits-1:0]       ob_wgrp;
   logic [Rows*Cols*32-1:0]  ob_wdata;
   assign ob_we    = res_we || nl_ob_we;
   assign ob_wbuf  = res_we ? ar_o_buf : nl_ob_buf;
-  assign ob_wgrp  = res_we ? res_group : nl_ob_grp;
+  assign ob_wgrp  = res_we ? res_group : nl_ob_wgrp;
   assign ob_wdata = res_we ? res_data : nl_ob_wdata;
 
   npe_obuf #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_obuf (
     .clk_i,
     .we_i (ob_we), .wbuf_i (ob_wbuf), .grp_i (ob_wgrp), .wdata_i (ob_wdata),
     .rbuf_i (st_buf), .row_i (ob_row), .col_i (ob_col), .rdata_o (ob_data),
-    .gbuf_i (nl_ob_buf), .ggrp_i (nl_ob_grp), .gdata_o (nl_ob_rdata)
+    .gbuf_i (nl_ob_buf), .ggrp_i (nl_ob_rgrp), .gdata_o (nl_ob_rdata)
   );
 
   npe_nlu_unit #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_nlu (
@@ -396,7 +396,8 @@ module npe_top #(
     .bits_i (nl_bits), .frac_i (nl_frac), .shr_i (nl_shr), .two_seg_i (nl_two_seg), .split_i (nl_split),
     .busy_o (nlu_busy), .done_o (nl_done), .conv_o (nl_conv),
     .tbl_we_i (nlu_tbl_we), .tbl_addr_i (nlu_tbl_addr), .tbl_wdata_i (nlu_tbl_wdata),
-    .ob_buf_o (nl_ob_buf), .ob_grp_o (nl_ob_grp), .ob_rdata_i (nl_ob_rdata),
+    .ob_buf_o (nl_ob_buf), .ob_rgrp_o (nl_ob_rgrp), .ob_rdata_i (nl_ob_rdata),
+    .ob_wgrp_o (nl_ob_wgrp),
     .ob_we_o (nl_ob_we), .ob_wait_i (res_we), .ob_wdata_o (nl_ob_wdata)
   );
 
