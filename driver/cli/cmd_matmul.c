@@ -259,6 +259,23 @@ static int quantise(npe_fmt f, const double *x, uint32_t rows, uint32_t cols, in
   return rc;
 }
 
+/* Error of the engine's outputs against float64 references: SQNR and max. */
+typedef struct {
+  double se, sr, mx;
+} err_acc;
+
+static void err_add(err_acc *e, double ref, double got) {
+  double d = got - ref;
+  e->se += d * d, e->sr += ref * ref;
+  if (fabs(d) > e->mx || d != d) e->mx = fabs(d);
+}
+
+static void err_finish(const err_acc *e, long golden_bad, mm_row *row) {
+  row->sqnr_db = e->se == 0 ? INFINITY : 10 * log10(e->sr / e->se);
+  row->max_err = e->mx;
+  row->golden_mismatch = golden_bad;
+}
+
 /* A failed row on stderr, with the engine's error when it reported one. */
 static void report_error(npe_dev *d, mm_row *row, int rc) {
   fprintf(stderr, "npe matmul: %s: %s\n", row->name, npe_strerror(rc));
@@ -300,7 +317,7 @@ static int run_one_act(npe_dev *d, const mm_opts *o, mm_row *row, const double *
   } else {
     npe_last_stats(d, &row->st);
     row->weight_bytes = (double)npe_packed_size(row->fb, (size_t)n * k);
-    double se = 0, sr = 0, mx = 0;
+    err_acc err = {0, 0, 0};
     long bad = o->check ? 0 : -1;
     size_t ea = row->fa == NPE_FMT_POSIT16 ? 2 : 1, eb = row->fb == NPE_FMT_POSIT16 ? 2 : 1;
     for (uint32_t i = 0; i < m; i++) {
@@ -310,9 +327,7 @@ static int run_one_act(npe_dev *d, const mm_opts *o, mm_row *row, const double *
         double ref = npe_nlu_func_value(o->act, dot);
         unsigned code = codes[(size_t)i * n + j];
         npe_nlu_code_value(&spec, code, &got);
-        double e = got - ref;
-        se += e * e, sr += ref * ref;
-        if (fabs(e) > mx || e != e) mx = fabs(e);
+        err_add(&err, ref, got);
         if (o->check) { /* golden: exact dot, binary32, NLU input code, staircase */
           npe_quire q;
           float g;
@@ -328,9 +343,7 @@ static int run_one_act(npe_dev *d, const mm_opts *o, mm_row *row, const double *
         }
       }
     }
-    row->sqnr_db = se == 0 ? INFINITY : 10 * log10(sr / se);
-    row->max_err = mx;
-    row->golden_mismatch = bad;
+    err_finish(&err, bad, row);
   }
   free(pa), free(pb), free(codes);
   return rc;
@@ -363,7 +376,7 @@ static int run_one(npe_dev *d, const mm_opts *o, mm_row *row, const double *a, c
     npe_last_stats(d, &row->st);
     row->weight_bytes = (double)npe_packed_size(row->fb, (size_t)n * k);
     /* error of the engine's result against float64 on the unquantised inputs */
-    double se = 0, sr = 0, mx = 0;
+    err_acc err = {0, 0, 0};
     long bad = o->check ? 0 : -1;
     for (uint32_t i = 0; i < m; i++) {
       for (uint32_t j = 0; j < n; j++) {
@@ -377,9 +390,7 @@ static int run_one(npe_dev *d, const mm_opts *o, mm_row *row, const double *a, c
           npe_decode(fo, p, &got);
           got *= out.scale;
         }
-        double e = got - ref;
-        se += e * e, sr += ref * ref;
-        if (fabs(e) > mx || e != e) mx = fabs(e);
+        err_add(&err, ref, got);
         if (o->check) { /* the golden model, element by element */
           npe_quire q;
           npe_quire_clear(&q);
@@ -399,9 +410,7 @@ static int run_one(npe_dev *d, const mm_opts *o, mm_row *row, const double *a, c
         }
       }
     }
-    row->sqnr_db = se == 0 ? INFINITY : 10 * log10(sr / se);
-    row->max_err = mx;
-    row->golden_mismatch = bad;
+    err_finish(&err, bad, row);
   }
   free(pa), free(pb), free(c);
   return rc;
