@@ -92,7 +92,8 @@ module npe_csr #(
   logic [63:0] win_base_q, win_base_d;
   logic [63:0] win_limit_q, win_limit_d;
   localparam int DescWords = npe_pkg::DescSizeBytes / 4;
-  logic [31:0] desc_q [DescWords];
+  logic [7:0]  desc_q [DescWords][4];  // bytes: a strobed byte has its own enable
+  logic [31:0] desc_w [DescWords];
   logic [8:0]  nlu_addr_q, nlu_addr_d;
   logic [31:0] snap_hi_q, snap_hi_d;
   logic [PerfIdxWidth-1:0] snap_idx_q, snap_idx_d;
@@ -142,7 +143,7 @@ module npe_csr #(
     read_only = 1'b0;
     rdata     = '0;
     if (in_desc) begin
-      rdata = desc_q[desc_word];
+      rdata = desc_w[desc_word];
     end else if (in_perf) begin
       read_only = 1'b1;
       if (!perf_hi) rdata = perf_val[31:0];
@@ -260,13 +261,18 @@ module npe_csr #(
     end
   end
 
-  // DESC words: one write enable per word.
+  // DESC words: one write enable per byte, so the 512 bits need no
+  // merge multiplexers (flip-flops with enables only).
   for (genvar w = 0; w < DescWords; w++) begin : gen_desc
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) desc_q[w] <= '0;
-      else if (wr && in_desc && desc_word == 4'(w)) desc_q[w] <= merge(desc_q[w], reg_wdata_i, be);
+    for (genvar b = 0; b < 4; b++) begin : gen_byte
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) desc_q[w][b] <= '0;
+        else if (wr && in_desc && desc_word == 4'(w) && reg_wstrb_i[b])
+          desc_q[w][b] <= reg_wdata_i[8*b +: 8];
+      end
     end
-    assign desc_o[32*w +: 32] = desc_q[w];
+    assign desc_w[w] = {desc_q[w][3], desc_q[w][2], desc_q[w][1], desc_q[w][0]};
+    assign desc_o[32*w +: 32] = desc_w[w];
   end
 
   // Error latch and interrupt state: hardware events win over a clear in
