@@ -528,6 +528,8 @@ START_TEST(random_descriptors_never_escape) {
                  : where == 1 ? hi - 8 * (rng_next(&s) % 64) : hi + 8 * (rng_next(&s) % 4096);
       f.addr_a = f.addr_c = a;
       f.stride_a = f.stride_c = (uint32_t)(8 * (rng_next(&s) % 300));
+      /* NLU: B, F, S, segments and split at random (half of them legal) */
+      f.aux = (uint32_t)rng_next(&s) & 0xfffff1ffu;
       if (rng_next(&s) % 8) npe_desc_encode(&f, d); /* else: pure garbage */
       e.t.mem_write(e.t.ctx, e.ring.base + 64u * e.ring.tail, d, 64);
       e.ring.tail = (e.ring.tail + 1) & 255u;
