@@ -62,8 +62,9 @@ sim-lib: $(SIM_BUILD)/libnpesim.a
 # ---------------------------------------------------------------------------
 DRIVER_CORE_SRCS := driver/src/npe_tiler.c driver/src/npe_ring.c
 DRIVER_SIM_SRCS  := driver/src/npe_transport_sim.c
-DRIVER_CFLAGS    := $(CFLAGS_ALL) -Idriver/src -Isim
-ENGINE_TEST_SRCS := tests/engine/test_engine.c tests/unit/vectors.c driver/golden/npe_nlu.c
+DRIVER_CFLAGS    := $(CFLAGS_ALL) -Idriver/src -Isim -Isim/xbar
+ENGINE_TEST_SRCS := tests/engine/test_engine.c tests/unit/vectors.c driver/golden/npe_nlu.c \
+                    sim/xbar/npe_xbar.c driver/src/npe_energy.c
 
 $(BUILD)/tests/engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
                        $(wildcard driver/src/*.h) $(GOLDEN_LIB) $(SIM_BUILD)/libnpesim.a

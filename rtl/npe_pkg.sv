@@ -32,7 +32,7 @@ package npe_pkg;
     OpFence        = 8'd4,  // waits until every earlier descriptor has completed
     OpNlu          = 8'd5,  // nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^(F - S)) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[11:9] = 0, AUX[15:12] = S (0..15, folds power-of-two operand scales in), AUX[31:16] = split input code (signed); 2^B cycles per group
     OpRecur        = 8'd6,  // reserved: recurrence unit, T timesteps
-    OpXbar         = 8'd7   // reserved: analog crossbar mat-vec
+    OpXbar         = 8'd7   // crossbar tile, INT8 x INT8 (FMT_A = FMT_B = INT8). With FLAGS.PROGRAM: the tile takes W = the N rows of K weights in B buffer SPAD[1] (K a multiple of 8, <= 64; N <= 64), one 8-weight word per cycle. Without: y = f(W x) for the M <= Rows input vectors x in A buffer SPAD[0] (K and N as programmed): exact integer column sums as binary32 into output buffer SPAD[2], then the NLU over them (AUX as for NLU); STORE the 2-byte codes. This build runs the exact digital equivalent; SOFT_RESET forgets the tile
   } npe_op_e;
 
   // Error codes reported in STATUS.ERR.
@@ -48,7 +48,8 @@ package npe_pkg;
     ErrRingCfg     = 8'd8,  // command ring base misaligned or size out of range
     ErrSpadRange   = 8'd9,  // scratchpad offset + size beyond the scratchpad
     ErrAborted     = 8'd10,  // job cancelled by SOFT_RESET
-    ErrBadAux      = 8'd11   // opcode-specific AUX field out of range (NLU: B not 1..8, F above 14, or AUX[11:9] not 0)
+    ErrBadAux      = 8'd11,  // opcode-specific AUX field out of range (NLU: B not 1..8, F above 14, or AUX[11:9] not 0)
+    ErrXbarState   = 8'd12   // XBAR run before the tile was programmed, or with another K or N than programmed
   } npe_err_e;
 
   // Command descriptor: bit positions in the 512-bit little-endian record.
@@ -98,6 +99,7 @@ package npe_pkg;
   localparam int DescFlagAccumBit = 1;  // MATMUL: add to the quires instead of clearing them (not built: BAD_OPCODE)
   localparam int DescFlagOutFp32Bit = 2;  // MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns
   localparam int DescFlagKeepBit = 3;  // MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE)
+  localparam int DescFlagProgramBit = 4;  // XBAR: program the tile instead of running it
 
   // Performance counters: index into the perf_i bus of npe_csr.
   localparam int PerfBusyCycles = 0;  // cycles with a job in progress

@@ -21,7 +21,7 @@
 #define NPE_OP_FENCE 4u /* waits until every earlier descriptor has completed */
 #define NPE_OP_NLU 5u /* nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^(F - S)) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[11:9] = 0, AUX[15:12] = S (0..15, folds power-of-two operand scales in), AUX[31:16] = split input code (signed); 2^B cycles per group */
 #define NPE_OP_RECUR 6u /* reserved: recurrence unit, T timesteps */
-#define NPE_OP_XBAR 7u /* reserved: analog crossbar mat-vec */
+#define NPE_OP_XBAR 7u /* crossbar tile, INT8 x INT8 (FMT_A = FMT_B = INT8). With FLAGS.PROGRAM: the tile takes W = the N rows of K weights in B buffer SPAD[1] (K a multiple of 8, <= 64; N <= 64), one 8-weight word per cycle. Without: y = f(W x) for the M <= Rows input vectors x in A buffer SPAD[0] (K and N as programmed): exact integer column sums as binary32 into output buffer SPAD[2], then the NLU over them (AUX as for NLU); STORE the 2-byte codes. This build runs the exact digital equivalent; SOFT_RESET forgets the tile */
 
 /* Hardware error codes in STATUS.ERR (not npe_status values). */
 #define NPE_HW_ERR_NONE 0u /* no error */
@@ -36,6 +36,7 @@
 #define NPE_HW_ERR_SPAD_RANGE 9u /* scratchpad offset + size beyond the scratchpad */
 #define NPE_HW_ERR_ABORTED 10u /* job cancelled by SOFT_RESET */
 #define NPE_HW_ERR_BAD_AUX 11u /* opcode-specific AUX field out of range (NLU: B not 1..8, F above 14, or AUX[11:9] not 0) */
+#define NPE_HW_ERR_XBAR_STATE 12u /* XBAR run before the tile was programmed, or with another K or N than programmed */
 
 /* Format codes are enum npe_fmt in npe_format.h; this mask has one bit per format. */
 #define NPE_FMT_MASK_ALL 0x3fu
@@ -86,6 +87,7 @@
 #define NPE_DESC_FLAG_ACCUM_BIT 1u /* MATMUL: add to the quires instead of clearing them (not built: BAD_OPCODE) */
 #define NPE_DESC_FLAG_OUT_FP32_BIT 2u /* MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns */
 #define NPE_DESC_FLAG_KEEP_BIT 3u /* MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE) */
+#define NPE_DESC_FLAG_PROGRAM_BIT 4u /* XBAR: program the tile instead of running it */
 
 /* Performance counters: index i has _LO at NPE_PERF_REG_OFFSET(i), _HI 4 bytes on. */
 #define NPE_PERF_REG_OFFSET(i) (0x100u + 8u * (unsigned)(i))

@@ -14,7 +14,9 @@ module npe_cmd #(
   parameter int          BBankWords = 2048,  // 64-bit words per B bank per buffer
   parameter int          OutGroups  = 32,    // column groups per output buffer
   parameter logic [5:0]  FormatMask = 6'h3f,
-  parameter int          FifoDepth  = 4      // descriptors fetched ahead, 1..16
+  parameter int          FifoDepth  = 4,     // descriptors fetched ahead, 1..16
+  parameter int          XbarK      = 64,    // crossbar tile inputs, multiple of 8
+  parameter int          XbarN      = 64     // crossbar tile outputs
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
@@ -100,6 +102,17 @@ module npe_cmd #(
   output logic [15:0]                nl_split_o,
   input  logic                       nl_busy_i,
   input  logic                       nl_done_i,
+
+  // Crossbar tile (its run's NLU phase goes through the nl_* port above)
+  output logic                       xb_start_o,
+  output logic                       xb_prog_o,
+  output logic                       xb_a_buf_o,
+  output logic                       xb_b_buf_o,
+  output logic                       xb_o_buf_o,
+  output logic [15:0]                xb_n_o,
+  output logic [15:0]                xb_kw_o,
+  input  logic                       xb_busy_i,
+  input  logic                       xb_done_i,
 
   // Abort of every unit (soft reset)
   output logic                       abort_o,
@@ -286,8 +299,15 @@ module npe_cmd #(
   // Check, hazards and dispatch
   // ---------------------------------------------------------------------------
   // A unit is busy from the cycle after its dispatch (its go pulse) on.
-  logic ld_go_q, ar_go_q, st_go_q, nl_go_q;
+  logic ld_go_q, ar_go_q, st_go_q, nl_go_q, xb_go_q;
   logic nl_buf_q;  // output buffer of the NLU job (hazards below)
+  // The crossbar: xb_busy while it reads scratchpads or writes the output
+  // buffer; xb_out from an XBAR run's dispatch until its NLU phase is done
+  // (it owns output buffer xb_o_buf_q and the NLU until then).
+  logic xb_busy, xb_out_q, xb_prog_q, xb_a_buf_q, xb_b_buf_q, xb_o_buf_q, xb_irq_q;
+  logic tile_ok_q;
+  logic [15:0] tile_n_q, tile_kw_q, xb_n_q, xb_kw_q;
+  assign xb_busy = xb_busy_i || xb_go_q;
   logic ld_busy, ar_busy, st_busy, nl_busy;
   assign ld_busy = ld_busy_i || ld_go_q;
   assign ar_busy = ar_busy_i || ar_go_q;
@@ -317,7 +337,9 @@ module npe_cmd #(
           chk_addr = d_addr_a;
         end else if (ld_need_words > ld_cap_words) chk_code = npe_pkg::ErrSpadRange;
         hz_unit = ld_busy;
-        hz_spad = ar_busy && (ld_is_b ? ar_b_buf_o == d_spad[7] : ar_a_buf_o == d_spad[7]);
+        hz_spad = (ar_busy && (ld_is_b ? ar_b_buf_o == d_spad[7] : ar_a_buf_o == d_spad[7])) ||
+                  (xb_busy && (ld_is_b ? xb_prog_q && xb_b_buf_q == d_spad[7]
+                                       : !xb_prog_q && xb_a_buf_q == d_spad[7]));
       end
       8'(npe_pkg::OpMatmul): begin
         if (d_flags[npe_pkg::DescFlagAccumBit] || d_flags[npe_pkg::DescFlagKeepBit]) begin
@@ -328,10 +350,11 @@ module npe_cmd #(
                  32'(d_n) > Cols * OutGroups || d_k == 16'd0 ||
                  32'(mm_pitch_a) > ABankWords ||
                  32'(mm_groups) * 32'(mm_pitch_b) > BBankWords) chk_code = npe_pkg::ErrBadDims;
-        hz_unit = ar_busy;
+        hz_unit = ar_busy || xb_busy;  // the crossbar borrows the banks' read ports
         hz_spad = ld_busy && ((ld_is_b_o && ld_buf_o == d_spad[1]) ||
                                 (!ld_is_b_o && ld_buf_o == d_spad[0]));
-        hz_out  = (st_busy && st_buf_o == d_spad[2]) || (nl_busy && nl_buf_q == d_spad[2]);
+        hz_out  = (st_busy && st_buf_o == d_spad[2]) || (nl_busy && nl_buf_q == d_spad[2]) ||
+                  (xb_out_q && xb_o_buf_q == d_spad[2]);
       end
       8'(npe_pkg::OpStore): begin
         if (d_spad[6:0] != 7'd2) chk_code = npe_pkg::ErrSpadRange;
@@ -342,7 +365,8 @@ module npe_cmd #(
           chk_addr = d_addr_c;
         end
         hz_unit = st_busy;
-        hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || (nl_busy && nl_buf_q == d_spad[7]);
+        hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || (nl_busy && nl_buf_q == d_spad[7]) ||
+                  (xb_out_q && xb_o_buf_q == d_spad[7]);
       end
       // The NLU reads and writes one output buffer: it waits for the array
       // and the storer to leave that buffer, and they wait for it; work on
@@ -353,10 +377,34 @@ module npe_cmd #(
                  32'(d_n) > Cols * OutGroups) chk_code = npe_pkg::ErrBadDims;
         else if (nl_bits == 4'd0 || nl_bits > 4'd8 || nl_frac > 4'd14 || d_aux[11:9] != 3'd0)
           chk_code = npe_pkg::ErrBadAux;
-        hz_unit = nl_busy;
+        hz_unit = nl_busy || xb_out_q;
         hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || (st_busy && st_buf_o == d_spad[7]);
       end
-      8'(npe_pkg::OpFence): hz_fence = ld_busy || ar_busy || st_busy || nl_busy;
+      8'(npe_pkg::OpXbar): begin
+        if (d_fa != 8'(npe_pkg::FmtInt8) || d_fb != 8'(npe_pkg::FmtInt8) ||
+            !FormatMask[npe_pkg::FmtInt8]) chk_code = npe_pkg::ErrBadFormat;
+        else if (d_flags[npe_pkg::DescFlagProgramBit]) begin
+          if (d_spad[6:0] > 7'd7) chk_code = npe_pkg::ErrSpadRange;
+          else if (d_n == 16'd0 || 32'(d_n) > XbarN || 32'(d_n) > Cols * OutGroups ||
+                   d_k == 16'd0 || d_k[2:0] != 3'd0 || 32'(d_k) > XbarK)
+            chk_code = npe_pkg::ErrBadDims;
+        end else begin
+          if (d_spad[6:0] > 7'd7) chk_code = npe_pkg::ErrSpadRange;
+          else if (d_m == 16'd0 || 32'(d_m) > Rows) chk_code = npe_pkg::ErrBadDims;
+          else if (!tile_ok_q || d_n != tile_n_q || (d_k >> 3) != tile_kw_q ||
+                   d_k[2:0] != 3'd0) chk_code = npe_pkg::ErrXbarState;
+          else if (nl_bits == 4'd0 || nl_bits > 4'd8 || nl_frac > 4'd14 || d_aux[11:9] != 3'd0)
+            chk_code = npe_pkg::ErrBadAux;
+        end
+        // one tile, the banks' read ports (the array's), its buffers, the NLU
+        hz_unit = xb_busy || xb_out_q || ar_busy;
+        hz_spad = ld_busy && ((ld_is_b_o && ld_buf_o == d_spad[1]) ||
+                                (!ld_is_b_o && ld_buf_o == d_spad[0]));
+        hz_out  = !d_flags[npe_pkg::DescFlagProgramBit] &&
+                  ((st_busy && st_buf_o == d_spad[2]) || nl_busy);
+      end
+      8'(npe_pkg::OpFence): hz_fence = ld_busy || ar_busy || st_busy || nl_busy || xb_busy ||
+                                       xb_out_q;
       default: chk_code = npe_pkg::ErrBadOpcode;
     endcase
   end
@@ -389,8 +437,15 @@ module npe_cmd #(
   logic [63:0] st_addr_q;
   logic [31:0] st_stride_q;
 
-  logic is_ld, is_mm, is_st, is_nl;
+  logic is_ld, is_mm, is_st, is_nl, is_xb, is_xb_run;
   assign is_nl = dispatch && d_op == 8'(npe_pkg::OpNlu);
+  assign is_xb = dispatch && d_op == 8'(npe_pkg::OpXbar);
+  assign is_xb_run = is_xb && !d_flags[npe_pkg::DescFlagProgramBit];
+
+  // The run's NLU phase starts when its mat-vec is done (not after a soft
+  // reset: that clears xb_out_q first).
+  logic xb_nl_start;
+  assign xb_nl_start = xb_done_i && xb_out_q && !xb_prog_q;
   assign is_ld = dispatch && d_op == 8'(npe_pkg::OpLoad);
   assign is_mm = dispatch && d_op == 8'(npe_pkg::OpMatmul);
   assign is_st = dispatch && d_op == 8'(npe_pkg::OpStore);
@@ -407,6 +462,11 @@ module npe_cmd #(
       nl_buf_q <= 1'b0; nl_two_seg_q <= 1'b0; nl_irq_q <= 1'b0; nl_groups_q <= '0;
       nl_split_q <= '0; nl_bits_q <= '0; nl_frac_q <= '0; nl_shr_q <= '0;
     end else begin
+      if (is_xb_run) begin  // its NLU phase, started later by xb_nl_start
+        nl_buf_q <= d_spad[2]; nl_two_seg_q <= d_aux[8]; nl_irq_q <= 1'b0;
+        nl_groups_q <= mm_groups; nl_split_q <= d_aux[31:16];
+        nl_bits_q <= nl_bits; nl_frac_q <= nl_frac; nl_shr_q <= d_aux[15:12];
+      end
       if (is_nl) begin
         nl_buf_q <= d_spad[7]; nl_two_seg_q <= d_aux[8];
         nl_irq_q <= d_flags[npe_pkg::DescFlagIrqBit];
@@ -436,9 +496,10 @@ module npe_cmd #(
   // Units start the cycle after dispatch, from the registered job.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      ld_go_q <= 1'b0; ar_go_q <= 1'b0; st_go_q <= 1'b0; nl_go_q <= 1'b0;
+      ld_go_q <= 1'b0; ar_go_q <= 1'b0; st_go_q <= 1'b0; nl_go_q <= 1'b0; xb_go_q <= 1'b0;
     end else begin
-      ld_go_q <= is_ld; ar_go_q <= is_mm; st_go_q <= is_st; nl_go_q <= is_nl;
+      ld_go_q <= is_ld; ar_go_q <= is_mm; st_go_q <= is_st; nl_go_q <= is_nl || xb_nl_start;
+      xb_go_q <= is_xb;
     end
   end
 
@@ -474,6 +535,39 @@ module npe_cmd #(
   assign nl_bits_o      = nl_bits_q;
   assign nl_frac_o      = nl_frac_q;
   assign nl_shr_o       = nl_shr_q;
+
+  // Crossbar job and tile state. The tile keeps what was programmed until
+  // the next PROGRAM; SOFT_RESET forgets it (a program may have been cut).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      xb_prog_q <= 1'b0; xb_a_buf_q <= 1'b0; xb_b_buf_q <= 1'b0; xb_o_buf_q <= 1'b0;
+      xb_irq_q <= 1'b0; xb_n_q <= '0; xb_kw_q <= '0; xb_out_q <= 1'b0;
+      tile_ok_q <= 1'b0; tile_n_q <= '0; tile_kw_q <= '0;
+    end else begin
+      if (is_xb) begin
+        xb_prog_q  <= d_flags[npe_pkg::DescFlagProgramBit];
+        xb_a_buf_q <= d_spad[0]; xb_b_buf_q <= d_spad[1]; xb_o_buf_q <= d_spad[2];
+        xb_irq_q   <= d_flags[npe_pkg::DescFlagIrqBit];
+        xb_n_q     <= d_n; xb_kw_q <= d_k >> 3;
+      end
+      if (is_xb && d_flags[npe_pkg::DescFlagProgramBit]) begin
+        tile_ok_q <= 1'b1; tile_n_q <= d_n; tile_kw_q <= d_k >> 3;
+      end
+      if (soft_reset_i) begin
+        xb_out_q  <= 1'b0;
+        tile_ok_q <= 1'b0;
+      end else if (is_xb_run) xb_out_q <= 1'b1;
+      else if (xb_out_q && !xb_busy && !nl_go_q && nl_done_i) xb_out_q <= 1'b0;
+    end
+  end
+
+  assign xb_start_o = xb_go_q;
+  assign xb_prog_o  = xb_prog_q;
+  assign xb_a_buf_o = xb_a_buf_q;
+  assign xb_b_buf_o = xb_b_buf_q;
+  assign xb_o_buf_o = xb_o_buf_q;
+  assign xb_n_o     = xb_n_q;
+  assign xb_kw_o    = xb_kw_q;
   assign nl_two_seg_o   = nl_two_seg_q;
   assign nl_split_o     = nl_split_q;
 
@@ -590,7 +684,7 @@ module npe_cmd #(
   logic busy_q;
   assign busy_o = (ring_en_q && fetch_idx_q != ring_tail_i) || fifo_cnt_q != '0 || db_pend_q ||
                   fetching_q || ld_busy_i || ar_busy_i || st_busy_i || nl_busy_i ||
-                  ld_go_q || ar_go_q || st_go_q || nl_go_q;
+                  xb_busy_i || xb_out_q || ld_go_q || ar_go_q || st_go_q || nl_go_q || xb_go_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) busy_q <= 1'b0;
     else         busy_q <= busy_o;
@@ -598,6 +692,8 @@ module npe_cmd #(
   assign done_o     = busy_q && !busy_o;
   assign desc_irq_o = (ld_done_i && ld_irq_q) || (ar_done_i && ar_irq_q) ||
                       (st_done_i && st_irq_q) || (nl_done_i && nl_irq_q) ||
+                      (xb_irq_q && ((xb_done_i && xb_prog_q) ||
+                                    (nl_done_i && xb_out_q && !xb_busy))) ||
                       (dispatch && d_flags[npe_pkg::DescFlagIrqBit] &&
                        (d_op == 8'(npe_pkg::OpNop) || d_op == 8'(npe_pkg::OpFence)));
 

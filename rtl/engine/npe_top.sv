@@ -12,7 +12,9 @@ module npe_top #(
   parameter logic [5:0]  FormatMask = 6'h3f, // formats built (bit = format code)
   parameter int          MaxReadsInFlight = 4,
   parameter int          DescFifoDepth    = 4,  // descriptors fetched ahead, 1..16
-  parameter int          CounterBits      = 64  // performance counter width, 16..64 (wraps)
+  parameter int          CounterBits      = 64, // performance counter width, 16..64 (wraps)
+  parameter int          XbarK            = 64, // crossbar tile inputs, multiple of 8, <= 128
+  parameter int          XbarN            = 64  // crossbar tile outputs, <= Cols x OutGroups
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -125,7 +127,8 @@ module npe_top #(
   logic [16:0] nlu_tbl_wdata;
 
   // CAP_FORMATS: the formats built, and bit 8: the NLU is present.
-  localparam logic [31:0] CapFormats = 32'(FormatMask) | (32'd1 << 8);
+  localparam logic [31:0] CapFormats = 32'(FormatMask) | (32'd1 << 8) |
+                                       (32'(FormatMask[npe_pkg::FmtInt8]) << 10);
 
   npe_csr #(.CapFormats(CapFormats), .CapArray(CapArray), .CapSpad(CapSpad)) u_csr (
     .clk_i, .rst_ni,
@@ -172,13 +175,16 @@ module npe_top #(
   logic        nl_start, nl_buf, nl_two_seg, nl_done;
   logic [15:0] nl_groups, nl_split;
   logic [3:0]  nl_bits, nl_frac, nl_shr;
+  logic        xb_start, xb_prog, xb_a_buf, xb_b_buf, xb_o_buf, xb_busy, xb_done;
+  logic [15:0] xb_n, xb_kw;
   logic        rd_done;
   logic [7:0]  rd_err;
   logic [63:0] rd_err_addr, rd_data;
 
   npe_cmd #(
     .Rows (Rows), .Cols (Cols), .ABankWords (ABankWords), .BBankWords (BBankWords),
-    .OutGroups (OutGroups), .FormatMask (FormatMask), .FifoDepth (DescFifoDepth)
+    .OutGroups (OutGroups), .FormatMask (FormatMask), .FifoDepth (DescFifoDepth),
+    .XbarK (XbarK), .XbarN (XbarN)
   ) u_cmd (
     .clk_i, .rst_ni,
     .start_i (start), .soft_reset_i (soft_reset), .doorbell_i (doorbell), .desc_i (desc),
@@ -205,6 +211,9 @@ module npe_top #(
     .nl_start_o (nl_start), .nl_buf_o (nl_buf), .nl_groups_o (nl_groups),
     .nl_bits_o (nl_bits), .nl_frac_o (nl_frac), .nl_shr_o (nl_shr), .nl_two_seg_o (nl_two_seg),
     .nl_split_o (nl_split), .nl_busy_i (nlu_busy), .nl_done_i (nl_done),
+    .xb_start_o (xb_start), .xb_prog_o (xb_prog), .xb_a_buf_o (xb_a_buf),
+    .xb_b_buf_o (xb_b_buf), .xb_o_buf_o (xb_o_buf), .xb_n_o (xb_n), .xb_kw_o (xb_kw),
+    .xb_busy_i (xb_busy), .xb_done_i (xb_done),
     .abort_o (abort), .stall_spad_o (stall_spad), .stall_out_o (stall_out),
     .stall_fence_o (stall_fence)
   );
@@ -306,6 +315,17 @@ module npe_top #(
   logic              a_re, b_re;
   logic [ABits-1:0]  a_raddr;
   logic [BBits-1:0]  b_raddr;
+  // The banks' read ports: the array's, or the crossbar's while it works
+  // (npe_cmd never runs both).
+  logic              xb_a_re, xb_b_re, bank_a_re, bank_b_re;
+  logic [ABits-1:0]  xb_a_raddr;
+  logic [BBits-1:0]  xb_b_raddr;
+  logic [ABits:0]    bank_a_raddr;
+  logic [BBits:0]    bank_b_raddr;
+  assign bank_a_re    = a_re || xb_a_re;
+  assign bank_b_re    = b_re || xb_b_re;
+  assign bank_a_raddr = xb_busy ? {xb_a_buf, xb_a_raddr} : {ar_a_buf, a_raddr};
+  assign bank_b_raddr = xb_busy ? {xb_b_buf, xb_b_raddr} : {ar_b_buf, b_raddr};
   logic [Rows*64-1:0] a_rdata;
   logic [Cols*64-1:0] b_rdata;
 
@@ -319,8 +339,8 @@ module npe_top #(
       .we_i    (we),
       .waddr_i ({ld_buf, sp_addr[ABits-1:0]}),
       .wdata_i (sp_wdata),
-      .re_i    (a_re),
-      .raddr_i ({ar_a_buf, a_raddr}),
+      .re_i    (bank_a_re),
+      .raddr_i (bank_a_raddr),
       .rdata_o (a_rdata[64*r +: 64])
     );
   end
@@ -335,8 +355,8 @@ module npe_top #(
       .we_i    (we),
       .waddr_i ({ld_buf, sp_addr[BBits-1:0]}),
       .wdata_i (sp_wdata),
-      .re_i    (b_re),
-      .raddr_i ({ar_b_buf, b_raddr}),
+      .re_i    (bank_b_re),
+      .raddr_i (bank_b_raddr),
       .rdata_o (b_rdata[64*c +: 64])
     );
   end
@@ -378,16 +398,33 @@ module npe_top #(
   logic                     ob_we, ob_wbuf;
   logic [GrpBits-1:0]       ob_wgrp;
   logic [Rows*Cols*32-1:0]  ob_wdata;
-  assign ob_we    = res_we || nl_ob_we;
-  assign ob_wbuf  = res_we ? ar_o_buf : nl_ob_buf;
-  assign ob_wgrp  = res_we ? res_group : nl_ob_wgrp;
-  assign ob_wdata = res_we ? res_data : nl_ob_wdata;
+  // The crossbar writes only while the array and the NLU leave the port
+  // alone (npe_cmd: it runs with the array idle and before its NLU phase).
+  logic                     xb_ob_we;
+  logic [GrpBits-1:0]       xb_ob_grp;
+  logic [Rows*Cols*32-1:0]  xb_ob_wdata;
+  assign ob_we    = res_we || nl_ob_we || xb_ob_we;
+  assign ob_wbuf  = res_we ? ar_o_buf : xb_ob_we ? xb_o_buf : nl_ob_buf;
+  assign ob_wgrp  = res_we ? res_group : xb_ob_we ? xb_ob_grp : nl_ob_wgrp;
+  assign ob_wdata = res_we ? res_data : xb_ob_we ? xb_ob_wdata : nl_ob_wdata;
 
   npe_obuf #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_obuf (
     .clk_i,
     .we_i (ob_we), .wbuf_i (ob_wbuf), .grp_i (ob_wgrp), .wdata_i (ob_wdata),
     .rbuf_i (st_buf), .row_i (ob_row), .col_i (ob_col), .rdata_o (ob_data),
     .gbuf_i (nl_ob_buf), .ggrp_i (nl_ob_rgrp), .gdata_o (nl_ob_rdata)
+  );
+
+  npe_xbar_unit #(
+    .Rows (Rows), .Cols (Cols), .TileK (XbarK), .TileN (XbarN), .ABankAddrBits (ABits),
+    .BBankAddrBits (BBits), .OutGroups (OutGroups)
+  ) u_xbar (
+    .clk_i, .rst_ni,
+    .start_i (xb_start), .abort_i (abort), .prog_i (xb_prog), .n_i (xb_n), .kw_i (xb_kw),
+    .busy_o (xb_busy), .done_o (xb_done),
+    .a_re_o (xb_a_re), .a_raddr_o (xb_a_raddr), .a_rdata_i (a_rdata),
+    .b_re_o (xb_b_re), .b_raddr_o (xb_b_raddr), .b_rdata_i (b_rdata),
+    .ob_we_o (xb_ob_we), .ob_grp_o (xb_ob_grp), .ob_wdata_o (xb_ob_wdata)
   );
 
   npe_nlu_unit #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_nlu (

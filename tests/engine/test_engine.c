@@ -10,6 +10,7 @@
 
 #include "../unit/unit.h"
 #include "npe_nlu.h"
+#include "npe_xbar.h"
 #include "npe_regs.h"
 #include "npe_ring.h"
 #include "npe_tiler.h"
@@ -341,9 +342,6 @@ START_TEST(bad_descriptors) {
   ck_assert_uint_eq(idx, 0xffff);
   soft_reset(&e);
   f.op = NPE_OP_RECUR; /* reserved, not built */
-  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_OPCODE);
-  soft_reset(&e);
-  f.op = NPE_OP_XBAR; /* reserved, not built */
   ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_OPCODE);
   soft_reset(&e);
   npe_desc_fields mm = {0};
@@ -707,6 +705,157 @@ START_TEST(nlu_after_matmul) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* XBAR opcode: program the tile, run y = f(W x), against the tile model     */
+/* ------------------------------------------------------------------------ */
+
+/* Fills a LOAD of @p rows rows of @p bytes from @p addr into @p spad. */
+static npe_desc_fields xb_load(uint8_t spad, uint64_t addr, uint16_t rows, uint16_t bytes) {
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_LOAD;
+  f.spad = spad;
+  f.m = rows;
+  f.k = bytes;
+  f.addr_a = addr;
+  f.stride_a = bytes;
+  return f;
+}
+
+static npe_desc_fields xb_desc(int program, uint8_t spad, uint16_t m, uint16_t n, uint16_t k,
+                               uint32_t aux) {
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_XBAR;
+  f.flags = program ? 1u << NPE_DESC_FLAG_PROGRAM_BIT : 0;
+  f.fmt_a = f.fmt_b = NPE_FMT_INT8;
+  f.spad = spad;
+  f.m = m;
+  f.n = n;
+  f.k = k;
+  f.aux = aux;
+  return f;
+}
+
+/* Programs an N x K tile from B buffer 1, runs M vectors from A buffer 0
+ * into output buffer 1, stores the codes, and checks each against @p want
+ * (computed by the caller from the same W and x). */
+static void xb_job(eng *e, const int8_t *w, const int8_t *x, uint32_t m, uint32_t n, uint32_t k,
+                   uint32_t aux, uint8_t *codes) {
+  const uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
+  const uint64_t aw = base, ax = base + 0x10000, ac = base + 0x20000;
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, aw, w, (size_t)n * k), NPE_OK);
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, ax, x, (size_t)m * k), NPE_OK);
+  npe_desc_fields f = xb_load(1 | 0x80, aw, (uint16_t)n, (uint16_t)k);
+  ck_assert_uint_eq(run_direct(e, &f, NULL, NULL), 0);
+  f = xb_desc(1, 0x02, 0, (uint16_t)n, (uint16_t)k, 0);
+  ck_assert_uint_eq(run_direct(e, &f, NULL, NULL), 0);
+  f = xb_load(0, ax, (uint16_t)m, (uint16_t)k);
+  ck_assert_uint_eq(run_direct(e, &f, NULL, NULL), 0);
+  f = xb_desc(0, 0x04, (uint16_t)m, (uint16_t)n, (uint16_t)k, aux);
+  ck_assert_uint_eq(run_direct(e, &f, NULL, NULL), 0);
+  npe_desc_fields st = {0};
+  st.op = NPE_OP_STORE;
+  st.spad = 2 | 0x80;
+  st.m = (uint16_t)m;
+  st.n = (uint16_t)n;
+  st.addr_c = ac;
+  st.stride_c = (uint32_t)((2 * n + 7) & ~7u);
+  ck_assert_uint_eq(run_direct(e, &st, NULL, NULL), 0);
+  uint8_t cell[2];
+  for (uint32_t r = 0; r < m; r++)
+    for (uint32_t j = 0; j < n; j++) {
+      ck_assert_int_eq(e->t.mem_read(e->t.ctx, ac + r * st.stride_c + 2 * j, cell, 2), NPE_OK);
+      codes[r * n + j] = cell[0];
+      ck_assert_uint_eq(cell[1], 0);
+    }
+}
+
+START_TEST(xbar_program_and_run) {
+  eng e;
+  eng_open(&e, 25, 90, 90, 13);
+  uint32_t v;
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_CAP_FORMATS_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq((v >> NPE_CAP_FORMATS_XBAR_BIT) & 1u, 1);
+  /* sigmoid of full-range INT8 products; and (small) weights and inputs in
+   * {-1, 0, 1} through a linear table over [-K, K], where every column sum
+   * has its own code, so any arithmetic slip shows */
+  static const struct { uint32_t m, n, k, bits, shr; int small; } cases[] = {
+      {1, 64, 64, 6, 11, 0}, {4, 64, 64, 8, 12, 0}, {3, 13, 24, 5, 9, 0}, {2, 1, 8, 4, 6, 0},
+      {4, 64, 64, 8, 0, 1},  {3, 7, 8, 8, 0, 1}};
+  uint64_t s = 5;
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    const uint32_t m = cases[c].m, n = cases[c].n, k = cases[c].k;
+    int8_t w[64 * 64], x[4 * 64];
+    int16_t w16[64 * 64], x16[64];
+    const uint64_t span = cases[c].small ? 3 : 255, off = cases[c].small ? 1 : 127;
+    for (uint32_t i = 0; i < n * k; i++) w16[i] = w[i] = (int8_t)(rng_next(&s) % span - off);
+    for (uint32_t i = 0; i < m * k; i++) x[i] = (int8_t)(rng_next(&s) % span - off);
+    /* the oracle: the crossbar model's exact digital path (sim/xbar) with a
+     * sigmoid table over integer input codes: F = 0, acc_shift = S */
+    npe_nlu_spec spec;
+    npe_nlu_table tab;
+    ck_assert_int_eq(npe_nlu_spec_default(cases[c].small ? NPE_NLU_LINEAR : NPE_NLU_SIGMOID,
+                                          cases[c].bits, &spec), NPE_OK);
+    spec.in_frac_bits = 0;
+    if (cases[c].small) spec.in_lo = spec.out_lo = -(double)k, spec.in_hi = spec.out_hi = k;
+    ck_assert_int_eq(npe_nlu_table_gen(&spec, &tab), NPE_OK);
+    npe_xbar_cfg cfg;
+    npe_xbar *tile;
+    ck_assert_int_eq(npe_xbar_cfg_default(&cfg, k, n), NPE_OK);
+    npe_xbar_cfg_ideal(&cfg);
+    cfg.exact = 1;
+    cfg.g_levels = 128;
+    cfg.dac_bits = 8;
+    cfg.acc_shift = cases[c].shr;
+    ck_assert_int_eq(npe_xbar_create(&cfg, &tile), NPE_OK);
+    ck_assert_int_eq(npe_xbar_program(tile, w16, &tab, NULL), NPE_OK);
+    nlu_load(&e, &tab);
+    uint8_t got[4 * 64];
+    xb_job(&e, w, x, m, n, k, tab.bits | cases[c].shr << 12, got);
+    unsigned distinct = 0, seen[256] = {0};
+    for (uint32_t r = 0; r < m; r++) {
+      unsigned want[64];
+      for (uint32_t i = 0; i < k; i++) x16[i] = x[r * k + i];
+      ck_assert_int_eq(npe_xbar_digital(tile, x16, want, NULL), NPE_OK);
+      for (uint32_t j = 0; j < n; j++) {
+        ck_assert_msg(got[r * n + j] == want[j], "XBAR %ux%ux%u: y[%u][%u] = %u, model %u", m, n,
+                      k, r, j, got[r * n + j], want[j]);
+        distinct += !seen[want[j]]++;
+      }
+    }
+    ck_assert_msg(distinct >= (n >= 8 ? 3u : 1u), "only %u distinct codes", distinct);
+    npe_xbar_destroy(tile);
+  }
+  /* bad input: each refused with its code, nothing runs */
+  npe_desc_fields f = xb_desc(0, 0x04, 1, 5, 16, 0x84);  /* N, K not as programmed */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_XBAR_STATE);
+  soft_reset(&e); /* which also forgets the tile */
+  f = xb_desc(0, 0x04, 1, 1, 8, 0x84);
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_XBAR_STATE);
+  soft_reset(&e);
+  f = xb_desc(1, 0x02, 0, 8, 12, 0);  /* K not a multiple of 8 */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_DIMS);
+  soft_reset(&e);
+  f = xb_desc(1, 0x02, 0, 8, 72, 0);  /* K above the tile */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_DIMS);
+  soft_reset(&e);
+  f = xb_desc(1, 0x02, 0, 65, 8, 0);  /* N above the tile */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_DIMS);
+  soft_reset(&e);
+  f = xb_desc(1, 0x02, 0, 8, 8, 0);
+  f.fmt_a = f.fmt_b = NPE_FMT_POSIT8;
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_FORMAT);
+  soft_reset(&e);
+  f = xb_desc(1, 0x02, 0, 8, 8, 0);
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), 0);
+  f = xb_desc(0, 0x04, 1, 8, 8, 0x09);  /* B = 9 */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_AUX);
+  soft_reset(&e);
+  /* the array still works after all that */
+  run_mm(&e, NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, 1, 5, 7, 24, 3);
+  eng_close(&e);
+}
+END_TEST
+
 START_TEST(doorbell_while_ring_busy) {
   eng e;
   eng_open(&e, 100, 100, 100, 9);
@@ -763,6 +912,7 @@ Suite *engine_suite(void) {
   tcase_add_test(tb, random_descriptors_never_escape);
   tcase_add_test(tb, doorbell_while_ring_busy);
   tcase_add_test(tb, nlu_after_matmul);
+  tcase_add_test(tb, xbar_program_and_run);
   suite_add_tcase(s, tb);
   return s;
 }
