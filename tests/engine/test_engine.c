@@ -709,18 +709,6 @@ END_TEST
 /* XBAR opcode: program the tile, run y = f(W x), against the tile model     */
 /* ------------------------------------------------------------------------ */
 
-/* Fills a LOAD of @p rows rows of @p bytes from @p addr into @p spad. */
-static npe_desc_fields xb_load(uint8_t spad, uint64_t addr, uint16_t rows, uint16_t bytes) {
-  npe_desc_fields f = {0};
-  f.op = NPE_OP_LOAD;
-  f.spad = spad;
-  f.m = rows;
-  f.k = bytes;
-  f.addr_a = addr;
-  f.stride_a = bytes;
-  return f;
-}
-
 static npe_desc_fields xb_desc(int program, uint8_t spad, uint16_t m, uint16_t n, uint16_t k,
                                uint32_t aux) {
   npe_desc_fields f = {0};
@@ -744,11 +732,12 @@ static void xb_job(eng *e, const int8_t *w, const int8_t *x, uint32_t m, uint32_
   const uint64_t aw = base, ax = base + 0x10000, ac = base + 0x20000;
   ck_assert_int_eq(e->t.mem_write(e->t.ctx, aw, w, (size_t)n * k), NPE_OK);
   ck_assert_int_eq(e->t.mem_write(e->t.ctx, ax, x, (size_t)m * k), NPE_OK);
-  npe_desc_fields f = xb_load(1 | 0x80, aw, (uint16_t)n, (uint16_t)k);
+  npe_desc_fields f = load_a(aw, (uint16_t)n, (uint16_t)k);
+  f.spad = 1 | 0x80; /* B, buffer 1 */
   ck_assert_uint_eq(run_direct(e, &f, NULL, NULL), 0);
   f = xb_desc(1, 0x02, 0, (uint16_t)n, (uint16_t)k, 0);
   ck_assert_uint_eq(run_direct(e, &f, NULL, NULL), 0);
-  f = xb_load(0, ax, (uint16_t)m, (uint16_t)k);
+  f = load_a(ax, (uint16_t)m, (uint16_t)k);
   ck_assert_uint_eq(run_direct(e, &f, NULL, NULL), 0);
   f = xb_desc(0, 0x04, (uint16_t)m, (uint16_t)n, (uint16_t)k, aux);
   ck_assert_uint_eq(run_direct(e, &f, NULL, NULL), 0);
