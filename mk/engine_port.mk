@@ -53,7 +53,8 @@ $(EP_BUILD)/gen_engine_job: $(EP_DIR)/gen_engine_job.c $(EP_DIR)/job_layout.h \
 $(EP_BUILD)/bench_sim_speed: $(EP_DIR)/bench_sim_speed.c $(EP_DIR)/job_layout.h sim/npesim.h \
                              $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a
 	@mkdir -p $(@D)
-	$(CC) $(EP_CFLAGS) -o $@ $< $(SIM_LIBS)
+	$(CC) $(EP_CFLAGS) -Isim/xbar -o $@ $< sim/xbar/npe_xbar.c driver/golden/npe_nlu.c \
+	  driver/src/npe_energy.c $(SIM_LIBS) $(GOLDEN_LIB)
 
 # ---------------------------------------------------------------------------
 # Icarus testbench

@@ -17,7 +17,7 @@ ENGINE_RTL := rtl/npe_pkg.sv \
 ENGINE_VLT := $(wildcard rtl/pe/npe_pe.vlt)
 
 SIM_CXXFLAGS := -std=c++17 -O2 -Wall -I$(SIM_OBJ) -I$(VL_INC) -I$(VL_INC)/vltstd \
-                -Isim -Idriver/include
+                -Isim -Isim/xbar -Idriver/include
 SIM_LIBS := $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a -lz -lstdc++ -lpthread -lm
 
 .PHONY: sim-lib engine-lint
@@ -31,16 +31,18 @@ engine-lint:
 	@$(DEPS) verilator
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_SMALL_G)
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) +define+NPE_XBAR_DPI
 	@echo "engine-lint: clean (default and small configuration)"
 
 $(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	@$(DEPS) verilator
 	@mkdir -p $(SIM_OBJ)
-	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique \
+	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique +define+NPE_XBAR_DPI \
 	  --top-module npe_top -Mdir $(SIM_OBJ) $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_OBJ) -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
 
-$(SIM_BUILD)/%.o: sim/%.cpp sim/npesim.h sim/axi_mem.h $(SIM_OBJ)/Vnpe_top__ALL.a
+$(SIM_BUILD)/%.o: sim/%.cpp sim/npesim.h sim/axi_mem.h sim/npesim_xbar.h sim/xbar/npe_xbar.h \
+                  $(SIM_OBJ)/Vnpe_top__ALL.a
 	$(CXX) $(SIM_CXXFLAGS) -c -o $@ $<
 
 $(SIM_BUILD)/verilated_%.o: $(VL_INC)/verilated_%.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
@@ -49,7 +51,8 @@ $(SIM_BUILD)/verilated_%.o: $(VL_INC)/verilated_%.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
 $(SIM_BUILD)/verilated.o: $(VL_INC)/verilated.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
 	$(CXX) $(SIM_CXXFLAGS) -O2 -c -o $@ $<
 
-SIM_LIB_OBJS := $(SIM_BUILD)/npesim.o $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o \
+SIM_LIB_OBJS := $(SIM_BUILD)/npesim.o $(SIM_BUILD)/npesim_xbar.o $(SIM_BUILD)/axi_mem.o \
+                $(SIM_BUILD)/verilated.o \
                 $(SIM_BUILD)/verilated_threads.o $(SIM_BUILD)/verilated_fst_c.o
 
 $(SIM_BUILD)/libnpesim.a: $(SIM_LIB_OBJS)

@@ -9,6 +9,7 @@
 
 #include "Vnpe_top.h"
 #include "axi_mem.h"
+#include "npesim_xbar.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
@@ -29,6 +30,7 @@ struct npesim {
   std::unique_ptr<Vnpe_top> top;
   std::unique_ptr<npe::AxiMem> mem;
   std::unique_ptr<VerilatedFstC> trace;
+  NpesimXbar xb;  // the analog crossbar behind XBAR, when asked for
   uint64_t cycles = 0;
   uint64_t mem_lo = 0, mem_hi = 0;
 
@@ -47,6 +49,7 @@ struct npesim {
     top->m_axi_bvalid = o.bvalid;
     top->m_axi_bid = o.bid;
     top->m_axi_bresp = o.bresp;
+    npesim_xbar_select(&xb);
     top->clk_i = 0;
     top->eval();
     if (trace) trace->dump(ctx->time());
@@ -87,6 +90,13 @@ int npesim_create(const npesim_config *cfg, npesim **out) {
   if (!cfg || !out) return -1;
   if (cfg->ready_pct > 100 || cfg->valid_pct > 100) return -1;
   auto s = std::make_unique<npesim>();
+  if (cfg->xbar_analog) {
+    npe_xbar_cfg c = *cfg->xbar_analog;
+    c.rows = c.cols = 64, c.g_levels = 129, c.dac_bits = 9;  // as the jobs will set them
+    if (npe_xbar_cfg_check(&c) != NPE_OK) return -1;
+    s->xb.analog = true;
+    s->xb.cfg = *cfg->xbar_analog;
+  }
   s->ctx = std::make_unique<VerilatedContext>();
   s->ctx->randReset(cfg->random_reset ? 2 : 0);
   s->ctx->randSeed(static_cast<int>(cfg->seed & 0x7fffffff));
@@ -157,6 +167,7 @@ int npesim_csr_write(npesim *s, uint32_t off, uint32_t val) {
   }
   t->s_axil_awvalid = t->s_axil_wvalid = 0;
   t->s_axil_bready = 0;
+  if (resp == 0) s->xb.csr_written(off & ~3u, val);
   return resp == 0 ? 0 : 1;
 }
 

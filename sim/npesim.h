@@ -32,6 +32,11 @@ typedef struct npesim_config {
   uint64_t seed;            /**< seeds back-pressure and reset randomisation */
   int random_reset;         /**< non-zero: flops start random (Verilator randReset(2)) */
   const char *trace_path;   /**< FST waveform file, or NULL for none */
+  /** NULL: the XBAR opcode runs the exact digital path (as on the FPGA).
+   *  Otherwise it runs the analog tile model of sim/xbar (npe_xbar.h) with
+   *  these settings: non-idealities, pulses, clock, seed; rows, cols, levels,
+   *  DAC bits and shift come from each job. Checked by npe_xbar_cfg_check(). */
+  const struct npe_xbar_cfg *xbar_analog;
 } npesim_config;
 
 /** Creates an engine and its memory, resets it, and applies the config.

@@ -111,8 +111,10 @@ module npe_cmd #(
   output logic                       xb_o_buf_o,
   output logic [15:0]                xb_n_o,
   output logic [15:0]                xb_kw_o,
+  output logic [7:0]                 xb_m_o,
   input  logic                       xb_busy_i,
   input  logic                       xb_done_i,
+  input  logic                       xb_codes_i,  // the analog model wrote codes: no NLU phase
 
   // Abort of every unit (soft reset)
   output logic                       abort_o,
@@ -307,6 +309,7 @@ module npe_cmd #(
   logic xb_busy, xb_out_q, xb_prog_q, xb_a_buf_q, xb_b_buf_q, xb_o_buf_q, xb_irq_q;
   logic tile_ok_q;
   logic [15:0] tile_n_q, tile_kw_q, xb_n_q, xb_kw_q;
+  logic [7:0]  xb_m_q;
   assign xb_busy = xb_busy_i || xb_go_q;
   logic ld_busy, ar_busy, st_busy, nl_busy;
   assign ld_busy = ld_busy_i || ld_go_q;
@@ -445,7 +448,7 @@ module npe_cmd #(
   // The run's NLU phase starts when its mat-vec is done (not after a soft
   // reset: that clears xb_out_q first).
   logic xb_nl_start;
-  assign xb_nl_start = xb_done_i && xb_out_q && !xb_prog_q;
+  assign xb_nl_start = xb_done_i && xb_out_q && !xb_prog_q && !xb_codes_i;
   assign is_ld = dispatch && d_op == 8'(npe_pkg::OpLoad);
   assign is_mm = dispatch && d_op == 8'(npe_pkg::OpMatmul);
   assign is_st = dispatch && d_op == 8'(npe_pkg::OpStore);
@@ -541,14 +544,14 @@ module npe_cmd #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       xb_prog_q <= 1'b0; xb_a_buf_q <= 1'b0; xb_b_buf_q <= 1'b0; xb_o_buf_q <= 1'b0;
-      xb_irq_q <= 1'b0; xb_n_q <= '0; xb_kw_q <= '0; xb_out_q <= 1'b0;
+      xb_irq_q <= 1'b0; xb_n_q <= '0; xb_kw_q <= '0; xb_m_q <= '0; xb_out_q <= 1'b0;
       tile_ok_q <= 1'b0; tile_n_q <= '0; tile_kw_q <= '0;
     end else begin
       if (is_xb) begin
         xb_prog_q  <= d_flags[npe_pkg::DescFlagProgramBit];
         xb_a_buf_q <= d_spad[0]; xb_b_buf_q <= d_spad[1]; xb_o_buf_q <= d_spad[2];
         xb_irq_q   <= d_flags[npe_pkg::DescFlagIrqBit];
-        xb_n_q     <= d_n; xb_kw_q <= d_k >> 3;
+        xb_n_q     <= d_n; xb_kw_q <= d_k >> 3; xb_m_q <= d_m[7:0];
       end
       if (is_xb && d_flags[npe_pkg::DescFlagProgramBit]) begin
         tile_ok_q <= 1'b1; tile_n_q <= d_n; tile_kw_q <= d_k >> 3;
@@ -558,6 +561,7 @@ module npe_cmd #(
         tile_ok_q <= 1'b0;
       end else if (is_xb_run) xb_out_q <= 1'b1;
       else if (xb_out_q && !xb_busy && !nl_go_q && nl_done_i) xb_out_q <= 1'b0;
+      else if (xb_out_q && xb_done_i && xb_codes_i) xb_out_q <= 1'b0;  // analog: no NLU phase
     end
   end
 
@@ -568,6 +572,7 @@ module npe_cmd #(
   assign xb_o_buf_o = xb_o_buf_q;
   assign xb_n_o     = xb_n_q;
   assign xb_kw_o    = xb_kw_q;
+  assign xb_m_o     = xb_m_q;
   assign nl_two_seg_o   = nl_two_seg_q;
   assign nl_split_o     = nl_split_q;
 
@@ -692,7 +697,7 @@ module npe_cmd #(
   assign done_o     = busy_q && !busy_o;
   assign desc_irq_o = (ld_done_i && ld_irq_q) || (ar_done_i && ar_irq_q) ||
                       (st_done_i && st_irq_q) || (nl_done_i && nl_irq_q) ||
-                      (xb_irq_q && ((xb_done_i && xb_prog_q) ||
+                      (xb_irq_q && ((xb_done_i && (xb_prog_q || xb_codes_i)) ||
                                     (nl_done_i && xb_out_q && !xb_busy))) ||
                       (dispatch && d_flags[npe_pkg::DescFlagIrqBit] &&
                        (d_op == 8'(npe_pkg::OpNop) || d_op == 8'(npe_pkg::OpFence)));

@@ -175,7 +175,8 @@ module npe_top #(
   logic        nl_start, nl_buf, nl_two_seg, nl_done;
   logic [15:0] nl_groups, nl_split;
   logic [3:0]  nl_bits, nl_frac, nl_shr;
-  logic        xb_start, xb_prog, xb_a_buf, xb_b_buf, xb_o_buf, xb_busy, xb_done;
+  logic        xb_start, xb_prog, xb_a_buf, xb_b_buf, xb_o_buf, xb_busy, xb_done, xb_codes;
+  logic [7:0]  xb_m;
   logic [15:0] xb_n, xb_kw;
   logic        rd_done;
   logic [7:0]  rd_err;
@@ -213,7 +214,7 @@ module npe_top #(
     .nl_split_o (nl_split), .nl_busy_i (nlu_busy), .nl_done_i (nl_done),
     .xb_start_o (xb_start), .xb_prog_o (xb_prog), .xb_a_buf_o (xb_a_buf),
     .xb_b_buf_o (xb_b_buf), .xb_o_buf_o (xb_o_buf), .xb_n_o (xb_n), .xb_kw_o (xb_kw),
-    .xb_busy_i (xb_busy), .xb_done_i (xb_done),
+    .xb_m_o (xb_m), .xb_busy_i (xb_busy), .xb_done_i (xb_done), .xb_codes_i (xb_codes),
     .abort_o (abort), .stall_spad_o (stall_spad), .stall_out_o (stall_out),
     .stall_fence_o (stall_fence)
   );
@@ -421,7 +422,8 @@ module npe_top #(
   ) u_xbar (
     .clk_i, .rst_ni,
     .start_i (xb_start), .abort_i (abort), .prog_i (xb_prog), .n_i (xb_n), .kw_i (xb_kw),
-    .busy_o (xb_busy), .done_o (xb_done),
+    .m_i (xb_m), .bits_i (nl_bits), .shr_i (nl_shr),
+    .busy_o (xb_busy), .done_o (xb_done), .codes_o (xb_codes),
     .a_re_o (xb_a_re), .a_raddr_o (xb_a_raddr), .a_rdata_i (a_rdata),
     .b_re_o (xb_b_re), .b_raddr_o (xb_b_raddr), .b_rdata_i (b_rdata),
     .ob_we_o (xb_ob_we), .ob_grp_o (xb_ob_grp), .ob_wdata_o (xb_ob_wdata)

@@ -5,6 +5,7 @@
  * random latency and back-pressure, every CSR, illegal accesses, bad
  * descriptors, out-of-window DMA, bus errors, and recovery by soft reset.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,10 +24,11 @@ typedef struct {
   npesim *sim;
 } eng;
 
-static void eng_open(eng *e, unsigned latency, unsigned ready_pct, unsigned valid_pct,
-                     uint64_t seed) {
+static void eng_open_x(eng *e, unsigned latency, unsigned ready_pct, unsigned valid_pct,
+                       uint64_t seed, const npe_xbar_cfg *xbar_analog) {
   npesim_config c;
   memset(&c, 0, sizeof c);
+  c.xbar_analog = xbar_analog;
   c.read_latency = latency;
   c.write_latency = latency / 4 + 1;
   c.ready_pct = ready_pct;
@@ -45,6 +47,11 @@ static void eng_open(eng *e, unsigned latency, unsigned ready_pct, unsigned vali
   e->ring.base = NPE_SIM_MEM_BASE;
   e->ring.log2_n = 8;
   ck_assert_int_eq(npe_ring_setup(&e->t, &e->ring), NPE_OK);
+}
+
+static void eng_open(eng *e, unsigned latency, unsigned ready_pct, unsigned valid_pct,
+                     uint64_t seed) {
+  eng_open_x(e, latency, ready_pct, valid_pct, seed, NULL);
 }
 
 static void eng_close(eng *e) {
@@ -845,6 +852,83 @@ START_TEST(xbar_program_and_run) {
 }
 END_TEST
 
+/* The same opcode on the analog tile model (npesim_config.xbar_analog):
+ * with every non-ideality at zero it gives the digital codes exactly; with
+ * programming error and read noise the codes scatter around them, without
+ * bias, and more with more noise. */
+static void xb_analog_errors(double sigma, double *mean, double *rms, int *exact, int *count) {
+  npe_xbar_cfg cfg;
+  ck_assert_int_eq(npe_xbar_cfg_default(&cfg, 64, 64), NPE_OK);
+  npe_xbar_cfg_ideal(&cfg);
+  cfg.prog_sigma = cfg.read_sigma = sigma;
+  cfg.seed = 7;
+  /* programming costs pulses x cycles per device: keep it short here */
+  cfg.prog_pulses = 1, cfg.prog_pulse_cycles = 2;
+  eng e;
+  eng_open_x(&e, 25, 100, 100, 21, &cfg);
+  const uint32_t m = 4, n = 64, k = 64;
+  npe_nlu_spec spec;
+  npe_nlu_table tab;
+  ck_assert_int_eq(npe_nlu_spec_default(NPE_NLU_LINEAR, 8, &spec), NPE_OK);
+  spec.in_frac_bits = 0;
+  spec.in_lo = spec.out_lo = -64, spec.in_hi = spec.out_hi = 64;
+  ck_assert_int_eq(npe_nlu_table_gen(&spec, &tab), NPE_OK);
+  nlu_load(&e, &tab);
+  uint64_t s = 77;
+  double sum = 0, sq = 0;
+  int cnt = 0, same = 0;
+  static int8_t w[64 * 64], x[4 * 64];
+  static int16_t w16[64 * 64];
+  for (uint32_t i = 0; i < n * k; i++) w16[i] = w[i] = (int8_t)(rng_next(&s) % 3) - 1;
+  npe_xbar_cfg dc;
+  npe_xbar *tile;
+  ck_assert_int_eq(npe_xbar_cfg_default(&dc, k, n), NPE_OK);
+  npe_xbar_cfg_ideal(&dc);
+  dc.exact = 1, dc.g_levels = 128, dc.dac_bits = 8, dc.acc_shift = 4;
+  ck_assert_int_eq(npe_xbar_create(&dc, &tile), NPE_OK);
+  ck_assert_int_eq(npe_xbar_program(tile, w16, &tab, NULL), NPE_OK);
+  for (int round = 0; round < 4; round++) {
+    for (uint32_t i = 0; i < m * k; i++) x[i] = (int8_t)(rng_next(&s) % 31) - 15;
+    uint8_t got[4 * 64];
+    xb_job(&e, w, x, m, n, k, tab.bits | 4u << 12, got);
+    for (uint32_t r = 0; r < m; r++) {
+      int16_t x16[64];
+      unsigned want[64];
+      for (uint32_t i = 0; i < k; i++) x16[i] = x[r * k + i];
+      ck_assert_int_eq(npe_xbar_digital(tile, x16, want, NULL), NPE_OK);
+      for (uint32_t j = 0; j < n; j++) {
+        double d = (double)got[r * n + j] - (double)want[j];
+        sum += d, sq += d * d, cnt++, same += d == 0;
+      }
+    }
+  }
+  npe_xbar_destroy(tile);
+  eng_close(&e);
+  *mean = sum / cnt;
+  *rms = sqrt(sq / cnt);
+  *exact = same == cnt;
+  *count = cnt;
+}
+
+START_TEST(xbar_analog_model) {
+  double mean, rms0, rms1, rms2;
+  int exact, cnt;
+  xb_analog_errors(0.0, &mean, &rms0, &exact, &cnt);
+  ck_assert_msg(exact, "ideal analog tile differs from the digital path (rms %g)", rms0);
+  /* sigma is a fraction of the device range (128 levels) against weights of
+   * +-1, so small sigmas already move codes; the mean stays within four
+   * standard errors of zero, the spread grows with sigma */
+  xb_analog_errors(0.002, &mean, &rms1, &exact, &cnt);
+  ck_assert_msg(rms1 > 0.1 && fabs(mean) < 4 * rms1 / sqrt(cnt) + 0.05,
+                "sigma 0.002: mean %g rms %g", mean, rms1);
+  xb_analog_errors(0.008, &mean, &rms2, &exact, &cnt);
+  ck_assert_msg(rms2 > 2 * rms1 && fabs(mean) < 4 * rms2 / sqrt(cnt) + 0.05,
+                "sigma 0.008: mean %g rms %g (0.002: %g)", mean, rms2, rms1);
+  if (getenv("NPE_TEST_VERBOSE"))
+    fprintf(stderr, "xbar analog: rms code error %.3f (sigma 0.002), %.3f (0.008)\n", rms1, rms2);
+}
+END_TEST
+
 START_TEST(doorbell_while_ring_busy) {
   eng e;
   eng_open(&e, 100, 100, 100, 9);
@@ -902,6 +986,7 @@ Suite *engine_suite(void) {
   tcase_add_test(tb, doorbell_while_ring_busy);
   tcase_add_test(tb, nlu_after_matmul);
   tcase_add_test(tb, xbar_program_and_run);
+  tcase_add_test(tb, xbar_analog_model);
   suite_add_tcase(s, tb);
   return s;
 }
