@@ -63,7 +63,10 @@ int npe_xbar_dpi_run(int m, int n, int kw, int bits, int shr) {
   NpesimXbar &x = *g_cur;
   const unsigned rows = 8u * (unsigned)kw, cols = (unsigned)n;
   uint64_t cycles = 0;
-  if (!x.tile || bits != x.bits || shr != x.shr) {
+  // The ramp column holds the table: a new B or new thresholds reprogram it.
+  bool new_ramp = bits != x.bits;
+  for (unsigned j = 1; j < (1u << bits) && !new_ramp; j++) new_ramp = x.tbl[j] != x.ramp[j];
+  if (!x.tile || new_ramp || shr != x.shr) {
     npe_xbar_destroy(x.tile);
     x.tile = nullptr;
     npe_xbar_cfg c = x.cfg;
@@ -84,10 +87,11 @@ int npe_xbar_dpi_run(int m, int n, int kw, int bits, int shr) {
       x.tile = nullptr;
       return 0;
     }
-    x.bits = bits, x.shr = shr;
-    if (!x.ramp_charged)
+    if (new_ramp || !x.ramp_charged)
       cycles += ((1ull << bits) - 1) * x.cfg.prog_pulses * x.cfg.prog_pulse_cycles;
     x.ramp_charged = true;
+    x.bits = bits, x.shr = shr;
+    std::memcpy(x.ramp, x.tbl, sizeof x.ramp);
   }
   for (int r = 0; r < m; r++) {
     int16_t in[NpesimXbar::kMaxK];

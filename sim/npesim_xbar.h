@@ -18,6 +18,7 @@ struct NpesimXbar {
   bool have_w = false, ramp_charged = false;
   int8_t x[kMaxM][kMaxK]{};      // this run's input vectors
   int32_t tbl[512]{};            // NLU_TBL as written by the host
+  int32_t ramp[512]{};           // the table the model tile was programmed with
   uint32_t tbl_addr = 0;
   unsigned codes[kMaxM][kMaxN]{};
   npe_xbar *tile = nullptr;
