@@ -101,5 +101,28 @@ engine-sim-speed: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp \
 	  printf "BENCH sim_speed_verilator_same_job %.0f cycles/s\n", v; \
 	  printf "BENCH sim_speed_ratio_verilator_over_icarus %.1f ratio\n", v / i }'
 
+# ---------------------------------------------------------------------------
+# iCE40 size of the smallest configuration (the UP5K target of issue 4):
+# synth_ice40 of npe_top with the parameters of ENGINE_SMALL_G (mk/sim.mk).
+# ---------------------------------------------------------------------------
+EP_SMALL_CHPARAM := -set Rows 1 -set Cols 1 -set FormatMask 16 -set ABankWords 256 \
+                    -set BBankWords 256 -set OutGroups 4 -set DescFifoDepth 1 -set CounterBits 32
+
+EP_SMALL_YS := read_verilog -sv $(ENGINE_RTL); chparam $(EP_SMALL_CHPARAM) npe_top; synth_ice40 -top npe_top -dsp; tee -q -o $(EP_BUILD)/ice40_small.stat stat
+
+engine-ice40-size: $(ENGINE_RTL)
+	@$(DEPS) yosys
+	@mkdir -p $(EP_BUILD)
+	nice yosys -q -l $(EP_BUILD)/ice40_small.log -p '$(EP_SMALL_YS)'
+	@awk '/SB_LUT4/ { lut = $$2 } /SB_DFF/ { ff += $$2 } /SB_RAM40_4K/ { ram = $$2 } \
+	  /SB_MAC16/ { dsp = $$2 } END { \
+	  printf "BENCH engine_small_ice40_lut %d LUT4\n", lut; \
+	  printf "BENCH engine_small_ice40_ff %d FF\n", ff; \
+	  printf "BENCH engine_small_ice40_ram %d SB_RAM40_4K\n", ram; \
+	  printf "BENCH engine_small_ice40_dsp %d SB_MAC16\n", dsp; \
+	  printf "BENCH engine_small_up5k_lut_ratio %.2f ratio\n", lut / 5280 }' \
+	  $(EP_BUILD)/ice40_small.stat
+
+.PHONY: engine-ice40-size
 TEST_TARGETS  += engine-icarus-test
-BENCH_TARGETS += engine-sim-speed
+BENCH_TARGETS += engine-sim-speed engine-ice40-size

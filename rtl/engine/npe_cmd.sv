@@ -254,6 +254,8 @@ module npe_cmd #(
   logic [3:0] nl_bits, nl_frac;
   assign nl_bits = d_aux[3:0];
   assign nl_frac = d_aux[7:4];
+  logic nl_aux_bad;  // B not 1..8, F above 14, or reserved bits set
+  assign nl_aux_bad = nl_bits == 4'd0 || nl_bits > 4'd8 || nl_frac > 4'd14 || d_aux[11:9] != 3'd0;
 
   // LOAD geometry
   logic        ld_is_b;
@@ -378,7 +380,7 @@ module npe_cmd #(
         if (d_spad[6:0] != 7'd2) chk_code = npe_pkg::ErrSpadRange;
         else if (d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
                  32'(d_n) > Cols * OutGroups) chk_code = npe_pkg::ErrBadDims;
-        else if (nl_bits == 4'd0 || nl_bits > 4'd8 || nl_frac > 4'd14 || d_aux[11:9] != 3'd0)
+        else if (nl_aux_bad)
           chk_code = npe_pkg::ErrBadAux;
         hz_unit = nl_busy || xb_out_q;
         hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || (st_busy && st_buf_o == d_spad[7]);
@@ -396,7 +398,7 @@ module npe_cmd #(
           else if (d_m == 16'd0 || 32'(d_m) > Rows) chk_code = npe_pkg::ErrBadDims;
           else if (!tile_ok_q || d_n != tile_n_q || (d_k >> 3) != tile_kw_q ||
                    d_k[2:0] != 3'd0) chk_code = npe_pkg::ErrXbarState;
-          else if (nl_bits == 4'd0 || nl_bits > 4'd8 || nl_frac > 4'd14 || d_aux[11:9] != 3'd0)
+          else if (nl_aux_bad)
             chk_code = npe_pkg::ErrBadAux;
         end
         // one tile, the banks' read ports (the array's), its buffers, the NLU
@@ -465,14 +467,11 @@ module npe_cmd #(
       nl_buf_q <= 1'b0; nl_two_seg_q <= 1'b0; nl_irq_q <= 1'b0; nl_groups_q <= '0;
       nl_split_q <= '0; nl_bits_q <= '0; nl_frac_q <= '0; nl_shr_q <= '0;
     end else begin
-      if (is_xb_run) begin  // its NLU phase, started later by xb_nl_start
-        nl_buf_q <= d_spad[2]; nl_two_seg_q <= d_aux[8]; nl_irq_q <= 1'b0;
-        nl_groups_q <= mm_groups; nl_split_q <= d_aux[31:16];
-        nl_bits_q <= nl_bits; nl_frac_q <= nl_frac; nl_shr_q <= d_aux[15:12];
-      end
-      if (is_nl) begin
-        nl_buf_q <= d_spad[7]; nl_two_seg_q <= d_aux[8];
-        nl_irq_q <= d_flags[npe_pkg::DescFlagIrqBit];
+      // An NLU job, or an XBAR run's NLU phase (started later by xb_nl_start,
+      // on the run's output buffer, raising no interrupt of its own).
+      if (is_nl || is_xb_run) begin
+        nl_buf_q <= is_nl ? d_spad[7] : d_spad[2]; nl_two_seg_q <= d_aux[8];
+        nl_irq_q <= is_nl && d_flags[npe_pkg::DescFlagIrqBit];
         nl_groups_q <= mm_groups; nl_split_q <= d_aux[31:16];
         nl_bits_q <= nl_bits; nl_frac_q <= nl_frac; nl_shr_q <= d_aux[15:12];
       end

@@ -295,9 +295,8 @@ END_TEST
 /* Errors                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/* Runs one descriptor through the DESC CSRs and the doorbell; returns
- * STATUS.ERR and sets *idx / *addr. */
-static uint32_t run_direct(eng *e, const npe_desc_fields *f, uint32_t *idx, uint64_t *addr) {
+/* Writes @p f into the DESC CSRs (the doorbell is the caller's). */
+static void post_direct(eng *e, const npe_desc_fields *f) {
   uint8_t d[64];
   npe_desc_encode(f, d);
   for (int w = 0; w < 16; w++) {
@@ -305,6 +304,12 @@ static uint32_t run_direct(eng *e, const npe_desc_fields *f, uint32_t *idx, uint
                  (uint32_t)d[4 * w + 2] << 16 | (uint32_t)d[4 * w + 3] << 24;
     ck_assert_int_eq(npesim_csr_write(e->sim, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w, v), 0);
   }
+}
+
+/* Runs one descriptor through the DESC CSRs and the doorbell; returns
+ * STATUS.ERR and sets *idx / *addr. */
+static uint32_t run_direct(eng *e, const npe_desc_fields *f, uint32_t *idx, uint64_t *addr) {
+  post_direct(e, f);
   ck_assert_int_eq(npesim_csr_write(e->sim, NPE_DOORBELL_REG_OFFSET, 1), 0);
   ck_assert_int_eq(npesim_run_until_idle(e->sim, 1000000), 0);
   uint32_t st, lo, hi;
@@ -693,13 +698,7 @@ START_TEST(nlu_after_matmul) {
   f.m = 1;
   f.n = (uint16_t)(e.hw.cols * e.hw.out_groups);
   f.aux = 0x88;  /* B = 8: 256 cycles per group */
-  uint8_t d[64];
-  npe_desc_encode(&f, d);
-  for (int w = 0; w < 16; w++) {
-    uint32_t v = (uint32_t)d[4 * w] | (uint32_t)d[4 * w + 1] << 8 |
-                 (uint32_t)d[4 * w + 2] << 16 | (uint32_t)d[4 * w + 3] << 24;
-    ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w, v), 0);
-  }
+  post_direct(&e, &f);
   uint32_t a0, a1;
   ck_assert_int_eq(npesim_csr_read(e.sim, NPE_NLU_TBL_ADDR_REG_OFFSET, &a0), 0);
   ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DOORBELL_REG_OFFSET, 1), 0);
@@ -946,12 +945,7 @@ START_TEST(doorbell_while_ring_busy) {
   npe_desc_fields nop = {0};
   nop.op = NPE_OP_NOP;
   nop.flags = 1u << NPE_DESC_FLAG_IRQ_BIT;
-  npe_desc_encode(&nop, d);
-  for (int w = 0; w < 16; w++) {
-    uint32_t v = (uint32_t)d[4 * w] | (uint32_t)d[4 * w + 1] << 8 |
-                 (uint32_t)d[4 * w + 2] << 16 | (uint32_t)d[4 * w + 3] << 24;
-    ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w, v), 0);
-  }
+  post_direct(&e, &nop);
   uint32_t st, head, intr;
   ck_assert_int_eq(npesim_csr_read(e.sim, NPE_STATUS_REG_OFFSET, &st), 0);
   ck_assert_uint_eq(st & 1u, 1); /* still busy with the ring */
