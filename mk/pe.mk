@@ -15,7 +15,7 @@ PE_PKG    := rtl/npe_pkg.sv
 PE_RTL    := rtl/pe/npe_pe_dec.sv rtl/pe/npe_pe_front.sv rtl/pe/npe_pe_mul.sv \
              rtl/pe/npe_pe_align.sv rtl/pe/npe_pe_quire.sv rtl/pe/npe_pe_norm.sv \
              rtl/pe/npe_pe_posit_enc.sv rtl/pe/npe_pe_round.sv rtl/pe/npe_pe_cnt.sv \
-             rtl/pe/npe_pe.sv
+             rtl/pe/npe_pe.sv rtl/pe/npe_pe_lite.sv
 PE_VLT    := rtl/pe/npe_pe.vlt
 PE_TB_DIR := tests/rtl/pe
 PE_STIM   := $(PE_TB_DIR)/pe_stim.c $(PE_TB_DIR)/pe_stim.h
@@ -25,6 +25,8 @@ PE_CXXFLAGS := -std=c++17 -O2 -Wall -I$(PE_BUILD)/vl -I$(PE_VERILATOR_INC) \
                -I$(PE_VERILATOR_INC)/vltstd -Idriver/include -I$(PE_TB_DIR)
 # One format per build, for the single-format runs and the area ratio.
 PE_SINGLE_MASKS := 01 02 04 08 10 20
+# npe_pe_lite (the small-FPGA PE) builds: INT8, ternary, both
+PE_LITE_MASKS   := 10 20 30
 
 .PHONY: pe-lint pe-test pe-test-verilator pe-test-icarus pe-bench
 
@@ -37,7 +39,11 @@ pe-lint:
 	  verilator --lint-only -Wall --top-module npe_pe -GFormatMask=6\'h$$m \
 	    $(PE_VLT) $(PE_PKG) $(PE_RTL) || exit 1; \
 	done
-	@echo "pe-lint: clean (all-format and 6 single-format builds)"
+	@for m in $(PE_LITE_MASKS); do \
+	  verilator --lint-only -Wall --top-module npe_pe_lite -GFormatMask=6\'h$$m \
+	    $(PE_VLT) $(PE_PKG) $(PE_RTL) || exit 1; \
+	done
+	@echo "pe-lint: clean (all-format, 6 single-format and 3 npe_pe_lite builds)"
 
 # ---------------------------------------------------------------------------
 # Verilator testbench
@@ -80,13 +86,26 @@ $(PE_BUILD)/iv/tb_pe_%.vvp: $(PE_TB_DIR)/tb_pe_icarus.sv $(PE_PKG) $(PE_RTL)
 	iverilog -g2012 -o $@ -s tb_pe_icarus -Ptb_pe_icarus.FormatMask=6\'h$* \
 	  $(PE_PKG) $(PE_RTL) $(PE_TB_DIR)/tb_pe_icarus.sv
 
+$(PE_BUILD)/iv/tb_pe_lite_%.vvp: $(PE_TB_DIR)/tb_pe_icarus.sv $(PE_PKG) $(PE_RTL)
+	@mkdir -p $(@D)
+	iverilog -g2012 -o $@ -s tb_pe_icarus -Ptb_pe_icarus.FormatMask=6\'h$* \
+	  -Ptb_pe_icarus.Lite=1 $(PE_PKG) $(PE_RTL) $(PE_TB_DIR)/tb_pe_icarus.sv
+
 pe-test-icarus: $(PE_BUILD)/gen_pe_vectors $(PE_BUILD)/iv/tb_pe_3f.vvp \
-                $(patsubst %,$(PE_BUILD)/iv/tb_pe_%.vvp,$(PE_SINGLE_MASKS))
+                $(patsubst %,$(PE_BUILD)/iv/tb_pe_%.vvp,$(PE_SINGLE_MASKS)) \
+                $(patsubst %,$(PE_BUILD)/iv/tb_pe_lite_%.vvp,$(PE_LITE_MASKS))
 	@set -e; for m in 3f $(PE_SINGLE_MASKS); do \
 	  $(PE_BUILD)/gen_pe_vectors $$m $(PE_BUILD)/iv/vec_$$m > $(PE_BUILD)/iv/vec_$$m.args; \
 	  vvp -n $(PE_BUILD)/iv/tb_pe_$$m.vvp $$(cat $(PE_BUILD)/iv/vec_$$m.args) \
 	    | tee $(PE_BUILD)/iv/tb_pe_$$m.log | grep "tb_pe_icarus"; \
 	  grep -q "tb_pe_icarus: PASS" $(PE_BUILD)/iv/tb_pe_$$m.log; \
+	done
+	@set -e; for m in $(PE_LITE_MASKS); do \
+	  $(PE_BUILD)/gen_pe_vectors $$m $(PE_BUILD)/iv/lvec_$$m > $(PE_BUILD)/iv/lvec_$$m.args; \
+	  vvp -n $(PE_BUILD)/iv/tb_pe_lite_$$m.vvp $$(cat $(PE_BUILD)/iv/lvec_$$m.args) \
+	    | tee $(PE_BUILD)/iv/tb_pe_lite_$$m.log | sed 's/^tb_pe_icarus/tb_pe_icarus (npe_pe_lite)/' \
+	    | grep "tb_pe_icarus"; \
+	  grep -q "tb_pe_icarus: PASS" $(PE_BUILD)/iv/tb_pe_lite_$$m.log; \
 	done
 
 pe-test: pe-lint pe-test-verilator pe-test-icarus

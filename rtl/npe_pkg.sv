@@ -141,6 +141,9 @@ package npe_pkg;
   localparam int RegCapFormatsNluBit = 8;
   localparam int RegCapFormatsRecurBit = 9;
   localparam int RegCapFormatsXbarBit = 10;
+  localparam int RegCapFormatsDirectBit = 11;
+  localparam int RegCapFormatsAddrBitsLsb = 16;
+  localparam int RegCapFormatsAddrBitsWidth = 7;
   localparam logic [11:0] RegCapArrayOffset = 12'h00c;  // ro MAC array shape
   localparam logic [31:0] RegCapArrayResetVal = 32'h00040204;
   localparam int RegCapArrayRowsLsb = 0;

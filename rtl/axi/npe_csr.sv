@@ -9,7 +9,12 @@
 module npe_csr #(
   parameter logic [31:0] CapFormats = npe_pkg::RegCapFormatsResetVal,  // value read from CAP_FORMATS
   parameter logic [31:0] CapArray   = npe_pkg::RegCapArrayResetVal,    // value read from CAP_ARRAY
-  parameter logic [31:0] CapSpad    = npe_pkg::RegCapSpadResetVal      // value read from CAP_SPAD
+  parameter logic [31:0] CapSpad    = npe_pkg::RegCapSpadResetVal,     // value read from CAP_SPAD
+  // Address bits the DMA has, 32..64: the ring base and the window keep
+  // that many; a write that sets a bit above them is refused (SLVERR).
+  parameter int          AddrBits   = 64,
+  parameter bit          HasNlu     = 1'b1,  // NLU_TBL_* exist (else SLVERR)
+  parameter bit          HasDirectDesc = 1'b1 // DESC_0..15 and DOORBELL exist (else SLVERR)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -44,14 +49,14 @@ module npe_csr #(
   output logic                        irq_o,
 
   // Command ring
-  output logic [63:0]                 ring_base_o,
+  output logic [AddrBits-1:0]         ring_base_o,
   output logic [3:0]                  ring_log2_o,
   output logic [15:0]                 ring_tail_o,
   input  logic [15:0]                 ring_head_i,
 
   // DMA window [base, limit)
-  output logic [63:0]                 dma_win_base_o,
-  output logic [63:0]                 dma_win_limit_o,
+  output logic [AddrBits-1:0]         dma_win_base_o,
+  output logic [AddrBits-1:0]         dma_win_limit_o,
 
   // Direct descriptor, DESC_0 in bits 31:0
   output logic [npe_pkg::DescSizeBytes*8-1:0]  desc_o,
@@ -86,13 +91,18 @@ module npe_csr #(
   logic [63:0] err_addr_q, err_addr_d;
   logic [2:0]  intr_state_q, intr_state_d;
   logic [2:0]  intr_enable_q, intr_enable_d;
-  logic [63:0] ring_base_q, ring_base_d;
+  logic [AddrBits-1:0] ring_base_q, ring_base_d;
   logic [3:0]  ring_log2_q, ring_log2_d;
   logic [15:0] ring_tail_q, ring_tail_d;
-  logic [63:0] win_base_q, win_base_d;
-  logic [63:0] win_limit_q, win_limit_d;
+  logic [AddrBits-1:0] win_base_q, win_base_d;
+  logic [AddrBits-1:0] win_limit_q, win_limit_d;
+  // The address registers as 64-bit values (bits from AddrBits up read 0).
+  logic [63:0] ring_base_w, win_base_w, win_limit_w;
+  assign ring_base_w = 64'(ring_base_q);
+  assign win_base_w  = 64'(win_base_q);
+  assign win_limit_w = 64'(win_limit_q);
+  localparam logic [63:0] AddrHiMask = AddrBits >= 64 ? 64'd0 : ~64'd0 << AddrBits;
   localparam int DescWords = npe_pkg::DescSizeBytes / 4;
-  logic [7:0]  desc_q [DescWords][4];  // bytes: a strobed byte has its own enable
   logic [31:0] desc_w [DescWords];
   logic [8:0]  nlu_addr_q, nlu_addr_d;
   logic [31:0] snap_hi_q, snap_hi_d;
@@ -143,6 +153,7 @@ module npe_csr #(
     read_only = 1'b0;
     rdata     = '0;
     if (in_desc) begin
+      legal = HasDirectDesc;
       rdata = desc_w[desc_word];
     end else if (in_perf) begin
       read_only = 1'b1;
@@ -163,27 +174,33 @@ module npe_csr #(
         npe_pkg::RegIntrStateOffset:   rdata[2:0] = intr_state_q;
         npe_pkg::RegIntrEnableOffset:  rdata[2:0] = intr_enable_q;
         npe_pkg::RegIntrTestOffset:    rdata = '0;
-        npe_pkg::RegRingBaseLoOffset:  rdata = ring_base_q[31:0];
-        npe_pkg::RegRingBaseHiOffset:  rdata = ring_base_q[63:32];
+        npe_pkg::RegRingBaseLoOffset:  rdata = ring_base_w[31:0];
+        npe_pkg::RegRingBaseHiOffset:  rdata = ring_base_w[63:32];
         npe_pkg::RegRingSizeOffset:    rdata = ring_size_rd;
         npe_pkg::RegRingHeadOffset:    begin read_only = 1'b1; rdata[15:0] = ring_head_i; end
         npe_pkg::RegRingTailOffset:    rdata[15:0] = ring_tail_q;
-        npe_pkg::RegDmaWinBaseLoOffset:  rdata = win_base_q[31:0];
-        npe_pkg::RegDmaWinBaseHiOffset:  rdata = win_base_q[63:32];
-        npe_pkg::RegDmaWinLimitLoOffset: rdata = win_limit_q[31:0];
-        npe_pkg::RegDmaWinLimitHiOffset: rdata = win_limit_q[63:32];
-        npe_pkg::RegDoorbellOffset:    rdata = '0;
-        npe_pkg::RegNluTblAddrOffset:  rdata[8:0] = nlu_addr_q;
-        npe_pkg::RegNluTblDataOffset:  rdata = '0;
+        npe_pkg::RegDmaWinBaseLoOffset:  rdata = win_base_w[31:0];
+        npe_pkg::RegDmaWinBaseHiOffset:  rdata = win_base_w[63:32];
+        npe_pkg::RegDmaWinLimitLoOffset: rdata = win_limit_w[31:0];
+        npe_pkg::RegDmaWinLimitHiOffset: rdata = win_limit_w[63:32];
+        npe_pkg::RegDoorbellOffset:    begin legal = HasDirectDesc; rdata = '0; end
+        npe_pkg::RegNluTblAddrOffset:  begin legal = HasNlu; rdata[8:0] = nlu_addr_q; end
+        npe_pkg::RegNluTblDataOffset:  begin legal = HasNlu; rdata = '0; end
         default:              legal = 1'b0;
       endcase
     end
   end
 
+  // A write to an address register: the 64-bit value it would take (below,
+  // after merge()); with AddrBits < 64 a value with bits above is refused.
+  logic [63:0] addr_wr_val;
+  logic        addr_wr_bad;
+
   // A table write while an NLU descriptor runs would change its ramp.
   logic tbl_busy;
   assign tbl_busy    = reg_we_i && addr == npe_pkg::RegNluTblDataOffset && nlu_busy_i;
-  assign reg_error_o = reg_req_i && (!legal || (reg_we_i && read_only) || tbl_busy);
+  assign reg_error_o = reg_req_i && (!legal || (reg_we_i && read_only) || tbl_busy ||
+                                     addr_wr_bad);
   assign reg_rdata_o = reg_error_o ? 32'h0 : rdata;
   assign wr = reg_req_i && reg_we_i && !reg_error_o;
   assign rd = reg_req_i && !reg_we_i && !reg_error_o;
@@ -195,6 +212,26 @@ module npe_csr #(
   function automatic logic [31:0] merge(logic [31:0] old, logic [31:0] wdata, logic [31:0] mask);
     merge = (old & ~mask) | (wdata & mask);
   endfunction
+
+  always_comb begin
+    addr_wr_val = '0;
+    case (addr)
+      npe_pkg::RegRingBaseLoOffset:
+        addr_wr_val = {ring_base_w[63:32], merge(ring_base_w[31:0], reg_wdata_i, be)};
+      npe_pkg::RegRingBaseHiOffset:
+        addr_wr_val = {merge(ring_base_w[63:32], reg_wdata_i, be), ring_base_w[31:0]};
+      npe_pkg::RegDmaWinBaseLoOffset:
+        addr_wr_val = {win_base_w[63:32], merge(win_base_w[31:0], reg_wdata_i, be)};
+      npe_pkg::RegDmaWinBaseHiOffset:
+        addr_wr_val = {merge(win_base_w[63:32], reg_wdata_i, be), win_base_w[31:0]};
+      npe_pkg::RegDmaWinLimitLoOffset:
+        addr_wr_val = {win_limit_w[63:32], merge(win_limit_w[31:0], reg_wdata_i, be)};
+      npe_pkg::RegDmaWinLimitHiOffset:
+        addr_wr_val = {merge(win_limit_w[63:32], reg_wdata_i, be), win_limit_w[31:0]};
+      default: ;
+    endcase
+  end
+  assign addr_wr_bad = reg_we_i && (addr_wr_val & AddrHiMask) != 64'd0;
 
   logic [31:0] wbits;  // written ones, for pulse and w1c fields
   logic        wr_ctrl, wr_intr_state, wr_intr_test, wr_doorbell;
@@ -240,22 +277,16 @@ module npe_csr #(
       case (addr)
         npe_pkg::RegIntrEnableOffset:
           intr_enable_d = 3'(merge({29'b0, intr_enable_q}, reg_wdata_i, be));
-        npe_pkg::RegRingBaseLoOffset:
-          ring_base_d[31:0]  = merge(ring_base_q[31:0], reg_wdata_i, be);
-        npe_pkg::RegRingBaseHiOffset:
-          ring_base_d[63:32] = merge(ring_base_q[63:32], reg_wdata_i, be);
+        npe_pkg::RegRingBaseLoOffset, npe_pkg::RegRingBaseHiOffset:
+          ring_base_d = AddrBits'(addr_wr_val);
         npe_pkg::RegRingSizeOffset:
           ring_log2_d = 4'(merge({28'b0, ring_log2_q}, reg_wdata_i, be));
         npe_pkg::RegRingTailOffset:
           ring_tail_d = 16'(merge({16'b0, ring_tail_q}, reg_wdata_i, be));
-        npe_pkg::RegDmaWinBaseLoOffset:
-          win_base_d[31:0]   = merge(win_base_q[31:0], reg_wdata_i, be);
-        npe_pkg::RegDmaWinBaseHiOffset:
-          win_base_d[63:32]  = merge(win_base_q[63:32], reg_wdata_i, be);
-        npe_pkg::RegDmaWinLimitLoOffset:
-          win_limit_d[31:0]  = merge(win_limit_q[31:0], reg_wdata_i, be);
-        npe_pkg::RegDmaWinLimitHiOffset:
-          win_limit_d[63:32] = merge(win_limit_q[63:32], reg_wdata_i, be);
+        npe_pkg::RegDmaWinBaseLoOffset, npe_pkg::RegDmaWinBaseHiOffset:
+          win_base_d = AddrBits'(addr_wr_val);
+        npe_pkg::RegDmaWinLimitLoOffset, npe_pkg::RegDmaWinLimitHiOffset:
+          win_limit_d = AddrBits'(addr_wr_val);
         default: ;
       endcase
     end
@@ -264,14 +295,19 @@ module npe_csr #(
   // DESC words: one write enable per byte, so the 512 bits need no
   // merge multiplexers (flip-flops with enables only).
   for (genvar w = 0; w < DescWords; w++) begin : gen_desc
-    for (genvar b = 0; b < 4; b++) begin : gen_byte
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) desc_q[w][b] <= '0;
-        else if (wr && in_desc && desc_word == 4'(w) && reg_wstrb_i[b])
-          desc_q[w][b] <= reg_wdata_i[8*b +: 8];
+    if (HasDirectDesc) begin : gen_on
+      logic [7:0] byte_q [4];  // a strobed byte has its own enable
+      for (genvar b = 0; b < 4; b++) begin : gen_byte
+        always_ff @(posedge clk_i or negedge rst_ni) begin
+          if (!rst_ni) byte_q[b] <= '0;
+          else if (wr && in_desc && desc_word == 4'(w) && reg_wstrb_i[b])
+            byte_q[b] <= reg_wdata_i[8*b +: 8];
+        end
       end
+      assign desc_w[w] = {byte_q[3], byte_q[2], byte_q[1], byte_q[0]};
+    end else begin : gen_off
+      assign desc_w[w] = '0;
     end
-    assign desc_w[w] = {desc_q[w][3], desc_q[w][2], desc_q[w][1], desc_q[w][0]};
     assign desc_o[32*w +: 32] = desc_w[w];
   end
 

@@ -11,7 +11,11 @@ module npe_array #(
   parameter int          ABankAddrBits = 10,
   parameter int          BBankAddrBits = 11,
   parameter int          OutGroups     = 32,     // column groups an output buffer holds
-  parameter logic [5:0]  FormatMask    = 6'h3f
+  parameter logic [5:0]  FormatMask    = 6'h3f,
+  // npe_pe_lite PEs (FormatMask INT8 / ternary only) with LiteAccBits-bit
+  // accumulators instead of npe_pe: the small-FPGA build
+  parameter bit          LitePe        = 1'b0,
+  parameter int          LiteAccBits   = 32
 ) (
   input  logic                           clk_i,
   input  logic                           rst_ni,
@@ -158,25 +162,47 @@ module npe_array #(
       assign pe_valid = s1_valid_q && (r < 32'(m_i)) && (c < 32'(s1_active_cols));
       // The engine carries formats as 3-bit npe_pkg::npe_fmt_e codes (Icarus
       // 11 has no enum casts); they enter the PE's enum ports unchanged.
-      npe_pe #(.FormatMask(FormatMask)) u_pe (
-        .clk_i       (clk_i),
-        .rst_ni      (rst_ni),
-        .valid_i     (pe_valid),
-        .a_i         (a_word),
-        .b_i         (b_word),
-        .fmt_i       (fmt_i),
-        .clear_i     (s1_valid_q && s1_clear_q),
-        .last_i      (pe_valid && s1_last_q),
-        .read_i      (s1_valid_q && s1_last_q && !pe_valid),
-        .rd_fmt_i    (out_fmt_i),
-        .res_valid_o (pe_res_valid[r*Cols+c]),
-        .res_f32_o   (pe_f32[32*(r*Cols+c) +: 32]),
-        .res_fmt_o   (res_fmt),
-        .res_flags_o (pe_flags[2*(r*Cols+c) +: 2]),
-        .cnt_clear_i (1'b0),
-        .cnt_sel_i   (4'd0),
-        .cnt_o       (unused_cnt)
-      );
+      if (LitePe) begin : gen_lite
+        npe_pe_lite #(.FormatMask(FormatMask), .AccBits(LiteAccBits)) u_pe (
+          .clk_i       (clk_i),
+          .rst_ni      (rst_ni),
+          .valid_i     (pe_valid),
+          .a_i         (a_word),
+          .b_i         (b_word),
+          .fmt_i       (fmt_i),
+          .clear_i     (s1_valid_q && s1_clear_q),
+          .last_i      (pe_valid && s1_last_q),
+          .read_i      (s1_valid_q && s1_last_q && !pe_valid),
+          .rd_fmt_i    (out_fmt_i),
+          .res_valid_o (pe_res_valid[r*Cols+c]),
+          .res_f32_o   (pe_f32[32*(r*Cols+c) +: 32]),
+          .res_fmt_o   (res_fmt),
+          .res_flags_o (pe_flags[2*(r*Cols+c) +: 2]),
+          .cnt_clear_i (1'b0),
+          .cnt_sel_i   (4'd0),
+          .cnt_o       (unused_cnt)
+        );
+      end else begin : gen_full
+        npe_pe #(.FormatMask(FormatMask)) u_pe (
+          .clk_i       (clk_i),
+          .rst_ni      (rst_ni),
+          .valid_i     (pe_valid),
+          .a_i         (a_word),
+          .b_i         (b_word),
+          .fmt_i       (fmt_i),
+          .clear_i     (s1_valid_q && s1_clear_q),
+          .last_i      (pe_valid && s1_last_q),
+          .read_i      (s1_valid_q && s1_last_q && !pe_valid),
+          .rd_fmt_i    (out_fmt_i),
+          .res_valid_o (pe_res_valid[r*Cols+c]),
+          .res_f32_o   (pe_f32[32*(r*Cols+c) +: 32]),
+          .res_fmt_o   (res_fmt),
+          .res_flags_o (pe_flags[2*(r*Cols+c) +: 2]),
+          .cnt_clear_i (1'b0),
+          .cnt_sel_i   (4'd0),
+          .cnt_o       (unused_cnt)
+        );
+      end
       assign pe_fmt[32*(r*Cols+c) +: 32] = {16'd0, res_fmt};
       logic unused_pe;
       assign unused_pe = ^unused_cnt;

@@ -16,7 +16,11 @@ module npe_cmd #(
   parameter logic [5:0]  FormatMask = 6'h3f,
   parameter int          FifoDepth  = 4,     // descriptors fetched ahead, 1..16
   parameter int          XbarK      = 64,    // crossbar tile inputs, multiple of 8
-  parameter int          XbarN      = 64     // crossbar tile outputs
+  parameter int          XbarN      = 64,    // crossbar tile outputs
+  parameter int          AddrBits   = 64,    // DMA address bits, 32..64
+  parameter bit          HasNlu     = 1'b1,  // NLU built (else NLU is a bad opcode)
+  parameter bit          HasXbar    = 1'b1,  // crossbar built (else XBAR is a bad opcode)
+  parameter bit          HasDirectDesc = 1'b1 // doorbell_i / desc_i used (else ring only)
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
@@ -26,7 +30,7 @@ module npe_cmd #(
   input  logic                       soft_reset_i,  // abort: drop pending work, clear the halt
   input  logic                       doorbell_i,    // run desc_i once
   input  logic [npe_pkg::DescSizeBytes*8-1:0] desc_i,
-  input  logic [63:0]                ring_base_i,
+  input  logic [AddrBits-1:0]        ring_base_i,
   input  logic [3:0]                 ring_log2_i,
   input  logic [15:0]                ring_tail_i,
   output logic [15:0]                ring_head_o,
@@ -41,13 +45,13 @@ module npe_cmd #(
   // DMA read port for descriptor fetches
   output logic                       rd_cmd_valid_o,
   input  logic                       rd_cmd_ready_i,
-  output logic [63:0]                rd_cmd_addr_o,
+  output logic [AddrBits-1:0]        rd_cmd_addr_o,
   output logic [31:0]                rd_cmd_len_o,
   input  logic                       rd_data_valid_i,
   input  logic [63:0]                rd_data_i,
   input  logic                       rd_done_i,
   input  logic [7:0]                 rd_err_i,
-  input  logic [63:0]                rd_err_addr_i,
+  input  logic [AddrBits-1:0]        rd_err_addr_i,
 
   // Loader
   output logic                       ld_start_o,
@@ -55,12 +59,12 @@ module npe_cmd #(
   output logic                       ld_buf_o,
   output logic [15:0]                ld_rows_o,
   output logic [15:0]                ld_row_words_o,
-  output logic [63:0]                ld_addr_o,
+  output logic [AddrBits-1:0]        ld_addr_o,
   output logic [31:0]                ld_stride_o,
   input  logic                       ld_busy_i,
   input  logic                       ld_done_i,
   input  logic [7:0]                 ld_err_i,
-  input  logic [63:0]                ld_err_addr_i,
+  input  logic [AddrBits-1:0]        ld_err_addr_i,
 
   // MAC array
   output logic                       ar_start_o,
@@ -84,12 +88,12 @@ module npe_cmd #(
   output logic [7:0]                 st_m_o,
   output logic [15:0]                st_n_o,
   output logic                       st_fp32_o,
-  output logic [63:0]                st_addr_o,
+  output logic [AddrBits-1:0]        st_addr_o,
   output logic [31:0]                st_stride_o,
   input  logic                       st_busy_i,
   input  logic                       st_done_i,
   input  logic [7:0]                 st_err_i,
-  input  logic [63:0]                st_err_addr_i,
+  input  logic [AddrBits-1:0]        st_err_addr_i,
 
   // Nonlinear unit
   output logic                       nl_start_o,
@@ -124,6 +128,9 @@ module npe_cmd #(
   output logic                       stall_out_o,
   output logic                       stall_fence_o
 );
+
+  // Descriptor addresses at or above 2^AddrBits are outside every DMA window.
+  localparam logic [63:0] AddrHiMask = AddrBits >= 64 ? 64'd0 : ~64'd0 << AddrBits;
 
   localparam int CntBits = $clog2(FifoDepth + 1);
   localparam int PtrBits = $clog2(FifoDepth > 1 ? FifoDepth : 2);
@@ -191,7 +198,7 @@ module npe_cmd #(
   assign ring_cfg_bad = ring_base_i[5:0] != 6'd0;
 
   assign rd_cmd_valid_o = fetching_q && !cmd_sent_q;
-  assign rd_cmd_addr_o  = ring_base_i + {42'd0, fetch_idx_q & ring_mask, 6'd0};
+  assign rd_cmd_addr_o  = ring_base_i + AddrBits'({fetch_idx_q & ring_mask, 6'd0});
   assign rd_cmd_len_o   = 32'(npe_pkg::DescSizeBytes);
   assign fetch_err      = rd_done_i && rd_err_i != 8'd0 && !drop_q;
 
@@ -340,6 +347,9 @@ module npe_cmd #(
                  (d_m > 16'd1 && d_stride_a[2:0] != 3'd0)) begin
           chk_code = npe_pkg::ErrAlign;
           chk_addr = d_addr_a;
+        end else if ((d_addr_a & AddrHiMask) != 64'd0) begin
+          chk_code = npe_pkg::ErrDmaWindow;
+          chk_addr = d_addr_a;
         end else if (ld_need_words > ld_cap_words) chk_code = npe_pkg::ErrSpadRange;
         hz_unit = ld_busy;
         hz_spad = (ar_busy && (ld_is_b ? ar_b_buf_o == d_spad[7] : ar_a_buf_o == d_spad[7])) ||
@@ -368,6 +378,9 @@ module npe_cmd #(
         else if (d_addr_c[2:0] != 3'd0 || (d_m > 16'd1 && d_stride_c[2:0] != 3'd0)) begin
           chk_code = npe_pkg::ErrAlign;
           chk_addr = d_addr_c;
+        end else if ((d_addr_c & AddrHiMask) != 64'd0) begin
+          chk_code = npe_pkg::ErrDmaWindow;
+          chk_addr = d_addr_c;
         end
         hz_unit = st_busy;
         hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || (nl_busy && nl_buf_q == d_spad[7]) ||
@@ -377,7 +390,8 @@ module npe_cmd #(
       // and the storer to leave that buffer, and they wait for it; work on
       // the other buffer and loads overlap it.
       8'(npe_pkg::OpNlu): begin
-        if (d_spad[6:0] != 7'd2) chk_code = npe_pkg::ErrSpadRange;
+        if (!HasNlu) chk_code = npe_pkg::ErrBadOpcode;
+        else if (d_spad[6:0] != 7'd2) chk_code = npe_pkg::ErrSpadRange;
         else if (d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
                  32'(d_n) > Cols * OutGroups) chk_code = npe_pkg::ErrBadDims;
         else if (nl_aux_bad)
@@ -386,7 +400,8 @@ module npe_cmd #(
         hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || (st_busy && st_buf_o == d_spad[7]);
       end
       8'(npe_pkg::OpXbar): begin
-        if (d_fa != 8'(npe_pkg::FmtInt8) || d_fb != 8'(npe_pkg::FmtInt8) ||
+        if (!HasXbar) chk_code = npe_pkg::ErrBadOpcode;
+        else if (d_fa != 8'(npe_pkg::FmtInt8) || d_fb != 8'(npe_pkg::FmtInt8) ||
             !FormatMask[npe_pkg::FmtInt8]) chk_code = npe_pkg::ErrBadFormat;
         else if (d_flags[npe_pkg::DescFlagProgramBit]) begin
           if (d_spad[6:0] > 7'd7) chk_code = npe_pkg::ErrSpadRange;
@@ -426,7 +441,7 @@ module npe_cmd #(
   // Unit job registers, loaded at dispatch and held while the unit runs.
   logic        ld_is_b_q, ld_buf_q, ld_irq_q;
   logic [15:0] ld_rows_q, ld_row_words_q, ld_idx_q;
-  logic [63:0] ld_addr_q;
+  logic [AddrBits-1:0] ld_addr_q;
   logic [31:0] ld_stride_q;
   logic [2:0]  ar_fmt_q, ar_out_fmt_q;  // npe_pkg::npe_fmt_e codes
   logic        ar_out_fp32_q, ar_a_buf_q, ar_b_buf_q, ar_o_buf_q, ar_irq_q;
@@ -439,12 +454,12 @@ module npe_cmd #(
   logic [3:0]  nl_bits_q, nl_frac_q, nl_shr_q;
   logic [7:0]  st_m_q;
   logic [15:0] st_n_q, st_idx_q;
-  logic [63:0] st_addr_q;
+  logic [AddrBits-1:0] st_addr_q;
   logic [31:0] st_stride_q;
 
   logic is_ld, is_mm, is_st, is_nl, is_xb, is_xb_run;
-  assign is_nl = dispatch && d_op == 8'(npe_pkg::OpNlu);
-  assign is_xb = dispatch && d_op == 8'(npe_pkg::OpXbar);
+  assign is_nl = HasNlu && dispatch && d_op == 8'(npe_pkg::OpNlu);
+  assign is_xb = HasXbar && dispatch && d_op == 8'(npe_pkg::OpXbar);
   assign is_xb_run = is_xb && !d_flags[npe_pkg::DescFlagProgramBit];
 
   // The run's NLU phase starts when its mat-vec is done (not after a soft
@@ -478,7 +493,7 @@ module npe_cmd #(
       if (is_ld) begin
         ld_is_b_q <= ld_is_b; ld_buf_q <= d_spad[7]; ld_irq_q <= d_flags[npe_pkg::DescFlagIrqBit];
         ld_rows_q <= d_m; ld_row_words_q <= ld_row_words; ld_idx_q <= d_idx;
-        ld_addr_q <= d_addr_a; ld_stride_q <= d_stride_a;
+        ld_addr_q <= AddrBits'(d_addr_a); ld_stride_q <= d_stride_a;
       end
       if (is_mm) begin
         ar_fmt_q <= mm_fmt; ar_out_fmt_q <= d_fo[2:0];
@@ -490,7 +505,7 @@ module npe_cmd #(
       if (is_st) begin
         st_buf_q <= d_spad[7]; st_fp32_q <= d_flags[npe_pkg::DescFlagOutFp32Bit];
         st_irq_q <= d_flags[npe_pkg::DescFlagIrqBit]; st_m_q <= d_m[7:0]; st_n_q <= d_n;
-        st_idx_q <= d_idx; st_addr_q <= d_addr_c; st_stride_q <= d_stride_c;
+        st_idx_q <= d_idx; st_addr_q <= AddrBits'(d_addr_c); st_stride_q <= d_stride_c;
       end
     end
   end
@@ -599,10 +614,10 @@ module npe_cmd #(
                         ld_err    ? ld_idx_q :
                         st_err    ? st_idx_q :
                         chk_err_live ? d_idx : 16'd0;
-  assign err_addr_o   = start_bad ? ring_base_i :
-                        fetch_err ? rd_err_addr_i :
-                        ld_err    ? ld_err_addr_i :
-                        st_err    ? st_err_addr_i :
+  assign err_addr_o   = start_bad ? 64'(ring_base_i) :
+                        fetch_err ? 64'(rd_err_addr_i) :
+                        ld_err    ? 64'(ld_err_addr_i) :
+                        st_err    ? 64'(st_err_addr_i) :
                         chk_err_live ? chk_addr : 64'd0;
 
   // An error or a soft reset drops everything not yet dispatched.
@@ -616,7 +631,7 @@ module npe_cmd #(
   assign fetch_push = fetching_q && rd_done_i && rd_err_i == 8'd0 && !drop_q && !flush;
   assign db_push    = db_pend_q && !(fetching_q && rd_done_i) && !flush &&
                       32'(fifo_cnt_q) + 32'(fetching_q) < FifoDepth;
-  assign db_pend_d  = !flush && (db_push ? 1'b0 : (db_pend_q || doorbell_i));
+  assign db_pend_d  = HasDirectDesc && !flush && (db_push ? 1'b0 : (db_pend_q || doorbell_i));
 
   always_ff @(posedge clk_i) begin
     if (doorbell_i && !db_pend_q) db_desc_q <= desc_i;
@@ -628,7 +643,7 @@ module npe_cmd #(
   end
 
   assign push      = fetch_push || db_push;
-  assign push_desc = fetch_push ? fetch_buf_d : db_desc_q;
+  assign push_desc = (fetch_push || !HasDirectDesc) ? fetch_buf_d : db_desc_q;
   assign push_idx  = fetch_push ? fetch_idx_q : DirectIdx;
 
   // HEAD after this cycle's dispatch. Computed outside the block below: a

@@ -6,7 +6,8 @@
 // does not choose the buffer.
 module npe_loader #(
   parameter int          MaxBanks     = 4,    // banks of the larger scratchpad
-  parameter int          BankAddrBits = 11    // word address bits of a bank
+  parameter int          BankAddrBits = 11,   // word address bits of a bank
+  parameter int          AddrBits     = 64    // DMA address bits (addresses wrap at 2^AddrBits)
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -17,23 +18,23 @@ module npe_loader #(
   input  logic [$clog2(MaxBanks+1)-1:0] banks_i,      // banks of the target scratchpad
   input  logic [15:0]                   rows_i,
   input  logic [15:0]                   row_words_i,  // 64-bit words per row
-  input  logic [63:0]                   addr_i,
+  input  logic [AddrBits-1:0]           addr_i,
   input  logic [31:0]                   stride_i,     // bytes between rows in memory
   output logic                          busy_o,
   output logic                          done_o,       // one-cycle pulse
   output logic [7:0]                    err_o,        // with done_o
-  output logic [63:0]                   err_addr_o,   // with done_o
+  output logic [AddrBits-1:0]           err_addr_o,   // with done_o
 
   // DMA read command and data
   output logic                          rd_cmd_valid_o,
   input  logic                          rd_cmd_ready_i,
-  output logic [63:0]                   rd_cmd_addr_o,
+  output logic [AddrBits-1:0]           rd_cmd_addr_o,
   output logic [31:0]                   rd_cmd_len_o,
   input  logic                          rd_data_valid_i,
   input  logic [63:0]                   rd_data_i,
   input  logic                          rd_done_i,
   input  logic [7:0]                    rd_err_i,
-  input  logic [63:0]                   rd_err_addr_i,
+  input  logic [AddrBits-1:0]           rd_err_addr_i,
 
   // Scratchpad write
   output logic                          sp_we_o,
@@ -47,9 +48,9 @@ module npe_loader #(
   state_e      state_q, state_d;
   logic        contiguous;
   logic [15:0] cmd_row_q, cmd_row_d;          // next row to request
-  logic [63:0] cmd_addr_q, cmd_addr_d;
+  logic [AddrBits-1:0] cmd_addr_q, cmd_addr_d;
   logic [7:0]  err_q, err_d;
-  logic [63:0] err_addr_q, err_addr_d;
+  logic [AddrBits-1:0] err_addr_q, err_addr_d;
   logic        abort_q, abort_d;
   logic        abort_now;      // abort asked, this job (read by the FSM; not abort_d)
   // write position of the next data beat
@@ -100,7 +101,7 @@ module npe_loader #(
         if (rd_cmd_ready_i) begin
           state_d    = StWait;
           cmd_row_d  = contiguous ? rows_i : cmd_row_q + 16'd1;
-          cmd_addr_d = cmd_addr_q + 64'(stride_i);
+          cmd_addr_d = cmd_addr_q + AddrBits'(stride_i);
         end
       end
       // Waiting for the DMA to finish that command.

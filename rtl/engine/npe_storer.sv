@@ -4,7 +4,8 @@
 // elements little-endian into 64-bit beats (binary32: 2 per beat; format
 // patterns as 16-bit words: 4 per beat). It does not validate the job.
 module npe_storer #(
-  parameter int          Rows = 4
+  parameter int          Rows     = 4,
+  parameter int          AddrBits = 64   // DMA address bits (addresses wrap at 2^AddrBits)
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -15,12 +16,12 @@ module npe_storer #(
   input  logic [7:0]               m_i,        // rows, 1..Rows
   input  logic [15:0]              n_i,        // elements per row, >= 1
   input  logic                     fp32_i,     // 4-byte elements, else 2-byte
-  input  logic [63:0]              addr_i,
+  input  logic [AddrBits-1:0]      addr_i,
   input  logic [31:0]              stride_i,
   output logic                     busy_o,
   output logic                     done_o,
   output logic [7:0]               err_o,      // with done_o
-  output logic [63:0]              err_addr_o, // with done_o
+  output logic [AddrBits-1:0]      err_addr_o, // with done_o
 
   // Output-buffer read
   output logic [$clog2(Rows > 1 ? Rows : 2)-1:0]  ob_row_o,
@@ -30,14 +31,14 @@ module npe_storer #(
   // DMA write command and data
   output logic                     wr_cmd_valid_o,
   input  logic                     wr_cmd_ready_i,
-  output logic [63:0]              wr_cmd_addr_o,
+  output logic [AddrBits-1:0]      wr_cmd_addr_o,
   output logic [31:0]              wr_cmd_len_o,
   output logic                     wr_data_valid_o,
   input  logic                     wr_data_ready_i,
   output logic [63:0]              wr_data_o,
   input  logic                     wr_done_i,
   input  logic [7:0]               wr_err_i,
-  input  logic [63:0]              wr_err_addr_i
+  input  logic [AddrBits-1:0]      wr_err_addr_i
 );
 
   typedef enum logic [2:0] {StIdle, StCmd, StFill, StBeat, StWait} state_e;
@@ -45,10 +46,10 @@ module npe_storer #(
   state_e      state_q, state_d;
   logic [7:0]  row_q, row_d;
   logic [15:0] col_q, col_d;
-  logic [63:0] addr_q, addr_d;
+  logic [AddrBits-1:0] addr_q, addr_d;
   logic [63:0] beat_q, beat_d;
   logic [7:0]  err_q, err_d;
-  logic [63:0] err_addr_q, err_addr_d;
+  logic [AddrBits-1:0] err_addr_q, err_addr_d;
   logic        abort_q, abort_d;
   logic        abort_now;      // abort asked, this job (read by the FSM; not abort_d)
   logic        beat_full, row_end;
@@ -140,7 +141,7 @@ module npe_storer #(
       end else begin
         state_d = StCmd;
         row_d   = row_q + 8'd1;
-        addr_d  = addr_q + 64'(stride_i);
+        addr_d  = addr_q + AddrBits'(stride_i);
       end
     end
   end

@@ -14,7 +14,13 @@ module npe_top #(
   parameter int          DescFifoDepth    = 4,  // descriptors fetched ahead, 1..16
   parameter int          CounterBits      = 64, // performance counter width, 16..64 (wraps)
   parameter int          XbarK            = 64, // crossbar tile inputs, multiple of 8, <= 128
-  parameter int          XbarN            = 64  // crossbar tile outputs, <= Cols x OutGroups
+  parameter int          XbarN            = 64, // crossbar tile outputs, <= Cols x OutGroups
+  // Small-FPGA options (docs/ARCHITECTURE.md, "The small build"):
+  parameter int          AddrBits         = 64, // DMA address bits, 32..64
+  parameter bit          HasNlu           = 1'b1, // build the NLU (NLU opcode, NLU_TBL_*)
+  parameter bit          HasXbar          = 1'b1, // build the crossbar unit (XBAR opcode; needs HasNlu)
+  parameter bit          LitePe           = 1'b0, // npe_pe_lite PEs (FormatMask INT8 / ternary only)
+  parameter bit          HasDirectDesc    = 1'b1  // DESC_0..15 + DOORBELL (else ring only)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -87,7 +93,11 @@ module npe_top #(
   localparam int BBits    = $clog2(BBankWords);
   localparam int MaxBanks = Rows > Cols ? Rows : Cols;
   localparam int LdBits   = ABits > BBits ? ABits : BBits;
-  localparam logic [31:0] CapArray = 32'h0004_0000 | 32'(Cols << 8) | 32'(Rows);
+  localparam bit HasNibFmt = FormatMask[npe_pkg::FmtFp4] | FormatMask[npe_pkg::FmtPosit4];
+  localparam bit HasByteFmt = FormatMask[npe_pkg::FmtPosit8] | FormatMask[npe_pkg::FmtInt8] |
+                              FormatMask[npe_pkg::FmtTernary];
+  localparam int MaxLanes = HasNibFmt ? 4 : (HasByteFmt ? 2 : 1);
+  localparam logic [31:0] CapArray = 32'(MaxLanes << 16) | 32'(Cols << 8) | 32'(Rows);
   localparam logic [31:0] CapSpad  =
       32'(((Rows * ABankWords * 8 + 1023) / 1024) |
           (((Cols * BBankWords * 8 + 1023) / 1024) << 10) |
@@ -117,7 +127,8 @@ module npe_top #(
   logic        busy, done, desc_irq, err_valid;
   logic [7:0]  err_code;
   logic [15:0] err_idx, ring_tail, ring_head;
-  logic [63:0] err_addr, ring_base, win_base, win_limit;
+  logic [63:0] err_addr;
+  logic [AddrBits-1:0] ring_base, win_base, win_limit;
   logic [3:0]  ring_log2;
   logic [npe_pkg::DescSizeBytes*8-1:0] desc;
   logic [npe_pkg::NumPerfCounters*64-1:0] perf;
@@ -126,11 +137,22 @@ module npe_top #(
   logic [8:0]  nlu_tbl_addr;
   logic [16:0] nlu_tbl_wdata;
 
-  // CAP_FORMATS: the formats built, and bit 8: the NLU is present.
-  localparam logic [31:0] CapFormats = 32'(FormatMask) | (32'd1 << 8) |
-                                       (32'(FormatMask[npe_pkg::FmtInt8]) << 10);
+  // CAP_FORMATS: the formats built, bit 8: the NLU, bit 10: the crossbar.
+  localparam bit          BuildXbar  = HasXbar && HasNlu && FormatMask[npe_pkg::FmtInt8];
+  localparam logic [31:0] CapFormats =
+      32'(FormatMask) | (32'(HasNlu) << npe_pkg::RegCapFormatsNluBit) |
+      (32'(BuildXbar) << npe_pkg::RegCapFormatsXbarBit) |
+      (32'(HasDirectDesc) << npe_pkg::RegCapFormatsDirectBit) |
+      (32'(AddrBits) << npe_pkg::RegCapFormatsAddrBitsLsb);
+  // npe_pe_lite accumulator: a dot product has at most 4 x ABankWords
+  // words of two products of magnitude <= 2^14 each, so |sum| <= 2^(17 +
+  // log2 ABankWords), plus a sign bit.
+  localparam int          LiteAccBits = 18 + ABits;
 
-  npe_csr #(.CapFormats(CapFormats), .CapArray(CapArray), .CapSpad(CapSpad)) u_csr (
+  npe_csr #(
+    .CapFormats (CapFormats), .CapArray (CapArray), .CapSpad (CapSpad),
+    .AddrBits (AddrBits), .HasNlu (HasNlu), .HasDirectDesc (HasDirectDesc)
+  ) u_csr (
     .clk_i, .rst_ni,
     .reg_req_i (reg_req), .reg_we_i (reg_we), .reg_addr_i (reg_addr),
     .reg_wdata_i (reg_wdata), .reg_wstrb_i (reg_wstrb),
@@ -154,11 +176,11 @@ module npe_top #(
   // Command processor
   // ---------------------------------------------------------------------------
   logic        cf_valid, cf_ready, cf_data_valid, cf_done;
-  logic [63:0] cf_addr;
+  logic [AddrBits-1:0] cf_addr;
   logic [31:0] cf_len;
   logic        ld_start, ld_is_b, ld_buf, ld_busy, ld_done;
   logic [15:0] ld_rows, ld_row_words;
-  logic [63:0] ld_addr, ld_err_addr;
+  logic [AddrBits-1:0] ld_addr, ld_err_addr;
   logic [31:0] ld_stride;
   logic [7:0]  ld_err;
   logic        ar_start, ar_out_fp32, ar_a_buf, ar_b_buf, ar_o_buf, ar_busy, ar_done;
@@ -169,7 +191,7 @@ module npe_top #(
   logic        st_start, st_buf, st_fp32, st_busy, st_done;
   logic [7:0]  st_m, st_err;
   logic [15:0] st_n;
-  logic [63:0] st_addr, st_err_addr;
+  logic [AddrBits-1:0] st_addr, st_err_addr;
   logic [31:0] st_stride;
   logic        abort, stall_spad, stall_out, stall_fence;
   logic        nl_start, nl_buf, nl_two_seg, nl_done;
@@ -180,12 +202,14 @@ module npe_top #(
   logic [15:0] xb_n, xb_kw;
   logic        rd_done;
   logic [7:0]  rd_err;
-  logic [63:0] rd_err_addr, rd_data;
+  logic [AddrBits-1:0] rd_err_addr;
+  logic [63:0] rd_data;
 
   npe_cmd #(
     .Rows (Rows), .Cols (Cols), .ABankWords (ABankWords), .BBankWords (BBankWords),
     .OutGroups (OutGroups), .FormatMask (FormatMask), .FifoDepth (DescFifoDepth),
-    .XbarK (XbarK), .XbarN (XbarN)
+    .XbarK (XbarK), .XbarN (XbarN), .AddrBits (AddrBits), .HasNlu (HasNlu),
+    .HasXbar (BuildXbar), .HasDirectDesc (HasDirectDesc)
   ) u_cmd (
     .clk_i, .rst_ni,
     .start_i (start), .soft_reset_i (soft_reset), .doorbell_i (doorbell), .desc_i (desc),
@@ -230,7 +254,7 @@ module npe_top #(
   // Named here, not written in the loader's port list: Icarus 11 mistypes
   // an enum compare in a port expression.
   logic        lr_data_valid, lr_done;
-  logic [63:0] lr_addr;
+  logic [AddrBits-1:0] lr_addr;
   logic [31:0] lr_len;
   logic        grant_ld, grant_cmd;
 
@@ -252,7 +276,7 @@ module npe_top #(
     else         owner_q <= owner_d;
   end
 
-  logic [63:0] dma_rd_addr;
+  logic [AddrBits-1:0] dma_rd_addr;
   logic [31:0] dma_rd_len;
   assign dma_rd_valid  = grant_ld ? lr_valid : (grant_cmd && cf_valid);
   assign dma_rd_addr   = grant_ld ? lr_addr : cf_addr;
@@ -264,12 +288,18 @@ module npe_top #(
   assign lr_done       = owner_q == OwnLd && rd_done;
 
   logic        wr_cmd_valid, wr_cmd_ready, wr_data_valid, wr_data_ready, wr_done;
-  logic [63:0] wr_cmd_addr, wr_data, wr_err_addr;
+  logic [AddrBits-1:0] wr_cmd_addr, wr_err_addr, dma_araddr, dma_awaddr;
+  logic [63:0] wr_data;
   logic [31:0] wr_cmd_len;
   logic [7:0]  wr_err;
   logic        unused_last;
 
-  npe_axi_dma #(.AddrWidth(64), .IdWidth(4), .MaxReadsInFlight(MaxReadsInFlight)) u_dma (
+  // The AXI address ports stay 64 bits wide; with AddrBits < 64 the bits
+  // above are zero.
+  assign m_axi_araddr = 64'(dma_araddr);
+  assign m_axi_awaddr = 64'(dma_awaddr);
+
+  npe_axi_dma #(.AddrWidth(AddrBits), .IdWidth(4), .MaxReadsInFlight(MaxReadsInFlight)) u_dma (
     .clk_i, .rst_ni,
     .win_base_i (win_base), .win_limit_i (win_limit),
     .rd_cmd_valid_i (dma_rd_valid), .rd_cmd_ready_o (dma_rd_ready),
@@ -281,10 +311,10 @@ module npe_top #(
     .wr_cmd_addr_i (wr_cmd_addr), .wr_cmd_len_i (wr_cmd_len),
     .wr_data_valid_i (wr_data_valid), .wr_data_ready_o (wr_data_ready), .wr_data_i (wr_data),
     .wr_done_o (wr_done), .wr_err_o (wr_err), .wr_err_addr_o (wr_err_addr),
-    .m_axi_arid, .m_axi_araddr, .m_axi_arlen, .m_axi_arsize, .m_axi_arburst,
+    .m_axi_arid, .m_axi_araddr (dma_araddr), .m_axi_arlen, .m_axi_arsize, .m_axi_arburst,
     .m_axi_arlock, .m_axi_arcache, .m_axi_arprot, .m_axi_arqos, .m_axi_arvalid,
     .m_axi_arready, .m_axi_rid, .m_axi_rdata, .m_axi_rresp, .m_axi_rlast, .m_axi_rvalid,
-    .m_axi_rready, .m_axi_awid, .m_axi_awaddr, .m_axi_awlen, .m_axi_awsize,
+    .m_axi_rready, .m_axi_awid, .m_axi_awaddr (dma_awaddr), .m_axi_awlen, .m_axi_awsize,
     .m_axi_awburst, .m_axi_awlock, .m_axi_awcache, .m_axi_awprot, .m_axi_awqos,
     .m_axi_awvalid, .m_axi_awready, .m_axi_wdata, .m_axi_wstrb, .m_axi_wlast,
     .m_axi_wvalid, .m_axi_wready, .m_axi_bid, .m_axi_bresp, .m_axi_bvalid, .m_axi_bready
@@ -298,7 +328,7 @@ module npe_top #(
   logic [LdBits-1:0]            sp_addr;
   logic [63:0]                  sp_wdata;
 
-  npe_loader #(.MaxBanks(MaxBanks), .BankAddrBits(LdBits)) u_loader (
+  npe_loader #(.MaxBanks(MaxBanks), .BankAddrBits(LdBits), .AddrBits(AddrBits)) u_loader (
     .clk_i, .rst_ni,
     .start_i (ld_start), .abort_i (abort),
     .banks_i ($clog2(MaxBanks+1)'(ld_is_b ? Cols : Rows)),
@@ -372,7 +402,8 @@ module npe_top #(
 
   npe_array #(
     .Rows (Rows), .Cols (Cols), .ABankAddrBits (ABits), .BBankAddrBits (BBits),
-    .OutGroups (OutGroups), .FormatMask (FormatMask)
+    .OutGroups (OutGroups), .FormatMask (FormatMask), .LitePe (LitePe),
+    .LiteAccBits (LiteAccBits)
   ) u_array (
     .clk_i, .rst_ni,
     .start_i (ar_start), .abort_i (abort), .fmt_i (ar_fmt), .out_fmt_i (ar_out_fmt),
@@ -416,31 +447,60 @@ module npe_top #(
     .gbuf_i (nl_ob_buf), .ggrp_i (nl_ob_rgrp), .gdata_o (nl_ob_rdata)
   );
 
-  npe_xbar_unit #(
-    .Rows (Rows), .Cols (Cols), .TileK (XbarK), .TileN (XbarN), .ABankAddrBits (ABits),
-    .BBankAddrBits (BBits), .OutGroups (OutGroups)
-  ) u_xbar (
-    .clk_i, .rst_ni,
-    .start_i (xb_start), .abort_i (abort), .prog_i (xb_prog), .n_i (xb_n), .kw_i (xb_kw),
-    .m_i (xb_m), .bits_i (nl_bits), .shr_i (nl_shr),
-    .busy_o (xb_busy), .done_o (xb_done), .codes_o (xb_codes),
-    .a_re_o (xb_a_re), .a_raddr_o (xb_a_raddr), .a_rdata_i (a_rdata),
-    .b_re_o (xb_b_re), .b_raddr_o (xb_b_raddr), .b_rdata_i (b_rdata),
-    .ob_we_o (xb_ob_we), .ob_grp_o (xb_ob_grp), .ob_wdata_o (xb_ob_wdata)
-  );
+  if (BuildXbar) begin : gen_xbar
+    npe_xbar_unit #(
+      .Rows (Rows), .Cols (Cols), .TileK (XbarK), .TileN (XbarN), .ABankAddrBits (ABits),
+      .BBankAddrBits (BBits), .OutGroups (OutGroups)
+    ) u_xbar (
+      .clk_i, .rst_ni,
+      .start_i (xb_start), .abort_i (abort), .prog_i (xb_prog), .n_i (xb_n), .kw_i (xb_kw),
+      .m_i (xb_m), .bits_i (nl_bits), .shr_i (nl_shr),
+      .busy_o (xb_busy), .done_o (xb_done), .codes_o (xb_codes),
+      .a_re_o (xb_a_re), .a_raddr_o (xb_a_raddr), .a_rdata_i (a_rdata),
+      .b_re_o (xb_b_re), .b_raddr_o (xb_b_raddr), .b_rdata_i (b_rdata),
+      .ob_we_o (xb_ob_we), .ob_grp_o (xb_ob_grp), .ob_wdata_o (xb_ob_wdata)
+    );
+  end else begin : gen_no_xbar
+    assign xb_busy     = 1'b0;
+    assign xb_done     = 1'b0;
+    assign xb_codes    = 1'b0;
+    assign xb_a_re     = 1'b0;
+    assign xb_a_raddr  = '0;
+    assign xb_b_re     = 1'b0;
+    assign xb_b_raddr  = '0;
+    assign xb_ob_we    = 1'b0;
+    assign xb_ob_grp   = '0;
+    assign xb_ob_wdata = '0;
+    logic unused_xb;
+    assign unused_xb = ^{xb_start, xb_prog, xb_n, xb_kw, xb_m};
+  end
 
-  npe_nlu_unit #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_nlu (
-    .clk_i, .rst_ni,
-    .start_i (nl_start), .abort_i (abort), .buf_i (nl_buf), .groups_i (nl_groups),
-    .bits_i (nl_bits), .frac_i (nl_frac), .shr_i (nl_shr), .two_seg_i (nl_two_seg), .split_i (nl_split),
-    .busy_o (nlu_busy), .done_o (nl_done), .conv_o (nl_conv),
-    .tbl_we_i (nlu_tbl_we), .tbl_addr_i (nlu_tbl_addr), .tbl_wdata_i (nlu_tbl_wdata),
-    .ob_buf_o (nl_ob_buf), .ob_rgrp_o (nl_ob_rgrp), .ob_rdata_i (nl_ob_rdata),
-    .ob_wgrp_o (nl_ob_wgrp),
-    .ob_we_o (nl_ob_we), .ob_wait_i (res_we), .ob_wdata_o (nl_ob_wdata)
-  );
+  if (HasNlu) begin : gen_nlu
+    npe_nlu_unit #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_nlu (
+      .clk_i, .rst_ni,
+      .start_i (nl_start), .abort_i (abort), .buf_i (nl_buf), .groups_i (nl_groups),
+      .bits_i (nl_bits), .frac_i (nl_frac), .shr_i (nl_shr), .two_seg_i (nl_two_seg), .split_i (nl_split),
+      .busy_o (nlu_busy), .done_o (nl_done), .conv_o (nl_conv),
+      .tbl_we_i (nlu_tbl_we), .tbl_addr_i (nlu_tbl_addr), .tbl_wdata_i (nlu_tbl_wdata),
+      .ob_buf_o (nl_ob_buf), .ob_rgrp_o (nl_ob_rgrp), .ob_rdata_i (nl_ob_rdata),
+      .ob_wgrp_o (nl_ob_wgrp),
+      .ob_we_o (nl_ob_we), .ob_wait_i (res_we), .ob_wdata_o (nl_ob_wdata)
+    );
+  end else begin : gen_no_nlu
+    assign nlu_busy    = 1'b0;
+    assign nl_done     = 1'b0;
+    assign nl_conv     = 1'b0;
+    assign nl_ob_buf   = 1'b0;
+    assign nl_ob_rgrp  = '0;
+    assign nl_ob_wgrp  = '0;
+    assign nl_ob_we    = 1'b0;
+    assign nl_ob_wdata = '0;
+    logic unused_nl;
+    assign unused_nl = ^{nl_start, nl_buf, nl_groups, nl_bits, nl_frac, nl_shr, nl_two_seg,
+                         nl_split, nlu_tbl_we, nlu_tbl_addr, nlu_tbl_wdata, nl_ob_rdata};
+  end
 
-  npe_storer #(.Rows(Rows)) u_storer (
+  npe_storer #(.Rows(Rows), .AddrBits(AddrBits)) u_storer (
     .clk_i, .rst_ni,
     .start_i (st_start), .abort_i (abort), .m_i (st_m), .n_i (st_n), .fp32_i (st_fp32),
     .addr_i (st_addr), .stride_i (st_stride), .busy_o (st_busy), .done_o (st_done),
@@ -459,7 +519,6 @@ module npe_top #(
   localparam logic [15:0] AllLanes = 16'(4 * Rows * Cols);
   // CounterBits below 64 saves flip-flops and adders on small FPGAs; the
   // counters then wrap at 2^CounterBits and the bits above read as zero.
-  logic [CounterBits-1:0] cnt_q [npe_pkg::NumPerfCounters];
   logic [63:0] cnt_inc [npe_pkg::NumPerfCounters];
 
   // One continuous assignment per counter (an always_comb that writes an
@@ -491,19 +550,26 @@ module npe_top #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int i = 0; i < npe_pkg::NumPerfCounters; i++) cnt_q[i] <= '0;
-    end else if (perf_clear) begin
-      for (int i = 0; i < npe_pkg::NumPerfCounters; i++) cnt_q[i] <= '0;
-    end else if (perf_en) begin
-      for (int i = 0; i < npe_pkg::NumPerfCounters; i++)
-        cnt_q[i] <= cnt_q[i] + cnt_inc[i][CounterBits-1:0];
-    end
-  end
-
+  // A counter that cannot move in this build (MACs of a format not built,
+  // ADC conversions without the NLU) is not built either and reads 0.
   for (genvar i = 0; i < npe_pkg::NumPerfCounters; i++) begin : gen_perf
-    assign perf[64*i +: 64] = 64'(cnt_q[i]);
+    localparam bit Built =
+        !(i >= npe_pkg::PerfMacsFp4 && i < npe_pkg::PerfMacsFp4 + npe_pkg::NumFormats &&
+          !FormatMask[(i - npe_pkg::PerfMacsFp4) % npe_pkg::NumFormats]) &&
+        !(i == npe_pkg::PerfAdcConv && !HasNlu);
+    if (Built) begin : gen_on
+      logic [CounterBits-1:0] q;
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni)        q <= '0;
+        else if (perf_clear) q <= '0;
+        else if (perf_en)    q <= q + cnt_inc[i][CounterBits-1:0];
+      end
+      assign perf[64*i +: 64] = 64'(q);
+    end else begin : gen_off
+      assign perf[64*i +: 64] = 64'd0;
+      logic unused_inc;
+      assign unused_inc = ^cnt_inc[i];
+    end
   end
 
   logic unused_top;

@@ -398,6 +398,21 @@ void suite_edges(pe_stim *s) {
       pe_word(s, NPE_FMT_INT8, 0x8080, 0x8080, i == 0, i == 4095, NPE_FMT_INT8);
     read_all(s);
   }
+  if (m & (1u << NPE_FMT_INT8)) {
+    /* Integer sums beyond 2^24 round to binary32: 2^24 + 1 and 2^24 + 3
+     * (ties to even, down and up), -(600 * 32512) + 1 and + 3 (ties, odd
+     * spacing 2), 1100 * 2^15 + 3 (round up at spacing 4). */
+    static const struct { uint16_t a, b, a_last, b_last; unsigned n; } big[] = {
+        {0x8080, 0x8080, 0x0001, 0x0001, 512}, {0x8080, 0x8080, 0x0003, 0x0001, 512},
+        {0x8080, 0x7f7f, 0x0001, 0x0001, 600}, {0x8080, 0x7f7f, 0x0003, 0x0001, 600},
+        {0x8080, 0x8080, 0x0102, 0x0101, 1100}};
+    for (size_t t = 0; t < sizeof big / sizeof big[0]; t++) {
+      for (unsigned i = 0; i < big[t].n; i++)
+        pe_word(s, NPE_FMT_INT8, big[t].a, big[t].b, i == 0, 0, NPE_FMT_INT8);
+      pe_word(s, NPE_FMT_INT8, big[t].a_last, big[t].b_last, 0, 1, NPE_FMT_INT8);
+    }
+    read_all(s);
+  }
   if (m & (1u << NPE_FMT_FP4)) { /* 6 * 6 in all lanes */
     for (unsigned i = 0; i < 1000; i++)
       pe_word(s, NPE_FMT_FP4, 0x7777, 0xffff, i == 0, i == 999, NPE_FMT_FP4);

@@ -7,6 +7,7 @@ module tb_pe_icarus;
   import npe_pkg::*;
 
   parameter logic [5:0] FormatMask = 6'h3f;
+  parameter bit         Lite       = 1'b0;  // npe_pe_lite (INT8 / ternary masks) instead of npe_pe
   localparam int MaxCyc = 1 << 18;
   localparam int MaxRes = 1 << 16;
 
@@ -22,16 +23,32 @@ module tb_pe_icarus;
   logic [1:0]  res_flags_o;
   logic [47:0] cnt_o;
 
-  npe_pe #(
-    .FormatMask       (FormatMask),
-    .CounterWidthBits (48)
-  ) u_dut (
-    .clk_i, .rst_ni,
-    .valid_i, .a_i, .b_i, .fmt_i, .clear_i, .last_i,
-    .read_i, .rd_fmt_i,
-    .res_valid_o, .res_f32_o, .res_fmt_o, .res_flags_o,
-    .cnt_clear_i, .cnt_sel_i, .cnt_o
-  );
+  if (Lite) begin : gen_lite
+    // 29 accumulator bits: the longest suite_edges dot product (4096 words
+    // of -128 x -128 in both lanes) sums to 2^27.
+    npe_pe_lite #(
+      .FormatMask       (FormatMask),
+      .AccBits          (29),
+      .CounterWidthBits (48)
+    ) u_dut (
+      .clk_i, .rst_ni,
+      .valid_i, .a_i, .b_i, .fmt_i, .clear_i, .last_i,
+      .read_i, .rd_fmt_i,
+      .res_valid_o, .res_f32_o, .res_fmt_o, .res_flags_o,
+      .cnt_clear_i, .cnt_sel_i, .cnt_o
+    );
+  end else begin : gen_full
+    npe_pe #(
+      .FormatMask       (FormatMask),
+      .CounterWidthBits (48)
+    ) u_dut (
+      .clk_i, .rst_ni,
+      .valid_i, .a_i, .b_i, .fmt_i, .clear_i, .last_i,
+      .read_i, .rd_fmt_i,
+      .res_valid_o, .res_f32_o, .res_fmt_o, .res_flags_o,
+      .cnt_clear_i, .cnt_sel_i, .cnt_o
+    );
+  end
 
   logic clk_run = 1'b1;   // stopped to read the counters
   always #5 if (clk_run) clk_i = ~clk_i;
