@@ -22,6 +22,11 @@ EP_DIR   := tests/rtl/engine
 ENGINE_ICARUS_JOBS ?= 8,8,64,int8 5,3,40,fp4 4,5,24,posit4 7,2,32,posit8 \
                       3,4,16,posit16 6,5,72,ternary 5,7,2,fp4,sigmoid:6:4 \
                       4,9,1,fp4,gelu:5:6
+# The small iCE40 build (ENGINE_LITE, mk/sim.mk): INT8 and ternary jobs on
+# its 1 x 1 array, up to the longest K its 256-word A bank takes (2048; the
+# tiler then takes one output column per block)
+ENGINE_LITE_JOBS ?= 1,1,1,int8 5,7,100,int8 3,9,40,ternary 1,1,2048,int8 2,6,1024,int8 4,3,1000,ternary
+ENGINE_LITE_SHAPE := 1:1:256:256:4
 ENGINE_SPEED_JOB  ?= 16 16 128 int8
 # wall-clock limit of one Icarus run, seconds
 ENGINE_ICARUS_TIMEOUT ?= 600
@@ -65,13 +70,14 @@ $(EP_BUILD)/tb_npe_top_icarus.vvp: $(ENGINE_RTL) $(EP_TB)
 	nice iverilog -g2012 -o $@ -s tb_npe_top_icarus $(ENGINE_RTL) $(EP_TB) \
 	  2> $(EP_BUILD)/iverilog.log || { cat $(EP_BUILD)/iverilog.log; exit 1; }
 
-# $(call ep_run_icarus,job dir,job): generates the job, runs it, leaves the
-# log in <dir>/icarus.log and the wall time (s) in <dir>/icarus.wall.
+# $(call ep_run_icarus,job dir,job[,vvp[,gen_engine_job options]]): generates
+# the job, runs it, leaves the log in <dir>/icarus.log and the wall time (s)
+# in <dir>/icarus.wall.
 define ep_run_icarus
 	@mkdir -p $(1)
-	$(EP_BUILD)/gen_engine_job $(wordlist 1,3,$(2)) $(1) $(wordlist 4,5,$(2)) > $(1)/job.args
+	$(EP_BUILD)/gen_engine_job $(4) $(wordlist 1,3,$(2)) $(1) $(wordlist 4,5,$(2)) > $(1)/job.args
 	@t0=$$(date +%s.%N); \
-	timeout $(ENGINE_ICARUS_TIMEOUT) nice vvp -n $(EP_BUILD)/tb_npe_top_icarus.vvp \
+	timeout $(ENGINE_ICARUS_TIMEOUT) nice vvp -n $(or $(3),$(EP_BUILD)/tb_npe_top_icarus.vvp) \
 	  $$(cat $(1)/job.args) > $(1)/icarus.log 2>&1; rc=$$?; \
 	t1=$$(date +%s.%N); awk -v a=$$t0 -v b=$$t1 'BEGIN { printf "%.3f\n", b - a }' \
 	  > $(1)/icarus.wall; \
@@ -81,8 +87,18 @@ define ep_run_icarus
 
 endef
 
-engine-icarus-test: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp
+engine-icarus-test: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp \
+                    $(EP_BUILD)/tb_npe_top_lite.vvp
 	$(foreach j,$(ENGINE_ICARUS_JOBS),$(call ep_run_icarus,$(EP_BUILD)/test/$(subst $(comma),_,$(j)),$(subst $(comma), ,$(j))))
+	$(foreach j,$(ENGINE_LITE_JOBS),$(call ep_run_icarus,$(EP_BUILD)/lite/$(subst $(comma),_,$(j)),$(subst $(comma), ,$(j)),$(EP_BUILD)/tb_npe_top_lite.vvp,--shape=$(ENGINE_LITE_SHAPE)))
+
+# The same testbench on the small iCE40 build (ENGINE_LITE parameters)
+$(EP_BUILD)/tb_npe_top_lite.vvp: $(ENGINE_RTL) $(EP_TB)
+	@$(DEPS) iverilog
+	@mkdir -p $(@D)
+	nice iverilog -g2012 -o $@ -s tb_npe_top_icarus \
+	  $(foreach p,$(ENGINE_LITE),-Ptb_npe_top_icarus.$(p)) $(ENGINE_RTL) $(EP_TB) \
+	  2> $(EP_BUILD)/iverilog_lite.log || { cat $(EP_BUILD)/iverilog_lite.log; exit 1; }
 
 # ---------------------------------------------------------------------------
 # Simulation speed: the same job, wall time of the whole vvp run (start-up
@@ -103,17 +119,25 @@ engine-sim-speed: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp \
 
 # ---------------------------------------------------------------------------
 # iCE40 size of the smallest configuration (the UP5K target of issue 4):
-# synth_ice40 of npe_top with the parameters of ENGINE_SMALL_G (mk/sim.mk).
+# synth_ice40 of npe_top with the ENGINE_LITE parameters (mk/sim.mk).
 # ---------------------------------------------------------------------------
-EP_SMALL_CHPARAM := -set Rows 1 -set Cols 1 -set FormatMask 16 -set ABankWords 256 \
-                    -set BBankWords 256 -set OutGroups 4 -set DescFifoDepth 1 -set CounterBits 32
+EP_SMALL_CHPARAM := $(foreach p,$(ENGINE_LITE),-set $(call ep_pname,$(p)) $(call ep_pval,$(p)))
 
-EP_SMALL_YS := read_verilog -sv $(ENGINE_RTL); chparam $(EP_SMALL_CHPARAM) npe_top; synth_ice40 -top npe_top -dsp; tee -q -o $(EP_BUILD)/ice40_small.stat stat
+EP_SMALL_YS := read_verilog -sv $(ENGINE_RTL); chparam $(EP_SMALL_CHPARAM) npe_top; synth_ice40 -top npe_top -dsp -json $(EP_BUILD)/ice40_small.json; tee -q -o $(EP_BUILD)/ice40_small.stat stat
 
+# Logic cells after nextpnr's packing (a LUT and a flip-flop share a cell
+# only when the LUT feeds the flip-flop; carries need cells too): the figure
+# that must fit the UP5K's 5,280. --pack-only, as npe_top's 461 ports are no
+# board's pins (a board top wraps them).
 engine-ice40-size: $(ENGINE_RTL)
-	@$(DEPS) yosys
+	@$(DEPS) yosys nextpnr
 	@mkdir -p $(EP_BUILD)
 	nice yosys -q -l $(EP_BUILD)/ice40_small.log -p '$(EP_SMALL_YS)'
+	nice nextpnr-ice40 --up5k --package sg48 --json $(EP_BUILD)/ice40_small.json --pack-only \
+	  --pcf-allow-unconstrained > $(EP_BUILD)/ice40_small_pack.log 2>&1
+	@awk '/ICESTORM_LC:/ { split($$3, a, "/"); print "BENCH engine_small_up5k_lc", a[1], "logic_cells"; \
+	  printf "BENCH engine_small_up5k_lc_ratio %.2f ratio\n", a[1] / 5280 }' \
+	  $(EP_BUILD)/ice40_small_pack.log
 	@awk '/SB_LUT4/ { lut = $$2 } /SB_DFF/ { ff += $$2 } /SB_RAM40_4K/ { ram = $$2 } \
 	  /SB_MAC16/ { dsp = $$2 } END { \
 	  printf "BENCH engine_small_ice40_lut %d LUT4\n", lut; \

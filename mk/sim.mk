@@ -27,12 +27,26 @@ SIM_LIBS := $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a -lz -lstdc++ -lp
 ENGINE_SMALL_G := -GRows=1 -GCols=1 "-GFormatMask=6'h10" -GABankWords=256 -GBBankWords=256 \
                   -GOutGroups=4 -GDescFifoDepth=1 -GCounterBits=32
 
+# The small iCE40 build (docs/ARCHITECTURE.md, "The small build"): npe_top
+# parameters as NAME=INTEGER, the one list the lint, the Icarus tests and
+# the iCE40 size and fit runs all take.
+ENGINE_LITE := Rows=1 Cols=1 FormatMask=48 ABankWords=256 BBankWords=256 OutGroups=4 \
+               DescFifoDepth=1 CounterBits=32 MaxReadsInFlight=2 AddrBits=32 \
+               HasNlu=0 HasXbar=0 LitePe=1 HasDirectDesc=0
+ENGINE_LITE_BITS := HasNlu HasXbar LitePe HasDirectDesc
+ep_pname = $(word 1,$(subst =, ,$(1)))
+ep_pval  = $(word 2,$(subst =, ,$(1)))
+# Verilator -G values carry the parameter's width (no WIDTH warnings)
+ep_vlval = $(if $(filter $(1),$(ENGINE_LITE_BITS)),1'b$(2),$(if $(filter FormatMask,$(1)),6'd$(2),$(2)))
+ENGINE_LITE_G := $(foreach p,$(ENGINE_LITE),"-G$(call ep_pname,$(p))=$(call ep_vlval,$(call ep_pname,$(p)),$(call ep_pval,$(p)))")
+
 engine-lint:
 	@$(DEPS) verilator
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_SMALL_G)
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) +define+NPE_XBAR_DPI
-	@echo "engine-lint: clean (default and small configuration)"
+	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations)"
 
 $(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	@$(DEPS) verilator

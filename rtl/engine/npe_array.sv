@@ -233,8 +233,18 @@ module npe_array #(
   // zeros (they occupy the lane, so they are not gated) but are no MACs.
   logic [2:0] word_elems;
   assign word_elems    = s1_last_q ? last_lanes_i : lanes;
-  assign issue_macs_o  = s1_valid_q ? 16'(word_elems) * 16'(m_i) * s1_active_cols : 16'd0;
-  assign issue_lanes_o = s1_valid_q ? 16'(lanes) * 16'(m_i) * s1_active_cols : 16'd0;
+  // m_i <= Rows and the active columns <= Cols (npe_cmd checks them): the
+  // products are as narrow as the array, not 16 x 16 bits.
+  localparam int MBits = $clog2(Rows + 1);
+  localparam int CBits = $clog2(Cols + 1);
+  logic [MBits-1:0] m_narrow;
+  logic [CBits-1:0] cols_narrow;
+  logic [MBits+CBits-1:0] pes_active;
+  assign m_narrow      = MBits'(m_i);
+  assign cols_narrow   = CBits'(s1_active_cols);
+  assign pes_active    = (MBits+CBits)'(m_narrow) * (MBits+CBits)'(cols_narrow);
+  assign issue_macs_o  = s1_valid_q ? 16'(word_elems) * 16'(pes_active) : 16'd0;
+  assign issue_lanes_o = s1_valid_q ? 16'(lanes) * 16'(pes_active) : 16'd0;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -299,16 +299,27 @@ module npe_top #(
   assign m_axi_araddr = 64'(dma_araddr);
   assign m_axi_awaddr = 64'(dma_awaddr);
 
-  npe_axi_dma #(.AddrWidth(AddrBits), .IdWidth(4), .MaxReadsInFlight(MaxReadsInFlight)) u_dma (
+  // DMA command lengths: a LOAD moves at most the larger scratchpad (its
+  // descriptor is checked against it), a STORE row at most Cols x OutGroups
+  // binary32 results, a ring fetch 64 bytes.
+  localparam int LdBytesMax = MaxBanks * (ABankWords > BBankWords ? ABankWords : BBankWords) * 8;
+  localparam int StBytesMax = Cols * OutGroups * 4;
+  localparam int LenBitsRaw = $clog2((LdBytesMax > StBytesMax ? LdBytesMax : StBytesMax) + 1);
+  localparam int LenBits    = LenBitsRaw < 8 ? 8 : LenBitsRaw;
+
+  npe_axi_dma #(
+    .AddrWidth (AddrBits), .LenWidth (LenBits), .IdWidth (4),
+    .MaxReadsInFlight (MaxReadsInFlight)
+  ) u_dma (
     .clk_i, .rst_ni,
     .win_base_i (win_base), .win_limit_i (win_limit),
     .rd_cmd_valid_i (dma_rd_valid), .rd_cmd_ready_o (dma_rd_ready),
-    .rd_cmd_addr_i (dma_rd_addr), .rd_cmd_len_i (dma_rd_len),
+    .rd_cmd_addr_i (dma_rd_addr), .rd_cmd_len_i (LenBits'(dma_rd_len)),
     .rd_data_valid_o (dma_rd_data_valid), .rd_data_ready_i (1'b1), .rd_data_o (rd_data),
     .rd_data_last_o (unused_last),
     .rd_done_o (rd_done), .rd_err_o (rd_err), .rd_err_addr_o (rd_err_addr),
     .wr_cmd_valid_i (wr_cmd_valid), .wr_cmd_ready_o (wr_cmd_ready),
-    .wr_cmd_addr_i (wr_cmd_addr), .wr_cmd_len_i (wr_cmd_len),
+    .wr_cmd_addr_i (wr_cmd_addr), .wr_cmd_len_i (LenBits'(wr_cmd_len)),
     .wr_data_valid_i (wr_data_valid), .wr_data_ready_o (wr_data_ready), .wr_data_i (wr_data),
     .wr_done_o (wr_done), .wr_err_o (wr_err), .wr_err_addr_o (wr_err_addr),
     .m_axi_arid, .m_axi_araddr (dma_araddr), .m_axi_arlen, .m_axi_arsize, .m_axi_arburst,
@@ -573,6 +584,6 @@ module npe_top #(
   end
 
   logic unused_top;
-  assign unused_top = stop_on_err ^ unused_last ^ ^sp_addr;
+  assign unused_top = stop_on_err ^ unused_last ^ ^sp_addr ^ ^dma_rd_len ^ ^wr_cmd_len;
 
 endmodule

@@ -6,14 +6,16 @@
  * 0xa5) made by the driver's tiler, and the C region the engine must leave
  * behind, computed by the golden library (npe_dot, npe_quire_to_f32).
  *
- *   gen_engine_job M N K DIR [FORMAT [FUNC:B:F]]
+ *   gen_engine_job [--shape=R:C:AW:BW:G] M N K DIR [FORMAT [FUNC:B:F]]
  *
  * Writes DIR/mem.hex and DIR/expect.hex ($readmemh: one 64-bit word per
  * line, memory word 0 at JOB_MEM_BASE) and prints the plusargs that describe
  * the job (ring size, descriptor count, where C lies) on stdout. FORMAT
  * (default int8) is the operand format of A and B, "ternary" meaning int8
  * activations x ternary weights; results are binary32 on the default engine
- * shape (4 x 2 PEs). Operands are fixed pseudo-random valid patterns, so
+ * shape (4 x 2 PEs) or on the one --shape gives (npe_top Rows, Cols,
+ * ABankWords, BBankWords, OutGroups; e.g. 1:1:256:256:4 for the small
+ * iCE40 build). Operands are fixed pseudo-random valid patterns, so
  * every run is the same. With FUNC:B:F (e.g. sigmoid:6:4) the results go
  * through the NLU: an NLU descriptor before every STORE, 2-byte codes
  * expected from the golden chain (binary32, npe_nlu_from_double,
@@ -70,8 +72,22 @@ static int random_patterns(npe_fmt f, void *out, size_t n, uint64_t *s) {
 }
 
 int main(int argc, char **argv) {
+  npe_hw_shape hw = {JOB_HW_ROWS, JOB_HW_COLS, JOB_HW_A_BANK_WORDS, JOB_HW_B_BANK_WORDS,
+                     JOB_HW_OUT_GROUPS};
+  if (argc > 1 && strncmp(argv[1], "--shape=", 8) == 0) {
+    unsigned r, c, aw, bw, g;
+    char end;
+    if (sscanf(argv[1] + 8, "%u:%u:%u:%u:%u%c", &r, &c, &aw, &bw, &g, &end) != 5 || !r ||
+        !c || !aw || !bw || !g) {
+      fprintf(stderr, "gen_engine_job: bad --shape '%s' (R:C:AW:BW:G)\n", argv[1] + 8);
+      return 2;
+    }
+    hw = (npe_hw_shape){r, c, aw, bw, g};
+    argv++;
+    argc--;
+  }
   if (argc < 5 || argc > 7) {
-    fprintf(stderr, "usage: %s M N K DIR [FORMAT [FUNC:B:F]]\n", argv[0]);
+    fprintf(stderr, "usage: %s [--shape=R:C:AW:BW:G] M N K DIR [FORMAT [FUNC:B:F]]\n", argv[0]);
     return 2;
   }
   /* the NLU, if asked for */
@@ -108,8 +124,6 @@ int main(int argc, char **argv) {
   uint32_t n = (uint32_t)strtoul(argv[2], NULL, 0);
   uint32_t k = (uint32_t)strtoul(argv[3], NULL, 0);
   const char *dir = argv[4];
-  const npe_hw_shape hw = {JOB_HW_ROWS, JOB_HW_COLS, JOB_HW_A_BANK_WORDS, JOB_HW_B_BANK_WORDS,
-                           JOB_HW_OUT_GROUPS};
 
   /* Layout: the ring at the base, then A, B and C, each 64-byte aligned. */
   npe_mm_plan p;

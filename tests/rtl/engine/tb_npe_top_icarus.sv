@@ -9,7 +9,23 @@
 // Plusargs (gen_engine_job prints them): +mem= +exp= +cout= files,
 // +mem_words= +ring_log2= +ndesc= +c_word= +c_words=, and +m= +n= +k= for
 // the summary. Last line: "tb_npe_top_icarus: PASS ..." or "... FAIL ...".
-module tb_npe_top_icarus;
+module tb_npe_top_icarus #(
+  // npe_top's configuration (iverilog -P); the defaults are npe_top's
+  parameter int         Rows             = 4,
+  parameter int         Cols             = 2,
+  parameter int         ABankWords       = 1024,
+  parameter int         BBankWords       = 2048,
+  parameter int         OutGroups        = 32,
+  parameter logic [5:0] FormatMask       = 6'h3f,
+  parameter int         MaxReadsInFlight = 4,
+  parameter int         DescFifoDepth    = 4,
+  parameter int         CounterBits      = 64,
+  parameter int         AddrBits         = 64,
+  parameter bit         HasNlu           = 1'b1,
+  parameter bit         HasXbar          = 1'b1,
+  parameter bit         LitePe           = 1'b0,
+  parameter bit         HasDirectDesc    = 1'b1
+);
 
   // As in job_layout.h: device address of memory word 0, memory size.
   localparam logic [63:0] MemBase   = 64'h8000_0000;
@@ -48,7 +64,12 @@ module tb_npe_top_icarus;
   logic        irq_o;
   int          mem_errors;
 
-  npe_top u_dut (
+  npe_top #(
+    .Rows (Rows), .Cols (Cols), .ABankWords (ABankWords), .BBankWords (BBankWords),
+    .OutGroups (OutGroups), .FormatMask (FormatMask), .MaxReadsInFlight (MaxReadsInFlight),
+    .DescFifoDepth (DescFifoDepth), .CounterBits (CounterBits), .AddrBits (AddrBits),
+    .HasNlu (HasNlu), .HasXbar (HasXbar), .LitePe (LitePe), .HasDirectDesc (HasDirectDesc)
+  ) u_dut (
     .clk_i, .rst_ni,
     .s_axil_awaddr, .s_axil_awprot, .s_axil_awvalid, .s_axil_awready,
     .s_axil_wdata, .s_axil_wstrb, .s_axil_wvalid, .s_axil_wready,
@@ -120,6 +141,18 @@ module tb_npe_top_icarus;
     if (s_axil_bresp != 2'b00) csr_errors++;
     @(negedge clk_i);
     s_axil_bready = 1'b0;
+  endtask
+
+  // A write the engine must refuse: SLVERR expected (else counted as an error).
+  task automatic csr_write_refused(input logic [11:0] addr, input logic [31:0] data);
+    int n_err;
+    n_err = csr_errors;
+    csr_write(addr, data);
+    if (csr_errors == n_err + 1) csr_errors = n_err;
+    else begin
+      $display("tb_npe_top_icarus: write of %h to CSR %h was not refused", data, addr);
+      csr_errors = n_err + 1;
+    end
   endtask
 
   task automatic csr_read(input logic [11:0] addr, output logic [31:0] data);
@@ -199,6 +232,30 @@ module tb_npe_top_icarus;
     for (int i = 0; i < tbl_n; i++) begin
       csr_write(npe_pkg::RegNluTblAddrOffset, 32'(tbl[i][25:17]));
       csr_write(npe_pkg::RegNluTblDataOffset, 32'(tbl[i][16:0]));
+    end
+
+    // The build's options as CAP_FORMATS reports them, and what a build
+    // without them refuses.
+    csr_read(npe_pkg::RegCapFormatsOffset, status);
+    if (status[7:0] != 8'(FormatMask) || status[npe_pkg::RegCapFormatsNluBit] != HasNlu ||
+        status[npe_pkg::RegCapFormatsDirectBit] != HasDirectDesc ||
+        32'(status[npe_pkg::RegCapFormatsAddrBitsLsb +: npe_pkg::RegCapFormatsAddrBitsWidth])
+          != AddrBits) begin
+      $display("tb_npe_top_icarus: CAP_FORMATS %h does not describe the build", status);
+      csr_errors++;
+    end
+    if (!HasDirectDesc) begin
+      csr_write_refused(npe_pkg::RegDesc0Offset, 32'h1);
+      csr_write_refused(npe_pkg::RegDoorbellOffset, 32'h1);
+    end
+    if (!HasNlu) csr_write_refused(npe_pkg::RegNluTblAddrOffset, 32'h1);
+    if (AddrBits < 64) begin
+      csr_write_refused(npe_pkg::RegRingBaseHiOffset, 32'h1 << (AddrBits % 32));
+      csr_read(npe_pkg::RegRingBaseHiOffset, status);
+      if (status != 32'd0) begin
+        $display("tb_npe_top_icarus: a refused RING_BASE_HI write changed it");
+        csr_errors++;
+      end
     end
 
     // DMA window = the memory; ring at its base; start; publish the ring.
