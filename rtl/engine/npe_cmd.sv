@@ -140,7 +140,11 @@ module npe_cmd #(
   // ---------------------------------------------------------------------------
   // Descriptor FIFO
   // ---------------------------------------------------------------------------
-  logic [DescBits-1:0]        fifo_desc_q [FifoDepth];
+  // With one FIFO entry and no doorbell, the fetch buffer is the entry: a
+  // fetch starts only when the FIFO is empty, and its descriptor waits in
+  // the buffer until dispatched (a second 512-bit copy saved).
+  localparam bit FetchIsFifo = FifoDepth == 1 && !HasDirectDesc;
+  logic [DescBits-1:0]        fifo_head;  // the descriptor at the FIFO's head
   logic [15:0]                fifo_idx_q  [FifoDepth];
   logic [PtrBits-1:0]         fifo_rd_q, fifo_wr_q;
   logic [CntBits-1:0]         fifo_cnt_q, fifo_cnt_d;
@@ -150,10 +154,7 @@ module npe_cmd #(
   logic [15:0]                push_idx;
 
   always_ff @(posedge clk_i) begin
-    if (push) begin
-      fifo_desc_q[fifo_wr_q] <= push_desc;
-      fifo_idx_q[fifo_wr_q]  <= push_idx;
-    end
+    if (push) fifo_idx_q[fifo_wr_q] <= push_idx;
   end
 
   always_comb begin
@@ -211,6 +212,18 @@ module npe_cmd #(
   assign beat_data   = {{(DescBits-64){1'b0}}, rd_data_i} << (64 * beat_q);
   assign fetch_buf_d = fetch_beat ? ((fetch_buf_q & ~beat_mask) | beat_data) : fetch_buf_q;
 
+  if (FetchIsFifo) begin : gen_fifo_in_fetch_buf
+    assign fifo_head = fetch_buf_q;
+    logic unused_push;
+    assign unused_push = ^push_desc;
+  end else begin : gen_fifo_store
+    logic [DescBits-1:0] fifo_desc_q [FifoDepth];
+    always_ff @(posedge clk_i) begin
+      if (push) fifo_desc_q[fifo_wr_q] <= push_desc;
+    end
+    assign fifo_head = fifo_desc_q[fifo_rd_q];
+  end
+
   always_comb begin
     beat_d      = beat_q;
     fetching_d  = fetching_q;
@@ -240,7 +253,7 @@ module npe_cmd #(
   logic        d_valid;
 
   assign d_valid    = fifo_cnt_q != '0;
-  assign d          = fifo_desc_q[fifo_rd_q];
+  assign d          = fifo_head;
   assign d_idx      = fifo_idx_q[fifo_rd_q];
   assign d_op       = d[npe_pkg::DescOpcodeLsb +: 8];
   assign d_flags    = d[npe_pkg::DescFlagsLsb +: 8];
