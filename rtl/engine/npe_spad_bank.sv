@@ -17,7 +17,9 @@ module npe_spad_bank #(
   output logic [63:0]              rdata_o
 );
 
-  logic [63:0] mem_q [Words];
+  // The command processor never reads a buffer while it is written, so a
+  // read-during-write needs no bypass logic (no_rw_check).
+  (* no_rw_check *) logic [63:0] mem_q [Words];
   logic [63:0] rdata_q;
 
   // RAM inference pattern: the array is state, written and read by address.

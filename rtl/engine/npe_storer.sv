@@ -61,8 +61,10 @@ module npe_storer #(
       : ((beat_q & ~(64'hffff << (16 * col_q[1:0]))) | ({48'd0, ob_data_i[15:0]} << (16 * col_q[1:0])));
 
   assign abort_now = abort_q | abort_i;
-  assign ob_row_o = $clog2(Rows > 1 ? Rows : 2)'(row_q);
-  assign ob_col_o = col_q;
+  // The output buffer's read is registered (block RAM): it gets next cycle's
+  // element, so ob_data_i is element (row_q, col_q) when it is merged.
+  assign ob_row_o = $clog2(Rows > 1 ? Rows : 2)'(row_d);
+  assign ob_col_o = col_d;
   assign row_end  = col_q + 16'd1 == n_i;
   assign beat_full = fp32_i ? col_q[0] : (col_q[1:0] == 2'd3);
 

@@ -451,7 +451,7 @@ module npe_top #(
   assign ob_wgrp  = res_we ? res_group : xb_ob_we ? xb_ob_grp : nl_ob_wgrp;
   assign ob_wdata = res_we ? res_data : xb_ob_we ? xb_ob_wdata : nl_ob_wdata;
 
-  npe_obuf #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups)) u_obuf (
+  npe_obuf #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups), .GroupRead(HasNlu)) u_obuf (
     .clk_i,
     .we_i (ob_we), .wbuf_i (ob_wbuf), .grp_i (ob_wgrp), .wdata_i (ob_wdata),
     .rbuf_i (st_buf), .row_i (ob_row), .col_i (ob_col), .rdata_o (ob_data),
