@@ -57,16 +57,22 @@ module npe_array #(
   typedef enum logic [1:0] {StIdle, StRun, StDrain} state_e;
 
   state_e      state_q, state_d;
-  logic [15:0] k_q, k_d;              // word within the dot product
-  logic [15:0] g_q, g_d;              // column group being issued
-  logic [15:0] groups;                // column groups in the job
+  // Counters as wide as the job can need (npe_cmd checks words_i <= 4 x
+  // ABankWords and n_i <= Cols x OutGroups), not 16 bits.
+  localparam int WBits = ABankAddrBits + 3;
+  localparam int GBits = $clog2(OutGroups + 1);
+  logic [WBits-1:0] k_q, k_d;         // word within the dot product
+  logic [WBits-1:0] words;
+  logic [GBits-1:0] g_q, g_d;         // column group being issued
+  logic [GBits-1:0] groups;           // column groups in the job
   logic [BBankAddrBits-1:0] b_base_q, b_base_d;
-  logic [15:0] res_g_q, res_g_d;      // next group to come out of the PEs
+  logic [GBits-1:0] res_g_q, res_g_d;  // next group to come out of the PEs
   logic        ternary;
   logic        issue;
 
   assign ternary = fmt_i == npe_pkg::FmtTernary;
-  assign groups  = 16'((32'(n_i) + Cols - 1) / Cols);
+  assign groups  = GBits'((32'(n_i) + Cols - 1) / Cols);
+  assign words   = WBits'(words_i);
 
   // ---------------------------------------------------------------------------
   // Sequencer: one word per cycle, groups back to back (clear on the first
@@ -82,20 +88,20 @@ module npe_array #(
       StIdle: begin
         if (start_i) begin
           state_d  = StRun;
-          k_d      = 16'd0;
-          g_d      = 16'd0;
+          k_d      = '0;
+          g_d      = '0;
           b_base_d = '0;
         end
       end
       // Issuing words.
       StRun: begin
-        if (k_q + 16'd1 == words_i) begin
-          k_d      = 16'd0;
-          g_d      = g_q + 16'd1;
+        if (k_q + 1'b1 == words) begin
+          k_d      = '0;
+          g_d      = g_q + 1'b1;
           b_base_d = b_base_q + BBankAddrBits'(pitch_b_i);
-          if (g_q + 16'd1 == groups || abort_i) state_d = StDrain;
+          if (g_q + 1'b1 == groups || abort_i) state_d = StDrain;
         end else begin
-          k_d = k_q + 16'd1;
+          k_d = k_q + 1'b1;
         end
       end
       // Waiting for the last results.
@@ -120,7 +126,7 @@ module npe_array #(
   // ---------------------------------------------------------------------------
   logic        s1_valid_q, s1_clear_q, s1_last_q;
   logic [3:0]  s1_sub_q;              // sub-word index (nibble index for ternary B)
-  logic [15:0] s1_g_q;
+  logic [GBits-1:0] s1_g_q;
   logic [15:0] s1_active_cols;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -132,15 +138,16 @@ module npe_array #(
       s1_g_q     <= '0;
     end else begin
       s1_valid_q <= issue;
-      s1_clear_q <= issue && k_q == 16'd0;
-      s1_last_q  <= issue && k_q + 16'd1 == words_i;
+      s1_clear_q <= issue && k_q == '0;
+      s1_last_q  <= issue && k_q + 1'b1 == words;
       s1_sub_q   <= k_q[3:0];
       s1_g_q     <= g_q;
     end
   end
 
-  assign s1_active_cols = (n_i - s1_g_q * 16'(Cols)) > 16'(Cols) ? 16'(Cols)
-                                                                  : n_i - s1_g_q * 16'(Cols);
+  logic [15:0] s1_cols_left;
+  assign s1_cols_left   = n_i - 16'(32'(s1_g_q) * Cols);
+  assign s1_active_cols = s1_cols_left > 16'(Cols) ? 16'(Cols) : s1_cols_left;
 
   // ---------------------------------------------------------------------------
   // PEs; rows and columns outside the job get no valid (their lanes idle)
@@ -214,8 +221,8 @@ module npe_array #(
   assign res_we_o    = pe_res_valid[0];
   assign res_group_o = $clog2(OutGroups > 1 ? OutGroups : 2)'(res_g_q);
   assign res_data_o  = out_fp32_i ? pe_f32 : pe_fmt;
-  assign res_g_d     = (state_q == StIdle && start_i) ? 16'd0
-                     : res_g_q + {15'd0, pe_res_valid[0]};
+  assign res_g_d     = (state_q == StIdle && start_i) ? '0
+                     : res_g_q + GBits'(pe_res_valid[0]);
 
   // ---------------------------------------------------------------------------
   // Activity: MACs of the word entering the PEs this cycle
@@ -263,6 +270,6 @@ module npe_array #(
   end
 
   logic unused_flags;
-  assign unused_flags = ^pe_flags ^ ^pe_res_valid ^ ^pitch_b_i;
+  assign unused_flags = ^pe_flags ^ ^pe_res_valid ^ ^pitch_b_i ^ ^words_i;
 
 endmodule

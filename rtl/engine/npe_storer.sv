@@ -5,6 +5,7 @@
 // patterns as 16-bit words: 4 per beat). It does not validate the job.
 module npe_storer #(
   parameter int          Rows     = 4,
+  parameter int          MaxCols  = 64,  // largest n_i (Cols x OutGroups; npe_cmd checks it)
   parameter int          AddrBits = 64   // DMA address bits (addresses wrap at 2^AddrBits)
 ) (
   input  logic                     clk_i,
@@ -44,8 +45,13 @@ module npe_storer #(
   typedef enum logic [2:0] {StIdle, StCmd, StFill, StBeat, StWait} state_e;
 
   state_e      state_q, state_d;
-  logic [7:0]  row_q, row_d;
-  logic [15:0] col_q, col_d;
+  // Row and column counters as wide as the job can need (m_i <= Rows,
+  // n_i <= MaxCols), and at least two column bits (beat position)
+  localparam int RBits   = $clog2(Rows + 1);
+  localparam int CBitsRaw = $clog2(MaxCols + 1);
+  localparam int CBits   = CBitsRaw < 2 ? 2 : CBitsRaw;
+  logic [RBits-1:0] row_q, row_d;
+  logic [CBits-1:0] col_q, col_d;
   logic [AddrBits-1:0] addr_q, addr_d;
   logic [63:0] beat_q, beat_d;
   logic [7:0]  err_q, err_d;
@@ -64,8 +70,8 @@ module npe_storer #(
   // The output buffer's read is registered (block RAM): it gets next cycle's
   // element, so ob_data_i is element (row_q, col_q) when it is merged.
   assign ob_row_o = $clog2(Rows > 1 ? Rows : 2)'(row_d);
-  assign ob_col_o = col_d;
-  assign row_end  = col_q + 16'd1 == n_i;
+  assign ob_col_o = 16'(col_d);
+  assign row_end  = col_q + 1'b1 == CBits'(n_i);
   assign beat_full = fp32_i ? col_q[0] : (col_q[1:0] == 2'd3);
 
   // Outputs come from the state, not from the block below: an output given a
@@ -73,7 +79,7 @@ module npe_storer #(
   // and the DMA's reply to that glitch would loop back in zero time.
   logic row_done, last_row;
   assign row_done = wr_done_i && (state_q == StFill || state_q == StBeat || state_q == StWait);
-  assign last_row = row_q + 8'd1 == m_i || wr_err_i != 8'd0 || err_q != 8'd0 || abort_now;
+  assign last_row = row_q + 1'b1 == RBits'(m_i) || wr_err_i != 8'd0 || err_q != 8'd0 || abort_now;
   assign wr_cmd_valid_o  = state_q == StCmd;
   assign wr_cmd_addr_o   = addr_q;
   assign wr_cmd_len_o    = fp32_i ? {14'd0, n_i, 2'b00} : {15'd0, n_i, 1'b0};
@@ -94,7 +100,7 @@ module npe_storer #(
       StIdle: begin
         if (start_i) begin
           state_d    = StCmd;
-          row_d      = 8'd0;
+          row_d      = '0;
           addr_d     = addr_i;
           err_d      = 8'd0;
           err_addr_d = '0;
@@ -105,7 +111,7 @@ module npe_storer #(
       StCmd: begin
         if (wr_cmd_ready_i) begin
           state_d = StFill;
-          col_d   = 16'd0;
+          col_d   = '0;
           beat_d  = '0;
         end
       end
@@ -113,7 +119,7 @@ module npe_storer #(
       StFill: begin
         beat_d = beat_ins;
         if (beat_full || row_end) state_d = StBeat;
-        else col_d = col_q + 16'd1;
+        else col_d = col_q + 1'b1;
       end
       // Offering the beat until the DMA takes it.
       StBeat: begin
@@ -123,7 +129,7 @@ module npe_storer #(
             state_d = StWait;
           end else begin
             state_d = StFill;
-            col_d   = col_q + 16'd1;
+            col_d   = col_q + 1'b1;
           end
         end
       end
@@ -142,7 +148,7 @@ module npe_storer #(
         state_d = StIdle;
       end else begin
         state_d = StCmd;
-        row_d   = row_q + 8'd1;
+        row_d   = row_q + 1'b1;
         addr_d  = addr_q + AddrBits'(stride_i);
       end
     end
@@ -174,5 +180,9 @@ module npe_storer #(
       abort_q    <= abort_d;
     end
   end
+
+  // m_i <= Rows (npe_cmd checks it): only its low RBits bits count.
+  logic unused_m;
+  assign unused_m = ^m_i;
 
 endmodule

@@ -511,7 +511,7 @@ module npe_top #(
                          nl_split, nlu_tbl_we, nlu_tbl_addr, nlu_tbl_wdata, nl_ob_rdata};
   end
 
-  npe_storer #(.Rows(Rows), .AddrBits(AddrBits)) u_storer (
+  npe_storer #(.Rows(Rows), .MaxCols(Cols * OutGroups), .AddrBits(AddrBits)) u_storer (
     .clk_i, .rst_ni,
     .start_i (st_start), .abort_i (abort), .m_i (st_m), .n_i (st_n), .fp32_i (st_fp32),
     .addr_i (st_addr), .stride_i (st_stride), .busy_o (st_busy), .done_o (st_done),
