@@ -41,7 +41,7 @@ module npe_csr #(
   input  logic                        err_valid_i,
   input  logic [7:0]                  err_code_i,
   input  logic [15:0]                 err_idx_i,
-  input  logic [63:0]                 err_addr_i,
+  input  logic [AddrBits-1:0]         err_addr_i,
 
   // Interrupts: events in, level out
   input  logic                        done_i,
@@ -88,7 +88,9 @@ module npe_csr #(
   logic        doorbell_q, doorbell_d;
   logic [7:0]  err_code_q, err_code_d;
   logic [15:0] err_idx_q, err_idx_d;
-  logic [63:0] err_addr_q, err_addr_d;
+  logic [AddrBits-1:0] err_addr_q, err_addr_d;
+  logic [63:0] err_addr_w;  // as 64 bits (bits from AddrBits up read 0)
+  assign err_addr_w = 64'(err_addr_q);
   logic [2:0]  intr_state_q, intr_state_d;
   logic [2:0]  intr_enable_q, intr_enable_d;
   logic [AddrBits-1:0] ring_base_q, ring_base_d;
@@ -169,8 +171,8 @@ module npe_csr #(
         npe_pkg::RegCapSpadOffset:     begin read_only = 1'b1; rdata = CapSpad; end
         npe_pkg::RegCtrlOffset:       rdata = ctrl_rd;
         npe_pkg::RegStatusOffset:     begin read_only = 1'b1; rdata = status_rd; end
-        npe_pkg::RegErrAddrLoOffset:   begin read_only = 1'b1; rdata = err_addr_q[31:0]; end
-        npe_pkg::RegErrAddrHiOffset:   begin read_only = 1'b1; rdata = err_addr_q[63:32]; end
+        npe_pkg::RegErrAddrLoOffset:   begin read_only = 1'b1; rdata = err_addr_w[31:0]; end
+        npe_pkg::RegErrAddrHiOffset:   begin read_only = 1'b1; rdata = err_addr_w[63:32]; end
         npe_pkg::RegIntrStateOffset:   rdata[2:0] = intr_state_q;
         npe_pkg::RegIntrEnableOffset:  rdata[2:0] = intr_enable_q;
         npe_pkg::RegIntrTestOffset:    rdata = '0;

@@ -40,7 +40,7 @@ module npe_cmd #(
   output logic                       err_valid_o,   // pulse with the three below
   output logic [7:0]                 err_code_o,
   output logic [15:0]                err_idx_o,     // ring index, 0xffff for a direct descriptor
-  output logic [63:0]                err_addr_o,
+  output logic [AddrBits-1:0]        err_addr_o,  // faulting address (its low AddrBits bits)
 
   // DMA read port for descriptor fetches
   output logic                       rd_cmd_valid_o,
@@ -212,6 +212,23 @@ module npe_cmd #(
   assign beat_data   = {{(DescBits-64){1'b0}}, rd_data_i} << (64 * beat_q);
   assign fetch_buf_d = fetch_beat ? ((fetch_buf_q & ~beat_mask) | beat_data) : fetch_buf_q;
 
+  // With AddrBits < 64 a fetched ADDR_A / ADDR_C keeps its low AddrBits bits
+  // and, in bit AddrBits, whether any bit above was set: enough for the
+  // range check (ERR_ADDR reports the low bits), and the rest need no
+  // flip-flops.
+  logic [DescBits-1:0] fetch_buf_f;
+  if (AddrBits < 64) begin : gen_fold
+    localparam logic [DescBits-1:0] HiA =
+        DescBits'({(64 - AddrBits){1'b1}}) << (npe_pkg::DescAddrALsb + AddrBits);
+    localparam logic [DescBits-1:0] HiC =
+        DescBits'({(64 - AddrBits){1'b1}}) << (npe_pkg::DescAddrCLsb + AddrBits);
+    assign fetch_buf_f = (fetch_buf_d & ~(HiA | HiC)) |
+                         (DescBits'(|(fetch_buf_d & HiA)) << (npe_pkg::DescAddrALsb + AddrBits)) |
+                         (DescBits'(|(fetch_buf_d & HiC)) << (npe_pkg::DescAddrCLsb + AddrBits));
+  end else begin : gen_no_fold
+    assign fetch_buf_f = fetch_buf_d;
+  end
+
   if (FetchIsFifo) begin : gen_fifo_in_fetch_buf
     assign fifo_head = fetch_buf_q;
     logic unused_push;
@@ -341,7 +358,7 @@ module npe_cmd #(
 
   logic       chk_err;
   logic [7:0] chk_code;
-  logic [63:0] chk_addr;
+  logic [AddrBits-1:0] chk_addr;
   logic       hz_spad, hz_out, hz_fence, hz_unit;
 
   always_comb begin
@@ -359,10 +376,10 @@ module npe_cmd #(
         else if (d_k[2:0] != 3'd0 || d_addr_a[2:0] != 3'd0 ||
                  (d_m > 16'd1 && d_stride_a[2:0] != 3'd0)) begin
           chk_code = npe_pkg::ErrAlign;
-          chk_addr = d_addr_a;
+          chk_addr = AddrBits'(d_addr_a);
         end else if ((d_addr_a & AddrHiMask) != 64'd0) begin
           chk_code = npe_pkg::ErrDmaWindow;
-          chk_addr = d_addr_a;
+          chk_addr = AddrBits'(d_addr_a);
         end else if (ld_need_words > ld_cap_words) chk_code = npe_pkg::ErrSpadRange;
         hz_unit = ld_busy;
         hz_spad = (ar_busy && (ld_is_b ? ar_b_buf_o == d_spad[7] : ar_a_buf_o == d_spad[7])) ||
@@ -390,10 +407,10 @@ module npe_cmd #(
                  32'(d_n) > Cols * OutGroups) chk_code = npe_pkg::ErrBadDims;
         else if (d_addr_c[2:0] != 3'd0 || (d_m > 16'd1 && d_stride_c[2:0] != 3'd0)) begin
           chk_code = npe_pkg::ErrAlign;
-          chk_addr = d_addr_c;
+          chk_addr = AddrBits'(d_addr_c);
         end else if ((d_addr_c & AddrHiMask) != 64'd0) begin
           chk_code = npe_pkg::ErrDmaWindow;
-          chk_addr = d_addr_c;
+          chk_addr = AddrBits'(d_addr_c);
         end
         hz_unit = st_busy;
         hz_out  = (ar_busy && ar_o_buf_o == d_spad[7]) || (nl_busy && nl_buf_q == d_spad[7]) ||
@@ -627,11 +644,11 @@ module npe_cmd #(
                         ld_err    ? ld_idx_q :
                         st_err    ? st_idx_q :
                         chk_err_live ? d_idx : 16'd0;
-  assign err_addr_o   = start_bad ? 64'(ring_base_i) :
-                        fetch_err ? 64'(rd_err_addr_i) :
-                        ld_err    ? 64'(ld_err_addr_i) :
-                        st_err    ? 64'(st_err_addr_i) :
-                        chk_err_live ? chk_addr : 64'd0;
+  assign err_addr_o   = start_bad ? ring_base_i :
+                        fetch_err ? rd_err_addr_i :
+                        ld_err    ? ld_err_addr_i :
+                        st_err    ? st_err_addr_i :
+                        chk_err_live ? chk_addr : '0;
 
   // An error or a soft reset drops everything not yet dispatched.
   assign flush     = err_valid_o || soft_reset_i;
@@ -656,7 +673,7 @@ module npe_cmd #(
   end
 
   assign push      = fetch_push || db_push;
-  assign push_desc = (fetch_push || !HasDirectDesc) ? fetch_buf_d : db_desc_q;
+  assign push_desc = (fetch_push || !HasDirectDesc) ? fetch_buf_f : db_desc_q;
   assign push_idx  = fetch_push ? fetch_idx_q : DirectIdx;
 
   // HEAD after this cycle's dispatch. Computed outside the block below: a
@@ -703,7 +720,7 @@ module npe_cmd #(
       cmd_sent_q  <= cmd_sent_d;
       drop_q      <= drop_d | drop_set;
       beat_q      <= beat_d;
-      fetch_buf_q <= fetch_buf_d;
+      fetch_buf_q <= fetch_buf_f;
     end
   end
 

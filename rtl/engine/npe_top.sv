@@ -127,7 +127,7 @@ module npe_top #(
   logic        busy, done, desc_irq, err_valid;
   logic [7:0]  err_code;
   logic [15:0] err_idx, ring_tail, ring_head;
-  logic [63:0] err_addr;
+  logic [AddrBits-1:0] err_addr;
   logic [AddrBits-1:0] ring_base, win_base, win_limit;
   logic [3:0]  ring_log2;
   logic [npe_pkg::DescSizeBytes*8-1:0] desc;
