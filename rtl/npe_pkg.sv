@@ -160,6 +160,10 @@ package npe_pkg;
   localparam int RegCapSpadBKibWidth = 10;
   localparam int RegCapSpadCKibLsb = 20;
   localparam int RegCapSpadCKibWidth = 10;
+  localparam logic [11:0] RegCapPerfOffset = 12'h014;  // ro performance counters this build has
+  localparam logic [31:0] RegCapPerfResetVal = 32'h00007fff;
+  localparam int RegCapPerfBuiltLsb = 0;
+  localparam int RegCapPerfBuiltWidth = 15;
   localparam logic [11:0] RegCtrlOffset = 12'h020;  // rw control
   localparam logic [31:0] RegCtrlResetVal = 32'h00000300;
   localparam int RegCtrlStartBit = 0;

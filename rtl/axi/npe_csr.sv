@@ -10,6 +10,7 @@ module npe_csr #(
   parameter logic [31:0] CapFormats = npe_pkg::RegCapFormatsResetVal,  // value read from CAP_FORMATS
   parameter logic [31:0] CapArray   = npe_pkg::RegCapArrayResetVal,    // value read from CAP_ARRAY
   parameter logic [31:0] CapSpad    = npe_pkg::RegCapSpadResetVal,     // value read from CAP_SPAD
+  parameter logic [31:0] CapPerf    = npe_pkg::RegCapPerfResetVal,     // value read from CAP_PERF
   // Address bits the DMA has, 32..64: the ring base and the window keep
   // that many; a write that sets a bit above them is refused (SLVERR).
   parameter int          AddrBits   = 64,
@@ -169,6 +170,7 @@ module npe_csr #(
         npe_pkg::RegCapFormatsOffset:  begin read_only = 1'b1; rdata = CapFormats; end
         npe_pkg::RegCapArrayOffset:    begin read_only = 1'b1; rdata = CapArray; end
         npe_pkg::RegCapSpadOffset:     begin read_only = 1'b1; rdata = CapSpad; end
+        npe_pkg::RegCapPerfOffset:     begin read_only = 1'b1; rdata = CapPerf; end
         npe_pkg::RegCtrlOffset:       rdata = ctrl_rd;
         npe_pkg::RegStatusOffset:     begin read_only = 1'b1; rdata = status_rd; end
         npe_pkg::RegErrAddrLoOffset:   begin read_only = 1'b1; rdata = err_addr_w[31:0]; end

@@ -20,7 +20,8 @@ module npe_top #(
   parameter bit          HasNlu           = 1'b1, // build the NLU (NLU opcode, NLU_TBL_*)
   parameter bit          HasXbar          = 1'b1, // build the crossbar unit (XBAR opcode; needs HasNlu)
   parameter bit          LitePe           = 1'b0, // npe_pe_lite PEs (FormatMask INT8 / ternary only)
-  parameter bit          HasDirectDesc    = 1'b1  // DESC_0..15 + DOORBELL (else ring only)
+  parameter bit          HasDirectDesc    = 1'b1, // DESC_0..15 + DOORBELL (else ring only)
+  parameter int          PerfMask         = 'h7fff // performance counters built (bit = PERF_ index)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -144,13 +145,20 @@ module npe_top #(
       (32'(BuildXbar) << npe_pkg::RegCapFormatsXbarBit) |
       (32'(HasDirectDesc) << npe_pkg::RegCapFormatsDirectBit) |
       (32'(AddrBits) << npe_pkg::RegCapFormatsAddrBitsLsb);
+  // CAP_PERF: the counters built (the MAC counters are PERF_MACS_FP4 + format code).
+  localparam logic [31:0] PerfAll    = (32'd1 << npe_pkg::NumPerfCounters) - 32'd1;
+  localparam logic [31:0] PerfFixed  = PerfAll & ~(32'h3f << npe_pkg::PerfMacsFp4) &
+                                       ~(32'd1 << npe_pkg::PerfAdcConv);
+  localparam logic [31:0] CapPerf    = 32'(PerfMask) &
+      (PerfFixed | (32'(FormatMask) << npe_pkg::PerfMacsFp4) |
+       (32'(HasNlu) << npe_pkg::PerfAdcConv));
   // npe_pe_lite accumulator: a dot product has at most 4 x ABankWords
   // words of two products of magnitude <= 2^14 each, so |sum| <= 2^(17 +
   // log2 ABankWords), plus a sign bit.
   localparam int          LiteAccBits = 18 + ABits;
 
   npe_csr #(
-    .CapFormats (CapFormats), .CapArray (CapArray), .CapSpad (CapSpad),
+    .CapFormats (CapFormats), .CapArray (CapArray), .CapSpad (CapSpad), .CapPerf (CapPerf),
     .AddrBits (AddrBits), .HasNlu (HasNlu), .HasDirectDesc (HasDirectDesc)
   ) u_csr (
     .clk_i, .rst_ni,
@@ -561,14 +569,11 @@ module npe_top #(
     end
   end
 
-  // A counter that cannot move in this build (MACs of a format not built,
-  // ADC conversions without the NLU) is not built either and reads 0.
+  // Counters outside PerfMask, and those that cannot move in this build
+  // (MACs of a format not built, ADC conversions without the NLU), are not
+  // built and read 0; CAP_PERF says which are.
   for (genvar i = 0; i < npe_pkg::NumPerfCounters; i++) begin : gen_perf
-    localparam bit Built =
-        !(i >= npe_pkg::PerfMacsFp4 && i < npe_pkg::PerfMacsFp4 + npe_pkg::NumFormats &&
-          !FormatMask[(i - npe_pkg::PerfMacsFp4) % npe_pkg::NumFormats]) &&
-        !(i == npe_pkg::PerfAdcConv && !HasNlu);
-    if (Built) begin : gen_on
+    if (CapPerf[i]) begin : gen_on
       logic [CounterBits-1:0] q;
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni)        q <= '0;

@@ -24,7 +24,8 @@ module tb_npe_top_icarus #(
   parameter bit         HasNlu           = 1'b1,
   parameter bit         HasXbar          = 1'b1,
   parameter bit         LitePe           = 1'b0,
-  parameter bit         HasDirectDesc    = 1'b1
+  parameter bit         HasDirectDesc    = 1'b1,
+  parameter int         PerfMask         = 'h7fff
 );
 
   // As in job_layout.h: device address of memory word 0, memory size.
@@ -68,7 +69,8 @@ module tb_npe_top_icarus #(
     .Rows (Rows), .Cols (Cols), .ABankWords (ABankWords), .BBankWords (BBankWords),
     .OutGroups (OutGroups), .FormatMask (FormatMask), .MaxReadsInFlight (MaxReadsInFlight),
     .DescFifoDepth (DescFifoDepth), .CounterBits (CounterBits), .AddrBits (AddrBits),
-    .HasNlu (HasNlu), .HasXbar (HasXbar), .LitePe (LitePe), .HasDirectDesc (HasDirectDesc)
+    .HasNlu (HasNlu), .HasXbar (HasXbar), .LitePe (LitePe), .HasDirectDesc (HasDirectDesc),
+    .PerfMask (PerfMask)
   ) u_dut (
     .clk_i, .rst_ni,
     .s_axil_awaddr, .s_axil_awprot, .s_axil_awvalid, .s_axil_awready,
@@ -245,6 +247,12 @@ module tb_npe_top_icarus #(
         32'(status[npe_pkg::RegCapFormatsAddrBitsLsb +: npe_pkg::RegCapFormatsAddrBitsWidth])
           != AddrBits) begin
       $display("tb_npe_top_icarus: CAP_FORMATS %h does not describe the build", status);
+      csr_errors++;
+    end
+    csr_read(npe_pkg::RegCapPerfOffset, status);
+    if ((status & ~32'(PerfMask)) != 32'd0 || !status[npe_pkg::PerfBusyCycles] ||
+        !status[npe_pkg::PerfMacsInt8] != !FormatMask[npe_pkg::FmtInt8]) begin
+      $display("tb_npe_top_icarus: CAP_PERF %h does not describe the build", status);
       csr_errors++;
     end
     if (!HasDirectDesc) begin
