@@ -27,6 +27,8 @@ ENGINE_ICARUS_JOBS ?= 8,8,64,int8 5,3,40,fp4 4,5,24,posit4 7,2,32,posit8 \
 # tiler then takes one output column per block)
 ENGINE_LITE_JOBS ?= 1,1,1,int8 5,7,100,int8 3,9,40,ternary 1,1,2048,int8 2,6,1024,int8 4,3,1000,ternary
 ENGINE_LITE_SHAPE := 1:1:256:256:4
+# its memory: the UP5K's 128 KiB of SPRAM at address 0 (AddrBits = 17)
+ENGINE_LITE_GEN   := --base=0 --mem=131072 --shape=$(ENGINE_LITE_SHAPE)
 ENGINE_SPEED_JOB  ?= 16 16 128 int8
 # wall-clock limit of one Icarus run, seconds
 ENGINE_ICARUS_TIMEOUT ?= 600
@@ -90,14 +92,15 @@ endef
 engine-icarus-test: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp \
                     $(EP_BUILD)/tb_npe_top_lite.vvp
 	$(foreach j,$(ENGINE_ICARUS_JOBS),$(call ep_run_icarus,$(EP_BUILD)/test/$(subst $(comma),_,$(j)),$(subst $(comma), ,$(j))))
-	$(foreach j,$(ENGINE_LITE_JOBS),$(call ep_run_icarus,$(EP_BUILD)/lite/$(subst $(comma),_,$(j)),$(subst $(comma), ,$(j)),$(EP_BUILD)/tb_npe_top_lite.vvp,--shape=$(ENGINE_LITE_SHAPE)))
+	$(foreach j,$(ENGINE_LITE_JOBS),$(call ep_run_icarus,$(EP_BUILD)/lite/$(subst $(comma),_,$(j)),$(subst $(comma), ,$(j)),$(EP_BUILD)/tb_npe_top_lite.vvp,$(ENGINE_LITE_GEN)))
 
 # The same testbench on the small iCE40 build (ENGINE_LITE parameters)
 $(EP_BUILD)/tb_npe_top_lite.vvp: $(ENGINE_RTL) $(EP_TB)
 	@$(DEPS) iverilog
 	@mkdir -p $(@D)
 	nice iverilog -g2012 -o $@ -s tb_npe_top_icarus \
-	  $(foreach p,$(ENGINE_LITE),-Ptb_npe_top_icarus.$(p)) $(ENGINE_RTL) $(EP_TB) \
+	  $(foreach p,$(ENGINE_LITE),-Ptb_npe_top_icarus.$(p)) -Ptb_npe_top_icarus.MemBase=0 \
+	  -Ptb_npe_top_icarus.MemWords=16384 $(ENGINE_RTL) $(EP_TB) \
 	  2> $(EP_BUILD)/iverilog_lite.log || { cat $(EP_BUILD)/iverilog_lite.log; exit 1; }
 
 # ---------------------------------------------------------------------------

@@ -31,9 +31,10 @@ ENGINE_SMALL_G := -GRows=1 -GCols=1 "-GFormatMask=6'h10" -GABankWords=256 -GBBan
 # parameters as NAME=INTEGER, the one list the lint, the Icarus tests and
 # the iCE40 size and fit runs all take.
 ENGINE_LITE := Rows=1 Cols=1 FormatMask=48 ABankWords=256 BBankWords=256 OutGroups=4 \
-               DescFifoDepth=1 CounterBits=32 MaxReadsInFlight=2 AddrBits=32 \
+               DescFifoDepth=1 CounterBits=32 MaxReadsInFlight=2 AddrBits=17 \
                HasNlu=0 HasXbar=0 LitePe=1 HasDirectDesc=0 PerfMask=29183
-# (PerfMask 0x71ff: no stall counters for scratchpad, output and fence)
+# (AddrBits 17: the UP5K's 128 KiB of SPRAM; PerfMask 0x71ff: no stall
+# counters for scratchpad, output and fence)
 ENGINE_LITE_BITS := HasNlu HasXbar LitePe HasDirectDesc
 ep_pname = $(word 1,$(subst =, ,$(1)))
 ep_pval  = $(word 2,$(subst =, ,$(1)))

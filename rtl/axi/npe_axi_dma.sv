@@ -16,6 +16,9 @@
 // producer must keep wr_data_valid_i and wr_data_i steady until accepted.
 module npe_axi_dma #(
   parameter int          AddrWidth         = 64,  // address bits, 13..64
+  // window limit bits: one more than the addresses (a window may end at
+  // 2^AddrWidth), 64 at most (the CSRs hold 64)
+  parameter int          LimWidth          = AddrWidth < 64 ? AddrWidth + 1 : 64,
   parameter int          LenWidth          = 32,  // command length bits (bytes), 4..AddrWidth
   parameter int          IdWidth           = 4,   // AXI ID bits, 1..16
   parameter int          AxiId             = 0,   // ID on every AR and AW, 0..2^IdWidth-1
@@ -28,7 +31,7 @@ module npe_axi_dma #(
 
   // DMA window: addresses in [win_base_i, win_limit_i) may be touched
   input  logic [AddrWidth-1:0] win_base_i,
-  input  logic [AddrWidth-1:0] win_limit_i,
+  input  logic [LimWidth-1:0]  win_limit_i,  // exclusive; may be 2^AddrWidth
 
   // Read command
   input  logic                 rd_cmd_valid_i,
@@ -136,11 +139,11 @@ module npe_axi_dma #(
 
   // Completion code of a command before it is issued.
   function automatic logic [7:0] check_cmd(logic [AddrWidth-1:0] addr, logic [LenWidth-1:0] len,
-                                           logic [AddrWidth-1:0] base, logic [AddrWidth-1:0] limit);
+                                           logic [AddrWidth-1:0] base, logic [LimWidth-1:0] limit);
     logic [AddrWidth:0] last;
     last = {1'b0, addr} + ((AddrWidth+1)'(len_beats(len)) << 3);
     if (addr[2:0] != 3'b000) check_cmd = ErrAlign;
-    else if (addr < base || last > {1'b0, limit}) check_cmd = ErrWindow;
+    else if (addr < base || last > (AddrWidth+1)'(limit)) check_cmd = ErrWindow;
     else check_cmd = ErrNone;
   endfunction
 
@@ -163,8 +166,19 @@ module npe_axi_dma #(
   logic                   ar_hs, r_hs;
   logic [7:0]             rd_check;
 
+  // One window check serves both channels: a read command goes first, a
+  // write command offered in the same cycle is taken the cycle after.
+  logic                 rd_take, wr_take;
+  logic [AddrWidth-1:0] chk_addr;
+  logic [LenWidth-1:0]  chk_len;
+  logic [7:0]           cmd_check;
+  assign rd_take   = rd_state_q == StIdle && rd_cmd_valid_i;
+  assign chk_addr  = rd_take ? rd_cmd_addr_i : wr_cmd_addr_i;
+  assign chk_len   = rd_take ? rd_cmd_len_i : wr_cmd_len_i;
+  assign cmd_check = check_cmd(chk_addr, chk_len, win_base_i, win_limit_i);
+
   assign ar_burst = burst_beats(ar_addr_q[11:3], ar_beats_q);
-  assign rd_check = check_cmd(rd_cmd_addr_i, rd_cmd_len_i, win_base_i, win_limit_i);
+  assign rd_check = cmd_check;
 
   assign m_axi_arvalid = (rd_state_q == StRun) && (ar_beats_q != '0) &&
                          (rd_out_q < OutWidth'(MaxReadsInFlight));
@@ -259,7 +273,8 @@ module npe_axi_dma #(
   assign aw_burst = burst_beats(aw_addr_q[11:3], aw_beats_q);
   assign w_burst  = (w_left_q != 9'd0) ? w_left_q : burst_beats(w_addr_q[11:3], w_beats_q);
   assign b_burst  = burst_beats(b_addr_q[11:3], b_beats_q);
-  assign wr_check = check_cmd(wr_cmd_addr_i, wr_cmd_len_i, win_base_i, win_limit_i);
+  assign wr_check = cmd_check;
+  assign wr_take  = wr_state_q == StIdle && wr_cmd_valid_i && !rd_take;
 
   assign m_axi_awvalid = (wr_state_q == StRun) && (aw_beats_q != '0) &&
                          (wr_out_q < OutWidth'(MaxWritesInFlight));
@@ -280,7 +295,7 @@ module npe_axi_dma #(
 
   assign m_axi_bready   = (wr_state_q == StRun);
   assign b_hs = m_axi_bvalid && m_axi_bready;
-  assign wr_cmd_ready_o = (wr_state_q == StIdle);
+  assign wr_cmd_ready_o = (wr_state_q == StIdle) && !rd_take;
 
   always_comb begin
     wr_state_d    = wr_state_q;
@@ -299,7 +314,7 @@ module npe_axi_dma #(
     case (wr_state_q)
       // StIdle: check a new command; refuse it here or start it.
       StIdle: begin
-        if (wr_cmd_valid_i) begin
+        if (wr_take) begin
           wr_err_d      = wr_check;
           wr_err_addr_d = (wr_check == ErrNone) ? '0 : wr_cmd_addr_i;
           aw_addr_d     = wr_cmd_addr_i;

@@ -11,9 +11,10 @@ module npe_csr #(
   parameter logic [31:0] CapArray   = npe_pkg::RegCapArrayResetVal,    // value read from CAP_ARRAY
   parameter logic [31:0] CapSpad    = npe_pkg::RegCapSpadResetVal,     // value read from CAP_SPAD
   parameter logic [31:0] CapPerf    = npe_pkg::RegCapPerfResetVal,     // value read from CAP_PERF
-  // Address bits the DMA has, 32..64: the ring base and the window keep
+  // Address bits the DMA has, 13..64: the ring base and the window keep
   // that many; a write that sets a bit above them is refused (SLVERR).
   parameter int          AddrBits   = 64,
+  parameter int          LimBits    = AddrBits < 64 ? AddrBits + 1 : 64,  // DMA_WIN_LIMIT bits
   parameter bit          HasNlu     = 1'b1,  // NLU_TBL_* exist (else SLVERR)
   parameter bit          HasDirectDesc = 1'b1 // DESC_0..15 and DOORBELL exist (else SLVERR)
 ) (
@@ -57,7 +58,7 @@ module npe_csr #(
 
   // DMA window [base, limit)
   output logic [AddrBits-1:0]         dma_win_base_o,
-  output logic [AddrBits-1:0]         dma_win_limit_o,
+  output logic [LimBits-1:0]          dma_win_limit_o,  // exclusive, up to 2^AddrBits
 
   // Direct descriptor, DESC_0 in bits 31:0
   output logic [npe_pkg::DescSizeBytes*8-1:0]  desc_o,
@@ -98,13 +99,14 @@ module npe_csr #(
   logic [3:0]  ring_log2_q, ring_log2_d;
   logic [15:0] ring_tail_q, ring_tail_d;
   logic [AddrBits-1:0] win_base_q, win_base_d;
-  logic [AddrBits-1:0] win_limit_q, win_limit_d;
+  logic [LimBits-1:0]  win_limit_q, win_limit_d;
   // The address registers as 64-bit values (bits from AddrBits up read 0).
   logic [63:0] ring_base_w, win_base_w, win_limit_w;
   assign ring_base_w = 64'(ring_base_q);
   assign win_base_w  = 64'(win_base_q);
   assign win_limit_w = 64'(win_limit_q);
   localparam logic [63:0] AddrHiMask = AddrBits >= 64 ? 64'd0 : ~64'd0 << AddrBits;
+  localparam logic [63:0] LimHiMask  = LimBits >= 64 ? 64'd0 : ~64'd0 << LimBits;
   localparam int DescWords = npe_pkg::DescSizeBytes / 4;
   logic [31:0] desc_w [DescWords];
   logic [8:0]  nlu_addr_q, nlu_addr_d;
@@ -235,7 +237,11 @@ module npe_csr #(
       default: ;
     endcase
   end
-  assign addr_wr_bad = reg_we_i && (addr_wr_val & AddrHiMask) != 64'd0;
+  // DMA_WIN_LIMIT may be 2^AddrBits (one bit more); the others stay below.
+  logic limit_reg;
+  assign limit_reg   = addr == npe_pkg::RegDmaWinLimitLoOffset ||
+                       addr == npe_pkg::RegDmaWinLimitHiOffset;
+  assign addr_wr_bad = reg_we_i && (addr_wr_val & (limit_reg ? LimHiMask : AddrHiMask)) != 64'd0;
 
   logic [31:0] wbits;  // written ones, for pulse and w1c fields
   logic        wr_ctrl, wr_intr_state, wr_intr_test, wr_doorbell;
@@ -290,7 +296,7 @@ module npe_csr #(
         npe_pkg::RegDmaWinBaseLoOffset, npe_pkg::RegDmaWinBaseHiOffset:
           win_base_d = AddrBits'(addr_wr_val);
         npe_pkg::RegDmaWinLimitLoOffset, npe_pkg::RegDmaWinLimitHiOffset:
-          win_limit_d = AddrBits'(addr_wr_val);
+          win_limit_d = LimBits'(addr_wr_val);
         default: ;
       endcase
     end

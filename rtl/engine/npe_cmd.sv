@@ -17,7 +17,7 @@ module npe_cmd #(
   parameter int          FifoDepth  = 4,     // descriptors fetched ahead, 1..16
   parameter int          XbarK      = 64,    // crossbar tile inputs, multiple of 8
   parameter int          XbarN      = 64,    // crossbar tile outputs
-  parameter int          AddrBits   = 64,    // DMA address bits, 32..64
+  parameter int          AddrBits   = 64,    // DMA address bits, 13..64
   parameter bit          HasNlu     = 1'b1,  // NLU built (else NLU is a bad opcode)
   parameter bit          HasXbar    = 1'b1,  // crossbar built (else XBAR is a bad opcode)
   parameter bit          HasDirectDesc = 1'b1 // doorbell_i / desc_i used (else ring only)

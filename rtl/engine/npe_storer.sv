@@ -183,6 +183,6 @@ module npe_storer #(
 
   // m_i <= Rows (npe_cmd checks it): only its low RBits bits count.
   logic unused_m;
-  assign unused_m = ^m_i;
+  assign unused_m = ^m_i ^ ^stride_i;  // (stride bits above AddrBits: addresses wrap)
 
 endmodule

@@ -16,7 +16,7 @@ module npe_top #(
   parameter int          XbarK            = 64, // crossbar tile inputs, multiple of 8, <= 128
   parameter int          XbarN            = 64, // crossbar tile outputs, <= Cols x OutGroups
   // Small-FPGA options (docs/ARCHITECTURE.md, "The small build"):
-  parameter int          AddrBits         = 64, // DMA address bits, 32..64
+  parameter int          AddrBits         = 64, // DMA address bits, 13..64
   parameter bit          HasNlu           = 1'b1, // build the NLU (NLU opcode, NLU_TBL_*)
   parameter bit          HasXbar          = 1'b1, // build the crossbar unit (XBAR opcode; needs HasNlu)
   parameter bit          LitePe           = 1'b0, // npe_pe_lite PEs (FormatMask INT8 / ternary only)
@@ -129,7 +129,9 @@ module npe_top #(
   logic [7:0]  err_code;
   logic [15:0] err_idx, ring_tail, ring_head;
   logic [AddrBits-1:0] err_addr;
-  logic [AddrBits-1:0] ring_base, win_base, win_limit;
+  localparam int LimBits = AddrBits < 64 ? AddrBits + 1 : 64;  // a window may end at 2^AddrBits
+  logic [AddrBits-1:0] ring_base, win_base;
+  logic [LimBits-1:0]  win_limit;
   logic [3:0]  ring_log2;
   logic [npe_pkg::DescSizeBytes*8-1:0] desc;
   logic [npe_pkg::NumPerfCounters*64-1:0] perf;

@@ -6,7 +6,8 @@
  * 0xa5) made by the driver's tiler, and the C region the engine must leave
  * behind, computed by the golden library (npe_dot, npe_quire_to_f32).
  *
- *   gen_engine_job [--shape=R:C:AW:BW:G] M N K DIR [FORMAT [FUNC:B:F]]
+ *   gen_engine_job [--shape=R:C:AW:BW:G] [--base=ADDR] [--mem=BYTES]
+ *                  M N K DIR [FORMAT [FUNC:B:F]]
  *
  * Writes DIR/mem.hex and DIR/expect.hex ($readmemh: one 64-bit word per
  * line, memory word 0 at JOB_MEM_BASE) and prints the plusargs that describe
@@ -15,7 +16,8 @@
  * activations x ternary weights; results are binary32 on the default engine
  * shape (4 x 2 PEs) or on the one --shape gives (npe_top Rows, Cols,
  * ABankWords, BBankWords, OutGroups; e.g. 1:1:256:256:4 for the small
- * iCE40 build). Operands are fixed pseudo-random valid patterns, so
+ * iCE40 build); --base and --mem place the memory image elsewhere than
+ * job_layout.h says (the small build's 128 KiB at 0). Operands are fixed pseudo-random valid patterns, so
  * every run is the same. With FUNC:B:F (e.g. sigmoid:6:4) the results go
  * through the NLU: an NLU descriptor before every STORE, 2-byte codes
  * expected from the golden chain (binary32, npe_nlu_from_double,
@@ -74,6 +76,23 @@ static int random_patterns(npe_fmt f, void *out, size_t n, uint64_t *s) {
 int main(int argc, char **argv) {
   npe_hw_shape hw = {JOB_HW_ROWS, JOB_HW_COLS, JOB_HW_A_BANK_WORDS, JOB_HW_B_BANK_WORDS,
                      JOB_HW_OUT_GROUPS};
+  uint64_t base = JOB_MEM_BASE, mem_bytes = JOB_MEM_BYTES;
+  for (;;) {
+    char *end = NULL;
+    if (argc > 1 && strncmp(argv[1], "--base=", 7) == 0) {
+      base = strtoull(argv[1] + 7, &end, 0);
+    } else if (argc > 1 && strncmp(argv[1], "--mem=", 6) == 0) {
+      mem_bytes = strtoull(argv[1] + 6, &end, 0);
+    } else {
+      break;
+    }
+    if (!end || *end || (base & 63u) || !mem_bytes) {
+      fprintf(stderr, "gen_engine_job: bad option '%s'\n", argv[1]);
+      return 2;
+    }
+    argv++;
+    argc--;
+  }
   if (argc > 1 && strncmp(argv[1], "--shape=", 8) == 0) {
     unsigned r, c, aw, bw, g;
     char end;
@@ -87,7 +106,8 @@ int main(int argc, char **argv) {
     argc--;
   }
   if (argc < 5 || argc > 7) {
-    fprintf(stderr, "usage: %s [--shape=R:C:AW:BW:G] M N K DIR [FORMAT [FUNC:B:F]]\n", argv[0]);
+    fprintf(stderr, "usage: %s [--base=ADDR] [--mem=BYTES] [--shape=R:C:AW:BW:G] M N K DIR "
+            "[FORMAT [FUNC:B:F]]\n", argv[0]);
     return 2;
   }
   /* the NLU, if asked for */
@@ -140,7 +160,6 @@ int main(int argc, char **argv) {
             (unsigned long long)ndesc);
     return 1;
   }
-  uint64_t base = JOB_MEM_BASE;
   uint64_t addr_a = align64(base + 64 * ndesc);
   uint64_t addr_b = align64(addr_a + npe_tiler_bytes_a(&p));
   uint64_t addr_c = align64(addr_b + npe_tiler_bytes_b(&p));
@@ -149,9 +168,9 @@ int main(int argc, char **argv) {
     return 1;
   uint64_t bytes_c = npe_tiler_bytes_c(&p);
   uint64_t end = align64(addr_c + bytes_c);
-  if (end - base > JOB_MEM_BYTES) {
-    fprintf(stderr, "gen_engine_job: the job needs %llu bytes, the memory has %u\n",
-            (unsigned long long)(end - base), JOB_MEM_BYTES);
+  if (end - base > mem_bytes) {
+    fprintf(stderr, "gen_engine_job: the job needs %llu bytes, the memory has %llu\n",
+            (unsigned long long)(end - base), (unsigned long long)mem_bytes);
     return 1;
   }
 

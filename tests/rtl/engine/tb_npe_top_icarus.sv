@@ -25,12 +25,13 @@ module tb_npe_top_icarus #(
   parameter bit         HasXbar          = 1'b1,
   parameter bit         LitePe           = 1'b0,
   parameter bit         HasDirectDesc    = 1'b1,
-  parameter int         PerfMask         = 'h7fff
+  parameter int         PerfMask         = 'h7fff,
+  // As in job_layout.h (or gen_engine_job --base/--mem): device address of
+  // memory word 0, memory size in 64-bit words
+  parameter logic [63:0] MemBase         = 64'h8000_0000,
+  parameter int         MemWords         = 1 << 17
 );
 
-  // As in job_layout.h: device address of memory word 0, memory size.
-  localparam logic [63:0] MemBase   = 64'h8000_0000;
-  localparam int          MemWords  = 1 << 17;
   localparam longint      MaxCycles = 64'd50_000_000;
 
   logic clk_i = 1'b0;
@@ -262,6 +263,7 @@ module tb_npe_top_icarus #(
     if (!HasNlu) csr_write_refused(npe_pkg::RegNluTblAddrOffset, 32'h1);
     if (AddrBits < 64) begin
       csr_write_refused(npe_pkg::RegRingBaseHiOffset, 32'h1 << (AddrBits % 32));
+      if (AddrBits < 32) csr_write_refused(npe_pkg::RegDmaWinBaseLoOffset, 32'h1 << AddrBits);
       csr_read(npe_pkg::RegRingBaseHiOffset, status);
       if (status != 32'd0) begin
         $display("tb_npe_top_icarus: a refused RING_BASE_HI write changed it");
