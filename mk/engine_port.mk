@@ -126,7 +126,7 @@ engine-sim-speed: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp \
 # ---------------------------------------------------------------------------
 EP_SMALL_CHPARAM := $(foreach p,$(ENGINE_LITE),-set $(call ep_pname,$(p)) $(call ep_pval,$(p)))
 
-EP_SMALL_YS := read_verilog -sv $(ENGINE_RTL); chparam $(EP_SMALL_CHPARAM) npe_top; synth_ice40 -top npe_top -dsp -abc9 -json $(EP_BUILD)/ice40_small.json; tee -q -o $(EP_BUILD)/ice40_small.stat stat
+EP_SMALL_YS := read_verilog -sv $(ENGINE_RTL); chparam $(EP_SMALL_CHPARAM) npe_top; synth_ice40 -top npe_top -dsp -json $(EP_BUILD)/ice40_small.json; tee -q -o $(EP_BUILD)/ice40_small.stat stat
 
 # Logic cells after nextpnr's packing (a LUT and a flip-flop share a cell
 # only when the LUT feeds the flip-flop; carries need cells too): the figure
