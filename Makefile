@@ -164,7 +164,7 @@ bench: golden-bench engine-bench $(BENCH_TARGETS)
 # ---------------------------------------------------------------------------
 # Housekeeping
 # ---------------------------------------------------------------------------
-lint: pe-lint axi-lint engine-lint nlu-lint
+lint: pe-lint axi-lint engine-lint nlu-lint fpga-lint
 	@echo "make lint: verilator --lint-only -Wall clean"
 
 print-deb-pkgs:
