@@ -5,7 +5,8 @@
 #   make driver-test   Check tests through the public API (plain and ASan+UBSan)
 
 LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy.c \
-               driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c
+               driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
+               driver/src/npe_transport_uart.c
 LIBNPE_HDRS := driver/include/npe.h driver/include/npe_format.h driver/include/npe_regs.h \
                $(wildcard driver/src/*.h) sim/npesim.h
 LIBNPE_OBJS     := $(patsubst driver/src/%.c,$(BUILD)/driver/%.o,$(LIBNPE_SRCS))
@@ -53,9 +54,22 @@ $(BUILD)/san/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) sim/xbar/npe_xbar.h
 	$(CC) $(CFLAGS_ALL) -Isim/xbar $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) \
 	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
-driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver
+# The uart: transport against a board played on a pseudo-terminal
+$(BUILD)/tests/uart: tests/driver/test_uart.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Isim $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
+
+$(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Isim $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
+	  $(LIBNPE_DEPLIBS) -lpthread
+
+driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart \
+             $(BUILD)/san/tests/uart
 	$(BUILD)/tests/driver
 	CK_FORK=no $(BUILD)/san/tests/driver
+	$(BUILD)/tests/uart
+	CK_FORK=no $(BUILD)/san/tests/uart
 
 # ---------------------------------------------------------------------------
 # Benchmarks of the engine through the driver

@@ -25,7 +25,9 @@ static const char info_usage[] =
     "and prints what it is: identification, formats, MAC array shape, scratchpad\n"
     "sizes, device memory, and the largest K per format pair.\n"
     "\n"
-    "  --device URI  sim: or sim:?latency=N&ready=P&valid=P&seed=S&trace=FILE\n"
+    "  --device URI  sim: or sim:?latency=N&ready=P&valid=P&seed=S&trace=FILE, or\n"
+    "                uart:PORT[?baud=N&mem=BYTES&clk=MHZ&timeout=MS] for a board\n"
+    "                build (make fpga-icebreaker) on the serial port PORT\n"
     "  --json        machine-readable output\n";
 
 static int open_device(const char *uri, npe_dev **d) {
@@ -113,7 +115,8 @@ static const char matmul_usage[] =
     "                    activations x ternary weights), or all (default all)\n"
     "  --out f32|F       output: binary32 (default) or requantised to format F\n"
     "  --a, --b FILE     2-D C-order float32/float64 .npy inputs (M x K, N x K)\n"
-    "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S&trace=F\n"
+    "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S&trace=F,\n"
+    "                    or uart:PORT[?baud=N&...] (a board; see npe info --help)\n"
     "  --seed S          seed of the random inputs (default 1)\n"
     "  --check           also compare every output bit for bit with the golden\n"
     "                    model, and report the error against float64\n"

@@ -45,9 +45,16 @@ typedef struct npe_dev npe_dev;
  *   valid=P     percent of cycles a ready response is offered (1..100)
  *   seed=S      seeds back-pressure and random reset (default 1)
  *   trace=FILE  write an FST waveform of the whole run
+ * or "uart:PATH[?key=value&...]", a board build behind npe_uart_bridge on
+ * the serial port PATH (e.g. the iCEBreaker's FTDI port /dev/ttyUSB1), keys
+ *   baud=N      line rate (default 115200, as the board's bitstream)
+ *   mem=BYTES   memory at address 0 the driver manages (default 131072)
+ *   clk=MHZ     board clock, for cycle estimates and timeouts (default 12)
+ *   timeout=MS  longest wait for a reply frame (default 1000)
  * Errors: NPE_ERR_INVALID_ARG (NULL, unknown scheme or key, bad value),
  * NPE_ERR_UNSUPPORTED ("ftdi://", "uio:" in this build), NPE_ERR_IO (trace
- * file), NPE_ERR_DEVICE (engine does not identify itself), NPE_ERR_NO_MEM.
+ * file; serial port cannot be opened), NPE_ERR_DEVICE (engine does not
+ * identify itself or does not answer), NPE_ERR_NO_MEM.
  */
 int npe_open(const char *uri, npe_dev **dev /* out */);
 
@@ -67,7 +74,7 @@ typedef struct npe_info {
   uint32_t lanes;         /**< largest MACs per PE per cycle */
   uint32_t spad_a_kib, spad_b_kib, spad_c_kib; /**< per buffer (two each) */
   uint64_t mem_size;      /**< device memory the driver manages, bytes */
-  char transport[16];     /**< "sim" */
+  char transport[16];     /**< "sim" or "uart" */
   uint32_t has_nlu;       /**< 1: the nonlinear unit is built (npe_matmul_nlu) */
 } npe_info;
 

@@ -9,6 +9,7 @@
 #include "npe_internal.h"
 #include "npe_regs.h"
 #include "npe_transport_sim.h"
+#include "npe_transport_uart.h"
 
 #define NPE_ID_VALUE 0x4e504531u /* "NPE1" */
 
@@ -92,34 +93,50 @@ static int read_info(npe_dev *d) {
   return NPE_OK;
 }
 
+/* Descriptors of the uart: transport's ring: 64 (4 KiB of a small board's
+ * memory; the UART, not the ring, limits how fast descriptors come). */
+#define NPE_UART_RING_LOG2 6u
+
 int npe_open(const char *uri, npe_dev **out) {
   if (!uri || !out) return NPE_ERR_INVALID_ARG;
   if (!strncmp(uri, "ftdi://", 7) || !strncmp(uri, "uio:", 4)) return NPE_ERR_UNSUPPORTED;
-  if (strncmp(uri, "sim:", 4)) return NPE_ERR_INVALID_ARG;
-  npesim_config cfg;
+  npesim_config scfg;
+  npe_uart_config ucfg;
   char opts[512];
-  int rc = parse_sim_uri(uri + 4, &cfg, opts, sizeof opts);
+  const int is_sim = !strncmp(uri, "sim:", 4), is_uart = !strncmp(uri, "uart:", 5);
+  int rc = is_sim    ? parse_sim_uri(uri + 4, &scfg, opts, sizeof opts)
+           : is_uart ? npe_uart_parse(uri + 5, &ucfg, opts, sizeof opts)
+                     : NPE_ERR_INVALID_ARG;
   if (rc) return rc;
   npe_dev *d = calloc(1, sizeof *d);
   if (!d) return NPE_ERR_NO_MEM;
-  rc = npe_transport_sim_open(&cfg, &d->t);
+  uint64_t base, size;
+  if (is_sim) {
+    rc = npe_transport_sim_open(&scfg, &d->t);
+    strcpy(d->info.transport, "sim");
+    base = NPE_SIM_MEM_BASE, size = NPE_SIM_MEM_SIZE;
+    d->ring.log2_n = NPE_RING_LOG2;
+  } else {
+    rc = npe_transport_uart_open(&ucfg, &d->t);
+    strcpy(d->info.transport, "uart");
+    base = 0, size = ucfg.mem_size;
+    d->ring.log2_n = NPE_UART_RING_LOG2;
+  }
   if (rc) {
     free(d);
     return rc;
   }
-  strcpy(d->info.transport, "sim");
   rc = read_info(d);
-  d->info.mem_size = NPE_SIM_MEM_SIZE;
-  d->ring.base = NPE_SIM_MEM_BASE;
-  d->ring.log2_n = NPE_RING_LOG2;
+  d->info.mem_size = size;
+  d->ring.base = base;
   if (!rc) rc = npe_ring_setup(&d->t, &d->ring);
   if (rc) {
     d->t.close(d->t.ctx);
     free(d);
     return rc;
   }
-  d->heap_lo = NPE_SIM_MEM_BASE + (64ull << NPE_RING_LOG2);
-  d->heap_hi = NPE_SIM_MEM_BASE + NPE_SIM_MEM_SIZE;
+  d->heap_lo = base + (64ull << d->ring.log2_n);
+  d->heap_hi = base + size;
   d->magic = NPE_DEV_MAGIC;
   *out = d;
   return NPE_OK;

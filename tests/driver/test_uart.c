@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_uart - the uart: transport of libnpe, end to end without a board: a
+ * pseudo-terminal stands for the serial port, and a thread on its other end
+ * plays the board, answering npe_uart_bridge's 8-byte frames (as specified
+ * in fpga/rtl/npe_uart_bridge.sv) from a simulated engine (libnpesim, its
+ * memory at address 0). Matmuls through the public API are checked against
+ * the golden library; bad URIs, a port that cannot be opened and a board
+ * that does not answer get their documented errors.
+ */
+#define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE
+#include <check.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "npe.h"
+#include "npesim.h"
+
+#define BOARD_MEM (128u << 10)
+
+/* ------------------------------------------------------------------------ */
+/* The board: frames in, replies out, the engine stepping in between         */
+/* ------------------------------------------------------------------------ */
+typedef struct board {
+  int fd;             /* master side of the pty */
+  npesim *sim;
+  atomic_int stop;
+  unsigned frames;
+  pthread_t thread;
+} board;
+
+static void put_all(int fd, const uint8_t *p, size_t n) {
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w <= 0) return;
+    p += w, n -= (size_t)w;
+  }
+}
+
+static void *board_main(void *arg) {
+  board *b = arg;
+  uint8_t f[8];
+  size_t have = 0;
+  while (!atomic_load(&b->stop)) {
+    struct pollfd pf = {b->fd, POLLIN, 0};
+    if (poll(&pf, 1, 0) <= 0 || !(pf.revents & POLLIN)) {
+      npesim_step(b->sim, 256); /* the engine runs while the line is quiet */
+      continue;
+    }
+    ssize_t got = read(b->fd, f + have, sizeof f - have);
+    if (got <= 0) continue;
+    have += (size_t)got;
+    if (have < sizeof f) continue;
+    have = 0;
+    b->frames++;
+    uint32_t addr = f[1] | (uint32_t)f[2] << 8 | (uint32_t)f[3] << 16;
+    uint32_t data = f[4] | (uint32_t)f[5] << 8 | (uint32_t)f[6] << 16 | (uint32_t)f[7] << 24;
+    uint32_t val = 0;
+    uint8_t r[5] = {0};
+    size_t n = 1;
+    switch (f[0]) {
+      case 1: r[0] = npesim_csr_write(b->sim, addr & 0xfffu, data) ? 1 : 0; break;
+      case 2:
+        r[0] = npesim_csr_read(b->sim, addr & 0xfffu, &val) ? 1 : 0;
+        n = 5;
+        break;
+      case 3:
+        if ((addr & 3u) || addr >= BOARD_MEM) r[0] = 1;
+        else npesim_mem_write(b->sim, addr, &data, 4);
+        break;
+      case 4:
+        if ((addr & 3u) || addr >= BOARD_MEM) r[0] = 1;
+        else npesim_mem_read(b->sim, addr, &val, 4);
+        n = 5;
+        break;
+      default: r[0] = 2;
+    }
+    for (int i = 0; i < 4; i++) r[1 + i] = (uint8_t)(val >> (8 * i));
+    put_all(b->fd, r, n);
+  }
+  return NULL;
+}
+
+/* Opens a pty; its slave's path into @p path. With @p answer, a board
+ * thread serves it. */
+static void board_start(board *b, char *path, size_t cap, int answer) {
+  memset(b, 0, sizeof *b);
+  b->fd = posix_openpt(O_RDWR | O_NOCTTY);
+  ck_assert_int_ge(b->fd, 0);
+  ck_assert_int_eq(grantpt(b->fd), 0);
+  ck_assert_int_eq(unlockpt(b->fd), 0);
+  ck_assert_ptr_nonnull(ptsname(b->fd));
+  snprintf(path, cap, "%s", ptsname(b->fd));
+  struct termios tio;
+  ck_assert_int_eq(tcgetattr(b->fd, &tio), 0);
+  cfmakeraw(&tio);
+  ck_assert_int_eq(tcsetattr(b->fd, TCSANOW, &tio), 0);
+  if (!answer) return;
+  npesim_config c;
+  memset(&c, 0, sizeof c);
+  c.seed = 1;
+  c.mem_base = 0;
+  c.mem_size = BOARD_MEM;
+  ck_assert_int_eq(npesim_create(&c, &b->sim), 0);
+  ck_assert_int_eq(pthread_create(&b->thread, NULL, board_main, b), 0);
+}
+
+static void board_stop(board *b) {
+  if (b->sim) {
+    atomic_store(&b->stop, 1);
+    pthread_join(b->thread, NULL);
+    npesim_destroy(b->sim);
+  }
+  close(b->fd);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests                                                                     */
+/* ------------------------------------------------------------------------ */
+static uint64_t rng(uint64_t *s) {
+  *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+  return *s;
+}
+
+/* C = A x B^T for M x K INT8 A and N x K B (INT8 or ternary), binary32 out,
+ * against the golden dot product. */
+static void check_matmul(npe_dev *d, npe_fmt fb, uint32_t m, uint32_t n, uint32_t k) {
+  uint64_t s = 0x9e3779b97f4a7c15ull ^ (m * 131u + n * 7u + k);
+  uint8_t *a = malloc((size_t)m * k), *b = malloc((size_t)n * k);
+  float *c = malloc((size_t)m * n * sizeof *c);
+  ck_assert(a && b && c);
+  for (size_t i = 0; i < (size_t)m * k; i++) a[i] = (uint8_t)rng(&s);
+  for (size_t i = 0; i < (size_t)n * k; i++) {
+    static const uint8_t tern[3] = {0, 1, 3};
+    b[i] = fb == NPE_FMT_TERNARY ? tern[rng(&s) % 3] : (uint8_t)rng(&s);
+  }
+  npe_tensor ta = {NPE_FMT_INT8, m, k, k, 1.0f, a}, tb = {fb, n, k, k, 1.0f, b};
+  npe_output out = {1, NPE_FMT_INT8, 0, 0.0f, c};
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out), NPE_OK);
+  for (uint32_t i = 0; i < m; i++) {
+    for (uint32_t j = 0; j < n; j++) {
+      npe_quire q;
+      float want;
+      npe_quire_clear(&q);
+      ck_assert_int_eq(npe_dot(&q, NPE_FMT_INT8, a + (size_t)i * k, fb, b + (size_t)j * k, k),
+                       NPE_OK);
+      npe_quire_to_f32(&q, &want);
+      ck_assert_msg(memcmp(&c[(size_t)i * n + j], &want, 4) == 0, "C[%u][%u] = %a, golden %a",
+                    i, j, (double)c[(size_t)i * n + j], (double)want);
+    }
+  }
+  free(a), free(b), free(c);
+}
+
+START_TEST(matmul_over_uart) {
+  board b;
+  char path[256], uri[512];
+  board_start(&b, path, sizeof path, 1);
+  snprintf(uri, sizeof uri, "uart:%s?baud=115200&mem=131072&timeout=5000", path);
+  npe_dev *d = NULL;
+  ck_assert_int_eq(npe_open(uri, &d), NPE_OK);
+  npe_info info;
+  ck_assert_int_eq(npe_get_info(d, &info), NPE_OK);
+  ck_assert_str_eq(info.transport, "uart");
+  ck_assert_uint_eq(info.mem_size, 131072);
+  ck_assert_uint_ge(info.rows, 1);
+  check_matmul(d, NPE_FMT_INT8, 7, 9, 40);
+  check_matmul(d, NPE_FMT_TERNARY, 3, 5, 33);
+  npe_stats st;
+  ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+  ck_assert_uint_eq(st.macs[NPE_FMT_TERNARY], 3u * 5u * 33u);
+  /* a buffer larger than the board's memory */
+  npe_buf *big = NULL;
+  ck_assert_int_eq(npe_buf_alloc(d, 200u << 10, &big), NPE_ERR_NO_MEM);
+  npe_close(d);
+  ck_assert_uint_gt(b.frames, 100);
+  board_stop(&b);
+}
+END_TEST
+
+START_TEST(bad_uris_and_silent_boards) {
+  npe_dev *d = NULL;
+  ck_assert_int_eq(npe_open("uart:", &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_open("uart:?baud=115200", &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?baud=12345", &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?mem=100", &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?clk=0", &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?speed=1", &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?baud=-1", &d), NPE_ERR_INVALID_ARG);
+  ck_assert_ptr_null(d);
+  /* no such port; not a terminal */
+  ck_assert_int_eq(npe_open("uart:/nonexistent/ttyX", &d), NPE_ERR_IO);
+  ck_assert_int_eq(npe_open("uart:/dev/null", &d), NPE_ERR_IO);
+  /* a port with nothing behind it: no answer within the timeout */
+  board b;
+  char path[256], uri[512];
+  board_start(&b, path, sizeof path, 0);
+  snprintf(uri, sizeof uri, "uart:%s?timeout=50", path);
+  ck_assert_int_eq(npe_open(uri, &d), NPE_ERR_DEVICE);
+  ck_assert_ptr_null(d);
+  board_stop(&b);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("uart");
+  TCase *tc = tcase_create("uart");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, bad_uris_and_silent_boards);
+  tcase_add_test(tc, matmul_over_uart);
+  suite_add_tcase(s, tc);
+  SRunner *r = srunner_create(s);
+  srunner_run_all(r, CK_NORMAL);
+  int failed = srunner_ntests_failed(r);
+  srunner_free(r);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
