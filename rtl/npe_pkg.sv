@@ -145,13 +145,15 @@ package npe_pkg;
   localparam int RegCapFormatsAddrBitsLsb = 16;
   localparam int RegCapFormatsAddrBitsWidth = 7;
   localparam logic [11:0] RegCapArrayOffset = 12'h00c;  // ro MAC array shape
-  localparam logic [31:0] RegCapArrayResetVal = 32'h00040204;
+  localparam logic [31:0] RegCapArrayResetVal = 32'h05040204;
   localparam int RegCapArrayRowsLsb = 0;
   localparam int RegCapArrayRowsWidth = 8;
   localparam int RegCapArrayColsLsb = 8;
   localparam int RegCapArrayColsWidth = 8;
   localparam int RegCapArrayLanesLsb = 16;
   localparam int RegCapArrayLanesWidth = 8;
+  localparam int RegCapArrayGroupsLog2Lsb = 24;
+  localparam int RegCapArrayGroupsLog2Width = 4;
   localparam logic [11:0] RegCapSpadOffset = 12'h010;  // ro scratchpad sizes (each of two buffers)
   localparam logic [31:0] RegCapSpadResetVal = 32'h00108020;
   localparam int RegCapSpadAKibLsb = 0;

@@ -88,8 +88,10 @@ static int read_info(npe_dev *d) {
   d->hw.cols = i->cols;
   d->hw.a_bank_words = i->spad_a_kib * 1024u / 8u / i->rows;
   d->hw.b_bank_words = i->spad_b_kib * 1024u / 8u / i->cols;
-  /* output buffer: 4 bytes per result, spad_c_kib rounded up from the real size */
-  d->hw.out_groups = i->spad_c_kib * 1024u / 4u / (i->rows * i->cols);
+  /* output buffer: CAP_ARRAY says how many column groups (CAP_SPAD's KiB
+   * are rounded up, too coarse for a small build) */
+  uint32_t glog2 = (cap_arr >> NPE_CAP_ARRAY_GROUPS_LOG2_OFFSET) & NPE_CAP_ARRAY_GROUPS_LOG2_MASK;
+  d->hw.out_groups = glog2 ? 1u << glog2 : i->spad_c_kib * 1024u / 4u / (i->rows * i->cols);
   return NPE_OK;
 }
 

@@ -98,7 +98,8 @@ module npe_top #(
   localparam bit HasByteFmt = FormatMask[npe_pkg::FmtPosit8] | FormatMask[npe_pkg::FmtInt8] |
                               FormatMask[npe_pkg::FmtTernary];
   localparam int MaxLanes = HasNibFmt ? 4 : (HasByteFmt ? 2 : 1);
-  localparam logic [31:0] CapArray = 32'(MaxLanes << 16) | 32'(Cols << 8) | 32'(Rows);
+  localparam logic [31:0] CapArray = (32'($clog2(OutGroups)) << npe_pkg::RegCapArrayGroupsLog2Lsb) |
+                                     32'(MaxLanes << 16) | 32'(Cols << 8) | 32'(Rows);
   localparam logic [31:0] CapSpad  =
       32'(((Rows * ABankWords * 8 + 1023) / 1024) |
           (((Cols * BBankWords * 8 + 1023) / 1024) << 10) |
