@@ -18,7 +18,9 @@ FPGA_RTL   := fpga/rtl/npe_uart_rx.sv fpga/rtl/npe_uart_tx.sv fpga/rtl/npe_uart_
               fpga/rtl/npe_spram_axi.sv fpga/icebreaker/npe_icebreaker_top.sv
 FPGA_PCF   := fpga/icebreaker/icebreaker.pcf
 # Yosys's simulation model of the UP5K's SPRAM, cut out of its cell library
-YOSYS_ICE40_SIM := $(shell yosys-config --datdir 2>/dev/null)/ice40/cells_sim.v
+# (yosys-config comes with yosys-dev, which this project does not need)
+YOSYS_DATDIR    := $(or $(shell yosys-config --datdir 2>/dev/null),$(abspath $(dir $(shell command -v yosys 2>/dev/null))../share/yosys))
+YOSYS_ICE40_SIM := $(YOSYS_DATDIR)/ice40/cells_sim.v
 FPGA_ICEBREAKER_JOB ?= 3 5 40 int8
 
 .PHONY: fpga-icebreaker fpga-icebreaker-test fpga-icebreaker-flash fpga-lint
