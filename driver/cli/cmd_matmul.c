@@ -593,8 +593,23 @@ int npe_cmd_matmul(int argc, char **argv) {
     free(a), free(b);
     return ex;
   }
+  /* "all": the formats this engine has (a small board build has INT8 and
+   * ternary only) */
+  if (!strcmp(o.fmt_name, "all")) {
+    npe_info in;
+    npe_get_info(d, &in);
+    int kept = 0;
+    for (int i = 0; i < nrows; i++)
+      if (in.formats >> (rows[i].fb == NPE_FMT_TERNARY ? NPE_FMT_TERNARY : rows[i].fa) & 1u)
+        rows[kept++] = rows[i];
+    nrows = kept;
+  }
   for (int i = 0; i < nrows && !ex; i++) {
-    if (o.k > npe_max_k(d, rows[i].fa, rows[i].fb)) {
+    if (npe_max_k(d, rows[i].fa, rows[i].fb) == 0) {
+      fprintf(stderr, "npe matmul: this engine has no %s (npe info lists its formats)\n",
+              rows[i].name);
+      ex = NPE_EXIT_USAGE;
+    } else if (o.k > npe_max_k(d, rows[i].fa, rows[i].fb)) {
       fprintf(stderr, "npe matmul: K=%u is beyond this engine's limit of %u for %s\n", o.k,
               npe_max_k(d, rows[i].fa, rows[i].fb), rows[i].name);
       ex = NPE_EXIT_USAGE;
