@@ -32,11 +32,11 @@ define merge_archive
 	  for a in $(2); do echo "ADDLIB $$a"; done; echo SAVE; echo END; } | ar -M
 endef
 
-$(LIBNPE): $(LIBNPE_OBJS) $(GOLDEN_LIB) $(NLU_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a
-	$(call merge_archive,$(LIBNPE_OBJS),$(GOLDEN_LIB) $(NLU_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a)
+$(LIBNPE): $(LIBNPE_OBJS) $(GOLDEN_LIB) $(NLU_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a
+	$(call merge_archive,$(LIBNPE_OBJS),$(GOLDEN_LIB) $(NLU_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a)
 
-$(LIBNPE_SAN): $(LIBNPE_SAN_OBJS) $(GOLDEN_SAN_LIB) $(NLU_SAN_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a
-	$(call merge_archive,$(LIBNPE_SAN_OBJS),$(GOLDEN_SAN_LIB) $(NLU_SAN_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a)
+$(LIBNPE_SAN): $(LIBNPE_SAN_OBJS) $(GOLDEN_SAN_LIB) $(NLU_SAN_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a
+	$(call merge_archive,$(LIBNPE_SAN_OBJS),$(GOLDEN_SAN_LIB) $(NLU_SAN_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a)
 
 .PHONY: libnpe driver-test
 libnpe: $(LIBNPE)

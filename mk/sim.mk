@@ -18,7 +18,8 @@ ENGINE_VLT := $(wildcard rtl/pe/npe_pe.vlt)
 
 SIM_CXXFLAGS := -std=c++17 -O2 -Wall -I$(SIM_OBJ) -I$(VL_INC) -I$(VL_INC)/vltstd \
                 -Isim -Isim/xbar -Idriver/include
-SIM_LIBS := $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a -lz -lstdc++ -lpthread -lm
+SIM_LIBS := $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a \
+            $(SIM_BUILD)/obj_small/Vnpe_top_small__ALL.a -lz -lstdc++ -lpthread -lm
 
 .PHONY: sim-lib engine-lint
 
@@ -67,7 +68,22 @@ $(SIM_BUILD)/verilated_%.o: $(VL_INC)/verilated_%.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
 $(SIM_BUILD)/verilated.o: $(VL_INC)/verilated.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
 	$(CXX) $(SIM_CXXFLAGS) -O2 -c -o $@ $<
 
-SIM_LIB_OBJS := $(SIM_BUILD)/npesim.o $(SIM_BUILD)/npesim_xbar.o $(SIM_BUILD)/axi_mem.o \
+# The small build (ENGINE_LITE) as its own model, for npesim_small.h
+SIM_OBJ_SMALL := $(SIM_BUILD)/obj_small
+
+$(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SIM_OBJ_SMALL)
+	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique --prefix Vnpe_top_small \
+	  --top-module npe_top -Mdir $(SIM_OBJ_SMALL) $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
+	$(MAKE) -s -C $(SIM_OBJ_SMALL) -f Vnpe_top_small.mk Vnpe_top_small__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+
+$(SIM_BUILD)/npesim_small.o: sim/npesim_small.cpp sim/npesim.cpp sim/npesim.h sim/npesim_small.h \
+                             sim/axi_mem.h sim/npesim_xbar.h $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a
+	$(CXX) $(SIM_CXXFLAGS) -I$(SIM_OBJ_SMALL) -c -o $@ $<
+
+SIM_LIB_OBJS := $(SIM_BUILD)/npesim.o $(SIM_BUILD)/npesim_small.o $(SIM_BUILD)/npesim_xbar.o \
+                $(SIM_BUILD)/axi_mem.o \
                 $(SIM_BUILD)/verilated.o \
                 $(SIM_BUILD)/verilated_threads.o $(SIM_BUILD)/verilated_fst_c.o
 

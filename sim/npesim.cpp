@@ -7,7 +7,13 @@
 #include <memory>
 #include <string>
 
+#ifdef NPESIM_SMALL_BUILD
+#include "Vnpe_top_small.h"
+#define NPESIM_TOP Vnpe_top_small
+#else
 #include "Vnpe_top.h"
+#define NPESIM_TOP Vnpe_top
+#endif
 #include "axi_mem.h"
 #include "npesim_xbar.h"
 #include "verilated.h"
@@ -27,7 +33,7 @@ constexpr uint32_t kStatusOffset = 0x024;  // STATUS; BUSY is bit 0
 
 struct npesim {
   std::unique_ptr<VerilatedContext> ctx;
-  std::unique_ptr<Vnpe_top> top;
+  std::unique_ptr<NPESIM_TOP> top;
   std::unique_ptr<npe::AxiMem> mem;
   std::unique_ptr<VerilatedFstC> trace;
   NpesimXbar xb;  // the analog crossbar behind XBAR, when asked for
@@ -101,7 +107,7 @@ int npesim_create(const npesim_config *cfg, npesim **out) {
   s->ctx->randReset(cfg->random_reset ? 2 : 0);
   s->ctx->randSeed(static_cast<int>(cfg->seed & 0x7fffffff));
   if (cfg->trace_path) s->ctx->traceEverOn(true);
-  s->top = std::make_unique<Vnpe_top>(s->ctx.get(), "npe_top");
+  s->top = std::make_unique<NPESIM_TOP>(s->ctx.get(), "npe_top");
   npe::AxiMemConfig mc;
   mc.read_latency = cfg->read_latency ? cfg->read_latency : 100;
   mc.write_latency = cfg->write_latency ? cfg->write_latency : 20;
@@ -123,7 +129,7 @@ int npesim_create(const npesim_config *cfg, npesim **out) {
     if (!s->trace->isOpen()) return -1;
   }
   // Reset: a few cycles low, then high.
-  Vnpe_top *t = s->top.get();
+  NPESIM_TOP *t = s->top.get();
   t->rst_ni = 0;
   t->s_axil_awvalid = t->s_axil_wvalid = t->s_axil_arvalid = 0;
   t->s_axil_bready = t->s_axil_rready = 0;
@@ -143,7 +149,7 @@ void npesim_destroy(npesim *s) {
 
 int npesim_csr_write(npesim *s, uint32_t off, uint32_t val) {
   if (!s || off > 0xfff) return -1;
-  Vnpe_top *t = s->top.get();
+  NPESIM_TOP *t = s->top.get();
   t->s_axil_awaddr = off;
   t->s_axil_awprot = 0;
   t->s_axil_wdata = val;
@@ -173,7 +179,7 @@ int npesim_csr_write(npesim *s, uint32_t off, uint32_t val) {
 
 int npesim_csr_read(npesim *s, uint32_t off, uint32_t *val) {
   if (!s || !val || off > 0xfff) return -1;
-  Vnpe_top *t = s->top.get();
+  NPESIM_TOP *t = s->top.get();
   t->s_axil_araddr = off;
   t->s_axil_arprot = 0;
   t->s_axil_arvalid = 1;

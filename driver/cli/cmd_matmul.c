@@ -86,7 +86,10 @@ int npe_cmd_info(int argc, char **argv) {
            in.lanes);
     printf("scratchpads   A %u KiB, B %u KiB, out %u KiB (each double-buffered)\n",
            in.spad_a_kib, in.spad_b_kib, in.spad_c_kib);
-    printf("memory        %llu MiB\nlargest K    ", (unsigned long long)(in.mem_size >> 20));
+    if (in.mem_size >= (1ull << 20))
+      printf("memory        %llu MiB\nlargest K    ", (unsigned long long)(in.mem_size >> 20));
+    else
+      printf("memory        %llu KiB\nlargest K    ", (unsigned long long)(in.mem_size >> 10));
     for (int i = 0; i < 6; i++)
       printf(" %sx%s %u%s", npe_fmt_name(pa[i][0]), npe_fmt_name(pa[i][1]),
              npe_max_k(d, pa[i][0], pa[i][1]), i < 5 ? "," : "\n");
@@ -609,6 +612,7 @@ int npe_cmd_matmul(int argc, char **argv) {
       fprintf(stderr, "npe matmul: this engine has no %s (npe info lists its formats)\n",
               rows[i].name);
       ex = NPE_EXIT_USAGE;
+      break;
     } else if (o.k > npe_max_k(d, rows[i].fa, rows[i].fb)) {
       fprintf(stderr, "npe matmul: K=%u is beyond this engine's limit of %u for %s\n", o.k,
               npe_max_k(d, rows[i].fa, rows[i].fb), rows[i].name);

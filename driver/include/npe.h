@@ -45,6 +45,8 @@ typedef struct npe_dev npe_dev;
  *   valid=P     percent of cycles a ready response is offered (1..100)
  *   seed=S      seeds back-pressure and random reset (default 1)
  *   trace=FILE  write an FST waveform of the whole run
+ *   build=small the small build instead (INT8 / ternary, 1 x 1 PE, 128 KiB
+ *               of memory at 0: the iCE40UP5K configuration, ENGINE_LITE)
  * or "uart:PATH[?key=value&...]", a board build behind npe_uart_bridge on
  * the serial port PATH (e.g. the iCEBreaker's FTDI port /dev/ttyUSB1), keys
  *   baud=N      line rate (default 115200, as the board's bitstream)
@@ -74,7 +76,7 @@ typedef struct npe_info {
   uint32_t lanes;         /**< largest MACs per PE per cycle */
   uint32_t spad_a_kib, spad_b_kib, spad_c_kib; /**< per buffer (two each) */
   uint64_t mem_size;      /**< device memory the driver manages, bytes */
-  char transport[16];     /**< "sim" or "uart" */
+  char transport[16];     /**< "sim", "sim-small" or "uart" */
   uint32_t has_nlu;       /**< 1: the nonlinear unit is built (npe_matmul_nlu) */
 } npe_info;
 
@@ -144,7 +146,8 @@ typedef struct npe_output {
  * npe_max_k().
  * Errors: NPE_ERR_INVALID_ARG (NULL, shapes that do not match, bad format
  * or pair, stride < cols, scale not finite), NPE_ERR_RANGE (a bad pattern),
- * NPE_ERR_UNSUPPORTED (K beyond npe_max_k()), NPE_ERR_NO_MEM, NPE_ERR_DEVICE
+ * NPE_ERR_UNSUPPORTED (K beyond npe_max_k(), or a format pair this engine
+ * was not built with: npe_info.formats), NPE_ERR_NO_MEM, NPE_ERR_DEVICE
  * (the engine reported an error; see npe_last_stats()), NPE_ERR_TIMEOUT,
  * NPE_ERR_BUSY (a job is still running).
  */

@@ -27,8 +27,9 @@ double npe__now(void) {
 }
 
 /* Parses "sim:" options into @p c; the trace path points into @p buf. */
-static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t cap) {
+static int parse_sim_uri(const char *opts, npesim_config *c, int *small, char *buf, size_t cap) {
   memset(c, 0, sizeof *c);
+  *small = 0;
   c->seed = 1;
   if (*opts == 0) return NPE_OK;
   if (*opts != '?') return NPE_ERR_INVALID_ARG;
@@ -42,6 +43,11 @@ static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t c
     const char *key = kv, *val = eq + 1;
     if (!strcmp(key, "trace")) {
       c->trace_path = val;
+      continue;
+    }
+    if (!strcmp(key, "build")) {
+      if (strcmp(val, "small") && strcmp(val, "default")) return NPE_ERR_INVALID_ARG;
+      *small = !strcmp(val, "small");
       continue;
     }
     char *end;
@@ -106,7 +112,8 @@ int npe_open(const char *uri, npe_dev **out) {
   npe_uart_config ucfg;
   char opts[512];
   const int is_sim = !strncmp(uri, "sim:", 4), is_uart = !strncmp(uri, "uart:", 5);
-  int rc = is_sim    ? parse_sim_uri(uri + 4, &scfg, opts, sizeof opts)
+  int small = 0;
+  int rc = is_sim    ? parse_sim_uri(uri + 4, &scfg, &small, opts, sizeof opts)
            : is_uart ? npe_uart_parse(uri + 5, &ucfg, opts, sizeof opts)
                      : NPE_ERR_INVALID_ARG;
   if (rc) return rc;
@@ -114,10 +121,11 @@ int npe_open(const char *uri, npe_dev **out) {
   if (!d) return NPE_ERR_NO_MEM;
   uint64_t base, size;
   if (is_sim) {
-    rc = npe_transport_sim_open(&scfg, &d->t);
-    strcpy(d->info.transport, "sim");
-    base = NPE_SIM_MEM_BASE, size = NPE_SIM_MEM_SIZE;
-    d->ring.log2_n = NPE_RING_LOG2;
+    rc = npe_transport_sim_open(&scfg, small, &d->t);
+    strcpy(d->info.transport, small ? "sim-small" : "sim");
+    base = small ? NPE_SIM_SMALL_MEM_BASE : NPE_SIM_MEM_BASE;
+    size = small ? NPE_SIM_SMALL_MEM_SIZE : NPE_SIM_MEM_SIZE;
+    d->ring.log2_n = small ? NPE_UART_RING_LOG2 : NPE_RING_LOG2;
   } else {
     rc = npe_transport_uart_open(&ucfg, &d->t);
     strcpy(d->info.transport, "uart");

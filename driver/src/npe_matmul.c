@@ -33,7 +33,8 @@ static int check_args(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
     return NPE_ERR_INVALID_ARG;
   if (!scale_ok(a->scale) || !scale_ok(b->scale)) return NPE_ERR_INVALID_ARG;
   uint32_t kmax = npe_max_k(d, a->fmt, b->fmt);
-  if (!kmax) return NPE_ERR_INVALID_ARG; /* not a format pair this engine has */
+  /* no pair at all, or a pair this engine was not built with */
+  if (!kmax) return npe_tiler_max_k(&d->hw, a->fmt, b->fmt) ? NPE_ERR_UNSUPPORTED : NPE_ERR_INVALID_ARG;
   if (a->cols > kmax) return NPE_ERR_UNSUPPORTED;
   if (d->job) return NPE_ERR_BUSY;
   return NPE_OK;

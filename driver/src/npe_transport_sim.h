@@ -5,17 +5,23 @@
 
 #include "npe_transport.h"
 #include "npesim.h"
+#include "npesim_small.h"
 
 /** Device memory the sim: transport offers (the DMA window is set to it). */
 #define NPE_SIM_MEM_BASE 0x80000000ull
 #define NPE_SIM_MEM_SIZE (256ull << 20)
+/** ... and for the small build ("sim:?build=small"): the UP5K's 128 KiB at 0. */
+#define NPE_SIM_SMALL_MEM_BASE 0ull
+#define NPE_SIM_SMALL_MEM_SIZE (128ull << 10)
 
-/** Creates a simulator with @p cfg (mem_base/mem_size are forced to the
+/** Creates a simulator of the default build, or with @p small of the small
+ *  build (npesim_small.h), with @p cfg (mem_base/mem_size are forced to the
  *  values above) and fills @p t. Errors: NPE_ERR_INVALID_ARG (bad config),
  *  NPE_ERR_NO_MEM, NPE_ERR_IO (trace file). */
-int npe_transport_sim_open(const npesim_config *cfg, npe_transport *t /* out */);
+int npe_transport_sim_open(const npesim_config *cfg, int small, npe_transport *t /* out */);
 
-/** The simulator behind a sim: transport (for tests and statistics). */
+/** The simulator behind a sim: transport of the default build (for tests
+ *  and statistics; NULL for the small build). */
 npesim *npe_transport_sim_get(const npe_transport *t);
 
 #endif

@@ -69,6 +69,13 @@ grep -q ' exact$' "$T/act2" || fail "--act gelu golden"
 awk '$1 == "int8" && $7 + 0 > 25 { ok = 1 } END { exit !ok }' "$T/act3" || fail "--act SQNR"
 
 expect_usage "$NPE" matmul --act swish
+# the small build: "all" is the formats it has; one it lacks is refused
+"$NPE" info --device 'sim:?build=small' | grep -q '^formats *int8 ternary$' || fail "small info"
+"$NPE" matmul --device 'sim:?build=small' --m 3 --n 6 --k 40 --check --quiet > "$T/sm" \
+  || fail "small build matmul"
+[ "$(grep -c ' exact$' "$T/sm")" -eq 2 ] || fail "small build: not 2 exact rows"
+expect_usage "$NPE" matmul --device 'sim:?build=small' --format fp4 --m 2 --n 2 --k 8
+expect_usage "$NPE" matmul --device 'sim:?build=tiny'
 expect_usage "$NPE" matmul --act tanh --act-bits 0
 expect_usage "$NPE" matmul --act tanh --act-bits 9
 expect_usage "$NPE" matmul --act tanh --act-frac 15

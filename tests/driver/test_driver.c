@@ -496,6 +496,35 @@ START_TEST(nlu_report_energy_is_the_table) {
 }
 END_TEST
 
+/* The small build (the iCE40UP5K configuration) through the same API:
+ * what it reports, INT8 and ternary jobs golden-exact (ragged, N beyond one
+ * output block, the longest K), the formats and units it lacks refused. */
+START_TEST(small_build) {
+  npe_dev *d = open_sim("sim:?build=small");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  ck_assert_str_eq(in.transport, "sim-small");
+  ck_assert_uint_eq(in.rows, 1);
+  ck_assert_uint_eq(in.cols, 1);
+  ck_assert_uint_eq(in.formats, (1u << NPE_FMT_INT8) | (1u << NPE_FMT_TERNARY));
+  ck_assert_uint_eq(in.has_nlu, 0);
+  ck_assert_uint_eq(in.mem_size, 128u << 10);
+  ck_assert_uint_eq(npe_max_k(d, NPE_FMT_INT8, NPE_FMT_INT8), 2048);
+  ck_assert_uint_eq(npe_max_k(d, NPE_FMT_FP4, NPE_FMT_FP4), 0);
+  check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_INT8, 1, 1, 1, 1, 1, 3);
+  check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_INT8, 5, 13, 100, 103, 100, 4);
+  check_mm(d, NPE_FMT_INT8, NPE_FMT_TERNARY, 1, NPE_FMT_INT8, 3, 9, 77, 77, 80, 5);
+  check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 0, NPE_FMT_INT8, 4, 6, 64, 64, 64, 6);
+  check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_INT8, 2, 1, 2048, 2048, 2048, 7);
+  uint8_t a[8] = {0}, b[8] = {0};
+  float c[1];
+  npe_tensor ta = {NPE_FMT_FP4, 1, 8, 8, 0.0f, a}, tb = {NPE_FMT_FP4, 1, 8, 8, 0.0f, b};
+  npe_output out = {1, NPE_FMT_FP4, 0, 0.0f, c};
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out), NPE_ERR_UNSUPPORTED);
+  npe_close(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("driver");
   TCase *tc = tcase_create("api");
@@ -508,6 +537,7 @@ int main(void) {
   tcase_add_test(tc, async_submit_poll_wait);
   tcase_add_test(tc, matmul_every_pair_and_shape);
   tcase_add_test(tc, matmul_several_hundred);
+  tcase_add_test(tc, small_build);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
