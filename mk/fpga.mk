@@ -89,6 +89,10 @@ fpga-icebreaker-test: $(FPGA_BUILD)/tb_icebreaker.vvp $(EP_BUILD)/gen_engine_job
 
 fpga-lint: $(FPGA_BUILD)/sb_spram256ka_sim.v
 	@$(DEPS) verilator
+	@for p in $(ENGINE_LITE); do \
+	  grep -Eq "\.$${p%%=*} \(([0-9]*'[db])?$${p#*=}\)" fpga/icebreaker/npe_icebreaker_top.sv || \
+	  { echo "fpga-lint: npe_icebreaker_top does not set $$p (ENGINE_LITE, mk/sim.mk)"; exit 1; }; \
+	done
 	verilator --lint-only -Wall --top-module npe_icebreaker_top $(ENGINE_VLT) \
 	  fpga/icebreaker/lint.vlt $(ENGINE_RTL) $(FPGA_RTL) $(FPGA_BUILD)/sb_spram256ka_sim.v
 	@echo "fpga-lint: clean"

@@ -37,6 +37,7 @@ ENGINE_LITE := Rows=1 Cols=1 FormatMask=48 ABankWords=256 BBankWords=256 OutGrou
 # (AddrBits 17: the UP5K's 128 KiB of SPRAM; PerfMask 0x71ff: no stall
 # counters for scratchpad, output and fence)
 ENGINE_LITE_BITS := HasNlu HasXbar LitePe HasDirectDesc
+lite_val = $(patsubst $(1)=%,%,$(filter $(1)=%,$(ENGINE_LITE)))
 ep_pname = $(word 1,$(subst =, ,$(1)))
 ep_pval  = $(word 2,$(subst =, ,$(1)))
 # Verilator -G values carry the parameter's width (no WIDTH warnings)
@@ -80,7 +81,10 @@ $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 
 $(SIM_BUILD)/npesim_small.o: sim/npesim_small.cpp sim/npesim.cpp sim/npesim.h sim/npesim_small.h \
                              sim/axi_mem.h sim/npesim_xbar.h $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a
-	$(CXX) $(SIM_CXXFLAGS) -I$(SIM_OBJ_SMALL) -c -o $@ $<
+	$(CXX) $(SIM_CXXFLAGS) -I$(SIM_OBJ_SMALL) -DNPESIM_ROWS=$(call lite_val,Rows) \
+	  -DNPESIM_COLS=$(call lite_val,Cols) -DNPESIM_A_BANK_WORDS=$(call lite_val,ABankWords) \
+	  -DNPESIM_B_BANK_WORDS=$(call lite_val,BBankWords) \
+	  -DNPESIM_OUT_GROUPS=$(call lite_val,OutGroups) -c -o $@ $<
 
 SIM_LIB_OBJS := $(SIM_BUILD)/npesim.o $(SIM_BUILD)/npesim_small.o $(SIM_BUILD)/npesim_xbar.o \
                 $(SIM_BUILD)/axi_mem.o \

@@ -3,11 +3,11 @@
 // harness of npesim.cpp compiled once more, against the Verilated model of
 // the ENGINE_LITE parameters (Vnpe_top_small), every API name renamed.
 #define NPESIM_SMALL_BUILD 1
-#define NPESIM_ROWS 1
-#define NPESIM_COLS 1
-#define NPESIM_A_BANK_WORDS 256
-#define NPESIM_B_BANK_WORDS 256
-#define NPESIM_OUT_GROUPS 4
+// NPESIM_ROWS, _COLS, _A_BANK_WORDS, _B_BANK_WORDS, _OUT_GROUPS come from
+// ENGINE_LITE on the command line (mk/sim.mk).
+#ifndef NPESIM_ROWS
+#error "build npesim_small.cpp with the ENGINE_LITE shape (-DNPESIM_ROWS=...)"
+#endif
 #define npesim npesim_small
 #define npesim_create npesim_small_create
 #define npesim_destroy npesim_small_destroy

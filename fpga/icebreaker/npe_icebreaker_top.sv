@@ -70,7 +70,8 @@ module npe_icebreaker_top #(
   );
 
   // ---------------------------------------------------------------------------
-  // The engine: the small-FPGA parameters of ENGINE_LITE (mk/sim.mk)
+  // The engine: the parameters of ENGINE_LITE (mk/sim.mk), in decimal, as
+  // make fpga-lint checks them against that list
   // ---------------------------------------------------------------------------
   logic [3:0]  arid, rid, awid, bid;
   logic [63:0] araddr, awaddr, rdata, wdata;
@@ -82,10 +83,10 @@ module npe_icebreaker_top #(
   logic        awvalid, awready, wlast, wvalid, wready, bvalid, bready, irq;
 
   npe_top #(
-    .Rows (1), .Cols (1), .FormatMask (6'h30), .ABankWords (256), .BBankWords (256),
+    .Rows (1), .Cols (1), .FormatMask (6'd48), .ABankWords (256), .BBankWords (256),
     .OutGroups (4), .DescFifoDepth (1), .CounterBits (32), .MaxReadsInFlight (2),
     .AddrBits (17), .HasNlu (1'b0), .HasXbar (1'b0), .LitePe (1'b1), .HasDirectDesc (1'b0),
-    .PerfMask ('h71ff)
+    .PerfMask (29183)
   ) u_npe (
     .clk_i (CLK), .rst_ni (rst_n),
     .s_axil_awaddr (axil_awaddr), .s_axil_awprot (3'b000), .s_axil_awvalid (axil_awvalid),
