@@ -90,9 +90,15 @@ int npe_cmd_info(int argc, char **argv) {
       printf("memory        %llu MiB\nlargest K    ", (unsigned long long)(in.mem_size >> 20));
     else
       printf("memory        %llu KiB\nlargest K    ", (unsigned long long)(in.mem_size >> 10));
-    for (int i = 0; i < 6; i++)
-      printf(" %sx%s %u%s", npe_fmt_name(pa[i][0]), npe_fmt_name(pa[i][1]),
-             npe_max_k(d, pa[i][0], pa[i][1]), i < 5 ? "," : "\n");
+    /* the pairs this engine has */
+    const char *sep = "";
+    for (int i = 0; i < 6; i++) {
+      uint32_t kmax = npe_max_k(d, pa[i][0], pa[i][1]);
+      if (!kmax) continue;
+      printf("%s %sx%s %u", sep, npe_fmt_name(pa[i][0]), npe_fmt_name(pa[i][1]), kmax);
+      sep = ",";
+    }
+    printf("\n");
   }
   npe_close(d);
   return NPE_EXIT_OK;
