@@ -24,8 +24,8 @@ ENGINE_ICARUS_JOBS ?= 8,8,64,int8 5,3,40,fp4 4,5,24,posit4 7,2,32,posit8 \
                       4,9,1,fp4,gelu:5:6
 # The small iCE40 build (ENGINE_LITE, mk/sim.mk): INT8 and ternary jobs on
 # its 1 x 1 array, up to the longest K its 256-word A bank takes (2048; the
-# tiler then takes one output column per block)
-ENGINE_LITE_JOBS ?= 1,1,1,int8 5,7,100,int8 3,9,40,ternary 1,1,2048,int8 2,6,1024,int8 4,3,1000,ternary
+# tiler then takes one output column per block, C's blocks padded to 8 bytes)
+ENGINE_LITE_JOBS ?= 1,1,1,int8 5,7,100,int8 3,9,40,ternary 2,3,2048,int8 2,6,1024,int8 4,3,1000,ternary
 ENGINE_LITE_SHAPE := 1:1:256:256:4
 # its memory: the UP5K's 128 KiB of SPRAM at address 0 (AddrBits = 17)
 ENGINE_LITE_GEN   := --base=0 --mem=131072 --shape=$(ENGINE_LITE_SHAPE)

@@ -160,7 +160,7 @@ static void gather(const npe_job *j, const uint8_t *c) {
   size_t stride = o->stride ? o->stride : j->n;
   for (uint32_t r = 0; r < j->m; r++) {
     for (uint32_t col = 0; col < j->n; col++) {
-      const uint8_t *cell = c + (size_t)r * p->ldc + (size_t)col * (p->out_fp32 ? 4u : 2u);
+      const uint8_t *cell = c + npe_tiler_c_offset(p, r, col);
       size_t at = (size_t)r * stride + col;
       if (j->nlu) {
         j->nlu_codes[(size_t)r * j->nlu_stride + col] = cell[0];

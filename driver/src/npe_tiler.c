@@ -70,7 +70,13 @@ int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
   p.nb = nb;
   p.m_tiles = ceil_div(m, hw->rows);
   p.n_blocks = ceil_div(n, nb);
-  if (p.n_blocks > 1 && (nb * esz) % 8) return NPE_ERR_UNSUPPORTED;
+  /* A STORE starts 8-byte aligned: blocks whose width is not a multiple of
+   * 8 bytes get padded columns in C (the driver gathers around them). */
+  p.block_bytes = nb * esz;
+  if (p.n_blocks > 1 && p.block_bytes % 8) {
+    p.block_bytes = ceil_div(p.block_bytes, 8) * 8;
+    p.ldc = p.n_blocks * p.block_bytes;
+  }
   p.addr_a = addr_a, p.addr_b = addr_b, p.addr_c = addr_c;
   p.nlu_aux = 0;
   *plan = p;
@@ -80,6 +86,11 @@ int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
 uint64_t npe_tiler_bytes_a(const npe_mm_plan *p) { return (uint64_t)p->m * p->row_bytes_a; }
 uint64_t npe_tiler_bytes_b(const npe_mm_plan *p) { return (uint64_t)p->n * p->row_bytes_b; }
 uint64_t npe_tiler_bytes_c(const npe_mm_plan *p) { return (uint64_t)p->m * p->ldc; }
+
+size_t npe_tiler_c_offset(const npe_mm_plan *p, uint32_t r, uint32_t col) {
+  return (size_t)r * p->ldc + (size_t)(col / p->nb) * p->block_bytes +
+         (size_t)(col % p->nb) * (p->out_fp32 ? 4u : 2u);
+}
 
 static int pack_rows(npe_fmt f, const void *src, size_t stride, uint32_t rows, uint32_t k,
                      uint32_t row_bytes, uint8_t *out) {
@@ -207,8 +218,7 @@ static void desc_store(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   f.spad = (uint8_t)(2u | ((j & 1u) << 7));
   f.m = (uint16_t)rows;
   f.n = (uint16_t)cols;
-  f.addr_c = p->addr_c + (uint64_t)mt * p->hw.rows * p->ldc +
-             (uint64_t)nbk * p->nb * (p->out_fp32 ? 4u : 2u);
+  f.addr_c = p->addr_c + (uint64_t)mt * p->hw.rows * p->ldc + (uint64_t)nbk * p->block_bytes;
   f.stride_c = p->ldc;
   npe_desc_encode(&f, d);
 }

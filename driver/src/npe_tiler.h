@@ -45,6 +45,9 @@ typedef struct npe_mm_plan {
   uint32_t row_bytes_b;     /**< bytes per packed B row in memory (multiple of 8) */
   uint32_t ldc;             /**< bytes per C row in memory (multiple of 8) */
   uint32_t nb;              /**< columns per n-block */
+  uint32_t block_bytes;     /**< bytes from one n-block's columns to the next in a C row:
+                             *   nb x element size, padded to 8 when blocks would
+                             *   otherwise start unaligned (npe_tiler_c_offset) */
   uint32_t m_tiles, n_blocks;
   uint64_t addr_a, addr_b, addr_c;  /**< device addresses (8-byte aligned) */
   uint32_t nlu_aux;         /**< 0, or the AUX of an NLU before every STORE (npe_tiler_set_nlu) */
@@ -76,6 +79,11 @@ uint32_t npe_tiler_max_k(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb);
 uint64_t npe_tiler_bytes_a(const npe_mm_plan *p);
 uint64_t npe_tiler_bytes_b(const npe_mm_plan *p);
 uint64_t npe_tiler_bytes_c(const npe_mm_plan *p);
+
+/** Byte offset of C[r][col] in the device's C region: r x ldc + (col / nb) x
+ *  block_bytes + (col % nb) x element size (col x element size unless the
+ *  n-blocks are padded). */
+size_t npe_tiler_c_offset(const npe_mm_plan *p, uint32_t r, uint32_t col);
 
 /**
  * Packs row-major unpacked patterns (M x K for A, N x K for B; uint8_t per

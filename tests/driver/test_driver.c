@@ -516,6 +516,9 @@ START_TEST(small_build) {
   check_mm(d, NPE_FMT_INT8, NPE_FMT_TERNARY, 1, NPE_FMT_INT8, 3, 9, 77, 77, 80, 5);
   check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 0, NPE_FMT_INT8, 4, 6, 64, 64, 64, 6);
   check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_INT8, 2, 1, 2048, 2048, 2048, 7);
+  /* K > 1024: one B row per n-block, so C's blocks are padded to 8 bytes */
+  check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_INT8, 2, 3, 2048, 2048, 2048, 8);
+  check_mm(d, NPE_FMT_INT8, NPE_FMT_TERNARY, 0, NPE_FMT_INT8, 3, 5, 1500, 1500, 1500, 9);
   uint8_t a[8] = {0}, b[8] = {0};
   float c[1];
   npe_tensor ta = {NPE_FMT_FP4, 1, 8, 8, 0.0f, a}, tb = {NPE_FMT_FP4, 1, 8, 8, 0.0f, b};

@@ -148,7 +148,7 @@ static uint64_t run_mm(eng *e, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32, uin
       npe_quire_clear(&q);
       ck_assert_int_eq(npe_dot(&q, fa, a + (size_t)i * k * ea, fb, b + (size_t)j * k * eb, k),
                        NPE_OK);
-      const uint8_t *cell = c + (size_t)i * p.ldc + (size_t)j * (fp32 ? 4 : 2);
+      const uint8_t *cell = c + npe_tiler_c_offset(&p, i, j);
       uint32_t got = fp32 ? (uint32_t)cell[0] | cell[1] << 8 | cell[2] << 16 | (uint32_t)cell[3] << 24
                           : (uint32_t)(cell[0] | cell[1] << 8);
       uint32_t want;
@@ -620,7 +620,7 @@ static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned
       if (fv != fv) x = 0;
       else ck_assert_int_eq(npe_nlu_from_double(ldexp(fv, -(int)shr), frac, &x), NPE_OK);
       ck_assert_int_eq(npe_nlu_table_eval(tab, x, &want), NPE_OK);
-      const uint8_t *cell = c + (size_t)i * p.ldc + (size_t)j * 2;
+      const uint8_t *cell = c + npe_tiler_c_offset(&p, i, j);
       unsigned got = (unsigned)(cell[0] | cell[1] << 8);
       ck_assert_msg(got == want, "NLU B=%u F=%u nseg=%u: C[%u][%u] = %u, golden %u (v = %g, x = %d)",
                     tab->bits, frac, tab->nseg, i, j, got, want, (double)fv, (int)x);

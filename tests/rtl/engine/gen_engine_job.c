@@ -211,12 +211,12 @@ int main(int argc, char **argv) {
         unsigned code;
         if (f == f && npe_nlu_from_double(f, act_frac, &x)) return 1;
         if (npe_nlu_table_eval(&tab, x, &code)) return 1;
-        uint8_t *cell = exp + (size_t)i * p.ldc + (size_t)j * 2;
+        uint8_t *cell = exp + npe_tiler_c_offset(&p, i, j);
         cell[0] = (uint8_t)code;
         cell[1] = 0;
         continue;
       }
-      uint8_t *cell = exp + (size_t)i * p.ldc + (size_t)j * 4;
+      uint8_t *cell = exp + npe_tiler_c_offset(&p, i, j);
       for (int by = 0; by < 4; by++) cell[by] = (uint8_t)(bits >> (8 * by));
     }
   }
