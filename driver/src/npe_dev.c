@@ -101,9 +101,9 @@ static int read_info(npe_dev *d) {
   return NPE_OK;
 }
 
-/* Descriptors of the uart: transport's ring: 64 (4 KiB of a small board's
- * memory; the UART, not the ring, limits how fast descriptors come). */
-#define NPE_UART_RING_LOG2 6u
+/* Ring entries on a small memory (a uart: board, sim:?build=small): 64, 4 KiB
+ * of its 128 KiB; the small engine, or the UART, is slower than a ring refill. */
+#define NPE_SMALL_RING_LOG2 6u
 
 int npe_open(const char *uri, npe_dev **out) {
   if (!uri || !out) return NPE_ERR_INVALID_ARG;
@@ -125,12 +125,12 @@ int npe_open(const char *uri, npe_dev **out) {
     strcpy(d->info.transport, small ? "sim-small" : "sim");
     base = small ? NPE_SIM_SMALL_MEM_BASE : NPE_SIM_MEM_BASE;
     size = small ? NPE_SIM_SMALL_MEM_SIZE : NPE_SIM_MEM_SIZE;
-    d->ring.log2_n = small ? NPE_UART_RING_LOG2 : NPE_RING_LOG2;
+    d->ring.log2_n = small ? NPE_SMALL_RING_LOG2 : NPE_RING_LOG2;
   } else {
     rc = npe_transport_uart_open(&ucfg, &d->t);
     strcpy(d->info.transport, "uart");
     base = 0, size = ucfg.mem_size;
-    d->ring.log2_n = NPE_UART_RING_LOG2;
+    d->ring.log2_n = NPE_SMALL_RING_LOG2;
   }
   if (rc) {
     free(d);

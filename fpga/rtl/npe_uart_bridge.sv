@@ -67,7 +67,8 @@ module npe_uart_bridge #(
   logic [ToBits-1:0] idle_q, idle_d;      // cycles since the frame's last byte
   logic [39:0]       reply_q, reply_d;    // status, then data bytes, LSB first
   logic [2:0]        nreply_q, nreply_d;  // reply bytes left
-  logic              aw_done_q, aw_done_d, w_done_q, w_done_d;
+  logic              addr_done_q, addr_done_d;  // the CSR's AW (write) or AR (read) taken
+  logic              w_done_q, w_done_d;
 
   logic [7:0]  op;
   logic [23:0] addr;
@@ -85,7 +86,7 @@ module npe_uart_bridge #(
     idle_d    = idle_q;
     reply_d   = reply_q;
     nreply_d  = nreply_q;
-    aw_done_d = aw_done_q;
+    addr_done_d = addr_done_q;
     w_done_d  = w_done_q;
     unique case (state_q)
       // Collecting a frame.
@@ -103,7 +104,7 @@ module npe_uart_bridge #(
       // Decoding it.
       StExec: begin
         nbyte_d   = 3'd0;
-        aw_done_d = 1'b0;
+        addr_done_d = 1'b0;
         w_done_d  = 1'b0;
         unique case (op)
           OpCsrWrite: state_d = StCsrB;
@@ -126,7 +127,7 @@ module npe_uart_bridge #(
       end
       // CSR write: address and data (in any order), then the response.
       StCsrB: begin
-        if (m_axil_awvalid && m_axil_awready) aw_done_d = 1'b1;
+        if (m_axil_awvalid && m_axil_awready) addr_done_d = 1'b1;
         if (m_axil_wvalid && m_axil_wready)   w_done_d  = 1'b1;
         if (m_axil_bvalid && m_axil_bready) begin
           reply_d  = {32'd0, m_axil_bresp == 2'b00 ? StatOk : StatRefused};
@@ -136,7 +137,7 @@ module npe_uart_bridge #(
       end
       // CSR read.
       StCsrR: begin
-        if (m_axil_arvalid && m_axil_arready) aw_done_d = 1'b1;  // (the AR here)
+        if (m_axil_arvalid && m_axil_arready) addr_done_d = 1'b1;
         if (m_axil_rvalid && m_axil_rready) begin
           reply_d  = {m_axil_rdata, m_axil_rresp == 2'b00 ? StatOk : StatRefused};
           nreply_d = 3'd5;
@@ -171,7 +172,7 @@ module npe_uart_bridge #(
       idle_q    <= '0;
       reply_q   <= '0;
       nreply_q  <= '0;
-      aw_done_q <= 1'b0;
+      addr_done_q <= 1'b0;
       w_done_q  <= 1'b0;
     end else begin
       state_q   <= state_d;
@@ -180,7 +181,7 @@ module npe_uart_bridge #(
       idle_q    <= idle_d;
       reply_q   <= reply_d;
       nreply_q  <= nreply_d;
-      aw_done_q <= aw_done_d;
+      addr_done_q <= addr_done_d;
       w_done_q  <= w_done_d;
     end
   end
@@ -189,21 +190,18 @@ module npe_uart_bridge #(
   assign tx_byte_o  = reply_q[7:0];
 
   assign m_axil_awaddr  = addr[11:0];
-  assign m_axil_awvalid = state_q == StCsrB && !aw_done_q;
+  assign m_axil_awvalid = state_q == StCsrB && !addr_done_q;
   assign m_axil_wdata   = data;
   assign m_axil_wstrb   = 4'hf;
   assign m_axil_wvalid  = state_q == StCsrB && !w_done_q;
-  assign m_axil_bready  = state_q == StCsrB && aw_done_q && w_done_q;
+  assign m_axil_bready  = state_q == StCsrB && addr_done_q && w_done_q;
   assign m_axil_araddr  = addr[11:0];
-  assign m_axil_arvalid = state_q == StCsrR && !aw_done_q;
-  assign m_axil_rready  = state_q == StCsrR && aw_done_q;
+  assign m_axil_arvalid = state_q == StCsrR && !addr_done_q;
+  assign m_axil_rready  = state_q == StCsrR && addr_done_q;
 
   assign mem_req_o   = state_q == StMem;
   assign mem_we_o    = op == OpMemWrite;
   assign mem_addr_o  = addr;
   assign mem_wdata_o = data;
-
-  logic unused_addr;
-  assign unused_addr = ^addr[23:12];
 
 endmodule
