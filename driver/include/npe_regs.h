@@ -344,13 +344,13 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
 #define NPE_PERF_MACS_POSIT16 4u /* multiply-accumulates in Posit(16,1) */
 #define NPE_PERF_MACS_INT8 5u /* multiply-accumulates in INT8 */
 #define NPE_PERF_MACS_TERNARY 6u /* multiply-accumulates with ternary weights */
-#define NPE_PERF_GATED_LANE_CYC 7u /* lane-cycles with the lane clock-gated */
+#define NPE_PERF_GATED_LANE_CYC 7u /* lane-cycles with the lane clock-gated: each busy cycle adds CAP_ARRAY.LANES x Rows x Cols minus the lanes issued that cycle (a padded lane of a dot product's last word is issued) */
 #define NPE_PERF_STALL_DMA 8u /* busy cycles waiting for DMA read data */
 #define NPE_PERF_STALL_SPAD 9u /* busy cycles waiting for a scratchpad buffer */
 #define NPE_PERF_STALL_OUT 10u /* busy cycles waiting to write results out */
-#define NPE_PERF_STALL_FENCE 11u /* busy cycles waiting in a FENCE */
-#define NPE_PERF_DMA_RD_BYTES 12u /* bytes read by the DMA */
-#define NPE_PERF_DMA_WR_BYTES 13u /* bytes written by the DMA */
+#define NPE_PERF_STALL_FENCE 11u /* busy cycles a FENCE at the head of the queue waits for a unit */
+#define NPE_PERF_DMA_RD_BYTES 12u /* bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD */
+#define NPE_PERF_DMA_WR_BYTES 13u /* bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row) */
 #define NPE_PERF_ADC_CONV 14u /* ramp-ADC conversions */
 #define NPE_PERF_COUNT 15u
 
@@ -527,9 +527,9 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
 #define NPE_PERF_MACS_TERNARY_LO_REG_RESVAL 0x00000000u
 #define NPE_PERF_MACS_TERNARY_HI_REG_OFFSET 0x134u /* ro: multiply-accumulates with ternary weights, bits 63:32 */
 #define NPE_PERF_MACS_TERNARY_HI_REG_RESVAL 0x00000000u
-#define NPE_PERF_GATED_LANE_CYC_LO_REG_OFFSET 0x138u /* ro: lane-cycles with the lane clock-gated, bits 31:0 */
+#define NPE_PERF_GATED_LANE_CYC_LO_REG_OFFSET 0x138u /* ro: lane-cycles with the lane clock-gated: each busy cycle adds CAP_ARRAY.LANES x Rows x Cols minus the lanes issued that cycle (a padded lane of a dot product's last word is issued), bits 31:0 */
 #define NPE_PERF_GATED_LANE_CYC_LO_REG_RESVAL 0x00000000u
-#define NPE_PERF_GATED_LANE_CYC_HI_REG_OFFSET 0x13cu /* ro: lane-cycles with the lane clock-gated, bits 63:32 */
+#define NPE_PERF_GATED_LANE_CYC_HI_REG_OFFSET 0x13cu /* ro: lane-cycles with the lane clock-gated: each busy cycle adds CAP_ARRAY.LANES x Rows x Cols minus the lanes issued that cycle (a padded lane of a dot product's last word is issued), bits 63:32 */
 #define NPE_PERF_GATED_LANE_CYC_HI_REG_RESVAL 0x00000000u
 #define NPE_PERF_STALL_DMA_LO_REG_OFFSET 0x140u /* ro: busy cycles waiting for DMA read data, bits 31:0 */
 #define NPE_PERF_STALL_DMA_LO_REG_RESVAL 0x00000000u
@@ -543,17 +543,17 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
 #define NPE_PERF_STALL_OUT_LO_REG_RESVAL 0x00000000u
 #define NPE_PERF_STALL_OUT_HI_REG_OFFSET 0x154u /* ro: busy cycles waiting to write results out, bits 63:32 */
 #define NPE_PERF_STALL_OUT_HI_REG_RESVAL 0x00000000u
-#define NPE_PERF_STALL_FENCE_LO_REG_OFFSET 0x158u /* ro: busy cycles waiting in a FENCE, bits 31:0 */
+#define NPE_PERF_STALL_FENCE_LO_REG_OFFSET 0x158u /* ro: busy cycles a FENCE at the head of the queue waits for a unit, bits 31:0 */
 #define NPE_PERF_STALL_FENCE_LO_REG_RESVAL 0x00000000u
-#define NPE_PERF_STALL_FENCE_HI_REG_OFFSET 0x15cu /* ro: busy cycles waiting in a FENCE, bits 63:32 */
+#define NPE_PERF_STALL_FENCE_HI_REG_OFFSET 0x15cu /* ro: busy cycles a FENCE at the head of the queue waits for a unit, bits 63:32 */
 #define NPE_PERF_STALL_FENCE_HI_REG_RESVAL 0x00000000u
-#define NPE_PERF_DMA_RD_BYTES_LO_REG_OFFSET 0x160u /* ro: bytes read by the DMA, bits 31:0 */
+#define NPE_PERF_DMA_RD_BYTES_LO_REG_OFFSET 0x160u /* ro: bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD, bits 31:0 */
 #define NPE_PERF_DMA_RD_BYTES_LO_REG_RESVAL 0x00000000u
-#define NPE_PERF_DMA_RD_BYTES_HI_REG_OFFSET 0x164u /* ro: bytes read by the DMA, bits 63:32 */
+#define NPE_PERF_DMA_RD_BYTES_HI_REG_OFFSET 0x164u /* ro: bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD, bits 63:32 */
 #define NPE_PERF_DMA_RD_BYTES_HI_REG_RESVAL 0x00000000u
-#define NPE_PERF_DMA_WR_BYTES_LO_REG_OFFSET 0x168u /* ro: bytes written by the DMA, bits 31:0 */
+#define NPE_PERF_DMA_WR_BYTES_LO_REG_OFFSET 0x168u /* ro: bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row), bits 31:0 */
 #define NPE_PERF_DMA_WR_BYTES_LO_REG_RESVAL 0x00000000u
-#define NPE_PERF_DMA_WR_BYTES_HI_REG_OFFSET 0x16cu /* ro: bytes written by the DMA, bits 63:32 */
+#define NPE_PERF_DMA_WR_BYTES_HI_REG_OFFSET 0x16cu /* ro: bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row), bits 63:32 */
 #define NPE_PERF_DMA_WR_BYTES_HI_REG_RESVAL 0x00000000u
 #define NPE_PERF_ADC_CONV_LO_REG_OFFSET 0x170u /* ro: ramp-ADC conversions, bits 31:0 */
 #define NPE_PERF_ADC_CONV_LO_REG_RESVAL 0x00000000u
