@@ -239,6 +239,40 @@ package npe_pkg;
     endcase
   endfunction
 
+  // Dispatch interface (docs/ARCHITECTURE.md): unit slots; resource bits
+  // (0..NumUnits-1: the units themselves); which unit runs an opcode and
+  // which its next step (one-hot, 0 for none: NOP, FENCE, reserved).
+  localparam int NumUnits = 5;
+  localparam int UnitLoader = 0;  // npe_loader: DMA reads into a scratchpad buffer
+  localparam int UnitArray = 1;  // npe_array: the MAC array, scratchpads to an output buffer
+  localparam int UnitStorer = 2;  // npe_storer: an output buffer to DMA writes
+  localparam int UnitNlu = 3;  // npe_nlu_unit: ramp-ADC codes of an output buffer, in place
+  localparam int UnitXbar = 4;  // npe_xbar_unit: the crossbar tile (program, run)
+  localparam int NumRes = 12;
+  localparam int ResRdPorts = 5;  // the scratchpad banks' read ports (the array or the crossbar)
+  localparam int ResSpadA0 = 6;  // scratchpad A, buffer 0
+  localparam int ResSpadA1 = 7;  // scratchpad A, buffer 1
+  localparam int ResSpadB0 = 8;  // scratchpad B, buffer 0
+  localparam int ResSpadB1 = 9;  // scratchpad B, buffer 1
+  localparam int ResOut0 = 10;  // output buffer 0
+  localparam int ResOut1 = 11;  // output buffer 1
+  function automatic logic [NumUnits-1:0] op_unit(input logic [7:0] op);
+    case (op)
+      8'd1:    op_unit = 5'b00001;  // LOAD -> LOADER
+      8'd2:    op_unit = 5'b00010;  // MATMUL -> ARRAY
+      8'd3:    op_unit = 5'b00100;  // STORE -> STORER
+      8'd5:    op_unit = 5'b01000;  // NLU -> NLU
+      8'd7:    op_unit = 5'b10000;  // XBAR -> XBAR
+      default: op_unit = '0;
+    endcase
+  endfunction
+  function automatic logic [NumUnits-1:0] op_next_unit(input logic [7:0] op);
+    case (op)
+      8'd7:    op_next_unit = 5'b01000;  // XBAR -> NLU
+      default: op_next_unit = '0;
+    endcase
+  endfunction
+
   // Performance counters: index into the perf_i bus of npe_csr.
   localparam int PerfBusyCycles = 0;  // cycles with a job in progress
   localparam int PerfMacsFp4 = 1;  // multiply-accumulates in FP4

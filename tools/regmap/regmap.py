@@ -206,6 +206,7 @@ def gen_sv(spec, regs):
         o.append("      " + ", ".join(words[i:i + 4]) + ("};" if i + 4 >= len(words) else ","))
     o.append("")
     o += sv_functions(spec)
+    o += sv_units(spec)
     o.append("  // Performance counters: index into the perf_i bus of npe_csr.")
     for i, c in enumerate(spec["counters"]["list"]):
         o.append("  localparam int Perf%s = %d;  // %s" % (camel(c["name"]), i, c["desc"]))
@@ -270,6 +271,40 @@ def sv_functions(spec):
         o.append("      default: %s = %d'd0;" % (fn, w))
         o.append("    endcase")
         o.append("  endfunction")
+    o.append("")
+    return o
+
+
+def unit_index(spec, name):
+    names = [u["name"] for u in spec["units"]]
+    if name not in names:
+        die("opcode names unit %s, which is not in units" % name)
+    return names.index(name)
+
+
+def sv_units(spec):
+    """Unit slots, resource bits and the opcode -> unit tables of npe_cmd's
+    dispatch interface."""
+    units, res = spec["units"], spec["resources"]
+    nu, nr = len(units), len(units) + len(res)
+    o = ["  // Dispatch interface (docs/ARCHITECTURE.md): unit slots; resource bits",
+         "  // (0..NumUnits-1: the units themselves); which unit runs an opcode and",
+         "  // which its next step (one-hot, 0 for none: NOP, FENCE, reserved).",
+         "  localparam int NumUnits = %d;" % nu]
+    for i, u in enumerate(units):
+        o.append("  localparam int Unit%s = %d;  // %s" % (camel(u["name"]), i, u["desc"]))
+    o.append("  localparam int NumRes = %d;" % nr)
+    for i, r in enumerate(res):
+        o.append("  localparam int Res%s = %d;  // %s" % (camel(r["name"]), nu + i, r["desc"]))
+    for fn, key in (("op_unit", "unit"), ("op_next_unit", "next")):
+        o += ["  function automatic logic [NumUnits-1:0] %s(input logic [7:0] op);" % fn,
+              "    case (op)"]
+        for op in spec["opcodes"]:
+            if key in op:
+                o.append("      8'd%d:    %s = %d'b%s;  // %s -> %s" % (
+                    op["code"], fn, nu, format(1 << unit_index(spec, op[key]), "0%db" % nu),
+                    op["name"], op[key]))
+        o += ["      default: %s = '0;" % fn, "    endcase", "  endfunction"]
     o.append("")
     return o
 
@@ -470,7 +505,24 @@ def gen_md(spec, regs):
           "`npe_desc_get_<field>(d)` / `npe_desc_set_<field>(d, v)` and "
           "`npe_desc_get_flag_<flag>(d)` / `npe_desc_set_flag_<flag>(d, on)` on a "
           "`uint8_t[%d]`." % (8 * d["size_bytes"], d["size_bytes"]), ""]
-    o += codes("Opcodes", spec["opcodes"]) + codes("Error codes (STATUS.ERR)", spec["errors"])
+    o += codes("Opcodes", spec["opcodes"])
+    o += ["## Units and resources", "",
+          "The units on the command processor's dispatch interface "
+          "(`npe_pkg::Unit<Name>`, docs/ARCHITECTURE.md) and the opcodes they run "
+          "(`npe_pkg::op_unit(op)`, `op_next_unit(op)`; NOP and FENCE run in the "
+          "command processor):", "", "| Slot | Unit | Opcodes | Next step of | What |",
+          "|---:|---|---|---|---|"]
+    for i, u in enumerate(spec["units"]):
+        ops = ", ".join("`%s`" % op["name"] for op in spec["opcodes"] if op.get("unit") == u["name"])
+        nxt = ", ".join("`%s`" % op["name"] for op in spec["opcodes"] if op.get("next") == u["name"])
+        o.append("| %d | `%s` | %s | %s | %s |" % (i, u["name"], ops or "-", nxt or "-", u["desc"]))
+    o += ["", "Resource bits of the scoreboard (`npe_pkg::Res<Name>`; bits 0..%d are the "
+          "units): a descriptor waits while a resource it claims is held by a busy unit."
+          % (len(spec["units"]) - 1), "", "| Bit | Resource | What |", "|---:|---|---|"]
+    for i, r in enumerate(spec["resources"]):
+        o.append("| %d | `%s` | %s |" % (len(spec["units"]) + i, r["name"], r["desc"]))
+    o.append("")
+    o += codes("Error codes (STATUS.ERR)", spec["errors"])
     o += codes("Format codes", spec["formats"])
     word = const(spec, "PeWordBits")
     o += ["## Format table", "",
