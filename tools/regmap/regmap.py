@@ -401,22 +401,23 @@ def h_desc_accessors(spec, p):
     o = ["/* Descriptor accessors on a %d-byte little-endian descriptor d:" % d["size_bytes"],
          " * %s_desc_get_<field>(d) and %s_desc_set_<field>(d, v) for every field," % (lp, lp),
          " * %s_desc_get_flag_<flag>(d) (0 or 1) and %s_desc_set_flag_<flag>(d, on)." % (lp, lp),
-         " * A setter writes its own bytes (or bit) and nothing else. */",
-         "static inline uint64_t %s__desc_get(const uint8_t *d, unsigned off, unsigned n) {" % lp,
+         " * A setter writes its own bytes (or bit) and nothing else; %s_desc_get_le /" % lp,
+         " * %s_desc_set_le move n little-endian bytes at byte offset off. */" % lp,
+         "static inline uint64_t %s_desc_get_le(const uint8_t *d, unsigned off, unsigned n) {" % lp,
          "  uint64_t v = 0;",
          "  while (n--) v = v << 8 | d[off + n];",
          "  return v;",
          "}",
-         "static inline void %s__desc_set(uint8_t *d, unsigned off, unsigned n, uint64_t v) {" % lp,
+         "static inline void %s_desc_set_le(uint8_t *d, unsigned off, unsigned n, uint64_t v) {" % lp,
          "  for (unsigned i = 0; i < n; i++) d[off + i] = (uint8_t)(v >> (8u * i));",
          "}"]
     for f in d["fields"]:
         n, t, F = f["name"].lower(), CTYPES[f["bytes"]], "%s_DESC_%s" % (p, f["name"])
         o.append("static inline %s %s_desc_get_%s(const uint8_t *d) {" % (t, lp, n))
-        o.append("  return (%s)%s__desc_get(d, %s_OFFSET, %s_SIZE);" % (t, lp, F, F))
+        o.append("  return (%s)%s_desc_get_le(d, %s_OFFSET, %s_SIZE);" % (t, lp, F, F))
         o.append("}")
         o.append("static inline void %s_desc_set_%s(uint8_t *d, %s v) {" % (lp, n, t))
-        o.append("  %s__desc_set(d, %s_OFFSET, %s_SIZE, v);" % (lp, F, F))
+        o.append("  %s_desc_set_le(d, %s_OFFSET, %s_SIZE, v);" % (lp, F, F))
         o.append("}")
     for f in d["flags"]:
         n, B = f["name"].lower(), "%s_DESC_FLAG_%s_BIT" % (p, f["name"])
