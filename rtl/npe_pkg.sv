@@ -103,11 +103,16 @@ package npe_pkg;
   localparam int DescFlagOutFp32Bit = 2;  // MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns
   localparam int DescFlagKeepBit = 3;  // MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE)
   localparam int DescFlagProgramBit = 4;  // XBAR: program the tile instead of running it
-  // Reserved bits: RSVD0, SPAD_OFF and the FLAGS bits no flag names; write 0.
+  // Reserved bits: RSVD0, SPAD_OFF and the FLAGS bits no flag names; write 0
   // (64-bit words, bytes 56..63 first).
   localparam logic [DescBits-1:0] DescReservedMask = {
       64'h0000000000000000, 64'hffffffff00000000, 64'h0000000000000000, 64'h0000000000000000,
       64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000e000};
+  // Bits no opcode of this build reads: the reserved bits and T, ADDR_B, STRIDE_B, SCALE
+  // (a decoder's unused-signal line: ^(d & DescUnusedMask)).
+  localparam logic [DescBits-1:0] DescUnusedMask = {
+      64'h00000000ffffffff, 64'hffffffff00000000, 64'hffffffff00000000, 64'h0000000000000000,
+      64'hffffffffffffffff, 64'h0000000000000000, 64'hffff000000000000, 64'hffff00000000e000};
 
   // Descriptor accessors: a field (or flag) of the whole record d, so no
   // module retypes a position or a width. Each reads a few bits of d.
