@@ -308,6 +308,11 @@ module npe_cmd #(
   assign claim      = sel_res(d_unit, unit_claim_i);
   assign next_claim = sel_res(d_next, unit_claim_i);
   assign held       = sel_res(unit_busy_i, claims_q) | (step_q ? step_claim_q : '0);
+`ifdef NPE_PLANT_BUG_SCOREBOARD
+  // Test only (make cmd-test): a scoreboard that forgets the output buffers.
+  logic [NR-1:0] held_buggy;
+  assign held_buggy = held & ~ResOut;
+`endif
 
   // The first step's check, then the next step's (of the fields it reads).
   assign chk_code = !d_known                   ? 8'(npe_pkg::ErrBadOpcode) :
@@ -317,7 +322,11 @@ module npe_cmd #(
   logic [NR-1:0] want, conflict;
   logic          hz_fence, dispatch;
   assign want     = claim | next_claim;
+`ifdef NPE_PLANT_BUG_SCOREBOARD
+  assign conflict = want & held_buggy;
+`else
   assign conflict = want & held;
+`endif
   assign hz_fence = d_fence && (unit_busy_i != '0 || step_q);
   assign dispatch = d_valid && !chk_err && conflict == '0 && !hz_fence && !soft_reset_i &&
                     !step_go;
