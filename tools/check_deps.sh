@@ -2,7 +2,7 @@
 # check_deps.sh WHAT... - checks that the tools a make target needs are
 # installed; if not, names them and prints the exact command that installs
 # them, and exits 1. WHAT: c check verilator iverilog yosys nextpnr python3
-# riscv ftdi zlib. Run `make deps` (as root) to install everything.
+# riscv ftdi zlib lm. Run `make deps` (as root) to install everything.
 missing=""
 need_pkg() { missing="$missing $1"; }
 for what in "$@"; do
@@ -21,6 +21,11 @@ for what in "$@"; do
     riscv)     command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || need_pkg "gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf" ;;
     ftdi)      pkg-config --exists libftdi1 2>/dev/null || need_pkg libftdi1-dev ;;
     zlib)      [ -f /usr/include/zlib.h ] || need_pkg zlib1g-dev ;;
+    lm)        /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need_pkg python3-numpy
+               /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need_pkg "python3-torch libopenblas0-pthread"
+               command -v bible >/dev/null 2>&1 || need_pkg "bible-kjv bible-kjv-text"
+               command -v bzip2 >/dev/null 2>&1 || need_pkg bzip2
+               command -v xz >/dev/null 2>&1 || need_pkg xz-utils ;;
     *) echo "check_deps.sh: unknown requirement '$what'" >&2; exit 2 ;;
   esac
 done

@@ -201,6 +201,7 @@ def main(argv=None):
           % (desc["val_bpc"], desc["test_bpc"], desc["seed"], desc["train_seconds"]))
     if a.no_eval:
         return 0
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(a.threads))
     import torch
     import data as lmdata
     from models import evaluate_bpc

@@ -21,9 +21,25 @@ import os
 import sys
 import time
 
-import numpy as np
-import torch
-import torch.nn as nn
+
+def _argv_threads(argv, default="2"):
+    for i, a in enumerate(argv):
+        if a == "--threads" and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith("--threads="):
+            return a.split("=", 1)[1]
+    return default
+
+
+# OpenBLAS starts its own threads at load time (torch.set_num_threads does
+# not reach them): size the pool before torch loads it.
+if __name__ == "__main__":
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", _argv_threads(sys.argv[1:]))
+    os.environ.setdefault("OMP_NUM_THREADS", _argv_threads(sys.argv[1:]))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as lmdata  # noqa: E402
