@@ -4,8 +4,8 @@
 #   make lm-data   dump, normalise and split the KJV text into build/lm/,
 #                  checked against the SHA-256 sums in lm/DATA.md
 #   make lm-refs   bzip2 -9 / xz -9e / order-0 bits per char of the splits
-#   make models    retrain the committed models in lm/weights/ (about an
-#                  hour on 2 cores; LM_THREADS=2, LM_MODELS_DIR=lm/weights)
+#   make models    retrain the committed models in lm/weights/ (lm/MODELS.md
+#                  gives the time; LM_THREADS=2, LM_MODELS_DIR=lm/weights)
 #   make lm-test   smoke test (< 60 s on one core): data checksums, a few
 #                  training steps per cell, the .npz round trip, bad files,
 #                  the Sherry mirror against the golden quantiser
@@ -19,15 +19,17 @@ LM_TRAIN      := $(LM_PY) tools/lm/train.py --threads $(LM_THREADS)
 LM_SEED       ?= 1
 
 # The settings that made the committed models (lm/MODELS.md quotes them).
-LM_GRU_ARGS     := --cell gru --steps 6000 --lr 3e-3
-LM_LSTM_ARGS    := --cell lstm --steps 6000 --lr 3e-3
-LM_HGRN_ARGS    := --cell hgrn --steps 3000 --lr 3e-3
-LM_TERNARY_ARGS := --cell gru --quant sherry --steps 1500 --lr 1e-3 --warmup 50
+LM_GRU_ARGS     := --cell gru --steps 3000 --lr 3e-3
+LM_LSTM_ARGS    := --cell lstm --steps 3000 --lr 3e-3
+LM_HGRN_ARGS    := --cell hgrn --steps 1500 --lr 3e-3
+LM_TERNARY_ARGS := --cell gru --quant sherry --steps 1000 --lr 1e-3 --warmup 50
 
 TEST_TARGETS += lm-test
 DEB_PKGS += python3-torch python3-numpy libopenblas0-pthread bible-kjv bible-kjv-text bzip2 xz-utils
 
-.PHONY: lm-data lm-refs models lm-test check-deps-lm
+LM_MODELS := $(addprefix $(LM_MODELS_DIR)/,gru.npz gru-ternary.npz lstm.npz hgrn.npz)
+
+.PHONY: lm-data lm-refs models lm-test check-deps-lm lm-force
 
 check-deps-lm:
 	@$(DEPS) lm
@@ -38,15 +40,25 @@ lm-data: check-deps-lm
 lm-refs: check-deps-lm
 	$(LM_PY) tools/lm/data.py --out $(BUILD)/lm --refs
 
-# One after another: each run uses LM_THREADS cores. The ternary model is
-# fine-tuned from the float GRU.
-models: check-deps-lm
-	@mkdir -p $(LM_MODELS_DIR)
-	$(LM_TRAIN) $(LM_GRU_ARGS) --seed $(LM_SEED) --out $(LM_MODELS_DIR)/gru.npz
-	$(LM_TRAIN) $(LM_TERNARY_ARGS) --seed $(LM_SEED) --init $(LM_MODELS_DIR)/gru.npz \
-	  --out $(LM_MODELS_DIR)/gru-ternary.npz
-	$(LM_TRAIN) $(LM_LSTM_ARGS) --seed $(LM_SEED) --out $(LM_MODELS_DIR)/lstm.npz
-	$(LM_TRAIN) $(LM_HGRN_ARGS) --seed $(LM_SEED) --out $(LM_MODELS_DIR)/hgrn.npz
+# Every `make models` retrains (lm-force); each run uses LM_THREADS cores,
+# so `make -j2 models LM_THREADS=1` runs two at once. The ternary model is
+# fine-tuned from the float GRU. The data comes first, once.
+models: check-deps-lm lm-data $(LM_MODELS)
+
+$(LM_MODELS_DIR)/gru.npz: lm-force lm-data
+	@mkdir -p $(@D)
+	$(LM_TRAIN) $(LM_GRU_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --out $@
+
+$(LM_MODELS_DIR)/gru-ternary.npz: $(LM_MODELS_DIR)/gru.npz
+	$(LM_TRAIN) $(LM_TERNARY_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
+
+$(LM_MODELS_DIR)/lstm.npz: lm-force lm-data
+	@mkdir -p $(@D)
+	$(LM_TRAIN) $(LM_LSTM_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --out $@
+
+$(LM_MODELS_DIR)/hgrn.npz: lm-force lm-data
+	@mkdir -p $(@D)
+	$(LM_TRAIN) $(LM_HGRN_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --out $@
 
 $(BUILD)/lm/sherry_rows: tests/lm/sherry_rows.c $(GOLDEN_LIB)
 	@mkdir -p $(@D)

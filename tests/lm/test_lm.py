@@ -134,10 +134,10 @@ def main():
     expect_error(variant("shape", out__bias=np.zeros(5, np.float32)), ["'out.bias'", "shape"], "wrong shape")
     nan = z["weight_ih_l0"].copy()
     nan[3, 2] = np.nan
-    expect_error(variant("nan", weight_ih_l0=nan), ["'weight_ih_l0'", "NaN", "(3, 2)"], "NaN")
+    expect_error(variant("nan", weight_ih_l0=nan), ["'weight_ih_l0'", "a NaN", "(3, 2)"], "NaN")
     inf = z["out.weight"].copy()
     inf[0, 0] = np.inf
-    expect_error(variant("inf", out__weight=inf), ["'out.weight'", "Inf"], "Inf")
+    expect_error(variant("inf", out__weight=inf), ["'out.weight'", "an Inf", "(0, 0)"], "Inf")
     expect_error(variant("cell", cell=np.array("transformer")), ["unknown cell 'transformer'"], "unknown cell")
     expect_error(variant("dtype", bias_ih_l0=z["bias_ih_l0"].astype(np.float64)),
                  ["'bias_ih_l0'", "float64", "float32"], "wrong dtype")

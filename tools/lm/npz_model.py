@@ -133,7 +133,8 @@ def read(path):
     weights = {}
     for n, shp in shapes.items():
         if n not in z:
-            raise ModelFileError("missing array '%s' (a %s %s model needs it)" % (n, desc["cell"], "x".join(map(str, shp))))
+            raise ModelFileError("missing array '%s' (shape %s, needed by a %s model)"
+                                 % (n, "x".join(map(str, shp)), desc["cell"]))
         a = z[n]
         if a.shape != shp:
             raise ModelFileError("array '%s' has shape %s, expected %s" % (n, a.shape, shp))
@@ -141,8 +142,8 @@ def read(path):
         if a.dtype != want:
             raise ModelFileError("array '%s' is %s, expected %s" % (n, a.dtype, np.dtype(want).name))
         if a.dtype == np.float32 and not np.all(np.isfinite(a)):
-            bad = np.argwhere(~np.isfinite(a))[0]
-            raise ModelFileError("array '%s' has a NaN or Inf at %s" % (n, tuple(int(i) for i in bad)))
+            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
+            raise ModelFileError("array '%s' has %s at %s" % (n, "a NaN" if np.isnan(a[bad]) else "an Inf", bad))
         weights[n] = a
     extra = sorted(set(z) - set(shapes) - meta)
     if extra:
