@@ -22,12 +22,14 @@ LM_SEED       ?= 1
 LM_GRU_ARGS     := --cell gru --steps 3000 --lr 3e-3
 LM_LSTM_ARGS    := --cell lstm --steps 3000 --lr 3e-3
 LM_HGRN_ARGS    := --cell hgrn --steps 1500 --lr 3e-3
-LM_TERNARY_ARGS := --cell gru --quant sherry --steps 1000 --lr 1e-3 --warmup 50
+LM_TERNARY_ARGS := --quant sherry --steps 1000 --lr 1e-3 --warmup 50
+LM_HGRN_TERNARY_ARGS := --quant sherry --steps 600 --lr 1e-3 --warmup 50
 
 TEST_TARGETS += lm-test
 DEB_PKGS += python3-torch python3-numpy libopenblas0-pthread bible-kjv bible-kjv-text bzip2 xz-utils
 
-LM_MODELS := $(addprefix $(LM_MODELS_DIR)/,gru.npz gru-ternary.npz lstm.npz hgrn.npz)
+LM_MODELS := $(addprefix $(LM_MODELS_DIR)/,gru.npz gru-ternary.npz lstm.npz lstm-ternary.npz \
+                                            hgrn.npz hgrn-ternary.npz)
 
 .PHONY: lm-data lm-refs models lm-test check-deps-lm lm-force
 
@@ -42,15 +44,22 @@ lm-refs: check-deps-lm
 
 # Every `make models` retrains (lm-force); each run uses LM_THREADS cores,
 # so `make -j2 models LM_THREADS=1` runs two at once. The ternary model is
-# fine-tuned from the float GRU. The data comes first, once.
+# fine-tuned from the float model. The data comes first, once.
 models: check-deps-lm lm-data $(LM_MODELS)
 
 $(LM_MODELS_DIR)/gru.npz: lm-force lm-data
 	@mkdir -p $(@D)
 	$(LM_TRAIN) $(LM_GRU_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --out $@
 
+# Ternary (Sherry 3:4) QAT, fine-tuned from the float model of the same cell.
 $(LM_MODELS_DIR)/gru-ternary.npz: $(LM_MODELS_DIR)/gru.npz
-	$(LM_TRAIN) $(LM_TERNARY_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
+	$(LM_TRAIN) --cell gru $(LM_TERNARY_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
+
+$(LM_MODELS_DIR)/lstm-ternary.npz: $(LM_MODELS_DIR)/lstm.npz
+	$(LM_TRAIN) --cell lstm $(LM_TERNARY_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
+
+$(LM_MODELS_DIR)/hgrn-ternary.npz: $(LM_MODELS_DIR)/hgrn.npz
+	$(LM_TRAIN) --cell hgrn $(LM_HGRN_TERNARY_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
 
 $(LM_MODELS_DIR)/lstm.npz: lm-force lm-data
 	@mkdir -p $(@D)

@@ -88,6 +88,11 @@ def main():
         desc, w = npz_model.read(p)
         check(rc == 0 and desc["cell"] == cell and np.isfinite(desc["val_bpc"]) and desc["val_bpc"] < 6.5,
               "train.py %s: 6 steps, val %.3f bits/char" % (cell, desc["val_bpc"]))
+    p = os.path.join(tmp, "gru-again.npz")
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+        train.main(["--cell", "gru", "--out", p] + small)
+    a, b = npz_model.read(paths["gru"])[1], npz_model.read(p)[1]
+    check(all(np.array_equal(a[k], b[k]) for k in a), "train.py: the same seed gives the same weights, bit for bit")
     p = os.path.join(tmp, "gru-ternary.npz")
     with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
         rc = train.main(["--cell", "gru", "--out", p, "--init", paths["gru"], "--quant", "sherry"] + small)
