@@ -1,4 +1,4 @@
-# mk/fpga.mk - the small engine on an iCEBreaker board (iCE40UP5K)
+# mk/fpga_icebreaker.mk - the small engine on an iCEBreaker board (iCE40UP5K)
 #
 #   make fpga-icebreaker        bitstream build/fpga/npe_icebreaker.bin (Yosys,
 #                               nextpnr-ice40, icepack) and its size and timing as
@@ -10,7 +10,7 @@
 #                               (openFPGALoader)
 #   make fpga-lint              verilator --lint-only -Wall of the board RTL
 #
-# The board top fixes the engine parameters of ENGINE_LITE (mk/sim.mk).
+# The board top fixes the engine parameters of ENGINE_LITE (mk/sim_lib.mk).
 
 BUILD ?= build
 FPGA_BUILD := $(BUILD)/fpga
@@ -91,11 +91,12 @@ fpga-lint: $(FPGA_BUILD)/sb_spram256ka_sim.v
 	@$(DEPS) verilator
 	@for p in $(ENGINE_LITE); do \
 	  grep -Eq "\.$${p%%=*} \(([0-9]*'[db])?$${p#*=}\)" fpga/icebreaker/npe_icebreaker_top.sv || \
-	  { echo "fpga-lint: npe_icebreaker_top does not set $$p (ENGINE_LITE, mk/sim.mk)"; exit 1; }; \
+	  { echo "fpga-lint: npe_icebreaker_top does not set $$p (ENGINE_LITE, mk/sim_lib.mk)"; exit 1; }; \
 	done
 	verilator --lint-only -Wall --top-module npe_icebreaker_top $(ENGINE_VLT) \
 	  fpga/icebreaker/lint.vlt $(ENGINE_RTL) $(FPGA_RTL) $(FPGA_BUILD)/sb_spram256ka_sim.v
 	@echo "fpga-lint: clean"
 
 TEST_TARGETS  += fpga-lint fpga-icebreaker-test
+LINT_TARGETS  += fpga-lint
 BENCH_TARGETS += fpga-icebreaker

@@ -1,22 +1,17 @@
 # SPDX-License-Identifier: Apache-2.0
-# mk/engine.mk - register map generation and the AXI edge of the engine.
-# Included by the top Makefile; every path is relative to the repository root.
+# mk/rtl_axi.mk - the AXI edge of the engine (rtl/axi): lint and the CSR and
+# DMA testbenches (tests/rtl/axi). Included by the top Makefile; every path is
+# relative to the repository root.
 #
-#   make regmap        regenerate rtl/npe_pkg.sv, driver/include/npe_regs.h, docs/REGMAP.md
-#   make regmap-check  fail if those are stale or the format codes disagree
 #   make axi-lint      verilator --lint-only -Wall of rtl/axi and the package
 #   make axi-test      build and run the CSR and DMA testbenches under $(BUILD)/axi
 
 BUILD ?= build
-PYTHON ?= python3
 VERILATOR ?= verilator
 VERILATOR_INC ?= /usr/share/verilator/include
 ENGINE_CXX ?= g++
 ENGINE_CXXFLAGS ?= -O2 -std=c++17 -Wall
 AXI_TEST_ARGS ?=
-
-REGMAP_SRC := tools/regmap/npe_regmap.pyl tools/regmap/regmap.py
-REGMAP_OUT := rtl/npe_pkg.sv driver/include/npe_regs.h docs/REGMAP.md
 
 AXI_BUILD := $(BUILD)/axi
 AXI_PKG := rtl/npe_pkg.sv
@@ -25,16 +20,10 @@ AXI_RTL := rtl/axi/npe_axil_slave.sv rtl/axi/npe_csr.sv $(AXI_DMA_RTL)
 AXI_VFLAGS := --cc -O3 --assert -DNPE_ASSERT --x-assign unique --x-initial unique \
               -Irtl -Irtl/axi
 AXI_VDEFS := -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=0 -DVM_TRACE_FST=0 -DVM_TRACE_VCD=0
-AXI_TB_INC := -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd -Isim -Idriver/include
+AXI_TB_INC := -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd -Isim -Iinclude
 AXI_RT := $(AXI_BUILD)/rt/verilated.o $(AXI_BUILD)/rt/verilated_threads.o
 
-.PHONY: regmap regmap-check axi-lint axi-test axi-clean
-
-regmap:
-	$(PYTHON) tools/regmap/regmap.py
-
-regmap-check:
-	$(PYTHON) tools/regmap/regmap.py --check
+.PHONY: axi-lint axi-test axi-clean
 
 axi-lint: $(AXI_PKG) $(AXI_RTL)
 	$(VERILATOR) --lint-only -Wall $(AXI_PKG) $(AXI_RTL) --top-module npe_axil_slave
@@ -72,20 +61,23 @@ $(eval $(call axi_model,dma_small,npe_axi_dma,$(AXI_PKG) $(AXI_DMA_RTL),\
   -GIdWidth=2 -GAxiId=3))
 
 $(AXI_BUILD)/tb_csr: tests/rtl/axi/tb_csr.cpp $(AXI_BUILD)/csr/Vtb_axil_csr__ALL.a $(AXI_RT) \
-                     driver/include/npe_regs.h
+                     include/npe_regs.h
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(AXI_VDEFS) $(AXI_TB_INC) -I$(AXI_BUILD)/csr \
 	  $< $(AXI_BUILD)/csr/Vtb_axil_csr__ALL.a $(AXI_RT) -o $@ -lstdc++ -lpthread -lm
 
 $(AXI_BUILD)/tb_dma: tests/rtl/axi/tb_dma.cpp sim/axi_mem.cpp sim/axi_mem.h \
-                     $(AXI_BUILD)/dma/Vnpe_axi_dma__ALL.a $(AXI_RT) driver/include/npe_regs.h
+                     $(AXI_BUILD)/dma/Vnpe_axi_dma__ALL.a $(AXI_RT) include/npe_regs.h
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(AXI_VDEFS) $(AXI_TB_INC) -I$(AXI_BUILD)/dma \
 	  $< sim/axi_mem.cpp $(AXI_BUILD)/dma/Vnpe_axi_dma__ALL.a $(AXI_RT) -o $@ \
 	  -lstdc++ -lpthread -lm
 
 $(AXI_BUILD)/tb_dma_small: tests/rtl/axi/tb_dma.cpp sim/axi_mem.cpp sim/axi_mem.h \
                            $(AXI_BUILD)/dma_small/Vnpe_axi_dma__ALL.a $(AXI_RT) \
-                           driver/include/npe_regs.h
+                           include/npe_regs.h
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(AXI_VDEFS) $(AXI_TB_INC) -I$(AXI_BUILD)/dma_small \
 	  -DTB_MAX_BURST=16 -DTB_ADDR_BITS=40 \
 	  $< sim/axi_mem.cpp $(AXI_BUILD)/dma_small/Vnpe_axi_dma__ALL.a $(AXI_RT) -o $@ \
 	  -lstdc++ -lpthread -lm
+
+TEST_TARGETS += axi-test
+LINT_TARGETS += axi-lint

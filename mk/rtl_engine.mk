@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
-# mk/engine_port.mk - the engine (rtl/engine) beyond Verilator: Yosys reads
-# it, Icarus simulates it, and the two simulators are compared on one job.
-# Included by the top Makefile (after mk/sim.mk and mk/driver.mk, whose
-# ENGINE_RTL, SIM_LIBS and DRIVER_CFLAGS it uses).
+# mk/rtl_engine.mk - the whole engine's RTL (npe_top, rtl/engine): lint of
+# its configurations, Yosys reads it, Icarus simulates it (tests/rtl/engine),
+# its iCE40 size, and the two simulators compared on one job. Included by the
+# top Makefile after mk/sim_lib.mk, whose ENGINE_RTL, ENGINE_LITE and
+# SIM_LIBS it uses.
 #
+#   make engine-lint         verilator --lint-only -Wall of the whole engine (default,
+#                            smallest, small-iCE40 and DPI configurations)
 #   make engine-yosys-check  read_verilog -sv + hierarchy -top npe_top + proc, fails on error
 #   make engine-icarus-test  one gen_engine_job matmul per format on npe_top under
 #                            Icarus, checked bit-exactly against the golden model
@@ -22,7 +25,7 @@ EP_DIR   := tests/rtl/engine
 ENGINE_ICARUS_JOBS ?= 8,8,64,int8 5,3,40,fp4 4,5,24,posit4 7,2,32,posit8 \
                       3,4,16,posit16 6,5,72,ternary 5,7,2,fp4,sigmoid:6:4 \
                       4,9,1,fp4,gelu:5:6
-# The small iCE40 build (ENGINE_LITE, mk/sim.mk): INT8 and ternary jobs on
+# The small iCE40 build (ENGINE_LITE, mk/sim_lib.mk): INT8 and ternary jobs on
 # its 1 x 1 array, up to the longest K its 256-word A bank takes (2048; the
 # tiler then takes one output column per block, C's blocks padded to 8 bytes)
 ENGINE_LITE_JOBS ?= 1,1,1,int8 5,7,100,int8 3,9,40,ternary 2,3,2048,int8 2,6,1024,int8 4,3,1000,ternary
@@ -35,9 +38,25 @@ ENGINE_ICARUS_TIMEOUT ?= 600
 
 comma     := ,
 EP_TB     := $(EP_DIR)/tb_axi_mem.sv $(EP_DIR)/tb_npe_top_icarus.sv
-EP_CFLAGS := $(CFLAGS_ALL) -Idriver/src -Isim -I$(EP_DIR)
+EP_CFLAGS := $(CFLAGS_BASE) $(DRIVER_INC) -I$(EP_DIR)
 
-.PHONY: engine-yosys-check engine-icarus-test engine-sim-speed
+.PHONY: engine-lint engine-yosys-check engine-icarus-test engine-sim-speed
+
+# ---------------------------------------------------------------------------
+# Lint
+# ---------------------------------------------------------------------------
+# The smallest configuration (1 x 1 INT8 array, small banks, one-deep
+# descriptor FIFO, 32-bit counters): linted too, so its widths stay legal.
+ENGINE_SMALL_G := -GRows=1 -GCols=1 "-GFormatMask=6'h10" -GABankWords=256 -GBBankWords=256 \
+                  -GOutGroups=4 -GDescFifoDepth=1 -GCounterBits=32
+
+engine-lint:
+	@$(DEPS) verilator
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL)
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_SMALL_G)
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) +define+NPE_XBAR_DPI
+	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations)"
 
 # ---------------------------------------------------------------------------
 # Yosys: parse, elaborate, processes (no synthesis)
@@ -55,13 +74,13 @@ engine-yosys-check: $(ENGINE_RTL)
 $(EP_BUILD)/gen_engine_job: $(EP_DIR)/gen_engine_job.c $(EP_DIR)/job_layout.h \
                             driver/src/npe_tiler.c driver/src/npe_tiler.h $(GOLDEN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(EP_CFLAGS) -o $@ $< driver/src/npe_tiler.c driver/golden/npe_nlu.c $(GOLDEN_LIB) -lm
+	$(CC) $(EP_CFLAGS) -o $@ $< driver/src/npe_tiler.c $(GOLDEN_LIB) -lm
 
 $(EP_BUILD)/bench_sim_speed: $(EP_DIR)/bench_sim_speed.c $(EP_DIR)/job_layout.h sim/npesim.h \
-                             $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a
+                             $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(MODELS_LIB) \
+                             $(GOLDEN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(EP_CFLAGS) -Isim/xbar -o $@ $< sim/xbar/npe_xbar.c driver/golden/npe_nlu.c \
-	  driver/src/npe_energy.c $(SIM_LIBS) $(GOLDEN_LIB)
+	$(CC) $(EP_CFLAGS) -o $@ $< $(SIM_LIBS) $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
 
 # ---------------------------------------------------------------------------
 # Icarus testbench
@@ -122,7 +141,7 @@ engine-sim-speed: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp \
 
 # ---------------------------------------------------------------------------
 # iCE40 size of the smallest configuration (the UP5K target of issue 4):
-# synth_ice40 of npe_top with the ENGINE_LITE parameters (mk/sim.mk).
+# synth_ice40 of npe_top with the ENGINE_LITE parameters (mk/sim_lib.mk).
 # ---------------------------------------------------------------------------
 EP_SMALL_CHPARAM := $(foreach p,$(ENGINE_LITE),-set $(call ep_pname,$(p)) $(call ep_pval,$(p)))
 
@@ -151,5 +170,6 @@ engine-ice40-size: $(ENGINE_RTL)
 	  $(EP_BUILD)/ice40_small.stat
 
 .PHONY: engine-ice40-size
-TEST_TARGETS  += engine-icarus-test
+TEST_TARGETS  += engine-lint engine-yosys-check engine-icarus-test
+LINT_TARGETS  += engine-lint
 BENCH_TARGETS += engine-sim-speed engine-ice40-size

@@ -1,5 +1,5 @@
-# mk/pe.mk - the SIMD MAC processing element (rtl/pe): lint, tests, benches.
-# Included by the top-level Makefile.
+# mk/rtl_pe.mk - the SIMD MAC processing element (rtl/pe): lint, testbenches
+# (tests/rtl/pe), area bench. Included by the top-level Makefile.
 #
 #   make pe-lint    verilator --lint-only -Wall, all-format and single-format builds
 #   make pe-test    Verilator testbench (full) + Icarus testbench (small), vs golden
@@ -19,10 +19,10 @@ PE_RTL    := rtl/pe/npe_pe_dec.sv rtl/pe/npe_pe_front.sv rtl/pe/npe_pe_mul.sv \
 PE_VLT    := rtl/pe/npe_pe.vlt
 PE_TB_DIR := tests/rtl/pe
 PE_STIM   := $(PE_TB_DIR)/pe_stim.c $(PE_TB_DIR)/pe_stim.h
-PE_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Idriver/include -I$(PE_TB_DIR)
+PE_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Igolden/include -I$(PE_TB_DIR)
 PE_VERILATOR_INC := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)/include
 PE_CXXFLAGS := -std=c++17 -O2 -Wall -I$(PE_BUILD)/vl -I$(PE_VERILATOR_INC) \
-               -I$(PE_VERILATOR_INC)/vltstd -Idriver/include -I$(PE_TB_DIR)
+               -I$(PE_VERILATOR_INC)/vltstd -Igolden/include -I$(PE_TB_DIR)
 # One format per build, for the single-format runs and the area ratio.
 PE_SINGLE_MASKS := 01 02 04 08 10 20
 # npe_pe_lite (the small-FPGA PE) builds: INT8, ternary, both
@@ -114,6 +114,7 @@ pe-test: pe-lint pe-test-verilator pe-test-icarus
 # Part of the project-wide `make test` and `make bench`.
 TEST_TARGETS += pe-test
 BENCH_TARGETS += pe-bench
+LINT_TARGETS += pe-lint
 
 # ---------------------------------------------------------------------------
 # Benchmarks

@@ -27,9 +27,8 @@ double npe__now(void) {
 }
 
 /* Parses "sim:" options into @p c; the trace path points into @p buf. */
-static int parse_sim_uri(const char *opts, npesim_config *c, int *small, char *buf, size_t cap) {
+static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t cap) {
   memset(c, 0, sizeof *c);
-  *small = 0;
   c->seed = 1;
   if (*opts == 0) return NPE_OK;
   if (*opts != '?') return NPE_ERR_INVALID_ARG;
@@ -47,7 +46,7 @@ static int parse_sim_uri(const char *opts, npesim_config *c, int *small, char *b
     }
     if (!strcmp(key, "build")) {
       if (strcmp(val, "small") && strcmp(val, "default")) return NPE_ERR_INVALID_ARG;
-      *small = !strcmp(val, "small");
+      c->build = !strcmp(val, "small") ? NPESIM_BUILD_SMALL : NPESIM_BUILD_FULL;
       continue;
     }
     char *end;
@@ -112,8 +111,7 @@ int npe_open(const char *uri, npe_dev **out) {
   npe_uart_config ucfg;
   char opts[512];
   const int is_sim = !strncmp(uri, "sim:", 4), is_uart = !strncmp(uri, "uart:", 5);
-  int small = 0;
-  int rc = is_sim    ? parse_sim_uri(uri + 4, &scfg, &small, opts, sizeof opts)
+  int rc = is_sim    ? parse_sim_uri(uri + 4, &scfg, opts, sizeof opts)
            : is_uart ? npe_uart_parse(uri + 5, &ucfg, opts, sizeof opts)
                      : NPE_ERR_INVALID_ARG;
   if (rc) return rc;
@@ -121,7 +119,8 @@ int npe_open(const char *uri, npe_dev **out) {
   if (!d) return NPE_ERR_NO_MEM;
   uint64_t base, size;
   if (is_sim) {
-    rc = npe_transport_sim_open(&scfg, small, &d->t);
+    const int small = scfg.build == NPESIM_BUILD_SMALL;
+    rc = npe_transport_sim_open(&scfg, &d->t);
     strcpy(d->info.transport, small ? "sim-small" : "sim");
     base = small ? NPE_SIM_SMALL_MEM_BASE : NPE_SIM_MEM_BASE;
     size = small ? NPE_SIM_SMALL_MEM_SIZE : NPE_SIM_MEM_SIZE;

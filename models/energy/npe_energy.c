@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * npe_energy.c - the per-event energy (and area) table and the first-cut
- * ESTIMATE built from it. The one copy of every energy figure libnpe, the
- * crossbar model (sim/xbar), `npe nlu-report` and the benches use.
+ * npe_energy.c - the per-event energy (and area) table (npe_energy.h). The
+ * one copy of every energy figure libnpe's ESTIMATE
+ * (driver/src/npe_energy_estimate.c), the crossbar model (models/xbar),
+ * `npe nlu-report` and the benches use.
  *
  * Digital base figures: M. Horowitz, "Computing's energy problem (and what
  * we can do about it)", ISSCC 2014, 45 nm, 0.9 V: 8-bit add 0.03 pJ, 32-bit
@@ -23,7 +24,7 @@
  */
 #include <string.h>
 
-#include "npe_internal.h"
+#include "npe_energy.h"
 
 enum {
   E_MAC_FP4, E_MAC_POSIT4, E_MAC_POSIT8, E_MAC_POSIT16, E_MAC_INT8, E_MAC_TERNARY,
@@ -33,7 +34,7 @@ enum {
   E_NLU_STEP_COLUMN, E_NLU_TABLE_READ, E_COUNT
 };
 
-/* Default crossbar tile (must equal npe_xbar_cfg_default; tests/nlu checks). */
+/* Default crossbar tile (must equal npe_xbar_cfg_default; tests/models checks). */
 #define XBAR_VREAD_V 0.2        /* arXiv 2411.18271 Fig. 3b (swept 0.15-0.25 V) */
 #define XBAR_G_MIN_S 1e-6       /* assumption */
 #define XBAR_G_MAX_S 100e-6     /* assumption */
@@ -126,26 +127,4 @@ int npe_energy_find(const char *event, const npe_energy_entry **entry) {
       return NPE_OK;
     }
   return NPE_ERR_INVALID_ARG;
-}
-
-static const unsigned lanes_of[NPE_FMT_COUNT] = {4, 4, 2, 1, 2, 2};
-
-double npe__energy_estimate(const npe_stats *s) {
-  double e = 0;
-  double issue = 0; /* PE-word cycles, assuming full tiles */
-  for (int f = 0; f < NPE_FMT_COUNT; f++) {
-    e += (double)s->macs[f] * table[E_MAC_FP4 + f].pj;
-    issue += (double)s->macs[f] / lanes_of[f];
-  }
-  e += (double)s->gated_lane_cycles * table[E_GATED_LANE].pj;
-  /* scratchpads: every DMA byte is written once; every PE word reads 16
-   * bits of A and 16 of B (broadcast to a row / column of PEs) */
-  double sram_bits = 8.0 * (double)(s->dma_read_bytes + s->dma_write_bytes) + 32.0 * issue;
-  e += sram_bits * table[E_SRAM_BIT].pj;
-  e += 8.0 * (double)(s->dma_read_bytes + s->dma_write_bytes) * table[E_DRAM_BIT].pj;
-  /* the digital NLU: a compare and counter step per column per ramp step,
-   * one threshold-table read per ramp step of a group */
-  e += (double)s->nlu_column_steps * table[E_NLU_STEP_COLUMN].pj;
-  e += (double)s->nlu_table_reads * table[E_NLU_TABLE_READ].pj;
-  return e;
 }

@@ -7,7 +7,7 @@
  */
 #include "npe_xbar.h"
 
-#include "npe.h"
+#include "npe_energy.h"
 
 #include <math.h>
 #include <stdlib.h>

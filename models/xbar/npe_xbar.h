@@ -25,10 +25,10 @@
  * no global state; a tile must not be used by two threads at once.
  * Host only: uses malloc and libm.
  *
- * Energies: every figure comes from libnpe's energy table
- * (npe_energy_table() in npe.h, driver/src/npe_energy.c), the one copy with
- * the sources; a program linking this model links that object too
- * (libnpe.a carries both).
+ * Energies: every figure comes from the energy table (npe_energy_table()
+ * in npe_energy.h, models/energy), the one copy with the sources; a program
+ * linking this model links that object too (libnpemodels.a and libnpe.a
+ * carry both).
  */
 #ifndef NPE_XBAR_H
 #define NPE_XBAR_H
@@ -157,7 +157,7 @@ int npe_xbar_get_stats(const npe_xbar *x, npe_xbar_stats *out /* out */);
 /* ------------------------------------------------------------------------ */
 
 /** Per-event energies, pJ, for one tile configuration. Every value comes
- *  from libnpe's energy table (npe_energy_table() in npe.h, the one copy of
+ *  from the energy table (npe_energy_table() in npe_energy.h, the one copy of
  *  the figures and their sources); see npe_xbar_energy_default(). */
 typedef struct npe_xbar_energy {
   double cell_read_pj;    /**< one device read for one clock cycle ("xbar_cell_read", rescaled) */

@@ -4,7 +4,7 @@
  * pseudo-terminal stands for the serial port, and a thread on its other end
  * plays the board, answering npe_uart_bridge's 8-byte frames (as specified
  * in fpga/rtl/npe_uart_bridge.sv) from the simulated small build, the
- * board's engine (npesim_small.h, 128 KiB of memory at address 0). Matmuls through the public API are checked against
+ * board's engine (npesim.h, NPESIM_BUILD_SMALL, 128 KiB of memory at address 0). Matmuls through the public API are checked against
  * the golden library; bad URIs, a port that cannot be opened and a board
  * that does not answer get their documented errors.
  */
@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "npe.h"
-#include "npesim_small.h"
+#include "npesim.h"
 
 #define BOARD_MEM (128u << 10)
 
@@ -31,7 +31,7 @@
 /* ------------------------------------------------------------------------ */
 typedef struct board {
   int fd;             /* master side of the pty */
-  npesim_small *sim;
+  npesim *sim;
   atomic_int stop;
   unsigned frames;
   pthread_t thread;
@@ -52,7 +52,7 @@ static void *board_main(void *arg) {
   while (!atomic_load(&b->stop)) {
     struct pollfd pf = {b->fd, POLLIN, 0};
     if (poll(&pf, 1, 0) <= 0 || !(pf.revents & POLLIN)) {
-      npesim_small_step(b->sim, 256); /* the engine runs while the line is quiet */
+      npesim_step(b->sim, 256); /* the engine runs while the line is quiet */
       continue;
     }
     ssize_t got = read(b->fd, f + have, sizeof f - have);
@@ -67,18 +67,18 @@ static void *board_main(void *arg) {
     uint8_t r[5] = {0};
     size_t n = 1;
     switch (f[0]) {
-      case 1: r[0] = npesim_small_csr_write(b->sim, addr & 0xfffu, data) ? 1 : 0; break;
+      case 1: r[0] = npesim_csr_write(b->sim, addr & 0xfffu, data) ? 1 : 0; break;
       case 2:
-        r[0] = npesim_small_csr_read(b->sim, addr & 0xfffu, &val) ? 1 : 0;
+        r[0] = npesim_csr_read(b->sim, addr & 0xfffu, &val) ? 1 : 0;
         n = 5;
         break;
       case 3:
         if ((addr & 3u) || addr >= BOARD_MEM) r[0] = 1;
-        else npesim_small_mem_write(b->sim, addr, &data, 4);
+        else npesim_mem_write(b->sim, addr, &data, 4);
         break;
       case 4:
         if ((addr & 3u) || addr >= BOARD_MEM) r[0] = 1;
-        else npesim_small_mem_read(b->sim, addr, &val, 4);
+        else npesim_mem_read(b->sim, addr, &val, 4);
         n = 5;
         break;
       default: r[0] = 2;
@@ -109,7 +109,8 @@ static void board_start(board *b, char *path, size_t cap, int answer) {
   c.seed = 1;
   c.mem_base = 0;
   c.mem_size = BOARD_MEM;
-  ck_assert_int_eq(npesim_small_create(&c, &b->sim), 0);
+  c.build = NPESIM_BUILD_SMALL;
+  ck_assert_int_eq(npesim_create(&c, &b->sim), 0);
   ck_assert_int_eq(pthread_create(&b->thread, NULL, board_main, b), 0);
 }
 
@@ -117,7 +118,7 @@ static void board_stop(board *b) {
   if (b->sim) {
     atomic_store(&b->stop, 1);
     pthread_join(b->thread, NULL);
-    npesim_small_destroy(b->sim);
+    npesim_destroy(b->sim);
   }
   close(b->fd);
 }

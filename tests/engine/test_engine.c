@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../unit/unit.h"
+#include "../golden/unit.h"
 #include "npe_nlu.h"
 #include "npe_xbar.h"
 #include "npe_regs.h"
@@ -35,7 +35,7 @@ static void eng_open_x(eng *e, unsigned latency, unsigned ready_pct, unsigned va
   c.valid_pct = valid_pct;
   c.seed = seed;
   c.random_reset = 1;
-  ck_assert_int_eq(npe_transport_sim_open(&c, 0, &e->t), NPE_OK);
+  ck_assert_int_eq(npe_transport_sim_open(&c, &e->t), NPE_OK);
   e->sim = npe_transport_sim_get(&e->t);
   npesim_info info;
   npesim_get_info(e->sim, &info);

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nlu_test.h"
 #include "npe_format.h"
 #include "npe_nlu.h"
+#include "unit.h"
 
 /* The definition, computed independently of the threshold search. */
 static unsigned ref_code(const npe_nlu_spec *s, int32_t x) {
@@ -229,9 +229,9 @@ START_TEST(from_quire_matches_double) {
   for (int iter = 0; iter < 20000; iter++) {
     npe_quire q;
     npe_quire_clear(&q);
-    int terms = 1 + (int)(t_rng(&s) % 4);
+    int terms = 1 + (int)(rng_next(&s) % 4);
     for (int k = 0; k < terms; k++) {
-      uint32_t a = (uint32_t)(t_rng(&s) & 0xff), b = (uint32_t)(t_rng(&s) & 0xff);
+      uint32_t a = (uint32_t)(rng_next(&s) & 0xff), b = (uint32_t)(rng_next(&s) & 0xff);
       if (a == 0x80) a = 0x40;
       if (b == 0x80) b = 0x40;
       ck_assert_int_eq(npe_quire_fma(&q, NPE_FMT_POSIT8, a, NPE_FMT_POSIT8, b), NPE_OK);

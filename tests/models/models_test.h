@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Shared helpers of the NLU and crossbar Check tests. */
-#ifndef NPE_NLU_TEST_H
-#define NPE_NLU_TEST_H
+/* Shared helpers of the Check tests of models/. */
+#ifndef NPE_MODELS_TEST_H
+#define NPE_MODELS_TEST_H
 
 #include <check.h>
 #include <stdint.h>
 
-Suite *nlu_table_suite(void);
 Suite *xbar_suite(void);
 
 /* Deterministic xorshift64* generator for test inputs. */

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nlu_test.h"
-#include "npe.h"
+#include "models_test.h"
+#include "npe_energy.h"
 #include "npe_nlu.h"
 #include "npe_xbar.h"
 
