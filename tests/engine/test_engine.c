@@ -784,7 +784,7 @@ START_TEST(xbar_program_and_run) {
     const uint64_t span = cases[c].small ? 3 : 255, off = cases[c].small ? 1 : 127;
     for (uint32_t i = 0; i < n * k; i++) w16[i] = w[i] = (int8_t)(rng_next(&s) % span - off);
     for (uint32_t i = 0; i < m * k; i++) x[i] = (int8_t)(rng_next(&s) % span - off);
-    /* the oracle: the crossbar model's exact digital path (sim/xbar) with a
+    /* the oracle: the crossbar model's exact digital path (models/xbar) with a
      * sigmoid table over integer input codes: F = 0, acc_shift = S */
     npe_nlu_spec spec;
     npe_nlu_table tab;
@@ -962,6 +962,44 @@ START_TEST(doorbell_while_ring_busy) {
 }
 END_TEST
 
+/* One libnpesim API for every build: the small build (NPESIM_BUILD_SMALL)
+ * reports its own shape, which its CAP registers confirm; an unknown build
+ * is refused. */
+START_TEST(small_build_shape) {
+  npesim_config c;
+  memset(&c, 0, sizeof c);
+  c.build = NPESIM_BUILD_SMALL;
+  c.mem_size = 128u << 10;
+  npesim *s = NULL;
+  ck_assert_int_eq(npesim_create(&c, &s), 0);
+  npesim_info info;
+  npesim_get_info(s, &info);
+  ck_assert_uint_eq(info.rows, 1);
+  ck_assert_uint_eq(info.cols, 1);
+  ck_assert_uint_eq(info.a_bank_words, 256);
+  ck_assert_uint_eq(info.b_bank_words, 256);
+  ck_assert_uint_eq(info.out_groups, 4);
+  uint32_t v;
+  ck_assert_int_eq(npesim_csr_read(s, NPE_CAP_ARRAY_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq((v >> NPE_CAP_ARRAY_ROWS_OFFSET) & NPE_CAP_ARRAY_ROWS_MASK, info.rows);
+  ck_assert_uint_eq((v >> NPE_CAP_ARRAY_COLS_OFFSET) & NPE_CAP_ARRAY_COLS_MASK, info.cols);
+  ck_assert_uint_eq(1u << ((v >> NPE_CAP_ARRAY_GROUPS_LOG2_OFFSET) & NPE_CAP_ARRAY_GROUPS_LOG2_MASK),
+                    info.out_groups);
+  ck_assert_int_eq(npesim_csr_read(s, NPE_CAP_SPAD_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq((v >> NPE_CAP_SPAD_A_KIB_OFFSET) & NPE_CAP_SPAD_A_KIB_MASK,
+                    info.a_bank_words * 8u * info.rows / 1024u);
+  ck_assert_uint_eq((v >> NPE_CAP_SPAD_B_KIB_OFFSET) & NPE_CAP_SPAD_B_KIB_MASK,
+                    info.b_bank_words * 8u * info.cols / 1024u);
+  ck_assert_int_eq(npesim_csr_read(s, NPE_CAP_FORMATS_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq(v & 0x3f, 0x30); /* INT8 and ternary */
+  npesim_destroy(s);
+  c.build = (npesim_build)2;
+  s = NULL;
+  ck_assert_int_eq(npesim_create(&c, &s), -1);
+  ck_assert_ptr_null(s);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
@@ -981,6 +1019,7 @@ Suite *engine_suite(void) {
   tcase_add_test(tb, nlu_after_matmul);
   tcase_add_test(tb, xbar_program_and_run);
   tcase_add_test(tb, xbar_analog_model);
+  tcase_add_test(tb, small_build_shape);
   suite_add_tcase(s, tb);
   return s;
 }

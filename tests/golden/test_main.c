@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Runs every unit-test suite; exit status 0 only if all pass. */
+/* Runs every golden-library suite; exit status 0 only if all pass. */
 #include <stdlib.h>
 
 #include "unit.h"
