@@ -66,7 +66,8 @@ nlu-lint:
 
 # Every NLU test, as before the layers: the golden tables, the crossbar
 # model, the RTL and the nlu-report CLI.
-nlu-test: nlu-lint golden-test models-test nlu-rtl-test nlu-iverilog-test nlu-cli-test
+nlu-test: nlu-lint golden-test golden-san-test models-test nlu-rtl-test nlu-iverilog-test \
+          nlu-cli-test
 	@echo "nlu-test: all NLU tests passed"
 nlu-unit-test: golden-test models-test
 nlu-san-test: golden-san-test models-test

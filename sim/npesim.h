@@ -2,8 +2,9 @@
 /*
  * npesim.h - libnpesim: the NPE engine RTL (npe_top) simulated cycle by cycle
  * by Verilator, with an AXI4 memory model on its DMA port, behind a plain C
- * API. The driver's sim: transport, the engine tests and the benchmarks use
- * it. Every call advances simulated time only as documented.
+ * API. One API for every build of npe_top: npesim_config.build picks it. The
+ * driver's sim: transport, the engine tests and the benchmarks use it. Every
+ * call advances simulated time only as documented.
  *
  * Thread safety: one npesim must not be used by two threads at once; separate
  * instances are independent (no global state).
