@@ -30,6 +30,7 @@
 
 #include "npe_format.h"
 #include "npe_nlu.h"
+#include "npe_regs.h"
 #include "npe_tiler.h"
 #include "job_layout.h"
 
@@ -175,7 +176,7 @@ int main(int argc, char **argv) {
   }
 
   /* Operands: row-major unpacked patterns (uint16_t for posit16). */
-  const size_t esz = fa == NPE_FMT_POSIT16 ? 2 : 1;
+  const size_t esz = npe_hw_fmt_host_bytes(fa);
   uint8_t *a = malloc((size_t)m * k * esz), *b = malloc((size_t)n * k * esz);
   uint8_t *img = calloc(1, (size_t)(end - base)), *exp = malloc((size_t)bytes_c);
   if (!a || !b || !img || !exp) return 1;
