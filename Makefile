@@ -52,6 +52,7 @@ PYTHON ?= python3
 #   models.mk          models/: energy table and crossbar tile model, tests, bench
 #   rtl_pe.mk          rtl/pe: lint, Verilator and Icarus testbenches, area bench
 #   rtl_axi.mk         rtl/axi: lint, CSR and DMA testbenches
+#   rtl_cmd.mk         rtl/engine/npe_cmd alone: its testbench and planted-bug run
 #   rtl_nlu.mk         rtl/nlu: lint, Verilator sweep, Icarus run, throughput bench
 #   sim_lib.mk         sim/: the engine's RTL list and small-build parameters
 #                      (ENGINE_LITE), the Verilated engine models, libnpesim
@@ -61,6 +62,7 @@ PYTHON ?= python3
 #   cli.mk             driver/cli: the npe tool and its tests
 #   fpga_icebreaker.mk fpga/: the iCEBreaker board build and its testbench
 # Order matters: a fragment uses the variables of those above it.
+
 # the npe tool (mk/cli.mk), named here as lower layers' benches run it
 NPE_BIN     := $(BUILD)/bin/npe
 NPE_SAN_BIN := $(BUILD)/san/bin/npe
@@ -68,8 +70,8 @@ NPE_SAN_BIN := $(BUILD)/san/bin/npe
 TEST_TARGETS  := layers-check
 BENCH_TARGETS :=
 LINT_TARGETS  :=
-include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_nlu.mk \
-        mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
+include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
+        mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
         mk/fpga_icebreaker.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
