@@ -46,7 +46,14 @@ struct npesim {
   uint64_t cycles = 0;
   uint64_t mem_lo = 0, mem_hi = 0;
 
-  virtual ~npesim() = default;
+  // (the model is gone by now, the context goes next: leave the thread on
+  // Verilator's default context, not on a freed one)
+  virtual ~npesim() { Verilated::threadContextp(nullptr); }
+  // Makes this simulator's context the thread's current one. Verilator's
+  // runtime (a model's scopes erased at destruction, random reset values,
+  // assertion failures) uses Verilated::threadContextp(), which is otherwise
+  // the context made last: with two simulators, maybe one already freed.
+  void use() const { Verilated::threadContextp(ctx.get()); }
   virtual void cycle() = 0;  // one full clock cycle
   virtual int csr_write(uint32_t off, uint32_t val) = 0;
   virtual int csr_read(uint32_t off, uint32_t *val) = 0;
@@ -60,9 +67,15 @@ template <class Top>
 struct Harness final : npesim {
   std::unique_ptr<Top> top;
 
+  ~Harness() override {
+    use();
+    top.reset();  // before the context (a base member), in its own context
+  }
+
   // One full clock cycle: inputs from the memory model, settle, let the
   // model sample the master, rising edge.
   void cycle() override {
+    use();
     const npe::AxiSlaveSignals &o = mem->out();
     top->m_axi_arready = o.arready;
     top->m_axi_rvalid = o.rvalid;
@@ -111,6 +124,7 @@ struct Harness final : npesim {
 
   int csr_write(uint32_t off, uint32_t val) override {
     if (off > 0xfff) return -1;
+    use();
     Top *t = top.get();
     t->s_axil_awaddr = off;
     t->s_axil_awprot = 0;
@@ -141,6 +155,7 @@ struct Harness final : npesim {
 
   int csr_read(uint32_t off, uint32_t *val) override {
     if (!val || off > 0xfff) return -1;
+    use();
     Top *t = top.get();
     t->s_axil_araddr = off;
     t->s_axil_arprot = 0;
@@ -168,7 +183,10 @@ struct Harness final : npesim {
   }
 
   bool irq() const override { return top->irq_o; }
-  void final() override { top->final(); }
+  void final() override {
+    use();
+    top->final();
+  }
 };
 
 // A simulator of the build whose model is Top, with that build's shape.
