@@ -35,7 +35,7 @@ DEPS := tools/check_deps.sh
 # ---------------------------------------------------------------------------
 # Golden format library
 # ---------------------------------------------------------------------------
-GOLDEN_CORE := npe_format npe_dot npe_pack npe_quant
+GOLDEN_CORE := npe_format npe_dot npe_pack npe_quant npe_golden_matmul
 GOLDEN_HOST := npe_metrics
 
 GOLDEN_LIB     := $(BUILD)/golden/libnpegolden.a
