@@ -79,7 +79,8 @@ $(GOLDEN_SAN_LIB): $(GOLDEN_SAN_OBJS)
 # ---------------------------------------------------------------------------
 # npe command-line tool
 # ---------------------------------------------------------------------------
-CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c
+CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c \
+            driver/cli/cli_info.c driver/cli/cli_npy.c driver/cli/cli_data.c driver/cli/cli_report.c
 CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
 
 # Fragments of the parts (RTL units, engine, ...) add their own targets and
