@@ -3,7 +3,9 @@
 # Included by the top Makefile; every path is relative to the repository root.
 #
 #   make regmap        regenerate rtl/npe_pkg.sv, driver/include/npe_regs.h, docs/REGMAP.md
-#   make regmap-check  fail if those are stale or the format codes disagree
+#   make regmap-check  fail if those are stale or the format codes disagree, or if
+#                      the package / header do not build and compute right in
+#                      Verilator, Icarus, Yosys, C11 and C++ (tools/regmap/check_generated.sh)
 #   make axi-lint      verilator --lint-only -Wall of rtl/axi and the package
 #   make axi-test      build and run the CSR and DMA testbenches under $(BUILD)/axi
 
@@ -35,6 +37,7 @@ regmap:
 
 regmap-check:
 	$(PYTHON) tools/regmap/regmap.py --check
+	VERILATOR=$(VERILATOR) CC=$(CC) CXX=$(CXX) tools/regmap/check_generated.sh $(BUILD)/regmap
 
 axi-lint: $(AXI_PKG) $(AXI_RTL)
 	$(VERILATOR) --lint-only -Wall $(AXI_PKG) $(AXI_RTL) --top-module npe_axil_slave

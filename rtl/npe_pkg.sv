@@ -10,6 +10,8 @@ package npe_pkg;
   localparam int QuireWidthBits = 128;  // exact accumulator (quire) width: Q71.56 two's complement
   localparam int QuireFracBits = 56;  // fraction bits of the quire
   localparam int AxiDataWidth = 64;  // AXI4 DMA data width, bits
+  localparam int SpadWordBits = 64;  // bits of a scratchpad bank word (npe_top ABankWords / BBankWords count them)
+  localparam int PeWordBits = 16;  // bits of a PE word: what one scratchpad bank feeds one PE per cycle (lanes x element bits; 4 for ternary weights)
 
   // Number formats; codes equal enum npe_fmt in driver/include/npe_format.h.
   typedef enum logic [2:0] {
@@ -18,7 +20,7 @@ package npe_pkg;
     FmtPosit8      = 3'd2,  // Posit(8,0)
     FmtPosit16     = 3'd3,  // Posit(16,1)
     FmtInt8        = 3'd4,  // two's complement 8-bit integer
-    FmtTernary     = 3'd5   // {-1,0,+1}, 2-bit two's complement
+    FmtTernary     = 3'd5   // {-1,0,+1}, 2-bit two's complement; weights only, against INT8 activations
   } npe_fmt_e;
 
   localparam int NumFormats = 6;
@@ -55,51 +57,187 @@ package npe_pkg;
   // Command descriptor: bit positions in the 512-bit little-endian record.
   localparam int DescSizeBytes = 64;
   localparam int DescWords = 16;
+  localparam int DescBits = 512;
   localparam int DescOpcodeLsb = 0;  // opcode (NPE_OP_*)
-  localparam int DescOpcodeWidth = 8;
+  localparam int DescOpcodeBits = 8;
   localparam int DescFlagsLsb = 8;  // flag bits (NPE_DESC_FLAG_*)
-  localparam int DescFlagsWidth = 8;
+  localparam int DescFlagsBits = 8;
   localparam int DescFmtALsb = 16;  // format of A (activations)
-  localparam int DescFmtAWidth = 8;
+  localparam int DescFmtABits = 8;
   localparam int DescFmtBLsb = 24;  // format of B (weights)
-  localparam int DescFmtBWidth = 8;
+  localparam int DescFmtBBits = 8;
   localparam int DescFmtOutLsb = 32;  // output format (or FP32 when FLAGS.OUT_FP32)
-  localparam int DescFmtOutWidth = 8;
+  localparam int DescFmtOutBits = 8;
   localparam int DescSpadLsb = 40;  // LOAD/STORE: scratchpad 0=A 1=B 2=C, bit 7 = buffer; MATMUL: bit 0/1/2 = A/B/output buffer
-  localparam int DescSpadWidth = 8;
+  localparam int DescSpadBits = 8;
   localparam int DescRsvd0Lsb = 48;  // reserved, write 0
-  localparam int DescRsvd0Width = 16;
+  localparam int DescRsvd0Bits = 16;
   localparam int DescMLsb = 64;  // rows of A and C
-  localparam int DescMWidth = 16;
+  localparam int DescMBits = 16;
   localparam int DescNLsb = 80;  // columns of B and C
-  localparam int DescNWidth = 16;
+  localparam int DescNBits = 16;
   localparam int DescKLsb = 96;  // MATMUL: inner dimension (elements); LOAD: bytes per row (multiple of 8)
-  localparam int DescKWidth = 16;
+  localparam int DescKBits = 16;
   localparam int DescTLsb = 112;  // RECUR: timesteps
-  localparam int DescTWidth = 16;
+  localparam int DescTBits = 16;
   localparam int DescAddrALsb = 128;  // device address of A / LOAD source
-  localparam int DescAddrAWidth = 64;
+  localparam int DescAddrABits = 64;
   localparam int DescAddrBLsb = 192;  // device address of B
-  localparam int DescAddrBWidth = 64;
+  localparam int DescAddrBBits = 64;
   localparam int DescAddrCLsb = 256;  // device address of C / STORE destination
-  localparam int DescAddrCWidth = 64;
+  localparam int DescAddrCBits = 64;
   localparam int DescStrideALsb = 320;  // bytes between rows of A
-  localparam int DescStrideAWidth = 32;
+  localparam int DescStrideABits = 32;
   localparam int DescStrideBLsb = 352;  // bytes between rows of B
-  localparam int DescStrideBWidth = 32;
+  localparam int DescStrideBBits = 32;
   localparam int DescStrideCLsb = 384;  // bytes between rows of C
-  localparam int DescStrideCWidth = 32;
+  localparam int DescStrideCBits = 32;
   localparam int DescSpadOffLsb = 416;  // reserved, write 0 (rows are placed by index)
-  localparam int DescSpadOffWidth = 32;
+  localparam int DescSpadOffBits = 32;
   localparam int DescScaleLsb = 448;  // output scale, IEEE binary32 bits
-  localparam int DescScaleWidth = 32;
+  localparam int DescScaleBits = 32;
   localparam int DescAuxLsb = 480;  // opcode-specific (NLU table, RECUR mode)
-  localparam int DescAuxWidth = 32;
+  localparam int DescAuxBits = 32;
   localparam int DescFlagIrqBit = 0;  // raise INTR_STATE.DESC when this descriptor completes
   localparam int DescFlagAccumBit = 1;  // MATMUL: add to the quires instead of clearing them (not built: BAD_OPCODE)
   localparam int DescFlagOutFp32Bit = 2;  // MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns
   localparam int DescFlagKeepBit = 3;  // MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE)
   localparam int DescFlagProgramBit = 4;  // XBAR: program the tile instead of running it
+  // Reserved bits: RSVD0, SPAD_OFF and the FLAGS bits no flag names; write 0.
+  // (64-bit words, bytes 56..63 first).
+  localparam logic [DescBits-1:0] DescReservedMask = {
+      64'h0000000000000000, 64'hffffffff00000000, 64'h0000000000000000, 64'h0000000000000000,
+      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000e000};
+
+  // Descriptor accessors: a field (or flag) of the whole record d, so no
+  // module retypes a position or a width. Each reads a few bits of d.
+  /* verilator lint_off UNUSEDSIGNAL */
+  function automatic logic [7:0] desc_opcode(input logic [DescBits-1:0] d);
+    desc_opcode = d[DescOpcodeLsb +: DescOpcodeBits];
+  endfunction
+  function automatic logic [7:0] desc_flags(input logic [DescBits-1:0] d);
+    desc_flags = d[DescFlagsLsb +: DescFlagsBits];
+  endfunction
+  function automatic logic [7:0] desc_fmt_a(input logic [DescBits-1:0] d);
+    desc_fmt_a = d[DescFmtALsb +: DescFmtABits];
+  endfunction
+  function automatic logic [7:0] desc_fmt_b(input logic [DescBits-1:0] d);
+    desc_fmt_b = d[DescFmtBLsb +: DescFmtBBits];
+  endfunction
+  function automatic logic [7:0] desc_fmt_out(input logic [DescBits-1:0] d);
+    desc_fmt_out = d[DescFmtOutLsb +: DescFmtOutBits];
+  endfunction
+  function automatic logic [7:0] desc_spad(input logic [DescBits-1:0] d);
+    desc_spad = d[DescSpadLsb +: DescSpadBits];
+  endfunction
+  function automatic logic [15:0] desc_rsvd0(input logic [DescBits-1:0] d);
+    desc_rsvd0 = d[DescRsvd0Lsb +: DescRsvd0Bits];
+  endfunction
+  function automatic logic [15:0] desc_m(input logic [DescBits-1:0] d);
+    desc_m = d[DescMLsb +: DescMBits];
+  endfunction
+  function automatic logic [15:0] desc_n(input logic [DescBits-1:0] d);
+    desc_n = d[DescNLsb +: DescNBits];
+  endfunction
+  function automatic logic [15:0] desc_k(input logic [DescBits-1:0] d);
+    desc_k = d[DescKLsb +: DescKBits];
+  endfunction
+  function automatic logic [15:0] desc_t(input logic [DescBits-1:0] d);
+    desc_t = d[DescTLsb +: DescTBits];
+  endfunction
+  function automatic logic [63:0] desc_addr_a(input logic [DescBits-1:0] d);
+    desc_addr_a = d[DescAddrALsb +: DescAddrABits];
+  endfunction
+  function automatic logic [63:0] desc_addr_b(input logic [DescBits-1:0] d);
+    desc_addr_b = d[DescAddrBLsb +: DescAddrBBits];
+  endfunction
+  function automatic logic [63:0] desc_addr_c(input logic [DescBits-1:0] d);
+    desc_addr_c = d[DescAddrCLsb +: DescAddrCBits];
+  endfunction
+  function automatic logic [31:0] desc_stride_a(input logic [DescBits-1:0] d);
+    desc_stride_a = d[DescStrideALsb +: DescStrideABits];
+  endfunction
+  function automatic logic [31:0] desc_stride_b(input logic [DescBits-1:0] d);
+    desc_stride_b = d[DescStrideBLsb +: DescStrideBBits];
+  endfunction
+  function automatic logic [31:0] desc_stride_c(input logic [DescBits-1:0] d);
+    desc_stride_c = d[DescStrideCLsb +: DescStrideCBits];
+  endfunction
+  function automatic logic [31:0] desc_spad_off(input logic [DescBits-1:0] d);
+    desc_spad_off = d[DescSpadOffLsb +: DescSpadOffBits];
+  endfunction
+  function automatic logic [31:0] desc_scale(input logic [DescBits-1:0] d);
+    desc_scale = d[DescScaleLsb +: DescScaleBits];
+  endfunction
+  function automatic logic [31:0] desc_aux(input logic [DescBits-1:0] d);
+    desc_aux = d[DescAuxLsb +: DescAuxBits];
+  endfunction
+  function automatic logic desc_flag_irq(input logic [DescBits-1:0] d);
+    desc_flag_irq = d[DescFlagsLsb + DescFlagIrqBit];
+  endfunction
+  function automatic logic desc_flag_accum(input logic [DescBits-1:0] d);
+    desc_flag_accum = d[DescFlagsLsb + DescFlagAccumBit];
+  endfunction
+  function automatic logic desc_flag_out_fp32(input logic [DescBits-1:0] d);
+    desc_flag_out_fp32 = d[DescFlagsLsb + DescFlagOutFp32Bit];
+  endfunction
+  function automatic logic desc_flag_keep(input logic [DescBits-1:0] d);
+    desc_flag_keep = d[DescFlagsLsb + DescFlagKeepBit];
+  endfunction
+  function automatic logic desc_flag_program(input logic [DescBits-1:0] d);
+    desc_flag_program = d[DescFlagsLsb + DescFlagProgramBit];
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // Per-format table (docs/REGMAP.md, "Format table"): element bits, lanes
+  // (elements per 16-bit PE word; a dot product of K elements takes
+  // ceil(K / lanes) words), log2 of the lanes (a shift for the division),
+  // host bytes per unpacked element. A code that is no format gives 0.
+  localparam int FmtMaxLanes = 4;
+  function automatic logic [4:0] fmt_bits(input logic [2:0] f);
+    case (f)
+      3'd0:    fmt_bits = 5'd4;  // FP4
+      3'd1:    fmt_bits = 5'd4;  // POSIT4
+      3'd2:    fmt_bits = 5'd8;  // POSIT8
+      3'd3:    fmt_bits = 5'd16;  // POSIT16
+      3'd4:    fmt_bits = 5'd8;  // INT8
+      3'd5:    fmt_bits = 5'd2;  // TERNARY
+      default: fmt_bits = 5'd0;
+    endcase
+  endfunction
+  function automatic logic [2:0] fmt_lanes(input logic [2:0] f);
+    case (f)
+      3'd0:    fmt_lanes = 3'd4;  // FP4
+      3'd1:    fmt_lanes = 3'd4;  // POSIT4
+      3'd2:    fmt_lanes = 3'd2;  // POSIT8
+      3'd3:    fmt_lanes = 3'd1;  // POSIT16
+      3'd4:    fmt_lanes = 3'd2;  // INT8
+      3'd5:    fmt_lanes = 3'd2;  // TERNARY
+      default: fmt_lanes = 3'd0;
+    endcase
+  endfunction
+  function automatic logic [1:0] fmt_lanes_log2(input logic [2:0] f);
+    case (f)
+      3'd0:    fmt_lanes_log2 = 2'd2;  // FP4
+      3'd1:    fmt_lanes_log2 = 2'd2;  // POSIT4
+      3'd2:    fmt_lanes_log2 = 2'd1;  // POSIT8
+      3'd3:    fmt_lanes_log2 = 2'd0;  // POSIT16
+      3'd4:    fmt_lanes_log2 = 2'd1;  // INT8
+      3'd5:    fmt_lanes_log2 = 2'd1;  // TERNARY
+      default: fmt_lanes_log2 = 2'd0;
+    endcase
+  endfunction
+  function automatic logic [1:0] fmt_host_bytes(input logic [2:0] f);
+    case (f)
+      3'd0:    fmt_host_bytes = 2'd1;  // FP4
+      3'd1:    fmt_host_bytes = 2'd1;  // POSIT4
+      3'd2:    fmt_host_bytes = 2'd1;  // POSIT8
+      3'd3:    fmt_host_bytes = 2'd2;  // POSIT16
+      3'd4:    fmt_host_bytes = 2'd1;  // INT8
+      3'd5:    fmt_host_bytes = 2'd1;  // TERNARY
+      default: fmt_host_bytes = 2'd0;
+    endcase
+  endfunction
 
   // Performance counters: index into the perf_i bus of npe_csr.
   localparam int PerfBusyCycles = 0;  // cycles with a job in progress
@@ -109,13 +247,13 @@ package npe_pkg;
   localparam int PerfMacsPosit16 = 4;  // multiply-accumulates in Posit(16,1)
   localparam int PerfMacsInt8 = 5;  // multiply-accumulates in INT8
   localparam int PerfMacsTernary = 6;  // multiply-accumulates with ternary weights
-  localparam int PerfGatedLaneCyc = 7;  // lane-cycles with the lane clock-gated
+  localparam int PerfGatedLaneCyc = 7;  // lane-cycles with the lane clock-gated: each busy cycle adds CAP_ARRAY.LANES x Rows x Cols minus the lanes issued that cycle (a padded lane of a dot product's last word is issued)
   localparam int PerfStallDma = 8;  // busy cycles waiting for DMA read data
   localparam int PerfStallSpad = 9;  // busy cycles waiting for a scratchpad buffer
   localparam int PerfStallOut = 10;  // busy cycles waiting to write results out
-  localparam int PerfStallFence = 11;  // busy cycles waiting in a FENCE
-  localparam int PerfDmaRdBytes = 12;  // bytes read by the DMA
-  localparam int PerfDmaWrBytes = 13;  // bytes written by the DMA
+  localparam int PerfStallFence = 11;  // busy cycles a FENCE at the head of the queue waits for a unit
+  localparam int PerfDmaRdBytes = 12;  // bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD
+  localparam int PerfDmaWrBytes = 13;  // bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row)
   localparam int PerfAdcConv = 14;  // ramp-ADC conversions
   localparam int NumPerfCounters = 15;
   localparam logic [11:0] PerfBaseOffset = 12'h100;
@@ -294,9 +432,9 @@ package npe_pkg;
   localparam logic [31:0] RegPerfMacsTernaryLoResetVal = 32'h00000000;
   localparam logic [11:0] RegPerfMacsTernaryHiOffset = 12'h134;  // ro multiply-accumulates with ternary weights, bits 63:32
   localparam logic [31:0] RegPerfMacsTernaryHiResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfGatedLaneCycLoOffset = 12'h138;  // ro lane-cycles with the lane clock-gated, bits 31:0
+  localparam logic [11:0] RegPerfGatedLaneCycLoOffset = 12'h138;  // ro lane-cycles with the lane clock-gated: each busy cycle adds CAP_ARRAY.LANES x Rows x Cols minus the lanes issued that cycle (a padded lane of a dot product's last word is issued), bits 31:0
   localparam logic [31:0] RegPerfGatedLaneCycLoResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfGatedLaneCycHiOffset = 12'h13c;  // ro lane-cycles with the lane clock-gated, bits 63:32
+  localparam logic [11:0] RegPerfGatedLaneCycHiOffset = 12'h13c;  // ro lane-cycles with the lane clock-gated: each busy cycle adds CAP_ARRAY.LANES x Rows x Cols minus the lanes issued that cycle (a padded lane of a dot product's last word is issued), bits 63:32
   localparam logic [31:0] RegPerfGatedLaneCycHiResetVal = 32'h00000000;
   localparam logic [11:0] RegPerfStallDmaLoOffset = 12'h140;  // ro busy cycles waiting for DMA read data, bits 31:0
   localparam logic [31:0] RegPerfStallDmaLoResetVal = 32'h00000000;
@@ -310,17 +448,17 @@ package npe_pkg;
   localparam logic [31:0] RegPerfStallOutLoResetVal = 32'h00000000;
   localparam logic [11:0] RegPerfStallOutHiOffset = 12'h154;  // ro busy cycles waiting to write results out, bits 63:32
   localparam logic [31:0] RegPerfStallOutHiResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfStallFenceLoOffset = 12'h158;  // ro busy cycles waiting in a FENCE, bits 31:0
+  localparam logic [11:0] RegPerfStallFenceLoOffset = 12'h158;  // ro busy cycles a FENCE at the head of the queue waits for a unit, bits 31:0
   localparam logic [31:0] RegPerfStallFenceLoResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfStallFenceHiOffset = 12'h15c;  // ro busy cycles waiting in a FENCE, bits 63:32
+  localparam logic [11:0] RegPerfStallFenceHiOffset = 12'h15c;  // ro busy cycles a FENCE at the head of the queue waits for a unit, bits 63:32
   localparam logic [31:0] RegPerfStallFenceHiResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfDmaRdBytesLoOffset = 12'h160;  // ro bytes read by the DMA, bits 31:0
+  localparam logic [11:0] RegPerfDmaRdBytesLoOffset = 12'h160;  // ro bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD, bits 31:0
   localparam logic [31:0] RegPerfDmaRdBytesLoResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfDmaRdBytesHiOffset = 12'h164;  // ro bytes read by the DMA, bits 63:32
+  localparam logic [11:0] RegPerfDmaRdBytesHiOffset = 12'h164;  // ro bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD, bits 63:32
   localparam logic [31:0] RegPerfDmaRdBytesHiResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfDmaWrBytesLoOffset = 12'h168;  // ro bytes written by the DMA, bits 31:0
+  localparam logic [11:0] RegPerfDmaWrBytesLoOffset = 12'h168;  // ro bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row), bits 31:0
   localparam logic [31:0] RegPerfDmaWrBytesLoResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfDmaWrBytesHiOffset = 12'h16c;  // ro bytes written by the DMA, bits 63:32
+  localparam logic [11:0] RegPerfDmaWrBytesHiOffset = 12'h16c;  // ro bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row), bits 63:32
   localparam logic [31:0] RegPerfDmaWrBytesHiResetVal = 32'h00000000;
   localparam logic [11:0] RegPerfAdcConvLoOffset = 12'h170;  // ro ramp-ADC conversions, bits 31:0
   localparam logic [31:0] RegPerfAdcConvLoResetVal = 32'h00000000;

@@ -3,14 +3,19 @@
 /*
  * npe_regs.h - NPE register offsets, fields, descriptor layout, opcodes and
  * hardware error codes. Offsets are bytes from the CSR base; a _MASK is
- * unshifted and goes with the field's _OFFSET (its lowest bit).
+ * unshifted and goes with the field's _OFFSET (its lowest bit). C11 and
+ * C++: libnpe, the simulator and firmware include it.
  */
 #ifndef NPE_REGS_H
 #define NPE_REGS_H
 
+#include <stdint.h>
+
 #define NPE_QUIRE_WIDTH_BITS 128u /* exact accumulator (quire) width: Q71.56 two's complement */
 #define NPE_QUIRE_FRAC_BITS 56u /* fraction bits of the quire */
 #define NPE_AXI_DATA_WIDTH 64u /* AXI4 DMA data width, bits */
+#define NPE_SPAD_WORD_BITS 64u /* bits of a scratchpad bank word (npe_top ABankWords / BBankWords count them) */
+#define NPE_PE_WORD_BITS 16u /* bits of a PE word: what one scratchpad bank feeds one PE per cycle (lanes x element bits; 4 for ternary weights) */
 #define NPE_REGS_VERSION 0x00010000u /* same as the VERSION register */
 
 /* Descriptor opcodes. */
@@ -40,6 +45,73 @@
 
 /* Format codes are enum npe_fmt in npe_format.h; this mask has one bit per format. */
 #define NPE_FMT_MASK_ALL 0x3fu
+
+/* Per-format table (docs/REGMAP.md, "Format table"): element bits, lanes
+ * (elements per 16-bit PE word: a dot product of K elements takes
+ * ceil(K / lanes) words) and bytes per element of the unpacked host
+ * pattern arrays. The functions take a format code and give 0 for a
+ * code that is no format. */
+#define NPE_FMT_FP4_BITS 4u
+#define NPE_FMT_FP4_LANES 4u
+#define NPE_FMT_FP4_HOST_BYTES 1u
+#define NPE_FMT_POSIT4_BITS 4u
+#define NPE_FMT_POSIT4_LANES 4u
+#define NPE_FMT_POSIT4_HOST_BYTES 1u
+#define NPE_FMT_POSIT8_BITS 8u
+#define NPE_FMT_POSIT8_LANES 2u
+#define NPE_FMT_POSIT8_HOST_BYTES 1u
+#define NPE_FMT_POSIT16_BITS 16u
+#define NPE_FMT_POSIT16_LANES 1u
+#define NPE_FMT_POSIT16_HOST_BYTES 2u
+#define NPE_FMT_INT8_BITS 8u
+#define NPE_FMT_INT8_LANES 2u
+#define NPE_FMT_INT8_HOST_BYTES 1u
+#define NPE_FMT_TERNARY_BITS 2u
+#define NPE_FMT_TERNARY_LANES 2u
+#define NPE_FMT_TERNARY_HOST_BYTES 1u
+#define NPE_FMT_MAX_LANES 4u
+/* X-macro over the formats: X(name, code, bits, lanes, host_bytes). */
+#define NPE_FMT_LIST(X) \
+  X(FP4, 0u, 4u, 4u, 1u) \
+  X(POSIT4, 1u, 4u, 4u, 1u) \
+  X(POSIT8, 2u, 8u, 2u, 1u) \
+  X(POSIT16, 3u, 16u, 1u, 2u) \
+  X(INT8, 4u, 8u, 2u, 1u) \
+  X(TERNARY, 5u, 2u, 2u, 1u) \
+  /* end */
+static inline unsigned npe_hw_fmt_bits(unsigned fmt) {
+  switch (fmt) {
+    case 0u: return 4u; /* FP4 */
+    case 1u: return 4u; /* POSIT4 */
+    case 2u: return 8u; /* POSIT8 */
+    case 3u: return 16u; /* POSIT16 */
+    case 4u: return 8u; /* INT8 */
+    case 5u: return 2u; /* TERNARY */
+    default: return 0u;
+  }
+}
+static inline unsigned npe_hw_fmt_lanes(unsigned fmt) {
+  switch (fmt) {
+    case 0u: return 4u; /* FP4 */
+    case 1u: return 4u; /* POSIT4 */
+    case 2u: return 2u; /* POSIT8 */
+    case 3u: return 1u; /* POSIT16 */
+    case 4u: return 2u; /* INT8 */
+    case 5u: return 2u; /* TERNARY */
+    default: return 0u;
+  }
+}
+static inline unsigned npe_hw_fmt_host_bytes(unsigned fmt) {
+  switch (fmt) {
+    case 0u: return 1u; /* FP4 */
+    case 1u: return 1u; /* POSIT4 */
+    case 2u: return 1u; /* POSIT8 */
+    case 3u: return 2u; /* POSIT16 */
+    case 4u: return 1u; /* INT8 */
+    case 5u: return 1u; /* TERNARY */
+    default: return 0u;
+  }
+}
 
 /* Command descriptor: byte offset and size of each little-endian field. */
 #define NPE_DESC_SIZE 64u
@@ -88,6 +160,180 @@
 #define NPE_DESC_FLAG_OUT_FP32_BIT 2u /* MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns */
 #define NPE_DESC_FLAG_KEEP_BIT 3u /* MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE) */
 #define NPE_DESC_FLAG_PROGRAM_BIT 4u /* XBAR: program the tile instead of running it */
+#define NPE_DESC_FLAG_MASK_ALL 0x1fu /* the named flags; other FLAGS bits are reserved */
+
+/* Descriptor accessors on a 64-byte little-endian descriptor d:
+ * npe_desc_get_<field>(d) and npe_desc_set_<field>(d, v) for every field,
+ * npe_desc_get_flag_<flag>(d) (0 or 1) and npe_desc_set_flag_<flag>(d, on).
+ * A setter writes its own bytes (or bit) and nothing else. */
+static inline uint64_t npe__desc_get(const uint8_t *d, unsigned off, unsigned n) {
+  uint64_t v = 0;
+  while (n--) v = v << 8 | d[off + n];
+  return v;
+}
+static inline void npe__desc_set(uint8_t *d, unsigned off, unsigned n, uint64_t v) {
+  for (unsigned i = 0; i < n; i++) d[off + i] = (uint8_t)(v >> (8u * i));
+}
+static inline uint8_t npe_desc_get_opcode(const uint8_t *d) {
+  return (uint8_t)npe__desc_get(d, NPE_DESC_OPCODE_OFFSET, NPE_DESC_OPCODE_SIZE);
+}
+static inline void npe_desc_set_opcode(uint8_t *d, uint8_t v) {
+  npe__desc_set(d, NPE_DESC_OPCODE_OFFSET, NPE_DESC_OPCODE_SIZE, v);
+}
+static inline uint8_t npe_desc_get_flags(const uint8_t *d) {
+  return (uint8_t)npe__desc_get(d, NPE_DESC_FLAGS_OFFSET, NPE_DESC_FLAGS_SIZE);
+}
+static inline void npe_desc_set_flags(uint8_t *d, uint8_t v) {
+  npe__desc_set(d, NPE_DESC_FLAGS_OFFSET, NPE_DESC_FLAGS_SIZE, v);
+}
+static inline uint8_t npe_desc_get_fmt_a(const uint8_t *d) {
+  return (uint8_t)npe__desc_get(d, NPE_DESC_FMT_A_OFFSET, NPE_DESC_FMT_A_SIZE);
+}
+static inline void npe_desc_set_fmt_a(uint8_t *d, uint8_t v) {
+  npe__desc_set(d, NPE_DESC_FMT_A_OFFSET, NPE_DESC_FMT_A_SIZE, v);
+}
+static inline uint8_t npe_desc_get_fmt_b(const uint8_t *d) {
+  return (uint8_t)npe__desc_get(d, NPE_DESC_FMT_B_OFFSET, NPE_DESC_FMT_B_SIZE);
+}
+static inline void npe_desc_set_fmt_b(uint8_t *d, uint8_t v) {
+  npe__desc_set(d, NPE_DESC_FMT_B_OFFSET, NPE_DESC_FMT_B_SIZE, v);
+}
+static inline uint8_t npe_desc_get_fmt_out(const uint8_t *d) {
+  return (uint8_t)npe__desc_get(d, NPE_DESC_FMT_OUT_OFFSET, NPE_DESC_FMT_OUT_SIZE);
+}
+static inline void npe_desc_set_fmt_out(uint8_t *d, uint8_t v) {
+  npe__desc_set(d, NPE_DESC_FMT_OUT_OFFSET, NPE_DESC_FMT_OUT_SIZE, v);
+}
+static inline uint8_t npe_desc_get_spad(const uint8_t *d) {
+  return (uint8_t)npe__desc_get(d, NPE_DESC_SPAD_OFFSET, NPE_DESC_SPAD_SIZE);
+}
+static inline void npe_desc_set_spad(uint8_t *d, uint8_t v) {
+  npe__desc_set(d, NPE_DESC_SPAD_OFFSET, NPE_DESC_SPAD_SIZE, v);
+}
+static inline uint16_t npe_desc_get_rsvd0(const uint8_t *d) {
+  return (uint16_t)npe__desc_get(d, NPE_DESC_RSVD0_OFFSET, NPE_DESC_RSVD0_SIZE);
+}
+static inline void npe_desc_set_rsvd0(uint8_t *d, uint16_t v) {
+  npe__desc_set(d, NPE_DESC_RSVD0_OFFSET, NPE_DESC_RSVD0_SIZE, v);
+}
+static inline uint16_t npe_desc_get_m(const uint8_t *d) {
+  return (uint16_t)npe__desc_get(d, NPE_DESC_M_OFFSET, NPE_DESC_M_SIZE);
+}
+static inline void npe_desc_set_m(uint8_t *d, uint16_t v) {
+  npe__desc_set(d, NPE_DESC_M_OFFSET, NPE_DESC_M_SIZE, v);
+}
+static inline uint16_t npe_desc_get_n(const uint8_t *d) {
+  return (uint16_t)npe__desc_get(d, NPE_DESC_N_OFFSET, NPE_DESC_N_SIZE);
+}
+static inline void npe_desc_set_n(uint8_t *d, uint16_t v) {
+  npe__desc_set(d, NPE_DESC_N_OFFSET, NPE_DESC_N_SIZE, v);
+}
+static inline uint16_t npe_desc_get_k(const uint8_t *d) {
+  return (uint16_t)npe__desc_get(d, NPE_DESC_K_OFFSET, NPE_DESC_K_SIZE);
+}
+static inline void npe_desc_set_k(uint8_t *d, uint16_t v) {
+  npe__desc_set(d, NPE_DESC_K_OFFSET, NPE_DESC_K_SIZE, v);
+}
+static inline uint16_t npe_desc_get_t(const uint8_t *d) {
+  return (uint16_t)npe__desc_get(d, NPE_DESC_T_OFFSET, NPE_DESC_T_SIZE);
+}
+static inline void npe_desc_set_t(uint8_t *d, uint16_t v) {
+  npe__desc_set(d, NPE_DESC_T_OFFSET, NPE_DESC_T_SIZE, v);
+}
+static inline uint64_t npe_desc_get_addr_a(const uint8_t *d) {
+  return (uint64_t)npe__desc_get(d, NPE_DESC_ADDR_A_OFFSET, NPE_DESC_ADDR_A_SIZE);
+}
+static inline void npe_desc_set_addr_a(uint8_t *d, uint64_t v) {
+  npe__desc_set(d, NPE_DESC_ADDR_A_OFFSET, NPE_DESC_ADDR_A_SIZE, v);
+}
+static inline uint64_t npe_desc_get_addr_b(const uint8_t *d) {
+  return (uint64_t)npe__desc_get(d, NPE_DESC_ADDR_B_OFFSET, NPE_DESC_ADDR_B_SIZE);
+}
+static inline void npe_desc_set_addr_b(uint8_t *d, uint64_t v) {
+  npe__desc_set(d, NPE_DESC_ADDR_B_OFFSET, NPE_DESC_ADDR_B_SIZE, v);
+}
+static inline uint64_t npe_desc_get_addr_c(const uint8_t *d) {
+  return (uint64_t)npe__desc_get(d, NPE_DESC_ADDR_C_OFFSET, NPE_DESC_ADDR_C_SIZE);
+}
+static inline void npe_desc_set_addr_c(uint8_t *d, uint64_t v) {
+  npe__desc_set(d, NPE_DESC_ADDR_C_OFFSET, NPE_DESC_ADDR_C_SIZE, v);
+}
+static inline uint32_t npe_desc_get_stride_a(const uint8_t *d) {
+  return (uint32_t)npe__desc_get(d, NPE_DESC_STRIDE_A_OFFSET, NPE_DESC_STRIDE_A_SIZE);
+}
+static inline void npe_desc_set_stride_a(uint8_t *d, uint32_t v) {
+  npe__desc_set(d, NPE_DESC_STRIDE_A_OFFSET, NPE_DESC_STRIDE_A_SIZE, v);
+}
+static inline uint32_t npe_desc_get_stride_b(const uint8_t *d) {
+  return (uint32_t)npe__desc_get(d, NPE_DESC_STRIDE_B_OFFSET, NPE_DESC_STRIDE_B_SIZE);
+}
+static inline void npe_desc_set_stride_b(uint8_t *d, uint32_t v) {
+  npe__desc_set(d, NPE_DESC_STRIDE_B_OFFSET, NPE_DESC_STRIDE_B_SIZE, v);
+}
+static inline uint32_t npe_desc_get_stride_c(const uint8_t *d) {
+  return (uint32_t)npe__desc_get(d, NPE_DESC_STRIDE_C_OFFSET, NPE_DESC_STRIDE_C_SIZE);
+}
+static inline void npe_desc_set_stride_c(uint8_t *d, uint32_t v) {
+  npe__desc_set(d, NPE_DESC_STRIDE_C_OFFSET, NPE_DESC_STRIDE_C_SIZE, v);
+}
+static inline uint32_t npe_desc_get_spad_off(const uint8_t *d) {
+  return (uint32_t)npe__desc_get(d, NPE_DESC_SPAD_OFF_OFFSET, NPE_DESC_SPAD_OFF_SIZE);
+}
+static inline void npe_desc_set_spad_off(uint8_t *d, uint32_t v) {
+  npe__desc_set(d, NPE_DESC_SPAD_OFF_OFFSET, NPE_DESC_SPAD_OFF_SIZE, v);
+}
+static inline uint32_t npe_desc_get_scale(const uint8_t *d) {
+  return (uint32_t)npe__desc_get(d, NPE_DESC_SCALE_OFFSET, NPE_DESC_SCALE_SIZE);
+}
+static inline void npe_desc_set_scale(uint8_t *d, uint32_t v) {
+  npe__desc_set(d, NPE_DESC_SCALE_OFFSET, NPE_DESC_SCALE_SIZE, v);
+}
+static inline uint32_t npe_desc_get_aux(const uint8_t *d) {
+  return (uint32_t)npe__desc_get(d, NPE_DESC_AUX_OFFSET, NPE_DESC_AUX_SIZE);
+}
+static inline void npe_desc_set_aux(uint8_t *d, uint32_t v) {
+  npe__desc_set(d, NPE_DESC_AUX_OFFSET, NPE_DESC_AUX_SIZE, v);
+}
+static inline unsigned npe_desc_get_flag_irq(const uint8_t *d) {
+  return (unsigned)(d[NPE_DESC_FLAGS_OFFSET] >> NPE_DESC_FLAG_IRQ_BIT) & 1u;
+}
+static inline void npe_desc_set_flag_irq(uint8_t *d, unsigned on) {
+  const unsigned m = 1u << NPE_DESC_FLAG_IRQ_BIT;
+  d[NPE_DESC_FLAGS_OFFSET] = (uint8_t)(on ? d[NPE_DESC_FLAGS_OFFSET] | m
+                                : d[NPE_DESC_FLAGS_OFFSET] & ~m);
+}
+static inline unsigned npe_desc_get_flag_accum(const uint8_t *d) {
+  return (unsigned)(d[NPE_DESC_FLAGS_OFFSET] >> NPE_DESC_FLAG_ACCUM_BIT) & 1u;
+}
+static inline void npe_desc_set_flag_accum(uint8_t *d, unsigned on) {
+  const unsigned m = 1u << NPE_DESC_FLAG_ACCUM_BIT;
+  d[NPE_DESC_FLAGS_OFFSET] = (uint8_t)(on ? d[NPE_DESC_FLAGS_OFFSET] | m
+                                : d[NPE_DESC_FLAGS_OFFSET] & ~m);
+}
+static inline unsigned npe_desc_get_flag_out_fp32(const uint8_t *d) {
+  return (unsigned)(d[NPE_DESC_FLAGS_OFFSET] >> NPE_DESC_FLAG_OUT_FP32_BIT) & 1u;
+}
+static inline void npe_desc_set_flag_out_fp32(uint8_t *d, unsigned on) {
+  const unsigned m = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  d[NPE_DESC_FLAGS_OFFSET] = (uint8_t)(on ? d[NPE_DESC_FLAGS_OFFSET] | m
+                                : d[NPE_DESC_FLAGS_OFFSET] & ~m);
+}
+static inline unsigned npe_desc_get_flag_keep(const uint8_t *d) {
+  return (unsigned)(d[NPE_DESC_FLAGS_OFFSET] >> NPE_DESC_FLAG_KEEP_BIT) & 1u;
+}
+static inline void npe_desc_set_flag_keep(uint8_t *d, unsigned on) {
+  const unsigned m = 1u << NPE_DESC_FLAG_KEEP_BIT;
+  d[NPE_DESC_FLAGS_OFFSET] = (uint8_t)(on ? d[NPE_DESC_FLAGS_OFFSET] | m
+                                : d[NPE_DESC_FLAGS_OFFSET] & ~m);
+}
+static inline unsigned npe_desc_get_flag_program(const uint8_t *d) {
+  return (unsigned)(d[NPE_DESC_FLAGS_OFFSET] >> NPE_DESC_FLAG_PROGRAM_BIT) & 1u;
+}
+static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
+  const unsigned m = 1u << NPE_DESC_FLAG_PROGRAM_BIT;
+  d[NPE_DESC_FLAGS_OFFSET] = (uint8_t)(on ? d[NPE_DESC_FLAGS_OFFSET] | m
+                                : d[NPE_DESC_FLAGS_OFFSET] & ~m);
+}
 
 /* Performance counters: index i has _LO at NPE_PERF_REG_OFFSET(i), _HI 4 bytes on. */
 #define NPE_PERF_REG_OFFSET(i) (0x100u + 8u * (unsigned)(i))
@@ -98,13 +344,13 @@
 #define NPE_PERF_MACS_POSIT16 4u /* multiply-accumulates in Posit(16,1) */
 #define NPE_PERF_MACS_INT8 5u /* multiply-accumulates in INT8 */
 #define NPE_PERF_MACS_TERNARY 6u /* multiply-accumulates with ternary weights */
-#define NPE_PERF_GATED_LANE_CYC 7u /* lane-cycles with the lane clock-gated */
+#define NPE_PERF_GATED_LANE_CYC 7u /* lane-cycles with the lane clock-gated: each busy cycle adds CAP_ARRAY.LANES x Rows x Cols minus the lanes issued that cycle (a padded lane of a dot product's last word is issued) */
 #define NPE_PERF_STALL_DMA 8u /* busy cycles waiting for DMA read data */
 #define NPE_PERF_STALL_SPAD 9u /* busy cycles waiting for a scratchpad buffer */
 #define NPE_PERF_STALL_OUT 10u /* busy cycles waiting to write results out */
-#define NPE_PERF_STALL_FENCE 11u /* busy cycles waiting in a FENCE */
-#define NPE_PERF_DMA_RD_BYTES 12u /* bytes read by the DMA */
-#define NPE_PERF_DMA_WR_BYTES 13u /* bytes written by the DMA */
+#define NPE_PERF_STALL_FENCE 11u /* busy cycles a FENCE at the head of the queue waits for a unit */
+#define NPE_PERF_DMA_RD_BYTES 12u /* bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD */
+#define NPE_PERF_DMA_WR_BYTES 13u /* bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row) */
 #define NPE_PERF_ADC_CONV 14u /* ramp-ADC conversions */
 #define NPE_PERF_COUNT 15u
 
@@ -281,9 +527,9 @@
 #define NPE_PERF_MACS_TERNARY_LO_REG_RESVAL 0x00000000u
 #define NPE_PERF_MACS_TERNARY_HI_REG_OFFSET 0x134u /* ro: multiply-accumulates with ternary weights, bits 63:32 */
 #define NPE_PERF_MACS_TERNARY_HI_REG_RESVAL 0x00000000u
-#define NPE_PERF_GATED_LANE_CYC_LO_REG_OFFSET 0x138u /* ro: lane-cycles with the lane clock-gated, bits 31:0 */
+#define NPE_PERF_GATED_LANE_CYC_LO_REG_OFFSET 0x138u /* ro: lane-cycles with the lane clock-gated: each busy cycle adds CAP_ARRAY.LANES x Rows x Cols minus the lanes issued that cycle (a padded lane of a dot product's last word is issued), bits 31:0 */
 #define NPE_PERF_GATED_LANE_CYC_LO_REG_RESVAL 0x00000000u
-#define NPE_PERF_GATED_LANE_CYC_HI_REG_OFFSET 0x13cu /* ro: lane-cycles with the lane clock-gated, bits 63:32 */
+#define NPE_PERF_GATED_LANE_CYC_HI_REG_OFFSET 0x13cu /* ro: lane-cycles with the lane clock-gated: each busy cycle adds CAP_ARRAY.LANES x Rows x Cols minus the lanes issued that cycle (a padded lane of a dot product's last word is issued), bits 63:32 */
 #define NPE_PERF_GATED_LANE_CYC_HI_REG_RESVAL 0x00000000u
 #define NPE_PERF_STALL_DMA_LO_REG_OFFSET 0x140u /* ro: busy cycles waiting for DMA read data, bits 31:0 */
 #define NPE_PERF_STALL_DMA_LO_REG_RESVAL 0x00000000u
@@ -297,17 +543,17 @@
 #define NPE_PERF_STALL_OUT_LO_REG_RESVAL 0x00000000u
 #define NPE_PERF_STALL_OUT_HI_REG_OFFSET 0x154u /* ro: busy cycles waiting to write results out, bits 63:32 */
 #define NPE_PERF_STALL_OUT_HI_REG_RESVAL 0x00000000u
-#define NPE_PERF_STALL_FENCE_LO_REG_OFFSET 0x158u /* ro: busy cycles waiting in a FENCE, bits 31:0 */
+#define NPE_PERF_STALL_FENCE_LO_REG_OFFSET 0x158u /* ro: busy cycles a FENCE at the head of the queue waits for a unit, bits 31:0 */
 #define NPE_PERF_STALL_FENCE_LO_REG_RESVAL 0x00000000u
-#define NPE_PERF_STALL_FENCE_HI_REG_OFFSET 0x15cu /* ro: busy cycles waiting in a FENCE, bits 63:32 */
+#define NPE_PERF_STALL_FENCE_HI_REG_OFFSET 0x15cu /* ro: busy cycles a FENCE at the head of the queue waits for a unit, bits 63:32 */
 #define NPE_PERF_STALL_FENCE_HI_REG_RESVAL 0x00000000u
-#define NPE_PERF_DMA_RD_BYTES_LO_REG_OFFSET 0x160u /* ro: bytes read by the DMA, bits 31:0 */
+#define NPE_PERF_DMA_RD_BYTES_LO_REG_OFFSET 0x160u /* ro: bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD, bits 31:0 */
 #define NPE_PERF_DMA_RD_BYTES_LO_REG_RESVAL 0x00000000u
-#define NPE_PERF_DMA_RD_BYTES_HI_REG_OFFSET 0x164u /* ro: bytes read by the DMA, bits 63:32 */
+#define NPE_PERF_DMA_RD_BYTES_HI_REG_OFFSET 0x164u /* ro: bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD, bits 63:32 */
 #define NPE_PERF_DMA_RD_BYTES_HI_REG_RESVAL 0x00000000u
-#define NPE_PERF_DMA_WR_BYTES_LO_REG_OFFSET 0x168u /* ro: bytes written by the DMA, bits 31:0 */
+#define NPE_PERF_DMA_WR_BYTES_LO_REG_OFFSET 0x168u /* ro: bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row), bits 31:0 */
 #define NPE_PERF_DMA_WR_BYTES_LO_REG_RESVAL 0x00000000u
-#define NPE_PERF_DMA_WR_BYTES_HI_REG_OFFSET 0x16cu /* ro: bytes written by the DMA, bits 63:32 */
+#define NPE_PERF_DMA_WR_BYTES_HI_REG_OFFSET 0x16cu /* ro: bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row), bits 63:32 */
 #define NPE_PERF_DMA_WR_BYTES_HI_REG_RESVAL 0x00000000u
 #define NPE_PERF_ADC_CONV_LO_REG_OFFSET 0x170u /* ro: ramp-ADC conversions, bits 31:0 */
 #define NPE_PERF_ADC_CONV_LO_REG_RESVAL 0x00000000u

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "npe_internal.h"
+#include "npe_regs.h"
 
 enum {
   E_MAC_FP4, E_MAC_POSIT4, E_MAC_POSIT8, E_MAC_POSIT16, E_MAC_INT8, E_MAC_TERNARY,
@@ -128,19 +129,18 @@ int npe_energy_find(const char *event, const npe_energy_entry **entry) {
   return NPE_ERR_INVALID_ARG;
 }
 
-static const unsigned lanes_of[NPE_FMT_COUNT] = {4, 4, 2, 1, 2, 2};
-
 double npe__energy_estimate(const npe_stats *s) {
   double e = 0;
   double issue = 0; /* PE-word cycles, assuming full tiles */
   for (int f = 0; f < NPE_FMT_COUNT; f++) {
     e += (double)s->macs[f] * table[E_MAC_FP4 + f].pj;
-    issue += (double)s->macs[f] / lanes_of[f];
+    issue += (double)s->macs[f] / npe_hw_fmt_lanes((unsigned)f);
   }
   e += (double)s->gated_lane_cycles * table[E_GATED_LANE].pj;
-  /* scratchpads: every DMA byte is written once; every PE word reads 16
-   * bits of A and 16 of B (broadcast to a row / column of PEs) */
-  double sram_bits = 8.0 * (double)(s->dma_read_bytes + s->dma_write_bytes) + 32.0 * issue;
+  /* scratchpads: every DMA byte is written once; every PE word reads a PE
+   * word of A and one of B (broadcast to a row / column of PEs) */
+  double sram_bits = 8.0 * (double)(s->dma_read_bytes + s->dma_write_bytes) +
+                     2.0 * NPE_PE_WORD_BITS * issue;
   e += sram_bits * table[E_SRAM_BIT].pj;
   e += 8.0 * (double)(s->dma_read_bytes + s->dma_write_bytes) * table[E_DRAM_BIT].pj;
   /* the digital NLU: a compare and counter step per column per ramp step,

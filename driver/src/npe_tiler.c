@@ -4,17 +4,11 @@
 
 #include "npe_regs.h"
 
-static uint32_t lanes_of(npe_fmt fa, npe_fmt fb) {
-  if (fa == NPE_FMT_INT8 && fb == NPE_FMT_TERNARY) return 2;
-  switch (fa) {
-    case NPE_FMT_FP4:
-    case NPE_FMT_POSIT4: return 4;
-    case NPE_FMT_POSIT8:
-    case NPE_FMT_INT8: return 2;
-    case NPE_FMT_POSIT16: return 1;
-    default: return 0;
-  }
-}
+/* The format a MATMUL runs in: int8 x ternary runs in the ternary slot
+ * (its lanes, its MAC counter), every other pair in its own format. */
+static npe_fmt job_fmt(npe_fmt fa, npe_fmt fb) { return fb == NPE_FMT_TERNARY ? fb : fa; }
+
+static uint32_t lanes_of(npe_fmt fa, npe_fmt fb) { return npe_hw_fmt_lanes(job_fmt(fa, fb)); }
 
 static int pair_ok(npe_fmt fa, npe_fmt fb) {
   if (fa == NPE_FMT_INT8 && fb == NPE_FMT_TERNARY) return 1;
@@ -23,16 +17,22 @@ static int pair_ok(npe_fmt fa, npe_fmt fb) {
 
 static uint32_t ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
-/* 64-bit words of a B row for `words` PE words. */
-static uint32_t pitch_b_words(npe_fmt fb, uint32_t words) {
-  return fb == NPE_FMT_TERNARY ? ceil_div(words, 16) : ceil_div(words, 4);
+/* PE words a 64-bit scratchpad word of operand format f holds: lanes x
+ * element bits per PE word (16, or 4 for ternary weights). */
+static uint32_t pe_words_per_word(npe_fmt f, uint32_t lanes) {
+  return NPE_SPAD_WORD_BITS / (lanes * npe_hw_fmt_bits(f));
+}
+
+/* 64-bit words of a row of format f for `words` PE words. */
+static uint32_t pitch_words(npe_fmt f, uint32_t lanes, uint32_t words) {
+  return ceil_div(words, pe_words_per_word(f, lanes));
 }
 
 uint32_t npe_tiler_max_k(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb) {
   if (!hw || !pair_ok(fa, fb)) return 0;
   uint32_t lanes = lanes_of(fa, fb);
-  uint32_t words_a = hw->a_bank_words * 4;
-  uint32_t words_b = fb == NPE_FMT_TERNARY ? hw->b_bank_words * 16 : hw->b_bank_words * 4;
+  uint32_t words_a = hw->a_bank_words * pe_words_per_word(fa, lanes);
+  uint32_t words_b = hw->b_bank_words * pe_words_per_word(fb, lanes);
   uint32_t words = words_a < words_b ? words_a : words_b;
   uint64_t k = (uint64_t)words * lanes;
   return k > 0xffff ? 0xffff : (uint32_t)k; /* the descriptor's K is 16 bits */
@@ -55,8 +55,8 @@ int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
   p.m = m, p.n = n, p.k = k;
   p.lanes = lanes_of(fa, fb);
   p.words = ceil_div(k, p.lanes);
-  p.row_bytes_a = ceil_div(p.words, 4) * 8;
-  p.row_bytes_b = pitch_b_words(fb, p.words) * 8;
+  p.row_bytes_a = pitch_words(fa, p.lanes, p.words) * 8;
+  p.row_bytes_b = pitch_words(fb, p.lanes, p.words) * 8;
   uint32_t esz = p.out_fp32 ? 4 : 2;
   p.ldc = ceil_div(n * esz, 8) * 8;
   /* n-block: what the output buffer and the B banks hold, a multiple of
@@ -114,27 +114,21 @@ int npe_tiler_pack_b(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t *o
 }
 
 void npe_desc_encode(const npe_desc_fields *f, uint8_t d[64]) {
-  for (int i = 0; i < 64; i++) d[i] = 0;
-  d[NPE_DESC_OPCODE_OFFSET] = f->op;
-  d[NPE_DESC_FLAGS_OFFSET] = f->flags;
-  d[NPE_DESC_FMT_A_OFFSET] = f->fmt_a;
-  d[NPE_DESC_FMT_B_OFFSET] = f->fmt_b;
-  d[NPE_DESC_FMT_OUT_OFFSET] = f->fmt_out;
-  d[NPE_DESC_SPAD_OFFSET] = f->spad;
-  for (int i = 0; i < 2; i++) {
-    d[NPE_DESC_M_OFFSET + i] = (uint8_t)(f->m >> (8 * i));
-    d[NPE_DESC_N_OFFSET + i] = (uint8_t)(f->n >> (8 * i));
-    d[NPE_DESC_K_OFFSET + i] = (uint8_t)(f->k >> (8 * i));
-  }
-  for (int i = 0; i < 8; i++) {
-    d[NPE_DESC_ADDR_A_OFFSET + i] = (uint8_t)(f->addr_a >> (8 * i));
-    d[NPE_DESC_ADDR_C_OFFSET + i] = (uint8_t)(f->addr_c >> (8 * i));
-  }
-  for (int i = 0; i < 4; i++) {
-    d[NPE_DESC_STRIDE_A_OFFSET + i] = (uint8_t)(f->stride_a >> (8 * i));
-    d[NPE_DESC_STRIDE_C_OFFSET + i] = (uint8_t)(f->stride_c >> (8 * i));
-    d[NPE_DESC_AUX_OFFSET + i] = (uint8_t)(f->aux >> (8 * i));
-  }
+  for (unsigned i = 0; i < NPE_DESC_SIZE; i++) d[i] = 0;
+  npe_desc_set_opcode(d, f->op);
+  npe_desc_set_flags(d, f->flags);
+  npe_desc_set_fmt_a(d, f->fmt_a);
+  npe_desc_set_fmt_b(d, f->fmt_b);
+  npe_desc_set_fmt_out(d, f->fmt_out);
+  npe_desc_set_spad(d, f->spad);
+  npe_desc_set_m(d, f->m);
+  npe_desc_set_n(d, f->n);
+  npe_desc_set_k(d, f->k);
+  npe_desc_set_addr_a(d, f->addr_a);
+  npe_desc_set_addr_c(d, f->addr_c);
+  npe_desc_set_stride_a(d, f->stride_a);
+  npe_desc_set_stride_c(d, f->stride_c);
+  npe_desc_set_aux(d, f->aux);
 }
 
 /* Step j: m-tile j / n_blocks, n-block j % n_blocks; buffers alternate. */

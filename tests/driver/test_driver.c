@@ -470,6 +470,74 @@ static double pj_of(const char *event) {
   return e->pj;
 }
 
+/* The energy estimate users read (npe_stats.energy_pj) is the table's
+ * arithmetic on the counts the same stats report, recomputed here from
+ * npe_energy_find() and the stats, not by the library's function:
+ *   sum_f macs[f] x mac_<f>
+ *   + gated_lane_cycles x gated_lane_cycle
+ *   + DMA bits x dram_bit, DMA bits = 8 x (dma_read_bytes + dma_write_bytes)
+ *   + SRAM bits x sram_bit, SRAM bits = the DMA bits (each written to or
+ *     read from a scratchpad once) + 2 x 16 bits per PE word issued (a word
+ *     of A and one of B), PE words = sum_f macs[f] / lanes(f), lanes 4, 4, 2,
+ *     1, 2, 2 for fp4, posit4, posit8, posit16, int8, ternary (full words
+ *     assumed)
+ *   + nlu_column_steps x nlu_step_column + nlu_table_reads x nlu_table_read.
+ * The NLU counts themselves: a B-bit conversion takes 2^B ramp steps, and a
+ * Rows x Cols group of conversions reads the table once per step. */
+static double energy_of(const npe_stats *st) {
+  static const char *const mac_event[NPE_FMT_COUNT] = {
+      "mac_fp4", "mac_posit4", "mac_posit8", "mac_posit16", "mac_int8", "mac_ternary"};
+  static const double lanes[NPE_FMT_COUNT] = {4, 4, 2, 1, 2, 2};
+  double e = 0, words = 0;
+  for (int f = 0; f < NPE_FMT_COUNT; f++) {
+    e += (double)st->macs[f] * pj_of(mac_event[f]);
+    words += (double)st->macs[f] / lanes[f];
+  }
+  double dma_bits = 8.0 * (double)(st->dma_read_bytes + st->dma_write_bytes);
+  e += (double)st->gated_lane_cycles * pj_of("gated_lane_cycle");
+  e += dma_bits * pj_of("dram_bit");
+  e += (dma_bits + 32.0 * words) * pj_of("sram_bit");
+  e += (double)st->nlu_column_steps * pj_of("nlu_step_column");
+  e += (double)st->nlu_table_reads * pj_of("nlu_table_read");
+  return e;
+}
+
+static void check_energy(npe_dev *d, const char *what, unsigned nlu_bits) {
+  npe_stats st;
+  npe_info in;
+  ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  uint64_t macs = 0;
+  for (int f = 0; f < NPE_FMT_COUNT; f++) macs += st.macs[f];
+  ck_assert_msg(macs > 0 && st.gated_lane_cycles > 0 && st.dma_read_bytes > 0 &&
+                st.dma_write_bytes > 0, "%s: a count the estimate sums is 0", what);
+  if (nlu_bits) {
+    ck_assert_uint_gt(st.adc_conversions, 0);
+    ck_assert_uint_eq(st.nlu_column_steps, st.adc_conversions << nlu_bits);
+    ck_assert_uint_eq(st.nlu_table_reads,
+                      st.adc_conversions / ((uint64_t)in.rows * in.cols) << nlu_bits);
+  } else {
+    ck_assert_uint_eq(st.nlu_column_steps + st.nlu_table_reads, 0);
+  }
+  double want = energy_of(&st);
+  ck_assert_msg(fabs(st.energy_pj - want) <= 1e-9 * want, "%s: energy_pj %.17g, table x counts %.17g",
+                what, st.energy_pj, want);
+}
+
+START_TEST(energy_estimate_is_table_times_counts) {
+  npe_dev *d = open_sim("sim:?latency=20");
+  for (int p = 0; p < 6; p++) {
+    check_mm(d, pairs[p][0], pairs[p][1], p % 2, pairs[p][0] == NPE_FMT_INT8 ? NPE_FMT_INT8
+                                                                             : pairs[p][0],
+             7, 13, 45, 45, 45, 70 + (uint64_t)p);
+    check_energy(d, npe_fmt_name(pairs[p][1]), 0);
+  }
+  check_mm_nlu(d, NPE_FMT_INT8, NPE_FMT_INT8, NPE_NLU_SIGMOID, 6, 4, 0, 0, 6, 11, 20, 0, 7);
+  check_energy(d, "int8 + NLU B=6", 6);
+  npe_close(d);
+}
+END_TEST
+
 /* `npe nlu-report` and the NLU bench take their energies from the
  * crossbar model (npe_xbar_energy_default, npe_xbar_nlu_conv_energy,
  * npe_xbar_matvec_cost); those equal the table's entries. */
@@ -561,6 +629,7 @@ int main(void) {
   tcase_add_test(tc, matmul_every_pair_and_shape);
   tcase_add_test(tc, matmul_several_hundred);
   tcase_add_test(tc, small_build);
+  tcase_add_test(tc, energy_estimate_is_table_times_counts);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -966,6 +966,247 @@ START_TEST(doorbell_while_ring_busy) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* Performance counters: the numbers users read, against the arithmetic of  */
+/* the descriptors that ran (rtl/engine/npe_top.sv, "Performance counters") */
+/* ------------------------------------------------------------------------ */
+
+static void perf_clear(eng *e) {
+  uint32_t ctrl;
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CTRL_REG_OFFSET, &ctrl), 0);
+  ck_assert_uint_eq((ctrl >> NPE_CTRL_PERF_EN_BIT) & 1u, 1);
+  ck_assert_int_eq(npesim_csr_write(e->sim, NPE_CTRL_REG_OFFSET,
+                                    ctrl | (1u << NPE_CTRL_PERF_CLEAR_BIT)), 0);
+}
+
+/* Counter i, _LO first (it captures the high word _HI returns). */
+static uint64_t perf_read(eng *e, unsigned i) {
+  uint32_t lo, hi;
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_REG_OFFSET(i), &lo), 0);
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_REG_OFFSET(i) + 4u, &hi), 0);
+  return (uint64_t)hi << 32 | lo;
+}
+
+static uint32_t cap_lanes(eng *e) {
+  uint32_t v;
+  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CAP_ARRAY_REG_OFFSET, &v), 0);
+  return (v >> NPE_CAP_ARRAY_LANES_OFFSET) & NPE_CAP_ARRAY_LANES_MASK;
+}
+
+static uint64_t div_up(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+/* What the counters of a finished descriptor stream must read, from the
+ * descriptors alone (read back with the generated accessors):
+ *   DMA_RD_BYTES  64 per descriptor fetched from the ring + M x K per LOAD
+ *                 (K is bytes per row for LOAD, a multiple of 8: whole beats)
+ *   DMA_WR_BYTES  per STORE, M rows of N elements of 4 (OUT_FP32) or 2
+ *                 bytes; the counter counts 8 per write beat and a row is
+ *                 ceil(N x size / 8) beats (its last beat strobes off the
+ *                 bytes past the row), so M x ceil(N x size / 8) x 8
+ *   MACS_<f>      M x N x K per MATMUL, in its format's slot (int8 x ternary
+ *                 in TERNARY)
+ *   issued lanes  per MATMUL, every PE word of every active PE: lanes(f) x
+ *                 ceil(K / lanes(f)) words x M x N PEs (a padded lane of the
+ *                 last word is issued but does no MAC)
+ *   issue cycles  per MATMUL, ceil(K / lanes) words x ceil(N / Cols) groups
+ */
+typedef struct {
+  uint64_t descs, rd_bytes, wr_bytes, macs[NPE_FMT_COUNT], issued_lanes, issue_cycles;
+} stream_sums;
+
+static void sum_desc(const uint8_t *d, uint32_t cols, stream_sums *s) {
+  /* nothing in a reserved field or flag bit */
+  ck_assert_uint_eq(npe_desc_get_rsvd0(d), 0);
+  ck_assert_uint_eq(npe_desc_get_spad_off(d), 0);
+  ck_assert_uint_eq(npe_desc_get_flags(d) & ~NPE_DESC_FLAG_MASK_ALL, 0);
+  uint64_t m = npe_desc_get_m(d), n = npe_desc_get_n(d), k = npe_desc_get_k(d);
+  s->descs++;
+  s->rd_bytes += 64;
+  switch (npe_desc_get_opcode(d)) {
+    case NPE_OP_LOAD: s->rd_bytes += m * k; break;
+    case NPE_OP_STORE:
+      s->wr_bytes += m * div_up(n * (npe_desc_get_flag_out_fp32(d) ? 4 : 2), 8) * 8;
+      break;
+    case NPE_OP_MATMUL: {
+      unsigned f = npe_desc_get_fmt_b(d) == NPE_FMT_TERNARY ? NPE_FMT_TERNARY
+                                                            : npe_desc_get_fmt_a(d);
+      uint64_t lanes = npe_hw_fmt_lanes(f), words = div_up(k, lanes);
+      ck_assert_uint_gt(lanes, 0);
+      s->macs[f] += m * n * k;
+      s->issued_lanes += lanes * words * m * n;
+      s->issue_cycles += words * div_up(n, cols);
+      break;
+    }
+    default: break;
+  }
+}
+
+/* The counters of one tiler job against the sums of its descriptor stream.
+ * BUSY_CYCLES and GATED_LANE_CYC (npe_top): every busy cycle adds
+ * CAP_ARRAY.LANES x Rows x Cols lane-cycles minus the lanes issued that
+ * cycle, so GATED = LANES x Rows x Cols x BUSY - issued lanes, exactly. */
+static void check_job_counters(eng *e, npe_fmt fa, npe_fmt fb, int fp32, uint32_t m, uint32_t n,
+                               uint32_t k, uint64_t seed) {
+  mm_job job;
+  perf_clear(e);
+  mm_run(e, &job, fa, fb, fa == NPE_FMT_INT8 ? NPE_FMT_INT8 : fa, fp32, 0, m, n, k, seed);
+  stream_sums s;
+  memset(&s, 0, sizeof s);
+  npe_tiler_it it;
+  memset(&it, 0, sizeof it);
+  uint8_t d[NPE_DESC_SIZE];
+  while (npe_tiler_next(&job.p, &it, d)) sum_desc(d, e->hw.cols, &s);
+  ck_assert_uint_eq(s.descs, job.res.descs);
+  uint64_t c[NPE_PERF_COUNT];
+  for (unsigned i = 0; i < NPE_PERF_COUNT; i++) c[i] = perf_read(e, i);
+  const char *what = npe_fmt_name(fb);
+  ck_assert_msg(c[NPE_PERF_DMA_RD_BYTES] == s.rd_bytes, "%s %ux%ux%u: DMA_RD_BYTES %llu, want %llu",
+                what, m, n, k, (unsigned long long)c[NPE_PERF_DMA_RD_BYTES],
+                (unsigned long long)s.rd_bytes);
+  ck_assert_msg(c[NPE_PERF_DMA_WR_BYTES] == s.wr_bytes, "%s %ux%ux%u: DMA_WR_BYTES %llu, want %llu",
+                what, m, n, k, (unsigned long long)c[NPE_PERF_DMA_WR_BYTES],
+                (unsigned long long)s.wr_bytes);
+  for (unsigned f = 0; f < NPE_FMT_COUNT; f++)
+    ck_assert_msg(c[NPE_PERF_MACS_FP4 + f] == s.macs[f], "%s %ux%ux%u: MACS[%u] %llu, want %llu",
+                  what, m, n, k, f, (unsigned long long)c[NPE_PERF_MACS_FP4 + f],
+                  (unsigned long long)s.macs[f]);
+  uint64_t busy = c[NPE_PERF_BUSY_CYCLES];
+  uint64_t all_lanes = (uint64_t)cap_lanes(e) * e->hw.rows * e->hw.cols;
+  ck_assert_msg(busy >= s.issue_cycles, "%s: busy %llu < issue cycles %llu", what,
+                (unsigned long long)busy, (unsigned long long)s.issue_cycles);
+  ck_assert_msg(c[NPE_PERF_GATED_LANE_CYC] == all_lanes * busy - s.issued_lanes,
+                "%s %ux%ux%u: GATED_LANE_CYC %llu, want %llu x %llu - %llu", what, m, n, k,
+                (unsigned long long)c[NPE_PERF_GATED_LANE_CYC], (unsigned long long)all_lanes,
+                (unsigned long long)busy, (unsigned long long)s.issued_lanes);
+  /* every stall is a busy cycle; the counted cycles are the job's */
+  ck_assert_uint_le(c[NPE_PERF_STALL_DMA], busy);
+  ck_assert_uint_le(c[NPE_PERF_STALL_SPAD], busy);
+  ck_assert_uint_le(c[NPE_PERF_STALL_OUT], busy);
+  ck_assert_uint_le(c[NPE_PERF_STALL_FENCE], busy);
+  ck_assert_uint_le(busy, job.res.cycles);
+  ck_assert_uint_eq(c[NPE_PERF_ADC_CONV], 0);
+  mm_free(&job);
+}
+
+/* Every format pair; M < Rows, ragged K (not a multiple of the lanes), N
+ * below, at and beyond one column group and one n-block, 2- and 4-byte
+ * results, rows whose last write beat is partial. */
+START_TEST(counters_match_descriptor_arithmetic) {
+  eng e;
+  eng_open(&e, 40, 100, 100, 21);
+  static const uint32_t sh[][3] = {{1, 1, 1}, {3, 1, 7}, {2, 3, 5}, {4, 2, 8}, {5, 9, 33},
+                                   {9, 70, 130}};
+  for (int p = 0; p < 6; p++)
+    for (size_t i = 0; i < sizeof sh / sizeof sh[0]; i++)
+      check_job_counters(&e, pairs[p][0], pairs[p][1], (int)((i + (size_t)p) % 2), sh[i][0],
+                         sh[i][1], sh[i][2], 300 + 10 * (uint64_t)p + i);
+  eng_close(&e);
+}
+END_TEST
+
+/* The generated format table against the golden library and the engine:
+ * element bits are npe_fmt_bits(), host bytes npe_fmt_elem_bytes(); and the
+ * lanes are the engine's: a 1 x 1 x 1 MATMUL issues lanes(f) lanes on one
+ * PE, so the gated lane-cycles of that job give them back (above). */
+START_TEST(format_table_is_the_golden_and_the_engine) {
+  for (unsigned f = 0; f < NPE_FMT_COUNT; f++) {
+    ck_assert_uint_eq(npe_hw_fmt_bits(f), npe_fmt_bits((npe_fmt)f));
+    ck_assert_uint_eq(npe_hw_fmt_host_bytes(f), npe_fmt_elem_bytes((npe_fmt)f));
+    ck_assert_uint_le(npe_hw_fmt_lanes(f) * npe_hw_fmt_bits(f), NPE_PE_WORD_BITS);
+  }
+  ck_assert_uint_eq(npe_hw_fmt_lanes(NPE_FMT_COUNT), 0);
+  eng e;
+  eng_open(&e, 20, 100, 100, 22);
+  ck_assert_uint_eq(cap_lanes(&e), NPE_FMT_MAX_LANES);
+  for (int p = 0; p < 6; p++) {
+    mm_job job;
+    perf_clear(&e);
+    mm_run(&e, &job, pairs[p][0], pairs[p][1], NPE_FMT_FP4, 1, 0, 1, 1, 1, 40 + (uint64_t)p);
+    uint64_t busy = perf_read(&e, NPE_PERF_BUSY_CYCLES);
+    uint64_t gated = perf_read(&e, NPE_PERF_GATED_LANE_CYC);
+    uint64_t lanes = (uint64_t)cap_lanes(&e) * e.hw.rows * e.hw.cols * busy - gated;
+    ck_assert_msg(lanes == npe_hw_fmt_lanes(pairs[p][1]), "%s: the engine issued %llu lanes",
+                  npe_fmt_name(pairs[p][1]), (unsigned long long)lanes);
+    mm_free(&job);
+  }
+  eng_close(&e);
+}
+END_TEST
+
+typedef struct {
+  const uint8_t (*d)[NPE_DESC_SIZE];
+  size_t n, i;
+} array_src;
+
+static int array_next(void *ctx, uint8_t d[64]) {
+  array_src *a = ctx;
+  if (a->i == a->n) return 0;
+  memcpy(d, a->d[a->i++], NPE_DESC_SIZE);
+  return 1;
+}
+
+/* Runs n descriptors through the ring with the counters cleared first. */
+static npe_ring_result run_descs(eng *e, const uint8_t (*d)[NPE_DESC_SIZE], size_t n) {
+  array_src a = {d, n, 0};
+  npe_ring_stream st;
+  memset(&st, 0, sizeof st);
+  st.src = array_next;
+  st.src_ctx = &a;
+  perf_clear(e);
+  ck_assert_int_eq(npe_ring_finish(&e->t, &e->ring, &st, 10000000ull, NULL, NULL), NPE_OK);
+  ck_assert_uint_eq(st.res.hw_err, 0);
+  return st.res;
+}
+
+/* STALL_FENCE (npe_cmd): cycles a FENCE at the head waits for a unit. A
+ * FENCE behind a LOAD of 4 rows x 4 KiB from a 100-cycle memory waits for
+ * it: more than 0 cycles, and no more than the loader is busy, which is its
+ * data beats (M x K / 8, one per cycle at most) plus the cycles it waits for
+ * data (STALL_DMA), plus its dispatch cycle. The same LOAD without a FENCE,
+ * or NOPs alone, count no fence stall; NOPs no stall and no DMA but their
+ * fetches. */
+START_TEST(fence_and_dma_stall_counters) {
+  eng e;
+  eng_open(&e, 100, 100, 100, 23);
+  const uint32_t rows = 4, bytes = 4096;
+  npe_desc_fields ld = load_a(NPE_SIM_MEM_BASE + (1u << 20), (uint16_t)rows, (uint16_t)bytes);
+  npe_desc_fields fence = {0}, nop = {0};
+  fence.op = NPE_OP_FENCE;
+  nop.op = NPE_OP_NOP;
+  uint8_t d[2][NPE_DESC_SIZE];
+  npe_desc_encode(&ld, d[0]);
+  npe_desc_encode(&fence, d[1]);
+
+  run_descs(&e, (const uint8_t(*)[NPE_DESC_SIZE])d, 2);
+  uint64_t beats = (uint64_t)rows * bytes / 8;
+  uint64_t fence_cyc = perf_read(&e, NPE_PERF_STALL_FENCE);
+  uint64_t dma_cyc = perf_read(&e, NPE_PERF_STALL_DMA);
+  ck_assert_uint_eq(perf_read(&e, NPE_PERF_DMA_RD_BYTES), 2 * 64 + (uint64_t)rows * bytes);
+  ck_assert_uint_gt(dma_cyc, 0); /* 100 cycles to the first beat */
+  ck_assert_msg(fence_cyc > 0 && fence_cyc <= beats + dma_cyc + 1,
+                "LOAD + FENCE: STALL_FENCE %llu, loader busy <= %llu + %llu + 1",
+                (unsigned long long)fence_cyc, (unsigned long long)beats,
+                (unsigned long long)dma_cyc);
+  ck_assert_uint_le(fence_cyc, perf_read(&e, NPE_PERF_BUSY_CYCLES));
+
+  run_descs(&e, (const uint8_t(*)[NPE_DESC_SIZE])d, 1);
+  ck_assert_uint_eq(perf_read(&e, NPE_PERF_STALL_FENCE), 0);
+  ck_assert_uint_gt(perf_read(&e, NPE_PERF_STALL_DMA), 0);
+
+  npe_desc_encode(&nop, d[0]);
+  npe_desc_encode(&nop, d[1]);
+  run_descs(&e, (const uint8_t(*)[NPE_DESC_SIZE])d, 2);
+  for (unsigned i = NPE_PERF_STALL_DMA; i <= NPE_PERF_STALL_FENCE; i++)
+    ck_assert_uint_eq(perf_read(&e, i), 0);
+  ck_assert_uint_eq(perf_read(&e, NPE_PERF_DMA_RD_BYTES), 2 * 64);
+  ck_assert_uint_eq(perf_read(&e, NPE_PERF_DMA_WR_BYTES), 0);
+  ck_assert_uint_eq(perf_read(&e, NPE_PERF_GATED_LANE_CYC),
+                    (uint64_t)cap_lanes(&e) * e.hw.rows * e.hw.cols *
+                        perf_read(&e, NPE_PERF_BUSY_CYCLES));
+  eng_close(&e);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
@@ -986,6 +1227,12 @@ Suite *engine_suite(void) {
   tcase_add_test(tb, xbar_program_and_run);
   tcase_add_test(tb, xbar_analog_model);
   suite_add_tcase(s, tb);
+  TCase *tp = tcase_create("counters");
+  tcase_set_timeout(tp, 600);
+  tcase_add_test(tp, format_table_is_the_golden_and_the_engine);
+  tcase_add_test(tp, counters_match_descriptor_arithmetic);
+  tcase_add_test(tp, fence_and_dma_stall_counters);
+  suite_add_tcase(s, tp);
   return s;
 }
 

@@ -96,6 +96,8 @@ def simple_reg(name, offset, desc, proto):
 
 
 def check_descriptor(d):
+    if d["size_bytes"] % 8:
+        die("descriptor size not a multiple of 8 bytes")
     used = [None] * d["size_bytes"]
     for f in d["fields"]:
         if f["offset"] % f["bytes"]:
@@ -106,6 +108,51 @@ def check_descriptor(d):
             used[b] = f["name"]
     if None in used:
         die("descriptor byte %d not covered" % used.index(None))
+    for f in d["fields"]:
+        if f.get("reserved") and not f["desc"].startswith("reserved"):
+            die("descriptor %s: a reserved field's description starts with 'reserved'" % f["name"])
+    for f in d["flags"]:
+        if not 0 <= f["bit"] < 8:
+            die("descriptor flag %s: bad bit" % f["name"])
+
+
+def check_format_table(spec):
+    """The per-format numbers agree with each other and with the PE word."""
+    word = const(spec, "PeWordBits")
+    for f in spec["formats"]:
+        b, l, h = f["bits"], f["lanes"], f["host_bytes"]
+        if l < 1 or l & (l - 1) or l * b > word:
+            die("format %s: lanes %d x bits %d does not fit a %d-bit PE word" % (f["name"], l, b, word))
+        if h != (b + 7) // 8:
+            die("format %s: host_bytes %d, bits %d" % (f["name"], h, b))
+    codes = sorted(f["code"] for f in spec["formats"])
+    if codes != list(range(len(codes))) or len(codes) > 8:
+        die("format codes must be 0..n-1, n <= 8 (3-bit codes in the RTL)")
+
+
+def const(spec, name):
+    for c in spec["constants"]:
+        if c["name"] == name:
+            return c["value"]
+    die("no constant " + name)
+
+
+def reserved_mask(d):
+    """Reserved bits of the descriptor, as an integer: reserved fields and
+    the FLAGS bits no flag names."""
+    m = 0
+    for f in d["fields"]:
+        if f.get("reserved"):
+            m |= ((1 << (8 * f["bytes"])) - 1) << (8 * f["offset"])
+    flags = next(f for f in d["fields"] if f["name"] == "FLAGS")
+    named = sum(1 << g["bit"] for g in d["flags"])
+    m |= (0xff & ~named) << (8 * flags["offset"])
+    return m
+
+
+def width_of(values):
+    """Bits of an unsigned vector that holds every value (at least 1)."""
+    return max(1, max(values).bit_length())
 
 
 # ---------------------------------------------------------------- SystemVerilog
@@ -139,16 +186,26 @@ def gen_sv(spec, regs):
     enum("Error codes reported in STATUS.ERR.", spec["errors"], "Err", "npe_err_e", 8)
 
     d = spec["descriptor"]
-    o.append("  // Command descriptor: bit positions in the %d-bit little-endian record." % (8 * d["size_bytes"]))
+    nbits = 8 * d["size_bytes"]
+    o.append("  // Command descriptor: bit positions in the %d-bit little-endian record." % nbits)
     o.append("  localparam int DescSizeBytes = %d;" % d["size_bytes"])
     o.append("  localparam int DescWords = %d;" % (d["size_bytes"] // 4))
+    o.append("  localparam int DescBits = %d;" % nbits)
     for f in d["fields"]:
         o.append("  localparam int Desc%sLsb = %d;  // %s" % (camel(f["name"]), 8 * f["offset"], f["desc"]))
-        o.append("  localparam int Desc%sWidth = %d;" % (camel(f["name"]), 8 * f["bytes"]))
+        o.append("  localparam int Desc%sBits = %d;" % (camel(f["name"]), 8 * f["bytes"]))
     for f in d["flags"]:
         o.append("  localparam int DescFlag%sBit = %d;  // %s" % (camel(f["name"]), f["bit"], f["desc"]))
+    mask = reserved_mask(d)
+    words = ["64'h%016x" % ((mask >> (64 * i)) & ((1 << 64) - 1)) for i in reversed(range(nbits // 64))]
+    o.append("  // Reserved bits: %s and the FLAGS bits no flag names; write 0."
+             % ", ".join(f["name"] for f in d["fields"] if f.get("reserved")))
+    o.append("  // (64-bit words, bytes %d..%d first)." % (d["size_bytes"] - 8, d["size_bytes"] - 1))
+    o.append("  localparam logic [DescBits-1:0] DescReservedMask = {")
+    for i in range(0, len(words), 4):
+        o.append("      " + ", ".join(words[i:i + 4]) + ("};" if i + 4 >= len(words) else ","))
     o.append("")
-
+    o += sv_functions(spec)
     o.append("  // Performance counters: index into the perf_i bus of npe_csr.")
     for i, c in enumerate(spec["counters"]["list"]):
         o.append("  localparam int Perf%s = %d;  // %s" % (camel(c["name"]), i, c["desc"]))
@@ -175,6 +232,48 @@ def gen_sv(spec, regs):
     return "\n".join(o)
 
 
+def sv_functions(spec):
+    """Descriptor accessors and the per-format table as package functions
+    (packed structs crash Icarus 11; functions work in all three tools)."""
+    d = spec["descriptor"]
+    o = ["  // Descriptor accessors: a field (or flag) of the whole record d, so no",
+         "  // module retypes a position or a width. Each reads a few bits of d.",
+         "  /* verilator lint_off UNUSEDSIGNAL */"]
+    for f in d["fields"]:
+        fn, c = "desc_" + f["name"].lower(), camel(f["name"])
+        o += ["  function automatic logic [%d:0] %s(input logic [DescBits-1:0] d);" % (8 * f["bytes"] - 1, fn),
+              "    %s = d[Desc%sLsb +: Desc%sBits];" % (fn, c, c),
+              "  endfunction"]
+    for f in d["flags"]:
+        fn = "desc_flag_" + f["name"].lower()
+        o += ["  function automatic logic %s(input logic [DescBits-1:0] d);" % fn,
+              "    %s = d[DescFlagsLsb + DescFlag%sBit];" % (fn, camel(f["name"])),
+              "  endfunction"]
+    o += ["  /* verilator lint_on UNUSEDSIGNAL */", ""]
+    fmts = sorted(spec["formats"], key=lambda f: f["code"])
+    o += ["  // Per-format table (docs/REGMAP.md, \"Format table\"): element bits, lanes",
+          "  // (elements per %d-bit PE word; a dot product of K elements takes" % const(spec, "PeWordBits"),
+          "  // ceil(K / lanes) words), log2 of the lanes (a shift for the division),",
+          "  // host bytes per unpacked element. A code that is no format gives 0."]
+    cols = [("bits", "bits", lambda f: f["bits"]),
+            ("lanes", "lanes", lambda f: f["lanes"]),
+            ("lanes_log2", "lanes", lambda f: f["lanes"].bit_length() - 1),
+            ("host_bytes", "host_bytes", lambda f: f["host_bytes"])]
+    o.append("  localparam int FmtMaxLanes = %d;" % max(f["lanes"] for f in fmts))
+    for name, _, get in cols:
+        w = width_of([get(f) for f in fmts])
+        fn = "fmt_" + name
+        o.append("  function automatic logic [%d:0] %s(input logic [2:0] f);" % (w - 1, fn))
+        o.append("    case (f)")
+        for f in fmts:
+            o.append("      3'd%d:    %s = %d'd%d;  // %s" % (f["code"], fn, w, get(f), f["name"]))
+        o.append("      default: %s = %d'd0;" % (fn, w))
+        o.append("    endcase")
+        o.append("  endfunction")
+    o.append("")
+    return o
+
+
 # ---------------------------------------------------------------- C
 
 def gen_h(spec, regs):
@@ -184,9 +283,10 @@ def gen_h(spec, regs):
          "/*",
          " * npe_regs.h - NPE register offsets, fields, descriptor layout, opcodes and",
          " * hardware error codes. Offsets are bytes from the CSR base; a _MASK is",
-         " * unshifted and goes with the field's _OFFSET (its lowest bit).",
+         " * unshifted and goes with the field's _OFFSET (its lowest bit). C11 and",
+         " * C++: libnpe, the simulator and firmware include it.",
          " */",
-         "#ifndef NPE_REGS_H", "#define NPE_REGS_H", ""]
+         "#ifndef NPE_REGS_H", "#define NPE_REGS_H", "", "#include <stdint.h>", ""]
     for c in spec["constants"]:
         o.append("#define %s_%s %du /* %s */" % (p, re.sub(r"(?<!^)(?=[A-Z])", "_", c["name"]).upper(),
                                                 c["value"], c["desc"]))
@@ -204,6 +304,7 @@ def gen_h(spec, regs):
     o.append("/* Format codes are enum npe_fmt in npe_format.h; this mask has one bit per format. */")
     o.append("#define %s_FMT_MASK_ALL 0x%xu" % (p, sum(1 << f["code"] for f in spec["formats"])))
     o.append("")
+    o += h_format_table(spec, p)
     d = spec["descriptor"]
     o.append("/* Command descriptor: byte offset and size of each little-endian field. */")
     o.append("#define %s_DESC_SIZE %du" % (p, d["size_bytes"]))
@@ -212,7 +313,10 @@ def gen_h(spec, regs):
         o.append("#define %s_DESC_%s_SIZE %du" % (p, f["name"], f["bytes"]))
     for f in d["flags"]:
         o.append("#define %s_DESC_FLAG_%s_BIT %du /* %s */" % (p, f["name"], f["bit"], f["desc"]))
+    o.append("#define %s_DESC_FLAG_MASK_ALL 0x%02xu /* the named flags; other FLAGS bits are reserved */"
+             % (p, sum(1 << f["bit"] for f in d["flags"])))
     o.append("")
+    o += h_desc_accessors(spec, p)
     cnt = spec["counters"]
     o.append("/* Performance counters: index i has _LO at %s_PERF_REG_OFFSET(i), _HI 4 bytes on. */" % p)
     o.append("#define %s_PERF_REG_OFFSET(i) (0x%03xu + 8u * (unsigned)(i))" % (p, cnt["base"]))
@@ -251,6 +355,75 @@ def gen_h(spec, regs):
     return "\n".join(o)
 
 
+CTYPES = {1: "uint8_t", 2: "uint16_t", 4: "uint32_t", 8: "uint64_t"}
+
+
+def h_format_table(spec, p):
+    fmts = sorted(spec["formats"], key=lambda f: f["code"])
+    o = ["/* Per-format table (docs/REGMAP.md, \"Format table\"): element bits, lanes",
+         " * (elements per %d-bit PE word: a dot product of K elements takes" % const(spec, "PeWordBits"),
+         " * ceil(K / lanes) words) and bytes per element of the unpacked host",
+         " * pattern arrays. The functions take a format code and give 0 for a",
+         " * code that is no format. */"]
+    for f in fmts:
+        o.append("#define %s_FMT_%s_BITS %du" % (p, f["name"], f["bits"]))
+        o.append("#define %s_FMT_%s_LANES %du" % (p, f["name"], f["lanes"]))
+        o.append("#define %s_FMT_%s_HOST_BYTES %du" % (p, f["name"], f["host_bytes"]))
+    o.append("#define %s_FMT_MAX_LANES %du" % (p, max(f["lanes"] for f in fmts)))
+    o.append("/* X-macro over the formats: X(name, code, bits, lanes, host_bytes). */")
+    o.append("#define %s_FMT_LIST(X) \\" % p)
+    for f in fmts:
+        o.append("  X(%s, %du, %du, %du, %du) \\" % (f["name"], f["code"], f["bits"], f["lanes"], f["host_bytes"]))
+    o.append("  /* end */")
+    for col in ("bits", "lanes", "host_bytes"):
+        o.append("static inline unsigned %s_hw_fmt_%s(unsigned fmt) {" % (p.lower(), col))
+        o.append("  switch (fmt) {")
+        for f in fmts:
+            o.append("    case %du: return %du; /* %s */" % (f["code"], f[col], f["name"]))
+        o.append("    default: return 0u;")
+        o.append("  }")
+        o.append("}")
+    o.append("")
+    return o
+
+
+def h_desc_accessors(spec, p):
+    d = spec["descriptor"]
+    lp = p.lower()
+    o = ["/* Descriptor accessors on a %d-byte little-endian descriptor d:" % d["size_bytes"],
+         " * %s_desc_get_<field>(d) and %s_desc_set_<field>(d, v) for every field," % (lp, lp),
+         " * %s_desc_get_flag_<flag>(d) (0 or 1) and %s_desc_set_flag_<flag>(d, on)." % (lp, lp),
+         " * A setter writes its own bytes (or bit) and nothing else. */",
+         "static inline uint64_t %s__desc_get(const uint8_t *d, unsigned off, unsigned n) {" % lp,
+         "  uint64_t v = 0;",
+         "  while (n--) v = v << 8 | d[off + n];",
+         "  return v;",
+         "}",
+         "static inline void %s__desc_set(uint8_t *d, unsigned off, unsigned n, uint64_t v) {" % lp,
+         "  for (unsigned i = 0; i < n; i++) d[off + i] = (uint8_t)(v >> (8u * i));",
+         "}"]
+    for f in d["fields"]:
+        n, t, F = f["name"].lower(), CTYPES[f["bytes"]], "%s_DESC_%s" % (p, f["name"])
+        o.append("static inline %s %s_desc_get_%s(const uint8_t *d) {" % (t, lp, n))
+        o.append("  return (%s)%s__desc_get(d, %s_OFFSET, %s_SIZE);" % (t, lp, F, F))
+        o.append("}")
+        o.append("static inline void %s_desc_set_%s(uint8_t *d, %s v) {" % (lp, n, t))
+        o.append("  %s__desc_set(d, %s_OFFSET, %s_SIZE, v);" % (lp, F, F))
+        o.append("}")
+    for f in d["flags"]:
+        n, B = f["name"].lower(), "%s_DESC_FLAG_%s_BIT" % (p, f["name"])
+        o.append("static inline unsigned %s_desc_get_flag_%s(const uint8_t *d) {" % (lp, n))
+        o.append("  return (unsigned)(d[%s_DESC_FLAGS_OFFSET] >> %s) & 1u;" % (p, B))
+        o.append("}")
+        o.append("static inline void %s_desc_set_flag_%s(uint8_t *d, unsigned on) {" % (lp, n))
+        o.append("  const unsigned m = 1u << %s;" % B)
+        o.append("  d[%s_DESC_FLAGS_OFFSET] = (uint8_t)(on ? d[%s_DESC_FLAGS_OFFSET] | m" % (p, p))
+        o.append("                                : d[%s_DESC_FLAGS_OFFSET] & ~m);" % p)
+        o.append("}")
+    o.append("")
+    return o
+
+
 # ---------------------------------------------------------------- Markdown
 
 def gen_md(spec, regs):
@@ -286,11 +459,37 @@ def gen_md(spec, regs):
           % (d["size_bytes"], d["size_bytes"] // 4 - 1), "",
           "| Byte | Size | Field | Description |", "|---:|---:|---|---|"]
     o += ["| %d | %d | `%s` | %s |" % (f["offset"], f["bytes"], f["name"], f["desc"]) for f in d["fields"]]
-    o += ["", "Flags (byte 1):", "", "| Bit | Flag | Description |", "|---:|---|---|"]
+    o += ["", "Flags (byte 1; bits no flag names are reserved):", "",
+          "| Bit | Flag | Description |", "|---:|---|---|"]
     o += ["| %d | `%s` | %s |" % (f["bit"], f["name"], f["desc"]) for f in d["flags"]]
-    o.append("")
+    o += ["", "Generated accessors, so no module or program retypes a position or a width:",
+          "`npe_pkg::desc_<field>(d)` (the whole %d-bit record in, the field out; e.g. "
+          "`desc_opcode`, `desc_m`, `desc_addr_a`), `npe_pkg::desc_flag_<flag>(d)` "
+          "(`desc_flag_irq`), widths `Desc<Field>Bits`, positions `Desc<Field>Lsb`, and "
+          "`DescReservedMask` (the reserved fields and unnamed FLAGS bits); in C, "
+          "`npe_desc_get_<field>(d)` / `npe_desc_set_<field>(d, v)` and "
+          "`npe_desc_get_flag_<flag>(d)` / `npe_desc_set_flag_<flag>(d, on)` on a "
+          "`uint8_t[%d]`." % (8 * d["size_bytes"], d["size_bytes"]), ""]
     o += codes("Opcodes", spec["opcodes"]) + codes("Error codes (STATUS.ERR)", spec["errors"])
     o += codes("Format codes", spec["formats"])
+    word = const(spec, "PeWordBits")
+    o += ["## Format table", "",
+          "One table for the RTL and C: element bits; lanes, the elements (MACs) one PE "
+          "takes per %d-bit word, so a dot product of K elements takes ceil(K / lanes) "
+          "words, a 64-bit scratchpad word holds 64 / (lanes x bits) PE words, and the "
+          "rest of a dot product's last word is padding that does no MAC; host bytes per "
+          "element of the unpacked pattern arrays the golden and driver APIs take. "
+          "A MATMUL of INT8 activations x TERNARY weights runs in the TERNARY slot "
+          "(its lanes; its MACs counted in `PERF_MACS_TERNARY`)." % word, "",
+          "Generated as `npe_pkg::fmt_bits(f)`, `fmt_lanes(f)`, `fmt_lanes_log2(f)`, "
+          "`fmt_host_bytes(f)` (f a 3-bit code; 0 for a code that is no format) and "
+          "`FmtMaxLanes`; in C as `npe_hw_fmt_bits(f)`, `npe_hw_fmt_lanes(f)`, "
+          "`npe_hw_fmt_host_bytes(f)`, `NPE_FMT_<NAME>_BITS` / `_LANES` / `_HOST_BYTES`, "
+          "`NPE_FMT_MAX_LANES` and the X-macro `NPE_FMT_LIST(X)`.", "",
+          "| Code | Format | Bits | Lanes | Host bytes |", "|---:|---|---:|---:|---:|"]
+    o += ["| %d | `%s` | %d | %d | %d |" % (f["code"], f["name"], f["bits"], f["lanes"], f["host_bytes"])
+          for f in sorted(spec["formats"], key=lambda f: f["code"])]
+    o.append("")
     o += ["## Performance counters", "", "| Index | Offset | Counter | Counts |", "|---:|---:|---|---|"]
     for i, c in enumerate(spec["counters"]["list"]):
         o.append("| %d | 0x%03x | `PERF_%s` | %s |" % (i, spec["counters"]["base"] + 8 * i, c["name"], c["desc"]))
@@ -324,6 +523,7 @@ def main():
         spec = ast.literal_eval(fh.read())
     regs = expand(spec)
     check_descriptor(spec["descriptor"])
+    check_format_table(spec)
     outs = {OUT_SV: gen_sv(spec, regs), OUT_H: gen_h(spec, regs), OUT_MD: gen_md(spec, regs)}
     bad = check_formats(spec)
     for rel, text in outs.items():
