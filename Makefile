@@ -85,10 +85,10 @@ CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
 
 # Fragments of the parts (RTL units, engine, ...) add their own targets and
 # may append to CLI_SRCS, TEST_TARGETS and BENCH_TARGETS.
-TEST_TARGETS := regmap-check axi-test engine-lint engine-yosys-check engine-test driver-test nlu-test
+TEST_TARGETS := regmap-check axi-test cmd-test engine-lint engine-yosys-check engine-test driver-test nlu-test
 BENCH_TARGETS := nlu-bench
 # Order matters: sim.mk defines what driver.mk uses.
--include mk/engine.mk mk/pe.mk mk/nlu.mk mk/sim.mk mk/driver.mk mk/engine_port.mk mk/fpga.mk
+-include mk/engine.mk mk/pe.mk mk/nlu.mk mk/sim.mk mk/driver.mk mk/engine_port.mk mk/fpga.mk mk/rtl_cmd.mk
 NPE_BIN     := $(BUILD)/bin/npe
 NPE_SAN_BIN := $(BUILD)/san/bin/npe
 

@@ -55,7 +55,7 @@ engine-lint:
 $(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	@$(DEPS) verilator
 	@mkdir -p $(SIM_OBJ)
-	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique +define+NPE_XBAR_DPI \
+	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique --assert +define+NPE_ASSERT +define+NPE_XBAR_DPI \
 	  --top-module npe_top -Mdir $(SIM_OBJ) $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_OBJ) -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
 
@@ -75,7 +75,7 @@ SIM_OBJ_SMALL := $(SIM_BUILD)/obj_small
 $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	@$(DEPS) verilator
 	@mkdir -p $(SIM_OBJ_SMALL)
-	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique --prefix Vnpe_top_small \
+	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique --assert +define+NPE_ASSERT --prefix Vnpe_top_small \
 	  --top-module npe_top -Mdir $(SIM_OBJ_SMALL) $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
 	$(MAKE) -s -C $(SIM_OBJ_SMALL) -f Vnpe_top_small.mk Vnpe_top_small__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
 

@@ -103,11 +103,16 @@ package npe_pkg;
   localparam int DescFlagOutFp32Bit = 2;  // MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns
   localparam int DescFlagKeepBit = 3;  // MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE)
   localparam int DescFlagProgramBit = 4;  // XBAR: program the tile instead of running it
-  // Reserved bits: RSVD0, SPAD_OFF and the FLAGS bits no flag names; write 0.
+  // Reserved bits: RSVD0, SPAD_OFF and the FLAGS bits no flag names; write 0
   // (64-bit words, bytes 56..63 first).
   localparam logic [DescBits-1:0] DescReservedMask = {
       64'h0000000000000000, 64'hffffffff00000000, 64'h0000000000000000, 64'h0000000000000000,
       64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000e000};
+  // Bits no opcode of this build reads: the reserved bits and T, ADDR_B, STRIDE_B, SCALE
+  // (a decoder's unused-signal line: ^(d & DescUnusedMask)).
+  localparam logic [DescBits-1:0] DescUnusedMask = {
+      64'h00000000ffffffff, 64'hffffffff00000000, 64'hffffffff00000000, 64'h0000000000000000,
+      64'hffffffffffffffff, 64'h0000000000000000, 64'hffff000000000000, 64'hffff00000000e000};
 
   // Descriptor accessors: a field (or flag) of the whole record d, so no
   // module retypes a position or a width. Each reads a few bits of d.
@@ -236,6 +241,40 @@ package npe_pkg;
       3'd4:    fmt_host_bytes = 2'd1;  // INT8
       3'd5:    fmt_host_bytes = 2'd1;  // TERNARY
       default: fmt_host_bytes = 2'd0;
+    endcase
+  endfunction
+
+  // Dispatch interface (docs/ARCHITECTURE.md): unit slots; resource bits
+  // (0..NumUnits-1: the units themselves); which unit runs an opcode and
+  // which its next step (one-hot, 0 for none: NOP, FENCE, reserved).
+  localparam int NumUnits = 5;
+  localparam int UnitLoader = 0;  // npe_loader: DMA reads into a scratchpad buffer
+  localparam int UnitArray = 1;  // npe_array: the MAC array, scratchpads to an output buffer
+  localparam int UnitStorer = 2;  // npe_storer: an output buffer to DMA writes
+  localparam int UnitNlu = 3;  // npe_nlu_unit: ramp-ADC codes of an output buffer, in place
+  localparam int UnitXbar = 4;  // npe_xbar_unit: the crossbar tile (program, run)
+  localparam int NumRes = 12;
+  localparam int ResRdPorts = 5;  // the scratchpad banks' read ports (the array or the crossbar)
+  localparam int ResSpadA0 = 6;  // scratchpad A, buffer 0
+  localparam int ResSpadA1 = 7;  // scratchpad A, buffer 1
+  localparam int ResSpadB0 = 8;  // scratchpad B, buffer 0
+  localparam int ResSpadB1 = 9;  // scratchpad B, buffer 1
+  localparam int ResOut0 = 10;  // output buffer 0
+  localparam int ResOut1 = 11;  // output buffer 1
+  function automatic logic [NumUnits-1:0] op_unit(input logic [7:0] op);
+    case (op)
+      8'd1:    op_unit = 5'b00001;  // LOAD -> LOADER
+      8'd2:    op_unit = 5'b00010;  // MATMUL -> ARRAY
+      8'd3:    op_unit = 5'b00100;  // STORE -> STORER
+      8'd5:    op_unit = 5'b01000;  // NLU -> NLU
+      8'd7:    op_unit = 5'b10000;  // XBAR -> XBAR
+      default: op_unit = '0;
+    endcase
+  endfunction
+  function automatic logic [NumUnits-1:0] op_next_unit(input logic [7:0] op);
+    case (op)
+      8'd7:    op_next_unit = 5'b01000;  // XBAR -> NLU
+      default: op_next_unit = '0;
     endcase
   endfunction
 

@@ -165,134 +165,135 @@ static inline unsigned npe_hw_fmt_host_bytes(unsigned fmt) {
 /* Descriptor accessors on a 64-byte little-endian descriptor d:
  * npe_desc_get_<field>(d) and npe_desc_set_<field>(d, v) for every field,
  * npe_desc_get_flag_<flag>(d) (0 or 1) and npe_desc_set_flag_<flag>(d, on).
- * A setter writes its own bytes (or bit) and nothing else. */
-static inline uint64_t npe__desc_get(const uint8_t *d, unsigned off, unsigned n) {
+ * A setter writes its own bytes (or bit) and nothing else; npe_desc_get_le /
+ * npe_desc_set_le move n little-endian bytes at byte offset off. */
+static inline uint64_t npe_desc_get_le(const uint8_t *d, unsigned off, unsigned n) {
   uint64_t v = 0;
   while (n--) v = v << 8 | d[off + n];
   return v;
 }
-static inline void npe__desc_set(uint8_t *d, unsigned off, unsigned n, uint64_t v) {
+static inline void npe_desc_set_le(uint8_t *d, unsigned off, unsigned n, uint64_t v) {
   for (unsigned i = 0; i < n; i++) d[off + i] = (uint8_t)(v >> (8u * i));
 }
 static inline uint8_t npe_desc_get_opcode(const uint8_t *d) {
-  return (uint8_t)npe__desc_get(d, NPE_DESC_OPCODE_OFFSET, NPE_DESC_OPCODE_SIZE);
+  return (uint8_t)npe_desc_get_le(d, NPE_DESC_OPCODE_OFFSET, NPE_DESC_OPCODE_SIZE);
 }
 static inline void npe_desc_set_opcode(uint8_t *d, uint8_t v) {
-  npe__desc_set(d, NPE_DESC_OPCODE_OFFSET, NPE_DESC_OPCODE_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_OPCODE_OFFSET, NPE_DESC_OPCODE_SIZE, v);
 }
 static inline uint8_t npe_desc_get_flags(const uint8_t *d) {
-  return (uint8_t)npe__desc_get(d, NPE_DESC_FLAGS_OFFSET, NPE_DESC_FLAGS_SIZE);
+  return (uint8_t)npe_desc_get_le(d, NPE_DESC_FLAGS_OFFSET, NPE_DESC_FLAGS_SIZE);
 }
 static inline void npe_desc_set_flags(uint8_t *d, uint8_t v) {
-  npe__desc_set(d, NPE_DESC_FLAGS_OFFSET, NPE_DESC_FLAGS_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_FLAGS_OFFSET, NPE_DESC_FLAGS_SIZE, v);
 }
 static inline uint8_t npe_desc_get_fmt_a(const uint8_t *d) {
-  return (uint8_t)npe__desc_get(d, NPE_DESC_FMT_A_OFFSET, NPE_DESC_FMT_A_SIZE);
+  return (uint8_t)npe_desc_get_le(d, NPE_DESC_FMT_A_OFFSET, NPE_DESC_FMT_A_SIZE);
 }
 static inline void npe_desc_set_fmt_a(uint8_t *d, uint8_t v) {
-  npe__desc_set(d, NPE_DESC_FMT_A_OFFSET, NPE_DESC_FMT_A_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_FMT_A_OFFSET, NPE_DESC_FMT_A_SIZE, v);
 }
 static inline uint8_t npe_desc_get_fmt_b(const uint8_t *d) {
-  return (uint8_t)npe__desc_get(d, NPE_DESC_FMT_B_OFFSET, NPE_DESC_FMT_B_SIZE);
+  return (uint8_t)npe_desc_get_le(d, NPE_DESC_FMT_B_OFFSET, NPE_DESC_FMT_B_SIZE);
 }
 static inline void npe_desc_set_fmt_b(uint8_t *d, uint8_t v) {
-  npe__desc_set(d, NPE_DESC_FMT_B_OFFSET, NPE_DESC_FMT_B_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_FMT_B_OFFSET, NPE_DESC_FMT_B_SIZE, v);
 }
 static inline uint8_t npe_desc_get_fmt_out(const uint8_t *d) {
-  return (uint8_t)npe__desc_get(d, NPE_DESC_FMT_OUT_OFFSET, NPE_DESC_FMT_OUT_SIZE);
+  return (uint8_t)npe_desc_get_le(d, NPE_DESC_FMT_OUT_OFFSET, NPE_DESC_FMT_OUT_SIZE);
 }
 static inline void npe_desc_set_fmt_out(uint8_t *d, uint8_t v) {
-  npe__desc_set(d, NPE_DESC_FMT_OUT_OFFSET, NPE_DESC_FMT_OUT_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_FMT_OUT_OFFSET, NPE_DESC_FMT_OUT_SIZE, v);
 }
 static inline uint8_t npe_desc_get_spad(const uint8_t *d) {
-  return (uint8_t)npe__desc_get(d, NPE_DESC_SPAD_OFFSET, NPE_DESC_SPAD_SIZE);
+  return (uint8_t)npe_desc_get_le(d, NPE_DESC_SPAD_OFFSET, NPE_DESC_SPAD_SIZE);
 }
 static inline void npe_desc_set_spad(uint8_t *d, uint8_t v) {
-  npe__desc_set(d, NPE_DESC_SPAD_OFFSET, NPE_DESC_SPAD_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_SPAD_OFFSET, NPE_DESC_SPAD_SIZE, v);
 }
 static inline uint16_t npe_desc_get_rsvd0(const uint8_t *d) {
-  return (uint16_t)npe__desc_get(d, NPE_DESC_RSVD0_OFFSET, NPE_DESC_RSVD0_SIZE);
+  return (uint16_t)npe_desc_get_le(d, NPE_DESC_RSVD0_OFFSET, NPE_DESC_RSVD0_SIZE);
 }
 static inline void npe_desc_set_rsvd0(uint8_t *d, uint16_t v) {
-  npe__desc_set(d, NPE_DESC_RSVD0_OFFSET, NPE_DESC_RSVD0_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_RSVD0_OFFSET, NPE_DESC_RSVD0_SIZE, v);
 }
 static inline uint16_t npe_desc_get_m(const uint8_t *d) {
-  return (uint16_t)npe__desc_get(d, NPE_DESC_M_OFFSET, NPE_DESC_M_SIZE);
+  return (uint16_t)npe_desc_get_le(d, NPE_DESC_M_OFFSET, NPE_DESC_M_SIZE);
 }
 static inline void npe_desc_set_m(uint8_t *d, uint16_t v) {
-  npe__desc_set(d, NPE_DESC_M_OFFSET, NPE_DESC_M_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_M_OFFSET, NPE_DESC_M_SIZE, v);
 }
 static inline uint16_t npe_desc_get_n(const uint8_t *d) {
-  return (uint16_t)npe__desc_get(d, NPE_DESC_N_OFFSET, NPE_DESC_N_SIZE);
+  return (uint16_t)npe_desc_get_le(d, NPE_DESC_N_OFFSET, NPE_DESC_N_SIZE);
 }
 static inline void npe_desc_set_n(uint8_t *d, uint16_t v) {
-  npe__desc_set(d, NPE_DESC_N_OFFSET, NPE_DESC_N_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_N_OFFSET, NPE_DESC_N_SIZE, v);
 }
 static inline uint16_t npe_desc_get_k(const uint8_t *d) {
-  return (uint16_t)npe__desc_get(d, NPE_DESC_K_OFFSET, NPE_DESC_K_SIZE);
+  return (uint16_t)npe_desc_get_le(d, NPE_DESC_K_OFFSET, NPE_DESC_K_SIZE);
 }
 static inline void npe_desc_set_k(uint8_t *d, uint16_t v) {
-  npe__desc_set(d, NPE_DESC_K_OFFSET, NPE_DESC_K_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_K_OFFSET, NPE_DESC_K_SIZE, v);
 }
 static inline uint16_t npe_desc_get_t(const uint8_t *d) {
-  return (uint16_t)npe__desc_get(d, NPE_DESC_T_OFFSET, NPE_DESC_T_SIZE);
+  return (uint16_t)npe_desc_get_le(d, NPE_DESC_T_OFFSET, NPE_DESC_T_SIZE);
 }
 static inline void npe_desc_set_t(uint8_t *d, uint16_t v) {
-  npe__desc_set(d, NPE_DESC_T_OFFSET, NPE_DESC_T_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_T_OFFSET, NPE_DESC_T_SIZE, v);
 }
 static inline uint64_t npe_desc_get_addr_a(const uint8_t *d) {
-  return (uint64_t)npe__desc_get(d, NPE_DESC_ADDR_A_OFFSET, NPE_DESC_ADDR_A_SIZE);
+  return (uint64_t)npe_desc_get_le(d, NPE_DESC_ADDR_A_OFFSET, NPE_DESC_ADDR_A_SIZE);
 }
 static inline void npe_desc_set_addr_a(uint8_t *d, uint64_t v) {
-  npe__desc_set(d, NPE_DESC_ADDR_A_OFFSET, NPE_DESC_ADDR_A_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_ADDR_A_OFFSET, NPE_DESC_ADDR_A_SIZE, v);
 }
 static inline uint64_t npe_desc_get_addr_b(const uint8_t *d) {
-  return (uint64_t)npe__desc_get(d, NPE_DESC_ADDR_B_OFFSET, NPE_DESC_ADDR_B_SIZE);
+  return (uint64_t)npe_desc_get_le(d, NPE_DESC_ADDR_B_OFFSET, NPE_DESC_ADDR_B_SIZE);
 }
 static inline void npe_desc_set_addr_b(uint8_t *d, uint64_t v) {
-  npe__desc_set(d, NPE_DESC_ADDR_B_OFFSET, NPE_DESC_ADDR_B_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_ADDR_B_OFFSET, NPE_DESC_ADDR_B_SIZE, v);
 }
 static inline uint64_t npe_desc_get_addr_c(const uint8_t *d) {
-  return (uint64_t)npe__desc_get(d, NPE_DESC_ADDR_C_OFFSET, NPE_DESC_ADDR_C_SIZE);
+  return (uint64_t)npe_desc_get_le(d, NPE_DESC_ADDR_C_OFFSET, NPE_DESC_ADDR_C_SIZE);
 }
 static inline void npe_desc_set_addr_c(uint8_t *d, uint64_t v) {
-  npe__desc_set(d, NPE_DESC_ADDR_C_OFFSET, NPE_DESC_ADDR_C_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_ADDR_C_OFFSET, NPE_DESC_ADDR_C_SIZE, v);
 }
 static inline uint32_t npe_desc_get_stride_a(const uint8_t *d) {
-  return (uint32_t)npe__desc_get(d, NPE_DESC_STRIDE_A_OFFSET, NPE_DESC_STRIDE_A_SIZE);
+  return (uint32_t)npe_desc_get_le(d, NPE_DESC_STRIDE_A_OFFSET, NPE_DESC_STRIDE_A_SIZE);
 }
 static inline void npe_desc_set_stride_a(uint8_t *d, uint32_t v) {
-  npe__desc_set(d, NPE_DESC_STRIDE_A_OFFSET, NPE_DESC_STRIDE_A_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_STRIDE_A_OFFSET, NPE_DESC_STRIDE_A_SIZE, v);
 }
 static inline uint32_t npe_desc_get_stride_b(const uint8_t *d) {
-  return (uint32_t)npe__desc_get(d, NPE_DESC_STRIDE_B_OFFSET, NPE_DESC_STRIDE_B_SIZE);
+  return (uint32_t)npe_desc_get_le(d, NPE_DESC_STRIDE_B_OFFSET, NPE_DESC_STRIDE_B_SIZE);
 }
 static inline void npe_desc_set_stride_b(uint8_t *d, uint32_t v) {
-  npe__desc_set(d, NPE_DESC_STRIDE_B_OFFSET, NPE_DESC_STRIDE_B_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_STRIDE_B_OFFSET, NPE_DESC_STRIDE_B_SIZE, v);
 }
 static inline uint32_t npe_desc_get_stride_c(const uint8_t *d) {
-  return (uint32_t)npe__desc_get(d, NPE_DESC_STRIDE_C_OFFSET, NPE_DESC_STRIDE_C_SIZE);
+  return (uint32_t)npe_desc_get_le(d, NPE_DESC_STRIDE_C_OFFSET, NPE_DESC_STRIDE_C_SIZE);
 }
 static inline void npe_desc_set_stride_c(uint8_t *d, uint32_t v) {
-  npe__desc_set(d, NPE_DESC_STRIDE_C_OFFSET, NPE_DESC_STRIDE_C_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_STRIDE_C_OFFSET, NPE_DESC_STRIDE_C_SIZE, v);
 }
 static inline uint32_t npe_desc_get_spad_off(const uint8_t *d) {
-  return (uint32_t)npe__desc_get(d, NPE_DESC_SPAD_OFF_OFFSET, NPE_DESC_SPAD_OFF_SIZE);
+  return (uint32_t)npe_desc_get_le(d, NPE_DESC_SPAD_OFF_OFFSET, NPE_DESC_SPAD_OFF_SIZE);
 }
 static inline void npe_desc_set_spad_off(uint8_t *d, uint32_t v) {
-  npe__desc_set(d, NPE_DESC_SPAD_OFF_OFFSET, NPE_DESC_SPAD_OFF_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_SPAD_OFF_OFFSET, NPE_DESC_SPAD_OFF_SIZE, v);
 }
 static inline uint32_t npe_desc_get_scale(const uint8_t *d) {
-  return (uint32_t)npe__desc_get(d, NPE_DESC_SCALE_OFFSET, NPE_DESC_SCALE_SIZE);
+  return (uint32_t)npe_desc_get_le(d, NPE_DESC_SCALE_OFFSET, NPE_DESC_SCALE_SIZE);
 }
 static inline void npe_desc_set_scale(uint8_t *d, uint32_t v) {
-  npe__desc_set(d, NPE_DESC_SCALE_OFFSET, NPE_DESC_SCALE_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_SCALE_OFFSET, NPE_DESC_SCALE_SIZE, v);
 }
 static inline uint32_t npe_desc_get_aux(const uint8_t *d) {
-  return (uint32_t)npe__desc_get(d, NPE_DESC_AUX_OFFSET, NPE_DESC_AUX_SIZE);
+  return (uint32_t)npe_desc_get_le(d, NPE_DESC_AUX_OFFSET, NPE_DESC_AUX_SIZE);
 }
 static inline void npe_desc_set_aux(uint8_t *d, uint32_t v) {
-  npe__desc_set(d, NPE_DESC_AUX_OFFSET, NPE_DESC_AUX_SIZE, v);
+  npe_desc_set_le(d, NPE_DESC_AUX_OFFSET, NPE_DESC_AUX_SIZE, v);
 }
 static inline unsigned npe_desc_get_flag_irq(const uint8_t *d) {
   return (unsigned)(d[NPE_DESC_FLAGS_OFFSET] >> NPE_DESC_FLAG_IRQ_BIT) & 1u;

@@ -15,36 +15,41 @@ module npe_array #(
   // npe_pe_lite PEs (FormatMask INT8 / ternary only) with LiteAccBits-bit
   // accumulators instead of npe_pe: the small-FPGA build
   parameter bit          LitePe        = 1'b0,
-  parameter int          LiteAccBits   = 32
+  parameter int          LiteAccBits   = 32,
+  parameter int          AddrBits      = 64,  // width of the dispatch port's addresses (unused here)
+  parameter int          ABankWords    = 1 << ABankAddrBits,  // derived
+  parameter int          BBankWords    = 1 << BBankAddrBits   // derived
 ) (
   input  logic                           clk_i,
   input  logic                           rst_ni,
 
-  // Job (held stable from start_i until done_o)
-  input  logic                           start_i,
-  input  logic                           abort_i,     // stop issuing, drain, finish
-  input  logic [2:0]                     fmt_i,       // PE mode: npe_pkg::npe_fmt_e code of the
-                                                      // operands (ternary = INT8 x ternary)
-  input  logic [2:0]                     out_fmt_i,   // npe_pkg::npe_fmt_e code results round to
-  input  logic                           out_fp32_i,  // store binary32 instead of out_fmt_i
-  input  logic [7:0]                     m_i,         // active rows, 1..Rows
-  input  logic [15:0]                    n_i,         // output columns, 1..Cols*OutGroups
-  input  logic [15:0]                    words_i,     // PE words per dot product, >= 1
-  input  logic [2:0]                     last_lanes_i,// elements in the last word, 1..lanes
-  input  logic [15:0]                    pitch_b_i,   // 64-bit words per B row in a bank
-  output logic                           busy_o,
-  output logic                           done_o,
+  // Dispatch port (npe_cmd; docs/ARCHITECTURE.md, "The dispatch interface")
+  input  logic                          job_valid_i,  // take job_desc_i; start next cycle
+  input  logic [npe_pkg::DescBits-1:0]  job_desc_i,   // the descriptor npe_cmd presents
+  input  logic                          abort_i,      // SOFT_RESET: finish soon, then stop
+  output logic [7:0]                    chk_code_o,   // this unit's check of job_desc_i
+  output logic [AddrBits-1:0]           chk_addr_o,   // faulting address of that check
+  output logic [npe_pkg::NumRes-1:0]    claim_o,      // resources job_desc_i needs here
+  output logic                          busy_o,       // from the cycle after job_valid_i
+  output logic                          done_o,       // one-cycle pulse
+  output logic                          next_o,       // with done_o: the next step follows
+  output logic [7:0]                    err_o,        // with done_o
+  output logic [AddrBits-1:0]           err_addr_o,   // with done_o
+  output logic [2:0]                    fmt_o,        // PE mode of the job (MAC counters)
 
-  // Scratchpad reads (one address for every bank of a scratchpad)
+  // Scratchpad reads (one address for every bank of a scratchpad; the
+  // buffer is the address's top bit)
   output logic                           a_re_o,
-  output logic [ABankAddrBits-1:0]       a_raddr_o,
+  output logic [ABankAddrBits:0]         a_raddr_o,
   input  logic [Rows*64-1:0]             a_rdata_i,
   output logic                           b_re_o,
-  output logic [BBankAddrBits-1:0]       b_raddr_o,
+  output logic [BBankAddrBits:0]         b_raddr_o,
   input  logic [Cols*64-1:0]             b_rdata_i,
 
-  // Results of one column group: PE (r, c) in bits 32*(r*Cols+c) +: 32
+  // Results of one column group into output buffer res_buf_o: PE (r, c)
+  // in bits 32*(r*Cols+c) +: 32
   output logic                           res_we_o,
+  output logic                           res_buf_o,
   output logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0]   res_group_o,
   output logic [Rows*Cols*32-1:0]        res_data_o,
 
@@ -54,11 +59,93 @@ module npe_array #(
   output logic [15:0]                    issue_lanes_o// lanes it occupies (active PEs x lanes)
 );
 
+  // ---------------------------------------------------------------------------
+  // Dispatch port: MATMUL descriptors (docs/REGMAP.md, opcode MATMUL)
+  // ---------------------------------------------------------------------------
+  logic [7:0]  d_flags, d_fa, d_fb, d_fo, d_spad;
+  logic [15:0] d_m, d_n, d_k;
+  assign d_flags = npe_pkg::desc_flags(job_desc_i);
+  assign d_fa    = npe_pkg::desc_fmt_a(job_desc_i);
+  assign d_fb    = npe_pkg::desc_fmt_b(job_desc_i);
+  assign d_fo    = npe_pkg::desc_fmt_out(job_desc_i);
+  assign d_spad  = npe_pkg::desc_spad(job_desc_i);
+  assign d_m     = npe_pkg::desc_m(job_desc_i);
+  assign d_n     = npe_pkg::desc_n(job_desc_i);
+  assign d_k     = npe_pkg::desc_k(job_desc_i);
+
+  logic        d_ternary, d_fmt_ok, d_out_ok;
+  logic [2:0]  d_fmt;               // PE mode: npe_pkg::npe_fmt_e code
+  logic [2:0]  d_lanes, d_last_lanes;
+  logic [15:0] d_words, d_pitch_a, d_pitch_b, d_groups;
+  assign d_ternary = d_fa == 8'(npe_pkg::FmtInt8) && d_fb == 8'(npe_pkg::FmtTernary);
+  assign d_fmt     = d_ternary ? npe_pkg::FmtTernary : d_fa[2:0];
+  assign d_fmt_ok  = (d_ternary || (d_fa == d_fb && d_fa < 8'(npe_pkg::NumFormats) &&
+                                    d_fa != 8'(npe_pkg::FmtTernary))) && FormatMask[d_fmt];
+  assign d_out_ok  = d_flags[npe_pkg::DescFlagOutFp32Bit] ||
+                     (d_fo < 8'(npe_pkg::NumFormats) && FormatMask[d_fo[2:0]]);
+  assign d_lanes   = npe_pkg::fmt_lanes(d_fmt);
+  // lanes is 1, 2 or 4: a shift, not a divider
+  assign d_words   = d_lanes == 3'd4 ? 16'((32'(d_k) + 3) >> 2) :
+                     d_lanes == 3'd2 ? 16'((32'(d_k) + 1) >> 1) : d_k;
+  // K mod lanes, or a full word
+  assign d_last_lanes = d_lanes == 3'd4 ? (d_k[1:0] == 2'd0 ? 3'd4 : {1'b0, d_k[1:0]}) :
+                        d_lanes == 3'd2 ? (d_k[0] ? 3'd1 : 3'd2) : 3'd1;
+  assign d_pitch_a = 16'((32'(d_words) + 3) / 4);
+  assign d_pitch_b = d_ternary ? 16'((32'(d_words) + 15) / 16) : d_pitch_a;
+  assign d_groups  = 16'((32'(d_n) + Cols - 1) / Cols);
+
+  assign chk_code_o =
+      d_flags[npe_pkg::DescFlagAccumBit] || d_flags[npe_pkg::DescFlagKeepBit]
+                                             ? 8'(npe_pkg::ErrBadOpcode) :
+      !d_fmt_ok || !d_out_ok                 ? 8'(npe_pkg::ErrBadFormat) :
+      d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 || 32'(d_n) > Cols * OutGroups ||
+      d_k == 16'd0 || 32'(d_pitch_a) > ABankWords ||
+      32'(d_groups) * 32'(d_pitch_b) > BBankWords
+                                             ? 8'(npe_pkg::ErrBadDims) :
+                                               8'(npe_pkg::ErrNone);
+  assign chk_addr_o = '0;
+  // The array, the banks' read ports, and its three buffers.
+  assign claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitArray) |
+                   (npe_pkg::NumRes'(1) << npe_pkg::ResRdPorts) |
+                   (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadA0 + 32'(d_spad[0]))) |
+                   (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadB0 + 32'(d_spad[1]))) |
+                   (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_spad[2])));
+  assign next_o     = 1'b0;
+  assign err_o      = 8'd0;
+  assign err_addr_o = '0;
+
+  // The job, registered at dispatch and held until done_o.
+  logic        job_go_q, job_out_fp32_q, job_a_buf_q, job_b_buf_q, job_o_buf_q;
+  logic [2:0]  job_fmt_q, job_out_fmt_q, job_last_lanes_q;
+  logic [7:0]  job_m_q;
+  logic [15:0] job_n_q, job_words_q, job_pitch_b_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      job_go_q <= 1'b0; job_out_fp32_q <= 1'b0; job_a_buf_q <= 1'b0; job_b_buf_q <= 1'b0;
+      job_o_buf_q <= 1'b0; job_fmt_q <= npe_pkg::FmtFp4; job_out_fmt_q <= npe_pkg::FmtFp4;
+      job_last_lanes_q <= '0; job_m_q <= '0; job_n_q <= '0; job_words_q <= '0;
+      job_pitch_b_q <= '0;
+    end else begin
+      job_go_q <= job_valid_i;
+      if (job_valid_i) begin
+        job_fmt_q <= d_fmt; job_out_fmt_q <= d_fo[2:0];
+        job_out_fp32_q <= d_flags[npe_pkg::DescFlagOutFp32Bit];
+        job_a_buf_q <= d_spad[0]; job_b_buf_q <= d_spad[1]; job_o_buf_q <= d_spad[2];
+        job_m_q <= d_m[7:0]; job_n_q <= d_n; job_words_q <= d_words;
+        job_pitch_b_q <= d_pitch_b; job_last_lanes_q <= d_last_lanes;
+      end
+    end
+  end
+  assign fmt_o     = job_fmt_q;
+  logic unused_spad;
+  assign unused_spad = ^d_spad[7:3];
+  assign res_buf_o = job_o_buf_q;
+
   typedef enum logic [1:0] {StIdle, StRun, StDrain} state_e;
 
   state_e      state_q, state_d;
-  // Counters as wide as the job can need (npe_cmd checks words_i <= 4 x
-  // ABankWords and n_i <= Cols x OutGroups), not 16 bits.
+  // Counters as wide as the job can need (npe_cmd checks job_words_q <= 4 x
+  // ABankWords and job_n_q <= Cols x OutGroups), not 16 bits.
   localparam int WBits = ABankAddrBits + 3;
   localparam int GBits = $clog2(OutGroups + 1);
   logic [WBits-1:0] k_q, k_d;         // word within the dot product
@@ -70,9 +157,9 @@ module npe_array #(
   logic        ternary;
   logic        issue;
 
-  assign ternary = fmt_i == npe_pkg::FmtTernary;
-  assign groups  = GBits'((32'(n_i) + Cols - 1) / Cols);
-  assign words   = WBits'(words_i);
+  assign ternary = job_fmt_q == npe_pkg::FmtTernary;
+  assign groups  = GBits'((32'(job_n_q) + Cols - 1) / Cols);
+  assign words   = WBits'(job_words_q);
 
   // ---------------------------------------------------------------------------
   // Sequencer: one word per cycle, groups back to back (clear on the first
@@ -86,7 +173,7 @@ module npe_array #(
     unique case (state_q)
       // Waiting for a job.
       StIdle: begin
-        if (start_i) begin
+        if (job_go_q) begin
           state_d  = StRun;
           k_d      = '0;
           g_d      = '0;
@@ -98,7 +185,7 @@ module npe_array #(
         if (k_q + 1'b1 == words) begin
           k_d      = '0;
           g_d      = g_q + 1'b1;
-          b_base_d = b_base_q + BBankAddrBits'(pitch_b_i);
+          b_base_d = b_base_q + BBankAddrBits'(job_pitch_b_q);
           if (g_q + 1'b1 == groups || abort_i) state_d = StDrain;
         end else begin
           k_d = k_q + 1'b1;
@@ -115,11 +202,11 @@ module npe_array #(
   // Outputs from the state (no default-then-override glitch for Icarus).
   assign issue     = state_q == StRun;
   assign done_o    = state_q == StDrain && res_g_q == g_q;
-  assign busy_o    = state_q != StIdle;
+  assign busy_o    = job_go_q || state_q != StIdle;
   assign a_re_o    = issue;
-  assign a_raddr_o = ABankAddrBits'(k_q >> 2);
+  assign a_raddr_o = {job_a_buf_q, ABankAddrBits'(k_q >> 2)};
   assign b_re_o    = issue;
-  assign b_raddr_o = b_base_q + BBankAddrBits'(ternary ? (k_q >> 4) : (k_q >> 2));
+  assign b_raddr_o = {job_b_buf_q, b_base_q + BBankAddrBits'(ternary ? (k_q >> 4) : (k_q >> 2))};
 
   // ---------------------------------------------------------------------------
   // Operand stage: the banks answer one cycle after the read
@@ -146,7 +233,7 @@ module npe_array #(
   end
 
   logic [15:0] s1_cols_left;
-  assign s1_cols_left   = n_i - 16'(32'(s1_g_q) * Cols);
+  assign s1_cols_left   = job_n_q - 16'(32'(s1_g_q) * Cols);
   assign s1_active_cols = s1_cols_left > 16'(Cols) ? 16'(Cols) : s1_cols_left;
 
   // ---------------------------------------------------------------------------
@@ -166,7 +253,7 @@ module npe_array #(
       logic [47:0] unused_cnt;
       assign b_word   = ternary ? {12'd0, b_rdata_i[64*c + 4*s1_sub_q +: 4]}
                                 : b_rdata_i[64*c + 16*s1_sub_q[1:0] +: 16];
-      assign pe_valid = s1_valid_q && (r < 32'(m_i)) && (c < 32'(s1_active_cols));
+      assign pe_valid = s1_valid_q && (r < 32'(job_m_q)) && (c < 32'(s1_active_cols));
       // The engine carries formats as 3-bit npe_pkg::npe_fmt_e codes (Icarus
       // 11 has no enum casts); they enter the PE's enum ports unchanged.
       if (LitePe) begin : gen_lite
@@ -176,11 +263,11 @@ module npe_array #(
           .valid_i     (pe_valid),
           .a_i         (a_word),
           .b_i         (b_word),
-          .fmt_i       (fmt_i),
+          .fmt_i       (job_fmt_q),
           .clear_i     (s1_valid_q && s1_clear_q),
           .last_i      (pe_valid && s1_last_q),
           .read_i      (s1_valid_q && s1_last_q && !pe_valid),
-          .rd_fmt_i    (out_fmt_i),
+          .rd_fmt_i    (job_out_fmt_q),
           .res_valid_o (pe_res_valid[r*Cols+c]),
           .res_f32_o   (pe_f32[32*(r*Cols+c) +: 32]),
           .res_fmt_o   (res_fmt),
@@ -196,11 +283,11 @@ module npe_array #(
           .valid_i     (pe_valid),
           .a_i         (a_word),
           .b_i         (b_word),
-          .fmt_i       (fmt_i),
+          .fmt_i       (job_fmt_q),
           .clear_i     (s1_valid_q && s1_clear_q),
           .last_i      (pe_valid && s1_last_q),
           .read_i      (s1_valid_q && s1_last_q && !pe_valid),
-          .rd_fmt_i    (out_fmt_i),
+          .rd_fmt_i    (job_out_fmt_q),
           .res_valid_o (pe_res_valid[r*Cols+c]),
           .res_f32_o   (pe_f32[32*(r*Cols+c) +: 32]),
           .res_fmt_o   (res_fmt),
@@ -220,34 +307,28 @@ module npe_array #(
   // group arrive together; PE (0, 0) is always active and times them.
   assign res_we_o    = pe_res_valid[0];
   assign res_group_o = $clog2(OutGroups > 1 ? OutGroups : 2)'(res_g_q);
-  assign res_data_o  = out_fp32_i ? pe_f32 : pe_fmt;
-  assign res_g_d     = (state_q == StIdle && start_i) ? '0
+  assign res_data_o  = job_out_fp32_q ? pe_f32 : pe_fmt;
+  assign res_g_d     = (state_q == StIdle && job_go_q) ? '0
                      : res_g_q + GBits'(pe_res_valid[0]);
 
   // ---------------------------------------------------------------------------
   // Activity: MACs of the word entering the PEs this cycle
   // ---------------------------------------------------------------------------
   logic [2:0] lanes;
-  always_comb begin
-    unique case (fmt_i)
-      npe_pkg::FmtFp4, npe_pkg::FmtPosit4:                        lanes = 3'd4;
-      npe_pkg::FmtPosit8, npe_pkg::FmtInt8, npe_pkg::FmtTernary:  lanes = 3'd2;
-      default:                                                    lanes = 3'd1;
-    endcase
-  end
+  assign lanes = npe_pkg::fmt_lanes(job_fmt_q);
   assign issue_o      = s1_valid_q;
   // The last word of a dot product may be padded: its padded lanes work on
   // zeros (they occupy the lane, so they are not gated) but are no MACs.
   logic [2:0] word_elems;
-  assign word_elems    = s1_last_q ? last_lanes_i : lanes;
-  // m_i <= Rows and the active columns <= Cols (npe_cmd checks them): the
+  assign word_elems    = s1_last_q ? job_last_lanes_q : lanes;
+  // job_m_q <= Rows and the active columns <= Cols (npe_cmd checks them): the
   // products are as narrow as the array, not 16 x 16 bits.
   localparam int MBits = $clog2(Rows + 1);
   localparam int CBits = $clog2(Cols + 1);
   logic [MBits-1:0] m_narrow;
   logic [CBits-1:0] cols_narrow;
   logic [MBits+CBits-1:0] pes_active;
-  assign m_narrow      = MBits'(m_i);
+  assign m_narrow      = MBits'(job_m_q);
   assign cols_narrow   = CBits'(s1_active_cols);
   assign pes_active    = (MBits+CBits)'(m_narrow) * (MBits+CBits)'(cols_narrow);
   assign issue_macs_o  = s1_valid_q ? 16'(word_elems) * 16'(pes_active) : 16'd0;
@@ -270,6 +351,6 @@ module npe_array #(
   end
 
   logic unused_flags;
-  assign unused_flags = ^pe_flags ^ ^pe_res_valid ^ ^pitch_b_i ^ ^words_i;
+  assign unused_flags = ^pe_flags ^ ^pe_res_valid ^ ^job_pitch_b_q ^ ^job_words_q ^ ^job_desc_i;
 
 endmodule

@@ -2,26 +2,31 @@
 // npe_loader: executes LOAD descriptors: reads rows of a tensor from device
 // memory through the DMA and writes them into the banks of one scratchpad
 // buffer. Row i goes to bank (i mod NumBanks) at word (i div NumBanks) *
-// (row bytes / 8). It does not validate the descriptor (npe_cmd does) and
-// does not choose the buffer.
+// (row bytes / 8). It checks a LOAD descriptor and names the buffer it
+// writes when npe_cmd asks (the dispatch port); npe_cmd decides when it runs.
 module npe_loader #(
-  parameter int          MaxBanks     = 4,    // banks of the larger scratchpad
-  parameter int          BankAddrBits = 11,   // word address bits of a bank
-  parameter int          AddrBits     = 64    // DMA address bits (addresses wrap at 2^AddrBits)
+  parameter int          Rows         = 4,    // A banks
+  parameter int          Cols         = 2,    // B banks
+  parameter int          ABankWords   = 1024, // 64-bit words per A bank per buffer
+  parameter int          BBankWords   = 2048, // 64-bit words per B bank per buffer
+  parameter int          AddrBits     = 64,   // DMA address bits (addresses wrap at 2^AddrBits)
+  // derived (leave at their defaults)
+  parameter int          MaxBanks     = Rows > Cols ? Rows : Cols,
+  parameter int          BankAddrBits = $clog2(ABankWords > BBankWords ? ABankWords : BBankWords)
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
 
-  // Job (held stable from start_i until done_o)
-  input  logic                          start_i,
-  input  logic                          abort_i,      // finish the current DMA command, then stop
-  input  logic [$clog2(MaxBanks+1)-1:0] banks_i,      // banks of the target scratchpad
-  input  logic [15:0]                   rows_i,
-  input  logic [15:0]                   row_words_i,  // 64-bit words per row
-  input  logic [AddrBits-1:0]           addr_i,
-  input  logic [31:0]                   stride_i,     // bytes between rows in memory
-  output logic                          busy_o,
+  // Dispatch port (npe_cmd; docs/ARCHITECTURE.md, "The dispatch interface")
+  input  logic                          job_valid_i,  // take job_desc_i; start next cycle
+  input  logic [npe_pkg::DescBits-1:0]  job_desc_i,   // the descriptor npe_cmd presents
+  input  logic                          abort_i,      // SOFT_RESET: finish soon, then stop
+  output logic [7:0]                    chk_code_o,   // this unit's check of job_desc_i
+  output logic [AddrBits-1:0]           chk_addr_o,   // faulting address of that check
+  output logic [npe_pkg::NumRes-1:0]    claim_o,      // resources job_desc_i needs here
+  output logic                          busy_o,       // from the cycle after job_valid_i
   output logic                          done_o,       // one-cycle pulse
+  output logic                          next_o,       // with done_o: the next step follows
   output logic [7:0]                    err_o,        // with done_o
   output logic [AddrBits-1:0]           err_addr_o,   // with done_o
 
@@ -35,13 +40,78 @@ module npe_loader #(
   input  logic                          rd_done_i,
   input  logic [7:0]                    rd_err_i,
   input  logic [AddrBits-1:0]           rd_err_addr_i,
+  output logic                          rd_wait_o,    // a job waits for read data (PERF_STALL_DMA)
 
-  // Scratchpad write
+  // Scratchpad write (buffer is_b_o ? B : A, buffer buf_o of it)
+  output logic                          is_b_o,
+  output logic                          buf_o,
   output logic                          sp_we_o,
   output logic [$clog2(MaxBanks > 1 ? MaxBanks : 2)-1:0]   sp_bank_o,
   output logic [BankAddrBits-1:0]       sp_addr_o,
   output logic [63:0]                   sp_wdata_o
 );
+
+  // ---------------------------------------------------------------------------
+  // Dispatch port: LOAD descriptors (docs/REGMAP.md, opcode LOAD)
+  // ---------------------------------------------------------------------------
+  // Descriptor addresses at or above 2^AddrBits are outside every DMA window.
+  localparam logic [63:0] AddrHiMask = AddrBits >= 64 ? 64'd0 : ~64'd0 << AddrBits;
+  logic [7:0]  d_spad;
+  logic [15:0] d_m, d_k;
+  logic [63:0] d_addr;
+  logic [31:0] d_stride;
+  logic        d_is_b;
+  logic [15:0] d_rows_per_bank;
+  logic [31:0] d_need_words, d_cap_words;
+  assign d_spad   = npe_pkg::desc_spad(job_desc_i);
+  assign d_m      = npe_pkg::desc_m(job_desc_i);
+  assign d_k      = npe_pkg::desc_k(job_desc_i);
+  assign d_addr   = npe_pkg::desc_addr_a(job_desc_i);
+  assign d_stride = npe_pkg::desc_stride_a(job_desc_i);
+  assign d_is_b   = d_spad[6:0] == 7'd1;
+  // Divisions by the constant bank counts, not by a mux of them: a divider
+  // by a variable is a large circuit, one by a power of two is wiring.
+  assign d_rows_per_bank = d_is_b ? 16'((32'(d_m) + Cols - 1) / Cols)
+                                  : 16'((32'(d_m) + Rows - 1) / Rows);
+  assign d_need_words    = 32'(d_rows_per_bank) * 32'(d_k[15:3]);
+  assign d_cap_words     = d_is_b ? BBankWords : ABankWords;
+
+  assign chk_code_o =
+      d_spad[6:0] > 7'd1                    ? 8'(npe_pkg::ErrSpadRange) :
+      d_m == 16'd0 || d_k == 16'd0          ? 8'(npe_pkg::ErrBadDims) :
+      d_k[2:0] != 3'd0 || d_addr[2:0] != 3'd0 ||
+      (d_m > 16'd1 && d_stride[2:0] != 3'd0) ? 8'(npe_pkg::ErrAlign) :
+      (d_addr & AddrHiMask) != 64'd0        ? 8'(npe_pkg::ErrDmaWindow) :
+      d_need_words > d_cap_words            ? 8'(npe_pkg::ErrSpadRange) :
+                                              8'(npe_pkg::ErrNone);
+  assign chk_addr_o = AddrBits'(d_addr);
+  // The loader, and the buffer it writes.
+  assign claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitLoader) |
+                   (npe_pkg::NumRes'(1) << ((d_is_b ? npe_pkg::ResSpadB0 : npe_pkg::ResSpadA0) +
+                                            32'(d_spad[7])));
+  assign next_o  = 1'b0;
+
+  // The job, registered at dispatch and held until done_o.
+  logic                job_go_q, job_is_b_q, job_buf_q;
+  logic [15:0]         job_rows_q, job_row_words_q;
+  logic [AddrBits-1:0] job_addr_q;
+  logic [31:0]         job_stride_q;
+  logic [$clog2(MaxBanks+1)-1:0] job_banks;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      job_go_q <= 1'b0; job_is_b_q <= 1'b0; job_buf_q <= 1'b0; job_rows_q <= '0;
+      job_row_words_q <= '0; job_addr_q <= '0; job_stride_q <= '0;
+    end else begin
+      job_go_q <= job_valid_i;
+      if (job_valid_i) begin
+        job_is_b_q <= d_is_b; job_buf_q <= d_spad[7]; job_rows_q <= d_m;
+        job_row_words_q <= d_k >> 3; job_addr_q <= AddrBits'(d_addr); job_stride_q <= d_stride;
+      end
+    end
+  end
+  assign job_banks = $clog2(MaxBanks+1)'(job_is_b_q ? Cols : Rows);
+  assign is_b_o    = job_is_b_q;
+  assign buf_o     = job_buf_q;
 
   typedef enum logic [1:0] {StIdle, StCmd, StWait} state_e;
 
@@ -59,7 +129,7 @@ module npe_loader #(
   logic [BankAddrBits-1:0]     slot_base_q, slot_base_d;
 
   // Rows packed back to back in memory load with one DMA command.
-  assign contiguous = (stride_i == 32'({row_words_i, 3'b000})) || (rows_i == 16'd1);
+  assign contiguous = (job_stride_q == 32'({job_row_words_q, 3'b000})) || (job_rows_q == 16'd1);
 
   assign abort_now = abort_q | abort_i;
 
@@ -70,11 +140,11 @@ module npe_loader #(
   // default and then overridden glitches in event-driven simulators (Icarus),
   // and the DMA's reply to that glitch would loop back in zero time.
   logic last_done;
-  assign last_done = cmd_row_q == rows_i || rd_err_i != 8'd0 || err_q != 8'd0 || abort_now;
+  assign last_done = cmd_row_q == job_rows_q || rd_err_i != 8'd0 || err_q != 8'd0 || abort_now;
   assign rd_cmd_valid_o = state_q == StCmd;
   assign rd_cmd_addr_o  = cmd_addr_q;
-  assign rd_cmd_len_o   = contiguous ? 32'(rows_i) * 32'({row_words_i, 3'b000})
-                                     : 32'({row_words_i, 3'b000});
+  assign rd_cmd_len_o   = contiguous ? 32'(job_rows_q) * 32'({job_row_words_q, 3'b000})
+                                     : 32'({job_row_words_q, 3'b000});
   assign done_o         = state_q == StWait && rd_done_i && last_done;
 
   always_comb begin
@@ -87,10 +157,10 @@ module npe_loader #(
     unique case (state_q)
       // Waiting for a job.
       StIdle: begin
-        if (start_i) begin
+        if (job_go_q) begin
           state_d    = StCmd;
           cmd_row_d  = 16'd0;
-          cmd_addr_d = addr_i;
+          cmd_addr_d = job_addr_q;
           err_d      = 8'd0;
           err_addr_d = '0;
           abort_d    = abort_i;
@@ -100,8 +170,8 @@ module npe_loader #(
       StCmd: begin
         if (rd_cmd_ready_i) begin
           state_d    = StWait;
-          cmd_row_d  = contiguous ? rows_i : cmd_row_q + 16'd1;
-          cmd_addr_d = cmd_addr_q + AddrBits'(stride_i);
+          cmd_row_d  = contiguous ? job_rows_q : cmd_row_q + 16'd1;
+          cmd_addr_d = cmd_addr_q + AddrBits'(job_stride_q);
         end
       end
       // Waiting for the DMA to finish that command.
@@ -125,7 +195,8 @@ module npe_loader #(
   assign err_o      = (rd_done_i && rd_err_i != 8'd0 && err_q == 8'd0) ? rd_err_i : err_q;
   assign err_addr_o = (rd_done_i && rd_err_i != 8'd0 && err_q == 8'd0) ? rd_err_addr_i
                                                                        : err_addr_q;
-  assign busy_o     = state_q != StIdle;
+  assign busy_o     = job_go_q || state_q != StIdle;
+  assign rd_wait_o  = state_q != StIdle && !rd_data_valid_i;
 
   // ---------------------------------------------------------------------------
   // Data beats to the scratchpad
@@ -139,16 +210,16 @@ module npe_loader #(
     word_d      = word_q;
     bank_d      = bank_q;
     slot_base_d = slot_base_q;
-    if (state_q == StIdle && start_i) begin
+    if (state_q == StIdle && job_go_q) begin
       word_d      = 16'd0;
       bank_d      = '0;
       slot_base_d = '0;
     end else if (sp_we_o) begin
-      if (word_q + 16'd1 == row_words_i) begin
+      if (word_q + 16'd1 == job_row_words_q) begin
         word_d = 16'd0;
-        if (32'(bank_q) + 32'd1 == 32'(banks_i)) begin
+        if (32'(bank_q) + 32'd1 == 32'(job_banks)) begin
           bank_d      = '0;
-          slot_base_d = slot_base_q + BankAddrBits'(row_words_i);
+          slot_base_d = slot_base_q + BankAddrBits'(job_row_words_q);
         end else begin
           bank_d = bank_q + 1'b1;
         end
@@ -185,6 +256,6 @@ module npe_loader #(
   // With AddrBits < 32 the stride's upper bits only matter through the
   // contiguity test (addresses wrap at 2^AddrBits).
   logic unused_stride;
-  assign unused_stride = ^stride_i;
+  assign unused_stride = ^{job_stride_q, job_desc_i};
 
 endmodule

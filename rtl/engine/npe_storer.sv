@@ -2,29 +2,33 @@
 // npe_storer: executes STORE descriptors: writes the rows of one output
 // buffer to device memory through the DMA, one DMA command per row, packing
 // elements little-endian into 64-bit beats (binary32: 2 per beat; format
-// patterns as 16-bit words: 4 per beat). It does not validate the job.
+// patterns as 16-bit words: 4 per beat). It checks a STORE descriptor when
+// npe_cmd asks (the dispatch port); npe_cmd decides when it runs.
 module npe_storer #(
-  parameter int          Rows     = 4,
-  parameter int          MaxCols  = 64,  // largest n_i (Cols x OutGroups; npe_cmd checks it)
-  parameter int          AddrBits = 64   // DMA address bits (addresses wrap at 2^AddrBits)
+  parameter int          Rows      = 4,
+  parameter int          Cols      = 2,
+  parameter int          OutGroups = 32,
+  parameter int          AddrBits  = 64,  // DMA address bits (addresses wrap at 2^AddrBits)
+  parameter int          MaxCols   = Cols * OutGroups  // derived: the largest N
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
 
-  // Job (held stable from start_i until done_o)
-  input  logic                     start_i,
-  input  logic                     abort_i,    // finish the current row, then stop
-  input  logic [7:0]               m_i,        // rows, 1..Rows
-  input  logic [15:0]              n_i,        // elements per row, >= 1
-  input  logic                     fp32_i,     // 4-byte elements, else 2-byte
-  input  logic [AddrBits-1:0]      addr_i,
-  input  logic [31:0]              stride_i,
-  output logic                     busy_o,
-  output logic                     done_o,
-  output logic [7:0]               err_o,      // with done_o
-  output logic [AddrBits-1:0]      err_addr_o, // with done_o
+  // Dispatch port (npe_cmd; docs/ARCHITECTURE.md, "The dispatch interface")
+  input  logic                          job_valid_i,  // take job_desc_i; start next cycle
+  input  logic [npe_pkg::DescBits-1:0]  job_desc_i,   // the descriptor npe_cmd presents
+  input  logic                          abort_i,      // SOFT_RESET: finish soon, then stop
+  output logic [7:0]                    chk_code_o,   // this unit's check of job_desc_i
+  output logic [AddrBits-1:0]           chk_addr_o,   // faulting address of that check
+  output logic [npe_pkg::NumRes-1:0]    claim_o,      // resources job_desc_i needs here
+  output logic                          busy_o,       // from the cycle after job_valid_i
+  output logic                          done_o,       // one-cycle pulse
+  output logic                          next_o,       // with done_o: the next step follows
+  output logic [7:0]                    err_o,        // with done_o
+  output logic [AddrBits-1:0]           err_addr_o,   // with done_o
 
-  // Output-buffer read
+  // Output-buffer read (buffer buf_o)
+  output logic                     buf_o,
   output logic [$clog2(Rows > 1 ? Rows : 2)-1:0]  ob_row_o,
   output logic [15:0]              ob_col_o,
   input  logic [31:0]              ob_data_i,
@@ -42,11 +46,61 @@ module npe_storer #(
   input  logic [AddrBits-1:0]      wr_err_addr_i
 );
 
+  // ---------------------------------------------------------------------------
+  // Dispatch port: STORE descriptors (docs/REGMAP.md, opcode STORE)
+  // ---------------------------------------------------------------------------
+  // Descriptor addresses at or above 2^AddrBits are outside every DMA window.
+  localparam logic [63:0] AddrHiMask = AddrBits >= 64 ? 64'd0 : ~64'd0 << AddrBits;
+  logic [7:0]  d_spad;
+  logic [15:0] d_m, d_n;
+  logic [63:0] d_addr;
+  logic [31:0] d_stride;
+  assign d_spad   = npe_pkg::desc_spad(job_desc_i);
+  assign d_m      = npe_pkg::desc_m(job_desc_i);
+  assign d_n      = npe_pkg::desc_n(job_desc_i);
+  assign d_addr   = npe_pkg::desc_addr_c(job_desc_i);
+  assign d_stride = npe_pkg::desc_stride_c(job_desc_i);
+
+  assign chk_code_o =
+      d_spad[6:0] != 7'd2                                   ? 8'(npe_pkg::ErrSpadRange) :
+      d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
+      32'(d_n) > MaxCols                                    ? 8'(npe_pkg::ErrBadDims) :
+      d_addr[2:0] != 3'd0 || (d_m > 16'd1 && d_stride[2:0] != 3'd0)
+                                                            ? 8'(npe_pkg::ErrAlign) :
+      (d_addr & AddrHiMask) != 64'd0                        ? 8'(npe_pkg::ErrDmaWindow) :
+                                                              8'(npe_pkg::ErrNone);
+  assign chk_addr_o = AddrBits'(d_addr);
+  // The storer, and the output buffer it reads.
+  assign claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitStorer) |
+                   (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_spad[7])));
+  assign next_o  = 1'b0;
+
+  // The job, registered at dispatch and held until done_o.
+  logic                job_go_q, job_buf_q, job_fp32_q;
+  logic [7:0]          job_m_q;
+  logic [15:0]         job_n_q;
+  logic [AddrBits-1:0] job_addr_q;
+  logic [31:0]         job_stride_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      job_go_q <= 1'b0; job_buf_q <= 1'b0; job_fp32_q <= 1'b0; job_m_q <= '0; job_n_q <= '0;
+      job_addr_q <= '0; job_stride_q <= '0;
+    end else begin
+      job_go_q <= job_valid_i;
+      if (job_valid_i) begin
+        job_buf_q <= d_spad[7]; job_fp32_q <= npe_pkg::desc_flag_out_fp32(job_desc_i);
+        job_m_q <= d_m[7:0]; job_n_q <= d_n; job_addr_q <= AddrBits'(d_addr);
+        job_stride_q <= d_stride;
+      end
+    end
+  end
+  assign buf_o = job_buf_q;
+
   typedef enum logic [2:0] {StIdle, StCmd, StFill, StBeat, StWait} state_e;
 
   state_e      state_q, state_d;
-  // Row and column counters as wide as the job can need (m_i <= Rows,
-  // n_i <= MaxCols), and at least two column bits (beat position)
+  // Row and column counters as wide as the job can need (job_m_q <= Rows,
+  // job_n_q <= MaxCols), and at least two column bits (beat position)
   localparam int RBits   = $clog2(Rows + 1);
   localparam int CBitsRaw = $clog2(MaxCols + 1);
   localparam int CBits   = CBitsRaw < 2 ? 2 : CBitsRaw;
@@ -62,7 +116,7 @@ module npe_storer #(
 
   // The next element merged into the beat (by mask: see npe_cmd on why).
   logic [63:0] beat_ins;
-  assign beat_ins = fp32_i
+  assign beat_ins = job_fp32_q
       ? ((beat_q & ~(64'hffff_ffff << (32 * col_q[0]))) | ({32'd0, ob_data_i} << (32 * col_q[0])))
       : ((beat_q & ~(64'hffff << (16 * col_q[1:0]))) | ({48'd0, ob_data_i[15:0]} << (16 * col_q[1:0])));
 
@@ -71,18 +125,18 @@ module npe_storer #(
   // element, so ob_data_i is element (row_q, col_q) when it is merged.
   assign ob_row_o = $clog2(Rows > 1 ? Rows : 2)'(row_d);
   assign ob_col_o = 16'(col_d);
-  assign row_end  = col_q + 1'b1 == CBits'(n_i);
-  assign beat_full = fp32_i ? col_q[0] : (col_q[1:0] == 2'd3);
+  assign row_end  = col_q + 1'b1 == CBits'(job_n_q);
+  assign beat_full = job_fp32_q ? col_q[0] : (col_q[1:0] == 2'd3);
 
   // Outputs come from the state, not from the block below: an output given a
   // default and then overridden glitches in event-driven simulators (Icarus),
   // and the DMA's reply to that glitch would loop back in zero time.
   logic row_done, last_row;
   assign row_done = wr_done_i && (state_q == StFill || state_q == StBeat || state_q == StWait);
-  assign last_row = row_q + 1'b1 == RBits'(m_i) || wr_err_i != 8'd0 || err_q != 8'd0 || abort_now;
+  assign last_row = row_q + 1'b1 == RBits'(job_m_q) || wr_err_i != 8'd0 || err_q != 8'd0 || abort_now;
   assign wr_cmd_valid_o  = state_q == StCmd;
   assign wr_cmd_addr_o   = addr_q;
-  assign wr_cmd_len_o    = fp32_i ? {14'd0, n_i, 2'b00} : {15'd0, n_i, 1'b0};
+  assign wr_cmd_len_o    = job_fp32_q ? {14'd0, job_n_q, 2'b00} : {15'd0, job_n_q, 1'b0};
   assign wr_data_valid_o = state_q == StBeat && !row_done;
   assign done_o          = row_done && last_row;
 
@@ -98,10 +152,10 @@ module npe_storer #(
     unique case (state_q)
       // Waiting for a job.
       StIdle: begin
-        if (start_i) begin
+        if (job_go_q) begin
           state_d    = StCmd;
           row_d      = '0;
-          addr_d     = addr_i;
+          addr_d     = job_addr_q;
           err_d      = 8'd0;
           err_addr_d = '0;
           abort_d    = abort_i;
@@ -149,13 +203,13 @@ module npe_storer #(
       end else begin
         state_d = StCmd;
         row_d   = row_q + 1'b1;
-        addr_d  = addr_q + AddrBits'(stride_i);
+        addr_d  = addr_q + AddrBits'(job_stride_q);
       end
     end
   end
 
   assign wr_data_o  = beat_q;
-  assign busy_o     = state_q != StIdle;
+  assign busy_o     = job_go_q || state_q != StIdle;
   assign err_o      = err_d;
   assign err_addr_o = err_addr_d;
 
@@ -181,8 +235,8 @@ module npe_storer #(
     end
   end
 
-  // m_i <= Rows (npe_cmd checks it): only its low RBits bits count.
+  // job_m_q <= Rows (npe_cmd checks it): only its low RBits bits count.
   logic unused_m;
-  assign unused_m = ^m_i ^ ^stride_i;  // (stride bits above AddrBits: addresses wrap)
+  assign unused_m = ^job_m_q ^ ^job_stride_q ^ ^job_desc_i;  // (stride bits above AddrBits: addresses wrap)
 
 endmodule

@@ -25,34 +25,108 @@ module npe_xbar_unit #(
   parameter int TileN         = 64,   // outputs (columns)
   parameter int ABankAddrBits = 10,   // word address within one A buffer
   parameter int BBankAddrBits = 11,   // word address within one B buffer
-  parameter int OutGroups     = 32
+  parameter int OutGroups     = 32,
+  parameter int AddrBits      = 64    // width of the dispatch port's addresses (unused here)
 ) (
   input  logic                           clk_i,
   input  logic                           rst_ni,
-  // Job (held stable from start_i until done_o)
-  input  logic                           start_i,
-  input  logic                           abort_i,
-  input  logic                           prog_i,     // 1: program, 0: run
-  input  logic [15:0]                    n_i,        // outputs, 1..TileN
-  input  logic [15:0]                    kw_i,       // K / 8, 1..TileK/8
-  input  logic [7:0]                     m_i,        // run: input vectors, 1..Rows
-  input  logic [3:0]                     bits_i,     // run: the NLU's B (analog model)
-  input  logic [3:0]                     shr_i,      // run: the NLU's S (analog model)
-  output logic                           busy_o,
-  output logic                           done_o,
-  output logic                           codes_o,    // with done_o: codes written, skip the NLU
-  // Scratchpad reads (address within the buffer npe_cmd chose)
+  // Dispatch port (npe_cmd; docs/ARCHITECTURE.md, "The dispatch interface")
+  input  logic                          job_valid_i,  // take job_desc_i; start next cycle
+  input  logic [npe_pkg::DescBits-1:0]  job_desc_i,   // the descriptor npe_cmd presents
+  input  logic                          abort_i,      // SOFT_RESET: finish soon, then stop
+  output logic [7:0]                    chk_code_o,   // this unit's check of job_desc_i
+  output logic [AddrBits-1:0]           chk_addr_o,   // faulting address of that check
+  output logic [npe_pkg::NumRes-1:0]    claim_o,      // resources job_desc_i needs here
+  output logic                          busy_o,       // from the cycle after job_valid_i
+  output logic                          done_o,       // one-cycle pulse
+  output logic                          next_o,       // with done_o: the next step follows
+  output logic [7:0]                    err_o,        // with done_o
+  output logic [AddrBits-1:0]           err_addr_o,   // with done_o
+  output logic                           codes_o,    // with done_o: the analog model wrote codes
+
+  // Scratchpad reads (the buffer is the address's top bit)
   output logic                           a_re_o,
-  output logic [ABankAddrBits-1:0]       a_raddr_o,
+  output logic [ABankAddrBits:0]         a_raddr_o,
   input  logic [Rows*64-1:0]             a_rdata_i,
   output logic                           b_re_o,
-  output logic [BBankAddrBits-1:0]       b_raddr_o,
+  output logic [BBankAddrBits:0]         b_raddr_o,
   input  logic [Cols*64-1:0]             b_rdata_i,
-  // Output buffer group write: PE-slot (r, c) at 32*(r*Cols+c)
+  // Output buffer ob_buf_o, group write: PE-slot (r, c) at 32*(r*Cols+c)
   output logic                           ob_we_o,
+  output logic                           ob_buf_o,
   output logic [$clog2(OutGroups > 1 ? OutGroups : 2)-1:0] ob_grp_o,
   output logic [Rows*Cols*32-1:0]        ob_wdata_o
 );
+
+  // ---------------------------------------------------------------------------
+  // Dispatch port: XBAR descriptors (docs/REGMAP.md, opcode XBAR). A run's
+  // NLU step follows it (next_o): npe_cmd dispatches it to the NLU, which
+  // checks AUX and claims the output buffer and itself for the whole run.
+  // ---------------------------------------------------------------------------
+  logic [7:0]  d_fa, d_fb, d_spad;
+  logic [15:0] d_m, d_n, d_k;
+  logic [31:0] d_aux;
+  logic        d_prog;
+  assign d_fa   = npe_pkg::desc_fmt_a(job_desc_i);
+  assign d_fb   = npe_pkg::desc_fmt_b(job_desc_i);
+  assign d_spad = npe_pkg::desc_spad(job_desc_i);
+  assign d_m    = npe_pkg::desc_m(job_desc_i);
+  assign d_n    = npe_pkg::desc_n(job_desc_i);
+  assign d_k    = npe_pkg::desc_k(job_desc_i);
+  assign d_aux  = npe_pkg::desc_aux(job_desc_i);
+  assign d_prog = npe_pkg::desc_flag_program(job_desc_i);
+
+  // The tile keeps what was programmed until the next PROGRAM; SOFT_RESET
+  // forgets it (a program may have been cut).
+  logic        tile_ok_q;
+  logic [15:0] tile_n_q, tile_kw_q;
+
+  assign chk_code_o =
+      d_fa != 8'(npe_pkg::FmtInt8) || d_fb != 8'(npe_pkg::FmtInt8) ? 8'(npe_pkg::ErrBadFormat) :
+      d_spad[6:0] > 7'd7                                           ? 8'(npe_pkg::ErrSpadRange) :
+      d_prog ? ((d_n == 16'd0 || 32'(d_n) > TileN || 32'(d_n) > Cols * OutGroups ||
+                 d_k == 16'd0 || d_k[2:0] != 3'd0 || 32'(d_k) > TileK)
+                ? 8'(npe_pkg::ErrBadDims) : 8'(npe_pkg::ErrNone)) :
+      d_m == 16'd0 || 32'(d_m) > Rows                              ? 8'(npe_pkg::ErrBadDims) :
+      !tile_ok_q || d_n != tile_n_q || (d_k >> 3) != tile_kw_q ||
+      d_k[2:0] != 3'd0                                             ? 8'(npe_pkg::ErrXbarState) :
+                                                                     8'(npe_pkg::ErrNone);
+  assign chk_addr_o = '0;
+  // The tile, the banks' read ports, and the buffer it reads: B to program,
+  // A to run.
+  assign claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitXbar) |
+                   (npe_pkg::NumRes'(1) << npe_pkg::ResRdPorts) |
+                   (d_prog ? npe_pkg::NumRes'(1) << (npe_pkg::ResSpadB0 + 32'(d_spad[1]))
+                           : npe_pkg::NumRes'(1) << (npe_pkg::ResSpadA0 + 32'(d_spad[0])));
+  assign err_o      = 8'd0;
+  assign err_addr_o = '0;
+
+  // The job, registered at dispatch and held until done_o.
+  logic        job_go_q, job_prog_q, job_a_buf_q, job_b_buf_q, job_o_buf_q;
+  logic [15:0] job_n_q, job_kw_q;
+  logic [7:0]  job_m_q;
+  logic [3:0]  job_bits_q, job_shr_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      job_go_q <= 1'b0; job_prog_q <= 1'b0; job_a_buf_q <= 1'b0; job_b_buf_q <= 1'b0;
+      job_o_buf_q <= 1'b0; job_n_q <= '0; job_kw_q <= '0; job_m_q <= '0; job_bits_q <= '0;
+      job_shr_q <= '0; tile_ok_q <= 1'b0; tile_n_q <= '0; tile_kw_q <= '0;
+    end else begin
+      job_go_q <= job_valid_i;
+      if (job_valid_i) begin
+        job_prog_q <= d_prog; job_a_buf_q <= d_spad[0]; job_b_buf_q <= d_spad[1];
+        job_o_buf_q <= d_spad[2]; job_n_q <= d_n; job_kw_q <= d_k >> 3; job_m_q <= d_m[7:0];
+        job_bits_q <= d_aux[3:0]; job_shr_q <= d_aux[15:12];
+      end
+      if (job_valid_i && d_prog) begin
+        tile_ok_q <= 1'b1; tile_n_q <= d_n; tile_kw_q <= d_k >> 3;
+      end
+      if (abort_i) tile_ok_q <= 1'b0;
+    end
+  end
+  assign ob_buf_o = job_o_buf_q;
+  logic unused_desc;  // the fields above are all this unit reads
+  assign unused_desc = ^{job_desc_i, d_spad[7], d_aux[31:16], d_aux[11:4]};
 
   localparam int TileWords = TileN * TileK / 8;
   localparam int TBits     = $clog2(TileWords);
@@ -91,15 +165,15 @@ module npe_xbar_unit #(
 
   logic issue, last_w, last_j;
   assign issue  = state_q == UnitIssue;
-  assign last_w = w_q + 16'd1 == kw_i;
+  assign last_w = w_q + 16'd1 == job_kw_q;
   // An analog run streams the input words once (row j = 0 only).
-  assign last_j = j_q + 16'd1 == n_i || abort_q || abort_i || (ana_q && !prog_q);
+  assign last_j = j_q + 16'd1 == job_n_q || abort_q || abort_i || (ana_q && !prog_q);
 
   // Stage 0: reads. A and B answer one cycle later; the tile word too.
   assign a_re_o    = issue && !prog_q;
-  assign a_raddr_o = ABankAddrBits'(w_q);
+  assign a_raddr_o = {job_a_buf_q, ABankAddrBits'(w_q)};
   assign b_re_o    = issue && prog_q;
-  assign b_raddr_o = BBankAddrBits'(slot_q + w_q);
+  assign b_raddr_o = {job_b_buf_q, BBankAddrBits'(slot_q + w_q)};
 
   logic             s1_valid_q, s1_prog_q, s1_first_q, s1_last_q, s1_lastj_q;
   logic [CBits-1:0] s1_jc_q;
@@ -163,7 +237,7 @@ module npe_xbar_unit #(
         if (!rst_ni) res_q[r * Cols + c] <= '0;
         else if (state_q == UnitCodes) begin
 `ifdef NPE_XBAR_DPI
-          if (r < 32'(m_i) && 32'(cg_q) * Cols + c < 32'(n_i))
+          if (r < 32'(job_m_q) && 32'(cg_q) * Cols + c < 32'(job_n_q))
             res_q[r * Cols + c] <= 32'(npe_xbar_dpi_code(r, 32'(cg_q) * Cols + c));
           else
 `endif
@@ -197,35 +271,36 @@ module npe_xbar_unit #(
   // Sequencer
   logic drained, groups_left;
   assign drained     = !s1_valid_q && !wr_q;
-  assign groups_left = 32'(cg_q) + 1 < (32'(n_i) + Cols - 1) / Cols;
+  assign groups_left = 32'(cg_q) + 1 < (32'(job_n_q) + Cols - 1) / Cols;
   // The last code group is written the cycle after UnitCodes.
   logic codes_last_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) codes_last_q <= 1'b0;
     else         codes_last_q <= state_q == UnitCodes && !groups_left;
   end
-  assign busy_o  = state_q != UnitIdle || codes_last_q;
+  assign busy_o  = job_go_q || state_q != UnitIdle || codes_last_q;
   assign done_o  = (state_q == UnitDrain && drained && !ana_q) ||
                    (state_q == UnitWait && wait_started_q && wait_q == 32'd0 &&
                     (prog_q || abort_q)) ||
                    codes_last_q;
   assign codes_o = ana_q && !prog_q && !abort_q;
+  assign next_o  = !prog_q && !codes_o;  // a run's NLU step
 
   // The analog model's cycles, asked for when the words are through.
   logic [31:0] model_cycles;
 `ifdef NPE_XBAR_DPI
   always_ff @(posedge clk_i) begin
     if (state_q == UnitDrain && drained && ana_q) begin
-      if (prog_q) model_cycles <= 32'(npe_xbar_dpi_program(32'(n_i), 32'(kw_i)));
-      else if (!abort_q) model_cycles <= 32'(npe_xbar_dpi_run(32'(m_i), 32'(n_i), 32'(kw_i),
-                                                                32'(bits_i), 32'(shr_i)));
+      if (prog_q) model_cycles <= 32'(npe_xbar_dpi_program(32'(job_n_q), 32'(job_kw_q)));
+      else if (!abort_q) model_cycles <= 32'(npe_xbar_dpi_run(32'(job_m_q), 32'(job_n_q), 32'(job_kw_q),
+                                                                32'(job_bits_q), 32'(job_shr_q)));
       else model_cycles <= 32'd0;
     end
   end
 `else
   assign model_cycles = 32'd0;
   logic unused_model;  // only the analog model uses these
-  assign unused_model = ^{m_i, bits_i, shr_i, s1_w_q};
+  assign unused_model = ^{job_m_q, job_bits_q, job_shr_q, s1_w_q};
 `endif
 
   logic [15:0]      j_d, w_d, slot_d;
@@ -252,10 +327,10 @@ module npe_xbar_unit #(
     wait_d  = wait_q;
     cg_d    = cg_q;
     unique case (state_q)
-      UnitIdle: if (start_i) begin
+      UnitIdle: if (job_go_q) begin
         state_d = UnitIssue;
         j_d = '0; w_d = '0; jc_d = '0; slot_d = '0; t_d = '0;
-        prog_d  = prog_i;
+        prog_d  = job_prog_q;
         abort_d = abort_i;
         ana_d   = ana_start != 32'd0;
         cg_d    = '0;
@@ -269,7 +344,7 @@ module npe_xbar_unit #(
           j_d = j_q + 16'd1;
           if (32'(jc_q) == Cols - 1) begin
             jc_d   = '0;
-            slot_d = slot_q + kw_i;
+            slot_d = slot_q + job_kw_q;
           end else begin
             jc_d = jc_q + 1'b1;
           end
@@ -283,7 +358,7 @@ module npe_xbar_unit #(
         // the model's cycles beyond the K/8 words already spent
         /* verilator lint_off UNSIGNED */  // model_cycles is 0 without the model
         if (!wait_started_q)
-          wait_d = model_cycles > 32'(kw_i) ? model_cycles - 32'(kw_i) : 32'd0;
+          wait_d = model_cycles > 32'(job_kw_q) ? model_cycles - 32'(job_kw_q) : 32'd0;
         /* verilator lint_on UNSIGNED */
         else if (wait_q != 32'd0) wait_d = wait_q - 32'd1;
         else if (prog_q || abort_q) state_d = UnitIdle;

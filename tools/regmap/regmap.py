@@ -109,6 +109,8 @@ def check_descriptor(d):
     if None in used:
         die("descriptor byte %d not covered" % used.index(None))
     for f in d["fields"]:
+        if f.get("reserved") and f.get("unused"):
+            die("descriptor %s: reserved or unused, not both" % f["name"])
         if f.get("reserved") and not f["desc"].startswith("reserved"):
             die("descriptor %s: a reserved field's description starts with 'reserved'" % f["name"])
     for f in d["flags"]:
@@ -137,12 +139,13 @@ def const(spec, name):
     die("no constant " + name)
 
 
-def reserved_mask(d):
+def reserved_mask(d, unused=False):
     """Reserved bits of the descriptor, as an integer: reserved fields and
-    the FLAGS bits no flag names."""
+    the FLAGS bits no flag names; with unused, also the fields no opcode of
+    this build reads."""
     m = 0
     for f in d["fields"]:
-        if f.get("reserved"):
+        if f.get("reserved") or (unused and f.get("unused")):
             m |= ((1 << (8 * f["bytes"])) - 1) << (8 * f["offset"])
     flags = next(f for f in d["fields"] if f["name"] == "FLAGS")
     named = sum(1 << g["bit"] for g in d["flags"])
@@ -196,16 +199,22 @@ def gen_sv(spec, regs):
         o.append("  localparam int Desc%sBits = %d;" % (camel(f["name"]), 8 * f["bytes"]))
     for f in d["flags"]:
         o.append("  localparam int DescFlag%sBit = %d;  // %s" % (camel(f["name"]), f["bit"], f["desc"]))
-    mask = reserved_mask(d)
-    words = ["64'h%016x" % ((mask >> (64 * i)) & ((1 << 64) - 1)) for i in reversed(range(nbits // 64))]
-    o.append("  // Reserved bits: %s and the FLAGS bits no flag names; write 0."
+    def mask_param(name, mask):
+        words = ["64'h%016x" % ((mask >> (64 * i)) & ((1 << 64) - 1)) for i in reversed(range(nbits // 64))]
+        o.append("  localparam logic [DescBits-1:0] %s = {" % name)
+        for i in range(0, len(words), 4):
+            o.append("      " + ", ".join(words[i:i + 4]) + ("};" if i + 4 >= len(words) else ","))
+    o.append("  // Reserved bits: %s and the FLAGS bits no flag names; write 0"
              % ", ".join(f["name"] for f in d["fields"] if f.get("reserved")))
     o.append("  // (64-bit words, bytes %d..%d first)." % (d["size_bytes"] - 8, d["size_bytes"] - 1))
-    o.append("  localparam logic [DescBits-1:0] DescReservedMask = {")
-    for i in range(0, len(words), 4):
-        o.append("      " + ", ".join(words[i:i + 4]) + ("};" if i + 4 >= len(words) else ","))
+    mask_param("DescReservedMask", reserved_mask(d))
+    o.append("  // Bits no opcode of this build reads: the reserved bits and %s"
+             % ", ".join(f["name"] for f in d["fields"] if f.get("unused")))
+    o.append("  // (a decoder's unused-signal line: ^(d & DescUnusedMask)).")
+    mask_param("DescUnusedMask", reserved_mask(d, unused=True))
     o.append("")
     o += sv_functions(spec)
+    o += sv_units(spec)
     o.append("  // Performance counters: index into the perf_i bus of npe_csr.")
     for i, c in enumerate(spec["counters"]["list"]):
         o.append("  localparam int Perf%s = %d;  // %s" % (camel(c["name"]), i, c["desc"]))
@@ -270,6 +279,40 @@ def sv_functions(spec):
         o.append("      default: %s = %d'd0;" % (fn, w))
         o.append("    endcase")
         o.append("  endfunction")
+    o.append("")
+    return o
+
+
+def unit_index(spec, name):
+    names = [u["name"] for u in spec["units"]]
+    if name not in names:
+        die("opcode names unit %s, which is not in units" % name)
+    return names.index(name)
+
+
+def sv_units(spec):
+    """Unit slots, resource bits and the opcode -> unit tables of npe_cmd's
+    dispatch interface."""
+    units, res = spec["units"], spec["resources"]
+    nu, nr = len(units), len(units) + len(res)
+    o = ["  // Dispatch interface (docs/ARCHITECTURE.md): unit slots; resource bits",
+         "  // (0..NumUnits-1: the units themselves); which unit runs an opcode and",
+         "  // which its next step (one-hot, 0 for none: NOP, FENCE, reserved).",
+         "  localparam int NumUnits = %d;" % nu]
+    for i, u in enumerate(units):
+        o.append("  localparam int Unit%s = %d;  // %s" % (camel(u["name"]), i, u["desc"]))
+    o.append("  localparam int NumRes = %d;" % nr)
+    for i, r in enumerate(res):
+        o.append("  localparam int Res%s = %d;  // %s" % (camel(r["name"]), nu + i, r["desc"]))
+    for fn, key in (("op_unit", "unit"), ("op_next_unit", "next")):
+        o += ["  function automatic logic [NumUnits-1:0] %s(input logic [7:0] op);" % fn,
+              "    case (op)"]
+        for op in spec["opcodes"]:
+            if key in op:
+                o.append("      8'd%d:    %s = %d'b%s;  // %s -> %s" % (
+                    op["code"], fn, nu, format(1 << unit_index(spec, op[key]), "0%db" % nu),
+                    op["name"], op[key]))
+        o += ["      default: %s = '0;" % fn, "    endcase", "  endfunction"]
     o.append("")
     return o
 
@@ -393,22 +436,23 @@ def h_desc_accessors(spec, p):
     o = ["/* Descriptor accessors on a %d-byte little-endian descriptor d:" % d["size_bytes"],
          " * %s_desc_get_<field>(d) and %s_desc_set_<field>(d, v) for every field," % (lp, lp),
          " * %s_desc_get_flag_<flag>(d) (0 or 1) and %s_desc_set_flag_<flag>(d, on)." % (lp, lp),
-         " * A setter writes its own bytes (or bit) and nothing else. */",
-         "static inline uint64_t %s__desc_get(const uint8_t *d, unsigned off, unsigned n) {" % lp,
+         " * A setter writes its own bytes (or bit) and nothing else; %s_desc_get_le /" % lp,
+         " * %s_desc_set_le move n little-endian bytes at byte offset off. */" % lp,
+         "static inline uint64_t %s_desc_get_le(const uint8_t *d, unsigned off, unsigned n) {" % lp,
          "  uint64_t v = 0;",
          "  while (n--) v = v << 8 | d[off + n];",
          "  return v;",
          "}",
-         "static inline void %s__desc_set(uint8_t *d, unsigned off, unsigned n, uint64_t v) {" % lp,
+         "static inline void %s_desc_set_le(uint8_t *d, unsigned off, unsigned n, uint64_t v) {" % lp,
          "  for (unsigned i = 0; i < n; i++) d[off + i] = (uint8_t)(v >> (8u * i));",
          "}"]
     for f in d["fields"]:
         n, t, F = f["name"].lower(), CTYPES[f["bytes"]], "%s_DESC_%s" % (p, f["name"])
         o.append("static inline %s %s_desc_get_%s(const uint8_t *d) {" % (t, lp, n))
-        o.append("  return (%s)%s__desc_get(d, %s_OFFSET, %s_SIZE);" % (t, lp, F, F))
+        o.append("  return (%s)%s_desc_get_le(d, %s_OFFSET, %s_SIZE);" % (t, lp, F, F))
         o.append("}")
         o.append("static inline void %s_desc_set_%s(uint8_t *d, %s v) {" % (lp, n, t))
-        o.append("  %s__desc_set(d, %s_OFFSET, %s_SIZE, v);" % (lp, F, F))
+        o.append("  %s_desc_set_le(d, %s_OFFSET, %s_SIZE, v);" % (lp, F, F))
         o.append("}")
     for f in d["flags"]:
         n, B = f["name"].lower(), "%s_DESC_FLAG_%s_BIT" % (p, f["name"])
@@ -458,7 +502,9 @@ def gen_md(spec, regs):
     o += ["## Command descriptor", "", "%d bytes, little-endian, in the command ring or in `DESC_0`..`DESC_%d`."
           % (d["size_bytes"], d["size_bytes"] // 4 - 1), "",
           "| Byte | Size | Field | Description |", "|---:|---:|---|---|"]
-    o += ["| %d | %d | `%s` | %s |" % (f["offset"], f["bytes"], f["name"], f["desc"]) for f in d["fields"]]
+    o += ["| %d | %d | `%s` | %s%s |" % (f["offset"], f["bytes"], f["name"], f["desc"],
+                                         "; no opcode of this build reads it" if f.get("unused") else "")
+          for f in d["fields"]]
     o += ["", "Flags (byte 1; bits no flag names are reserved):", "",
           "| Bit | Flag | Description |", "|---:|---|---|"]
     o += ["| %d | `%s` | %s |" % (f["bit"], f["name"], f["desc"]) for f in d["flags"]]
@@ -466,11 +512,29 @@ def gen_md(spec, regs):
           "`npe_pkg::desc_<field>(d)` (the whole %d-bit record in, the field out; e.g. "
           "`desc_opcode`, `desc_m`, `desc_addr_a`), `npe_pkg::desc_flag_<flag>(d)` "
           "(`desc_flag_irq`), widths `Desc<Field>Bits`, positions `Desc<Field>Lsb`, and "
-          "`DescReservedMask` (the reserved fields and unnamed FLAGS bits); in C, "
+          "`DescReservedMask` (the reserved fields and unnamed FLAGS bits), `DescUnusedMask` "
+          "(those and the fields no opcode of this build reads); in C, "
           "`npe_desc_get_<field>(d)` / `npe_desc_set_<field>(d, v)` and "
           "`npe_desc_get_flag_<flag>(d)` / `npe_desc_set_flag_<flag>(d, on)` on a "
           "`uint8_t[%d]`." % (8 * d["size_bytes"], d["size_bytes"]), ""]
-    o += codes("Opcodes", spec["opcodes"]) + codes("Error codes (STATUS.ERR)", spec["errors"])
+    o += codes("Opcodes", spec["opcodes"])
+    o += ["## Units and resources", "",
+          "The units on the command processor's dispatch interface "
+          "(`npe_pkg::Unit<Name>`, docs/ARCHITECTURE.md) and the opcodes they run "
+          "(`npe_pkg::op_unit(op)`, `op_next_unit(op)`; NOP and FENCE run in the "
+          "command processor):", "", "| Slot | Unit | Opcodes | Next step of | What |",
+          "|---:|---|---|---|---|"]
+    for i, u in enumerate(spec["units"]):
+        ops = ", ".join("`%s`" % op["name"] for op in spec["opcodes"] if op.get("unit") == u["name"])
+        nxt = ", ".join("`%s`" % op["name"] for op in spec["opcodes"] if op.get("next") == u["name"])
+        o.append("| %d | `%s` | %s | %s | %s |" % (i, u["name"], ops or "-", nxt or "-", u["desc"]))
+    o += ["", "Resource bits of the scoreboard (`npe_pkg::Res<Name>`; bits 0..%d are the "
+          "units): a descriptor waits while a resource it claims is held by a busy unit."
+          % (len(spec["units"]) - 1), "", "| Bit | Resource | What |", "|---:|---|---|"]
+    for i, r in enumerate(spec["resources"]):
+        o.append("| %d | `%s` | %s |" % (len(spec["units"]) + i, r["name"], r["desc"]))
+    o.append("")
+    o += codes("Error codes (STATUS.ERR)", spec["errors"])
     o += codes("Format codes", spec["formats"])
     word = const(spec, "PeWordBits")
     o += ["## Format table", "",
