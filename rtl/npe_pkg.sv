@@ -243,6 +243,9 @@ package npe_pkg;
       default: fmt_host_bytes = 2'd0;
     endcase
   endfunction
+  function automatic logic [2:0] fmt_max_lanes(input logic [5:0] mask);
+    fmt_max_lanes = (mask[0] | mask[1]) ? 3'd4 : (mask[2] | mask[4] | mask[5]) ? 3'd2 : (mask[3]) ? 3'd1 : 3'd0;
+  endfunction
 
   // Dispatch interface (docs/ARCHITECTURE.md): unit slots; resource bits
   // (0..NumUnits-1: the units themselves); which unit runs an opcode and

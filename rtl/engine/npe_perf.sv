@@ -7,6 +7,7 @@
 module npe_perf #(
   parameter int          Rows        = 4,
   parameter int          Cols        = 2,
+  parameter int          Lanes       = 4,   // lanes per PE (CAP_ARRAY.LANES)
   parameter int          CounterBits = 64,
   parameter logic [31:0] CapPerf     = '1   // counters built (bit = PERF_ index)
 ) (
@@ -32,7 +33,7 @@ module npe_perf #(
   output logic [npe_pkg::NumPerfCounters*64-1:0] perf_o  // counter i at 64*i
 );
 
-  localparam logic [15:0] AllLanes = 16'(4 * Rows * Cols);
+  localparam logic [15:0] AllLanes = 16'(Lanes * Rows * Cols);
   logic [63:0] cnt_inc [npe_pkg::NumPerfCounters];
 
   // One continuous assignment per counter (an always_comb that writes an

@@ -95,10 +95,9 @@ module npe_top #(
   localparam int BBits    = $clog2(BBankWords);
   localparam int MaxBanks = Rows > Cols ? Rows : Cols;
   localparam int LdBits   = ABits > BBits ? ABits : BBits;
-  localparam bit HasNibFmt = FormatMask[npe_pkg::FmtFp4] | FormatMask[npe_pkg::FmtPosit4];
-  localparam bit HasByteFmt = FormatMask[npe_pkg::FmtPosit8] | FormatMask[npe_pkg::FmtInt8] |
-                              FormatMask[npe_pkg::FmtTernary];
-  localparam int MaxLanes = HasNibFmt ? 4 : (HasByteFmt ? 2 : 1);
+  // (a width-exact constant first: Icarus 11 cannot cast a function call)
+  localparam logic [2:0] MaxLanesBits3 = npe_pkg::fmt_max_lanes(FormatMask);
+  localparam int MaxLanes = {29'd0, MaxLanesBits3};  // lanes per PE
   localparam logic [31:0] CapArray = (32'($clog2(OutGroups)) << npe_pkg::RegCapArrayGroupsLog2Lsb) |
                                      32'(MaxLanes << 16) | 32'(Cols << 8) | 32'(Rows);
   localparam logic [31:0] CapSpad  =
@@ -529,7 +528,7 @@ module npe_top #(
   // Performance counters
   // ---------------------------------------------------------------------------
   npe_perf #(
-    .Rows (Rows), .Cols (Cols), .CounterBits (CounterBits), .CapPerf (CapPerf)
+    .Rows (Rows), .Cols (Cols), .Lanes (MaxLanes), .CounterBits (CounterBits), .CapPerf (CapPerf)
   ) u_perf (
     .clk_i, .rst_ni, .clear_i (perf_clear), .en_i (perf_en),
     .busy_i (busy), .issue_i (arr_issue), .issue_fmt_i (arr_fmt),

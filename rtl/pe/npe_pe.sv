@@ -39,10 +39,9 @@ module npe_pe
   output logic [CounterWidthBits-1:0] cnt_o
 );
 
-  localparam bit HasNib  = FormatMask[npe_pkg::FmtFp4] | FormatMask[npe_pkg::FmtPosit4];
-  localparam bit HasByte = FormatMask[npe_pkg::FmtPosit8] | FormatMask[npe_pkg::FmtInt8] |
-                           FormatMask[npe_pkg::FmtTernary];
-  localparam int NumLanes = HasNib ? 4 : (HasByte ? 2 : 1);
+  // (a width-exact constant first: Icarus 11 cannot cast a function call)
+  localparam logic [2:0] NumLanesBits3 = npe_pkg::fmt_max_lanes(FormatMask);
+  localparam int NumLanes = {29'd0, NumLanesBits3};
 
   // --------------------------------------------------------------------------
   // S0: input registers

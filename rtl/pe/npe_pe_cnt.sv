@@ -31,8 +31,7 @@ module npe_pe_cnt
   for (genvar f = 0; f < 6; f++) begin : gen_fmt
     if (FormatMask[f]) begin : gen_on
       localparam logic [2:0] Code  = f;
-      // lanes of format f: fp4, posit4 4; posit16 1; posit8, int8, ternary 2
-      localparam logic [2:0] Lanes = (f <= 1) ? 3'd4 : ((f == 3) ? 3'd1 : 3'd2);
+      localparam logic [2:0] Lanes = npe_pkg::fmt_lanes(Code);
       logic [CW-1:0] mac_q, mac_d, gate_q, gate_d;
       assign hit[f] = valid_i && (fmt_i == Code);
       assign mac_d  = clear_i ? '0 : (hit[f] ? mac_q + CW'(Lanes) : mac_q);

@@ -279,6 +279,17 @@ def sv_functions(spec):
         o.append("      default: %s = %d'd0;" % (fn, w))
         o.append("    endcase")
         o.append("  endfunction")
+    # The most lanes of the formats a build has (CAP_ARRAY.LANES), without a
+    # loop (constant functions with loops trouble older Yosys).
+    by = {}
+    for f in fmts:
+        by.setdefault(f["lanes"], []).append(f["code"])
+    w = width_of([f["lanes"] for f in fmts])
+    expr = "%d'd0" % w
+    for lanes in sorted(by):
+        expr = "(%s) ? %d'd%d : %s" % (" | ".join("mask[%d]" % c for c in by[lanes]), w, lanes, expr)
+    o += ["  function automatic logic [%d:0] fmt_max_lanes(input logic [%d:0] mask);" % (w - 1, len(fmts) - 1),
+          "    fmt_max_lanes = %s;" % expr, "  endfunction"]
     o.append("")
     return o
 
