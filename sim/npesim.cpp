@@ -142,6 +142,10 @@ int npesim_create(const npesim_config *cfg, npesim **out) {
 
 void npesim_destroy(npesim *s) {
   if (!s) return;
+  // Verilator 5.006 tears a model's scopes down through the thread's
+  // current context: make it this model's, or destroying one of two open
+  // engines (the other created later) waits forever on a freed context.
+  Verilated::threadContextp(s->ctx.get());
   if (s->trace) s->trace->close();
   s->top->final();
   delete s;
