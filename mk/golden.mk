@@ -9,7 +9,7 @@
 #   make golden-bench     BENCH lines of the golden library
 #   (old names: unit-test = golden-test, san-test = golden-san-test)
 
-GOLDEN_CORE := npe_format npe_dot npe_pack npe_quant
+GOLDEN_CORE := npe_format npe_dot npe_pack npe_quant npe_golden_matmul
 # host only: libm
 GOLDEN_HOST := npe_metrics npe_nlu
 

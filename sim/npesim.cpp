@@ -254,6 +254,7 @@ int npesim_create(const npesim_config *cfg, npesim **out) {
 
 void npesim_destroy(npesim *s) {
   if (!s) return;
+  s->use();  // the trace and the model go in their own context (npesim::use)
   if (s->trace) s->trace->close();
   s->final();
   delete s;

@@ -41,6 +41,10 @@ static int fmt_ok(npe_fmt f) { return (unsigned)f < (unsigned)NPE_FMT_COUNT; }
 
 unsigned npe_fmt_bits(npe_fmt f) { return fmt_ok(f) ? fmt_width[f] : 0; }
 
+size_t npe_fmt_elem_bytes(npe_fmt f) {
+  return fmt_ok(f) ? (fmt_width[f] > 8 ? 2u : 1u) : 0u;
+}
+
 const char *npe_fmt_name(npe_fmt f) { return fmt_ok(f) ? fmt_names[f] : 0; }
 
 int npe__fix_frac(npe_fmt f) { return fmt_ok(f) ? fix_frac[f] : 0; }
@@ -373,7 +377,7 @@ void npe__quire_add128(npe_quire *q, npe__u128 v) {
   q->lo = s.lo, q->hi = s.hi;
 }
 
-int npe_quire_fma(npe_quire *q, npe_fmt fa, uint32_t a, npe_fmt fb, uint32_t b) {
+int npe_quire_add_product(npe_quire *q, npe_fmt fa, uint32_t a, npe_fmt fb, uint32_t b) {
   if (!q || !fmt_ok(fa) || !fmt_ok(fb)) return NPE_ERR_INVALID_ARG;
   int64_t xa, xb;
   int nara, narb;
@@ -468,4 +472,63 @@ int npe_quire_to_double(const npe_quire *q, double *out) {
   double v = (double)m * d_pow2(r.scale - 52);
   *out = r.neg ? -v : v;
   return NPE_OK;
+}
+
+uint32_t npe_quire_flags(const npe_quire *q) { return q ? q->flags : 0u; }
+
+int npe_quire_export(const npe_quire *q, uint8_t out[16]) {
+  if (!q || !out) return NPE_ERR_INVALID_ARG;
+  for (unsigned i = 0; i < 8; i++) {
+    out[i] = (uint8_t)(q->lo >> (8 * i));
+    out[8 + i] = (uint8_t)(q->hi >> (8 * i));
+  }
+  return NPE_OK;
+}
+
+int npe_quire_import(npe_quire *q, const uint8_t in[16], uint32_t flags) {
+  if (!q || !in || (flags & ~(NPE_QUIRE_NAR | NPE_QUIRE_OVF))) return NPE_ERR_INVALID_ARG;
+  uint64_t lo = 0, hi = 0;
+  for (unsigned i = 0; i < 8; i++) {
+    lo |= (uint64_t)in[i] << (8 * i);
+    hi |= (uint64_t)in[8 + i] << (8 * i);
+  }
+  q->lo = lo, q->hi = hi, q->flags = flags;
+  return NPE_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Rounded single operations: exact in a quire, one rounding                 */
+/* ------------------------------------------------------------------------ */
+
+/* q += x, the value of pattern x of f, exactly. */
+static int quire_add_value(npe_quire *q, npe_fmt f, uint32_t x) {
+  int64_t v;
+  int nar;
+  int rc = npe__decode_fixed(f, x, &v, &nar);
+  if (rc) return rc;
+  if (nar) q->flags |= NPE_QUIRE_NAR;
+  npe__quire_add128(q, npe__mul_shift(v, 1, (unsigned)(NPE_QUIRE_FRAC_BITS - fix_frac[f])));
+  return NPE_OK;
+}
+
+int npe_mul_rounded(npe_fmt f, uint32_t a, uint32_t b, uint32_t *out) {
+  return npe_fma_rounded(f, a, b, 0u, out);
+}
+
+int npe_add_rounded(npe_fmt f, uint32_t a, uint32_t b, uint32_t *out) {
+  if (!fmt_ok(f) || !out) return NPE_ERR_INVALID_ARG;
+  npe_quire q;
+  npe_quire_clear(&q);
+  int rc = quire_add_value(&q, f, a);
+  if (!rc) rc = quire_add_value(&q, f, b);
+  return rc ? rc : npe_quire_to_fmt(&q, f, out);
+}
+
+int npe_fma_rounded(npe_fmt f, uint32_t a, uint32_t b, uint32_t c, uint32_t *out) {
+  if (!fmt_ok(f) || !out) return NPE_ERR_INVALID_ARG;
+  npe_quire q;
+  npe_quire_clear(&q);
+  int rc = npe_quire_add_product(&q, f, a, f, b);
+  if (!rc) rc = quire_add_value(&q, f, c);
+  return rc ? rc : npe_quire_to_fmt(&q, f, out);
 }

@@ -9,31 +9,29 @@
 
 static int fmt_ok(npe_fmt f) { return (unsigned)f < (unsigned)NPE_FMT_COUNT; }
 
-static int pattern_ok(npe_fmt f, uint32_t p) {
-  if (f == NPE_FMT_POSIT16 || f == NPE_FMT_INT8 || f == NPE_FMT_POSIT8) return 1;
-  return !(npe__flag8[f][p & 0xff] & 1u) && p < 256;
-}
+/* A byte pattern of a format of 8 bits or fewer. */
+static int pattern_ok(npe_fmt f, uint8_t p) { return !(npe__flag8[f][p] & 1u); }
 
 size_t npe_packed_size(npe_fmt f, size_t n) {
   if (!fmt_ok(f)) return 0;
   return (n * npe_fmt_bits(f) + 7) / 8;
 }
 
-int npe_pack(npe_fmt f, const void *in, size_t n, uint8_t *out, size_t cap) {
-  if (!fmt_ok(f) || (n && (!in || !out))) return NPE_ERR_INVALID_ARG;
+int npe_pack(npe_pats in, size_t n, uint8_t *out, size_t cap) {
+  if (npe__pats_check(in, n) || (n && !out)) return NPE_ERR_INVALID_ARG;
+  npe_fmt f = in.fmt;
   size_t need = npe_packed_size(f, n);
   if (cap < need) return NPE_ERR_NO_SPACE;
-  const uint8_t *p8 = in;
-  const uint16_t *p16 = in;
-  for (size_t i = 0; i < n; i++)
-    if (f != NPE_FMT_POSIT16 && !pattern_ok(f, p8[i])) return NPE_ERR_RANGE;
-  if (f == NPE_FMT_POSIT16) {
+  if (in.u16) { /* posit16: every pattern is valid; little-endian words */
     for (size_t i = 0; i < n; i++) {
-      out[2 * i] = (uint8_t)p16[i];
-      out[2 * i + 1] = (uint8_t)(p16[i] >> 8);
+      out[2 * i] = (uint8_t)in.u16[i];
+      out[2 * i + 1] = (uint8_t)(in.u16[i] >> 8);
     }
     return NPE_OK;
   }
+  const uint8_t *p8 = in.u8;
+  for (size_t i = 0; i < n; i++)
+    if (!pattern_ok(f, p8[i])) return NPE_ERR_RANGE;
   unsigned w = npe_fmt_bits(f);
   if (w == 8) {
     for (size_t i = 0; i < n; i++) out[i] = p8[i];
@@ -46,22 +44,21 @@ int npe_pack(npe_fmt f, const void *in, size_t n, uint8_t *out, size_t cap) {
   return NPE_OK;
 }
 
-int npe_unpack(npe_fmt f, const uint8_t *in, size_t cap, size_t n, void *out) {
-  if (!fmt_ok(f) || (n && (!in || !out))) return NPE_ERR_INVALID_ARG;
+int npe_unpack(const uint8_t *in, size_t cap, size_t n, npe_pats_out out) {
+  if (npe__pats_out_check(out, n) || (n && !in)) return NPE_ERR_INVALID_ARG;
+  npe_fmt f = out.fmt;
   if (cap < npe_packed_size(f, n)) return NPE_ERR_NO_SPACE;
-  uint8_t *p8 = out;
-  uint16_t *p16 = out;
   unsigned w = npe_fmt_bits(f);
   if (f == NPE_FMT_TERNARY)
     for (size_t i = 0; i < n; i++)
       if (((in[i / 4] >> (2 * (i % 4))) & 3u) == 2u) return NPE_ERR_RANGE;
   for (size_t i = 0; i < n; i++) {
-    if (f == NPE_FMT_POSIT16)
-      p16[i] = (uint16_t)(in[2 * i] | (in[2 * i + 1] << 8));
+    if (out.u16)
+      out.u16[i] = (uint16_t)(in[2 * i] | (in[2 * i + 1] << 8));
     else if (w == 8)
-      p8[i] = in[i];
+      out.u8[i] = in[i];
     else
-      p8[i] = (uint8_t)((in[i / (8 / w)] >> (w * (i % (8 / w)))) & ((1u << w) - 1));
+      out.u8[i] = (uint8_t)((in[i / (8 / w)] >> (w * (i % (8 / w)))) & ((1u << w) - 1));
   }
   return NPE_OK;
 }

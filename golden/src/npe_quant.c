@@ -5,6 +5,8 @@
  */
 #include "npe_format.h"
 
+#include "npe_golden_int.h"
+
 static int fmt_ok(npe_fmt f) { return (unsigned)f < (unsigned)NPE_FMT_COUNT; }
 static int finite(float x) { return x - x == 0.0f; }
 static double dabs(double x) { return x < 0 ? -x : x; }
@@ -54,33 +56,39 @@ int npe_quant_scale(npe_fmt f, const float *x, size_t n, float *scale) {
   return NPE_OK;
 }
 
-int npe_quantize(npe_fmt f, const float *x, size_t n, float scale, void *out) {
-  if (!fmt_ok(f) || (n && (!x || !out)) || !finite(scale) || !(scale > 0))
-    return NPE_ERR_INVALID_ARG;
-  uint8_t *o8 = out;
-  uint16_t *o16 = out;
-  for (size_t i = 0; i < n; i++) {
-    uint32_t bits;
-    double v = (double)x[i] / scale;
-    int rc = npe_encode(f, v, &bits);
-    if (rc) return rc;
-    if (f == NPE_FMT_POSIT16) o16[i] = (uint16_t)bits;
-    else o8[i] = (uint8_t)bits;
-  }
+/* The check npe_quantize() makes before it writes anything: NaN has no
+ * pattern in fp4, int8 and ternary (every other input encodes). */
+static int quantize_inputs_ok(npe_fmt f, const float *x, size_t n) {
+  if (f != NPE_FMT_FP4 && f != NPE_FMT_INT8 && f != NPE_FMT_TERNARY) return NPE_OK;
+  for (size_t i = 0; i < n; i++)
+    if (x[i] != x[i]) return NPE_ERR_RANGE;
   return NPE_OK;
 }
 
-int npe_quantize_rows(npe_fmt f, const float *x, size_t rows, size_t cols,
-                      float *scales, void *out) {
-  if (!fmt_ok(f) || !x || !scales || !out || !rows || !cols)
+int npe_quantize(const float *x, size_t n, float scale, npe_pats_out out) {
+  if (npe__pats_out_check(out, n) || (n && !x) || !finite(scale) || !(scale > 0))
     return NPE_ERR_INVALID_ARG;
-  size_t esz = f == NPE_FMT_POSIT16 ? 2 : 1;
+  int rc = quantize_inputs_ok(out.fmt, x, n);
+  for (size_t i = 0; !rc && i < n; i++) {
+    uint32_t bits;
+    rc = npe_encode(out.fmt, (double)x[i] / scale, &bits);
+    if (!rc) npe_pats_set(out, i, bits);
+  }
+  return rc;
+}
+
+int npe_quantize_rows(const float *x, size_t rows, size_t cols, float *scales,
+                      npe_pats_out out) {
+  if (!x || !scales || !rows || !cols || npe__pats_out_check(out, rows * cols))
+    return NPE_ERR_INVALID_ARG;
+  /* npe_quant_scale() refuses exactly the non-finite inputs, and with finite
+   * inputs nothing below can fail: check them all before writing */
+  for (size_t i = 0; i < rows * cols; i++)
+    if (!finite(x[i])) return NPE_ERR_RANGE;
   for (size_t r = 0; r < rows; r++) {
-    int rc = npe_quant_scale(f, x + r * cols, cols, &scales[r]);
-    if (!rc)
-      rc = npe_quantize(f, x + r * cols, cols, scales[r],
-                        (uint8_t *)out + r * cols * esz);
-    if (rc) return rc;
+    int rc = npe_quant_scale(out.fmt, x + r * cols, cols, &scales[r]);
+    if (!rc) rc = npe_quantize(x + r * cols, cols, scales[r], npe_pats_out_at(out, r * cols));
+    if (rc) return rc; /* not reached: the inputs were checked */
   }
   return NPE_OK;
 }

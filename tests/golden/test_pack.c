@@ -6,25 +6,30 @@
 
 #include "unit.h"
 
+/* A writable view of one of two caller arrays, the one of f's element width. */
+static npe_pats_out pats_out_over(npe_fmt f, uint16_t *w16, uint8_t *w8) {
+  return npe_fmt_elem_bytes(f) == 2 ? npe_pats_out_u16(f, w16) : npe_pats_out_u8(f, w8);
+}
+
 START_TEST(pack_roundtrip_random) {
   uint64_t s = 99;
   static uint16_t in[5003], back[5003];
-  static uint8_t packed[12000];
+  static uint8_t in8[5003], back8[5003], packed[12000];
   for (int f = 0; f < NPE_FMT_COUNT; f++) {
     for (int rep = 0; rep < 20; rep++) {
       size_t n = 1 + rng_next(&s) % 5000;
-      for (size_t i = 0; i < n; i++) {
-        uint32_t p = random_pattern((npe_fmt)f, &s);
-        if (f == NPE_FMT_POSIT16) in[i] = (uint16_t)p;
-        else ((uint8_t *)in)[i] = (uint8_t)p;
-      }
+      npe_pats_out vin = pats_out_over((npe_fmt)f, in, in8);
+      npe_pats_out vback = pats_out_over((npe_fmt)f, back, back8);
+      for (size_t i = 0; i < n; i++) npe_pats_set(vin, i, random_pattern((npe_fmt)f, &s));
       size_t sz = npe_packed_size((npe_fmt)f, n);
       ck_assert_uint_eq(sz, (n * npe_fmt_bits((npe_fmt)f) + 7) / 8);
-      ck_assert_int_eq(npe_pack((npe_fmt)f, in, n, packed, sz), NPE_OK);
+      ck_assert_int_eq(npe_pack(npe_pats_of(vin), n, packed, sz), NPE_OK);
       memset(back, 0xaa, sizeof back);
-      ck_assert_int_eq(npe_unpack((npe_fmt)f, packed, sz, n, back), NPE_OK);
-      size_t esz = f == NPE_FMT_POSIT16 ? 2 : 1;
-      ck_assert(!memcmp(in, back, n * esz));
+      memset(back8, 0xaa, sizeof back8);
+      ck_assert_int_eq(npe_unpack(packed, sz, n, vback), NPE_OK);
+      for (size_t i = 0; i < n; i++)
+        ck_assert_uint_eq(npe_pats_get(npe_pats_of(vback), i), npe_pats_get(npe_pats_of(vin), i));
+      ck_assert_uint_eq(npe_pats_get(npe_pats_of(vback), n), 0xaaaa & ((1u << 8 * npe_fmt_elem_bytes((npe_fmt)f)) - 1));
     }
   }
 }
@@ -34,13 +39,13 @@ END_TEST
 START_TEST(pack_layout) {
   uint8_t fp4[3] = {0x1, 0x2, 0xf}, t[5] = {1, 3, 0, 1, 3}, out[4];
   uint16_t p16[2] = {0x1234, 0xabcd};
-  ck_assert_int_eq(npe_pack(NPE_FMT_FP4, fp4, 3, out, 2), NPE_OK);
+  ck_assert_int_eq(npe_pack(npe_pats_u8(NPE_FMT_FP4, fp4), 3, out, 2), NPE_OK);
   ck_assert_uint_eq(out[0], 0x21);
   ck_assert_uint_eq(out[1], 0x0f);
-  ck_assert_int_eq(npe_pack(NPE_FMT_TERNARY, t, 5, out, 2), NPE_OK);
+  ck_assert_int_eq(npe_pack(npe_pats_u8(NPE_FMT_TERNARY, t), 5, out, 2), NPE_OK);
   ck_assert_uint_eq(out[0], 0x4d); /* 01 00 11 01 */
   ck_assert_uint_eq(out[1], 0x03);
-  ck_assert_int_eq(npe_pack(NPE_FMT_POSIT16, p16, 2, out, 4), NPE_OK);
+  ck_assert_int_eq(npe_pack(npe_pats_u16(NPE_FMT_POSIT16, p16), 2, out, 4), NPE_OK);
   ck_assert(out[0] == 0x34 && out[1] == 0x12 && out[2] == 0xcd && out[3] == 0xab);
   /* Sherry: group (+1, 0, -1, +1) -> neg 0, zpos 1, s1 1, s2 0 = 0b00110 */
   uint8_t g[8] = {1, 0, 3, 1, 3, 3, 3, 0}, sh[2];
@@ -102,20 +107,21 @@ END_TEST
 
 START_TEST(quantisers) {
   static float x[1000];
-  static uint16_t q[1000];
+  static uint16_t q16[1000];
+  static uint8_t q8[1000];
   uint64_t s = 11;
   for (int i = 0; i < 1000; i++) x[i] = (float)((int64_t)(rng_next(&s) >> 40) - (1 << 23)) / 1e6f;
   for (int f = 0; f < NPE_FMT_COUNT; f++) {
     float sc;
     ck_assert_int_eq(npe_quant_scale((npe_fmt)f, x, 1000, &sc), NPE_OK);
     ck_assert(sc > 0 && isfinite(sc));
-    ck_assert_int_eq(npe_quantize((npe_fmt)f, x, 1000, sc, q), NPE_OK);
+    npe_pats_out q = pats_out_over((npe_fmt)f, q16, q8);
+    ck_assert_int_eq(npe_quantize(x, 1000, sc, q), NPE_OK);
     /* every element is the encoding of x / scale */
     for (int i = 0; i < 1000; i++) {
       uint32_t want;
       npe_encode((npe_fmt)f, (double)x[i] / sc, &want);
-      uint32_t got = f == NPE_FMT_POSIT16 ? q[i] : ((uint8_t *)q)[i];
-      ck_assert_uint_eq(got, want);
+      ck_assert_uint_eq(npe_pats_get(npe_pats_of(q), (size_t)i), want);
     }
   }
   float sc;
@@ -125,10 +131,16 @@ START_TEST(quantisers) {
   ck_assert(fabsf(sc - amax / 127) <= 1e-6f * sc);
   /* per-row scales equal per-tensor scales of each row */
   float scales[10];
-  ck_assert_int_eq(npe_quantize_rows(NPE_FMT_FP4, x, 10, 100, scales, q), NPE_OK);
+  ck_assert_int_eq(npe_quantize_rows(x, 10, 100, scales, npe_pats_out_u8(NPE_FMT_FP4, q8)),
+                   NPE_OK);
   for (int r = 0; r < 10; r++) {
     ck_assert_int_eq(npe_quant_scale(NPE_FMT_FP4, x + 100 * r, 100, &sc), NPE_OK);
     ck_assert(sc == scales[r]);
+    for (int i = 0; i < 100; i++) {
+      uint32_t want;
+      npe_encode(NPE_FMT_FP4, (double)x[100 * r + i] / sc, &want);
+      ck_assert_uint_eq(q8[100 * r + i], want);
+    }
   }
   float zeros[4] = {0, 0, 0, 0};
   ck_assert_int_eq(npe_quant_scale(NPE_FMT_POSIT8, zeros, 4, &sc), NPE_OK);
@@ -155,19 +167,27 @@ START_TEST(bad_input) {
   uint8_t in[8] = {1, 0, 1, 1, 0, 0, 1, 1}, out[8] = {7, 7, 7, 7, 7, 7, 7, 7};
   uint8_t keep[8];
   memcpy(keep, out, 8);
-  ck_assert_int_eq(npe_pack(NPE_FMT_COUNT, in, 8, out, 8), NPE_ERR_INVALID_ARG);
-  ck_assert_int_eq(npe_pack(NPE_FMT_FP4, NULL, 8, out, 8), NPE_ERR_INVALID_ARG);
-  ck_assert_int_eq(npe_pack(NPE_FMT_FP4, in, 8, NULL, 8), NPE_ERR_INVALID_ARG);
-  ck_assert_int_eq(npe_pack(NPE_FMT_FP4, in, 8, out, 3), NPE_ERR_NO_SPACE);
+  uint16_t in16[8] = {1, 0, 1, 1, 0, 0, 1, 1}, out16[8];
+  ck_assert_int_eq(npe_pack(npe_pats_u8(NPE_FMT_COUNT, in), 8, out, 8), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_pack(npe_pats_u8(NPE_FMT_FP4, NULL), 8, out, 8), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_pack(npe_pats_u8(NPE_FMT_FP4, in), 8, NULL, 8), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_pack(npe_pats_u8(NPE_FMT_FP4, in), 8, out, 3), NPE_ERR_NO_SPACE);
+  /* an array of the wrong element width for its format */
+  ck_assert_int_eq(npe_pack(npe_pats_u16(NPE_FMT_FP4, in16), 8, out, 8), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_pack(npe_pats_u8(NPE_FMT_POSIT16, in), 4, out, 8), NPE_ERR_INVALID_ARG);
+  npe_pats both = {NPE_FMT_INT8, in, in16};
+  ck_assert_int_eq(npe_pack(both, 8, out, 8), NPE_ERR_INVALID_ARG);
   uint8_t bad4[2] = {1, 16}, badt[2] = {1, 2};
-  ck_assert_int_eq(npe_pack(NPE_FMT_POSIT4, bad4, 2, out, 8), NPE_ERR_RANGE);
-  ck_assert_int_eq(npe_pack(NPE_FMT_TERNARY, badt, 2, out, 8), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_pack(npe_pats_u8(NPE_FMT_POSIT4, bad4), 2, out, 8), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_pack(npe_pats_u8(NPE_FMT_TERNARY, badt), 2, out, 8), NPE_ERR_RANGE);
   ck_assert(!memcmp(out, keep, 8));
-  ck_assert_int_eq(npe_unpack(NPE_FMT_FP4, in, 1, 8, out), NPE_ERR_NO_SPACE);
-  ck_assert_int_eq(npe_unpack(NPE_FMT_COUNT, in, 8, 8, out), NPE_ERR_INVALID_ARG);
-  ck_assert_int_eq(npe_unpack(NPE_FMT_FP4, NULL, 8, 8, out), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_unpack(in, 1, 8, npe_pats_out_u8(NPE_FMT_FP4, out)), NPE_ERR_NO_SPACE);
+  ck_assert_int_eq(npe_unpack(in, 8, 8, npe_pats_out_u8(NPE_FMT_COUNT, out)), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_unpack(NULL, 8, 8, npe_pats_out_u8(NPE_FMT_FP4, out)), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_unpack(in, 8, 8, npe_pats_out_u16(NPE_FMT_INT8, out16)), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_unpack(in, 8, 4, npe_pats_out_u8(NPE_FMT_POSIT16, out)), NPE_ERR_INVALID_ARG);
   uint8_t tbad[1] = {0x02}; /* code 10b */
-  ck_assert_int_eq(npe_unpack(NPE_FMT_TERNARY, tbad, 1, 1, out), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_unpack(tbad, 1, 1, npe_pats_out_u8(NPE_FMT_TERNARY, out)), NPE_ERR_RANGE);
   ck_assert(!memcmp(out, keep, 8));
   ck_assert_uint_eq(npe_packed_size(NPE_FMT_COUNT, 5), 0);
   /* Sherry */
@@ -184,22 +204,71 @@ START_TEST(bad_input) {
   /* quantisers */
   float x[4] = {1, 2, NAN, 4}, sc = 5;
   uint8_t q[4];
+  uint16_t q16[4];
+  npe_pats_out qi = npe_pats_out_u8(NPE_FMT_INT8, q);
   ck_assert_int_eq(npe_quant_scale(NPE_FMT_INT8, x, 4, &sc), NPE_ERR_RANGE);
   ck_assert_int_eq(npe_quant_scale(NPE_FMT_INT8, x, 0, &sc), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_quant_scale(NPE_FMT_COUNT, x, 2, &sc), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_quant_scale(NPE_FMT_INT8, NULL, 2, &sc), NPE_ERR_INVALID_ARG);
   ck_assert(sc == 5);
-  ck_assert_int_eq(npe_quantize(NPE_FMT_INT8, x, 2, 0.0f, q), NPE_ERR_INVALID_ARG);
-  ck_assert_int_eq(npe_quantize(NPE_FMT_INT8, x, 2, INFINITY, q), NPE_ERR_INVALID_ARG);
-  ck_assert_int_eq(npe_quantize(NPE_FMT_INT8, x, 2, -1.0f, q), NPE_ERR_INVALID_ARG);
-  ck_assert_int_eq(npe_quantize(NPE_FMT_INT8, x, 4, 1.0f, q), NPE_ERR_RANGE);
-  ck_assert_int_eq(npe_quantize(NPE_FMT_POSIT8, x, 4, 1.0f, q), NPE_OK); /* NaN -> NaR */
-  ck_assert_uint_eq(q[2], 0x80);
-  ck_assert_int_eq(npe_quantize_rows(NPE_FMT_INT8, x, 0, 4, &sc, q), NPE_ERR_INVALID_ARG);
-  ck_assert_int_eq(npe_quantize_rows(NPE_FMT_INT8, x, 1, 4, &sc, q), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_quantize(x, 2, 0.0f, qi), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_quantize(x, 2, INFINITY, qi), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_quantize(x, 2, -1.0f, qi), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_quantize(NULL, 2, 1.0f, qi), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_quantize(x, 2, 1.0f, npe_pats_out_u8(NPE_FMT_POSIT16, q)),
+                   NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_quantize(x, 2, 1.0f, npe_pats_out_u16(NPE_FMT_INT8, q16)),
+                   NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_quantize(x, 4, 1.0f, qi), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_quantize(x, 4, 1.0f, npe_pats_out_u8(NPE_FMT_POSIT8, q)), NPE_OK);
+  ck_assert_uint_eq(q[2], 0x80); /* NaN -> NaR */
+  ck_assert_int_eq(npe_quantize_rows(x, 0, 4, &sc, qi), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_quantize_rows(x, 1, 4, &sc, qi), NPE_ERR_RANGE);
   ck_assert_int_eq(npe_quantize_sherry(x, 4, q, &sc), NPE_ERR_RANGE);
   ck_assert_int_eq(npe_quantize_sherry(x, 3, q, &sc), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_quantize_sherry(NULL, 4, q, &sc), NPE_ERR_INVALID_ARG);
+}
+END_TEST
+
+/* Like every call, the quantisers write nothing when they fail: a NaN late
+ * in the input (after elements that encode fine) leaves a sentinel-filled
+ * output, and the per-row scales, untouched. */
+START_TEST(quantize_no_write_on_error) {
+  static float x[300];
+  static uint8_t q8[300];
+  static uint16_t q16[300];
+  float scales[3] = {-7, -7, -7};
+  for (int i = 0; i < 300; i++) x[i] = (float)(i % 17) - 8.0f;
+  static const npe_fmt no_nan[3] = {NPE_FMT_FP4, NPE_FMT_INT8, NPE_FMT_TERNARY};
+  for (int at = 0; at < 300; at += 37) {
+    float keep = x[at];
+    x[at] = NAN;
+    for (int f = 0; f < 3; f++) {
+      memset(q8, 0x5a, sizeof q8);
+      ck_assert_int_eq(npe_quantize(x, 300, 0.5f, npe_pats_out_u8(no_nan[f], q8)), NPE_ERR_RANGE);
+      for (int i = 0; i < 300; i++)
+        ck_assert_msg(q8[i] == 0x5a, "%s: NaN at %d, element %d written", npe_fmt_name(no_nan[f]), at, i);
+      ck_assert_int_eq(npe_quantize_rows(x, 3, 100, scales, npe_pats_out_u8(no_nan[f], q8)),
+                       NPE_ERR_RANGE);
+      for (int i = 0; i < 300; i++) ck_assert_uint_eq(q8[i], 0x5a);
+      for (int r = 0; r < 3; r++) ck_assert(scales[r] == -7);
+    }
+    /* posits have NaR for NaN (npe_quantize succeeds), but not per row:
+     * npe_quant_scale refuses NaN */
+    memset(q16, 0x5a, sizeof q16);
+    ck_assert_int_eq(npe_quantize_rows(x, 3, 100, scales, npe_pats_out_u16(NPE_FMT_POSIT16, q16)),
+                     NPE_ERR_RANGE);
+    for (int i = 0; i < 300; i++) ck_assert_uint_eq(q16[i], 0x5a5a);
+    for (int r = 0; r < 3; r++) ck_assert(scales[r] == -7);
+    x[at] = keep;
+  }
+  /* an infinite element is refused per row too (no scale), nothing written */
+  x[250] = INFINITY;
+  memset(q8, 0x5a, sizeof q8);
+  ck_assert_int_eq(npe_quantize_rows(x, 3, 100, scales, npe_pats_out_u8(NPE_FMT_INT8, q8)),
+                   NPE_ERR_RANGE);
+  for (int i = 0; i < 300; i++) ck_assert_uint_eq(q8[i], 0x5a);
+  for (int r = 0; r < 3; r++) ck_assert(scales[r] == -7);
 }
 END_TEST
 
@@ -213,6 +282,7 @@ Suite *pack_suite(void) {
   tcase_add_test(tc, quantisers);
   tcase_add_test(tc, metrics);
   tcase_add_test(tc, bad_input);
+  tcase_add_test(tc, quantize_no_write_on_error);
   suite_add_tcase(s, tc);
   return s;
 }
