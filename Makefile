@@ -33,6 +33,9 @@ CLI_INC    := $(DRIVER_INC) -Idriver/cli
 CFLAGS_BASE := $(CSTD) $(WARN) $(OPT) -g
 # the public headers (npe.h and what it includes): tests and programs using libnpe
 CFLAGS_ALL := $(CFLAGS_BASE) $(MODELS_INC) -Idriver/include
+# A test run that hangs fails after this many seconds (CK_FORK=no runs have
+# no per-case timeout of their own).
+TEST_TIMEOUT ?= 1200
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)

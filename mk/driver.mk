@@ -73,9 +73,9 @@ $(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart \
              $(BUILD)/san/tests/uart
 	$(BUILD)/tests/driver
-	CK_FORK=no $(BUILD)/san/tests/driver
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/driver
 	$(BUILD)/tests/uart
-	CK_FORK=no $(BUILD)/san/tests/uart
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/uart
 
 # ---------------------------------------------------------------------------
 # Benchmarks of the engine through the driver

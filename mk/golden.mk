@@ -76,7 +76,7 @@ golden-test: check-deps-test $(BUILD)/tests/golden
 
 # CK_FORK=no keeps the sanitizers' reports in one process.
 golden-san-test: check-deps-test $(BUILD)/san/tests/golden
-	CK_FORK=no NPE_VECTORS=tests/vectors $(BUILD)/san/tests/golden
+	timeout $(TEST_TIMEOUT) env CK_FORK=no NPE_VECTORS=tests/vectors $(BUILD)/san/tests/golden
 
 unit-test: golden-test
 san-test: golden-san-test

@@ -50,7 +50,7 @@ $(BUILD)/san/tests/models: $(MODELS_TEST_SRCS) $(MODELS_TEST_HDRS) $(MODELS_SAN_
 
 models-test: check-deps-test $(BUILD)/tests/models $(BUILD)/san/tests/models
 	$(BUILD)/tests/models
-	CK_FORK=no $(BUILD)/san/tests/models
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/models
 
 # ---------------------------------------------------------------------------
 # Bench

@@ -3,9 +3,9 @@
 """regmap.py: generate the NPE package, C register header and register docs.
 
 Reads tools/regmap/npe_regmap.pyl (the one source of truth) and writes
-rtl/npe_pkg.sv, driver/include/npe_regs.h and docs/REGMAP.md. With --check
+rtl/npe_pkg.sv, include/npe_regs.h and docs/REGMAP.md. With --check
 it writes nothing and exits 1 if any generated file is stale or if the format
-codes differ from enum npe_fmt in driver/include/npe_format.h.
+codes differ from enum npe_fmt in golden/include/npe_format.h.
 Python 3 standard library only.
 """
 import argparse
@@ -181,7 +181,7 @@ def gen_sv(spec, regs):
             o.append("    %-14s = %d'd%d%s  // %s" % (prefix + camel(it["name"]), width, it["code"], sep, it["desc"]))
         o.append("  } %s;" % tname)
         o.append("")
-    enum("Number formats; codes equal enum npe_fmt in driver/include/npe_format.h.",
+    enum("Number formats; codes equal enum npe_fmt in golden/include/npe_format.h.",
          spec["formats"], "Fmt", "npe_fmt_e", 3)
     o.append("  localparam int NumFormats = %d;" % len(spec["formats"]))
     o.append("")
