@@ -56,7 +56,9 @@ engine-lint:
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_SMALL_G)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) +define+NPE_XBAR_DPI
-	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations)"
+	verilator --lint-only -Wall -Wno-SYNCASYNCNET --assert --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) \
+	  +define+NPE_XBAR_DPI +define+NPE_ASSERT
+	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations, and with assertions)"
 
 # ---------------------------------------------------------------------------
 # Yosys: parse, elaborate, processes (no synthesis)
