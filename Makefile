@@ -1,7 +1,7 @@
 # NPE - top-level Makefile: the one entry point.
 #
 #   make          build the golden library and the npe tool
-#   make test     every test (unit, sanitizers, CLI, RTL); what CI runs
+#   make test     every test (layers, golden, sanitizers, models, RTL, engine, driver, CLI); what CI runs
 #   make demo     the main job on the built-in simulator
 #   make bench    benchmarks, one "BENCH <name> <value> <unit>" line each
 #   make lint     verilator --lint-only -Wall on the RTL
@@ -20,119 +20,77 @@ DEB_PKGS := gcc g++ make pkg-config check verilator iverilog yosys \
 WARN    := -Wall -Wextra -Werror
 CSTD    := -std=c11
 OPT     ?= -O2
-CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -g -Idriver/include -Idriver/golden
+# Layers, bottom up: golden <- models <- sim <- driver <- cli (docs/ARCHITECTURE.md,
+# "Layers"). Each layer compiles with the include paths of itself and the
+# layers below, so an upward include does not build; tools/check_layers.py
+# (make layers-check) says which line.
+GOLDEN_INC := -Igolden/include
+MODELS_INC := $(GOLDEN_INC) -Imodels/energy -Imodels/xbar
+HWIF_INC   := -Iinclude
+SIM_INC    := $(MODELS_INC) $(HWIF_INC) -Isim
+DRIVER_INC := $(SIM_INC) -Idriver/include -Idriver/src
+CLI_INC    := $(DRIVER_INC) -Idriver/cli
+CFLAGS_BASE := $(CSTD) $(WARN) $(OPT) -g
+# the public headers (npe.h and what it includes): tests and programs using libnpe
+CFLAGS_ALL := $(CFLAGS_BASE) $(MODELS_INC) -Idriver/include
+# A test run that hangs fails after this many seconds (CK_FORK=no runs have
+# no per-case timeout of their own).
+TEST_TIMEOUT ?= 1200
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 DEPS := tools/check_deps.sh
+PYTHON ?= python3
 
 
-.PHONY: all test demo bench lint deps clean install print-deb-pkgs install-test check-deps-sim unit-test san-test \
-        cli-test golden-bench check-deps-test
+.PHONY: all test demo bench lint deps clean install print-deb-pkgs install-test check-deps-sim \
+        check-deps-test layers-check
 .DEFAULT_GOAL := all
 
-# ---------------------------------------------------------------------------
-# Golden format library
-# ---------------------------------------------------------------------------
-GOLDEN_CORE := npe_format npe_dot npe_pack npe_quant
-GOLDEN_HOST := npe_metrics
+# Fragments add their own targets and append to TEST_TARGETS, BENCH_TARGETS
+# and LINT_TARGETS. Each is named after what it holds:
+#   regmap.mk          generated register map (include/npe_regs.h, rtl/npe_pkg.sv)
+#   golden.mk          golden/: the golden format library, its tests and bench
+#   models.mk          models/: energy table and crossbar tile model, tests, bench
+#   rtl_pe.mk          rtl/pe: lint, Verilator and Icarus testbenches, area bench
+#   rtl_axi.mk         rtl/axi: lint, CSR and DMA testbenches
+#   rtl_cmd.mk         rtl/engine/npe_cmd alone: its testbench and planted-bug run
+#   rtl_nlu.mk         rtl/nlu: lint, Verilator sweep, Icarus run, throughput bench
+#   sim_lib.mk         sim/: the engine's RTL list and small-build parameters
+#                      (ENGINE_LITE), the Verilated engine models, libnpesim
+#   rtl_engine.mk      rtl/engine (npe_top): lint, Yosys, Icarus, iCE40 size, sim speed
+#   engine_test.mk     tests/engine: the engine through libnpesim
+#   driver.mk          driver/: libnpe, its tests and benches
+#   cli.mk             driver/cli: the npe tool and its tests
+#   fpga_icebreaker.mk fpga/: the iCEBreaker board build and its testbench
+#   lm.mk              tools/lm, lm/: KJV corpus, char-model trainer, make models, lm-test
+# Order matters: a fragment uses the variables of those above it.
 
-GOLDEN_LIB     := $(BUILD)/golden/libnpegolden.a
-GOLDEN_SAN_LIB := $(BUILD)/san/golden/libnpegolden.a
-GOLDEN_TABLES  := $(BUILD)/golden/npe_tables.c
-
-GOLDEN_OBJS     := $(patsubst %,$(BUILD)/golden/%.o,$(GOLDEN_CORE) $(GOLDEN_HOST) npe_tables)
-GOLDEN_SAN_OBJS := $(patsubst %,$(BUILD)/san/golden/%.o,$(GOLDEN_CORE) $(GOLDEN_HOST) npe_tables)
-
-$(BUILD)/tools/gen_tables: tools/gen_tables/gen_tables.c driver/golden/npe_format.c \
-                           driver/golden/npe_golden_int.h driver/include/npe_format.h
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -o $@ tools/gen_tables/gen_tables.c driver/golden/npe_format.c
-
-$(GOLDEN_TABLES): $(BUILD)/tools/gen_tables
-	$(BUILD)/tools/gen_tables $@
-
-$(BUILD)/golden/%.o: driver/golden/%.c driver/golden/npe_golden_int.h driver/include/npe_format.h
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
-
-$(BUILD)/golden/npe_tables.o: $(GOLDEN_TABLES)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
-
-# The sanitizer build also takes the portable (no __int128) path, the one
-# 32-bit firmware uses, so both paths run in `make test`.
-$(BUILD)/san/golden/%.o: driver/golden/%.c driver/golden/npe_golden_int.h driver/include/npe_format.h
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) -DNPE_NO_INT128 -c -o $@ $<
-
-$(BUILD)/san/golden/npe_tables.o: $(GOLDEN_TABLES)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) -c -o $@ $<
-
-$(GOLDEN_LIB): $(GOLDEN_OBJS)
-	rm -f $@ && ar rcs $@ $^
-
-$(GOLDEN_SAN_LIB): $(GOLDEN_SAN_OBJS)
-	rm -f $@ && ar rcs $@ $^
-
-# ---------------------------------------------------------------------------
-# npe command-line tool
-# ---------------------------------------------------------------------------
-CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c
-CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
-
-# Fragments of the parts (RTL units, engine, ...) add their own targets and
-# may append to CLI_SRCS, TEST_TARGETS and BENCH_TARGETS.
-TEST_TARGETS := regmap-check axi-test cmd-test engine-lint engine-yosys-check engine-test driver-test nlu-test
-BENCH_TARGETS := nlu-bench
-# Order matters: sim.mk defines what driver.mk uses.
--include mk/engine.mk mk/pe.mk mk/nlu.mk mk/sim.mk mk/driver.mk mk/engine_port.mk mk/fpga.mk mk/rtl_cmd.mk mk/lm.mk
+# the npe tool (mk/cli.mk), named here as lower layers' benches run it
 NPE_BIN     := $(BUILD)/bin/npe
 NPE_SAN_BIN := $(BUILD)/san/bin/npe
 
-$(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(LIBNPE)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isim/xbar -o $@ $(CLI_SRCS) $(LIBNPE) $(LIBNPE_DEPLIBS)
-
-$(NPE_SAN_BIN): $(CLI_SRCS) $(CLI_HDRS) $(LIBNPE_SAN)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) -Isim/xbar -o $@ $(CLI_SRCS) $(LIBNPE_SAN) $(LIBNPE_DEPLIBS)
+TEST_TARGETS  := layers-check
+BENCH_TARGETS :=
+LINT_TARGETS  :=
+include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
+        mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
+        mk/fpga_icebreaker.mk mk/lm.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
 
 # ---------------------------------------------------------------------------
 # Tests
 # ---------------------------------------------------------------------------
-UNIT_SRCS := tests/unit/test_main.c tests/unit/test_format.c tests/unit/test_quire.c \
-             tests/unit/test_pack.c tests/unit/vectors.c
-UNIT_HDRS := tests/unit/unit.h
-
-$(BUILD)/tests/unit: $(UNIT_SRCS) $(UNIT_HDRS) $(GOLDEN_LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $(UNIT_SRCS) $(GOLDEN_LIB) $(CHECK_LIBS) -lm
-
-$(BUILD)/san/tests/unit: $(UNIT_SRCS) $(UNIT_HDRS) $(GOLDEN_SAN_LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(UNIT_SRCS) $(GOLDEN_SAN_LIB) $(CHECK_LIBS) -lm
-
 check-deps-test:
 	@$(DEPS) c check verilator iverilog python3 zlib
 
-unit-test: check-deps-test $(BUILD)/tests/unit
-	NPE_VECTORS=tests/vectors $(BUILD)/tests/unit
+# No include from a layer into one above it (golden <- models <- sim <- driver <- cli).
+layers-check:
+	$(PYTHON) tools/check_layers.py
 
-# CK_FORK=no keeps the sanitizers' reports in one process.
-san-test: check-deps-test $(BUILD)/san/tests/unit
-	CK_FORK=no NPE_VECTORS=tests/vectors $(BUILD)/san/tests/unit
-
-cli-test: $(NPE_BIN) $(NPE_SAN_BIN)
-	tests/cli/test_format_cli.sh $(NPE_BIN)
-	tests/cli/test_format_cli.sh $(NPE_SAN_BIN)
-	tests/cli/test_matmul_cli.sh $(NPE_BIN)
-	tests/cli/test_matmul_cli.sh $(NPE_SAN_BIN)
-
-test: check-deps-test unit-test san-test cli-test install-test $(TEST_TARGETS)
+test: check-deps-test install-test $(TEST_TARGETS)
 	@echo "make test: all tests passed"
 
 # ---------------------------------------------------------------------------
@@ -152,19 +110,12 @@ demo: check-deps-sim $(NPE_BIN)
 	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --act sigmoid --check \
 	  --csv $(BUILD)/demo/matmul_sigmoid.csv
 
-$(BUILD)/bench/bench_golden: tests/bench/bench_golden.c $(GOLDEN_LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -O3 -o $@ $< $(GOLDEN_LIB) -lm
-
-golden-bench: $(BUILD)/bench/bench_golden
-	$(BUILD)/bench/bench_golden
-
-bench: golden-bench engine-bench $(BENCH_TARGETS)
+bench: $(BENCH_TARGETS)
 
 # ---------------------------------------------------------------------------
 # Housekeeping
 # ---------------------------------------------------------------------------
-lint: pe-lint axi-lint engine-lint nlu-lint fpga-lint
+lint: $(LINT_TARGETS)
 	@echo "make lint: verilator --lint-only -Wall clean"
 
 print-deb-pkgs:
@@ -178,14 +129,14 @@ deps:
 	  echo "  sudo apt-get update && sudo apt-get install -y $(DEB_PKGS)"; \
 	fi
 
-# libnpe.a carries the driver, the golden library and the simulator; npe.pc
+# libnpe.a carries the driver, the models, the golden library and the
+# simulator; npe.h and the headers it includes are installed; npe.pc
 # tells a program how to link it (cc prog.c $(pkg-config --cflags --libs npe)).
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(NPE_BIN) $(DESTDIR)$(PREFIX)/bin/npe
-	install -m 644 driver/include/npe.h driver/include/npe_format.h driver/include/npe_nlu.h \
-	  $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(PUBLIC_HDRS) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(LIBNPE) $(DESTDIR)$(PREFIX)/lib/libnpe.a
 	sed 's|@PREFIX@|$(PREFIX)|' driver/npe.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/npe.pc
 

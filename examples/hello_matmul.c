@@ -20,11 +20,12 @@ int main(void) {
   npe_dev *dev;
   int rc = npe_open("sim:", &dev);
   if (!rc) rc = npe_quant_scale(NPE_FMT_POSIT8, &a[0][0], M * K, &sa);
-  if (!rc) rc = npe_quantize(NPE_FMT_POSIT8, &a[0][0], M * K, sa, qa);
+  if (!rc) rc = npe_quantize(&a[0][0], M * K, sa, npe_pats_out_u8(NPE_FMT_POSIT8, qa));
   if (!rc) rc = npe_quant_scale(NPE_FMT_POSIT8, &w[0][0], N * K, &sw);
-  if (!rc) rc = npe_quantize(NPE_FMT_POSIT8, &w[0][0], N * K, sw, qw);
-  npe_tensor ta = {NPE_FMT_POSIT8, M, K, 0, sa, qa}, tw = {NPE_FMT_POSIT8, N, K, 0, sw, qw};
-  npe_output out = {1, NPE_FMT_POSIT8, 0, 0, c};
+  if (!rc) rc = npe_quantize(&w[0][0], N * K, sw, npe_pats_out_u8(NPE_FMT_POSIT8, qw));
+  npe_tensor ta = {npe_pats_u8(NPE_FMT_POSIT8, qa), M, K, 0, sa};
+  npe_tensor tw = {npe_pats_u8(NPE_FMT_POSIT8, qw), N, K, 0, sw};
+  npe_output out = {.f32 = c}; /* binary32 out */
   if (!rc) rc = npe_matmul(dev, &ta, &tw, &out);
   if (rc) {
     fprintf(stderr, "hello_matmul: %s\n", npe_strerror(rc));

@@ -1,14 +1,20 @@
-# mk/driver.mk - libnpe (the C driver) and its tests. Included by the top
-# Makefile (after mk/sim.mk, which defines SIM_LIBS and DRIVER_CFLAGS).
+# SPDX-License-Identifier: Apache-2.0
+# mk/driver.mk - driver/: libnpe (the C driver), its tests (tests/driver)
+# and the engine benches through it. Included by the top Makefile after
+# mk/sim_lib.mk and mk/engine_test.mk (SIM_LIBS, DRIVER_CFLAGS).
 #
-#   make libnpe        build/lib/libnpe.a: driver + golden + NLU + libnpesim, one archive
-#   make driver-test   Check tests through the public API (plain and ASan+UBSan)
+#   make libnpe        build/lib/libnpe.a: driver + models + golden + libnpesim, one archive
+#   make driver-test   Check tests through the public API (plain and ASan+UBSan), uart: transport
+#   make engine-bench  BENCH lines: engine utilisation and driver overhead, XBAR cycles, demo time
 
-LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy.c \
+LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy_estimate.c \
                driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
                driver/src/npe_transport_uart.c
-LIBNPE_HDRS := driver/include/npe.h driver/include/npe_format.h driver/include/npe_regs.h \
+LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h $(MODELS_HDRS) \
                $(wildcard driver/src/*.h) sim/npesim.h
+# what `make install` puts in include/: npe.h and the headers it includes
+PUBLIC_HDRS := driver/include/npe.h models/energy/npe_energy.h golden/include/npe_format.h \
+               golden/include/npe_nlu.h
 LIBNPE_OBJS     := $(patsubst driver/src/%.c,$(BUILD)/driver/%.o,$(LIBNPE_SRCS))
 LIBNPE_SAN_OBJS := $(patsubst driver/src/%.c,$(BUILD)/san/driver/%.o,$(LIBNPE_SRCS))
 LIBNPE     := $(BUILD)/lib/libnpe.a
@@ -32,26 +38,26 @@ define merge_archive
 	  for a in $(2); do echo "ADDLIB $$a"; done; echo SAVE; echo END; } | ar -M
 endef
 
-$(LIBNPE): $(LIBNPE_OBJS) $(GOLDEN_LIB) $(NLU_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a
-	$(call merge_archive,$(LIBNPE_OBJS),$(GOLDEN_LIB) $(NLU_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a)
+$(LIBNPE): $(LIBNPE_OBJS) $(GOLDEN_LIB) $(MODELS_LIB) $(SIM_LIBS)
+	$(call merge_archive,$(LIBNPE_OBJS),$(GOLDEN_LIB) $(MODELS_LIB) $(SIM_LIBS))
 
-$(LIBNPE_SAN): $(LIBNPE_SAN_OBJS) $(GOLDEN_SAN_LIB) $(NLU_SAN_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a
-	$(call merge_archive,$(LIBNPE_SAN_OBJS),$(GOLDEN_SAN_LIB) $(NLU_SAN_LIB) $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a)
+$(LIBNPE_SAN): $(LIBNPE_SAN_OBJS) $(GOLDEN_SAN_LIB) $(MODELS_SAN_LIB) $(SIM_LIBS)
+	$(call merge_archive,$(LIBNPE_SAN_OBJS),$(GOLDEN_SAN_LIB) $(MODELS_SAN_LIB) $(SIM_LIBS))
 
 .PHONY: libnpe driver-test
 libnpe: $(LIBNPE)
 
 DRIVER_TEST_SRCS := tests/driver/test_driver.c
 
-# -Isim/xbar: the energy-table test also checks the crossbar / NLU model
-# (in libnpe.a) that reads the table.
-$(BUILD)/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE) sim/xbar/npe_xbar.h
+# (CFLAGS_ALL has models/xbar: the energy-table test also checks the
+# crossbar / NLU model, in libnpe.a, that reads the table.)
+$(BUILD)/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE) models/xbar/npe_xbar.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isim/xbar $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
-$(BUILD)/san/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) sim/xbar/npe_xbar.h
+$(BUILD)/san/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) models/xbar/npe_xbar.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isim/xbar $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) \
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) \
 	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
 # The uart: transport against a board played on a pseudo-terminal
@@ -67,23 +73,23 @@ $(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart \
              $(BUILD)/san/tests/uart
 	$(BUILD)/tests/driver
-	CK_FORK=no $(BUILD)/san/tests/driver
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/driver
 	$(BUILD)/tests/uart
-	CK_FORK=no $(BUILD)/san/tests/uart
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/uart
 
 # ---------------------------------------------------------------------------
 # Benchmarks of the engine through the driver
 # ---------------------------------------------------------------------------
 $(BUILD)/bench/bench_engine: tests/bench/bench_engine.c $(LIBNPE)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Idriver/src -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
+	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
 
 .PHONY: engine-bench
 $(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c $(DRIVER_CORE_SRCS) \
-                                  $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(GOLDEN_LIB)
+                                  $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) sim/xbar/npe_xbar.c \
-	  driver/golden/npe_nlu.c driver/src/npe_energy.c $(SIM_LIBS) $(GOLDEN_LIB) -lm
+	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
+	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
 
 engine-bench: $(BUILD)/bench/bench_engine $(BUILD)/bench/bench_xbar_engine $(NPE_BIN)
 	$(BUILD)/bench/bench_engine 256
@@ -91,3 +97,6 @@ engine-bench: $(BUILD)/bench/bench_engine $(BUILD)/bench/bench_xbar_engine $(NPE
 	@t0=$$(date +%s.%N); \
 	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --check --quiet > /dev/null; \
 	t1=$$(date +%s.%N); awk -v a=$$t0 -v b=$$t1 'BEGIN { printf "BENCH demo_wall_time %.2f s\n", b - a }'
+
+TEST_TARGETS  += driver-test
+BENCH_TARGETS += engine-bench

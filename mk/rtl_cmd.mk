@@ -3,7 +3,7 @@
 # Verilator testbench against fake units and a reference model of the
 # dispatch rules, assertions on; and the same bench on a copy of npe_cmd
 # with a planted scoreboard bug, which the assertions (and the bench) must
-# catch. Included by the top Makefile.
+# catch. Included by the top Makefile after mk/rtl_axi.mk (AXI_RT).
 #
 #   make cmd-test     tb_cmd (300 random rings) and the planted-bug run
 
@@ -11,7 +11,7 @@ CMD_BUILD := $(BUILD)/rtl_cmd
 CMD_VFLAGS := --cc -O3 --assert +define+NPE_ASSERT --x-assign unique --x-initial unique \
               -Wno-fatal --top-module npe_cmd
 CMD_RTL := rtl/npe_pkg.sv rtl/engine/npe_cmd.sv
-CMD_TB_INC := -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd -Idriver/include
+CMD_TB_INC := -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd -Iinclude
 
 .PHONY: cmd-test
 
@@ -23,7 +23,7 @@ $(1)/Vnpe_cmd__ALL.a: $(CMD_RTL)
 	$(VERILATOR) $(CMD_VFLAGS) $(2) -Mdir $(1) $(CMD_RTL)
 	$$(MAKE) -s -C $(1) -f Vnpe_cmd.mk Vnpe_cmd__ALL.a OPT_FAST=-O1
 
-$(1)/tb_cmd: tests/rtl/cmd/tb_cmd.cpp $(1)/Vnpe_cmd__ALL.a $(AXI_RT) driver/include/npe_regs.h
+$(1)/tb_cmd: tests/rtl/cmd/tb_cmd.cpp $(1)/Vnpe_cmd__ALL.a $(AXI_RT) include/npe_regs.h
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(AXI_VDEFS) $(CMD_TB_INC) -I$(1) -o $$@ $$< \
 	  $(1)/Vnpe_cmd__ALL.a $(AXI_RT) -lpthread
 endef
@@ -40,3 +40,5 @@ cmd-test: $(CMD_BUILD)/ok/tb_cmd $(CMD_BUILD)/planted/tb_cmd
 	  echo "cmd-test: planted scoreboard bug caught: $$(grep -m1 'Assertion failed' $(CMD_BUILD)/planted.log)"; \
 	else echo "cmd-test: FAIL: the planted bug failed the run but no assertion fired"; \
 	  cat $(CMD_BUILD)/planted.log; exit 1; fi
+
+TEST_TARGETS += cmd-test

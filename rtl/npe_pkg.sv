@@ -13,7 +13,7 @@ package npe_pkg;
   localparam int SpadWordBits = 64;  // bits of a scratchpad bank word (npe_top ABankWords / BBankWords count them)
   localparam int PeWordBits = 16;  // bits of a PE word: what one scratchpad bank feeds one PE per cycle (lanes x element bits; 4 for ternary weights)
 
-  // Number formats; codes equal enum npe_fmt in driver/include/npe_format.h.
+  // Number formats; codes equal enum npe_fmt in golden/include/npe_format.h.
   typedef enum logic [2:0] {
     FmtFp4         = 3'd0,  // OCP MX FP4 E2M1
     FmtPosit4      = 3'd1,  // Posit(4,1)

@@ -1,48 +1,81 @@
 // SPDX-License-Identifier: Apache-2.0
-// npesim.cpp - libnpesim: Verilated npe_top + AXI memory model behind the C
-// API of npesim.h. One VerilatedContext per instance (no global state).
+// npesim.cpp - libnpesim: a Verilated npe_top + AXI memory model behind the C
+// API of npesim.h. Each build (npesim_build) is its own Verilated model
+// (Vnpe_top, Vnpe_top_small); the harness exists once, as a template over the
+// model class, and the C handle reaches it through a few virtual calls. One
+// VerilatedContext per instance (no global state).
 #include "npesim.h"
 
 #include <cstring>
 #include <memory>
 #include <string>
 
-#ifdef NPESIM_SMALL_BUILD
-#include "Vnpe_top_small.h"
-#define NPESIM_TOP Vnpe_top_small
-#else
 #include "Vnpe_top.h"
-#define NPESIM_TOP Vnpe_top
-#endif
+#include "Vnpe_top_small.h"
 #include "axi_mem.h"
 #include "npesim_xbar.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
-#ifndef NPESIM_ROWS
-#define NPESIM_ROWS 4
-#define NPESIM_COLS 2
-#define NPESIM_A_BANK_WORDS 1024
-#define NPESIM_B_BANK_WORDS 2048
-#define NPESIM_OUT_GROUPS 32
+// The small build's shape: the ENGINE_LITE parameters, given on the command
+// line by mk/sim_lib.mk (NPESIM_SMALL_ROWS, _COLS, _A_BANK_WORDS,
+// _B_BANK_WORDS, _OUT_GROUPS).
+#ifndef NPESIM_SMALL_ROWS
+#error "build npesim.cpp with the ENGINE_LITE shape (-DNPESIM_SMALL_ROWS=...)"
 #endif
 
 namespace {
 constexpr uint32_t kStatusOffset = 0x024;  // STATUS; BUSY is bit 0
-}
 
+// The default build's shape: npe_top's parameter defaults.
+constexpr npesim_info kFullShape = {4, 2, 1024, 2048, 32};
+constexpr npesim_info kSmallShape = {NPESIM_SMALL_ROWS, NPESIM_SMALL_COLS,
+                                     NPESIM_SMALL_A_BANK_WORDS, NPESIM_SMALL_B_BANK_WORDS,
+                                     NPESIM_SMALL_OUT_GROUPS};
+}  // namespace
+
+// What every build shares: context, memory, trace, crossbar model, counts.
+// The model is reached through the calls below (Harness<Top> implements
+// them).
 struct npesim {
   std::unique_ptr<VerilatedContext> ctx;
-  std::unique_ptr<NPESIM_TOP> top;
   std::unique_ptr<npe::AxiMem> mem;
   std::unique_ptr<VerilatedFstC> trace;
   NpesimXbar xb;  // the analog crossbar behind XBAR, when asked for
+  npesim_info shape{};
   uint64_t cycles = 0;
   uint64_t mem_lo = 0, mem_hi = 0;
 
+  // (the model is gone by now, the context goes next: leave the thread on
+  // Verilator's default context, not on a freed one)
+  virtual ~npesim() { Verilated::threadContextp(nullptr); }
+  // Makes this simulator's context the thread's current one. Verilator's
+  // runtime (a model's scopes erased at destruction, random reset values,
+  // assertion failures) uses Verilated::threadContextp(), which is otherwise
+  // the context made last: with two simulators, maybe one already freed.
+  void use() const { Verilated::threadContextp(ctx.get()); }
+  virtual void cycle() = 0;  // one full clock cycle
+  virtual int csr_write(uint32_t off, uint32_t val) = 0;
+  virtual int csr_read(uint32_t off, uint32_t *val) = 0;
+  virtual bool irq() const = 0;
+  virtual void final() = 0;  // the model's final blocks
+};
+
+namespace {
+
+template <class Top>
+struct Harness final : npesim {
+  std::unique_ptr<Top> top;
+
+  ~Harness() override {
+    use();
+    top.reset();  // before the context (a base member), in its own context
+  }
+
   // One full clock cycle: inputs from the memory model, settle, let the
   // model sample the master, rising edge.
-  void cycle() {
+  void cycle() override {
+    use();
     const npe::AxiSlaveSignals &o = mem->out();
     top->m_axi_arready = o.arready;
     top->m_axi_rvalid = o.rvalid;
@@ -88,14 +121,79 @@ struct npesim {
     ctx->timeInc(1);
     cycles++;
   }
+
+  int csr_write(uint32_t off, uint32_t val) override {
+    if (off > 0xfff) return -1;
+    use();
+    Top *t = top.get();
+    t->s_axil_awaddr = off;
+    t->s_axil_awprot = 0;
+    t->s_axil_wdata = val;
+    t->s_axil_wstrb = 0xf;
+    t->s_axil_awvalid = 1;
+    t->s_axil_wvalid = 1;
+    t->s_axil_bready = 1;
+    bool aw_done = false, w_done = false;
+    int resp = -1;
+    for (int i = 0; i < 10000 && resp < 0; i++) {
+      t->clk_i = 0;
+      t->eval();
+      bool aw = t->s_axil_awvalid && t->s_axil_awready;
+      bool w = t->s_axil_wvalid && t->s_axil_wready;
+      bool b = t->s_axil_bvalid;
+      uint8_t bresp = t->s_axil_bresp;
+      cycle();
+      if (aw) aw_done = true, t->s_axil_awvalid = 0;
+      if (w) w_done = true, t->s_axil_wvalid = 0;
+      if (b && aw_done && w_done) resp = bresp;
+    }
+    t->s_axil_awvalid = t->s_axil_wvalid = 0;
+    t->s_axil_bready = 0;
+    if (resp == 0) xb.csr_written(off & ~3u, val);
+    return resp == 0 ? 0 : 1;
+  }
+
+  int csr_read(uint32_t off, uint32_t *val) override {
+    if (!val || off > 0xfff) return -1;
+    use();
+    Top *t = top.get();
+    t->s_axil_araddr = off;
+    t->s_axil_arprot = 0;
+    t->s_axil_arvalid = 1;
+    t->s_axil_rready = 1;
+    bool ar_done = false;
+    int resp = -1;
+    uint32_t data = 0;
+    for (int i = 0; i < 10000 && resp < 0; i++) {
+      t->clk_i = 0;
+      t->eval();
+      bool ar = t->s_axil_arvalid && t->s_axil_arready;
+      bool r = t->s_axil_rvalid;
+      uint8_t rresp = t->s_axil_rresp;
+      uint32_t rdata = t->s_axil_rdata;
+      cycle();
+      if (ar) ar_done = true, t->s_axil_arvalid = 0;
+      if (r && ar_done) resp = rresp, data = rdata;
+    }
+    t->s_axil_arvalid = 0;
+    t->s_axil_rready = 0;
+    if (resp != 0) return 1;
+    *val = data;
+    return 0;
+  }
+
+  bool irq() const override { return top->irq_o; }
+  void final() override {
+    use();
+    top->final();
+  }
 };
 
-extern "C" {
-
-int npesim_create(const npesim_config *cfg, npesim **out) {
-  if (!cfg || !out) return -1;
-  if (cfg->ready_pct > 100 || cfg->valid_pct > 100) return -1;
-  auto s = std::make_unique<npesim>();
+// A simulator of the build whose model is Top, with that build's shape.
+template <class Top>
+int create(const npesim_config *cfg, const npesim_info &shape, npesim **out) {
+  auto s = std::make_unique<Harness<Top>>();
+  s->shape = shape;
   if (cfg->xbar_analog) {
     npe_xbar_cfg c = *cfg->xbar_analog;
     c.rows = c.cols = 64, c.g_levels = 129, c.dac_bits = 9;  // as the jobs will set them
@@ -107,7 +205,7 @@ int npesim_create(const npesim_config *cfg, npesim **out) {
   s->ctx->randReset(cfg->random_reset ? 2 : 0);
   s->ctx->randSeed(static_cast<int>(cfg->seed & 0x7fffffff));
   if (cfg->trace_path) s->ctx->traceEverOn(true);
-  s->top = std::make_unique<NPESIM_TOP>(s->ctx.get(), "npe_top");
+  s->top = std::make_unique<Top>(s->ctx.get(), "npe_top");
   npe::AxiMemConfig mc;
   mc.read_latency = cfg->read_latency ? cfg->read_latency : 100;
   mc.write_latency = cfg->write_latency ? cfg->write_latency : 20;
@@ -129,7 +227,7 @@ int npesim_create(const npesim_config *cfg, npesim **out) {
     if (!s->trace->isOpen()) return -1;
   }
   // Reset: a few cycles low, then high.
-  NPESIM_TOP *t = s->top.get();
+  Top *t = s->top.get();
   t->rst_ni = 0;
   t->s_axil_awvalid = t->s_axil_wvalid = t->s_axil_arvalid = 0;
   t->s_axil_bready = t->s_axil_rready = 0;
@@ -140,69 +238,34 @@ int npesim_create(const npesim_config *cfg, npesim **out) {
   return 0;
 }
 
+}  // namespace
+
+extern "C" {
+
+int npesim_create(const npesim_config *cfg, npesim **out) {
+  if (!cfg || !out) return -1;
+  if (cfg->ready_pct > 100 || cfg->valid_pct > 100) return -1;
+  switch (cfg->build) {
+    case NPESIM_BUILD_FULL: return create<Vnpe_top>(cfg, kFullShape, out);
+    case NPESIM_BUILD_SMALL: return create<Vnpe_top_small>(cfg, kSmallShape, out);
+  }
+  return -1;
+}
+
 void npesim_destroy(npesim *s) {
   if (!s) return;
+  s->use();  // the trace and the model go in their own context (npesim::use)
   if (s->trace) s->trace->close();
-  s->top->final();
+  s->final();
   delete s;
 }
 
 int npesim_csr_write(npesim *s, uint32_t off, uint32_t val) {
-  if (!s || off > 0xfff) return -1;
-  NPESIM_TOP *t = s->top.get();
-  t->s_axil_awaddr = off;
-  t->s_axil_awprot = 0;
-  t->s_axil_wdata = val;
-  t->s_axil_wstrb = 0xf;
-  t->s_axil_awvalid = 1;
-  t->s_axil_wvalid = 1;
-  t->s_axil_bready = 1;
-  bool aw_done = false, w_done = false;
-  int resp = -1;
-  for (int i = 0; i < 10000 && resp < 0; i++) {
-    t->clk_i = 0;
-    t->eval();
-    bool aw = t->s_axil_awvalid && t->s_axil_awready;
-    bool w = t->s_axil_wvalid && t->s_axil_wready;
-    bool b = t->s_axil_bvalid;
-    uint8_t bresp = t->s_axil_bresp;
-    s->cycle();
-    if (aw) aw_done = true, t->s_axil_awvalid = 0;
-    if (w) w_done = true, t->s_axil_wvalid = 0;
-    if (b && aw_done && w_done) resp = bresp;
-  }
-  t->s_axil_awvalid = t->s_axil_wvalid = 0;
-  t->s_axil_bready = 0;
-  if (resp == 0) s->xb.csr_written(off & ~3u, val);
-  return resp == 0 ? 0 : 1;
+  return s ? s->csr_write(off, val) : -1;
 }
 
 int npesim_csr_read(npesim *s, uint32_t off, uint32_t *val) {
-  if (!s || !val || off > 0xfff) return -1;
-  NPESIM_TOP *t = s->top.get();
-  t->s_axil_araddr = off;
-  t->s_axil_arprot = 0;
-  t->s_axil_arvalid = 1;
-  t->s_axil_rready = 1;
-  bool ar_done = false;
-  int resp = -1;
-  uint32_t data = 0;
-  for (int i = 0; i < 10000 && resp < 0; i++) {
-    t->clk_i = 0;
-    t->eval();
-    bool ar = t->s_axil_arvalid && t->s_axil_arready;
-    bool r = t->s_axil_rvalid;
-    uint8_t rresp = t->s_axil_rresp;
-    uint32_t rdata = t->s_axil_rdata;
-    s->cycle();
-    if (ar) ar_done = true, t->s_axil_arvalid = 0;
-    if (r && ar_done) resp = rresp, data = rdata;
-  }
-  t->s_axil_arvalid = 0;
-  t->s_axil_rready = 0;
-  if (resp != 0) return 1;
-  *val = data;
-  return 0;
+  return s ? s->csr_read(off, val) : -1;
 }
 
 static bool in_mem(const npesim *s, uint64_t addr, size_t len) {
@@ -260,13 +323,13 @@ int npesim_run_until_idle(npesim *s, uint64_t max_cycles) {
 int npesim_wait_irq(npesim *s, uint64_t max_cycles) {
   if (!s) return -1;
   for (uint64_t i = 0; i < max_cycles; i++) {
-    if (s->top->irq_o) return 0;
+    if (s->irq()) return 0;
     s->cycle();
   }
-  return s->top->irq_o ? 0 : 1;
+  return s->irq() ? 0 : 1;
 }
 
-int npesim_irq(const npesim *s) { return s && s->top->irq_o; }
+int npesim_irq(const npesim *s) { return s && s->irq(); }
 
 uint64_t npesim_cycles(const npesim *s) { return s ? s->cycles : 0; }
 
@@ -287,13 +350,8 @@ int npesim_inject_error(npesim *s, uint64_t lo, uint64_t hi, unsigned resp) {
 }
 
 void npesim_get_info(const npesim *s, npesim_info *info) {
-  (void)s;
-  if (!info) return;
-  info->rows = NPESIM_ROWS;
-  info->cols = NPESIM_COLS;
-  info->a_bank_words = NPESIM_A_BANK_WORDS;
-  info->b_bank_words = NPESIM_B_BANK_WORDS;
-  info->out_groups = NPESIM_OUT_GROUPS;
+  if (!s || !info) return;
+  *info = s->shape;
 }
 
 }  // extern "C"

@@ -2,8 +2,9 @@
 /*
  * npesim.h - libnpesim: the NPE engine RTL (npe_top) simulated cycle by cycle
  * by Verilator, with an AXI4 memory model on its DMA port, behind a plain C
- * API. The driver's sim: transport, the engine tests and the benchmarks use
- * it. Every call advances simulated time only as documented.
+ * API. One API for every build of npe_top: npesim_config.build picks it. The
+ * driver's sim: transport, the engine tests and the benchmarks use it. Every
+ * call advances simulated time only as documented.
  *
  * Thread safety: one npesim must not be used by two threads at once; separate
  * instances are independent (no global state).
@@ -21,6 +22,21 @@ extern "C" {
 /** An engine instance with its memory. Opaque. */
 typedef struct npesim npesim;
 
+/** Which build of npe_top a simulator runs; every build is in libnpesim and
+ *  behind the same functions. */
+typedef enum npesim_build {
+  /** The default build: the npe_top parameter defaults (4 x 2 array, every
+   *  format, NLU, crossbar with the analog model's DPI). */
+  NPESIM_BUILD_FULL = 0,
+  /** The small build: the ENGINE_LITE parameters of mk/sim_lib.mk, the
+   *  iCE40UP5K configuration (1 x 1 INT8 / ternary array, 17-bit DMA
+   *  addresses, no NLU, crossbar or direct descriptors; docs/ARCHITECTURE.md,
+   *  "The small build"). Its DMA reaches 128 KiB, so give it mem_base 0 and
+   *  mem_size 128 KiB, as libnpe does for "sim:?build=small". It has no
+   *  crossbar, so xbar_analog changes nothing. */
+  NPESIM_BUILD_SMALL = 1
+} npesim_build;
+
 /** Creation options; zero-initialise, then set what you need. */
 typedef struct npesim_config {
   uint64_t mem_base;        /**< lowest device address of the memory model */
@@ -33,14 +49,16 @@ typedef struct npesim_config {
   int random_reset;         /**< non-zero: flops start random (Verilator randReset(2)) */
   const char *trace_path;   /**< FST waveform file, or NULL for none */
   /** NULL: the XBAR opcode runs the exact digital path (as on the FPGA).
-   *  Otherwise it runs the analog tile model of sim/xbar (npe_xbar.h) with
+   *  Otherwise it runs the analog tile model of models/xbar (npe_xbar.h) with
    *  these settings: non-idealities, pulses, clock, seed; rows, cols, levels,
    *  DAC bits and shift come from each job. Checked by npe_xbar_cfg_check(). */
   const struct npe_xbar_cfg *xbar_analog;
+  npesim_build build;       /**< the engine build; 0 = NPESIM_BUILD_FULL */
 } npesim_config;
 
-/** Creates an engine and its memory, resets it, and applies the config.
- *  Returns 0, or -1 (bad config: *out untouched). */
+/** Creates an engine of build cfg->build and its memory, resets it, and
+ *  applies the config. Returns 0, or -1 (bad config, unknown build: *out
+ *  untouched). */
 int npesim_create(const npesim_config *cfg, npesim **out /* out */);
 
 /** Finishes the trace and frees everything. NULL is ignored. */
@@ -81,7 +99,7 @@ size_t npesim_axi_errors(const npesim *s, char *buf, size_t cap);
  *  (resp 2) or DECERR (resp 3). Returns 0, or -1 on bad args. */
 int npesim_inject_error(npesim *s, uint64_t lo, uint64_t hi, unsigned resp);
 
-/** Build parameters of the simulated engine. */
+/** Build parameters of the simulated engine (of its npesim_build). */
 typedef struct npesim_info {
   unsigned rows, cols;         /**< PE array */
   unsigned a_bank_words;       /**< 64-bit words per A bank per buffer */
@@ -89,7 +107,7 @@ typedef struct npesim_info {
   unsigned out_groups;         /**< column groups per output buffer */
 } npesim_info;
 
-/** Fills @p info. */
+/** Fills @p info with the shape of @p s's build. */
 void npesim_get_info(const npesim *s, npesim_info *info /* out */);
 
 #ifdef __cplusplus

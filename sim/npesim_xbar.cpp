@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // npesim_xbar.cpp - the DPI side of rtl/engine/npe_xbar_unit.sv (built with
 // NPE_XBAR_DPI): with npesim_config.xbar_analog set, the XBAR opcode runs the
-// analog tile model of sim/xbar instead of the exact digital path. The RTL
+// analog tile model of models/xbar instead of the exact digital path. The RTL
 // hands over each programmed weight word and each input word; a run programs
 // the model tile (W, the NLU table the host wrote through NLU_TBL_*) the first
 // time it is needed and returns the model's codes and cycles.

@@ -153,7 +153,7 @@ static int cmd_dot(npe_fmt f) {
       status = NPE_EXIT_USAGE;
       break;
     }
-    npe_quire_fma(&q, f, a, f, b);
+    npe_quire_add_product(&q, f, a, f, b);
   }
   if (status == NPE_EXIT_OK && ferror(stdin)) {
     perror("npe format dot: stdin");
@@ -173,17 +173,6 @@ static int cmd_dot(npe_fmt f) {
 /* report                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static uint64_t rng(uint64_t *s) {
-  *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
-  return *s * 0x2545F4914F6CDD1Dull;
-}
-
-static double gauss(uint64_t *s) { /* Box-Muller */
-  double u1 = ((double)(rng(s) >> 11) + 1) / 9007199254740993.0;
-  double u2 = (double)(rng(s) >> 11) / 9007199254740992.0;
-  return sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
-}
-
 typedef struct {
   const char *name;
   double bits_per_weight;
@@ -194,41 +183,41 @@ typedef struct {
 static int report_row_run(report_row *row, int fw, int sherry, npe_fmt fa,
                           const float *w, const float *a, size_t n, size_t k,
                           double *buf_ref, double *buf_ap) {
-  size_t esz = fw == NPE_FMT_POSIT16 ? 2 : 1;
-  uint8_t *qw = malloc(n * 2), *qa = malloc(n * 2);
-  int rc = (qw && qa) ? NPE_OK : NPE_ERR_NO_MEM;
-  float sw = 1, sa = 1;
   npe_fmt fmtw = sherry ? NPE_FMT_TERNARY : (npe_fmt)fw;
-  if (!rc && sherry) rc = npe_quantize_sherry(w, n, qw, &sw);
+  npe_pats_out qw = {0}, qa = {0};
+  int rc = cli_pats_alloc(fmtw, n, &qw);
+  if (!rc) rc = cli_pats_alloc(fa, n, &qa);
+  float sw = 1, sa = 1;
+  if (!rc && sherry) rc = npe_quantize_sherry(w, n, qw.u8, &sw);
   else if (!rc) {
     rc = npe_quant_scale(fmtw, w, n, &sw);
-    if (!rc) rc = npe_quantize(fmtw, w, n, sw, qw);
+    if (!rc) rc = npe_quantize(w, n, sw, qw);
   }
   if (!rc) rc = npe_quant_scale(fa, a, n, &sa);
-  if (!rc) rc = npe_quantize(fa, a, n, sa, qa);
+  if (!rc) rc = npe_quantize(a, n, sa, qa);
   for (size_t i = 0; !rc && i < n; i++) {
     double v;
-    uint32_t p = esz == 2 ? ((uint16_t *)qw)[i] : qw[i];
-    npe_decode(fmtw, p, &v);
+    npe_decode(fmtw, npe_pats_get(npe_pats_of(qw), i), &v);
     buf_ref[i] = w[i];
     buf_ap[i] = v * sw;
   }
   if (!rc) rc = npe_metrics_compute(buf_ref, buf_ap, n, &row->tensor);
-  size_t rows = n / k, asz = fa == NPE_FMT_POSIT16 ? 2 : 1;
-  for (size_t r = 0; !rc && r < rows; r++) {
+  size_t rows = n / k;
+  for (size_t r = 0; !rc && r < rows; r++) { /* row r of a . row r of w */
     double ref = 0, v;
     npe_quire q;
     npe_quire_clear(&q);
     for (size_t i = r * k; i < (r + 1) * k; i++) ref += (double)w[i] * a[i];
-    rc = npe_dot(&q, fa, qa + r * k * asz, fmtw, qw + r * k * esz, k);
+    rc = npe_quire_add_dot(&q, npe_pats_at(npe_pats_of(qa), r * k),
+                           npe_pats_at(npe_pats_of(qw), r * k), k);
     npe_quire_to_double(&q, &v);
     buf_ref[r] = ref;
     buf_ap[r] = v * sw * sa;
   }
   if (!rc) rc = npe_metrics_compute(buf_ref, buf_ap, rows, &row->dot);
   row->bits_per_weight = sherry ? 1.25 : npe_fmt_bits(fmtw);
-  free(qw);
-  free(qa);
+  cli_pats_free(&qw);
+  cli_pats_free(&qa);
   return rc;
 }
 
@@ -262,7 +251,7 @@ static int cmd_report(int argc, char **argv) {
     return NPE_EXIT_FAIL;
   }
   uint64_t s = seed * 0x9E3779B97F4A7C15ull + 1;
-  for (size_t i = 0; i < n; i++) w[i] = (float)gauss(&s), a[i] = (float)gauss(&s);
+  for (size_t i = 0; i < n; i++) w[i] = (float)cli_gauss(&s), a[i] = (float)cli_gauss(&s);
   report_row rows[NPE_FMT_COUNT + 1];
   int nrows = 0, rc = NPE_OK;
   for (int f = 0; f <= NPE_FMT_COUNT && !rc; f++) {

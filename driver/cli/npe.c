@@ -36,8 +36,9 @@ int main(int argc, char **argv) {
     fputs(usage, stdout);
     return NPE_EXIT_OK;
   }
-  if (!strcmp(cmd, "--version")) {
-    puts("npe 0.2.0");
+  if (!strcmp(cmd, "--version")) { /* the libnpe API version it was built with */
+    unsigned v = npe_version();
+    printf("npe %u.%u.%u\n", v >> 16, (v >> 8) & 0xffu, v & 0xffu);
     return NPE_EXIT_OK;
   }
   if (!strcmp(cmd, "help")) {

@@ -13,7 +13,20 @@
  * the device and every buffer as they were. Handles are opaque.
  *
  * Thread safety: a device and everything made from it belong to one thread
- * at a time; separate devices are independent. No hidden threads.
+ * at a time; separate devices are independent. No hidden threads, no global
+ * state.
+ *
+ * Changes in API 0.3.0 (source-incompatible; the golden library's are listed
+ * in npe_format.h):
+ *   npe_tensor: {fmt, rows, cols, stride, scale, const void *data} ->
+ *               {npe_pats data, rows, cols, stride, scale}: the format and a
+ *               typed pointer (uint8_t, or uint16_t for posit16) in one field
+ *   npe_output: {int fp32, fmt, stride, scale, void *data} ->
+ *               {float *f32, npe_pats_out pats, stride, scale}: binary32
+ *               when f32 is set, else patterns of pats.fmt
+ *   npe_close:  frees the handle; using it afterwards is undefined (0.2.0
+ *               kept a tombstone of every closed handle in a process-wide
+ *               list and returned NPE_ERR_STATE)
  */
 #ifndef NPE_H
 #define NPE_H
@@ -21,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "npe_energy.h"
 #include "npe_format.h"
 #include "npe_nlu.h"
 
@@ -29,7 +43,7 @@ extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000200u
+#define NPE_API_VERSION 0x000300u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -60,11 +74,10 @@ typedef struct npe_dev npe_dev;
  */
 int npe_open(const char *uri, npe_dev **dev /* out */);
 
-/** Closes an engine and releases its buffers, jobs and simulator. NULL and
- *  an already closed device are ignored. A tombstone of the handle (a few
- *  hundred bytes) is kept until the process exits, so that any later call
- *  with it returns NPE_ERR_STATE: every function taking an npe_dev does so
- *  for a closed device, and buffers of a closed device are gone with it. */
+/** Closes an engine: releases its buffers, its job and its simulator or
+ *  port, and frees @p dev. NULL is ignored, like free(NULL). @p dev and
+ *  every buffer and job made from it are invalid afterwards: passing any of
+ *  them to a libnpe call, including a second npe_close(), is undefined. */
 void npe_close(npe_dev *dev);
 
 /** What the engine is. */
@@ -96,8 +109,9 @@ typedef struct npe_buf npe_buf;
 int npe_buf_alloc(npe_dev *dev, size_t bytes, npe_buf **buf /* out */);
 
 /** Frees a buffer. Errors: NPE_ERR_INVALID_ARG (NULL or not this device's),
- *  NPE_ERR_STATE (already freed: handles stay valid to detect this until
- *  npe_close). */
+ *  NPE_ERR_STATE (already freed: the device keeps a freed buffer's handle
+ *  to detect this until npe_close()), NPE_ERR_BUSY (the running job uses
+ *  it). */
 int npe_buf_free(npe_dev *dev, npe_buf *buf);
 
 /** Size of a buffer in bytes, 0 for NULL or a freed buffer. */
@@ -114,38 +128,39 @@ int npe_buf_read(npe_dev *dev, npe_buf *buf, size_t off, void *dst, size_t len);
 /* ------------------------------------------------------------------------ */
 
 /**
- * A host matrix of format patterns (uint8_t per element, uint16_t for
- * posit16), row-major with a row stride, and a scale: element value =
- * decode(pattern) * scale.
+ * A host matrix of format patterns, row-major with a row stride, and a
+ * scale: element value = decode(pattern) * scale. @c data carries the format
+ * and a typed pointer (npe_pats: uint8_t per element, uint16_t for posit16),
+ * e.g. {npe_pats_u8(NPE_FMT_INT8, a), m, k, 0, 1}.
  */
 typedef struct npe_tensor {
-  npe_fmt fmt;
+  npe_pats data;          /**< format and patterns */
   uint32_t rows, cols;
   size_t stride;          /**< elements between rows; 0 means cols */
   float scale;            /**< > 0; 0 means 1 */
-  const void *data;
 } npe_tensor;
 
-/** Output of a matmul: binary32 values, or patterns of a format. */
+/** Output of a matmul: binary32 values (@c f32 set, both pointers of
+ *  @c pats NULL), or patterns of a format (@c f32 NULL, @c pats set). */
 typedef struct npe_output {
-  int fp32;               /**< 1: data is float[m][n] of real values */
-  npe_fmt fmt;            /**< when fp32 == 0: patterns of this format (uint8_t,
-                               uint16_t for posit16) */
+  float *f32;             /**< float[m][n] of real values, or NULL */
+  npe_pats_out pats;      /**< when f32 is NULL: patterns of pats.fmt */
   size_t stride;          /**< elements between rows; 0 means n */
-  float scale;            /**< written: value of pattern p is decode(p) * scale */
-  void *data;
+  float scale;            /**< written for patterns: value of p is decode(p) * scale */
 } npe_output;
 
 /**
  * C = A x B^T: C[m][n] = sum_k A[m][k] * B[n][k] (A: M x K activations, B:
  * N x K weights, one row per output, like nn.Linear), every sum exact in the
  * quire and rounded once: to binary32 (then times the scales, one more
- * binary32 multiply) or to out->fmt (scale_a * scale_b goes to out->scale).
+ * binary32 multiply) or to out->pats.fmt (scale_a * scale_b goes to
+ * out->scale); bit for bit npe_golden_matmul_f32() / _fmt().
  * Format pairs: the same format on both sides (not ternary), or INT8
  * activations with ternary weights. Any M, N >= 1; 1 <= K <= the limit of
  * npe_max_k().
  * Errors: NPE_ERR_INVALID_ARG (NULL, shapes that do not match, bad format
- * or pair, stride < cols, scale not finite), NPE_ERR_RANGE (a bad pattern),
+ * or pair, a pointer of the wrong width (npe_pats), both or neither of
+ * out->f32 and out->pats, stride < cols, scale not finite), NPE_ERR_RANGE (a bad pattern),
  * NPE_ERR_UNSUPPORTED (K beyond npe_max_k(), or a format pair this engine
  * was not built with: npe_info.formats), NPE_ERR_NO_MEM, NPE_ERR_DEVICE
  * (the engine reported an error; see npe_last_stats()), NPE_ERR_TIMEOUT,
@@ -233,39 +248,9 @@ typedef struct npe_stats {
  *  NPE_ERR_STATE (no job has finished yet). */
 int npe_last_stats(npe_dev *dev, npe_stats *stats /* out */);
 
-/**
- * One entry of the energy table: the energy of one event and, where the
- * table has one, the area of the hardware that performs it. Every number
- * cites its source or is labelled "assumption: ...". ESTIMATES, not
- * measurements.
- *
- * Since API 0.2.0 the table also holds the nonlinear unit (NLU), ramp-ADC
- * and analog crossbar events (docs/NLU.md), and each entry has @c unit,
- * @c area_um2 and @c area_source after the three original fields (same
- * order, so code reading @c event, @c pj and @c source is unchanged; it
- * must be recompiled, as always with this static library).
- */
-typedef struct npe_energy_entry {
-  const char *event;       /**< e.g. "mac_int8"; unique in the table */
-  double pj;               /**< picojoules per event, > 0 */
-  const char *source;      /**< citation and derivation, or "assumption: ..." */
-  const char *unit;        /**< what one event is, e.g. "pJ/MAC"; never NULL (0.2.0) */
-  double area_um2;         /**< area of the unit that performs the event, um^2
-                                (which unit: @c area_source); 0 = not estimated (0.2.0) */
-  const char *area_source; /**< citation or "assumption: ..." of @c area_um2;
-                                "" when @c area_um2 is 0; never NULL (0.2.0) */
-} npe_energy_entry;
-
-/** The per-event energies the estimate uses (and, since 0.2.0, the NLU,
- *  ADC, crossbar, DAC and programming events); @p n (if not NULL) gets the
- *  count. The table is static and never changes while the program runs. */
-const npe_energy_entry *npe_energy_table(size_t *n /* out */);
-
-/** Finds the entry named @p event (e.g. "xbar_cell_read") in
- *  npe_energy_table() and stores a pointer to it in *@p entry. Errors:
- *  NPE_ERR_INVALID_ARG (NULL argument or unknown name; *@p entry
- *  unchanged). Since API 0.2.0. */
-int npe_energy_find(const char *event, const npe_energy_entry **entry /* out */);
+/* The energy table behind npe_stats.energy_pj, npe_energy_table() and
+ * npe_energy_find(), is declared in npe_energy.h (models/energy), included
+ * above: part of this API. */
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* npe_dev.c - libnpe: opening a device, its info, device-memory buffers. */
 #define _POSIX_C_SOURCE 200809L
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,8 +15,7 @@
 unsigned npe_version(void) { return NPE_API_VERSION; }
 
 int npe__dev_check(const npe_dev *d) {
-  if (!d) return NPE_ERR_INVALID_ARG;
-  return d->magic == NPE_DEV_MAGIC ? NPE_OK : NPE_ERR_STATE;
+  return d && d->magic == NPE_DEV_MAGIC ? NPE_OK : NPE_ERR_INVALID_ARG;
 }
 
 double npe__now(void) {
@@ -27,9 +25,8 @@ double npe__now(void) {
 }
 
 /* Parses "sim:" options into @p c; the trace path points into @p buf. */
-static int parse_sim_uri(const char *opts, npesim_config *c, int *small, char *buf, size_t cap) {
+static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t cap) {
   memset(c, 0, sizeof *c);
-  *small = 0;
   c->seed = 1;
   if (*opts == 0) return NPE_OK;
   if (*opts != '?') return NPE_ERR_INVALID_ARG;
@@ -47,7 +44,7 @@ static int parse_sim_uri(const char *opts, npesim_config *c, int *small, char *b
     }
     if (!strcmp(key, "build")) {
       if (strcmp(val, "small") && strcmp(val, "default")) return NPE_ERR_INVALID_ARG;
-      *small = !strcmp(val, "small");
+      c->build = !strcmp(val, "small") ? NPESIM_BUILD_SMALL : NPESIM_BUILD_FULL;
       continue;
     }
     char *end;
@@ -112,8 +109,7 @@ int npe_open(const char *uri, npe_dev **out) {
   npe_uart_config ucfg;
   char opts[512];
   const int is_sim = !strncmp(uri, "sim:", 4), is_uart = !strncmp(uri, "uart:", 5);
-  int small = 0;
-  int rc = is_sim    ? parse_sim_uri(uri + 4, &scfg, &small, opts, sizeof opts)
+  int rc = is_sim    ? parse_sim_uri(uri + 4, &scfg, opts, sizeof opts)
            : is_uart ? npe_uart_parse(uri + 5, &ucfg, opts, sizeof opts)
                      : NPE_ERR_INVALID_ARG;
   if (rc) return rc;
@@ -121,7 +117,8 @@ int npe_open(const char *uri, npe_dev **out) {
   if (!d) return NPE_ERR_NO_MEM;
   uint64_t base, size;
   if (is_sim) {
-    rc = npe_transport_sim_open(&scfg, small, &d->t);
+    const int small = scfg.build == NPESIM_BUILD_SMALL;
+    rc = npe_transport_sim_open(&scfg, &d->t);
     strcpy(d->info.transport, small ? "sim-small" : "sim");
     base = small ? NPE_SIM_SMALL_MEM_BASE : NPE_SIM_MEM_BASE;
     size = small ? NPE_SIM_SMALL_MEM_SIZE : NPE_SIM_MEM_SIZE;
@@ -152,27 +149,19 @@ int npe_open(const char *uri, npe_dev **out) {
   return NPE_OK;
 }
 
-/* Closed handles: the device struct stays as a tombstone (magic 0) so that a
- * later call with it returns NPE_ERR_STATE instead of touching freed memory.
- * Tombstones are kept reachable on this list (the one piece of process-wide
- * state, a lock-free push-only stack), so leak checkers do not report them;
- * each costs sizeof(npe_dev), a few hundred bytes, until exit. */
-static _Atomic(npe_dev *) closed_devices;
-
+/* Frees everything the device owns, then the handle itself: a later call
+ * with it is undefined (npe.h). The magic is cleared first, so a stale
+ * handle whose memory has not been reused yet is refused rather than used. */
 void npe_close(npe_dev *d) {
   if (npe__dev_check(d)) return;
-  if (d->job) free(d->job);
-  d->job = NULL;
+  free(d->job);
   for (npe_buf *b = d->bufs, *n; b; b = n) {
     n = b->next;
     free(b);
   }
-  d->bufs = NULL;
   d->t.close(d->t.ctx);
   d->magic = 0;
-  d->next_closed = atomic_load(&closed_devices);
-  while (!atomic_compare_exchange_weak(&closed_devices, &d->next_closed, d)) {
-  }
+  free(d);
 }
 
 int npe_get_info(npe_dev *d, npe_info *info) {

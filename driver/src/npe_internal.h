@@ -38,7 +38,7 @@ struct npe_job {
 };
 
 struct npe_dev {
-  uint32_t magic;              /* NPE_DEV_MAGIC while open, 0 once closed */
+  uint32_t magic;              /* NPE_DEV_MAGIC while open (cleared by npe_close) */
   npe_transport t;
   npe_ring ring;
   npe_hw_shape hw;
@@ -50,11 +50,11 @@ struct npe_dev {
   int have_last;
   npe_progress_fn progress;
   void *progress_ctx;
-  npe_dev *next_closed;        /* link in the list of closed handles */
 };
 
-/* NPE_OK for an open device, NPE_ERR_STATE for a closed one,
- * NPE_ERR_INVALID_ARG for NULL. */
+/* NPE_OK for an open device, NPE_ERR_INVALID_ARG for NULL or anything
+ * without the device magic (a closed handle is undefined behaviour; the
+ * check is no promise). */
 int npe__dev_check(const npe_dev *d);
 
 /* Unlinks and frees a buffer the driver made for itself (no tombstone). */

@@ -19,25 +19,38 @@ uint32_t npe_max_k(npe_dev *d, npe_fmt fa, npe_fmt fb) {
 static int scale_ok(float s) { return s == 0.0f || (isfinite(s) && s > 0.0f); }
 static float scale_of(float s) { return s == 0.0f ? 1.0f : s; }
 
-static int check_args(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
-                      const npe_output *out) {
+/* A typed array with a pointer set and of the right width for its format. */
+static int pats_ok(npe_pats v) {
+  size_t eb = npe_fmt_elem_bytes(v.fmt);
+  return eb == 1 ? v.u8 && !v.u16 : eb == 2 ? v.u16 && !v.u8 : 0;
+}
+
+/* The checks of npe_matmul() on the operands, and an output row stride of
+ * @p out_stride (0: N). */
+static int check_inputs(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
+                        size_t out_stride) {
   int rc = npe__dev_check(d);
   if (rc) return rc;
-  if (!a || !b || !out || !a->data || !b->data || !out->data) return NPE_ERR_INVALID_ARG;
-  if ((unsigned)a->fmt >= NPE_FMT_COUNT || (unsigned)b->fmt >= NPE_FMT_COUNT)
-    return NPE_ERR_INVALID_ARG;
-  if (!out->fp32 && (unsigned)out->fmt >= NPE_FMT_COUNT) return NPE_ERR_INVALID_ARG;
+  if (!a || !b || !pats_ok(a->data) || !pats_ok(b->data)) return NPE_ERR_INVALID_ARG;
   if (!a->rows || !a->cols || !b->rows || a->cols != b->cols) return NPE_ERR_INVALID_ARG;
   if ((a->stride && a->stride < a->cols) || (b->stride && b->stride < b->cols) ||
-      (out->stride && out->stride < b->rows))
+      (out_stride && out_stride < b->rows))
     return NPE_ERR_INVALID_ARG;
   if (!scale_ok(a->scale) || !scale_ok(b->scale)) return NPE_ERR_INVALID_ARG;
-  uint32_t kmax = npe_max_k(d, a->fmt, b->fmt);
+  npe_fmt fa = a->data.fmt, fb = b->data.fmt;
+  uint32_t kmax = npe_max_k(d, fa, fb);
   /* no pair at all, or a pair this engine was not built with */
-  if (!kmax) return npe_tiler_max_k(&d->hw, a->fmt, b->fmt) ? NPE_ERR_UNSUPPORTED : NPE_ERR_INVALID_ARG;
+  if (!kmax) return npe_tiler_max_k(&d->hw, fa, fb) ? NPE_ERR_UNSUPPORTED : NPE_ERR_INVALID_ARG;
   if (a->cols > kmax) return NPE_ERR_UNSUPPORTED;
   if (d->job) return NPE_ERR_BUSY;
   return NPE_OK;
+}
+
+/* Exactly one of out->f32 and out->pats, the latter well formed. */
+static int check_output(const npe_output *out) {
+  if (!out) return NPE_ERR_INVALID_ARG;
+  if (out->f32) return out->pats.u8 || out->pats.u16 ? NPE_ERR_INVALID_ARG : NPE_OK;
+  return pats_ok(npe_pats_of(out->pats)) ? NPE_OK : NPE_ERR_INVALID_ARG;
 }
 
 static int job_source(void *ctx, uint8_t desc[64]) {
@@ -68,7 +81,8 @@ static int stage(npe_dev *d, const npe_mm_plan *p, const npe_tensor *t, int is_a
   return rc;
 }
 
-/* Starts a matmul; with @p nlu_aux != NULL an NLU job (npe_matmul_nlu). */
+/* Starts a matmul into @p out; with @p nlu_aux != NULL (and @p out NULL) an
+ * NLU job (npe_matmul_nlu). */
 static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output *out,
                   const uint32_t *nlu_aux, npe_job **jobp) {
   int rc;
@@ -80,17 +94,19 @@ static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_outp
   j->m = a->rows;
   j->n = b->rows;
   j->scale = scale_of(a->scale) * scale_of(b->scale);
-  /* an NLU job stores 2-byte codes; its MATMULs round to binary32 */
-  npe_fmt fout = out->fp32 ? NPE_FMT_FP4 : out->fmt;
+  /* an NLU job stores 2-byte codes (its descriptors name A's format as the
+   * output format); its MATMULs round to binary32 */
+  npe_fmt fa = a->data.fmt, fb = b->data.fmt;
+  int fp32 = out && out->f32;
+  npe_fmt fout = nlu_aux ? fa : fp32 ? NPE_FMT_FP4 : out->pats.fmt;
   /* plan once without addresses to learn the sizes, then for real */
-  rc = npe_tiler_plan(&d->hw, a->fmt, b->fmt, fout, out->fp32, a->rows, b->rows, a->cols, 0, 0,
-                      0, &j->plan);
+  rc = npe_tiler_plan(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, 0, 0, 0, &j->plan);
   if (!rc) rc = stage(d, &j->plan, a, 1, &j->a);
   if (!rc) rc = stage(d, &j->plan, b, 0, &j->b);
   if (!rc) rc = npe_buf_alloc(d, npe_tiler_bytes_c(&j->plan), &j->c);
   if (!rc)
-    rc = npe_tiler_plan(&d->hw, a->fmt, b->fmt, fout, out->fp32, a->rows, b->rows, a->cols,
-                        j->a->addr, j->b->addr, j->c->addr, &j->plan);
+    rc = npe_tiler_plan(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, j->a->addr,
+                        j->b->addr, j->c->addr, &j->plan);
   if (!rc && nlu_aux) rc = npe_tiler_set_nlu(&j->plan, *nlu_aux);
   d->job = j;
   if (rc) {
@@ -115,7 +131,8 @@ static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_outp
 int npe_matmul_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output *out,
                       npe_job **jobp) {
   if (!jobp) return NPE_ERR_INVALID_ARG;
-  int rc = check_args(d, a, b, out);
+  int rc = check_inputs(d, a, b, out ? out->stride : 0);
+  if (!rc) rc = check_output(out);
   if (rc) return rc;
   return submit(d, a, b, out, NULL, jobp);
 }
@@ -153,27 +170,26 @@ static int read_counters(npe_dev *d, npe_stats *s) {
   return NPE_OK;
 }
 
-/* Converts the engine's C (device layout) into the caller's output. */
+/* Converts the engine's C (device layout) into the caller's output (the
+ * codes of an NLU job, which has no npe_output). */
 static void gather(const npe_job *j, const uint8_t *c) {
   const npe_mm_plan *p = &j->plan;
   npe_output *o = j->out;
-  size_t stride = o->stride ? o->stride : j->n;
+  size_t stride = j->nlu ? j->nlu_stride : o->stride ? o->stride : j->n;
   for (uint32_t r = 0; r < j->m; r++) {
     for (uint32_t col = 0; col < j->n; col++) {
       const uint8_t *cell = c + npe_tiler_c_offset(p, r, col);
       size_t at = (size_t)r * stride + col;
       if (j->nlu) {
-        j->nlu_codes[(size_t)r * j->nlu_stride + col] = cell[0];
+        j->nlu_codes[at] = cell[0];
       } else if (p->out_fp32) {
         uint32_t bits = (uint32_t)cell[0] | (uint32_t)cell[1] << 8 | (uint32_t)cell[2] << 16 |
                         (uint32_t)cell[3] << 24;
         float v;
         memcpy(&v, &bits, 4);
-        ((float *)o->data)[at] = v * j->scale;
-      } else if (o->fmt == NPE_FMT_POSIT16) {
-        ((uint16_t *)o->data)[at] = (uint16_t)(cell[0] | cell[1] << 8);
+        o->f32[at] = v * j->scale;
       } else {
-        ((uint8_t *)o->data)[at] = cell[0];
+        npe_pats_set(o->pats, at, (uint32_t)(cell[0] | cell[1] << 8));
       }
     }
   }
@@ -261,13 +277,7 @@ int npe_matmul_nlu(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
   int e = (int)in_frac_bits + (ea - 1) + (eb - 1);
   if (e < -15 || e > NPE_NLU_MAX_FRAC_BITS) return NPE_ERR_INVALID_ARG;
   unsigned nl_f = e >= 0 ? (unsigned)e : 0u, nl_s = e < 0 ? (unsigned)-e : 0u;
-  /* the codes arrive as 2-byte cells; the output only carries shape checks */
-  npe_output out;
-  memset(&out, 0, sizeof out);
-  out.fmt = a->fmt;
-  out.stride = stride;
-  out.data = codes;
-  rc = check_args(d, a, b, &out);
+  rc = check_inputs(d, a, b, stride);
   if (rc) return rc;
   if (!d->info.has_nlu) return NPE_ERR_UNSUPPORTED;
   rc = npe_nlu_table_check(table);
@@ -283,7 +293,7 @@ int npe_matmul_nlu(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
   uint32_t aux = table->bits | nl_f << 4 | (table->nseg == 2 ? 1u << 8 : 0u) | nl_s << 12 |
                  ((uint32_t)table->split & 0xffffu) << 16;
   npe_job *j;
-  rc = submit(d, a, b, &out, &aux, &j);
+  rc = submit(d, a, b, NULL, &aux, &j);
   if (rc) return rc;
   j->nlu_codes = codes;
   j->nlu_stride = stride ? stride : b->rows;

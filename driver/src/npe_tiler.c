@@ -92,26 +92,25 @@ size_t npe_tiler_c_offset(const npe_mm_plan *p, uint32_t r, uint32_t col) {
          (size_t)(col % p->nb) * (p->out_fp32 ? 4u : 2u);
 }
 
-static int pack_rows(npe_fmt f, const void *src, size_t stride, uint32_t rows, uint32_t k,
+static int pack_rows(npe_pats src, size_t stride, uint32_t rows, uint32_t k,
                      uint32_t row_bytes, uint8_t *out) {
-  size_t esz = npe_hw_fmt_host_bytes(f);
   for (uint32_t r = 0; r < rows; r++) {
     uint8_t *row = out + (size_t)r * row_bytes;
     for (uint32_t i = 0; i < row_bytes; i++) row[i] = 0; /* zero pads contribute 0 */
-    int rc = npe_pack(f, (const uint8_t *)src + (size_t)r * stride * esz, k, row, row_bytes);
+    int rc = npe_pack(npe_pats_at(src, (size_t)r * stride), k, row, row_bytes);
     if (rc) return rc;
   }
   return NPE_OK;
 }
 
-int npe_tiler_pack_a(const npe_mm_plan *p, const void *a, size_t stride, uint8_t *out) {
-  if (!p || !a || !out || stride < p->k) return NPE_ERR_INVALID_ARG;
-  return pack_rows(p->fa, a, stride, p->m, p->k, p->row_bytes_a, out);
+int npe_tiler_pack_a(const npe_mm_plan *p, npe_pats a, size_t stride, uint8_t *out) {
+  if (!p || !out || a.fmt != p->fa || stride < p->k) return NPE_ERR_INVALID_ARG;
+  return pack_rows(a, stride, p->m, p->k, p->row_bytes_a, out);
 }
 
-int npe_tiler_pack_b(const npe_mm_plan *p, const void *b, size_t stride, uint8_t *out) {
-  if (!p || !b || !out || stride < p->k) return NPE_ERR_INVALID_ARG;
-  return pack_rows(p->fb, b, stride, p->n, p->k, p->row_bytes_b, out);
+int npe_tiler_pack_b(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t *out) {
+  if (!p || !out || b.fmt != p->fb || stride < p->k) return NPE_ERR_INVALID_ARG;
+  return pack_rows(b, stride, p->n, p->k, p->row_bytes_b, out);
 }
 
 void npe_desc_encode(const npe_desc_fields *f, uint8_t d[64]) {

@@ -86,13 +86,14 @@ uint64_t npe_tiler_bytes_c(const npe_mm_plan *p);
 size_t npe_tiler_c_offset(const npe_mm_plan *p, uint32_t r, uint32_t col);
 
 /**
- * Packs row-major unpacked patterns (M x K for A, N x K for B; uint8_t per
- * element, uint16_t for posit16; @p stride elements between rows) into the
- * device layout, @p out holding npe_tiler_bytes_a()/_b() bytes.
- * Errors: NPE_ERR_RANGE (bad pattern), NPE_ERR_INVALID_ARG.
+ * Packs row-major unpacked patterns (M x K for A, N x K for B, of the plan's
+ * formats; @p stride elements between rows) into the device layout, @p out
+ * holding npe_tiler_bytes_a()/_b() bytes.
+ * Errors: NPE_ERR_RANGE (bad pattern), NPE_ERR_INVALID_ARG (NULL, a format
+ * that is not the plan's, a bad npe_pats).
  */
-int npe_tiler_pack_a(const npe_mm_plan *p, const void *a, size_t stride, uint8_t *out);
-int npe_tiler_pack_b(const npe_mm_plan *p, const void *b, size_t stride, uint8_t *out);
+int npe_tiler_pack_a(const npe_mm_plan *p, npe_pats a, size_t stride, uint8_t *out);
+int npe_tiler_pack_b(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t *out);
 
 /** Iterator over the descriptor stream of a plan. Zero it, then call next. */
 typedef struct npe_tiler_it {

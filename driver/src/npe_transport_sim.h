@@ -5,7 +5,6 @@
 
 #include "npe_transport.h"
 #include "npesim.h"
-#include "npesim_small.h"
 
 /** Device memory the sim: transport offers (the DMA window is set to it). */
 #define NPE_SIM_MEM_BASE 0x80000000ull
@@ -14,14 +13,14 @@
 #define NPE_SIM_SMALL_MEM_BASE 0ull
 #define NPE_SIM_SMALL_MEM_SIZE (128ull << 10)
 
-/** Creates a simulator of the default build, or with @p small of the small
- *  build (npesim_small.h), with @p cfg (mem_base/mem_size are forced to the
- *  values above) and fills @p t. Errors: NPE_ERR_INVALID_ARG (bad config),
- *  NPE_ERR_NO_MEM, NPE_ERR_IO (trace file). */
-int npe_transport_sim_open(const npesim_config *cfg, int small, npe_transport *t /* out */);
+/** Creates a simulator of the build @p cfg->build (NPESIM_BUILD_FULL or
+ *  NPESIM_BUILD_SMALL) with @p cfg (mem_base/mem_size are forced to the
+ *  values above for that build) and fills @p t. Errors: NPE_ERR_INVALID_ARG
+ *  (bad config), NPE_ERR_IO (trace file). */
+int npe_transport_sim_open(const npesim_config *cfg, npe_transport *t /* out */);
 
-/** The simulator behind a sim: transport of the default build (for tests
- *  and statistics; NULL for the small build). */
+/** The simulator behind a sim: transport, of either build (for tests and
+ *  statistics), or NULL. */
 npesim *npe_transport_sim_get(const npe_transport *t);
 
 #endif

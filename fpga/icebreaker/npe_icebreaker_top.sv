@@ -70,7 +70,7 @@ module npe_icebreaker_top #(
   );
 
   // ---------------------------------------------------------------------------
-  // The engine: the parameters of ENGINE_LITE (mk/sim.mk), in decimal, as
+  // The engine: the parameters of ENGINE_LITE (mk/sim_lib.mk), in decimal, as
   // make fpga-lint checks them against that list
   // ---------------------------------------------------------------------------
   logic [3:0]  arid, rid, awid, bid;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // npe_xbar_unit: the exact digital equivalent of the analog crossbar tile
-// (docs/NLU.md, sim/xbar): a TileN x TileK store of INT8 weights that XBAR
+// (docs/NLU.md, models/xbar): a TileN x TileK store of INT8 weights that XBAR
 // with FLAGS.PROGRAM fills from a B scratchpad buffer, and the mat-vec
 // y[r][j] = sum_i W[j][i] x[r][i] for the M <= Rows input vectors of an A
 // buffer, written as binary32 column values into an output buffer, where the
@@ -8,7 +8,7 @@
 //
 // In the Verilator build (NPE_XBAR_DPI defined) libnpesim can put the
 // analog tile model behind the same opcode: the unit then hands the weight
-// and input words to sim/xbar through DPI, waits the model's programming and
+// and input words to models/xbar through DPI, waits the model's programming and
 // conversion cycles, and writes the model's codes itself (codes_o: no NLU
 // phase). Every other build, and the simulator by default, runs the digital
 // path below.

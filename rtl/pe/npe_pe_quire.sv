@@ -3,7 +3,7 @@
 // sticky NaR and overflow flags. It adds one pre-summed addend per cycle; it
 // does not round or read out (npe_pe_norm / npe_pe_round do).
 //
-// Order within a cycle: clear, then add. Overflow rule (as npe_quire_fma):
+// Order within a cycle: clear, then add. Overflow rule (as npe_quire_add_product):
 // if q + addend leaves the signed 128-bit range, OVF is set and q keeps its
 // value from before that addition; while OVF is set every addition is
 // ignored, until a clear. NaR is ORed in and does not stop accumulation.

@@ -24,16 +24,19 @@ int main(int argc, char **argv) {
       {"int8", NPE_FMT_INT8, NPE_FMT_INT8},       {"ternary", NPE_FMT_INT8, NPE_FMT_TERNARY}};
   npe_dev *d;
   if (npe_open("sim:?latency=100", &d)) return 1;
-  uint8_t *a = malloc((size_t)dim * dim * 2), *b = malloc((size_t)dim * dim * 2);
-  float *c = malloc((size_t)dim * dim * 4);
-  if (!a || !b || !c) return 1;
+  size_t nn = (size_t)dim * dim;
+  uint16_t *a16 = malloc(nn * 2), *b16 = malloc(nn * 2);
+  uint8_t *a8 = malloc(nn), *b8 = malloc(nn);
+  float *c = malloc(nn * 4);
+  if (!a16 || !b16 || !a8 || !b8 || !c) return 1;
   uint64_t s = 7, total_cycles = 0;
   double total_host = 0, total_descs = 0, driver_s = 0;
   for (int i = 0; i < 6; i++) {
-    bench_fill(pairs[i].fa, a, (size_t)dim * dim, &s);
-    bench_fill(pairs[i].fb, b, (size_t)dim * dim, &s);
-    npe_tensor ta = {pairs[i].fa, dim, dim, 0, 1, a}, tb = {pairs[i].fb, dim, dim, 0, 1, b};
-    npe_output out = {1, NPE_FMT_FP4, 0, 0, c};
+    npe_pats_out a = bench_view(pairs[i].fa, a16, a8), b = bench_view(pairs[i].fb, b16, b8);
+    bench_fill(a, nn, &s);
+    bench_fill(b, nn, &s);
+    npe_tensor ta = {npe_pats_of(a), dim, dim, 0, 1}, tb = {npe_pats_of(b), dim, dim, 0, 1};
+    npe_output out = {.f32 = c};
     npe_stats st;
     if (npe_matmul(d, &ta, &tb, &out) || npe_last_stats(d, &st)) return 1;
     printf("BENCH engine_util_%s_%u %.1f %%\n", pairs[i].name, dim, 100 * st.utilisation);
@@ -55,7 +58,7 @@ int main(int argc, char **argv) {
                        1 << 25, &p))
       return 1;
     uint8_t *pa = malloc(npe_tiler_bytes_a(&p)), *pb = malloc(npe_tiler_bytes_b(&p)), desc[64];
-    if (!pa || !pb || npe_tiler_pack_a(&p, a, dim, pa) || npe_tiler_pack_b(&p, b, dim, pb))
+    if (!pa || !pb || npe_tiler_pack_a(&p, ta.data, dim, pa) || npe_tiler_pack_b(&p, tb.data, dim, pb))
       return 1;
     npe_tiler_it it = {0, 0, 0, 0};
     uint64_t nd = 0;
@@ -78,10 +81,10 @@ int main(int argc, char **argv) {
     static uint8_t x[64], w[64 * 64];
     uint8_t codes[64];
     npe_stats st;
-    bench_fill(NPE_FMT_INT8, x, sizeof x, &s);
-    bench_fill(NPE_FMT_INT8, w, sizeof w, &s);
-    npe_tensor tx = {NPE_FMT_INT8, 1, 64, 0, 1.0f / 128, x};
-    npe_tensor tw = {NPE_FMT_INT8, 64, 64, 0, 1.0f / 128, w};
+    bench_fill(npe_pats_out_u8(NPE_FMT_INT8, x), sizeof x, &s);
+    bench_fill(npe_pats_out_u8(NPE_FMT_INT8, w), sizeof w, &s);
+    npe_tensor tx = {npe_pats_u8(NPE_FMT_INT8, x), 1, 64, 0, 1.0f / 128};
+    npe_tensor tw = {npe_pats_u8(NPE_FMT_INT8, w), 64, 64, 0, 1.0f / 128};
     if (npe_nlu_spec_default(NPE_NLU_SIGMOID, bits[i], &spec) || npe_nlu_table_gen(&spec, &tab) ||
         npe_matmul_nlu(d, &tx, &tw, &tab, spec.in_frac_bits, codes, 0) || npe_last_stats(d, &st))
       return 1;
@@ -98,6 +101,6 @@ int main(int argc, char **argv) {
            (st.energy_pj - dram_pj) / 64);
   }
   npe_close(d);
-  free(a), free(b), free(c);
+  free(a16), free(b16), free(a8), free(b8), free(c);
   return 0;
 }

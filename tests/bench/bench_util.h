@@ -21,15 +21,20 @@ static inline uint64_t bench_rng(uint64_t *s) {
   return *s * 0x2545F4914F6CDD1Dull;
 }
 
-/* n random valid, non-NaR patterns of f (uint16_t for posit16, else uint8_t). */
-static inline void bench_fill(npe_fmt f, void *v, size_t n, uint64_t *s) {
+/* A writable view of format f over one of two arrays, the one of f's
+ * element width. */
+static inline npe_pats_out bench_view(npe_fmt f, uint16_t *w16, uint8_t *w8) {
+  return npe_fmt_elem_bytes(f) == 2 ? npe_pats_out_u16(f, w16) : npe_pats_out_u8(f, w8);
+}
+
+/* n random valid, non-NaR patterns of v.fmt into v. */
+static inline void bench_fill(npe_pats_out v, size_t n, uint64_t *s) {
   for (size_t i = 0; i < n; i++) {
     double d;
     uint32_t p;
-    do p = (uint32_t)(bench_rng(s) >> 40) & ((1u << npe_fmt_bits(f)) - 1);
-    while (npe_decode(f, p, &d) != NPE_OK || d != d);
-    if (f == NPE_FMT_POSIT16) ((uint16_t *)v)[i] = (uint16_t)p;
-    else ((uint8_t *)v)[i] = (uint8_t)p;
+    do p = (uint32_t)(bench_rng(s) >> 40) & ((1u << npe_fmt_bits(v.fmt)) - 1);
+    while (npe_decode(v.fmt, p, &d) != NPE_OK || d != d);
+    npe_pats_set(v, i, p);
   }
 }
 

@@ -55,7 +55,7 @@ int main(void) {
     c.read_latency = 100;
     c.xbar_analog = analog ? &xc : NULL;
     npe_transport t;
-    if (npe_transport_sim_open(&c, 0, &t)) return 1;
+    if (npe_transport_sim_open(&c, &t)) return 1;
     npesim *s = npe_transport_sim_get(&t);
     const uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
     t.mem_write(t.ctx, base, w, sizeof w);

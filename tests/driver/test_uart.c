@@ -4,7 +4,7 @@
  * pseudo-terminal stands for the serial port, and a thread on its other end
  * plays the board, answering npe_uart_bridge's 8-byte frames (as specified
  * in fpga/rtl/npe_uart_bridge.sv) from the simulated small build, the
- * board's engine (npesim_small.h, 128 KiB of memory at address 0). Matmuls through the public API are checked against
+ * board's engine (npesim.h, NPESIM_BUILD_SMALL, 128 KiB of memory at address 0). Matmuls through the public API are checked against
  * the golden library; bad URIs, a port that cannot be opened and a board
  * that does not answer get their documented errors.
  */
@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "npe.h"
-#include "npesim_small.h"
+#include "npesim.h"
 
 #define BOARD_MEM (128u << 10)
 
@@ -31,7 +31,7 @@
 /* ------------------------------------------------------------------------ */
 typedef struct board {
   int fd;             /* master side of the pty */
-  npesim_small *sim;
+  npesim *sim;
   atomic_int stop;
   unsigned frames;
   pthread_t thread;
@@ -52,7 +52,7 @@ static void *board_main(void *arg) {
   while (!atomic_load(&b->stop)) {
     struct pollfd pf = {b->fd, POLLIN, 0};
     if (poll(&pf, 1, 0) <= 0 || !(pf.revents & POLLIN)) {
-      npesim_small_step(b->sim, 256); /* the engine runs while the line is quiet */
+      npesim_step(b->sim, 256); /* the engine runs while the line is quiet */
       continue;
     }
     ssize_t got = read(b->fd, f + have, sizeof f - have);
@@ -67,18 +67,18 @@ static void *board_main(void *arg) {
     uint8_t r[5] = {0};
     size_t n = 1;
     switch (f[0]) {
-      case 1: r[0] = npesim_small_csr_write(b->sim, addr & 0xfffu, data) ? 1 : 0; break;
+      case 1: r[0] = npesim_csr_write(b->sim, addr & 0xfffu, data) ? 1 : 0; break;
       case 2:
-        r[0] = npesim_small_csr_read(b->sim, addr & 0xfffu, &val) ? 1 : 0;
+        r[0] = npesim_csr_read(b->sim, addr & 0xfffu, &val) ? 1 : 0;
         n = 5;
         break;
       case 3:
         if ((addr & 3u) || addr >= BOARD_MEM) r[0] = 1;
-        else npesim_small_mem_write(b->sim, addr, &data, 4);
+        else npesim_mem_write(b->sim, addr, &data, 4);
         break;
       case 4:
         if ((addr & 3u) || addr >= BOARD_MEM) r[0] = 1;
-        else npesim_small_mem_read(b->sim, addr, &val, 4);
+        else npesim_mem_read(b->sim, addr, &val, 4);
         n = 5;
         break;
       default: r[0] = 2;
@@ -109,7 +109,8 @@ static void board_start(board *b, char *path, size_t cap, int answer) {
   c.seed = 1;
   c.mem_base = 0;
   c.mem_size = BOARD_MEM;
-  ck_assert_int_eq(npesim_small_create(&c, &b->sim), 0);
+  c.build = NPESIM_BUILD_SMALL;
+  ck_assert_int_eq(npesim_create(&c, &b->sim), 0);
   ck_assert_int_eq(pthread_create(&b->thread, NULL, board_main, b), 0);
 }
 
@@ -117,7 +118,7 @@ static void board_stop(board *b) {
   if (b->sim) {
     atomic_store(&b->stop, 1);
     pthread_join(b->thread, NULL);
-    npesim_small_destroy(b->sim);
+    npesim_destroy(b->sim);
   }
   close(b->fd);
 }
@@ -135,29 +136,24 @@ static uint64_t rng(uint64_t *s) {
 static void check_matmul(npe_dev *d, npe_fmt fb, uint32_t m, uint32_t n, uint32_t k) {
   uint64_t s = 0x9e3779b97f4a7c15ull ^ (m * 131u + n * 7u + k);
   uint8_t *a = malloc((size_t)m * k), *b = malloc((size_t)n * k);
-  float *c = malloc((size_t)m * n * sizeof *c);
-  ck_assert(a && b && c);
+  float *c = malloc((size_t)m * n * sizeof *c), *g = malloc((size_t)m * n * sizeof *g);
+  ck_assert(a && b && c && g);
   for (size_t i = 0; i < (size_t)m * k; i++) a[i] = (uint8_t)rng(&s);
   for (size_t i = 0; i < (size_t)n * k; i++) {
     static const uint8_t tern[3] = {0, 1, 3};
     b[i] = fb == NPE_FMT_TERNARY ? tern[rng(&s) % 3] : (uint8_t)rng(&s);
   }
-  npe_tensor ta = {NPE_FMT_INT8, m, k, k, 1.0f, a}, tb = {fb, n, k, k, 1.0f, b};
-  npe_output out = {1, NPE_FMT_INT8, 0, 0.0f, c};
+  npe_tensor ta = {npe_pats_u8(NPE_FMT_INT8, a), m, k, k, 1.0f},
+             tb = {npe_pats_u8(fb, b), n, k, k, 1.0f};
+  npe_output out = {.f32 = c};
   ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out), NPE_OK);
-  for (uint32_t i = 0; i < m; i++) {
-    for (uint32_t j = 0; j < n; j++) {
-      npe_quire q;
-      float want;
-      npe_quire_clear(&q);
-      ck_assert_int_eq(npe_dot(&q, NPE_FMT_INT8, a + (size_t)i * k, fb, b + (size_t)j * k, k),
-                       NPE_OK);
-      npe_quire_to_f32(&q, &want);
-      ck_assert_msg(memcmp(&c[(size_t)i * n + j], &want, 4) == 0, "C[%u][%u] = %a, golden %a",
-                    i, j, (double)c[(size_t)i * n + j], (double)want);
-    }
-  }
-  free(a), free(b), free(c);
+  ck_assert_int_eq(npe_golden_matmul_f32(ta.data, k, tb.data, k, m, n, k, 1.0f, g, n), NPE_OK);
+  for (uint32_t i = 0; i < m; i++)
+    for (uint32_t j = 0; j < n; j++)
+      ck_assert_msg(memcmp(&c[(size_t)i * n + j], &g[(size_t)i * n + j], 4) == 0,
+                    "C[%u][%u] = %a, golden %a", i, j, (double)c[(size_t)i * n + j],
+                    (double)g[(size_t)i * n + j]);
+  free(a), free(b), free(c), free(g);
 }
 
 START_TEST(matmul_over_uart) {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../unit/unit.h"
+#include "../golden/unit.h"
 #include "npe_nlu.h"
 #include "npe_xbar.h"
 #include "npe_regs.h"
@@ -35,7 +35,7 @@ static void eng_open_x(eng *e, unsigned latency, unsigned ready_pct, unsigned va
   c.valid_pct = valid_pct;
   c.seed = seed;
   c.random_reset = 1;
-  ck_assert_int_eq(npe_transport_sim_open(&c, 0, &e->t), NPE_OK);
+  ck_assert_int_eq(npe_transport_sim_open(&c, &e->t), NPE_OK);
   e->sim = npe_transport_sim_get(&e->t);
   npesim_info info;
   npesim_get_info(e->sim, &info);
@@ -79,27 +79,29 @@ static int tiler_next(void *ctx, uint8_t d[64]) {
  * and C read back. */
 typedef struct {
   npe_mm_plan p;
-  uint8_t *a, *b, *c;
-  size_t ea, eb;          /* bytes per unpacked element */
+  npe_pats_out a, b;      /* typed by each format's element width */
+  uint8_t *c;
   npe_ring_result res;
 } mm_job;
 
+/* n patterns of format f in a new array typed by f's element width. */
+static npe_pats_out pats_alloc(npe_fmt f, size_t n) {
+  npe_pats_out v = {f, NULL, NULL};
+  if (npe_fmt_elem_bytes(f) == 2) v.u16 = malloc(n * sizeof *v.u16);
+  else v.u8 = malloc(n);
+  ck_assert(v.u8 || v.u16);
+  return v;
+}
+
+static void pats_free(npe_pats_out v) { free(v.u8), free(v.u16); }
+
 static void mm_run(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32,
                    uint32_t nlu_aux, uint32_t m, uint32_t n, uint32_t k, uint64_t seed) {
-  j->ea = fa == NPE_FMT_POSIT16 ? 2 : 1;
-  j->eb = fb == NPE_FMT_POSIT16 ? 2 : 1;
-  j->a = malloc((size_t)m * k * j->ea);
-  j->b = malloc((size_t)n * k * j->eb);
-  ck_assert(j->a && j->b);
+  j->a = pats_alloc(fa, (size_t)m * k);
+  j->b = pats_alloc(fb, (size_t)n * k);
   uint64_t s = seed;
-  for (size_t i = 0; i < (size_t)m * k; i++) {
-    uint32_t p = random_pattern(fa, &s);
-    if (j->ea == 2) ((uint16_t *)j->a)[i] = (uint16_t)p; else j->a[i] = (uint8_t)p;
-  }
-  for (size_t i = 0; i < (size_t)n * k; i++) {
-    uint32_t p = random_pattern(fb, &s);
-    if (j->eb == 2) ((uint16_t *)j->b)[i] = (uint16_t)p; else j->b[i] = (uint8_t)p;
-  }
+  for (size_t i = 0; i < (size_t)m * k; i++) npe_pats_set(j->a, i, random_pattern(fa, &s));
+  for (size_t i = 0; i < (size_t)n * k; i++) npe_pats_set(j->b, i, random_pattern(fb, &s));
   npe_mm_plan *p = &j->p;
   uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
   ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, 0, 0, p), NPE_OK);
@@ -111,8 +113,8 @@ static void mm_run(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp
   uint8_t *pa = malloc(npe_tiler_bytes_a(p)), *pb = malloc(npe_tiler_bytes_b(p));
   j->c = malloc(npe_tiler_bytes_c(p));
   ck_assert(pa && pb && j->c);
-  ck_assert_int_eq(npe_tiler_pack_a(p, j->a, k, pa), NPE_OK);
-  ck_assert_int_eq(npe_tiler_pack_b(p, j->b, k, pb), NPE_OK);
+  ck_assert_int_eq(npe_tiler_pack_a(p, npe_pats_of(j->a), k, pa), NPE_OK);
+  ck_assert_int_eq(npe_tiler_pack_b(p, npe_pats_of(j->b), k, pb), NPE_OK);
   ck_assert_int_eq(e->t.mem_write(e->t.ctx, p->addr_a, pa, npe_tiler_bytes_a(p)), NPE_OK);
   ck_assert_int_eq(e->t.mem_write(e->t.ctx, p->addr_b, pb, npe_tiler_bytes_b(p)), NPE_OK);
   memset(j->c, 0xa5, npe_tiler_bytes_c(p));
@@ -131,7 +133,16 @@ static void mm_run(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp
   free(pa), free(pb);
 }
 
-static void mm_free(mm_job *j) { free(j->a), free(j->b), free(j->c); }
+static void mm_free(mm_job *j) { pats_free(j->a), pats_free(j->b), free(j->c); }
+
+/* The golden C of a job, rounded once to binary32 (m x n, new array). */
+static float *mm_golden_f32(const mm_job *j, uint32_t m, uint32_t n, uint32_t k) {
+  float *g = malloc((size_t)m * n * sizeof *g);
+  ck_assert_ptr_nonnull(g);
+  ck_assert_int_eq(npe_golden_matmul_f32(npe_pats_of(j->a), k, npe_pats_of(j->b), k, m, n, k,
+                                         1.0f, g, n), NPE_OK);
+  return g;
+}
 
 /* Runs one random matmul and checks every output against the golden model.
  * Returns the device cycles. */
@@ -140,30 +151,27 @@ static uint64_t run_mm(eng *e, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32, uin
   mm_job job;
   mm_run(e, &job, fa, fb, fo, fp32, 0, m, n, k, seed);
   const npe_mm_plan p = job.p;
-  const uint8_t *a = job.a, *b = job.b, *c = job.c;
-  const size_t ea = job.ea, eb = job.eb;
+  const uint8_t *c = job.c;
+  float *gf = fp32 ? mm_golden_f32(&job, m, n, k) : NULL;
+  npe_pats_out gp = pats_alloc(fo, (size_t)m * n);
+  if (!fp32)
+    ck_assert_int_eq(npe_golden_matmul_fmt(npe_pats_of(job.a), k, npe_pats_of(job.b), k, m, n,
+                                           k, gp, n), NPE_OK);
   for (uint32_t i = 0; i < m; i++) {
     for (uint32_t j = 0; j < n; j++) {
-      npe_quire q;
-      npe_quire_clear(&q);
-      ck_assert_int_eq(npe_dot(&q, fa, a + (size_t)i * k * ea, fb, b + (size_t)j * k * eb, k),
-                       NPE_OK);
       const uint8_t *cell = c + npe_tiler_c_offset(&p, i, j);
       uint32_t got = fp32 ? (uint32_t)cell[0] | cell[1] << 8 | cell[2] << 16 | (uint32_t)cell[3] << 24
                           : (uint32_t)(cell[0] | cell[1] << 8);
       uint32_t want;
-      if (fp32) {
-        float f;
-        npe_quire_to_f32(&q, &f);
-        memcpy(&want, &f, 4);
-      } else {
-        npe_quire_to_fmt(&q, fo, &want);
-      }
+      if (fp32) memcpy(&want, &gf[(size_t)i * n + j], 4);
+      else want = npe_pats_get(npe_pats_of(gp), (size_t)i * n + j);
       ck_assert_msg(got == want, "%s x %s -> %s: C[%u][%u] = %08x, golden %08x (M=%u N=%u K=%u)",
                     npe_fmt_name(fa), npe_fmt_name(fb), fp32 ? "f32" : npe_fmt_name(fo), i, j,
                     got, want, m, n, k);
     }
   }
+  free(gf);
+  pats_free(gp);
   mm_free(&job);
   return job.res.cycles;
 }
@@ -603,19 +611,14 @@ static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned
   mm_job job;
   mm_run(e, &job, f, f, f, 0, nlu_aux(tab, frac, shr), m, n, k, seed);
   const npe_mm_plan p = job.p;
-  const uint8_t *a = job.a, *b = job.b, *c = job.c;
-  const size_t es = job.ea;
+  const uint8_t *c = job.c;
+  float *g = mm_golden_f32(&job, m, n, k);
   unsigned codes_seen[256] = {0};
   for (uint32_t i = 0; i < m; i++) {
     for (uint32_t j = 0; j < n; j++) {
-      npe_quire q;
-      float fv;
+      float fv = g[(size_t)i * n + j];
       int32_t x;
       unsigned want;
-      npe_quire_clear(&q);
-      ck_assert_int_eq(npe_dot(&q, f, a + (size_t)i * k * es, f, b + (size_t)j * k * es, k),
-                       NPE_OK);
-      ck_assert_int_eq(npe_quire_to_f32(&q, &fv), NPE_OK);
       /* NaN (a NaR dot product) enters the NLU as 0 (docs/REGMAP.md, NLU) */
       if (fv != fv) x = 0;
       else ck_assert_int_eq(npe_nlu_from_double(ldexp(fv, -(int)shr), frac, &x), NPE_OK);
@@ -634,6 +637,7 @@ static uint64_t run_mm_nlu(eng *e, npe_fmt f, const npe_nlu_table *tab, unsigned
                 tab->bits, frac, npe_fmt_name(f));
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_LO_REG_OFFSET, &lo), 0);
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_PERF_ADC_CONV_HI_REG_OFFSET, &hi), 0);
+  free(g);
   mm_free(&job);
   return ((uint64_t)hi << 32 | lo) - conv0;
 }
@@ -784,7 +788,7 @@ START_TEST(xbar_program_and_run) {
     const uint64_t span = cases[c].small ? 3 : 255, off = cases[c].small ? 1 : 127;
     for (uint32_t i = 0; i < n * k; i++) w16[i] = w[i] = (int8_t)(rng_next(&s) % span - off);
     for (uint32_t i = 0; i < m * k; i++) x[i] = (int8_t)(rng_next(&s) % span - off);
-    /* the oracle: the crossbar model's exact digital path (sim/xbar) with a
+    /* the oracle: the crossbar model's exact digital path (models/xbar) with a
      * sigmoid table over integer input codes: F = 0, acc_shift = S */
     npe_nlu_spec spec;
     npe_nlu_table tab;
@@ -1101,13 +1105,13 @@ START_TEST(counters_match_descriptor_arithmetic) {
 END_TEST
 
 /* The generated format table against the golden library and the engine:
- * element bits are npe_fmt_bits(); posit16 alone takes 2 host bytes; and the
+ * element bits are npe_fmt_bits(), host bytes npe_fmt_elem_bytes(); and the
  * lanes are the engine's: a 1 x 1 x 1 MATMUL issues lanes(f) lanes on one
  * PE, so the gated lane-cycles of that job give them back (above). */
 START_TEST(format_table_is_the_golden_and_the_engine) {
   for (unsigned f = 0; f < NPE_FMT_COUNT; f++) {
     ck_assert_uint_eq(npe_hw_fmt_bits(f), npe_fmt_bits((npe_fmt)f));
-    ck_assert_uint_eq(npe_hw_fmt_host_bytes(f), npe_fmt_bits((npe_fmt)f) > 8 ? 2 : 1);
+    ck_assert_uint_eq(npe_hw_fmt_host_bytes(f), npe_fmt_elem_bytes((npe_fmt)f));
     ck_assert_uint_le(npe_hw_fmt_lanes(f) * npe_hw_fmt_bits(f), NPE_PE_WORD_BITS);
   }
   ck_assert_uint_eq(npe_hw_fmt_lanes(NPE_FMT_COUNT), 0);
@@ -1203,6 +1207,44 @@ START_TEST(fence_and_dma_stall_counters) {
 }
 END_TEST
 
+/* One libnpesim API for every build: the small build (NPESIM_BUILD_SMALL)
+ * reports its own shape, which its CAP registers confirm; an unknown build
+ * is refused. */
+START_TEST(small_build_shape) {
+  npesim_config c;
+  memset(&c, 0, sizeof c);
+  c.build = NPESIM_BUILD_SMALL;
+  c.mem_size = 128u << 10;
+  npesim *s = NULL;
+  ck_assert_int_eq(npesim_create(&c, &s), 0);
+  npesim_info info;
+  npesim_get_info(s, &info);
+  ck_assert_uint_eq(info.rows, 1);
+  ck_assert_uint_eq(info.cols, 1);
+  ck_assert_uint_eq(info.a_bank_words, 256);
+  ck_assert_uint_eq(info.b_bank_words, 256);
+  ck_assert_uint_eq(info.out_groups, 4);
+  uint32_t v;
+  ck_assert_int_eq(npesim_csr_read(s, NPE_CAP_ARRAY_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq((v >> NPE_CAP_ARRAY_ROWS_OFFSET) & NPE_CAP_ARRAY_ROWS_MASK, info.rows);
+  ck_assert_uint_eq((v >> NPE_CAP_ARRAY_COLS_OFFSET) & NPE_CAP_ARRAY_COLS_MASK, info.cols);
+  ck_assert_uint_eq(1u << ((v >> NPE_CAP_ARRAY_GROUPS_LOG2_OFFSET) & NPE_CAP_ARRAY_GROUPS_LOG2_MASK),
+                    info.out_groups);
+  ck_assert_int_eq(npesim_csr_read(s, NPE_CAP_SPAD_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq((v >> NPE_CAP_SPAD_A_KIB_OFFSET) & NPE_CAP_SPAD_A_KIB_MASK,
+                    info.a_bank_words * 8u * info.rows / 1024u);
+  ck_assert_uint_eq((v >> NPE_CAP_SPAD_B_KIB_OFFSET) & NPE_CAP_SPAD_B_KIB_MASK,
+                    info.b_bank_words * 8u * info.cols / 1024u);
+  ck_assert_int_eq(npesim_csr_read(s, NPE_CAP_FORMATS_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq(v & 0x3f, 0x30); /* INT8 and ternary */
+  npesim_destroy(s);
+  c.build = (npesim_build)2;
+  s = NULL;
+  ck_assert_int_eq(npesim_create(&c, &s), -1);
+  ck_assert_ptr_null(s);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
@@ -1222,6 +1264,7 @@ Suite *engine_suite(void) {
   tcase_add_test(tb, nlu_after_matmul);
   tcase_add_test(tb, xbar_program_and_run);
   tcase_add_test(tb, xbar_analog_model);
+  tcase_add_test(tb, small_build_shape);
   suite_add_tcase(s, tb);
   TCase *tp = tcase_create("counters");
   tcase_set_timeout(tp, 600);

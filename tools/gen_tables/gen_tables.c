@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "../../driver/golden/npe_golden_int.h"
+#include "../../golden/src/npe_golden_int.h"
 
 int main(int argc, char **argv) {
   if (argc != 2) {

@@ -15,7 +15,7 @@ GATES = {"gru": 3, "lstm": 4, "hgrn": 3}
 
 
 # ---------------------------------------------------------------------------
-# Sherry 3:4 ternary, per row (mirrors driver/golden npe_quantize_sherry()
+# Sherry 3:4 ternary, per row (mirrors golden/src/npe_quant.c npe_quantize_sherry()
 # applied to each row of a row-major matrix)
 # ---------------------------------------------------------------------------
 def sherry_rows(w):

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # check_generated.sh OUTDIR: the generated rtl/npe_pkg.sv and
-# driver/include/npe_regs.h build and compute right in every tool that reads
+# include/npe_regs.h build and compute right in every tool that reads
 # them. npe_pkg_check.sv (descriptor accessors, reserved mask, format table)
 # under Verilator lint -Wall, Icarus (run: npe_pkg_check_tb) and Yosys (read,
 # elaborate, prove ok_o for every input); npe_regs_check.c as C11 and as
@@ -25,7 +25,7 @@ mkdir -p "$out"
   proc; flatten; opt; sat -prove ok_o 1 -verify" >/dev/null
 echo "npe_pkg_check: Verilator, Icarus and Yosys agree"
 
-flags="-Wall -Wextra -Werror -pedantic -Idriver/include"
+flags="-Wall -Wextra -Werror -pedantic -Iinclude"
 "$CC" -std=c11 $flags -o "$out/npe_regs_check_c" tools/regmap/npe_regs_check.c
 "$CXX" -x c++ -std=c++11 $flags -o "$out/npe_regs_check_cxx" tools/regmap/npe_regs_check.c
 "$out/npe_regs_check_c"

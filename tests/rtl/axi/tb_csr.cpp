@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // tb_csr.cpp - Verilator testbench for npe_axil_slave + npe_csr (top
 // tests/rtl/axi/tb_axil_csr.sv). The register list comes from the generated
-// driver/include/npe_regs.h, so the C header and the RTL are checked against
+// include/npe_regs.h, so the C header and the RTL are checked against
 // each other: every register read and written, reserved offsets and writes
 // to read-only registers answer SLVERR and change nothing, w1c and pulse
 // fields, the error latch, the counter snapshot, random AW/W ordering and

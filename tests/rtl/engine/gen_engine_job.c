@@ -4,7 +4,7 @@
  * that run without the driver (tb_npe_top_icarus.sv, bench_sim_speed.c):
  * a device-memory image (command ring, packed A, packed B, C filled with
  * 0xa5) made by the driver's tiler, and the C region the engine must leave
- * behind, computed by the golden library (npe_dot, npe_quire_to_f32).
+ * behind, computed by the golden library (npe_golden_matmul_f32).
  *
  *   gen_engine_job [--shape=R:C:AW:BW:G] [--base=ADDR] [--mem=BYTES]
  *                  M N K DIR [FORMAT [FUNC:B:F]]
@@ -30,7 +30,6 @@
 
 #include "npe_format.h"
 #include "npe_nlu.h"
-#include "npe_regs.h"
 #include "npe_tiler.h"
 #include "job_layout.h"
 
@@ -58,19 +57,24 @@ static int write_hex(const char *path, const uint8_t *bytes, size_t nbytes) {
   return fclose(f) == 0 ? 0 : -1;
 }
 
-/* n valid unpacked patterns of format f (uint16_t each for posit16): random
- * bits of the format's width, redrawn while the golden decoder refuses them. */
-static int random_patterns(npe_fmt f, void *out, size_t n, uint64_t *s) {
+/* n valid unpacked patterns of format f in a new array typed by its element
+ * width: random bits of the format's width, redrawn while the golden decoder
+ * refuses them. Returns 0, or -1 if out of memory. */
+static int random_patterns(npe_fmt f, npe_pats_out *out, size_t n, uint64_t *s) {
   const unsigned bits = npe_fmt_bits(f);
+  npe_pats_out v = {f, NULL, NULL};
+  if (npe_fmt_elem_bytes(f) == 2) v.u16 = malloc(n * sizeof *v.u16);
+  else v.u8 = malloc(n);
+  if (!v.u8 && !v.u16) return -1;
   for (size_t i = 0; i < n; i++) {
-    uint32_t v;
+    uint32_t x;
     double d;
     do {
-      v = (uint32_t)(rng_next(s) >> (64 - bits));
-    } while (npe_decode(f, v, &d) != NPE_OK);
-    if (f == NPE_FMT_POSIT16) ((uint16_t *)out)[i] = (uint16_t)v;
-    else ((uint8_t *)out)[i] = (uint8_t)v;
+      x = (uint32_t)(rng_next(s) >> (64 - bits));
+    } while (npe_decode(f, x, &d) != NPE_OK);
+    npe_pats_set(v, i, x);
   }
+  *out = v;
   return 0;
 }
 
@@ -175,13 +179,13 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  /* Operands: row-major unpacked patterns (uint16_t for posit16). */
-  const size_t esz = npe_hw_fmt_host_bytes(fa);
-  uint8_t *a = malloc((size_t)m * k * esz), *b = malloc((size_t)n * k * esz);
+  /* Operands: row-major unpacked patterns; golden C, binary32. */
+  npe_pats_out a, b;
   uint8_t *img = calloc(1, (size_t)(end - base)), *exp = malloc((size_t)bytes_c);
-  if (!a || !b || !img || !exp) return 1;
+  float *golden = malloc((size_t)m * n * sizeof *golden);
+  if (!img || !exp || !golden) return 1;
   uint64_t s = 0x9e3779b97f4a7c15ull;
-  if (random_patterns(fa, a, (size_t)m * k, &s) || random_patterns(fb, b, (size_t)n * k, &s))
+  if (random_patterns(fa, &a, (size_t)m * k, &s) || random_patterns(fb, &b, (size_t)n * k, &s))
     return 1;
 
   /* Ring, A, B, C (C's cells and padding start as 0xa5: an unwritten cell shows). */
@@ -190,21 +194,20 @@ int main(int argc, char **argv) {
   for (uint64_t i = 0; i < ndesc; i++) {
     if (!npe_tiler_next(&p, &it, img + 64 * i)) return 1;
   }
-  if (npe_tiler_pack_a(&p, a, k, img + (addr_a - base)) != NPE_OK ||
-      npe_tiler_pack_b(&p, b, k, img + (addr_b - base)) != NPE_OK)
+  if (npe_tiler_pack_a(&p, npe_pats_of(a), k, img + (addr_a - base)) != NPE_OK ||
+      npe_tiler_pack_b(&p, npe_pats_of(b), k, img + (addr_b - base)) != NPE_OK)
     return 1;
   memset(img + (addr_c - base), 0xa5, (size_t)bytes_c);
   memset(exp, 0xa5, (size_t)bytes_c);
 
-  /* Golden C: one exact dot product per cell, rounded once to binary32. */
+  /* Golden C: one exact dot product per cell, rounded once to binary32,
+   * placed in the engine's C layout. */
+  if (npe_golden_matmul_f32(npe_pats_of(a), k, npe_pats_of(b), k, m, n, k, 1.0f, golden, n) !=
+      NPE_OK)
+    return 1;
   for (uint32_t i = 0; i < m; i++) {
     for (uint32_t j = 0; j < n; j++) {
-      npe_quire q;
-      float f;
-      npe_quire_clear(&q);
-      if (npe_dot(&q, fa, a + (size_t)i * k * esz, fb, b + (size_t)j * k * esz, k) != NPE_OK ||
-          npe_quire_to_f32(&q, &f) != NPE_OK)
-        return 1;
+      float f = golden[(size_t)i * n + j];
       uint32_t bits;
       memcpy(&bits, &f, 4);
       if (aux) { /* the NLU's code, as a 2-byte cell */
@@ -251,6 +254,6 @@ int main(int argc, char **argv) {
          (unsigned long long)ndesc, (unsigned long long)((addr_c - base) / 8),
          (unsigned long long)(bytes_c / 8), m, n, k, npe_fmt_name(fb), dir, tbl_n,
          argc == 7 ? argv[6] : "none");
-  free(a), free(b), free(img), free(exp);
+  free(a.u8), free(a.u16), free(b.u8), free(b.u16), free(img), free(exp), free(golden);
   return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * pe_stim.c - builds npe_pe stimulus and, through the golden library, the
  * expected results (see pe_stim.h). The PE adds one word's lane products per
- * cycle; the shadow quire here adds them one npe_quire_fma() at a time in
+ * cycle; the shadow quire here adds them one npe_quire_add_product() at a time in
  * lane order, exactly as the golden model defines a dot product.
  */
 #include "pe_stim.h"
@@ -56,11 +56,16 @@ static void push_result(pe_stim *s, npe_fmt rd_fmt) {
   if (npe_quire_to_f32(&s->q, &f) || npe_quire_to_fmt(&s->q, rd_fmt, &bits)) s->bad = 1;
   memcpy(&r->f32, &f, sizeof f);
   r->bits = (uint16_t)bits;
-  r->flags = (uint8_t)s->q.flags;
+  r->flags = (uint8_t)npe_quire_flags(&s->q);
   r->rd_fmt = (uint8_t)rd_fmt;
   r->words = s->words;
-  r->q_hi = s->q.hi;
-  r->q_lo = s->q.lo;
+  uint8_t qb[16]; /* the quire's exact Q71.56 value, as the PE holds it */
+  if (npe_quire_export(&s->q, qb)) s->bad = 1;
+  r->q_lo = r->q_hi = 0;
+  for (int i = 7; i >= 0; i--) {
+    r->q_lo = r->q_lo << 8 | qb[i];
+    r->q_hi = r->q_hi << 8 | qb[8 + i];
+  }
 }
 
 unsigned pe_lanes(npe_fmt f) {
@@ -78,16 +83,16 @@ static void golden_word(pe_stim *s, npe_fmt f, uint16_t a, uint16_t b) {
   for (unsigned l = 0; l < n; l++) {
     int rc;
     if (f == NPE_FMT_POSIT16) {
-      rc = npe_quire_fma(&s->q, f, a, f, b);
+      rc = npe_quire_add_product(&s->q, f, a, f, b);
     } else if (f == NPE_FMT_TERNARY) {
       unsigned w = (b >> (2 * l)) & 3;
-      rc = npe_quire_fma(&s->q, NPE_FMT_INT8, (a >> (8 * l)) & 0xff, f, w);
+      rc = npe_quire_add_product(&s->q, NPE_FMT_INT8, (a >> (8 * l)) & 0xff, f, w);
       /* The invalid code 10b: the golden call refuses it and leaves q as it
        * was; the PE adds zero for it (docs/PE.md). Same quire either way. */
       if (w == 2 && rc == NPE_ERR_RANGE) rc = NPE_OK;
     } else {
       unsigned sh = (n == 4) ? 4 * l : 8 * l, m = (n == 4) ? 0xf : 0xff;
-      rc = npe_quire_fma(&s->q, f, (a >> sh) & m, f, (b >> sh) & m);
+      rc = npe_quire_add_product(&s->q, f, (a >> sh) & m, f, (b >> sh) & m);
     }
     if (rc) s->bad = 1;
   }

@@ -4,7 +4,7 @@
  *
  * A pe_stim is a list of clock cycles (what npe_pe's inputs hold in each
  * cycle) and, in order, the results npe_pe must produce. Every expected
- * result comes from the golden library (npe_quire_fma, npe_quire_to_f32,
+ * result comes from the golden library (npe_quire_add_product, npe_quire_to_f32,
  * npe_quire_to_fmt) run on a shadow quire as the words are appended; nothing
  * here models the arithmetic itself. Used by the Verilator harness directly
  * and by gen_pe_vectors (hex files for the Icarus testbench).

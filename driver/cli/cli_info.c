@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `npe info`: what the engine is, through the public libnpe API only; and
+ * opening a device for every subcommand that runs one.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "npe.h"
+#include "npe_cli.h"
+
+int cli_open_device(const char *uri, npe_dev **d) {
+  int rc = npe_open(uri, d);
+  if (rc) {
+    fprintf(stderr, "npe: cannot open device '%s': %s\n", uri, npe_strerror(rc));
+    return rc == NPE_ERR_INVALID_ARG || rc == NPE_ERR_UNSUPPORTED ? NPE_EXIT_USAGE
+                                                                   : NPE_EXIT_FAIL;
+  }
+  return NPE_EXIT_OK;
+}
+
+static const char info_usage[] =
+    "Usage: npe info [--device URI] [--json]\n"
+    "\n"
+    "Opens the engine at URI (default \"sim:\", the Verilator model of the RTL)\n"
+    "and prints what it is: identification, formats, MAC array shape, scratchpad\n"
+    "sizes, device memory, and the largest K per format pair.\n"
+    "\n"
+    "  --device URI  sim: or sim:?latency=N&ready=P&valid=P&seed=S&trace=FILE, or\n"
+    "                uart:PORT[?baud=N&mem=BYTES&clk=MHZ&timeout=MS] for a board\n"
+    "                build (make fpga-icebreaker) on the serial port PORT\n"
+    "  --json        machine-readable output\n";
+
+int npe_cmd_info(int argc, char **argv) {
+  const char *uri = "sim:";
+  int json = 0;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      fputs(info_usage, stdout);
+      return NPE_EXIT_OK;
+    } else if (!strcmp(argv[i], "--json")) {
+      json = 1;
+    } else if (!strcmp(argv[i], "--device") && i + 1 < argc) {
+      uri = argv[++i];
+    } else {
+      fprintf(stderr, "npe info: unknown option '%s' (see `npe info --help`)\n", argv[i]);
+      return NPE_EXIT_USAGE;
+    }
+  }
+  npe_dev *d;
+  int ex = cli_open_device(uri, &d);
+  if (ex) return ex;
+  npe_info in;
+  npe_get_info(d, &in);
+  static const npe_fmt pa[6][2] = {{NPE_FMT_FP4, NPE_FMT_FP4},       {NPE_FMT_POSIT4, NPE_FMT_POSIT4},
+                                   {NPE_FMT_POSIT8, NPE_FMT_POSIT8}, {NPE_FMT_POSIT16, NPE_FMT_POSIT16},
+                                   {NPE_FMT_INT8, NPE_FMT_INT8},     {NPE_FMT_INT8, NPE_FMT_TERNARY}};
+  if (json) {
+    printf("{\"transport\": \"%s\", \"id\": \"0x%08x\", \"hw_version\": \"0x%08x\", "
+           "\"formats\": \"0x%02x\", \"rows\": %u, \"cols\": %u, \"lanes\": %u, "
+           "\"spad_a_kib\": %u, \"spad_b_kib\": %u, \"spad_c_kib\": %u, \"mem_bytes\": %llu, "
+           "\"max_k\": {",
+           in.transport, in.id, in.hw_version, in.formats, in.rows, in.cols, in.lanes,
+           in.spad_a_kib, in.spad_b_kib, in.spad_c_kib, (unsigned long long)in.mem_size);
+    for (int i = 0; i < 6; i++)
+      printf("%s\"%sx%s\": %u", i ? ", " : "", npe_fmt_name(pa[i][0]), npe_fmt_name(pa[i][1]),
+             npe_max_k(d, pa[i][0], pa[i][1]));
+    printf("}}\n");
+  } else {
+    printf("transport     %s\nid            0x%08x (%c%c%c%c)\nhw version    0x%08x\n",
+           in.transport, in.id, in.id >> 24, (in.id >> 16) & 0xff, (in.id >> 8) & 0xff,
+           in.id & 0xff, in.hw_version);
+    printf("formats      ");
+    for (int f = 0; f < NPE_FMT_COUNT; f++)
+      if (in.formats >> f & 1) printf(" %s", npe_fmt_name((npe_fmt)f));
+    printf("\nMAC array     %u x %u PEs, up to %u MACs per PE per cycle\n", in.rows, in.cols,
+           in.lanes);
+    printf("scratchpads   A %u KiB, B %u KiB, out %u KiB (each double-buffered)\n",
+           in.spad_a_kib, in.spad_b_kib, in.spad_c_kib);
+    if (in.mem_size >= (1ull << 20))
+      printf("memory        %llu MiB\nlargest K    ", (unsigned long long)(in.mem_size >> 20));
+    else
+      printf("memory        %llu KiB\nlargest K    ", (unsigned long long)(in.mem_size >> 10));
+    /* the pairs this engine has */
+    const char *sep = "";
+    for (int i = 0; i < 6; i++) {
+      uint32_t kmax = npe_max_k(d, pa[i][0], pa[i][1]);
+      if (!kmax) continue;
+      printf("%s %sx%s %u", sep, npe_fmt_name(pa[i][0]), npe_fmt_name(pa[i][1]), kmax);
+      sep = ",";
+    }
+    printf("\n");
+  }
+  npe_close(d);
+  return NPE_EXIT_OK;
+}

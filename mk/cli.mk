@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: Apache-2.0
+# mk/cli.mk - driver/cli: the `npe` command-line tool, the top layer, and its
+# end-to-end tests (tests/cli). Included by the top Makefile after
+# mk/driver.mk (LIBNPE).
+#
+#   make cli-test       npe format, npe matmul (incl. --act) and npe nlu-report end to end,
+#                       plain and ASan+UBSan builds
+#   make nlu-cli-test   the nlu-report part alone
+
+CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c \
+            driver/cli/cli_info.c driver/cli/cli_npy.c driver/cli/cli_data.c driver/cli/cli_report.c
+CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
+CLI_CFLAGS := $(CFLAGS_BASE) $(CLI_INC)
+
+.PHONY: cli-test nlu-cli-test
+
+$(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(LIBNPE) $(LIBNPE_DEPLIBS)
+
+$(NPE_SAN_BIN): $(CLI_SRCS) $(CLI_HDRS) $(LIBNPE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CFLAGS) $(SANFLAGS) -o $@ $(CLI_SRCS) $(LIBNPE_SAN) $(LIBNPE_DEPLIBS)
+
+# `npe nlu-report` as its own program (the test script runs the subcommand's
+# arguments directly); it needs only the models and the golden library.
+NLU_REPORT_SRCS := driver/cli/cmd_nlu.c tests/cli/nlu_report_main.c
+
+$(BUILD)/cli/npe-nlu-report: $(NLU_REPORT_SRCS) $(CLI_HDRS) $(MODELS_LIB) $(GOLDEN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CFLAGS) -o $@ $(NLU_REPORT_SRCS) $(MODELS_LIB) $(GOLDEN_LIB) -lm
+$(BUILD)/san/cli/npe-nlu-report: $(NLU_REPORT_SRCS) $(CLI_HDRS) $(MODELS_SAN_LIB) $(GOLDEN_SAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CFLAGS) $(SANFLAGS) -o $@ $(NLU_REPORT_SRCS) $(MODELS_SAN_LIB) $(GOLDEN_SAN_LIB) -lm
+
+nlu-cli-test: $(BUILD)/cli/npe-nlu-report $(BUILD)/san/cli/npe-nlu-report
+	tests/cli/test_nlu_cli.sh $(BUILD)/cli/npe-nlu-report
+	tests/cli/test_nlu_cli.sh $(BUILD)/san/cli/npe-nlu-report
+
+cli-test: $(NPE_BIN) $(NPE_SAN_BIN) nlu-cli-test
+	tests/cli/test_format_cli.sh $(NPE_BIN)
+	tests/cli/test_format_cli.sh $(NPE_SAN_BIN)
+	tests/cli/test_matmul_cli.sh $(NPE_BIN)
+	tests/cli/test_matmul_cli.sh $(NPE_SAN_BIN)
+
+TEST_TARGETS += cli-test

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: Apache-2.0
+# mk/engine_test.mk - tests/engine: the engine through libnpesim and the
+# driver's tiler, ring and sim transport (Check): shapes x formats,
+# back-pressure, CSRs, bad descriptors, DMA window and faults, NLU and XBAR
+# opcodes. Included by the top Makefile after mk/sim_lib.mk.
+#
+#   make engine-test   plain, and the C side under ASan+UBSan
+
+DRIVER_CORE_SRCS := driver/src/npe_tiler.c driver/src/npe_ring.c
+DRIVER_SIM_SRCS  := driver/src/npe_transport_sim.c
+# the driver's include path (its sources are compiled here directly)
+DRIVER_CFLAGS    := $(CFLAGS_BASE) $(DRIVER_INC)
+ENGINE_TEST_SRCS := tests/engine/test_engine.c tests/golden/vectors.c
+
+$(BUILD)/tests/engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                       $(wildcard driver/src/*.h) $(GOLDEN_LIB) $(MODELS_LIB) $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(SIM_LIBS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+# The C side (tiler, ring, transport, models, golden, test) also under
+# ASan+UBSan; the Verilated model stays uninstrumented.
+$(BUILD)/san/tests/engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                           $(wildcard driver/src/*.h) $(GOLDEN_SAN_LIB) $(MODELS_SAN_LIB) \
+                           $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(ENGINE_TEST_SRCS) \
+	  $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) $(MODELS_SAN_LIB) $(GOLDEN_SAN_LIB) \
+	  $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+.PHONY: engine-test
+engine-test: $(BUILD)/tests/engine $(BUILD)/san/tests/engine
+	$(BUILD)/tests/engine
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/engine
+
+TEST_TARGETS += engine-test
+
+# ---------------------------------------------------------------------------
+# The engine build with a planted bug: npe_top Verilated with
+# NPE_PLANT_BUG_SCOREBOARD (npe_cmd's scoreboard forgets the output
+# buffers), the same harness, the engine test's first case. The run must
+# die on one of npe_cmd's assertions ("Assertion failed"): assertions are on
+# in the engine build and a failing one fails the test run.
+# ---------------------------------------------------------------------------
+SIM_PLANT := $(BUILD)/sim_planted
+
+$(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SIM_PLANT)/obj
+	verilator --cc -O1 --trace-fst --x-assign unique --x-initial unique --assert \
+	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_SCOREBOARD \
+	  --top-module npe_top -Mdir $(SIM_PLANT)/obj $(ENGINE_VLT) $(ENGINE_RTL)
+	$(MAKE) -s -C $(SIM_PLANT)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
+
+SIM_PLANT_CXXFLAGS := $(subst -I$(SIM_OBJ),-I$(SIM_PLANT)/obj,$(SIM_CXXFLAGS))
+
+$(SIM_PLANT)/npesim.o: sim/npesim.cpp $(SIM_PLANT)/obj/Vnpe_top__ALL.a $(SIM_BUILD)/npesim.o
+	$(CXX) $(SIM_PLANT_CXXFLAGS) -I$(SIM_OBJ_SMALL) -DNPESIM_SMALL_ROWS=$(call lite_val,Rows) \
+	  -DNPESIM_SMALL_COLS=$(call lite_val,Cols) -DNPESIM_SMALL_A_BANK_WORDS=$(call lite_val,ABankWords) \
+	  -DNPESIM_SMALL_B_BANK_WORDS=$(call lite_val,BBankWords) \
+	  -DNPESIM_SMALL_OUT_GROUPS=$(call lite_val,OutGroups) -c -o $@ $<
+
+$(SIM_PLANT)/npesim_xbar.o: sim/npesim_xbar.cpp $(SIM_PLANT)/obj/Vnpe_top__ALL.a
+	$(CXX) $(SIM_PLANT_CXXFLAGS) -c -o $@ $<
+
+$(SIM_PLANT)/test_engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                          $(SIM_PLANT)/npesim.o $(SIM_PLANT)/npesim_xbar.o $(SIM_BUILD)/libnpesim.a \
+                          $(GOLDEN_LIB) $(MODELS_LIB)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(SIM_PLANT)/npesim.o $(SIM_PLANT)/npesim_xbar.o \
+	  $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o $(SIM_BUILD)/verilated_threads.o \
+	  $(SIM_BUILD)/verilated_fst_c.o $(SIM_PLANT)/obj/Vnpe_top__ALL.a \
+	  $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+.PHONY: engine-assert-test
+engine-assert-test: $(SIM_PLANT)/test_engine
+	@if CK_RUN_CASE=matmul $(SIM_PLANT)/test_engine > $(SIM_PLANT)/run.log 2>&1; then \
+	  echo "engine-assert-test: FAIL: the planted scoreboard bug went unnoticed"; exit 1; \
+	elif grep -q "Assertion failed" $(SIM_PLANT)/run.log; then \
+	  echo "engine-assert-test: planted bug caught in the engine build: $$(grep -m1 'Assertion failed' $(SIM_PLANT)/run.log)"; \
+	else echo "engine-assert-test: FAIL: the run failed but no assertion fired"; \
+	  cat $(SIM_PLANT)/run.log; exit 1; fi
+
+TEST_TARGETS += engine-assert-test

@@ -1,0 +1,124 @@
+# mk/rtl_pe.mk - the SIMD MAC processing element (rtl/pe): lint, testbenches
+# (tests/rtl/pe), area bench. Included by the top-level Makefile.
+#
+#   make pe-lint    verilator --lint-only -Wall, all-format and single-format builds
+#   make pe-test    Verilator testbench (full) + Icarus testbench (small), vs golden
+#   make pe-bench   Yosys gate area (NAND2-eq), share ratio, iCE40 / Xilinx figures
+#
+# Outputs under $(BUILD)/pe/.
+
+BUILD ?= build
+GOLDEN_LIB ?= $(BUILD)/golden/libnpegolden.a
+
+PE_BUILD  := $(BUILD)/pe
+PE_PKG    := rtl/npe_pkg.sv
+PE_RTL    := rtl/pe/npe_pe_dec.sv rtl/pe/npe_pe_front.sv rtl/pe/npe_pe_mul.sv \
+             rtl/pe/npe_pe_align.sv rtl/pe/npe_pe_quire.sv rtl/pe/npe_pe_norm.sv \
+             rtl/pe/npe_pe_posit_enc.sv rtl/pe/npe_pe_round.sv rtl/pe/npe_pe_cnt.sv \
+             rtl/pe/npe_pe.sv rtl/pe/npe_pe_lite.sv
+PE_VLT    := rtl/pe/npe_pe.vlt
+PE_TB_DIR := tests/rtl/pe
+PE_STIM   := $(PE_TB_DIR)/pe_stim.c $(PE_TB_DIR)/pe_stim.h
+PE_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Igolden/include -I$(PE_TB_DIR)
+PE_VERILATOR_INC := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)/include
+PE_CXXFLAGS := -std=c++17 -O2 -Wall -I$(PE_BUILD)/vl -I$(PE_VERILATOR_INC) \
+               -I$(PE_VERILATOR_INC)/vltstd -Igolden/include -I$(PE_TB_DIR)
+# One format per build, for the single-format runs and the area ratio.
+PE_SINGLE_MASKS := 01 02 04 08 10 20
+# npe_pe_lite (the small-FPGA PE) builds: INT8, ternary, both
+PE_LITE_MASKS   := 10 20 30
+
+.PHONY: pe-lint pe-test pe-test-verilator pe-test-icarus pe-bench
+
+# ---------------------------------------------------------------------------
+# Lint
+# ---------------------------------------------------------------------------
+pe-lint:
+	verilator --lint-only -Wall --top-module npe_pe $(PE_VLT) $(PE_PKG) $(PE_RTL)
+	@for m in $(PE_SINGLE_MASKS); do \
+	  verilator --lint-only -Wall --top-module npe_pe -GFormatMask=6\'h$$m \
+	    $(PE_VLT) $(PE_PKG) $(PE_RTL) || exit 1; \
+	done
+	@for m in $(PE_LITE_MASKS); do \
+	  verilator --lint-only -Wall --top-module npe_pe_lite -GFormatMask=6\'h$$m \
+	    $(PE_VLT) $(PE_PKG) $(PE_RTL) || exit 1; \
+	done
+	@echo "pe-lint: clean (all-format, 6 single-format and 3 npe_pe_lite builds)"
+
+# ---------------------------------------------------------------------------
+# Verilator testbench
+# ---------------------------------------------------------------------------
+$(PE_BUILD)/vl/Vnpe_pe__ALL.a: $(PE_PKG) $(PE_RTL) $(PE_VLT)
+	@mkdir -p $(PE_BUILD)/vl
+	verilator --cc -Wall --assert --x-assign unique --x-initial unique \
+	  --top-module npe_pe -Mdir $(PE_BUILD)/vl $(PE_VLT) $(PE_PKG) $(PE_RTL)
+	nice $(MAKE) -s -C $(PE_BUILD)/vl -f Vnpe_pe.mk Vnpe_pe__ALL.a OPT_FAST=-O2
+
+$(PE_BUILD)/verilated.o: | $(PE_BUILD)/vl/Vnpe_pe__ALL.a
+	nice $(CXX) $(PE_CXXFLAGS) -w -c -o $@ $(PE_VERILATOR_INC)/verilated.cpp
+
+$(PE_BUILD)/verilated_threads.o: | $(PE_BUILD)/vl/Vnpe_pe__ALL.a
+	nice $(CXX) $(PE_CXXFLAGS) -w -c -o $@ $(PE_VERILATOR_INC)/verilated_threads.cpp
+
+$(PE_BUILD)/pe_stim.o: $(PE_STIM)
+	@mkdir -p $(@D)
+	$(CC) $(PE_CFLAGS) -c -o $@ $<
+
+$(PE_BUILD)/tb_pe: $(PE_TB_DIR)/tb_pe.cpp $(PE_BUILD)/vl/Vnpe_pe__ALL.a \
+                   $(PE_BUILD)/verilated.o $(PE_BUILD)/verilated_threads.o \
+                   $(PE_BUILD)/pe_stim.o $(GOLDEN_LIB)
+	nice $(CXX) $(PE_CXXFLAGS) -o $@ $(PE_TB_DIR)/tb_pe.cpp $(PE_BUILD)/pe_stim.o \
+	  $(PE_BUILD)/vl/Vnpe_pe__ALL.a $(PE_BUILD)/verilated.o \
+	  $(PE_BUILD)/verilated_threads.o $(GOLDEN_LIB) -lstdc++ -lpthread -lm
+
+pe-test-verilator: $(PE_BUILD)/tb_pe
+	$(PE_BUILD)/tb_pe | tee $(PE_BUILD)/tb_pe.log
+
+# ---------------------------------------------------------------------------
+# Icarus testbench: golden vectors in hex files, all-format PE plus every
+# single-format build
+# ---------------------------------------------------------------------------
+$(PE_BUILD)/gen_pe_vectors: $(PE_TB_DIR)/gen_pe_vectors.c $(PE_BUILD)/pe_stim.o $(GOLDEN_LIB)
+	$(CC) $(PE_CFLAGS) -o $@ $< $(PE_BUILD)/pe_stim.o $(GOLDEN_LIB) -lm
+
+$(PE_BUILD)/iv/tb_pe_%.vvp: $(PE_TB_DIR)/tb_pe_icarus.sv $(PE_PKG) $(PE_RTL)
+	@mkdir -p $(@D)
+	iverilog -g2012 -o $@ -s tb_pe_icarus -Ptb_pe_icarus.FormatMask=6\'h$* \
+	  $(PE_PKG) $(PE_RTL) $(PE_TB_DIR)/tb_pe_icarus.sv
+
+$(PE_BUILD)/iv/tb_pe_lite_%.vvp: $(PE_TB_DIR)/tb_pe_icarus.sv $(PE_PKG) $(PE_RTL)
+	@mkdir -p $(@D)
+	iverilog -g2012 -o $@ -s tb_pe_icarus -Ptb_pe_icarus.FormatMask=6\'h$* \
+	  -Ptb_pe_icarus.Lite=1 $(PE_PKG) $(PE_RTL) $(PE_TB_DIR)/tb_pe_icarus.sv
+
+pe-test-icarus: $(PE_BUILD)/gen_pe_vectors $(PE_BUILD)/iv/tb_pe_3f.vvp \
+                $(patsubst %,$(PE_BUILD)/iv/tb_pe_%.vvp,$(PE_SINGLE_MASKS)) \
+                $(patsubst %,$(PE_BUILD)/iv/tb_pe_lite_%.vvp,$(PE_LITE_MASKS))
+	@set -e; for m in 3f $(PE_SINGLE_MASKS); do \
+	  $(PE_BUILD)/gen_pe_vectors $$m $(PE_BUILD)/iv/vec_$$m > $(PE_BUILD)/iv/vec_$$m.args; \
+	  vvp -n $(PE_BUILD)/iv/tb_pe_$$m.vvp $$(cat $(PE_BUILD)/iv/vec_$$m.args) \
+	    | tee $(PE_BUILD)/iv/tb_pe_$$m.log | grep "tb_pe_icarus"; \
+	  grep -q "tb_pe_icarus: PASS" $(PE_BUILD)/iv/tb_pe_$$m.log; \
+	done
+	@set -e; for m in $(PE_LITE_MASKS); do \
+	  $(PE_BUILD)/gen_pe_vectors $$m $(PE_BUILD)/iv/lvec_$$m > $(PE_BUILD)/iv/lvec_$$m.args; \
+	  vvp -n $(PE_BUILD)/iv/tb_pe_lite_$$m.vvp $$(cat $(PE_BUILD)/iv/lvec_$$m.args) \
+	    | tee $(PE_BUILD)/iv/tb_pe_lite_$$m.log | sed 's/^tb_pe_icarus/tb_pe_icarus (npe_pe_lite)/' \
+	    | grep "tb_pe_icarus"; \
+	  grep -q "tb_pe_icarus: PASS" $(PE_BUILD)/iv/tb_pe_lite_$$m.log; \
+	done
+
+pe-test: pe-lint pe-test-verilator pe-test-icarus
+	@echo "pe-test: all PE tests passed"
+
+# Part of the project-wide `make test` and `make bench`.
+TEST_TARGETS += pe-test
+BENCH_TARGETS += pe-bench
+LINT_TARGETS += pe-lint
+
+# ---------------------------------------------------------------------------
+# Benchmarks
+# ---------------------------------------------------------------------------
+pe-bench: $(PE_PKG) $(PE_RTL)
+	@mkdir -p $(PE_BUILD)/bench
+	nice python3 tools/area/pe_bench.py $(PE_BUILD)/bench

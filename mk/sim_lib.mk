@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: Apache-2.0
+# mk/sim_lib.mk - sim/: the engine (npe_top) as the Verilator library
+# libnpesim, one C API over both builds (npesim_config.build): the engine's
+# RTL list (ENGINE_RTL) and the small build's parameters (ENGINE_LITE), which
+# every engine flow takes (mk/rtl_engine.mk, mk/fpga_icebreaker.mk), the two
+# Verilated models and the harness. Included by the top-level Makefile;
+# compiled with golden/, models/ and include/ on the include path.
+#
+#   make sim-lib      build/sim/libnpesim.a (+ build/sim/obj/Vnpe_top__ALL.a,
+#                     build/sim/obj_small/Vnpe_top_small__ALL.a)
+
+BUILD ?= build
+SIM_BUILD := $(BUILD)/sim
+SIM_OBJ   := $(SIM_BUILD)/obj
+VL_INC    := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)/include
+
+ENGINE_RTL := rtl/npe_pkg.sv \
+  $(filter-out %_tb.sv,$(sort $(wildcard rtl/pe/*.sv))) \
+  rtl/axi/npe_axil_slave.sv rtl/axi/npe_csr.sv rtl/axi/npe_axi_dma.sv \
+  rtl/nlu/npe_nlu_table.sv rtl/nlu/npe_nlu_col.sv rtl/nlu/npe_nlu.sv \
+  $(sort $(wildcard rtl/engine/*.sv))
+ENGINE_VLT := $(wildcard rtl/pe/npe_pe.vlt)
+
+SIM_CXXFLAGS := -std=c++17 -O2 -Wall -I$(SIM_OBJ) -I$(VL_INC) -I$(VL_INC)/vltstd \
+                $(SIM_INC)
+# libnpesim and its models; a program also links $(MODELS_LIB) $(GOLDEN_LIB)
+# (or their sanitizer builds) after them, then $(SIM_SYSLIBS)
+SIM_LIBS := $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a \
+            $(SIM_BUILD)/obj_small/Vnpe_top_small__ALL.a
+SIM_SYSLIBS := -lz -lstdc++ -lpthread -lm
+
+.PHONY: sim-lib
+
+# The small iCE40 build (docs/ARCHITECTURE.md, "The small build"): npe_top
+# parameters as NAME=INTEGER, the one list the lint, the Icarus tests and
+# the iCE40 size and fit runs all take.
+ENGINE_LITE := Rows=1 Cols=1 FormatMask=48 ABankWords=256 BBankWords=256 OutGroups=4 \
+               DescFifoDepth=1 CounterBits=32 MaxReadsInFlight=2 AddrBits=17 \
+               HasNlu=0 HasXbar=0 LitePe=1 HasDirectDesc=0 PerfMask=29183
+# (AddrBits 17: the UP5K's 128 KiB of SPRAM; PerfMask 0x71ff: no stall
+# counters for scratchpad, output and fence)
+ENGINE_LITE_BITS := HasNlu HasXbar LitePe HasDirectDesc
+lite_val = $(patsubst $(1)=%,%,$(filter $(1)=%,$(ENGINE_LITE)))
+ep_pname = $(word 1,$(subst =, ,$(1)))
+ep_pval  = $(word 2,$(subst =, ,$(1)))
+# Verilator -G values carry the parameter's width (no WIDTH warnings)
+ep_vlval = $(if $(filter $(1),$(ENGINE_LITE_BITS)),1'b$(2),$(if $(filter FormatMask,$(1)),6'd$(2),$(2)))
+ENGINE_LITE_G := $(foreach p,$(ENGINE_LITE),"-G$(call ep_pname,$(p))=$(call ep_vlval,$(call ep_pname,$(p)),$(call ep_pval,$(p)))")
+
+$(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SIM_OBJ)
+	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique --assert +define+NPE_ASSERT +define+NPE_XBAR_DPI \
+	  --top-module npe_top -Mdir $(SIM_OBJ) $(ENGINE_VLT) $(ENGINE_RTL)
+	$(MAKE) -s -C $(SIM_OBJ) -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+
+$(SIM_BUILD)/%.o: sim/%.cpp sim/npesim.h sim/axi_mem.h sim/npesim_xbar.h models/xbar/npe_xbar.h \
+                  include/npe_regs.h $(SIM_OBJ)/Vnpe_top__ALL.a
+	$(CXX) $(SIM_CXXFLAGS) -c -o $@ $<
+
+$(SIM_BUILD)/verilated_%.o: $(VL_INC)/verilated_%.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
+	$(CXX) $(SIM_CXXFLAGS) -O2 -c -o $@ $<
+
+$(SIM_BUILD)/verilated.o: $(VL_INC)/verilated.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
+	$(CXX) $(SIM_CXXFLAGS) -O2 -c -o $@ $<
+
+# The small build (ENGINE_LITE) as its own model (NPESIM_BUILD_SMALL)
+SIM_OBJ_SMALL := $(SIM_BUILD)/obj_small
+
+$(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SIM_OBJ_SMALL)
+	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique --assert +define+NPE_ASSERT --prefix Vnpe_top_small \
+	  --top-module npe_top -Mdir $(SIM_OBJ_SMALL) $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
+	$(MAKE) -s -C $(SIM_OBJ_SMALL) -f Vnpe_top_small.mk Vnpe_top_small__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+
+# The harness, once for both models; the small build's shape from ENGINE_LITE
+$(SIM_BUILD)/npesim.o: sim/npesim.cpp sim/npesim.h sim/axi_mem.h sim/npesim_xbar.h \
+                       models/xbar/npe_xbar.h $(SIM_OBJ)/Vnpe_top__ALL.a \
+                       $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a
+	$(CXX) $(SIM_CXXFLAGS) -I$(SIM_OBJ_SMALL) -DNPESIM_SMALL_ROWS=$(call lite_val,Rows) \
+	  -DNPESIM_SMALL_COLS=$(call lite_val,Cols) -DNPESIM_SMALL_A_BANK_WORDS=$(call lite_val,ABankWords) \
+	  -DNPESIM_SMALL_B_BANK_WORDS=$(call lite_val,BBankWords) \
+	  -DNPESIM_SMALL_OUT_GROUPS=$(call lite_val,OutGroups) -c -o $@ $<
+
+SIM_LIB_OBJS := $(SIM_BUILD)/npesim.o $(SIM_BUILD)/npesim_xbar.o \
+                $(SIM_BUILD)/axi_mem.o \
+                $(SIM_BUILD)/verilated.o \
+                $(SIM_BUILD)/verilated_threads.o $(SIM_BUILD)/verilated_fst_c.o
+
+$(SIM_BUILD)/libnpesim.a: $(SIM_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+sim-lib: $(SIM_BUILD)/libnpesim.a
