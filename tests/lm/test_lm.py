@@ -14,7 +14,6 @@ import io
 import os
 import subprocess
 import sys
-import tempfile
 import contextlib
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -21,7 +21,6 @@ invalid file.
 """
 import argparse
 import json
-import math
 import os
 import sys
 import time

@@ -15,7 +15,6 @@ Usage:
 Progress goes to stderr; the last stdout line is a summary.
 """
 import argparse
-import json
 import math
 import os
 import sys
@@ -37,7 +36,6 @@ if __name__ == "__main__":
     os.environ.setdefault("OPENBLAS_NUM_THREADS", _argv_threads(sys.argv[1:]))
     os.environ.setdefault("OMP_NUM_THREADS", _argv_threads(sys.argv[1:]))
 
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 
