@@ -22,8 +22,8 @@ LM_SEED       ?= 1
 LM_GRU_ARGS     := --cell gru --steps 3000 --lr 3e-3
 LM_LSTM_ARGS    := --cell lstm --steps 3000 --lr 3e-3
 LM_HGRN_ARGS    := --cell hgrn --steps 1500 --lr 3e-3
-LM_TERNARY_ARGS := --quant sherry --steps 1000 --lr 1e-3 --warmup 50
-LM_HGRN_TERNARY_ARGS := --quant sherry --steps 600 --lr 1e-3 --warmup 50
+# Ternary QAT: as many steps again as the float model's training.
+LM_TERNARY_ARGS := --quant sherry --lr 1e-3 --warmup 50
 
 TEST_TARGETS += lm-test
 DEB_PKGS += python3-torch python3-numpy libopenblas0-pthread bible-kjv bible-kjv-text bzip2 xz-utils
@@ -53,13 +53,13 @@ $(LM_MODELS_DIR)/gru.npz: lm-force lm-data
 
 # Ternary (Sherry 3:4) QAT, fine-tuned from the float model of the same cell.
 $(LM_MODELS_DIR)/gru-ternary.npz: $(LM_MODELS_DIR)/gru.npz
-	$(LM_TRAIN) --cell gru $(LM_TERNARY_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
+	$(LM_TRAIN) --cell gru $(LM_TERNARY_ARGS) --steps 3000 --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
 
 $(LM_MODELS_DIR)/lstm-ternary.npz: $(LM_MODELS_DIR)/lstm.npz
-	$(LM_TRAIN) --cell lstm $(LM_TERNARY_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
+	$(LM_TRAIN) --cell lstm $(LM_TERNARY_ARGS) --steps 3000 --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
 
 $(LM_MODELS_DIR)/hgrn-ternary.npz: $(LM_MODELS_DIR)/hgrn.npz
-	$(LM_TRAIN) --cell hgrn $(LM_HGRN_TERNARY_ARGS) --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
+	$(LM_TRAIN) --cell hgrn $(LM_TERNARY_ARGS) --steps 1500 --seed $(LM_SEED) --data $(BUILD)/lm --init $< --out $@
 
 $(LM_MODELS_DIR)/lstm.npz: lm-force lm-data
 	@mkdir -p $(@D)
