@@ -308,11 +308,6 @@ module npe_cmd #(
   assign claim      = sel_res(d_unit, unit_claim_i);
   assign next_claim = sel_res(d_next, unit_claim_i);
   assign held       = sel_res(unit_busy_i, claims_q) | (step_q ? step_claim_q : '0);
-`ifdef NPE_PLANT_BUG_SCOREBOARD
-  // Test only (make cmd-test): a scoreboard that forgets the output buffers.
-  logic [NR-1:0] held_buggy;
-  assign held_buggy = held & ~ResOut;
-`endif
 
   // The first step's check, then the next step's (of the fields it reads).
   assign chk_code = !d_known                   ? 8'(npe_pkg::ErrBadOpcode) :
@@ -323,7 +318,8 @@ module npe_cmd #(
   logic          hz_fence, dispatch;
   assign want     = claim | next_claim;
 `ifdef NPE_PLANT_BUG_SCOREBOARD
-  assign conflict = want & held_buggy;
+  // Test only (cmd-test, engine-assert-test): forgets the output buffers.
+  assign conflict = want & held & ~ResOut;
 `else
   assign conflict = want & held;
 `endif
