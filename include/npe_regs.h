@@ -16,7 +16,17 @@
 #define NPE_AXI_DATA_WIDTH 64u /* AXI4 DMA data width, bits */
 #define NPE_SPAD_WORD_BITS 64u /* bits of a scratchpad bank word (npe_top ABankWords / BBankWords count them) */
 #define NPE_PE_WORD_BITS 16u /* bits of a PE word: what one scratchpad bank feeds one PE per cycle (lanes x element bits; 4 for ternary weights) */
-#define NPE_REGS_VERSION 0x00010000u /* same as the VERSION register */
+#define NPE_RECUR_GATE_FRAC_BITS 30u /* RECUR DIAG: the gate a is an int32 with 30 fraction bits (Q2.30, a in [-2, 2)) */
+#define NPE_RECUR_AUX_MODE_LSB 0u /* RECUR: AUX[3:0] = MODE */
+#define NPE_RECUR_AUX_MODE_BITS 4u /* RECUR: width of AUX.MODE */
+#define NPE_RECUR_MODE_DIAG 0u /* RECUR MODE 0: diagonal gated linear recurrence h = a * h + b */
+#define NPE_RECUR_AUX_INIT_LSB 4u /* RECUR: AUX[5:4] = INIT, where h_0 comes from */
+#define NPE_RECUR_AUX_INIT_BITS 2u /* RECUR: width of AUX.INIT */
+#define NPE_RECUR_INIT_ZERO 0u /* RECUR INIT 0: h_0 = 0 */
+#define NPE_RECUR_INIT_KEEP 1u /* RECUR INIT 1: h_0 = the state the previous RECUR left (zero after reset) */
+#define NPE_RECUR_INIT_LOAD 2u /* RECUR INIT 2: h_0 = N int32 read from ADDR_B */
+#define NPE_RECUR_AUX_OUT_LAST_BIT 8u /* RECUR: AUX[8] = OUT_LAST, write only h_T (else every h_t) */
+#define NPE_REGS_VERSION 0x00020000u /* same as the VERSION register */
 
 /* Descriptor opcodes. */
 #define NPE_OP_NOP 0u /* does nothing; completes at once */
@@ -25,7 +35,7 @@
 #define NPE_OP_STORE 3u /* DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns */
 #define NPE_OP_FENCE 4u /* waits until every earlier descriptor has completed */
 #define NPE_OP_NLU 5u /* nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^(F - S)) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[11:9] = 0, AUX[15:12] = S (0..15, folds power-of-two operand scales in), AUX[31:16] = split input code (signed); 2^B cycles per group */
-#define NPE_OP_RECUR 6u /* reserved: recurrence unit, T timesteps */
+#define NPE_OP_RECUR 6u /* recurrence unit, T timesteps over a state of N elements kept on chip (docs/RECUR.md). AUX[3:0] = MODE: 0 = DIAG, h_t[i] = sat32(RNE(a * h_{t-1}[i] / 2^30) + b) on int32 (a in Q2.30, b and h in any common fixed point), from T x N 8-byte records {b: int32 bits 31:0, a: int32 bits 63:32} read contiguously from ADDR_A, record (t, i) at ADDR_A + 8 (t N + i); writes every h_t as int32 (T x N, contiguous) to ADDR_C, or with AUX[8] (OUT_LAST) only h_T (N int32). AUX[5:4] = INIT: 0 h_0 = 0, 1 the state the previous RECUR left (KEEP; zero after reset), 2 N int32 read from ADDR_B. Other AUX bits 0 and MODE 0 (else BAD_AUX); N in 1..CAP_RECUR.STATE_WORDS and T >= 1 (else BAD_DIMS); addresses 8-byte aligned (else ALIGN). FMT_*, M, K, strides and SCALE are not read */
 #define NPE_OP_XBAR 7u /* crossbar tile, INT8 x INT8 (FMT_A = FMT_B = INT8). With FLAGS.PROGRAM: the tile takes W = the N rows of K weights in B buffer SPAD[1] (K a multiple of 8, <= 64; N <= 64), one 8-weight word per cycle. Without: y = f(W x) for the M <= Rows input vectors x in A buffer SPAD[0] (K and N as programmed): exact integer column sums as binary32 into output buffer SPAD[2], then the NLU over them (AUX as for NLU); STORE the 2-byte codes. This build runs the exact digital equivalent; SOFT_RESET forgets the tile */
 
 /* Hardware error codes in STATUS.ERR (not npe_status values). */
@@ -139,7 +149,7 @@ static inline unsigned npe_hw_fmt_host_bytes(unsigned fmt) {
 #define NPE_DESC_T_SIZE 2u
 #define NPE_DESC_ADDR_A_OFFSET 16u /* device address of A / LOAD source */
 #define NPE_DESC_ADDR_A_SIZE 8u
-#define NPE_DESC_ADDR_B_OFFSET 24u /* device address of B */
+#define NPE_DESC_ADDR_B_OFFSET 24u /* device address of B (RECUR: of the initial state with AUX.INIT = 2) */
 #define NPE_DESC_ADDR_B_SIZE 8u
 #define NPE_DESC_ADDR_C_OFFSET 32u /* device address of C / STORE destination */
 #define NPE_DESC_ADDR_C_SIZE 8u
@@ -361,7 +371,7 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
 #define NPE_ID_MAGIC_MASK 0xffffffffu
 #define NPE_ID_MAGIC_OFFSET 0u
 #define NPE_VERSION_REG_OFFSET 0x004u /* ro: register-map version */
-#define NPE_VERSION_REG_RESVAL 0x00010000u
+#define NPE_VERSION_REG_RESVAL 0x00020000u
 #define NPE_VERSION_PATCH_MASK 0xffffu
 #define NPE_VERSION_PATCH_OFFSET 0u
 #define NPE_VERSION_MINOR_MASK 0xffu
@@ -400,6 +410,12 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
 #define NPE_CAP_PERF_REG_RESVAL 0x00007fffu
 #define NPE_CAP_PERF_BUILT_MASK 0x7fffu
 #define NPE_CAP_PERF_BUILT_OFFSET 0u
+#define NPE_CAP_RECUR_REG_OFFSET 0x018u /* ro: recurrence unit (all zero when not built) */
+#define NPE_CAP_RECUR_REG_RESVAL 0x00010400u
+#define NPE_CAP_RECUR_STATE_WORDS_MASK 0xffffu
+#define NPE_CAP_RECUR_STATE_WORDS_OFFSET 0u
+#define NPE_CAP_RECUR_MODES_MASK 0xffu
+#define NPE_CAP_RECUR_MODES_OFFSET 16u
 #define NPE_CTRL_REG_OFFSET 0x020u /* rw: control */
 #define NPE_CTRL_REG_RESVAL 0x00000300u
 #define NPE_CTRL_START_BIT 0u
@@ -571,11 +587,12 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
  * w1c_mask, wo_mask, hw_in); hw_in is 1 if some field is a hardware input. */
 #define NPE_REG_LIST(X) \
   X(ID, 0x000u, NPE_ACC_RO, 0x4e504531u, 0x00000000u, 0x00000000u, 0x00000000u, 0) \
-  X(VERSION, 0x004u, NPE_ACC_RO, 0x00010000u, 0x00000000u, 0x00000000u, 0x00000000u, 0) \
+  X(VERSION, 0x004u, NPE_ACC_RO, 0x00020000u, 0x00000000u, 0x00000000u, 0x00000000u, 0) \
   X(CAP_FORMATS, 0x008u, NPE_ACC_RO, 0x0000003fu, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
   X(CAP_ARRAY, 0x00cu, NPE_ACC_RO, 0x05040204u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
   X(CAP_SPAD, 0x010u, NPE_ACC_RO, 0x00108020u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
   X(CAP_PERF, 0x014u, NPE_ACC_RO, 0x00007fffu, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
+  X(CAP_RECUR, 0x018u, NPE_ACC_RO, 0x00010400u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
   X(CTRL, 0x020u, NPE_ACC_RW, 0x00000300u, 0x00000300u, 0x00000000u, 0x00000007u, 0) \
   X(STATUS, 0x024u, NPE_ACC_RO, 0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
   X(ERR_ADDR_LO, 0x028u, NPE_ACC_RO, 0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \

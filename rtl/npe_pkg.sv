@@ -12,6 +12,16 @@ package npe_pkg;
   localparam int AxiDataWidth = 64;  // AXI4 DMA data width, bits
   localparam int SpadWordBits = 64;  // bits of a scratchpad bank word (npe_top ABankWords / BBankWords count them)
   localparam int PeWordBits = 16;  // bits of a PE word: what one scratchpad bank feeds one PE per cycle (lanes x element bits; 4 for ternary weights)
+  localparam int RecurGateFracBits = 30;  // RECUR DIAG: the gate a is an int32 with 30 fraction bits (Q2.30, a in [-2, 2))
+  localparam int RecurAuxModeLsb = 0;  // RECUR: AUX[3:0] = MODE
+  localparam int RecurAuxModeBits = 4;  // RECUR: width of AUX.MODE
+  localparam int RecurModeDiag = 0;  // RECUR MODE 0: diagonal gated linear recurrence h = a * h + b
+  localparam int RecurAuxInitLsb = 4;  // RECUR: AUX[5:4] = INIT, where h_0 comes from
+  localparam int RecurAuxInitBits = 2;  // RECUR: width of AUX.INIT
+  localparam int RecurInitZero = 0;  // RECUR INIT 0: h_0 = 0
+  localparam int RecurInitKeep = 1;  // RECUR INIT 1: h_0 = the state the previous RECUR left (zero after reset)
+  localparam int RecurInitLoad = 2;  // RECUR INIT 2: h_0 = N int32 read from ADDR_B
+  localparam int RecurAuxOutLastBit = 8;  // RECUR: AUX[8] = OUT_LAST, write only h_T (else every h_t)
 
   // Number formats; codes equal enum npe_fmt in golden/include/npe_format.h.
   typedef enum logic [2:0] {
@@ -33,7 +43,7 @@ package npe_pkg;
     OpStore        = 8'd3,  // DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns
     OpFence        = 8'd4,  // waits until every earlier descriptor has completed
     OpNlu          = 8'd5,  // nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^(F - S)) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[11:9] = 0, AUX[15:12] = S (0..15, folds power-of-two operand scales in), AUX[31:16] = split input code (signed); 2^B cycles per group
-    OpRecur        = 8'd6,  // reserved: recurrence unit, T timesteps
+    OpRecur        = 8'd6,  // recurrence unit, T timesteps over a state of N elements kept on chip (docs/RECUR.md). AUX[3:0] = MODE: 0 = DIAG, h_t[i] = sat32(RNE(a * h_{t-1}[i] / 2^30) + b) on int32 (a in Q2.30, b and h in any common fixed point), from T x N 8-byte records {b: int32 bits 31:0, a: int32 bits 63:32} read contiguously from ADDR_A, record (t, i) at ADDR_A + 8 (t N + i); writes every h_t as int32 (T x N, contiguous) to ADDR_C, or with AUX[8] (OUT_LAST) only h_T (N int32). AUX[5:4] = INIT: 0 h_0 = 0, 1 the state the previous RECUR left (KEEP; zero after reset), 2 N int32 read from ADDR_B. Other AUX bits 0 and MODE 0 (else BAD_AUX); N in 1..CAP_RECUR.STATE_WORDS and T >= 1 (else BAD_DIMS); addresses 8-byte aligned (else ALIGN). FMT_*, M, K, strides and SCALE are not read
     OpXbar         = 8'd7   // crossbar tile, INT8 x INT8 (FMT_A = FMT_B = INT8). With FLAGS.PROGRAM: the tile takes W = the N rows of K weights in B buffer SPAD[1] (K a multiple of 8, <= 64; N <= 64), one 8-weight word per cycle. Without: y = f(W x) for the M <= Rows input vectors x in A buffer SPAD[0] (K and N as programmed): exact integer column sums as binary32 into output buffer SPAD[2], then the NLU over them (AUX as for NLU); STORE the 2-byte codes. This build runs the exact digital equivalent; SOFT_RESET forgets the tile
   } npe_op_e;
 
@@ -82,7 +92,7 @@ package npe_pkg;
   localparam int DescTBits = 16;
   localparam int DescAddrALsb = 128;  // device address of A / LOAD source
   localparam int DescAddrABits = 64;
-  localparam int DescAddrBLsb = 192;  // device address of B
+  localparam int DescAddrBLsb = 192;  // device address of B (RECUR: of the initial state with AUX.INIT = 2)
   localparam int DescAddrBBits = 64;
   localparam int DescAddrCLsb = 256;  // device address of C / STORE destination
   localparam int DescAddrCBits = 64;
@@ -108,11 +118,11 @@ package npe_pkg;
   localparam logic [DescBits-1:0] DescReservedMask = {
       64'h0000000000000000, 64'hffffffff00000000, 64'h0000000000000000, 64'h0000000000000000,
       64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000e000};
-  // Bits no opcode of this build reads: the reserved bits and T, ADDR_B, STRIDE_B, SCALE
+  // Bits no opcode of this build reads: the reserved bits and STRIDE_B, SCALE
   // (a decoder's unused-signal line: ^(d & DescUnusedMask)).
   localparam logic [DescBits-1:0] DescUnusedMask = {
       64'h00000000ffffffff, 64'hffffffff00000000, 64'hffffffff00000000, 64'h0000000000000000,
-      64'hffffffffffffffff, 64'h0000000000000000, 64'hffff000000000000, 64'hffff00000000e000};
+      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000e000};
 
   // Descriptor accessors: a field (or flag) of the whole record d, so no
   // module retypes a position or a width. Each reads a few bits of d.
@@ -250,33 +260,36 @@ package npe_pkg;
   // Dispatch interface (docs/ARCHITECTURE.md): unit slots; resource bits
   // (0..NumUnits-1: the units themselves); which unit runs an opcode and
   // which its next step (one-hot, 0 for none: NOP, FENCE, reserved).
-  localparam int NumUnits = 5;
+  localparam int NumUnits = 6;
   localparam int UnitLoader = 0;  // npe_loader: DMA reads into a scratchpad buffer
   localparam int UnitArray = 1;  // npe_array: the MAC array, scratchpads to an output buffer
   localparam int UnitStorer = 2;  // npe_storer: an output buffer to DMA writes
   localparam int UnitNlu = 3;  // npe_nlu_unit: ramp-ADC codes of an output buffer, in place
   localparam int UnitXbar = 4;  // npe_xbar_unit: the crossbar tile (program, run)
-  localparam int NumRes = 12;
-  localparam int ResRdPorts = 5;  // the scratchpad banks' read ports (the array or the crossbar)
-  localparam int ResSpadA0 = 6;  // scratchpad A, buffer 0
-  localparam int ResSpadA1 = 7;  // scratchpad A, buffer 1
-  localparam int ResSpadB0 = 8;  // scratchpad B, buffer 0
-  localparam int ResSpadB1 = 9;  // scratchpad B, buffer 1
-  localparam int ResOut0 = 10;  // output buffer 0
-  localparam int ResOut1 = 11;  // output buffer 1
+  localparam int UnitRecur = 5;  // npe_recur_unit: the recurrence unit (records in by DMA, state on chip, states out by DMA)
+  localparam int NumRes = 14;
+  localparam int ResRdPorts = 6;  // the scratchpad banks' read ports (the array or the crossbar)
+  localparam int ResSpadA0 = 7;  // scratchpad A, buffer 0
+  localparam int ResSpadA1 = 8;  // scratchpad A, buffer 1
+  localparam int ResSpadB0 = 9;  // scratchpad B, buffer 0
+  localparam int ResSpadB1 = 10;  // scratchpad B, buffer 1
+  localparam int ResOut0 = 11;  // output buffer 0
+  localparam int ResOut1 = 12;  // output buffer 1
+  localparam int ResDmaWr = 13;  // the DMA's write channel (the storer or the recurrence unit)
   function automatic logic [NumUnits-1:0] op_unit(input logic [7:0] op);
     case (op)
-      8'd1:    op_unit = 5'b00001;  // LOAD -> LOADER
-      8'd2:    op_unit = 5'b00010;  // MATMUL -> ARRAY
-      8'd3:    op_unit = 5'b00100;  // STORE -> STORER
-      8'd5:    op_unit = 5'b01000;  // NLU -> NLU
-      8'd7:    op_unit = 5'b10000;  // XBAR -> XBAR
+      8'd1:    op_unit = 6'b000001;  // LOAD -> LOADER
+      8'd2:    op_unit = 6'b000010;  // MATMUL -> ARRAY
+      8'd3:    op_unit = 6'b000100;  // STORE -> STORER
+      8'd5:    op_unit = 6'b001000;  // NLU -> NLU
+      8'd6:    op_unit = 6'b100000;  // RECUR -> RECUR
+      8'd7:    op_unit = 6'b010000;  // XBAR -> XBAR
       default: op_unit = '0;
     endcase
   endfunction
   function automatic logic [NumUnits-1:0] op_next_unit(input logic [7:0] op);
     case (op)
-      8'd7:    op_next_unit = 5'b01000;  // XBAR -> NLU
+      8'd7:    op_next_unit = 6'b001000;  // XBAR -> NLU
       default: op_next_unit = '0;
     endcase
   endfunction
@@ -307,7 +320,7 @@ package npe_pkg;
   localparam int RegIdMagicLsb = 0;
   localparam int RegIdMagicWidth = 32;
   localparam logic [11:0] RegVersionOffset = 12'h004;  // ro register-map version
-  localparam logic [31:0] RegVersionResetVal = 32'h00010000;
+  localparam logic [31:0] RegVersionResetVal = 32'h00020000;
   localparam int RegVersionPatchLsb = 0;
   localparam int RegVersionPatchWidth = 16;
   localparam int RegVersionMinorLsb = 16;
@@ -346,6 +359,12 @@ package npe_pkg;
   localparam logic [31:0] RegCapPerfResetVal = 32'h00007fff;
   localparam int RegCapPerfBuiltLsb = 0;
   localparam int RegCapPerfBuiltWidth = 15;
+  localparam logic [11:0] RegCapRecurOffset = 12'h018;  // ro recurrence unit (all zero when not built)
+  localparam logic [31:0] RegCapRecurResetVal = 32'h00010400;
+  localparam int RegCapRecurStateWordsLsb = 0;
+  localparam int RegCapRecurStateWordsWidth = 16;
+  localparam int RegCapRecurModesLsb = 16;
+  localparam int RegCapRecurModesWidth = 8;
   localparam logic [11:0] RegCtrlOffset = 12'h020;  // rw control
   localparam logic [31:0] RegCtrlResetVal = 32'h00000300;
   localparam int RegCtrlStartBit = 0;

@@ -11,6 +11,7 @@ module npe_csr #(
   parameter logic [31:0] CapArray   = npe_pkg::RegCapArrayResetVal,    // value read from CAP_ARRAY
   parameter logic [31:0] CapSpad    = npe_pkg::RegCapSpadResetVal,     // value read from CAP_SPAD
   parameter logic [31:0] CapPerf    = npe_pkg::RegCapPerfResetVal,     // value read from CAP_PERF
+  parameter logic [31:0] CapRecur   = npe_pkg::RegCapRecurResetVal,    // value read from CAP_RECUR
   // Address bits the DMA has, 13..64: the ring base and the window keep
   // that many; a write that sets a bit above them is refused (SLVERR).
   parameter int          AddrBits   = 64,
@@ -173,6 +174,7 @@ module npe_csr #(
         npe_pkg::RegCapArrayOffset:    begin read_only = 1'b1; rdata = CapArray; end
         npe_pkg::RegCapSpadOffset:     begin read_only = 1'b1; rdata = CapSpad; end
         npe_pkg::RegCapPerfOffset:     begin read_only = 1'b1; rdata = CapPerf; end
+        npe_pkg::RegCapRecurOffset:    begin read_only = 1'b1; rdata = CapRecur; end
         npe_pkg::RegCtrlOffset:       rdata = ctrl_rd;
         npe_pkg::RegStatusOffset:     begin read_only = 1'b1; rdata = status_rd; end
         npe_pkg::RegErrAddrLoOffset:   begin read_only = 1'b1; rdata = err_addr_w[31:0]; end

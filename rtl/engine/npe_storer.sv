@@ -70,9 +70,11 @@ module npe_storer #(
       (d_addr & AddrHiMask) != 64'd0                        ? 8'(npe_pkg::ErrDmaWindow) :
                                                               8'(npe_pkg::ErrNone);
   assign chk_addr_o = AddrBits'(d_addr);
-  // The storer, and the output buffer it reads.
+  // The storer, the output buffer it reads, and the DMA's write channel
+  // (which the recurrence unit also uses).
   assign claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitStorer) |
-                   (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_spad[7])));
+                   (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_spad[7]))) |
+                   (npe_pkg::NumRes'(1) << npe_pkg::ResDmaWr);
   assign next_o  = 1'b0;
 
   // The job, registered at dispatch and held until done_o.

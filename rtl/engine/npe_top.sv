@@ -162,6 +162,7 @@ module npe_top #(
 
   npe_csr #(
     .CapFormats (CapFormats), .CapArray (CapArray), .CapSpad (CapSpad), .CapPerf (CapPerf),
+    .CapRecur (32'd0),
     .AddrBits (AddrBits), .HasNlu (HasNlu), .HasDirectDesc (HasDirectDesc)
   ) u_csr (
     .clk_i, .rst_ni,
@@ -523,6 +524,19 @@ module npe_top #(
     .wr_data_o (dma_wr_data), .wr_done_i (dma_wr_done), .wr_err_i (dma_wr_err),
     .wr_err_addr_i (dma_wr_err_addr)
   );
+
+  // ---------------------------------------------------------------------------
+  // Recurrence unit (not built yet: its slot drives zeros)
+  // ---------------------------------------------------------------------------
+  localparam int UR = npe_pkg::UnitRecur;
+  assign unit_chk[8*UR +: 8]                       = 8'd0;
+  assign unit_chk_addr[AddrBits*UR +: AddrBits]    = '0;
+  assign unit_claim[NR*UR +: NR]                   = '0;
+  assign unit_busy[UR]                             = 1'b0;
+  assign unit_done[UR]                             = 1'b0;
+  assign unit_next[UR]                             = 1'b0;
+  assign unit_err[8*UR +: 8]                       = 8'd0;
+  assign unit_err_addr[AddrBits*UR +: AddrBits]    = '0;
 
   // ---------------------------------------------------------------------------
   // Performance counters
