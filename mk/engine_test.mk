@@ -5,6 +5,7 @@
 # opcodes. Included by the top Makefile after mk/sim_lib.mk.
 #
 #   make engine-test   plain, and the C side under ASan+UBSan
+#   make recur-test    the recurrence unit (RECUR), the same two ways
 
 DRIVER_CORE_SRCS := driver/src/npe_tiler.c driver/src/npe_ring.c
 DRIVER_SIM_SRCS  := driver/src/npe_transport_sim.c
@@ -34,6 +35,32 @@ engine-test: $(BUILD)/tests/engine $(BUILD)/san/tests/engine
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/engine
 
 TEST_TARGETS += engine-test
+
+# The recurrence unit at the descriptor level (tests/engine/test_recur.c):
+# RECUR against the golden model, plain and under ASan+UBSan.
+RECUR_TEST_SRCS := tests/engine/test_recur.c
+
+$(BUILD)/tests/engine_recur: $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                             $(wildcard driver/src/*.h) $(GOLDEN_LIB) $(MODELS_LIB) \
+                             $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(SIM_LIBS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+$(BUILD)/san/tests/engine_recur: $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                                 $(wildcard driver/src/*.h) $(GOLDEN_SAN_LIB) $(MODELS_SAN_LIB) \
+                                 $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_TEST_SRCS) \
+	  $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) $(MODELS_SAN_LIB) $(GOLDEN_SAN_LIB) \
+	  $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+.PHONY: recur-test
+recur-test: $(BUILD)/tests/engine_recur $(BUILD)/san/tests/engine_recur
+	$(BUILD)/tests/engine_recur
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/engine_recur
+
+TEST_TARGETS += recur-test
 
 # ---------------------------------------------------------------------------
 # The engine build with a planted bug: npe_top Verilated with
