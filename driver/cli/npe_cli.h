@@ -18,6 +18,7 @@
 int npe_cmd_format(int argc, char **argv);
 int npe_cmd_info(int argc, char **argv);
 int npe_cmd_matmul(int argc, char **argv);
+int npe_cmd_rnn(int argc, char **argv);
 
 /* ------------------------------------------------------------------------ */
 /* cli_info.c: the device                                                    */

@@ -141,6 +141,7 @@ int npe_poll(npe_dev *d, npe_job *j, int *done) {
   int rc0 = npe__dev_check(d);
   if (rc0) return rc0;
   if (!j || j != d->job || !done) return NPE_ERR_INVALID_ARG;
+  if (j->rnn) return npe__rnn_poll(d, j, done);
   int rc = npe_ring_pump(&d->t, &d->ring, &j->stream);
   if (!rc && !j->stream.finished) rc = npe_ring_wait(&d->t);
   if (!rc) rc = npe_ring_pump(&d->t, &d->ring, &j->stream);
@@ -148,7 +149,7 @@ int npe_poll(npe_dev *d, npe_job *j, int *done) {
   return rc;
 }
 
-static int read_counters(npe_dev *d, npe_stats *s) {
+int npe__read_counters(npe_dev *d, npe_stats *s) {
   uint64_t c[NPE_PERF_COUNT];
   for (uint32_t i = 0; i < NPE_PERF_COUNT; i++) {
     uint32_t lo, hi;
@@ -196,14 +197,22 @@ static void gather(const npe_job *j, const uint8_t *c) {
   if (!p->out_fp32 && !j->nlu) o->scale = j->scale;
 }
 
+void npe__recover(npe_dev *d) {
+  uint32_t ctrl;
+  if (!d->t.csr_read(d->t.ctx, NPE_CTRL_REG_OFFSET, &ctrl))
+    d->t.csr_write(d->t.ctx, NPE_CTRL_REG_OFFSET, ctrl | (1u << NPE_CTRL_SOFT_RESET_BIT));
+  npe_ring_setup(&d->t, &d->ring);
+}
+
 int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
   int rc0 = npe__dev_check(d);
   if (rc0) return rc0;
   if (!j || j != d->job) return NPE_ERR_INVALID_ARG;
+  if (j->rnn) return npe__rnn_wait(d, j, timeout_cycles);
   int rc = npe_ring_finish(&d->t, &d->ring, &j->stream, timeout_cycles, NULL, NULL);
   npe_stats s;
   memset(&s, 0, sizeof s);
-  if (!rc) rc = read_counters(d, &s);
+  if (!rc) rc = npe__read_counters(d, &s);
   if (!rc && j->stream.res.hw_err) {
     s.hw_error = j->stream.res.hw_err;
     s.hw_error_index = j->stream.res.err_idx;
@@ -235,13 +244,7 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
     d->last = s;
     d->have_last = 1;
   }
-  if (rc == NPE_ERR_DEVICE) {
-    /* clear the halt so the next job can run */
-    uint32_t ctrl;
-    if (!d->t.csr_read(d->t.ctx, NPE_CTRL_REG_OFFSET, &ctrl))
-      d->t.csr_write(d->t.ctx, NPE_CTRL_REG_OFFSET, ctrl | (1u << NPE_CTRL_SOFT_RESET_BIT));
-    npe_ring_setup(&d->t, &d->ring);
-  }
+  if (rc == NPE_ERR_DEVICE) npe__recover(d); /* clear the halt so the next job can run */
   free_job(d, j);
   return rc;
 }
