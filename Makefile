@@ -76,7 +76,7 @@ BENCH_TARGETS :=
 LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
-        mk/fpga_icebreaker.mk mk/lm.mk
+        mk/fpga_icebreaker.mk mk/lm.mk mk/fuzz.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
 

@@ -2,7 +2,7 @@
 # check_deps.sh WHAT... - checks that the tools a make target needs are
 # installed; if not, names them and prints the exact command that installs
 # them, and exits 1. WHAT: c check verilator iverilog yosys nextpnr python3
-# riscv ftdi zlib lm. Run `make deps` (as root) to install everything.
+# riscv ftdi zlib lm fuzz formal. Run `make deps` (as root) to install everything.
 missing=""
 need_pkg() { missing="$missing $1"; }
 for what in "$@"; do
@@ -26,6 +26,12 @@ for what in "$@"; do
                command -v bible >/dev/null 2>&1 || need_pkg "bible-kjv bible-kjv-text"
                command -v bzip2 >/dev/null 2>&1 || need_pkg bzip2
                command -v xz >/dev/null 2>&1 || need_pkg xz-utils ;;
+    fuzz)      command -v clang-14 >/dev/null 2>&1 || need_pkg clang-14
+               [ -n "$(clang-14 -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null | grep /)" ] &&
+                 [ -f "$(clang-14 -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||
+                 need_pkg "libfuzzer-14-dev libclang-rt-14-dev" ;;
+    formal)    command -v yosys-smtbmc >/dev/null 2>&1 || need_pkg yosys
+               command -v z3 >/dev/null 2>&1 || need_pkg z3 ;;
     *) echo "check_deps.sh: unknown requirement '$what'" >&2; exit 2 ;;
   esac
 done
