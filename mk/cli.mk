@@ -3,11 +3,12 @@
 # end-to-end tests (tests/cli). Included by the top Makefile after
 # mk/driver.mk (LIBNPE).
 #
-#   make cli-test       npe format, npe matmul (incl. --act) and npe nlu-report end to end,
+#   make cli-test       npe format, npe matmul (incl. --act), npe rnn and npe nlu-report end to end,
 #                       plain and ASan+UBSan builds
 #   make nlu-cli-test   the nlu-report part alone
 
 CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c \
+            driver/cli/cmd_rnn.c \
             driver/cli/cli_info.c driver/cli/cli_npy.c driver/cli/cli_data.c driver/cli/cli_report.c
 CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
 CLI_CFLAGS := $(CFLAGS_BASE) $(CLI_INC)
@@ -42,5 +43,7 @@ cli-test: $(NPE_BIN) $(NPE_SAN_BIN) nlu-cli-test
 	tests/cli/test_format_cli.sh $(NPE_SAN_BIN)
 	tests/cli/test_matmul_cli.sh $(NPE_BIN)
 	tests/cli/test_matmul_cli.sh $(NPE_SAN_BIN)
+	tests/cli/test_rnn_cli.sh $(NPE_BIN)
+	tests/cli/test_rnn_cli.sh $(NPE_SAN_BIN)
 
 TEST_TARGETS += cli-test

@@ -4,17 +4,19 @@
 # mk/sim_lib.mk and mk/engine_test.mk (SIM_LIBS, DRIVER_CFLAGS).
 #
 #   make libnpe        build/lib/libnpe.a: driver + models + golden + libnpesim, one archive
-#   make driver-test   Check tests through the public API (plain and ASan+UBSan), uart: transport
+#   make driver-test   Check tests through the public API (plain and ASan+UBSan), uart: transport,
+#                      and rnn-test
+#   make rnn-test      sequences through the recurrence unit (npe_rnn), plain and ASan+UBSan
 #   make engine-bench  BENCH lines: engine utilisation and driver overhead, XBAR cycles, demo time
 
 LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy_estimate.c \
                driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
-               driver/src/npe_transport_uart.c driver/src/npe_uri.c
+               driver/src/npe_transport_uart.c driver/src/npe_rnn.c driver/src/npe_uri.c
 LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h $(MODELS_HDRS) \
                $(wildcard driver/src/*.h) sim/npesim.h
 # what `make install` puts in include/: npe.h and the headers it includes
 PUBLIC_HDRS := driver/include/npe.h models/energy/npe_energy.h golden/include/npe_format.h \
-               golden/include/npe_nlu.h
+               golden/include/npe_nlu.h golden/include/npe_recur.h
 LIBNPE_OBJS     := $(patsubst driver/src/%.c,$(BUILD)/driver/%.o,$(LIBNPE_SRCS))
 LIBNPE_SAN_OBJS := $(patsubst driver/src/%.c,$(BUILD)/san/driver/%.o,$(LIBNPE_SRCS))
 LIBNPE     := $(BUILD)/lib/libnpe.a
@@ -44,7 +46,7 @@ $(LIBNPE): $(LIBNPE_OBJS) $(GOLDEN_LIB) $(MODELS_LIB) $(SIM_LIBS)
 $(LIBNPE_SAN): $(LIBNPE_SAN_OBJS) $(GOLDEN_SAN_LIB) $(MODELS_SAN_LIB) $(SIM_LIBS)
 	$(call merge_archive,$(LIBNPE_SAN_OBJS),$(GOLDEN_SAN_LIB) $(MODELS_SAN_LIB) $(SIM_LIBS))
 
-.PHONY: libnpe driver-test
+.PHONY: libnpe driver-test rnn-test
 libnpe: $(LIBNPE)
 
 DRIVER_TEST_SRCS := tests/driver/test_driver.c
@@ -60,6 +62,16 @@ $(BUILD)/san/tests/driver: $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) models/xbar/npe_xba
 	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(DRIVER_TEST_SRCS) $(LIBNPE_SAN) \
 	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
+# Sequences through the recurrence unit (npe_rnn), on the simulated engine
+$(BUILD)/tests/rnn: tests/driver/test_rnn.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+
+$(BUILD)/san/tests/rnn: tests/driver/test_rnn.c $(LIBNPE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
+	  $(LIBNPE_DEPLIBS)
+
 # The uart: transport against a board played on a pseudo-terminal
 $(BUILD)/tests/uart: tests/driver/test_uart.c $(LIBNPE)
 	@mkdir -p $(@D)
@@ -71,11 +83,16 @@ $(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
 	  $(LIBNPE_DEPLIBS) -lpthread
 
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart \
-             $(BUILD)/san/tests/uart
+             $(BUILD)/san/tests/uart rnn-test
 	$(BUILD)/tests/driver
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/driver
 	$(BUILD)/tests/uart
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/uart
+
+# the sequence tests alone (also part of driver-test)
+rnn-test: $(BUILD)/tests/rnn $(BUILD)/san/tests/rnn
+	$(BUILD)/tests/rnn
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/rnn
 
 # ---------------------------------------------------------------------------
 # Benchmarks of the engine through the driver
@@ -91,9 +108,17 @@ $(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c $(DRIVER_CORE_
 	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
 	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
 
-engine-bench: $(BUILD)/bench/bench_engine $(BUILD)/bench/bench_xbar_engine $(NPE_BIN)
+$(BUILD)/bench/bench_recur_engine: tests/bench/bench_recur_engine.c $(DRIVER_CORE_SRCS) \
+                                   $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
+	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
+
+engine-bench: $(BUILD)/bench/bench_engine $(BUILD)/bench/bench_xbar_engine \
+              $(BUILD)/bench/bench_recur_engine $(NPE_BIN)
 	$(BUILD)/bench/bench_engine 256
 	$(BUILD)/bench/bench_xbar_engine
+	$(BUILD)/bench/bench_recur_engine
 	@t0=$$(date +%s.%N); \
 	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --check --quiet > /dev/null; \
 	t1=$$(date +%s.%N); awk -v a=$$t0 -v b=$$t1 'BEGIN { printf "BENCH demo_wall_time %.2f s\n", b - a }'

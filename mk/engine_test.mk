@@ -5,6 +5,7 @@
 # opcodes. Included by the top Makefile after mk/sim_lib.mk.
 #
 #   make engine-test   plain, and the C side under ASan+UBSan
+#   make recur-test    the recurrence unit (RECUR), the same two ways
 
 DRIVER_CORE_SRCS := driver/src/npe_tiler.c driver/src/npe_ring.c
 DRIVER_SIM_SRCS  := driver/src/npe_transport_sim.c
@@ -35,6 +36,32 @@ engine-test: $(BUILD)/tests/engine $(BUILD)/san/tests/engine
 
 TEST_TARGETS += engine-test
 
+# The recurrence unit at the descriptor level (tests/engine/test_recur.c):
+# RECUR against the golden model, plain and under ASan+UBSan.
+RECUR_TEST_SRCS := tests/engine/test_recur.c
+
+$(BUILD)/tests/engine_recur: $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                             $(wildcard driver/src/*.h) $(GOLDEN_LIB) $(MODELS_LIB) \
+                             $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(SIM_LIBS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+$(BUILD)/san/tests/engine_recur: $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                                 $(wildcard driver/src/*.h) $(GOLDEN_SAN_LIB) $(MODELS_SAN_LIB) \
+                                 $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_TEST_SRCS) \
+	  $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) $(MODELS_SAN_LIB) $(GOLDEN_SAN_LIB) \
+	  $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+.PHONY: recur-test
+recur-test: $(BUILD)/tests/engine_recur $(BUILD)/san/tests/engine_recur
+	$(BUILD)/tests/engine_recur
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/engine_recur
+
+TEST_TARGETS += recur-test
+
 # ---------------------------------------------------------------------------
 # The engine build with a planted bug: npe_top Verilated with
 # NPE_PLANT_BUG_SCOREBOARD (npe_cmd's scoreboard forgets the output
@@ -49,6 +76,7 @@ $(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	@mkdir -p $(SIM_PLANT)/obj
 	verilator --cc -O1 --trace-fst --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_SCOREBOARD \
+	  +define+NPE_PLANT_BUG_RECUR_ROUND \
 	  --top-module npe_top -Mdir $(SIM_PLANT)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -82,3 +110,25 @@ engine-assert-test: $(SIM_PLANT)/test_engine
 	  cat $(SIM_PLANT)/run.log; exit 1; fi
 
 TEST_TARGETS += engine-assert-test
+
+# The same planted build rounds RECUR's ties up instead of to even
+# (NPE_PLANT_BUG_RECUR_ROUND): the recurrence test must see it.
+$(SIM_PLANT)/test_recur: $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                         $(SIM_PLANT)/npesim.o $(SIM_PLANT)/npesim_xbar.o $(SIM_BUILD)/libnpesim.a \
+                         $(GOLDEN_LIB) $(MODELS_LIB)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(SIM_PLANT)/npesim.o $(SIM_PLANT)/npesim_xbar.o \
+	  $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o $(SIM_BUILD)/verilated_threads.o \
+	  $(SIM_BUILD)/verilated_fst_c.o $(SIM_PLANT)/obj/Vnpe_top__ALL.a \
+	  $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+.PHONY: recur-plant-test
+recur-plant-test: $(SIM_PLANT)/test_recur
+	@if CK_RUN_CASE=recur CK_RUN_SUITE=recur $(SIM_PLANT)/test_recur > $(SIM_PLANT)/recur.log 2>&1; then \
+	  echo "recur-plant-test: FAIL: the planted rounding bug went unnoticed"; exit 1; \
+	elif grep -q "got .*, want" $(SIM_PLANT)/recur.log; then \
+	  echo "recur-plant-test: planted bug caught: $$(grep -m1 'got .*, want' $(SIM_PLANT)/recur.log | sed 's/.*recur_//')"; \
+	else echo "recur-plant-test: FAIL: the run failed, but not on a result"; \
+	  cat $(SIM_PLANT)/recur.log; exit 1; fi
+
+TEST_TARGETS += recur-plant-test

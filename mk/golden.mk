@@ -1,15 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # mk/golden.mk - golden/: the golden format library (formats, quire, packing,
-# quantisers, metrics, NLU tables), the bottom layer everything is checked
+# quantisers, metrics, NLU tables, the recurrence unit), the bottom layer everything is checked
 # against; its tests (tests/golden) and its bench. Included by the top
 # Makefile; compiled with golden/include alone on the include path.
 #
-#   make golden-test      Check tests: every vector, round trips, quire, packing, NLU tables
+#   make golden-test      Check tests: every vector, round trips, quire, packing, NLU tables,
+#                         the recurrence unit's DIAG step
 #   make golden-san-test  the same under ASan+UBSan, on the portable (no __int128) path
 #   make golden-bench     BENCH lines of the golden library
 #   (old names: unit-test = golden-test, san-test = golden-san-test)
 
-GOLDEN_CORE := npe_format npe_dot npe_pack npe_quant npe_golden_matmul
+GOLDEN_CORE := npe_format npe_dot npe_pack npe_quant npe_golden_matmul npe_recur
 # host only: libm
 GOLDEN_HOST := npe_metrics npe_nlu
 
@@ -59,7 +60,8 @@ $(GOLDEN_SAN_LIB): $(GOLDEN_SAN_OBJS)
 # ---------------------------------------------------------------------------
 GOLDEN_TEST_SRCS := tests/golden/test_main.c tests/golden/test_format.c \
                     tests/golden/test_quire.c tests/golden/test_pack.c \
-                    tests/golden/test_nlu_table.c tests/golden/vectors.c
+                    tests/golden/test_nlu_table.c tests/golden/test_recur.c \
+                    tests/golden/vectors.c
 GOLDEN_TEST_HDRS := tests/golden/unit.h
 
 $(BUILD)/tests/golden: $(GOLDEN_TEST_SRCS) $(GOLDEN_TEST_HDRS) $(GOLDEN_LIB)

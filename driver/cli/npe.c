@@ -14,6 +14,7 @@ static const char usage[] =
     "Commands:\n"
     "  info        what the engine is: formats, array, scratchpads, limits\n"
     "  matmul      run C = A x B^T on the engine in any format; errors, cycles, energy\n"
+    "  rnn         run a recurrence (DIAG cell) on the recurrence unit; the parity task\n"
     "  format      number formats: encode, decode, exact dot products, error report\n"
     "  nlu-report  nonlinear unit (ramp ADC) and crossbar error, latency, energy\n"
     "  help        show this text, or `npe help COMMAND` for a command's own help\n"
@@ -47,6 +48,7 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[2], "format")) return npe_cmd_format(1, args + 1);
     if (!strcmp(argv[2], "info")) return npe_cmd_info(1, args + 1);
     if (!strcmp(argv[2], "matmul")) return npe_cmd_matmul(1, args + 1);
+    if (!strcmp(argv[2], "rnn")) return npe_cmd_rnn(1, args + 1);
     if (!strcmp(argv[2], "nlu-report")) return npe_cmd_nlu_report(1, args + 1);
     fprintf(stderr, "npe: unknown command '%s'\n", argv[2]);
     return NPE_EXIT_USAGE;
@@ -54,6 +56,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "format")) return npe_cmd_format(argc - 2, argv + 2);
   if (!strcmp(cmd, "info")) return npe_cmd_info(argc - 2, argv + 2);
   if (!strcmp(cmd, "matmul")) return npe_cmd_matmul(argc - 2, argv + 2);
+  if (!strcmp(cmd, "rnn")) return npe_cmd_rnn(argc - 2, argv + 2);
   if (!strcmp(cmd, "nlu-report")) return npe_cmd_nlu_report(argc - 2, argv + 2);
   fprintf(stderr, "npe: unknown command '%s' (see `npe --help`)\n", cmd);
   return NPE_EXIT_USAGE;

@@ -16,6 +16,17 @@
  * at a time; separate devices are independent. No hidden threads, no global
  * state.
  *
+ * Changes in API 0.4.0 (source-compatible additions):
+ *   npe_rnn(), npe_rnn_submit(), npe_rnn_seq, npe_rnn_cell: sequences through
+ *               the engine's recurrence unit (RECUR opcode; the DIAG cell
+ *               today, GRU / LSTM / GLA reserved: NPE_ERR_UNSUPPORTED)
+ *   npe_job:    now any asynchronous job, a matmul or a sequence; npe_poll()
+ *               and npe_wait() take either
+ *   npe_info:   has_recur, recur_state_words, recur_modes (CAP_RECUR)
+ *   npe_stats:  recur_elems; for a sequence, peak_macs and utilisation are
+ *               those of the recurrence unit (one element per cycle)
+ *   npe_recur.h (the golden recurrence model) is included and installed
+ *
  * Changes in API 0.3.0 (source-incompatible; the golden library's are listed
  * in npe_format.h):
  *   npe_tensor: {fmt, rows, cols, stride, scale, const void *data} ->
@@ -37,13 +48,14 @@
 #include "npe_energy.h"
 #include "npe_format.h"
 #include "npe_nlu.h"
+#include "npe_recur.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000300u
+#define NPE_API_VERSION 0x000400u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -91,6 +103,11 @@ typedef struct npe_info {
   uint64_t mem_size;      /**< device memory the driver manages, bytes */
   char transport[16];     /**< "sim", "sim-small" or "uart" */
   uint32_t has_nlu;       /**< 1: the nonlinear unit is built (npe_matmul_nlu) */
+  uint32_t nlu_groups;    /**< column groups (rows x cols values each) one NLU ramp converts */
+  uint32_t has_recur;     /**< 1: the recurrence unit is built (npe_rnn; CAP_FORMATS.RECUR) */
+  uint32_t recur_state_words; /**< state elements it keeps on chip: the largest H of one
+                               *   RECUR (CAP_RECUR.STATE_WORDS; npe_rnn slices wider H) */
+  uint32_t recur_modes;   /**< bit m set: RECUR mode m is built (bit 0: DIAG; CAP_RECUR.MODES) */
 } npe_info;
 
 /** Fills @p info. Errors: NPE_ERR_INVALID_ARG. */
@@ -192,7 +209,8 @@ int npe_matmul_nlu(npe_dev *dev, const npe_tensor *a, const npe_tensor *b,
 /** Largest K for a format pair on this engine (0 for a bad pair). */
 uint32_t npe_max_k(npe_dev *dev, npe_fmt fa, npe_fmt fb);
 
-/** An asynchronous matmul. */
+/** An asynchronous job: a matmul (npe_matmul_submit) or a sequence
+ *  (npe_rnn_submit). */
 typedef struct npe_job npe_job;
 
 /**
@@ -203,22 +221,96 @@ typedef struct npe_job npe_job;
 int npe_matmul_submit(npe_dev *dev, const npe_tensor *a, const npe_tensor *b,
                       npe_output *out, npe_job **job /* out */);
 
-/** Lets the job run; writes 1 to *done when it has finished (then call
- *  npe_wait to collect it). Errors: NPE_ERR_INVALID_ARG. */
+/** Lets the job (either kind) run; writes 1 to *done when it has finished
+ *  (then call npe_wait to collect it). Errors: NPE_ERR_INVALID_ARG,
+ *  transport errors, and for a sequence of several passes NPE_ERR_NO_MEM
+ *  (its next pass could not be staged; npe_wait then reports the error). */
 int npe_poll(npe_dev *dev, npe_job *job, int *done /* out */);
 
 /**
- * Waits for @p job, writes its output and frees the job (whatever the
- * result). @p timeout_cycles bounds the device time (0 = none).
- * Errors: NPE_ERR_INVALID_ARG, NPE_ERR_DEVICE, NPE_ERR_TIMEOUT.
+ * Waits for @p job (either kind), writes its outputs (only if it succeeded)
+ * and frees the job (whatever the result). @p timeout_cycles bounds the
+ * device time from the submission (0 = none).
+ * Errors: NPE_ERR_INVALID_ARG, NPE_ERR_DEVICE, NPE_ERR_TIMEOUT, and for a
+ * sequence NPE_ERR_NO_MEM (a later pass could not be staged).
  */
 int npe_wait(npe_dev *dev, npe_job *job, uint64_t timeout_cycles);
 
 /** Called now and then during a long job with the fraction done (0..1). */
 typedef void (*npe_progress_fn)(double fraction, void *ctx);
 
-/** Sets (or clears, with NULL) the progress callback of @p dev. */
+/** Sets (or clears, with NULL) the progress callback of @p dev; npe_matmul(),
+ *  npe_matmul_nlu() and npe_rnn() call it. */
 void npe_set_progress(npe_dev *dev, npe_progress_fn fn, void *ctx);
+
+/* ------------------------------------------------------------------------ */
+/* Recurrences (the RECUR opcode; docs/RECUR.md)                             */
+/* ------------------------------------------------------------------------ */
+
+/** The recurrent cell a sequence runs. Only NPE_RNN_DIAG is built; the
+ *  others are reserved and return NPE_ERR_UNSUPPORTED. */
+typedef enum npe_rnn_cell {
+  NPE_RNN_DIAG = 0,  /**< h_t = a_t * h_{t-1} + b_t elementwise on int32
+                      *   (npe_recur_diag_step(): a in Q2.30, rounded to
+                      *   nearest even, saturated) */
+  NPE_RNN_GRU = 1,   /**< reserved: not built yet */
+  NPE_RNN_LSTM = 2,  /**< reserved: not built yet */
+  NPE_RNN_GLA = 3    /**< reserved: not built yet */
+} npe_rnn_cell;
+
+/**
+ * One sequence of @c steps (T) timesteps over a state of @c hidden (H)
+ * elements. For NPE_RNN_DIAG, element (t, i) (t = 0..T-1, i = 0..H-1) sits
+ * at index t * H + i of every T x H array, and
+ *   h_{t+1}[i] = npe_recur_diag_step(a[t*H + i], b[t*H + i], h_t[i])
+ * with a in Q2.30 (npe_recur_gate_from_double()) and b, h in one fixed
+ * point of the caller's choice (npe_recur_fix_from_double()). The inputs
+ * are read only; the outputs are written only when the job succeeds.
+ */
+typedef struct npe_rnn_seq {
+  npe_rnn_cell cell;
+  uint32_t steps;         /**< T >= 1 (any length: the driver chains chunks) */
+  uint32_t hidden;        /**< H >= 1 (any width: the driver slices it) */
+  const int32_t *a;       /**< DIAG: T x H gates, Q2.30 */
+  const int32_t *b;       /**< DIAG: T x H inputs */
+  const int32_t *h0;      /**< H initial state, or NULL for h_0 = 0 */
+  int32_t *h;             /**< out: T x H, every h_1 .. h_T, or NULL */
+  int32_t *h_last;        /**< out: H, h_T, or NULL (at least one of h, h_last) */
+} npe_rnn_seq;
+
+/**
+ * Runs @p seq on the engine's recurrence unit; every output equals
+ * npe_recur_diag_seq() bit for bit.
+ * How it is cut up: H beyond npe_info.recur_state_words runs as independent
+ * slices of at most that width (DIAG is elementwise); T beyond 65535 steps
+ * (the descriptor's T field) or beyond what the free device memory holds
+ * runs as chunks, each chunk after a slice's first continuing from the state
+ * the previous one left on chip (INIT = KEEP); h0 enters through INIT = LOAD,
+ * otherwise INIT = ZERO; with only @c h_last asked for, the engine writes
+ * only the final state (OUT_LAST). Chunks that do not fit in device memory
+ * together run in several passes, one after another. Statistics
+ * (npe_last_stats()) as for matmul: cycles, descriptors, DMA bytes, and
+ * recur_elems = T x H.
+ * Errors: NPE_ERR_INVALID_ARG (NULL @p dev, @p seq, a or b; both outputs
+ * NULL; T or H zero; an unknown cell), NPE_ERR_UNSUPPORTED (NPE_RNN_GRU,
+ * NPE_RNN_LSTM, NPE_RNN_GLA: not built yet; an engine without the
+ * recurrence unit or its DIAG mode: npe_info.has_recur, recur_modes),
+ * NPE_ERR_BUSY (a job is still running), NPE_ERR_NO_MEM (host memory, or
+ * not even one timestep fits in device memory), NPE_ERR_DEVICE (the engine
+ * reported an error; see npe_last_stats()), transport errors. Nothing is
+ * written to the outputs on error.
+ */
+int npe_rnn(npe_dev *dev, const npe_rnn_seq *seq);
+
+/**
+ * Starts @p seq and returns at once with @p job; collect it with npe_poll()
+ * / npe_wait(). The inputs are copied (they may change after the call);
+ * the output arrays of @p seq must stay valid until npe_wait() returns. One
+ * job at a time per device. A sequence of several passes (see npe_rnn())
+ * stages each next pass inside npe_poll() / npe_wait().
+ * Errors: as npe_rnn() except device errors, which npe_wait() reports.
+ */
+int npe_rnn_submit(npe_dev *dev, const npe_rnn_seq *seq, npe_job **job /* out */);
 
 /* ------------------------------------------------------------------------ */
 /* Statistics                                                                */
@@ -228,8 +320,11 @@ void npe_set_progress(npe_dev *dev, npe_progress_fn fn, void *ctx);
 typedef struct npe_stats {
   uint64_t cycles;            /**< busy cycles of the engine */
   uint64_t macs[NPE_FMT_COUNT]; /**< MACs per format (ternary: int8 x ternary) */
-  uint64_t peak_macs;         /**< cycles x rows x cols x lanes of the job's format */
-  double utilisation;         /**< sum(macs) / peak_macs */
+  uint64_t peak_macs;         /**< matmul: cycles x rows x cols x lanes of the job's
+                               *   format; sequence: cycles (the recurrence unit
+                               *   steps at most one element per cycle) */
+  double utilisation;         /**< matmul: sum(macs) / peak_macs; sequence:
+                               *   recur_elems / peak_macs, elements per cycle */
   uint64_t gated_lane_cycles; /**< lane-cycles with the lane's clock gated */
   uint64_t stall_dma, stall_spad, stall_out, stall_fence; /**< cycles */
   uint64_t dma_read_bytes, dma_write_bytes;
@@ -241,7 +336,10 @@ typedef struct npe_stats {
   uint64_t hw_error_addr;     /**< its address (ERR_ADDR) */
   uint64_t adc_conversions;   /**< NLU column conversions (ADC_CONV counter) */
   uint64_t nlu_column_steps;  /**< their ramp steps: conversions x 2^B */
-  uint64_t nlu_table_reads;   /**< threshold-table reads: one per ramp step of a group */
+  uint64_t nlu_table_reads;   /**< threshold-table reads: one per step of each ramp (a ramp converts up to npe_info.nlu_groups groups) */
+  uint64_t recur_elems;       /**< sequence: element steps (multiplies) of the recurrence
+                               *   unit, T x H; counted by the driver (no counter); the
+                               *   energy estimate leaves the unit's arithmetic out */
 } npe_stats;
 
 /** Copies the statistics of the last job. Errors: NPE_ERR_INVALID_ARG,

@@ -26,18 +26,26 @@ double npe__now(void) {
 }
 
 static int read_info(npe_dev *d) {
-  uint32_t cap_fmt, cap_arr, cap_spad;
+  uint32_t cap_fmt, cap_arr, cap_spad, cap_recur;
   npe_transport *t = &d->t;
   int rc = t->csr_read(t->ctx, NPE_ID_REG_OFFSET, &d->info.id);
   if (!rc) rc = t->csr_read(t->ctx, NPE_VERSION_REG_OFFSET, &d->info.hw_version);
   if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_FORMATS_REG_OFFSET, &cap_fmt);
   if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_ARRAY_REG_OFFSET, &cap_arr);
   if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_SPAD_REG_OFFSET, &cap_spad);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_RECUR_REG_OFFSET, &cap_recur);
   if (rc) return rc;
   if (d->info.id != NPE_ID_VALUE) return NPE_ERR_DEVICE;
   npe_info *i = &d->info;
   i->formats = (cap_fmt >> NPE_CAP_FORMATS_FORMATS_OFFSET) & NPE_CAP_FORMATS_FORMATS_MASK;
   i->has_nlu = (cap_fmt >> NPE_CAP_FORMATS_NLU_BIT) & 1u;
+  i->has_recur = (cap_fmt >> NPE_CAP_FORMATS_RECUR_BIT) & 1u;
+  /* CAP_RECUR reads zero when the unit is not built */
+  i->recur_state_words = i->has_recur ? (cap_recur >> NPE_CAP_RECUR_STATE_WORDS_OFFSET) &
+                                            NPE_CAP_RECUR_STATE_WORDS_MASK
+                                      : 0u;
+  i->recur_modes =
+      i->has_recur ? (cap_recur >> NPE_CAP_RECUR_MODES_OFFSET) & NPE_CAP_RECUR_MODES_MASK : 0u;
   i->rows = (cap_arr >> NPE_CAP_ARRAY_ROWS_OFFSET) & NPE_CAP_ARRAY_ROWS_MASK;
   i->cols = (cap_arr >> NPE_CAP_ARRAY_COLS_OFFSET) & NPE_CAP_ARRAY_COLS_MASK;
   i->lanes = (cap_arr >> NPE_CAP_ARRAY_LANES_OFFSET) & NPE_CAP_ARRAY_LANES_MASK;
@@ -53,6 +61,9 @@ static int read_info(npe_dev *d) {
    * are rounded up, too coarse for a small build) */
   uint32_t glog2 = (cap_arr >> NPE_CAP_ARRAY_GROUPS_LOG2_OFFSET) & NPE_CAP_ARRAY_GROUPS_LOG2_MASK;
   d->hw.out_groups = glog2 ? 1u << glog2 : i->spad_c_kib * 1024u / 4u / (i->rows * i->cols);
+  /* (0 from an engine older than register map 0.2: one group per ramp) */
+  i->nlu_groups = (cap_arr >> NPE_CAP_ARRAY_NLU_GROUPS_OFFSET) & NPE_CAP_ARRAY_NLU_GROUPS_MASK;
+  if (i->has_nlu && !i->nlu_groups) i->nlu_groups = 1;
   return NPE_OK;
 }
 
@@ -110,6 +121,7 @@ int npe_open(const char *uri, npe_dev **out) {
  * handle whose memory has not been reused yet is refused rather than used. */
 void npe_close(npe_dev *d) {
   if (npe__dev_check(d)) return;
+  if (d->job && d->job->rnn) npe__rnn_free(d, d->job);
   free(d->job);
   for (npe_buf *b = d->bufs, *n; b; b = n) {
     n = b->next;

@@ -21,7 +21,12 @@ struct npe_buf {
   struct npe_buf *next;
 };
 
+struct npe_rnn_job; /* npe_rnn.c */
+
+/* An asynchronous job: a matmul, or with rnn set a sequence (npe_rnn.c),
+ * whose device buffer is held in a so that npe_buf_free() sees it busy. */
 struct npe_job {
+  struct npe_rnn_job *rnn;
   npe_mm_plan plan;
   npe_tiler_it it;
   npe_ring_stream stream;
@@ -62,6 +67,19 @@ void npe__buf_release(npe_dev *d, npe_buf *b);
 
 /* Host wall-clock seconds (monotonic). */
 double npe__now(void);
+
+/* Sequence jobs (npe_rnn.c), called by npe_poll() / npe_wait() for a job
+ * with rnn set, and by npe_close() for one still in flight. */
+int npe__rnn_poll(npe_dev *d, npe_job *j, int *done);
+int npe__rnn_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles);
+void npe__rnn_free(npe_dev *d, npe_job *j);
+
+/* The engine's performance counters into @p s (cycles, MACs, stalls, DMA
+ * bytes, ADC conversions); the other fields are left alone. */
+int npe__read_counters(npe_dev *d, npe_stats *s);
+
+/* After a device error: SOFT_RESET and a fresh ring, so the next job runs. */
+void npe__recover(npe_dev *d);
 
 /* Energy estimate of a job from its counters. */
 double npe__energy_estimate(const npe_stats *s);

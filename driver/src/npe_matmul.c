@@ -141,6 +141,7 @@ int npe_poll(npe_dev *d, npe_job *j, int *done) {
   int rc0 = npe__dev_check(d);
   if (rc0) return rc0;
   if (!j || j != d->job || !done) return NPE_ERR_INVALID_ARG;
+  if (j->rnn) return npe__rnn_poll(d, j, done);
   int rc = npe_ring_pump(&d->t, &d->ring, &j->stream);
   if (!rc && !j->stream.finished) rc = npe_ring_wait(&d->t);
   if (!rc) rc = npe_ring_pump(&d->t, &d->ring, &j->stream);
@@ -148,7 +149,7 @@ int npe_poll(npe_dev *d, npe_job *j, int *done) {
   return rc;
 }
 
-static int read_counters(npe_dev *d, npe_stats *s) {
+int npe__read_counters(npe_dev *d, npe_stats *s) {
   uint64_t c[NPE_PERF_COUNT];
   for (uint32_t i = 0; i < NPE_PERF_COUNT; i++) {
     uint32_t lo, hi;
@@ -172,6 +173,18 @@ static int read_counters(npe_dev *d, npe_stats *s) {
 
 /* Converts the engine's C (device layout) into the caller's output (the
  * codes of an NLU job, which has no npe_output). */
+/* Ramps of the NLU jobs of a plan: one NLU per (m-tile, n-block), each
+ * converting ceil(cols / array cols) column groups, nlu_groups per ramp. */
+static uint64_t nlu_ramps(const npe_mm_plan *p, uint32_t nlu_groups) {
+  uint64_t ramps = 0;
+  for (uint32_t b = 0; b < p->n_blocks; b++) {
+    uint32_t c0 = b * p->nb, cols = p->n - c0 < p->nb ? p->n - c0 : p->nb;
+    uint32_t groups = (cols + p->hw.cols - 1) / p->hw.cols;
+    ramps += (groups + nlu_groups - 1) / nlu_groups;
+  }
+  return ramps * p->m_tiles;
+}
+
 static void gather(const npe_job *j, const uint8_t *c) {
   const npe_mm_plan *p = &j->plan;
   npe_output *o = j->out;
@@ -196,14 +209,22 @@ static void gather(const npe_job *j, const uint8_t *c) {
   if (!p->out_fp32 && !j->nlu) o->scale = j->scale;
 }
 
+void npe__recover(npe_dev *d) {
+  uint32_t ctrl;
+  if (!d->t.csr_read(d->t.ctx, NPE_CTRL_REG_OFFSET, &ctrl))
+    d->t.csr_write(d->t.ctx, NPE_CTRL_REG_OFFSET, ctrl | (1u << NPE_CTRL_SOFT_RESET_BIT));
+  npe_ring_setup(&d->t, &d->ring);
+}
+
 int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
   int rc0 = npe__dev_check(d);
   if (rc0) return rc0;
   if (!j || j != d->job) return NPE_ERR_INVALID_ARG;
+  if (j->rnn) return npe__rnn_wait(d, j, timeout_cycles);
   int rc = npe_ring_finish(&d->t, &d->ring, &j->stream, timeout_cycles, NULL, NULL);
   npe_stats s;
   memset(&s, 0, sizeof s);
-  if (!rc) rc = read_counters(d, &s);
+  if (!rc) rc = npe__read_counters(d, &s);
   if (!rc && j->stream.res.hw_err) {
     s.hw_error = j->stream.res.hw_err;
     s.hw_error_index = j->stream.res.err_idx;
@@ -225,23 +246,18 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
     for (int f = 0; f < NPE_FMT_COUNT; f++) total += s.macs[f];
     s.utilisation = s.peak_macs ? (double)total / (double)s.peak_macs : 0.0;
     s.descriptors = j->stream.res.descs;
-    if (j->nlu) { /* every conversion of a B-bit NLU job takes 2^B ramp steps */
+    if (j->nlu) { /* every ramp of a B-bit NLU job takes 2^B steps and reads the
+                   * table once per step for all the columns it converts */
       uint64_t steps = 1ull << (j->plan.nlu_aux & 0xfu);
       s.nlu_column_steps = s.adc_conversions * steps;
-      s.nlu_table_reads = s.adc_conversions / ((uint64_t)d->hw.rows * d->hw.cols) * steps;
+      s.nlu_table_reads = nlu_ramps(&j->plan, d->info.nlu_groups) * steps;
     }
     s.energy_pj = npe__energy_estimate(&s);
     s.host_seconds = npe__now() - j->t_start;
     d->last = s;
     d->have_last = 1;
   }
-  if (rc == NPE_ERR_DEVICE) {
-    /* clear the halt so the next job can run */
-    uint32_t ctrl;
-    if (!d->t.csr_read(d->t.ctx, NPE_CTRL_REG_OFFSET, &ctrl))
-      d->t.csr_write(d->t.ctx, NPE_CTRL_REG_OFFSET, ctrl | (1u << NPE_CTRL_SOFT_RESET_BIT));
-    npe_ring_setup(&d->t, &d->ring);
-  }
+  if (rc == NPE_ERR_DEVICE) npe__recover(d); /* clear the halt so the next job can run */
   free_job(d, j);
   return rc;
 }

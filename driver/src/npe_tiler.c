@@ -124,7 +124,9 @@ void npe_desc_encode(const npe_desc_fields *f, uint8_t d[64]) {
   npe_desc_set_m(d, f->m);
   npe_desc_set_n(d, f->n);
   npe_desc_set_k(d, f->k);
+  npe_desc_set_t(d, f->t);
   npe_desc_set_addr_a(d, f->addr_a);
+  npe_desc_set_addr_b(d, f->addr_b);
   npe_desc_set_addr_c(d, f->addr_c);
   npe_desc_set_stride_a(d, f->stride_a);
   npe_desc_set_stride_c(d, f->stride_c);

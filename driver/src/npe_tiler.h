@@ -113,9 +113,10 @@ uint64_t npe_tiler_count(const npe_mm_plan *p);
 typedef struct npe_desc_fields {
   uint8_t op, flags, fmt_a, fmt_b, fmt_out, spad;
   uint16_t m, n, k;
-  uint64_t addr_a, addr_c;
+  uint16_t t;                /**< RECUR: timesteps */
+  uint64_t addr_a, addr_b, addr_c;  /**< addr_b: RECUR's initial state */
   uint32_t stride_a, stride_c;
-  uint32_t aux;              /**< opcode-specific (NLU: B, F, segments, split) */
+  uint32_t aux;              /**< opcode-specific (NLU: B, F, segments, split; RECUR: mode, init) */
 } npe_desc_fields;
 
 /** Encodes @p f as a 64-byte little-endian descriptor. */

@@ -2,7 +2,7 @@
 // npe_top: the NPE engine: AXI4-Lite CSRs, the command processor, the DMA
 // (AXI4 master) and its read arbiter, double-buffered scratchpads, the MAC
 // array, the output buffer, the NLU and crossbar units and the performance
-// counters. This file only wires them together: every unit hangs on the
+// counters, the recurrence unit. This file only wires them together: every unit hangs on the
 // command processor's dispatch interface (slot npe_pkg::Unit*).
 module npe_top #(
   parameter int          Rows       = 4,     // PE rows (A rows per MATMUL), 1..16
@@ -19,7 +19,10 @@ module npe_top #(
   // Small-FPGA options (docs/ARCHITECTURE.md, "The small build"):
   parameter int          AddrBits         = 64, // DMA address bits, 13..64
   parameter bit          HasNlu           = 1'b1, // build the NLU (NLU opcode, NLU_TBL_*)
+  parameter int          NluGroups        = 8,    // column groups the NLU converts per ramp, 1..min(15, OutGroups)
   parameter bit          HasXbar          = 1'b1, // build the crossbar unit (XBAR opcode; needs HasNlu)
+  parameter bit          HasRecur         = 1'b1, // build the recurrence unit (RECUR opcode)
+  parameter int          RecurStateWords  = 1024, // its state elements (largest N), 1..65535
   parameter bit          LitePe           = 1'b0, // npe_pe_lite PEs (FormatMask INT8 / ternary only)
   parameter bit          HasDirectDesc    = 1'b1, // DESC_0..15 + DOORBELL (else ring only)
   parameter int          PerfMask         = 'h7fff // performance counters built (bit = PERF_ index)
@@ -98,7 +101,8 @@ module npe_top #(
   // (a width-exact constant first: Icarus 11 cannot cast a function call)
   localparam logic [2:0] MaxLanesBits3 = npe_pkg::fmt_max_lanes(FormatMask);
   localparam int MaxLanes = {29'd0, MaxLanesBits3};  // lanes per PE
-  localparam logic [31:0] CapArray = (32'($clog2(OutGroups)) << npe_pkg::RegCapArrayGroupsLog2Lsb) |
+  localparam logic [31:0] CapArray = (32'(HasNlu ? NluGroups : 0) << npe_pkg::RegCapArrayNluGroupsLsb) |
+                                     (32'($clog2(OutGroups)) << npe_pkg::RegCapArrayGroupsLog2Lsb) |
                                      32'(MaxLanes << 16) | 32'(Cols << 8) | 32'(Rows);
   localparam logic [31:0] CapSpad  =
       32'(((Rows * ABankWords * 8 + 1023) / 1024) |
@@ -146,12 +150,17 @@ module npe_top #(
   localparam logic [31:0] CapFormats =
       32'(FormatMask) | (32'(HasNlu) << npe_pkg::RegCapFormatsNluBit) |
       (32'(BuildXbar) << npe_pkg::RegCapFormatsXbarBit) |
+      (32'(HasRecur) << npe_pkg::RegCapFormatsRecurBit) |
       (32'(HasDirectDesc) << npe_pkg::RegCapFormatsDirectBit) |
       (32'(AddrBits) << npe_pkg::RegCapFormatsAddrBitsLsb);
   // CAP_PERF: the counters built (the MAC counters are PERF_MACS_FP4 + format code).
   localparam logic [31:0] PerfAll    = (32'd1 << npe_pkg::NumPerfCounters) - 32'd1;
   localparam logic [31:0] PerfFixed  = PerfAll & ~(32'h3f << npe_pkg::PerfMacsFp4) &
                                        ~(32'd1 << npe_pkg::PerfAdcConv);
+  // CAP_RECUR: the state size and the modes built (DIAG), or zero.
+  localparam logic [31:0] CapRecur   = HasRecur ?
+      ((32'(RecurStateWords) << npe_pkg::RegCapRecurStateWordsLsb) |
+       (32'd1 << (npe_pkg::RegCapRecurModesLsb + npe_pkg::RecurModeDiag))) : 32'd0;
   localparam logic [31:0] CapPerf    = 32'(PerfMask) &
       (PerfFixed | (32'(FormatMask) << npe_pkg::PerfMacsFp4) |
        (32'(HasNlu) << npe_pkg::PerfAdcConv));
@@ -162,7 +171,7 @@ module npe_top #(
 
   npe_csr #(
     .CapFormats (CapFormats), .CapArray (CapArray), .CapSpad (CapSpad), .CapPerf (CapPerf),
-    .CapRecur (32'd0),
+    .CapRecur (CapRecur),
     .AddrBits (AddrBits), .HasNlu (HasNlu), .HasDirectDesc (HasDirectDesc)
   ) u_csr (
     .clk_i, .rst_ni,
@@ -194,7 +203,7 @@ module npe_top #(
   localparam logic [NU-1:0] UnitMask =
       (NU'(1) << npe_pkg::UnitLoader) | (NU'(1) << npe_pkg::UnitArray) |
       (NU'(1) << npe_pkg::UnitStorer) | (NU'(HasNlu) << npe_pkg::UnitNlu) |
-      (NU'(BuildXbar) << npe_pkg::UnitXbar);
+      (NU'(BuildXbar) << npe_pkg::UnitXbar) | (NU'(HasRecur) << npe_pkg::UnitRecur);
 
   logic [npe_pkg::DescBits-1:0] job_desc;
   logic [NU-1:0]                job_valid, unit_busy, unit_done, unit_next;
@@ -203,13 +212,18 @@ module npe_top #(
   logic [NU*NR-1:0]             unit_claim;
   logic                         abort, stall_spad, stall_out, stall_fence;
 
-  // Descriptor fetches and the loader share the DMA's read channel.
+  // Descriptor fetches, the loader and the recurrence unit share the DMA's
+  // read channel.
   logic                cf_valid, cf_ready, cf_data_valid, cf_done;
   logic [AddrBits-1:0] cf_addr;
   logic [31:0]         cf_len;
   logic                lr_valid, lr_ready, lr_data_valid, lr_done;
   logic [AddrBits-1:0] lr_addr;
   logic [31:0]         lr_len;
+  logic                rc_valid, rc_ready, rc_data_valid, rc_data_ready, rc_done;
+  logic [AddrBits-1:0] rc_addr;
+  logic [31:0]         rc_len;
+  logic                dma_rd_data_ready;
   logic                dma_rd_valid, dma_rd_ready, dma_rd_data_valid, dma_rd_done;
   logic [AddrBits-1:0] dma_rd_addr, dma_rd_err_addr;
   logic [31:0]         dma_rd_len;
@@ -242,9 +256,12 @@ module npe_top #(
     .cmd_len_i (cf_len), .cmd_data_valid_o (cf_data_valid), .cmd_done_o (cf_done),
     .ld_valid_i (lr_valid), .ld_ready_o (lr_ready), .ld_addr_i (lr_addr),
     .ld_len_i (lr_len), .ld_data_valid_o (lr_data_valid), .ld_done_o (lr_done),
+    .rc_valid_i (rc_valid), .rc_ready_o (rc_ready), .rc_addr_i (rc_addr), .rc_len_i (rc_len),
+    .rc_data_valid_o (rc_data_valid), .rc_data_ready_i (rc_data_ready), .rc_done_o (rc_done),
     .rd_cmd_valid_o (dma_rd_valid), .rd_cmd_ready_i (dma_rd_ready),
     .rd_cmd_addr_o (dma_rd_addr), .rd_cmd_len_o (dma_rd_len),
-    .rd_data_valid_i (dma_rd_data_valid), .rd_done_i (dma_rd_done)
+    .rd_data_valid_i (dma_rd_data_valid), .rd_data_ready_o (dma_rd_data_ready),
+    .rd_done_i (dma_rd_done)
   );
 
   // ---------------------------------------------------------------------------
@@ -279,7 +296,7 @@ module npe_top #(
     .win_base_i (win_base), .win_limit_i (win_limit),
     .rd_cmd_valid_i (dma_rd_valid), .rd_cmd_ready_o (dma_rd_ready),
     .rd_cmd_addr_i (dma_rd_addr), .rd_cmd_len_i (LenBits'(dma_rd_len)),
-    .rd_data_valid_o (dma_rd_data_valid), .rd_data_ready_i (1'b1), .rd_data_o (dma_rd_data),
+    .rd_data_valid_o (dma_rd_data_valid), .rd_data_ready_i (dma_rd_data_ready), .rd_data_o (dma_rd_data),
     .rd_data_last_o (unused_last),
     .rd_done_o (dma_rd_done), .rd_err_o (dma_rd_err), .rd_err_addr_o (dma_rd_err_addr),
     .wr_cmd_valid_i (dma_wr_valid), .wr_cmd_ready_o (dma_wr_ready),
@@ -406,7 +423,8 @@ module npe_top #(
   logic [15:0]              st_ob_col;
   logic [31:0]              st_ob_data;
   logic                     st_buf;
-  logic                     nl_ob_buf, nl_ob_we, nl_conv;
+  logic                     nl_ob_buf, nl_ob_we;
+  logic [3:0]               nl_conv_groups;
   logic [GrpBits-1:0]       nl_ob_rgrp, nl_ob_wgrp;
   logic [Rows*Cols*32-1:0]  nl_ob_rdata, nl_ob_wdata;
   logic                     xb_ob_we, xb_ob_buf;
@@ -474,14 +492,16 @@ module npe_top #(
   // ---------------------------------------------------------------------------
   localparam int UN = npe_pkg::UnitNlu;
   if (HasNlu) begin : gen_nlu
-    npe_nlu_unit #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups), .AddrBits(AddrBits)) u_nlu (
+    npe_nlu_unit #(
+      .Rows (Rows), .Cols (Cols), .OutGroups (OutGroups), .Groups (NluGroups), .AddrBits (AddrBits)
+    ) u_nlu (
       .clk_i, .rst_ni,
       .job_valid_i (job_valid[UN]), .job_desc_i (job_desc), .abort_i (abort),
       .chk_code_o (unit_chk[8*UN +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UN +: AddrBits]),
       .claim_o (unit_claim[NR*UN +: NR]), .busy_o (unit_busy[UN]), .done_o (unit_done[UN]),
       .next_o (unit_next[UN]), .err_o (unit_err[8*UN +: 8]),
       .err_addr_o (unit_err_addr[AddrBits*UN +: AddrBits]),
-      .conv_o (nl_conv),
+      .conv_groups_o (nl_conv_groups),
       .tbl_we_i (nlu_tbl_we), .tbl_addr_i (nlu_tbl_addr), .tbl_wdata_i (nlu_tbl_wdata),
       .ob_buf_o (nl_ob_buf), .ob_rgrp_o (nl_ob_rgrp), .ob_rdata_i (nl_ob_rdata),
       .ob_wgrp_o (nl_ob_wgrp),
@@ -496,7 +516,7 @@ module npe_top #(
     assign unit_next[UN]                             = 1'b0;
     assign unit_err[8*UN +: 8]                       = 8'd0;
     assign unit_err_addr[AddrBits*UN +: AddrBits]    = '0;
-    assign nl_conv     = 1'b0;
+    assign nl_conv_groups = 4'd0;
     assign nl_ob_buf   = 1'b0;
     assign nl_ob_rgrp  = '0;
     assign nl_ob_wgrp  = '0;
@@ -510,6 +530,12 @@ module npe_top #(
   // Storer
   // ---------------------------------------------------------------------------
   localparam int US = npe_pkg::UnitStorer;
+  // The storer's DMA write channel, and whether the recurrence unit has it
+  // (below).
+  logic                sw_valid, sw_data_valid, rc_owns_wr;
+  logic [AddrBits-1:0] sw_addr;
+  logic [31:0]         sw_len;
+  logic [63:0]         sw_data;
   npe_storer #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups), .AddrBits(AddrBits)) u_storer (
     .clk_i, .rst_ni,
     .job_valid_i (job_valid[US]), .job_desc_i (job_desc), .abort_i (abort),
@@ -518,25 +544,72 @@ module npe_top #(
     .next_o (unit_next[US]), .err_o (unit_err[8*US +: 8]),
     .err_addr_o (unit_err_addr[AddrBits*US +: AddrBits]),
     .buf_o (st_buf), .ob_row_o (st_ob_row), .ob_col_o (st_ob_col), .ob_data_i (st_ob_data),
-    .wr_cmd_valid_o (dma_wr_valid), .wr_cmd_ready_i (dma_wr_ready),
-    .wr_cmd_addr_o (dma_wr_addr), .wr_cmd_len_o (dma_wr_len),
-    .wr_data_valid_o (dma_wr_data_valid), .wr_data_ready_i (dma_wr_data_ready),
-    .wr_data_o (dma_wr_data), .wr_done_i (dma_wr_done), .wr_err_i (dma_wr_err),
+    .wr_cmd_valid_o (sw_valid), .wr_cmd_ready_i (dma_wr_ready && !rc_owns_wr),
+    .wr_cmd_addr_o (sw_addr), .wr_cmd_len_o (sw_len),
+    .wr_data_valid_o (sw_data_valid), .wr_data_ready_i (dma_wr_data_ready && !rc_owns_wr),
+    .wr_data_o (sw_data), .wr_done_i (dma_wr_done && !rc_owns_wr), .wr_err_i (dma_wr_err),
     .wr_err_addr_i (dma_wr_err_addr)
   );
 
   // ---------------------------------------------------------------------------
-  // Recurrence unit (not built yet: its slot drives zeros)
+  // Recurrence unit
   // ---------------------------------------------------------------------------
+  // The storer and the recurrence unit share the DMA's write channel; both
+  // claim DMA_WR, so npe_cmd never runs them at once and the busy one owns it.
   localparam int UR = npe_pkg::UnitRecur;
-  assign unit_chk[8*UR +: 8]                       = 8'd0;
-  assign unit_chk_addr[AddrBits*UR +: AddrBits]    = '0;
-  assign unit_claim[NR*UR +: NR]                   = '0;
-  assign unit_busy[UR]                             = 1'b0;
-  assign unit_done[UR]                             = 1'b0;
-  assign unit_next[UR]                             = 1'b0;
-  assign unit_err[8*UR +: 8]                       = 8'd0;
-  assign unit_err_addr[AddrBits*UR +: AddrBits]    = '0;
+  // Its DMA commands: at most 32 KiB, and no longer than a LOAD's.
+  localparam int RecurCmdBytes = LdBytesMax < 32768 ? LdBytesMax : 32768;
+  logic                rw_valid, rw_data_valid;
+  logic [AddrBits-1:0] rw_addr;
+  logic [31:0]         rw_len;
+  logic [63:0]         rw_data;
+  if (HasRecur) begin : gen_recur
+    npe_recur_unit #(
+      .StateWords (RecurStateWords), .AddrBits (AddrBits), .CmdBytes (RecurCmdBytes)
+    ) u_recur (
+      .clk_i, .rst_ni,
+      .job_valid_i (job_valid[UR]), .job_desc_i (job_desc), .abort_i (abort),
+      .chk_code_o (unit_chk[8*UR +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UR +: AddrBits]),
+      .claim_o (unit_claim[NR*UR +: NR]), .busy_o (unit_busy[UR]), .done_o (unit_done[UR]),
+      .next_o (unit_next[UR]), .err_o (unit_err[8*UR +: 8]),
+      .err_addr_o (unit_err_addr[AddrBits*UR +: AddrBits]),
+      .rd_cmd_valid_o (rc_valid), .rd_cmd_ready_i (rc_ready), .rd_cmd_addr_o (rc_addr),
+      .rd_cmd_len_o (rc_len), .rd_data_valid_i (rc_data_valid),
+      .rd_data_ready_o (rc_data_ready), .rd_data_i (dma_rd_data), .rd_done_i (rc_done),
+      .rd_err_i (dma_rd_err), .rd_err_addr_i (dma_rd_err_addr),
+      .wr_cmd_valid_o (rw_valid), .wr_cmd_ready_i (dma_wr_ready && rc_owns_wr),
+      .wr_cmd_addr_o (rw_addr), .wr_cmd_len_o (rw_len),
+      .wr_data_valid_o (rw_data_valid), .wr_data_ready_i (dma_wr_data_ready && rc_owns_wr),
+      .wr_data_o (rw_data), .wr_done_i (dma_wr_done && rc_owns_wr), .wr_err_i (dma_wr_err),
+      .wr_err_addr_i (dma_wr_err_addr)
+    );
+  end else begin : gen_no_recur
+    assign unit_chk[8*UR +: 8]                       = 8'd0;
+    assign unit_chk_addr[AddrBits*UR +: AddrBits]    = '0;
+    assign unit_claim[NR*UR +: NR]                   = '0;
+    assign unit_busy[UR]                             = 1'b0;
+    assign unit_done[UR]                             = 1'b0;
+    assign unit_next[UR]                             = 1'b0;
+    assign unit_err[8*UR +: 8]                       = 8'd0;
+    assign unit_err_addr[AddrBits*UR +: AddrBits]    = '0;
+    assign rc_valid      = 1'b0;
+    assign rc_addr       = '0;
+    assign rc_len        = '0;
+    assign rc_data_ready = 1'b1;
+    assign rw_valid      = 1'b0;
+    assign rw_addr       = '0;
+    assign rw_len        = '0;
+    assign rw_data_valid = 1'b0;
+    assign rw_data       = '0;
+    logic unused_rc;
+    assign unused_rc = rc_ready ^ rc_data_valid ^ rc_done;
+  end
+  assign rc_owns_wr        = unit_busy[UR];
+  assign dma_wr_valid      = rc_owns_wr ? rw_valid : sw_valid;
+  assign dma_wr_addr       = rc_owns_wr ? rw_addr : sw_addr;
+  assign dma_wr_len        = rc_owns_wr ? rw_len : sw_len;
+  assign dma_wr_data_valid = rc_owns_wr ? rw_data_valid : sw_data_valid;
+  assign dma_wr_data       = rc_owns_wr ? rw_data : sw_data;
 
   // ---------------------------------------------------------------------------
   // Performance counters
@@ -549,8 +622,8 @@ module npe_top #(
     .issue_macs_i (arr_issue_macs), .issue_lanes_i (arr_issue_lanes),
     .ld_wait_i (ld_rd_wait),
     .stall_spad_i (stall_spad), .stall_out_i (stall_out), .stall_fence_i (stall_fence),
-    .rd_beat_i (dma_rd_data_valid), .wr_beat_i (dma_wr_data_valid && dma_wr_data_ready),
-    .adc_conv_i (nl_conv),
+    .rd_beat_i (dma_rd_data_valid && dma_rd_data_ready), .wr_beat_i (dma_wr_data_valid && dma_wr_data_ready),
+    .adc_conv_groups_i (nl_conv_groups),
     .perf_o (perf)
   );
 

@@ -23,6 +23,7 @@ module tb_npe_top_icarus #(
   parameter int         AddrBits         = 64,
   parameter bit         HasNlu           = 1'b1,
   parameter bit         HasXbar          = 1'b1,
+  parameter bit         HasRecur         = 1'b1,
   parameter bit         LitePe           = 1'b0,
   parameter bit         HasDirectDesc    = 1'b1,
   parameter int         PerfMask         = 'h7fff,
@@ -70,7 +71,7 @@ module tb_npe_top_icarus #(
     .Rows (Rows), .Cols (Cols), .ABankWords (ABankWords), .BBankWords (BBankWords),
     .OutGroups (OutGroups), .FormatMask (FormatMask), .MaxReadsInFlight (MaxReadsInFlight),
     .DescFifoDepth (DescFifoDepth), .CounterBits (CounterBits), .AddrBits (AddrBits),
-    .HasNlu (HasNlu), .HasXbar (HasXbar), .LitePe (LitePe), .HasDirectDesc (HasDirectDesc),
+    .HasNlu (HasNlu), .HasXbar (HasXbar), .HasRecur (HasRecur), .LitePe (LitePe), .HasDirectDesc (HasDirectDesc),
     .PerfMask (PerfMask)
   ) u_dut (
     .clk_i, .rst_ni,
