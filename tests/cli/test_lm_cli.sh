@@ -1,0 +1,108 @@
+#!/bin/sh
+# test_lm_cli.sh NPE_BINARY - end-to-end tests of `npe lm` on the simulator:
+# the hgrn model on 64 characters of the KJV test split in INT8, the engine
+# bit for bit against the golden model (--check), its float32 reference
+# against torch (tools/lm/text_bpc.py; skipped with a message if torch is
+# missing), JSON, and bad input: bad .npz files (compressed, truncated,
+# missing array, wrong dtype, wrong shape, NaN, unknown cell), bad format,
+# missing --text, a symbol outside the vocabulary (exit 2, a message on
+# stderr, nothing on stdout).
+set -u
+NPE=${1:?usage: test_lm_cli.sh NPE_BINARY}
+PY=${LM_PY:-/usr/bin/python3}
+HGRN=lm/weights/hgrn.npz
+TXT=tests/lm/kjv_test_sample.txt
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+"$NPE" lm "$HGRN" --text "$TXT" --chars 64 --format int8 --check > "$T/r" ||
+  fail "lm hgrn int8 --check: $(cat "$T/r")"
+grep -q '^int8 .* identical (3969 logits)$' "$T/r" || fail "lm golden line: $(cat "$T/r")"
+grep -q '^text .*64 chars (63 predicted)$' "$T/r" || fail "lm text line"
+bpc=$(awk '$1 == "int8" { print $2 }' "$T/r")
+ref=$(awk '$1 == "float32" && $2 == "bpc" { print $3 }' "$T/r")
+awk -v b="$bpc" -v r="$ref" 'BEGIN { d = b - r; exit !(b > 0.5 && b < 4 && d < 0.3 && d > -0.3) }' ||
+  fail "lm int8 bpc $bpc against float32 $ref"
+# the float32 reference agrees with torch on the same characters
+"$NPE" lm "$HGRN" --text "$TXT" --chars 64 --format int8 --json > "$T/j" || fail "lm --json"
+cref=$(sed 's/.*"float32_bpc": \([0-9.]*\).*/\1/' "$T/j")
+grep -q '"golden_mismatches": null}' "$T/j" || fail "lm json unchecked"
+tref=$("$PY" tools/lm/text_bpc.py "$HGRN" "$TXT" --chars 64 2> "$T/pyerr")
+case $? in
+0)
+  tref=${tref#bpc }
+  awk -v c="$cref" -v t="$tref" 'BEGIN { d = c - t; exit !(d < 2e-5 && d > -2e-5) }' ||
+    fail "float32 bpc: npe lm $cref, torch $tref"
+  echo "float32 bpc of 64 chars: npe lm $cref, torch $tref" ;;
+3) echo "SKIP: torch agreement ($(cat "$T/pyerr"))" ;;
+*) fail "text_bpc.py: $(cat "$T/pyerr")" ;;
+esac
+
+expect_usage() {
+  what=$1
+  shift
+  "$@" > "$T/out" 2> "$T/err"
+  rc=$?
+  [ "$rc" -eq 2 ] || fail "$what: exit $rc, expected 2"
+  [ -s "$T/out" ] && fail "$what: wrote to stdout"
+  grep -q "$pattern" "$T/err" || fail "$what: no '$pattern' in: $(cat "$T/err")"
+}
+pattern='no --text' expect_usage "missing --text" "$NPE" lm "$HGRN"
+pattern="unknown format 'int9'" expect_usage "bad format" "$NPE" lm "$HGRN" --text "$TXT" --format int9
+pattern='bad --chars' expect_usage "bad chars" "$NPE" lm "$HGRN" --text "$TXT" --chars 1
+pattern='cannot open' expect_usage "no model" "$NPE" lm "$T/none.npz" --text "$TXT"
+printf 'And God said, Let there be X-rays.\n' > "$T/x.txt"
+pattern="symbol 0x58 ('X') at offset 27 is not in the model's vocabulary" \
+  expect_usage "symbol outside the vocabulary" "$NPE" lm "$HGRN" --text "$T/x.txt"
+
+# bad model files, made from hgrn.npz with numpy
+if "$PY" - "$HGRN" "$T" <<'PYEOF'
+import sys, numpy as np
+src, d = sys.argv[1], sys.argv[2]
+z = dict(np.load(src, allow_pickle=False))
+np.savez_compressed(d + "/compressed.npz", **z)
+def save(name, **changes):
+    w = dict(z)
+    for k, v in changes.items():
+        if v is None:
+            del w[k]
+        else:
+            w[k] = v
+    np.savez(d + "/" + name + ".npz", **w)
+save("missing", **{"out.bias": None})
+save("dtype", **{"weight_ih_l1": z["weight_ih_l1"].astype(np.float64)})
+save("shape", **{"weight_ih_l1": z["weight_ih_l1"][:, :100]})
+nan = z["out.weight"].copy(); nan[3, 5] = np.nan
+save("nan", **{"out.weight": nan})
+save("cell", cell=np.array("gla"))
+open(d + "/truncated.npz", "wb").write(open(src, "rb").read()[:100000])
+b = bytearray(open(src, "rb").read()); b[5000] ^= 1
+open(d + "/corrupt.npz", "wb").write(bytes(b))
+open(d + "/text.npz", "w").write("not a zip\n")
+PYEOF
+then
+  for c in "compressed:compressed (deflate): only stored members are read" \
+           "missing:no array 'out.bias' in the file" \
+           "dtype:array 'weight_ih_l1' has dtype <f8, expected <f4" \
+           "shape:array 'weight_ih_l1' has shape (576, 100), expected (576, 192)" \
+           "nan:array 'out.weight' has a NaN or Inf" \
+           "cell:unknown cell 'gla' (known: hgrn, gru, lstm)" \
+           "truncated:truncated: no end-of-central-directory record" \
+           "corrupt:CRC-32 mismatch" \
+           "text:not a .npz (ZIP) file"; do
+    pattern=${c#*:} expect_usage "bad model ${c%%:*}" "$NPE" lm "$T/${c%%:*}.npz" --text "$TXT"
+  done
+else
+  echo "SKIP: bad .npz files (numpy missing)"
+fi
+
+"$NPE" lm --help | grep -q 'Usage: npe lm MODEL.npz --text FILE' || fail "lm --help"
+"$NPE" help lm | grep -q 'npe_rnn DIAG' || fail "npe help lm"
+
+if [ "$fails" -ne 0 ]; then
+  echo "test_lm_cli.sh: $fails failure(s)" >&2
+  exit 1
+fi
+echo "test_lm_cli.sh: all passed ($NPE)"
