@@ -6,6 +6,8 @@
 #   make cli-test       npe format, npe matmul (incl. --act), npe rnn and npe nlu-report end to end,
 #                       plain and ASan+UBSan builds
 #   make nlu-cli-test   the nlu-report part alone
+#   make lm-cli-test    npe lm (plain build) with the float32 reference checked against torch
+#                       (cli-test runs the ASan+UBSan build without torch)
 
 CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c \
             driver/cli/cmd_rnn.c driver/cli/cmd_lm.c driver/cli/cli_npz.c \
@@ -13,7 +15,7 @@ CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver
 CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
 CLI_CFLAGS := $(CFLAGS_BASE) $(CLI_INC)
 
-.PHONY: cli-test nlu-cli-test
+.PHONY: cli-test nlu-cli-test lm-cli-test
 
 $(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(LIBNPE)
 	@mkdir -p $(@D)
@@ -45,5 +47,9 @@ cli-test: $(NPE_BIN) $(NPE_SAN_BIN) nlu-cli-test
 	tests/cli/test_matmul_cli.sh $(NPE_SAN_BIN)
 	tests/cli/test_rnn_cli.sh $(NPE_BIN)
 	tests/cli/test_rnn_cli.sh $(NPE_SAN_BIN)
+	LM_TORCH=0 tests/cli/test_lm_cli.sh $(NPE_SAN_BIN)
 
-TEST_TARGETS += cli-test
+lm-cli-test: $(NPE_BIN)
+	tests/cli/test_lm_cli.sh $(NPE_BIN)
+
+TEST_TARGETS += cli-test lm-cli-test

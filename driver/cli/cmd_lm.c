@@ -392,8 +392,14 @@ static int quantise_weights(lm_run *r, npe_fmt fa, npe_fmt fb) {
       w->row_scale = m->qs[i];
       continue;
     }
-    rc = npe_quant_scale(w->fb, m->w[i], n, &w->scale);
-    if (!rc) rc = npe_quantize(m->w[i], n, w->scale, w->p);
+    /* a Sherry model in another format: its trained weights s x t */
+    float *eff = m->q[i] ? malloc(n * sizeof *eff) : NULL;
+    if (m->q[i] && !eff) return NPE_ERR_NO_MEM;
+    for (size_t k = 0; eff && k < n; k++) eff[k] = m->qs[i][k / m->cols[i]] * (float)m->q[i][k];
+    const float *src = eff ? eff : m->w[i];
+    rc = npe_quant_scale(w->fb, src, n, &w->scale);
+    if (!rc) rc = npe_quantize(src, n, w->scale, w->p);
+    free(eff);
     if (rc) return rc;
   }
   return 0;

@@ -1,9 +1,10 @@
 #!/bin/sh
 # test_lm_cli.sh NPE_BINARY - end-to-end tests of `npe lm` on the simulator:
-# the hgrn model on 64 characters of the KJV test split in INT8, the engine
-# bit for bit against the golden model (--check), its float32 reference
-# against torch (tools/lm/text_bpc.py; skipped with a message if torch is
-# missing), JSON, and bad input: bad .npz files (compressed, truncated,
+# the hgrn model on 64 characters of the KJV test split in INT8, gru and
+# lstm in INT8 and the Sherry hgrn in ternary on 16, the engine bit for bit
+# against the golden model (--check); the float32 reference against torch
+# (tools/lm/text_bpc.py; skipped with a message if torch is missing, or with
+# LM_TORCH=0), JSON, and bad input: bad .npz files (compressed, truncated,
 # missing array, wrong dtype, wrong shape, NaN, unknown cell), bad format,
 # missing --text, a symbol outside the vocabulary (exit 2, a message on
 # stderr, nothing on stdout).
@@ -25,17 +26,36 @@ bpc=$(awk '$1 == "int8" { print $2 }' "$T/r")
 ref=$(awk '$1 == "float32" && $2 == "bpc" { print $3 }' "$T/r")
 awk -v b="$bpc" -v r="$ref" 'BEGIN { d = b - r; exit !(b > 0.5 && b < 4 && d < 0.3 && d > -0.3) }' ||
   fail "lm int8 bpc $bpc against float32 $ref"
+# gru, lstm (the recurrent mat-vec per step) and the Sherry hgrn in ternary,
+# on fewer characters: bit for bit too
+for mf in gru:int8 lstm:int8 hgrn-ternary:ternary; do
+  "$NPE" lm "lm/weights/${mf%%:*}.npz" --text "$TXT" --chars 16 --format "${mf#*:}" --check \
+    > "$T/r_${mf%%:*}" || fail "lm ${mf%%:*} ${mf#*:} --check: $(cat "$T/r_${mf%%:*}")"
+  grep -q "^${mf#*:} .* identical (945 logits)$" "$T/r_${mf%%:*}" || fail "lm ${mf%%:*} golden line"
+done
 # the float32 reference agrees with torch on the same characters
 "$NPE" lm "$HGRN" --text "$TXT" --chars 64 --format int8 --json > "$T/j" || fail "lm --json"
-cref=$(sed 's/.*"float32_bpc": \([0-9.]*\).*/\1/' "$T/j")
 grep -q '"golden_mismatches": null}' "$T/j" || fail "lm json unchecked"
-tref=$("$PY" tools/lm/text_bpc.py "$HGRN" "$TXT" --chars 64 2> "$T/pyerr")
+cref() { awk '$1 == "float32" && $2 == "bpc" { printf "%.4f", $3 }' "$1"; }
+[ "${LM_TORCH:-1}" = 0 ] && echo "torch agreement not asked for (LM_TORCH=0)" > "$T/pyerr"
+[ "${LM_TORCH:-1}" != 0 ] && "$PY" tools/lm/text_bpc.py "$TXT" --chars 64 "$HGRN" > "$T/t64" 2> "$T/pyerr" &&
+  "$PY" tools/lm/text_bpc.py "$TXT" --chars 16 lm/weights/gru.npz lm/weights/lstm.npz \
+    lm/weights/hgrn-ternary.npz > "$T/t16" 2>> "$T/pyerr"
 case $? in
 0)
-  tref=${tref#bpc }
-  awk -v c="$cref" -v t="$tref" 'BEGIN { d = c - t; exit !(d < 2e-5 && d > -2e-5) }' ||
-    fail "float32 bpc: npe lm $cref, torch $tref"
-  echo "float32 bpc of 64 chars: npe lm $cref, torch $tref" ;;
+  # JSON has 6 decimals: the hgrn on 64 chars to 2e-5; the table's 4 for the others
+  c=$(sed 's/.*"float32_bpc": \([0-9.]*\).*/\1/' "$T/j")
+  t=$(awk '{ print $3 }' "$T/t64")
+  awk -v c="$c" -v t="$t" 'BEGIN { d = c - t; exit !(d < 2e-5 && d > -2e-5) }' ||
+    fail "float32 bpc: npe lm $c, torch $t (hgrn, 64 chars)"
+  echo "float32 bpc of 64 chars, hgrn: npe lm $c, torch $t"
+  for m in gru lstm hgrn-ternary; do
+    c=$(cref "$T/r_$m")
+    t=$(awk -v m="lm/weights/$m.npz" '$1 == m { printf "%.4f", $3 }' "$T/t16")
+    awk -v c="$c" -v t="$t" 'BEGIN { d = c - t; exit !(t != "" && d < 1.5e-4 && d > -1.5e-4) }' || fail "float32 bpc: npe lm $c, torch $t ($m, 16 chars)"
+    echo "float32 bpc of 16 chars, $m: npe lm $c, torch $t"
+  done ;;
+1) [ "${LM_TORCH:-1}" = 0 ] && echo "SKIP: $(cat "$T/pyerr")" || fail "text_bpc.py: $(cat "$T/pyerr")" ;;
 3) echo "SKIP: torch agreement ($(cat "$T/pyerr"))" ;;
 *) fail "text_bpc.py: $(cat "$T/pyerr")" ;;
 esac
