@@ -22,6 +22,8 @@
 static const char lm_usage[] =
     "Usage: npe lm MODEL.npz --text FILE [--chars N] [--format F|all] [--frac F]\n"
     "              [--check] [--json] [--device URI]\n"
+    "       npe lm MODEL.npz --generate N --prompt TEXT [--format F] [--seed S]\n"
+    "              [--temperature X] [--frac F] [--check] [--json] [--device URI]\n"
     "\n"
     "Evaluates a character language model (lm/MODELS.md: cell hgrn, gru or\n"
     "lstm, as tools/lm/train.py writes it) on the engine: bits per char of the\n"
@@ -54,6 +56,13 @@ static const char lm_usage[] =
     "                    the same host code) and require bit-identical logits\n"
     "  --json            print JSON instead of the table\n"
     "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S\n"
+    "\n"
+    "Sampling (--generate N): the prompt runs as one sequence, then N\n"
+    "characters one at a time, each drawn from the softmax of the engine's\n"
+    "logits at --temperature X (0.05..10, default 1) with a generator seeded\n"
+    "by --seed S (default 1); prints the prompt and the sample, then cycles\n"
+    "and energy per character. --check runs the golden model on the same\n"
+    "characters alongside.\n"
     "\n"
     "Exit status: 0 success, 1 failure (device error, golden mismatch),\n"
     "2 bad usage or input (a bad model file, a symbol outside the vocabulary).\n";
@@ -260,20 +269,45 @@ static int linear(lm_run *r, int i, const float *x, uint32_t rows, float *y) {
   return 0;
 }
 
-/* The hgrn recurrence over T x H: a, b (float) -> hs (float), in float for
- * the reference, else in fixed point on the recurrence unit or its golden
- * model. */
-static int recur(lm_run *r, uint32_t t, uint32_t h, const float *a, const float *b, float *hs) {
+/* The state a text leaves (zero at the start): per layer h in float (gru,
+ * lstm, the hgrn reference) and in fixed point (the hgrn on the engine), c
+ * of the lstm. */
+typedef struct lm_state {
+  float *hf[LM_MAX_LAYERS], *c;
+  int32_t *hq[LM_MAX_LAYERS];
+} lm_state;
+
+static int state_alloc(const lm_model *m, lm_state *s) {
+  memset(s, 0, sizeof *s);
+  int ok = (s->c = calloc(m->h, sizeof *s->c)) != NULL;
+  for (uint32_t l = 0; l < m->layers; l++) {
+    ok = ok && (s->hf[l] = calloc(m->h, sizeof *s->hf[l])) != NULL;
+    ok = ok && (s->hq[l] = calloc(m->h, sizeof *s->hq[l])) != NULL;
+  }
+  return ok ? NPE_OK : NPE_ERR_NO_MEM;
+}
+
+static void state_free(lm_state *s) {
+  free(s->c);
+  for (int l = 0; l < LM_MAX_LAYERS; l++) free(s->hf[l]), free(s->hq[l]);
+}
+
+/* The hgrn recurrence over T x H from the state of layer @p l (updated):
+ * a, b (float) -> hs (float), in float for the reference, else in fixed
+ * point on the recurrence unit or its golden model. */
+static int recur(lm_run *r, lm_state *st, uint32_t l, uint32_t t, uint32_t h, const float *a,
+                 const float *b, float *hs) {
   if (r->err) return r->err;
   if (!r->quantised) {
     for (uint32_t i = 0; i < h; i++) {
-      float s = 0.0f;
+      float s = st->hf[l][i];
       for (uint32_t k = 0; k < t; k++) {
         size_t at = (size_t)k * h + i;
         float p = a[at] * s; /* rounded, then + b rounded: the trainer's order */
         s = p + b[at];
         hs[at] = s;
       }
+      st->hf[l][i] = s;
     }
     return 0;
   }
@@ -284,15 +318,20 @@ static int recur(lm_run *r, uint32_t t, uint32_t h, const float *a, const float 
     rc = npe_recur_gate_from_double(a[k], &qa[k]);
     if (!rc) rc = npe_recur_fix_from_double(b[k], r->frac, &qb[k]);
   }
+  /* h_0 = 0 enters as INIT = ZERO, any other state through INIT = LOAD */
+  int zero = 1;
+  for (uint32_t i = 0; i < h; i++) zero &= st->hq[l][i] == 0;
   if (!rc && r->dev) {
-    npe_rnn_seq s = {NPE_RNN_DIAG, t, h, qa, qb, NULL, qh, NULL};
+    npe_rnn_seq s = {NPE_RNN_DIAG, t, h, qa, qb, zero ? NULL : st->hq[l], qh, NULL};
     rc = npe_rnn(r->dev, &s);
     if (!rc) stats_add(r);
   } else if (!rc) {
-    int32_t *state = calloc(h, sizeof *state);
+    int32_t *state = malloc(h * sizeof *state);
+    if (state) memcpy(state, st->hq[l], h * sizeof *state);
     rc = state ? npe_recur_diag_seq(t, h, qa, qb, state, qh) : NPE_ERR_NO_MEM;
     free(state);
   }
+  if (!rc) memcpy(st->hq[l], qh + (size_t)(t - 1) * h, h * sizeof *qh);
   r->sequences++;
   for (size_t k = 0; !rc && k < n; k++) hs[k] = (float)npe_recur_fix_to_double(qh[k], r->frac);
   free(qa), free(qb), free(qh);
@@ -303,17 +342,17 @@ static int recur(lm_run *r, uint32_t t, uint32_t h, const float *a, const float 
   return rc;
 }
 
-/* logits (T x V) of the inputs ids[0..T-1]. */
-static int forward(lm_run *r, const int *ids, uint32_t t, float *logits) {
+/* logits (T x V) of the inputs ids[0..T-1] from the state @p st (updated:
+ * the state after ids[T-1]). */
+static int forward(lm_run *r, lm_state *st, const int *ids, uint32_t t, float *logits) {
   const lm_model *m = r->m;
   uint32_t h = m->h, g = m->gates, e = m->e;
   size_t wide = (size_t)t * (e > h ? e : h);
   float *u = calloc(wide, sizeof *u), *y = malloc((size_t)t * h * sizeof *y),
         *z = malloc((size_t)t * g * h * sizeof *z), *a = malloc((size_t)t * h * sizeof *a),
         *b = malloc((size_t)t * h * sizeof *b), *hs = malloc((size_t)t * h * sizeof *hs),
-        *gh = malloc((size_t)g * h * sizeof *gh), *hp = calloc(h, sizeof *hp),
-        *cp = calloc(h, sizeof *cp);
-  if (!u || !y || !z || !a || !b || !hs || !gh || !hp || !cp) r->err = NPE_ERR_NO_MEM;
+        *gh = malloc((size_t)g * h * sizeof *gh), *hp = st->hf[0], *cp = st->c;
+  if (!u || !y || !z || !a || !b || !hs || !gh) r->err = NPE_ERR_NO_MEM;
   for (uint32_t k = 0; !r->err && k < t; k++)
     memcpy(u + (size_t)k * e, m->embed + (size_t)ids[k] * e, e * sizeof *u);
   if (!strcmp(m->cell, "hgrn")) {
@@ -326,7 +365,7 @@ static int forward(lm_run *r, const int *ids, uint32_t t, float *logits) {
           a[(size_t)k * h + i] = at;
           b[(size_t)k * h + i] = (1.0f - fabsf(at)) * tanhf(zk[h + i]);
         }
-      if (recur(r, t, h, a, b, hs)) break;
+      if (recur(r, st, l, t, h, a, b, hs)) break;
       for (uint32_t k = 0; k < t; k++)
         for (uint32_t i = 0; i < h; i++)
           u[(size_t)k * h + i] = sigmoidf_(z[(size_t)k * 3 * h + 2 * h + i]) * hs[(size_t)k * h + i];
@@ -355,7 +394,7 @@ static int forward(lm_run *r, const int *ids, uint32_t t, float *logits) {
     }
   }
   if (!r->err) linear(r, LM_OUT, y, t, logits);
-  free(u), free(y), free(z), free(a), free(b), free(hs), free(gh), free(hp), free(cp);
+  free(u), free(y), free(z), free(a), free(b), free(hs), free(gh);
   return r->err;
 }
 
@@ -426,14 +465,16 @@ static int run_format(const lm_model *m, npe_dev *d, const int *ids, uint32_t t,
                       int check, lm_row *row) {
   lm_run eng = {.m = m, .quantised = 1, .dev = d, .frac = frac};
   lm_run gold = {.m = m, .quantised = 1, .dev = NULL, .frac = frac};
+  lm_state se, sg;
   size_t nl = (size_t)t * m->v;
   float *le = malloc(nl * sizeof *le), *lg = check ? malloc(nl * sizeof *lg) : NULL;
-  int rc = le && (!check || lg) ? quantise_weights(&eng, row->fa, row->fb) : NPE_ERR_NO_MEM;
-  if (!rc) rc = forward(&eng, ids, t, le);
+  int rc = state_alloc(m, &se) | state_alloc(m, &sg);
+  if (!rc) rc = le && (!check || lg) ? quantise_weights(&eng, row->fa, row->fb) : NPE_ERR_NO_MEM;
+  if (!rc) rc = forward(&eng, &se, ids, t, le);
   row->mismatches = -1;
   if (!rc && check) {
     rc = quantise_weights(&gold, row->fa, row->fb);
-    if (!rc) rc = forward(&gold, ids, t, lg);
+    if (!rc) rc = forward(&gold, &sg, ids, t, lg);
     if (!rc) {
       row->mismatches = 0;
       for (size_t k = 0; k < nl; k++) row->mismatches += memcmp(&le[k], &lg[k], sizeof *le) != 0;
@@ -447,6 +488,7 @@ static int run_format(const lm_model *m, npe_dev *d, const int *ids, uint32_t t,
     if (!eng.err && !gold.err) fprintf(stderr, "npe lm: %s: %s\n", row->name, npe_strerror(rc));
   }
   free_weights(&eng), free_weights(&gold);
+  state_free(&se), state_free(&sg);
   free(le), free(lg);
   return rc;
 }
@@ -499,9 +541,91 @@ static const char *golden_text(const lm_row *r, char *buf, size_t cap, uint64_t 
   return buf;
 }
 
+/* Samples index of logits l (V) at temperature @p temp. */
+static int sample(const float *l, uint32_t v, double temp, uint64_t *rng) {
+  double mx = l[0], sum = 0, p[256];
+  for (uint32_t j = 1; j < v; j++) mx = l[j] > mx ? l[j] : mx;
+  for (uint32_t j = 0; j < v; j++) sum += p[j] = exp((l[j] - mx) / temp);
+  double u = (double)(cli_rng(rng) >> 11) / 9007199254740992.0 * sum;
+  for (uint32_t j = 0; j < v; j++)
+    if ((u -= p[j]) < 0) return (int)j;
+  return (int)v - 1;
+}
+
+/* --generate: the prompt as one sequence, then one character at a time,
+ * each sampled from the engine's logits; with --check the golden model
+ * follows the same characters and must give the same logits. */
+static int run_generate(const lm_model *m, npe_dev *d, const int *ids, uint32_t np, uint32_t n,
+                        unsigned frac, int check, lm_row *row, uint64_t seed, double temp,
+                        int json) {
+  lm_run eng = {.m = m, .quantised = 1, .dev = d, .frac = frac};
+  lm_run gold = {.m = m, .quantised = 1, .dev = NULL, .frac = frac};
+  lm_state se, sg;
+  size_t nl = (size_t)np * m->v;
+  float *le = malloc(nl * sizeof *le), *lg = malloc(nl * sizeof *lg);
+  char *out = malloc(n + 1);
+  int rc = state_alloc(m, &se) | state_alloc(m, &sg);
+  if (!rc && (!le || !lg || !out)) rc = NPE_ERR_NO_MEM;
+  if (!rc) rc = quantise_weights(&eng, row->fa, row->fb);
+  if (!rc && check) rc = quantise_weights(&gold, row->fa, row->fb);
+  row->mismatches = check ? 0 : -1;
+  uint64_t rng = seed ? seed : 1;
+  uint32_t len = np; /* logits rows of the last call */
+  const int *in = ids;
+  int id = 0;
+  for (uint32_t k = 0; !rc && k <= n; k++) {
+    rc = forward(&eng, &se, in, len, le);
+    if (!rc && check) rc = forward(&gold, &sg, in, len, lg);
+    for (size_t j = 0; !rc && check && j < (size_t)len * m->v; j++)
+      row->mismatches += memcmp(&le[j], &lg[j], sizeof *le) != 0;
+    if (rc || k == n) break;
+    id = sample(le + (size_t)(len - 1) * m->v, m->v, temp, &rng);
+    out[k] = m->vocab[id];
+    in = &id, len = 1;
+  }
+  if (!rc) {
+    out[n] = 0;
+    row->st = eng.tot;
+    row->matmuls = eng.matmuls, row->sequences = eng.sequences;
+    uint32_t steps = np + n; /* characters fed through the network */
+    char gbuf[64];
+    if (json) {
+      printf("{\"model_cell\": \"%s\", \"format\": \"%s\", \"seed\": %llu, \"temperature\": %g, "
+             "\"prompt_chars\": %u, \"generated\": \"", m->cell, row->name,
+             (unsigned long long)seed, temp, np);
+      for (uint32_t k = 0; k < n; k++) {
+        if (out[k] == '\n') printf("\\n");
+        else if (out[k] == '"' || out[k] == '\\') printf("\\%c", out[k]);
+        else putchar(out[k]);
+      }
+      printf("\", \"cycles_per_char\": %.1f, \"energy_pj_per_char\": %.1f, "
+             "\"golden_mismatches\": ",
+             (double)row->st.cycles / steps, row->st.energy_pj / steps);
+      if (row->mismatches < 0) printf("null}\n");
+      else printf("%ld}\n", row->mismatches);
+    } else {
+      for (uint32_t k = 0; k < np; k++) putchar(m->vocab[ids[k]]);
+      printf("%s\n\n", out);
+      printf("generated %u chars after a prompt of %u (%s, %s, seed %llu, temperature %g): "
+             "%.1f cycles/char, %.1f nJ/char (est), golden model %s\n",
+             n, np, m->cell, row->name, (unsigned long long)seed, temp,
+             (double)row->st.cycles / steps, row->st.energy_pj / steps / 1e3,
+             golden_text(row, gbuf, sizeof gbuf, (uint64_t)(np + n) * m->v));
+    }
+  }
+  if (rc && !eng.err && !gold.err) fprintf(stderr, "npe lm: %s: %s\n", row->name, npe_strerror(rc));
+  free_weights(&eng), free_weights(&gold);
+  state_free(&se), state_free(&sg);
+  free(le), free(lg), free(out);
+  return rc;
+}
+
 int npe_cmd_lm(int argc, char **argv) {
   const char *model_path = NULL, *text = NULL, *fmt_name = "int8", *uri = "sim:";
-  unsigned long chars = 256, frac = 24;
+  const char *prompt = NULL;
+  unsigned long chars = 256, frac = 24, generate = 0;
+  unsigned long long seed = 1;
+  double temp = 1.0;
   int check = 0, json = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -515,7 +639,8 @@ int npe_cmd_lm(int argc, char **argv) {
     } else if (!strcmp(a, "--json")) {
       json = 1;
     } else if (!strcmp(a, "--text") || !strcmp(a, "--format") || !strcmp(a, "--device") ||
-               !strcmp(a, "--chars") || !strcmp(a, "--frac")) {
+               !strcmp(a, "--chars") || !strcmp(a, "--frac") || !strcmp(a, "--generate") ||
+               !strcmp(a, "--prompt") || !strcmp(a, "--seed") || !strcmp(a, "--temperature")) {
       if (!val) {
         fprintf(stderr, "npe lm: %s needs a value\n", a);
         return NPE_EXIT_USAGE;
@@ -524,7 +649,26 @@ int npe_cmd_lm(int argc, char **argv) {
       if (!strcmp(a, "--text")) text = val;
       else if (!strcmp(a, "--format")) fmt_name = val;
       else if (!strcmp(a, "--device")) uri = val;
-      else {
+      else if (!strcmp(a, "--prompt")) prompt = val;
+      else if (!strcmp(a, "--seed")) {
+        seed = strtoull(val, &end, 0);
+        if (*val == '-' || !*val || *end) {
+          fprintf(stderr, "npe lm: bad --seed '%s'\n", val);
+          return NPE_EXIT_USAGE;
+        }
+      } else if (!strcmp(a, "--temperature")) {
+        temp = strtod(val, &end);
+        if (!*val || *end || !(temp >= 0.05 && temp <= 10)) {
+          fprintf(stderr, "npe lm: bad --temperature '%s' (0.05..10)\n", val);
+          return NPE_EXIT_USAGE;
+        }
+      } else if (!strcmp(a, "--generate")) {
+        generate = strtoul(val, &end, 10);
+        if (*val == '-' || !*val || *end || generate < 1 || generate > 100000) {
+          fprintf(stderr, "npe lm: bad --generate '%s' (1..100000)\n", val);
+          return NPE_EXIT_USAGE;
+        }
+      } else {
         unsigned long x = strtoul(val, &end, 10);
         int chr = !strcmp(a, "--chars");
         if (*val == '-' || *end || (chr ? x < 2 || x > 1000000 : x < 8 || x > 29)) {
@@ -541,9 +685,18 @@ int npe_cmd_lm(int argc, char **argv) {
       model_path = a;
     }
   }
-  if (!model_path || !text) {
+  if (!model_path || (!text && !generate)) {
     fprintf(stderr, "npe lm: %s (usage: npe lm MODEL.npz --text FILE ...)\n",
             !model_path ? "no model file given" : "no --text FILE given");
+    return NPE_EXIT_USAGE;
+  }
+  if (generate && (text || !prompt || !*prompt || !strcmp(fmt_name, "all"))) {
+    fprintf(stderr, "npe lm: --generate N takes --prompt TEXT (not empty) and one --format, "
+                    "no --text\n");
+    return NPE_EXIT_USAGE;
+  }
+  if (!generate && prompt) {
+    fprintf(stderr, "npe lm: --prompt goes with --generate N\n");
     return NPE_EXIT_USAGE;
   }
   static const struct { const char *name; npe_fmt fa, fb; } all[] = {
@@ -564,7 +717,22 @@ int npe_cmd_lm(int argc, char **argv) {
   if (model_load(model_path, &m)) return NPE_EXIT_USAGE;
   int *ids = NULL;
   uint32_t n = 0;
-  if (read_text(text, &m, (uint32_t)chars, &ids, &n)) {
+  if (generate) { /* the prompt's symbols */
+    n = (uint32_t)strlen(prompt);
+    ids = malloc(n * sizeof *ids);
+    for (uint32_t k = 0; ids && k < n; k++) {
+      const char *q = strchr(m.vocab, prompt[k]);
+      if (!q) {
+        fprintf(stderr, "npe lm: --prompt: symbol 0x%02x at offset %u is not in the model's "
+                        "vocabulary\n", (unsigned char)prompt[k], k);
+        free(ids);
+        ids = NULL;
+        break;
+      }
+      ids[k] = (int)(q - m.vocab);
+    }
+  }
+  if (generate ? !ids : read_text(text, &m, (uint32_t)chars, &ids, &n)) {
     model_free(&m);
     return NPE_EXIT_USAGE;
   }
@@ -596,6 +764,17 @@ int npe_cmd_lm(int argc, char **argv) {
     if (have) rows[kept++] = rows[i];
   }
   nrows = kept;
+  if (generate) {
+    if (!ex && nrows == 1 &&
+        run_generate(&m, d, ids, n, (uint32_t)generate, (unsigned)frac, check, &rows[0], seed,
+                     temp, json))
+      ex = NPE_EXIT_FAIL;
+    if (!ex && rows[0].mismatches > 0) ex = NPE_EXIT_FAIL;
+    npe_close(d);
+    free(ids);
+    model_free(&m);
+    return ex;
+  }
   /* the float32 reference */
   double ref_bpc = NAN;
   float *lr = ex ? NULL : malloc((size_t)t * m.v * sizeof *lr);
@@ -612,8 +791,10 @@ int npe_cmd_lm(int argc, char **argv) {
         m.w[i][k] = m.qs[i][k / c] * (float)m.q[i][k];
       if (!m.w[i]) ref.err = NPE_ERR_NO_MEM;
     }
-    if (!lr || ref.err || forward(&ref, ids, t, lr)) ex = NPE_EXIT_FAIL;
+    lm_state sr;
+    if (state_alloc(&m, &sr) || !lr || ref.err || forward(&ref, &sr, ids, t, lr)) ex = NPE_EXIT_FAIL;
     else ref_bpc = bpc_of(lr, ids, t, m.v);
+    state_free(&sr);
     for (int i = 0; i < LM_NMAT; i++)
       if (keep[i]) free(m.w[i]), m.w[i] = keep[i];
   }

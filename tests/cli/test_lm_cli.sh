@@ -60,6 +60,15 @@ case $? in
 *) fail "text_bpc.py: $(cat "$T/pyerr")" ;;
 esac
 
+# sampling: the prompt as one sequence (INIT = ZERO), then steps from a
+# loaded state (INIT = LOAD), bit for bit; the same seed, the same text
+"$NPE" lm "$HGRN" --generate 6 --prompt 'And God said' --seed 5 --check --json > "$T/g" ||
+  fail "lm --generate: $(cat "$T/g")"
+grep -q '"prompt_chars": 12, "generated": "' "$T/g" || fail "lm generate json: $(cat "$T/g")"
+grep -q '"golden_mismatches": 0}' "$T/g" || fail "lm generate golden: $(cat "$T/g")"
+"$NPE" lm "$HGRN" --generate 6 --prompt 'And God said' --seed 5 --json > "$T/g2" || fail "lm gen 2"
+[ "$(sed 's/"golden.*//' "$T/g")" = "$(sed 's/"golden.*//' "$T/g2")" ] || fail "lm generate: seed"
+
 expect_usage() {
   what=$1
   shift
@@ -67,11 +76,15 @@ expect_usage() {
   rc=$?
   [ "$rc" -eq 2 ] || fail "$what: exit $rc, expected 2"
   [ -s "$T/out" ] && fail "$what: wrote to stdout"
-  grep -q "$pattern" "$T/err" || fail "$what: no '$pattern' in: $(cat "$T/err")"
+  grep -q -- "$pattern" "$T/err" || fail "$what: no '$pattern' in: $(cat "$T/err")"
 }
 pattern='no --text' expect_usage "missing --text" "$NPE" lm "$HGRN"
 pattern="unknown format 'int9'" expect_usage "bad format" "$NPE" lm "$HGRN" --text "$TXT" --format int9
 pattern='bad --chars' expect_usage "bad chars" "$NPE" lm "$HGRN" --text "$TXT" --chars 1
+pattern='--generate N takes --prompt' expect_usage "generate without prompt" \
+  "$NPE" lm "$HGRN" --generate 5
+pattern="symbol 0x58 at offset 4" expect_usage "prompt outside the vocabulary" \
+  "$NPE" lm "$HGRN" --generate 5 --prompt 'The X'
 pattern='cannot open' expect_usage "no model" "$NPE" lm "$T/none.npz" --text "$TXT"
 printf 'And God said, Let there be X-rays.\n' > "$T/x.txt"
 pattern="symbol 0x58 ('X') at offset 27 is not in the model's vocabulary" \
