@@ -34,7 +34,7 @@
 #define NPE_OP_MATMUL 2u /* C[MxN] = A[MxK] * B[NxK]^T from the scratchpads (buffers: SPAD[0] A, SPAD[1] B, SPAD[2] output), exact accumulation, rounded once */
 #define NPE_OP_STORE 3u /* DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns */
 #define NPE_OP_FENCE 4u /* waits until every earlier descriptor has completed */
-#define NPE_OP_NLU 5u /* nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^(F - S)) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[11:9] = 0, AUX[15:12] = S (0..15, folds power-of-two operand scales in), AUX[31:16] = split input code (signed); 2^B cycles per group */
+#define NPE_OP_NLU 5u /* nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^(F - S)) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[11:9] = 0, AUX[15:12] = S (0..15, folds power-of-two operand scales in), AUX[31:16] = split input code (signed); 2^B cycles per ramp, which converts CAP_ARRAY.NLU_GROUPS column groups at once */
 #define NPE_OP_RECUR 6u /* recurrence unit, T timesteps over a state of N elements kept on chip (docs/RECUR.md). AUX[3:0] = MODE: 0 = DIAG, h_t[i] = sat32(RNE(a * h_{t-1}[i] / 2^30) + b) on int32 (a in Q2.30, b and h in any common fixed point), from T x N 8-byte records {b: int32 bits 31:0, a: int32 bits 63:32} read contiguously from ADDR_A, record (t, i) at ADDR_A + 8 (t N + i); writes every h_t as int32 (T x N, contiguous) to ADDR_C, or with AUX[8] (OUT_LAST) only h_T (N int32). AUX[5:4] = INIT: 0 h_0 = 0, 1 the state the previous RECUR left (KEEP; zero after reset), 2 N int32 read from ADDR_B. Other AUX bits 0 and MODE 0 (else BAD_AUX); N in 1..CAP_RECUR.STATE_WORDS and T >= 1 (else BAD_DIMS); addresses 8-byte aligned (else ALIGN). FMT_*, M, K, strides and SCALE are not read */
 #define NPE_OP_XBAR 7u /* crossbar tile, INT8 x INT8 (FMT_A = FMT_B = INT8). With FLAGS.PROGRAM: the tile takes W = the N rows of K weights in B buffer SPAD[1] (K a multiple of 8, <= 64; N <= 64), one 8-weight word per cycle. Without: y = f(W x) for the M <= Rows input vectors x in A buffer SPAD[0] (K and N as programmed): exact integer column sums as binary32 into output buffer SPAD[2], then the NLU over them (AUX as for NLU); STORE the 2-byte codes. This build runs the exact digital equivalent; SOFT_RESET forgets the tile */
 
@@ -362,7 +362,7 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
 #define NPE_PERF_STALL_FENCE 11u /* busy cycles a FENCE at the head of the queue waits for a unit */
 #define NPE_PERF_DMA_RD_BYTES 12u /* bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD */
 #define NPE_PERF_DMA_WR_BYTES 13u /* bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row) */
-#define NPE_PERF_ADC_CONV 14u /* ramp-ADC conversions */
+#define NPE_PERF_ADC_CONV 14u /* ramp-ADC column conversions: Rows x Cols per column group converted */
 #define NPE_PERF_COUNT 15u
 
 /* Registers. */
@@ -389,7 +389,7 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
 #define NPE_CAP_FORMATS_ADDR_BITS_MASK 0x7fu
 #define NPE_CAP_FORMATS_ADDR_BITS_OFFSET 16u
 #define NPE_CAP_ARRAY_REG_OFFSET 0x00cu /* ro: MAC array shape */
-#define NPE_CAP_ARRAY_REG_RESVAL 0x05040204u
+#define NPE_CAP_ARRAY_REG_RESVAL 0x85040204u
 #define NPE_CAP_ARRAY_ROWS_MASK 0xffu
 #define NPE_CAP_ARRAY_ROWS_OFFSET 0u
 #define NPE_CAP_ARRAY_COLS_MASK 0xffu
@@ -398,6 +398,8 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
 #define NPE_CAP_ARRAY_LANES_OFFSET 16u
 #define NPE_CAP_ARRAY_GROUPS_LOG2_MASK 0xfu
 #define NPE_CAP_ARRAY_GROUPS_LOG2_OFFSET 24u
+#define NPE_CAP_ARRAY_NLU_GROUPS_MASK 0xfu
+#define NPE_CAP_ARRAY_NLU_GROUPS_OFFSET 28u
 #define NPE_CAP_SPAD_REG_OFFSET 0x010u /* ro: scratchpad sizes (each of two buffers) */
 #define NPE_CAP_SPAD_REG_RESVAL 0x00108020u
 #define NPE_CAP_SPAD_A_KIB_MASK 0x3ffu
@@ -572,9 +574,9 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
 #define NPE_PERF_DMA_WR_BYTES_LO_REG_RESVAL 0x00000000u
 #define NPE_PERF_DMA_WR_BYTES_HI_REG_OFFSET 0x16cu /* ro: bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row), bits 63:32 */
 #define NPE_PERF_DMA_WR_BYTES_HI_REG_RESVAL 0x00000000u
-#define NPE_PERF_ADC_CONV_LO_REG_OFFSET 0x170u /* ro: ramp-ADC conversions, bits 31:0 */
+#define NPE_PERF_ADC_CONV_LO_REG_OFFSET 0x170u /* ro: ramp-ADC column conversions: Rows x Cols per column group converted, bits 31:0 */
 #define NPE_PERF_ADC_CONV_LO_REG_RESVAL 0x00000000u
-#define NPE_PERF_ADC_CONV_HI_REG_OFFSET 0x174u /* ro: ramp-ADC conversions, bits 63:32 */
+#define NPE_PERF_ADC_CONV_HI_REG_OFFSET 0x174u /* ro: ramp-ADC column conversions: Rows x Cols per column group converted, bits 63:32 */
 #define NPE_PERF_ADC_CONV_HI_REG_RESVAL 0x00000000u
 
 /* Access kinds used by NPE_REG_LIST. */
@@ -589,7 +591,7 @@ static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
   X(ID, 0x000u, NPE_ACC_RO, 0x4e504531u, 0x00000000u, 0x00000000u, 0x00000000u, 0) \
   X(VERSION, 0x004u, NPE_ACC_RO, 0x00020000u, 0x00000000u, 0x00000000u, 0x00000000u, 0) \
   X(CAP_FORMATS, 0x008u, NPE_ACC_RO, 0x0000003fu, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
-  X(CAP_ARRAY, 0x00cu, NPE_ACC_RO, 0x05040204u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
+  X(CAP_ARRAY, 0x00cu, NPE_ACC_RO, 0x85040204u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
   X(CAP_SPAD, 0x010u, NPE_ACC_RO, 0x00108020u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
   X(CAP_PERF, 0x014u, NPE_ACC_RO, 0x00007fffu, 0x00000000u, 0x00000000u, 0x00000000u, 1) \
   X(CAP_RECUR, 0x018u, NPE_ACC_RO, 0x00010400u, 0x00000000u, 0x00000000u, 0x00000000u, 1) \

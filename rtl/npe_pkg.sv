@@ -42,7 +42,7 @@ package npe_pkg;
     OpMatmul       = 8'd2,  // C[MxN] = A[MxK] * B[NxK]^T from the scratchpads (buffers: SPAD[0] A, SPAD[1] B, SPAD[2] output), exact accumulation, rounded once
     OpStore        = 8'd3,  // DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns
     OpFence        = 8'd4,  // waits until every earlier descriptor has completed
-    OpNlu          = 8'd5,  // nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^(F - S)) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[11:9] = 0, AUX[15:12] = S (0..15, folds power-of-two operand scales in), AUX[31:16] = split input code (signed); 2^B cycles per group
+    OpNlu          = 8'd5,  // nonlinear unit on output buffer SPAD[7] (SPAD[6:0]=2): each binary32 result of the first ceil(N/Cols) column groups (all Rows rows) becomes the input code round(v * 2^(F - S)) (ties to even, saturated to 16 bits, NaN to 0) and is replaced by its B-bit staircase code from the NLU_TBL table, zero-extended (STORE it as 2-byte patterns); AUX[3:0] = B (1..8), AUX[7:4] = F (0..14), AUX[8] = two segments, AUX[11:9] = 0, AUX[15:12] = S (0..15, folds power-of-two operand scales in), AUX[31:16] = split input code (signed); 2^B cycles per ramp, which converts CAP_ARRAY.NLU_GROUPS column groups at once
     OpRecur        = 8'd6,  // recurrence unit, T timesteps over a state of N elements kept on chip (docs/RECUR.md). AUX[3:0] = MODE: 0 = DIAG, h_t[i] = sat32(RNE(a * h_{t-1}[i] / 2^30) + b) on int32 (a in Q2.30, b and h in any common fixed point), from T x N 8-byte records {b: int32 bits 31:0, a: int32 bits 63:32} read contiguously from ADDR_A, record (t, i) at ADDR_A + 8 (t N + i); writes every h_t as int32 (T x N, contiguous) to ADDR_C, or with AUX[8] (OUT_LAST) only h_T (N int32). AUX[5:4] = INIT: 0 h_0 = 0, 1 the state the previous RECUR left (KEEP; zero after reset), 2 N int32 read from ADDR_B. Other AUX bits 0 and MODE 0 (else BAD_AUX); N in 1..CAP_RECUR.STATE_WORDS and T >= 1 (else BAD_DIMS); addresses 8-byte aligned (else ALIGN). FMT_*, M, K, strides and SCALE are not read
     OpXbar         = 8'd7   // crossbar tile, INT8 x INT8 (FMT_A = FMT_B = INT8). With FLAGS.PROGRAM: the tile takes W = the N rows of K weights in B buffer SPAD[1] (K a multiple of 8, <= 64; N <= 64), one 8-weight word per cycle. Without: y = f(W x) for the M <= Rows input vectors x in A buffer SPAD[0] (K and N as programmed): exact integer column sums as binary32 into output buffer SPAD[2], then the NLU over them (AUX as for NLU); STORE the 2-byte codes. This build runs the exact digital equivalent; SOFT_RESET forgets the tile
   } npe_op_e;
@@ -309,7 +309,7 @@ package npe_pkg;
   localparam int PerfStallFence = 11;  // busy cycles a FENCE at the head of the queue waits for a unit
   localparam int PerfDmaRdBytes = 12;  // bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD
   localparam int PerfDmaWrBytes = 13;  // bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row)
-  localparam int PerfAdcConv = 14;  // ramp-ADC conversions
+  localparam int PerfAdcConv = 14;  // ramp-ADC column conversions: Rows x Cols per column group converted
   localparam int NumPerfCounters = 15;
   localparam logic [11:0] PerfBaseOffset = 12'h100;
 
@@ -338,7 +338,7 @@ package npe_pkg;
   localparam int RegCapFormatsAddrBitsLsb = 16;
   localparam int RegCapFormatsAddrBitsWidth = 7;
   localparam logic [11:0] RegCapArrayOffset = 12'h00c;  // ro MAC array shape
-  localparam logic [31:0] RegCapArrayResetVal = 32'h05040204;
+  localparam logic [31:0] RegCapArrayResetVal = 32'h85040204;
   localparam int RegCapArrayRowsLsb = 0;
   localparam int RegCapArrayRowsWidth = 8;
   localparam int RegCapArrayColsLsb = 8;
@@ -347,6 +347,8 @@ package npe_pkg;
   localparam int RegCapArrayLanesWidth = 8;
   localparam int RegCapArrayGroupsLog2Lsb = 24;
   localparam int RegCapArrayGroupsLog2Width = 4;
+  localparam int RegCapArrayNluGroupsLsb = 28;
+  localparam int RegCapArrayNluGroupsWidth = 4;
   localparam logic [11:0] RegCapSpadOffset = 12'h010;  // ro scratchpad sizes (each of two buffers)
   localparam logic [31:0] RegCapSpadResetVal = 32'h00108020;
   localparam int RegCapSpadAKibLsb = 0;
@@ -521,9 +523,9 @@ package npe_pkg;
   localparam logic [31:0] RegPerfDmaWrBytesLoResetVal = 32'h00000000;
   localparam logic [11:0] RegPerfDmaWrBytesHiOffset = 12'h16c;  // ro bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row), bits 63:32
   localparam logic [31:0] RegPerfDmaWrBytesHiResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfAdcConvLoOffset = 12'h170;  // ro ramp-ADC conversions, bits 31:0
+  localparam logic [11:0] RegPerfAdcConvLoOffset = 12'h170;  // ro ramp-ADC column conversions: Rows x Cols per column group converted, bits 31:0
   localparam logic [31:0] RegPerfAdcConvLoResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfAdcConvHiOffset = 12'h174;  // ro ramp-ADC conversions, bits 63:32
+  localparam logic [11:0] RegPerfAdcConvHiOffset = 12'h174;  // ro ramp-ADC column conversions: Rows x Cols per column group converted, bits 63:32
   localparam logic [31:0] RegPerfAdcConvHiResetVal = 32'h00000000;
 
   /* verilator lint_on UNUSEDPARAM */

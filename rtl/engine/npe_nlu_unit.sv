@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// npe_nlu_unit: runs the NLU opcode. For each column group of one output
-// buffer it reads the Rows x Cols binary32 results, converts them to the
+// npe_nlu_unit: runs the NLU opcode. It reads the Rows x Cols binary32
+// results of Groups column groups of one output buffer, converts them to the
 // NLU's fixed-point input code (npe_f32_to_fix), converts all of them in
-// parallel in the ramp ADC (rtl/nlu/npe_nlu: 2^B cycles) and writes the
-// B-bit codes back over the same elements, zero-extended, so a following
-// STORE in 16-bit mode writes them out. The threshold table is written
+// parallel in one ramp of the ADC (rtl/nlu/npe_nlu: 2^B cycles, one column
+// per value) and writes the B-bit codes back over the same elements,
+// zero-extended, so a following STORE in 16-bit mode writes them out. The threshold table is written
 // through the NLU_TBL CSRs while the unit is idle.
 module npe_nlu_unit #(
   parameter int Rows      = 4,
   parameter int Cols      = 2,
   parameter int OutGroups = 32,
+  parameter int Groups    = 8,   // column groups converted per ramp, 1..min(15, OutGroups)
   parameter int AddrBits  = 64   // width of the dispatch port's addresses (unused here)
 ) (
   input  logic                         clk_i,
@@ -26,7 +27,7 @@ module npe_nlu_unit #(
   output logic                          next_o,       // with done_o: the next step follows
   output logic [7:0]                    err_o,        // with done_o
   output logic [AddrBits-1:0]           err_addr_o,   // with done_o
-  output logic                         conv_o,      // a conversion of Rows x Cols inputs ended
+  output logic [3:0]                   conv_groups_o, // a ramp ended: column groups it converted (else 0)
   // Threshold table
   input  logic                         tbl_we_i,
   input  logic [8:0]                   tbl_addr_i,  // {segment, step j}
@@ -100,99 +101,195 @@ module npe_nlu_unit #(
     end
   end
 
-  localparam int N = Rows * Cols;
+  localparam int N     = Rows * Cols;
+  localparam int P     = Groups;               // column groups per ramp
+  localparam int PBits = P > 1 ? $clog2(P) : 1;
+  localparam int NBits = $clog2(P + 1);        // 0..P groups
 
-  // UnitIdle: waiting for a job; UnitIn: offering one group's inputs to the
-  // ADC; UnitWait: ramp running, codes are written back when they come.
-  // Plain constants, not an enum: Icarus 11 refuses assignments of this
-  // module's enum (it confuses it with the child npe_nlu's).
-  localparam logic [1:0] UnitIdle = 2'd0, UnitIn = 2'd1, UnitWait = 2'd2;
+  // Three stages run at once, one batch of up to P column groups each:
+  //   gather   reads a batch's groups from the output buffer, one per cycle,
+  //            into the input stage (converted to input codes);
+  //   ramp     npe_nlu converts the whole stage, P x Rows x Cols columns, in
+  //            2^B cycles (one ramp, one table, as an ADC per column would);
+  //   scatter  writes the codes back, one group per cycle, whenever the
+  //            array is not writing the buffer.
+  // So a batch costs max(2^B, P) cycles once the pipe is full.
+  logic [15:0]        rd_g_q, rd_g_d;       // next group to gather
+  logic [PBits-1:0]   rd_p_q, rd_p_d;       // its slot in the input stage
+  logic               stage_full_q, stage_full_d;
+  logic [15:0]        stage_base_q, stage_base_d;
+  logic [NBits-1:0]   stage_n_q, stage_n_d; // groups in the staged batch
+  logic [15:0]        ramp_base_q, ramp_base_d;
+  logic [NBits-1:0]   ramp_n_q, ramp_n_d;
+  logic               out_busy_q, out_busy_d;
+  logic [15:0]        out_base_q, out_base_d;
+  logic [NBits-1:0]   out_n_q, out_n_d;
+  logic [PBits-1:0]   out_p_q, out_p_d;
+  logic [15:0]        written_q, written_d; // groups written back
+  logic               run_q, run_d, abort_q, abort_d;
 
-  logic [1:0]  state_q, state_d;
-  logic [15:0] g_q, g_d;
-  logic        abort_q, abort_d;
-
-  logic [N*16-1:0] in_codes;
-  logic [N*8-1:0]  out_codes;
-  logic            in_ready, out_valid, last_group, next_in;
-  logic            adc_busy;  // the sequencer's state says the same
+  logic [N*16-1:0]    rd_codes;
+  logic [P*N*16-1:0]  stage_q;
+  logic [P*N*8-1:0]   adc_codes, out_q;
+  logic               gather, accept, adc_in_ready, adc_out_valid, take, wr_now;
+  logic               adc_busy, adc_conv, all_read, job_end;
 
   for (genvar i = 0; i < N; i++) begin : gen_cvt
     npe_f32_to_fix u_cvt (
       .f_i    (ob_rdata_i[32*i +: 32]),
       .frac_i (job_frac_q),
       .shr_i  (job_shr_q),
-      .x_o    (in_codes[16*i +: 16])
+      .x_o    (rd_codes[16*i +: 16])
     );
-    assign ob_wdata_o[32*i +: 32] = {24'd0, out_codes[8*i +: 8]};
+    assign ob_wdata_o[32*i +: 32] = {24'd0, out_q[8*(N*32'(out_p_q) + i) +: 8]};
   end
 
-  npe_nlu #(.NumCols(N), .InWidthBits(16), .MaxBits(8)) u_nlu (
+  npe_nlu #(.NumCols(P * N), .InWidthBits(16), .MaxBits(8)) u_nlu (
     .clk_i, .rst_ni,
     .cfg_bits_i    (job_bits_q),
     .cfg_two_seg_i (job_two_seg_q),
     .cfg_split_i   (job_split_q),
-    .tbl_we_i      (tbl_we_i && state_q == UnitIdle),
+    .tbl_we_i      (tbl_we_i && !busy_o),
     .tbl_addr_i    (tbl_addr_i),
     .tbl_wdata_i   (tbl_wdata_i),
-    .in_valid_i    (state_q == UnitIn || next_in),
-    .in_ready_o    (in_ready),
-    .in_data_i     (in_codes),
-    .out_valid_o   (out_valid),
-    .out_ready_i   (state_q == UnitWait && !ob_wait_i),
-    .out_code_o    (out_codes),
+    .in_valid_i    (stage_full_q),
+    .in_ready_o    (adc_in_ready),
+    .in_data_i     (stage_q),
+    .out_valid_o   (adc_out_valid),
+    .out_ready_i   (!out_busy_q),
+    .out_code_o    (adc_codes),
     .busy_o        (adc_busy),
-    .conv_done_o   (conv_o)
+    .conv_done_o   (adc_conv)
   );
 
   // Outputs from the state (no default-then-override glitch, see npe_cmd).
-  assign last_group = g_q + 16'd1 >= job_groups_q || abort_q || abort_i;
-  assign busy_o     = job_go_q || state_q != UnitIdle;
-  assign ob_buf_o   = job_buf_q;
-  // The array owns the write port when it writes (its results cannot
-  // wait); the codes then stay in the ADC one more cycle. In the cycle a
-  // group's codes are written, the next group is sampled (the ADC takes a
-  // new input in the cycle its output is taken): one group per 2^B cycles.
-  logic wr_now;
-  assign wr_now     = state_q == UnitWait && out_valid && !ob_wait_i;
-  assign next_in    = wr_now && !last_group;
-  assign ob_we_o    = wr_now;
-  assign ob_wgrp_o  = $bits(ob_wgrp_o)'(g_q);
-  assign ob_rgrp_o  = $bits(ob_rgrp_o)'(next_in ? g_q + 16'd1 : g_q);
-  assign done_o     = wr_now && last_group;
+  assign all_read  = rd_g_q >= job_groups_q || abort_q;
+  assign gather    = run_q && !stage_full_q && !all_read;
+  assign accept    = stage_full_q && adc_in_ready;
+  assign take      = adc_out_valid && !out_busy_q;
+  assign wr_now    = out_busy_q && !ob_wait_i && !abort_q;
+  assign ob_buf_o  = job_buf_q;
+  assign ob_rgrp_o = $bits(ob_rgrp_o)'(rd_g_q);
+  assign ob_wgrp_o = $bits(ob_wgrp_o)'(out_base_q + 16'(out_p_q));
+  assign ob_we_o   = wr_now;
+  // Every group written, or (abort) nothing staged, ramping or writing.
+  assign job_end   = run_q && ((written_q >= job_groups_q) ||
+                     (abort_q && !stage_full_q && !adc_busy && !out_busy_q));
+  assign done_o    = job_end;
+  assign busy_o    = job_go_q || run_q;
+  assign conv_groups_o = adc_conv ? 4'(ramp_n_q) : 4'd0;
 
   always_comb begin
-    state_d = state_q;
-    g_d     = g_q;
-    abort_d = abort_q | abort_i;
-    unique case (state_q)
-      UnitIdle: if (job_go_q) begin
-        state_d = UnitIn;
-        g_d     = 16'd0;
-        abort_d = abort_i;
+    rd_g_d       = rd_g_q;
+    rd_p_d       = rd_p_q;
+    stage_full_d = stage_full_q;
+    stage_base_d = stage_base_q;
+    stage_n_d    = stage_n_q;
+    ramp_base_d  = ramp_base_q;
+    ramp_n_d     = ramp_n_q;
+    out_busy_d   = out_busy_q;
+    out_base_d   = out_base_q;
+    out_n_d      = out_n_q;
+    out_p_d      = out_p_q;
+    written_d    = written_q;
+    run_d        = run_q;
+    abort_d      = abort_q | (run_q && abort_i);
+    if (job_go_q) begin
+      run_d        = 1'b1;
+      abort_d      = abort_i;
+      rd_g_d       = 16'd0;
+      rd_p_d       = '0;
+      stage_full_d = 1'b0;
+      stage_base_d = 16'd0;
+      written_d    = 16'd0;
+    end
+    // Gather: one group per cycle into the next slot; a batch is complete
+    // with P groups or the job's last.
+    if (gather) begin
+      rd_g_d = rd_g_q + 16'd1;
+      if (32'(rd_p_q) == P - 1 || rd_g_q + 16'd1 >= job_groups_q) begin
+        stage_full_d = 1'b1;
+        stage_n_d    = NBits'(rd_p_q) + NBits'(1);
+        rd_p_d       = '0;
+      end else begin
+        rd_p_d = rd_p_q + 1'b1;
       end
-      UnitIn: if (in_ready) state_d = UnitWait;
-      UnitWait: if (wr_now) begin
-        if (last_group) state_d = UnitIdle;
-        else g_d = g_q + 16'd1;  // next_in: the ADC took the next group
-      end
-      default: state_d = UnitIdle;
-    endcase
+    end
+    // Ramp: the ADC takes the staged batch (in the cycle it gives up the
+    // previous one's codes, if it holds any).
+    if (accept) begin
+      stage_full_d = 1'b0;
+      stage_base_d = rd_g_q;
+      ramp_base_d  = stage_base_q;
+      ramp_n_d     = stage_n_q;
+    end
+    // Scatter: the codes of the ramp that ended, one group per cycle.
+    if (take) begin
+      out_busy_d = 1'b1;
+      out_base_d = ramp_base_q;
+      out_n_d    = ramp_n_q;
+      out_p_d    = '0;
+    end else if (out_busy_q && (abort_q || (wr_now && 32'(out_p_q) + 1 == 32'(out_n_q)))) begin
+      out_busy_d = 1'b0;
+    end
+    if (wr_now) begin
+      out_p_d   = out_p_q + 1'b1;
+      written_d = written_q + 16'd1;
+    end
+    if (job_end) run_d = 1'b0;
   end
 
-  logic unused_adc;
-  assign unused_adc = adc_busy ^ ^job_desc_i;
+  always_ff @(posedge clk_i) begin
+    if (gather) stage_q[N*16*32'(rd_p_q) +: N*16] <= rd_codes;
+    if (take)   out_q <= adc_codes;
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q <= UnitIdle;
-      g_q     <= '0;
-      abort_q <= 1'b0;
+      rd_g_q       <= '0;
+      rd_p_q       <= '0;
+      stage_full_q <= 1'b0;
+      stage_base_q <= '0;
+      stage_n_q    <= '0;
+      ramp_base_q  <= '0;
+      ramp_n_q     <= '0;
+      out_busy_q   <= 1'b0;
+      out_base_q   <= '0;
+      out_n_q      <= '0;
+      out_p_q      <= '0;
+      written_q    <= '0;
+      run_q        <= 1'b0;
+      abort_q      <= 1'b0;
     end else begin
-      state_q <= state_d;
-      g_q     <= g_d;
-      abort_q <= abort_d;
+      rd_g_q       <= rd_g_d;
+      rd_p_q       <= rd_p_d;
+      stage_full_q <= stage_full_d;
+      stage_base_q <= stage_base_d;
+      stage_n_q    <= stage_n_d;
+      ramp_base_q  <= ramp_base_d;
+      ramp_n_q     <= ramp_n_d;
+      out_busy_q   <= out_busy_d;
+      out_base_q   <= out_base_d;
+      out_n_q      <= out_n_d;
+      out_p_q      <= out_p_d;
+      written_q    <= written_d;
+      run_q        <= run_d;
+      abort_q      <= abort_d;
     end
   end
+
+  logic unused_nlu;
+  assign unused_nlu = ^job_desc_i;
+
+`ifdef NPE_ASSERT
+  // A batch is written back only to the groups it was read from, and every
+  // group of the job once.
+  NluUnitWriteInJob: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wr_now |-> out_base_q + 16'(out_p_q) < job_groups_q && 32'(out_p_q) < 32'(out_n_q));
+  NluUnitGatherInJob: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      gather |-> rd_g_q < job_groups_q);
+  NluUnitNoTakeWhileWriting: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      take |-> !out_busy_q);
+`endif
 
 endmodule

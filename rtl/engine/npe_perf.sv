@@ -28,7 +28,7 @@ module npe_perf #(
   input  logic        stall_fence_i,  // ... a FENCE
   input  logic        rd_beat_i,      // a DMA read beat (8 bytes)
   input  logic        wr_beat_i,      // a DMA write beat (8 bytes)
-  input  logic        adc_conv_i,     // the NLU finished a conversion of Rows x Cols inputs
+  input  logic [3:0]  adc_conv_groups_i, // the NLU finished a ramp over this many column groups
 
   output logic [npe_pkg::NumPerfCounters*64-1:0] perf_o  // counter i at 64*i
 );
@@ -60,8 +60,8 @@ module npe_perf #(
       assign cnt_inc[i] = rd_beat_i ? 64'd8 : 64'd0;
     end else if (i == npe_pkg::PerfDmaWrBytes) begin : gen_dma_wr
       assign cnt_inc[i] = wr_beat_i ? 64'd8 : 64'd0;
-    end else begin : gen_adc  // ADC conversions: one per column per NLU conversion
-      assign cnt_inc[i] = adc_conv_i ? 64'(Rows * Cols) : 64'd0;
+    end else begin : gen_adc  // ADC conversions: one per column per NLU ramp
+      assign cnt_inc[i] = 64'(adc_conv_groups_i) * 64'(Rows * Cols);
     end
   end
 

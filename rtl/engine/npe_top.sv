@@ -19,6 +19,7 @@ module npe_top #(
   // Small-FPGA options (docs/ARCHITECTURE.md, "The small build"):
   parameter int          AddrBits         = 64, // DMA address bits, 13..64
   parameter bit          HasNlu           = 1'b1, // build the NLU (NLU opcode, NLU_TBL_*)
+  parameter int          NluGroups        = 8,    // column groups the NLU converts per ramp, 1..min(15, OutGroups)
   parameter bit          HasXbar          = 1'b1, // build the crossbar unit (XBAR opcode; needs HasNlu)
   parameter bit          HasRecur         = 1'b1, // build the recurrence unit (RECUR opcode)
   parameter int          RecurStateWords  = 1024, // its state elements (largest N), 1..65535
@@ -100,7 +101,8 @@ module npe_top #(
   // (a width-exact constant first: Icarus 11 cannot cast a function call)
   localparam logic [2:0] MaxLanesBits3 = npe_pkg::fmt_max_lanes(FormatMask);
   localparam int MaxLanes = {29'd0, MaxLanesBits3};  // lanes per PE
-  localparam logic [31:0] CapArray = (32'($clog2(OutGroups)) << npe_pkg::RegCapArrayGroupsLog2Lsb) |
+  localparam logic [31:0] CapArray = (32'(HasNlu ? NluGroups : 0) << npe_pkg::RegCapArrayNluGroupsLsb) |
+                                     (32'($clog2(OutGroups)) << npe_pkg::RegCapArrayGroupsLog2Lsb) |
                                      32'(MaxLanes << 16) | 32'(Cols << 8) | 32'(Rows);
   localparam logic [31:0] CapSpad  =
       32'(((Rows * ABankWords * 8 + 1023) / 1024) |
@@ -421,7 +423,8 @@ module npe_top #(
   logic [15:0]              st_ob_col;
   logic [31:0]              st_ob_data;
   logic                     st_buf;
-  logic                     nl_ob_buf, nl_ob_we, nl_conv;
+  logic                     nl_ob_buf, nl_ob_we;
+  logic [3:0]               nl_conv_groups;
   logic [GrpBits-1:0]       nl_ob_rgrp, nl_ob_wgrp;
   logic [Rows*Cols*32-1:0]  nl_ob_rdata, nl_ob_wdata;
   logic                     xb_ob_we, xb_ob_buf;
@@ -489,14 +492,16 @@ module npe_top #(
   // ---------------------------------------------------------------------------
   localparam int UN = npe_pkg::UnitNlu;
   if (HasNlu) begin : gen_nlu
-    npe_nlu_unit #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups), .AddrBits(AddrBits)) u_nlu (
+    npe_nlu_unit #(
+      .Rows (Rows), .Cols (Cols), .OutGroups (OutGroups), .Groups (NluGroups), .AddrBits (AddrBits)
+    ) u_nlu (
       .clk_i, .rst_ni,
       .job_valid_i (job_valid[UN]), .job_desc_i (job_desc), .abort_i (abort),
       .chk_code_o (unit_chk[8*UN +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UN +: AddrBits]),
       .claim_o (unit_claim[NR*UN +: NR]), .busy_o (unit_busy[UN]), .done_o (unit_done[UN]),
       .next_o (unit_next[UN]), .err_o (unit_err[8*UN +: 8]),
       .err_addr_o (unit_err_addr[AddrBits*UN +: AddrBits]),
-      .conv_o (nl_conv),
+      .conv_groups_o (nl_conv_groups),
       .tbl_we_i (nlu_tbl_we), .tbl_addr_i (nlu_tbl_addr), .tbl_wdata_i (nlu_tbl_wdata),
       .ob_buf_o (nl_ob_buf), .ob_rgrp_o (nl_ob_rgrp), .ob_rdata_i (nl_ob_rdata),
       .ob_wgrp_o (nl_ob_wgrp),
@@ -511,7 +516,7 @@ module npe_top #(
     assign unit_next[UN]                             = 1'b0;
     assign unit_err[8*UN +: 8]                       = 8'd0;
     assign unit_err_addr[AddrBits*UN +: AddrBits]    = '0;
-    assign nl_conv     = 1'b0;
+    assign nl_conv_groups = 4'd0;
     assign nl_ob_buf   = 1'b0;
     assign nl_ob_rgrp  = '0;
     assign nl_ob_wgrp  = '0;
@@ -618,7 +623,7 @@ module npe_top #(
     .ld_wait_i (ld_rd_wait),
     .stall_spad_i (stall_spad), .stall_out_i (stall_out), .stall_fence_i (stall_fence),
     .rd_beat_i (dma_rd_data_valid && dma_rd_data_ready), .wr_beat_i (dma_wr_data_valid && dma_wr_data_ready),
-    .adc_conv_i (nl_conv),
+    .adc_conv_groups_i (nl_conv_groups),
     .perf_o (perf)
   );
 

@@ -361,8 +361,8 @@ START_TEST(bad_descriptors) {
   ck_assert_uint_eq(run_direct(&e, &f, &idx, NULL), NPE_HW_ERR_BAD_OPCODE);
   ck_assert_uint_eq(idx, 0xffff);
   soft_reset(&e);
-  f.op = NPE_OP_RECUR; /* reserved, not built */
-  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_OPCODE);
+  f.op = NPE_OP_RECUR; /* built: N = T = 0 are bad dimensions (tests/engine/test_recur.c) */
+  ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_BAD_DIMS);
   soft_reset(&e);
   npe_desc_fields mm = {0};
   mm.op = NPE_OP_MATMUL;
@@ -532,7 +532,7 @@ START_TEST(random_descriptors_never_escape) {
     for (int i = 0; i < count; i++) {
       for (int b = 0; b < 64; b++) d[b] = (uint8_t)rng_next(&s);
       npe_desc_fields f = {0};
-      f.op = (uint8_t)(rng_next(&s) % 6);
+      f.op = (uint8_t)(rng_next(&s) % 7); /* NOP .. RECUR */
       f.flags = (uint8_t)(rng_next(&s) & 0x05); /* IRQ, OUT_FP32 */
       f.fmt_a = f.fmt_b = (uint8_t)(rng_next(&s) % 7);
       f.fmt_out = (uint8_t)(rng_next(&s) % 7);
@@ -548,6 +548,10 @@ START_TEST(random_descriptors_never_escape) {
       f.stride_a = f.stride_c = (uint32_t)(8 * (rng_next(&s) % 300));
       /* NLU: B, F, S, segments and split at random (half of them legal) */
       f.aux = (uint32_t)rng_next(&s) & 0xfffff1ffu;
+      /* RECUR: short sequences, INIT and OUT_LAST at random, often legal */
+      f.t = (uint16_t)(rng_next(&s) % 40);
+      f.addr_b = a + 8 * (rng_next(&s) % 16);
+      if (f.op == NPE_OP_RECUR && rng_next(&s) % 4) f.aux &= 0x130u;
       if (rng_next(&s) % 8) npe_desc_encode(&f, d); /* else: pure garbage */
       e.t.mem_write(e.t.ctx, e.ring.base + 64u * e.ring.tail, d, 64);
       e.ring.tail = (e.ring.tail + 1) & 255u;
@@ -1237,6 +1241,9 @@ START_TEST(small_build_shape) {
                     info.b_bank_words * 8u * info.cols / 1024u);
   ck_assert_int_eq(npesim_csr_read(s, NPE_CAP_FORMATS_REG_OFFSET, &v), 0);
   ck_assert_uint_eq(v & 0x3f, 0x30); /* INT8 and ternary */
+  ck_assert_uint_eq((v >> NPE_CAP_FORMATS_RECUR_BIT) & 1u, 0); /* no recurrence unit */
+  ck_assert_int_eq(npesim_csr_read(s, NPE_CAP_RECUR_REG_OFFSET, &v), 0);
+  ck_assert_uint_eq(v, 0);
   npesim_destroy(s);
   c.build = (npesim_build)2;
   s = NULL;
