@@ -528,6 +528,19 @@ static int read_text(const char *path, const lm_model *m, uint32_t n, int **ids,
   return 0;
 }
 
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(const char *x) {
+  putchar('"');
+  for (; *x; x++) {
+    unsigned char c = (unsigned char)*x;
+    if (c == '"' || c == '\\') printf("\\%c", c);
+    else if (c == '\n') printf("\\n");
+    else if (c < 32) printf("\\u%04x", c);
+    else putchar(c);
+  }
+  putchar('"');
+}
+
 static uint64_t macs_of(const npe_stats *s) {
   uint64_t n = 0;
   for (int f = 0; f < NPE_FMT_COUNT; f++) n += s->macs[f];
@@ -591,14 +604,10 @@ static int run_generate(const lm_model *m, npe_dev *d, const int *ids, uint32_t 
     char gbuf[64];
     if (json) {
       printf("{\"model_cell\": \"%s\", \"format\": \"%s\", \"seed\": %llu, \"temperature\": %g, "
-             "\"prompt_chars\": %u, \"generated\": \"", m->cell, row->name,
+             "\"prompt_chars\": %u, \"generated\": ", m->cell, row->name,
              (unsigned long long)seed, temp, np);
-      for (uint32_t k = 0; k < n; k++) {
-        if (out[k] == '\n') printf("\\n");
-        else if (out[k] == '"' || out[k] == '\\') printf("\\%c", out[k]);
-        else putchar(out[k]);
-      }
-      printf("\", \"cycles_per_char\": %.1f, \"energy_pj_per_char\": %.1f, "
+      json_str(out);
+      printf(", \"cycles_per_char\": %.1f, \"energy_pj_per_char\": %.1f, "
              "\"golden_mismatches\": ",
              (double)row->st.cycles / steps, row->st.energy_pj / steps);
       if (row->mismatches < 0) printf("null}\n");
@@ -807,10 +816,13 @@ int npe_cmd_lm(int argc, char **argv) {
     uint64_t logits = (uint64_t)t * m.v;
     char gbuf[64];
     if (json && !isnan(ref_bpc)) {
-      printf("{\"model\": \"%s\", \"cell\": \"%s\", \"quant\": \"%s\", \"embed\": %u, "
-             "\"hidden\": %u, \"layers\": %u, \"text\": \"%s\", \"chars\": %u, \"predicted\": %u, "
-             "\"recur_frac_bits\": %lu, \"float32_bpc\": %.6f, \"file_test_bpc\": ",
-             model_path, m.cell, m.quant, m.e, m.h, m.layers, text, n, t, frac, ref_bpc);
+      printf("{\"model\": ");
+      json_str(model_path);
+      printf(", \"cell\": \"%s\", \"quant\": \"%s\", \"embed\": %u, \"hidden\": %u, "
+             "\"layers\": %u, \"text\": ", m.cell, m.quant, m.e, m.h, m.layers);
+      json_str(text);
+      printf(", \"chars\": %u, \"predicted\": %u, \"recur_frac_bits\": %lu, "
+             "\"float32_bpc\": %.6f, \"file_test_bpc\": ", n, t, frac, ref_bpc);
       if (isnan(m.test_bpc)) printf("null");
       else printf("%.6f", m.test_bpc);
       printf(", \"host_float\": \"embedding, gate nonlinearities, elementwise products, "
