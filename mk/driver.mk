@@ -114,11 +114,18 @@ $(BUILD)/bench/bench_recur_engine: tests/bench/bench_recur_engine.c $(DRIVER_COR
 	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
 	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
 
+$(BUILD)/bench/bench_matvec_engine: tests/bench/bench_matvec_engine.c $(DRIVER_CORE_SRCS) \
+                                    $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
+	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
+
 engine-bench: $(BUILD)/bench/bench_engine $(BUILD)/bench/bench_xbar_engine \
-              $(BUILD)/bench/bench_recur_engine $(NPE_BIN)
+              $(BUILD)/bench/bench_recur_engine $(BUILD)/bench/bench_matvec_engine $(NPE_BIN)
 	$(BUILD)/bench/bench_engine 256
 	$(BUILD)/bench/bench_xbar_engine
 	$(BUILD)/bench/bench_recur_engine
+	$(BUILD)/bench/bench_matvec_engine
 	@t0=$$(date +%s.%N); \
 	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --check --quiet > /dev/null; \
 	t1=$$(date +%s.%N); awk -v a=$$t0 -v b=$$t1 'BEGIN { printf "BENCH demo_wall_time %.2f s\n", b - a }'

@@ -103,6 +103,7 @@ typedef struct npe_info {
   uint64_t mem_size;      /**< device memory the driver manages, bytes */
   char transport[16];     /**< "sim", "sim-small" or "uart" */
   uint32_t has_nlu;       /**< 1: the nonlinear unit is built (npe_matmul_nlu) */
+  uint32_t nlu_groups;    /**< column groups (rows x cols values each) one NLU ramp converts */
   uint32_t has_recur;     /**< 1: the recurrence unit is built (npe_rnn; CAP_FORMATS.RECUR) */
   uint32_t recur_state_words; /**< state elements it keeps on chip: the largest H of one
                                *   RECUR (CAP_RECUR.STATE_WORDS; npe_rnn slices wider H) */
@@ -335,7 +336,7 @@ typedef struct npe_stats {
   uint64_t hw_error_addr;     /**< its address (ERR_ADDR) */
   uint64_t adc_conversions;   /**< NLU column conversions (ADC_CONV counter) */
   uint64_t nlu_column_steps;  /**< their ramp steps: conversions x 2^B */
-  uint64_t nlu_table_reads;   /**< threshold-table reads: one per ramp step of a group */
+  uint64_t nlu_table_reads;   /**< threshold-table reads: one per step of each ramp (a ramp converts up to npe_info.nlu_groups groups) */
   uint64_t recur_elems;       /**< sequence: element steps (multiplies) of the recurrence
                                *   unit, T x H; counted by the driver (no counter); the
                                *   energy estimate leaves the unit's arithmetic out */

@@ -103,6 +103,9 @@ static int read_info(npe_dev *d) {
    * are rounded up, too coarse for a small build) */
   uint32_t glog2 = (cap_arr >> NPE_CAP_ARRAY_GROUPS_LOG2_OFFSET) & NPE_CAP_ARRAY_GROUPS_LOG2_MASK;
   d->hw.out_groups = glog2 ? 1u << glog2 : i->spad_c_kib * 1024u / 4u / (i->rows * i->cols);
+  /* (0 from an engine older than register map 0.2: one group per ramp) */
+  i->nlu_groups = (cap_arr >> NPE_CAP_ARRAY_NLU_GROUPS_OFFSET) & NPE_CAP_ARRAY_NLU_GROUPS_MASK;
+  if (i->has_nlu && !i->nlu_groups) i->nlu_groups = 1;
   return NPE_OK;
 }
 

@@ -101,12 +101,15 @@ static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_outp
   npe_fmt fout = nlu_aux ? fa : fp32 ? NPE_FMT_FP4 : out->pats.fmt;
   /* plan once without addresses to learn the sizes, then for real */
   rc = npe_tiler_plan(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, 0, 0, 0, &j->plan);
+  /* one row: a mat-vec on every PE where the array allows it (else as planned) */
+  if (!rc && a->rows == 1) (void)npe_tiler_use_matvec(&j->plan);
   if (!rc) rc = stage(d, &j->plan, a, 1, &j->a);
   if (!rc) rc = stage(d, &j->plan, b, 0, &j->b);
   if (!rc) rc = npe_buf_alloc(d, npe_tiler_bytes_c(&j->plan), &j->c);
   if (!rc)
     rc = npe_tiler_plan(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, j->a->addr,
                         j->b->addr, j->c->addr, &j->plan);
+  if (!rc && a->rows == 1) (void)npe_tiler_use_matvec(&j->plan);
   if (!rc && nlu_aux) rc = npe_tiler_set_nlu(&j->plan, *nlu_aux);
   d->job = j;
   if (rc) {
@@ -173,6 +176,18 @@ int npe__read_counters(npe_dev *d, npe_stats *s) {
 
 /* Converts the engine's C (device layout) into the caller's output (the
  * codes of an NLU job, which has no npe_output). */
+/* Ramps of the NLU jobs of a plan: one NLU per (m-tile, n-block), each
+ * converting ceil(cols / array cols) column groups, nlu_groups per ramp. */
+static uint64_t nlu_ramps(const npe_mm_plan *p, uint32_t nlu_groups) {
+  uint64_t ramps = 0;
+  for (uint32_t b = 0; b < p->n_blocks; b++) {
+    uint32_t c0 = b * p->nb, cols = p->n - c0 < p->nb ? p->n - c0 : p->nb;
+    uint32_t groups = (cols + p->hw.cols - 1) / p->hw.cols;
+    ramps += (groups + nlu_groups - 1) / nlu_groups;
+  }
+  return ramps * p->m_tiles;
+}
+
 static void gather(const npe_job *j, const uint8_t *c) {
   const npe_mm_plan *p = &j->plan;
   npe_output *o = j->out;
@@ -234,10 +249,11 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
     for (int f = 0; f < NPE_FMT_COUNT; f++) total += s.macs[f];
     s.utilisation = s.peak_macs ? (double)total / (double)s.peak_macs : 0.0;
     s.descriptors = j->stream.res.descs;
-    if (j->nlu) { /* every conversion of a B-bit NLU job takes 2^B ramp steps */
+    if (j->nlu) { /* every ramp of a B-bit NLU job takes 2^B steps and reads the
+                   * table once per step for all the columns it converts */
       uint64_t steps = 1ull << (j->plan.nlu_aux & 0xfu);
       s.nlu_column_steps = s.adc_conversions * steps;
-      s.nlu_table_reads = s.adc_conversions / ((uint64_t)d->hw.rows * d->hw.cols) * steps;
+      s.nlu_table_reads = nlu_ramps(&j->plan, d->info.nlu_groups) * steps;
     }
     s.energy_pj = npe__energy_estimate(&s);
     s.host_seconds = npe__now() - j->t_start;

@@ -316,7 +316,7 @@ START_TEST(error_paths) {
   ck_assert_int_eq(npe_buf_alloc(d, 64, &buf), NPE_OK);
   npe_close(d);
   ck_assert_uint_eq(npe_version(), NPE_API_VERSION);
-  ck_assert_uint_eq(NPE_API_VERSION, 0x000300u);
+  ck_assert_uint_eq(NPE_API_VERSION, 0x000400u);
 }
 END_TEST
 
@@ -502,7 +502,10 @@ static double energy_of(const npe_stats *st) {
   return e;
 }
 
-static void check_energy(npe_dev *d, const char *what, unsigned nlu_bits) {
+/* @p nlu_m, @p nlu_n: the shape of an NLU job (one n-block), for its ramps:
+ * one per NLU_GROUPS column groups of each m-tile. */
+static void check_energy(npe_dev *d, const char *what, unsigned nlu_bits, uint32_t nlu_m,
+                         uint32_t nlu_n) {
   npe_stats st;
   npe_info in;
   ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
@@ -514,8 +517,11 @@ static void check_energy(npe_dev *d, const char *what, unsigned nlu_bits) {
   if (nlu_bits) {
     ck_assert_uint_gt(st.adc_conversions, 0);
     ck_assert_uint_eq(st.nlu_column_steps, st.adc_conversions << nlu_bits);
+    uint64_t tiles = (nlu_m + in.rows - 1) / in.rows, groups = (nlu_n + in.cols - 1) / in.cols;
+    ck_assert_uint_eq(st.adc_conversions, tiles * groups * in.rows * in.cols);
+    ck_assert_uint_eq(in.nlu_groups, 8);
     ck_assert_uint_eq(st.nlu_table_reads,
-                      st.adc_conversions / ((uint64_t)in.rows * in.cols) << nlu_bits);
+                      tiles * ((groups + in.nlu_groups - 1) / in.nlu_groups) << nlu_bits);
   } else {
     ck_assert_uint_eq(st.nlu_column_steps + st.nlu_table_reads, 0);
   }
@@ -530,10 +536,10 @@ START_TEST(energy_estimate_is_table_times_counts) {
     check_mm(d, pairs[p][0], pairs[p][1], p % 2, pairs[p][0] == NPE_FMT_INT8 ? NPE_FMT_INT8
                                                                              : pairs[p][0],
              7, 13, 45, 45, 45, 70 + (uint64_t)p);
-    check_energy(d, npe_fmt_name(pairs[p][1]), 0);
+    check_energy(d, npe_fmt_name(pairs[p][1]), 0, 0, 0);
   }
   check_mm_nlu(d, NPE_FMT_INT8, NPE_FMT_INT8, NPE_NLU_SIGMOID, 6, 4, 0, 0, 6, 11, 20, 0, 7);
-  check_energy(d, "int8 + NLU B=6", 6);
+  check_energy(d, "int8 + NLU B=6", 6, 6, 11);
   npe_close(d);
 }
 END_TEST

@@ -105,10 +105,13 @@ static void mm_run(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp
   npe_mm_plan *p = &j->p;
   uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
   ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, 0, 0, p), NPE_OK);
+  /* one row: the batch-1 mat-vec on every PE (FLAGS.MATVEC), as libnpe does */
+  if (m == 1) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
   uint64_t addr_b = (base + npe_tiler_bytes_a(p) + 63) & ~63ull;
   uint64_t addr_c = (addr_b + npe_tiler_bytes_b(p) + 63) & ~63ull;
   ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, addr_b, addr_c, p),
                    NPE_OK);
+  if (m == 1) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
   ck_assert_int_eq(npe_tiler_set_nlu(p, nlu_aux), NPE_OK);
   uint8_t *pa = malloc(npe_tiler_bytes_a(p)), *pb = malloc(npe_tiler_bytes_b(p));
   j->c = malloc(npe_tiler_bytes_c(p));
@@ -185,7 +188,8 @@ static const npe_fmt pairs[6][2] = {
  * the PE word), K from 1 to the scratchpad limit. */
 static const uint32_t shapes[][3] = {
     {1, 1, 1},  {3, 5, 7},   {4, 2, 8},    {5, 3, 17},  {9, 70, 33},
-    {7, 1, 257}, {1, 9, 1000}, {6, 5, 3001}, {2, 3, 4096}, {13, 131, 40}};
+    {7, 1, 257}, {1, 9, 1000}, {6, 5, 3001}, {2, 3, 4096}, {13, 131, 40},
+    {1, 300, 70}, {1, 37, 129}};
 
 static void run_shapes(eng *e, uint64_t seed) {
   for (int i = 0; i < 6; i++) {
@@ -1013,12 +1017,13 @@ static uint64_t div_up(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
  *                 ceil(K / lanes(f)) words x M x N PEs (a padded lane of the
  *                 last word is issued but does no MAC)
  *   issue cycles  per MATMUL, ceil(K / lanes) words x ceil(N / Cols) groups
+ *                 (MATVEC: groups of Rows x Cols outputs)
  */
 typedef struct {
   uint64_t descs, rd_bytes, wr_bytes, macs[NPE_FMT_COUNT], issued_lanes, issue_cycles;
 } stream_sums;
 
-static void sum_desc(const uint8_t *d, uint32_t cols, stream_sums *s) {
+static void sum_desc(const uint8_t *d, uint32_t rows, uint32_t cols, stream_sums *s) {
   /* nothing in a reserved field or flag bit */
   ck_assert_uint_eq(npe_desc_get_rsvd0(d), 0);
   ck_assert_uint_eq(npe_desc_get_spad_off(d), 0);
@@ -1038,7 +1043,7 @@ static void sum_desc(const uint8_t *d, uint32_t cols, stream_sums *s) {
       ck_assert_uint_gt(lanes, 0);
       s->macs[f] += m * n * k;
       s->issued_lanes += lanes * words * m * n;
-      s->issue_cycles += words * div_up(n, cols);
+      s->issue_cycles += words * div_up(n, npe_desc_get_flag_matvec(d) ? rows * cols : cols);
       break;
     }
     default: break;
@@ -1059,7 +1064,7 @@ static void check_job_counters(eng *e, npe_fmt fa, npe_fmt fb, int fp32, uint32_
   npe_tiler_it it;
   memset(&it, 0, sizeof it);
   uint8_t d[NPE_DESC_SIZE];
-  while (npe_tiler_next(&job.p, &it, d)) sum_desc(d, e->hw.cols, &s);
+  while (npe_tiler_next(&job.p, &it, d)) sum_desc(d, e->hw.rows, e->hw.cols, &s);
   ck_assert_uint_eq(s.descs, job.res.descs);
   uint64_t c[NPE_PERF_COUNT];
   for (unsigned i = 0; i < NPE_PERF_COUNT; i++) c[i] = perf_read(e, i);
@@ -1099,7 +1104,7 @@ START_TEST(counters_match_descriptor_arithmetic) {
   eng e;
   eng_open(&e, 40, 100, 100, 21);
   static const uint32_t sh[][3] = {{1, 1, 1}, {3, 1, 7}, {2, 3, 5}, {4, 2, 8}, {5, 9, 33},
-                                   {9, 70, 130}};
+                                   {9, 70, 130}, {1, 77, 45}};
   for (int p = 0; p < 6; p++)
     for (size_t i = 0; i < sizeof sh / sizeof sh[0]; i++)
       check_job_counters(&e, pairs[p][0], pairs[p][1], (int)((i + (size_t)p) % 2), sh[i][0],
