@@ -182,38 +182,45 @@ static const npz_member *find(const cli_npz *z, const char *name) {
 
 int cli_npz_has(const cli_npz *z, const char *name) { return find(z, name) != NULL; }
 
-/* The parsed member @p name, with @p descr (one of a '|'-separated list)
- * and, unless ndim < 0, that shape; -1 with a message otherwise. */
+/* A member's array: its header, elements and element size. */
+typedef struct npz_arr {
+  cli_npy_hdr h;
+  uint64_t count;
+  size_t elem_bytes;
+} npz_arr;
+
+/* The parsed member @p name, with @p descr (one of a '|'-separated list,
+ * or "<U" for any string) and, unless ndim < 0, that shape; -1 with a
+ * message otherwise. */
 static int get(const cli_npz *z, const char *name, const char *descrs, int ndim,
-               const uint64_t *shape, cli_npy *a) {
+               const uint64_t *shape, npz_arr *a) {
   const npz_member *m = find(z, name);
   char msg[256];
   if (!m) {
     fprintf(stderr, "%s: %s: no array '%s' in the file\n", z->who, z->path, name);
     return -1;
   }
-  const char *why = cli_npy_parse(m->data, m->size, a);
-  if (why) {
-    fprintf(stderr, "%s: %s: array '%s': %s\n", z->who, z->path, name, why);
+  if (cli_npy_header(m->data, m->size, &a->h, msg, sizeof msg)) {
+    fprintf(stderr, "%s: %s: array '%s': %s\n", z->who, z->path, name, msg);
     return -1;
   }
-  char want[64];
+  const char *d = a->h.descr;
+  char want[64], have[24];
   snprintf(want, sizeof want, "|%s|", descrs);
-  snprintf(msg, sizeof msg, "|%s|", a->descr);
-  int ok = strstr(want, msg) != NULL || (!strcmp(descrs, "<U") && a->descr[1] == 'U' &&
-                                         a->descr[0] == '<');
-  if (!ok || a->fortran) {
-    fprintf(stderr, "%s: %s: array '%s' has dtype %s%s, expected %s\n", z->who, z->path, name,
-            a->descr, a->fortran ? " in Fortran order" : "", descrs);
+  snprintf(have, sizeof have, "|%s|", d);
+  int ok = strstr(want, have) != NULL || (!strcmp(descrs, "<U") && !strncmp(d, "<U", 2));
+  if (!ok || a->h.fortran) {
+    fprintf(stderr, "%s: %s: array '%s' has dtype %s%s, expected %s\n", z->who, z->path, name, d,
+            a->h.fortran ? " in Fortran order" : "", descrs);
     return -1;
   }
-  int same = ndim < 0 || (unsigned)ndim == a->ndim;
-  for (int i = 0; same && i < ndim; i++) same = a->shape[i] == shape[i];
+  int same = ndim < 0 || ndim == a->h.rank;
+  for (int i = 0; same && i < ndim; i++) same = a->h.dims[i] == shape[i];
   if (!same) {
     char got[96] = "(", exp[96] = "(";
-    for (unsigned i = 0; i < a->ndim; i++)
+    for (int i = 0; i < a->h.rank; i++)
       snprintf(got + strlen(got), sizeof got - strlen(got), "%s%llu", i ? ", " : "",
-               (unsigned long long)a->shape[i]);
+               a->h.dims[i]);
     for (int i = 0; i < ndim; i++)
       snprintf(exp + strlen(exp), sizeof exp - strlen(exp), "%s%llu", i ? ", " : "",
                (unsigned long long)shape[i]);
@@ -221,16 +228,27 @@ static int get(const cli_npz *z, const char *name, const char *descrs, int ndim,
             got, exp);
     return -1;
   }
+  /* element size from the dtype: <f4 <f8 <i8 <i4 |i1, <Un (UTF-32 units) */
+  unsigned long es = strtoul(d + 2, NULL, 10);
+  if (d[1] == 'U') es *= 4;
+  a->count = 1;
+  for (int i = 0; i < a->h.rank; i++) a->count *= a->h.dims[i]; /* shape checked above */
+  a->elem_bytes = es;
+  if (!es || a->h.data_bytes != a->count * es) {
+    fprintf(stderr, "%s: %s: array '%s': %zu data bytes, its shape needs %llu\n", z->who,
+            z->path, name, a->h.data_bytes, (unsigned long long)(a->count * es));
+    return -1;
+  }
   return 0;
 }
 
 int cli_npz_f32(const cli_npz *z, const char *name, unsigned ndim, const uint64_t *shape,
                 float **out) {
-  cli_npy a;
+  npz_arr a;
   if (get(z, name, "<f4", (int)ndim, shape, &a)) return -1;
   float *v = malloc((a.count ? a.count : 1) * sizeof *v);
   if (!v) return npz_fail(z->who, z->path, "out of memory", name);
-  memcpy(v, a.data, a.count * sizeof *v);
+  memcpy(v, a.h.data, a.count * sizeof *v);
   for (uint64_t i = 0; i < a.count; i++) {
     if (!isfinite(v[i])) {
       fprintf(stderr, "%s: %s: array '%s' has a NaN or Inf (element %llu)\n", z->who, z->path,
@@ -245,43 +263,43 @@ int cli_npz_f32(const cli_npz *z, const char *name, unsigned ndim, const uint64_
 
 int cli_npz_i8(const cli_npz *z, const char *name, unsigned ndim, const uint64_t *shape,
                int8_t **out) {
-  cli_npy a;
+  npz_arr a;
   if (get(z, name, "|i1", (int)ndim, shape, &a)) return -1;
   int8_t *v = malloc(a.count ? a.count : 1);
   if (!v) return npz_fail(z->who, z->path, "out of memory", name);
-  memcpy(v, a.data, a.count);
+  memcpy(v, a.h.data, a.count);
   *out = v;
   return 0;
 }
 
 int cli_npz_int(const cli_npz *z, const char *name, long long *v) {
-  cli_npy a;
+  npz_arr a;
   if (get(z, name, "<i8|<i4", 0, NULL, &a)) return -1;
   if (a.elem_bytes == 8) {
     int64_t x;
-    memcpy(&x, a.data, 8);
+    memcpy(&x, a.h.data, 8);
     *v = x;
   } else {
     int32_t x;
-    memcpy(&x, a.data, 4);
+    memcpy(&x, a.h.data, 4);
     *v = x;
   }
   return 0;
 }
 
 int cli_npz_f64(const cli_npz *z, const char *name, double *v) {
-  cli_npy a;
+  npz_arr a;
   if (get(z, name, "<f8", 0, NULL, &a)) return -1;
-  memcpy(v, a.data, 8);
+  memcpy(v, a.h.data, 8);
   return 0;
 }
 
 int cli_npz_str(const cli_npz *z, const char *name, char *buf, size_t cap) {
-  cli_npy a;
+  npz_arr a;
   if (get(z, name, "<U", 0, NULL, &a)) return -1;
   size_t n = a.elem_bytes / 4, len = 0;
   for (size_t i = 0; i < n; i++) {
-    uint32_t c = rd32(a.data + 4 * i);
+    uint32_t c = rd32(a.h.data + 4 * i);
     if (!c) break; /* NumPy pads with NUL */
     if (c > 127 || len + 1 >= cap) {
       fprintf(stderr, "%s: %s: string '%s' is not short ASCII\n", z->who, z->path, name);
