@@ -38,6 +38,10 @@ int cli_open_device(const char *uri, npe_dev **d);
 /* cli_data.c: random inputs and typed pattern arrays                        */
 /* ------------------------------------------------------------------------ */
 
+/* Parses a decimal option value into *v: digits only (no sign, no
+ * spaces), lo <= value <= hi; 0, or -1 leaving *v unchanged. */
+int cli_parse_u32(const char *s, uint32_t *v, uint32_t lo, uint32_t hi);
+
 /* xorshift64* and a Box-Muller N(0, 1) draw from it (the seeded inputs of
  * `npe matmul` and `npe format report`). */
 uint64_t cli_rng(uint64_t *s);
