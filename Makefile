@@ -15,7 +15,7 @@ PREFIX ?= /usr/local
 
 DEB_PKGS := gcc g++ make pkg-config check verilator iverilog yosys z3 clang-14 libfuzzer-14-dev \
             libclang-rt-14-dev nextpnr-ice40 fpga-icestorm openfpgaloader libftdi1-dev python3 zlib1g-dev \
-            gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
+            gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user
 
 WARN    := -Wall -Wextra -Werror
 CSTD    := -std=c11

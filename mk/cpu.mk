@@ -60,7 +60,6 @@ CPU_TB := $(CPU_BUILD)/ok/tb_cpu
 # memory signature from the core must equal qemu-riscv32's. Half the random
 # files run with random memory wait states.
 cpu-isa-test: $(CPU_TB) cpu-lint
-	@$(DEPS) qemu-riscv32 2>/dev/null || true
 	$(CPU_RUN) --tb $(CPU_TB) --work $(CPU_BUILD)/isa --directed \
 	  --random $(CPU_TEST_PROGRAMS) --seed $(CPU_TEST_SEED)
 
@@ -90,3 +89,25 @@ TEST_TARGETS += cpu-test
 cpu-fuzz: $(CPU_TB)
 	$(CPU_RUN) --tb $(CPU_TB) --work $(CPU_BUILD)/fuzz --random $(CPU_FUZZ_PROGRAMS) \
 	  --seed $(CPU_FUZZ_SEED)
+
+# ---------------------------------------------------------------------------
+# Benchmarks: CPI of the hot loop (no wait states, then 30 % random wait
+# states) and the core's size on the iCE40 (yosys synth_ice40, logic cells)
+# ---------------------------------------------------------------------------
+$(CPU_BUILD)/bench_loop.elf: tests/rtl/cpu/bench_loop.S tests/rtl/cpu/link.ld
+	@mkdir -p $(@D)
+	$(RV_CC) $(RV_FLAGS) -o $@ $<
+
+cpu-bench: $(CPU_TB) $(CPU_BUILD)/bench_loop.elf
+	@qemu-riscv32 $(CPU_BUILD)/bench_loop.elf
+	@$(CPU_TB) +stats $(CPU_BUILD)/bench_loop.elf 2>&1 | \
+	  sed -n 's/.* CPI \([0-9.]*\)/BENCH cpu_cpi_loop \1 cycles\/instr/p'
+	@$(CPU_TB) +stats +stall=30 $(CPU_BUILD)/bench_loop.elf 2>&1 | \
+	  sed -n 's/.* CPI \([0-9.]*\)/BENCH cpu_cpi_loop_stall30 \1 cycles\/instr/p'
+	@yosys -q -p "read_verilog -sv $(CPU_RTL); synth_ice40 -top npe_rv32_core; \
+	  tee -q -o $(CPU_BUILD)/ice40_stat.txt stat" > $(CPU_BUILD)/ice40.log 2>&1
+	@awk '/SB_LUT4/ {l=$$2} /SB_CARRY/ {c=$$2} /SB_DFF/ {d+=$$2} /SB_RAM40_4K/ {r=$$2} \
+	  END {print "BENCH cpu_ice40_luts " l " SB_LUT4"; print "BENCH cpu_ice40_dffs " d " SB_DFF*"; \
+	  print "BENCH cpu_ice40_carry " c " SB_CARRY"; print "BENCH cpu_ice40_ram " (r+0) " SB_RAM40_4K"}' \
+	  $(CPU_BUILD)/ice40_stat.txt
+BENCH_TARGETS += cpu-bench
