@@ -102,19 +102,19 @@ $(BUILD)/bench/bench_engine: tests/bench/bench_engine.c $(LIBNPE)
 	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
 
 .PHONY: engine-bench
-$(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c $(DRIVER_CORE_SRCS) \
+$(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                   $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
 	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
 
-$(BUILD)/bench/bench_recur_engine: tests/bench/bench_recur_engine.c $(DRIVER_CORE_SRCS) \
+$(BUILD)/bench/bench_recur_engine: tests/bench/bench_recur_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                    $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
 	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
 
-$(BUILD)/bench/bench_matvec_engine: tests/bench/bench_matvec_engine.c $(DRIVER_CORE_SRCS) \
+$(BUILD)/bench/bench_matvec_engine: tests/bench/bench_matvec_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                     $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \

@@ -17,18 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_sim.h"
 #include "bench_util.h"
-#include "npe_regs.h"
 #include "npe_ring.h"
-#include "npe_tiler.h"
-#include "npe_transport_sim.h"
-
-static uint64_t counter(npesim *s, uint32_t lo_off) {
-  uint32_t lo = 0, hi = 0;
-  npesim_csr_read(s, lo_off, &lo);
-  npesim_csr_read(s, lo_off + 4, &hi);
-  return (uint64_t)hi << 32 | lo;
-}
 
 typedef struct {
   const npe_mm_plan *p;
@@ -43,8 +34,8 @@ static int next(void *ctx, uint8_t d[64]) {
 static double util(npesim *s, const npe_hw_shape *hw, uint32_t lanes) {
   uint64_t macs = 0;
   for (unsigned f = 0; f < NPE_FMT_COUNT; f++)
-    macs += counter(s, NPE_PERF_MACS_FP4_LO_REG_OFFSET + 8u * f);
-  uint64_t busy = counter(s, NPE_PERF_BUSY_CYCLES_LO_REG_OFFSET);
+    macs += bench_counter(s, NPE_PERF_MACS_FP4_LO_REG_OFFSET + 8u * f);
+  uint64_t busy = bench_counter(s, NPE_PERF_BUSY_CYCLES_LO_REG_OFFSET);
   return 100.0 * (double)macs / ((double)busy * hw->rows * hw->cols * lanes);
 }
 
@@ -92,10 +83,7 @@ static double run(npe_transport *t, npe_ring *ring, const npe_hw_shape *hw, npe_
   npe_tiler_it it = {0, 0, 0, 0};
   while (npe_tiler_next(&p, &it, d))
     if (npe_desc_get_opcode(d) == NPE_OP_MATMUL) memcpy(last, d, 64);
-  for (int w = 0; w < 16; w++)
-    npesim_csr_write(s, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w,
-                     (uint32_t)last[4 * w] | (uint32_t)last[4 * w + 1] << 8 |
-                         (uint32_t)last[4 * w + 2] << 16 | (uint32_t)last[4 * w + 3] << 24);
+  bench_post(s, last);
   perf_clear(s);
   npesim_csr_write(s, NPE_DOORBELL_REG_OFFSET, 1);
   if (npesim_run_until_idle(s, 100000000ull)) return -1;
