@@ -15,7 +15,7 @@ PREFIX ?= /usr/local
 
 DEB_PKGS := gcc g++ make pkg-config check verilator iverilog yosys z3 clang-14 libfuzzer-14-dev \
             libclang-rt-14-dev nextpnr-ice40 fpga-icestorm openfpgaloader libftdi1-dev python3 zlib1g-dev \
-            gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
+            gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user
 
 WARN    := -Wall -Wextra -Werror
 CSTD    := -std=c11
@@ -66,6 +66,7 @@ PYTHON ?= python3
 #   fpga_icebreaker.mk fpga/: the iCEBreaker board build and its testbench
 #   lm.mk              tools/lm, lm/: KJV corpus, char-model trainer, make models, lm-test
 #   fuzz.mk            tests/fuzz: libFuzzer targets, make fuzz, fuzz-smoke
+#   cpu.mk             rtl/cpu: the RV32IM core, its ISA tests against qemu-riscv32
 # Order matters: a fragment uses the variables of those above it.
 
 # the npe tool (mk/cli.mk), named here as lower layers' benches run it
@@ -78,6 +79,7 @@ LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
         mk/fpga_icebreaker.mk mk/lm.mk mk/fuzz.mk
+include mk/cpu.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
 
