@@ -20,7 +20,7 @@ module npe_pkg_check (
 );
 
   logic [7:0] fmt_a;
-  logic [npe_pkg::DescBits-1:0] unused_fields;  // SCALE, STRIDE_B, ADDR_B, T
+  logic [npe_pkg::DescBits-1:0] unused_fields;  // SCALE, STRIDE_B
   assign unused_fields = desc_i & npe_pkg::DescUnusedMask & ~npe_pkg::DescReservedMask;
   logic       probe, fields_ok, table_ok;
 
@@ -50,7 +50,7 @@ module npe_pkg_check (
                      npe_pkg::desc_stride_c(desc_i) == 32'h33323130 &&
                      npe_pkg::desc_aux(desc_i) == 32'h3f3e3d3c && rsvd_o &&
                      unused_fields == {32'd0, 32'h3b3a3938, 64'd0, 32'h2f2e2d2c, 96'd0,
-                                       64'h1f1e1d1c_1b1a1918, 64'd0, 16'h0f0e, 112'd0};
+                                       64'd0, 64'd0, 16'd0, 112'd0};
   // FMT_A 2 is POSIT8; posit16 and an unused code from constants
   assign table_ok  = lanes_o == 3'd2 && bits_o == 5'd8 && host_bytes_o == 2'd1 &&
                      npe_pkg::fmt_lanes_log2(fmt_a[2:0]) == 2'd1 &&
