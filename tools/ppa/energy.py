@@ -39,11 +39,19 @@ import liberty  # noqa: E402
 # ---------------------------------------------------------------------------
 # Netlist
 # ---------------------------------------------------------------------------
+def is_const(n):
+    """True for a constant connection ("1'b0", "1'b1"): no net."""
+    return n is None or n[0].isdigit()
+
+
 def _netname(expr):
-    """A connection expression as one bit's name: 'a[3]', 'x', or None for a constant."""
+    """A connection expression as one bit's name: 'a[3]', 'x', or the constant
+    itself ("1'b0"; is_const), or None for an empty connection."""
     e = expr.strip()
-    if re.match(r"^\d*'[bB][01xXzZ]$", e) or e == "":
+    if e == "":
         return None
+    if re.match(r"^\d*'[bB][01xXzZ]$", e):
+        return "1'b" + e[-1].lower()
     if e.startswith("\\"):
         m = re.match(r"^\\(\S+)\s*(\[\d+\])?$", e)
         if not m:
@@ -191,7 +199,7 @@ def energy(lib, net, counts, window_s, slew_ns=0.1):
     v2 = lib.voltage ** 2
     alias = {}
     for a, b in net.aliases:      # assign a = b: a is the same net as b
-        if a and b:
+        if not is_const(a) and not is_const(b):
             alias[a] = b
 
     def root(n):
@@ -210,7 +218,7 @@ def energy(lib, net, counts, window_s, slew_ns=0.1):
             unknown.add(ctype)
             continue
         for pin, n in conns.items():
-            if n is None:
+            if is_const(n):
                 continue
             n = root(n)
             p = cell.pins.get(pin)
@@ -237,7 +245,7 @@ def energy(lib, net, counts, window_s, slew_ns=0.1):
         cell = lib.cells[ctype]
         leak += cell.leakage
         for pin, n in conns.items():
-            if n is None:
+            if is_const(n):
                 continue
             n = root(n)
             p = cell.pins[pin]

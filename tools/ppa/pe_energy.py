@@ -11,7 +11,7 @@ the energy of the streaming cycles. Cached per run on its inputs' hash.
 
 Usage: pe_energy.py SYNTHDIR OUTDIR [BLOCK:FORMAT ...] [--words N]
   default runs: every single-format PE on its format, the all-format PE on
-  each format. Writes OUTDIR/energy.json.
+  each format, npe_pe_lite on INT8 and ternary. Writes OUTDIR/energy.json.
 """
 import json
 import os
@@ -31,6 +31,7 @@ SLEW_NS = 0.1  # fixed input transition for the internal_power tables
 def default_runs():
     runs = [("pe_" + f, f) for f in pc.FORMATS]
     runs += [("pe_all", f) for f in pc.FORMATS]
+    runs += [("pe_lite", "int8"), ("pe_lite", "ternary")]
     return runs
 
 

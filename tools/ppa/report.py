@@ -62,7 +62,7 @@ def main(argv):
           "Icarus zero-delay gate-level simulation + tools/ppa/energy.py.",
           "Method and sources: docs/PPA.md. All figures at 180 nm, not scaled.", "",
           "## Area and timing per block", "",
-          "| block | what | cells | flops | logic area um^2 | flop area um^2 | SRAM bits (cut out) "
+          "| block | what | cells | flops | cell area um^2 | of which flops um^2 | SRAM bits (cut out) "
           "| SRAM bit-cell area um^2 | critical path ns | from | to |",
           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
     for blk in pc.BLOCK_ORDER:
@@ -105,14 +105,13 @@ def main(argv):
 
     md += ["", "## Energy per format (gate-level activity)", "",
            "Random operands (no NaR, no invalid ternary code), dot products of 16, one word per "
-           "cycle, %s streaming cycles measured; the netlist matched the RTL on every cycle. "
+           "cycle, the streaming cycles measured; the netlist matched the RTL on every cycle. "
            "Internal energy looked up at %.2f ns input transition and the net's pin load; "
            "zero-delay simulation (no glitches), no wire capacitance, no clock tree "
            "(the clock net drives every flop directly)." % (
-               next(iter(eng.values()))["cycles"] if eng else "-",
                next(iter(eng.values()))["slew_ns"] if eng else 0), "",
-           "| PE build | format | pJ/cycle | pJ/MAC | clock % | flops % | datapath % | leakage pJ/cycle |",
-           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+           "| PE build | format | cycles | pJ/cycle | pJ/MAC | clock % | flops % | datapath % | leakage pJ/cycle |",
+           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for key in sorted(eng, key=lambda k: (k.split(":")[0] != "pe_all", k.split(":")[0] == "pe_lite",
                                           pc.FORMATS.index(k.split(":")[1]), k)):
         e = eng[key]
@@ -120,8 +119,8 @@ def main(argv):
         tot = e["total"]
         share = {k: 100 * (e["parts"][k]["switching"] + e["parts"][k]["internal"]) / tot
                  for k in ("clock", "flops", "datapath")}
-        md.append("| %s | %s | %.2f | %.2f | %.0f | %.0f | %.0f | %.4f |" % (
-            blk, fmt, e["pj_per_cycle"], e["pj_per_mac"], share["clock"], share["flops"],
+        md.append("| %s | %s | %d | %.2f | %.2f | %.0f | %.0f | %.0f | %.4f |" % (
+            blk, fmt, e["cycles"], e["pj_per_cycle"], e["pj_per_mac"], share["clock"], share["flops"],
             share["datapath"], e["leakage"] / e["cycles"]))
         rows.append({"kind": "energy", "name": key, "pj_per_cycle": round(e["pj_per_cycle"], 3),
                      "pj_per_mac": round(e["pj_per_mac"], 3),

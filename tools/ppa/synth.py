@@ -9,7 +9,11 @@ Per block (tools/ppa/ppa_common.py, BLOCKS):
                start there; their area comes from an SRAM density, not here);
                the rest of synth; dfflibmap; abc -liberty with a buffering
                script (buffer -p; upsize; dnsize); stat -liberty;
-               opt_clean -purge; setundef -zero; splitnets; write_verilog -noexpr
+               opt_clean -purge; setundef -zero; splitnets; insbuf;
+               write_verilog -noexpr
+  fanout.py    buffer trees (BUFX4) on nets of more than 12 loads, which
+               Yosys 0.23 leaves when it reads ABC's result back; their area
+               is added to stat's
   OpenSTA      the netlist, one ideal clock on clk_i (or a virtual clock for a
                combinational block), input and output delays 0, no wire load,
                report_checks -path_delay max: the critical path
@@ -25,6 +29,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import energy  # noqa: E402
+import fanout  # noqa: E402
+import liberty  # noqa: E402
 import ppa_common as pc  # noqa: E402
 
 SRAM_MIN_WORDS = 256  # a memory with this many words or more is an SRAM macro
@@ -165,37 +172,59 @@ def flow(block, outroot):
     outdir = os.path.join(outroot, block)
     os.makedirs(outdir, exist_ok=True)
     ys = yosys_script(block, outdir)
-    key = pc.digest(files + [pc.LIB], ys + ABC_SCRIPT + sta_script(block, outdir, ["clk_i"])
-                    + sta_script(block, outdir, []))
+    here = os.path.dirname(os.path.abspath(__file__))
+    key_ys = pc.digest(files + [pc.LIB], ys + ABC_SCRIPT)
+    key = pc.digest([os.path.join(here, "fanout.py"), os.path.join(here, "energy.py")],
+                    key_ys + sta_script(block, outdir, ["clk_i"]) + sta_script(block, outdir, []))
     res_path = os.path.join(outdir, "result.json")
     if pc.cached(outdir, key) and os.path.exists(res_path):
         with open(res_path) as f:
             res = json.load(f)
         print("ppa: %-11s cached (%.0f s to synthesise)" % (block, res["synth_s"]), flush=True)
         return res
-    print("ppa: %-11s synthesising %s ..." % (block, what), flush=True)
-    with open(os.path.join(outdir, "abc.script"), "w") as f:
-        f.write(ABC_SCRIPT)
-    with open(os.path.join(outdir, "synth.ys"), "w") as f:
-        f.write(ys)
-    t_syn = pc.run(["yosys", "-q", "-l", os.path.join(outdir, "yosys.log"),
-                    "-s", os.path.join(outdir, "synth.ys")], os.path.join(outdir, "yosys.out"))
+    ys_dir = os.path.join(outdir, "yosys")   # the Yosys step's own cache
+    os.makedirs(ys_dir, exist_ok=True)
+    if pc.cached(ys_dir, key_ys) and os.path.exists(os.path.join(outdir, "net_yosys.v")):
+        with open(os.path.join(ys_dir, "synth_s")) as f:
+            t_syn = float(f.read())
+        print("ppa: %-11s Yosys result cached; buffering and STA ..." % block, flush=True)
+    else:
+        print("ppa: %-11s synthesising %s ..." % (block, what), flush=True)
+        with open(os.path.join(outdir, "abc.script"), "w") as f:
+            f.write(ABC_SCRIPT)
+        with open(os.path.join(outdir, "synth.ys"), "w") as f:
+            f.write(ys)
+        t_syn = pc.run(["yosys", "-q", "-l", os.path.join(outdir, "yosys.log"),
+                        "-s", os.path.join(outdir, "synth.ys")], os.path.join(outdir, "yosys.out"))
+        os.replace(os.path.join(outdir, "net.v"), os.path.join(outdir, "net_yosys.v"))
+        with open(os.path.join(ys_dir, "synth_s"), "w") as f:
+            f.write("%.1f\n" % t_syn)
+        pc.mark_done(ys_dir, key_ys)
     with open(os.path.join(outdir, "stat.txt")) as f:
         cells, area = parse_stat(f.read())
     with open(os.path.join(outdir, "srams.txt")) as f:
         srams = parse_srams(f.read())
     areas = lib_areas()
+    # buffer trees on the nets ABC's PI buffering left unbuffered (fanout.py)
+    netv = os.path.join(outdir, "net.v")
+    with open(os.path.join(outdir, "net_yosys.v")) as f:
+        netlist = energy.Netlist(f.read())
+    nbuf = fanout.repair(netlist, liberty.read(pc.LIB))
+    fanout.write(netlist, netv)
+    cells[fanout.BUF] = cells.get(fanout.BUF, 0) + nbuf
+    area += nbuf * areas[fanout.BUF]
     flops = {c: n for c, n in cells.items() if c.startswith("DFF") or c == "LATCH"}
     ports = ports_of(os.path.join(outdir, "net.v"), top + "_net")
     with open(os.path.join(outdir, "sta.tcl"), "w") as f:
         f.write(sta_script(block, outdir, ports))
     t_sta = pc.run(["sta", os.path.join(outdir, "sta.tcl")], os.path.join(outdir, "sta.log"))
     with open(os.path.join(outdir, "sta.log")) as f:
-        sta = name_flops(parse_sta(f.read()), os.path.join(outdir, "net.v"))
+        sta = name_flops(parse_sta(f.read()), netv)
     res = {"block": block, "top": top, "what": what, "params": params,
            "cells": sum(cells.values()), "cell_types": cells, "area_um2": area,
            "flops": sum(flops.values()),
            "flop_area_um2": sum(areas[c] * n for c, n in flops.items()),
+           "fanout_buffers": nbuf, "fanout_buffer_area_um2": nbuf * areas[fanout.BUF],
            "srams": srams, "sram_bits": sum(s["bits"] for s in srams),
            "sta": sta, "period_ns": PERIOD_NS,
            "synth_s": round(t_syn, 1), "sta_s": round(t_sta, 1)}
