@@ -20,6 +20,9 @@ PPA_PYTHON ?= /usr/bin/python3
 PPA_TOOLS  := tools/ppa/ppa_common.py tools/ppa/synth.py tools/ppa/liberty.py \
               tools/ppa/energy.py tools/ppa/pe_energy.py tools/ppa/report.py
 
+# Debian packages the flow needs (make deps; qflow-tech-osu018 pulls in qflow)
+DEB_PKGS += opensta qflow-tech-osu018 python3-numpy
+
 .PHONY: report report-ppa ppa-synth ppa-energy ppa-test ppa-test-energy ppa-smoke
 
 ppa-synth:
