@@ -14,8 +14,8 @@ BUILD ?= build
 CC ?= cc
 PREFIX ?= /usr/local
 
-DEB_PKGS := gcc g++ make pkg-config check verilator iverilog yosys \
-            nextpnr-ice40 fpga-icestorm openfpgaloader libftdi1-dev python3 zlib1g-dev \
+DEB_PKGS := gcc g++ make pkg-config check verilator iverilog yosys z3 clang-14 libfuzzer-14-dev \
+            libclang-rt-14-dev nextpnr-ice40 fpga-icestorm openfpgaloader libftdi1-dev python3 zlib1g-dev \
             gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 
 WARN    := -Wall -Wextra -Werror
@@ -46,7 +46,7 @@ PYTHON ?= python3
 
 
 .PHONY: all test demo bench lint deps clean install print-deb-pkgs install-test check-deps-sim \
-        check-deps-test layers-check
+        check-deps-test layers-check deps-test
 .DEFAULT_GOAL := all
 
 # Fragments add their own targets and append to TEST_TARGETS, BENCH_TARGETS
@@ -66,6 +66,7 @@ PYTHON ?= python3
 #   cli.mk             driver/cli: the npe tool and its tests
 #   fpga_icebreaker.mk fpga/: the iCEBreaker board build and its testbench
 #   lm.mk              tools/lm, lm/: KJV corpus, char-model trainer, make models, lm-test
+#   fuzz.mk            tests/fuzz: libFuzzer targets, make fuzz, fuzz-smoke
 #   ppa.mk             tools/ppa: area, timing, energy in the OSU 0.18 um cells (make report)
 # Order matters: a fragment uses the variables of those above it.
 
@@ -78,19 +79,27 @@ BENCH_TARGETS :=
 LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
-        mk/fpga_icebreaker.mk mk/lm.mk mk/ppa.mk
+        mk/fpga_icebreaker.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
 
 # ---------------------------------------------------------------------------
 # Tests
 # ---------------------------------------------------------------------------
+# DEPS_EXTRA: more requirements, e.g. pkg:NAME (tests/deps fakes a missing one)
+DEPS_EXTRA ?=
 check-deps-test:
-	@$(DEPS) c check verilator iverilog python3 zlib
+	@$(DEPS) c check verilator iverilog python3 zlib fuzz $(DEPS_EXTRA)
 
 # No include from a layer into one above it (golden <- models <- sim <- driver <- cli).
 layers-check:
 	$(PYTHON) tools/check_layers.py
+
+# The set-up logic of make demo / make test on a fake machine (fake apt-get,
+# sudo, id and dpkg-query; a package that does not exist).
+deps-test:
+	tests/deps/test_check_deps.sh
+TEST_TARGETS += deps-test
 
 test: check-deps-test install-test $(TEST_TARGETS)
 	@echo "make test: all tests passed"
@@ -99,7 +108,7 @@ test: check-deps-test install-test $(TEST_TARGETS)
 # Demo and benchmarks
 # ---------------------------------------------------------------------------
 check-deps-sim:
-	@$(DEPS) c verilator zlib
+	@$(DEPS) c verilator zlib $(DEPS_EXTRA)
 
 # The main job: one matmul workload in every format on the simulated engine.
 demo: check-deps-sim $(NPE_BIN)

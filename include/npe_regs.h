@@ -170,7 +170,8 @@ static inline unsigned npe_hw_fmt_host_bytes(unsigned fmt) {
 #define NPE_DESC_FLAG_OUT_FP32_BIT 2u /* MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns */
 #define NPE_DESC_FLAG_KEEP_BIT 3u /* MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE) */
 #define NPE_DESC_FLAG_PROGRAM_BIT 4u /* XBAR: program the tile instead of running it */
-#define NPE_DESC_FLAG_MASK_ALL 0x1fu /* the named flags; other FLAGS bits are reserved */
+#define NPE_DESC_FLAG_MATVEC_BIT 5u /* MATMUL with M = 1 on every PE (Rows <= 4): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups */
+#define NPE_DESC_FLAG_MASK_ALL 0x3fu /* the named flags; other FLAGS bits are reserved */
 
 /* Descriptor accessors on a 64-byte little-endian descriptor d:
  * npe_desc_get_<field>(d) and npe_desc_set_<field>(d, v) for every field,
@@ -342,6 +343,14 @@ static inline unsigned npe_desc_get_flag_program(const uint8_t *d) {
 }
 static inline void npe_desc_set_flag_program(uint8_t *d, unsigned on) {
   const unsigned m = 1u << NPE_DESC_FLAG_PROGRAM_BIT;
+  d[NPE_DESC_FLAGS_OFFSET] = (uint8_t)(on ? d[NPE_DESC_FLAGS_OFFSET] | m
+                                : d[NPE_DESC_FLAGS_OFFSET] & ~m);
+}
+static inline unsigned npe_desc_get_flag_matvec(const uint8_t *d) {
+  return (unsigned)(d[NPE_DESC_FLAGS_OFFSET] >> NPE_DESC_FLAG_MATVEC_BIT) & 1u;
+}
+static inline void npe_desc_set_flag_matvec(uint8_t *d, unsigned on) {
+  const unsigned m = 1u << NPE_DESC_FLAG_MATVEC_BIT;
   d[NPE_DESC_FLAGS_OFFSET] = (uint8_t)(on ? d[NPE_DESC_FLAGS_OFFSET] | m
                                 : d[NPE_DESC_FLAGS_OFFSET] & ~m);
 }

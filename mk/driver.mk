@@ -11,7 +11,7 @@
 
 LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy_estimate.c \
                driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
-               driver/src/npe_transport_uart.c driver/src/npe_rnn.c
+               driver/src/npe_transport_uart.c driver/src/npe_rnn.c driver/src/npe_uri.c
 LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h $(MODELS_HDRS) \
                $(wildcard driver/src/*.h) sim/npesim.h
 # what `make install` puts in include/: npe.h and the headers it includes
@@ -102,23 +102,30 @@ $(BUILD)/bench/bench_engine: tests/bench/bench_engine.c $(LIBNPE)
 	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
 
 .PHONY: engine-bench
-$(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c $(DRIVER_CORE_SRCS) \
+$(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                   $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
 	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
 
-$(BUILD)/bench/bench_recur_engine: tests/bench/bench_recur_engine.c $(DRIVER_CORE_SRCS) \
+$(BUILD)/bench/bench_recur_engine: tests/bench/bench_recur_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                    $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
 	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
 
+$(BUILD)/bench/bench_matvec_engine: tests/bench/bench_matvec_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
+                                    $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
+	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
+
 engine-bench: $(BUILD)/bench/bench_engine $(BUILD)/bench/bench_xbar_engine \
-              $(BUILD)/bench/bench_recur_engine $(NPE_BIN)
+              $(BUILD)/bench/bench_recur_engine $(BUILD)/bench/bench_matvec_engine $(NPE_BIN)
 	$(BUILD)/bench/bench_engine 256
 	$(BUILD)/bench/bench_xbar_engine
 	$(BUILD)/bench/bench_recur_engine
+	$(BUILD)/bench/bench_matvec_engine
 	@t0=$$(date +%s.%N); \
 	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --check --quiet > /dev/null; \
 	t1=$$(date +%s.%N); awk -v a=$$t0 -v b=$$t1 'BEGIN { printf "BENCH demo_wall_time %.2f s\n", b - a }'

@@ -12,9 +12,10 @@ DRIVER_SIM_SRCS  := driver/src/npe_transport_sim.c
 # the driver's include path (its sources are compiled here directly)
 DRIVER_CFLAGS    := $(CFLAGS_BASE) $(DRIVER_INC)
 ENGINE_TEST_SRCS := tests/engine/test_engine.c tests/golden/vectors.c
+ENGINE_TEST_HDRS := tests/engine/engine_harness.h
 
 $(BUILD)/tests/engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
-                       $(wildcard driver/src/*.h) $(GOLDEN_LIB) $(MODELS_LIB) $(SIM_BUILD)/libnpesim.a
+                       $(wildcard driver/src/*.h) $(ENGINE_TEST_HDRS) $(GOLDEN_LIB) $(MODELS_LIB) $(SIM_BUILD)/libnpesim.a
 	@mkdir -p $(@D)
 	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) \
 	  $(DRIVER_SIM_SRCS) $(SIM_LIBS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
@@ -41,7 +42,7 @@ TEST_TARGETS += engine-test
 RECUR_TEST_SRCS := tests/engine/test_recur.c
 
 $(BUILD)/tests/engine_recur: $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
-                             $(wildcard driver/src/*.h) $(GOLDEN_LIB) $(MODELS_LIB) \
+                             $(wildcard driver/src/*.h) $(ENGINE_TEST_HDRS) $(GOLDEN_LIB) $(MODELS_LIB) \
                              $(SIM_BUILD)/libnpesim.a
 	@mkdir -p $(@D)
 	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) \

@@ -23,9 +23,13 @@ PPA_TOOLS  := tools/ppa/ppa_common.py tools/ppa/synth.py tools/ppa/liberty.py \
 # Debian packages the flow needs (make deps; qflow-tech-osu018 pulls in qflow)
 DEB_PKGS += opensta qflow-tech-osu018 python3-numpy
 
-.PHONY: report report-ppa ppa-synth ppa-energy ppa-test ppa-test-energy ppa-smoke
+.PHONY: report report-ppa ppa-deps ppa-synth ppa-energy ppa-test ppa-test-energy ppa-smoke
 
-ppa-synth:
+# tools/check_deps.sh installs what is missing (or prints the command)
+ppa-deps:
+	@$(DEPS) yosys iverilog pkg:opensta pkg:qflow-tech-osu018 pkg:python3-numpy
+
+ppa-synth: ppa-deps
 	@mkdir -p $(PPA_BUILD)
 	$(PPA_PYTHON) tools/ppa/synth.py $(PPA_BUILD)/synth
 
@@ -40,12 +44,12 @@ report: report-ppa
 # ---------------------------------------------------------------------------
 # Tests
 # ---------------------------------------------------------------------------
-ppa-test-energy:
+ppa-test-energy: ppa-deps
 	$(PPA_PYTHON) tests/ppa/test_energy.py
 
 # The flow end to end on the smallest PE: every step of report-ppa, in its
 # own directory, with sanity bounds on the figures.
-ppa-smoke:
+ppa-smoke: ppa-deps
 	@mkdir -p $(PPA_BUILD)/smoke
 	$(PPA_PYTHON) tools/ppa/synth.py $(PPA_BUILD)/smoke/synth pe_lite
 	$(PPA_PYTHON) tools/ppa/pe_energy.py $(PPA_BUILD)/smoke/synth $(PPA_BUILD)/smoke/energy \

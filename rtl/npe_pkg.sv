@@ -113,16 +113,17 @@ package npe_pkg;
   localparam int DescFlagOutFp32Bit = 2;  // MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns
   localparam int DescFlagKeepBit = 3;  // MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE)
   localparam int DescFlagProgramBit = 4;  // XBAR: program the tile instead of running it
+  localparam int DescFlagMatvecBit = 5;  // MATMUL with M = 1 on every PE (Rows <= 4): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups
   // Reserved bits: RSVD0, SPAD_OFF and the FLAGS bits no flag names; write 0
   // (64-bit words, bytes 56..63 first).
   localparam logic [DescBits-1:0] DescReservedMask = {
       64'h0000000000000000, 64'hffffffff00000000, 64'h0000000000000000, 64'h0000000000000000,
-      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000e000};
+      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000c000};
   // Bits no opcode of this build reads: the reserved bits and STRIDE_B, SCALE
   // (a decoder's unused-signal line: ^(d & DescUnusedMask)).
   localparam logic [DescBits-1:0] DescUnusedMask = {
       64'h00000000ffffffff, 64'hffffffff00000000, 64'hffffffff00000000, 64'h0000000000000000,
-      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000e000};
+      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000c000};
 
   // Descriptor accessors: a field (or flag) of the whole record d, so no
   // module retypes a position or a width. Each reads a few bits of d.
@@ -201,6 +202,9 @@ package npe_pkg;
   endfunction
   function automatic logic desc_flag_program(input logic [DescBits-1:0] d);
     desc_flag_program = d[DescFlagsLsb + DescFlagProgramBit];
+  endfunction
+  function automatic logic desc_flag_matvec(input logic [DescBits-1:0] d);
+    desc_flag_matvec = d[DescFlagsLsb + DescFlagMatvecBit];
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 

@@ -1,8 +1,11 @@
 #!/bin/sh
 # check_deps.sh WHAT... - checks that the tools a make target needs are
-# installed; if not, names them and prints the exact command that installs
-# them, and exits 1. WHAT: c check verilator iverilog yosys nextpnr python3
-# riscv ftdi zlib lm. Run `make deps` (as root) to install everything.
+# installed; if not, installs the missing Debian packages: with apt-get as
+# root, else through `sudo -n` when that works without a password; else
+# prints the exact command and exits 1. NPE_NO_INSTALL=1 only prints.
+# pkg:NAME requires Debian package NAME itself (tests/deps uses it with a
+# package that does not exist). WHAT: c check verilator iverilog yosys nextpnr python3
+# riscv ftdi zlib lm fuzz formal. Run `make deps` (as root) to install everything.
 missing=""
 need_pkg() { missing="$missing $1"; }
 for what in "$@"; do
@@ -26,14 +29,34 @@ for what in "$@"; do
                command -v bible >/dev/null 2>&1 || need_pkg "bible-kjv bible-kjv-text"
                command -v bzip2 >/dev/null 2>&1 || need_pkg bzip2
                command -v xz >/dev/null 2>&1 || need_pkg xz-utils ;;
+    fuzz)      command -v clang-14 >/dev/null 2>&1 || need_pkg clang-14
+               [ -n "$(clang-14 -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null | grep /)" ] &&
+                 [ -f "$(clang-14 -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||
+                 need_pkg "libfuzzer-14-dev libclang-rt-14-dev" ;;
+    formal)    command -v yosys-smtbmc >/dev/null 2>&1 || need_pkg yosys
+               command -v z3 >/dev/null 2>&1 || need_pkg z3 ;;
+    pkg:*)     [ "$(dpkg-query -W -f='${db:Status-Status}' "${what#pkg:}" 2>/dev/null)" = installed ] ||
+                 need_pkg "${what#pkg:}" ;;
     *) echo "check_deps.sh: unknown requirement '$what'" >&2; exit 2 ;;
   esac
 done
-if [ -n "$missing" ]; then
-  echo "error: missing packages:$missing" >&2
-  echo "Install them with:" >&2
-  echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
-  echo "or install everything this project uses with: sudo make deps" >&2
-  exit 1
+[ -z "$missing" ] && exit 0
+if [ "${NPE_NO_INSTALL:-0}" != 1 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "check_deps.sh: installing:$missing" >&2
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $missing && exit 0
+    echo "error: apt-get failed installing:$missing" >&2
+    exit 1
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    echo "check_deps.sh: installing with sudo:$missing" >&2
+    sudo -n apt-get update &&
+      sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y $missing && exit 0
+    echo "error: sudo apt-get failed installing:$missing" >&2
+    exit 1
+  fi
 fi
-exit 0
+echo "error: missing packages:$missing" >&2
+echo "Install them with:" >&2
+echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+echo "or install everything this project uses with: sudo make deps" >&2
+exit 1

@@ -58,3 +58,29 @@ int cli_quantise(npe_fmt f, const double *x, size_t n, int pow2, npe_pats_out *p
   free(xf);
   return rc;
 }
+
+int cli_pats_from_ints(npe_fmt f, const double *v, size_t n, npe_pats_out *pat,
+                       size_t *bad /* out */) {
+  int rc = cli_pats_alloc(f, n, pat);
+  if (rc) return rc;
+  unsigned bits = npe_fmt_bits(f);
+  for (size_t i = 0; i < n; i++) {
+    double x = v[i], dummy;
+    int ok;
+    uint32_t p = 0;
+    if (f == NPE_FMT_INT8) {
+      ok = x >= -128 && x <= 127, p = (uint32_t)(int32_t)x & 0xffu;
+    } else if (f == NPE_FMT_TERNARY) {
+      ok = x >= -1 && x <= 1, p = (uint32_t)(int32_t)x & 3u;
+    } else {
+      ok = x >= 0 && x < (double)(1u << bits), p = ok ? (uint32_t)x : 0;
+    }
+    if (!ok || npe_decode(f, p, &dummy) != NPE_OK) {
+      cli_pats_free(pat);
+      *bad = i;
+      return NPE_ERR_RANGE;
+    }
+    npe_pats_set(*pat, i, p);
+  }
+  return NPE_OK;
+}

@@ -25,7 +25,8 @@ static const char info_usage[] =
     "\n"
     "Opens the engine at URI (default \"sim:\", the Verilator model of the RTL)\n"
     "and prints what it is: identification, formats, MAC array shape, scratchpad\n"
-    "sizes, the recurrence unit, device memory, and the largest K per format pair.\n"
+    "sizes, the nonlinear unit (column groups per ramp), the recurrence unit,\n"
+    "device memory, and the largest K per format pair.\n"
     "\n"
     "  --device URI  sim: or sim:?latency=N&ready=P&valid=P&seed=S&trace=FILE, or\n"
     "                uart:PORT[?baud=N&mem=BYTES&clk=MHZ&timeout=MS] for a board\n"
@@ -60,10 +61,11 @@ int npe_cmd_info(int argc, char **argv) {
     printf("{\"transport\": \"%s\", \"id\": \"0x%08x\", \"hw_version\": \"0x%08x\", "
            "\"formats\": \"0x%02x\", \"rows\": %u, \"cols\": %u, \"lanes\": %u, "
            "\"spad_a_kib\": %u, \"spad_b_kib\": %u, \"spad_c_kib\": %u, \"mem_bytes\": %llu, "
-           "\"recur_state_words\": %u, \"recur_modes\": \"0x%02x\", \"max_k\": {",
+           "\"nlu_groups\": %u, \"recur_state_words\": %u, \"recur_modes\": \"0x%02x\", "
+           "\"max_k\": {",
            in.transport, in.id, in.hw_version, in.formats, in.rows, in.cols, in.lanes,
            in.spad_a_kib, in.spad_b_kib, in.spad_c_kib, (unsigned long long)in.mem_size,
-           in.recur_state_words, in.recur_modes);
+           in.has_nlu ? in.nlu_groups : 0u, in.recur_state_words, in.recur_modes);
     for (int i = 0; i < 6; i++)
       printf("%s\"%sx%s\": %u", i ? ", " : "", npe_fmt_name(pa[i][0]), npe_fmt_name(pa[i][1]),
              npe_max_k(d, pa[i][0], pa[i][1]));
@@ -79,6 +81,11 @@ int npe_cmd_info(int argc, char **argv) {
            in.lanes);
     printf("scratchpads   A %u KiB, B %u KiB, out %u KiB (each double-buffered)\n",
            in.spad_a_kib, in.spad_b_kib, in.spad_c_kib);
+    if (in.has_nlu)
+      printf("nonlinear     ramp ADC, %u column groups (%u columns) per ramp (npe matmul --act)\n",
+             in.nlu_groups, in.nlu_groups * in.rows * in.cols);
+    else
+      printf("nonlinear     none\n");
     if (in.has_recur)
       printf("recurrence    %s, %u state elements on chip (npe rnn)\n",
              in.recur_modes & 1u ? "diag" : "no mode this driver knows", in.recur_state_words);

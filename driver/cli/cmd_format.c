@@ -128,14 +128,14 @@ static int cmd_decode(npe_fmt f, int n, char **pats) {
   return NPE_EXIT_OK;
 }
 
-static int cmd_dot(npe_fmt f) {
+int cli_format_dot(npe_fmt f, FILE *in) {
   npe_quire q;
   npe_quire_clear(&q);
   char *line = NULL;
   size_t cap = 0;
   long lineno = 0;
   int status = NPE_EXIT_OK;
-  while (getline(&line, &cap, stdin) >= 0) {
+  while (getline(&line, &cap, in) >= 0) {
     lineno++;
     char *tok[3] = {0, 0, 0}, *save = NULL;
     int nt = 0;
@@ -155,7 +155,7 @@ static int cmd_dot(npe_fmt f) {
     }
     npe_quire_add_product(&q, f, a, f, b);
   }
-  if (status == NPE_EXIT_OK && ferror(stdin)) {
+  if (status == NPE_EXIT_OK && ferror(in)) {
     perror("npe format dot: stdin");
     status = NPE_EXIT_FAIL;
   }
@@ -323,7 +323,7 @@ int npe_cmd_format(int argc, char **argv) {
   if (parse_fmt(argv[1], &f)) return NPE_EXIT_USAGE;
   if (is_dot) {
     if (argc != 2) return usage_error("%s", "dot takes FORMAT only; pairs come on stdin");
-    return cmd_dot(f);
+    return cli_format_dot(f, stdin);
   }
   if (argc < 3) return usage_error("%s: nothing to convert", sub);
   return is_enc ? cmd_encode(f, argc - 2, argv + 2) : cmd_decode(f, argc - 2, argv + 2);

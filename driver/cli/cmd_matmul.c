@@ -19,7 +19,8 @@
 
 static const char matmul_usage[] =
     "Usage: npe matmul --m M --n N --k K [--format F|all] [--out f32|F]\n"
-    "                  [--a A.npy --b B.npy] [--device URI] [--seed S] [--check]\n"
+    "                  [--a A.npy --b B.npy [--a-scale S] [--b-scale S]]\n"
+    "                  [--c-out C.npy] [--device URI] [--seed S] [--check]\n"
     "                  [--json] [--csv FILE] [--json-out FILE] [--progress|--quiet]\n"
     "                  [--act FUNC [--act-bits B] [--act-frac F]]\n"
     "\n"
@@ -32,7 +33,30 @@ static const char matmul_usage[] =
     "  --format F        fp4, posit4, posit8, posit16, int8, ternary (INT8\n"
     "                    activations x ternary weights), or all (default all)\n"
     "  --out f32|F       output: binary32 (default) or requantised to format F\n"
-    "  --a, --b FILE     2-D C-order float32/float64 .npy inputs (M x K, N x K)\n"
+    "  --a, --b FILE     .npy inputs, 2-D and C-ordered: A is M x K, B is N x K.\n"
+    "                    float32/float64 arrays are real values, quantised per\n"
+    "                    tensor. An integer array (int8, uint8, int16, uint16,\n"
+    "                    int32, uint32) is pre-quantised and used as it is: for\n"
+    "                    int8 (and ternary's int8 A) the values -128..127, for\n"
+    "                    ternary weights -1, 0, 1, for fp4, posit4, posit8 and\n"
+    "                    posit16 the bit patterns (0..2^bits-1); it needs one\n"
+    "                    --format. The error columns then compare against the\n"
+    "                    float64 product of the values the patterns stand for.\n"
+    "                    A malformed file (rank other than 2, an unsupported or\n"
+    "                    big-endian dtype, Fortran order, truncated or extra\n"
+    "                    data, a garbled or larger than 64 KiB header, NaN or\n"
+    "                    Inf) is refused, naming the file and the problem\n"
+    "  --a-scale, --b-scale S   scale of a pre-quantised operand: element value\n"
+    "                    = decode(pattern) x S (default: the scale recorded in\n"
+    "                    the file by --c-out, else 1). With --act a power of two\n"
+    "  --c-out FILE      write C as a .npy (needs one --format): binary32 values\n"
+    "                    ('<f4', M x N); with --out F the patterns of F ('|i1'\n"
+    "                    values for int8, '<u2' for posit16, '|u1' bit patterns\n"
+    "                    otherwise), the scale recorded as a comment after the\n"
+    "                    header dictionary, '# npe: format=F scale=S' (S a C99\n"
+    "                    hex float; value = decode(pattern) x S; NumPy ignores\n"
+    "                    it, --a reads it back); with --act the B-bit NLU codes\n"
+    "                    ('|u1', comment '# npe: act=FUNC bits=B frac=F')\n"
     "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S&trace=F,\n"
     "                    or uart:PORT[?baud=N&...] (a board; see npe info --help)\n"
     "  --seed S          seed of the random inputs (default 1)\n"
@@ -92,6 +116,36 @@ static double dot64(const double *a, const double *b, uint32_t i, uint32_t j, ui
   return dot;
 }
 
+/* An input of `npe matmul`: real values quantised per tensor for each row,
+ * or pre-quantised patterns with their scale. x holds the real values (for
+ * patterns what they stand for): the float64 reference. */
+typedef struct {
+  const double *x;
+  const npe_pats_out *pre; /* NULL: quantise x */
+  float scale;
+} mm_operand;
+
+/* The patterns of operand @p op in format f (a new array) and its scale. */
+static int operand_pats(const mm_operand *op, npe_fmt f, size_t n, int pow2, npe_pats_out *p,
+                        float *scale) {
+  if (!op->pre) return cli_quantise(f, op->x, n, pow2, p, scale);
+  int rc = cli_pats_alloc(f, n, p);
+  for (size_t i = 0; !rc && i < n; i++) npe_pats_set(*p, i, npe_pats_get(npe_pats_of(*op->pre), i));
+  *scale = op->scale;
+  return rc;
+}
+
+/* --c-out: the result as a .npy; 0, or NPE_EXIT_FAIL after a message. */
+static int write_c(const cli_mm_opts *o, const float *cf, npe_pats c, const char *comment) {
+  int rc = cf ? cli_npy_write_f32(o->c_out, o->m, o->n, cf)
+              : cli_npy_write_pats(o->c_out, o->m, o->n, c, comment);
+  if (rc) {
+    perror(o->c_out);
+    return NPE_EXIT_FAIL;
+  }
+  return 0;
+}
+
 /* A failed row on stderr, with the engine's error when it reported one. */
 static void report_error(npe_dev *d, cli_mm_row *row, int rc) {
   fprintf(stderr, "npe matmul: %s: %s\n", row->name, npe_strerror(rc));
@@ -101,15 +155,16 @@ static void report_error(npe_dev *d, cli_mm_row *row, int rc) {
 }
 
 /* --act: the matmul through the NLU; errors against f(float64 product). */
-static int run_one_act(npe_dev *d, const cli_mm_opts *o, cli_mm_row *row, const double *a,
-                       const double *b) {
+static int run_one_act(npe_dev *d, const cli_mm_opts *o, cli_mm_row *row,
+                       const mm_operand *opa, const mm_operand *opb) {
+  const double *a = opa->x, *b = opb->x;
   uint32_t m = o->m, n = o->n, k = o->k;
   npe_pats_out pa = {0}, pb = {0};
   float sa, sb, *golden = NULL;
   npe_nlu_spec spec;
   npe_nlu_table tab;
-  int rc = cli_quantise(row->fa, a, (size_t)m * k, 1, &pa, &sa);
-  if (!rc) rc = cli_quantise(row->fb, b, (size_t)n * k, 1, &pb, &sb);
+  int rc = operand_pats(opa, row->fa, (size_t)m * k, 1, &pa, &sa);
+  if (!rc) rc = operand_pats(opb, row->fb, (size_t)n * k, 1, &pb, &sb);
   if (!rc) rc = npe_nlu_spec_default(o->act, o->act_bits, &spec);
   if (!rc) {
     spec.in_frac_bits = o->act_frac;
@@ -160,19 +215,26 @@ static int run_one_act(npe_dev *d, const cli_mm_opts *o, cli_mm_row *row, const 
       }
     }
     if (!rc) err_finish(&err, bad, row);
+    if (!rc && o->c_out) { /* the codes, as bytes */
+      char com[96];
+      snprintf(com, sizeof com, "# npe: act=%s bits=%u frac=%u", o->act_name, o->act_bits,
+               o->act_frac);
+      rc = write_c(o, NULL, npe_pats_u8(NPE_FMT_POSIT8, codes), com);
+    }
   }
   cli_pats_free(&pa), cli_pats_free(&pb), free(codes), free(golden);
   return rc;
 }
 
-static int run_one(npe_dev *d, const cli_mm_opts *o, cli_mm_row *row, const double *a,
-                   const double *b) {
-  if (o->act_name) return run_one_act(d, o, row, a, b);
+static int run_one(npe_dev *d, const cli_mm_opts *o, cli_mm_row *row, const mm_operand *opa,
+                   const mm_operand *opb) {
+  if (o->act_name) return run_one_act(d, o, row, opa, opb);
+  const double *a = opa->x, *b = opb->x;
   uint32_t m = o->m, n = o->n, k = o->k;
   npe_pats_out pa = {0}, pb = {0}, cp = {0}, gp = {0};
   float sa, sb, *cf = NULL, *gf = NULL;
-  int rc = cli_quantise(row->fa, a, (size_t)m * k, 0, &pa, &sa);
-  if (!rc) rc = cli_quantise(row->fb, b, (size_t)n * k, 0, &pb, &sb);
+  int rc = operand_pats(opa, row->fa, (size_t)m * k, 0, &pa, &sa);
+  if (!rc) rc = operand_pats(opb, row->fb, (size_t)n * k, 0, &pb, &sb);
   int out_fp32 = !o->out_name || !strcmp(o->out_name, "f32");
   npe_fmt fo = NPE_FMT_FP4;
   if (!out_fp32) npe_fmt_from_name(o->out_name, &fo);
@@ -222,10 +284,78 @@ static int run_one(npe_dev *d, const cli_mm_opts *o, cli_mm_row *row, const doub
       }
     }
     err_finish(&err, bad, row);
+    if (o->c_out) {
+      char com[96];
+      snprintf(com, sizeof com, "# npe: format=%s scale=%a", npe_fmt_name(fo), (double)out.scale);
+      rc = write_c(o, out_fp32 ? cf : NULL, npe_pats_of(cp), com);
+    }
   }
   cli_pats_free(&pa), cli_pats_free(&pb), cli_pats_free(&cp), cli_pats_free(&gp);
   free(cf), free(gf);
   return rc;
+}
+
+/* A scale: finite, > 0, a normal binary32. */
+static int parse_scale(const char *s, float *v) {
+  char *end;
+  double x = strtod(s, &end);
+  if (!*s || *end || !(x >= 0x1p-126 && x <= 0x1.fffffep127)) return -1;
+  *v = (float)x;
+  return 0;
+}
+
+/* Reads --a / --b (@p which) into *op: real values, or pre-quantised
+ * patterns of format f (ok_pats: the rows to run have one format for this
+ * operand) with scale *given (0: the file's, else 1). Returns an exit
+ * status (0 ok, 2 after a message). */
+static int load_operand(const char *path, const char *which, int ok_pats, npe_fmt f, float given,
+                        int pow2, cli_npy *file, npe_pats_out *pats, mm_operand *op) {
+  if (cli_npy_read(path, "npe matmul", file)) return NPE_EXIT_USAGE;
+  op->x = file->v, op->pre = NULL, op->scale = 0;
+  if (!file->is_int) {
+    if (given == 0) return 0;
+    fprintf(stderr, "npe matmul: %s: --%s-scale is for pre-quantised (integer) arrays; this one "
+                    "holds real values ('%s')\n", path, which, file->descr);
+    return NPE_EXIT_USAGE;
+  }
+  if (!ok_pats) {
+    fprintf(stderr, "npe matmul: %s: pre-quantised ('%s') patterns need one --format\n", path,
+            file->descr);
+    return NPE_EXIT_USAGE;
+  }
+  if (file->fmt_name[0] && strcmp(file->fmt_name, npe_fmt_name(f)) &&
+      !(f == NPE_FMT_INT8 && !strcmp(file->fmt_name, "int8"))) {
+    fprintf(stderr, "npe matmul: %s: holds %s patterns (its header says so), not %s\n", path,
+            file->fmt_name, npe_fmt_name(f));
+    return NPE_EXIT_USAGE;
+  }
+  float s = given ? given : file->scale > 0 ? (float)file->scale : 1.0f;
+  if (pow2 && frexpf(s, &(int){0}) != 0.5f) {
+    fprintf(stderr, "npe matmul: %s: scale %g is not a power of two (--act needs one)\n", path,
+            (double)s);
+    return NPE_EXIT_USAGE;
+  }
+  size_t n = (size_t)file->rows * file->cols, bad = 0;
+  int rc = cli_pats_from_ints(f, file->v, n, pats, &bad);
+  if (rc == NPE_ERR_RANGE) {
+    fprintf(stderr, "npe matmul: %s: element [%zu, %zu] = %.0f is not a %s pattern (%s)\n",
+            path, bad / file->cols, bad % file->cols, file->v[bad], npe_fmt_name(f),
+            f == NPE_FMT_INT8 ? "-128..127" : f == NPE_FMT_TERNARY ? "-1, 0, 1"
+            : f == NPE_FMT_POSIT16 ? "0..65535" : f == NPE_FMT_POSIT8 ? "0..255" : "0..15");
+    return NPE_EXIT_USAGE;
+  }
+  if (rc) {
+    fprintf(stderr, "npe matmul: out of memory\n");
+    return NPE_EXIT_FAIL;
+  }
+  /* the values the patterns stand for: the float64 reference */
+  for (size_t i = 0; i < n; i++) {
+    double v;
+    npe_decode(f, npe_pats_get(npe_pats_of(*pats), i), &v);
+    file->v[i] = v * s;
+  }
+  op->pre = pats, op->scale = s;
+  return 0;
 }
 
 static int parse_u32(const char *s, uint32_t *v, uint32_t lo, uint32_t hi) {
@@ -239,6 +369,7 @@ static int parse_u32(const char *s, uint32_t *v, uint32_t lo, uint32_t hi) {
 int npe_cmd_matmul(int argc, char **argv) {
   cli_mm_opts o = {.m = 64, .n = 64, .k = 256, .seed = 1, .uri = "sim:", .fmt_name = "all",
                .progress = -1, .act_bits = 8, .act_frac = 8};
+  float a_scale = 0, b_scale = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -266,6 +397,9 @@ int npe_cmd_matmul(int argc, char **argv) {
     else if (!strcmp(a, "--device")) o.uri = v;
     else if (!strcmp(a, "--a")) o.a_path = v;
     else if (!strcmp(a, "--b")) o.b_path = v;
+    else if (!strcmp(a, "--a-scale")) bad = parse_scale(v, &a_scale);
+    else if (!strcmp(a, "--b-scale")) bad = parse_scale(v, &b_scale);
+    else if (!strcmp(a, "--c-out")) o.c_out = v;
     else if (!strcmp(a, "--csv")) o.csv = v;
     else if (!strcmp(a, "--json-out")) o.json_out = v;
     else if (!strcmp(a, "--act")) o.act_name = v;
@@ -314,26 +448,44 @@ int npe_cmd_matmul(int argc, char **argv) {
                     "ternary, all)\n", o.fmt_name);
     return NPE_EXIT_USAGE;
   }
+  if (o.c_out && nrows != 1) {
+    fprintf(stderr, "npe matmul: --c-out writes one result; give one --format\n");
+    return NPE_EXIT_USAGE;
+  }
   /* inputs */
   double *a = NULL, *b = NULL;
+  cli_npy fa = {0}, fb = {0};
+  npe_pats_out pre_a = {0}, pre_b = {0};
+  mm_operand opa = {0}, opb = {0};
   if (!!o.a_path != !!o.b_path) {
     fprintf(stderr, "npe matmul: --a and --b go together\n");
     return NPE_EXIT_USAGE;
   }
+  if (!o.a_path && (a_scale || b_scale)) {
+    fprintf(stderr, "npe matmul: --a-scale and --b-scale go with --a and --b\n");
+    return NPE_EXIT_USAGE;
+  }
   if (o.a_path) {
-    uint32_t ar, ac, br, bc;
-    if (cli_read_npy(o.a_path, "npe matmul", &a, &ar, &ac)) return NPE_EXIT_USAGE;
-    if (cli_read_npy(o.b_path, "npe matmul", &b, &br, &bc)) {
-      free(a);
-      return NPE_EXIT_USAGE;
+    int ex = load_operand(o.a_path, "a", nrows == 1, rows[0].fa, a_scale, !!o.act_name, &fa,
+                          &pre_a, &opa);
+    if (!ex)
+      ex = load_operand(o.b_path, "b", nrows == 1, rows[0].fb, b_scale, !!o.act_name, &fb,
+                        &pre_b, &opb);
+    if (!ex && fa.cols != fb.cols) {
+      fprintf(stderr, "npe matmul: A is %ux%u but B is %ux%u (need M x K and N x K)\n", fa.rows,
+              fa.cols, fb.rows, fb.cols);
+      ex = NPE_EXIT_USAGE;
     }
-    if (ac != bc) {
-      fprintf(stderr, "npe matmul: A is %ux%u but B is %ux%u (need M x K and N x K)\n", ar, ac,
-              br, bc);
-      free(a), free(b);
-      return NPE_EXIT_USAGE;
+    if (!ex && (fa.rows > 1u << 16 || fb.rows > 1u << 16 || fa.cols > 1u << 16)) {
+      fprintf(stderr, "npe matmul: A %ux%u, B %ux%u: M, N and K are at most 65536\n", fa.rows,
+              fa.cols, fb.rows, fb.cols);
+      ex = NPE_EXIT_USAGE;
     }
-    o.m = ar, o.n = br, o.k = ac;
+    if (ex) {
+      cli_npy_free(&fa), cli_npy_free(&fb), cli_pats_free(&pre_a), cli_pats_free(&pre_b);
+      return ex;
+    }
+    o.m = fa.rows, o.n = fb.rows, o.k = fa.cols;
   } else {
     a = malloc((size_t)o.m * o.k * sizeof *a);
     b = malloc((size_t)o.n * o.k * sizeof *b);
@@ -345,12 +497,14 @@ int npe_cmd_matmul(int argc, char **argv) {
     uint64_t s = o.seed * 0x9E3779B97F4A7C15ull + 1;
     for (size_t i = 0; i < (size_t)o.m * o.k; i++) a[i] = cli_gauss(&s);
     for (size_t i = 0; i < (size_t)o.n * o.k; i++) b[i] = cli_gauss(&s);
+    opa.x = a, opb.x = b;
   }
   if (o.progress < 0) o.progress = isatty(2);
   npe_dev *d;
   int ex = cli_open_device(o.uri, &d);
   if (ex) {
-    free(a), free(b);
+    free(a), free(b), cli_npy_free(&fa), cli_npy_free(&fb);
+    cli_pats_free(&pre_a), cli_pats_free(&pre_b);
     return ex;
   }
   /* "all": the formats this engine has (a small board build has INT8 and
@@ -376,14 +530,16 @@ int npe_cmd_matmul(int argc, char **argv) {
       ex = NPE_EXIT_USAGE;
       break;
     }
-    int rc = run_one(d, &o, &rows[i], a, b);
+    int rc = run_one(d, &o, &rows[i], &opa, &opb);
     if (rc) ex = rc == NPE_ERR_INVALID_ARG || rc == NPE_ERR_RANGE ? NPE_EXIT_USAGE : NPE_EXIT_FAIL;
     else if (rows[i].golden_mismatch > 0) ex = NPE_EXIT_FAIL;
   }
   npe_close(d);
-  free(a), free(b);
+  free(a), free(b), cli_npy_free(&fa), cli_npy_free(&fb);
+  cli_pats_free(&pre_a), cli_pats_free(&pre_b);
   if (ex == NPE_EXIT_USAGE) return ex;
   cli_report_rows(stdout, &o, rows, nrows, o.json ? CLI_REPORT_JSON : CLI_REPORT_TABLE);
+  if (o.c_out && !o.json && !ex) fprintf(stdout, "wrote %s\n", o.c_out);
   const char *paths[2] = {o.csv, o.json_out};
   for (int m = 0; m < 2; m++) {
     if (!paths[m]) continue;

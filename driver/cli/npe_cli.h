@@ -20,6 +20,11 @@ int npe_cmd_info(int argc, char **argv);
 int npe_cmd_matmul(int argc, char **argv);
 int npe_cmd_rnn(int argc, char **argv);
 
+/* `npe format dot F`: the exact dot product of the "A B" hex pattern pairs,
+ * one pair a line, read from @p in ('#' lines and blank lines skipped);
+ * the result on stdout. Returns the exit status. */
+int cli_format_dot(npe_fmt f, FILE *in);
+
 /* ------------------------------------------------------------------------ */
 /* cli_info.c: the device                                                    */
 /* ------------------------------------------------------------------------ */
@@ -50,15 +55,57 @@ void cli_pats_free(npe_pats_out *v);
 int cli_quantise(npe_fmt f, const double *x, size_t n, int pow2, npe_pats_out *pat /* out */,
                  float *scale /* out */);
 
+/* Pre-quantised input: n integers @p v (from an integer .npy) as patterns
+ * of format f into a new array *pat (free with cli_pats_free()). INT8 takes
+ * the values -128..127, ternary -1, 0, 1, the other formats their bit
+ * patterns 0..2^bits-1. Returns NPE_OK, NPE_ERR_NO_MEM, or NPE_ERR_RANGE
+ * with the index of the first value that is not a pattern in *bad. */
+int cli_pats_from_ints(npe_fmt f, const double *v, size_t n, npe_pats_out *pat /* out */,
+                       size_t *bad /* out */);
+
 /* ------------------------------------------------------------------------ */
 /* cli_npy.c: .npy files                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* Reads a 2-D C-order float32/float64 .npy of finite values into a new
- * array of doubles (free()). On failure prints "<who>: <path>: ..." on
- * stderr and returns -1. */
-int cli_read_npy(const char *path, const char *who, double **out, uint32_t *rows,
-                 uint32_t *cols);
+/* Limits of the reader: header bytes, elements per dimension, file bytes. */
+#define CLI_NPY_MAX_HEADER 65535u
+#define CLI_NPY_MAX_DIM (1u << 20)
+#define CLI_NPY_MAX_FILE (1u << 30)
+
+/* A 2-D C-order array read from a .npy: float32/float64 values (all
+ * finite) or integer patterns, both as doubles (integers exactly). */
+typedef struct cli_npy {
+  uint32_t rows, cols;
+  int is_int;          /* an integer dtype: pre-quantised patterns */
+  char descr[8];       /* the dtype as written, e.g. "<f4", "|i1" */
+  char fmt_name[16];   /* from a "# npe: format=NAME scale=X" header comment, else "" */
+  double scale;        /* its scale, else 0 */
+  double *v;           /* rows * cols values, row-major; free with cli_npy_free() */
+} cli_npy;
+
+/* Parses the memory image of a .npy file (buf, len) into *out. Refuses
+ * anything but a 2-D C-order array of a supported dtype with exactly its
+ * data and finite values. Returns 0, or -1 with a one-line reason (no file
+ * name) in err. Never reads outside buf; *out is zeroed on failure. */
+int cli_npy_parse(const unsigned char *buf, size_t len, cli_npy *out /* out */, char *err,
+                  size_t errlen);
+
+/* Reads file @p path with cli_npy_parse(). On failure prints
+ * "<who>: <path>: <reason>" on stderr and returns -1. */
+int cli_npy_read(const char *path, const char *who, cli_npy *out /* out */);
+
+/* Frees the values of @p a (harmless on a zeroed or freed one). */
+void cli_npy_free(cli_npy *a);
+
+/* Writes a rows x cols '<f4' .npy. Returns 0 or -1 (errno set). */
+int cli_npy_write_f32(const char *path, uint32_t rows, uint32_t cols, const float *v);
+
+/* Writes patterns @p p as a rows x cols .npy: '|i1' for INT8, '<u2' for
+ * posit16, '|u1' (the bit patterns) otherwise; @p comment (or NULL) goes
+ * after the header dictionary, e.g. "# npe: format=posit8 scale=0x1p-3".
+ * Returns 0 or -1. */
+int cli_npy_write_pats(const char *path, uint32_t rows, uint32_t cols, npe_pats p,
+                       const char *comment);
 
 /* ------------------------------------------------------------------------ */
 /* cli_report.c: the results of `npe matmul` as a table, CSV or JSON         */
@@ -68,7 +115,7 @@ int cli_read_npy(const char *path, const char *who, double **out, uint32_t *rows
 typedef struct cli_mm_opts {
   uint32_t m, n, k;
   uint64_t seed;
-  const char *uri, *a_path, *b_path, *csv, *json_out, *fmt_name, *out_name, *act_name;
+  const char *uri, *a_path, *b_path, *c_out, *csv, *json_out, *fmt_name, *out_name, *act_name;
   int check, json, progress;
   uint32_t act_bits, act_frac;
   npe_nlu_func act;

@@ -9,6 +9,7 @@
 #include "npe_regs.h"
 #include "npe_transport_sim.h"
 #include "npe_transport_uart.h"
+#include "npe_uri.h"
 
 #define NPE_ID_VALUE 0x4e504531u /* "NPE1" */
 
@@ -22,49 +23,6 @@ double npe__now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Parses "sim:" options into @p c; the trace path points into @p buf. */
-static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t cap) {
-  memset(c, 0, sizeof *c);
-  c->seed = 1;
-  if (*opts == 0) return NPE_OK;
-  if (*opts != '?') return NPE_ERR_INVALID_ARG;
-  if (strlen(opts + 1) >= cap) return NPE_ERR_INVALID_ARG;
-  strcpy(buf, opts + 1);
-  char *save = NULL;
-  for (char *kv = strtok_r(buf, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
-    char *eq = strchr(kv, '=');
-    if (!eq || eq == kv || !eq[1]) return NPE_ERR_INVALID_ARG;
-    *eq = 0;
-    const char *key = kv, *val = eq + 1;
-    if (!strcmp(key, "trace")) {
-      c->trace_path = val;
-      continue;
-    }
-    if (!strcmp(key, "build")) {
-      if (strcmp(val, "small") && strcmp(val, "default")) return NPE_ERR_INVALID_ARG;
-      c->build = !strcmp(val, "small") ? NPESIM_BUILD_SMALL : NPESIM_BUILD_FULL;
-      continue;
-    }
-    char *end;
-    unsigned long long v = strtoull(val, &end, 10);
-    if (*end || *val == '-') return NPE_ERR_INVALID_ARG;
-    if (!strcmp(key, "latency") && v >= 1 && v <= 100000) {
-      c->read_latency = (unsigned)v;
-      c->write_latency = (unsigned)(v / 5 + 1);
-    } else if (!strcmp(key, "ready") && v >= 1 && v <= 100) {
-      c->ready_pct = (unsigned)v;
-    } else if (!strcmp(key, "valid") && v >= 1 && v <= 100) {
-      c->valid_pct = (unsigned)v;
-    } else if (!strcmp(key, "seed")) {
-      c->seed = v;
-      c->random_reset = 1;
-    } else {
-      return NPE_ERR_INVALID_ARG;
-    }
-  }
-  return NPE_OK;
 }
 
 static int read_info(npe_dev *d) {
@@ -115,15 +73,13 @@ static int read_info(npe_dev *d) {
 
 int npe_open(const char *uri, npe_dev **out) {
   if (!uri || !out) return NPE_ERR_INVALID_ARG;
-  if (!strncmp(uri, "ftdi://", 7) || !strncmp(uri, "uio:", 4)) return NPE_ERR_UNSUPPORTED;
-  npesim_config scfg;
-  npe_uart_config ucfg;
+  npe_uri u;
   char opts[512];
-  const int is_sim = !strncmp(uri, "sim:", 4), is_uart = !strncmp(uri, "uart:", 5);
-  int rc = is_sim    ? parse_sim_uri(uri + 4, &scfg, opts, sizeof opts)
-           : is_uart ? npe_uart_parse(uri + 5, &ucfg, opts, sizeof opts)
-                     : NPE_ERR_INVALID_ARG;
+  int rc = npe__uri_parse(uri, &u, opts, sizeof opts);
   if (rc) return rc;
+  const int is_sim = u.kind == NPE_URI_SIM;
+  const npesim_config scfg = u.sim;
+  const npe_uart_config ucfg = u.uart;
   npe_dev *d = calloc(1, sizeof *d);
   if (!d) return NPE_ERR_NO_MEM;
   uint64_t base, size;

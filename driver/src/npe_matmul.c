@@ -101,12 +101,15 @@ static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_outp
   npe_fmt fout = nlu_aux ? fa : fp32 ? NPE_FMT_FP4 : out->pats.fmt;
   /* plan once without addresses to learn the sizes, then for real */
   rc = npe_tiler_plan(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, 0, 0, 0, &j->plan);
+  /* one row: a mat-vec on every PE where the array allows it (else as planned) */
+  if (!rc && a->rows == 1) (void)npe_tiler_use_matvec(&j->plan);
   if (!rc) rc = stage(d, &j->plan, a, 1, &j->a);
   if (!rc) rc = stage(d, &j->plan, b, 0, &j->b);
   if (!rc) rc = npe_buf_alloc(d, npe_tiler_bytes_c(&j->plan), &j->c);
   if (!rc)
     rc = npe_tiler_plan(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, j->a->addr,
                         j->b->addr, j->c->addr, &j->plan);
+  if (!rc && a->rows == 1) (void)npe_tiler_use_matvec(&j->plan);
   if (!rc && nlu_aux) rc = npe_tiler_set_nlu(&j->plan, *nlu_aux);
   d->job = j;
   if (rc) {

@@ -79,15 +79,57 @@ int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
   }
   p.addr_a = addr_a, p.addr_b = addr_b, p.addr_c = addr_c;
   p.nlu_aux = 0;
+  p.matvec = 0, p.mv_groups = 0, p.mv_row_bytes = 0;
+  *plan = p;
+  return NPE_OK;
+}
+
+/* Matvec layout. B: LOAD row g*Cols + c of an n-block (bank c, slot g) holds
+ * the weight rows n0 + g*R*C + r*C + c, r < R, side by side: PE word j of
+ * row r is sub-word r of scratchpad word j (ternary: nibble 4 (j mod 4) + r
+ * of word j / 4). C: per n-block, the output buffer's R rows of
+ * mv_groups x Cols elements, each row padded to 8 bytes. */
+int npe_tiler_use_matvec(npe_mm_plan *plan) {
+  if (!plan) return NPE_ERR_INVALID_ARG;
+  npe_mm_plan p = *plan;
+  uint32_t r = p.hw.rows, c = p.hw.cols;
+  if (p.m != 1 || r < 2 || r > 4 || p.nlu_aux) return NPE_ERR_UNSUPPORTED;
+  int ternary = p.fb == NPE_FMT_TERNARY;
+  uint32_t pitch = ternary ? ceil_div(p.words, 4) : p.words; /* scratchpad words per LOAD row */
+  uint32_t groups_b = p.hw.b_bank_words / pitch;
+  uint32_t groups = groups_b < p.hw.out_groups ? groups_b : p.hw.out_groups;
+  if (groups == 0) return NPE_ERR_UNSUPPORTED;
+  uint32_t per_group = r * c;
+  if ((uint64_t)groups * per_group > p.n) groups = ceil_div(p.n, per_group);
+  p.matvec = 1;
+  p.mv_groups = groups;
+  p.row_bytes_b = pitch * 8;
+  p.nb = groups * per_group;
+  p.n_blocks = ceil_div(p.n, p.nb);
+  uint32_t esz = p.out_fp32 ? 4 : 2;
+  p.mv_row_bytes = ceil_div(groups * c * esz, 8) * 8;
+  p.block_bytes = r * p.mv_row_bytes;
+  p.ldc = p.n_blocks * p.block_bytes;
   *plan = p;
   return NPE_OK;
 }
 
 uint64_t npe_tiler_bytes_a(const npe_mm_plan *p) { return (uint64_t)p->m * p->row_bytes_a; }
-uint64_t npe_tiler_bytes_b(const npe_mm_plan *p) { return (uint64_t)p->n * p->row_bytes_b; }
+uint64_t npe_tiler_bytes_b(const npe_mm_plan *p) {
+  if (p->matvec) /* every block padded to mv_groups x Cols LOAD rows */
+    return (uint64_t)p->n_blocks * p->mv_groups * p->hw.cols * p->row_bytes_b;
+  return (uint64_t)p->n * p->row_bytes_b;
+}
 uint64_t npe_tiler_bytes_c(const npe_mm_plan *p) { return (uint64_t)p->m * p->ldc; }
 
 size_t npe_tiler_c_offset(const npe_mm_plan *p, uint32_t r, uint32_t col) {
+  if (p->matvec) { /* output n is output-buffer element (rr, g Cols + c) */
+    uint32_t i = col % p->nb, per = p->hw.rows * p->hw.cols;
+    uint32_t g = i / per, rr = (i % per) / p->hw.cols, c = i % p->hw.cols;
+    (void)r; /* M = 1 */
+    return (size_t)(col / p->nb) * p->block_bytes + (size_t)rr * p->mv_row_bytes +
+           (size_t)(g * p->hw.cols + c) * (p->out_fp32 ? 4u : 2u);
+  }
   return (size_t)r * p->ldc + (size_t)(col / p->nb) * p->block_bytes +
          (size_t)(col % p->nb) * (p->out_fp32 ? 4u : 2u);
 }
@@ -108,8 +150,42 @@ int npe_tiler_pack_a(const npe_mm_plan *p, npe_pats a, size_t stride, uint8_t *o
   return pack_rows(a, stride, p->m, p->k, p->row_bytes_a, out);
 }
 
+/* Matvec B: each weight row packed as usual, then its PE words dealt into
+ * the LOAD row of its (block, group, column) at sub-word r. */
+static int pack_b_matvec(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t *out) {
+  uint32_t rows = p->hw.rows, cols = p->hw.cols, per = rows * cols;
+  int ternary = p->fb == NPE_FMT_TERNARY;
+  uint32_t std_bytes = pitch_words(p->fb, p->lanes, p->words) * 8;
+  uint8_t tmp[8 * 4096];
+  if (std_bytes > sizeof tmp) return NPE_ERR_UNSUPPORTED;
+  uint64_t total = npe_tiler_bytes_b(p);
+  for (uint64_t i = 0; i < total; i++) out[i] = 0;
+  for (uint32_t n = 0; n < p->n; n++) {
+    for (uint32_t i = 0; i < std_bytes; i++) tmp[i] = 0;
+    int rc = npe_pack(npe_pats_at(b, (size_t)n * stride), p->k, tmp, std_bytes);
+    if (rc) return rc;
+    uint32_t blk = n / p->nb, i = n % p->nb;
+    uint32_t g = i / per, r = (i % per) / cols, c = i % cols;
+    uint8_t *row = out + ((uint64_t)blk * p->mv_groups * cols + (uint64_t)g * cols + c) *
+                             p->row_bytes_b;
+    for (uint32_t j = 0; j < p->words; j++) {
+      if (ternary) { /* PE word j: nibble j of the packed row */
+        unsigned nib = (tmp[j / 2] >> (4 * (j % 2))) & 0xfu;
+        uint32_t bit = 64 * (j / 4) + 16 * (j % 4) + 4 * r;
+        row[bit / 8] |= (uint8_t)(nib << (bit % 8));
+      } else { /* PE word j: bytes 2j, 2j+1 of the packed row */
+        uint32_t at = 8 * j + 2 * r;
+        row[at] = tmp[2 * j];
+        row[at + 1] = tmp[2 * j + 1];
+      }
+    }
+  }
+  return NPE_OK;
+}
+
 int npe_tiler_pack_b(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t *out) {
   if (!p || !out || b.fmt != p->fb || stride < p->k) return NPE_ERR_INVALID_ARG;
+  if (p->matvec) return pack_b_matvec(p, b, stride, out);
   return pack_rows(b, stride, p->n, p->k, p->row_bytes_b, out);
 }
 
@@ -156,15 +232,22 @@ static void desc_load_a(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   npe_desc_encode(&f, d);
 }
 
+/* Matvec: output-buffer columns (and B LOAD rows) of a block of `cols`
+ * outputs: its column groups x Cols. */
+static uint32_t mv_store_cols(const npe_mm_plan *p, uint32_t cols) {
+  return ceil_div(cols, p->hw.rows * p->hw.cols) * p->hw.cols;
+}
+
 static void desc_load_b(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   uint32_t mt, nbk, rows, cols;
   step_geom(p, j, &mt, &nbk, &rows, &cols);
   npe_desc_fields f = {0};
   f.op = NPE_OP_LOAD;
   f.spad = (uint8_t)(1u | ((j & 1u) << 7));
-  f.m = (uint16_t)cols;
+  f.m = (uint16_t)(p->matvec ? mv_store_cols(p, cols) : cols);
   f.k = (uint16_t)p->row_bytes_b;
-  f.addr_a = p->addr_b + (uint64_t)nbk * p->nb * p->row_bytes_b;
+  f.addr_a = p->addr_b + (uint64_t)nbk * (p->matvec ? p->mv_groups * p->hw.cols : p->nb) *
+                             p->row_bytes_b;
   f.stride_a = p->row_bytes_b;
   npe_desc_encode(&f, d);
 }
@@ -174,7 +257,8 @@ static void desc_matmul(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   step_geom(p, j, &mt, &nbk, &rows, &cols);
   npe_desc_fields f = {0};
   f.op = NPE_OP_MATMUL;
-  f.flags = (uint8_t)(p->out_fp32 || p->nlu_aux ? 1u << NPE_DESC_FLAG_OUT_FP32_BIT : 0u);
+  f.flags = (uint8_t)((p->out_fp32 || p->nlu_aux ? 1u << NPE_DESC_FLAG_OUT_FP32_BIT : 0u) |
+                      (p->matvec ? 1u << NPE_DESC_FLAG_MATVEC_BIT : 0u));
   f.fmt_a = (uint8_t)p->fa;
   f.fmt_b = (uint8_t)p->fb;
   f.fmt_out = (uint8_t)p->fout;
@@ -198,8 +282,8 @@ static void desc_nlu(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   npe_desc_fields f = {0};
   f.op = NPE_OP_NLU;
   f.spad = (uint8_t)(2u | ((j & 1u) << 7));
-  f.m = (uint16_t)rows;
-  f.n = (uint16_t)cols;
+  f.m = (uint16_t)(p->matvec ? p->hw.rows : rows);
+  f.n = (uint16_t)(p->matvec ? mv_store_cols(p, cols) : cols);
   f.aux = p->nlu_aux;
   npe_desc_encode(&f, d);
 }
@@ -211,10 +295,17 @@ static void desc_store(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   f.op = NPE_OP_STORE;
   f.flags = (uint8_t)(p->out_fp32 ? 1u << NPE_DESC_FLAG_OUT_FP32_BIT : 0u);
   f.spad = (uint8_t)(2u | ((j & 1u) << 7));
-  f.m = (uint16_t)rows;
-  f.n = (uint16_t)cols;
-  f.addr_c = p->addr_c + (uint64_t)mt * p->hw.rows * p->ldc + (uint64_t)nbk * p->block_bytes;
-  f.stride_c = p->ldc;
+  if (p->matvec) { /* the output buffer's rows, as they are (c_offset maps them) */
+    f.m = (uint16_t)p->hw.rows;
+    f.n = (uint16_t)mv_store_cols(p, cols);
+    f.addr_c = p->addr_c + (uint64_t)nbk * p->block_bytes;
+    f.stride_c = p->mv_row_bytes;
+  } else {
+    f.m = (uint16_t)rows;
+    f.n = (uint16_t)cols;
+    f.addr_c = p->addr_c + (uint64_t)mt * p->hw.rows * p->ldc + (uint64_t)nbk * p->block_bytes;
+    f.stride_c = p->ldc;
+  }
   npe_desc_encode(&f, d);
 }
 

@@ -51,6 +51,9 @@ typedef struct npe_mm_plan {
   uint32_t m_tiles, n_blocks;
   uint64_t addr_a, addr_b, addr_c;  /**< device addresses (8-byte aligned) */
   uint32_t nlu_aux;         /**< 0, or the AUX of an NLU before every STORE (npe_tiler_set_nlu) */
+  int matvec;               /**< 1: MATMUL FLAGS.MATVEC on every PE (npe_tiler_use_matvec) */
+  uint32_t mv_groups;       /**< matvec: column groups per n-block (Rows x Cols outputs each) */
+  uint32_t mv_row_bytes;    /**< matvec: bytes of one output-buffer row as stored in C */
 } npe_mm_plan;
 
 /**
@@ -71,6 +74,18 @@ int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
  * binary32 plan with aux != 0).
  */
 int npe_tiler_set_nlu(npe_mm_plan *plan, uint32_t aux);
+
+/**
+ * Turns a plan with M = 1 into a batch-1 mat-vec on every PE (MATMUL
+ * FLAGS.MATVEC, docs/ARCHITECTURE.md "The batch-1 mat-vec"): B is packed
+ * with Rows weight rows side by side in each scratchpad word, each n-block
+ * holds up to Rows x Cols x OutGroups outputs, and C is laid out as the
+ * output buffer's Rows rows per block (npe_tiler_c_offset() maps it).
+ * Call it before set_nlu, packing and streaming. Errors: NPE_ERR_INVALID_ARG
+ * (NULL), NPE_ERR_UNSUPPORTED (M != 1, Rows not 2..4, or B too large for a
+ * column group of Rows rows).
+ */
+int npe_tiler_use_matvec(npe_mm_plan *plan);
 
 /** Largest K the scratchpads take for this format pair (0 for a bad pair). */
 uint32_t npe_tiler_max_k(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb);

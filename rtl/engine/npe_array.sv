@@ -3,8 +3,10 @@
 // PE (r, c) computes the dot product of A row r with B row g*Cols + c (B is
 // stored transposed, one row per output column) for every column group g;
 // A words are broadcast along a row, B words along a column. Results of a
-// group leave together on res_*. It does not fetch from memory or validate
-// the job (npe_cmd does).
+// group leave together on res_*. With FLAGS.MATVEC (M = 1, Rows <= 4) the
+// one A row goes to every PE row and PE (r, c) takes B row g*Rows*Cols +
+// r*Cols + c, sub-word r of B bank c's words, so a mat-vec uses every PE
+// instead of one row of them.
 module npe_array #(
   parameter int          Rows          = 4,
   parameter int          Cols          = 2,
@@ -73,7 +75,7 @@ module npe_array #(
   assign d_n     = npe_pkg::desc_n(job_desc_i);
   assign d_k     = npe_pkg::desc_k(job_desc_i);
 
-  logic        d_ternary, d_fmt_ok, d_out_ok;
+  logic        d_ternary, d_fmt_ok, d_out_ok, d_matvec;
   logic [2:0]  d_fmt;               // PE mode: npe_pkg::npe_fmt_e code
   logic [2:0]  d_lanes, d_last_lanes;
   logic [15:0] d_words, d_pitch_a, d_pitch_b, d_groups;
@@ -90,15 +92,21 @@ module npe_array #(
   // K mod lanes, or a full word
   assign d_last_lanes = d_lanes == 3'd4 ? (d_k[1:0] == 2'd0 ? 3'd4 : {1'b0, d_k[1:0]}) :
                         d_lanes == 3'd2 ? (d_k[0] ? 3'd1 : 3'd2) : 3'd1;
+  assign d_matvec  = d_flags[npe_pkg::DescFlagMatvecBit];
   assign d_pitch_a = 16'((32'(d_words) + 3) / 4);
-  assign d_pitch_b = d_ternary ? 16'((32'(d_words) + 15) / 16) : d_pitch_a;
-  assign d_groups  = 16'((32'(d_n) + Cols - 1) / Cols);
+  // B bank words per column group: 4 PE words per bank word (16 ternary
+  // ones); a mat-vec group holds Rows B rows side by side in each word.
+  assign d_pitch_b = d_matvec ? (d_ternary ? 16'((32'(d_words) + 3) / 4) : d_words) :
+                     d_ternary ? 16'((32'(d_words) + 15) / 16) : d_pitch_a;
+  assign d_groups  = d_matvec ? 16'((32'(d_n) + Rows * Cols - 1) / (Rows * Cols))
+                              : 16'((32'(d_n) + Cols - 1) / Cols);
 
   assign chk_code_o =
       d_flags[npe_pkg::DescFlagAccumBit] || d_flags[npe_pkg::DescFlagKeepBit]
                                              ? 8'(npe_pkg::ErrBadOpcode) :
       !d_fmt_ok || !d_out_ok                 ? 8'(npe_pkg::ErrBadFormat) :
-      d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 || 32'(d_n) > Cols * OutGroups ||
+      d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
+      32'(d_groups) > OutGroups || (d_matvec && (d_m != 16'd1 || Rows > 4)) ||
       d_k == 16'd0 || 32'(d_pitch_a) > ABankWords ||
       32'(d_groups) * 32'(d_pitch_b) > BBankWords
                                              ? 8'(npe_pkg::ErrBadDims) :
@@ -115,14 +123,14 @@ module npe_array #(
   assign err_addr_o = '0;
 
   // The job, registered at dispatch and held until done_o.
-  logic        job_go_q, job_out_fp32_q, job_a_buf_q, job_b_buf_q, job_o_buf_q;
+  logic        job_go_q, job_out_fp32_q, job_a_buf_q, job_b_buf_q, job_o_buf_q, job_matvec_q;
   logic [2:0]  job_fmt_q, job_out_fmt_q, job_last_lanes_q;
   logic [7:0]  job_m_q;
   logic [15:0] job_n_q, job_words_q, job_pitch_b_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       job_go_q <= 1'b0; job_out_fp32_q <= 1'b0; job_a_buf_q <= 1'b0; job_b_buf_q <= 1'b0;
-      job_o_buf_q <= 1'b0; job_fmt_q <= npe_pkg::FmtFp4; job_out_fmt_q <= npe_pkg::FmtFp4;
+      job_o_buf_q <= 1'b0; job_matvec_q <= 1'b0; job_fmt_q <= npe_pkg::FmtFp4; job_out_fmt_q <= npe_pkg::FmtFp4;
       job_last_lanes_q <= '0; job_m_q <= '0; job_n_q <= '0; job_words_q <= '0;
       job_pitch_b_q <= '0;
     end else begin
@@ -131,6 +139,7 @@ module npe_array #(
         job_fmt_q <= d_fmt; job_out_fmt_q <= d_fo[2:0];
         job_out_fp32_q <= d_flags[npe_pkg::DescFlagOutFp32Bit];
         job_a_buf_q <= d_spad[0]; job_b_buf_q <= d_spad[1]; job_o_buf_q <= d_spad[2];
+        job_matvec_q <= d_matvec;
         job_m_q <= d_m[7:0]; job_n_q <= d_n; job_words_q <= d_words;
         job_pitch_b_q <= d_pitch_b; job_last_lanes_q <= d_last_lanes;
       end
@@ -158,7 +167,8 @@ module npe_array #(
   logic        issue;
 
   assign ternary = job_fmt_q == npe_pkg::FmtTernary;
-  assign groups  = GBits'((32'(job_n_q) + Cols - 1) / Cols);
+  assign groups  = job_matvec_q ? GBits'((32'(job_n_q) + Rows * Cols - 1) / (Rows * Cols))
+                                : GBits'((32'(job_n_q) + Cols - 1) / Cols);
   assign words   = WBits'(job_words_q);
 
   // ---------------------------------------------------------------------------
@@ -206,7 +216,9 @@ module npe_array #(
   assign a_re_o    = issue;
   assign a_raddr_o = {job_a_buf_q, ABankAddrBits'(k_q >> 2)};
   assign b_re_o    = issue;
-  assign b_raddr_o = {job_b_buf_q, b_base_q + BBankAddrBits'(ternary ? (k_q >> 4) : (k_q >> 2))};
+  assign b_raddr_o = {job_b_buf_q, b_base_q + BBankAddrBits'(
+                         job_matvec_q ? (ternary ? (k_q >> 2) : k_q)
+                                      : (ternary ? (k_q >> 4) : (k_q >> 2)))};
 
   // ---------------------------------------------------------------------------
   // Operand stage: the banks answer one cycle after the read
@@ -232,9 +244,12 @@ module npe_array #(
     end
   end
 
-  logic [15:0] s1_cols_left;
+  logic [15:0] s1_cols_left, s1_outs_left, s1_active_mv;
   assign s1_cols_left   = job_n_q - 16'(32'(s1_g_q) * Cols);
   assign s1_active_cols = s1_cols_left > 16'(Cols) ? 16'(Cols) : s1_cols_left;
+  // MATVEC: outputs of this group, Rows x Cols at most
+  assign s1_outs_left   = job_n_q - 16'(32'(s1_g_q) * Rows * Cols);
+  assign s1_active_mv   = s1_outs_left > 16'(Rows * Cols) ? 16'(Rows * Cols) : s1_outs_left;
 
   // ---------------------------------------------------------------------------
   // PEs; rows and columns outside the job get no valid (their lanes idle)
@@ -245,15 +260,24 @@ module npe_array #(
 
   for (genvar r = 0; r < Rows; r++) begin : gen_row
     logic [15:0] a_word;
-    assign a_word = a_rdata_i[64*r + 16*s1_sub_q[1:0] +: 16];
+    // MATVEC: every row takes A row 0
+    assign a_word = job_matvec_q ? a_rdata_i[16*s1_sub_q[1:0] +: 16]
+                                 : a_rdata_i[64*r + 16*s1_sub_q[1:0] +: 16];
     for (genvar c = 0; c < Cols; c++) begin : gen_col
       logic [15:0] b_word;
       logic        pe_valid;
       logic [15:0] res_fmt;
       logic [47:0] unused_cnt;
-      assign b_word   = ternary ? {12'd0, b_rdata_i[64*c + 4*s1_sub_q +: 4]}
-                                : b_rdata_i[64*c + 16*s1_sub_q[1:0] +: 16];
-      assign pe_valid = s1_valid_q && (r < 32'(job_m_q)) && (c < 32'(s1_active_cols));
+      // MATVEC: row r's B word is sub-word r (ternary: nibble 4 (k mod 4) + r)
+      localparam int MvSub = r < 4 ? r : 0;  // (rows beyond 4 never run a mat-vec)
+      assign b_word   = job_matvec_q
+          ? (ternary ? {12'd0, b_rdata_i[64*c + 16*s1_sub_q[1:0] + 4*MvSub +: 4]}
+                     : b_rdata_i[64*c + 16*MvSub +: 16])
+          : (ternary ? {12'd0, b_rdata_i[64*c + 4*s1_sub_q +: 4]}
+                     : b_rdata_i[64*c + 16*s1_sub_q[1:0] +: 16]);
+      assign pe_valid = s1_valid_q &&
+          (job_matvec_q ? (r * Cols + c < 32'(s1_active_mv))
+                        : ((r < 32'(job_m_q)) && (c < 32'(s1_active_cols))));
       // The engine carries formats as 3-bit npe_pkg::npe_fmt_e codes (Icarus
       // 11 has no enum casts); they enter the PE's enum ports unchanged.
       if (LitePe) begin : gen_lite
@@ -330,7 +354,8 @@ module npe_array #(
   logic [MBits+CBits-1:0] pes_active;
   assign m_narrow      = MBits'(job_m_q);
   assign cols_narrow   = CBits'(s1_active_cols);
-  assign pes_active    = (MBits+CBits)'(m_narrow) * (MBits+CBits)'(cols_narrow);
+  assign pes_active    = job_matvec_q ? (MBits+CBits)'(s1_active_mv)
+                                     : (MBits+CBits)'(m_narrow) * (MBits+CBits)'(cols_narrow);
   assign issue_macs_o  = s1_valid_q ? 16'(word_elems) * 16'(pes_active) : 16'd0;
   assign issue_lanes_o = s1_valid_q ? 16'(lanes) * 16'(pes_active) : 16'd0;
 

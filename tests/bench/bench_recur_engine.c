@@ -12,34 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "npe_regs.h"
-#include "npe_tiler.h"
-#include "npe_transport_sim.h"
-
-static uint64_t busy_cycles(npesim *s) {
-  uint32_t lo = 0, hi = 0;
-  npesim_csr_read(s, NPE_PERF_BUSY_CYCLES_LO_REG_OFFSET, &lo);
-  npesim_csr_read(s, NPE_PERF_BUSY_CYCLES_HI_REG_OFFSET, &hi);
-  return (uint64_t)hi << 32 | lo;
-}
-
-/* One descriptor through DESC_0..15 and the doorbell; its busy cycles, or 0
- * on an engine error. */
-static uint64_t run(npesim *s, const npe_desc_fields *f) {
-  uint8_t d[64];
-  npe_desc_encode(f, d);
-  for (int w = 0; w < 16; w++)
-    npesim_csr_write(s, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w,
-                     (uint32_t)d[4 * w] | (uint32_t)d[4 * w + 1] << 8 |
-                         (uint32_t)d[4 * w + 2] << 16 | (uint32_t)d[4 * w + 3] << 24);
-  uint64_t b0 = busy_cycles(s);
-  npesim_csr_write(s, NPE_DOORBELL_REG_OFFSET, 1);
-  if (npesim_run_until_idle(s, 100000000ull)) return 0;
-  uint32_t st = 0;
-  npesim_csr_read(s, NPE_STATUS_REG_OFFSET, &st);
-  if ((st >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK) return 0;
-  return busy_cycles(s) - b0;
-}
+#include "bench_sim.h"
 
 int main(void) {
   static const unsigned lat[2] = {100, 20};
@@ -75,7 +48,7 @@ int main(void) {
         f.addr_c = out;
         f.aux = (uint32_t)NPE_RECUR_MODE_DIAG << NPE_RECUR_AUX_MODE_LSB |
                 (uint32_t)last << NPE_RECUR_AUX_OUT_LAST_BIT;
-        uint64_t cyc = run(s, &f);
+        uint64_t cyc = bench_run_direct(s, &f);
         if (!cyc) return 1;
         double epc = (double)f.t * f.n / (double)cyc;
         printf("BENCH recur_diag_h%u_t%u%s_lat%u_elems_per_cycle %.3f elem/cycle\n", hs[k], f.t,

@@ -12,35 +12,8 @@
 #include <string.h>
 
 #include "npe_nlu.h"
-#include "npe_regs.h"
-#include "npe_tiler.h"
-#include "npe_transport_sim.h"
+#include "bench_sim.h"
 #include "npe_xbar.h"
-
-static uint64_t busy_cycles(npesim *s) {
-  uint32_t lo = 0, hi = 0;
-  npesim_csr_read(s, NPE_PERF_BUSY_CYCLES_LO_REG_OFFSET, &lo);
-  npesim_csr_read(s, NPE_PERF_BUSY_CYCLES_HI_REG_OFFSET, &hi);
-  return (uint64_t)hi << 32 | lo;
-}
-
-/* One descriptor through DESC_0..15 and the doorbell; its busy cycles, or 0
- * on an engine error. */
-static uint64_t run(npesim *s, const npe_desc_fields *f) {
-  uint8_t d[64];
-  npe_desc_encode(f, d);
-  for (int w = 0; w < 16; w++)
-    npesim_csr_write(s, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w,
-                     (uint32_t)d[4 * w] | (uint32_t)d[4 * w + 1] << 8 |
-                         (uint32_t)d[4 * w + 2] << 16 | (uint32_t)d[4 * w + 3] << 24);
-  uint64_t b0 = busy_cycles(s);
-  npesim_csr_write(s, NPE_DOORBELL_REG_OFFSET, 1);
-  if (npesim_run_until_idle(s, 100000000ull)) return 0;
-  uint32_t st = 0;
-  npesim_csr_read(s, NPE_STATUS_REG_OFFSET, &st);
-  if ((st >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK) return 0;
-  return busy_cycles(s) - b0;
-}
 
 int main(void) {
   static int8_t w[64 * 64], x[64];
@@ -64,16 +37,16 @@ int main(void) {
     npe_desc_fields f;
     memset(&f, 0, sizeof f);
     f.op = NPE_OP_LOAD, f.spad = 1, f.m = 64, f.k = 64, f.addr_a = base, f.stride_a = 64;
-    if (!run(s, &f)) return 1;
+    if (!bench_run_direct(s, &f)) return 1;
     memset(&f, 0, sizeof f);
     f.op = NPE_OP_XBAR, f.flags = 1u << NPE_DESC_FLAG_PROGRAM_BIT;
     f.fmt_a = f.fmt_b = NPE_FMT_INT8, f.n = 64, f.k = 64;
-    uint64_t prog = run(s, &f);
+    uint64_t prog = bench_run_direct(s, &f);
     if (!prog) return 1;
     printf("BENCH xbar_engine_%s_program64_cycles %llu cycles\n", mode, (unsigned long long)prog);
     memset(&f, 0, sizeof f);
     f.op = NPE_OP_LOAD, f.m = 1, f.k = 64, f.addr_a = base + 0x10000, f.stride_a = 64;
-    if (!run(s, &f)) return 1;
+    if (!bench_run_direct(s, &f)) return 1;
     static const unsigned bits[2] = {5, 8};
     for (int b = 0; b < 2; b++) {
       npe_nlu_spec spec;
@@ -88,7 +61,7 @@ int main(void) {
       f.op = NPE_OP_XBAR, f.fmt_a = f.fmt_b = NPE_FMT_INT8, f.spad = 0x04;
       f.m = 1, f.n = 64, f.k = 64, f.aux = tab.bits | 12u << 12;
       /* the first run after a new table also programs the analog ramp column */
-      uint64_t first = run(s, &f), cyc = run(s, &f);
+      uint64_t first = bench_run_direct(s, &f), cyc = bench_run_direct(s, &f);
       if (!first || !cyc) return 1;
       printf("BENCH xbar_engine_%s_run64_b%u_first_cycles %llu cycles\n", mode, bits[b],
              (unsigned long long)first);

@@ -12,6 +12,8 @@ fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 "$NPE" info > "$T/info" || fail "npe info"
 grep -q '^MAC array' "$T/info" || fail "npe info output"
 "$NPE" info --json | grep -q '"rows":' || fail "npe info --json"
+"$NPE" info | grep -q "^nonlinear     ramp ADC, 8 column groups" || fail "npe info: the NLU's groups per ramp"
+"$NPE" info --json | grep -q '"nlu_groups": 8' || fail "npe info --json nlu_groups"
 
 # every format, golden-checked, all outputs exact
 "$NPE" matmul --m 9 --n 11 --k 70 --check --quiet > "$T/mm" || fail "matmul all formats"
@@ -92,6 +94,165 @@ expect_usage "$NPE" matmul --a "$T/a.npy"
 expect_usage "$NPE" matmul --a "$T/a.npy" --b "$T/bad.npy"
 expect_usage "$NPE" matmul --a "$T/missing.npy" --b "$T/b.npy"
 expect_usage "$NPE" info --bogus
+
+# --- pre-quantised inputs and --c-out (issue 18) ---
+# npy.py: write a .npy from a header dict text, a struct format and values
+# (or raw bytes), and read one back; plain Python, no numpy
+cat > "$T/npy.py" <<'PY'
+import struct, sys
+def raw(path, hdr, data, magic=b"\x93NUMPY", ver=b"\x01\x00", pad=True):
+    if pad:
+        hdr += " " * (63 - (10 + len(hdr)) % 64) + "\n"
+    hb = hdr.encode("latin-1")
+    ln = struct.pack("<H", len(hb)) if ver[0] == 1 else struct.pack("<I", len(hb))
+    open(path, "wb").write(magic + ver + ln + hb + data)
+def arr(path, descr, shape, vals, code, order="False"):
+    hdr = "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (descr, order, shape)
+    raw(path, hdr, struct.pack("<%d%s" % (len(vals), code), *vals))
+def read(path):
+    b = open(path, "rb").read()
+    assert b[:8] == b"\x93NUMPY\x01\x00", b[:8]
+    n = struct.unpack("<H", b[8:10])[0]
+    hdr = b[10:10 + n].decode()
+    assert (10 + n) % 64 == 0 and hdr.endswith("\n"), hdr
+    return hdr, b[10 + n:]
+PY
+python3 - "$T" <<'PY' || fail "writing the .npy test files"
+import sys, math, struct
+sys.path.insert(0, sys.argv[1])
+from npy import raw, arr
+d = sys.argv[1] + "/"
+f4 = lambda name, shape, vals, **kw: arr(d + name, "<f4", shape, vals, "f", **kw)
+f4("rank3.npy", "(2, 2, 2)", [1.0] * 8)
+f4("rank1.npy", "(8,)", [1.0] * 8)
+f4("empty.npy", "(0, 4)", [])
+f4("fortran.npy", "(2, 4)", [1.0] * 8, order="True")
+f4("nan.npy", "(2, 4)", [1.0] * 5 + [math.nan] + [1.0] * 2)
+f4("inf.npy", "(2, 4)", [1.0] * 7 + [-math.inf])
+arr(d + "cplx.npy", "<c8", "(2, 4)", [1.0] * 16, "f")
+arr(d + "be.npy", ">f4", "(2, 4)", [1.0] * 8, "f")
+arr(d + "f16.npy", "<f2", "(2, 4)", [1.0] * 8, "e")
+hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 4), }"
+raw(d + "trunc.npy", hdr, struct.pack("<7f", *[1.0] * 7))
+raw(d + "extra.npy", hdr, struct.pack("<9f", *[1.0] * 9))
+raw(d + "magic.npy", hdr, struct.pack("<8f", *[1.0] * 8), magic=b"\x93NUMPX")
+raw(d + "version.npy", hdr, struct.pack("<8f", *[1.0] * 8), ver=b"\x09\x00")
+raw(d + "huge.npy", hdr + " " * 200000, struct.pack("<8f", *[1.0] * 8), ver=b"\x02\x00")
+raw(d + "garbled.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 4) junk", b"")
+raw(d + "nokey.npy", "{'descr': '<f4', 'shape': (2, 4), }", struct.pack("<8f", *[1.0] * 8))
+raw(d + "dupkey.npy", "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2, 4), }",
+    struct.pack("<8f", *[1.0] * 8))
+raw(d + "nonl.npy", hdr, struct.pack("<8f", *[1.0] * 8), pad=False)
+open(d + "hdrtrunc.npy", "wb").write(b"\x93NUMPY\x01\x00\x40\x00{'descr'")
+open(d + "short.npy", "wb").write(b"\x93NUM")
+f4("b4.npy", "(3, 4)", [0.5] * 12)
+# pre-quantised: int8 A (2 x 4), int8 B (3 x 4); ternary B; posit8 patterns
+A = [1, -2, 3, 127, -128, 0, 5, -7]
+B = [2, 1, -1, 0, 1, 1, 1, 1, -3, 4, 0, 2]
+T3 = [1, 0, -1, 1, -1, -1, 0, 0, 1, 1, 1, 1]
+arr(d + "a8.npy", "|i1", "(2, 4)", A, "b")
+arr(d + "b8.npy", "|i1", "(3, 4)", B, "b")
+arr(d + "bt.npy", "|i1", "(3, 4)", T3, "b")
+arr(d + "bt_bad.npy", "|i1", "(3, 4)", T3[:5] + [2] + T3[6:], "b")
+arr(d + "a8_wide.npy", "<i2", "(2, 4)", A[:3] + [300] + A[4:], "h")
+# posit8: 0x40 = 1, 0xc0 = -1, 0x60 = 2, 0x00 = 0
+arr(d + "ap.npy", "|u1", "(2, 4)", [0x40, 0xc0, 0x60, 0x00, 0x60, 0x60, 0x40, 0xc0], "B")
+arr(d + "bp.npy", "|u1", "(1, 4)", [0x40, 0x40, 0x40, 0x40], "B")
+PY
+# every malformed file: exit 2, nothing on stdout, the file and the problem named
+bad_npy() { # FILE WORDS-IN-THE-MESSAGE
+  expect_usage "$NPE" matmul --a "$T/$1" --b "$T/b4.npy" --format int8 --quiet
+  grep -q "$T/$1: .*$2" "$T/err" || fail "$1: message '$(cat "$T/err")' lacks '$2'"
+}
+bad_npy rank3.npy 'shape (2, 2, 2) has rank 3; need a 2-D array'
+bad_npy rank1.npy 'rank 1'
+bad_npy empty.npy 'empty array'
+bad_npy fortran.npy 'Fortran-order'
+bad_npy nan.npy 'element \[1, 1\] is NaN'
+bad_npy inf.npy 'element \[1, 3\] is -Inf'
+bad_npy cplx.npy "dtype '<c8' not supported"
+bad_npy f16.npy "dtype '<f2' not supported"
+bad_npy be.npy 'big-endian'
+bad_npy trunc.npy 'truncated data: 28 bytes'
+bad_npy extra.npy '4 bytes after the data'
+bad_npy magic.npy 'not a .npy file'
+bad_npy version.npy 'unsupported .npy format version 9.0'
+bad_npy huge.npy 'larger than the 65535-byte limit'
+bad_npy garbled.npy 'garbled header'
+bad_npy nokey.npy "missing 'fortran_order'"
+bad_npy dupkey.npy "'descr' twice"
+bad_npy nonl.npy 'does not end in a newline'
+bad_npy hdrtrunc.npy 'truncated header'
+bad_npy short.npy 'not a .npy file'
+# a bad file given as B is named too
+expect_usage "$NPE" matmul --a "$T/b4.npy" --b "$T/rank3.npy" --format int8 --quiet
+grep -q "rank3.npy: .*rank 3" "$T/err" || fail "bad B not named"
+
+# pre-quantised int8 x int8, scale 1: C is the exact integer product
+"$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --format int8 --check --quiet \
+  --c-out "$T/c8.npy" > "$T/pq" || fail "pre-quantised int8"
+grep -q ' exact$' "$T/pq" || fail "pre-quantised int8 golden"
+grep -q "^wrote $T/c8.npy" "$T/pq" || fail "--c-out not reported"
+# ... ternary weights, and posit8 patterns with scales 0.5 and 0.25
+"$NPE" matmul --a "$T/a8.npy" --b "$T/bt.npy" --format ternary --check --quiet \
+  --c-out "$T/ct.npy" > /dev/null || fail "pre-quantised ternary"
+"$NPE" matmul --a "$T/ap.npy" --b "$T/bp.npy" --a-scale 0.5 --b-scale 0.25 --format posit8 \
+  --check --quiet --c-out "$T/cp.npy" > /dev/null || fail "pre-quantised posit8"
+# requantised posit16 output: patterns with the scale in the header, read back as A
+"$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --format int8 --b-scale 0.125 --out posit16 \
+  --check --quiet --c-out "$T/c16.npy" > /dev/null || fail "--out posit16 --c-out"
+"$NPE" matmul --a "$T/c16.npy" --b "$T/c16.npy" --format posit16 --check --quiet \
+  > /dev/null || fail "--c-out posit16 patterns read back as --a"
+# the NLU codes
+"$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --format int8 --act sigmoid --check --quiet \
+  --c-out "$T/cs.npy" > /dev/null || fail "--act --c-out"
+python3 - "$T" <<'PY' || fail "--c-out contents"
+import sys, struct
+sys.path.insert(0, sys.argv[1])
+from npy import read
+d = sys.argv[1] + "/"
+A = [1, -2, 3, 127, -128, 0, 5, -7]
+B = [2, 1, -1, 0, 1, 1, 1, 1, -3, 4, 0, 2]
+T3 = [1, 0, -1, 1, -1, -1, 0, 0, 1, 1, 1, 1]
+mm = lambda a, b, n: [sum(a[i * 4 + t] * b[j * 4 + t] for t in range(4)) for i in range(2) for j in range(n)]
+def f32(name, want):
+    hdr, data = read(d + name)
+    assert "'descr': '<f4'" in hdr and "'shape': (2, %d)" % (len(want) // 2) in hdr, hdr
+    got = list(struct.unpack("<%df" % len(want), data))
+    assert got == [float(x) for x in want], (name, got, want)
+f32("c8.npy", mm(A, B, 3))
+f32("ct.npy", mm(A, T3, 3))
+f32("cp.npy", [x * 0.125 for x in mm([1, -1, 2, 0, 2, 2, 1, -1], [1] * 4, 1)])
+hdr, data = read(d + "c16.npy")
+assert "'descr': '<u2'" in hdr and "# npe: format=posit16 scale=0x1p-3" in hdr, hdr
+assert len(data) == 12
+hdr, data = read(d + "cs.npy")
+assert "'descr': '|u1'" in hdr and "# npe: act=sigmoid bits=8 frac=8" in hdr, hdr
+assert len(data) == 6
+PY
+# pre-quantised refusals
+expect_usage "$NPE" matmul --a "$T/a8.npy" --b "$T/bt_bad.npy" --format ternary
+grep -q "bt_bad.npy: element \[1, 1\] = 2 is not a ternary pattern" "$T/err" ||
+  fail "bad ternary pattern message"
+expect_usage "$NPE" matmul --a "$T/a8_wide.npy" --b "$T/b8.npy" --format int8
+grep -q "a8_wide.npy: element \[0, 3\] = 300 is not a int8 pattern" "$T/err" ||
+  fail "int8 range message"
+expect_usage "$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy"
+grep -q "a8.npy: pre-quantised ('|i1') patterns need one --format" "$T/err" ||
+  fail "patterns with --format all"
+expect_usage "$NPE" matmul --a "$T/c16.npy" --b "$T/c16.npy" --format posit8
+grep -q "holds posit16 patterns" "$T/err" || fail "recorded format mismatch"
+expect_usage "$NPE" matmul --a "$T/b4.npy" --b "$T/b4.npy" --format int8 --a-scale 2
+expect_usage "$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --format int8 --a-scale 0
+expect_usage "$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --format int8 --b-scale nan
+expect_usage "$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --format int8 --act tanh --a-scale 3
+expect_usage "$NPE" matmul --m 2 --n 2 --k 8 --a-scale 2
+expect_usage "$NPE" matmul --m 2 --n 2 --k 8 --c-out "$T/x.npy"
+[ ! -e "$T/x.npy" ] || fail "--c-out with --format all wrote a file"
+"$NPE" matmul --m 2 --n 2 --k 8 --format int8 --quiet --c-out "$T/no/such/dir.npy" \
+  > /dev/null 2> "$T/err"
+[ $? -eq 1 ] || fail "--c-out to a bad path: want exit 1"
+grep -q 'no/such/dir.npy' "$T/err" || fail "--c-out bad path not named"
 "$NPE" matmul --help | grep -q 'Usage: npe matmul' || fail "matmul --help"
 "$NPE" help info | grep -q 'Usage: npe info' || fail "help info"
 

@@ -9,59 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../golden/unit.h"
+#include "engine_harness.h"
 #include "npe_nlu.h"
-#include "npe_xbar.h"
-#include "npe_regs.h"
-#include "npe_ring.h"
-#include "npe_tiler.h"
-#include "npe_transport_sim.h"
 
-typedef struct {
-  npe_transport t;
-  npe_ring ring;
-  npe_hw_shape hw;
-  npesim *sim;
-} eng;
-
-static void eng_open_x(eng *e, unsigned latency, unsigned ready_pct, unsigned valid_pct,
-                       uint64_t seed, const npe_xbar_cfg *xbar_analog) {
-  npesim_config c;
-  memset(&c, 0, sizeof c);
-  c.xbar_analog = xbar_analog;
-  c.read_latency = latency;
-  c.write_latency = latency / 4 + 1;
-  c.ready_pct = ready_pct;
-  c.valid_pct = valid_pct;
-  c.seed = seed;
-  c.random_reset = 1;
-  ck_assert_int_eq(npe_transport_sim_open(&c, &e->t), NPE_OK);
-  e->sim = npe_transport_sim_get(&e->t);
-  npesim_info info;
-  npesim_get_info(e->sim, &info);
-  e->hw.rows = info.rows;
-  e->hw.cols = info.cols;
-  e->hw.a_bank_words = info.a_bank_words;
-  e->hw.b_bank_words = info.b_bank_words;
-  e->hw.out_groups = info.out_groups;
-  e->ring.base = NPE_SIM_MEM_BASE;
-  e->ring.log2_n = 8;
-  ck_assert_int_eq(npe_ring_setup(&e->t, &e->ring), NPE_OK);
-}
-
-static void eng_open(eng *e, unsigned latency, unsigned ready_pct, unsigned valid_pct,
-                     uint64_t seed) {
-  eng_open_x(e, latency, ready_pct, valid_pct, seed, NULL);
-}
-
-static void eng_close(eng *e) {
-  char msg[256];
-  size_t n = npesim_axi_errors(e->sim, msg, sizeof msg);
-  ck_assert_msg(n == 0, "AXI protocol violations: %zu, first: %s", n, msg);
-  e->t.close(e->t.ctx);
-}
-
-static void soft_reset(eng *e);
 
 typedef struct {
   const npe_mm_plan *p;
@@ -105,10 +55,13 @@ static void mm_run(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp
   npe_mm_plan *p = &j->p;
   uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
   ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, 0, 0, p), NPE_OK);
+  /* one row: the batch-1 mat-vec on every PE (FLAGS.MATVEC), as libnpe does */
+  if (m == 1) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
   uint64_t addr_b = (base + npe_tiler_bytes_a(p) + 63) & ~63ull;
   uint64_t addr_c = (addr_b + npe_tiler_bytes_b(p) + 63) & ~63ull;
   ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, addr_b, addr_c, p),
                    NPE_OK);
+  if (m == 1) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
   ck_assert_int_eq(npe_tiler_set_nlu(p, nlu_aux), NPE_OK);
   uint8_t *pa = malloc(npe_tiler_bytes_a(p)), *pb = malloc(npe_tiler_bytes_b(p));
   j->c = malloc(npe_tiler_bytes_c(p));
@@ -185,7 +138,8 @@ static const npe_fmt pairs[6][2] = {
  * the PE word), K from 1 to the scratchpad limit. */
 static const uint32_t shapes[][3] = {
     {1, 1, 1},  {3, 5, 7},   {4, 2, 8},    {5, 3, 17},  {9, 70, 33},
-    {7, 1, 257}, {1, 9, 1000}, {6, 5, 3001}, {2, 3, 4096}, {13, 131, 40}};
+    {7, 1, 257}, {1, 9, 1000}, {6, 5, 3001}, {2, 3, 4096}, {13, 131, 40},
+    {1, 300, 70}, {1, 37, 129}};
 
 static void run_shapes(eng *e, uint64_t seed) {
   for (int i = 0; i < 6; i++) {
@@ -302,43 +256,6 @@ END_TEST
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
 /* ------------------------------------------------------------------------ */
-
-/* Writes @p f into the DESC CSRs (the doorbell is the caller's). */
-static void post_direct(eng *e, const npe_desc_fields *f) {
-  uint8_t d[64];
-  npe_desc_encode(f, d);
-  for (int w = 0; w < 16; w++) {
-    uint32_t v = (uint32_t)d[4 * w] | (uint32_t)d[4 * w + 1] << 8 |
-                 (uint32_t)d[4 * w + 2] << 16 | (uint32_t)d[4 * w + 3] << 24;
-    ck_assert_int_eq(npesim_csr_write(e->sim, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w, v), 0);
-  }
-}
-
-/* Runs one descriptor through the DESC CSRs and the doorbell; returns
- * STATUS.ERR and sets *idx / *addr. */
-static uint32_t run_direct(eng *e, const npe_desc_fields *f, uint32_t *idx, uint64_t *addr) {
-  post_direct(e, f);
-  ck_assert_int_eq(npesim_csr_write(e->sim, NPE_DOORBELL_REG_OFFSET, 1), 0);
-  ck_assert_int_eq(npesim_run_until_idle(e->sim, 1000000), 0);
-  uint32_t st, lo, hi;
-  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_STATUS_REG_OFFSET, &st), 0);
-  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_ERR_ADDR_LO_REG_OFFSET, &lo), 0);
-  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_ERR_ADDR_HI_REG_OFFSET, &hi), 0);
-  if (idx) *idx = (st >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
-  if (addr) *addr = (uint64_t)hi << 32 | lo;
-  return (st >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
-}
-
-static void soft_reset(eng *e) {
-  uint32_t ctrl;
-  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CTRL_REG_OFFSET, &ctrl), 0);
-  ck_assert_int_eq(npesim_csr_write(e->sim, NPE_CTRL_REG_OFFSET,
-                                    ctrl | (1u << NPE_CTRL_SOFT_RESET_BIT)), 0);
-  ck_assert_int_eq(npesim_run_until_idle(e->sim, 100000), 0);
-  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_STATUS_REG_OFFSET, &ctrl), 0);
-  ck_assert_uint_eq((ctrl >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK, 0);
-  ck_assert_int_eq(npe_ring_setup(&e->t, &e->ring), NPE_OK);
-}
 
 static npe_desc_fields load_a(uint64_t addr, uint16_t rows, uint16_t bytes) {
   npe_desc_fields f = {0};
@@ -1013,12 +930,13 @@ static uint64_t div_up(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
  *                 ceil(K / lanes(f)) words x M x N PEs (a padded lane of the
  *                 last word is issued but does no MAC)
  *   issue cycles  per MATMUL, ceil(K / lanes) words x ceil(N / Cols) groups
+ *                 (MATVEC: groups of Rows x Cols outputs)
  */
 typedef struct {
   uint64_t descs, rd_bytes, wr_bytes, macs[NPE_FMT_COUNT], issued_lanes, issue_cycles;
 } stream_sums;
 
-static void sum_desc(const uint8_t *d, uint32_t cols, stream_sums *s) {
+static void sum_desc(const uint8_t *d, uint32_t rows, uint32_t cols, stream_sums *s) {
   /* nothing in a reserved field or flag bit */
   ck_assert_uint_eq(npe_desc_get_rsvd0(d), 0);
   ck_assert_uint_eq(npe_desc_get_spad_off(d), 0);
@@ -1038,7 +956,7 @@ static void sum_desc(const uint8_t *d, uint32_t cols, stream_sums *s) {
       ck_assert_uint_gt(lanes, 0);
       s->macs[f] += m * n * k;
       s->issued_lanes += lanes * words * m * n;
-      s->issue_cycles += words * div_up(n, cols);
+      s->issue_cycles += words * div_up(n, npe_desc_get_flag_matvec(d) ? rows * cols : cols);
       break;
     }
     default: break;
@@ -1059,7 +977,7 @@ static void check_job_counters(eng *e, npe_fmt fa, npe_fmt fb, int fp32, uint32_
   npe_tiler_it it;
   memset(&it, 0, sizeof it);
   uint8_t d[NPE_DESC_SIZE];
-  while (npe_tiler_next(&job.p, &it, d)) sum_desc(d, e->hw.cols, &s);
+  while (npe_tiler_next(&job.p, &it, d)) sum_desc(d, e->hw.rows, e->hw.cols, &s);
   ck_assert_uint_eq(s.descs, job.res.descs);
   uint64_t c[NPE_PERF_COUNT];
   for (unsigned i = 0; i < NPE_PERF_COUNT; i++) c[i] = perf_read(e, i);
@@ -1099,7 +1017,7 @@ START_TEST(counters_match_descriptor_arithmetic) {
   eng e;
   eng_open(&e, 40, 100, 100, 21);
   static const uint32_t sh[][3] = {{1, 1, 1}, {3, 1, 7}, {2, 3, 5}, {4, 2, 8}, {5, 9, 33},
-                                   {9, 70, 130}};
+                                   {9, 70, 130}, {1, 77, 45}};
   for (int p = 0; p < 6; p++)
     for (size_t i = 0; i < sizeof sh / sizeof sh[0]; i++)
       check_job_counters(&e, pairs[p][0], pairs[p][1], (int)((i + (size_t)p) % 2), sh[i][0],

@@ -11,49 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../golden/unit.h"
+#include "engine_harness.h"
 #include "npe_recur.h"
-#include "npe_regs.h"
-#include "npe_ring.h"
-#include "npe_tiler.h"
-#include "npe_transport_sim.h"
 
-typedef struct {
-  npe_transport t;
-  npe_ring ring;
-  npesim *sim;
-  uint32_t state_words;
-} eng;
-
-static void eng_open(eng *e, unsigned latency, unsigned ready_pct, unsigned valid_pct,
-                     uint64_t seed) {
-  npesim_config c;
-  memset(&c, 0, sizeof c);
-  c.read_latency = latency;
-  c.write_latency = latency / 4 + 1;
-  c.ready_pct = ready_pct;
-  c.valid_pct = valid_pct;
-  c.seed = seed;
-  c.random_reset = 1;
-  ck_assert_int_eq(npe_transport_sim_open(&c, &e->t), NPE_OK);
-  e->sim = npe_transport_sim_get(&e->t);
-  e->ring.base = NPE_SIM_MEM_BASE;
-  e->ring.log2_n = 8;
-  ck_assert_int_eq(npe_ring_setup(&e->t, &e->ring), NPE_OK);
+/* The engine, and its recurrence unit's state size (CAP_RECUR). */
+static uint32_t recur_open(eng *e, unsigned latency, unsigned ready_pct, unsigned valid_pct,
+                           uint64_t seed) {
+  eng_open(e, latency, ready_pct, valid_pct, seed);
   uint32_t cap, rec;
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CAP_FORMATS_REG_OFFSET, &cap), 0);
   ck_assert_uint_eq((cap >> NPE_CAP_FORMATS_RECUR_BIT) & 1u, 1);
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CAP_RECUR_REG_OFFSET, &rec), 0);
-  e->state_words = (rec >> NPE_CAP_RECUR_STATE_WORDS_OFFSET) & NPE_CAP_RECUR_STATE_WORDS_MASK;
   ck_assert_uint_eq((rec >> NPE_CAP_RECUR_MODES_OFFSET) & NPE_CAP_RECUR_MODES_MASK,
                     1u << NPE_RECUR_MODE_DIAG);
-}
-
-static void eng_close(eng *e) {
-  char msg[256];
-  size_t n = npesim_axi_errors(e->sim, msg, sizeof msg);
-  ck_assert_msg(n == 0, "AXI protocol violations: %zu, first: %s", n, msg);
-  e->t.close(e->t.ctx);
+  return (rec >> NPE_CAP_RECUR_STATE_WORDS_OFFSET) & NPE_CAP_RECUR_STATE_WORDS_MASK;
 }
 
 /* Descriptors from an array, through the ring. */
@@ -77,15 +48,6 @@ static npe_ring_result run_descs(eng *e, const npe_desc_fields *f, size_t n) {
   st.src_ctx = &src;
   ck_assert_int_eq(npe_ring_finish(&e->t, &e->ring, &st, 200000000ull, NULL, NULL), NPE_OK);
   return st.res;
-}
-
-static void soft_reset(eng *e) {
-  uint32_t ctrl;
-  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CTRL_REG_OFFSET, &ctrl), 0);
-  ck_assert_int_eq(npesim_csr_write(e->sim, NPE_CTRL_REG_OFFSET,
-                                    ctrl | (1u << NPE_CTRL_SOFT_RESET_BIT)), 0);
-  ck_assert_int_eq(npesim_run_until_idle(e->sim, 1000000), 0);
-  ck_assert_int_eq(npe_ring_setup(&e->t, &e->ring), NPE_OK);
 }
 
 static uint32_t aux(unsigned init, int out_last) {
@@ -212,7 +174,7 @@ static uint64_t run_seq(eng *e, uint64_t *s, uint32_t h, uint32_t t, enum gates 
 /* Many H and T, every INIT and OUT_LAST, the three gate ranges. */
 START_TEST(recur_bit_exact_shapes) {
   eng e;
-  eng_open(&e, 20, 100, 100, 1);
+  (void)recur_open(&e, 20, 100, 100, 1);
   uint64_t s = 0x1234567;
   static const uint32_t hs[] = {1, 2, 3, 7, 64, 100, 255, 1024};
   static const uint32_t ts[] = {1000, 300, 41, 17, 9, 5, 3, 2};
@@ -232,7 +194,7 @@ END_TEST
  * read commands) cross the unit's DMA chunks. */
 START_TEST(recur_keep_chains_and_chunks) {
   eng e;
-  eng_open(&e, 60, 100, 100, 2);
+  (void)recur_open(&e, 60, 100, 100, 2);
   uint64_t s = 77;
   run_seq(&e, &s, 5, 100, GATES_UNIT, 20, NPE_RECUR_INIT_LOAD, 0, 4);
   run_seq(&e, &s, 33, 40, GATES_FULL, 30, NPE_RECUR_INIT_ZERO, 1, 3);
@@ -247,7 +209,7 @@ START_TEST(recur_random_backpressure) {
   static const unsigned cfg[][3] = {{1, 100, 100}, {150, 100, 100}, {30, 40, 60}, {5, 15, 20}};
   for (unsigned c = 0; c < 4; c++) {
     eng e;
-    eng_open(&e, cfg[c][0], cfg[c][1], cfg[c][2], 10 + c);
+    (void)recur_open(&e, cfg[c][0], cfg[c][1], cfg[c][2], 10 + c);
     uint64_t s = 1000 + c;
     for (unsigned j = 0; j < 4; j++) {
       uint32_t h = 1 + (uint32_t)(rng_next(&s) % 130);
@@ -265,7 +227,7 @@ END_TEST
  * beyond them, and after SOFT_RESET, the state starts at 0. */
 START_TEST(recur_keep_semantics) {
   eng e;
-  eng_open(&e, 10, 100, 100, 3);
+  (void)recur_open(&e, 10, 100, 100, 3);
   int32_t a[8], b[8], got[8];
   for (int i = 0; i < 8; i++) a[i] = NPE_RECUR_GATE_ONE, b[i] = 100 + i;
   write_records(&e, REC, a, b, 8);
@@ -289,7 +251,7 @@ END_TEST
  * every result right. */
 START_TEST(recur_beside_other_units) {
   eng e;
-  eng_open(&e, 40, 70, 70, 4);
+  (void)recur_open(&e, 40, 70, 70, 4);
   uint64_t s = 5;
   const uint32_t h = 48, t = 30;
   size_t n = (size_t)t * h;
@@ -321,31 +283,11 @@ START_TEST(recur_beside_other_units) {
 }
 END_TEST
 
-/* Runs one descriptor through the DESC CSRs; returns STATUS.ERR. */
-static uint32_t run_direct(eng *e, const npe_desc_fields *f, uint32_t *idx, uint64_t *addr) {
-  uint8_t d[64];
-  npe_desc_encode(f, d);
-  for (int w = 0; w < 16; w++) {
-    uint32_t v = (uint32_t)d[4 * w] | (uint32_t)d[4 * w + 1] << 8 |
-                 (uint32_t)d[4 * w + 2] << 16 | (uint32_t)d[4 * w + 3] << 24;
-    ck_assert_int_eq(npesim_csr_write(e->sim, NPE_DESC_0_REG_OFFSET + 4u * (uint32_t)w, v), 0);
-  }
-  ck_assert_int_eq(npesim_csr_write(e->sim, NPE_DOORBELL_REG_OFFSET, 1), 0);
-  ck_assert_int_eq(npesim_run_until_idle(e->sim, 10000000), 0);
-  uint32_t st, lo, hi;
-  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_STATUS_REG_OFFSET, &st), 0);
-  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_ERR_ADDR_LO_REG_OFFSET, &lo), 0);
-  ck_assert_int_eq(npesim_csr_read(e->sim, NPE_ERR_ADDR_HI_REG_OFFSET, &hi), 0);
-  if (idx) *idx = (st >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
-  if (addr) *addr = (uint64_t)hi << 32 | lo;
-  return (st >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
-}
-
 /* Bad descriptors are refused before anything moves; DMA faults while
  * running are reported with their address; the engine recovers. */
 START_TEST(recur_errors) {
   eng e;
-  eng_open(&e, 20, 100, 100, 5);
+  uint32_t state_words = recur_open(&e, 20, 100, 100, 5);
   uint64_t addr;
   guard_set(&e, OUT, 256);
   struct {
@@ -356,7 +298,7 @@ START_TEST(recur_errors) {
       {recur(4, 4, REC, H0, OUT, 0, 0), 0, 0},
       {recur(0, 4, REC, H0, OUT, 0, 0), NPE_HW_ERR_BAD_DIMS, 0},
       {recur(4, 0, REC, H0, OUT, 0, 0), NPE_HW_ERR_BAD_DIMS, 0},
-      {recur(e.state_words + 1, 4, REC, H0, OUT, 0, 0), NPE_HW_ERR_BAD_DIMS, 0},
+      {recur(state_words + 1, 4, REC, H0, OUT, 0, 0), NPE_HW_ERR_BAD_DIMS, 0},
       {recur(4, 4, REC, H0, OUT, 3, 0), NPE_HW_ERR_BAD_AUX, 0},
       {recur(4, 4, REC + 4, H0, OUT, 0, 0), NPE_HW_ERR_ALIGN, REC + 4},
       {recur(4, 4, REC, H0 + 4, OUT, NPE_RECUR_INIT_LOAD, 0), NPE_HW_ERR_ALIGN, H0 + 4},
@@ -405,7 +347,7 @@ END_TEST
  * idles, and the next sequence is right. */
 START_TEST(recur_soft_reset_mid_run) {
   eng e;
-  eng_open(&e, 80, 100, 100, 6);
+  (void)recur_open(&e, 80, 100, 100, 6);
   uint64_t s = 31;
   for (unsigned when = 0; when < 4; when++) {
     npe_desc_fields f = recur(256, 200, REC, H0, OUT, NPE_RECUR_INIT_ZERO, 0);
@@ -432,7 +374,7 @@ END_TEST
  * length (arXiv 2411.12537: negative eigenvalues let a linear RNN count mod 2). */
 START_TEST(recur_parity) {
   eng e;
-  eng_open(&e, 20, 100, 100, 7);
+  (void)recur_open(&e, 20, 100, 100, 7);
   uint64_t s = 2024;
   const uint32_t h = 16, t = 1000; /* 16 independent streams */
   size_t n = (size_t)t * h;

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libFuzzer target: the device URI parser of libnpe (driver/src/npe_uri.c,
+ * npe__uri_parse, what npe_open() runs before it opens anything), on an
+ * arbitrary string. No simulator starts and no port opens. Checks: an
+ * accepted URI has a kind, its strings lie inside the caller's buffer and
+ * its numbers in their documented ranges.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npe_format.h"
+#include "npe_uri.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int inside(const char *p, const char *buf, size_t cap) {
+  return !p || (p >= buf && p < buf + cap && memchr(p, 0, (size_t)(buf + cap - p)));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  char *uri = malloc(size + 1);
+  if (!uri) return 0;
+  memcpy(uri, data, size);
+  uri[size] = 0;
+  /* a small buffer too, so "options longer than buf" is reached */
+  size_t cap = size && data[0] & 1 ? 16 : 512;
+  char *buf = malloc(cap);
+  npe_uri u;
+  int rc = buf ? npe__uri_parse(uri, &u, buf, cap) : NPE_OK + 1;
+  if (rc == NPE_OK) {
+    if (u.kind == NPE_URI_SIM) {
+      if (!inside(u.sim.trace_path, buf, cap)) abort();
+      if (u.sim.ready_pct > 100 || u.sim.valid_pct > 100 || u.sim.read_latency > 100000)
+        abort();
+    } else if (u.kind == NPE_URI_UART) {
+      if (!u.uart.path || !u.uart.path[0] || !inside(u.uart.path, buf, cap)) abort();
+      if (u.uart.mem_size < 4096 || u.uart.mem_size > (1u << 24) || !u.uart.baud) abort();
+    } else {
+      abort();
+    }
+  } else if (buf && rc != NPE_ERR_INVALID_ARG && rc != NPE_ERR_UNSUPPORTED) {
+    abort();
+  }
+  free(buf);
+  free(uri);
+  return 0;
+}
