@@ -3,7 +3,7 @@
 """report.py - the PPA report from synth.py's and pe_energy.py's results.
 
 Reads PPADIR/synth/synth.json and PPADIR/energy/energy.json; writes
-PPADIR/report.md, report.csv and report.json and prints one
+PPADIR/report.md, report.csv, report.json, area.svg and energy.svg and prints one
 "BENCH <name> <value> <unit>" line per figure (BENCHMARKS.md, docs/PPA.md).
 All figures are 180 nm (OSU 0.18 um cells, typical corner, 1.8 V): no
 scaling to another node is applied (docs/PPA.md says why).
@@ -16,6 +16,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plots  # noqa: E402
 import ppa_common as pc  # noqa: E402
 
 # SRAM bit-cell area. Source: D. J. Greaves, "45nm SRAM Memory Area and Power
@@ -136,6 +137,26 @@ def main(argv):
            "No 28 nm figures: the Stillmaker & Baas (Integration 58 (2017) 74-81) table values "
            "for 180 nm were not found in the sources this flow could check, so nothing is "
            "scaled (docs/PPA.md).", ""]
+    # charts: area per block (flops / other cells / SRAM bit cells), PE energy per format
+    area_rows = [(blk, {"flip-flops": syn[blk]["flop_area_um2"] / 1e6,
+                        "other cells": (syn[blk]["area_um2"] - syn[blk]["flop_area_um2"]) / 1e6,
+                        "SRAM bit cells": syn[blk]["sram_bits"] * SRAM_UM2_PER_BIT / 1e6})
+                 for blk in pc.BLOCK_ORDER if blk in syn]
+    plots.bars_svg(os.path.join(root, "area.svg"), "Area per block: OSU 0.18 um cells + SRAM bit cells (mm^2)",
+                   "mm^2", area_rows, ["flip-flops", "other cells", "SRAM bit cells"],
+                   {"flip-flops": "#4477aa", "other cells": "#66ccee", "SRAM bit cells": "#ccbb44"},
+                   fmt="%.3f")
+    e_rows = []
+    for key in sorted(eng, key=lambda k: (k.split(":")[0] != "pe_all", k.split(":")[0] == "pe_lite",
+                                          pc.FORMATS.index(k.split(":")[1]), k)):
+        e = eng[key]
+        e_rows.append(("%s %s" % tuple(key.split(":")),
+                       {k: (e["parts"][k]["switching"] + e["parts"][k]["internal"]) / e["macs"]
+                        for k in ("clock", "flops", "datapath")}))
+    plots.bars_svg(os.path.join(root, "energy.svg"), "PE energy per MAC, OSU 0.18 um, 1.8 V (pJ)",
+                   "pJ/MAC", e_rows, ["clock", "flops", "datapath"],
+                   {"clock": "#ee6677", "flops": "#aa3377", "datapath": "#228833"}, fmt="%.1f")
+    md += ["Charts: `area.svg` (cell area per block), `energy.svg` (PE pJ/MAC by part).", ""]
     with open(os.path.join(root, "report.md"), "w") as f:
         f.write("\n".join(md))
     with open(os.path.join(root, "report.json"), "w") as f:
@@ -147,7 +168,7 @@ def main(argv):
         w.writerows(rows)
     for line in bench:
         print(line)
-    print("ppa: wrote %s/report.md, report.csv, report.json" % root)
+    print("ppa: wrote %s/report.md, report.csv, report.json, area.svg, energy.svg" % root)
 
 
 if __name__ == "__main__":
