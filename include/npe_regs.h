@@ -170,7 +170,7 @@ static inline unsigned npe_hw_fmt_host_bytes(unsigned fmt) {
 #define NPE_DESC_FLAG_OUT_FP32_BIT 2u /* MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns */
 #define NPE_DESC_FLAG_KEEP_BIT 3u /* MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE) */
 #define NPE_DESC_FLAG_PROGRAM_BIT 4u /* XBAR: program the tile instead of running it */
-#define NPE_DESC_FLAG_MATVEC_BIT 5u /* MATMUL with M = 1 on every PE (Rows <= 4): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups */
+#define NPE_DESC_FLAG_MATVEC_BIT 5u /* MATMUL with M = 1 on every PE (Rows 2..4; else BAD_DIMS): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups */
 #define NPE_DESC_FLAG_MASK_ALL 0x3fu /* the named flags; other FLAGS bits are reserved */
 
 /* Descriptor accessors on a 64-byte little-endian descriptor d:

@@ -6,14 +6,18 @@
 #   make cli-test       npe format, npe matmul (incl. --act), npe rnn and npe nlu-report end to end,
 #                       plain and ASan+UBSan builds
 #   make nlu-cli-test   the nlu-report part alone
+#   make lm-cli-test    npe lm (plain build) with the float32 reference checked against torch
+#                       (cli-test runs the ASan+UBSan build without torch)
+#   make lm-demo        npe lm: the hgrn in every format on the KJV sample, checked against the
+#                       golden model, and a sample of generated text (a few minutes)
 
 CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c \
-            driver/cli/cmd_rnn.c \
+            driver/cli/cmd_rnn.c driver/cli/cmd_lm.c driver/cli/cli_npz.c \
             driver/cli/cli_info.c driver/cli/cli_npy.c driver/cli/cli_data.c driver/cli/cli_report.c
 CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
 CLI_CFLAGS := $(CFLAGS_BASE) $(CLI_INC)
 
-.PHONY: cli-test nlu-cli-test
+.PHONY: cli-test nlu-cli-test lm-cli-test lm-demo
 
 $(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(LIBNPE)
 	@mkdir -p $(@D)
@@ -45,5 +49,13 @@ cli-test: $(NPE_BIN) $(NPE_SAN_BIN) nlu-cli-test
 	tests/cli/test_matmul_cli.sh $(NPE_SAN_BIN)
 	tests/cli/test_rnn_cli.sh $(NPE_BIN)
 	tests/cli/test_rnn_cli.sh $(NPE_SAN_BIN)
+	LM_TORCH=0 tests/cli/test_lm_cli.sh $(NPE_SAN_BIN)
 
-TEST_TARGETS += cli-test
+lm-cli-test: $(NPE_BIN)
+	tests/cli/test_lm_cli.sh $(NPE_BIN)
+
+lm-demo: $(NPE_BIN)
+	$(NPE_BIN) lm lm/weights/hgrn.npz --text tests/lm/kjv_test_sample.txt --format all --check
+	$(NPE_BIN) lm lm/weights/hgrn.npz --generate 120 --prompt 'And God said, ' --temperature 0.7
+
+TEST_TARGETS += cli-test lm-cli-test

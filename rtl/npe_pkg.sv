@@ -113,7 +113,7 @@ package npe_pkg;
   localparam int DescFlagOutFp32Bit = 2;  // MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns
   localparam int DescFlagKeepBit = 3;  // MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE)
   localparam int DescFlagProgramBit = 4;  // XBAR: program the tile instead of running it
-  localparam int DescFlagMatvecBit = 5;  // MATMUL with M = 1 on every PE (Rows <= 4): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups
+  localparam int DescFlagMatvecBit = 5;  // MATMUL with M = 1 on every PE (Rows 2..4; else BAD_DIMS): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups
   // Reserved bits: RSVD0, SPAD_OFF and the FLAGS bits no flag names; write 0
   // (64-bit words, bytes 56..63 first).
   localparam logic [DescBits-1:0] DescReservedMask = {

@@ -10,6 +10,14 @@
 
 #include "npe_cli.h"
 
+int cli_parse_u32(const char *s, uint32_t *v, uint32_t lo, uint32_t hi) {
+  char *end;
+  unsigned long long x = strtoull(s, &end, 10);
+  if (!*s || *end || *s < '0' || *s > '9' || x < lo || x > hi) return -1;
+  *v = (uint32_t)x;
+  return 0;
+}
+
 uint64_t cli_rng(uint64_t *s) {
   *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
   return *s * 0x2545F4914F6CDD1Dull;

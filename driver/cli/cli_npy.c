@@ -2,8 +2,9 @@
 /*
  * .npy files for the npe tool: a strict reader of 2-D C-order arrays
  * (NumPy format versions 1 to 3; float32/float64 values or integer
- * patterns) that names the problem with any file it refuses, and writers
- * for the result of `npe matmul --c-out`. The parser works on a memory
+ * patterns) that names the problem with any file it refuses, its header
+ * parser alone for the .npz reader (cli_npz.c), and writers for the result
+ * of `npe matmul --c-out`. The parser works on a memory
  * image so tests/fuzz can run it without files.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -71,9 +72,8 @@ static int parse_str(cursor *c, char *buf, size_t cap) {
   return 0;
 }
 
-#define NPY_MAX_RANK 8
-
-int cli_npy_parse(const unsigned char *buf, size_t len, cli_npy *out, char *err, size_t errlen) {
+int cli_npy_header(const unsigned char *buf, size_t len, cli_npy_hdr *out, char *err,
+                   size_t errlen) {
   memset(out, 0, sizeof *out);
   if (len < 10 || memcmp(buf, "\x93NUMPY", 6))
     return fail(err, errlen, "not a .npy file (no \\x93NUMPY magic)");
@@ -99,7 +99,7 @@ int cli_npy_parse(const unsigned char *buf, size_t len, cli_npy *out, char *err,
   cursor c = {h, h + hlen - 1};
   char descr[16] = "", key[32];
   int have_descr = 0, have_order = 0, have_shape = 0, fortran = 0, rank = 0;
-  unsigned long long dims[NPY_MAX_RANK];
+  unsigned long long dims[CLI_NPY_MAX_RANK];
   if (!eat(&c, '{')) return fail(err, errlen, "garbled header: no '{'");
   while (!eat(&c, '}')) {
     if (parse_str(&c, key, sizeof key) || !eat(&c, ':'))
@@ -129,7 +129,7 @@ int cli_npy_parse(const unsigned char *buf, size_t len, cli_npy *out, char *err,
           d = d * 10 + (unsigned)(*c.s++ - '0');
           digits++;
         }
-        if (!digits || rank >= NPY_MAX_RANK)
+        if (!digits || rank >= CLI_NPY_MAX_RANK)
           return fail(err, errlen, "garbled header: bad 'shape' tuple");
         dims[rank++] = d;
         if (!eat(&c, ',')) {
@@ -167,6 +167,24 @@ int cli_npy_parse(const unsigned char *buf, size_t len, cli_npy *out, char *err,
   if (!have_descr || !have_order || !have_shape)
     return fail(err, errlen, "garbled header: missing '%s'",
                 !have_descr ? "descr" : !have_order ? "fortran_order" : "shape");
+  snprintf(out->descr, sizeof out->descr, "%s", descr);
+  out->fortran = fortran;
+  out->rank = rank;
+  memcpy(out->dims, dims, sizeof dims);
+  out->data = buf + pre + hlen;
+  out->data_bytes = len - pre - hlen;
+  return 0;
+}
+
+int cli_npy_parse(const unsigned char *buf, size_t len, cli_npy *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  cli_npy_hdr hd;
+  if (cli_npy_header(buf, len, &hd, err, errlen)) return -1;
+  const char *descr = hd.descr;
+  int fortran = hd.fortran, rank = hd.rank;
+  const unsigned long long *dims = hd.dims;
+  snprintf(out->fmt_name, sizeof out->fmt_name, "%s", hd.fmt_name);
+  out->scale = hd.scale;
   int t = -1;
   for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++)
     if (!strcmp(descr, npy_types[i].descr)) t = (int)i;
@@ -179,7 +197,7 @@ int cli_npy_parse(const unsigned char *buf, size_t len, cli_npy *out, char *err,
   if (fortran)
     return fail(err, errlen, "Fortran-order array (need C order: np.ascontiguousarray)");
   if (rank != 2) {
-    char sh[NPY_MAX_RANK * 24 + 4] = "(";
+    char sh[CLI_NPY_MAX_RANK * 24 + 4] = "(";
     for (int i = 0; i < rank; i++)
       snprintf(sh + strlen(sh), sizeof sh - strlen(sh), "%llu%s", dims[i],
                i + 1 < rank ? ", " : rank == 1 ? ",)" : ")");
@@ -192,14 +210,14 @@ int cli_npy_parse(const unsigned char *buf, size_t len, cli_npy *out, char *err,
     return fail(err, errlen, "shape (%llu, %llu) exceeds %u in a dimension", dims[0], dims[1],
                 CLI_NPY_MAX_DIM);
   unsigned eb = npy_types[t].bytes;
-  size_t count = (size_t)dims[0] * (size_t)dims[1], need = count * eb, have = len - pre - hlen;
+  size_t count = (size_t)dims[0] * (size_t)dims[1], need = count * eb, have = hd.data_bytes;
   if (have < need)
     return fail(err, errlen, "truncated data: %zu bytes, shape (%llu, %llu) of '%s' needs %zu",
                 have, dims[0], dims[1], descr, need);
   if (have > need) return fail(err, errlen, "%zu bytes after the data", have - need);
   double *v = malloc(count * sizeof *v);
   if (!v) return fail(err, errlen, "out of memory for %zu elements", count);
-  const unsigned char *p = buf + pre + hlen;
+  const unsigned char *p = hd.data;
   for (size_t i = 0; i < count; i++, p += eb) {
     uint64_t u = 0;
     for (unsigned b = 0; b < eb; b++) u |= (uint64_t)p[b] << (8 * b);
@@ -229,7 +247,7 @@ int cli_npy_parse(const unsigned char *buf, size_t len, cli_npy *out, char *err,
   out->rows = (uint32_t)dims[0];
   out->cols = (uint32_t)dims[1];
   out->is_int = npy_types[t].is_int;
-  snprintf(out->descr, sizeof out->descr, "%s", descr);
+  snprintf(out->descr, sizeof out->descr, "%s", npy_types[t].descr);
   out->v = v;
   return 0;
 }

@@ -358,14 +358,6 @@ static int load_operand(const char *path, const char *which, int ok_pats, npe_fm
   return 0;
 }
 
-static int parse_u32(const char *s, uint32_t *v, uint32_t lo, uint32_t hi) {
-  char *end;
-  unsigned long long x = strtoull(s, &end, 10);
-  if (!*s || *end || *s == '-' || x < lo || x > hi) return -1;
-  *v = (uint32_t)x;
-  return 0;
-}
-
 int npe_cmd_matmul(int argc, char **argv) {
   cli_mm_opts o = {.m = 64, .n = 64, .k = 256, .seed = 1, .uri = "sim:", .fmt_name = "all",
                .progress = -1, .act_bits = 8, .act_frac = 8};
@@ -388,10 +380,10 @@ int npe_cmd_matmul(int argc, char **argv) {
     i++;
     int bad = 0;
     uint32_t seed32 = 0;
-    if (!strcmp(a, "--m")) bad = parse_u32(v, &o.m, 1, 1u << 16);
-    else if (!strcmp(a, "--n")) bad = parse_u32(v, &o.n, 1, 1u << 16);
-    else if (!strcmp(a, "--k")) bad = parse_u32(v, &o.k, 1, 1u << 16);
-    else if (!strcmp(a, "--seed")) bad = parse_u32(v, &seed32, 0, 0xffffffffu), o.seed = seed32;
+    if (!strcmp(a, "--m")) bad = cli_parse_u32(v, &o.m, 1, 1u << 16);
+    else if (!strcmp(a, "--n")) bad = cli_parse_u32(v, &o.n, 1, 1u << 16);
+    else if (!strcmp(a, "--k")) bad = cli_parse_u32(v, &o.k, 1, 1u << 16);
+    else if (!strcmp(a, "--seed")) bad = cli_parse_u32(v, &seed32, 0, 0xffffffffu), o.seed = seed32;
     else if (!strcmp(a, "--format")) o.fmt_name = v;
     else if (!strcmp(a, "--out")) o.out_name = v;
     else if (!strcmp(a, "--device")) o.uri = v;
@@ -403,8 +395,8 @@ int npe_cmd_matmul(int argc, char **argv) {
     else if (!strcmp(a, "--csv")) o.csv = v;
     else if (!strcmp(a, "--json-out")) o.json_out = v;
     else if (!strcmp(a, "--act")) o.act_name = v;
-    else if (!strcmp(a, "--act-bits")) bad = parse_u32(v, &o.act_bits, NPE_NLU_MIN_BITS, NPE_NLU_MAX_BITS);
-    else if (!strcmp(a, "--act-frac")) bad = parse_u32(v, &o.act_frac, 0, NPE_NLU_MAX_FRAC_BITS);
+    else if (!strcmp(a, "--act-bits")) bad = cli_parse_u32(v, &o.act_bits, NPE_NLU_MIN_BITS, NPE_NLU_MAX_BITS);
+    else if (!strcmp(a, "--act-frac")) bad = cli_parse_u32(v, &o.act_frac, 0, NPE_NLU_MAX_FRAC_BITS);
     else {
       fprintf(stderr, "npe matmul: unknown option '%s' (see --help)\n", a);
       return NPE_EXIT_USAGE;

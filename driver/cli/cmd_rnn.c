@@ -365,14 +365,6 @@ static int run_parity(npe_dev *d, const rnn_opts *o) {
   return ex;
 }
 
-static int parse_u32(const char *s, uint32_t *v, uint32_t lo, uint32_t hi) {
-  char *end;
-  unsigned long long x = strtoull(s, &end, 10);
-  if (!*s || *end || *s == '-' || x < lo || x > hi) return -1;
-  *v = (uint32_t)x;
-  return 0;
-}
-
 int npe_cmd_rnn(int argc, char **argv) {
   rnn_opts o = {.cell = "diag", .uri = "sim:", .gates = "signed", .steps = 256, .hidden = 64,
                 .frac = 16, .streams = 64, .seed = 1, .progress = -1};
@@ -397,11 +389,11 @@ int npe_cmd_rnn(int argc, char **argv) {
     uint32_t seed32 = 0;
     if (!strcmp(a, "--cell")) o.cell = v, have_cell = 1;
     else if (!strcmp(a, "--task")) o.task = v;
-    else if (!strcmp(a, "--steps")) bad = parse_u32(v, &o.steps, 1, 1000000);
-    else if (!strcmp(a, "--hidden")) bad = parse_u32(v, &o.hidden, 1, 65536), have_hidden = 1;
-    else if (!strcmp(a, "--streams")) bad = parse_u32(v, &o.streams, 1, 65536), have_streams = 1;
-    else if (!strcmp(a, "--seed")) bad = parse_u32(v, &seed32, 0, 0xffffffffu), o.seed = seed32;
-    else if (!strcmp(a, "--frac")) bad = parse_u32(v, &o.frac, 0, 24);
+    else if (!strcmp(a, "--steps")) bad = cli_parse_u32(v, &o.steps, 1, 1000000);
+    else if (!strcmp(a, "--hidden")) bad = cli_parse_u32(v, &o.hidden, 1, 65536), have_hidden = 1;
+    else if (!strcmp(a, "--streams")) bad = cli_parse_u32(v, &o.streams, 1, 65536), have_streams = 1;
+    else if (!strcmp(a, "--seed")) bad = cli_parse_u32(v, &seed32, 0, 0xffffffffu), o.seed = seed32;
+    else if (!strcmp(a, "--frac")) bad = cli_parse_u32(v, &o.frac, 0, 24);
     else if (!strcmp(a, "--gates")) o.gates = v;
     else if (!strcmp(a, "--device")) o.uri = v;
     else {

@@ -15,6 +15,7 @@ static const char usage[] =
     "  info        what the engine is: formats, array, scratchpads, limits\n"
     "  matmul      run C = A x B^T on the engine in any format; errors, cycles, energy\n"
     "  rnn         run a recurrence (DIAG cell) on the recurrence unit; the parity task\n"
+    "  lm          a trained character language model on the engine: bits/char per format\n"
     "  format      number formats: encode, decode, exact dot products, error report\n"
     "  nlu-report  nonlinear unit (ramp ADC) and crossbar error, latency, energy\n"
     "  help        show this text, or `npe help COMMAND` for a command's own help\n"
@@ -49,6 +50,7 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[2], "info")) return npe_cmd_info(1, args + 1);
     if (!strcmp(argv[2], "matmul")) return npe_cmd_matmul(1, args + 1);
     if (!strcmp(argv[2], "rnn")) return npe_cmd_rnn(1, args + 1);
+    if (!strcmp(argv[2], "lm")) return npe_cmd_lm(1, args + 1);
     if (!strcmp(argv[2], "nlu-report")) return npe_cmd_nlu_report(1, args + 1);
     fprintf(stderr, "npe: unknown command '%s'\n", argv[2]);
     return NPE_EXIT_USAGE;
@@ -57,6 +59,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "info")) return npe_cmd_info(argc - 2, argv + 2);
   if (!strcmp(cmd, "matmul")) return npe_cmd_matmul(argc - 2, argv + 2);
   if (!strcmp(cmd, "rnn")) return npe_cmd_rnn(argc - 2, argv + 2);
+  if (!strcmp(cmd, "lm")) return npe_cmd_lm(argc - 2, argv + 2);
   if (!strcmp(cmd, "nlu-report")) return npe_cmd_nlu_report(argc - 2, argv + 2);
   fprintf(stderr, "npe: unknown command '%s' (see `npe --help`)\n", cmd);
   return NPE_EXIT_USAGE;

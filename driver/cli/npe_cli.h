@@ -19,6 +19,7 @@ int npe_cmd_format(int argc, char **argv);
 int npe_cmd_info(int argc, char **argv);
 int npe_cmd_matmul(int argc, char **argv);
 int npe_cmd_rnn(int argc, char **argv);
+int npe_cmd_lm(int argc, char **argv);
 
 /* `npe format dot F`: the exact dot product of the "A B" hex pattern pairs,
  * one pair a line, read from @p in ('#' lines and blank lines skipped);
@@ -36,6 +37,10 @@ int cli_open_device(const char *uri, npe_dev **d);
 /* ------------------------------------------------------------------------ */
 /* cli_data.c: random inputs and typed pattern arrays                        */
 /* ------------------------------------------------------------------------ */
+
+/* Parses a decimal option value into *v: digits only (no sign, no
+ * spaces), lo <= value <= hi; 0, or -1 leaving *v unchanged. */
+int cli_parse_u32(const char *s, uint32_t *v, uint32_t lo, uint32_t hi);
 
 /* xorshift64* and a Box-Muller N(0, 1) draw from it (the seeded inputs of
  * `npe matmul` and `npe format report`). */
@@ -83,6 +88,26 @@ typedef struct cli_npy {
   double *v;           /* rows * cols values, row-major; free with cli_npy_free() */
 } cli_npy;
 
+/* The header of a .npy image as cli_npy_header() reads it, before any check
+ * of dtype, order or rank: what the .npz reader (cli_npz.c) builds on. */
+#define CLI_NPY_MAX_RANK 8
+typedef struct cli_npy_hdr {
+  char descr[16];                  /* the dtype as written, e.g. "<f4", "<i8", "<U63" */
+  int fortran;                     /* 1: Fortran order */
+  int rank;                        /* 0 for a scalar */
+  unsigned long long dims[CLI_NPY_MAX_RANK];
+  char fmt_name[16];               /* from a "# npe: format=NAME scale=X" comment, else "" */
+  double scale;                    /* its scale, else 0 */
+  const unsigned char *data;       /* the bytes after the header (not copied) */
+  size_t data_bytes;
+} cli_npy_hdr;
+
+/* Parses the magic, version and header dictionary of the .npy image (buf,
+ * len) into *out. Returns 0, or -1 with a one-line reason in err. Never
+ * reads outside buf. */
+int cli_npy_header(const unsigned char *buf, size_t len, cli_npy_hdr *out /* out */, char *err,
+                   size_t errlen);
+
 /* Parses the memory image of a .npy file (buf, len) into *out. Refuses
  * anything but a 2-D C-order array of a supported dtype with exactly its
  * data and finite values. Returns 0, or -1 with a one-line reason (no file
@@ -106,6 +131,41 @@ int cli_npy_write_f32(const char *path, uint32_t rows, uint32_t cols, const floa
  * Returns 0 or -1. */
 int cli_npy_write_pats(const char *path, uint32_t rows, uint32_t cols, npe_pats p,
                        const char *comment);
+
+/* ------------------------------------------------------------------------ */
+/* cli_npz.c: .npz files (numpy.savez: a ZIP of stored .npy members)         */
+/* ------------------------------------------------------------------------ */
+
+/* An open .npz: the whole file in memory and its member table. */
+typedef struct cli_npz cli_npz;
+
+/* Reads @p path and its ZIP directory. Only stored (uncompressed) members
+ * are accepted; a compressed member (numpy.savez_compressed), a truncated or
+ * corrupt file (CRC-32 checked) is refused. On failure prints
+ * "<who>: <path>: ..." on stderr and returns -1. Free with cli_npz_close(). */
+int cli_npz_open(const char *path, const char *who, cli_npz **z /* out */);
+void cli_npz_close(cli_npz *z);
+
+/* 1 if the archive holds array @p name (member "<name>.npy"). */
+int cli_npz_has(const cli_npz *z, const char *name);
+
+/* Array @p name as float32 of exactly @p ndim dimensions @p shape, C order,
+ * every value finite, copied into a new array (free()). On failure
+ * (missing, other dtype or shape, NaN/Inf) prints a message naming the array
+ * and returns -1. */
+int cli_npz_f32(const cli_npz *z, const char *name, unsigned ndim, const uint64_t *shape,
+                float **out /* out */);
+
+/* The same for an int8 array (ternary codes). */
+int cli_npz_i8(const cli_npz *z, const char *name, unsigned ndim, const uint64_t *shape,
+               int8_t **out /* out */);
+
+/* A 0-d integer (int64/int32) or float64 scalar, or a 0-d ASCII string
+ * ("<Un") into @p buf of @p cap bytes (NUL-terminated). -1 with a message
+ * on failure. */
+int cli_npz_int(const cli_npz *z, const char *name, long long *v /* out */);
+int cli_npz_f64(const cli_npz *z, const char *name, double *v /* out */);
+int cli_npz_str(const cli_npz *z, const char *name, char *buf /* out */, size_t cap);
 
 /* ------------------------------------------------------------------------ */
 /* cli_report.c: the results of `npe matmul` as a table, CSV or JSON         */

@@ -92,6 +92,9 @@ module npe_array #(
   // K mod lanes, or a full word
   assign d_last_lanes = d_lanes == 3'd4 ? (d_k[1:0] == 2'd0 ? 3'd4 : {1'b0, d_k[1:0]}) :
                         d_lanes == 3'd2 ? (d_k[0] ? 3'd1 : 3'd2) : 3'd1;
+  // MATVEC needs 2..4 rows (a B word holds 4 PE words; one row gains
+  // nothing, so a 1-row build leaves the logic out)
+  localparam bit Matvec = Rows >= 2 && Rows <= 4;
   assign d_matvec  = d_flags[npe_pkg::DescFlagMatvecBit];
   assign d_pitch_a = 16'((32'(d_words) + 3) / 4);
   // B bank words per column group: 4 PE words per bank word (16 ternary
@@ -106,7 +109,7 @@ module npe_array #(
                                              ? 8'(npe_pkg::ErrBadOpcode) :
       !d_fmt_ok || !d_out_ok                 ? 8'(npe_pkg::ErrBadFormat) :
       d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
-      32'(d_groups) > OutGroups || (d_matvec && (d_m != 16'd1 || Rows > 4)) ||
+      32'(d_groups) > OutGroups || (d_matvec && (d_m != 16'd1 || !Matvec)) ||
       d_k == 16'd0 || 32'(d_pitch_a) > ABankWords ||
       32'(d_groups) * 32'(d_pitch_b) > BBankWords
                                              ? 8'(npe_pkg::ErrBadDims) :
@@ -139,7 +142,7 @@ module npe_array #(
         job_fmt_q <= d_fmt; job_out_fmt_q <= d_fo[2:0];
         job_out_fp32_q <= d_flags[npe_pkg::DescFlagOutFp32Bit];
         job_a_buf_q <= d_spad[0]; job_b_buf_q <= d_spad[1]; job_o_buf_q <= d_spad[2];
-        job_matvec_q <= d_matvec;
+        job_matvec_q <= d_matvec && Matvec;
         job_m_q <= d_m[7:0]; job_n_q <= d_n; job_words_q <= d_words;
         job_pitch_b_q <= d_pitch_b; job_last_lanes_q <= d_last_lanes;
       end

@@ -1,0 +1,872 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `npe lm`: a trained character language model (lm/MODELS.md: hgrn, gru,
+ * lstm, read from its .npz) evaluated on the engine, bits per char of a
+ * text per number format, with cycles, MACs and energy per char; the same
+ * network through the golden model (--check, bit for bit) and the float32
+ * reference in C. What runs where is in docs/LM.md: every matmul on the
+ * engine (npe_matmul), the hgrn recurrence on the recurrence unit (npe_rnn
+ * DIAG), the embedding lookup, gate nonlinearities, elementwise products and
+ * softmax on the host in float.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npe.h"
+#include "npe_cli.h"
+
+static const char lm_usage[] =
+    "Usage: npe lm MODEL.npz --text FILE [--chars N] [--format F|all] [--frac F]\n"
+    "              [--check] [--json] [--device URI]\n"
+    "       npe lm MODEL.npz --generate N --prompt TEXT [--format F] [--seed S]\n"
+    "              [--temperature X] [--frac F] [--check] [--json] [--device URI]\n"
+    "\n"
+    "Evaluates a character language model (lm/MODELS.md: cell hgrn, gru or\n"
+    "lstm, as tools/lm/train.py writes it) on the engine: bits per char of the\n"
+    "first N characters of FILE, one stream from the zero state, the first\n"
+    "character read and not predicted. Per format: bits/char, engine cycles,\n"
+    "MACs and energy (estimate, npe_stats) per predicted char; and once the\n"
+    "float32 reference bits/char, computed on the host from the float weights.\n"
+    "\n"
+    "What runs where (docs/LM.md): the embedding lookup on the host; every\n"
+    "matmul on the engine, weights and activations quantised per tensor with\n"
+    "the golden quantisers (hgrn: one matmul per layer for the whole text;\n"
+    "gru/lstm: the input projections as one matmul, the recurrent mat-vec per\n"
+    "step; the readout as one matmul); the hgrn recurrence on the recurrence\n"
+    "unit (npe_rnn DIAG: a_t in Q2.30, b_t and h_t in QF, F = --frac); the\n"
+    "gate nonlinearities, elementwise products and softmax on the host in\n"
+    "float (the NLU path is a later step).\n"
+    "\n"
+    "  --text FILE       the text (required); every symbol must be in the\n"
+    "                    model's vocabulary\n"
+    "  --chars N         its first N characters, 2..1000000 (default 256)\n"
+    "  --format F        fp4, posit4, posit8, posit16, int8, ternary (INT8\n"
+    "                    activations x ternary weights: a Sherry model's own\n"
+    "                    codes and row scales, a matrix without codes in INT8;\n"
+    "                    a float model's matrices TWN-quantised), or all\n"
+    "                    (default int8)\n"
+    "  --frac F          fraction bits of the hgrn recurrence's b and h,\n"
+    "                    8..29 (default 24)\n"
+    "  --check           also run the same quantised network through the\n"
+    "                    golden model (npe_golden_matmul_f32, npe_recur_diag_seq,\n"
+    "                    the same host code) and require bit-identical logits\n"
+    "  --json            print JSON instead of the table\n"
+    "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S\n"
+    "\n"
+    "Sampling (--generate N): the prompt runs as one sequence, then N\n"
+    "characters one at a time, each drawn from the softmax of the engine's\n"
+    "logits at --temperature X (0.05..10, default 1) with a generator seeded\n"
+    "by --seed S (default 1); prints the prompt and the sample, then cycles\n"
+    "and energy per character. --check runs the golden model on the same\n"
+    "characters alongside.\n"
+    "\n"
+    "Exit status: 0 success, 1 failure (device error, golden mismatch),\n"
+    "2 bad usage or input (a bad model file, a symbol outside the vocabulary).\n";
+
+#define LM_MAX_LAYERS 3
+
+/* The matrices: input projections per layer, the recurrent matrix (gru,
+ * lstm), the readout. */
+enum { LM_IH0, LM_IH1, LM_IH2, LM_HH, LM_OUT, LM_NMAT };
+
+typedef struct lm_model {
+  char cell[16], vocab[128], quant[16];
+  uint32_t v, e, h, layers, gates; /* gates: rows per unit, 3 (gru, hgrn) or 4 (lstm) */
+  float *embed;                    /* v x e */
+  float *w[LM_NMAT], *bias[LM_NMAT];
+  uint32_t rows[LM_NMAT], cols[LM_NMAT];
+  int8_t *q[LM_NMAT];              /* Sherry codes, or NULL */
+  float *qs[LM_NMAT];              /* their row scales */
+  double test_bpc;                 /* recorded in the file, or NAN */
+} lm_model;
+
+static void model_free(lm_model *m) {
+  free(m->embed);
+  for (int i = 0; i < LM_NMAT; i++) free(m->w[i]), free(m->bias[i]), free(m->q[i]), free(m->qs[i]);
+}
+
+static const char *mat_name(int i, char *buf, size_t cap) {
+  if (i <= LM_IH2) snprintf(buf, cap, "weight_ih_l%d", i - LM_IH0);
+  else if (i == LM_HH) snprintf(buf, cap, "weight_hh_l0");
+  else snprintf(buf, cap, "out.weight");
+  return buf;
+}
+
+/* Reads and checks the model; -1 with a message on stderr. */
+static int model_load(const char *path, lm_model *m) {
+  static const char *who = "npe lm";
+  cli_npz *z;
+  memset(m, 0, sizeof *m);
+  m->test_bpc = NAN;
+  if (cli_npz_open(path, who, &z)) return -1;
+  long long e, h, l, ver;
+  int rc = -1;
+  if (cli_npz_int(z, "format_version", &ver) || cli_npz_str(z, "cell", m->cell, sizeof m->cell) ||
+      cli_npz_str(z, "vocab", m->vocab, sizeof m->vocab) ||
+      cli_npz_str(z, "quant", m->quant, sizeof m->quant) || cli_npz_int(z, "embed_size", &e) ||
+      cli_npz_int(z, "hidden_size", &h) || cli_npz_int(z, "num_layers", &l))
+    goto out;
+  if (ver != 1) {
+    fprintf(stderr, "%s: %s: format_version %lld (this npe reads 1)\n", who, path, ver);
+    goto out;
+  }
+  int hgrn = !strcmp(m->cell, "hgrn"), lstm = !strcmp(m->cell, "lstm");
+  if (!hgrn && !lstm && strcmp(m->cell, "gru")) {
+    fprintf(stderr, "%s: %s: unknown cell '%s' (known: hgrn, gru, lstm)\n", who, path, m->cell);
+    goto out;
+  }
+  if (strcmp(m->quant, "none") && strcmp(m->quant, "sherry") && strcmp(m->quant, "sherry-all")) {
+    fprintf(stderr, "%s: %s: unknown quant '%s' (known: none, sherry, sherry-all)\n", who, path,
+            m->quant);
+    goto out;
+  }
+  if (e < 1 || e > 4096 || h < 1 || h > 4096 || l < 1 || l > (hgrn ? LM_MAX_LAYERS : 1)) {
+    fprintf(stderr, "%s: %s: sizes embed %lld, hidden %lld, layers %lld not supported "
+                    "(1..4096; layers 1..%d for %s)\n",
+            who, path, e, h, l, hgrn ? LM_MAX_LAYERS : 1, m->cell);
+    goto out;
+  }
+  m->v = (uint32_t)strlen(m->vocab), m->e = (uint32_t)e, m->h = (uint32_t)h;
+  m->layers = (uint32_t)l, m->gates = lstm ? 4 : 3;
+  uint64_t se[2] = {m->v, m->e};
+  if (m->v < 2 || cli_npz_f32(z, "embed.weight", 2, se, &m->embed)) {
+    if (m->v < 2) fprintf(stderr, "%s: %s: vocabulary of %u symbols\n", who, path, m->v);
+    goto out;
+  }
+  int sherry = strcmp(m->quant, "none") != 0;
+  for (int i = 0; i < LM_NMAT; i++) {
+    if (i <= LM_IH2 && (uint32_t)(i - LM_IH0) >= m->layers) continue;
+    if (i == LM_HH && hgrn) continue;
+    char name[64], bname[64], qname[80];
+    mat_name(i, name, sizeof name);
+    m->rows[i] = i == LM_OUT ? m->v : m->gates * m->h;
+    m->cols[i] = i == LM_OUT || i == LM_HH || i > LM_IH0 ? m->h : m->e;
+    uint64_t s2[2] = {m->rows[i], m->cols[i]}, s1[1] = {m->rows[i]};
+    if (cli_npz_f32(z, name, 2, s2, &m->w[i])) goto out;
+    if (i == LM_OUT) snprintf(bname, sizeof bname, "out.bias");
+    else snprintf(bname, sizeof bname, "bias_%ch_l%d", i == LM_HH ? 'h' : 'i',
+                  i == LM_HH ? 0 : i - LM_IH0);
+    if (cli_npz_f32(z, bname, 1, s1, &m->bias[i])) goto out;
+    /* Sherry codes: every recurrent-layer matrix of a sherry model, the
+     * readout too for sherry-all */
+    if (sherry && (i != LM_OUT || !strcmp(m->quant, "sherry-all"))) {
+      snprintf(qname, sizeof qname, "q.%s", name);
+      if (cli_npz_i8(z, qname, 2, s2, &m->q[i])) goto out;
+      snprintf(qname, sizeof qname, "qscale.%s", name);
+      if (cli_npz_f32(z, qname, 1, s1, &m->qs[i])) goto out;
+      for (size_t k = 0; k < (size_t)s2[0] * s2[1]; k++) {
+        if (m->q[i][k] < -1 || m->q[i][k] > 1) {
+          fprintf(stderr, "%s: %s: array 'q.%s' has a code %d outside {-1, 0, 1}\n", who, path,
+                  name, m->q[i][k]);
+          goto out;
+        }
+      }
+    }
+  }
+  if (cli_npz_has(z, "test_bpc")) cli_npz_f64(z, "test_bpc", &m->test_bpc);
+  rc = 0;
+out:
+  cli_npz_close(z);
+  if (rc) model_free(m);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Running: the engine, or the golden model of it                           */
+/* ------------------------------------------------------------------------ */
+
+/* One matrix quantised for a format: patterns of @c fb, the activations it
+ * takes in @c fa, a tensor scale and optional row scales (Sherry). */
+typedef struct lm_qw {
+  npe_fmt fa, fb;
+  npe_pats_out p;
+  float scale;
+  const float *row_scale;
+} lm_qw;
+
+typedef struct lm_run {
+  const lm_model *m;
+  int quantised;      /* 0: the float32 reference */
+  npe_dev *dev;       /* NULL: the golden model */
+  lm_qw w[LM_NMAT];
+  unsigned frac;      /* fraction bits of b and h (hgrn) */
+  npe_stats tot;      /* engine totals */
+  uint64_t matmuls, sequences;
+  int err;            /* a libnpe error of the run */
+} lm_run;
+
+static void stats_add(lm_run *r) {
+  npe_stats s;
+  if (npe_last_stats(r->dev, &s) != NPE_OK) return;
+  r->tot.cycles += s.cycles;
+  for (int f = 0; f < NPE_FMT_COUNT; f++) r->tot.macs[f] += s.macs[f];
+  r->tot.energy_pj += s.energy_pj;
+  r->tot.dma_read_bytes += s.dma_read_bytes;
+  r->tot.dma_write_bytes += s.dma_write_bytes;
+  r->tot.descriptors += s.descriptors;
+  r->tot.recur_elems += s.recur_elems;
+  r->tot.peak_macs += s.peak_macs;
+  r->tot.host_seconds += s.host_seconds;
+}
+
+static void report_error(lm_run *r, const char *what, int rc) {
+  npe_stats st;
+  fprintf(stderr, "npe lm: %s: %s\n", what, npe_strerror(rc));
+  if (rc == NPE_ERR_DEVICE && r->dev && npe_last_stats(r->dev, &st) == NPE_OK)
+    fprintf(stderr, "npe lm: engine error code %u at descriptor %u (address 0x%llx)\n",
+            st.hw_error, st.hw_error_index, (unsigned long long)st.hw_error_addr);
+}
+
+static float sigmoidf_(float x) { return 1.0f / (1.0f + expf(-x)); }
+
+/* y (rows x n) = x (rows x k) W^T + bias for matrix @p i: in float (double
+ * sums rounded once) for the reference, else quantised on the engine or the
+ * golden model. */
+static int linear(lm_run *r, int i, const float *x, uint32_t rows, float *y) {
+  const lm_model *m = r->m;
+  uint32_t n = m->rows[i], k = m->cols[i];
+  if (r->err) return r->err;
+  if (!r->quantised) {
+    for (uint32_t a = 0; a < rows; a++)
+      for (uint32_t j = 0; j < n; j++) {
+        double s = 0;
+        for (uint32_t c = 0; c < k; c++) s += (double)x[(size_t)a * k + c] * m->w[i][(size_t)j * k + c];
+        y[(size_t)a * n + j] = (float)s + m->bias[i][j];
+      }
+    return 0;
+  }
+  const lm_qw *w = &r->w[i];
+  npe_pats_out pa = {0};
+  float sa;
+  int rc = cli_pats_alloc(w->fa, (size_t)rows * k, &pa);
+  if (!rc) rc = npe_quant_scale(w->fa, x, (size_t)rows * k, &sa);
+  if (!rc) rc = npe_quantize(x, (size_t)rows * k, sa, pa);
+  npe_tensor ta = {npe_pats_of(pa), rows, k, 0, sa}, tb = {npe_pats_of(w->p), n, k, 0, w->scale};
+  if (!rc && r->dev) {
+    npe_output o = {.f32 = y};
+    rc = npe_matmul(r->dev, &ta, &tb, &o);
+    if (!rc) stats_add(r);
+  } else if (!rc) {
+    rc = npe_golden_matmul_f32(ta.data, k, tb.data, k, rows, n, k, sa * w->scale, y, n);
+  }
+  r->matmuls++;
+  cli_pats_free(&pa);
+  if (rc) {
+    char name[64];
+    report_error(r, mat_name(i, name, sizeof name), rc);
+    return r->err = rc;
+  }
+  for (uint32_t a = 0; a < rows; a++)
+    for (uint32_t j = 0; j < n; j++) {
+      float *v = &y[(size_t)a * n + j];
+      if (w->row_scale) *v *= w->row_scale[j];
+      *v += m->bias[i][j];
+    }
+  return 0;
+}
+
+/* The state a text leaves (zero at the start): per layer h in float (gru,
+ * lstm, the hgrn reference) and in fixed point (the hgrn on the engine), c
+ * of the lstm. */
+typedef struct lm_state {
+  float *hf[LM_MAX_LAYERS], *c;
+  int32_t *hq[LM_MAX_LAYERS];
+} lm_state;
+
+static int state_alloc(const lm_model *m, lm_state *s) {
+  memset(s, 0, sizeof *s);
+  int ok = (s->c = calloc(m->h, sizeof *s->c)) != NULL;
+  for (uint32_t l = 0; l < m->layers; l++) {
+    ok = ok && (s->hf[l] = calloc(m->h, sizeof *s->hf[l])) != NULL;
+    ok = ok && (s->hq[l] = calloc(m->h, sizeof *s->hq[l])) != NULL;
+  }
+  return ok ? NPE_OK : NPE_ERR_NO_MEM;
+}
+
+static void state_free(lm_state *s) {
+  free(s->c);
+  for (int l = 0; l < LM_MAX_LAYERS; l++) free(s->hf[l]), free(s->hq[l]);
+}
+
+/* The hgrn recurrence over T x H from the state of layer @p l (updated):
+ * a, b (float) -> hs (float), in float for the reference, else in fixed
+ * point on the recurrence unit or its golden model. */
+static int recur(lm_run *r, lm_state *st, uint32_t l, uint32_t t, uint32_t h, const float *a,
+                 const float *b, float *hs) {
+  if (r->err) return r->err;
+  if (!r->quantised) {
+    for (uint32_t i = 0; i < h; i++) {
+      float s = st->hf[l][i];
+      for (uint32_t k = 0; k < t; k++) {
+        size_t at = (size_t)k * h + i;
+        float p = a[at] * s; /* rounded, then + b rounded: the trainer's order */
+        s = p + b[at];
+        hs[at] = s;
+      }
+      st->hf[l][i] = s;
+    }
+    return 0;
+  }
+  size_t n = (size_t)t * h;
+  int32_t *qa = malloc(n * sizeof *qa), *qb = malloc(n * sizeof *qb), *qh = malloc(n * sizeof *qh);
+  int rc = qa && qb && qh ? NPE_OK : NPE_ERR_NO_MEM;
+  for (size_t k = 0; !rc && k < n; k++) {
+    rc = npe_recur_gate_from_double(a[k], &qa[k]);
+    if (!rc) rc = npe_recur_fix_from_double(b[k], r->frac, &qb[k]);
+  }
+  /* h_0 = 0 enters as INIT = ZERO, any other state through INIT = LOAD */
+  int zero = 1;
+  for (uint32_t i = 0; i < h; i++) zero &= st->hq[l][i] == 0;
+  if (!rc && r->dev) {
+    npe_rnn_seq s = {NPE_RNN_DIAG, t, h, qa, qb, zero ? NULL : st->hq[l], qh, NULL};
+    rc = npe_rnn(r->dev, &s);
+    if (!rc) stats_add(r);
+  } else if (!rc) {
+    int32_t *state = malloc(h * sizeof *state);
+    if (state) memcpy(state, st->hq[l], h * sizeof *state);
+    rc = state ? npe_recur_diag_seq(t, h, qa, qb, state, qh) : NPE_ERR_NO_MEM;
+    free(state);
+  }
+  if (!rc) memcpy(st->hq[l], qh + (size_t)(t - 1) * h, h * sizeof *qh);
+  r->sequences++;
+  for (size_t k = 0; !rc && k < n; k++) hs[k] = (float)npe_recur_fix_to_double(qh[k], r->frac);
+  free(qa), free(qb), free(qh);
+  if (rc) {
+    report_error(r, "recurrence", rc);
+    r->err = rc;
+  }
+  return rc;
+}
+
+/* logits (T x V) of the inputs ids[0..T-1] from the state @p st (updated:
+ * the state after ids[T-1]). */
+static int forward(lm_run *r, lm_state *st, const int *ids, uint32_t t, float *logits) {
+  const lm_model *m = r->m;
+  uint32_t h = m->h, g = m->gates, e = m->e;
+  size_t wide = (size_t)t * (e > h ? e : h);
+  float *u = calloc(wide, sizeof *u), *y = malloc((size_t)t * h * sizeof *y),
+        *z = malloc((size_t)t * g * h * sizeof *z), *a = malloc((size_t)t * h * sizeof *a),
+        *b = malloc((size_t)t * h * sizeof *b), *hs = malloc((size_t)t * h * sizeof *hs),
+        *gh = malloc((size_t)g * h * sizeof *gh), *hp = st->hf[0], *cp = st->c;
+  if (!u || !y || !z || !a || !b || !hs || !gh) r->err = NPE_ERR_NO_MEM;
+  for (uint32_t k = 0; !r->err && k < t; k++)
+    memcpy(u + (size_t)k * e, m->embed + (size_t)ids[k] * e, e * sizeof *u);
+  if (!strcmp(m->cell, "hgrn")) {
+    for (uint32_t l = 0; !r->err && l < m->layers; l++) {
+      if (linear(r, LM_IH0 + (int)l, u, t, z)) break;
+      for (uint32_t k = 0; k < t; k++)
+        for (uint32_t i = 0; i < h; i++) {
+          const float *zk = z + (size_t)k * 3 * h;
+          float at = tanhf(zk[i]);
+          a[(size_t)k * h + i] = at;
+          b[(size_t)k * h + i] = (1.0f - fabsf(at)) * tanhf(zk[h + i]);
+        }
+      if (recur(r, st, l, t, h, a, b, hs)) break;
+      for (uint32_t k = 0; k < t; k++)
+        for (uint32_t i = 0; i < h; i++)
+          u[(size_t)k * h + i] = sigmoidf_(z[(size_t)k * 3 * h + 2 * h + i]) * hs[(size_t)k * h + i];
+    }
+    memcpy(y, u, (size_t)t * h * sizeof *y);
+  } else {
+    int lstm = g == 4;
+    if (!r->err) linear(r, LM_IH0, u, t, z); /* the whole text's input projections */
+    for (uint32_t k = 0; !r->err && k < t; k++) {
+      if (linear(r, LM_HH, hp, 1, gh)) break; /* the recurrent mat-vec of this step */
+      const float *xi = z + (size_t)k * g * h;
+      for (uint32_t i = 0; i < h; i++) {
+        if (lstm) { /* [i; f; g; o] */
+          float ig = sigmoidf_(xi[i] + gh[i]), fg = sigmoidf_(xi[h + i] + gh[h + i]);
+          float gg = tanhf(xi[2 * h + i] + gh[2 * h + i]);
+          float og = sigmoidf_(xi[3 * h + i] + gh[3 * h + i]);
+          cp[i] = fg * cp[i] + ig * gg;
+          y[(size_t)k * h + i] = og * tanhf(cp[i]);
+        } else { /* [r; z; n] */
+          float rg = sigmoidf_(xi[i] + gh[i]), zg = sigmoidf_(xi[h + i] + gh[h + i]);
+          float ng = tanhf(xi[2 * h + i] + rg * gh[2 * h + i]);
+          y[(size_t)k * h + i] = (1.0f - zg) * ng + zg * hp[i];
+        }
+      }
+      memcpy(hp, y + (size_t)k * h, h * sizeof *hp);
+    }
+  }
+  if (!r->err) linear(r, LM_OUT, y, t, logits);
+  free(u), free(y), free(z), free(a), free(b), free(hs), free(gh);
+  return r->err;
+}
+
+/* Mean -log2 p of ids[1..t] from the logits of ids[0..t-1]. */
+static double bpc_of(const float *logits, const int *ids, uint32_t t, uint32_t v) {
+  double sum = 0;
+  for (uint32_t k = 0; k < t; k++) {
+    const float *l = logits + (size_t)k * v;
+    double mx = l[0], s = 0;
+    for (uint32_t j = 1; j < v; j++) mx = l[j] > mx ? l[j] : mx;
+    for (uint32_t j = 0; j < v; j++) s += exp(l[j] - mx);
+    sum += mx + log(s) - l[ids[k + 1]];
+  }
+  return sum / t / log(2.0);
+}
+
+/* Quantises the model's matrices for the format pair (fa, fb). */
+static int quantise_weights(lm_run *r, npe_fmt fa, npe_fmt fb) {
+  const lm_model *m = r->m;
+  int sherry = strcmp(m->quant, "none") != 0;
+  for (int i = 0; i < LM_NMAT; i++) {
+    if (!m->w[i]) continue;
+    lm_qw *w = &r->w[i];
+    size_t n = (size_t)m->rows[i] * m->cols[i];
+    w->fa = fa, w->fb = fb;
+    /* ternary: a Sherry model's own codes and row scales; its matrices
+     * without codes (the readout of `sherry`) in INT8 */
+    if (fb == NPE_FMT_TERNARY && sherry && !m->q[i]) w->fb = NPE_FMT_INT8;
+    int rc = cli_pats_alloc(w->fb, n, &w->p);
+    if (rc) return rc;
+    if (w->fb == NPE_FMT_TERNARY && m->q[i]) {
+      for (size_t k = 0; k < n; k++) w->p.u8[k] = (uint8_t)m->q[i][k] & 3u;
+      w->scale = 1.0f;
+      w->row_scale = m->qs[i];
+      continue;
+    }
+    /* a Sherry model in another format: its trained weights s x t */
+    float *eff = m->q[i] ? malloc(n * sizeof *eff) : NULL;
+    if (m->q[i] && !eff) return NPE_ERR_NO_MEM;
+    for (size_t k = 0; eff && k < n; k++) eff[k] = m->qs[i][k / m->cols[i]] * (float)m->q[i][k];
+    const float *src = eff ? eff : m->w[i];
+    rc = npe_quant_scale(w->fb, src, n, &w->scale);
+    if (!rc) rc = npe_quantize(src, n, w->scale, w->p);
+    free(eff);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+static void free_weights(lm_run *r) {
+  for (int i = 0; i < LM_NMAT; i++) cli_pats_free(&r->w[i].p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The command                                                               */
+/* ------------------------------------------------------------------------ */
+
+typedef struct lm_row {
+  const char *name;
+  npe_fmt fa, fb;
+  double bpc;
+  npe_stats st;
+  uint64_t matmuls, sequences;
+  long mismatches; /* -1: not checked */
+} lm_row;
+
+static int run_format(const lm_model *m, npe_dev *d, const int *ids, uint32_t t, unsigned frac,
+                      int check, lm_row *row) {
+  lm_run eng = {.m = m, .quantised = 1, .dev = d, .frac = frac};
+  lm_run gold = {.m = m, .quantised = 1, .dev = NULL, .frac = frac};
+  lm_state se, sg;
+  size_t nl = (size_t)t * m->v;
+  float *le = malloc(nl * sizeof *le), *lg = check ? malloc(nl * sizeof *lg) : NULL;
+  int rc = state_alloc(m, &se) | state_alloc(m, &sg);
+  if (!rc) rc = le && (!check || lg) ? quantise_weights(&eng, row->fa, row->fb) : NPE_ERR_NO_MEM;
+  if (!rc) rc = forward(&eng, &se, ids, t, le);
+  row->mismatches = -1;
+  if (!rc && check) {
+    rc = quantise_weights(&gold, row->fa, row->fb);
+    if (!rc) rc = forward(&gold, &sg, ids, t, lg);
+    if (!rc) {
+      row->mismatches = 0;
+      for (size_t k = 0; k < nl; k++) row->mismatches += memcmp(&le[k], &lg[k], sizeof *le) != 0;
+    }
+  }
+  if (!rc) {
+    row->bpc = bpc_of(le, ids, t, m->v);
+    row->st = eng.tot;
+    row->matmuls = eng.matmuls, row->sequences = eng.sequences;
+  } else if (rc == NPE_ERR_NO_MEM || rc == NPE_ERR_INVALID_ARG || rc == NPE_ERR_RANGE) {
+    if (!eng.err && !gold.err) fprintf(stderr, "npe lm: %s: %s\n", row->name, npe_strerror(rc));
+  }
+  free_weights(&eng), free_weights(&gold);
+  state_free(&se), state_free(&sg);
+  free(le), free(lg);
+  return rc;
+}
+
+/* Reads the first @p n characters of @p path as vocabulary indices. */
+static int read_text(const char *path, const lm_model *m, uint32_t n, int **ids, uint32_t *got) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "npe lm: --text %s: cannot open: ", path);
+    perror(NULL);
+    return -1;
+  }
+  int *v = malloc((size_t)n * sizeof *v);
+  uint32_t k = 0;
+  for (int c; v && k < n && (c = getc(f)) != EOF; k++) {
+    const char *p = c ? strchr(m->vocab, c) : NULL;
+    if (!p) {
+      fprintf(stderr, "npe lm: --text %s: symbol 0x%02x%s%c%s at offset %u is not in the "
+                      "model's vocabulary\n",
+              path, c, c > 32 && c < 127 ? " ('" : "", c > 32 && c < 127 ? c : ' ',
+              c > 32 && c < 127 ? "')" : "", k);
+      fclose(f);
+      free(v);
+      return -1;
+    }
+    v[k] = (int)(p - m->vocab);
+  }
+  fclose(f);
+  if (!v || k < 2) {
+    fprintf(stderr, "npe lm: --text %s: %s\n", path,
+            v ? "fewer than 2 characters" : "out of memory");
+    free(v);
+    return -1;
+  }
+  *ids = v;
+  *got = k;
+  return 0;
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(const char *x) {
+  putchar('"');
+  for (; *x; x++) {
+    unsigned char c = (unsigned char)*x;
+    if (c == '"' || c == '\\') printf("\\%c", c);
+    else if (c == '\n') printf("\\n");
+    else if (c < 32) printf("\\u%04x", c);
+    else putchar(c);
+  }
+  putchar('"');
+}
+
+static uint64_t macs_of(const npe_stats *s) {
+  uint64_t n = 0;
+  for (int f = 0; f < NPE_FMT_COUNT; f++) n += s->macs[f];
+  return n;
+}
+
+static const char *golden_text(const lm_row *r, char *buf, size_t cap, uint64_t logits) {
+  if (r->mismatches < 0) snprintf(buf, cap, "not checked");
+  else if (!r->mismatches) snprintf(buf, cap, "identical (%llu logits)", (unsigned long long)logits);
+  else snprintf(buf, cap, "MISMATCH (%ld of %llu logits)", r->mismatches, (unsigned long long)logits);
+  return buf;
+}
+
+/* Samples index of logits l (V) at temperature @p temp. */
+static int sample(const float *l, uint32_t v, double temp, uint64_t *rng) {
+  double mx = l[0], sum = 0, p[256];
+  for (uint32_t j = 1; j < v; j++) mx = l[j] > mx ? l[j] : mx;
+  for (uint32_t j = 0; j < v; j++) sum += p[j] = exp((l[j] - mx) / temp);
+  double u = (double)(cli_rng(rng) >> 11) / 9007199254740992.0 * sum;
+  for (uint32_t j = 0; j < v; j++)
+    if ((u -= p[j]) < 0) return (int)j;
+  return (int)v - 1;
+}
+
+/* --generate: the prompt as one sequence, then one character at a time,
+ * each sampled from the engine's logits; with --check the golden model
+ * follows the same characters and must give the same logits. */
+static int run_generate(const lm_model *m, npe_dev *d, const int *ids, uint32_t np, uint32_t n,
+                        unsigned frac, int check, lm_row *row, uint64_t seed, double temp,
+                        int json) {
+  lm_run eng = {.m = m, .quantised = 1, .dev = d, .frac = frac};
+  lm_run gold = {.m = m, .quantised = 1, .dev = NULL, .frac = frac};
+  lm_state se, sg;
+  size_t nl = (size_t)np * m->v;
+  float *le = malloc(nl * sizeof *le), *lg = malloc(nl * sizeof *lg);
+  char *out = malloc(n + 1);
+  int rc = state_alloc(m, &se) | state_alloc(m, &sg);
+  if (!rc && (!le || !lg || !out)) rc = NPE_ERR_NO_MEM;
+  if (!rc) rc = quantise_weights(&eng, row->fa, row->fb);
+  if (!rc && check) rc = quantise_weights(&gold, row->fa, row->fb);
+  row->mismatches = check ? 0 : -1;
+  uint64_t rng = seed ? seed : 1;
+  uint32_t len = np; /* logits rows of the last call */
+  const int *in = ids;
+  int id = 0;
+  for (uint32_t k = 0; !rc && k <= n; k++) {
+    rc = forward(&eng, &se, in, len, le);
+    if (!rc && check) rc = forward(&gold, &sg, in, len, lg);
+    for (size_t j = 0; !rc && check && j < (size_t)len * m->v; j++)
+      row->mismatches += memcmp(&le[j], &lg[j], sizeof *le) != 0;
+    if (rc || k == n) break;
+    id = sample(le + (size_t)(len - 1) * m->v, m->v, temp, &rng);
+    out[k] = m->vocab[id];
+    in = &id, len = 1;
+  }
+  if (!rc) {
+    out[n] = 0;
+    row->st = eng.tot;
+    row->matmuls = eng.matmuls, row->sequences = eng.sequences;
+    uint32_t steps = np + n; /* characters fed through the network */
+    char gbuf[64];
+    if (json) {
+      printf("{\"model_cell\": \"%s\", \"format\": \"%s\", \"seed\": %llu, \"temperature\": %g, "
+             "\"prompt_chars\": %u, \"generated\": ", m->cell, row->name,
+             (unsigned long long)seed, temp, np);
+      json_str(out);
+      printf(", \"cycles_per_char\": %.1f, \"energy_pj_per_char\": %.1f, "
+             "\"golden_mismatches\": ",
+             (double)row->st.cycles / steps, row->st.energy_pj / steps);
+      if (row->mismatches < 0) printf("null}\n");
+      else printf("%ld}\n", row->mismatches);
+    } else {
+      for (uint32_t k = 0; k < np; k++) putchar(m->vocab[ids[k]]);
+      printf("%s\n\n", out);
+      printf("generated %u chars after a prompt of %u (%s, %s, seed %llu, temperature %g): "
+             "%.1f cycles/char, %.1f nJ/char (est), golden model %s\n",
+             n, np, m->cell, row->name, (unsigned long long)seed, temp,
+             (double)row->st.cycles / steps, row->st.energy_pj / steps / 1e3,
+             golden_text(row, gbuf, sizeof gbuf, (uint64_t)(np + n) * m->v));
+    }
+  }
+  if (rc && !eng.err && !gold.err) fprintf(stderr, "npe lm: %s: %s\n", row->name, npe_strerror(rc));
+  free_weights(&eng), free_weights(&gold);
+  state_free(&se), state_free(&sg);
+  free(le), free(lg), free(out);
+  return rc;
+}
+
+int npe_cmd_lm(int argc, char **argv) {
+  const char *model_path = NULL, *text = NULL, *fmt_name = "int8", *uri = "sim:";
+  const char *prompt = NULL;
+  unsigned long chars = 256, frac = 24, generate = 0;
+  unsigned long long seed = 1;
+  double temp = 1.0;
+  int check = 0, json = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+    char *end = NULL;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(lm_usage, stdout);
+      return NPE_EXIT_OK;
+    } else if (!strcmp(a, "--check")) {
+      check = 1;
+    } else if (!strcmp(a, "--json")) {
+      json = 1;
+    } else if (!strcmp(a, "--text") || !strcmp(a, "--format") || !strcmp(a, "--device") ||
+               !strcmp(a, "--chars") || !strcmp(a, "--frac") || !strcmp(a, "--generate") ||
+               !strcmp(a, "--prompt") || !strcmp(a, "--seed") || !strcmp(a, "--temperature")) {
+      if (!val) {
+        fprintf(stderr, "npe lm: %s needs a value\n", a);
+        return NPE_EXIT_USAGE;
+      }
+      i++;
+      if (!strcmp(a, "--text")) text = val;
+      else if (!strcmp(a, "--format")) fmt_name = val;
+      else if (!strcmp(a, "--device")) uri = val;
+      else if (!strcmp(a, "--prompt")) prompt = val;
+      else if (!strcmp(a, "--seed")) {
+        seed = strtoull(val, &end, 0);
+        if (*val == '-' || !*val || *end) {
+          fprintf(stderr, "npe lm: bad --seed '%s'\n", val);
+          return NPE_EXIT_USAGE;
+        }
+      } else if (!strcmp(a, "--temperature")) {
+        temp = strtod(val, &end);
+        if (!*val || *end || !(temp >= 0.05 && temp <= 10)) {
+          fprintf(stderr, "npe lm: bad --temperature '%s' (0.05..10)\n", val);
+          return NPE_EXIT_USAGE;
+        }
+      } else if (!strcmp(a, "--generate")) {
+        generate = strtoul(val, &end, 10);
+        if (*val == '-' || !*val || *end || generate < 1 || generate > 100000) {
+          fprintf(stderr, "npe lm: bad --generate '%s' (1..100000)\n", val);
+          return NPE_EXIT_USAGE;
+        }
+      } else {
+        unsigned long x = strtoul(val, &end, 10);
+        int chr = !strcmp(a, "--chars");
+        if (*val == '-' || *end || (chr ? x < 2 || x > 1000000 : x < 8 || x > 29)) {
+          fprintf(stderr, "npe lm: bad %s '%s' (%s)\n", a, val, chr ? "2..1000000" : "8..29");
+          return NPE_EXIT_USAGE;
+        }
+        if (chr) chars = x;
+        else frac = x;
+      }
+    } else if (a[0] == '-' || model_path) {
+      fprintf(stderr, "npe lm: unknown argument '%s' (see `npe lm --help`)\n", a);
+      return NPE_EXIT_USAGE;
+    } else {
+      model_path = a;
+    }
+  }
+  if (!model_path || (!text && !generate)) {
+    fprintf(stderr, "npe lm: %s (usage: npe lm MODEL.npz --text FILE ...)\n",
+            !model_path ? "no model file given" : "no --text FILE given");
+    return NPE_EXIT_USAGE;
+  }
+  if (generate && (text || !prompt || !*prompt || !strcmp(fmt_name, "all"))) {
+    fprintf(stderr, "npe lm: --generate N takes --prompt TEXT (not empty) and one --format, "
+                    "no --text\n");
+    return NPE_EXIT_USAGE;
+  }
+  if (!generate && prompt) {
+    fprintf(stderr, "npe lm: --prompt goes with --generate N\n");
+    return NPE_EXIT_USAGE;
+  }
+  static const struct { const char *name; npe_fmt fa, fb; } all[] = {
+      {"fp4", NPE_FMT_FP4, NPE_FMT_FP4},         {"posit4", NPE_FMT_POSIT4, NPE_FMT_POSIT4},
+      {"posit8", NPE_FMT_POSIT8, NPE_FMT_POSIT8}, {"posit16", NPE_FMT_POSIT16, NPE_FMT_POSIT16},
+      {"int8", NPE_FMT_INT8, NPE_FMT_INT8},       {"ternary", NPE_FMT_INT8, NPE_FMT_TERNARY}};
+  lm_row rows[6];
+  int nrows = 0;
+  for (int i = 0; i < 6; i++)
+    if (!strcmp(fmt_name, "all") || !strcmp(fmt_name, all[i].name))
+      rows[nrows++] = (lm_row){all[i].name, all[i].fa, all[i].fb, 0, {0}, 0, 0, -1};
+  if (!nrows) {
+    fprintf(stderr, "npe lm: unknown format '%s' (fp4, posit4, posit8, posit16, int8, ternary, "
+                    "all)\n", fmt_name);
+    return NPE_EXIT_USAGE;
+  }
+  lm_model m;
+  if (model_load(model_path, &m)) return NPE_EXIT_USAGE;
+  int *ids = NULL;
+  uint32_t n = 0;
+  if (generate) { /* the prompt's symbols */
+    n = (uint32_t)strlen(prompt);
+    ids = malloc(n * sizeof *ids);
+    for (uint32_t k = 0; ids && k < n; k++) {
+      const char *q = strchr(m.vocab, prompt[k]);
+      if (!q) {
+        fprintf(stderr, "npe lm: --prompt: symbol 0x%02x at offset %u is not in the model's "
+                        "vocabulary\n", (unsigned char)prompt[k], k);
+        free(ids);
+        ids = NULL;
+        break;
+      }
+      ids[k] = (int)(q - m.vocab);
+    }
+  }
+  if (generate ? !ids : read_text(text, &m, (uint32_t)chars, &ids, &n)) {
+    model_free(&m);
+    return NPE_EXIT_USAGE;
+  }
+  uint32_t t = n - 1; /* characters predicted */
+  int hgrn = !strcmp(m.cell, "hgrn");
+  npe_dev *d = NULL;
+  int ex = cli_open_device(uri, &d);
+  npe_info in;
+  if (!ex) npe_get_info(d, &in);
+  if (!ex && hgrn && (!in.has_recur || !(in.recur_modes & 1u))) {
+    fprintf(stderr, "npe lm: the hgrn model needs the recurrence unit; this engine has none "
+                    "(npe info)\n");
+    ex = NPE_EXIT_USAGE;
+  }
+  /* formats this engine has ("all": the others are skipped), K in range */
+  int kept = 0;
+  for (int i = 0; !ex && i < nrows; i++) {
+    int have = (in.formats >> rows[i].fa & 1u) && (in.formats >> rows[i].fb & 1u);
+    if (!have && strcmp(fmt_name, "all")) {
+      fprintf(stderr, "npe lm: this engine has no %s (npe info)\n", rows[i].name);
+      ex = NPE_EXIT_USAGE;
+    }
+    uint32_t kmax = m.h > m.e ? m.h : m.e;
+    if (have && kmax > npe_max_k(d, rows[i].fa, rows[i].fb)) {
+      fprintf(stderr, "npe lm: model too large for the engine: K = %u beyond the %s limit %u\n",
+              kmax, rows[i].name, npe_max_k(d, rows[i].fa, rows[i].fb));
+      ex = NPE_EXIT_USAGE;
+    }
+    if (have) rows[kept++] = rows[i];
+  }
+  nrows = kept;
+  if (generate) {
+    if (!ex && nrows == 1 &&
+        run_generate(&m, d, ids, n, (uint32_t)generate, (unsigned)frac, check, &rows[0], seed,
+                     temp, json))
+      ex = NPE_EXIT_FAIL;
+    if (!ex && rows[0].mismatches > 0) ex = NPE_EXIT_FAIL;
+    npe_close(d);
+    free(ids);
+    model_free(&m);
+    return ex;
+  }
+  /* the float32 reference */
+  double ref_bpc = NAN;
+  float *lr = ex ? NULL : malloc((size_t)t * m.v * sizeof *lr);
+  if (!ex) {
+    lm_run ref = {.m = &m, .quantised = 0};
+    /* a Sherry model's reference uses its ternary weights s x t, as trained */
+    float *keep[LM_NMAT] = {0};
+    for (int i = 0; i < LM_NMAT; i++) {
+      if (!m.q[i]) continue;
+      size_t c = m.cols[i];
+      keep[i] = m.w[i];
+      m.w[i] = malloc((size_t)m.rows[i] * c * sizeof *m.w[i]);
+      for (size_t k = 0; m.w[i] && k < (size_t)m.rows[i] * c; k++)
+        m.w[i][k] = m.qs[i][k / c] * (float)m.q[i][k];
+      if (!m.w[i]) ref.err = NPE_ERR_NO_MEM;
+    }
+    lm_state sr;
+    if (state_alloc(&m, &sr) || !lr || ref.err || forward(&ref, &sr, ids, t, lr)) ex = NPE_EXIT_FAIL;
+    else ref_bpc = bpc_of(lr, ids, t, m.v);
+    state_free(&sr);
+    for (int i = 0; i < LM_NMAT; i++)
+      if (keep[i]) free(m.w[i]), m.w[i] = keep[i];
+  }
+  free(lr);
+  for (int i = 0; !ex && i < nrows; i++) {
+    if (run_format(&m, d, ids, t, (unsigned)frac, check, &rows[i])) ex = NPE_EXIT_FAIL;
+    else if (rows[i].mismatches > 0) ex = NPE_EXIT_FAIL;
+  }
+  if (!ex || ex == NPE_EXIT_FAIL) {
+    uint64_t logits = (uint64_t)t * m.v;
+    char gbuf[64];
+    if (json && !isnan(ref_bpc)) {
+      printf("{\"model\": ");
+      json_str(model_path);
+      printf(", \"cell\": \"%s\", \"quant\": \"%s\", \"embed\": %u, \"hidden\": %u, "
+             "\"layers\": %u, \"text\": ", m.cell, m.quant, m.e, m.h, m.layers);
+      json_str(text);
+      printf(", \"chars\": %u, \"predicted\": %u, \"recur_frac_bits\": %lu, "
+             "\"float32_bpc\": %.6f, \"file_test_bpc\": ", n, t, frac, ref_bpc);
+      if (isnan(m.test_bpc)) printf("null");
+      else printf("%.6f", m.test_bpc);
+      printf(", \"host_float\": \"embedding, gate nonlinearities, elementwise products, "
+             "softmax\", \"formats\": [");
+      for (int i = 0; i < nrows; i++) {
+        const lm_row *r = &rows[i];
+        if (!r->matmuls) continue;
+        printf("%s{\"format\": \"%s\", \"bpc\": %.6f, \"cycles\": %llu, \"cycles_per_char\": %.1f, "
+               "\"macs\": %llu, \"macs_per_char\": %.1f, \"energy_pj_per_char\": %.1f, "
+               "\"matmuls\": %llu, \"sequences\": %llu, \"recur_elems\": %llu, "
+               "\"dma_read_bytes\": %llu, \"golden_mismatches\": ",
+               i ? ", " : "", r->name, r->bpc, (unsigned long long)r->st.cycles,
+               (double)r->st.cycles / t, (unsigned long long)macs_of(&r->st),
+               (double)macs_of(&r->st) / t, r->st.energy_pj / t, (unsigned long long)r->matmuls,
+               (unsigned long long)r->sequences, (unsigned long long)r->st.recur_elems,
+               (unsigned long long)r->st.dma_read_bytes);
+        if (r->mismatches < 0) printf("null}");
+        else printf("%ld}", r->mismatches);
+      }
+      printf("]}\n");
+    } else if (!isnan(ref_bpc)) {
+      printf("model           %s (%s, quant %s, embed %u, hidden %u x %u layer%s)\n", model_path,
+             m.cell, m.quant, m.e, m.h, m.layers, m.layers > 1 ? "s" : "");
+      printf("text            %s, %u chars (%u predicted)\n", text, n, t);
+      printf("float32 bpc     %.4f (host, C, the float weights%s)\n", ref_bpc,
+             strcmp(m.quant, "none") ? " as trained: Sherry s x t" : "");
+      if (!isnan(m.test_bpc)) printf("file test bpc   %.4f (whole test split, recorded by the trainer)\n", m.test_bpc);
+      printf("on the engine   every matmul (npe_matmul)%s; on the host in float: embedding,\n"
+             "                gate nonlinearities, elementwise products, softmax\n",
+             hgrn ? ", the recurrence (npe_rnn DIAG)" : "");
+      if (hgrn) printf("recurrence      a_t Q2.30, b_t and h_t Q%lu.%lu\n", 31 - frac, frac);
+      printf("\n%-8s %8s %8s %12s %11s %13s  %s\n", "format", "bpc", "vs f32", "cycles/char",
+             "MACs/char", "nJ/char (est)", "golden model");
+      for (int i = 0; i < nrows; i++) {
+        const lm_row *r = &rows[i];
+        if (!r->matmuls) continue;
+        printf("%-8s %8.4f %+8.4f %12.1f %11.1f %13.1f  %s\n", r->name, r->bpc, r->bpc - ref_bpc,
+               (double)r->st.cycles / t, (double)macs_of(&r->st) / t, r->st.energy_pj / t / 1e3,
+               golden_text(r, gbuf, sizeof gbuf, logits));
+      }
+    }
+  }
+  npe_close(d);
+  free(ids);
+  model_free(&m);
+  return ex;
+}
