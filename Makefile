@@ -4,6 +4,7 @@
 #   make test     every test (layers, golden, sanitizers, models, RTL, engine, driver, CLI); what CI runs
 #   make demo     the main job on the built-in simulator
 #   make bench    benchmarks, one "BENCH <name> <value> <unit>" line each
+#   make report   area, timing and energy per block in a real cell library (docs/PPA.md)
 #   make lint     verilator --lint-only -Wall on the RTL
 #   make deps     install the Debian packages (as root) or print the command
 #
@@ -67,6 +68,7 @@ PYTHON ?= python3
 #   lm.mk              tools/lm, lm/: KJV corpus, char-model trainer, make models, lm-test
 #   fuzz.mk            tests/fuzz: libFuzzer targets, make fuzz, fuzz-smoke
 #   cpu.mk             rtl/cpu: the RV32IM core, its ISA tests against qemu-riscv32
+#   ppa.mk             tools/ppa: area, timing, energy in the OSU 0.18 um cells (make report)
 # Order matters: a fragment uses the variables of those above it.
 
 # the npe tool (mk/cli.mk), named here as lower layers' benches run it
@@ -78,7 +80,7 @@ BENCH_TARGETS :=
 LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
-        mk/fpga_icebreaker.mk mk/lm.mk mk/fuzz.mk
+        mk/fpga_icebreaker.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk
 include mk/cpu.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)

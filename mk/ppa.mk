@@ -1,0 +1,63 @@
+# mk/ppa.mk - area, timing and energy from a real cell library (issue 14;
+# docs/PPA.md): the OSU 0.18 um cells of Debian's qflow-tech-osu018 (GPL, read
+# from /usr/share at build time, never copied), Yosys, OpenSTA, Icarus and
+# tools/ppa/. Included by the top-level Makefile.
+#
+#   make report-ppa   (also `make report`) synthesis + STA of every block, the
+#                     PE's gate-level energy per format, build/ppa/report.md
+#                     (.csv, .json) and BENCH lines; cached under build/ppa/
+#   make ppa-synth    area and critical path per block only
+#   make ppa-energy   the PE energy runs only (after ppa-synth)
+#   make ppa-test     the energy tool on a hand-computed circuit, and the whole
+#                     flow on npe_pe_lite (synthesis, STA, gate-level INT8 run,
+#                     energy), about a minute; part of `make test`
+#
+# Outputs under $(BUILD)/ppa/.
+
+BUILD ?= build
+PPA_BUILD  := $(BUILD)/ppa
+PPA_PYTHON ?= /usr/bin/python3
+PPA_TOOLS  := tools/ppa/ppa_common.py tools/ppa/synth.py tools/ppa/liberty.py \
+              tools/ppa/energy.py tools/ppa/pe_energy.py tools/ppa/report.py
+
+# Debian packages the flow needs (make deps; qflow-tech-osu018 pulls in qflow)
+DEB_PKGS += opensta qflow-tech-osu018 python3-numpy
+
+.PHONY: report report-ppa ppa-deps ppa-synth ppa-energy ppa-test ppa-test-energy ppa-smoke
+
+# tools/check_deps.sh installs what is missing (or prints the command)
+ppa-deps:
+	@$(DEPS) yosys iverilog pkg:opensta pkg:qflow-tech-osu018 pkg:python3-numpy
+
+ppa-synth: ppa-deps
+	@mkdir -p $(PPA_BUILD)
+	$(PPA_PYTHON) tools/ppa/synth.py $(PPA_BUILD)/synth
+
+ppa-energy: ppa-synth
+	$(PPA_PYTHON) tools/ppa/pe_energy.py $(PPA_BUILD)/synth $(PPA_BUILD)/energy
+
+report-ppa: ppa-synth ppa-energy
+	$(PPA_PYTHON) tools/ppa/report.py $(PPA_BUILD)
+
+report: report-ppa
+
+# ---------------------------------------------------------------------------
+# Tests
+# ---------------------------------------------------------------------------
+ppa-test-energy: ppa-deps
+	$(PPA_PYTHON) tests/ppa/test_energy.py
+
+# The flow end to end on the smallest PE: every step of report-ppa, in its
+# own directory, with sanity bounds on the figures.
+ppa-smoke: ppa-deps
+	@mkdir -p $(PPA_BUILD)/smoke
+	$(PPA_PYTHON) tools/ppa/synth.py $(PPA_BUILD)/smoke/synth pe_lite
+	$(PPA_PYTHON) tools/ppa/pe_energy.py $(PPA_BUILD)/smoke/synth $(PPA_BUILD)/smoke/energy \
+	  pe_lite:int8 --words=128
+	$(PPA_PYTHON) tests/ppa/check_smoke.py $(PPA_BUILD)/smoke
+
+ppa-test: ppa-test-energy ppa-smoke
+	@echo "ppa-test: energy tool and PPA flow smoke run passed"
+
+TEST_TARGETS  += ppa-test
+BENCH_TARGETS += report-ppa

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: Apache-2.0
+"""ppa_common.py - what the PPA tools share: the cell library's location, the
+blocks of the flow and their RTL, tool checks, a cached step runner.
+
+The OSU 0.18 um cells (Debian package qflow-tech-osu018, GPL) are read from
+/usr/share at run time and never copied into the repository.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+OSU = os.environ.get("NPE_OSU018", "/usr/share/qflow/tech/osu018")
+LIB = os.path.join(OSU, "osu018_stdcells.lib")
+CELLS_V = os.path.join(OSU, "osu018_stdcells.v")
+VDD = 1.8  # V: the library's nom_voltage (typical corner)
+
+PKG = "rtl/npe_pkg.sv"
+PE_FILES = [PKG] + ["rtl/pe/%s.sv" % m for m in (
+    "npe_pe_dec", "npe_pe_front", "npe_pe_mul", "npe_pe_align", "npe_pe_quire",
+    "npe_pe_norm", "npe_pe_posit_enc", "npe_pe_round", "npe_pe_cnt", "npe_pe",
+    "npe_pe_lite")]
+
+FORMATS = ["fp4", "posit4", "posit8", "posit16", "int8", "ternary"]  # format code order
+LANES = {"fp4": 4, "posit4": 4, "posit8": 2, "posit16": 1, "int8": 2, "ternary": 2}
+
+# name -> (top module, RTL files, {parameter: value}, what it is)
+BLOCKS = {}
+BLOCKS["pe_all"] = ("npe_pe", PE_FILES, {"FormatMask": 0x3F}, "npe_pe, all six formats")
+for _code, _f in enumerate(FORMATS):
+    BLOCKS["pe_" + _f] = ("npe_pe", PE_FILES, {"FormatMask": 1 << _code},
+                          "npe_pe, %s only (FormatMask 6'h%02x)" % (_f, 1 << _code))
+BLOCKS["pe_lite"] = ("npe_pe_lite", PE_FILES, {"FormatMask": 0x30},
+                     "npe_pe_lite, INT8 + ternary (small build)")
+BLOCKS["nlu"] = ("npe_nlu", [PKG, "rtl/nlu/npe_nlu_table.sv", "rtl/nlu/npe_nlu_col.sv",
+                             "rtl/nlu/npe_nlu.sv"], {"NumCols": 64},
+                 "npe_nlu, 64 columns (8 groups x 4 x 2, as in npe_nlu_unit)")
+BLOCKS["recur_diag"] = ("npe_recur_diag", [PKG, "rtl/engine/npe_recur_diag.sv"], {},
+                        "npe_recur_diag, one DIAG step (combinational)")
+BLOCKS["recur_unit"] = ("npe_recur_unit", [PKG, "rtl/engine/npe_recur_diag.sv",
+                                           "rtl/engine/npe_recur_unit.sv"], {},
+                        "npe_recur_unit, 1024 state words (state memory as SRAM)")
+BLOCKS["axi_dma"] = ("npe_axi_dma", [PKG, "rtl/axi/npe_axi_dma.sv"], {}, "npe_axi_dma, AXI4 master")
+BLOCKS["csr"] = ("npe_csr", [PKG, "rtl/axi/npe_csr.sv"], {}, "npe_csr, registers")
+BLOCKS["cmd"] = ("npe_cmd", [PKG, "rtl/engine/npe_cmd.sv"], {}, "npe_cmd, command processor")
+
+# The order of the report.
+BLOCK_ORDER = ["pe_all"] + ["pe_" + f for f in FORMATS] + [
+    "pe_lite", "nlu", "recur_diag", "recur_unit", "axi_dma", "csr", "cmd"]
+
+TOOLS = {"yosys": "yosys", "sta": "opensta", "iverilog": "iverilog", "vvp": "iverilog"}
+
+
+def die(msg):
+    sys.stderr.write("ppa: %s\n" % msg)
+    raise SystemExit(1)
+
+
+def need(*tools):
+    """Fails cleanly, naming the Debian package, when a tool is missing."""
+    for t in tools:
+        if shutil.which(t) is None:
+            die("'%s' not found; install it with: sudo apt-get install -y %s" % (t, TOOLS[t]))
+    if not os.path.exists(LIB):
+        die("%s not found; install the OSU 0.18 um cells with: "
+            "sudo apt-get install -y qflow-tech-osu018 (or set NPE_OSU018)" % LIB)
+
+
+def digest(paths, extra=""):
+    """SHA-256 over files' contents and a string: the cache key of a step."""
+    h = hashlib.sha256(extra.encode())
+    for p in paths:
+        with open(p, "rb") as f:
+            h.update(p.encode() + b"\0" + f.read())
+    return h.hexdigest()
+
+
+def cached(outdir, key):
+    """True when outdir holds a finished step with this key."""
+    try:
+        with open(os.path.join(outdir, "key")) as f:
+            return f.read().strip() == key
+    except OSError:
+        return False
+
+
+def mark_done(outdir, key):
+    with open(os.path.join(outdir, "key"), "w") as f:
+        f.write(key + "\n")
+
+
+def run(cmd, log, cwd=None):
+    """Runs a tool at low priority, output to log; on failure shows the log's tail."""
+    t0 = time.time()
+    with open(log, "w") as f:
+        r = subprocess.run(["nice", "-n", "10"] + cmd, stdout=f, stderr=subprocess.STDOUT, cwd=cwd)
+    if r.returncode:
+        with open(log) as f:
+            tail = f.read()[-3000:]
+        sys.stderr.write(tail)
+        die("%s failed (exit %d); log: %s" % (cmd[0], r.returncode, log))
+    return time.time() - t0

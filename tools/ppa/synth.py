@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""synth.py - area and timing of RTL blocks in the OSU 0.18 um cells.
+
+Per block (tools/ppa/ppa_common.py, BLOCKS):
+  Yosys 0.23   read_verilog -sv; hierarchy -chparam; synth -flatten up to
+               'fine'; memories of >= SRAM_MIN_WORDS words cut out as SRAM
+               macros (their ports become block ports: timing paths end and
+               start there; their area comes from an SRAM density, not here);
+               the rest of synth; dfflibmap; abc -liberty with a buffering
+               script (buffer -p; upsize; dnsize); stat -liberty;
+               opt_clean -purge; setundef -zero; splitnets; insbuf;
+               write_verilog -noexpr
+  fanout.py    buffer trees (BUFX4) on nets of more than 12 loads, which
+               Yosys 0.23 leaves when it reads ABC's result back; their area
+               is added to stat's
+  OpenSTA      the netlist, one ideal clock on clk_i (or a virtual clock for a
+               combinational block), input and output delays 0, no wire load,
+               report_checks -path_delay max: the critical path
+Writes OUTDIR/<block>/{synth.ys,yosys.log,net.v,sta.tcl,sta.log,result.json}
+and OUTDIR/synth.json; cached per block on the RTL's and this flow's hash.
+
+Usage: synth.py OUTDIR [BLOCK...]     (default: every block)
+"""
+import json
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import energy  # noqa: E402
+import fanout  # noqa: E402
+import liberty  # noqa: E402
+import ppa_common as pc  # noqa: E402
+
+SRAM_MIN_WORDS = 256  # a memory with this many words or more is an SRAM macro
+PERIOD_NS = 100.0     # STA clock period; the critical path is period - slack
+
+# ABC: Yosys' default -liberty script, then buffering and gate sizing (an
+# unbuffered high-fan-out net doubles the critical path).
+ABC_SCRIPT = ("strash; ifraig; scorr; dc2; dretime; strash; &get -n; &dch -f; &nf; &put; "
+              "buffer -p; upsize; dnsize\n")
+
+SRAM_SEL = "t:$mem_v2 r:SIZE>=%d %%i" % SRAM_MIN_WORDS
+
+
+def yosys_script(block, outdir):
+    top, files, params, _ = pc.BLOCKS[block]
+    chparam = "".join(" -chparam %s %d" % (k, v) for k, v in sorted(params.items()))
+    abc = os.path.join(outdir, "abc.script")
+    return "\n".join([
+        "read_verilog -sv %s" % " ".join(files),
+        "hierarchy -check -top %s%s" % (top, chparam),
+        "synth -top %s -flatten -run :fine" % top,
+        "tee -o %s/srams.txt dump %s" % (outdir, SRAM_SEL),
+        "expose -input %s %%co:+$mem_v2[RD_DATA] w:* %%i" % SRAM_SEL,
+        "expose %s %%ci:+$mem_v2[RD_ADDR,RD_EN,WR_ADDR,WR_DATA,WR_EN] w:* %%i" % SRAM_SEL,
+        "delete %s" % SRAM_SEL,
+        "synth -top %s -run fine:" % top,
+        "dfflibmap -liberty %s" % pc.LIB,
+        "abc -liberty %s -script %s" % (pc.LIB, abc),
+        "opt_clean -purge",
+        "tee -o %s/stat.txt stat -liberty %s" % (outdir, pc.LIB),
+        "setundef -zero",
+        "splitnets",
+        "insbuf -buf BUFX2 A Y",  # no assign statements left: OpenSTA 2019 rejects concatenations
+        "opt_clean -purge",
+        "rename %s %s_net" % (top, top),  # beside the RTL module in a testbench
+        "write_verilog -noattr -noexpr -nohex -nodec %s/net.v" % outdir,
+        ""])
+
+
+def sta_script(block, outdir, ports):
+    top = pc.BLOCKS[block][0]
+    lines = ["read_liberty %s" % pc.LIB,
+             "read_verilog %s/net.v" % outdir,
+             "link_design %s_net" % top]
+    if "clk_i" in ports:
+        lines += ["create_clock -name clk -period %g [get_ports clk_i]" % PERIOD_NS,
+                  "set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]"]
+    else:
+        lines += ["create_clock -name clk -period %g" % PERIOD_NS,
+                  "set_input_delay 0 -clock clk [all_inputs]"]
+    lines += ["set_output_delay 0 -clock clk [all_outputs]",
+              "report_checks -path_delay max -digits 3 -group_count 1",
+              "exit", ""]
+    return "\n".join(lines)
+
+
+def parse_stat(text):
+    """Cells by type, chip area (um^2) and flip-flop count/area from stat -liberty."""
+    cells = {}
+    for m in re.finditer(r"^\s+(\S+)\s+(\d+)\s*$", text[text.find("Number of cells"):], re.M):
+        cells[m.group(1)] = int(m.group(2))
+    area = float(re.search(r"Chip area for (?:top )?module '\S+': ([0-9.]+)", text).group(1))
+    unknown = [c for c in cells if c.startswith("$")]
+    if unknown:
+        pc.die("unmapped cells after synthesis: %s" % unknown)
+    return cells, area
+
+
+def lib_areas():
+    areas, cell = {}, None
+    with open(pc.LIB) as f:
+        for line in f:
+            m = re.match(r"\s*cell\s*\(\s*\"?(\w+)\"?\s*\)", line)
+            if m:
+                cell = m.group(1)
+            m = re.match(r"\s*area\s*:\s*([0-9.]+)", line)
+            if m and cell:
+                areas[cell] = float(m.group(1))
+    return areas
+
+
+def parse_srams(text):
+    """(words, width) of each memory cut out as an SRAM, from 'dump'."""
+    out = []
+    for cell in text.split("cell $mem_v2")[1:]:
+        size = int(re.search(r"parameter \\SIZE (\d+)", cell).group(1))
+        width = int(re.search(r"parameter \\WIDTH (\d+)", cell).group(1))
+        name = re.search(r"^\s*(\S+)", cell).group(1)
+        memid = re.search(r"parameter \\MEMID \"([^\"]*)\"", cell)
+        out.append({"cell": name, "memid": memid.group(1) if memid else name,
+                    "words": size, "width": width, "bits": size * width})
+    return out
+
+
+def parse_sta(text):
+    """The worst register/port path (the async reset's recovery checks left out)."""
+    if re.search(r"^Error:", text, re.M):
+        pc.die("OpenSTA: %s" % re.search(r"^Error:.*$", text, re.M).group(0))
+    best = None
+    for rep in text.split("Startpoint: ")[1:]:
+        if "Path Group: **async_default**" in rep:
+            continue
+        ep = re.search(r"^Endpoint: (.*)$", rep, re.M)
+        arr = re.search(r"^\s*(-?[0-9.]+)\s+data arrival time", rep, re.M)
+        slack = re.search(r"^\s*(-?[0-9.]+)\s+slack", rep, re.M)
+        if not (ep and arr and slack):
+            continue
+        path = {"startpoint": rep.splitlines()[0].strip(), "endpoint": ep.group(1).strip(),
+                "arrival_ns": float(arr.group(1)),
+                "critical_path_ns": round(PERIOD_NS - float(slack.group(1)), 3)}
+        if best is None or path["critical_path_ns"] > best["critical_path_ns"]:
+            best = path
+    if best is None:
+        pc.die("no path in the STA report")
+    return best
+
+
+def name_flops(sta, netlist):
+    """Names a flip-flop start/end point by the net on its Q (the RTL register)."""
+    text = open(netlist).read()
+    qnet = {m.group(1): m.group(2).strip() for m in re.finditer(
+        r"^\s*(?:DFF\w*|LATCH)\s+(\S+)\s*\((?:[^;]*?)\.Q\(([^)]*)\)", text, re.M)}
+    for k in ("startpoint", "endpoint"):
+        inst = sta[k].split()[0]
+        if inst in qnet:
+            sta[k] = "%s (register %s)" % (inst, qnet[inst].lstrip("\\"))
+    return sta
+
+
+def ports_of(netlist, top):
+    text = open(netlist).read()
+    m = re.search(r"module %s\((.*?)\);" % top, text, re.S)
+    return [p.strip() for p in m.group(1).split(",")]
+
+
+def flow(block, outroot):
+    top, files, params, what = pc.BLOCKS[block]
+    outdir = os.path.join(outroot, block)
+    os.makedirs(outdir, exist_ok=True)
+    ys = yosys_script(block, outdir)
+    here = os.path.dirname(os.path.abspath(__file__))
+    key_ys = pc.digest(files + [pc.LIB], ys + ABC_SCRIPT)
+    key = pc.digest([os.path.join(here, "fanout.py"), os.path.join(here, "energy.py")],
+                    key_ys + sta_script(block, outdir, ["clk_i"]) + sta_script(block, outdir, []))
+    res_path = os.path.join(outdir, "result.json")
+    if pc.cached(outdir, key) and os.path.exists(res_path):
+        with open(res_path) as f:
+            res = json.load(f)
+        print("ppa: %-11s cached (%.0f s to synthesise)" % (block, res["synth_s"]), flush=True)
+        return res
+    ys_dir = os.path.join(outdir, "yosys")   # the Yosys step's own cache
+    os.makedirs(ys_dir, exist_ok=True)
+    if pc.cached(ys_dir, key_ys) and os.path.exists(os.path.join(outdir, "net_yosys.v")):
+        with open(os.path.join(ys_dir, "synth_s")) as f:
+            t_syn = float(f.read())
+        print("ppa: %-11s Yosys result cached; buffering and STA ..." % block, flush=True)
+    else:
+        print("ppa: %-11s synthesising %s ..." % (block, what), flush=True)
+        with open(os.path.join(outdir, "abc.script"), "w") as f:
+            f.write(ABC_SCRIPT)
+        with open(os.path.join(outdir, "synth.ys"), "w") as f:
+            f.write(ys)
+        t_syn = pc.run(["yosys", "-q", "-l", os.path.join(outdir, "yosys.log"),
+                        "-s", os.path.join(outdir, "synth.ys")], os.path.join(outdir, "yosys.out"))
+        os.replace(os.path.join(outdir, "net.v"), os.path.join(outdir, "net_yosys.v"))
+        with open(os.path.join(ys_dir, "synth_s"), "w") as f:
+            f.write("%.1f\n" % t_syn)
+        pc.mark_done(ys_dir, key_ys)
+    with open(os.path.join(outdir, "stat.txt")) as f:
+        cells, area = parse_stat(f.read())
+    with open(os.path.join(outdir, "srams.txt")) as f:
+        srams = parse_srams(f.read())
+    areas = lib_areas()
+    # buffer trees on the nets ABC's PI buffering left unbuffered (fanout.py)
+    netv = os.path.join(outdir, "net.v")
+    with open(os.path.join(outdir, "net_yosys.v")) as f:
+        netlist = energy.Netlist(f.read())
+    nbuf = fanout.repair(netlist, liberty.read(pc.LIB))
+    fanout.write(netlist, netv)
+    cells[fanout.BUF] = cells.get(fanout.BUF, 0) + nbuf
+    area += nbuf * areas[fanout.BUF]
+    flops = {c: n for c, n in cells.items() if c.startswith("DFF") or c == "LATCH"}
+    ports = ports_of(os.path.join(outdir, "net.v"), top + "_net")
+    with open(os.path.join(outdir, "sta.tcl"), "w") as f:
+        f.write(sta_script(block, outdir, ports))
+    t_sta = pc.run(["sta", os.path.join(outdir, "sta.tcl")], os.path.join(outdir, "sta.log"))
+    with open(os.path.join(outdir, "sta.log")) as f:
+        sta = name_flops(parse_sta(f.read()), netv)
+    res = {"block": block, "top": top, "what": what, "params": params,
+           "cells": sum(cells.values()), "cell_types": cells, "area_um2": area,
+           "flops": sum(flops.values()),
+           "flop_area_um2": sum(areas[c] * n for c, n in flops.items()),
+           "fanout_buffers": nbuf, "fanout_buffer_area_um2": nbuf * areas[fanout.BUF],
+           "srams": srams, "sram_bits": sum(s["bits"] for s in srams),
+           "sta": sta, "period_ns": PERIOD_NS,
+           "synth_s": round(t_syn, 1), "sta_s": round(t_sta, 1)}
+    with open(res_path, "w") as f:
+        json.dump(res, f, indent=1)
+    pc.mark_done(outdir, key)
+    print("ppa: %-11s %.0f um^2, %d cells, %d flops, critical path %.2f ns (%.0f s)"
+          % (block, area, res["cells"], res["flops"], sta["critical_path_ns"], t_syn + t_sta),
+          flush=True)
+    return res
+
+
+def main(argv):
+    if len(argv) < 2:
+        pc.die(__doc__.strip().splitlines()[-1])
+    pc.need("yosys", "sta")
+    outroot = argv[1]
+    blocks = argv[2:] or pc.BLOCK_ORDER
+    for b in blocks:
+        if b not in pc.BLOCKS:
+            pc.die("unknown block '%s' (known: %s)" % (b, " ".join(pc.BLOCK_ORDER)))
+    os.makedirs(outroot, exist_ok=True)
+    t0 = time.time()
+    results = {b: flow(b, outroot) for b in blocks}
+    summary = os.path.join(outroot, "synth.json")
+    old = {}
+    if os.path.exists(summary):
+        with open(summary) as f:
+            old = json.load(f)
+    old.update(results)
+    with open(summary, "w") as f:
+        json.dump(old, f, indent=1)
+    print("ppa: synthesis and STA of %d block(s) in %.0f s -> %s" % (len(blocks), time.time() - t0, summary))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
