@@ -38,6 +38,25 @@
 #define NPE_OP_RECUR 6u /* recurrence unit, T timesteps over a state of N elements kept on chip (docs/RECUR.md). AUX[3:0] = MODE: 0 = DIAG, h_t[i] = sat32(RNE(a * h_{t-1}[i] / 2^30) + b) on int32 (a in Q2.30, b and h in any common fixed point), from T x N 8-byte records {b: int32 bits 31:0, a: int32 bits 63:32} read contiguously from ADDR_A, record (t, i) at ADDR_A + 8 (t N + i); writes every h_t as int32 (T x N, contiguous) to ADDR_C, or with AUX[8] (OUT_LAST) only h_T (N int32). AUX[5:4] = INIT: 0 h_0 = 0, 1 the state the previous RECUR left (KEEP; zero after reset), 2 N int32 read from ADDR_B. Other AUX bits 0 and MODE 0 (else BAD_AUX); N in 1..CAP_RECUR.STATE_WORDS and T >= 1 (else BAD_DIMS); addresses 8-byte aligned (else ALIGN). FMT_*, M, K, strides and SCALE are not read */
 #define NPE_OP_XBAR 7u /* crossbar tile, INT8 x INT8 (FMT_A = FMT_B = INT8). With FLAGS.PROGRAM: the tile takes W = the N rows of K weights in B buffer SPAD[1] (K a multiple of 8, <= 64; N <= 64), one 8-weight word per cycle. Without: y = f(W x) for the M <= Rows input vectors x in A buffer SPAD[0] (K and N as programmed): exact integer column sums as binary32 into output buffer SPAD[2], then the NLU over them (AUX as for NLU); STORE the 2-byte codes. This build runs the exact digital equivalent; SOFT_RESET forgets the tile */
 
+/* The dispatch interface's unit slots and resource bits (0..NUM_UNITS-1:
+ * the units themselves), as npe_pkg's Unit* / Res* (testbenches). */
+#define NPE_NUM_UNITS 6u
+#define NPE_UNIT_LOADER 0u /* npe_loader: DMA reads into a scratchpad buffer */
+#define NPE_UNIT_ARRAY 1u /* npe_array: the MAC array, scratchpads to an output buffer */
+#define NPE_UNIT_STORER 2u /* npe_storer: an output buffer to DMA writes */
+#define NPE_UNIT_NLU 3u /* npe_nlu_unit: ramp-ADC codes of an output buffer, in place */
+#define NPE_UNIT_XBAR 4u /* npe_xbar_unit: the crossbar tile (program, run) */
+#define NPE_UNIT_RECUR 5u /* npe_recur_unit: the recurrence unit (records in by DMA, state on chip, states out by DMA) */
+#define NPE_NUM_RES 14u
+#define NPE_RES_RD_PORTS 6u /* the scratchpad banks' read ports (the array or the crossbar) */
+#define NPE_RES_SPAD_A0 7u /* scratchpad A, buffer 0 */
+#define NPE_RES_SPAD_A1 8u /* scratchpad A, buffer 1 */
+#define NPE_RES_SPAD_B0 9u /* scratchpad B, buffer 0 */
+#define NPE_RES_SPAD_B1 10u /* scratchpad B, buffer 1 */
+#define NPE_RES_OUT0 11u /* output buffer 0 */
+#define NPE_RES_OUT1 12u /* output buffer 1 */
+#define NPE_RES_DMA_WR 13u /* the DMA's write channel (the storer or the recurrence unit) */
+
 /* Hardware error codes in STATUS.ERR (not npe_status values). */
 #define NPE_HW_ERR_NONE 0u /* no error */
 #define NPE_HW_ERR_BAD_OPCODE 1u /* unknown or unimplemented opcode */

@@ -351,6 +351,16 @@ def gen_h(spec, regs):
     for it in spec["opcodes"]:
         o.append("#define %s_OP_%s %du /* %s */" % (p, it["name"], it["code"], it["desc"]))
     o.append("")
+    o.append("/* The dispatch interface's unit slots and resource bits (0..NUM_UNITS-1:")
+    o.append(" * the units themselves), as npe_pkg's Unit* / Res* (testbenches). */")
+    nu = len(spec["units"])
+    o.append("#define %s_NUM_UNITS %du" % (p, nu))
+    for i, u in enumerate(spec["units"]):
+        o.append("#define %s_UNIT_%s %du /* %s */" % (p, u["name"], i, u["desc"]))
+    o.append("#define %s_NUM_RES %du" % (p, nu + len(spec["resources"])))
+    for i, r in enumerate(spec["resources"]):
+        o.append("#define %s_RES_%s %du /* %s */" % (p, r["name"], nu + i, r["desc"]))
+    o.append("")
     o.append("/* Hardware error codes in STATUS.ERR (not npe_status values). */")
     for it in spec["errors"]:
         o.append("#define %s_HW_ERR_%s %du /* %s */" % (p, it["name"], it["code"], it["desc"]))

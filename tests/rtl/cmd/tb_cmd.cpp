@@ -39,9 +39,13 @@
 
 namespace {
 
-constexpr int kUnits = 5;                 // npe_pkg::NumUnits
-constexpr int kLoader = 0, kArray = 1, kStorer = 2, kNlu = 3, kXbar = 4;
-constexpr int kRes = 12;                  // npe_pkg::NumRes
+// The dispatch interface as generated (npe_pkg::NumUnits, Unit*, NumRes)
+constexpr int kUnits = NPE_NUM_UNITS;
+constexpr int kLoader = NPE_UNIT_LOADER, kArray = NPE_UNIT_ARRAY, kStorer = NPE_UNIT_STORER,
+              kNlu = NPE_UNIT_NLU, kXbar = NPE_UNIT_XBAR, kRecur = NPE_UNIT_RECUR;
+constexpr int kRes = NPE_NUM_RES;
+constexpr uint32_t kResMask = (1u << kRes) - 1;
+static_assert(kRes <= 16 && kUnits * 8 <= 64, "claims in AUX halves, checks in 64 bits");
 constexpr uint64_t kRingBase = 0x1000;
 constexpr unsigned kRingLog2 = 6;         // 64 entries
 
@@ -52,6 +56,7 @@ int unit_of(unsigned op) {
     case NPE_OP_STORE: return kStorer;
     case NPE_OP_NLU: return kNlu;
     case NPE_OP_XBAR: return kXbar;
+    case NPE_OP_RECUR: return kRecur;
     default: return -1;
   }
 }
@@ -62,8 +67,8 @@ struct Desc {
   unsigned id() const { return npe_desc_get_m(b); }
   unsigned run() const { return npe_desc_get_k(b); }
   unsigned next_run() const { return npe_desc_get_n(b); }
-  uint32_t claim() const { return npe_desc_get_aux(b) & 0xfffu; }
-  uint32_t next_claim() const { return (npe_desc_get_aux(b) >> 16) & 0xfffu; }
+  uint32_t claim() const { return npe_desc_get_aux(b) & kResMask; }
+  uint32_t next_claim() const { return (npe_desc_get_aux(b) >> 16) & kResMask; }
   unsigned chk() const { return npe_desc_get_fmt_out(b); }
   unsigned next_chk() const { return npe_desc_get_fmt_b(b); }
   unsigned err() const { return npe_desc_get_fmt_a(b); }
@@ -193,13 +198,15 @@ void CmdBench::settle() {
   for (int i = 0; i < 4; i++) {
     top_->eval();
     Desc d = job_desc();
-    uint64_t chk = 0, claim = 0;
+    uint64_t chk = 0;
+    uint32_t claim[(kUnits * kRes + 31) / 32] = {0};
     for (int u = 0; u < kUnits; u++) {
       chk |= (uint64_t)d.chk_of(u) << (8 * u);
-      claim |= (uint64_t)d.claim_of(u) << (kRes * u);
+      for (int r = 0; r < kRes; r++)
+        if (d.claim_of(u) >> r & 1) claim[(kRes * u + r) / 32] |= 1u << ((kRes * u + r) % 32);
     }
     top_->unit_chk_i = chk;
-    top_->unit_claim_i = claim;
+    for (unsigned w = 0; w < sizeof claim / sizeof claim[0]; w++) top_->unit_claim_i[w] = claim[w];
     for (int u = 0; u < kUnits; u++) {
       uint64_t a = d.chk_of(u) ? npe_desc_get_addr_a(d.b) : 0;
       top_->unit_chk_addr_i[2 * u] = (uint32_t)a;
@@ -393,7 +400,7 @@ void CmdBench::cycle() {
 Desc CmdBench::random_desc(unsigned id, bool allow_errors) {
   static const unsigned ops[] = {NPE_OP_LOAD, NPE_OP_LOAD, NPE_OP_MATMUL, NPE_OP_MATMUL,
                                  NPE_OP_STORE, NPE_OP_STORE, NPE_OP_NLU, NPE_OP_XBAR,
-                                 NPE_OP_XBAR, NPE_OP_NOP, NPE_OP_FENCE};
+                                 NPE_OP_XBAR, NPE_OP_RECUR, NPE_OP_NOP, NPE_OP_FENCE};
   Desc d{};
   unsigned op = ops[rng_() % (sizeof ops / sizeof ops[0])];
   npe_desc_set_opcode(d.b, (uint8_t)op);
@@ -401,7 +408,7 @@ Desc CmdBench::random_desc(unsigned id, bool allow_errors) {
   npe_desc_set_k(d.b, (uint16_t)(1 + rng_() % (chance(20) ? 40 : 6)));
   npe_desc_set_n(d.b, (uint16_t)(1 + rng_() % 8));
   // Claims among the shared resources (the unit's own bit is implied).
-  uint32_t shared = 0xfe0u;  // RD_PORTS .. OUT1
+  uint32_t shared = kResMask & ~((1u << kUnits) - 1);  // RD_PORTS .. DMA_WR
   npe_desc_set_aux(d.b, (uint32_t)((rng_() & shared & rng_()) |
                                    (((rng_() & shared & rng_())) << 16)));
   if (op == NPE_OP_XBAR && chance(30)) npe_desc_set_flag_program(d.b, 1);
@@ -413,7 +420,7 @@ Desc CmdBench::random_desc(unsigned id, bool allow_errors) {
     else if (r < 5 && op == NPE_OP_XBAR) npe_desc_set_fmt_b(d.b, NPE_HW_ERR_BAD_AUX);
     else if (r < 7 && (op == NPE_OP_LOAD || op == NPE_OP_STORE))
       npe_desc_set_fmt_a(d.b, NPE_HW_ERR_DMA_SLVERR);
-    else if (r < 8) npe_desc_set_opcode(d.b, NPE_OP_RECUR);  // no unit: BAD_OPCODE
+    else if (r < 8) npe_desc_set_opcode(d.b, 8 + rng_() % 8);  // no such opcode: BAD_OPCODE
   }
   return d;
 }
