@@ -196,8 +196,9 @@ module npe_top #(
   // ---------------------------------------------------------------------------
   // Command processor and the dispatch interface
   // ---------------------------------------------------------------------------
-  // Unit u drives slot u of each vector below (npe_pkg::Unit*); a unit not
-  // built drives zeros (and its opcode is BAD_OPCODE: UnitMask).
+  // Unit u drives slot u of each vector below (npe_pkg::Unit*); the slot of
+  // a unit not built is tied off below (and its opcode is BAD_OPCODE:
+  // UnitMask).
   localparam int NU = npe_pkg::NumUnits;
   localparam int NR = npe_pkg::NumRes;
   localparam logic [NU-1:0] UnitMask =
@@ -211,6 +212,21 @@ module npe_top #(
   logic [NU*AddrBits-1:0]       unit_chk_addr, unit_err_addr;
   logic [NU*NR-1:0]             unit_claim;
   logic                         abort, stall_spad, stall_out, stall_fence;
+
+  // A slot whose unit this build leaves out answers nothing: no check, no
+  // claim, never busy (its opcode is BAD_OPCODE through UnitMask).
+  for (genvar u = 0; u < NU; u++) begin : gen_slot
+    if (!UnitMask[u]) begin : gen_empty
+      assign unit_chk[8*u +: 8]                    = 8'd0;
+      assign unit_chk_addr[AddrBits*u +: AddrBits] = '0;
+      assign unit_claim[NR*u +: NR]                = '0;
+      assign unit_busy[u]                          = 1'b0;
+      assign unit_done[u]                          = 1'b0;
+      assign unit_next[u]                          = 1'b0;
+      assign unit_err[8*u +: 8]                    = 8'd0;
+      assign unit_err_addr[AddrBits*u +: AddrBits] = '0;
+    end
+  end
 
   // Descriptor fetches, the loader and the recurrence unit share the DMA's
   // read channel.
@@ -468,14 +484,6 @@ module npe_top #(
       .ob_wdata_o (xb_ob_wdata)
     );
   end else begin : gen_no_xbar
-    assign unit_chk[8*UX +: 8]                       = 8'd0;
-    assign unit_chk_addr[AddrBits*UX +: AddrBits]    = '0;
-    assign unit_claim[NR*UX +: NR]                   = '0;
-    assign unit_busy[UX]                             = 1'b0;
-    assign unit_done[UX]                             = 1'b0;
-    assign unit_next[UX]                             = 1'b0;
-    assign unit_err[8*UX +: 8]                       = 8'd0;
-    assign unit_err_addr[AddrBits*UX +: AddrBits]    = '0;
     assign xb_a_re     = 1'b0;
     assign xb_a_raddr  = '0;
     assign xb_b_re     = 1'b0;
@@ -508,14 +516,6 @@ module npe_top #(
       .ob_we_o (nl_ob_we), .ob_wait_i (arr_res_we), .ob_wdata_o (nl_ob_wdata)
     );
   end else begin : gen_no_nlu
-    assign unit_chk[8*UN +: 8]                       = 8'd0;
-    assign unit_chk_addr[AddrBits*UN +: AddrBits]    = '0;
-    assign unit_claim[NR*UN +: NR]                   = '0;
-    assign unit_busy[UN]                             = 1'b0;
-    assign unit_done[UN]                             = 1'b0;
-    assign unit_next[UN]                             = 1'b0;
-    assign unit_err[8*UN +: 8]                       = 8'd0;
-    assign unit_err_addr[AddrBits*UN +: AddrBits]    = '0;
     assign nl_conv_groups = 4'd0;
     assign nl_ob_buf   = 1'b0;
     assign nl_ob_rgrp  = '0;
@@ -584,14 +584,6 @@ module npe_top #(
       .wr_err_addr_i (dma_wr_err_addr)
     );
   end else begin : gen_no_recur
-    assign unit_chk[8*UR +: 8]                       = 8'd0;
-    assign unit_chk_addr[AddrBits*UR +: AddrBits]    = '0;
-    assign unit_claim[NR*UR +: NR]                   = '0;
-    assign unit_busy[UR]                             = 1'b0;
-    assign unit_done[UR]                             = 1'b0;
-    assign unit_next[UR]                             = 1'b0;
-    assign unit_err[8*UR +: 8]                       = 8'd0;
-    assign unit_err_addr[AddrBits*UR +: AddrBits]    = '0;
     assign rc_valid      = 1'b0;
     assign rc_addr       = '0;
     assign rc_len        = '0;
