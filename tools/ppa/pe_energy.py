@@ -129,13 +129,7 @@ def main(argv):
             pc.die("unknown run %s:%s" % (block, fmt))
         results["%s:%s" % (block, fmt)] = one(synthdir, outroot, block, fmt, words, lib)
     summary = os.path.join(outroot, "energy.json")
-    old = {}
-    if os.path.exists(summary):
-        with open(summary) as f:
-            old = json.load(f)
-    old.update(results)
-    with open(summary, "w") as f:
-        json.dump(old, f, indent=1)
+    pc.update_json(summary, results)
     print("ppa: %d energy run(s) in %.0f s -> %s" % (len(runs), time.time() - t0, summary))
 
 

@@ -6,6 +6,7 @@ The OSU 0.18 um cells (Debian package qflow-tech-osu018, GPL) are read from
 /usr/share at run time and never copied into the repository.
 """
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -51,6 +52,18 @@ BLOCK_ORDER = ["pe_all"] + ["pe_" + f for f in FORMATS] + [
     "pe_lite", "nlu", "recur_diag", "recur_unit", "axi_dma", "csr", "cmd"]
 
 TOOLS = {"yosys": "yosys", "sta": "opensta", "iverilog": "iverilog", "vvp": "iverilog"}
+
+
+def update_json(path, results):
+    """Merges results (a dict) into the JSON summary at path, keeping the
+    entries of earlier runs that this one did not redo."""
+    old = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            old = json.load(f)
+    old.update(results)
+    with open(path, "w") as f:
+        json.dump(old, f, indent=1)
 
 
 def die(msg):

@@ -250,13 +250,7 @@ def main(argv):
     t0 = time.time()
     results = {b: flow(b, outroot) for b in blocks}
     summary = os.path.join(outroot, "synth.json")
-    old = {}
-    if os.path.exists(summary):
-        with open(summary) as f:
-            old = json.load(f)
-    old.update(results)
-    with open(summary, "w") as f:
-        json.dump(old, f, indent=1)
+    pc.update_json(summary, results)
     print("ppa: synthesis and STA of %d block(s) in %.0f s -> %s" % (len(blocks), time.time() - t0, summary))
 
 
