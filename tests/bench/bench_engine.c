@@ -2,7 +2,8 @@
 /*
  * bench_engine: the engine through libnpe on the simulator (64-bit AXI,
  * 1 beat/cycle, 100-cycle read latency): MAC-array utilisation of a
- * 256x256x256 matmul per format, simulation speed, driver overhead, and
+ * 256x256x256 matmul per format, of the demo's 64x64x256 alone and through
+ * a B = 8 sigmoid on the NLU, simulation speed, driver overhead, and
  * the digital path of a 64 x 64 recurrent mat-vec (MAC array + NLU) for
  * comparison with the crossbar tile model (make nlu-bench).
  * Prints "BENCH <name> <value> <unit>" lines only.
@@ -65,6 +66,30 @@ int main(int argc, char **argv) {
     while (npe_tiler_next(&p, &it, desc)) nd++;
     driver_s += bench_now() - t0;
     free(pa), free(pb);
+  }
+  /* The demo's workload, 64 x 64 x 256, alone and through a B = 8 sigmoid
+   * on the NLU: the activation should cost (almost) no utilisation. */
+  {
+    npe_nlu_spec spec;
+    npe_nlu_table tab;
+    if (npe_nlu_spec_default(NPE_NLU_SIGMOID, 8, &spec) || npe_nlu_table_gen(&spec, &tab)) return 1;
+    const uint32_t m = 64, n = 64, k = 256;
+    static uint8_t codes[64 * 64];
+    for (int i = 0; i < 6; i++) {
+      npe_pats_out a = bench_view(pairs[i].fa, a16, a8), b = bench_view(pairs[i].fb, b16, b8);
+      bench_fill(a, (size_t)m * k, &s);
+      bench_fill(b, (size_t)n * k, &s);
+      npe_tensor ta = {npe_pats_of(a), m, k, 0, 1}, tb = {npe_pats_of(b), n, k, 0, 1};
+      npe_output out = {.f32 = c};
+      npe_stats plain, act;
+      if (npe_matmul(d, &ta, &tb, &out) || npe_last_stats(d, &plain) ||
+          npe_matmul_nlu(d, &ta, &tb, &tab, spec.in_frac_bits, codes, 0) ||
+          npe_last_stats(d, &act))
+        return 1;
+      printf("BENCH engine_util_%s_64x64x256 %.1f %%\n", pairs[i].name, 100 * plain.utilisation);
+      printf("BENCH engine_util_%s_64x64x256_sigmoid_b8 %.1f %%\n", pairs[i].name,
+             100 * act.utilisation);
+    }
   }
   printf("BENCH sim_speed_verilator %.0f cycles/s\n", (double)total_cycles / total_host);
   printf("BENCH driver_host_us_per_descriptor %.2f us\n", 1e6 * driver_s / total_descs);
