@@ -6,6 +6,7 @@
 #
 #   make engine-test   plain, and the C side under ASan+UBSan
 #   make recur-test    the recurrence unit (RECUR), the same two ways
+#   make recur-cell-test  its GRU and LSTM modes, the same two ways
 
 DRIVER_CORE_SRCS := driver/src/npe_tiler.c driver/src/npe_ring.c
 DRIVER_SIM_SRCS  := driver/src/npe_transport_sim.c
@@ -62,6 +63,31 @@ recur-test: $(BUILD)/tests/engine_recur $(BUILD)/san/tests/engine_recur
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/engine_recur
 
 TEST_TARGETS += recur-test
+
+# The GRU and LSTM modes (tests/engine/test_recur_cell.c), the same two ways.
+RECUR_CELL_TEST_SRCS := tests/engine/test_recur_cell.c
+
+$(BUILD)/tests/engine_recur_cell: $(RECUR_CELL_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                                  $(wildcard driver/src/*.h) $(ENGINE_TEST_HDRS) $(GOLDEN_LIB) \
+                                  $(MODELS_LIB) $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_CELL_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(SIM_LIBS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+$(BUILD)/san/tests/engine_recur_cell: $(RECUR_CELL_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+                                      $(DRIVER_SIM_SRCS) $(wildcard driver/src/*.h) \
+                                      $(GOLDEN_SAN_LIB) $(MODELS_SAN_LIB) $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_CELL_TEST_SRCS) \
+	  $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) $(MODELS_SAN_LIB) $(GOLDEN_SAN_LIB) \
+	  $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+.PHONY: recur-cell-test
+recur-cell-test: $(BUILD)/tests/engine_recur_cell $(BUILD)/san/tests/engine_recur_cell
+	$(BUILD)/tests/engine_recur_cell
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/engine_recur_cell
+
+TEST_TARGETS += recur-cell-test
 
 # ---------------------------------------------------------------------------
 # The engine build with a planted bug: npe_top Verilated with
