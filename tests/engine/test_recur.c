@@ -23,7 +23,8 @@ static uint32_t recur_open(eng *e, unsigned latency, unsigned ready_pct, unsigne
   ck_assert_uint_eq((cap >> NPE_CAP_FORMATS_RECUR_BIT) & 1u, 1);
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CAP_RECUR_REG_OFFSET, &rec), 0);
   ck_assert_uint_eq((rec >> NPE_CAP_RECUR_MODES_OFFSET) & NPE_CAP_RECUR_MODES_MASK,
-                    1u << NPE_RECUR_MODE_DIAG);
+                    1u << NPE_RECUR_MODE_DIAG | 1u << NPE_RECUR_MODE_GRU |
+                        1u << NPE_RECUR_MODE_LSTM);
   return (rec >> NPE_CAP_RECUR_STATE_WORDS_OFFSET) & NPE_CAP_RECUR_STATE_WORDS_MASK;
 }
 
@@ -264,7 +265,7 @@ START_TEST(recur_errors) {
       {recur(4, 4, REC, H0 + 4, OUT, NPE_RECUR_INIT_LOAD, 0), NPE_HW_ERR_ALIGN, H0 + 4},
       {recur(4, 4, REC, H0, OUT + 4, 0, 0), NPE_HW_ERR_ALIGN, OUT + 4},
   };
-  bad[0].f.aux |= 1u; /* MODE 1: not built */
+  bad[0].f.aux |= 3u; /* MODE 3: not built */
   bad[0].err = NPE_HW_ERR_BAD_AUX;
   for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     ck_assert_msg(run_direct(&e, &bad[i].f, NULL, &addr) == bad[i].err, "case %u", i);
@@ -311,10 +312,10 @@ START_TEST(recur_soft_reset_mid_run) {
   uint64_t s = 31;
   for (unsigned when = 0; when < 4; when++) {
     npe_desc_fields f = recur(256, 200, REC, H0, OUT, NPE_RECUR_INIT_ZERO, 0);
-    desc_src src = {&f, 1, 0};
+    eng_desc_src src = {&f, 1, 0};
     npe_ring_stream st;
     memset(&st, 0, sizeof st);
-    st.src = desc_next;
+    st.src = eng_desc_next;
     st.src_ctx = &src;
     ck_assert_int_eq(npe_ring_pump(&e.t, &e.ring, &st), NPE_OK);
     npesim_step(e.sim, 100u + 9000u * when);
