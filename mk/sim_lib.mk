@@ -14,11 +14,11 @@ SIM_BUILD := $(BUILD)/sim
 SIM_OBJ   := $(SIM_BUILD)/obj
 VL_INC    := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)/include
 
-ENGINE_RTL := rtl/npe_pkg.sv \
+ENGINE_RTL := rtl/npe_pkg.sv rtl/engine/npe_recur_sig_pkg.sv \
   $(filter-out %_tb.sv,$(sort $(wildcard rtl/pe/*.sv))) \
   rtl/axi/npe_axil_slave.sv rtl/axi/npe_csr.sv rtl/axi/npe_axi_dma.sv \
   rtl/nlu/npe_nlu_table.sv rtl/nlu/npe_nlu_col.sv rtl/nlu/npe_nlu.sv \
-  $(sort $(wildcard rtl/engine/*.sv))
+  $(filter-out %_pkg.sv,$(sort $(wildcard rtl/engine/*.sv)))
 ENGINE_VLT := $(wildcard rtl/pe/npe_pe.vlt)
 
 SIM_CXXFLAGS := -std=c++17 -O2 -Wall -I$(SIM_OBJ) -I$(VL_INC) -I$(VL_INC)/vltstd \

@@ -39,6 +39,15 @@ module npe_array #(
   output logic [AddrBits-1:0]           err_addr_o,   // with done_o
   output logic [2:0]                    fmt_o,        // PE mode of the job (MAC counters)
 
+  // Sequencer port: mat-vecs of a unit that claimed the array (the recurrence
+  // unit's steps). Same descriptor, already checked by that unit; B is read
+  // from word seq_b_off_i of the buffer. Not seen by npe_cmd: done_o, busy_o
+  // stay low for these jobs, seq_done_o pulses instead.
+  input  logic                          seq_valid_i,
+  input  logic [npe_pkg::DescBits-1:0]  seq_desc_i,
+  input  logic [BBankAddrBits-1:0]      seq_b_off_i,
+  output logic                          seq_done_o,
+
   // Scratchpad reads (one address for every bank of a scratchpad; the
   // buffer is the address's top bit)
   output logic                           a_re_o,
@@ -77,7 +86,7 @@ module npe_array #(
 
   logic        d_ternary, d_fmt_ok, d_out_ok, d_matvec;
   logic [2:0]  d_fmt;               // PE mode: npe_pkg::npe_fmt_e code
-  logic [2:0]  d_lanes, d_last_lanes;
+  logic [2:0]  d_lanes;
   logic [15:0] d_words, d_pitch_a, d_pitch_b, d_groups;
   assign d_ternary = d_fa == 8'(npe_pkg::FmtInt8) && d_fb == 8'(npe_pkg::FmtTernary);
   assign d_fmt     = d_ternary ? npe_pkg::FmtTernary : d_fa[2:0];
@@ -89,9 +98,6 @@ module npe_array #(
   // lanes is 1, 2 or 4: a shift, not a divider
   assign d_words   = d_lanes == 3'd4 ? 16'((32'(d_k) + 3) >> 2) :
                      d_lanes == 3'd2 ? 16'((32'(d_k) + 1) >> 1) : d_k;
-  // K mod lanes, or a full word
-  assign d_last_lanes = d_lanes == 3'd4 ? (d_k[1:0] == 2'd0 ? 3'd4 : {1'b0, d_k[1:0]}) :
-                        d_lanes == 3'd2 ? (d_k[0] ? 3'd1 : 3'd2) : 3'd1;
   // MATVEC needs 2..4 rows (a B word holds 4 PE words; one row gains
   // nothing, so a 1-row build leaves the logic out)
   localparam bit Matvec = Rows >= 2 && Rows <= 4;
@@ -125,8 +131,39 @@ module npe_array #(
   assign err_o      = 8'd0;
   assign err_addr_o = '0;
 
-  // The job, registered at dispatch and held until done_o.
+  // The job, registered at dispatch (or from the sequencer port) and held
+  // until done. A sequencer job is decoded here again, not through d_*:
+  // npe_cmd reads chk_code_o of its own head descriptor in every cycle.
+  logic        j_valid;
+  logic [npe_pkg::DescBits-1:0] j_desc;
+  logic [7:0]  j_flags, j_fa, j_fb, j_fo, j_spad;
+  logic [15:0] j_n, j_k, j_m, j_words, j_pitch_b;
+  logic        j_ternary, j_matvec;
+  logic [2:0]  j_fmt, j_lanes, j_last_lanes;
+  assign j_valid = job_valid_i || seq_valid_i;
+  assign j_desc  = seq_valid_i ? seq_desc_i : job_desc_i;
+  assign j_flags = npe_pkg::desc_flags(j_desc);
+  assign j_fa    = npe_pkg::desc_fmt_a(j_desc);
+  assign j_fb    = npe_pkg::desc_fmt_b(j_desc);
+  assign j_fo    = npe_pkg::desc_fmt_out(j_desc);
+  assign j_spad  = npe_pkg::desc_spad(j_desc);
+  assign j_m     = npe_pkg::desc_m(j_desc);
+  assign j_n     = npe_pkg::desc_n(j_desc);
+  assign j_k     = npe_pkg::desc_k(j_desc);
+  assign j_ternary = j_fa == 8'(npe_pkg::FmtInt8) && j_fb == 8'(npe_pkg::FmtTernary);
+  assign j_fmt     = j_ternary ? npe_pkg::FmtTernary : j_fa[2:0];
+  assign j_lanes   = npe_pkg::fmt_lanes(j_fmt);
+  assign j_matvec  = j_flags[npe_pkg::DescFlagMatvecBit];
+  assign j_words   = j_lanes == 3'd4 ? 16'((32'(j_k) + 3) >> 2) :
+                     j_lanes == 3'd2 ? 16'((32'(j_k) + 1) >> 1) : j_k;
+  assign j_last_lanes = j_lanes == 3'd4 ? (j_k[1:0] == 2'd0 ? 3'd4 : {1'b0, j_k[1:0]}) :
+                        j_lanes == 3'd2 ? (j_k[0] ? 3'd1 : 3'd2) : 3'd1;
+  assign j_pitch_b = j_matvec ? (j_ternary ? 16'((32'(j_words) + 3) / 4) : j_words) :
+                     j_ternary ? 16'((32'(j_words) + 15) / 16) : 16'((32'(j_words) + 3) / 4);
+
   logic        job_go_q, job_out_fp32_q, job_a_buf_q, job_b_buf_q, job_o_buf_q, job_matvec_q;
+  logic        job_seq_q;
+  logic [BBankAddrBits-1:0] job_b_off_q;
   logic [2:0]  job_fmt_q, job_out_fmt_q, job_last_lanes_q;
   logic [7:0]  job_m_q;
   logic [15:0] job_n_q, job_words_q, job_pitch_b_q;
@@ -135,16 +172,18 @@ module npe_array #(
       job_go_q <= 1'b0; job_out_fp32_q <= 1'b0; job_a_buf_q <= 1'b0; job_b_buf_q <= 1'b0;
       job_o_buf_q <= 1'b0; job_matvec_q <= 1'b0; job_fmt_q <= npe_pkg::FmtFp4; job_out_fmt_q <= npe_pkg::FmtFp4;
       job_last_lanes_q <= '0; job_m_q <= '0; job_n_q <= '0; job_words_q <= '0;
-      job_pitch_b_q <= '0;
+      job_pitch_b_q <= '0; job_seq_q <= 1'b0; job_b_off_q <= '0;
     end else begin
-      job_go_q <= job_valid_i;
-      if (job_valid_i) begin
-        job_fmt_q <= d_fmt; job_out_fmt_q <= d_fo[2:0];
-        job_out_fp32_q <= d_flags[npe_pkg::DescFlagOutFp32Bit];
-        job_a_buf_q <= d_spad[0]; job_b_buf_q <= d_spad[1]; job_o_buf_q <= d_spad[2];
-        job_matvec_q <= d_matvec && Matvec;
-        job_m_q <= d_m[7:0]; job_n_q <= d_n; job_words_q <= d_words;
-        job_pitch_b_q <= d_pitch_b; job_last_lanes_q <= d_last_lanes;
+      job_go_q <= j_valid;
+      if (j_valid) begin
+        job_fmt_q <= j_fmt; job_out_fmt_q <= j_fo[2:0];
+        job_out_fp32_q <= j_flags[npe_pkg::DescFlagOutFp32Bit];
+        job_a_buf_q <= j_spad[0]; job_b_buf_q <= j_spad[1]; job_o_buf_q <= j_spad[2];
+        job_matvec_q <= j_matvec && Matvec;
+        job_m_q <= j_m[7:0]; job_n_q <= j_n; job_words_q <= j_words;
+        job_pitch_b_q <= j_pitch_b; job_last_lanes_q <= j_last_lanes;
+        job_seq_q <= seq_valid_i;
+        job_b_off_q <= seq_valid_i ? seq_b_off_i : '0;
       end
     end
   end
@@ -190,7 +229,7 @@ module npe_array #(
           state_d  = StRun;
           k_d      = '0;
           g_d      = '0;
-          b_base_d = '0;
+          b_base_d = job_b_off_q;
         end
       end
       // Issuing words.
@@ -214,14 +253,20 @@ module npe_array #(
 
   // Outputs from the state (no default-then-override glitch for Icarus).
   assign issue     = state_q == StRun;
-  assign done_o    = state_q == StDrain && res_g_q == g_q;
-  assign busy_o    = job_go_q || state_q != StIdle;
+  logic job_done;
+  assign job_done   = state_q == StDrain && res_g_q == g_q;
+  assign done_o     = job_done && !job_seq_q;
+  assign seq_done_o = job_done && job_seq_q;
+  assign busy_o     = (job_go_q || state_q != StIdle) && !job_seq_q;
   assign a_re_o    = issue;
   assign a_raddr_o = {job_a_buf_q, ABankAddrBits'(k_q >> 2)};
   assign b_re_o    = issue;
-  assign b_raddr_o = {job_b_buf_q, b_base_q + BBankAddrBits'(
-                         job_matvec_q ? (ternary ? (k_q >> 2) : k_q)
-                                      : (ternary ? (k_q >> 4) : (k_q >> 2)))};
+  logic [WBits-1:0] b_kword;          // B word of k_q within the group
+  assign b_kword   = job_matvec_q ? (ternary ? (k_q >> 2) : k_q)
+                                  : (ternary ? (k_q >> 4) : (k_q >> 2));
+  assign b_raddr_o = {job_b_buf_q, b_base_q + BBankAddrBits'(b_kword)};
+  logic unused_bk;  // (a build with fewer B words than K words never reads past them)
+  assign unused_bk = ^b_kword;
 
   // ---------------------------------------------------------------------------
   // Operand stage: the banks answer one cycle after the read
@@ -378,7 +423,15 @@ module npe_array #(
     end
   end
 
+`ifdef NPE_ASSERT
+  // A sequencer job only while the array is idle, never beside a dispatch.
+  ArraySeqWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      seq_valid_i |-> !job_valid_i && !job_go_q && state_q == StIdle);
+  ArrayDispatchWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      job_valid_i |-> !job_go_q && state_q == StIdle);
+`endif
+
   logic unused_flags;
-  assign unused_flags = ^pe_flags ^ ^pe_res_valid ^ ^job_pitch_b_q ^ ^job_words_q ^ ^job_desc_i;
+  assign unused_flags = ^j_m[15:8] ^ ^j_spad[7:3] ^ ^j_fo[7:3] ^ ^pe_flags ^ ^pe_res_valid ^ ^job_pitch_b_q ^ ^job_words_q ^ ^job_desc_i;
 
 endmodule

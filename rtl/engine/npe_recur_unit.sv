@@ -1,28 +1,48 @@
 // SPDX-License-Identifier: Apache-2.0
-// npe_recur_unit: executes RECUR descriptors (docs/RECUR.md). MODE DIAG runs
-// T timesteps of h_t[i] = sat32(RNE(a * h_{t-1}[i] / 2^30) + b) over a state
-// of N int32 elements kept in the unit (StateWords of them), so a whole
-// sequence is one descriptor with no host round trip per step.
+// npe_recur_unit: executes RECUR descriptors (docs/RECUR.md), T timesteps
+// over a state of N elements kept in the unit, so a whole sequence is one
+// descriptor with no host round trip per step.
+//   MODE DIAG: h_t[i] = sat32(RNE(a * h_{t-1}[i] / 2^30) + b) on int32.
+//   MODE GRU / LSTM: per step a mat-vec of the weights resident in a B
+//   buffer on h_{t-1} (the unit writes h's codes into an A buffer and runs
+//   the MAC array through its sequencer port), then the gates of every
+//   element (npe_recur_cell) from the mat-vec rows and a record.
 //
 // Three parts run at once, joined by valid/ready:
 //   reader    DMA read commands of at most CmdBytes: first the initial state
-//             (INIT = LOAD, N int32 at ADDR_B), then the T x N 8-byte records
-//             {a, b} at ADDR_A, one record per 64-bit beat;
-//   consumer  one element per cycle: loads h_0, or steps one record through
-//             npe_recur_diag against the state, or (OUT_LAST) reads the final
-//             state out; two int32 results make one beat of a small FIFO;
+//             (INIT = LOAD: N int32 at ADDR_B, LSTM 2N), then the records at
+//             ADDR_A (DIAG: one 8-byte record per element, one beat; GRU /
+//             LSTM: 16 bytes, two beats);
+//   consumer  DIAG: one element per cycle: loads h_0, or steps one record
+//             through npe_recur_diag, or (OUT_LAST) reads the final state
+//             out. GRU / LSTM: writes h_0's codes into an A buffer (prime),
+//             then per step issues the mat-vec in chunks of at most
+//             Rows x Cols x OutGroups rows, takes its results (a FIFO of
+//             column groups, one row per cycle), and after an element's G
+//             rows updates it, writes h_t out and h_t's code into the other
+//             A buffer (npe_pe_round encodes it, a packer fills bank words);
+//             two int32 results make one beat of a small FIFO;
 //   writer    DMA write commands of at most CmdBytes at ADDR_C, fed from the
 //             FIFO.
-// The record stream is the roofline: one element per read beat. On an error
-// (a refused or failed DMA command) or SOFT_RESET the unit issues no new
-// command, lets the ones under way finish (discarding read beats; a write
-// command already accepted gets zero beats for the data it will not have),
-// and reports the first error with done_o.
+// The record stream is DIAG's roofline (one element per read beat); the
+// mat-vec is GRU's and LSTM's. On an error (a refused or failed DMA command)
+// or SOFT_RESET the unit issues no new command, lets the ones under way
+// finish (discarding read beats; a write command already accepted gets
+// zero beats for the data it will not have; a mat-vec runs out), and
+// reports the first error with done_o.
 module npe_recur_unit #(
   parameter int StateWords = 1024,   // largest N (CAP_RECUR.STATE_WORDS), 1..65535
   parameter int AddrBits   = 64,     // DMA address bits (addresses wrap at 2^AddrBits)
   parameter int CmdBytes   = 32768,  // longest DMA command, a multiple of 8
-  parameter int FifoBeats  = 4       // result beats buffered ahead of the writer, >= 2
+  parameter int FifoBeats  = 4,      // result beats buffered ahead of the writer, >= 2
+  // The array it drives in GRU / LSTM (npe_array's parameters)
+  parameter bit         HasGated      = 1'b1,  // build GRU / LSTM (needs Rows 2..4)
+  parameter int         Rows          = 4,
+  parameter int         Cols          = 2,
+  parameter int         OutGroups     = 32,
+  parameter int         ABankAddrBits = 10,
+  parameter int         BBankAddrBits = 11,
+  parameter logic [5:0] FormatMask    = 6'h3f
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -62,7 +82,20 @@ module npe_recur_unit #(
   output logic [63:0]                   wr_data_o,
   input  logic                          wr_done_i,
   input  logic [7:0]                    wr_err_i,
-  input  logic [AddrBits-1:0]           wr_err_addr_i
+  input  logic [AddrBits-1:0]           wr_err_addr_i,
+
+  // GRU / LSTM: the array's sequencer port and results (npe_array), and
+  // the write port of A bank 0 (the mat-vec's vector; the unit claims both
+  // A buffers, so the loader does not write them meanwhile)
+  output logic                          seq_valid_o,
+  output logic [npe_pkg::DescBits-1:0]  seq_desc_o,
+  output logic [BBankAddrBits-1:0]      seq_b_off_o,
+  input  logic                          seq_done_i,
+  input  logic                          res_we_i,
+  input  logic [Rows*Cols*32-1:0]       res_data_i,
+  output logic                          a_we_o,
+  output logic [ABankAddrBits:0]        a_waddr_o,   // {buffer, word}
+  output logic [63:0]                   a_wdata_o
 );
 
   localparam int IBits = $clog2(StateWords + 1);  // element index and N
@@ -74,22 +107,36 @@ module npe_recur_unit #(
   // Dispatch port: RECUR descriptors (docs/REGMAP.md, opcode RECUR)
   // ---------------------------------------------------------------------------
   localparam logic [63:0] AddrHiMask = AddrBits >= 64 ? 64'd0 : ~64'd0 << AddrBits;
-  localparam logic [31:0] AuxKnown =
+  localparam logic [31:0] AuxDiag =
       ((32'd1 << npe_pkg::RecurAuxModeBits) - 1) << npe_pkg::RecurAuxModeLsb |
       ((32'd1 << npe_pkg::RecurAuxInitBits) - 1) << npe_pkg::RecurAuxInitLsb |
       32'd1 << npe_pkg::RecurAuxOutLastBit;
+  localparam logic [31:0] AuxGated = AuxDiag |
+      ((32'd1 << npe_pkg::RecurAuxHShiftBits) - 1) << npe_pkg::RecurAuxHShiftLsb |
+      ((32'd1 << npe_pkg::RecurAuxAccShiftBits) - 1) << npe_pkg::RecurAuxAccShiftLsb;
   localparam logic [1:0] InitZero = 2'(npe_pkg::RecurInitZero);
   localparam logic [1:0] InitKeep = 2'(npe_pkg::RecurInitKeep);
   localparam logic [1:0] InitLoad = 2'(npe_pkg::RecurInitLoad);
+  localparam logic [3:0] ModeDiag = 4'(npe_pkg::RecurModeDiag);
+  localparam logic [3:0] ModeGru  = 4'(npe_pkg::RecurModeGru);
+  localparam logic [3:0] ModeLstm = 4'(npe_pkg::RecurModeLstm);
+  // The mat-vec needs 2..4 rows (npe_array's MATVEC).
+  localparam bit Gated = HasGated && Rows >= 2 && Rows <= 4;
+  localparam int MvOuts = Rows * Cols * OutGroups;  // rows of one mat-vec chunk
+  localparam int ABankWords = 1 << ABankAddrBits;
+  localparam int BBankWords = 1 << BBankAddrBits;
 
-  logic        d_mine, d_out_last, d_load;
+  logic        d_mine, d_out_last, d_load, d_gated, d_lstm, d_ternary, d_fmt_ok;
   logic [15:0] d_n, d_t;
   logic [31:0] d_aux;
   logic [3:0]  d_mode;
   logic [1:0]  d_init;
+  logic [7:0]  d_fa, d_fb, d_spad;
+  logic [2:0]  d_pe_fmt, d_lanes;
+  logic [31:0] d_words, d_pitch_b, d_groups;
   logic [63:0] d_addr_a, d_addr_b, d_addr_c;
   logic [63:0] bad_align_addr, bad_win_addr;
-  logic        bad_align, bad_win;
+  logic        bad_align, bad_win, bad_aux, bad_dims;
 
   assign d_mine     = npe_pkg::desc_opcode(job_desc_i) == 8'(npe_pkg::OpRecur);
   assign d_n        = npe_pkg::desc_n(job_desc_i);
@@ -99,9 +146,23 @@ module npe_recur_unit #(
   assign d_init     = d_aux[npe_pkg::RecurAuxInitLsb +: 2];
   assign d_out_last = d_aux[npe_pkg::RecurAuxOutLastBit];
   assign d_load     = d_init == InitLoad;
+  assign d_gated    = Gated && (d_mode == ModeGru || d_mode == ModeLstm);
+  assign d_lstm     = d_mode == ModeLstm;
   assign d_addr_a   = npe_pkg::desc_addr_a(job_desc_i);
   assign d_addr_b   = npe_pkg::desc_addr_b(job_desc_i);
   assign d_addr_c   = npe_pkg::desc_addr_c(job_desc_i);
+  assign d_fa       = npe_pkg::desc_fmt_a(job_desc_i);
+  assign d_fb       = npe_pkg::desc_fmt_b(job_desc_i);
+  assign d_spad     = npe_pkg::desc_spad(job_desc_i);
+  // The format pair, as npe_array takes it for a MATMUL.
+  assign d_ternary  = d_fa == 8'(npe_pkg::FmtInt8) && d_fb == 8'(npe_pkg::FmtTernary);
+  assign d_pe_fmt   = d_ternary ? npe_pkg::FmtTernary : d_fa[2:0];
+  assign d_fmt_ok   = (d_ternary || (d_fa == d_fb && d_fa < 8'(npe_pkg::NumFormats) &&
+                                     d_fa != 8'(npe_pkg::FmtTernary))) && FormatMask[d_pe_fmt];
+  assign d_lanes    = npe_pkg::fmt_lanes(d_pe_fmt);
+  assign d_words    = (32'(d_n) + 32'(d_lanes) - 1) >> npe_pkg::fmt_lanes_log2(d_pe_fmt);
+  assign d_pitch_b  = d_ternary ? (d_words + 32'd3) >> 2 : d_words;
+  assign d_groups   = ((d_lstm ? 32'd4 : 32'd3) * 32'(d_n) + Rows * Cols - 1) / (Rows * Cols);
 
   // The first misaligned / out-of-range address, in the order A, B, C (B only
   // when the descriptor reads it).
@@ -114,46 +175,79 @@ module npe_recur_unit #(
                    (d_addr_c & AddrHiMask) != 64'd0;
   assign bad_win_addr = (d_addr_a & AddrHiMask) != 64'd0             ? d_addr_a :
                         (d_load && (d_addr_b & AddrHiMask) != 64'd0) ? d_addr_b : d_addr_c;
+  assign bad_aux  = d_init == 2'd3 ||
+                    (d_mode == ModeDiag ? (d_aux & ~AuxDiag) != 32'd0 :
+                     !d_gated || (d_aux & ~AuxGated) != 32'd0);
+  // GRU / LSTM: the vector in one A buffer (4 PE words per bank word), the
+  // weights in one B buffer.
+  assign bad_dims = d_n == 16'd0 || 32'(d_n) > StateWords || d_t == 16'd0 ||
+                    (d_gated && (d_words > 32'(4 * ABankWords) ||
+                                 d_groups * d_pitch_b > 32'(BBankWords)));
 
   assign chk_code_o =
-      !d_mine                                                  ? 8'(npe_pkg::ErrNone) :
-      (d_aux & ~AuxKnown) != 32'd0 || d_mode != 4'(npe_pkg::RecurModeDiag) ||
-      d_init == 2'd3                                           ? 8'(npe_pkg::ErrBadAux) :
-      d_n == 16'd0 || 32'(d_n) > StateWords || d_t == 16'd0    ? 8'(npe_pkg::ErrBadDims) :
-      bad_align                                                ? 8'(npe_pkg::ErrAlign) :
-      bad_win                                                  ? 8'(npe_pkg::ErrDmaWindow) :
-                                                                 8'(npe_pkg::ErrNone);
+      !d_mine                    ? 8'(npe_pkg::ErrNone) :
+      bad_aux                    ? 8'(npe_pkg::ErrBadAux) :
+      d_gated && !d_fmt_ok       ? 8'(npe_pkg::ErrBadFormat) :
+      bad_dims                   ? 8'(npe_pkg::ErrBadDims) :
+      bad_align                  ? 8'(npe_pkg::ErrAlign) :
+      bad_win                    ? 8'(npe_pkg::ErrDmaWindow) :
+                                   8'(npe_pkg::ErrNone);
   assign chk_addr_o = AddrBits'(bad_align ? bad_align_addr : bad_win_addr);
-  // The unit and the DMA's write channel (the storer's too).
+  // The unit and the DMA's write channel (the storer's too); GRU / LSTM also
+  // the array, the banks' read ports, both A buffers, the weights' B buffer
+  // and the output buffer the array writes.
   assign claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitRecur) |
-                   (npe_pkg::NumRes'(1) << npe_pkg::ResDmaWr);
+                   (npe_pkg::NumRes'(1) << npe_pkg::ResDmaWr) |
+                   (d_gated ? ((npe_pkg::NumRes'(1) << npe_pkg::UnitArray) |
+                               (npe_pkg::NumRes'(1) << npe_pkg::ResRdPorts) |
+                               (npe_pkg::NumRes'(1) << npe_pkg::ResSpadA0) |
+                               (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadA0 + 1)) |
+                               (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadB0 + 32'(d_spad[1]))) |
+                               (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_spad[2]))))
+                            : '0);
   assign next_o  = 1'b0;
+  logic unused_d_spad;
+  assign unused_d_spad = ^d_spad[7:3] ^ d_spad[0];
 
   // The job, registered at dispatch and held until done_o.
-  logic                job_go_q, job_out_last_q;
+  logic                job_go_q, job_out_last_q, job_gated_q, job_lstm_q, job_ternary_q;
+  logic                job_bbuf_q, job_obuf_q;
   logic [1:0]          job_init_q;
   logic [IBits-1:0]    job_n_q;
   logic [15:0]         job_t_q;
+  logic [2:0]          job_fa_q, job_pe_fmt_q;
+  logic [3:0]          job_hshift_q;
+  logic [5:0]          job_accshift_q;
   logic [AddrBits-1:0] job_addr_a_q, job_addr_b_q, job_addr_c_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       job_go_q <= 1'b0; job_out_last_q <= 1'b0; job_init_q <= '0; job_n_q <= '0;
       job_t_q <= '0; job_addr_a_q <= '0; job_addr_b_q <= '0; job_addr_c_q <= '0;
+      job_gated_q <= 1'b0; job_lstm_q <= 1'b0; job_ternary_q <= 1'b0; job_bbuf_q <= 1'b0;
+      job_obuf_q <= 1'b0; job_fa_q <= '0; job_pe_fmt_q <= '0; job_hshift_q <= '0;
+      job_accshift_q <= '0;
     end else begin
       job_go_q <= job_valid_i;
       if (job_valid_i) begin
         job_out_last_q <= d_out_last; job_init_q <= d_init; job_n_q <= IBits'(d_n);
         job_t_q <= d_t; job_addr_a_q <= AddrBits'(d_addr_a);
         job_addr_b_q <= AddrBits'(d_addr_b); job_addr_c_q <= AddrBits'(d_addr_c);
+        job_gated_q <= d_gated; job_lstm_q <= d_gated && d_lstm; job_ternary_q <= d_ternary;
+        job_bbuf_q <= d_spad[1]; job_obuf_q <= d_spad[2];
+        job_fa_q <= d_fa[2:0]; job_pe_fmt_q <= d_pe_fmt;
+        job_hshift_q <= d_aux[npe_pkg::RecurAuxHShiftLsb +: 4];
+        job_accshift_q <= d_aux[npe_pkg::RecurAuxAccShiftLsb +: 6];
       end
     end
   end
 
-  // Byte counts of the job's three streams (T x N x 8 < 2^30).
-  logic [31:0] rec_bytes, h0_bytes, out_bytes;
-  assign rec_bytes = 32'(job_t_q) * 32'(job_n_q) * 32'd8;
-  assign h0_bytes  = 32'(job_n_q) * 32'd4;
-  assign out_bytes = job_out_last_q ? h0_bytes : rec_bytes / 32'd2;
+  // Byte counts of the job's three streams (T x N x 16 < 2^31). LOAD and
+  // OUT_LAST carry h, and for LSTM c after it.
+  logic [31:0] rec_bytes, h0_bytes, out_bytes, st_words;
+  assign st_words  = job_lstm_q ? 32'(job_n_q) * 32'd2 : 32'(job_n_q);
+  assign rec_bytes = 32'(job_t_q) * 32'(job_n_q) * (job_gated_q ? 32'd16 : 32'd8);
+  assign h0_bytes  = st_words * 32'd4;
+  assign out_bytes = job_out_last_q ? h0_bytes : 32'(job_t_q) * 32'(job_n_q) * 32'd4;
 
   // stop: an error or an abort; no new DMA command after it.
   logic       stop_q, stop_d;
@@ -224,30 +318,47 @@ module npe_recur_unit #(
   // ---------------------------------------------------------------------------
   // State memory and the consumer
   // ---------------------------------------------------------------------------
-  typedef enum logic [2:0] {CsIdle, CsLoad, CsStep, CsDrain, CsEnd} cs_state_e;
+  typedef enum logic [2:0] {
+    CsIdle,     // no job
+    CsLoad,     // h_0 (and LSTM c_0) from the beats of ADDR_B
+    CsStep,     // DIAG: one record, one element, per cycle
+    CsPrime,    // GRU / LSTM: h_0's codes into the step's A buffer
+    CsCell,     // GRU / LSTM: the step's mat-vec rows and records, element by element
+    CsStepEnd,  // GRU / LSTM: the last codes written, the mat-vec run out
+    CsDrain,    // OUT_LAST: the final state (h, then LSTM c), read out in order
+    CsEnd       // done, or stopped
+  } cs_state_e;
   cs_state_e        cs_state_q, cs_state_d;
   logic [IBits-1:0] idx_q, idx_d;        // element
+  logic             hi_q, hi_d;          // CsLoad / CsDrain: in c's half (LSTM)
   logic [15:0]      t_q, t_d;            // timestep
   logic             half_q, half_d;      // CsLoad: upper word of the beat
   logic [IBits-1:0] keep_n_q, keep_n_d;  // N of the last RECUR that completed cleanly
+  logic [IBits-1:0] keep_c_q, keep_c_d;  // N of the last clean LSTM RECUR (0: c is zero)
 
   logic [31:0]      state_mem [2**SBits];
+  logic [31:0]      cell_mem  [2**SBits];
   logic [SBits-1:0] st_addr;
-  logic             st_we;
-  logic [31:0] st_wdata, st_rdata, h_prev, h_next;
-  logic        h_from_zero;
+  logic             st_we, ce_we;
+  logic [31:0] st_wdata, ce_wdata, st_rdata, ce_rdata, h_prev, c_prev, h_next;
+  logic        h_from_zero, c_from_zero;
 
   assign st_addr  = SBits'(idx_q);  // idx_q < N <= StateWords
   assign st_rdata = state_mem[st_addr];
+  assign ce_rdata = cell_mem[st_addr];
   always_ff @(posedge clk_i) begin
     if (st_we) state_mem[st_addr] <= st_wdata;
+    if (ce_we) cell_mem[st_addr]  <= ce_wdata;
   end
 
   // h_{t-1} at t = 0: zero for INIT = ZERO, and for KEEP beyond what the last
-  // clean RECUR left.
+  // clean RECUR left (c: the last clean LSTM RECUR).
   assign h_from_zero = t_q == 16'd0 &&
                        (job_init_q == InitZero || (job_init_q == InitKeep && idx_q >= keep_n_q));
+  assign c_from_zero = t_q == 16'd0 &&
+                       (job_init_q == InitZero || (job_init_q == InitKeep && idx_q >= keep_c_q));
   assign h_prev = h_from_zero ? 32'd0 : st_rdata;
+  assign c_prev = c_from_zero ? 32'd0 : ce_rdata;
 
   npe_recur_diag u_diag (
     .a_i (rd_data_i[63:32]), .b_i (rd_data_i[31:0]), .h_i (h_prev), .h_o (h_next)
@@ -267,6 +378,203 @@ module npe_recur_unit #(
   assign fifo_full  = fifo_cnt_q == (FBits + 1)'(FifoBeats);
   assign fifo_empty = fifo_cnt_q == '0;
 
+  // ---------------------------------------------------------------------------
+  // GRU / LSTM: the mat-vec (issuer and result FIFO)
+  // ---------------------------------------------------------------------------
+  localparam int RfDepth = OutGroups;   // a whole chunk of column groups
+  localparam int RfBits  = $clog2(RfDepth > 1 ? RfDepth : 2);
+  localparam int PBits   = $clog2(Rows * Cols > 1 ? Rows * Cols : 2);
+  localparam int OBits   = $clog2(4 * StateWords + 1);  // rows of a step's mat-vec
+  logic [OBits-1:0]  mv_rows;            // G N
+  logic [OBits-1:0]  mv_issued_q, mv_issued_d;  // rows issued this step
+  logic [OBits-1:0]  mv_chunk;           // rows of the next chunk
+  logic [31:0]       mv_chunk_groups;
+  logic              mv_busy_q, mv_busy_d, mv_issue;
+  logic [RfBits:0]   rf_cnt_q, mv_out_q, mv_out_d; // FIFO groups; groups the array still owes
+  logic [31:0]       mv_words, mv_pitch_b, mv_b_off_q, mv_b_off_d;
+  logic              abuf_q, abuf_d;     // A buffer the step's mat-vec reads
+  logic [Rows*Cols*32-1:0] rf_mem [RfDepth];
+  logic [RfBits-1:0] rf_rd_q, rf_wr_q;
+  logic              rf_push, rf_pop;
+  logic [PBits-1:0]  rf_sub_q, rf_sub_d; // row within the head group
+  logic [OBits-1:0]  rf_rows_q, rf_rows_d; // rows of the step taken from the FIFO
+  logic [31:0]       rf_f32, rf_fix;
+
+  assign mv_rows    = OBits'((job_lstm_q ? 32'd4 : 32'd3) * 32'(job_n_q));
+  assign mv_chunk   = (mv_rows - mv_issued_q) > OBits'(MvOuts) ? OBits'(MvOuts)
+                                                               : mv_rows - mv_issued_q;
+  assign mv_chunk_groups = (32'(mv_chunk) + Rows * Cols - 1) / (Rows * Cols);
+  assign mv_words   = (32'(job_n_q) + 32'(npe_pkg::fmt_lanes(job_pe_fmt_q)) - 1) >>
+                      npe_pkg::fmt_lanes_log2(job_pe_fmt_q);
+  assign mv_pitch_b = job_ternary_q ? (mv_words + 32'd3) >> 2 : mv_words;
+  // A chunk goes when the array is free, and its groups fit in the FIFO
+  // beside those there and those still coming (the array cannot wait).
+  assign mv_issue = Gated && (cs_state_q == CsCell) && !stop_q && !mv_busy_q &&
+                    mv_issued_q != mv_rows &&
+                    32'(rf_cnt_q) + 32'(mv_out_q) + mv_chunk_groups <= RfDepth;
+
+  always_comb begin
+    seq_desc_o = '0;
+    seq_desc_o[npe_pkg::DescOpcodeLsb +: 8] = 8'(npe_pkg::OpMatmul);
+    seq_desc_o[npe_pkg::DescFlagsLsb + npe_pkg::DescFlagMatvecBit]  = 1'b1;
+    seq_desc_o[npe_pkg::DescFlagsLsb + npe_pkg::DescFlagOutFp32Bit] = 1'b1;
+    seq_desc_o[npe_pkg::DescFmtALsb +: 8] = job_ternary_q ? 8'(npe_pkg::FmtInt8) : 8'(job_fa_q);
+    seq_desc_o[npe_pkg::DescFmtBLsb +: 8] = job_ternary_q ? 8'(npe_pkg::FmtTernary)
+                                                          : 8'(job_fa_q);
+    seq_desc_o[npe_pkg::DescSpadLsb +: 8] = {5'd0, job_obuf_q, job_bbuf_q, abuf_q};
+    seq_desc_o[npe_pkg::DescMLsb +: 16]   = 16'd1;
+    seq_desc_o[npe_pkg::DescNLsb +: 16]   = 16'(mv_chunk);
+    seq_desc_o[npe_pkg::DescKLsb +: 16]   = 16'(job_n_q);
+  end
+  assign seq_valid_o = mv_issue;
+  assign seq_b_off_o = BBankAddrBits'(mv_b_off_q);
+
+  always_comb begin
+    mv_issued_d = mv_issued_q;
+    mv_busy_d   = mv_busy_q;
+    mv_out_d    = mv_out_q;
+    mv_b_off_d  = mv_b_off_q;
+    if (mv_issue) begin
+      mv_issued_d = mv_issued_q + mv_chunk;
+      mv_busy_d   = 1'b1;
+      mv_out_d    = mv_out_d + (RfBits + 1)'(mv_chunk_groups);
+      mv_b_off_d  = mv_b_off_q + 32'(OutGroups) * mv_pitch_b;
+    end
+    if (seq_done_i) mv_busy_d = 1'b0;
+    if (rf_push)    mv_out_d  = mv_out_d - 1'b1;
+  end
+
+  // Column groups from the array while the unit drives it; the FIFO's head
+  // gives one row per cycle: row r_sub of the group is output 8 g + r_sub.
+  assign rf_push = Gated && res_we_i && mv_busy_q;
+  assign rf_f32  = rf_mem[rf_rd_q][32*rf_sub_q +: 32];
+  npe_recur_acc_fix u_acc_fix (.f_i (rf_f32), .shift_i (job_accshift_q), .x_o (rf_fix));
+
+  // ---------------------------------------------------------------------------
+  // GRU / LSTM: an element's G rows and its record, then the cell
+  // ---------------------------------------------------------------------------
+  logic [1:0]  gate_q, gate_d;          // row of the element being taken
+  logic [1:0]  gate_last;
+  logic [31:0] p_q [3];                 // rows taken before the last
+  logic [63:0] x01_q, x23_q;            // the record's beats
+  logic        cell_fire, cell_take, cell_need_beat, cell_last;
+  logic [31:0] cell_p2, cell_p3, cell_h, cell_c, cell_x2, cell_x3;
+
+  assign gate_last      = job_lstm_q ? 2'd3 : 2'd2;
+  assign cell_need_beat = gate_q < 2'd2;
+  assign cell_last      = gate_q == gate_last;
+  // A row is taken when there is one, with its beat for rows 0 and 1, and
+  // for the last row when its result has a place (the writer's FIFO).
+  assign cell_take = cs_state_q == CsCell && !stop_q && rf_cnt_q != '0 &&
+                     (!cell_need_beat || rd_data_valid_i);
+  assign cell_fire = cell_take && (!cell_last || job_out_last_q || !fifo_full);
+  assign rf_pop    = cell_fire && (32'(rf_sub_q) == Rows * Cols - 1 ||
+                                   rf_rows_q + 1'b1 == mv_rows);
+  assign rf_sub_d  = rf_pop ? '0 : rf_sub_q + PBits'(cell_fire);
+
+  // Record values of rows 2 and 3 arrive with row 1's beat, before them.
+  assign cell_x2 = x23_q[31:0];
+  assign cell_x3 = x23_q[63:32];
+  assign cell_p2 = job_lstm_q ? p_q[2] : rf_fix;
+  assign cell_p3 = rf_fix;
+
+  npe_recur_cell u_cell (
+    .lstm_i (job_lstm_q),
+    .p0_i (p_q[0]), .p1_i (p_q[1]), .p2_i (cell_p2), .p3_i (cell_p3),
+    .x0_i (x01_q[31:0]), .x1_i (x01_q[63:32]), .x2_i (cell_x2), .x3_i (cell_x3),
+    .h_i (h_prev), .c_i (c_prev), .h_o (cell_h), .c_o (cell_c)
+  );
+
+  always_ff @(posedge clk_i) begin
+    if (cell_fire && !cell_last) p_q[gate_q] <= rf_fix;
+    if (cell_fire && gate_q == 2'd0) x01_q <= rd_data_i;
+    if (cell_fire && gate_q == 2'd1) x23_q <= rd_data_i;
+  end
+  assign gate_d = !cell_fire ? gate_q : cell_last ? 2'd0 : gate_q + 2'd1;
+
+  // ---------------------------------------------------------------------------
+  // GRU / LSTM: h's codes into an A buffer (npe_pe_round, then a packer)
+  // ---------------------------------------------------------------------------
+  logic        q_valid, q_last, q_sign, q_zero;
+  logic [31:0] q_h;
+  logic [23:0] q_mag;
+  logic [4:0]  q_msb;
+  logic [7:0]  q_exp;
+  logic [25:0] q_sig;
+  logic        qo_valid;
+  logic [31:0] qo_f32_unused;
+  logic [15:0] qo_code;
+  logic [1:0]  qo_flags_unused;
+  logic [1:0]  q_last_pipe_q;
+  logic        q_dst_q;                 // A buffer the codes go to
+  logic        pa_busy;                 // codes in the encoder or the packer
+
+  // Prime: h_0 of element idx; a cell: the new h.
+  assign q_valid = (cs_state_q == CsPrime && !stop_q) || (cell_fire && cell_last);
+  assign q_last  = idx_q + 1'b1 == job_n_q;
+  assign q_h     = cs_state_q == CsPrime ? h_prev : cell_h;
+  // clamp to +-(2^24 - 1), then the leading one's scale, HSHIFT - 16 on
+  assign q_sign  = q_h[31];
+  assign q_mag   = ($signed(q_h) > 32'sh00ff_ffff) ? 24'hff_ffff :
+                   ($signed(q_h) < -32'sh00ff_ffff) ? 24'hff_ffff :
+                   q_sign ? 24'(32'd0 - q_h) : q_h[23:0];
+  assign q_zero  = q_mag == 24'd0;
+  function automatic logic [4:0] lead_one(logic [23:0] v);
+    lead_one = 5'd0;
+    for (int i = 0; i < 24; i++) if (v[i]) lead_one = 5'(i);
+  endfunction
+  assign q_msb = lead_one(q_mag);
+  assign q_exp = 8'(q_msb) - 8'd16 + 8'(job_hshift_q);
+  assign q_sig = 26'({2'b00, q_mag} << (5'd25 - q_msb));
+
+  npe_pe_round #(.FormatMask(FormatMask)) u_hcode (
+    .clk_i, .rst_ni,
+    .valid_i (q_valid), .sign_i (q_sign), .zero_i (q_zero), .nar_i (1'b0), .ovf_i (1'b0),
+    .fmt_i (job_fa_q == npe_pkg::FmtTernary ? npe_pkg::FmtInt8 : job_fa_q),
+    .exp_i (q_exp), .sig_i (q_sig), .sticky_i (1'b0),
+    .res_valid_o (qo_valid), .res_f32_o (qo_f32_unused), .res_fmt_o (qo_code),
+    .res_flags_o (qo_flags_unused)
+  );
+
+  // The packer: codes of (64 / bits) elements per bank word, element 0 in the
+  // low bits (as a LOAD of the packed vector puts them); the last word of the
+  // vector padded with zeros.
+  logic [63:0]            pa_word_q, pa_word_d;
+  logic [4:0]             pa_pos_q, pa_pos_d;     // element within the word
+  logic [ABankAddrBits:0] pa_addr_q, pa_addr_d;   // word within the buffer (+ carry)
+  logic [4:0]             pa_epw;                 // elements per word
+  logic [4:0]             pa_bits;
+  logic [63:0]            pa_code;
+  logic                   pa_write;
+  assign pa_epw   = 5'(4 * 32'(npe_pkg::fmt_lanes(job_pe_fmt_q)));
+  assign pa_bits  = 5'(16 >> npe_pkg::fmt_lanes_log2(job_pe_fmt_q));
+  logic [15:0] pa_masked;
+  assign pa_masked = qo_code & ((16'd1 << pa_bits) - 16'd1);
+  assign pa_code  = {48'd0, pa_masked} << (7'(pa_pos_q) * 7'(pa_bits));
+  assign pa_write = qo_valid && (pa_pos_q + 5'd1 == pa_epw || q_last_pipe_q[1]);
+  assign a_we_o    = pa_write;
+  assign a_waddr_o = {q_dst_q, pa_addr_q[ABankAddrBits-1:0]};
+  assign a_wdata_o = pa_word_q | pa_code;
+  always_comb begin
+    pa_word_d = pa_word_q;
+    pa_pos_d  = pa_pos_q;
+    pa_addr_d = pa_addr_q;
+    if (qo_valid) begin
+      if (pa_write) begin
+        pa_word_d = '0;
+        pa_pos_d  = '0;
+        pa_addr_d = q_last_pipe_q[1] ? '0 : pa_addr_q + 1'b1;
+      end else begin
+        pa_word_d = pa_word_q | pa_code;
+        pa_pos_d  = pa_pos_q + 5'd1;
+      end
+    end
+  end
+  assign pa_busy = q_valid || q_last_pipe_q != 2'd0 || qo_valid || pa_pos_q != '0;
+
+  // ---------------------------------------------------------------------------
+  // The consumer
+  // ---------------------------------------------------------------------------
   // The consumer takes an element when its input is there and the packer
   // can take the result (a free FIFO slot).
   assign load_fire  = cs_state_q == CsLoad && rd_data_valid_i && !stop_q;
@@ -279,42 +587,67 @@ module npe_recur_unit #(
   // command under way runs out) and whenever no job wants them.
   always_comb begin
     unique case (cs_state_q)
-      CsLoad:  rd_data_ready_o = stop_q || (half_q || idx_q + 1'b1 == job_n_q);
-      CsStep:  rd_data_ready_o = stop_q || step_fire;
-      default: rd_data_ready_o = 1'b1;
+      CsLoad:    rd_data_ready_o = stop_q || (half_q || (idx_q + 1'b1 == job_n_q &&
+                                                         (!job_lstm_q || hi_q)));
+      CsStep:    rd_data_ready_o = stop_q || step_fire;
+      CsCell:    rd_data_ready_o = stop_q || (cell_fire && cell_need_beat);
+      CsPrime, CsStepEnd: rd_data_ready_o = stop_q;
+      default:   rd_data_ready_o = 1'b1;
     endcase
   end
 
-  assign st_we    = load_fire || step_fire;
-  assign st_wdata = cs_state_q == CsLoad ? (half_q ? rd_data_i[63:32] : rd_data_i[31:0]) : h_next;
+  // A load word, a DIAG step, or an element's last row.
+  assign st_we    = (load_fire && !hi_q) || step_fire || (cell_fire && cell_last);
+  assign st_wdata = cs_state_q == CsLoad ? (half_q ? rd_data_i[63:32] : rd_data_i[31:0]) :
+                    cs_state_q == CsCell ? cell_h : h_next;
+  assign ce_we    = (load_fire && hi_q) || (cell_fire && cell_last && job_lstm_q);
+  assign ce_wdata = cs_state_q == CsLoad ? (half_q ? rd_data_i[63:32] : rd_data_i[31:0]) : cell_c;
 
-  assign pk_push = (step_fire && !job_out_last_q) || drain_fire;
-  assign pk_word = cs_state_q == CsDrain ? st_rdata : h_next;
+  assign pk_push = (step_fire && !job_out_last_q) ||
+                   (cell_fire && cell_last && !job_out_last_q) || drain_fire;
+  assign pk_word = cs_state_q == CsDrain ? (hi_q ? ce_rdata : st_rdata) :
+                   cs_state_q == CsCell  ? cell_h : h_next;
   assign pk_last = out_cnt_q == 32'd1;
+
+  logic step_end;   // CsStepEnd: everything of the prime or step is through
+  logic mv_step_q, mv_step_d;
+  assign step_end = !pa_busy &&
+                    (!mv_step_q || (!mv_busy_q && mv_issued_q == mv_rows && rf_cnt_q == '0));
 
   always_comb begin
     cs_state_d = cs_state_q;
     idx_d      = idx_q;
+    hi_d       = hi_q;
     t_d        = t_q;
     half_d     = half_q;
+    abuf_d     = abuf_q;
+    rf_rows_d  = rf_rows_q;
     unique case (cs_state_q)
       CsIdle: begin
         if (job_go_q) begin
           if (job_init_q == InitLoad) cs_state_d = CsLoad;
+          else if (job_gated_q)       cs_state_d = CsPrime;
           else                        cs_state_d = CsStep;
           idx_d      = '0;
+          hi_d       = 1'b0;
           t_d        = '0;
           half_d     = 1'b0;
+          abuf_d     = 1'b0;
         end
       end
-      // h_0 from the beats of ADDR_B, low word first.
+      // h_0, then (LSTM) c_0, from the beats of ADDR_B, low word first.
       CsLoad: begin
         if (load_fire) begin
           half_d = !half_q;
           if (idx_q + 1'b1 == job_n_q) begin
-            cs_state_d = CsStep;
-            idx_d      = '0;
-            half_d     = 1'b0;
+            idx_d = '0;
+            if (job_lstm_q && !hi_q) begin
+              hi_d = 1'b1;
+            end else begin
+              cs_state_d = job_gated_q ? CsPrime : CsStep;
+              hi_d       = 1'b0;
+              half_d     = 1'b0;
+            end
           end else begin
             idx_d = idx_q + 1'b1;
           end
@@ -335,17 +668,131 @@ module npe_recur_unit #(
           end
         end
       end
-      // OUT_LAST: the final state, read out in order.
+      // h_0's codes, one element per cycle, into buffer abuf.
+      CsPrime: begin
+        if (!stop_q) begin
+          if (q_last) begin
+            cs_state_d = CsStepEnd;
+            idx_d      = '0;
+          end else begin
+            idx_d = idx_q + 1'b1;
+          end
+        end
+      end
+      // An element per G rows; its h_t goes out and into the other buffer.
+      CsCell: begin
+        if (cell_fire) rf_rows_d = rf_rows_q + 1'b1;
+        if (cell_fire && cell_last) begin
+          if (q_last) begin
+            cs_state_d = CsStepEnd;
+            idx_d      = '0;
+          end else begin
+            idx_d = idx_q + 1'b1;
+          end
+        end
+      end
+      // Prime or step done: the next step reads the buffer just written.
+      CsStepEnd: begin
+        if (step_end) begin
+          rf_rows_d = '0;
+          if (!mv_step_q) begin
+            cs_state_d = CsCell;             // after the prime: step 0
+          end else begin
+            abuf_d = !abuf_q;
+            if (t_q + 16'd1 == job_t_q) begin
+              cs_state_d = job_out_last_q ? CsDrain : CsEnd;
+            end else begin
+              cs_state_d = CsCell;
+              t_d        = t_q + 16'd1;
+            end
+          end
+        end
+      end
+      // OUT_LAST: the final state, read out in order (h, then LSTM c).
       CsDrain: begin
         if (drain_fire) begin
-          if (idx_q + 1'b1 == job_n_q) cs_state_d = CsEnd;
-          else                         idx_d = idx_q + 1'b1;
+          if (idx_q + 1'b1 == job_n_q) begin
+            idx_d = '0;
+            if (job_lstm_q && !hi_q) hi_d = 1'b1;
+            else                     cs_state_d = CsEnd;
+          end else begin
+            idx_d = idx_q + 1'b1;
+          end
         end
       end
       CsEnd: ;
       default: cs_state_d = CsIdle;
     endcase
     if (stop_q && cs_state_q != CsIdle) cs_state_d = CsEnd;
+  end
+
+  // mv_step_q: the step's mat-vec has begun (tells CsStepEnd after the prime
+  // from CsStepEnd after a step).
+  assign mv_step_d = cs_state_q == CsIdle ? 1'b0 :
+                     (cs_state_q == CsCell) ? 1'b1 :
+                     (cs_state_q == CsStepEnd && step_end) ? 1'b0 : mv_step_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      mv_issued_q   <= '0;
+      mv_busy_q     <= 1'b0;
+      mv_out_q      <= '0;
+      mv_b_off_q    <= '0;
+      mv_step_q     <= 1'b0;
+      abuf_q        <= 1'b0;
+      rf_rd_q       <= '0;
+      rf_wr_q       <= '0;
+      rf_cnt_q      <= '0;
+      rf_sub_q      <= '0;
+      rf_rows_q     <= '0;
+      gate_q        <= '0;
+      q_last_pipe_q <= '0;
+      q_dst_q       <= 1'b0;
+      pa_word_q     <= '0;
+      pa_pos_q      <= '0;
+      pa_addr_q     <= '0;
+      hi_q          <= 1'b0;
+      keep_c_q      <= '0;
+    end else begin
+      // A new step (or a new job) starts its mat-vec from the first chunk.
+      if (cs_state_q == CsStepEnd && step_end) begin
+        mv_issued_q <= '0;
+        mv_b_off_q  <= '0;
+      end else begin
+        mv_issued_q <= job_go_q ? '0 : mv_issued_d;
+        mv_b_off_q  <= job_go_q ? '0 : mv_b_off_d;
+      end
+      mv_busy_q     <= mv_busy_d;
+      mv_out_q      <= mv_out_d;
+      mv_step_q     <= mv_step_d;
+      abuf_q        <= abuf_d;
+      // A new job starts the FIFO empty (after a stop it may hold groups).
+      if (job_go_q) begin
+        rf_rd_q   <= '0;
+        rf_wr_q   <= '0;
+        rf_cnt_q  <= '0;
+        rf_sub_q  <= '0;
+        rf_rows_q <= '0;
+      end else begin
+        if (rf_push) rf_wr_q <= rf_wr_q + 1'b1;
+        if (rf_pop)  rf_rd_q <= rf_rd_q + 1'b1;
+        rf_cnt_q  <= rf_cnt_q + (RfBits + 1)'(rf_push) - (RfBits + 1)'(rf_pop);
+        rf_sub_q  <= rf_sub_d;
+        rf_rows_q <= rf_rows_d;
+      end
+      gate_q        <= job_go_q ? '0 : gate_d;
+      q_last_pipe_q <= {q_last_pipe_q[0], q_valid && q_last};
+      // Prime codes go to the buffer step 0 reads; a step's to the other.
+      if (q_valid) q_dst_q <= cs_state_q == CsPrime ? abuf_q : !abuf_q;
+      pa_word_q     <= job_go_q ? '0 : pa_word_d;
+      pa_pos_q      <= job_go_q ? '0 : pa_pos_d;
+      pa_addr_q     <= job_go_q ? '0 : pa_addr_d;
+      hi_q          <= hi_d;
+      keep_c_q      <= keep_c_d;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (rf_push) rf_mem[rf_wr_q] <= res_data_i;
   end
 
   always_comb begin
@@ -443,8 +890,9 @@ module npe_recur_unit #(
 
   // Every part finished: reader and writer idle, consumer at its end (or
   // stopped, when it ends as soon as the reader has run out).
+  // A mat-vec under way runs out first (the array is the unit's until then).
   assign job_end = job_state_q == JobRun && !job_go_q && rd_state_q == RdIdle &&
-                   wr_state_q == WrIdle && (cs_state_q == CsEnd || stop_q);
+                   wr_state_q == WrIdle && (cs_state_q == CsEnd || stop_q) && !mv_busy_q;
 
   always_comb begin
     job_state_d = job_state_q;
@@ -452,6 +900,7 @@ module npe_recur_unit #(
     err_d       = err_q;
     err_addr_d  = err_addr_q;
     keep_n_d    = keep_n_q;
+    keep_c_d    = keep_c_q;
     if (job_go_q) begin
       job_state_d = JobRun;
       stop_d      = abort_i;
@@ -473,9 +922,13 @@ module npe_recur_unit #(
         job_state_d = JobIdle;
         // KEEP continues only a state that a whole sequence produced.
         keep_n_d    = stop_q ? '0 : job_n_q;
+        keep_c_d    = stop_q || !job_lstm_q ? '0 : job_n_q;
       end
     end
-    if (abort_i && job_state_q == JobIdle && !job_go_q) keep_n_d = '0;
+    if (abort_i && job_state_q == JobIdle && !job_go_q) begin
+      keep_n_d = '0;
+      keep_c_d = '0;
+    end
   end
 
   assign done_o     = job_end;

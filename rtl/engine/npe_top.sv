@@ -8,7 +8,7 @@ module npe_top #(
   parameter int          Rows       = 4,     // PE rows (A rows per MATMUL), 1..16
   parameter int          Cols       = 2,     // PE columns, 1..16
   parameter int          ABankWords = 1024,  // 64-bit words per A bank per buffer (power of 2)
-  parameter int          BBankWords = 2048,  // 64-bit words per B bank per buffer (power of 2)
+  parameter int          BBankWords = 32768, // 64-bit words per B bank per buffer (power of 2): 512 KiB a buffer, so a GRU or LSTM layer of H = 256 keeps W_hh resident in every format
   parameter int          OutGroups  = 32,    // column groups per output buffer (power of 2, >= 2)
   parameter logic [5:0]  FormatMask = 6'h3f, // formats built (bit = format code)
   parameter int          MaxReadsInFlight = 4,
@@ -158,9 +158,13 @@ module npe_top #(
   localparam logic [31:0] PerfFixed  = PerfAll & ~(32'h3f << npe_pkg::PerfMacsFp4) &
                                        ~(32'd1 << npe_pkg::PerfAdcConv);
   // CAP_RECUR: the state size and the modes built (DIAG), or zero.
+  // GRU / LSTM run their mat-vecs on the array (MATVEC: 2..4 rows).
+  localparam bit          RecurGated = HasRecur && Rows >= 2 && Rows <= 4;
   localparam logic [31:0] CapRecur   = HasRecur ?
       ((32'(RecurStateWords) << npe_pkg::RegCapRecurStateWordsLsb) |
-       (32'd1 << (npe_pkg::RegCapRecurModesLsb + npe_pkg::RecurModeDiag))) : 32'd0;
+       (32'd1 << (npe_pkg::RegCapRecurModesLsb + npe_pkg::RecurModeDiag)) |
+       (32'(RecurGated) << (npe_pkg::RegCapRecurModesLsb + npe_pkg::RecurModeGru)) |
+       (32'(RecurGated) << (npe_pkg::RegCapRecurModesLsb + npe_pkg::RecurModeLstm))) : 32'd0;
   localparam logic [31:0] CapPerf    = 32'(PerfMask) &
       (PerfFixed | (32'(FormatMask) << npe_pkg::PerfMacsFp4) |
        (32'(HasNlu) << npe_pkg::PerfAdcConv));
@@ -370,13 +374,16 @@ module npe_top #(
   for (genvar r = 0; r < Rows; r++) begin : gen_a_bank
     // Decoded here, not in the port list: Icarus 11 loses the genvar of a
     // port expression that holds a cast.
-    logic we;
-    assign we = sp_we && !ld_is_b && 32'(sp_bank) == r;
+    // Bank 0 also takes the recurrence unit's codes (it claims both A
+    // buffers, so never while the loader writes them).
+    logic we, rc_we;
+    assign rc_we = r == 0 && rc_a_we;
+    assign we = (sp_we && !ld_is_b && 32'(sp_bank) == r) || rc_we;
     npe_spad_bank #(.Words(2 * ABankWords)) u_bank (
       .clk_i,
       .we_i    (we),
-      .waddr_i ({ld_buf, sp_addr[ABits-1:0]}),
-      .wdata_i (sp_wdata),
+      .waddr_i (rc_we ? rc_a_waddr : {ld_buf, sp_addr[ABits-1:0]}),
+      .wdata_i (rc_we ? rc_a_wdata : sp_wdata),
       .re_i    (arr_a_re || xb_a_re),
       .raddr_i (bank_a_raddr),
       .rdata_o (a_rdata[64*r +: 64])
@@ -409,6 +416,13 @@ module npe_top #(
   logic [Rows*Cols*32-1:0]  arr_res_data;
   logic [15:0]              arr_issue_macs, arr_issue_lanes;
   logic [2:0]               arr_fmt;
+  // The recurrence unit's mat-vecs (its sequencer port on the array) and its
+  // writes of h's codes into A bank 0.
+  logic                         rc_seq_valid, arr_seq_done, rc_a_we;
+  logic [npe_pkg::DescBits-1:0] rc_seq_desc;
+  logic [BBits-1:0]             rc_seq_b_off;
+  logic [ABits:0]               rc_a_waddr;
+  logic [63:0]                  rc_a_wdata;
 
   npe_array #(
     .Rows (Rows), .Cols (Cols), .ABankAddrBits (ABits), .BBankAddrBits (BBits),
@@ -422,6 +436,8 @@ module npe_top #(
     .next_o (unit_next[UA]), .err_o (unit_err[8*UA +: 8]),
     .err_addr_o (unit_err_addr[AddrBits*UA +: AddrBits]),
     .fmt_o (arr_fmt),
+    .seq_valid_i (rc_seq_valid), .seq_desc_i (rc_seq_desc), .seq_b_off_i (rc_seq_b_off),
+    .seq_done_o (arr_seq_done),
     .a_re_o (arr_a_re), .a_raddr_o (arr_a_raddr), .a_rdata_i (a_rdata),
     .b_re_o (arr_b_re), .b_raddr_o (arr_b_raddr), .b_rdata_i (b_rdata),
     .res_we_o (arr_res_we), .res_buf_o (arr_res_buf), .res_group_o (arr_res_grp),
@@ -565,7 +581,9 @@ module npe_top #(
   logic [63:0]         rw_data;
   if (HasRecur) begin : gen_recur
     npe_recur_unit #(
-      .StateWords (RecurStateWords), .AddrBits (AddrBits), .CmdBytes (RecurCmdBytes)
+      .StateWords (RecurStateWords), .AddrBits (AddrBits), .CmdBytes (RecurCmdBytes),
+      .HasGated (RecurGated), .Rows (Rows), .Cols (Cols), .OutGroups (OutGroups),
+      .ABankAddrBits (ABits), .BBankAddrBits (BBits), .FormatMask (FormatMask)
     ) u_recur (
       .clk_i, .rst_ni,
       .job_valid_i (job_valid[UR]), .job_desc_i (job_desc), .abort_i (abort),
@@ -581,7 +599,10 @@ module npe_top #(
       .wr_cmd_addr_o (rw_addr), .wr_cmd_len_o (rw_len),
       .wr_data_valid_o (rw_data_valid), .wr_data_ready_i (dma_wr_data_ready && rc_owns_wr),
       .wr_data_o (rw_data), .wr_done_i (dma_wr_done && rc_owns_wr), .wr_err_i (dma_wr_err),
-      .wr_err_addr_i (dma_wr_err_addr)
+      .wr_err_addr_i (dma_wr_err_addr),
+      .seq_valid_o (rc_seq_valid), .seq_desc_o (rc_seq_desc), .seq_b_off_o (rc_seq_b_off),
+      .seq_done_i (arr_seq_done), .res_we_i (arr_res_we), .res_data_i (arr_res_data),
+      .a_we_o (rc_a_we), .a_waddr_o (rc_a_waddr), .a_wdata_o (rc_a_wdata)
     );
   end else begin : gen_no_recur
     assign rc_valid      = 1'b0;
@@ -593,8 +614,14 @@ module npe_top #(
     assign rw_len        = '0;
     assign rw_data_valid = 1'b0;
     assign rw_data       = '0;
+    assign rc_seq_valid  = 1'b0;
+    assign rc_seq_desc   = '0;
+    assign rc_seq_b_off  = '0;
+    assign rc_a_we       = 1'b0;
+    assign rc_a_waddr    = '0;
+    assign rc_a_wdata    = '0;
     logic unused_rc;
-    assign unused_rc = rc_ready ^ rc_data_valid ^ rc_done;
+    assign unused_rc = rc_ready ^ rc_data_valid ^ rc_done ^ arr_seq_done;
   end
   assign rc_owns_wr        = unit_busy[UR];
   assign dma_wr_valid      = rc_owns_wr ? rw_valid : sw_valid;

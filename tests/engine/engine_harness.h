@@ -105,4 +105,48 @@ static inline uint32_t run_direct(eng *e, const npe_desc_fields *f, uint32_t *id
   return (st >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
 }
 
+/* Fills [addr, addr + bytes) with a pattern; eng_guard_ok() checks it is
+ * still there (nothing was written over it). */
+static inline void eng_guard_set(eng *e, uint64_t addr, size_t bytes) {
+  uint8_t g[256];
+  for (size_t i = 0; i < bytes; i++) {
+    g[i % sizeof g] = (uint8_t)(0x5a ^ i);
+    if (i % sizeof g == sizeof g - 1 || i + 1 == bytes)
+      e->t.mem_write(e->t.ctx, addr + i - i % sizeof g, g, i % sizeof g + 1);
+  }
+}
+
+static inline int eng_guard_ok(eng *e, uint64_t addr, size_t bytes) {
+  int ok = 1;
+  for (size_t i = 0; i < bytes; i++) {
+    uint8_t b;
+    e->t.mem_read(e->t.ctx, addr + i, &b, 1);
+    ok &= b == (uint8_t)(0x5a ^ i);
+  }
+  return ok;
+}
+
+/* Descriptors from an array, through the ring; the ring's result. */
+typedef struct {
+  const npe_desc_fields *f;
+  size_t n, i;
+} eng_desc_src;
+
+static inline int eng_desc_next(void *ctx, uint8_t d[64]) {
+  eng_desc_src *s = ctx;
+  if (s->i == s->n) return 0;
+  npe_desc_encode(&s->f[s->i++], d);
+  return 1;
+}
+
+static inline npe_ring_result eng_run_descs(eng *e, const npe_desc_fields *f, size_t n) {
+  eng_desc_src src = {f, n, 0};
+  npe_ring_stream st;
+  memset(&st, 0, sizeof st);
+  st.src = eng_desc_next;
+  st.src_ctx = &src;
+  ck_assert_int_eq(npe_ring_finish(&e->t, &e->ring, &st, 400000000ull, NULL, NULL), NPE_OK);
+  return st.res;
+}
+
 #endif /* NPE_ENGINE_HARNESS_H */

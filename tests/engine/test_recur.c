@@ -23,31 +23,9 @@ static uint32_t recur_open(eng *e, unsigned latency, unsigned ready_pct, unsigne
   ck_assert_uint_eq((cap >> NPE_CAP_FORMATS_RECUR_BIT) & 1u, 1);
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CAP_RECUR_REG_OFFSET, &rec), 0);
   ck_assert_uint_eq((rec >> NPE_CAP_RECUR_MODES_OFFSET) & NPE_CAP_RECUR_MODES_MASK,
-                    1u << NPE_RECUR_MODE_DIAG);
+                    1u << NPE_RECUR_MODE_DIAG | 1u << NPE_RECUR_MODE_GRU |
+                        1u << NPE_RECUR_MODE_LSTM);
   return (rec >> NPE_CAP_RECUR_STATE_WORDS_OFFSET) & NPE_CAP_RECUR_STATE_WORDS_MASK;
-}
-
-/* Descriptors from an array, through the ring. */
-typedef struct {
-  const npe_desc_fields *f;
-  size_t n, i;
-} desc_src;
-
-static int desc_next(void *ctx, uint8_t d[64]) {
-  desc_src *s = ctx;
-  if (s->i == s->n) return 0;
-  npe_desc_encode(&s->f[s->i++], d);
-  return 1;
-}
-
-static npe_ring_result run_descs(eng *e, const npe_desc_fields *f, size_t n) {
-  desc_src src = {f, n, 0};
-  npe_ring_stream st;
-  memset(&st, 0, sizeof st);
-  st.src = desc_next;
-  st.src_ctx = &src;
-  ck_assert_int_eq(npe_ring_finish(&e->t, &e->ring, &st, 200000000ull, NULL, NULL), NPE_OK);
-  return st.res;
 }
 
 static uint32_t aux(unsigned init, int out_last) {
@@ -105,23 +83,6 @@ static void write_records(eng *e, uint64_t addr, const int32_t *a, const int32_t
   free(rec);
 }
 
-/* Fills [addr, addr + bytes) with a pattern and checks it later. */
-static void guard_set(eng *e, uint64_t addr, size_t bytes) {
-  uint8_t *g = malloc(bytes);
-  for (size_t i = 0; i < bytes; i++) g[i] = (uint8_t)(0x5a ^ i);
-  e->t.mem_write(e->t.ctx, addr, g, bytes);
-  free(g);
-}
-
-static int guard_ok(eng *e, uint64_t addr, size_t bytes) {
-  uint8_t *g = malloc(bytes);
-  e->t.mem_read(e->t.ctx, addr, g, bytes);
-  int ok = 1;
-  for (size_t i = 0; i < bytes; i++) ok &= g[i] == (uint8_t)(0x5a ^ i);
-  free(g);
-  return ok;
-}
-
 static const uint64_t REC = NPE_SIM_MEM_BASE + (1u << 20);
 static const uint64_t H0 = NPE_SIM_MEM_BASE + (96u << 20);
 static const uint64_t OUT = NPE_SIM_MEM_BASE + (128u << 20);
@@ -143,8 +104,8 @@ static uint64_t run_seq(eng *e, uint64_t *s, uint32_t h, uint32_t t, enum gates 
   ck_assert_int_eq(npe_recur_diag_seq(t, h, a, b, st, want), NPE_OK);
   write_records(e, REC, a, b, n);
   size_t out_bytes = out_last ? 4u * h : 4 * n;
-  guard_set(e, OUT - 64, 64);
-  guard_set(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64);
+  eng_guard_set(e, OUT - 64, 64);
+  eng_guard_set(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64);
   npe_desc_fields f[8];
   ck_assert_uint_le(chain, 8);
   uint32_t t0 = 0, nf = 0;
@@ -158,15 +119,15 @@ static uint64_t run_seq(eng *e, uint64_t *s, uint32_t h, uint32_t t, enum gates 
     nf++;
     t0 += tc;
   }
-  npe_ring_result r = run_descs(e, f, nf);
+  npe_ring_result r = eng_run_descs(e, f, nf);
   ck_assert_msg(r.hw_err == 0, "H=%u T=%u: engine error %u at %u", h, t, r.hw_err, r.err_idx);
   e->t.mem_read(e->t.ctx, OUT, got, out_bytes);
   const int32_t *w = out_last ? st : want;
   for (size_t i = 0; i < out_bytes / 4; i++)
     ck_assert_msg(got[i] == w[i], "H=%u T=%u init=%u last=%d: element %zu: got %d, want %d", h,
                   t, init, out_last, i, got[i], w[i]);
-  ck_assert_msg(guard_ok(e, OUT - 64, 64), "written below the output");
-  ck_assert_msg(guard_ok(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64), "written past the output");
+  ck_assert_msg(eng_guard_ok(e, OUT - 64, 64), "written below the output");
+  ck_assert_msg(eng_guard_ok(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64), "written past the output");
   free(a), free(b), free(want), free(got), free(st);
   return r.cycles;
 }
@@ -234,13 +195,13 @@ START_TEST(recur_keep_semantics) {
   /* N = 4 from zero: h = b */
   npe_desc_fields f[2] = {recur(4, 1, REC, H0, OUT, NPE_RECUR_INIT_ZERO, 1),
                           recur(8, 1, REC, H0, OUT, NPE_RECUR_INIT_KEEP, 1)};
-  ck_assert_uint_eq(run_descs(&e, f, 2).hw_err, 0);
+  ck_assert_uint_eq(eng_run_descs(&e, f, 2).hw_err, 0);
   e.t.mem_read(e.t.ctx, OUT, got, 32);
   for (int i = 0; i < 8; i++) ck_assert_int_eq(got[i], (i < 4 ? 2 : 1) * (100 + i));
   /* after SOFT_RESET, KEEP starts from zero */
   soft_reset(&e);
   f[0] = recur(8, 1, REC, H0, OUT, NPE_RECUR_INIT_KEEP, 1);
-  ck_assert_uint_eq(run_descs(&e, f, 1).hw_err, 0);
+  ck_assert_uint_eq(eng_run_descs(&e, f, 1).hw_err, 0);
   e.t.mem_read(e.t.ctx, OUT, got, 32);
   for (int i = 0; i < 8; i++) ck_assert_int_eq(got[i], 100 + i);
   eng_close(&e);
@@ -273,7 +234,7 @@ START_TEST(recur_beside_other_units) {
   f[4].spad = 0x80;
   f[5] = f[2];
   f[5].addr_c = OUT + (4u << 20);
-  ck_assert_uint_eq(run_descs(&e, f, 6).hw_err, 0);
+  ck_assert_uint_eq(eng_run_descs(&e, f, 6).hw_err, 0);
   e.t.mem_read(e.t.ctx, OUT, got, 4 * n);
   ck_assert(!memcmp(got, want, 4 * n));
   e.t.mem_read(e.t.ctx, OUT + (4u << 20), got, 4 * n);
@@ -289,7 +250,7 @@ START_TEST(recur_errors) {
   eng e;
   uint32_t state_words = recur_open(&e, 20, 100, 100, 5);
   uint64_t addr;
-  guard_set(&e, OUT, 256);
+  eng_guard_set(&e, OUT, 256);
   struct {
     npe_desc_fields f;
     uint32_t err;
@@ -304,12 +265,12 @@ START_TEST(recur_errors) {
       {recur(4, 4, REC, H0 + 4, OUT, NPE_RECUR_INIT_LOAD, 0), NPE_HW_ERR_ALIGN, H0 + 4},
       {recur(4, 4, REC, H0, OUT + 4, 0, 0), NPE_HW_ERR_ALIGN, OUT + 4},
   };
-  bad[0].f.aux |= 1u; /* MODE 1: not built */
+  bad[0].f.aux |= 3u; /* MODE 3: not built */
   bad[0].err = NPE_HW_ERR_BAD_AUX;
   for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     ck_assert_msg(run_direct(&e, &bad[i].f, NULL, &addr) == bad[i].err, "case %u", i);
     if (bad[i].addr) ck_assert_uint_eq(addr, bad[i].addr);
-    ck_assert_msg(guard_ok(&e, OUT, 256), "case %u wrote", i);
+    ck_assert_msg(eng_guard_ok(&e, OUT, 256), "case %u wrote", i);
     soft_reset(&e);
   }
   /* an unused ADDR_B may be anything without INIT = LOAD */
@@ -324,7 +285,7 @@ START_TEST(recur_errors) {
   ck_assert_uint_ge(addr, lim - 8 * 64 * 100);
   ck_assert_uint_lt(addr, lim);
   soft_reset(&e);
-  guard_set(&e, lim - 4096, 4096);
+  eng_guard_set(&e, lim - 4096, 4096);
   f = recur(64, 300, REC, H0, lim - 4096, 0, 0);
   ck_assert_uint_eq(run_direct(&e, &f, NULL, &addr), NPE_HW_ERR_DMA_WINDOW);
   ck_assert_uint_eq(addr, lim - 4096);
@@ -351,10 +312,10 @@ START_TEST(recur_soft_reset_mid_run) {
   uint64_t s = 31;
   for (unsigned when = 0; when < 4; when++) {
     npe_desc_fields f = recur(256, 200, REC, H0, OUT, NPE_RECUR_INIT_ZERO, 0);
-    desc_src src = {&f, 1, 0};
+    eng_desc_src src = {&f, 1, 0};
     npe_ring_stream st;
     memset(&st, 0, sizeof st);
-    st.src = desc_next;
+    st.src = eng_desc_next;
     st.src_ctx = &src;
     ck_assert_int_eq(npe_ring_pump(&e.t, &e.ring, &st), NPE_OK);
     npesim_step(e.sim, 100u + 9000u * when);
@@ -390,7 +351,7 @@ START_TEST(recur_parity) {
   write_records(&e, REC, a, b, n);
   e.t.mem_write(e.t.ctx, H0, h0, sizeof h0);
   npe_desc_fields f = recur(h, t, REC, H0, OUT, NPE_RECUR_INIT_LOAD, 1);
-  ck_assert_uint_eq(run_descs(&e, &f, 1).hw_err, 0);
+  ck_assert_uint_eq(eng_run_descs(&e, &f, 1).hw_err, 0);
   e.t.mem_read(e.t.ctx, OUT, got, sizeof got);
   for (uint32_t i = 0; i < h; i++) ck_assert_int_eq(got[i], parity[i] ? -(1 << 16) : 1 << 16);
   free(a), free(b);

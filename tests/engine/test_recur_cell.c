@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The recurrence unit's GRU and LSTM modes (RECUR MODE 1 and 2) through
+ * libnpesim, at the descriptor level: W_hh LOADed into a B buffer in the
+ * MATVEC image, records and initial states in memory, one RECUR; every
+ * h_t (or h_T, c_T) bit-exact against the golden model
+ * (npe_recur_gated_seq) for every format pair, H on and off the array's
+ * multiples, mat-vecs of one and of several chunks, T up to 1000, every
+ * INIT, KEEP chains, random memory latency and back-pressure; nothing
+ * written outside the output; the descriptor checks.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_harness.h"
+#include "npe_recur.h"
+
+static const uint64_t W_ADDR = NPE_SIM_MEM_BASE + (1u << 20);
+static const uint64_t REC = NPE_SIM_MEM_BASE + (8u << 20);
+static const uint64_t H0 = NPE_SIM_MEM_BASE + (96u << 20);
+static const uint64_t OUT = NPE_SIM_MEM_BASE + (128u << 20);
+
+/* A case: the cell, formats, sizes, and how it runs. */
+typedef struct {
+  npe_recur_mode mode;
+  npe_fmt fa, fb;
+  uint32_t h, t;
+  unsigned init;      /* NPE_RECUR_INIT_* of the first descriptor */
+  int out_last;
+  uint32_t chain;     /* descriptors (the rest KEEP) */
+  unsigned bbuf, obuf;
+} cell_case;
+
+static uint32_t gates(npe_recur_mode m) { return m == NPE_RECUR_LSTM ? 4u : 3u; }
+
+static double urand(uint64_t *s) { return (double)(rng_next(s) >> 11) / 9007199254740992.0; }
+
+/* Weight scale 2^sw and HSHIFT per format (as the driver picks them). */
+static void scales(npe_fmt fa, npe_fmt fb, double a, int *sw, unsigned *hshift) {
+  double maxv = fb == NPE_FMT_INT8 ? 127.0 : fb == NPE_FMT_FP4 ? 6.0 :
+                fb == NPE_FMT_TERNARY ? 1.0 : 1.0;
+  *sw = (int)floor(log2(maxv / a));
+  *hshift = fa == NPE_FMT_INT8 ? 7u : fa == NPE_FMT_FP4 ? 2u : 0u;
+}
+
+static uint32_t aux_of(const cell_case *c, unsigned init, unsigned hshift, int acc_shift) {
+  return (uint32_t)c->mode << NPE_RECUR_AUX_MODE_LSB |
+         (uint32_t)init << NPE_RECUR_AUX_INIT_LSB |
+         (uint32_t)(c->out_last ? 1u : 0u) << NPE_RECUR_AUX_OUT_LAST_BIT |
+         (uint32_t)hshift << NPE_RECUR_AUX_H_SHIFT_LSB |
+         ((uint32_t)acc_shift & 63u) << NPE_RECUR_AUX_ACC_SHIFT_LSB;
+}
+
+/* W_hh into B buffer c->bbuf (one LOAD of the MATVEC image). */
+static npe_desc_fields load_w(eng *e, const cell_case *c, const uint32_t *w) {
+  uint32_t g = gates(c->mode), rows = g * c->h;
+  npe_mm_plan p;
+  ck_assert_int_eq(npe_tiler_plan(&e->hw, c->fa, c->fb, c->fa, 1, 1, rows, c->h, 0, W_ADDR, 0, &p),
+                   NPE_OK);
+  ck_assert_int_eq(npe_tiler_use_matvec(&p), NPE_OK);
+  size_t n = (size_t)rows * c->h;
+  uint8_t *u8 = NULL;
+  uint16_t *u16 = NULL;
+  npe_pats pats;
+  if (c->fb == NPE_FMT_POSIT16) {
+    u16 = malloc(2 * n);
+    for (size_t i = 0; i < n; i++) u16[i] = (uint16_t)w[i];
+    pats = npe_pats_u16(c->fb, u16);
+  } else {
+    u8 = malloc(n);
+    for (size_t i = 0; i < n; i++) u8[i] = (uint8_t)w[i];
+    pats = npe_pats_u8(c->fb, u8);
+  }
+  uint64_t bytes = npe_tiler_bytes_b(&p);
+  uint8_t *img = malloc(bytes);
+  ck_assert(img);
+  ck_assert_int_eq(npe_tiler_pack_b(&p, pats, c->h, img), NPE_OK);
+  e->t.mem_write(e->t.ctx, W_ADDR, img, bytes);
+  free(img), free(u8), free(u16);
+  uint32_t per = e->hw.rows * e->hw.cols;
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_LOAD;
+  f.spad = (uint8_t)(1u | (c->bbuf << 7));
+  f.m = (uint16_t)((rows + per - 1) / per * e->hw.cols);
+  f.k = (uint16_t)p.row_bytes_b;
+  f.addr_a = W_ADDR;
+  f.stride_a = p.row_bytes_b;
+  return f;
+}
+
+/* One case on the engine against the golden model; returns the cycles. */
+static uint64_t run_case(eng *e, uint64_t *s, const cell_case *c) {
+  uint32_t g = gates(c->mode), h = c->h, t = c->t;
+  int lstm = c->mode == NPE_RECUR_LSTM;
+  size_t nw = (size_t)g * h * h, nrec = (size_t)t * h;
+  uint32_t *w = malloc(4 * nw);
+  int32_t *x = malloc(16 * nrec), *want = malloc(4 * nrec), *got = malloc(8 * nrec + 8);
+  int32_t *hs = calloc(h, 4), *cs = calloc(h, 4);
+  ck_assert(w && x && want && got && hs && cs);
+  /* weights ~ U(-a, a), a = 1.5 / sqrt(H), in the format with scale 2^sw */
+  double a = 1.5 / sqrt((double)h);
+  int sw;
+  unsigned hshift;
+  scales(c->fa, c->fb, a, &sw, &hshift);
+  int acc_shift = 16 - (int)hshift - sw;
+  ck_assert(acc_shift >= -32 && acc_shift <= 31);
+  for (size_t i = 0; i < nw; i++)
+    ck_assert_int_eq(npe_encode(c->fb, ldexp((2 * urand(s) - 1) * a, sw), &w[i]), NPE_OK);
+  /* records ~ U(-3, 3), b_hn too; h0 in [-1, 1], c0 in [-2, 2] */
+  for (size_t i = 0; i < 4 * nrec; i++)
+    x[i] = (int32_t)((int64_t)(rng_next(s) % (6u << 16)) - (3 << 16));
+  if (c->init == NPE_RECUR_INIT_LOAD) {
+    for (uint32_t i = 0; i < h; i++) {
+      hs[i] = (int32_t)((int64_t)(rng_next(s) % (2u << 16)) - (1 << 16));
+      cs[i] = (int32_t)((int64_t)(rng_next(s) % (4u << 16)) - (2 << 16));
+    }
+    e->t.mem_write(e->t.ctx, H0, hs, 4u * h);
+    if (lstm) e->t.mem_write(e->t.ctx, H0 + 4ull * h, cs, 4u * h);
+  }
+  npe_recur_gated gs = {c->mode, c->fa, c->fb, hshift, acc_shift, h, t, w, x};
+  ck_assert_int_eq(npe_recur_gated_seq(&gs, hs, lstm ? cs : NULL, want), NPE_OK);
+  e->t.mem_write(e->t.ctx, REC, x, 16 * nrec);
+  size_t out_bytes = c->out_last ? (lstm ? 8u : 4u) * h : 4 * nrec;
+  eng_guard_set(e, OUT - 64, 64);
+  eng_guard_set(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64);
+
+  npe_desc_fields f[10];
+  uint32_t nf = 0, t0 = 0;
+  f[nf++] = load_w(e, c, w);
+  ck_assert_uint_le(c->chain, 8);
+  for (uint32_t k = 0; k < c->chain; k++) {
+    uint32_t tc = k + 1 == c->chain ? t - t0 : (t - t0) / (c->chain - k);
+    if ((h & 1) && k + 1 < c->chain) tc &= ~1u; /* ADDR_C stays 8-byte aligned */
+    if (tc == 0) continue;
+    npe_desc_fields r = {0};
+    r.op = NPE_OP_RECUR;
+    r.fmt_a = (uint8_t)c->fa;
+    r.fmt_b = (uint8_t)c->fb;
+    r.spad = (uint8_t)(c->bbuf << 1 | c->obuf << 2);
+    r.n = (uint16_t)h;
+    r.t = (uint16_t)tc;
+    r.addr_a = REC + 16ull * t0 * h;
+    r.addr_b = H0;
+    r.addr_c = c->out_last ? OUT : OUT + 4ull * t0 * h;
+    r.aux = aux_of(c, nf == 1 ? c->init : NPE_RECUR_INIT_KEEP, hshift, acc_shift);
+    f[nf++] = r;
+    t0 += tc;
+  }
+  npe_ring_result r = eng_run_descs(e, f, nf);
+  ck_assert_msg(r.hw_err == 0, "mode %d fmt %d/%d H=%u T=%u: engine error %u at %u", c->mode,
+                c->fa, c->fb, h, t, r.hw_err, r.err_idx);
+  e->t.mem_read(e->t.ctx, OUT, got, out_bytes);
+  for (size_t i = 0; i < out_bytes / 4; i++) {
+    int32_t wv = !c->out_last ? want[i] : i < h ? hs[i] : cs[i - h];
+    ck_assert_msg(got[i] == wv,
+                  "mode %d fmt %d/%d H=%u T=%u init=%u last=%d chain=%u: word %zu (t %zu, i %zu): "
+                  "got %d, want %d",
+                  c->mode, c->fa, c->fb, h, t, c->init, c->out_last, c->chain, i, i / h, i % h,
+                  got[i], wv);
+  }
+  ck_assert_msg(eng_guard_ok(e, OUT - 64, 64), "written below the output");
+  ck_assert_msg(eng_guard_ok(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64), "written past the output");
+  free(w), free(x), free(want), free(got), free(hs), free(cs);
+  return r.cycles;
+}
+
+static const npe_fmt PAIRS[][2] = {
+    {NPE_FMT_INT8, NPE_FMT_INT8},       {NPE_FMT_FP4, NPE_FMT_FP4},
+    {NPE_FMT_POSIT4, NPE_FMT_POSIT4},   {NPE_FMT_POSIT8, NPE_FMT_POSIT8},
+    {NPE_FMT_POSIT16, NPE_FMT_POSIT16}, {NPE_FMT_INT8, NPE_FMT_TERNARY},
+};
+
+/* Every format pair, both cells, small H (1, 3: a partial column group),
+ * H = 13 and 40 (not multiples of the array), short T. */
+START_TEST(cell_formats) {
+  eng e;
+  eng_open(&e, 20, 100, 100, 1);
+  uint64_t s = 0xc0ffee;
+  static const uint32_t hs[] = {1, 3, 13, 40};
+  static const uint32_t ts[] = {7, 5, 4, 3};
+  for (unsigned p = 0; p < 6; p++)
+    for (int m = 1; m <= 2; m++)
+      for (unsigned k = 0; k < 4; k++) {
+        cell_case c = {(npe_recur_mode)m, PAIRS[p][0], PAIRS[p][1], hs[k], ts[k],
+                       k & 1 ? NPE_RECUR_INIT_LOAD : NPE_RECUR_INIT_ZERO, k == 2, 1, k & 1,
+                       (k >> 1) & 1};
+        run_case(&e, &s, &c);
+      }
+  eng_close(&e);
+}
+END_TEST
+
+/* Long sequences and mat-vecs of several chunks (G H > 256 rows). */
+START_TEST(cell_long_and_chunked) {
+  eng e;
+  eng_open(&e, 40, 100, 100, 2);
+  uint64_t s = 99;
+  cell_case c1 = {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8, 16, 1000, NPE_RECUR_INIT_LOAD, 0, 1, 0, 0};
+  run_case(&e, &s, &c1);
+  cell_case c2 = {NPE_RECUR_GRU, NPE_FMT_FP4, NPE_FMT_FP4, 100, 20, NPE_RECUR_INIT_LOAD, 0, 1, 1, 0};
+  run_case(&e, &s, &c2);
+  cell_case c3 = {NPE_RECUR_LSTM, NPE_FMT_INT8, NPE_FMT_INT8, 90, 10, NPE_RECUR_INIT_ZERO, 1, 1, 0, 1};
+  run_case(&e, &s, &c3);
+  cell_case c4 = {NPE_RECUR_LSTM, NPE_FMT_POSIT8, NPE_FMT_POSIT8, 64, 30, NPE_RECUR_INIT_LOAD, 0, 1, 0, 0};
+  run_case(&e, &s, &c4);
+  eng_close(&e);
+}
+END_TEST
+
+/* KEEP chains (h and LSTM's c continue on chip), at random latency and
+ * back-pressure. */
+START_TEST(cell_keep_and_backpressure) {
+  eng e;
+  eng_open(&e, 100, 60, 70, 3);
+  uint64_t s = 5;
+  cell_case c1 = {NPE_RECUR_LSTM, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 24, 60, NPE_RECUR_INIT_LOAD, 0, 4, 1, 1};
+  run_case(&e, &s, &c1);
+  cell_case c2 = {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_TERNARY, 33, 40, NPE_RECUR_INIT_ZERO, 1, 3, 0, 0};
+  run_case(&e, &s, &c2);
+  cell_case c3 = {NPE_RECUR_GRU, NPE_FMT_POSIT4, NPE_FMT_POSIT4, 64, 25, NPE_RECUR_INIT_LOAD, 0, 2, 0, 1};
+  run_case(&e, &s, &c3);
+  eng_close(&e);
+}
+END_TEST
+
+/* Descriptor checks: bad format pairs, weights beyond one B buffer, a
+ * mode not built, GRU fields in a DIAG. Nothing written. */
+START_TEST(cell_errors) {
+  eng e;
+  eng_open(&e, 20, 100, 100, 4);
+  eng_guard_set(&e, OUT, 256);
+  struct {
+    uint8_t fa, fb;
+    uint16_t n;
+    uint32_t aux;
+    uint32_t err;
+  } bad[] = {
+      {NPE_FMT_POSIT8, NPE_FMT_INT8, 8, NPE_RECUR_MODE_GRU, NPE_HW_ERR_BAD_FORMAT},
+      {NPE_FMT_TERNARY, NPE_FMT_TERNARY, 8, NPE_RECUR_MODE_LSTM, NPE_HW_ERR_BAD_FORMAT},
+      {7, 7, 8, NPE_RECUR_MODE_GRU, NPE_HW_ERR_BAD_FORMAT},
+      {NPE_FMT_INT8, NPE_FMT_INT8, 200, NPE_RECUR_MODE_GRU, NPE_HW_ERR_BAD_DIMS},
+      {NPE_FMT_POSIT16, NPE_FMT_POSIT16, 80, NPE_RECUR_MODE_LSTM, NPE_HW_ERR_BAD_DIMS},
+      {NPE_FMT_INT8, NPE_FMT_INT8, 8, 3, NPE_HW_ERR_BAD_AUX},
+      {NPE_FMT_INT8, NPE_FMT_INT8, 8, NPE_RECUR_MODE_DIAG | 7u << NPE_RECUR_AUX_H_SHIFT_LSB,
+       NPE_HW_ERR_BAD_AUX},
+      {NPE_FMT_INT8, NPE_FMT_INT8, 8, NPE_RECUR_MODE_GRU | 1u << 24, NPE_HW_ERR_BAD_AUX},
+  };
+  for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    npe_desc_fields f = {0};
+    f.op = NPE_OP_RECUR;
+    f.fmt_a = bad[i].fa;
+    f.fmt_b = bad[i].fb;
+    f.n = bad[i].n;
+    f.t = 4;
+    f.addr_a = REC;
+    f.addr_c = OUT;
+    f.aux = bad[i].aux;
+    uint32_t err = run_direct(&e, &f, NULL, NULL);
+    ck_assert_msg(err == bad[i].err, "case %u: error %u, want %u", i, err, bad[i].err);
+    ck_assert_msg(eng_guard_ok(&e, OUT, 256), "case %u wrote its output", i);
+    soft_reset(&e);
+  }
+  eng_close(&e);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("recur_cell");
+  TCase *tc = tcase_create("recur_cell");
+  tcase_set_timeout(tc, 900);
+  tcase_add_test(tc, cell_formats);
+  tcase_add_test(tc, cell_long_and_chunked);
+  tcase_add_test(tc, cell_keep_and_backpressure);
+  tcase_add_test(tc, cell_errors);
+  suite_add_tcase(s, tc);
+  SRunner *r = srunner_create(s);
+  srunner_run_all(r, CK_NORMAL);
+  int failed = srunner_ntests_failed(r);
+  srunner_free(r);
+  return failed ? 1 : 0;
+}
