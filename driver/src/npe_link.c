@@ -5,6 +5,7 @@
  * while frames fail and grow back while they do not. */
 #include "npe_link.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@
 #define LINK_DEFAULT_BAUD 3000000u
 #define LINK_DEFAULT_TRIES 8u
 #define LINK_DEFAULT_MARGIN_MS 20u
-#define LINK_GROW_AFTER 8u     /* clean frames before the burst doubles again */
+#define LINK_GROW_AFTER 4u     /* clean frames before the burst doubles again */
 #define LINK_MAX_WORDS 4096u   /* largest burst this host builds */
 
 typedef struct link_ctx {
@@ -28,8 +29,8 @@ typedef struct link_ctx {
   uint32_t burst;        /* words per memory frame now */
   unsigned clean;        /* frames since the last failed attempt */
   uint64_t mem_size;
-  uint64_t timeout_us;
-  uint32_t idle_cycles;
+  uint64_t idle_us;      /* the bridge's quiet time (IDLE_CYCLES) */
+  uint64_t timeout_us;   /* of the last attempt, for messages */
   npe_link_stats st;
   uint8_t *frame;        /* request bytes */
   uint32_t *words;       /* reply words */
@@ -145,21 +146,36 @@ static const char *op_name(uint8_t op) {
   return op < 5 ? names[op] : "?";
 }
 
-/* Sends one request and collects its reply. Reads put @p count words in
- * @p rdata; HELLO puts its words there. NPE_ERR_DEVICE for REFUSED /
- * UNKNOWN_OP, NPE_ERR_IO after o.tries attempts without a good reply or on
- * an I/O failure; l->err says which. */
-static int xfer(link_ctx *l, uint8_t op, uint32_t addr, uint16_t count, const uint32_t *wdata,
-                uint32_t *rdata) {
+/* Sends one request and collects its reply. Reads put *@p count words in
+ * @p rdata; HELLO puts its words there. A memory frame may come back
+ * shorter (*@p count words done): a retry of a read goes with half the
+ * words; so does the retry of a write the bridge answered FRAME_ERR (it did
+ * nothing) as long as no attempt of it has had an unknown outcome (no
+ * reply, a bad one: done or not?). Such a write goes again unchanged, under
+ * the same SEQ, so a bridge that did it answers with the repeat bit, and
+ * the words done are the words sent. NPE_ERR_DEVICE for
+ * REFUSED / UNKNOWN_OP, NPE_ERR_IO after o.tries attempts without a good
+ * reply or on an I/O failure; l->err says which. */
+static int xfer_n(link_ctx *l, uint8_t op, uint32_t addr, uint16_t *count, const uint32_t *wdata,
+                  uint32_t *rdata) {
   const uint8_t seq = l->seq++;
-  const size_t len = npe_link_encode(l->frame, npe_link_req_bytes(op, count), seq, op, count,
-                                     addr, wdata);
-  const uint16_t want = op == NPE_LINK_OP_HELLO     ? NPE_LINK_HELLO_WORDS
-                        : op == NPE_LINK_OP_CSR_READ || op == NPE_LINK_OP_MEM_READ ? count
-                                                                                   : 0;
+  const int is_mem = op == NPE_LINK_OP_MEM_WRITE || op == NPE_LINK_OP_MEM_READ;
+  uint16_t n = *count;
+  size_t len = 0;
   unsigned timeouts = 0, ferrs = 0, bad = 0;
+  int shrink = 0;  /* the next attempt may be cut */
+  int unknown = 0; /* an attempt whose outcome is unknown: a write keeps its size */
   for (unsigned attempt = 0; attempt < l->o.tries; attempt++) {
     if (attempt) l->clean = 0;
+    if (shrink && is_mem && n > 1) {
+      n = (uint16_t)((n + 1) / 2);
+      len = 0;
+    }
+    if (!len) len = npe_link_encode(l->frame, npe_link_req_bytes(op, n), seq, op, n, addr, wdata);
+    const uint16_t want = op == NPE_LINK_OP_HELLO ? NPE_LINK_HELLO_WORDS
+                          : op == NPE_LINK_OP_CSR_READ || op == NPE_LINK_OP_MEM_READ ? n
+                                                                                     : 0;
+    shrink = op == NPE_LINK_OP_MEM_READ; /* reads: always */
     l->io.flush_in(l->io.ctx);
     l->st.tries++;
     l->st.tx_bytes += len;
@@ -170,6 +186,10 @@ static int xfer(link_ctx *l, uint8_t op, uint32_t addr, uint16_t count, const ui
     }
     npe_link_parser ps;
     npe_link_parser_init(&ps, l->words, LINK_MAX_WORDS);
+    /* the frame and its reply on the wire (10 bits a byte), the bridge's
+     * quiet time (a broken frame's FRAME_ERR comes after it), the margin */
+    const uint64_t wire = len + NPE_LINK_REP_HDR_BYTES + 4u * want + NPE_LINK_CRC_BYTES;
+    l->timeout_us = wire * 10u * 1000000u / l->o.baud + l->idle_us + 1000ull * l->o.timeout_ms;
     const uint64_t deadline = l->io.now_us(l->io.ctx) + l->timeout_us;
     int done = 0; /* 1 good reply, -1 retry */
     while (!done) {
@@ -177,6 +197,7 @@ static int xfer(link_ctx *l, uint8_t op, uint32_t addr, uint16_t count, const ui
       if (now >= deadline) {
         timeouts++;
         l->st.timeouts++;
+        unknown = 1;
         break;
       }
       uint8_t buf[512];
@@ -189,20 +210,22 @@ static int xfer(link_ctx *l, uint8_t op, uint32_t addr, uint16_t count, const ui
       l->st.rx_bytes += got;
       for (size_t i = 0; i < got && !done; i++) {
         int r = npe_link_parser_feed(&ps, buf[i]);
-        if (r < 0) {
+        if (r < 0) { /* a damaged reply (to this attempt?); wait for the timeout */
           bad++;
           continue;
         }
         if (r == 0) continue;
         const uint8_t stc = ps.status & (uint8_t)~NPE_LINK_REPEAT_BIT;
-        if (stc == NPE_LINK_ST_FRAME_ERR) { /* the bridge saw a broken frame */
+        if (stc == NPE_LINK_ST_FRAME_ERR) { /* the bridge saw a broken frame, did nothing */
           ferrs++;
           l->st.frame_errs++;
+          shrink = !unknown || op == NPE_LINK_OP_MEM_READ;
           done = -1;
         } else if (ps.seq != seq) {
           continue; /* a late reply to an earlier frame */
         } else if (stc == NPE_LINK_ST_OK && ps.count != want) {
           bad++;
+          unknown = 1;
           done = -1;
         } else {
           done = 1;
@@ -214,7 +237,7 @@ static int xfer(link_ctx *l, uint8_t op, uint32_t addr, uint16_t count, const ui
     const uint8_t stc = ps.status & (uint8_t)~NPE_LINK_REPEAT_BIT;
     if (stc == NPE_LINK_ST_REFUSED) {
       set_err(l, "%s: the bridge refused %s at 0x%06x (%u words)", l->o.name, op_name(op), addr,
-              count);
+              n);
       return NPE_ERR_DEVICE;
     }
     if (stc != NPE_LINK_ST_OK) {
@@ -225,31 +248,32 @@ static int xfer(link_ctx *l, uint8_t op, uint32_t addr, uint16_t count, const ui
     if (want && rdata) memcpy(rdata, l->words, 4u * want);
     l->st.frames++;
     if (op == NPE_LINK_OP_CSR_WRITE) l->st.csr_writes++;
-    if (op == NPE_LINK_OP_MEM_WRITE) l->st.mem_write_words += count;
-    if (++l->clean >= LINK_GROW_AFTER && l->burst < l->max_words) {
+    if (op == NPE_LINK_OP_MEM_WRITE) l->st.mem_write_words += n;
+    *count = n;
+    if (attempt) { /* the frames that follow: no longer than what worked */
+      if (is_mem && n < l->burst) l->burst = n;
+    } else if (++l->clean >= LINK_GROW_AFTER && l->burst < l->max_words) {
       l->burst = l->burst * 2 < l->max_words ? l->burst * 2 : l->max_words;
       l->clean = 0;
     }
+    l->st.burst_words = l->burst;
     return NPE_OK;
   }
   /* the next frames go in smaller bursts */
   l->burst = l->burst > 1 ? l->burst / 2 : 1;
+  l->st.burst_words = l->burst;
   set_err(l,
           "%s: no good reply to %s at 0x%06x (%u words) after %u tries (%u timeouts of %llu ms, "
           "%u FRAME_ERR, %u bad replies); is a protocol v%d bitstream running at %u baud?",
-          l->o.name, op_name(op), addr, count, l->o.tries, timeouts,
+          l->o.name, op_name(op), addr, n, l->o.tries, timeouts,
           (unsigned long long)(l->timeout_us / 1000), ferrs, bad, NPE_LINK_VERSION, l->o.baud);
   return NPE_ERR_IO;
 }
 
-/* A frame that needed retries halves the bursts that follow. */
-static int xfer_adapt(link_ctx *l, uint8_t op, uint32_t addr, uint16_t count,
-                      const uint32_t *wdata, uint32_t *rdata) {
-  uint64_t tries = l->st.tries;
-  int rc = xfer(l, op, addr, count, wdata, rdata);
-  if (!rc && l->st.tries - tries > 1) l->burst = l->burst > 1 ? l->burst / 2 : 1;
-  l->st.burst_words = l->burst;
-  return rc;
+/* A frame of exactly @p count words (HELLO, CSRs). */
+static int xfer(link_ctx *l, uint8_t op, uint32_t addr, uint16_t count, const uint32_t *wdata,
+                uint32_t *rdata) {
+  return xfer_n(l, op, addr, &count, wdata, rdata);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -257,7 +281,12 @@ static int xfer_adapt(link_ctx *l, uint8_t op, uint32_t addr, uint16_t count,
 /* ------------------------------------------------------------------------ */
 int npe_link_cfg_set(npe_link_cfg *c, const char *key, const char *val) {
   char *end;
-  if (!c || !key || !val || !*val || *val == '-' || *val == '+' || *val == ' ')
+  if (!c || !key || !val) return NPE_ERR_INVALID_ARG;
+  static const char *const keys[] = {"mem", "clk", "timeout", "tries", "burst"};
+  size_t k = 0;
+  while (k < sizeof keys / sizeof keys[0] && strcmp(key, keys[k])) k++;
+  if (k == sizeof keys / sizeof keys[0]) return 1;
+  if (!*val || *val == '-' || *val == '+' || isspace((unsigned char)*val))
     return NPE_ERR_INVALID_ARG;
   errno = 0;
   unsigned long long v = strtoull(val, &end, 0);
@@ -277,15 +306,12 @@ int npe_link_cfg_set(npe_link_cfg *c, const char *key, const char *val) {
   } else if (!strcmp(key, "burst")) {
     if (v < 1 || v > LINK_MAX_WORDS) return NPE_ERR_INVALID_ARG;
     c->burst = (unsigned)v;
-  } else {
-    return 1;
   }
   return NPE_OK;
 }
 
 npe_link_opts npe_link_cfg_opts(const npe_link_cfg *c, const char *name) {
-  npe_link_opts o = {name, c->baud, c->clk_mhz, c->timeout_ms, 0, c->tries, c->burst,
-                     c->mem_size};
+  npe_link_opts o = {name, c->baud, c->clk_mhz, c->timeout_ms, c->tries, c->burst, c->mem_size};
   return o;
 }
 
@@ -324,20 +350,20 @@ static int link_mem_write(void *ctx, uint64_t addr, const void *src, size_t len)
     if (lo || len < 4) {
       uint32_t w;
       size_t n = 4u - lo < len ? 4u - lo : len;
-      rc = xfer_adapt(l, NPE_LINK_OP_MEM_READ, at, 1, NULL, &w);
+      rc = xfer(l, NPE_LINK_OP_MEM_READ, at, 1, NULL, &w);
       for (size_t i = 0; i < n; i++) {
         w &= ~(0xffu << (8 * (lo + i)));
         w |= (uint32_t)s[i] << (8 * (lo + i));
       }
-      if (!rc) rc = xfer_adapt(l, NPE_LINK_OP_MEM_WRITE, at, 1, &w, NULL);
+      if (!rc) rc = xfer(l, NPE_LINK_OP_MEM_WRITE, at, 1, &w, NULL);
       addr += n, s += n, len -= n;
       continue;
     }
-    size_t words = len / 4 < l->burst ? len / 4 : l->burst;
+    uint16_t words = (uint16_t)(len / 4 < l->burst ? len / 4 : l->burst);
     uint32_t w[LINK_MAX_WORDS];
     for (size_t i = 0; i < words; i++) w[i] = get32(s + 4 * i);
-    rc = xfer_adapt(l, NPE_LINK_OP_MEM_WRITE, at, (uint16_t)words, w, NULL);
-    if (!rc) l->st.payload_bytes += 4 * words;
+    rc = xfer_n(l, NPE_LINK_OP_MEM_WRITE, at, &words, w, NULL);
+    if (!rc) l->st.payload_bytes += 4u * words;
     addr += 4 * words, s += 4 * words, len -= 4 * words;
   }
   return rc;
@@ -351,10 +377,10 @@ static int link_mem_read(void *ctx, uint64_t addr, void *dst, size_t len) {
   while (!rc && len) {
     uint32_t at = (uint32_t)(addr & ~3ull), lo = (uint32_t)(addr & 3u);
     size_t span = (lo + len + 3) / 4; /* words touched */
-    size_t words = span < l->burst ? span : l->burst;
-    rc = xfer_adapt(l, NPE_LINK_OP_MEM_READ, at, (uint16_t)words, NULL, w);
+    uint16_t words = (uint16_t)(span < l->burst ? span : l->burst);
+    rc = xfer_n(l, NPE_LINK_OP_MEM_READ, at, &words, NULL, w);
     if (rc) break;
-    size_t n = 4 * words - lo < len ? 4 * words - lo : len;
+    size_t n = 4u * words - lo < len ? 4u * words - lo : len;
     for (size_t i = 0; i < n; i++) d[i] = (uint8_t)(w[(lo + i) / 4] >> (8 * ((lo + i) % 4)));
     l->st.payload_bytes += n;
     addr += n, d += n, len -= n;
@@ -421,12 +447,8 @@ int npe_link_open(const npe_link_io *io, const npe_link_opts *o, npe_transport *
   if (!l->o.baud) l->o.baud = LINK_DEFAULT_BAUD;
   if (!l->o.clk_mhz) l->o.clk_mhz = 12;
   if (!l->o.tries) l->o.tries = LINK_DEFAULT_TRIES;
-  if (!l->o.margin_ms) l->o.margin_ms = LINK_DEFAULT_MARGIN_MS;
-  /* until HELLO says more: a short frame each way, a bridge quiet time of
-   * up to 1 ms */
-  l->timeout_us = l->o.timeout_ms ? 1000ull * l->o.timeout_ms
-                                  : 2000ull + 1000ull * l->o.margin_ms +
-                                        100ull * 10u * 1000000u / l->o.baud;
+  if (!l->o.timeout_ms) l->o.timeout_ms = LINK_DEFAULT_MARGIN_MS;
+  l->idle_us = 1000; /* until HELLO says */
   uint32_t hello[NPE_LINK_HELLO_WORDS];
   int rc = xfer(l, NPE_LINK_OP_HELLO, 0, 0, NULL, hello);
   if (!rc && hello[NPE_LINK_HELLO_MAGIC] != (NPE_LINK_MAGIC | NPE_LINK_VERSION)) {
@@ -448,15 +470,7 @@ int npe_link_open(const npe_link_io *io, const npe_link_opts *o, npe_transport *
     l->st.burst_words = l->burst;
     l->mem_size = hello[NPE_LINK_HELLO_MEM_BYTES];
     if (l->o.mem_size && l->o.mem_size < l->mem_size) l->mem_size = l->o.mem_size;
-    l->idle_cycles = hello[NPE_LINK_HELLO_IDLE_CYCLES];
-    if (!l->o.timeout_ms) {
-      /* the bridge's quiet time (a broken frame), the longest frame both
-       * ways at 10 bits a byte, the margin */
-      uint64_t bytes = npe_link_req_bytes(NPE_LINK_OP_MEM_WRITE, (uint16_t)l->max_words) +
-                       NPE_LINK_REP_HDR_BYTES + 4u * l->max_words + NPE_LINK_CRC_BYTES;
-      l->timeout_us = (uint64_t)l->idle_cycles / l->o.clk_mhz + bytes * 10u * 1000000u / l->o.baud +
-                      1000ull * l->o.margin_ms;
-    }
+    l->idle_us = hello[NPE_LINK_HELLO_IDLE_CYCLES] / l->o.clk_mhz + 1;
   }
   /* the engine's DMA window: the bridge's memory */
   if (!rc) rc = xfer(l, NPE_LINK_OP_CSR_WRITE, NPE_DMA_WIN_BASE_LO_REG_OFFSET, 1, &(uint32_t){0}, NULL);

@@ -40,9 +40,9 @@ typedef struct npe_link_opts {
   const char *name;     /**< for messages, e.g. "uart /dev/ttyUSB1" */
   unsigned baud;        /**< line rate, for reply timeouts (default 3000000) */
   unsigned clk_mhz;     /**< board clock, for cycle estimates (default 12) */
-  unsigned timeout_ms;  /**< reply timeout (default: the bridge's IDLE_CYCLES, the longest
-                         *   frame both ways, and margin_ms) */
-  unsigned margin_ms;   /**< added to the computed timeout for USB and OS latency (default 20) */
+  unsigned timeout_ms;  /**< a frame's reply timeout beyond its own time on the wire (both
+                         *   ways at baud) and the bridge's quiet time (IDLE_CYCLES): USB and
+                         *   OS latency (default 20) */
   unsigned tries;       /**< attempts per frame before NPE_ERR_IO (default 8) */
   unsigned max_words;   /**< largest burst (default and limit: the bridge's MAX_WORDS) */
   uint64_t mem_size;    /**< memory the driver manages (default and limit: MEM_BYTES) */
@@ -68,7 +68,8 @@ typedef struct npe_link_cfg {
   unsigned baud;        /**< baud=N (default 3000000, the iCEBreaker bitstream's rate) */
   uint64_t mem_size;    /**< mem=BYTES (default: what the bridge reports) */
   unsigned clk_mhz;     /**< clk=MHZ (default 12) */
-  unsigned timeout_ms;  /**< timeout=MS, reply timeout (default: computed) */
+  unsigned timeout_ms;  /**< timeout=MS, a reply's wait beyond its time on the wire and the
+                         *   bridge's quiet time (default 20) */
   unsigned tries;       /**< tries=N, attempts per frame (default 8) */
   unsigned burst;       /**< burst=WORDS, largest memory frame (default: the bridge's) */
 } npe_link_cfg;
