@@ -87,15 +87,18 @@ $(BUILD)/san/tests/rnn: tests/driver/test_rnn.c $(LIBNPE_SAN)
 	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
 	  $(LIBNPE_DEPLIBS)
 
-# The uart: transport against a board played on a pseudo-terminal
+# The uart: transport against a board played on a pseudo-terminal: the
+# bridge RTL and the small engine of tests/link/board_sim (LINK_BOARD,
+# mk/link.mk, which adds it to these prerequisites)
 $(BUILD)/tests/uart: tests/driver/test_uart.c $(LIBNPE)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isim $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
+	$(CC) $(CFLAGS_ALL) -Isim -Itests/link $(CHECK_CFLAGS) -o $@ $< $(LINK_BOARD) $(LIBNPE) \
+	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
 
 $(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isim $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
-	  $(LIBNPE_DEPLIBS) -lpthread
+	$(CC) $(CFLAGS_ALL) -Isim -Itests/link $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LINK_BOARD) \
+	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
 
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart \
              $(BUILD)/san/tests/uart rnn-test

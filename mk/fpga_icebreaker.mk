@@ -4,8 +4,9 @@
 #                               nextpnr-ice40, icepack) and its size and timing as
 #                               BENCH lines (part of make bench)
 #   make fpga-icebreaker-test   the board top under Icarus, with Yosys's SPRAM
-#                               model: UART frames, refusals, one matmul checked
-#                               bit-exactly against the golden model (make test)
+#                               model: link frames (protocol v2), refusals, one
+#                               matmul checked bit-exactly against the golden
+#                               model (make test)
 #   make fpga-icebreaker-flash  write the bitstream to a connected board
 #                               (openFPGALoader)
 #   make fpga-lint              verilator --lint-only -Wall of the board RTL
@@ -14,7 +15,8 @@
 
 BUILD ?= build
 FPGA_BUILD := $(BUILD)/fpga
-FPGA_RTL   := fpga/rtl/npe_uart_rx.sv fpga/rtl/npe_uart_tx.sv fpga/rtl/npe_uart_bridge.sv \
+FPGA_RTL   := fpga/rtl/npe_link_pkg.sv fpga/rtl/npe_link_buf.sv fpga/rtl/npe_uart_rx.sv \
+              fpga/rtl/npe_uart_tx.sv fpga/rtl/npe_uart_bridge.sv \
               fpga/rtl/npe_spram_axi.sv fpga/icebreaker/npe_icebreaker_top.sv
 FPGA_PCF   := fpga/icebreaker/icebreaker.pcf
 # Yosys's simulation model of the UP5K's SPRAM, cut out of its cell library

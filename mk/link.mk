@@ -51,6 +51,8 @@ $(LINK_BUILD)/board_sim.o: tests/link/board_sim.cpp tests/link/board_sim.h sim/n
 
 # the board: board_sim.o and the bridge model; the Verilator runtime comes with libnpe.a
 LINK_BOARD := $(LINK_BUILD)/board_sim.o $(LINK_OBJ)/Vtb_link_board__ALL.a
+# tests/driver/test_uart.c plays its board with it too (mk/driver.mk)
+$(BUILD)/tests/uart $(BUILD)/san/tests/uart: $(LINK_BOARD) tests/link/board_sim.h
 LINK_TEST_CFLAGS = $(CFLAGS_ALL) $(DRIVER_INC) -Itests/link $(CHECK_CFLAGS)
 
 $(BUILD)/tests/link: tests/link/test_link.c $(LINK_BOARD) $(LIBNPE) $(LIBNPE_HDRS)

@@ -34,6 +34,7 @@ typedef struct link_ctx {
   npe_link_stats st;
   uint8_t *frame;        /* request bytes */
   uint32_t *words;       /* reply words */
+  char name[128];
   char err[256];
 } link_ctx;
 
@@ -147,13 +148,15 @@ static const char *op_name(uint8_t op) {
 }
 
 /* Sends one request and collects its reply. Reads put *@p count words in
- * @p rdata; HELLO puts its words there. A memory frame may come back
- * shorter (*@p count words done): a retry of a read goes with half the
- * words; so does the retry of a write the bridge answered FRAME_ERR (it did
- * nothing) as long as no attempt of it has had an unknown outcome (no
- * reply, a bad one: done or not?). Such a write goes again unchanged, under
- * the same SEQ, so a bridge that did it answers with the repeat bit, and
- * the words done are the words sent. NPE_ERR_DEVICE for
+ * @p rdata; HELLO puts its words there. Every retry keeps the SEQ, so a
+ * bridge that did the frame already answers with the repeat bit and does
+ * not do it again. A memory frame may come back shorter (*@p count words
+ * done): a read's retry goes with half the words; so does a write's after
+ * FRAME_ERR (the bridge did nothing) or after every second attempt with an
+ * unknown outcome (no reply, a bad one). Attempts only shrink, so a repeat
+ * means at least this attempt's words were written; if an earlier, longer
+ * attempt was the one done, its extra words are written again by the next
+ * frame (the same data; st.mem_rewrite_words counts the most it can be). NPE_ERR_DEVICE for
  * REFUSED / UNKNOWN_OP, NPE_ERR_IO after o.tries attempts without a good
  * reply or on an I/O failure; l->err says which. */
 static int xfer_n(link_ctx *l, uint8_t op, uint32_t addr, uint16_t *count, const uint32_t *wdata,
@@ -163,8 +166,9 @@ static int xfer_n(link_ctx *l, uint8_t op, uint32_t addr, uint16_t *count, const
   uint16_t n = *count;
   size_t len = 0;
   unsigned timeouts = 0, ferrs = 0, bad = 0;
-  int shrink = 0;  /* the next attempt may be cut */
-  int unknown = 0; /* an attempt whose outcome is unknown: a write keeps its size */
+  int shrink = 0;         /* the next attempt is cut */
+  unsigned unknown = 0;   /* attempts with an unknown outcome */
+  uint16_t n_unknown = 0; /* the longest of them */
   for (unsigned attempt = 0; attempt < l->o.tries; attempt++) {
     if (attempt) l->clean = 0;
     if (shrink && is_mem && n > 1) {
@@ -197,7 +201,8 @@ static int xfer_n(link_ctx *l, uint8_t op, uint32_t addr, uint16_t *count, const
       if (now >= deadline) {
         timeouts++;
         l->st.timeouts++;
-        unknown = 1;
+        if (n > n_unknown) n_unknown = n;
+        shrink = ++unknown % 2 == 0 || op == NPE_LINK_OP_MEM_READ;
         break;
       }
       uint8_t buf[512];
@@ -219,13 +224,14 @@ static int xfer_n(link_ctx *l, uint8_t op, uint32_t addr, uint16_t *count, const
         if (stc == NPE_LINK_ST_FRAME_ERR) { /* the bridge saw a broken frame, did nothing */
           ferrs++;
           l->st.frame_errs++;
-          shrink = !unknown || op == NPE_LINK_OP_MEM_READ;
+          shrink = 1;
           done = -1;
         } else if (ps.seq != seq) {
           continue; /* a late reply to an earlier frame */
         } else if (stc == NPE_LINK_ST_OK && ps.count != want) {
           bad++;
-          unknown = 1;
+          if (n > n_unknown) n_unknown = n;
+          shrink = ++unknown % 2 == 0 || op == NPE_LINK_OP_MEM_READ;
           done = -1;
         } else {
           done = 1;
@@ -233,7 +239,10 @@ static int xfer_n(link_ctx *l, uint8_t op, uint32_t addr, uint16_t *count, const
       }
     }
     if (done <= 0) continue;
-    if (ps.status & NPE_LINK_REPEAT_BIT) l->st.repeats++;
+    if (ps.status & NPE_LINK_REPEAT_BIT) {
+      l->st.repeats++;
+      if (op == NPE_LINK_OP_MEM_WRITE && n_unknown > n) l->st.mem_rewrite_words += n_unknown - n;
+    }
     const uint8_t stc = ps.status & (uint8_t)~NPE_LINK_REPEAT_BIT;
     if (stc == NPE_LINK_ST_REFUSED) {
       set_err(l, "%s: the bridge refused %s at 0x%06x (%u words)", l->o.name, op_name(op), addr,
@@ -443,7 +452,8 @@ int npe_link_open(const npe_link_io *io, const npe_link_opts *o, npe_transport *
   }
   l->io = *io;
   l->o = *o;
-  if (!l->o.name) l->o.name = "link";
+  snprintf(l->name, sizeof l->name, "%s", l->o.name ? l->o.name : "link");
+  l->o.name = l->name;
   if (!l->o.baud) l->o.baud = LINK_DEFAULT_BAUD;
   if (!l->o.clk_mhz) l->o.clk_mhz = 12;
   if (!l->o.tries) l->o.tries = LINK_DEFAULT_TRIES;

@@ -37,7 +37,7 @@ typedef struct npe_link_io {
 
 /** Options of a link (0 in a field: its default). */
 typedef struct npe_link_opts {
-  const char *name;     /**< for messages, e.g. "uart /dev/ttyUSB1" */
+  const char *name;     /**< for messages, e.g. "uart /dev/ttyUSB1" (copied) */
   unsigned baud;        /**< line rate, for reply timeouts (default 3000000) */
   unsigned clk_mhz;     /**< board clock, for cycle estimates (default 12) */
   unsigned timeout_ms;  /**< a frame's reply timeout beyond its own time on the wire (both
@@ -59,6 +59,8 @@ typedef struct npe_link_stats {
   uint64_t payload_bytes;      /**< memory bytes moved by MEM frames */
   uint64_t csr_writes;         /**< CSR_WRITE frames done (once each, retries or not) */
   uint64_t mem_write_words;    /**< words of MEM_WRITE frames done */
+  uint64_t mem_rewrite_words;  /**< the most words a write's resend, shorter after an unknown
+                                *   outcome, leaves to be written again by the next frame */
   uint32_t burst_words;        /**< the burst size in use now */
 } npe_link_stats;
 

@@ -150,7 +150,10 @@ module npe_uart_bridge #(
         nb_d   = 3'd0;
         idle_d = '0;
         crc_d  = npe_link_pkg::CrcInit;
-        if (rx_valid_i) state_d = rx_byte_i == npe_link_pkg::SofReq ? StHdr : StDrain;
+        if (rx_valid_i) begin
+          if (rx_byte_i == npe_link_pkg::SofReq) state_d = StHdr;
+          else state_d = StDrain;
+        end
       end
       // Header bytes 1..7.
       StHdr: begin
@@ -234,7 +237,8 @@ module npe_uart_bridge #(
             npe_link_pkg::OpCsrWrite, npe_link_pkg::OpCsrRead: begin
               if (count_q != 16'd1 || addr_q[23:12] != 12'd0 || addr_q[1:0] != 2'b00)
                 status_d = npe_link_pkg::StRefused;
-              else state_d = op_q == npe_link_pkg::OpCsrWrite ? StCsrW : StCsrR;
+              else if (op_q == npe_link_pkg::OpCsrWrite) state_d = StCsrW;
+              else state_d = StCsrR;
             end
             npe_link_pkg::OpMemWrite: begin
               if (!mem_ok) status_d = npe_link_pkg::StRefused;
