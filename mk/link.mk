@@ -23,9 +23,9 @@ LINK_BUILD := $(BUILD)/link
 LINK_OBJ   := $(LINK_BUILD)/obj
 LINK_RTL   := fpga/rtl/npe_link_pkg.sv fpga/rtl/npe_link_buf.sv fpga/rtl/npe_uart_rx.sv \
               fpga/rtl/npe_uart_tx.sv fpga/rtl/npe_uart_bridge.sv
-# the board's rate: 12 MHz / 4 = 3 Mbaud (make link-rate-test); 1 ms of quiet ends a broken frame
+# the board's rate: 12 MHz / 4 = 3 Mbaud (make link-rate-test); 341 us of quiet ends a broken frame
 LINK_CLK_DIV     := 4
-LINK_IDLE_CYCLES := 12000
+LINK_IDLE_CYCLES := 4095
 
 .PHONY: link link-check link-test link-rate-test link-bench
 
@@ -55,11 +55,11 @@ LINK_BOARD := $(LINK_BUILD)/board_sim.o $(LINK_OBJ)/Vtb_link_board__ALL.a
 $(BUILD)/tests/uart $(BUILD)/san/tests/uart: $(LINK_BOARD) tests/link/board_sim.h
 LINK_TEST_CFLAGS = $(CFLAGS_ALL) $(DRIVER_INC) -Itests/link $(CHECK_CFLAGS)
 
-$(BUILD)/tests/link: tests/link/test_link.c $(LINK_BOARD) $(LIBNPE) $(LIBNPE_HDRS)
+$(BUILD)/tests/link: tests/link/test_link.c tests/link/fake_ftdi.h $(LINK_BOARD) $(LIBNPE) $(LIBNPE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(LINK_TEST_CFLAGS) -o $@ $< $(LINK_BOARD) $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
-$(BUILD)/san/tests/link: tests/link/test_link.c $(LINK_BOARD) $(LIBNPE_SAN) $(LIBNPE_HDRS)
+$(BUILD)/san/tests/link: tests/link/test_link.c tests/link/fake_ftdi.h $(LINK_BOARD) $(LIBNPE_SAN) $(LIBNPE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(LINK_TEST_CFLAGS) $(SANFLAGS) -o $@ $< $(LINK_BOARD) $(LIBNPE_SAN) $(CHECK_LIBS) \
 	  $(LIBNPE_DEPLIBS)
@@ -77,7 +77,7 @@ link-rate-test: $(LINK_BUILD)/tb_uart_rate.vvp
 	vvp -n $< | tee $(LINK_BUILD)/tb_uart_rate.log | grep tb_uart_rate
 	@grep -q "tb_uart_rate: PASS" $(LINK_BUILD)/tb_uart_rate.log
 
-$(BUILD)/bench/bench_link: tests/bench/bench_link.c $(LINK_BOARD) $(LIBNPE) $(LIBNPE_HDRS)
+$(BUILD)/bench/bench_link: tests/bench/bench_link.c tests/link/fake_ftdi.h $(LINK_BOARD) $(LIBNPE) $(LIBNPE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(DRIVER_INC) -Itests/link -o $@ $< $(LINK_BOARD) $(LIBNPE) $(LIBNPE_DEPLIBS)
 

@@ -9,7 +9,7 @@
 // = out of reset.
 module npe_icebreaker_top #(
   parameter int ClkDiv     = 4,     // 12 MHz / 3 Mbaud (make link-rate-test: the UART holds at 4)
-  parameter int IdleCycles = 12000  // 1 ms of quiet line ends a broken frame
+  parameter int IdleCycles = 4095   // 341 us (about 100 bytes at 3 Mbaud) of quiet line end a broken frame
 ) (
   input  logic CLK,     // 12 MHz
   input  logic BTN_N,   // user button: reset while pressed
@@ -57,7 +57,7 @@ module npe_icebreaker_top #(
   logic [23:0] mem_addr;
   logic [31:0] mem_wdata, mem_rdata;
 
-  npe_uart_bridge #(.MemBytes(131072), .MaxWords(256), .IdleCycles(IdleCycles)) u_bridge (
+  npe_uart_bridge #(.MemBytes(131072), .MaxWords(1024), .IdleCycles(IdleCycles)) u_bridge (
     .clk_i (CLK), .rst_ni (rst_n),
     .rx_valid_i (rx_valid), .rx_byte_i (rx_byte),
     .tx_valid_o (tx_valid), .tx_ready_i (tx_ready), .tx_byte_o (tx_byte),

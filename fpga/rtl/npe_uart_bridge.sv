@@ -13,8 +13,8 @@
 // (npe_uart_rx / npe_uart_tx carry the bytes).
 module npe_uart_bridge #(
   parameter int MemBytes   = 131072,  // memory behind the word port, from address 0
-  parameter int MaxWords   = 256,     // largest COUNT of a memory frame (buffer words; power of 2)
-  parameter int IdleCycles = 12000    // quiet cycles that end a broken frame (1 ms at 12 MHz)
+  parameter int MaxWords   = 1024,    // largest COUNT of a memory frame (buffer words; power of 2)
+  parameter int IdleCycles = 4095     // quiet cycles that end a broken frame (341 us at 12 MHz)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -53,11 +53,13 @@ module npe_uart_bridge #(
 
   localparam int BufBits  = $clog2(MaxWords);
   localparam int CntBits  = $clog2(MaxWords + 1);
+  localparam int AddrBits = $clog2(MemBytes);  // MemBytes: a power of 2
   localparam int IdleBits = $clog2(IdleCycles + 1);
 
   typedef enum logic [3:0] {
     StHunt,     // waiting for SOF
-    StHdr,      // SEQ OP COUNT ADDR
+    StHdr,      // SEQ OP COUNT ADDR into the header register
+    StHdrDone,  // the header complete: data or CRC next
     StData,     // a write's words into the buffer
     StCrc,      // the two CRC bytes
     StCheck,    // CRC, repeat, range: what to do
@@ -80,14 +82,14 @@ module npe_uart_bridge #(
     crc16_byte = x;
   endfunction
 
+  // Flops: a shift register takes the header (byte i ends in bits 8i +: 8),
+  // another a write's words; the read data waits in rdw_q.
   state_e              state_q, state_d;
   logic [2:0]          nb_q, nb_d;          // byte index in the header / word / CRC
-  logic [7:0]          seq_q, seq_d;
-  logic [7:0]          op_q, op_d;
-  logic [15:0]         count_q, count_d;
-  logic [23:0]         addr_q, addr_d;      // advances by 4 per memory word
+  logic [55:0]         hdr_q;               // {ADDR, COUNT, OP, SEQ}
+  logic [23:0]         rxw_q;               // a write word's first three bytes
+  logic [31:0]         rdw_q;               // a CSR or memory word to send
   logic [CntBits-1:0]  widx_q, widx_d;      // word index (buffer, memory, reply)
-  logic [31:0]         word_q, word_d;      // a word being received or sent
   logic [15:0]         crc_q, crc_d;
   logic [IdleBits-1:0] idle_q, idle_d;      // quiet cycles in a frame
   logic [7:0]          status_q, status_d;  // of the reply
@@ -96,43 +98,60 @@ module npe_uart_bridge #(
   logic [7:0]          last_st_q, last_st_d;      // its status, for a repeat
   logic                addr_done_q, addr_done_d;  // the CSR's AW (write) or AR (read) taken
   logic                w_done_q, w_done_d;
+  logic                hdr_shift, rxw_shift, rdw_load;
 
   // ---------------------------------------------------------------------------
   // Decode
   // ---------------------------------------------------------------------------
-  logic        is_write, count_ok, mem_ok, repeat_write, idle_out, tx_take;
-  logic [15:0] rep_count;
-  logic [24:0] mem_end;
-  logic [31:0] buf_rdata, hello_word;
-  logic        buf_we;
-  logic [7:0]  crc_in;
-  logic        crc_upd;
+  logic [7:0]          seq, op;
+  logic [15:0]         count;
+  logic [23:0]         addr;
+  logic                is_write, count_ok, mem_ok, repeat_write, idle_out, tx_take, last_word;
+  logic [CntBits-1:0]  rep_count;
+  logic [AddrBits:0]   mem_end;
+  logic [31:0]         buf_rdata;
+  logic                buf_we;
+  logic [7:0]          crc_in, hello_byte, rdw_byte;
+  logic                crc_upd;
 
-  assign is_write  = op_q == npe_link_pkg::OpCsrWrite || op_q == npe_link_pkg::OpMemWrite;
-  assign count_ok  = count_q != 16'd0 && count_q <= 16'(MaxWords);
-  assign mem_end   = {1'b0, addr_q} + {7'd0, count_q, 2'b00};
-  assign mem_ok    = addr_q[1:0] == 2'b00 && count_ok && mem_end <= 25'(MemBytes);
-  assign repeat_write = last_valid_q && seq_q == last_seq_q && is_write;
+  assign seq   = hdr_q[7:0];
+  assign op    = hdr_q[15:8];
+  assign count = hdr_q[31:16];
+  assign addr  = hdr_q[55:32];
+
+  assign is_write  = op == npe_link_pkg::OpCsrWrite || op == npe_link_pkg::OpMemWrite;
+  assign count_ok  = count[15:CntBits] == '0 && count[CntBits-1:0] != '0 &&
+                     count[CntBits-1:0] <= CntBits'(MaxWords);
+  assign mem_end   = {1'b0, addr[AddrBits-1:0]} + (AddrBits + 1)'({count[CntBits-1:0], 2'b00});
+  assign mem_ok    = addr[1:0] == 2'b00 && addr[23:AddrBits] == '0 && count_ok &&
+                     mem_end <= (AddrBits + 1)'(MemBytes);
+  assign repeat_write = last_valid_q && seq == last_seq_q && is_write;
   assign idle_out  = idle_q == IdleBits'(IdleCycles);
   assign tx_take   = tx_valid_o && tx_ready_i;
+  assign last_word = widx_q + 1'b1 == count[CntBits-1:0];
   // words of the reply: reads and HELLO that went well
-  assign rep_count = status_q != npe_link_pkg::StOk ? 16'd0 :
-                     op_q == npe_link_pkg::OpHello ? npe_link_pkg::HelloWords :
-                     op_q == npe_link_pkg::OpCsrRead || op_q == npe_link_pkg::OpMemRead ? count_q :
-                     16'd0;
-  assign hello_word = widx_q == CntBits'(0) ? npe_link_pkg::Magic :
-                      widx_q == CntBits'(1) ? 32'(MaxWords) :
-                      widx_q == CntBits'(2) ? 32'(MemBytes) : 32'(IdleCycles);
+  assign rep_count = status_q != npe_link_pkg::StOk ? '0 :
+                     op == npe_link_pkg::OpHello ? CntBits'(npe_link_pkg::HelloWords) :
+                     op == npe_link_pkg::OpCsrRead || op == npe_link_pkg::OpMemRead ?
+                     count[CntBits-1:0] : '0;
+
+  // HELLO words, byte nb_q of word widx_q: magic, MaxWords, MemBytes, IdleCycles
+  always_comb begin
+    logic [31:0] w;
+    unique case (widx_q[1:0])
+      2'd0:    w = npe_link_pkg::Magic;
+      2'd1:    w = 32'(MaxWords);
+      2'd2:    w = 32'(MemBytes);
+      default: w = 32'(IdleCycles);
+    endcase
+    hello_byte = w[8 * nb_q[1:0] +: 8];
+  end
+  assign rdw_byte = rdw_q[8 * nb_q[1:0] +: 8];
 
   always_comb begin
     state_d      = state_q;
     nb_d         = nb_q;
-    seq_d        = seq_q;
-    op_d         = op_q;
-    count_d      = count_q;
-    addr_d       = addr_q;
     widx_d       = widx_q;
-    word_d       = word_q;
     idle_d       = idle_q;
     status_d     = status_q;
     last_seq_d   = last_seq_q;
@@ -140,6 +159,9 @@ module npe_uart_bridge #(
     last_st_d    = last_st_q;
     addr_done_d  = addr_done_q;
     w_done_d     = w_done_q;
+    hdr_shift    = 1'b0;
+    rxw_shift    = 1'b0;
+    rdw_load     = 1'b0;
     buf_we       = 1'b0;
     crc_in       = rx_byte_i;
     crc_upd      = 1'b0;
@@ -158,43 +180,39 @@ module npe_uart_bridge #(
       // Header bytes 1..7.
       StHdr: begin
         if (rx_valid_i) begin
-          crc_upd = 1'b1;
-          idle_d  = '0;
-          nb_d    = nb_q + 3'd1;
-          unique case (nb_q)
-            3'd0: seq_d = rx_byte_i;
-            3'd1: op_d = rx_byte_i;
-            3'd2: count_d[7:0] = rx_byte_i;
-            3'd3: count_d[15:8] = rx_byte_i;
-            3'd4: addr_d[7:0] = rx_byte_i;
-            3'd5: addr_d[15:8] = rx_byte_i;
-            default: addr_d[23:16] = rx_byte_i;
-          endcase
-          if (nb_q == 3'd6) begin
-            nb_d   = 3'd0;
-            widx_d = '0;
-            // a write's words must fit the buffer; else the frame is broken
-            if (!is_write) state_d = StCrc;
-            else if (count_ok) state_d = StData;
-            else state_d = StDrain;
-          end
+          crc_upd   = 1'b1;
+          hdr_shift = 1'b1;
+          idle_d    = '0;
+          nb_d      = nb_q + 3'd1;
+          if (nb_q == 3'd6) state_d = StHdrDone;
         end else if (idle_out) begin
           state_d = StDrain;
         end else begin
           idle_d = idle_q + 1'b1;
         end
       end
+      // A write's words must fit the buffer; else the frame is broken.
+      StHdrDone: begin
+        nb_d   = 3'd0;
+        widx_d = '0;
+        if (!is_write) state_d = StCrc;
+        else if (count_ok) state_d = StData;
+        else state_d = StDrain;
+      end
       // Write data: little-endian words into the buffer.
       StData: begin
         if (rx_valid_i) begin
-          crc_upd = 1'b1;
-          idle_d  = '0;
-          word_d  = {rx_byte_i, word_q[31:8]};
-          nb_d    = {1'b0, nb_q[1:0] + 2'd1};
+          crc_upd   = 1'b1;
+          rxw_shift = 1'b1;
+          idle_d    = '0;
+          nb_d      = {1'b0, nb_q[1:0] + 2'd1};
           if (nb_q[1:0] == 2'd3) begin
             buf_we = 1'b1;
             widx_d = widx_q + 1'b1;
-            if (16'(widx_q) + 16'd1 == count_q) state_d = StCrc;
+            if (last_word) begin
+              nb_d    = 3'd0;
+              state_d = StCrc;
+            end
           end
         end else if (idle_out) begin
           state_d = StDrain;
@@ -229,15 +247,15 @@ module npe_uart_bridge #(
           status_d = last_st_q | npe_link_pkg::RepeatBit;
           state_d  = StRepHdr;
         end else begin
-          last_seq_d   = seq_q;
-          last_valid_d = op_q != npe_link_pkg::OpHello;
+          last_seq_d   = seq;
+          last_valid_d = op != npe_link_pkg::OpHello;
           state_d      = StRepHdr;
-          unique case (op_q)
+          unique case (op)
             npe_link_pkg::OpHello: begin end
             npe_link_pkg::OpCsrWrite, npe_link_pkg::OpCsrRead: begin
-              if (count_q != 16'd1 || addr_q[23:12] != 12'd0 || addr_q[1:0] != 2'b00)
+              if (count != 16'd1 || addr[23:12] != 12'd0 || addr[1:0] != 2'b00)
                 status_d = npe_link_pkg::StRefused;
-              else if (op_q == npe_link_pkg::OpCsrWrite) state_d = StCsrW;
+              else if (op == npe_link_pkg::OpCsrWrite) state_d = StCsrW;
               else state_d = StCsrR;
             end
             npe_link_pkg::OpMemWrite: begin
@@ -274,11 +292,11 @@ module npe_uart_bridge #(
           state_d   = StRepHdr;
         end
       end
-      // CSR read: the word waits in word_q for the reply.
+      // CSR read: the word waits in rdw_q for the reply.
       StCsrR: begin
         if (m_axil_arvalid && m_axil_arready) addr_done_d = 1'b1;
         if (m_axil_rvalid && m_axil_rready) begin
-          word_d   = m_axil_rdata;
+          rdw_load = 1'b1;
           status_d = m_axil_rresp == 2'b00 ? npe_link_pkg::StOk : npe_link_pkg::StRefused;
           state_d  = StRepHdr;
         end
@@ -286,9 +304,8 @@ module npe_uart_bridge #(
       // Buffered words to memory (buffer read address: widx_d).
       StMemW: begin
         if (mem_ack_i) begin
-          addr_d = addr_q + 24'd4;
           widx_d = widx_q + 1'b1;
-          if (16'(widx_q) + 16'd1 == count_q) state_d = StRepHdr;
+          if (last_word) state_d = StRepHdr;
         end
       end
       // SOF SEQ STATUS COUNT: the CRC starts after SOF.
@@ -308,21 +325,15 @@ module npe_uart_bridge #(
       // The next word of the reply, or its end.
       StRepNext: begin
         nb_d = 3'd0;
-        if (16'(widx_q) == rep_count) begin
-          state_d = StRepCrc;
-        end else if (op_q == npe_link_pkg::OpMemRead) begin
-          state_d = StMemR;
-        end else begin
-          if (op_q == npe_link_pkg::OpHello) word_d = hello_word;
-          state_d = StRepData;
-        end
+        if (widx_q == rep_count) state_d = StRepCrc;
+        else if (op == npe_link_pkg::OpMemRead) state_d = StMemR;
+        else state_d = StRepData;
       end
       // A memory word for the reply.
       StMemR: begin
         if (mem_ack_i) begin
-          word_d  = mem_rdata_i;
-          addr_d  = addr_q + 24'd4;
-          state_d = StRepData;
+          rdw_load = 1'b1;
+          state_d  = StRepData;
         end
       end
       // Four bytes, little-endian.
@@ -330,7 +341,6 @@ module npe_uart_bridge #(
         if (tx_take) begin
           crc_in  = tx_byte_o;
           crc_upd = 1'b1;
-          word_d  = {8'd0, word_q[31:8]};
           nb_d    = nb_q + 3'd1;
           if (nb_q == 3'd3) begin
             widx_d  = widx_q + 1'b1;
@@ -354,12 +364,7 @@ module npe_uart_bridge #(
     if (!rst_ni) begin
       state_q      <= StHunt;
       nb_q         <= '0;
-      seq_q        <= '0;
-      op_q         <= '0;
-      count_q      <= '0;
-      addr_q       <= '0;
       widx_q       <= '0;
-      word_q       <= '0;
       crc_q        <= '0;
       idle_q       <= '0;
       status_q     <= '0;
@@ -371,12 +376,7 @@ module npe_uart_bridge #(
     end else begin
       state_q      <= state_d;
       nb_q         <= nb_d;
-      seq_q        <= seq_d;
-      op_q         <= op_d;
-      count_q      <= count_d;
-      addr_q       <= addr_d;
       widx_q       <= widx_d;
-      word_q       <= word_d;
       crc_q        <= crc_d;
       idle_q       <= idle_d;
       status_q     <= status_d;
@@ -388,6 +388,13 @@ module npe_uart_bridge #(
     end
   end
 
+  // Data registers (no reset: each is written before it is read).
+  always_ff @(posedge clk_i) begin
+    if (hdr_shift) hdr_q <= {rx_byte_i, hdr_q[55:8]};
+    if (rxw_shift) rxw_q <= {rx_byte_i, rxw_q[23:8]};
+    if (rdw_load)  rdw_q <= state_q == StCsrR ? m_axil_rdata : mem_rdata_i;
+  end
+
   // ---------------------------------------------------------------------------
   // The buffer: written as words arrive, read at the next word's index
   // ---------------------------------------------------------------------------
@@ -395,7 +402,7 @@ module npe_uart_bridge #(
     .clk_i   (clk_i),
     .we_i    (buf_we),
     .waddr_i (widx_q[BufBits-1:0]),
-    .wdata_i ({rx_byte_i, word_q[31:8]}),
+    .wdata_i ({rx_byte_i, rxw_q}),
     .raddr_i (widx_d[BufBits-1:0]),
     .rdata_o (buf_rdata)
   );
@@ -409,30 +416,32 @@ module npe_uart_bridge #(
       StRepHdr: begin
         unique case (nb_q)
           3'd0: tx_byte_o = npe_link_pkg::SofRep;
-          3'd1: tx_byte_o = seq_q;
+          3'd1: tx_byte_o = seq;
           3'd2: tx_byte_o = status_q;
           3'd3: tx_byte_o = rep_count[7:0];
-          default: tx_byte_o = rep_count[15:8];
+          default: tx_byte_o = 8'(rep_count >> 8);
         endcase
       end
       StRepCrc: tx_byte_o = nb_q[0] ? crc_q[7:0] : crc_q[15:8];
-      default:  tx_byte_o = word_q[7:0];
+      default:  tx_byte_o = op == npe_link_pkg::OpHello ? hello_byte : rdw_byte;
     endcase
   end
 
-  assign m_axil_awaddr  = addr_q[11:0];
+  assign m_axil_awaddr  = addr[11:0];
   assign m_axil_awvalid = state_q == StCsrW && !addr_done_q;
   assign m_axil_wdata   = buf_rdata;
   assign m_axil_wstrb   = 4'hf;
   assign m_axil_wvalid  = state_q == StCsrW && !w_done_q;
   assign m_axil_bready  = state_q == StCsrW && addr_done_q && w_done_q;
-  assign m_axil_araddr  = addr_q[11:0];
+  assign m_axil_araddr  = addr[11:0];
   assign m_axil_arvalid = state_q == StCsrR && !addr_done_q;
   assign m_axil_rready  = state_q == StCsrR && addr_done_q;
 
+  // memory word widx_q of the frame (in range: checked)
   assign mem_req_o   = state_q == StMemW || state_q == StMemR;
   assign mem_we_o    = state_q == StMemW;
-  assign mem_addr_o  = addr_q;
+  assign mem_addr_o  = {addr[23:AddrBits],
+                        addr[AddrBits-1:0] + AddrBits'({widx_q, 2'b00})};
   assign mem_wdata_o = buf_rdata;
 
 endmodule

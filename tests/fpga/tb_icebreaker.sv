@@ -170,7 +170,7 @@ module tb_icebreaker;
 
     // Bridge and CSRs: HELLO, ID, a refused CSR write, memory words, refusals.
     expect_frame("HELLO", 8'h00, 24'd0, 32'd0, 8'h00, v);
-    if (v != npe_link_pkg::Magic || rwords[1] != 32'd256 || rwords[2] != 32'h20000) begin
+    if (v != npe_link_pkg::Magic || rwords[1] != 32'd1024 || rwords[2] != 32'h20000) begin
       $display("tb_icebreaker: HELLO %h %h %h", v, rwords[1], rwords[2]);
       errors++;
     end

@@ -14,7 +14,7 @@
 #define BOARD_SIM_CLK_DIV 4
 #endif
 #ifndef BOARD_SIM_IDLE_CYCLES
-#define BOARD_SIM_IDLE_CYCLES 12000
+#define BOARD_SIM_IDLE_CYCLES 4095
 #endif
 
 namespace {

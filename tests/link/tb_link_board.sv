@@ -7,8 +7,8 @@
 module tb_link_board #(
   parameter int ClkDiv     = 4,       // clocks per bit: 12 MHz / 4 = 3 Mbaud
   parameter int MemBytes   = 131072,
-  parameter int MaxWords   = 256,
-  parameter int IdleCycles = 12000
+  parameter int MaxWords   = 1024,
+  parameter int IdleCycles = 4095
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,

@@ -34,120 +34,7 @@
 
 #define CLK_MHZ 12u
 
-/* ------------------------------------------------------------------------ */
-/* The fake libftdi: one device, its channel wired to the simulated board    */
-/* ------------------------------------------------------------------------ */
-typedef struct fake_ftdi {
-  board_sim *board;     /* NULL: a board that never answers */
-  uint64_t now_cycles;  /* time without a board */
-  int open_rc;          /* what ftdi_usb_open_desc returns */
-  int denied;           /* access_denied answer */
-  int fail_baud;        /* ftdi_set_baudrate fails */
-  int unplugged;        /* reads and writes fail */
-  /* what the transport set */
-  int interface, baud, latency, line_8n1, flow_none, opened, closed, freed;
-  unsigned rd_chunk, wr_chunk;
-} fake_ftdi;
-
-static fake_ftdi fake;
-
-static uint64_t f_cycles(void) {
-  return fake.board ? board_sim_cycles(fake.board) : fake.now_cycles;
-}
-static void f_run(uint64_t cycles) {
-  if (fake.board) board_sim_run(fake.board, cycles);
-  else fake.now_cycles += cycles;
-}
-
-static void *f_new(void) { return &fake; }
-static void f_free(void *h) { ((fake_ftdi *)h)->freed++; }
-static int f_set_interface(void *h, int i) {
-  ((fake_ftdi *)h)->interface = i;
-  return 0;
-}
-static int f_usb_open(void *h, int vid, int pid, const char *serial) {
-  (void)serial;
-  fake_ftdi *f = h;
-  if (vid != 0x0403 || pid != 0x6010) return -3;
-  if (f->open_rc) return f->open_rc;
-  f->opened++;
-  return 0;
-}
-static int f_usb_close(void *h) {
-  ((fake_ftdi *)h)->closed++;
-  return 0;
-}
-static int f_ok(void *h) {
-  (void)h;
-  return 0;
-}
-static int f_set_baudrate(void *h, int baud) {
-  fake_ftdi *f = h;
-  f->baud = baud;
-  return f->fail_baud ? -1 : 0;
-}
-static int f_set_line(void *h) {
-  ((fake_ftdi *)h)->line_8n1 = 1;
-  return 0;
-}
-static int f_set_flow(void *h) {
-  ((fake_ftdi *)h)->flow_none = 1;
-  return 0;
-}
-static int f_set_latency(void *h, unsigned char ms) {
-  ((fake_ftdi *)h)->latency = ms;
-  return 0;
-}
-static int f_set_chunks(void *h, unsigned rd, unsigned wr) {
-  ((fake_ftdi *)h)->rd_chunk = rd;
-  ((fake_ftdi *)h)->wr_chunk = wr;
-  return 0;
-}
-static int f_purge(void *h) {
-  fake_ftdi *f = h;
-  if (f->board) board_sim_host_flush(f->board);
-  return 0;
-}
-static int f_write(void *h, const uint8_t *p, int n) {
-  fake_ftdi *f = h;
-  if (f->unplugged) return -1;
-  if (f->board) board_sim_host_write(f->board, p, (size_t)n);
-  return n;
-}
-/* as the chip: returns what has arrived within a latency period (1 ms) */
-static int f_read(void *h, uint8_t *p, int n) {
-  fake_ftdi *f = h;
-  if (f->unplugged) return -1;
-  if (!f->board) {
-    f_run(CLK_MHZ * 1000u);
-    return 0;
-  }
-  board_sim_run_until_rx(f->board, CLK_MHZ * 1000u);
-  return (int)board_sim_host_read(f->board, p, (size_t)n);
-}
-static const char *f_error(void *h) {
-  (void)h;
-  return "fake error";
-}
-static int f_denied(void *h, int vid, int pid) {
-  (void)vid, (void)pid;
-  return ((fake_ftdi *)h)->denied;
-}
-static uint64_t f_now(void *h) {
-  (void)h;
-  return f_cycles() / CLK_MHZ;
-}
-static void f_sleep(void *h, uint64_t us) {
-  (void)h;
-  f_run(us * CLK_MHZ);
-}
-
-static const npe_ftdi_ops fake_ops = {
-    f_new,       f_free,         f_set_interface, f_usb_open, f_usb_close, f_ok,
-    f_set_baudrate, f_set_line,  f_set_flow,      f_set_latency, f_set_chunks, f_purge,
-    f_write,     f_read,         f_error,         f_denied,   f_now,       f_sleep};
-
-static const npe_open_hooks hooks = {&fake_ops};
+#include "fake_ftdi.h"
 
 static void fake_reset(int with_board, double fault) {
   if (fake.board) board_sim_destroy(fake.board);
@@ -261,7 +148,7 @@ END_TEST
 START_TEST(bridge) {
   fake_reset(1, 0.0);
   board_sim *b = fake.board;
-  const uint64_t wait = 4 * board_sim_idle_cycles();
+  const uint64_t wait = 4 * board_sim_idle_cycles() + 60000; /* + a 1 KiB frame each way */
   uint8_t f[2048];
   uint32_t data[300], w[256];
   npe_link_parser p;
@@ -273,7 +160,7 @@ START_TEST(bridge) {
   ck_assert_uint_eq(p.status, NPE_LINK_ST_OK);
   ck_assert_uint_eq(p.count, NPE_LINK_HELLO_WORDS);
   ck_assert_uint_eq(data[0], NPE_LINK_MAGIC | NPE_LINK_VERSION);
-  ck_assert_uint_eq(data[1], 256);
+  ck_assert_uint_eq(data[1], 1024);
   ck_assert_uint_eq(data[2], 131072);
   ck_assert_uint_eq(data[3], board_sim_idle_cycles());
   /* a 256-word burst, read back */
@@ -309,7 +196,7 @@ START_TEST(bridge) {
   n = npe_link_encode(f, sizeof f, 4, NPE_LINK_OP_MEM_WRITE, 1, 0x2000, w);
   ck_assert(raw_frame(b, f, n - 3, &p, wait));
   ck_assert_uint_eq(p.status, NPE_LINK_ST_FRAME_ERR);
-  uint8_t big[] = {NPE_LINK_SOF_REQ, 4, NPE_LINK_OP_MEM_WRITE, 0x01, 0x01, 0, 0, 0};
+  uint8_t big[] = {NPE_LINK_SOF_REQ, 4, NPE_LINK_OP_MEM_WRITE, 0x01, 0x04, 0, 0, 0}; /* 1025 */
   ck_assert(raw_frame(b, big, sizeof big, &p, wait));
   ck_assert_uint_eq(p.status, NPE_LINK_ST_FRAME_ERR);
   board_sim_get_stats(b, &st);
