@@ -36,7 +36,7 @@ $(FPGA_BUILD)/sb_spram256ka_sim.v:
 # ---------------------------------------------------------------------------
 # Bitstream, size and timing
 # ---------------------------------------------------------------------------
-FPGA_YS := read_verilog -sv $(ENGINE_RTL) $(FPGA_RTL); synth_ice40 -top npe_icebreaker_top -dsp
+FPGA_YS := read_verilog -sv $(ENGINE_RTL) $(FPGA_RTL); synth_ice40 -top npe_icebreaker_top -dsp -abc9
 
 $(FPGA_BUILD)/npe_icebreaker.json: $(ENGINE_RTL) $(FPGA_RTL)
 	@$(DEPS) yosys
