@@ -103,7 +103,7 @@ $(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	@mkdir -p $(SIM_PLANT)/obj
 	verilator --cc -O1 --trace-fst --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_SCOREBOARD \
-	  +define+NPE_PLANT_BUG_RECUR_ROUND \
+	  +define+NPE_PLANT_BUG_RECUR_ROUND +define+NPE_PLANT_BUG_RECUR_SIGMOID \
 	  --top-module npe_top -Mdir $(SIM_PLANT)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -159,3 +159,25 @@ recur-plant-test: $(SIM_PLANT)/test_recur
 	  cat $(SIM_PLANT)/recur.log; exit 1; fi
 
 TEST_TARGETS += recur-plant-test
+
+# ... and rounds the GRU / LSTM sigmoid's interpolation ties down
+# (NPE_PLANT_BUG_RECUR_SIGMOID): the cell test must see it.
+$(SIM_PLANT)/test_recur_cell: $(RECUR_CELL_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                              $(SIM_PLANT)/npesim.o $(SIM_PLANT)/npesim_xbar.o $(SIM_BUILD)/libnpesim.a \
+                              $(GOLDEN_LIB) $(MODELS_LIB)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_CELL_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(SIM_PLANT)/npesim.o $(SIM_PLANT)/npesim_xbar.o \
+	  $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o $(SIM_BUILD)/verilated_threads.o \
+	  $(SIM_BUILD)/verilated_fst_c.o $(SIM_PLANT)/obj/Vnpe_top__ALL.a \
+	  $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+.PHONY: recur-cell-plant-test
+recur-cell-plant-test: $(SIM_PLANT)/test_recur_cell
+	@if CK_RUN_CASE=recur_cell CK_RUN_SUITE=recur_cell CK_FORK=no $(SIM_PLANT)/test_recur_cell > $(SIM_PLANT)/recur_cell.log 2>&1; then \
+	  echo "recur-cell-plant-test: FAIL: the planted sigmoid bug went unnoticed"; exit 1; \
+	elif grep -q "got .*, want" $(SIM_PLANT)/recur_cell.log; then \
+	  echo "recur-cell-plant-test: planted bug caught: $$(grep -m1 'got .*, want' $(SIM_PLANT)/recur_cell.log | sed 's/.*recur_cell://')"; \
+	else echo "recur-cell-plant-test: FAIL: the run failed, but not on a result"; \
+	  cat $(SIM_PLANT)/recur_cell.log; exit 1; fi
+
+TEST_TARGETS += recur-cell-plant-test

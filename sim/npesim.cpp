@@ -28,7 +28,7 @@ namespace {
 constexpr uint32_t kStatusOffset = 0x024;  // STATUS; BUSY is bit 0
 
 // The default build's shape: npe_top's parameter defaults.
-constexpr npesim_info kFullShape = {4, 2, 1024, 2048, 32};
+constexpr npesim_info kFullShape = {4, 2, 1024, 32768, 32};  // (test_engine checks CAP_SPAD)
 constexpr npesim_info kSmallShape = {NPESIM_SMALL_ROWS, NPESIM_SMALL_COLS,
                                      NPESIM_SMALL_A_BANK_WORDS, NPESIM_SMALL_B_BANK_WORDS,
                                      NPESIM_SMALL_OUT_GROUPS};

@@ -261,9 +261,12 @@ module npe_array #(
   assign a_re_o    = issue;
   assign a_raddr_o = {job_a_buf_q, ABankAddrBits'(k_q >> 2)};
   assign b_re_o    = issue;
-  assign b_raddr_o = {job_b_buf_q, b_base_q + BBankAddrBits'(
-                         job_matvec_q ? (ternary ? (k_q >> 2) : k_q)
-                                      : (ternary ? (k_q >> 4) : (k_q >> 2)))};
+  logic [WBits-1:0] b_kword;          // B word of k_q within the group
+  assign b_kword   = job_matvec_q ? (ternary ? (k_q >> 2) : k_q)
+                                  : (ternary ? (k_q >> 4) : (k_q >> 2));
+  assign b_raddr_o = {job_b_buf_q, b_base_q + BBankAddrBits'(b_kword)};
+  logic unused_bk;  // (a build with fewer B words than K words never reads past them)
+  assign unused_bk = ^b_kword;
 
   // ---------------------------------------------------------------------------
   // Operand stage: the banks answer one cycle after the read

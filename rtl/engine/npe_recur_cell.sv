@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
-// npe_recur_cell: one GRU or LSTM element update in Q15.16 (docs/RECUR.md,
-// "GRU and LSTM"; torch.nn.GRU / nn.LSTM equations). p_i are the element's
-// mat-vec rows (W_hh h_{t-1}, gate order r z n or i f g o), x_i its record.
-// add / sub saturate to int32; mul(a, b) = sat32(RNE(a b / 2^16)).
-// Combinational: one element per call, the unit registers around it.
+// npe_recur_cell: the GRU / LSTM element update of the recurrence unit in
+// Q15.16 (docs/RECUR.md, "GRU and LSTM"; torch.nn.GRU / nn.LSTM equations),
+// one mat-vec row per call, in gate order, so each row's gate is evaluated
+// as the row arrives and the last row finishes the element:
+//   GRU   row 0: r = sigma(x0 + P_r)            row 1: z = sigma(x1 + P_z)
+//         row 2: n = tanh(x2 + r (P_n + b_hn)), h' = n + z (h - n)
+//   LSTM  row 0: i = sigma(x0 + P_i)            row 1: f = sigma(x1 + P_f)
+//         row 2: g = tanh(x2 + P_g), c' = f c + i g
+//         row 3: o = sigma(x3 + P_o), h' = o tanh(c')
+// add / sub saturate to int32; mul(a, b) = sat32(RNE(a b / 2^16)). The
+// longest path is one table evaluation between a few adds and products.
 module npe_recur_cell (
+  input  logic        clk_i,
+  input  logic        en_i,     // a row is taken this cycle
   input  logic        lstm_i,   // 0: GRU, 1: LSTM
-  input  logic [31:0] p0_i, p1_i, p2_i, p3_i,
-  input  logic [31:0] x0_i, x1_i, x2_i, x3_i,
+  input  logic [1:0]  row_i,    // its gate: 0 .. 2 (GRU), 0 .. 3 (LSTM)
+  input  logic [31:0] p_i,      // the row's mat-vec value (W_hh h_{t-1})
+  input  logic [31:0] x_i,      // the row's record value
+  input  logic [31:0] bhn_i,    // GRU: b_hn (record value 3), at row 2
   input  logic [31:0] h_i,      // h_{t-1}
   input  logic [31:0] c_i,      // c_{t-1} (LSTM)
-  output logic [31:0] h_o,
+  output logic [31:0] h_o,      // at the element's last row
   output logic [31:0] c_o
 );
   function automatic logic [31:0] sat32(input logic signed [33:0] v);
@@ -36,25 +46,23 @@ module npe_recur_cell (
     else                           mul = q[31:0];
   endfunction
 
-  // Gate arguments and their nonlinearities: four sigmoid/tanh evaluators
-  // for the gates, a fifth for the LSTM's tanh(c').
-  logic [31:0] a0, a1, a2, a3, g0, g1, g2, g3, c_new, tc;
-  assign a0 = add(x0_i, p0_i);
-  assign a1 = add(x1_i, p1_i);
-  // GRU: n = tanh(x_n + r (W_hn h + b_hn)), with r = g0
-  assign a2 = lstm_i ? add(x2_i, p2_i) : add(x2_i, mul(g0, add(p2_i, x3_i)));
-  assign a3 = add(x3_i, p3_i);
+  logic [31:0] g0_q, g1_q, c_q;   // r / i, z / f, and the LSTM's c'
+  logic        gru_n;
+  logic [31:0] arg, y, tc;
 
-  npe_recur_sigmoid u_g0 (.tanh_i (1'b0), .x_i (a0), .y_o (g0));
-  npe_recur_sigmoid u_g1 (.tanh_i (1'b0), .x_i (a1), .y_o (g1));
-  npe_recur_sigmoid u_g2 (.tanh_i (1'b1), .x_i (a2), .y_o (g2));
-  npe_recur_sigmoid u_g3 (.tanh_i (1'b0), .x_i (a3), .y_o (g3));
+  // The row's gate: GRU's n takes r (P_n + b_hn); rows 2 are tanh.
+  assign gru_n = !lstm_i && row_i == 2'd2;
+  assign arg   = add(x_i, gru_n ? mul(g0_q, add(p_i, bhn_i)) : p_i);
+  npe_recur_sigmoid u_gate (.tanh_i (row_i == 2'd2), .x_i (arg), .y_o (y));
+  // LSTM row 3: tanh of the c' row 2 left
+  npe_recur_sigmoid u_tanh_c (.tanh_i (1'b1), .x_i (c_q), .y_o (tc));
 
-  // LSTM: c' = f c + i g, h' = o tanh(c')
-  assign c_new = add(mul(g1, c_i), mul(g0, g2));
-  npe_recur_sigmoid u_tc (.tanh_i (1'b1), .x_i (c_new), .y_o (tc));
+  always_ff @(posedge clk_i) begin
+    if (en_i && row_i == 2'd0) g0_q <= y;
+    if (en_i && row_i == 2'd1) g1_q <= y;
+    if (en_i && row_i == 2'd2 && lstm_i) c_q <= add(mul(g1_q, c_i), mul(g0_q, y));
+  end
 
-  // GRU: h' = n + z (h - n)
-  assign h_o = lstm_i ? mul(g3, tc) : add(g2, mul(g1, sub(h_i, g2)));
-  assign c_o = lstm_i ? c_new : c_i;
+  assign h_o = lstm_i ? mul(y, tc) : add(y, mul(g1_q, sub(h_i, y)));
+  assign c_o = c_q;
 endmodule

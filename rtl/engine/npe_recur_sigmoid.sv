@@ -33,7 +33,12 @@ module npe_recur_sigmoid (
   assign s1 = npe_recur_sig_pkg::sig_tab(j + 9'd1);
   assign d  = $signed({15'd0, s1}) - $signed({15'd0, s0});
   assign fs = $signed({20'd0, f});
+`ifdef NPE_PLANT_BUG_RECUR_SIGMOID
+  // Planted bug (mk/engine_test.mk, recur-cell-plant-test): ties round down.
+  assign prod = d * fs + 32'sd2047;
+`else
   assign prod = d * fs + 32'sd2048;
+`endif
   assign sig  = $signed({15'd0, s0}) + (prod >>> 12);
   assign y_o  = tanh_i ? 32'((sig <<< 1) - 32'sd65536) : sig;
 endmodule

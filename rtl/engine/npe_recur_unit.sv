@@ -455,10 +455,10 @@ module npe_recur_unit #(
   // ---------------------------------------------------------------------------
   logic [1:0]  gate_q, gate_d;          // row of the element being taken
   logic [1:0]  gate_last;
-  logic [31:0] p_q [3];                 // rows taken before the last
-  logic [63:0] x01_q, x23_q;            // the record's beats
+  logic [31:0] x1_q;                   // the record's x1 (row 0's beat)
+  logic [63:0] x23_q;                  // x2, x3 (row 1's beat)
   logic        cell_fire, cell_take, cell_need_beat, cell_last;
-  logic [31:0] cell_p2, cell_p3, cell_h, cell_c, cell_x2, cell_x3;
+  logic [31:0] cell_x, cell_h, cell_c;
 
   assign gate_last      = job_lstm_q ? 2'd3 : 2'd2;
   assign cell_need_beat = gate_q < 2'd2;
@@ -472,22 +472,25 @@ module npe_recur_unit #(
                                    rf_rows_q + 1'b1 == mv_rows);
   assign rf_sub_d  = rf_pop ? '0 : rf_sub_q + PBits'(cell_fire);
 
-  // Record values of rows 2 and 3 arrive with row 1's beat, before them.
-  assign cell_x2 = x23_q[31:0];
-  assign cell_x3 = x23_q[63:32];
-  assign cell_p2 = job_lstm_q ? p_q[2] : rf_fix;
-  assign cell_p3 = rf_fix;
+  // The record's value for the row: x0 comes with row 0's beat, x2 and x3
+  // with row 1's.
+  always_comb begin
+    unique case (gate_q)
+      2'd0:    cell_x = rd_data_i[31:0];
+      2'd1:    cell_x = x1_q;
+      2'd2:    cell_x = x23_q[31:0];
+      default: cell_x = x23_q[63:32];
+    endcase
+  end
 
   npe_recur_cell u_cell (
-    .lstm_i (job_lstm_q),
-    .p0_i (p_q[0]), .p1_i (p_q[1]), .p2_i (cell_p2), .p3_i (cell_p3),
-    .x0_i (x01_q[31:0]), .x1_i (x01_q[63:32]), .x2_i (cell_x2), .x3_i (cell_x3),
+    .clk_i, .en_i (cell_fire), .lstm_i (job_lstm_q), .row_i (gate_q),
+    .p_i (rf_fix), .x_i (cell_x), .bhn_i (x23_q[63:32]),
     .h_i (h_prev), .c_i (c_prev), .h_o (cell_h), .c_o (cell_c)
   );
 
   always_ff @(posedge clk_i) begin
-    if (cell_fire && !cell_last) p_q[gate_q] <= rf_fix;
-    if (cell_fire && gate_q == 2'd0) x01_q <= rd_data_i;
+    if (cell_fire && gate_q == 2'd0) x1_q  <= rd_data_i[63:32];
     if (cell_fire && gate_q == 2'd1) x23_q <= rd_data_i;
   end
   assign gate_d = !cell_fire ? gate_q : cell_last ? 2'd0 : gate_q + 2'd1;

@@ -8,7 +8,7 @@ module npe_top #(
   parameter int          Rows       = 4,     // PE rows (A rows per MATMUL), 1..16
   parameter int          Cols       = 2,     // PE columns, 1..16
   parameter int          ABankWords = 1024,  // 64-bit words per A bank per buffer (power of 2)
-  parameter int          BBankWords = 2048,  // 64-bit words per B bank per buffer (power of 2)
+  parameter int          BBankWords = 32768, // 64-bit words per B bank per buffer (power of 2): 512 KiB a buffer, so a GRU or LSTM layer of H = 256 keeps W_hh resident in every format
   parameter int          OutGroups  = 32,    // column groups per output buffer (power of 2, >= 2)
   parameter logic [5:0]  FormatMask = 6'h3f, // formats built (bit = format code)
   parameter int          MaxReadsInFlight = 4,

@@ -5,16 +5,124 @@
  * for one descriptor of T x H records, against the DMA roofline. A record
  * {a, b} is 8 bytes, one read beat, and the read port moves one beat per
  * cycle, so the roofline is 1 element per cycle (the int32 results, 4 bytes
- * each, go out on the separate write channel). Prints "BENCH <name> <value>
- * <unit>" lines only.
+ * each, go out on the separate write channel).
+ * GRU and LSTM (MODE 1, 2): cycles per timestep of one RECUR of T steps
+ * with W_hh resident in a B buffer, batch 1, per format and H, against the
+ * ideal G H^2 / (Rows Cols lanes) cycles of the mat-vec at peak: the MAC
+ * utilisation during recurrence. Prints "BENCH <name> <value> <unit>"
+ * lines only.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench_sim.h"
+#include "npe_tiler.h"
+
+static uint64_t lcg(uint64_t *r) {
+  *r = *r * 6364136223846793005ull + 1442695040888963407ull;
+  return *r >> 33;
+}
+
+/* One GRU / LSTM RECUR of T steps at H on format pair (fa, fb), random
+ * weights and records; returns cycles of the RECUR alone (0: error, or the
+ * weights do not fit one B buffer). */
+static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw, int lstm,
+                             npe_fmt fa, npe_fmt fb, uint32_t h, uint32_t steps) {
+  const uint64_t w_addr = NPE_SIM_MEM_BASE + (1u << 20), rec = NPE_SIM_MEM_BASE + (16u << 20),
+                 out = NPE_SIM_MEM_BASE + (64u << 20);
+  uint32_t g = lstm ? 4 : 3, rows = g * h;
+  npe_mm_plan p;
+  if (npe_tiler_plan(hw, fa, fb, fa, 1, 1, rows, h, 0, w_addr, 0, &p) ||
+      npe_tiler_use_matvec(&p))
+    return 0;
+  uint32_t per = hw->rows * hw->cols, groups = (rows + per - 1) / per;
+  if ((uint64_t)groups * (p.row_bytes_b / 8) > hw->b_bank_words) return 0;
+  size_t n = (size_t)rows * h;
+  uint8_t *u8 = malloc(n);
+  uint16_t *u16 = malloc(2 * n);
+  uint8_t *img = malloc(npe_tiler_bytes_b(&p));
+  int32_t *x = malloc(16u * steps * h);
+  if (!u8 || !u16 || !img || !x) return 0;
+  uint64_t r = 7;
+  for (size_t i = 0; i < n; i++) { /* small weights: codes near zero */
+    uint32_t code;
+    npe_encode(fb, ((double)(lcg(&r) % 2001) - 1000.0) / (1000.0 * h), &code);
+    u8[i] = (uint8_t)code, u16[i] = (uint16_t)code;
+  }
+  npe_pats pats = fb == NPE_FMT_POSIT16 ? npe_pats_u16(fb, u16) : npe_pats_u8(fb, u8);
+  if (npe_tiler_pack_b(&p, pats, h, img)) return 0;
+  t->mem_write(t->ctx, w_addr, img, npe_tiler_bytes_b(&p));
+  for (size_t i = 0; i < 4u * steps * h; i++)
+    x[i] = (int32_t)(lcg(&r) % (4u << 16)) - (2 << 16);
+  t->mem_write(t->ctx, rec, x, 16u * steps * h);
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_LOAD;
+  f.spad = 1u;
+  f.m = (uint16_t)(groups * hw->cols);
+  f.k = (uint16_t)p.row_bytes_b;
+  f.addr_a = w_addr;
+  f.stride_a = p.row_bytes_b;
+  uint64_t ok = bench_run_direct(s, &f);
+  memset(&f, 0, sizeof f);
+  f.op = NPE_OP_RECUR;
+  f.fmt_a = (uint8_t)fa;
+  f.fmt_b = (uint8_t)fb;
+  f.n = (uint16_t)h;
+  f.t = (uint16_t)steps;
+  f.addr_a = rec;
+  f.addr_c = out;
+  f.aux = (uint32_t)(lstm ? NPE_RECUR_MODE_LSTM : NPE_RECUR_MODE_GRU) << NPE_RECUR_AUX_MODE_LSB |
+          (fa == NPE_FMT_INT8 ? 7u : 0u) << NPE_RECUR_AUX_H_SHIFT_LSB;
+  uint64_t cyc = ok ? bench_run_direct(s, &f) : 0;
+  free(u8), free(u16), free(img), free(x);
+  return cyc;
+}
+
+static int bench_gated(void) {
+  static const npe_fmt pairs[][2] = {
+      {NPE_FMT_FP4, NPE_FMT_FP4},         {NPE_FMT_POSIT4, NPE_FMT_POSIT4},
+      {NPE_FMT_POSIT8, NPE_FMT_POSIT8},   {NPE_FMT_POSIT16, NPE_FMT_POSIT16},
+      {NPE_FMT_INT8, NPE_FMT_INT8},       {NPE_FMT_INT8, NPE_FMT_TERNARY},
+  };
+  static const char *names[] = {"fp4", "posit4", "posit8", "posit16", "int8", "ternary"};
+  static const uint32_t hs[] = {64, 128, 256};
+  npesim_config c;
+  memset(&c, 0, sizeof c);
+  c.read_latency = 100;
+  c.write_latency = 26;
+  npe_transport t;
+  if (npe_transport_sim_open(&c, &t)) return 1;
+  npesim *s = npe_transport_sim_get(&t);
+  npesim_info info;
+  npesim_get_info(s, &info);
+  npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups};
+  npesim_csr_write(s, NPE_CTRL_REG_OFFSET, 1u << NPE_CTRL_PERF_EN_BIT);
+  for (int lstm = 0; lstm < 2; lstm++)
+    for (unsigned k = 0; k < 6; k++)
+      for (unsigned j = 0; j < 3; j++) {
+        const uint32_t steps = 64;
+        uint64_t cyc = gated_cycles(&t, s, &hw, lstm, pairs[k][0], pairs[k][1], hs[j], steps);
+        const char *cell = lstm ? "lstm" : "gru";
+        if (!cyc) { /* W_hh beyond one B buffer: not resident */
+          printf("BENCH recur_%s_%s_h%u_b1_resident 0 bool\n", cell, names[k], hs[j]);
+          continue;
+        }
+        unsigned lanes = npe_hw_fmt_lanes(pairs[k][1] == NPE_FMT_TERNARY ? NPE_FMT_TERNARY
+                                                                          : pairs[k][0]);
+        double g = lstm ? 4 : 3, per_step = (double)cyc / steps;
+        double ideal = g * hs[j] * hs[j] / ((double)hw.rows * hw.cols * lanes);
+        printf("BENCH recur_%s_%s_h%u_b1_cycles_per_step %.1f cycles\n", cell, names[k], hs[j],
+               per_step);
+        printf("BENCH recur_%s_%s_h%u_b1_mac_util %.1f %%\n", cell, names[k], hs[j],
+               100 * ideal / per_step);
+      }
+  t.close(t.ctx);
+  return 0;
+}
 
 int main(void) {
+  if (bench_gated()) return 1;
   static const unsigned lat[2] = {100, 20};
   static const uint32_t hs[4] = {1, 64, 256, 1024};
   const uint32_t elems = 1u << 18; /* 2 MiB of records per run */

@@ -204,6 +204,11 @@ START_TEST(cell_long_and_chunked) {
   run_case(&e, &s, &c3);
   cell_case c4 = {NPE_RECUR_LSTM, NPE_FMT_POSIT8, NPE_FMT_POSIT8, 64, 30, NPE_RECUR_INIT_LOAD, 0, 1, 0, 0};
   run_case(&e, &s, &c4);
+  /* H = 256: 768 and 1024 rows, three and four chunks of 256 */
+  cell_case c5 = {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8, 256, 4, NPE_RECUR_INIT_LOAD, 0, 1, 1, 1};
+  run_case(&e, &s, &c5);
+  cell_case c6 = {NPE_RECUR_LSTM, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 256, 2, NPE_RECUR_INIT_LOAD, 1, 1, 0, 0};
+  run_case(&e, &s, &c6);
   eng_close(&e);
 }
 END_TEST
@@ -239,8 +244,9 @@ START_TEST(cell_errors) {
       {NPE_FMT_POSIT8, NPE_FMT_INT8, 8, NPE_RECUR_MODE_GRU, NPE_HW_ERR_BAD_FORMAT},
       {NPE_FMT_TERNARY, NPE_FMT_TERNARY, 8, NPE_RECUR_MODE_LSTM, NPE_HW_ERR_BAD_FORMAT},
       {7, 7, 8, NPE_RECUR_MODE_GRU, NPE_HW_ERR_BAD_FORMAT},
-      {NPE_FMT_INT8, NPE_FMT_INT8, 200, NPE_RECUR_MODE_GRU, NPE_HW_ERR_BAD_DIMS},
-      {NPE_FMT_POSIT16, NPE_FMT_POSIT16, 80, NPE_RECUR_MODE_LSTM, NPE_HW_ERR_BAD_DIMS},
+      {NPE_FMT_INT8, NPE_FMT_INT8, 600, NPE_RECUR_MODE_GRU, NPE_HW_ERR_BAD_DIMS},
+      {NPE_FMT_FP4, NPE_FMT_FP4, 1025, NPE_RECUR_MODE_GRU, NPE_HW_ERR_BAD_DIMS},
+      {NPE_FMT_POSIT16, NPE_FMT_POSIT16, 300, NPE_RECUR_MODE_LSTM, NPE_HW_ERR_BAD_DIMS},
       {NPE_FMT_INT8, NPE_FMT_INT8, 8, 3, NPE_HW_ERR_BAD_AUX},
       {NPE_FMT_INT8, NPE_FMT_INT8, 8, NPE_RECUR_MODE_DIAG | 7u << NPE_RECUR_AUX_H_SHIFT_LSB,
        NPE_HW_ERR_BAD_AUX},
@@ -256,9 +262,10 @@ START_TEST(cell_errors) {
     f.addr_a = REC;
     f.addr_c = OUT;
     f.aux = bad[i].aux;
-    npe_ring_result r = eng_run_descs(&e, &f, 1);
-    ck_assert_msg(r.hw_err == bad[i].err, "case %u: error %u, want %u", i, r.hw_err, bad[i].err);
+    uint32_t err = run_direct(&e, &f, NULL, NULL);
+    ck_assert_msg(err == bad[i].err, "case %u: error %u, want %u", i, err, bad[i].err);
     ck_assert_msg(eng_guard_ok(&e, OUT, 256), "case %u wrote its output", i);
+    soft_reset(&e);
   }
   eng_close(&e);
 }

@@ -3,7 +3,13 @@
  * independent oracle (truncating division and a symmetric tie rule instead
  * of floor and mask) over every edge case and a million random inputs, hand
  * computed values, the sequence function, the float conversions and the
- * float64 reference, and every bad input. */
+ * float64 reference, and every bad input. GRU / LSTM: sigma and tanh
+ * against libm over every input in [-2^20, 2^20] and a table rebuilt here,
+ * the saturating arithmetic and the conversions by hand and against
+ * oracles, the cells against torch's equations in double, the sequence
+ * against a loop of the cells over an independent exact mat-vec, and every
+ * bad input. NPE_RECUR_REPORT=1 prints the measured error bounds. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,6 +327,829 @@ START_TEST(reference_and_integer_agree) {
 }
 END_TEST
 
+/* ======================================================================== */
+/* GRU / LSTM (MODE 1 / 2)                                                   */
+/* ======================================================================== */
+
+/* Check's ck_assert_* record every passing assertion (a write per call):
+ * the loops below that run millions of times test with this instead. */
+#define FAST_ASSERT(cond)                                    \
+  do {                                                       \
+    if (!(cond)) ck_abort_msg("assertion failed: %s", #cond); \
+  } while (0)
+
+static double q16(int32_t v) { return (double)v / 65536.0; }
+static int report(void) { return getenv("NPE_RECUR_REPORT") != NULL; }
+static int32_t rnd32(uint64_t *s) { return (int32_t)(uint32_t)(rng_next(s) >> 32); }
+/* uniform in [-m, m] (raw Q15.16), m < 2^31 */
+static int32_t rnd_range(uint64_t *s, int32_t m) {
+  return (int32_t)((int64_t)(rng_next(s) % (2 * (uint64_t)m + 1)) - m);
+}
+
+/* The measured worst errors this file asserts (docs/RECUR.md states them):
+ * inside the table's range (sigma: |x| < 8, tanh: |x| < 4) and beyond it,
+ * where the output stops at S[0] / S[256] = (1 -) 3.357e-4. */
+#define ES_IN 6e-5
+#define ET_IN 1.2e-4
+#define ES_OUT 3.36e-4
+#define ET_OUT 6.72e-4
+
+/* The table, rebuilt here from its definition with libm. */
+static int32_t ref_tab[257];
+static void build_ref_tab(void) {
+  for (int j = 0; j <= 256; j++)
+    ref_tab[j] = (int32_t)nearbyint(65536.0 / (1.0 + exp(-(j / 16.0 - 8.0))));
+}
+
+/* sigma by the spec, written another way: the clamp on u, division for the
+ * shifts (d f + 2^11 >= 0 because the table rises, checked in sig_table). */
+static int32_t ref_sigmoid(int32_t x) {
+  int64_t u = (int64_t)x + 524288;
+  u = u < 0 ? 0 : u > 1048575 ? 1048575 : u;
+  int64_t j = u / 4096, f = u % 4096, d = ref_tab[j + 1] - ref_tab[j];
+  return (int32_t)(ref_tab[j] + (d * f + 2048) / 4096);
+}
+
+START_TEST(sig_table) {
+  build_ref_tab();
+  ck_assert_int_eq(ref_tab[0], 22);
+  ck_assert_int_eq(ref_tab[128], 32768);
+  ck_assert_int_eq(ref_tab[256], 65514);
+  for (int j = 0; j <= 256; j++) {
+    if (j) ck_assert_int_ge(ref_tab[j], ref_tab[j - 1]);
+    ck_assert_int_eq(ref_tab[j] + ref_tab[256 - j], 65536); /* sigma(-x) = 1 - sigma(x) */
+  }
+  /* the model's table at the knots (f = 0) and the last entry */
+  for (int j = 0; j < 256; j++) ck_assert_int_eq(npe_recur_sigmoid(-524288 + 4096 * j), ref_tab[j]);
+  ck_assert_int_eq(npe_recur_sigmoid(524287), ref_tab[255] + (((ref_tab[256] - ref_tab[255]) * 4095 + 2048) >> 12));
+  /* the interpolation, every input of [-2^20, 2^20] and samples of the rest */
+  for (int32_t x = -(1 << 20); x <= (1 << 20); x++)
+    if (npe_recur_sigmoid(x) != ref_sigmoid(x))
+      ck_abort_msg("sigma(%d) = %d, want %d", x, npe_recur_sigmoid(x), ref_sigmoid(x));
+  uint64_t s = 17;
+  for (int i = 0; i < 200000; i++) {
+    int32_t x = rnd32(&s);
+    FAST_ASSERT(npe_recur_sigmoid(x) == ref_sigmoid(x));
+  }
+  /* the RTL's copy holds the same numbers (tests run from the repository root) */
+  FILE *f = fopen("rtl/engine/npe_recur_sig_pkg.sv", "r");
+  ck_assert_msg(f != NULL, "rtl/engine/npe_recur_sig_pkg.sv not found");
+  char line[256];
+  int seen = 0, dflt = 0;
+  while (fgets(line, sizeof line, f)) {
+    int j, v;
+    if (sscanf(line, " 9'd%d: sig_tab = 17'd%d;", &j, &v) == 2) {
+      ck_assert_int_eq(j, seen);
+      ck_assert_int_eq(v, ref_tab[j]);
+      seen++;
+    } else if (sscanf(line, " default: sig_tab = 17'd%d;", &v) == 1) {
+      ck_assert_int_eq(v, ref_tab[256]);
+      dflt = 1;
+    }
+  }
+  fclose(f);
+  ck_assert_int_eq(seen, 256);
+  ck_assert(dflt);
+}
+END_TEST
+
+/* Against libm: every Q15.16 input of [-16, 16]. */
+START_TEST(sig_tanh_accuracy) {
+  double es_in = 0, es_out = 0, et_in = 0, et_out = 0;
+  int32_t xs = 0, xt = 0;
+  for (int32_t x = -(1 << 20); x <= (1 << 20); x++) {
+    double xr = q16(x);
+    double es = fabs(q16(npe_recur_sigmoid(x)) - 1.0 / (1.0 + exp(-xr)));
+    double et = fabs(q16(npe_recur_tanh(x)) - tanh(xr));
+    if (x >= -(1 << 19) && x < (1 << 19)) {
+      if (es > es_in) es_in = es, xs = x;
+    } else if (es > es_out) {
+      es_out = es;
+    }
+    if (x >= -(1 << 18) && x < (1 << 18)) {
+      if (et > et_in) et_in = et, xt = x;
+    } else if (et > et_out) {
+      et_out = et;
+    }
+  }
+  if (report())
+    printf("recur: max |error| sigma %.3g (at x = %.6f) inside [-8, 8), %.4g beyond; "
+           "tanh %.3g (at x = %.6f) inside [-4, 4), %.4g beyond\n",
+           es_in, q16(xs), es_out, et_in, q16(xt), et_out);
+  ck_assert_msg(es_in < ES_IN, "sigma error %g", es_in);
+  ck_assert_msg(et_in < ET_IN, "tanh error %g", et_in);
+  ck_assert_msg(es_out < ES_OUT, "sigma error beyond the table %g", es_out);
+  ck_assert_msg(et_out < ET_OUT, "tanh error beyond the table %g", et_out);
+  ck_assert(es_out > 3.3e-4 && et_out > 6.6e-4); /* the saturation is what bounds it there */
+}
+END_TEST
+
+START_TEST(sig_tanh_ends_and_shape) {
+  ck_assert_int_eq(npe_recur_sigmoid(INT32_MIN), 22);
+  ck_assert_int_eq(npe_recur_sigmoid(-524288), 22);
+  ck_assert_int_eq(npe_recur_sigmoid(-524289), 22);
+  ck_assert_int_eq(npe_recur_sigmoid(INT32_MAX), 65514);
+  ck_assert_int_eq(npe_recur_sigmoid(524287), 65514);
+  ck_assert_int_eq(npe_recur_sigmoid(524288), 65514);
+  ck_assert_int_eq(npe_recur_sigmoid(0), 32768);
+  ck_assert_int_eq(npe_recur_tanh(0), 0);
+  ck_assert_int_eq(npe_recur_tanh(INT32_MIN), -65492);
+  ck_assert_int_eq(npe_recur_tanh(INT32_MAX), 65492);
+  ck_assert_int_eq(npe_recur_tanh(1 << 30), 65492);       /* 2x saturates */
+  ck_assert_int_eq(npe_recur_tanh(-(1 << 30) - 1), -65492);
+  ck_assert_int_eq(npe_recur_tanh(262143), 65492);        /* 2x = 2^19 - 2: j 255, f 4094 */
+  ck_assert_int_eq(npe_recur_tanh(-262144), -65492);
+  /* monotone, and sigma(x) + sigma(-x) is 1 or 1 + 2^-16 (round half up) */
+  int32_t ps = npe_recur_sigmoid(-(1 << 20) - 1), pt = npe_recur_tanh(-(1 << 20) - 1);
+  for (int32_t x = -(1 << 20); x <= (1 << 20); x++) {
+    int32_t sg = npe_recur_sigmoid(x), th = npe_recur_tanh(x);
+    if (sg < ps || th < pt) ck_abort_msg("not monotone at x = %d", x);
+    int32_t sum = sg + npe_recur_sigmoid(-x);
+    if (sum != 65536 && sum != 65537) ck_abort_msg("sigma(%d) + sigma(-x) = %d", x, sum);
+    int32_t odd = th + npe_recur_tanh(-x);
+    if (odd < 0 || odd > 2) ck_abort_msg("tanh(%d) + tanh(-x) = %d", x, odd);
+    ps = sg, pt = th;
+  }
+  /* the whole int32 range, coarsely: monotone and saturated beyond +-8 / +-4 */
+  ps = npe_recur_sigmoid(INT32_MIN), pt = npe_recur_tanh(INT32_MIN);
+  for (int64_t x = INT32_MIN; x <= INT32_MAX; x += 65521) {
+    int32_t sg = npe_recur_sigmoid((int32_t)x), th = npe_recur_tanh((int32_t)x);
+    FAST_ASSERT(sg >= ps && th >= pt);
+    FAST_ASSERT(x > -(1 << 19) || sg == 22);
+    FAST_ASSERT(x < (1 << 19) || sg == 65514);
+    FAST_ASSERT(x > -(1 << 18) || th == -65492);
+    FAST_ASSERT(x < (1 << 18) || th == 65492);
+    ps = sg, pt = th;
+  }
+}
+END_TEST
+
+START_TEST(fix_arith_hand) {
+  const int32_t mx = INT32_MAX, mn = INT32_MIN;
+  ck_assert_int_eq(npe_recur_add(5, -7), -2);
+  ck_assert_int_eq(npe_recur_add(mx, 1), mx);
+  ck_assert_int_eq(npe_recur_add(mx, mx), mx);
+  ck_assert_int_eq(npe_recur_add(mn, -1), mn);
+  ck_assert_int_eq(npe_recur_add(mn, mn), mn);
+  ck_assert_int_eq(npe_recur_add(mx, mn), -1);
+  ck_assert_int_eq(npe_recur_add(mx - 1, 1), mx); /* exactly, no saturation */
+  ck_assert_int_eq(npe_recur_sub(-5, 3), -8);
+  ck_assert_int_eq(npe_recur_sub(mn, 1), mn);
+  ck_assert_int_eq(npe_recur_sub(0, mn), mx);
+  ck_assert_int_eq(npe_recur_sub(-1, mn), mx); /* 2^31 - 1 exactly */
+  ck_assert_int_eq(npe_recur_sub(mx, -1), mx);
+  ck_assert_int_eq(npe_recur_sub(mn, mx), mn);
+  ck_assert_int_eq(npe_recur_sub(mx, mx), 0);
+  /* mul: a b / 2^16, ties to even */
+  ck_assert_int_eq(npe_recur_mul(65536, 12345), 12345);      /* 1.0 x */
+  ck_assert_int_eq(npe_recur_mul(-65536, 12345), -12345);
+  ck_assert_int_eq(npe_recur_mul(98304, 98304), 147456);     /* 1.5 * 1.5 = 2.25 */
+  ck_assert_int_eq(npe_recur_mul(1, 32768), 0);              /* 0.5 ulp: to 0 */
+  ck_assert_int_eq(npe_recur_mul(3, 32768), 2);              /* 1.5: to 2 */
+  ck_assert_int_eq(npe_recur_mul(5, 32768), 2);              /* 2.5: to 2 */
+  ck_assert_int_eq(npe_recur_mul(7, 32768), 4);              /* 3.5: to 4 */
+  ck_assert_int_eq(npe_recur_mul(-1, 32768), 0);             /* -0.5: to 0 */
+  ck_assert_int_eq(npe_recur_mul(-3, 32768), -2);            /* -1.5: to -2 */
+  ck_assert_int_eq(npe_recur_mul(-5, 32768), -2);            /* -2.5: to -2 */
+  ck_assert_int_eq(npe_recur_mul(1, 32769), 1);              /* just above half */
+  ck_assert_int_eq(npe_recur_mul(1, 32767), 0);              /* just below */
+  ck_assert_int_eq(npe_recur_mul(-1, 32769), -1);
+  ck_assert_int_eq(npe_recur_mul(-1, 32767), 0);
+  ck_assert_int_eq(npe_recur_mul(mn, 65536), mn);            /* -32768 * 1.0, exact */
+  ck_assert_int_eq(npe_recur_mul(mn, -65536), mx);           /* 32768: saturates */
+  ck_assert_int_eq(npe_recur_mul(mn, mn), mx);               /* 2^46 */
+  ck_assert_int_eq(npe_recur_mul(mn, mx), mn);
+  ck_assert_int_eq(npe_recur_mul(mx, mx), mx);
+  ck_assert_int_eq(npe_recur_mul(1 << 24, 1 << 23), mx); /* 2^31: saturates */
+  ck_assert_int_eq(npe_recur_mul(1 << 24, (1 << 23) - 1), (int32_t)(((int64_t)1 << 31) - 256));
+  ck_assert_int_eq(npe_recur_mul(0, mn), 0);
+}
+END_TEST
+
+/* mul against an oracle in the style of the DIAG one (truncated quotient,
+ * symmetric tie rule, __int128). */
+static int32_t mul_oracle(int32_t a, int32_t b) {
+  const int64_t one = 65536;
+  int64_t p = (int64_t)a * b, q = p / one, r = p % one;
+  int64_t r2 = r < 0 ? -2 * r : 2 * r;
+  if (r2 > one || (r2 == one && q % 2 != 0)) q += p < 0 ? -1 : 1;
+  return q > INT32_MAX ? INT32_MAX : q < INT32_MIN ? INT32_MIN : (int32_t)q;
+}
+
+START_TEST(fix_mul_oracle) {
+  static const int32_t e[] = {INT32_MIN, INT32_MIN + 1, -(1 << 24), -65537, -65536, -32769, -32768,
+                              -32767, -3, -2, -1, 0, 1, 2, 3, 32767, 32768, 32769, 65535, 65536,
+                              65537, 1 << 24, (1 << 24) + 1, INT32_MAX - 1, INT32_MAX};
+  const int ne = (int)(sizeof e / sizeof e[0]);
+  for (int i = 0; i < ne; i++)
+    for (int j = 0; j < ne; j++) {
+      ck_assert_int_eq(npe_recur_mul(e[i], e[j]), mul_oracle(e[i], e[j]));
+      int64_t sum = (int64_t)e[i] + e[j], dif = (int64_t)e[i] - e[j];
+      ck_assert_int_eq(npe_recur_add(e[i], e[j]), sum > INT32_MAX ? INT32_MAX : sum < INT32_MIN ? INT32_MIN : sum);
+      ck_assert_int_eq(npe_recur_sub(e[i], e[j]), dif > INT32_MAX ? INT32_MAX : dif < INT32_MIN ? INT32_MIN : dif);
+    }
+  uint64_t s = 23;
+  for (int i = 0; i < 1000000; i++) {
+    int32_t a = rnd32(&s), b = rnd32(&s);
+    if (i & 1) a >>= 12;
+    if (i & 2) b >>= 8;
+    if (i % 7 == 0) b = (b & ~0xffff) | 0x8000; /* a tie when a is odd */
+    if (npe_recur_mul(a, b) != mul_oracle(a, b))
+      ck_abort_msg("mul(%d, %d) = %d, want %d", a, b, npe_recur_mul(a, b), mul_oracle(a, b));
+  }
+}
+END_TEST
+
+static float f32_bits(uint32_t u) {
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+/* acc_to_fix's oracle: long double holds v 2^s exactly, nearbyintl rounds
+ * it to nearest even in the default rounding mode. */
+static int32_t acc_oracle(float v, int s) {
+  if (isnan(v)) return 0;
+  long double y = nearbyintl(ldexpl((long double)v, s));
+  return y >= 2147483647.0L ? INT32_MAX : y <= -2147483648.0L ? INT32_MIN : (int32_t)y;
+}
+
+START_TEST(acc_to_fix_cases) {
+  const int32_t mx = INT32_MAX, mn = INT32_MIN;
+  ck_assert_int_eq(npe_recur_acc_to_fix(NAN, 0), 0);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-NAN, 31), 0);
+  ck_assert_int_eq(npe_recur_acc_to_fix(f32_bits(0x7f800001u), -32), 0); /* signalling NaN */
+  ck_assert_int_eq(npe_recur_acc_to_fix(f32_bits(0xffc00000u), 5), 0);
+  ck_assert_int_eq(npe_recur_acc_to_fix(INFINITY, 0), mx);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-INFINITY, 0), mn);
+  ck_assert_int_eq(npe_recur_acc_to_fix(INFINITY, -32), mx);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-INFINITY, -32), mn);
+  /* ties to even at shift 0 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(0.5f, 0), 0);
+  ck_assert_int_eq(npe_recur_acc_to_fix(1.5f, 0), 2);
+  ck_assert_int_eq(npe_recur_acc_to_fix(2.5f, 0), 2);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-0.5f, 0), 0);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-1.5f, 0), -2);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-2.5f, 0), -2);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-3.5f, 0), -4);
+  ck_assert_int_eq(npe_recur_acc_to_fix(0.49999997f, 0), 0);
+  ck_assert_int_eq(npe_recur_acc_to_fix(0.50000006f, 0), 1);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-0.0f, 0), 0);
+  ck_assert_int_eq(npe_recur_acc_to_fix(1.25f, 0), 1);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-1.75f, 0), -2);
+  /* the int32 ends at shift 0 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(2147483520.0f, 0), 2147483520); /* largest float < 2^31 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(2147483648.0f, 0), mx);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-2147483648.0f, 0), mn);          /* exactly INT32_MIN */
+  ck_assert_int_eq(npe_recur_acc_to_fix(-2147483904.0f, 0), mn);
+  ck_assert_int_eq(npe_recur_acc_to_fix(FLT_MAX, 0), mx);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-FLT_MAX, 0), mn);
+  /* shift -32 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(4294967296.0f, -32), 1);
+  ck_assert_int_eq(npe_recur_acc_to_fix(2147483648.0f, -32), 0);          /* 0.5: to 0 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(6442450944.0f, -32), 2);          /* 1.5: to 2 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(-10737418240.0f, -32), -2);       /* -2.5: to -2 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(FLT_MAX, -32), mx);               /* 2^96 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(-FLT_MAX, -32), mn);
+  ck_assert_int_eq(npe_recur_acc_to_fix(1.0e9f, -32), 0);
+  /* shift 31 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(1.0f, 31), mx);                   /* 2^31 saturates */
+  ck_assert_int_eq(npe_recur_acc_to_fix(-1.0f, 31), mn);                  /* -2^31 exact */
+  ck_assert_int_eq(npe_recur_acc_to_fix(0.5f, 31), 1 << 30);
+  ck_assert_int_eq(npe_recur_acc_to_fix(0x1p-31f, 31), 1);
+  ck_assert_int_eq(npe_recur_acc_to_fix(0x1p-32f, 31), 0);                /* 0.5 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(0x3p-32f, 31), 2);                /* 1.5 */
+  ck_assert_int_eq(npe_recur_acc_to_fix(0x1p-149f, 31), 0);               /* smallest subnormal */
+  ck_assert_int_eq(npe_recur_acc_to_fix(3.0e38f, 31), mx);
+  ck_assert_int_eq(npe_recur_acc_to_fix(-3.0e38f, 31), mn);
+  ck_assert_int_eq(npe_recur_acc_to_fix(0.99999994f, 31), 2147483520);    /* 2^31 - 128: fits */
+  ck_assert_int_eq(npe_recur_acc_to_fix(0.99999994f, 30), (1 << 30) - 64);
+  /* outside -32..31: the nearest end */
+  ck_assert_int_eq(npe_recur_acc_to_fix(0x3p-32f, 40), 2);
+  ck_assert_int_eq(npe_recur_acc_to_fix(6442450944.0f, -50), 2);
+  ck_assert_int_eq(npe_recur_acc_to_fix(6442450944.0f, INT32_MIN), 2);
+  ck_assert_int_eq(npe_recur_acc_to_fix(0x3p-32f, INT32_MAX), 2);
+  /* every shift, random bit patterns (NaN, Inf, subnormal included) */
+  uint64_t s = 31;
+  for (int sh = -32; sh <= 31; sh++)
+    for (int i = 0; i < 40000; i++) {
+      uint32_t u = (uint32_t)(rng_next(&s) >> 32);
+      if (i & 1) u = (u & 0x807fffffu) | ((uint32_t)(127 - sh + (int)(rng_next(&s) % 40) - 20) << 23);
+      if (i % 5 == 0) u = (u & ~0x3fffu) | (i % 3 == 0 ? 0 : 0x2000u); /* halves */
+      float v = f32_bits(u);
+      if (npe_recur_acc_to_fix(v, sh) != acc_oracle(v, sh))
+        ck_abort_msg("acc_to_fix(%a, %d) = %d, want %d", (double)v, sh, npe_recur_acc_to_fix(v, sh),
+                     acc_oracle(v, sh));
+    }
+}
+END_TEST
+
+static const npe_fmt a_fmts[] = {NPE_FMT_FP4, NPE_FMT_POSIT4, NPE_FMT_POSIT8, NPE_FMT_POSIT16,
+                                 NPE_FMT_INT8};
+
+/* The code of h as the spec writes it, with npe_encode() directly. */
+static uint32_t ref_h_code(npe_fmt f, int32_t h, unsigned hshift) {
+  const int32_t lim = (1 << 24) - 1;
+  int32_t hc = h < -lim ? -lim : h > lim ? lim : h;
+  uint32_t code = 0xdead;
+  FAST_ASSERT(npe_encode(f, ldexp((double)hc, (int)hshift - 16), &code) == NPE_OK);
+  return code;
+}
+
+START_TEST(h_code_cases) {
+  static const int32_t e[] = {INT32_MIN, -(1 << 24) - 1, -(1 << 24), -(1 << 24) + 1, -65536, -32768,
+                              -1, 0, 1, 2, 3, 32768, 49152, 65536, 98304, (1 << 24) - 1, 1 << 24,
+                              (1 << 24) + 1, INT32_MAX};
+  uint64_t s = 41;
+  uint32_t code;
+  for (size_t fi = 0; fi < sizeof a_fmts / sizeof a_fmts[0]; fi++) {
+    npe_fmt f = a_fmts[fi];
+    for (unsigned hs = 0; hs <= 15; hs++) {
+      for (size_t i = 0; i < sizeof e / sizeof e[0]; i++) {
+        code = 0xdead;
+        ck_assert_int_eq(npe_recur_h_code(f, e[i], hs, &code), NPE_OK);
+        ck_assert_uint_eq(code, ref_h_code(f, e[i], hs));
+      }
+      for (int i = 0; i < 5000; i++) {
+        int32_t h = rnd32(&s) >> (rng_next(&s) % 31);
+        FAST_ASSERT(npe_recur_h_code(f, h, hs, &code) == NPE_OK);
+        FAST_ASSERT(code == ref_h_code(f, h, hs));
+      }
+      /* the clamp: beyond +-(2^24 - 1) the code is that of +-(2^24 - 1) */
+      uint32_t cmax, cmin;
+      ck_assert_int_eq(npe_recur_h_code(f, (1 << 24) - 1, hs, &cmax), NPE_OK);
+      ck_assert_int_eq(npe_recur_h_code(f, -(1 << 24) + 1, hs, &cmin), NPE_OK);
+      for (int32_t h = 1 << 24; h > 0 && h <= INT32_MAX - (1 << 22); h += 1 << 22) {
+        FAST_ASSERT(npe_recur_h_code(f, h, hs, &code) == NPE_OK && code == cmax);
+        FAST_ASSERT(npe_recur_h_code(f, -h, hs, &code) == NPE_OK && code == cmin);
+      }
+    }
+  }
+  /* where the clamp shows: posit16 (maxpos 2^28) at HSHIFT 15 codes h =
+   * INT32_MAX as 2^23, not as maxpos, which the unclamped 2^30 would give */
+  uint32_t c23, cmaxpos;
+  ck_assert_int_eq(npe_encode(NPE_FMT_POSIT16, 0x1p23, &c23), NPE_OK);
+  ck_assert_int_eq(npe_encode(NPE_FMT_POSIT16, 0x1p30, &cmaxpos), NPE_OK);
+  ck_assert_uint_ne(c23, cmaxpos);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_POSIT16, INT32_MAX, 15, &code), NPE_OK);
+  ck_assert_uint_eq(code, c23);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_POSIT16, INT32_MIN, 15, &code), NPE_OK);
+  ck_assert_int_eq(npe_encode(NPE_FMT_POSIT16, -0x1p23, &c23), NPE_OK);
+  ck_assert_uint_eq(code, c23);
+  /* by hand: int8 at HSHIFT 7 is h * 128 rounded to even and saturated */
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_INT8, 65536 / 2, 7, &code), NPE_OK); /* 0.5 -> 64 */
+  ck_assert_uint_eq(code, 64);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_INT8, 1280, 7, &code), NPE_OK); /* 2.5 -> 2 */
+  ck_assert_uint_eq(code, 2);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_INT8, 768, 7, &code), NPE_OK); /* 1.5 -> 2 */
+  ck_assert_uint_eq(code, 2);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_INT8, -1280, 7, &code), NPE_OK); /* -2.5 -> -2 */
+  ck_assert_uint_eq(code, 0xfe);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_INT8, -65536, 7, &code), NPE_OK); /* -128 */
+  ck_assert_uint_eq(code, 0x80);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_INT8, 65536, 7, &code), NPE_OK); /* 128 -> 127 */
+  ck_assert_uint_eq(code, 0x7f);
+  /* errors: nothing written */
+  code = 0x5a5a;
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_TERNARY, 65536, 0, &code), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_COUNT, 65536, 0, &code), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_recur_h_code((npe_fmt)-1, 65536, 0, &code), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_INT8, 65536, 16, &code), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_INT8, 65536, 1000, &code), NPE_ERR_INVALID_ARG);
+  ck_assert_uint_eq(code, 0x5a5a);
+  ck_assert_int_eq(npe_recur_h_code(NPE_FMT_INT8, 65536, 0, NULL), NPE_ERR_INVALID_ARG);
+}
+END_TEST
+
+/* Error allowances of the table functions at a (computed) argument. */
+static double e_sig(int32_t a) { return a >= -(1 << 19) && a < (1 << 19) ? ES_IN : ES_OUT; }
+static double e_tanh(int32_t a) { return a >= -(1 << 18) && a < (1 << 18) ? ET_IN : ET_OUT; }
+static double sigd(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+/*
+ * The cells against torch's equations in double (exact exp and tanh of the
+ * same Q15.16 inputs). The bound, per sample, from the error of each step
+ * (e_s, e_t: the table's at the computed argument; a product rounds by at
+ * most 2^-17; tanh and sigma are 1- and 1/4-Lipschitz, used as 1; gates
+ * and tanh lie in [0, 1] / [-1, 1]):
+ *   GRU:  dr = e_s(r arg), dz = e_s(z arg), dn = e_t(n arg) + |p2 + x3| dr + 2^-17,
+ *         dh' <= dn + dz (|h| + 1) + 2^-17
+ *   LSTM: dc' <= e_s(f arg) |c| + e_s(i arg) + e_t(g arg) + 2^-16,
+ *         dh' <= e_s(o arg) + e_t(c') + dc' + 2^-17
+ * With every argument inside the table that is, for the GRU, 1.2e-4 + 6e-5
+ * (|p2 + x3| + |h| + 1) + 2^-16, and for the LSTM 2.4e-4 + 6e-5 (|c| + 2) +
+ * 3 2^-17. Inputs stay below 2^13 in magnitude so no add saturates (then
+ * the ideal is not torch's).
+ */
+START_TEST(cells_vs_torch) {
+  const double u17 = 0x1p-17;
+  uint64_t s = 53;
+  double worst_ratio = 0, gru_typ = 0, lstm_typ = 0, gru_in = 0, lstm_in = 0, ratio_in = 0;
+  for (int i = 0; i < 400000; i++) {
+    int wide = i & 1; /* typical ranges, or up to 2^13 */
+    int32_t rx = wide ? (1 << 29) : 4 << 16, rp = wide ? (1 << 29) : 4 << 16;
+    int32_t rh = wide ? (1 << 29) : 2 << 16;
+    int32_t p[4], x[4], h = rnd_range(&s, rh), c = rnd_range(&s, rh);
+    for (int k = 0; k < 4; k++) p[k] = rnd_range(&s, rp), x[k] = rnd_range(&s, rx);
+    /* GRU */
+    int32_t hg = 0x7777;
+    npe_recur_gru_cell(p, x, h, &hg);
+    double r = sigd(q16(x[0]) + q16(p[0])), z = sigd(q16(x[1]) + q16(p[1]));
+    double a = q16(p[2]) + q16(x[3]);
+    double n = tanh(q16(x[2]) + r * a);
+    double want = (1 - z) * n + z * q16(h);
+    int32_t rc = npe_recur_sigmoid(npe_recur_add(x[0], p[0]));
+    int32_t an = npe_recur_add(x[2], npe_recur_mul(rc, npe_recur_add(p[2], x[3])));
+    double dr = e_sig(npe_recur_add(x[0], p[0])), dz = e_sig(npe_recur_add(x[1], p[1]));
+    double dn = e_tanh(an) + fabs(a) * dr + u17;
+    double bound = dn + dz * (fabs(q16(h)) + 1) + u17 + 1e-9;
+    double err = fabs(q16(hg) - want);
+    if (err > bound) ck_abort_msg("GRU: error %g > bound %g (sample %d)", err, bound, i);
+    if (err / bound > worst_ratio) worst_ratio = err / bound;
+    if (!wide && err > gru_typ) gru_typ = err;
+    if (dr == ES_IN && dz == ES_IN && e_tanh(an) == ET_IN) { /* every argument inside the table */
+      if (err > gru_in) gru_in = err;
+      if (err / bound > ratio_in) ratio_in = err / bound;
+    }
+    /* LSTM */
+    int32_t hl = 0x7777, cl = 0x7777;
+    npe_recur_lstm_cell(p, x, h, c, &hl, &cl);
+    double ig = sigd(q16(x[0]) + q16(p[0])), fg = sigd(q16(x[1]) + q16(p[1]));
+    double gg = tanh(q16(x[2]) + q16(p[2])), og = sigd(q16(x[3]) + q16(p[3]));
+    double c2 = fg * q16(c) + ig * gg, h2 = og * tanh(c2);
+    double dc = e_sig(npe_recur_add(x[1], p[1])) * fabs(q16(c)) + e_sig(npe_recur_add(x[0], p[0])) +
+                e_tanh(npe_recur_add(x[2], p[2])) + 2 * u17 + 1e-9;
+    double dh = e_sig(npe_recur_add(x[3], p[3])) + e_tanh(cl) + dc + u17 + 1e-9;
+    double ec = fabs(q16(cl) - c2), eh = fabs(q16(hl) - h2);
+    if (ec > dc) ck_abort_msg("LSTM c: error %g > bound %g (sample %d)", ec, dc, i);
+    if (eh > dh) ck_abort_msg("LSTM h: error %g > bound %g (sample %d)", eh, dh, i);
+    if (eh / dh > worst_ratio) worst_ratio = eh / dh;
+    if (ec / dc > worst_ratio) worst_ratio = ec / dc;
+    if (!wide && eh > lstm_typ) lstm_typ = eh;
+    if (e_sig(npe_recur_add(x[0], p[0])) == ES_IN && e_sig(npe_recur_add(x[1], p[1])) == ES_IN &&
+        e_tanh(npe_recur_add(x[2], p[2])) == ET_IN && e_sig(npe_recur_add(x[3], p[3])) == ES_IN &&
+        e_tanh(cl) == ET_IN) {
+      if (eh > lstm_in) lstm_in = eh;
+      if (eh / dh > ratio_in) ratio_in = eh / dh;
+    }
+  }
+  if (report())
+    printf("recur: cells vs torch in double: max |h' error| %.3g (GRU), %.3g (LSTM) for inputs "
+           "within +-4 and states within +-2; %.3g / %.3g with every argument inside the table "
+           "(at most %.2f of the bound there); at most %.2f of the bound overall (tight where a "
+           "gate saturates)\n",
+           gru_typ, lstm_typ, gru_in, lstm_in, ratio_in, worst_ratio);
+}
+END_TEST
+
+/* A few cells worked out by hand from the definition. */
+START_TEST(cells_hand) {
+  const int32_t z4[4] = {0, 0, 0, 0};
+  int32_t h = 0x7777, c = 0x7777;
+  /* all gates at sigma(0) = 1/2, n = tanh(0) = 0: h' = mul(1/2, h), ties to even */
+  npe_recur_gru_cell(z4, z4, 3, &h);
+  ck_assert_int_eq(h, 2); /* 1.5 */
+  npe_recur_gru_cell(z4, z4, 5, &h);
+  ck_assert_int_eq(h, 2); /* 2.5 */
+  npe_recur_gru_cell(z4, z4, -65536, &h);
+  ck_assert_int_eq(h, -32768);
+  /* r multiplies (P_n + b_hn): x3 = -p2 cancels it, x2 = 0: n = 0 */
+  const int32_t pg[3] = {0, 0, 1 << 20}, xg[4] = {0, 0, 0, -(1 << 20)};
+  npe_recur_gru_cell(pg, xg, 4, &h);
+  ck_assert_int_eq(h, 2);
+  /* z saturated (x1 large): h' = n + mul(65514, h - n) with n = tanh(0) = 0 */
+  const int32_t xz[4] = {0, INT32_MAX, 0, 0};
+  npe_recur_gru_cell(z4, xz, 65536, &h);
+  ck_assert_int_eq(h, 65514);
+  /* saturating state: h = INT32_MAX stays, h = INT32_MIN too (z = 65514 / 2^16) */
+  npe_recur_gru_cell(z4, xz, INT32_MAX, &h);
+  ck_assert_int_eq(h, npe_recur_mul(65514, INT32_MAX));
+  /* LSTM at zero: c' = mul(1/2, c), h' = mul(1/2, tanh(c')) */
+  npe_recur_lstm_cell(z4, z4, 12345, 7, &h, &c);
+  ck_assert_int_eq(c, 4); /* 3.5 -> 4 */
+  /* tanh(4 / 2^16) = 2 sigma(8 / 2^16) - 1 = 2 (32768 + (1024 * 8 + 2048 >> 12)) - 65536 = 4 */
+  ck_assert_int_eq(npe_recur_tanh(4), 4);
+  ck_assert_int_eq(h, 2);
+  npe_recur_lstm_cell(z4, z4, 0, 0, &h, &c);
+  ck_assert_int_eq(h, 0);
+  ck_assert_int_eq(c, 0);
+  /* forget gate shut (x1 = INT32_MIN: f = 22 / 2^16), input gate open, g = tanh(max) */
+  const int32_t xl[4] = {INT32_MAX, INT32_MIN, INT32_MAX, INT32_MAX};
+  npe_recur_lstm_cell(z4, xl, 0, 65536, &h, &c);
+  ck_assert_int_eq(c, npe_recur_add(npe_recur_mul(22, 65536), npe_recur_mul(65514, 65492)));
+  ck_assert_int_eq(h, npe_recur_mul(65514, npe_recur_tanh(c)));
+  /* saturation of c: c = INT32_MAX with f = 65514, i g > 0 */
+  const int32_t xs[4] = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX};
+  npe_recur_lstm_cell(z4, xs, 0, INT32_MAX, &h, &c);
+  ck_assert_int_eq(c, npe_recur_add(npe_recur_mul(65514, INT32_MAX), npe_recur_mul(65514, 65492)));
+  ck_assert_int_eq(h, npe_recur_mul(65514, 65492));
+  /* h is not read by the LSTM cell */
+  int32_t h1, c1, h2, c2;
+  npe_recur_lstm_cell(xl, xs, 0, 1000, &h1, &c1);
+  npe_recur_lstm_cell(xl, xs, INT32_MIN, 1000, &h2, &c2);
+  ck_assert(h1 == h2 && c1 == c2);
+  /* NULL: nothing written, no crash */
+  h = 99, c = 98;
+  npe_recur_gru_cell(NULL, z4, 1, &h);
+  npe_recur_gru_cell(z4, NULL, 1, &h);
+  npe_recur_gru_cell(z4, z4, 1, NULL);
+  npe_recur_lstm_cell(NULL, z4, 0, 1, &h, &c);
+  npe_recur_lstm_cell(z4, NULL, 0, 1, &h, &c);
+  npe_recur_lstm_cell(z4, z4, 0, 1, NULL, &c);
+  npe_recur_lstm_cell(z4, z4, 0, 1, &h, NULL);
+  ck_assert(h == 99 && c == 98);
+}
+END_TEST
+
+/* ---- the sequence against a loop of the cells over an independent mat-vec ---- */
+
+/* n valid weight patterns of f; NaR (posits) with probability nar / 1024 */
+static void rnd_weights(npe_fmt f, uint32_t *w, size_t n, unsigned nar, uint64_t *s) {
+  for (size_t k = 0; k < n; k++) {
+    uint32_t p;
+    double v;
+    do p = random_pattern(f, s);
+    while (npe_decode(f, p, &v) == NPE_OK && isnan(v) && rng_next(s) % 1024 >= nar);
+    w[k] = p;
+  }
+}
+
+/* |s| 2^scale rounded once to binary32 (nearest even), by hand */
+static float i128_to_f32(__int128 v, int scale) {
+  if (v == 0) return 0.0f;
+  int neg = v < 0;
+  unsigned __int128 m = neg ? -(unsigned __int128)v : (unsigned __int128)v;
+  int top = 127;
+  while (!((m >> top) & 1)) top--;
+  int sh = top > 23 ? top - 23 : 0;
+  unsigned __int128 q = m >> sh;
+  if (sh) {
+    unsigned __int128 rem = m & (((unsigned __int128)1 << sh) - 1), half = (unsigned __int128)1 << (sh - 1);
+    if (rem > half || (rem == half && (q & 1))) q++; /* q <= 2^24: exact in float */
+  }
+  float r = ldexpf((float)(uint32_t)q, sh + scale);
+  return neg ? -r : r;
+}
+
+/* v_o: decode every code (exact in double), value * 2^28 is an integer of
+ * at most 2^56 for every format, so the dot product times 2^56 is exact in
+ * __int128; NaR anywhere gives NaN. */
+static float ref_dot(const double *hv, const double *wv, uint32_t n) {
+  __int128 acc = 0;
+  for (uint32_t j = 0; j < n; j++) {
+    if (isnan(hv[j]) || isnan(wv[j])) return NAN;
+    int64_t a = (int64_t)ldexp(hv[j], 28), b = (int64_t)ldexp(wv[j], 28);
+    acc += (__int128)a * b;
+  }
+  return i128_to_f32(acc, -56);
+}
+
+typedef struct gcase {
+  npe_recur_mode mode;
+  npe_fmt fa, fb;
+  unsigned hshift;
+  int acc_shift;
+  uint32_t n, t;
+  unsigned nar;
+} gcase;
+
+/* Runs one case through npe_recur_gated_seq() (with out, without, and in
+ * two pieces) and through the reference loop; all must agree bit for bit. */
+static void run_case(const gcase *g, uint64_t *s, long *p_live) {
+  const uint32_t n = g->n, t = g->t, G = g->mode == NPE_RECUR_GRU ? 3 : 4;
+  const int lstm = g->mode == NPE_RECUR_LSTM;
+  size_t nw = (size_t)G * n * n;
+  uint32_t *w = malloc(nw * sizeof *w);
+  double *wv = malloc(nw * sizeof *wv);
+  int32_t *x = malloc((size_t)t * n * 4 * sizeof *x);
+  int32_t *out = malloc((size_t)t * n * sizeof *out), *ref_out = malloc((size_t)t * n * sizeof *out);
+  int32_t *h0 = malloc(n * sizeof *h0), *c0 = malloc(n * sizeof *c0);
+  int32_t *h = malloc(n * sizeof *h), *c = malloc(n * sizeof *c);
+  int32_t *rh = malloc(n * sizeof *rh), *rc = malloc(n * sizeof *rc);
+  int32_t *nh = malloc(n * sizeof *nh), *nc = malloc(n * sizeof *nc);
+  double *hv = malloc(n * sizeof *hv);
+  ck_assert(w && wv && x && out && ref_out && h0 && c0 && h && c && rh && rc && nh && nc && hv);
+  rnd_weights(g->fb, w, nw, g->nar, s);
+  for (size_t k = 0; k < nw; k++) FAST_ASSERT(npe_decode(g->fb, w[k], &wv[k]) == NPE_OK);
+  for (size_t k = 0; k < (size_t)t * n * 4; k++) x[k] = rnd_range(s, 4 << 16);
+  for (uint32_t j = 0; j < n; j++) h0[j] = rnd_range(s, 65536), c0[j] = rnd_range(s, 2 << 16);
+  if (n > 2) h0[0] = INT32_MAX, h0[1] = INT32_MIN; /* the clamp */
+
+  /* the reference: codes of h_{t-1}, every P, then the cells into new arrays */
+  memcpy(rh, h0, n * sizeof *rh);
+  memcpy(rc, c0, n * sizeof *rc);
+  for (uint32_t st = 0; st < t; st++) {
+    for (uint32_t j = 0; j < n; j++)
+      FAST_ASSERT(npe_decode(g->fa, ref_h_code(g->fa, rh[j], g->hshift), &hv[j]) == NPE_OK);
+    for (uint32_t i = 0; i < n; i++) {
+      int32_t p[4];
+      for (uint32_t k = 0; k < G; k++) {
+        p[k] = acc_oracle(ref_dot(hv, wv + ((size_t)G * i + k) * n, n), g->acc_shift);
+        *p_live += p[k] > -(8 << 16) && p[k] < (8 << 16) && p[k] != 0;
+      }
+      const int32_t *xr = x + 4 * ((size_t)st * n + i);
+      if (lstm) npe_recur_lstm_cell(p, xr, rh[i], rc[i], &nh[i], &nc[i]);
+      else npe_recur_gru_cell(p, xr, rh[i], &nh[i]);
+    }
+    memcpy(rh, nh, n * sizeof *rh);
+    if (lstm) memcpy(rc, nc, n * sizeof *rc);
+    memcpy(ref_out + (size_t)st * n, rh, n * sizeof *rh);
+  }
+
+  npe_recur_gated sq = {g->mode, g->fa, g->fb, g->hshift, g->acc_shift, n, t, w, x};
+  memcpy(h, h0, n * sizeof *h);
+  memcpy(c, c0, n * sizeof *c);
+  ck_assert_int_eq(npe_recur_gated_seq(&sq, h, lstm ? c : NULL, out), NPE_OK);
+  ck_assert_mem_eq(out, ref_out, (size_t)t * n * sizeof *out);
+  ck_assert_mem_eq(h, rh, n * sizeof *h);
+  if (lstm) ck_assert_mem_eq(c, rc, n * sizeof *c);
+  else ck_assert_mem_eq(c, c0, n * sizeof *c);
+  /* without out */
+  memcpy(h, h0, n * sizeof *h);
+  memcpy(c, c0, n * sizeof *c);
+  ck_assert_int_eq(npe_recur_gated_seq(&sq, h, lstm ? c : NULL, NULL), NPE_OK);
+  ck_assert_mem_eq(h, rh, n * sizeof *h);
+  if (lstm) ck_assert_mem_eq(c, rc, n * sizeof *c);
+  /* in two pieces, the state carried (what KEEP does) */
+  if (t > 1) {
+    uint32_t t1 = t / 2;
+    memcpy(h, h0, n * sizeof *h);
+    memcpy(c, c0, n * sizeof *c);
+    memset(out, 0, (size_t)t * n * sizeof *out);
+    npe_recur_gated a = sq, b = sq;
+    a.steps = t1;
+    b.steps = t - t1;
+    b.x = x + (size_t)t1 * n * 4;
+    ck_assert_int_eq(npe_recur_gated_seq(&a, h, lstm ? c : NULL, out), NPE_OK);
+    ck_assert_int_eq(npe_recur_gated_seq(&b, h, lstm ? c : NULL, out + (size_t)t1 * n), NPE_OK);
+    ck_assert_mem_eq(out, ref_out, (size_t)t * n * sizeof *out);
+    ck_assert_mem_eq(h, rh, n * sizeof *h);
+    if (lstm) ck_assert_mem_eq(c, rc, n * sizeof *c);
+  }
+  free(w), free(wv), free(x), free(out), free(ref_out), free(h0), free(c0), free(h), free(c);
+  free(rh), free(rc), free(nh), free(nc), free(hv);
+}
+
+START_TEST(gated_seq_vs_loop) {
+  static const struct {
+    npe_fmt fa, fb;
+    unsigned hshift; /* h of about 1 to a few units of the format */
+    int wlog;        /* log2 of a typical |weight| */
+  } pairs[] = {{NPE_FMT_FP4, NPE_FMT_FP4, 1, 1},         {NPE_FMT_POSIT4, NPE_FMT_POSIT4, 1, 0},
+               {NPE_FMT_POSIT8, NPE_FMT_POSIT8, 2, 0},   {NPE_FMT_POSIT16, NPE_FMT_POSIT16, 4, 0},
+               {NPE_FMT_INT8, NPE_FMT_INT8, 6, 6},       {NPE_FMT_INT8, NPE_FMT_TERNARY, 6, 0}};
+  static const uint32_t shapes[][2] = {{1, 1}, {1, 4}, {2, 3}, {5, 2}, {37, 3}, {300, 2}};
+  uint64_t s = 61;
+  long live = 0, total = 0;
+  for (size_t pi = 0; pi < sizeof pairs / sizeof pairs[0]; pi++)
+    for (int mode = 1; mode <= 2; mode++)
+      for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++)
+        for (int v = 0; v < 3; v++) {
+          gcase g = {(npe_recur_mode)mode, pairs[pi].fa, pairs[pi].fb, pairs[pi].hshift, 0,
+                     shapes[si][0], shapes[si][1], 0};
+          int lg = 0;
+          while ((1u << (2 * lg)) < g.n) lg++; /* log2 sqrt N */
+          /* v 0: P of about 1.0; v 1: shifts at their ends, NaR weights; v 2: random shifts */
+          g.acc_shift = 16 - (int)g.hshift - pairs[pi].wlog - lg;
+          if (v == 1) g.hshift = si & 1 ? 15 : 0, g.acc_shift = si & 1 ? 31 : -32, g.nar = 40;
+          if (v == 2)
+            g.hshift = (unsigned)(rng_next(&s) % 16), g.acc_shift = (int)(rng_next(&s) % 64) - 32;
+          run_case(&g, &s, &live);
+          total += (long)g.t * g.n * (mode == 1 ? 3 : 4);
+        }
+  /* the sensible cases did exercise the middle of the range */
+  ck_assert_msg(live > total / 6, "only %ld of %ld P inside (-8, 8)", live, total);
+}
+END_TEST
+
+/* A weight is checked as npe_decode() would: every pattern of every format. */
+START_TEST(gated_seq_weights_checked) {
+  static const npe_fmt fbs[] = {NPE_FMT_FP4,  NPE_FMT_POSIT4, NPE_FMT_POSIT8, NPE_FMT_POSIT16,
+                                NPE_FMT_INT8, NPE_FMT_TERNARY};
+  const int32_t x[4] = {1, 2, 3, 4};
+  for (size_t fi = 0; fi < sizeof fbs / sizeof fbs[0]; fi++) {
+    npe_fmt fb = fbs[fi], fa = fb == NPE_FMT_TERNARY ? NPE_FMT_INT8 : fb;
+    uint32_t lim = 2u << npe_fmt_bits(fb);
+    for (uint32_t pat = 0; pat <= lim + 1; pat++) {
+      uint32_t p = pat == lim + 1 ? 0xffffffffu : pat;
+      uint32_t w[3] = {0, p, 0};
+      double v;
+      int want = npe_decode(fb, p, &v) == NPE_OK ? NPE_OK : NPE_ERR_RANGE;
+      npe_recur_gated sq = {NPE_RECUR_GRU, fa, fb, 0, 0, 1, 1, w, x};
+      int32_t h = 77, out = 78;
+      int rc = npe_recur_gated_seq(&sq, &h, NULL, &out);
+      if (rc != want) ck_abort_msg("format %d pattern 0x%x: %d, want %d", (int)fb, p, rc, want);
+      FAST_ASSERT(want == NPE_OK || (h == 77 && out == 78));
+    }
+  }
+}
+END_TEST
+
+START_TEST(gated_seq_errors) {
+  enum { N = 3, T = 2 };
+  uint32_t w[4 * N * N];
+  int32_t x[T * N * 4];
+  for (int k = 0; k < 4 * N * N; k++) w[k] = (uint32_t)(k % 5);
+  for (int k = 0; k < T * N * 4; k++) x[k] = k * 1000;
+  int32_t h[N], c[N], out[T * N];
+  const npe_recur_gated ok = {NPE_RECUR_LSTM, NPE_FMT_INT8, NPE_FMT_INT8, 6, 0, N, T, w, x};
+#define SENTINEL()                          \
+  do {                                      \
+    for (int k = 0; k < N; k++) h[k] = 1000 + k, c[k] = 2000 + k; \
+    for (int k = 0; k < T * N; k++) out[k] = 3000 + k; \
+  } while (0)
+#define UNTOUCHED()                                            \
+  do {                                                         \
+    for (int k = 0; k < N; k++) ck_assert(h[k] == 1000 + k && c[k] == 2000 + k); \
+    for (int k = 0; k < T * N; k++) ck_assert_int_eq(out[k], 3000 + k); \
+  } while (0)
+#define EXPECT(S, HP, CP, OP, RC)                                      \
+  do {                                                                 \
+    SENTINEL();                                                        \
+    ck_assert_int_eq(npe_recur_gated_seq((S), (HP), (CP), (OP)), (RC)); \
+    UNTOUCHED();                                                       \
+  } while (0)
+  npe_recur_gated b;
+  /* the good case works, for both modes */
+  SENTINEL();
+  ck_assert_int_eq(npe_recur_gated_seq(&ok, h, c, out), NPE_OK);
+  b = ok, b.mode = NPE_RECUR_GRU;
+  SENTINEL();
+  ck_assert_int_eq(npe_recur_gated_seq(&b, h, NULL, out), NPE_OK);
+  /* NULL pointers */
+  EXPECT(NULL, h, c, out, NPE_ERR_INVALID_ARG);
+  EXPECT(&ok, NULL, c, out, NPE_ERR_INVALID_ARG);
+  EXPECT(&ok, h, NULL, out, NPE_ERR_INVALID_ARG);            /* LSTM needs c */
+  b = ok, b.mode = NPE_RECUR_GRU;
+  EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);                /* GRU takes none */
+  b = ok, b.w = NULL;
+  EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);
+  b = ok, b.x = NULL;
+  EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);
+  /* modes */
+  static const int bad_modes[] = {0, 3, 15, -1};
+  for (size_t k = 0; k < sizeof bad_modes / sizeof bad_modes[0]; k++) {
+    b = ok, b.mode = (npe_recur_mode)bad_modes[k];
+    EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);
+    EXPECT(&b, h, NULL, out, NPE_ERR_INVALID_ARG);
+  }
+  /* format pairs MATMUL does not take */
+  static const npe_fmt bad_pairs[][2] = {
+      {NPE_FMT_TERNARY, NPE_FMT_TERNARY}, {NPE_FMT_TERNARY, NPE_FMT_INT8},
+      {NPE_FMT_INT8, NPE_FMT_POSIT8},     {NPE_FMT_FP4, NPE_FMT_INT8},
+      {NPE_FMT_POSIT8, NPE_FMT_TERNARY},  {NPE_FMT_POSIT16, NPE_FMT_POSIT8},
+      {NPE_FMT_COUNT, NPE_FMT_COUNT},     {NPE_FMT_INT8, NPE_FMT_COUNT},
+      {(npe_fmt)-1, NPE_FMT_INT8}};
+  for (size_t k = 0; k < sizeof bad_pairs / sizeof bad_pairs[0]; k++) {
+    b = ok, b.fmt_a = bad_pairs[k][0], b.fmt_b = bad_pairs[k][1];
+    EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);
+  }
+  /* shifts */
+  b = ok, b.hshift = 16;
+  EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);
+  b = ok, b.acc_shift = -33;
+  EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);
+  b = ok, b.acc_shift = 32;
+  EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);
+  b = ok, b.acc_shift = -32;
+  SENTINEL();
+  ck_assert_int_eq(npe_recur_gated_seq(&b, h, c, out), NPE_OK); /* the ends are fine */
+  b = ok, b.acc_shift = 31, b.hshift = 15;
+  SENTINEL();
+  ck_assert_int_eq(npe_recur_gated_seq(&b, h, c, out), NPE_OK);
+  /* sizes */
+  b = ok, b.hidden = 0;
+  EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);
+  b = ok, b.steps = 0;
+  EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);
+  b = ok, b.steps = UINT32_MAX, b.hidden = UINT32_MAX;        /* T N 4 beyond SIZE_MAX */
+  EXPECT(&b, h, c, out, NPE_ERR_INVALID_ARG);
+  b = ok, b.hidden = NPE_RECUR_GATED_MAX_HIDDEN + 1, b.steps = 1; /* read before any weight */
+  EXPECT(&b, h, c, out, NPE_ERR_UNSUPPORTED);
+  b = ok, b.hidden = UINT32_MAX, b.steps = 1;
+  EXPECT(&b, h, c, out, sizeof(size_t) > 4 ? NPE_ERR_UNSUPPORTED : NPE_ERR_INVALID_ARG);
+  /* a bad weight anywhere, the last one too */
+  b = ok;
+  w[4 * N * N - 1] = 0x100;
+  EXPECT(&b, h, c, out, NPE_ERR_RANGE);
+  w[4 * N * N - 1] = 0;
+  for (int k = 0; k < 4 * N * N; k++) w[k] = (uint32_t)(k % 2); /* ternary 0, +1 */
+  b = ok, b.fmt_b = NPE_FMT_TERNARY;
+  w[5] = 2; /* 10b */
+  EXPECT(&b, h, c, out, NPE_ERR_RANGE);
+  w[5] = 3; /* -1 */
+  SENTINEL();
+  ck_assert_int_eq(npe_recur_gated_seq(&b, h, c, out), NPE_OK);
+  b.mode = NPE_RECUR_GRU; /* only the first 3 N^2 weights are read */
+  w[3 * N * N] = 2;
+  SENTINEL();
+  ck_assert_int_eq(npe_recur_gated_seq(&b, h, NULL, out), NPE_OK);
+#undef EXPECT
+#undef UNTOUCHED
+#undef SENTINEL
+}
+END_TEST
+
 Suite *recur_suite(void) {
   Suite *s = suite_create("recur");
   TCase *tc = tcase_create("diag");
@@ -334,5 +1163,20 @@ Suite *recur_suite(void) {
   tcase_add_test(tc, conversions);
   tcase_add_test(tc, reference_and_integer_agree);
   suite_add_tcase(s, tc);
+  TCase *tg = tcase_create("gated");
+  tcase_set_timeout(tg, 300);
+  tcase_add_test(tg, sig_table);
+  tcase_add_test(tg, sig_tanh_accuracy);
+  tcase_add_test(tg, sig_tanh_ends_and_shape);
+  tcase_add_test(tg, fix_arith_hand);
+  tcase_add_test(tg, fix_mul_oracle);
+  tcase_add_test(tg, acc_to_fix_cases);
+  tcase_add_test(tg, h_code_cases);
+  tcase_add_test(tg, cells_vs_torch);
+  tcase_add_test(tg, cells_hand);
+  tcase_add_test(tg, gated_seq_vs_loop);
+  tcase_add_test(tg, gated_seq_weights_checked);
+  tcase_add_test(tg, gated_seq_errors);
+  suite_add_tcase(s, tg);
   return s;
 }

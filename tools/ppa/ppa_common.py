@@ -40,9 +40,14 @@ BLOCKS["nlu"] = ("npe_nlu", [PKG, "rtl/nlu/npe_nlu_table.sv", "rtl/nlu/npe_nlu_c
                  "npe_nlu, 64 columns (8 groups x 4 x 2, as in npe_nlu_unit)")
 BLOCKS["recur_diag"] = ("npe_recur_diag", [PKG, "rtl/engine/npe_recur_diag.sv"], {},
                         "npe_recur_diag, one DIAG step (combinational)")
-BLOCKS["recur_unit"] = ("npe_recur_unit", [PKG, "rtl/engine/npe_recur_diag.sv",
+BLOCKS["recur_unit"] = ("npe_recur_unit", [PKG, "rtl/engine/npe_recur_sig_pkg.sv",
+                                           "rtl/engine/npe_recur_diag.sv",
+                                           "rtl/engine/npe_recur_sigmoid.sv",
+                                           "rtl/engine/npe_recur_cell.sv",
+                                           "rtl/engine/npe_recur_acc_fix.sv",
+                                           "rtl/pe/npe_pe_posit_enc.sv", "rtl/pe/npe_pe_round.sv",
                                            "rtl/engine/npe_recur_unit.sv"], {},
-                        "npe_recur_unit, 1024 state words (state memory as SRAM)")
+                        "npe_recur_unit with GRU / LSTM, 1024 state words (state memories as SRAM)")
 BLOCKS["axi_dma"] = ("npe_axi_dma", [PKG, "rtl/axi/npe_axi_dma.sv"], {}, "npe_axi_dma, AXI4 master")
 BLOCKS["csr"] = ("npe_csr", [PKG, "rtl/axi/npe_csr.sv"], {}, "npe_csr, registers")
 BLOCKS["cmd"] = ("npe_cmd", [PKG, "rtl/engine/npe_cmd.sv"], {}, "npe_cmd, command processor")

@@ -33,7 +33,7 @@ SRAM_UM2_PER_BIT = SRAM_LAMBDA2 * FEATURE_UM ** 2
 # defaults, docs/ARCHITECTURE.md "npe_top parameters"): name -> bits.
 ENGINE_MEMS = {
     "scratchpad A (Rows 4 x ABankWords 1024 x 64 bit x 2 buffers)": 4 * 1024 * 64 * 2,
-    "scratchpad B (Cols 2 x BBankWords 2048 x 64 bit x 2 buffers)": 2 * 2048 * 64 * 2,
+    "scratchpad B (Cols 2 x BBankWords 32768 x 64 bit x 2 buffers)": 2 * 32768 * 64 * 2,
     "output buffer (OutGroups 32 x Rows 4 x Cols 2 x 32 bit x 2 buffers)": 32 * 8 * 32 * 2,
 }
 
