@@ -322,7 +322,8 @@ static int recur(lm_run *r, lm_state *st, uint32_t l, uint32_t t, uint32_t h, co
   int zero = 1;
   for (uint32_t i = 0; i < h; i++) zero &= st->hq[l][i] == 0;
   if (!rc && r->dev) {
-    npe_rnn_seq s = {NPE_RNN_DIAG, t, h, qa, qb, zero ? NULL : st->hq[l], qh, NULL};
+    npe_rnn_seq s = {.cell = NPE_RNN_DIAG, .steps = t, .hidden = h, .a = qa, .b = qb,
+                     .h0 = zero ? NULL : st->hq[l], .h = qh};
     rc = npe_rnn(r->dev, &s);
     if (!rc) stats_add(r);
   } else if (!rc) {
