@@ -386,8 +386,8 @@ int npe_rnn_submit(npe_dev *dev, const npe_rnn_seq *seq, npe_job **job /* out */
  * DIAG (any fmt_w) UINT32_MAX (wider states are sliced). 0 when the engine
  * lacks the unit, the cell or the format, for GLA, or for a bad argument.
  * Example: the default build (4 x 2 PEs, 512 KiB B buffers) takes a GRU
- * of H = 416 in INT8 and posit8, 295 in posit16, 589 in FP4 and posit4, 832
- * with ternary weights; an LSTM of 362, 256, 512 and 720 (`npe info`).
+ * of H = 416 in INT8 and posit8, 295 in posit16, 589 in FP4 and posit4,
+ * 832 with ternary weights; an LSTM of 362, 256, 512 and 720 (`npe info`).
  */
 uint32_t npe_rnn_max_hidden(npe_dev *dev, npe_rnn_cell cell, npe_fmt fmt_w);
 

@@ -404,7 +404,10 @@ module npe_recur_unit #(
   assign mv_chunk   = (mv_rows - mv_issued_q) > OBits'(MvOuts) ? OBits'(MvOuts)
                                                                : mv_rows - mv_issued_q;
   assign mv_chunk_groups = (32'(mv_chunk) + Rows * Cols - 1) / (Rows * Cols);
-  assign mv_words   = (32'(job_n_q) + 32'(npe_pkg::fmt_lanes(job_pe_fmt_q)) - 1) >>
+  // (concatenations, not casts, of the function results: Icarus 11)
+  logic [2:0] job_lanes;
+  assign job_lanes  = npe_pkg::fmt_lanes(job_pe_fmt_q);
+  assign mv_words   = (32'(job_n_q) + {29'd0, job_lanes} - 32'd1) >>
                       npe_pkg::fmt_lanes_log2(job_pe_fmt_q);
   assign mv_pitch_b = job_ternary_q ? (mv_words + 32'd3) >> 2 : mv_words;
   // A chunk goes when the array is free, and its groups fit in the FIFO
@@ -549,7 +552,7 @@ module npe_recur_unit #(
   logic [4:0]             pa_bits;
   logic [63:0]            pa_code;
   logic                   pa_write;
-  assign pa_epw   = 5'(4 * 32'(npe_pkg::fmt_lanes(job_pe_fmt_q)));
+  assign pa_epw   = {job_lanes, 2'b00};
   assign pa_bits  = 5'(16 >> npe_pkg::fmt_lanes_log2(job_pe_fmt_q));
   logic [15:0] pa_masked;
   assign pa_masked = qo_code & ((16'd1 << pa_bits) - 16'd1);
@@ -647,7 +650,8 @@ module npe_recur_unit #(
             if (job_lstm_q && !hi_q) begin
               hi_d = 1'b1;
             end else begin
-              cs_state_d = job_gated_q ? CsPrime : CsStep;
+              if (job_gated_q) cs_state_d = CsPrime;
+              else             cs_state_d = CsStep;
               hi_d       = 1'b0;
               half_d     = 1'b0;
             end
@@ -703,7 +707,8 @@ module npe_recur_unit #(
           end else begin
             abuf_d = !abuf_q;
             if (t_q + 16'd1 == job_t_q) begin
-              cs_state_d = job_out_last_q ? CsDrain : CsEnd;
+              if (job_out_last_q) cs_state_d = CsDrain;
+              else                cs_state_d = CsEnd;
             end else begin
               cs_state_d = CsCell;
               t_d        = t_q + 16'd1;

@@ -534,8 +534,8 @@ START_TEST(gated_info_and_limits) {
   ck_assert_uint_eq(in.recur_modes & 7u, 7u); /* DIAG, GRU, LSTM */
   /* the default build's limits (documented in npe.h) */
   static const struct { npe_fmt f; uint32_t gru, lstm; } lim[] = {
-      {NPE_FMT_INT8, 416, 362},  {NPE_FMT_POSIT8, 416, 362}, {NPE_FMT_POSIT16, 295, 256},
-      {NPE_FMT_FP4, 589, 512},   {NPE_FMT_POSIT4, 589, 512}, {NPE_FMT_TERNARY, 832, 720}};
+      {NPE_FMT_INT8, 416, 362},   {NPE_FMT_POSIT8, 416, 362}, {NPE_FMT_POSIT16, 295, 256},
+      {NPE_FMT_FP4, 589, 512},    {NPE_FMT_POSIT4, 589, 512}, {NPE_FMT_TERNARY, 832, 720}};
   for (int i = 0; i < 6; i++) {
     ck_assert_uint_eq(npe_rnn_max_hidden(d, NPE_RNN_GRU, lim[i].f), lim[i].gru);
     ck_assert_uint_eq(npe_rnn_max_hidden(d, NPE_RNN_LSTM, lim[i].f), lim[i].lstm);
