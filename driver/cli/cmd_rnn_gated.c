@@ -352,10 +352,9 @@ int cli_rnn_gated(const cli_rnn_gated_opts *o) {
   l.cell = o->cell;
   l.G = o->cell == NPE_RNN_LSTM ? 4 : 3;
   l.T = o->steps, l.H = o->hidden, l.I = o->input;
-  if (o->weights ? layer_npz(o, &l) : layer_random(o, &l)) {
-    if (!o->weights) fprintf(stderr, "npe rnn: out of memory\n");
+  if (o->weights && layer_npz(o, &l)) { /* H, I, T from the file */
     layer_free(&l);
-    return o->weights ? NPE_EXIT_USAGE : NPE_EXIT_FAIL;
+    return NPE_EXIT_USAGE;
   }
   int engine = strcmp(o->uri, "golden") != 0;
   npe_dev *d = NULL;
@@ -403,6 +402,12 @@ int cli_rnn_gated(const cli_rnn_gated_opts *o) {
         return NPE_EXIT_USAGE;
       }
     }
+  }
+  if (!o->weights && layer_random(o, &l)) { /* once the sizes are known to fit */
+    fprintf(stderr, "npe rnn: out of memory\n");
+    npe_close(d);
+    layer_free(&l);
+    return NPE_EXIT_FAIL;
   }
   size_t n = (size_t)l.T * l.H;
   double *ref = malloc(n * 8);
