@@ -687,21 +687,12 @@ module npe_recur_unit #(
           end
         end
       end
-      // h_0's codes, one element per cycle, into buffer abuf.
-      CsPrime: begin
-        if (!stop_q) begin
-          if (q_last) begin
-            cs_state_d = CsStepEnd;
-            idx_d      = '0;
-          end else begin
-            idx_d = idx_q + 1'b1;
-          end
-        end
-      end
-      // An element per G rows; its h_t goes out and into the other buffer.
-      CsCell: begin
+      // CsPrime: h_0's codes, one element per cycle, into buffer abuf.
+      // CsCell: an element per G rows; its h_t goes out and into the other
+      // buffer. Either way an element is done with its code (q_in).
+      CsPrime, CsCell: begin
         if (cell_fire) rf_rows_d = rf_rows_q + 1'b1;
-        if (cell_fire && cell_last) begin
+        if (q_in) begin
           if (q_last) begin
             cs_state_d = CsStepEnd;
             idx_d      = '0;
