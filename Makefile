@@ -123,6 +123,8 @@ demo: check-deps-sim $(NPE_BIN)
 	@echo
 	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --act sigmoid --check \
 	  --csv $(BUILD)/demo/matmul_sigmoid.csv
+	@echo
+	$(NPE_BIN) rnn --cell gru --format all --check
 
 bench: $(BENCH_TARGETS)
 

@@ -8,16 +8,18 @@
 #   make nlu-cli-test   the nlu-report part alone
 #   make lm-cli-test    npe lm (plain build) with the float32 reference checked against torch
 #                       (cli-test runs the ASan+UBSan build without torch)
+#   make rnn-torch-test npe rnn --cell gru|lstm --weights against torch.nn.GRU / torch.nn.LSTM, every
+#                       format within its bound (tools/rnn/torch_check.py; SKIP without torch)
 #   make lm-demo        npe lm: the hgrn in every format on the KJV sample, checked against the
 #                       golden model, and a sample of generated text (a few minutes)
 
 CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c \
-            driver/cli/cmd_rnn.c driver/cli/cmd_lm.c driver/cli/cli_npz.c \
+            driver/cli/cmd_rnn.c driver/cli/cmd_rnn_gated.c driver/cli/cmd_lm.c driver/cli/cli_npz.c \
             driver/cli/cli_info.c driver/cli/cli_npy.c driver/cli/cli_data.c driver/cli/cli_report.c
 CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
 CLI_CFLAGS := $(CFLAGS_BASE) $(CLI_INC)
 
-.PHONY: cli-test nlu-cli-test lm-cli-test lm-demo
+.PHONY: cli-test nlu-cli-test lm-cli-test lm-demo rnn-torch-test
 
 $(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(LIBNPE)
 	@mkdir -p $(@D)
@@ -51,6 +53,11 @@ cli-test: $(NPE_BIN) $(NPE_SAN_BIN) nlu-cli-test
 	tests/cli/test_rnn_cli.sh $(NPE_SAN_BIN)
 	LM_TORCH=0 tests/cli/test_lm_cli.sh $(NPE_SAN_BIN)
 
+# the Python with torch (the system one); the script prints SKIP without it
+RNN_TORCH_PY ?= /usr/bin/python3
+rnn-torch-test: $(NPE_BIN)
+	$(RNN_TORCH_PY) tools/rnn/torch_check.py --npe $(NPE_BIN)
+
 lm-cli-test: $(NPE_BIN)
 	tests/cli/test_lm_cli.sh $(NPE_BIN)
 
@@ -58,4 +65,4 @@ lm-demo: $(NPE_BIN)
 	$(NPE_BIN) lm lm/weights/hgrn.npz --text tests/lm/kjv_test_sample.txt --format all --check
 	$(NPE_BIN) lm lm/weights/hgrn.npz --generate 120 --prompt 'And God said, ' --temperature 0.7
 
-TEST_TARGETS += cli-test lm-cli-test
+TEST_TARGETS += cli-test lm-cli-test rnn-torch-test

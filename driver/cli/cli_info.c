@@ -77,6 +77,15 @@ int npe_cmd_info(int argc, char **argv) {
     for (int i = 0; i < 6; i++)
       printf("%s\"%sx%s\": %u", i ? ", " : "", npe_fmt_name(pa[i][0]), npe_fmt_name(pa[i][1]),
              npe_max_k(d, pa[i][0], pa[i][1]));
+    printf("}, \"rnn_max_hidden\": {");
+    static const char *const gcells[2] = {"gru", "lstm"};
+    for (int c = 0; c < 2; c++) {
+      printf("%s\"%s\": {", c ? ", " : "", gcells[c]);
+      for (int f = 0; f < NPE_FMT_COUNT; f++)
+        printf("%s\"%s\": %u", f ? ", " : "", npe_fmt_name((npe_fmt)f),
+               npe_rnn_max_hidden(d, (npe_rnn_cell)(c + 1), (npe_fmt)f));
+      printf("}");
+    }
     printf("}}\n");
   } else {
     printf("transport     %s\nid            0x%08x (%c%c%c%c)\nhw version    0x%08x\n",
@@ -94,11 +103,29 @@ int npe_cmd_info(int argc, char **argv) {
              in.nlu_groups, in.nlu_groups * in.rows * in.cols);
     else
       printf("nonlinear     none\n");
-    if (in.has_recur)
-      printf("recurrence    %s, %u state elements on chip (npe rnn)\n",
-             in.recur_modes & 1u ? "diag" : "no mode this driver knows", in.recur_state_words);
-    else
+    if (in.has_recur) {
+      static const char *const cells[3] = {"diag", "gru", "lstm"};
+      printf("recurrence   ");
+      int any = 0;
+      for (int c = 0; c < 3; c++)
+        if (in.recur_modes >> c & 1u) printf(" %s", cells[c]), any = 1;
+      printf("%s, %u state elements on chip (npe rnn)\n", any ? "" : " no mode this driver knows",
+             in.recur_state_words);
+      for (int c = 1; c < 3; c++) { /* the largest H of a gated cell per weight format */
+        if (!(in.recur_modes >> c & 1u)) continue;
+        char label[16];
+        snprintf(label, sizeof label, "%s max H", cells[c]);
+        printf("%-13s", label);
+        const char *sep = "";
+        for (int f = 0; f < NPE_FMT_COUNT; f++) {
+          uint32_t mh = npe_rnn_max_hidden(d, (npe_rnn_cell)c, (npe_fmt)f);
+          if (mh) printf("%s %s %u", sep, npe_fmt_name((npe_fmt)f), mh), sep = ",";
+        }
+        printf("\n");
+      }
+    } else {
       printf("recurrence    none\n");
+    }
     if (in.mem_size >= (1ull << 20))
       printf("memory        %llu MiB\nlargest K    ", (unsigned long long)(in.mem_size >> 20));
     else

@@ -182,6 +182,23 @@ static const npz_member *find(const cli_npz *z, const char *name) {
 
 int cli_npz_has(const cli_npz *z, const char *name) { return find(z, name) != NULL; }
 
+int cli_npz_shape(const cli_npz *z, const char *name, int *ndim, uint64_t shape[CLI_NPY_MAX_RANK]) {
+  const npz_member *m = find(z, name);
+  char msg[256];
+  cli_npy_hdr h;
+  if (!m) {
+    fprintf(stderr, "%s: %s: no array '%s' in the file\n", z->who, z->path, name);
+    return -1;
+  }
+  if (cli_npy_header(m->data, m->size, &h, msg, sizeof msg)) {
+    fprintf(stderr, "%s: %s: array '%s': %s\n", z->who, z->path, name, msg);
+    return -1;
+  }
+  *ndim = h.rank;
+  for (int i = 0; i < CLI_NPY_MAX_RANK; i++) shape[i] = i < h.rank ? h.dims[i] : 0;
+  return 0;
+}
+
 /* A member's array: its header, elements and element size. */
 typedef struct npz_arr {
   cli_npy_hdr h;

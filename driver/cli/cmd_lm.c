@@ -6,8 +6,9 @@
  * network through the golden model (--check, bit for bit) and the float32
  * reference in C. What runs where is in docs/LM.md: every matmul on the
  * engine (npe_matmul), the hgrn recurrence on the recurrence unit (npe_rnn
- * DIAG), the embedding lookup, gate nonlinearities, elementwise products and
- * softmax on the host in float.
+ * DIAG), the gru / lstm recurrence with its gates on the recurrence unit
+ * (npe_rnn GRU / LSTM, W_hh resident), the embedding lookup, the hgrn's
+ * gates and the softmax on the host in float.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -35,11 +36,14 @@ static const char lm_usage[] =
     "What runs where (docs/LM.md): the embedding lookup on the host; every\n"
     "matmul on the engine, weights and activations quantised per tensor with\n"
     "the golden quantisers (hgrn: one matmul per layer for the whole text;\n"
-    "gru/lstm: the input projections as one matmul, the recurrent mat-vec per\n"
-    "step; the readout as one matmul); the hgrn recurrence on the recurrence\n"
-    "unit (npe_rnn DIAG: a_t in Q2.30, b_t and h_t in QF, F = --frac); the\n"
-    "gate nonlinearities, elementwise products and softmax on the host in\n"
-    "float (the NLU path is a later step).\n"
+    "gru/lstm: the input projections as one matmul; the readout as one\n"
+    "matmul); the hgrn recurrence on the recurrence unit (npe_rnn DIAG: a_t\n"
+    "in Q2.30, b_t and h_t in QF, F = --frac), its gates and the softmax on\n"
+    "the host in float; the gru/lstm recurrence, gates included, on the\n"
+    "recurrence unit (npe_rnn GRU / LSTM: one RECUR for the whole text, W_hh\n"
+    "resident in the format with a power-of-two scale, h and the gates in\n"
+    "Q15.16, npe_rnn_quantize). A Sherry model's ternary W_hh has row scales\n"
+    "the unit does not apply: it runs a mat-vec per step, gates on the host.\n"
     "\n"
     "  --text FILE       the text (required); every symbol must be in the\n"
     "                    model's vocabulary\n"
@@ -53,7 +57,8 @@ static const char lm_usage[] =
     "                    8..29 (default 24)\n"
     "  --check           also run the same quantised network through the\n"
     "                    golden model (npe_golden_matmul_f32, npe_recur_diag_seq,\n"
-    "                    the same host code) and require bit-identical logits\n"
+    "                    npe_recur_gated_seq, the same host code) and require\n"
+    "                    bit-identical logits\n"
     "  --json            print JSON instead of the table\n"
     "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S\n"
     "\n"
@@ -193,6 +198,13 @@ typedef struct lm_run {
   int quantised;      /* 0: the float32 reference */
   npe_dev *dev;       /* NULL: the golden model */
   lm_qw w[LM_NMAT];
+  /* gru / lstm through the recurrence unit (RECUR GRU / LSTM): W_hh as
+   * npe_rnn_quantize() makes it; gated = 0 runs a mat-vec per step and the
+   * gates on the host (a Sherry model's ternary W_hh, whose row scales the
+   * unit does not apply) */
+  int gated;
+  npe_pats_out whh;
+  npe_rnn_quant wq;
   unsigned frac;      /* fraction bits of b and h (hgrn) */
   npe_stats tot;      /* engine totals */
   uint64_t matmuls, sequences;
@@ -274,12 +286,14 @@ static int linear(lm_run *r, int i, const float *x, uint32_t rows, float *y) {
  * of the lstm. */
 typedef struct lm_state {
   float *hf[LM_MAX_LAYERS], *c;
-  int32_t *hq[LM_MAX_LAYERS];
+  int32_t *hq[LM_MAX_LAYERS]; /* hgrn: F fraction bits; gru, lstm: Q15.16 */
+  int32_t *cq;                /* lstm on the recurrence unit: c in Q15.16 */
 } lm_state;
 
 static int state_alloc(const lm_model *m, lm_state *s) {
   memset(s, 0, sizeof *s);
-  int ok = (s->c = calloc(m->h, sizeof *s->c)) != NULL;
+  int ok = (s->c = calloc(m->h, sizeof *s->c)) != NULL &&
+           (s->cq = calloc(m->h, sizeof *s->cq)) != NULL;
   for (uint32_t l = 0; l < m->layers; l++) {
     ok = ok && (s->hf[l] = calloc(m->h, sizeof *s->hf[l])) != NULL;
     ok = ok && (s->hq[l] = calloc(m->h, sizeof *s->hq[l])) != NULL;
@@ -288,7 +302,7 @@ static int state_alloc(const lm_model *m, lm_state *s) {
 }
 
 static void state_free(lm_state *s) {
-  free(s->c);
+  free(s->c), free(s->cq);
   for (int l = 0; l < LM_MAX_LAYERS; l++) free(s->hf[l]), free(s->hq[l]);
 }
 
@@ -322,7 +336,8 @@ static int recur(lm_run *r, lm_state *st, uint32_t l, uint32_t t, uint32_t h, co
   int zero = 1;
   for (uint32_t i = 0; i < h; i++) zero &= st->hq[l][i] == 0;
   if (!rc && r->dev) {
-    npe_rnn_seq s = {NPE_RNN_DIAG, t, h, qa, qb, zero ? NULL : st->hq[l], qh, NULL};
+    npe_rnn_seq s = {.cell = NPE_RNN_DIAG, .steps = t, .hidden = h, .a = qa, .b = qb,
+                     .h0 = zero ? NULL : st->hq[l], .h = qh};
     rc = npe_rnn(r->dev, &s);
     if (!rc) stats_add(r);
   } else if (!rc) {
@@ -335,6 +350,64 @@ static int recur(lm_run *r, lm_state *st, uint32_t l, uint32_t t, uint32_t h, co
   r->sequences++;
   for (size_t k = 0; !rc && k < n; k++) hs[k] = (float)npe_recur_fix_to_double(qh[k], r->frac);
   free(qa), free(qb), free(qh);
+  if (rc) {
+    report_error(r, "recurrence", rc);
+    r->err = rc;
+  }
+  return rc;
+}
+
+static int all_zero(const int32_t *v, uint32_t n) {
+  int z = 1;
+  for (uint32_t i = 0; i < n; i++) z &= v[i] == 0;
+  return z;
+}
+
+/* A gru / lstm layer on the recurrence unit (or its golden model): the
+ * input projections @p z (T x G H, W_ih x + b_ih) become records with
+ * b_hh (npe_rnn_records), one RECUR runs the T steps from the state in
+ * @p st (updated) with W_hh resident, y (T x H) = every h_t. */
+static int gated(lm_run *r, lm_state *st, uint32_t t, const float *z, float *y) {
+  const lm_model *m = r->m;
+  uint32_t h = m->h, g = m->gates;
+  int lstm = g == 4;
+  npe_rnn_cell cell = lstm ? NPE_RNN_LSTM : NPE_RNN_GRU;
+  size_t n = (size_t)t * h;
+  int32_t *x = malloc(4 * n * sizeof *x), *qh = malloc(n * sizeof *qh);
+  int32_t *cl = malloc(h * sizeof *cl);
+  int rc = x && qh && cl ? NPE_OK : NPE_ERR_NO_MEM;
+  if (!rc) rc = npe_rnn_records(cell, t, h, z, 0, m->bias[LM_HH], x);
+  int hz = all_zero(st->hq[0], h), cz = all_zero(st->cq, h);
+  if (!rc && r->dev) {
+    npe_rnn_seq s = {.cell = cell, .steps = t, .hidden = h, .h0 = hz ? NULL : st->hq[0],
+                     .h = qh, .x = x, .w_hh = npe_pats_of(r->whh), .fmt_h = r->wq.fmt_h,
+                     .hshift = r->wq.hshift, .acc_shift = r->wq.acc_shift,
+                     .c0 = lstm && !cz ? st->cq : NULL, .c_last = lstm ? cl : NULL};
+    rc = npe_rnn(r->dev, &s);
+    if (!rc) stats_add(r);
+  } else if (!rc) {
+    size_t nw = (size_t)g * h * h;
+    uint32_t *codes = malloc(nw * sizeof *codes);
+    int32_t *hs = malloc(h * sizeof *hs);
+    rc = codes && hs ? NPE_OK : NPE_ERR_NO_MEM;
+    for (size_t k = 0; !rc && k < nw; k++)
+      codes[k] = r->whh.u16 ? r->whh.u16[k] : r->whh.u8[k];
+    if (!rc) {
+      memcpy(hs, st->hq[0], h * sizeof *hs);
+      memcpy(cl, st->cq, h * sizeof *cl);
+      npe_recur_gated gs = {lstm ? NPE_RECUR_LSTM : NPE_RECUR_GRU, r->wq.fmt_h, r->whh.fmt,
+                            r->wq.hshift, r->wq.acc_shift, h, t, codes, x};
+      rc = npe_recur_gated_seq(&gs, hs, lstm ? cl : NULL, qh);
+    }
+    free(codes), free(hs);
+  }
+  if (!rc) {
+    memcpy(st->hq[0], qh + (size_t)(t - 1) * h, h * sizeof *qh);
+    if (lstm) memcpy(st->cq, cl, h * sizeof *cl);
+    for (size_t k = 0; k < n; k++) y[k] = (float)qh[k] / 65536.0f;
+  }
+  r->sequences++;
+  free(x), free(qh), free(cl);
   if (rc) {
     report_error(r, "recurrence", rc);
     r->err = rc;
@@ -374,23 +447,27 @@ static int forward(lm_run *r, lm_state *st, const int *ids, uint32_t t, float *l
   } else {
     int lstm = g == 4;
     if (!r->err) linear(r, LM_IH0, u, t, z); /* the whole text's input projections */
-    for (uint32_t k = 0; !r->err && k < t; k++) {
-      if (linear(r, LM_HH, hp, 1, gh)) break; /* the recurrent mat-vec of this step */
-      const float *xi = z + (size_t)k * g * h;
-      for (uint32_t i = 0; i < h; i++) {
-        if (lstm) { /* [i; f; g; o] */
-          float ig = sigmoidf_(xi[i] + gh[i]), fg = sigmoidf_(xi[h + i] + gh[h + i]);
-          float gg = tanhf(xi[2 * h + i] + gh[2 * h + i]);
-          float og = sigmoidf_(xi[3 * h + i] + gh[3 * h + i]);
-          cp[i] = fg * cp[i] + ig * gg;
-          y[(size_t)k * h + i] = og * tanhf(cp[i]);
-        } else { /* [r; z; n] */
-          float rg = sigmoidf_(xi[i] + gh[i]), zg = sigmoidf_(xi[h + i] + gh[h + i]);
-          float ng = tanhf(xi[2 * h + i] + rg * gh[2 * h + i]);
-          y[(size_t)k * h + i] = (1.0f - zg) * ng + zg * hp[i];
+    if (r->quantised && r->gated) {
+      if (!r->err) gated(r, st, t, z, y); /* T steps in one RECUR */
+    } else { /* the float reference, or a mat-vec per step and the gates here */
+      for (uint32_t k = 0; !r->err && k < t; k++) {
+        if (linear(r, LM_HH, hp, 1, gh)) break; /* the recurrent mat-vec of this step */
+        const float *xi = z + (size_t)k * g * h;
+        for (uint32_t i = 0; i < h; i++) {
+          if (lstm) { /* [i; f; g; o] */
+            float ig = sigmoidf_(xi[i] + gh[i]), fg = sigmoidf_(xi[h + i] + gh[h + i]);
+            float gg = tanhf(xi[2 * h + i] + gh[2 * h + i]);
+            float og = sigmoidf_(xi[3 * h + i] + gh[3 * h + i]);
+            cp[i] = fg * cp[i] + ig * gg;
+            y[(size_t)k * h + i] = og * tanhf(cp[i]);
+          } else { /* [r; z; n] */
+            float rg = sigmoidf_(xi[i] + gh[i]), zg = sigmoidf_(xi[h + i] + gh[h + i]);
+            float ng = tanhf(xi[2 * h + i] + rg * gh[2 * h + i]);
+            y[(size_t)k * h + i] = (1.0f - zg) * ng + zg * hp[i];
+          }
         }
+        memcpy(hp, y + (size_t)k * h, h * sizeof *hp);
       }
-      memcpy(hp, y + (size_t)k * h, h * sizeof *hp);
     }
   }
   if (!r->err) linear(r, LM_OUT, y, t, logits);
@@ -441,11 +518,29 @@ static int quantise_weights(lm_run *r, npe_fmt fa, npe_fmt fb) {
     free(eff);
     if (rc) return rc;
   }
+  /* gru / lstm: W_hh once more, for the recurrence unit (power-of-two
+   * scale, gates interleaved per element); not a Sherry model's ternary
+   * W_hh, whose row scales the unit cannot apply */
+  r->gated = strcmp(m->cell, "hgrn") && !(r->w[LM_HH].fb == NPE_FMT_TERNARY && m->q[LM_HH]);
+  if (r->gated) {
+    size_t n = (size_t)m->rows[LM_HH] * m->cols[LM_HH];
+    float *eff = m->q[LM_HH] ? malloc(n * sizeof *eff) : NULL;
+    if (m->q[LM_HH] && !eff) return NPE_ERR_NO_MEM;
+    for (size_t k = 0; eff && k < n; k++)
+      eff[k] = m->qs[LM_HH][k / m->cols[LM_HH]] * (float)m->q[LM_HH][k];
+    int rc = cli_pats_alloc(r->w[LM_HH].fb, n, &r->whh);
+    if (!rc)
+      rc = npe_rnn_quantize(m->gates == 4 ? NPE_RNN_LSTM : NPE_RNN_GRU, m->h,
+                            eff ? eff : m->w[LM_HH], r->whh, &r->wq);
+    free(eff);
+    if (rc) return rc;
+  }
   return 0;
 }
 
 static void free_weights(lm_run *r) {
   for (int i = 0; i < LM_NMAT; i++) cli_pats_free(&r->w[i].p);
+  cli_pats_free(&r->whh);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -850,9 +945,15 @@ int npe_cmd_lm(int argc, char **argv) {
       printf("float32 bpc     %.4f (host, C, the float weights%s)\n", ref_bpc,
              strcmp(m.quant, "none") ? " as trained: Sherry s x t" : "");
       if (!isnan(m.test_bpc)) printf("file test bpc   %.4f (whole test split, recorded by the trainer)\n", m.test_bpc);
-      printf("on the engine   every matmul (npe_matmul)%s; on the host in float: embedding,\n"
-             "                gate nonlinearities, elementwise products, softmax\n",
-             hgrn ? ", the recurrence (npe_rnn DIAG)" : "");
+      if (hgrn)
+        printf("on the engine   every matmul (npe_matmul), the recurrence (npe_rnn DIAG);\n"
+               "                on the host in float: embedding, gates, softmax\n");
+      else
+        printf("on the engine   every matmul (npe_matmul), the recurrence and its gates\n"
+               "                (npe_rnn %s, Q15.16); on the host: embedding, softmax%s\n",
+               m.gates == 4 ? "LSTM" : "GRU",
+               m.q[LM_HH] ? "\n                (ternary: a W_hh mat-vec per step, gates on the host)"
+                          : "");
       if (hgrn) printf("recurrence      a_t Q2.30, b_t and h_t Q%lu.%lu\n", 31 - frac, frac);
       printf("\n%-8s %8s %8s %12s %11s %13s  %s\n", "format", "bpc", "vs f32", "cycles/char",
              "MACs/char", "nJ/char (est)", "golden model");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `npe rnn`: sequences through the engine's recurrence unit from the command
- * line, through the public libnpe API only: a random DIAG recurrence with
+ * line, through the public libnpe API only (the GRU and LSTM cells are in
+ * cmd_rnn_gated.c; this file parses their options): a random DIAG recurrence with
  * cycles, elements per cycle and DMA traffic, errors against float64 and
  * (--check) bit-exact agreement with the golden model; and the parity task,
  * solved exactly with gates of both signs and, with gates in [0, 1], shown
@@ -23,6 +24,9 @@ static const char rnn_usage[] =
     "Usage: npe rnn [--cell diag] [--steps T] [--hidden H] [--seed S] [--frac F]\n"
     "               [--gates signed|positive] [--check] [--json] [--device URI]\n"
     "               [--progress|--quiet]\n"
+    "       npe rnn --cell gru|lstm [--steps T] [--hidden H] [--input I] [--seed S]\n"
+    "               [--weights FILE.npz] [--format F|all] [--out FILE.npy]\n"
+    "               [--check] [--json] [--device URI|golden] [--progress|--quiet]\n"
     "       npe rnn --task parity [--steps T] [--streams N] [--seed S]\n"
     "               [--gates signed|positive] [--json] [--device URI]\n"
     "\n"
@@ -43,20 +47,60 @@ static const char rnn_usage[] =
     "bytes, and the error of every h_t against float64 arithmetic on the\n"
     "unquantised inputs.\n"
     "\n"
-    "  --cell C          diag (default); gru, lstm, hgrn and gla are not built\n"
-    "                    yet (exit status 2)\n"
-    "  --steps T         timesteps, 1..1000000 (default 256)\n"
-    "  --hidden H        state elements, 1..65536 (default 64)\n"
+    "  --cell C          diag (default), gru or lstm (below); hgrn and gla are\n"
+    "                    not built yet (exit status 2)\n"
+    "  --steps T         timesteps, 1..1000000 (default 256; gru, lstm 100)\n"
+    "  --hidden H        state elements, 1..65536 (default 64); gru, lstm: up to\n"
+    "                    what the engine takes for the format (an error says it)\n"
     "  --seed S          seed of the random inputs (default 1)\n"
-    "  --frac F          fraction bits of b and h, 0..24 (default 16)\n"
-    "  --gates G         signed (default) or positive, as above\n"
+    "  --frac F          diag: fraction bits of b and h, 0..24 (default 16)\n"
+    "  --gates G         diag: signed (default) or positive, as above\n"
     "  --check           also compare every h_t bit for bit with the golden\n"
-    "                    model (npe_recur_diag_seq)\n"
+    "                    model (npe_recur_diag_seq; gru, lstm below)\n"
     "  --json            print JSON instead of the table\n"
     "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S;\n"
-    "                    the engine must have the recurrence unit (npe info)\n"
+    "                    the engine must have the recurrence unit and the cell\n"
+    "                    (npe info); gru, lstm: golden runs the golden model\n"
+    "                    instead of an engine\n"
     "  --progress        progress on stderr (default when stderr is a terminal)\n"
     "  --quiet           no progress\n"
+    "\n"
+    "GRU and LSTM (--cell gru, --cell lstm): one layer of torch.nn.GRU or\n"
+    "torch.nn.LSTM (batch 1, h_0 = c_0 = 0) on the recurrence unit (RECUR\n"
+    "MODE 1 and 2): per step the mat-vec W_hh h_{t-1} runs on the MAC array in\n"
+    "the chosen number format with W_hh resident in a B buffer for the whole\n"
+    "sequence, and the gates (sigmoid and tanh from a 257-entry table with\n"
+    "linear interpolation), h and the LSTM's c are int32 in Q15.16. H is not\n"
+    "sliced (a gated cell mixes all of h): the G H x H weights (G = 3 gates for\n"
+    "GRU, 4 for LSTM) must fit one B buffer.\n"
+    "The input projections do not depend on h: x_t W_ih^T for all T steps run\n"
+    "first on the engine as one npe_matmul (x and W_ih quantised per tensor in\n"
+    "the format, with the golden quantisers; binary32 out); the host adds\n"
+    "b_ih and b_hh and rounds them to Q15.16 records (npe_rnn_records).\n"
+    "W_hh is scaled by the power of two 2^Sw whose codes have the least squared\n"
+    "error, h enters the mat-vec as h x 2^hshift in the format (int8 and\n"
+    "ternary 7, fp4 2, posits 0), and ACC_SHIFT = 16 - hshift - Sw brings the\n"
+    "dot products back to Q15.16 (npe_rnn_quantize).\n"
+    "Prints per format Sw, hshift, ACC_SHIFT, the recurrence's engine cycles,\n"
+    "MACs (G H^2 T) and MAC utilisation, and the error of every h_t against\n"
+    "float64 arithmetic with exact exp and tanh and the unquantised weights\n"
+    "and inputs (max |err| and RMS); --check runs the same quantised network\n"
+    "on the golden model (npe_golden_matmul_f32, npe_recur_gated_seq) and\n"
+    "compares every h_t (and the LSTM's c_T) bit for bit.\n"
+    "Random weights (no --weights): every weight and bias uniform in\n"
+    "[-1/sqrt(H), 1/sqrt(H)] (torch's initialisation), inputs x_t N(0, 1).\n"
+    "\n"
+    "  --input I         gru, lstm: input size, 1..4096 (default 16)\n"
+    "  --format F        gru, lstm: int8 (default), fp4, posit4, posit8,\n"
+    "                    posit16, ternary (h and x in INT8, ternary weights),\n"
+    "                    or all (one row each)\n"
+    "  --weights FILE    gru, lstm: a .npz (numpy.savez, float32 arrays) with\n"
+    "                    torch's names: weight_ih_l0 (G H x I), weight_hh_l0\n"
+    "                    (G H x H), bias_ih_l0 and bias_hh_l0 (G H; zero when\n"
+    "                    absent), and the input sequence x (T x I); T, H and I\n"
+    "                    come from the file (no --steps, --hidden, --input)\n"
+    "  --out FILE.npy    gru, lstm: every h_t as a T x H float32 .npy (one\n"
+    "                    --format)\n"
     "\n"
     "Parity (--task parity): N random bit streams x_1..x_T (--streams, default\n"
     "64; T default 256), one per state element. With signed gates the\n"
@@ -75,11 +119,12 @@ static const char rnn_usage[] =
     "on the engine is checked bit for bit against the golden model.\n"
     "\n"
     "Exit status: 0 success, 1 failure (device error, golden mismatch, parity\n"
-    "not solved with signed gates), 2 bad usage or input.\n";
+    "not solved with signed gates), 2 bad usage or input (also: a cell, a\n"
+    "format or an H the engine does not have, a bad .npz).\n";
 
 typedef struct rnn_opts {
-  const char *cell, *task, *uri, *gates;
-  uint32_t steps, hidden, frac, streams;
+  const char *cell, *task, *uri, *gates, *format, *weights, *out;
+  uint32_t steps, hidden, frac, streams, input;
   uint64_t seed;
   int check, json, progress, positive;
 } rnn_opts;
@@ -139,7 +184,7 @@ static int run_random(npe_dev *d, const rnn_opts *o) {
     npe_recur_fix_from_double(bf[i], o->frac, &b[i]);
   }
   int ex = NPE_EXIT_OK;
-  npe_rnn_seq q = {NPE_RNN_DIAG, T, H, a, b, NULL, h, NULL};
+  npe_rnn_seq q = {.cell = NPE_RNN_DIAG, .steps = T, .hidden = H, .a = a, .b = b, .h = h};
   if (o->progress) npe_set_progress(d, progress_cb, NULL);
   int rc = npe_rnn(d, &q);
   npe_set_progress(d, NULL, NULL);
@@ -205,7 +250,8 @@ static int run_streams(npe_dev *d, const uint8_t *x, uint32_t T, uint32_t N, con
   if (!rc) {
     for (size_t i = 0; i < n; i++) a[i] = ga[x[i]], b[i] = gb[x[i]];
     for (uint32_t k = 0; k < N; k++) h0[k] = gs[k] = (int32_t)1 << frac;
-    npe_rnn_seq q = {NPE_RNN_DIAG, T, N, a, b, h0, NULL, last};
+    npe_rnn_seq q = {.cell = NPE_RNN_DIAG, .steps = T, .hidden = N, .a = a, .b = b, .h0 = h0,
+                     .h_last = last};
     rc = npe_rnn(d, &q);
   }
   if (!rc) {
@@ -367,8 +413,9 @@ static int run_parity(npe_dev *d, const rnn_opts *o) {
 
 int npe_cmd_rnn(int argc, char **argv) {
   rnn_opts o = {.cell = "diag", .uri = "sim:", .gates = "signed", .steps = 256, .hidden = 64,
-                .frac = 16, .streams = 64, .seed = 1, .progress = -1};
-  int have_cell = 0, have_hidden = 0, have_streams = 0;
+                .frac = 16, .streams = 64, .seed = 1, .progress = -1, .input = 16};
+  int have_cell = 0, have_hidden = 0, have_streams = 0, have_steps = 0, have_input = 0;
+  const char *diag_only = NULL, *gated_only = NULL; /* an option of the other kind of cell */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -389,12 +436,17 @@ int npe_cmd_rnn(int argc, char **argv) {
     uint32_t seed32 = 0;
     if (!strcmp(a, "--cell")) o.cell = v, have_cell = 1;
     else if (!strcmp(a, "--task")) o.task = v;
-    else if (!strcmp(a, "--steps")) bad = cli_parse_u32(v, &o.steps, 1, 1000000);
+    else if (!strcmp(a, "--steps")) bad = cli_parse_u32(v, &o.steps, 1, 1000000), have_steps = 1;
     else if (!strcmp(a, "--hidden")) bad = cli_parse_u32(v, &o.hidden, 1, 65536), have_hidden = 1;
+    else if (!strcmp(a, "--input"))
+      bad = cli_parse_u32(v, &o.input, 1, 4096), have_input = 1, gated_only = a;
+    else if (!strcmp(a, "--format")) o.format = v, gated_only = a;
+    else if (!strcmp(a, "--weights")) o.weights = v, gated_only = a;
+    else if (!strcmp(a, "--out")) o.out = v, gated_only = a;
     else if (!strcmp(a, "--streams")) bad = cli_parse_u32(v, &o.streams, 1, 65536), have_streams = 1;
     else if (!strcmp(a, "--seed")) bad = cli_parse_u32(v, &seed32, 0, 0xffffffffu), o.seed = seed32;
-    else if (!strcmp(a, "--frac")) bad = cli_parse_u32(v, &o.frac, 0, 24);
-    else if (!strcmp(a, "--gates")) o.gates = v;
+    else if (!strcmp(a, "--frac")) bad = cli_parse_u32(v, &o.frac, 0, 24), diag_only = a;
+    else if (!strcmp(a, "--gates")) o.gates = v, diag_only = a;
     else if (!strcmp(a, "--device")) o.uri = v;
     else {
       fprintf(stderr, "npe rnn: unknown option '%s' (see --help)\n", a);
@@ -405,15 +457,34 @@ int npe_cmd_rnn(int argc, char **argv) {
       return NPE_EXIT_USAGE;
     }
   }
-  static const char *const later[] = {"gru", "lstm", "hgrn", "gla"};
-  for (int c = 0; c < 4; c++)
+  if (!strcmp(o.cell, "gru") || !strcmp(o.cell, "lstm")) {
+    if (diag_only || o.task || have_streams) {
+      fprintf(stderr, "npe rnn: %s is not an option of --cell %s (see --help)\n",
+              diag_only ? diag_only : o.task ? "--task" : "--streams", o.cell);
+      return NPE_EXIT_USAGE;
+    }
+    cli_rnn_gated_opts g = {.cell = !strcmp(o.cell, "lstm") ? NPE_RNN_LSTM : NPE_RNN_GRU,
+                            .steps = have_steps ? o.steps : 100, .hidden = o.hidden,
+                            .input = o.input, .seed = o.seed, .uri = o.uri,
+                            .format = o.format ? o.format : "int8", .weights = o.weights,
+                            .out = o.out, .have_sizes = have_steps || have_hidden || have_input,
+                            .check = o.check, .json = o.json,
+                            .progress = o.progress < 0 ? isatty(2) : o.progress};
+    return cli_rnn_gated(&g);
+  }
+  static const char *const later[] = {"hgrn", "gla"};
+  for (int c = 0; c < 2; c++)
     if (!strcmp(o.cell, later[c])) {
-      fprintf(stderr, "npe rnn: the %s cell is not built yet: only --cell diag runs on the "
-                      "engine today\n", o.cell);
+      fprintf(stderr, "npe rnn: the %s cell is not built yet: --cell diag, gru and lstm run on "
+                      "the engine today\n", o.cell);
       return NPE_EXIT_USAGE;
     }
   if (strcmp(o.cell, "diag")) {
-    fprintf(stderr, "npe rnn: unknown cell '%s' (diag; gru, lstm, hgrn, gla later)\n", o.cell);
+    fprintf(stderr, "npe rnn: unknown cell '%s' (diag, gru, lstm; hgrn, gla later)\n", o.cell);
+    return NPE_EXIT_USAGE;
+  }
+  if (gated_only) {
+    fprintf(stderr, "npe rnn: %s goes with --cell gru or lstm (see --help)\n", gated_only);
     return NPE_EXIT_USAGE;
   }
   if (!strcmp(o.gates, "positive")) o.positive = 1;

@@ -14,7 +14,7 @@ static const char usage[] =
     "Commands:\n"
     "  info        what the engine is: formats, array, scratchpads, limits\n"
     "  matmul      run C = A x B^T on the engine in any format; errors, cycles, energy\n"
-    "  rnn         run a recurrence (DIAG cell) on the recurrence unit; the parity task\n"
+    "  rnn         run a recurrence (DIAG, GRU, LSTM) on the recurrence unit; the parity task\n"
     "  lm          a trained character language model on the engine: bits/char per format\n"
     "  format      number formats: encode, decode, exact dot products, error report\n"
     "  nlu-report  nonlinear unit (ramp ADC) and crossbar error, latency, energy\n"

@@ -149,6 +149,12 @@ void cli_npz_close(cli_npz *z);
 /* 1 if the archive holds array @p name (member "<name>.npy"). */
 int cli_npz_has(const cli_npz *z, const char *name);
 
+/* The shape of array @p name: its rank into *ndim, its dimensions into
+ * @p shape (CLI_NPY_MAX_RANK entries). -1 with a message naming the array
+ * when it is missing or not a readable .npy. */
+int cli_npz_shape(const cli_npz *z, const char *name, int *ndim /* out */,
+                  uint64_t shape[CLI_NPY_MAX_RANK] /* out */);
+
 /* Array @p name as float32 of exactly @p ndim dimensions @p shape, C order,
  * every value finite, copied into a new array (free()). On failure
  * (missing, other dtype or shape, NaN/Inf) prints a message naming the array
@@ -166,6 +172,25 @@ int cli_npz_i8(const cli_npz *z, const char *name, unsigned ndim, const uint64_t
 int cli_npz_int(const cli_npz *z, const char *name, long long *v /* out */);
 int cli_npz_f64(const cli_npz *z, const char *name, double *v /* out */);
 int cli_npz_str(const cli_npz *z, const char *name, char *buf /* out */, size_t cap);
+
+/* ------------------------------------------------------------------------ */
+/* cmd_rnn_gated.c: `npe rnn --cell gru|lstm`                                */
+/* ------------------------------------------------------------------------ */
+
+/* What `npe rnn` was asked to do for a gated cell (parsed by cmd_rnn.c). */
+typedef struct cli_rnn_gated_opts {
+  npe_rnn_cell cell;               /* NPE_RNN_GRU or NPE_RNN_LSTM */
+  uint32_t steps, hidden, input;   /* T, H, I (ignored with weights: from the file) */
+  uint64_t seed;
+  const char *uri;                 /* "golden": the golden model, no engine */
+  const char *format;              /* a format name or "all" */
+  const char *weights, *out;       /* .npz to read, .npy to write, or NULL */
+  int have_sizes;                  /* --steps, --hidden or --input given */
+  int check, json, progress;
+} cli_rnn_gated_opts;
+
+/* Runs it; returns the exit status. */
+int cli_rnn_gated(const cli_rnn_gated_opts *o);
 
 /* ------------------------------------------------------------------------ */
 /* cli_report.c: the results of `npe matmul` as a table, CSV or JSON         */

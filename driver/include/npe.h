@@ -17,12 +17,25 @@
  * at a time; separate devices are independent. No hidden threads, no global
  * state.
  *
- * Changes in API 0.5.0 (source-compatible additions):
+ * Changes in API 0.6.0 (source-compatible additions):
  *   npe_open_msg(), npe_last_error(): a one-line reason for a failed open or
  *               transport call (which device, what to do about it)
  *   npe_open(): "ftdi://" URIs (libftdi1); "uart:" speaks the board link's
  *               protocol v2 (docs/LINK.md) at 3000000 baud by default
  *   npe_info.transport: also "ftdi"
+ *
+ * Changes in API 0.5.0 (source-compatible additions):
+ *   npe_rnn_cell: NPE_RNN_GRU and NPE_RNN_LSTM run (RECUR MODE 1 and 2) on
+ *               engines that have them (npe_info.recur_modes)
+ *   npe_rnn_seq: new fields at the end for the gated cells: x (records),
+ *               w_hh, fmt_h, hshift, acc_shift, c0, c_last; initialisers of
+ *               0.4.0 leave them zero, as DIAG wants them (positional ones
+ *               draw -Wmissing-field-initializers under -Wextra: name the
+ *               fields, {.cell = NPE_RNN_DIAG, .steps = T, ...})
+ *   npe_rnn_max_hidden(): the largest H of a gated cell per weight format
+ *   npe_rnn_quantize(), npe_rnn_quant, npe_rnn_records(): float weights and
+ *               input projections to what a gated sequence takes
+ *   npe_stats:  for GRU / LSTM, macs and peak_macs / utilisation as a matmul's
  *
  * Changes in API 0.4.0 (source-compatible additions):
  *   npe_rnn(), npe_rnn_submit(), npe_rnn_seq, npe_rnn_cell: sequences through
@@ -63,7 +76,7 @@ extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000500u
+#define NPE_API_VERSION 0x000600u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -141,7 +154,8 @@ typedef struct npe_info {
   uint32_t has_recur;     /**< 1: the recurrence unit is built (npe_rnn; CAP_FORMATS.RECUR) */
   uint32_t recur_state_words; /**< state elements it keeps on chip: the largest H of one
                                *   RECUR (CAP_RECUR.STATE_WORDS; npe_rnn slices wider H) */
-  uint32_t recur_modes;   /**< bit m set: RECUR mode m is built (bit 0: DIAG; CAP_RECUR.MODES) */
+  uint32_t recur_modes;   /**< bit m set: RECUR mode m is built (CAP_RECUR.MODES; bit
+                           *   npe_rnn_cell c for cell c: 0 DIAG, 1 GRU, 2 LSTM) */
 } npe_info;
 
 /** Fills @p info. Errors: NPE_ERR_INVALID_ARG. */
@@ -281,14 +295,17 @@ void npe_set_progress(npe_dev *dev, npe_progress_fn fn, void *ctx);
 /* Recurrences (the RECUR opcode; docs/RECUR.md)                             */
 /* ------------------------------------------------------------------------ */
 
-/** The recurrent cell a sequence runs. Only NPE_RNN_DIAG is built; the
- *  others are reserved and return NPE_ERR_UNSUPPORTED. */
+/** The recurrent cell a sequence runs; the value is the RECUR mode, and
+ *  npe_info.recur_modes bit c says whether the engine has cell c. */
 typedef enum npe_rnn_cell {
   NPE_RNN_DIAG = 0,  /**< h_t = a_t * h_{t-1} + b_t elementwise on int32
                       *   (npe_recur_diag_step(): a in Q2.30, rounded to
                       *   nearest even, saturated) */
-  NPE_RNN_GRU = 1,   /**< reserved: not built yet */
-  NPE_RNN_LSTM = 2,  /**< reserved: not built yet */
+  NPE_RNN_GRU = 1,   /**< torch.nn.GRU's cell, G = 3 gates (r, z, n), in
+                      *   Q15.16 with W_hh h on the MAC array
+                      *   (npe_recur_gru_cell(), docs/RECUR.md) */
+  NPE_RNN_LSTM = 2,  /**< torch.nn.LSTM's cell, G = 4 gates (i, f, g, o), with
+                      *   a cell state c (npe_recur_lstm_cell()) */
   NPE_RNN_GLA = 3    /**< reserved: not built yet */
 } npe_rnn_cell;
 
@@ -298,41 +315,90 @@ typedef enum npe_rnn_cell {
  * at index t * H + i of every T x H array, and
  *   h_{t+1}[i] = npe_recur_diag_step(a[t*H + i], b[t*H + i], h_t[i])
  * with a in Q2.30 (npe_recur_gate_from_double()) and b, h in one fixed
- * point of the caller's choice (npe_recur_fix_from_double()). The inputs
- * are read only; the outputs are written only when the job succeeds.
+ * point of the caller's choice (npe_recur_fix_from_double()).
+ *
+ * For NPE_RNN_GRU and NPE_RNN_LSTM (G = 3 or 4 gates) every value is an
+ * int32 in Q15.16 (NPE_RECUR_CELL_FRAC: value x / 2^16): h, c, the
+ * records x. Step t computes, for every row o of the G H x H weights, the
+ * exact dot product v_o of the row's patterns with the codes
+ * npe_encode(fmt_h, h_{t-1}[j] x 2^(hshift - 16)) rounded once to binary32,
+ * P_o = sat32(RNE(v_o x 2^acc_shift)), and then every element i through the
+ * cell with P_{G i} .. P_{G i + G-1} and record (t, i): exactly
+ * npe_recur_gated_seq() (npe_recur.h). With weight codes W x 2^Sw the
+ * choice acc_shift = 16 - hshift - Sw makes P = W_hh h in Q15.16;
+ * npe_rnn_quantize() picks Sw, hshift and acc_shift from float weights, and
+ * npe_rnn_records() makes the records from float input projections.
+ *
+ * The inputs are read only; the outputs are written only when the job
+ * succeeds. Fields a cell does not use must be zero (NULL) where said.
  */
 typedef struct npe_rnn_seq {
   npe_rnn_cell cell;
   uint32_t steps;         /**< T >= 1 (any length: the driver chains chunks) */
-  uint32_t hidden;        /**< H >= 1 (any width: the driver slices it) */
-  const int32_t *a;       /**< DIAG: T x H gates, Q2.30 */
-  const int32_t *b;       /**< DIAG: T x H inputs */
+  uint32_t hidden;        /**< H >= 1; DIAG: any width (the driver slices it); GRU,
+                           *   LSTM: at most npe_rnn_max_hidden() (not sliced: a
+                           *   gated cell mixes all of h) */
+  const int32_t *a;       /**< DIAG: T x H gates, Q2.30 (GRU, LSTM: not read) */
+  const int32_t *b;       /**< DIAG: T x H inputs (GRU, LSTM: not read) */
   const int32_t *h0;      /**< H initial state, or NULL for h_0 = 0 */
   int32_t *h;             /**< out: T x H, every h_1 .. h_T, or NULL */
-  int32_t *h_last;        /**< out: H, h_T, or NULL (at least one of h, h_last) */
+  int32_t *h_last;        /**< out: H, h_T, or NULL (at least one of h, h_last and,
+                           *   for LSTM, c_last) */
+  /* ---- GRU and LSTM (API 0.5.0); DIAG: zero ---- */
+  const int32_t *x;       /**< T x H records of 4 int32, Q15.16: value j of record
+                           *   (t, i) at x[4 (t H + i) + j]. GRU: x0 = W_ir x_t +
+                           *   b_ir + b_hr, x1 = W_iz x_t + b_iz + b_hz, x2 = W_in
+                           *   x_t + b_in, x3 = b_hn; LSTM: xj = W_i* x_t + b_i* +
+                           *   b_h* for gates i, f, g, o (npe_rnn_records()) */
+  npe_pats w_hh;          /**< G H x H weight patterns of format w_hh.fmt, row-major
+                           *   (H per row, no stride), row o = G i + g: row g H + i
+                           *   of torch's weight_hh_l0 (gates interleaved per
+                           *   element; npe_rnn_quantize() reorders them) */
+  npe_fmt fmt_h;          /**< the format h enters the mat-vec in: w_hh.fmt (not
+                           *   ternary), or NPE_FMT_INT8 with ternary weights */
+  uint32_t hshift;        /**< 0..15: h enters as npe_encode(fmt_h, h x 2^(hshift -
+                           *   16)) (h clamped to +-(2^24 - 1) first) */
+  int32_t acc_shift;      /**< -32..31: a mat-vec result v becomes sat32(RNE(v x
+                           *   2^acc_shift)) */
+  const int32_t *c0;      /**< LSTM: H initial cell values, or NULL for c_0 = 0;
+                           *   DIAG, GRU: NULL */
+  int32_t *c_last;        /**< LSTM out: H, c_T, or NULL; DIAG, GRU: NULL */
 } npe_rnn_seq;
 
 /**
  * Runs @p seq on the engine's recurrence unit; every output equals
- * npe_recur_diag_seq() bit for bit.
- * How it is cut up: H beyond npe_info.recur_state_words runs as independent
- * slices of at most that width (DIAG is elementwise); T beyond 65535 steps
- * (the descriptor's T field) or beyond what the free device memory holds
- * runs as chunks, each chunk after a slice's first continuing from the state
- * the previous one left on chip (INIT = KEEP); h0 enters through INIT = LOAD,
- * otherwise INIT = ZERO; with only @c h_last asked for, the engine writes
- * only the final state (OUT_LAST). Chunks that do not fit in device memory
- * together run in several passes, one after another. Statistics
- * (npe_last_stats()) as for matmul: cycles, descriptors, DMA bytes, and
- * recur_elems = T x H.
- * Errors: NPE_ERR_INVALID_ARG (NULL @p dev, @p seq, a or b; both outputs
- * NULL; T or H zero; an unknown cell), NPE_ERR_UNSUPPORTED (NPE_RNN_GRU,
- * NPE_RNN_LSTM, NPE_RNN_GLA: not built yet; an engine without the
- * recurrence unit or its DIAG mode: npe_info.has_recur, recur_modes),
- * NPE_ERR_BUSY (a job is still running), NPE_ERR_NO_MEM (host memory, or
- * not even one timestep fits in device memory), NPE_ERR_DEVICE (the engine
- * reported an error; see npe_last_stats()), transport errors. Nothing is
- * written to the outputs on error.
+ * npe_recur_diag_seq() (DIAG) or npe_recur_gated_seq() (GRU, LSTM) bit for
+ * bit.
+ * How it is cut up: DIAG's H beyond npe_info.recur_state_words runs as
+ * independent slices of at most that width (DIAG is elementwise; GRU and
+ * LSTM are never sliced); T beyond 65535 steps (the descriptor's T field)
+ * or beyond what the free device memory holds runs as chunks, each chunk
+ * after a slice's first continuing from the state the previous one left on
+ * chip (INIT = KEEP; LSTM's c continues with it); h0 (and c0) enter through
+ * INIT = LOAD, otherwise INIT = ZERO; with only @c h_last (and @c c_last)
+ * asked for, the engine writes only the final state (OUT_LAST: h_T, then
+ * LSTM's c_T). An LSTM asked for every h and c_last runs its last step as
+ * a descriptor of its own with OUT_LAST. GRU and LSTM first LOAD the
+ * weights into a B buffer (the MATVEC image of the G H x H matrix), once
+ * per pass. Chunks that do not fit in device memory together run in several
+ * passes, one after another. Statistics (npe_last_stats()): cycles,
+ * descriptors, DMA bytes, recur_elems = T x H; GRU and LSTM also macs of
+ * the weight format = G H^2 T (counted by the driver) and peak_macs,
+ * utilisation as for a matmul in that format.
+ * Errors: NPE_ERR_INVALID_ARG (NULL @p dev or @p seq; an unknown cell; T
+ * or H zero; no output; DIAG: NULL a or b, c0 or c_last set; GRU / LSTM:
+ * NULL x, a bad w_hh (format, NULL or wrong-width pointer), fmt_h not the
+ * pair of w_hh.fmt, hshift above 15, acc_shift outside -32..31, GRU with c0
+ * or c_last), NPE_ERR_RANGE (a weight pattern that is not one of its
+ * format), NPE_ERR_UNSUPPORTED (NPE_RNN_GLA: not built yet; an engine
+ * without the recurrence unit or the cell: npe_info.has_recur,
+ * recur_modes; GRU / LSTM: a format the engine lacks (npe_info.formats),
+ * H above npe_rnn_max_hidden(): beyond the on-chip state, or the weights
+ * do not fit one B buffer), NPE_ERR_BUSY (a job is still running),
+ * NPE_ERR_NO_MEM (host memory, or not even one timestep fits in device
+ * memory), NPE_ERR_DEVICE (the engine reported an error; see
+ * npe_last_stats()), transport errors. Nothing is written to the outputs on
+ * error.
  */
 int npe_rnn(npe_dev *dev, const npe_rnn_seq *seq);
 
@@ -346,6 +412,70 @@ int npe_rnn(npe_dev *dev, const npe_rnn_seq *seq);
  */
 int npe_rnn_submit(npe_dev *dev, const npe_rnn_seq *seq, npe_job **job /* out */);
 
+/**
+ * The largest H a sequence of @p cell may have on this engine with weights
+ * of format @p fmt_w (h in INT8 for ternary weights, else in fmt_w): for
+ * GRU and LSTM the largest H with H <= npe_info.recur_state_words, h in
+ * one A buffer and the G H x H weights in one B buffer (docs/RECUR.md); for
+ * DIAG (any fmt_w) UINT32_MAX (wider states are sliced). 0 when the engine
+ * lacks the unit, the cell or the format, for GLA, or for a bad argument.
+ * Example: the default build (4 x 2 PEs, 512 KiB B buffers) takes a GRU
+ * of H = 416 in INT8 and posit8, 295 in posit16, 589 in FP4 and posit4,
+ * 832 with ternary weights; an LSTM of 362, 256, 512 and 720 (`npe info`).
+ */
+uint32_t npe_rnn_max_hidden(npe_dev *dev, npe_rnn_cell cell, npe_fmt fmt_w);
+
+/** What npe_rnn_quantize() chose: the fields of npe_rnn_seq it fills, and
+ *  the weight scale. */
+typedef struct npe_rnn_quant {
+  npe_fmt fmt_h;          /**< npe_rnn_seq.fmt_h: INT8 for ternary weights, else fmt_w */
+  uint32_t hshift;        /**< npe_rnn_seq.hshift: INT8 h 7, FP4 2, posits 0 */
+  int32_t acc_shift;      /**< npe_rnn_seq.acc_shift = 16 - hshift - w_exp */
+  int32_t w_exp;          /**< Sw: the codes encode W_hh x 2^Sw */
+  double w_rmse;          /**< RMS of decode(code) x 2^-Sw - W_hh over the weights */
+  double w_absmax;        /**< max |W_hh| */
+} npe_rnn_quant;
+
+/**
+ * Quantises float recurrent weights for a GRU or LSTM sequence (host only).
+ * @p w_hh: G H x H floats in torch's layout (weight_hh_l0 of nn.GRU /
+ * nn.LSTM: row g H + i for gate g, element i); @p w receives the G H x H
+ * patterns of format w.fmt in the engine's order (row G i + g, what
+ * npe_rnn_seq.w_hh takes), each npe_encode(w.fmt, w_hh x 2^Sw).
+ * The rules: the weight scale is a power of two (the engine folds it into
+ * acc_shift): of the exponents Sw from floor(log2(1 / absmax)) - 4 to
+ * floor(log2(maxval / absmax)) + 3 (maxval the format's largest value: 127,
+ * 6, 1 for ternary, maxpos), the one whose codes have the least squared
+ * error against W_hh, the smallest on ties (all-zero weights: Sw = 0);
+ * hshift = 7 when h is INT8 (also with ternary weights: h x 128 fills
+ * -128..127), 2 for FP4 (h x 4 in [-4, 4]), 0 for the posits (h in (-1, 1),
+ * their most precise range); acc_shift = 16 - hshift - Sw, so that P = W_hh
+ * h in Q15.16.
+ * Errors: NPE_ERR_INVALID_ARG (NULL, cell not GRU or LSTM, H zero, a bad
+ * npe_pats_out), NPE_ERR_RANGE (a NaN or infinite weight; acc_shift would
+ * leave -32..31: weights above about 2^24 or below 2^-28), NPE_ERR_NO_MEM.
+ * Nothing is written on error.
+ */
+int npe_rnn_quantize(npe_rnn_cell cell, uint32_t hidden, const float *w_hh,
+                     npe_pats_out w /* out */, npe_rnn_quant *q /* out */);
+
+/**
+ * Makes the records of a GRU or LSTM sequence (npe_rnn_seq.x, T x H x 4
+ * int32 in Q15.16) from float input projections (host only): @p proj is T
+ * rows of G H floats, @p stride floats apart (0 means G H), row t = W_ih x_t
+ * + b_ih in torch's gate order (what x @ weight_ih_l0^T + bias_ih_l0
+ * gives: column g H + i for gate g, element i); @p b_hh is bias_hh_l0 (G H
+ * floats) or NULL for zero. Each record value is the sum in double rounded
+ * once to Q15.16 (to nearest, ties to even, saturated): GRU x0 = p_r + bh_r,
+ * x1 = p_z + bh_z, x2 = p_n, x3 = bh_n (r multiplies W_hn h + b_hn, as in
+ * torch); LSTM xj = p_j + bh_j.
+ * Errors: NPE_ERR_INVALID_ARG (NULL proj or x, cell not GRU or LSTM, T or
+ * H zero, stride below G H), NPE_ERR_RANGE (a NaN or infinite input).
+ * Nothing is written on error.
+ */
+int npe_rnn_records(npe_rnn_cell cell, uint32_t steps, uint32_t hidden, const float *proj,
+                    size_t stride, const float *b_hh, int32_t *x /* out */);
+
 /* ------------------------------------------------------------------------ */
 /* Statistics                                                                */
 /* ------------------------------------------------------------------------ */
@@ -354,10 +484,10 @@ int npe_rnn_submit(npe_dev *dev, const npe_rnn_seq *seq, npe_job **job /* out */
 typedef struct npe_stats {
   uint64_t cycles;            /**< busy cycles of the engine */
   uint64_t macs[NPE_FMT_COUNT]; /**< MACs per format (ternary: int8 x ternary) */
-  uint64_t peak_macs;         /**< matmul: cycles x rows x cols x lanes of the job's
-                               *   format; sequence: cycles (the recurrence unit
-                               *   steps at most one element per cycle) */
-  double utilisation;         /**< matmul: sum(macs) / peak_macs; sequence:
+  uint64_t peak_macs;         /**< matmul, GRU / LSTM sequence: cycles x rows x cols x
+                               *   lanes of the job's format; DIAG sequence: cycles
+                               *   (the unit steps at most one element per cycle) */
+  double utilisation;         /**< matmul, GRU / LSTM: sum(macs) / peak_macs; DIAG:
                                *   recur_elems / peak_macs, elements per cycle */
   uint64_t gated_lane_cycles; /**< lane-cycles with the lane's clock gated */
   uint64_t stall_dma, stall_spad, stall_out, stall_fence; /**< cycles */
@@ -371,9 +501,10 @@ typedef struct npe_stats {
   uint64_t adc_conversions;   /**< NLU column conversions (ADC_CONV counter) */
   uint64_t nlu_column_steps;  /**< their ramp steps: conversions x 2^B */
   uint64_t nlu_table_reads;   /**< threshold-table reads: one per step of each ramp (a ramp converts up to npe_info.nlu_groups groups) */
-  uint64_t recur_elems;       /**< sequence: element steps (multiplies) of the recurrence
-                               *   unit, T x H; counted by the driver (no counter); the
-                               *   energy estimate leaves the unit's arithmetic out */
+  uint64_t recur_elems;       /**< sequence: element steps of the recurrence unit, T x H
+                               *   (DIAG multiplies, GRU / LSTM cell updates); counted by
+                               *   the driver (no counter); the energy estimate leaves
+                               *   the unit's own arithmetic out */
 } npe_stats;
 
 /** Copies the statistics of the last job. Errors: NPE_ERR_INVALID_ARG,

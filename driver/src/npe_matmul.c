@@ -213,9 +213,16 @@ static void gather(const npe_job *j, const uint8_t *c) {
 }
 
 void npe__recover(npe_dev *d) {
-  uint32_t ctrl;
+  uint32_t ctrl, st = 0;
   if (!d->t.csr_read(d->t.ctx, NPE_CTRL_REG_OFFSET, &ctrl))
     d->t.csr_write(d->t.ctx, NPE_CTRL_REG_OFFSET, ctrl | (1u << NPE_CTRL_SOFT_RESET_BIT));
+  /* The aborted jobs run out first (their DMA commands still move beats):
+   * wait until BUSY drops, so the next job's counters hold only its own
+   * work (bounded: a dead link gives up). */
+  for (unsigned i = 0; i < 100000u; i++)
+    if (d->t.csr_read(d->t.ctx, NPE_STATUS_REG_OFFSET, &st) ||
+        !(st & (1u << NPE_STATUS_BUSY_BIT)))
+      break;
   npe_ring_setup(&d->t, &d->ring);
 }
 

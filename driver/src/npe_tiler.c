@@ -114,6 +114,26 @@ int npe_tiler_use_matvec(npe_mm_plan *plan) {
   return NPE_OK;
 }
 
+int npe_tiler_resident_matvec(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, uint32_t n,
+                              uint32_t k, npe_mm_plan *plan) {
+  if (!hw || !plan || !n || !k || !pair_ok(fa, fb)) return NPE_ERR_INVALID_ARG;
+  npe_mm_plan p;
+  int rc = npe_tiler_plan(hw, fa, fb, fa, 1, 1, n, k, 0, 0, 0, &p); /* UNSUPPORTED: K beyond A */
+  if (!rc) rc = npe_tiler_use_matvec(&p);
+  if (rc) return rc;
+  uint32_t groups = ceil_div(n, hw->rows * hw->cols), pitch = p.row_bytes_b / 8;
+  if ((uint64_t)groups * pitch > hw->b_bank_words) return NPE_ERR_UNSUPPORTED;
+  /* more than one chunk: each a full OutGroups of column groups (so chunk j
+   * starts at word j x OutGroups x pitch) */
+  if (p.n_blocks > 1 && p.mv_groups != hw->out_groups) return NPE_ERR_UNSUPPORTED;
+  *plan = p;
+  return NPE_OK;
+}
+
+uint32_t npe_tiler_resident_rows(const npe_mm_plan *p) {
+  return ceil_div(p->n, p->hw.rows * p->hw.cols) * p->hw.cols;
+}
+
 uint64_t npe_tiler_bytes_a(const npe_mm_plan *p) { return (uint64_t)p->m * p->row_bytes_a; }
 uint64_t npe_tiler_bytes_b(const npe_mm_plan *p) {
   if (p->matvec) /* every block padded to mv_groups x Cols LOAD rows */

@@ -87,6 +87,27 @@ int npe_tiler_set_nlu(npe_mm_plan *plan, uint32_t aux);
  */
 int npe_tiler_use_matvec(npe_mm_plan *plan);
 
+/**
+ * Plans weights W (n x k patterns) kept resident in one B buffer for a
+ * batch-1 mat-vec, as the recurrence unit's GRU / LSTM modes read them
+ * (docs/RECUR.md, "Weights in B"): the MATVEC plan of M = 1, N = n, K = k
+ * (npe_tiler_plan + npe_tiler_use_matvec, binary32 out), so that
+ * npe_tiler_pack_b() writes the image and its first npe_tiler_resident_rows()
+ * LOAD rows of row_bytes_b bytes each, loaded from B word 0, are what the
+ * unit reads: chunk j of Rows x Cols x OutGroups outputs from word j x
+ * OutGroups x pitch. Errors: NPE_ERR_INVALID_ARG (NULL, zero n or k, bad
+ * pair), NPE_ERR_UNSUPPORTED (Rows not 2..4; the vector does not fit one A
+ * buffer or the ceil(n / (Rows Cols)) column groups of pitch words do not
+ * fit one B bank).
+ */
+int npe_tiler_resident_matvec(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, uint32_t n,
+                              uint32_t k, npe_mm_plan *plan /* out */);
+
+/** LOAD rows of the resident image of @p p: ceil(n / (Rows Cols)) x Cols
+ *  (the column groups in use; the image's padding after them is not
+ *  loaded). */
+uint32_t npe_tiler_resident_rows(const npe_mm_plan *p);
+
 /** Largest K the scratchpads take for this format pair (0 for a bad pair). */
 uint32_t npe_tiler_max_k(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb);
 

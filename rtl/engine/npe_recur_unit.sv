@@ -404,7 +404,10 @@ module npe_recur_unit #(
   assign mv_chunk   = (mv_rows - mv_issued_q) > OBits'(MvOuts) ? OBits'(MvOuts)
                                                                : mv_rows - mv_issued_q;
   assign mv_chunk_groups = (32'(mv_chunk) + Rows * Cols - 1) / (Rows * Cols);
-  assign mv_words   = (32'(job_n_q) + 32'(npe_pkg::fmt_lanes(job_pe_fmt_q)) - 1) >>
+  // (concatenations, not casts, of the function results: Icarus 11)
+  logic [2:0] job_lanes;
+  assign job_lanes  = npe_pkg::fmt_lanes(job_pe_fmt_q);
+  assign mv_words   = (32'(job_n_q) + {29'd0, job_lanes} - 32'd1) >>
                       npe_pkg::fmt_lanes_log2(job_pe_fmt_q);
   assign mv_pitch_b = job_ternary_q ? (mv_words + 32'd3) >> 2 : mv_words;
   // A chunk goes when the array is free, and its groups fit in the FIFO
@@ -498,8 +501,9 @@ module npe_recur_unit #(
   // ---------------------------------------------------------------------------
   // GRU / LSTM: h's codes into an A buffer (npe_pe_round, then a packer)
   // ---------------------------------------------------------------------------
-  logic        q_valid, q_last, q_sign, q_zero;
-  logic [31:0] q_h;
+  logic        q_in, q_last, q_sign, q_zero;
+  logic        q_valid_q, q_last_q;     // the h registered in front of the encoder
+  logic [31:0] q_h_q;
   logic [23:0] q_mag;
   logic [4:0]  q_msb;
   logic [7:0]  q_exp;
@@ -512,15 +516,26 @@ module npe_recur_unit #(
   logic        q_dst_q;                 // A buffer the codes go to
   logic        pa_busy;                 // codes in the encoder or the packer
 
-  // Prime: h_0 of element idx; a cell: the new h.
-  assign q_valid = (cs_state_q == CsPrime && !stop_q) || (cell_fire && cell_last);
+  // Prime: h_0 of element idx; a cell: the new h. Registered first, so the
+  // cell and the encoder are not one path.
+  assign q_in    = (cs_state_q == CsPrime && !stop_q) || (cell_fire && cell_last);
   assign q_last  = idx_q + 1'b1 == job_n_q;
-  assign q_h     = cs_state_q == CsPrime ? h_prev : cell_h;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      q_valid_q <= 1'b0;
+      q_last_q  <= 1'b0;
+      q_h_q     <= '0;
+    end else begin
+      q_valid_q <= q_in;
+      q_last_q  <= q_in && q_last;
+      if (q_in) q_h_q <= cs_state_q == CsPrime ? h_prev : cell_h;
+    end
+  end
   // clamp to +-(2^24 - 1), then the leading one's scale, HSHIFT - 16 on
-  assign q_sign  = q_h[31];
-  assign q_mag   = ($signed(q_h) > 32'sh00ff_ffff) ? 24'hff_ffff :
-                   ($signed(q_h) < -32'sh00ff_ffff) ? 24'hff_ffff :
-                   q_sign ? 24'(32'd0 - q_h) : q_h[23:0];
+  assign q_sign  = q_h_q[31];
+  assign q_mag   = ($signed(q_h_q) > 32'sh00ff_ffff) ? 24'hff_ffff :
+                   ($signed(q_h_q) < -32'sh00ff_ffff) ? 24'hff_ffff :
+                   q_sign ? 24'(32'd0 - q_h_q) : q_h_q[23:0];
   assign q_zero  = q_mag == 24'd0;
   function automatic logic [4:0] lead_one(logic [23:0] v);
     lead_one = 5'd0;
@@ -532,7 +547,7 @@ module npe_recur_unit #(
 
   npe_pe_round #(.FormatMask(FormatMask)) u_hcode (
     .clk_i, .rst_ni,
-    .valid_i (q_valid), .sign_i (q_sign), .zero_i (q_zero), .nar_i (1'b0), .ovf_i (1'b0),
+    .valid_i (q_valid_q), .sign_i (q_sign), .zero_i (q_zero), .nar_i (1'b0), .ovf_i (1'b0),
     .fmt_i (job_fa_q == npe_pkg::FmtTernary ? npe_pkg::FmtInt8 : job_fa_q),
     .exp_i (q_exp), .sig_i (q_sig), .sticky_i (1'b0),
     .res_valid_o (qo_valid), .res_f32_o (qo_f32_unused), .res_fmt_o (qo_code),
@@ -549,7 +564,7 @@ module npe_recur_unit #(
   logic [4:0]             pa_bits;
   logic [63:0]            pa_code;
   logic                   pa_write;
-  assign pa_epw   = 5'(4 * 32'(npe_pkg::fmt_lanes(job_pe_fmt_q)));
+  assign pa_epw   = {job_lanes, 2'b00};
   assign pa_bits  = 5'(16 >> npe_pkg::fmt_lanes_log2(job_pe_fmt_q));
   logic [15:0] pa_masked;
   assign pa_masked = qo_code & ((16'd1 << pa_bits) - 16'd1);
@@ -573,7 +588,7 @@ module npe_recur_unit #(
       end
     end
   end
-  assign pa_busy = q_valid || q_last_pipe_q != 2'd0 || qo_valid || pa_pos_q != '0;
+  assign pa_busy = q_in || q_valid_q || q_last_pipe_q != 2'd0 || qo_valid || pa_pos_q != '0;
 
   // ---------------------------------------------------------------------------
   // The consumer
@@ -647,7 +662,8 @@ module npe_recur_unit #(
             if (job_lstm_q && !hi_q) begin
               hi_d = 1'b1;
             end else begin
-              cs_state_d = job_gated_q ? CsPrime : CsStep;
+              if (job_gated_q) cs_state_d = CsPrime;
+              else             cs_state_d = CsStep;
               hi_d       = 1'b0;
               half_d     = 1'b0;
             end
@@ -671,21 +687,12 @@ module npe_recur_unit #(
           end
         end
       end
-      // h_0's codes, one element per cycle, into buffer abuf.
-      CsPrime: begin
-        if (!stop_q) begin
-          if (q_last) begin
-            cs_state_d = CsStepEnd;
-            idx_d      = '0;
-          end else begin
-            idx_d = idx_q + 1'b1;
-          end
-        end
-      end
-      // An element per G rows; its h_t goes out and into the other buffer.
-      CsCell: begin
+      // CsPrime: h_0's codes, one element per cycle, into buffer abuf.
+      // CsCell: an element per G rows; its h_t goes out and into the other
+      // buffer. Either way an element is done with its code (q_in).
+      CsPrime, CsCell: begin
         if (cell_fire) rf_rows_d = rf_rows_q + 1'b1;
-        if (cell_fire && cell_last) begin
+        if (q_in) begin
           if (q_last) begin
             cs_state_d = CsStepEnd;
             idx_d      = '0;
@@ -703,7 +710,8 @@ module npe_recur_unit #(
           end else begin
             abuf_d = !abuf_q;
             if (t_q + 16'd1 == job_t_q) begin
-              cs_state_d = job_out_last_q ? CsDrain : CsEnd;
+              if (job_out_last_q) cs_state_d = CsDrain;
+              else                cs_state_d = CsEnd;
             end else begin
               cs_state_d = CsCell;
               t_d        = t_q + 16'd1;
@@ -784,9 +792,9 @@ module npe_recur_unit #(
         rf_rows_q <= rf_rows_d;
       end
       gate_q        <= job_go_q ? '0 : gate_d;
-      q_last_pipe_q <= {q_last_pipe_q[0], q_valid && q_last};
+      q_last_pipe_q <= {q_last_pipe_q[0], q_valid_q && q_last_q};
       // Prime codes go to the buffer step 0 reads; a step's to the other.
-      if (q_valid) q_dst_q <= cs_state_q == CsPrime ? abuf_q : !abuf_q;
+      if (q_in) q_dst_q <= cs_state_q == CsPrime ? abuf_q : !abuf_q;
       pa_word_q     <= job_go_q ? '0 : pa_word_d;
       pa_pos_q      <= job_go_q ? '0 : pa_pos_d;
       pa_addr_q     <= job_go_q ? '0 : pa_addr_d;

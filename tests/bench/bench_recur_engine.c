@@ -9,7 +9,9 @@
  * GRU and LSTM (MODE 1, 2): cycles per timestep of one RECUR of T steps
  * with W_hh resident in a B buffer, batch 1, per format and H, against the
  * ideal G H^2 / (Rows Cols lanes) cycles of the mat-vec at peak: the MAC
- * utilisation during recurrence. Prints "BENCH <name> <value> <unit>"
+ * utilisation during recurrence. Batch Rows: Rows sequences on the same
+ * resident weights, one RECUR each, back to back (the unit runs one
+ * sequence at a time; per step per sequence). Prints "BENCH <name> <value> <unit>"
  * lines only.
  */
 #include <stdio.h>
@@ -24,11 +26,12 @@ static uint64_t lcg(uint64_t *r) {
   return *r >> 33;
 }
 
-/* One GRU / LSTM RECUR of T steps at H on format pair (fa, fb), random
- * weights and records; returns cycles of the RECUR alone (0: error, or the
- * weights do not fit one B buffer). */
+/* @p batch GRU / LSTM sequences of T steps at H on format pair (fa, fb),
+ * one RECUR each on the same resident weights, random weights and records;
+ * returns the cycles of the RECURs alone (0: error, or the weights do not
+ * fit one B buffer). */
 static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw, int lstm,
-                             npe_fmt fa, npe_fmt fb, uint32_t h, uint32_t steps) {
+                             npe_fmt fa, npe_fmt fb, uint32_t h, uint32_t steps, uint32_t batch) {
   const uint64_t w_addr = NPE_SIM_MEM_BASE + (1u << 20), rec = NPE_SIM_MEM_BASE + (16u << 20),
                  out = NPE_SIM_MEM_BASE + (64u << 20);
   uint32_t g = lstm ? 4 : 3, rows = g * h;
@@ -42,7 +45,7 @@ static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw
   uint8_t *u8 = malloc(n);
   uint16_t *u16 = malloc(2 * n);
   uint8_t *img = malloc(npe_tiler_bytes_b(&p));
-  int32_t *x = malloc(16u * steps * h);
+  int32_t *x = malloc(16u * steps * h * batch);
   if (!u8 || !u16 || !img || !x) return 0;
   uint64_t r = 7;
   for (size_t i = 0; i < n; i++) { /* small weights: codes near zero */
@@ -53,9 +56,9 @@ static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw
   npe_pats pats = fb == NPE_FMT_POSIT16 ? npe_pats_u16(fb, u16) : npe_pats_u8(fb, u8);
   if (npe_tiler_pack_b(&p, pats, h, img)) return 0;
   t->mem_write(t->ctx, w_addr, img, npe_tiler_bytes_b(&p));
-  for (size_t i = 0; i < 4u * steps * h; i++)
+  for (size_t i = 0; i < 4u * steps * h * batch; i++)
     x[i] = (int32_t)(lcg(&r) % (4u << 16)) - (2 << 16);
-  t->mem_write(t->ctx, rec, x, 16u * steps * h);
+  t->mem_write(t->ctx, rec, x, 16u * steps * h * batch);
   npe_desc_fields f = {0};
   f.op = NPE_OP_LOAD;
   f.spad = 1u;
@@ -70,11 +73,16 @@ static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw
   f.fmt_b = (uint8_t)fb;
   f.n = (uint16_t)h;
   f.t = (uint16_t)steps;
-  f.addr_a = rec;
-  f.addr_c = out;
   f.aux = (uint32_t)(lstm ? NPE_RECUR_MODE_LSTM : NPE_RECUR_MODE_GRU) << NPE_RECUR_AUX_MODE_LSB |
           (fa == NPE_FMT_INT8 ? 7u : 0u) << NPE_RECUR_AUX_H_SHIFT_LSB;
-  uint64_t cyc = ok ? bench_run_direct(s, &f) : 0;
+  uint64_t cyc = 0;
+  for (uint32_t b = 0; ok && b < batch; b++) { /* a sequence after another */
+    f.addr_a = rec + 16ull * steps * h * b;
+    f.addr_c = out + 4ull * steps * h * b;
+    uint64_t c1 = bench_run_direct(s, &f);
+    cyc = c1 ? cyc + c1 : 0;
+    ok = c1 != 0;
+  }
   free(u8), free(u16), free(img), free(x);
   return cyc;
 }
@@ -100,23 +108,26 @@ static int bench_gated(void) {
   npesim_csr_write(s, NPE_CTRL_REG_OFFSET, 1u << NPE_CTRL_PERF_EN_BIT);
   for (int lstm = 0; lstm < 2; lstm++)
     for (unsigned k = 0; k < 6; k++)
-      for (unsigned j = 0; j < 3; j++) {
-        const uint32_t steps = 64;
-        uint64_t cyc = gated_cycles(&t, s, &hw, lstm, pairs[k][0], pairs[k][1], hs[j], steps);
-        const char *cell = lstm ? "lstm" : "gru";
-        if (!cyc) { /* W_hh beyond one B buffer: not resident */
-          printf("BENCH recur_%s_%s_h%u_b1_resident 0 bool\n", cell, names[k], hs[j]);
-          continue;
+      for (unsigned j = 0; j < 3; j++)
+        for (uint32_t batch = 1; batch <= hw.rows; batch += hw.rows - 1) {
+          /* 64 steps in all: batch 1 x 64, or batch Rows x 64 / Rows */
+          const uint32_t steps = 64 / batch;
+          uint64_t cyc = gated_cycles(&t, s, &hw, lstm, pairs[k][0], pairs[k][1], hs[j], steps,
+                                      batch);
+          const char *cell = lstm ? "lstm" : "gru";
+          if (!cyc) { /* W_hh beyond one B buffer: not resident */
+            printf("BENCH recur_%s_%s_h%u_b%u_resident 0 bool\n", cell, names[k], hs[j], batch);
+            continue;
+          }
+          unsigned lanes = npe_hw_fmt_lanes(pairs[k][1] == NPE_FMT_TERNARY ? NPE_FMT_TERNARY
+                                                                            : pairs[k][0]);
+          double g = lstm ? 4 : 3, per_step = (double)cyc / (steps * batch);
+          double ideal = g * hs[j] * hs[j] / ((double)hw.rows * hw.cols * lanes);
+          printf("BENCH recur_%s_%s_h%u_b%u_cycles_per_step %.1f cycles\n", cell, names[k], hs[j],
+                 batch, per_step);
+          printf("BENCH recur_%s_%s_h%u_b%u_mac_util %.1f %%\n", cell, names[k], hs[j], batch,
+                 100 * ideal / per_step);
         }
-        unsigned lanes = npe_hw_fmt_lanes(pairs[k][1] == NPE_FMT_TERNARY ? NPE_FMT_TERNARY
-                                                                          : pairs[k][0]);
-        double g = lstm ? 4 : 3, per_step = (double)cyc / steps;
-        double ideal = g * hs[j] * hs[j] / ((double)hw.rows * hw.cols * lanes);
-        printf("BENCH recur_%s_%s_h%u_b1_cycles_per_step %.1f cycles\n", cell, names[k], hs[j],
-               per_step);
-        printf("BENCH recur_%s_%s_h%u_b1_mac_util %.1f %%\n", cell, names[k], hs[j],
-               100 * ideal / per_step);
-      }
   t.close(t.ctx);
   return 0;
 }

@@ -1,10 +1,13 @@
 #!/bin/sh
 # test_rnn_cli.sh NPE_BINARY - end-to-end tests of `npe rnn` on the
 # simulator: the random DIAG run golden-checked (table and JSON), the parity
-# task with signed gates (solved) and positive gates (near chance), the help,
-# and bad input (exit 2, message on stderr, nothing on stdout).
+# task with signed gates (solved) and positive gates (near chance), GRU and
+# LSTM (the defaults, every format in JSON, the golden device, --out,
+# --weights from a .npz), the help, and bad input (exit 2, message on
+# stderr, nothing on stdout).
 set -u
 NPE=${1:?usage: test_rnn_cli.sh NPE_BINARY}
+PY=${RNN_PY:-/usr/bin/python3} # with numpy, for the .npz files
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fails=0
@@ -53,7 +56,116 @@ expect_usage() {
   [ ! -s "$T/out" ] || fail "stdout not empty: $*"
   [ -s "$T/err" ] || fail "no error message: $*"
 }
-for cell in gru lstm hgrn gla; do
+# expect_usage, and the message has $pattern (a fixed string)
+expect_usage_msg() {
+  expect_usage "$@"
+  grep -qF -- "$pattern" "$T/err" || fail "message of '$*' lacks '$pattern': $(cat "$T/err")"
+}
+# ---- GRU and LSTM ----
+# the defaults: a small random case at once, golden-exact, near float64
+for cell in gru lstm; do
+  "$NPE" rnn --cell $cell --check --quiet > "$T/g" || fail "rnn --cell $cell --check"
+  grep -q "^npe rnn: cell $cell, T=100 H=64 I=16, random weights, device sim:" "$T/g" ||
+    fail "$cell defaults"
+  grep -q '^int8 .* exact$' "$T/g" || fail "$cell golden row"
+  # columns: format Sw hshf acc cycles MACs util max rms golden; MACs = G H^2 T
+  macs=$([ $cell = gru ] && echo 1228800 || echo 1638400)
+  awk -v m=$macs '$1 == "int8" && $6 == m && $7 > 0.5 && $7 <= 1 && $8 + 0 < 0.02 && $9 + 0 < 0.005 \
+    { ok = 1 } END { exit !ok }' "$T/g" || fail "$cell int8 row: $(grep '^int8' "$T/g")"
+done
+# every format, JSON, back-pressure; LSTM asks for every h and c_T
+"$NPE" rnn --cell lstm --format all --steps 12 --hidden 13 --input 5 --seed 4 --check --json \
+  --quiet --device 'sim:?latency=23&ready=70&valid=60&seed=2' > "$T/gj" || fail "lstm --format all"
+[ "$(grep -o '"golden_mismatches": 0}' "$T/gj" | wc -l)" -eq 6 ] || fail "lstm all golden: $(cat "$T/gj")"
+[ "$(grep -o '"macs": 8112,' "$T/gj" | wc -l)" -eq 6 ] || fail "lstm all macs"
+for f in int8 fp4 posit4 posit8 posit16 ternary; do
+  grep -q "\"format\": \"$f\"" "$T/gj" || fail "lstm all: $f"
+done
+grep -q '^{"cell": "lstm", "steps": 12, "hidden": 13, "input": 5, "seed": 4, "weights": null' \
+  "$T/gj" || fail "lstm json head"
+if command -v "$PY" > /dev/null; then
+  "$PY" -m json.tool "$T/gj" > /dev/null || fail "lstm json does not parse"
+fi
+# progress on stderr, ending at 100%
+"$NPE" rnn --cell lstm --steps 200 --hidden 24 --progress > /dev/null 2> "$T/pe" || fail "--progress"
+tr '\r' '\n' < "$T/pe" | grep -q '^npe rnn: 100.0%' || fail "progress does not reach 100%"
+# the golden model as the device: no engine figures
+"$NPE" rnn --cell gru --device golden --format posit8 --steps 9 --hidden 7 --json > "$T/gg" ||
+  fail "gru --device golden"
+grep -q '"cycles": null' "$T/gg" || fail "golden device cycles"
+grep -q '"device": "golden"' "$T/gg" || fail "golden device name"
+"$NPE" rnn --cell gru --device golden --steps 9 --hidden 7 | grep -q 'is the device$' ||
+  fail "golden device table"
+# --out: every h_t as a T x H float32 .npy, the same h on the engine and the golden model
+"$NPE" rnn --cell gru --format fp4 --steps 9 --hidden 7 --quiet --out "$T/h.npy" > /dev/null ||
+  fail "gru --out"
+head -c 128 "$T/h.npy" | grep -q "'shape': (9, 7)" || fail "--out shape"
+head -c 128 "$T/h.npy" | grep -q "'descr': '<f4'" || fail "--out dtype"
+"$NPE" rnn --cell gru --format fp4 --steps 9 --hidden 7 --device golden --out "$T/hg.npy" \
+  > /dev/null || fail "gru --out golden"
+cmp -s "$T/h.npy" "$T/hg.npy" || fail "--out: engine and golden h differ"
+
+# --weights: torch's names from a .npz (numpy needed to write them)
+if "$PY" -c 'import numpy' 2> /dev/null; then
+  "$PY" - "$T" <<'PY' || fail "writing the .npz test files"
+import sys
+import numpy as np
+d = sys.argv[1]
+r = np.random.default_rng(3)
+H, I, T = 5, 3, 7
+def f(*s):
+    return (r.standard_normal(s) * 0.4).astype(np.float32)
+good = dict(weight_ih_l0=f(3 * H, I), weight_hh_l0=f(3 * H, H), bias_ih_l0=f(3 * H),
+            bias_hh_l0=f(3 * H), x=f(T, I))
+np.savez(d + "/gru.npz", **good)
+lstm = dict(good, weight_ih_l0=f(4 * H, I), weight_hh_l0=f(4 * H, H), bias_ih_l0=f(4 * H),
+            bias_hh_l0=f(4 * H))
+np.savez(d + "/lstm.npz", **lstm)
+np.savez(d + "/nobias.npz", **{k: v for k, v in good.items() if not k.startswith("bias")})
+bad = {
+    "nox": {k: v for k, v in good.items() if k != "x"},
+    "nowhh": {k: v for k, v in good.items() if k != "weight_hh_l0"},
+    "whh4": dict(good, weight_hh_l0=f(4 * H, H)),
+    "whh1d": dict(good, weight_hh_l0=f(3 * H)),
+    "wih": dict(good, weight_ih_l0=f(3 * H, I + 1)),
+    "x1d": dict(good, x=f(T)),
+    "bias": dict(good, bias_hh_l0=f(3 * H + 1)),
+    "f64": dict(good, weight_ih_l0=good["weight_ih_l0"].astype(np.float64)),
+    "nan": dict(good, x=np.full((T, I), np.nan, np.float32)),
+}
+for name, arrays in bad.items():
+    np.savez(d + "/" + name + ".npz", **arrays)
+np.savez_compressed(d + "/compressed.npz", **good)
+PY
+  "$NPE" rnn --cell gru --weights "$T/gru.npz" --format all --check --quiet > "$T/w" ||
+    fail "gru --weights"
+  grep -q "^npe rnn: cell gru, T=7 H=5 I=3, $T/gru.npz, device sim:" "$T/w" || fail "weights head"
+  [ "$(grep -c ' exact$' "$T/w")" -eq 6 ] || fail "weights golden: $(cat "$T/w")"
+  "$NPE" rnn --cell lstm --weights "$T/lstm.npz" --check --json --quiet |
+    grep -q '"steps": 7, "hidden": 5, "input": 3, .*"golden_mismatches": 0}' || fail "lstm --weights"
+  "$NPE" rnn --cell gru --weights "$T/nobias.npz" --check --quiet > /dev/null ||
+    fail "weights without biases"
+  # the GRU's file is no LSTM
+  pattern='weight_hh_l0 has shape (15, 5), an LSTM' expect_usage_msg "$NPE" rnn --cell lstm \
+    --weights "$T/gru.npz"
+  for c in "nox:no array 'x'" "nowhh:no array 'weight_hh_l0'" \
+           "whh4:weight_hh_l0 has shape (20, 5), a GRU's is (3H, H)" \
+           "whh1d:weight_hh_l0 has shape (15), a GRU" \
+           "wih:array 'weight_ih_l0' has shape (15, 4), expected (15, 3)" \
+           "x1d:x (the input sequence) must be 2-D" \
+           "bias:array 'bias_hh_l0' has shape (16), expected (15)" \
+           "f64:array 'weight_ih_l0' has dtype <f8, expected <f4" \
+           "nan:array 'x' has a NaN or Inf" "compressed:compressed (deflate)"; do
+    pattern=${c#*:} expect_usage_msg "$NPE" rnn --cell gru --weights "$T/${c%%:*}.npz"
+  done
+  expect_usage "$NPE" rnn --cell gru --weights "$T/gru.npz" --hidden 5
+  expect_usage "$NPE" rnn --cell gru --weights "$T/gru.npz" --steps 5
+else
+  echo "SKIP: --weights .npz files (numpy missing)"
+fi
+pattern='cannot open' expect_usage_msg "$NPE" rnn --cell gru --weights "$T/none.npz"
+
+for cell in hgrn gla; do
   expect_usage "$NPE" rnn --cell $cell
   grep -q 'not built yet' "$T/err" || fail "--cell $cell message"
 done
@@ -74,12 +186,38 @@ expect_usage "$NPE" rnn --steps
 expect_usage "$NPE" rnn --device 'sim:?latency=x'
 expect_usage "$NPE" rnn --device 'sim:?build=small'
 grep -q 'no recurrence unit' "$T/err" || fail "small build message"
+# gated cells: bad input
+pattern='does not fit this engine for a GRU in int8: at most H = ' expect_usage_msg \
+  "$NPE" rnn --cell gru --hidden 2000
+pattern='does not fit this engine for an LSTM in posit16: at most H = 256' expect_usage_msg \
+  "$NPE" rnn --cell lstm --format all --hidden 300
+pattern='unknown format' expect_usage_msg "$NPE" rnn --cell gru --format int7
+pattern='--out writes one format' expect_usage_msg "$NPE" rnn --cell gru --format all --out "$T/o.npy"
+pattern='--frac is not an option of --cell gru' expect_usage_msg "$NPE" rnn --cell gru --frac 8
+pattern='--gates is not an option of --cell lstm' expect_usage_msg "$NPE" rnn --cell lstm --gates positive
+pattern='--task is not an option' expect_usage_msg "$NPE" rnn --cell gru --task parity
+pattern='--format goes with --cell gru or lstm' expect_usage_msg "$NPE" rnn --format int8
+pattern='--weights goes with --cell gru or lstm' expect_usage_msg "$NPE" rnn --cell diag --weights x.npz
+pattern='--input goes with' expect_usage_msg "$NPE" rnn --input 4
+expect_usage "$NPE" rnn --cell lstm --input 0
+expect_usage "$NPE" rnn --cell lstm --input 4097
+expect_usage "$NPE" rnn --cell gru --steps 0
+pattern="beyond the recurrence unit's state" expect_usage_msg "$NPE" rnn --cell gru --device golden \
+  --hidden 1025
+pattern='this engine has no gru cell' expect_usage_msg "$NPE" rnn --cell gru --device 'sim:?build=small'
 "$NPE" rnn --help > "$T/h" || fail "rnn --help"
 grep -q 'Usage: npe rnn' "$T/h" || fail "help usage"
 grep -q 'arXiv 2411.12537' "$T/h" || fail "help citation"
+grep -q 'torch.nn.GRU or' "$T/h" || fail "help gru"
+grep -q -- '--weights FILE' "$T/h" || fail "help --weights"
+grep -q 'npe_rnn_quantize' "$T/h" || fail "help quantiser"
 "$NPE" help rnn | grep -q 'Usage: npe rnn' || fail "help rnn"
 "$NPE" --help | grep -q '^  rnn ' || fail "npe --help lists rnn"
-"$NPE" info | grep -q '^recurrence    diag, 1024 state elements' || fail "info recurrence"
+"$NPE" info > "$T/i"
+grep -q '^recurrence    diag gru lstm, 1024 state elements' "$T/i" || fail "info recurrence"
+grep -q '^gru max H     fp4 [0-9]*, posit4 [0-9]*, posit8 [0-9]*, posit16 [0-9]*, int8 [0-9]*, ternary' \
+  "$T/i" || fail "info gru max H"
+grep -q '^lstm max H ' "$T/i" || fail "info lstm max H"
 "$NPE" info --device 'sim:?build=small' | grep -q '^recurrence    none' || fail "small info"
 
 if [ $fails -ne 0 ]; then

@@ -8,9 +8,17 @@
  * initial states (INIT = LOAD), only the last state (OUT_LAST), passes when
  * device memory is short, memory latency and back-pressure, asynchronous
  * use with progress, statistics, the parity task, and every error with the
- * outputs left untouched.
+ * outputs left untouched. GRU and LSTM (RECUR MODE 1, 2): every cell x
+ * weight format, H on and off the array's multiples up to the largest the
+ * B buffer takes (mat-vecs of several chunks), T from 1 to beyond 65535
+ * (KEEP chains of h and c), INIT zero and load (h0, c0), OUT_LAST, the
+ * last LSTM step alone for c_T, passes when device memory is short, memory
+ * latency and back-pressure, asynchronous use and progress, the quantiser
+ * and record helpers' rules, and every error with the outputs untouched;
+ * all bit-exact against npe_recur_gated_seq().
  */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +70,9 @@ static uint64_t check_seq(npe_dev *d, uint32_t T, uint32_t H, enum gates g, int 
   fill(T, H, g, seed, a, b, use_h0 ? h0 : NULL);
   memset(h, 0x55, n * 4);
   memset(last, 0x55, (size_t)H * 4);
-  npe_rnn_seq q = {NPE_RNN_DIAG, T, H, a, b, use_h0 ? h0 : NULL,
-                   o == OUT_LAST_ONLY ? NULL : h, o == OUT_ALL ? NULL : last};
+  npe_rnn_seq q = {.cell = NPE_RNN_DIAG, .steps = T, .hidden = H, .a = a, .b = b,
+                   .h0 = use_h0 ? h0 : NULL, .h = o == OUT_LAST_ONLY ? NULL : h,
+                   .h_last = o == OUT_ALL ? NULL : last};
   ck_assert_int_eq(npe_rnn(d, &q), NPE_OK);
   for (uint32_t i = 0; i < H; i++) gs[i] = use_h0 ? h0[i] : 0;
   ck_assert_int_eq(npe_recur_diag_seq(T, H, a, b, gs, gh), NPE_OK);
@@ -108,7 +117,7 @@ START_TEST(info_reports_the_unit) {
   ck_assert_uint_eq(in.recur_modes & 1u, 1);
   npe_close(d);
   ck_assert_uint_eq(npe_version(), NPE_API_VERSION);
-  ck_assert_uint_eq(NPE_API_VERSION, 0x000500u);
+  ck_assert_uint_eq(NPE_API_VERSION, 0x000600u);
 }
 END_TEST
 
@@ -165,7 +174,7 @@ START_TEST(short_of_device_memory) {
   ck_assert_int_eq(npe_buf_alloc(d, (size_t)in.mem_size - (1u << 16) - 4096, &hog2), NPE_OK);
   int32_t a[1024] = {0}, b[1024] = {0}, h[1024];
   memset(h, 0x77, sizeof h);
-  npe_rnn_seq q = {NPE_RNN_DIAG, 1, 1024, a, b, NULL, h, NULL};
+  npe_rnn_seq q = {.cell = NPE_RNN_DIAG, .steps = 1, .hidden = 1024, .a = a, .b = b, .h = h};
   ck_assert_int_eq(npe_rnn(d, &q), NPE_ERR_NO_MEM);
   for (int i = 0; i < 1024; i++) ck_assert_int_eq(h[i], 0x77777777);
   ck_assert_int_eq(npe_buf_free(d, hog2), NPE_OK);
@@ -202,7 +211,7 @@ START_TEST(async_and_progress) {
   enum { T = 3000, H = 40 };
   static int32_t a[T * H], b[T * H], h[T * H], g[T * H];
   fill(T, H, GATES_UNIT, 77, a, b, NULL);
-  npe_rnn_seq q = {NPE_RNN_DIAG, T, H, a, b, NULL, h, NULL};
+  npe_rnn_seq q = {.cell = NPE_RNN_DIAG, .steps = T, .hidden = H, .a = a, .b = b, .h = h};
   npe_job *j;
   ck_assert_int_eq(npe_rnn_submit(d, &q, &j), NPE_OK);
   memset(a, 0, sizeof a); /* the inputs were copied */
@@ -227,13 +236,19 @@ START_TEST(async_and_progress) {
   ck_assert(prog[1] > 10);
   ck_assert(prog[0] == 1.0);
   ck_assert_mem_eq(h, g, sizeof h);
-  /* a timeout far shorter than the job: TIMEOUT, outputs untouched, then fine */
+  /* a timeout far shorter than the job: TIMEOUT, outputs untouched, then
+   * fine, and the next job's counters hold only its own reads (the aborted
+   * job runs out before the driver goes on) */
+  npe_stats clean, after;
+  ck_assert_int_eq(npe_last_stats(d, &clean), NPE_OK);
   memset(h, 0x11, sizeof h);
   ck_assert_int_eq(npe_rnn_submit(d, &q, &j), NPE_OK);
   ck_assert_int_eq(npe_wait(d, j, 500), NPE_ERR_TIMEOUT);
   for (int i = 0; i < T * H; i++) ck_assert_int_eq(h[i], 0x11111111);
   ck_assert_int_eq(npe_rnn(d, &q), NPE_OK);
   ck_assert_mem_eq(h, g, sizeof h);
+  ck_assert_int_eq(npe_last_stats(d, &after), NPE_OK);
+  ck_assert_uint_eq(after.dma_read_bytes, clean.dma_read_bytes);
   /* a matmul between two KEEP-free sequences, and a job left to npe_close */
   uint8_t ma[8 * 16], mb[4 * 16];
   float mc[8 * 4];
@@ -267,7 +282,8 @@ START_TEST(parity_on_the_engine) {
       b[t * H + i] = 0;
     }
   for (int i = 0; i < H; i++) h0[i] = 1 << 16; /* 1.0 in Q15.16 */
-  npe_rnn_seq q = {NPE_RNN_DIAG, T, H, a, b, h0, NULL, last};
+  npe_rnn_seq q = {.cell = NPE_RNN_DIAG, .steps = T, .hidden = H, .a = a, .b = b, .h0 = h0,
+                   .h_last = last};
   ck_assert_int_eq(npe_rnn(d, &q), NPE_OK);
   int odd = 0;
   for (int i = 0; i < H; i++) {
@@ -285,7 +301,9 @@ START_TEST(errors_leave_outputs_alone) {
   int32_t a[8] = {1, 2, 3, 4, 5, 6, 7, 8}, b[8] = {0}, h[8], last[2];
   memset(h, 0x33, sizeof h);
   memset(last, 0x33, sizeof last);
-  npe_rnn_seq ok = {NPE_RNN_DIAG, 4, 2, a, b, NULL, h, last}, q;
+  npe_rnn_seq ok = {.cell = NPE_RNN_DIAG, .steps = 4, .hidden = 2, .a = a, .b = b, .h = h,
+                    .h_last = last},
+              q;
   npe_job *j = NULL;
   ck_assert_int_eq(npe_rnn(NULL, &ok), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_rnn(d, NULL), NPE_ERR_INVALID_ARG);
@@ -303,12 +321,16 @@ START_TEST(errors_leave_outputs_alone) {
   ck_assert_int_eq(npe_rnn(d, &q), NPE_ERR_INVALID_ARG);
   q = ok, q.cell = (npe_rnn_cell)99;
   ck_assert_int_eq(npe_rnn(d, &q), NPE_ERR_INVALID_ARG);
-  static const npe_rnn_cell later[] = {NPE_RNN_GRU, NPE_RNN_LSTM, NPE_RNN_GLA};
-  for (int c = 0; c < 3; c++) {
-    q = ok, q.cell = later[c];
-    ck_assert_int_eq(npe_rnn(d, &q), NPE_ERR_UNSUPPORTED);
-    ck_assert_int_eq(npe_rnn_submit(d, &q, &j), NPE_ERR_UNSUPPORTED);
-  }
+  q = ok, q.cell = NPE_RNN_GLA; /* reserved */
+  ck_assert_int_eq(npe_rnn(d, &q), NPE_ERR_UNSUPPORTED);
+  ck_assert_int_eq(npe_rnn_submit(d, &q, &j), NPE_ERR_UNSUPPORTED);
+  int32_t c_last[2];
+  q = ok, q.c_last = c_last; /* an LSTM output on DIAG */
+  ck_assert_int_eq(npe_rnn(d, &q), NPE_ERR_INVALID_ARG);
+  q = ok, q.c0 = a;
+  ck_assert_int_eq(npe_rnn(d, &q), NPE_ERR_INVALID_ARG);
+  q = ok, q.cell = NPE_RNN_GRU; /* a DIAG sequence given to GRU: no records, no weights */
+  ck_assert_int_eq(npe_rnn(d, &q), NPE_ERR_INVALID_ARG);
   ck_assert_ptr_null(j);
   for (int i = 0; i < 8; i++) ck_assert_int_eq(h[i], 0x33333333);
   ck_assert_int_eq(last[0], 0x33333333);
@@ -333,6 +355,576 @@ START_TEST(errors_leave_outputs_alone) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* GRU and LSTM (RECUR MODE 1 and 2)                                         */
+/* ------------------------------------------------------------------------ */
+
+static const npe_fmt all_fw[6] = {NPE_FMT_INT8,    NPE_FMT_FP4,  NPE_FMT_POSIT4,
+                                  NPE_FMT_POSIT8, NPE_FMT_POSIT16, NPE_FMT_TERNARY};
+
+static uint32_t gates_of(npe_rnn_cell c) { return c == NPE_RNN_LSTM ? 4u : 3u; }
+
+/* How the inputs of a gated case are drawn. */
+enum gated_data {
+  GD_FLOAT,  /* weights U(-a, a), a = 1.5 / sqrt(H), through npe_rnn_quantize; records
+              * U(-3, 3) */
+  GD_RAW     /* any valid pattern (posit NaR and maxpos too), random hshift and
+              * acc_shift, records over the whole int32 range: saturation everywhere */
+};
+
+/* A gated sequence's host arrays. */
+typedef struct gated_in {
+  npe_rnn_cell cell;
+  uint32_t T, H;
+  uint8_t *w8;
+  uint16_t *w16;
+  int32_t *x, *h0, *c0;
+  npe_rnn_seq q;  /* inputs set, outputs NULL */
+} gated_in;
+
+static void gated_free(gated_in *g) {
+  free(g->w8), free(g->w16), free(g->x), free(g->h0), free(g->c0);
+  memset(g, 0, sizeof *g);
+}
+
+/* Draws a case; h0 / c0 when asked (c0 for LSTM only). */
+static void gated_make(gated_in *g, npe_rnn_cell cell, npe_fmt fw, uint32_t T, uint32_t H,
+                       enum gated_data data, int use_h0, int use_c0, uint64_t seed) {
+  memset(g, 0, sizeof *g);
+  uint64_t s = seed * 0x9E3779B97F4A7C15ull + 29;
+  uint32_t G = gates_of(cell);
+  size_t nw = (size_t)G * H * H, nr = (size_t)T * H;
+  g->cell = cell, g->T = T, g->H = H;
+  npe_pats_out w;
+  if (fw == NPE_FMT_POSIT16) {
+    g->w16 = malloc(nw * 2);
+    w = npe_pats_out_u16(fw, g->w16);
+  } else {
+    g->w8 = malloc(nw);
+    w = npe_pats_out_u8(fw, g->w8);
+  }
+  g->x = malloc(nr * 16);
+  ck_assert(g->x && (g->w8 || g->w16));
+  npe_rnn_seq *q = &g->q;
+  q->cell = cell, q->steps = T, q->hidden = H;
+  if (data == GD_FLOAT) {
+    float *wf = malloc(nw * 4);
+    ck_assert(wf);
+    double a = 1.5 / sqrt((double)H);
+    for (size_t i = 0; i < nw; i++)
+      wf[i] = (float)(a * ((double)(rng(&s) >> 11) / 4503599627370496.0 - 1.0));
+    npe_rnn_quant rq;
+    ck_assert_int_eq(npe_rnn_quantize(cell, H, wf, w, &rq), NPE_OK);
+    q->fmt_h = rq.fmt_h, q->hshift = rq.hshift, q->acc_shift = rq.acc_shift;
+    free(wf);
+    for (size_t i = 0; i < 4 * nr; i++)
+      g->x[i] = (int32_t)((int64_t)(rng(&s) % (6u << 16)) - (3 << 16));
+  } else {
+    unsigned bits = npe_fmt_bits(fw);
+    for (size_t i = 0; i < nw; i++) {
+      uint32_t p = (uint32_t)(rng(&s) >> 40) & ((1u << bits) - 1u);
+      if (fw == NPE_FMT_TERNARY && p == 2u) p = 3u; /* 10b is no ternary code */
+      npe_pats_set(w, i, p);
+    }
+    q->fmt_h = fw == NPE_FMT_TERNARY ? NPE_FMT_INT8 : fw;
+    q->hshift = (uint32_t)(rng(&s) % 16u);
+    q->acc_shift = (int32_t)(rng(&s) % 64u) - 32;
+    for (size_t i = 0; i < 4 * nr; i++) {
+      uint64_t r = rng(&s);
+      g->x[i] = (int32_t)(uint32_t)r >> ((r >> 40) % 12u);
+    }
+  }
+  q->w_hh = npe_pats_of(w);
+  q->x = g->x;
+  if (use_h0) {
+    g->h0 = malloc((size_t)H * 4);
+    for (uint32_t i = 0; i < H; i++)
+      g->h0[i] = data == GD_RAW ? (int32_t)(uint32_t)rng(&s)
+                                : (int32_t)((int64_t)(rng(&s) % (2u << 16)) - (1 << 16));
+    q->h0 = g->h0;
+  }
+  if (use_c0 && cell == NPE_RNN_LSTM) {
+    g->c0 = malloc((size_t)H * 4);
+    for (uint32_t i = 0; i < H; i++)
+      g->c0[i] = (int32_t)((int64_t)(rng(&s) % (8u << 16)) - (4 << 16));
+    q->c0 = g->c0;
+  }
+}
+
+/* The golden run of g: every h_t into out (or NULL), h_T and c_T. */
+static void gated_golden(const gated_in *g, int32_t *out, int32_t *hT, int32_t *cT) {
+  uint32_t G = gates_of(g->cell);
+  size_t nw = (size_t)G * g->H * g->H;
+  uint32_t *w = malloc(nw * 4);
+  ck_assert(w);
+  for (size_t i = 0; i < nw; i++) w[i] = npe_pats_get(g->q.w_hh, i);
+  npe_recur_gated s = {g->cell == NPE_RNN_LSTM ? NPE_RECUR_LSTM : NPE_RECUR_GRU,
+                       g->q.fmt_h, g->q.w_hh.fmt, g->q.hshift, g->q.acc_shift, g->H, g->T, w,
+                       g->x};
+  for (uint32_t i = 0; i < g->H; i++) {
+    hT[i] = g->h0 ? g->h0[i] : 0;
+    cT[i] = g->c0 ? g->c0[i] : 0;
+  }
+  ck_assert_int_eq(npe_recur_gated_seq(&s, hT, g->cell == NPE_RNN_LSTM ? cT : NULL, out), NPE_OK);
+  free(w);
+}
+
+/* Which outputs a case asks for. */
+enum gouts {
+  GO_H,       /* every h */
+  GO_LAST,    /* h_T (and c_T for LSTM): OUT_LAST */
+  GO_ALL,     /* every h, h_T, c_T: for LSTM the last step alone with OUT_LAST */
+  GO_C_ONLY   /* LSTM: c_T alone */
+};
+
+/* Runs g on the engine with outputs o, checks every output bit for bit
+ * against the golden model and the statistics; returns the descriptors. */
+static uint64_t gated_run_check(npe_dev *d, const gated_in *g, enum gouts o) {
+  uint32_t T = g->T, H = g->H, G = gates_of(g->cell);
+  int lstm = g->cell == NPE_RNN_LSTM;
+  size_t n = (size_t)T * H;
+  int32_t *h = malloc(n * 4), *gh = malloc(n * 4), *hl = malloc(H * 4), *cl = malloc(H * 4);
+  int32_t *ghT = malloc(H * 4), *gcT = malloc(H * 4);
+  ck_assert(h && gh && hl && cl && ghT && gcT);
+  memset(h, 0x55, n * 4), memset(hl, 0x55, H * 4), memset(cl, 0x55, H * 4);
+  npe_rnn_seq q = g->q;
+  q.h = o == GO_H || o == GO_ALL ? h : NULL;
+  q.h_last = o == GO_LAST || o == GO_ALL ? hl : NULL;
+  q.c_last = lstm && o != GO_H ? cl : NULL;
+  int rc = npe_rnn(d, &q);
+  ck_assert_msg(rc == NPE_OK, "%s %s T=%u H=%u: %s", lstm ? "lstm" : "gru",
+                npe_fmt_name(q.w_hh.fmt), T, H, npe_strerror(rc));
+  gated_golden(g, gh, ghT, gcT);
+  if (q.h)
+    for (size_t i = 0; i < n; i++)
+      ck_assert_msg(h[i] == gh[i], "%s %s T=%u H=%u hshift=%u acc=%d: h[t=%zu][i=%zu] = %d, "
+                    "golden %d", lstm ? "lstm" : "gru", npe_fmt_name(q.w_hh.fmt), T, H, q.hshift,
+                    q.acc_shift, i / H, i % H, h[i], gh[i]);
+  else
+    for (size_t i = 0; i < n; i++) ck_assert_int_eq(h[i], 0x55555555);
+  for (uint32_t i = 0; i < H; i++) {
+    ck_assert_int_eq(hl[i], q.h_last ? ghT[i] : 0x55555555);
+    ck_assert_msg(cl[i] == (q.c_last ? gcT[i] : 0x55555555), "T=%u H=%u: c_T[%u] = %d, golden %d",
+                  T, H, i, cl[i], gcT[i]);
+  }
+  npe_stats st;
+  ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+  ck_assert_uint_eq(st.recur_elems, (uint64_t)n);
+  npe_fmt mf = q.w_hh.fmt == NPE_FMT_TERNARY ? NPE_FMT_TERNARY : q.fmt_h;
+  for (int f = 0; f < NPE_FMT_COUNT; f++)
+    ck_assert_uint_eq(st.macs[f], f == (int)mf ? (uint64_t)G * H * H * T : 0u);
+  ck_assert(st.peak_macs >= st.macs[mf]);
+  ck_assert(st.utilisation > 0 && st.utilisation <= 1.0);
+  ck_assert(st.cycles >= (uint64_t)T);
+  ck_assert_uint_eq(st.hw_error, 0);
+  /* the records and the weights in, at least */
+  ck_assert(st.dma_read_bytes >= 16ull * n + 64ull * st.descriptors);
+  ck_assert(st.energy_pj > 0);
+  free(h), free(gh), free(hl), free(cl), free(ghT), free(gcT);
+  return st.descriptors;
+}
+
+static uint64_t gated_case(npe_dev *d, npe_rnn_cell cell, npe_fmt fw, uint32_t T, uint32_t H,
+                           enum gated_data data, int h0, int c0, enum gouts o, uint64_t seed) {
+  gated_in g;
+  gated_make(&g, cell, fw, T, H, data, h0, c0, seed);
+  uint64_t descs = gated_run_check(d, &g, o);
+  gated_free(&g);
+  return descs;
+}
+
+START_TEST(gated_info_and_limits) {
+  npe_dev *d = open_sim("sim:");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  ck_assert_uint_eq(in.recur_modes & 7u, 7u); /* DIAG, GRU, LSTM */
+  /* the default build's limits (documented in npe.h) */
+  static const struct { npe_fmt f; uint32_t gru, lstm; } lim[] = {
+      {NPE_FMT_INT8, 416, 362},   {NPE_FMT_POSIT8, 416, 362}, {NPE_FMT_POSIT16, 295, 256},
+      {NPE_FMT_FP4, 589, 512},    {NPE_FMT_POSIT4, 589, 512}, {NPE_FMT_TERNARY, 832, 720}};
+  for (int i = 0; i < 6; i++) {
+    ck_assert_uint_eq(npe_rnn_max_hidden(d, NPE_RNN_GRU, lim[i].f), lim[i].gru);
+    ck_assert_uint_eq(npe_rnn_max_hidden(d, NPE_RNN_LSTM, lim[i].f), lim[i].lstm);
+  }
+  ck_assert_uint_eq(npe_rnn_max_hidden(d, NPE_RNN_DIAG, NPE_FMT_INT8), UINT32_MAX);
+  ck_assert_uint_eq(npe_rnn_max_hidden(d, NPE_RNN_GLA, NPE_FMT_INT8), 0);
+  ck_assert_uint_eq(npe_rnn_max_hidden(d, (npe_rnn_cell)9, NPE_FMT_INT8), 0);
+  ck_assert_uint_eq(npe_rnn_max_hidden(d, NPE_RNN_GRU, NPE_FMT_COUNT), 0);
+  ck_assert_uint_eq(npe_rnn_max_hidden(NULL, NPE_RNN_GRU, NPE_FMT_INT8), 0);
+  /* at the limit it runs (several mat-vec chunks: G H > 256), one above it does not */
+  for (int i = 0; i < 6; i += 5) {
+    gated_case(d, NPE_RNN_GRU, lim[i].f, 3, lim[i].gru, GD_FLOAT, 1, 0, GO_ALL, 60 + i);
+    gated_case(d, NPE_RNN_LSTM, lim[i].f, 3, lim[i].lstm, GD_FLOAT, 1, 1, GO_ALL, 70 + i);
+    gated_in g;
+    gated_make(&g, NPE_RNN_GRU, lim[i].f, 2, lim[i].gru + 1, GD_FLOAT, 0, 0, 80 + i);
+    int32_t *h = malloc(8u * (lim[i].gru + 1));
+    memset(h, 0x44, 8u * (lim[i].gru + 1));
+    g.q.h = h;
+    ck_assert_int_eq(npe_rnn(d, &g.q), NPE_ERR_UNSUPPORTED);
+    for (uint32_t k = 0; k < 2 * (lim[i].gru + 1); k++) ck_assert_int_eq(h[k], 0x44444444);
+    free(h);
+    gated_free(&g);
+  }
+  /* the small build has no recurrence unit */
+  npe_dev *small = open_sim("sim:?build=small");
+  ck_assert_uint_eq(npe_rnn_max_hidden(small, NPE_RNN_GRU, NPE_FMT_INT8), 0);
+  npe_close(small);
+  npe_close(d);
+}
+END_TEST
+
+/* Every cell x format, widths on and off the array's multiples, lengths
+ * from 1 to 1000, each INIT, each output kind; quantised float weights and
+ * raw patterns with random shifts (saturation, NaR). */
+START_TEST(gated_shapes) {
+  npe_dev *d = open_sim("sim:?latency=40&seed=3");
+  static const uint32_t hs[] = {1, 3, 8, 13, 37, 64};
+  static const uint32_t ts[] = {1, 2, 17, 40};
+  int k = 0;
+  for (int c = 0; c < 2; c++)
+    for (int f = 0; f < 6; f++, k++) {
+      npe_rnn_cell cell = c ? NPE_RNN_LSTM : NPE_RNN_GRU;
+      uint32_t H = hs[(k * 5) % 6], T = ts[k % 4];
+      enum gouts o = (enum gouts)(k % (c ? 4 : 3));
+      gated_case(d, cell, all_fw[f], T, H, GD_FLOAT, k % 2, k % 3 == 0, o, 200 + k);
+      gated_case(d, cell, all_fw[f], ts[(k + 1) % 4], hs[(k * 5 + 3) % 6], GD_RAW, k % 2 == 0,
+                 1, (enum gouts)((k + 1) % 3), 300 + k);
+    }
+  /* long sequences */
+  gated_case(d, NPE_RNN_GRU, NPE_FMT_INT8, 1000, 13, GD_FLOAT, 1, 0, GO_ALL, 401);
+  gated_case(d, NPE_RNN_LSTM, NPE_FMT_POSIT16, 1000, 5, GD_FLOAT, 0, 1, GO_ALL, 402);
+  gated_case(d, NPE_RNN_LSTM, NPE_FMT_TERNARY, 1200, 3, GD_FLOAT, 1, 1, GO_LAST, 403);
+  /* LSTM with every h and c_T: the last step is a descriptor of its own */
+  ck_assert_uint_eq(gated_case(d, NPE_RNN_LSTM, NPE_FMT_INT8, 30, 16, GD_FLOAT, 1, 1, GO_ALL, 5),
+                    3); /* LOAD, RECUR of 29 steps, RECUR of the last one */
+  ck_assert_uint_eq(gated_case(d, NPE_RNN_LSTM, NPE_FMT_INT8, 30, 16, GD_FLOAT, 1, 1, GO_H, 5), 2);
+  ck_assert_uint_eq(gated_case(d, NPE_RNN_GRU, NPE_FMT_INT8, 30, 16, GD_FLOAT, 1, 0, GO_ALL, 5), 2);
+  npe_close(d);
+}
+END_TEST
+
+/* T beyond the descriptor's 65535 steps: KEEP across the chunks (h and c). */
+START_TEST(gated_long_keep_chain) {
+  npe_dev *d = open_sim("sim:?latency=20");
+  gated_case(d, NPE_RNN_LSTM, NPE_FMT_INT8, 70000, 1, GD_FLOAT, 1, 1, GO_ALL, 11);
+  gated_case(d, NPE_RNN_GRU, NPE_FMT_FP4, 65536, 2, GD_FLOAT, 0, 0, GO_LAST, 12);
+  npe_close(d);
+}
+END_TEST
+
+/* Device memory nearly full: small chunks, several passes (the weights
+ * loaded again in each), h and c continuing with INIT = KEEP. */
+START_TEST(gated_short_of_device_memory) {
+  npe_dev *d = open_sim("sim:?latency=30");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  npe_buf *hog;
+  /* leave about 20 KiB: T = 300 x H = 40 needs 200 KB of records */
+  ck_assert_int_eq(npe_buf_alloc(d, (size_t)in.mem_size - (1u << 16) - (20u << 10), &hog), NPE_OK);
+  uint64_t descs = gated_case(d, NPE_RNN_LSTM, NPE_FMT_INT8, 300, 40, GD_FLOAT, 1, 1, GO_ALL, 31);
+  ck_assert_msg(descs > 10, "%llu descriptors", (unsigned long long)descs);
+  descs = gated_case(d, NPE_RNN_GRU, NPE_FMT_POSIT8, 300, 40, GD_FLOAT, 0, 0, GO_H, 32);
+  ck_assert_msg(descs > 10, "%llu descriptors", (unsigned long long)descs);
+  descs = gated_case(d, NPE_RNN_LSTM, NPE_FMT_TERNARY, 200, 64, GD_FLOAT, 0, 1, GO_C_ONLY, 33);
+  ck_assert_msg(descs > 4, "%llu descriptors", (unsigned long long)descs);
+  /* not even one step beside the weights: NO_MEM, outputs untouched */
+  npe_buf *hog2;
+  ck_assert_int_eq(npe_buf_free(d, hog), NPE_OK);
+  ck_assert_int_eq(npe_buf_alloc(d, (size_t)in.mem_size - (1u << 16) - 8192, &hog2), NPE_OK);
+  gated_in g;
+  gated_make(&g, NPE_RNN_GRU, NPE_FMT_POSIT16, 1, 73, GD_FLOAT, 0, 0, 34);
+  int32_t h[73];
+  memset(h, 0x77, sizeof h);
+  g.q.h = h;
+  ck_assert_int_eq(npe_rnn(d, &g.q), NPE_ERR_NO_MEM);
+  for (int i = 0; i < 73; i++) ck_assert_int_eq(h[i], 0x77777777);
+  ck_assert_int_eq(npe_buf_free(d, hog2), NPE_OK);
+  gated_run_check(d, &g, GO_H);
+  gated_free(&g);
+  npe_close(d);
+}
+END_TEST
+
+/* Memory latency, refused cycles and gaps in the responses. */
+START_TEST(gated_back_pressure) {
+  static const char *uris[] = {"sim:?latency=1&seed=9", "sim:?latency=37&ready=60&valid=70&seed=5",
+                               "sim:?latency=200&ready=25&valid=40&seed=6"};
+  for (int u = 0; u < 3; u++) {
+    npe_dev *d = open_sim(uris[u]);
+    gated_case(d, NPE_RNN_GRU, all_fw[u], 25, 29, GD_FLOAT, 1, 0, GO_ALL, 50 + u);
+    gated_case(d, NPE_RNN_LSTM, all_fw[u + 3], 25, 21, GD_RAW, u != 1, 1, GO_ALL, 60 + u);
+    npe_close(d);
+  }
+}
+END_TEST
+
+/* Submit, poll, wait, progress; DIAG, GRU, LSTM and a matmul in turn on one
+ * device (each gated job loads its weights: the matmul's B loads do not
+ * disturb it). */
+START_TEST(gated_async_and_progress) {
+  npe_dev *d = open_sim("sim:");
+  gated_in g;
+  gated_make(&g, NPE_RNN_LSTM, NPE_FMT_INT8, 300, 24, GD_FLOAT, 1, 1, 91);
+  size_t n = 300 * 24;
+  int32_t *h = malloc(n * 4), *gh = malloc(n * 4), cl[24], ghT[24], gcT[24];
+  ck_assert(h && gh);
+  gated_golden(&g, gh, ghT, gcT);
+  npe_rnn_seq q = g.q;
+  q.h = h, q.c_last = cl;
+  npe_job *j;
+  ck_assert_int_eq(npe_rnn_submit(d, &q, &j), NPE_OK);
+  int32_t keep = g.x[7];
+  g.x[7] ^= 0x1234; /* the inputs were copied */
+  ck_assert_int_eq(npe_rnn(d, &q), NPE_ERR_BUSY);
+  int done = 0, polls = 0;
+  while (!done) {
+    ck_assert_int_eq(npe_poll(d, j, &done), NPE_OK);
+    polls++;
+  }
+  ck_assert(polls > 2);
+  ck_assert_int_eq(npe_wait(d, j, 0), NPE_OK);
+  g.x[7] = keep;
+  ck_assert_mem_eq(h, gh, n * 4);
+  ck_assert_mem_eq(cl, gcT, sizeof cl);
+  double prog[2] = {0, 0};
+  npe_set_progress(d, progress_cb, prog);
+  memset(h, 0, n * 4);
+  ck_assert_int_eq(npe_rnn(d, &q), NPE_OK);
+  npe_set_progress(d, NULL, NULL);
+  ck_assert(prog[1] > 5);
+  ck_assert(prog[0] == 1.0);
+  ck_assert_mem_eq(h, gh, n * 4);
+  /* DIAG, a matmul, GRU, LSTM again */
+  check_seq(d, 20, 30, GATES_UNIT, 1, OUT_BOTH, 92);
+  uint8_t ma[1 * 16], mb[40 * 16];
+  float mc[40];
+  for (int i = 0; i < 16; i++) ma[i] = (uint8_t)(i * 7);
+  for (int i = 0; i < 40 * 16; i++) mb[i] = (uint8_t)(i * 3);
+  npe_tensor ta = {npe_pats_u8(NPE_FMT_INT8, ma), 1, 16, 0, 1},
+             tb = {npe_pats_u8(NPE_FMT_INT8, mb), 40, 16, 0, 1};
+  npe_output oc = {.f32 = mc};
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &oc), NPE_OK);
+  gated_case(d, NPE_RNN_GRU, NPE_FMT_POSIT8, 20, 30, GD_FLOAT, 1, 0, GO_ALL, 93);
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &oc), NPE_OK);
+  memset(h, 0, n * 4);
+  ck_assert_int_eq(npe_rnn(d, &q), NPE_OK);
+  ck_assert_mem_eq(h, gh, n * 4);
+  /* a timeout: TIMEOUT, outputs untouched, then fine (the statistics after
+   * a timeout are checked in the DIAG case) */
+  memset(h, 0x11, n * 4);
+  ck_assert_int_eq(npe_rnn_submit(d, &q, &j), NPE_OK);
+  ck_assert_int_eq(npe_wait(d, j, 500), NPE_ERR_TIMEOUT);
+  for (size_t i = 0; i < n; i++) ck_assert_int_eq(h[i], 0x11111111);
+  ck_assert_int_eq(npe_rnn(d, &q), NPE_OK);
+  ck_assert_mem_eq(h, gh, n * 4);
+  ck_assert_int_eq(npe_rnn_submit(d, &q, &j), NPE_OK);
+  npe_close(d); /* frees the job in flight */
+  free(h), free(gh);
+  gated_free(&g);
+}
+END_TEST
+
+/* Every error of a gated sequence: its status, and nothing written. */
+START_TEST(gated_errors_leave_outputs_alone) {
+  npe_dev *d = open_sim("sim:");
+  gated_in g;
+  gated_make(&g, NPE_RNN_LSTM, NPE_FMT_INT8, 4, 5, GD_FLOAT, 1, 1, 101);
+  int32_t h[20], hl[5], cl[5];
+  memset(h, 0x33, sizeof h), memset(hl, 0x33, sizeof hl), memset(cl, 0x33, sizeof cl);
+  npe_rnn_seq ok = g.q, q;
+  ok.h = h, ok.h_last = hl, ok.c_last = cl;
+  uint16_t w16[4 * 5 * 5] = {0};
+  uint8_t bad8[4 * 5 * 5];
+  memcpy(bad8, g.w8, sizeof bad8);
+  npe_job *j = NULL;
+  struct { int want; npe_rnn_seq q; } e[32];
+  int n = 0;
+#define ERR(w, stmt) do { q = ok; stmt; e[n].want = (w); e[n++].q = q; } while (0)
+  ERR(NPE_ERR_INVALID_ARG, q.steps = 0);
+  ERR(NPE_ERR_INVALID_ARG, q.hidden = 0);
+  ERR(NPE_ERR_INVALID_ARG, q.x = NULL);
+  ERR(NPE_ERR_INVALID_ARG, (q.h = NULL, q.h_last = NULL, q.c_last = NULL));
+  ERR(NPE_ERR_INVALID_ARG, q.w_hh.u8 = NULL);
+  ERR(NPE_ERR_INVALID_ARG, q.w_hh = npe_pats_u16(NPE_FMT_INT8, w16)); /* wrong width */
+  ERR(NPE_ERR_INVALID_ARG, q.w_hh.fmt = NPE_FMT_COUNT);
+  ERR(NPE_ERR_INVALID_ARG, q.fmt_h = NPE_FMT_POSIT8);  /* not the pair of INT8 weights */
+  ERR(NPE_ERR_INVALID_ARG, q.fmt_h = NPE_FMT_TERNARY);
+  ERR(NPE_ERR_INVALID_ARG, (q.w_hh.fmt = NPE_FMT_TERNARY, q.fmt_h = NPE_FMT_TERNARY));
+  ERR(NPE_ERR_INVALID_ARG, q.hshift = 16);
+  ERR(NPE_ERR_INVALID_ARG, q.acc_shift = 32);
+  ERR(NPE_ERR_INVALID_ARG, q.acc_shift = -33);
+  ERR(NPE_ERR_INVALID_ARG, (q.cell = NPE_RNN_GRU, q.c_last = NULL));   /* GRU with c0 */
+  ERR(NPE_ERR_INVALID_ARG, (q.cell = NPE_RNN_GRU, q.c0 = NULL));       /* GRU with c_last */
+  ERR(NPE_ERR_INVALID_ARG, q.cell = (npe_rnn_cell)7);
+  ERR(NPE_ERR_UNSUPPORTED, q.cell = NPE_RNN_GLA);
+  ERR(NPE_ERR_UNSUPPORTED, q.hidden = 2000); /* beyond the state and the B buffer */
+  ERR(NPE_ERR_RANGE, (bad8[17] = 0x2, q.w_hh = npe_pats_u8(NPE_FMT_TERNARY, bad8),
+                      q.fmt_h = NPE_FMT_INT8)); /* 10b: no ternary code */
+  for (int i = 0; i < n; i++) {
+    int rc = npe_rnn(d, &e[i].q);
+    ck_assert_msg(rc == e[i].want, "case %d: %s, want %s", i, npe_strerror(rc),
+                  npe_strerror(e[i].want));
+    ck_assert_int_eq(npe_rnn_submit(d, &e[i].q, &j), e[i].want);
+  }
+#undef ERR
+  ck_assert_ptr_null(j);
+  ck_assert_int_eq(npe_rnn(NULL, &ok), NPE_ERR_INVALID_ARG);
+  for (int i = 0; i < 20; i++) ck_assert_int_eq(h[i], 0x33333333);
+  for (int i = 0; i < 5; i++) ck_assert_int_eq(hl[i], 0x33333333);
+  for (int i = 0; i < 5; i++) ck_assert_int_eq(cl[i], 0x33333333);
+  /* a device error: a format the engine lacks is refused before; here the
+   * small build, which has no unit */
+  npe_dev *small = open_sim("sim:?build=small");
+  ck_assert_int_eq(npe_rnn(small, &ok), NPE_ERR_UNSUPPORTED);
+  npe_close(small);
+  for (int i = 0; i < 20; i++) ck_assert_int_eq(h[i], 0x33333333);
+  /* busy */
+  ck_assert_int_eq(npe_rnn_submit(d, &ok, &j), NPE_OK);
+  ck_assert_int_eq(npe_rnn(d, &ok), NPE_ERR_BUSY);
+  ck_assert_int_eq(npe_wait(d, j, 0), NPE_OK);
+  /* and the same call works */
+  int32_t gh[20], ghT[5], gcT[5];
+  gated_golden(&g, gh, ghT, gcT);
+  ck_assert_mem_eq(h, gh, sizeof gh);
+  ck_assert_mem_eq(hl, ghT, sizeof ghT);
+  ck_assert_mem_eq(cl, gcT, sizeof gcT);
+  gated_free(&g);
+  npe_close(d);
+}
+END_TEST
+
+/* npe_rnn_quantize and npe_rnn_records: the stated rules, torch's row order
+ * to the engine's, and their errors (nothing written). */
+START_TEST(gated_quantize_and_records) {
+  enum { H = 6 };
+  float w[4 * H * H];
+  uint64_t s = 5;
+  for (int i = 0; i < 4 * H * H; i++)
+    w[i] = (float)(0.28 * ((double)(rng(&s) >> 11) / 4503599627370496.0 - 1.0));
+  w[4] = 0.29f; /* absmax 0.29 */
+  for (int c = 0; c < 2; c++) {
+    npe_rnn_cell cell = c ? NPE_RNN_LSTM : NPE_RNN_GRU;
+    uint32_t G = gates_of(cell);
+    for (int f = 0; f < 6; f++) {
+      npe_fmt fw = all_fw[f];
+      uint8_t p8[4 * H * H];
+      uint16_t p16[4 * H * H];
+      npe_pats_out po = fw == NPE_FMT_POSIT16 ? npe_pats_out_u16(fw, p16) : npe_pats_out_u8(fw, p8);
+      npe_rnn_quant q;
+      ck_assert_int_eq(npe_rnn_quantize(cell, H, w, po, &q), NPE_OK);
+      ck_assert_int_eq(q.fmt_h, fw == NPE_FMT_TERNARY ? NPE_FMT_INT8 : fw);
+      ck_assert_uint_eq(q.hshift, q.fmt_h == NPE_FMT_INT8 ? 7u : fw == NPE_FMT_FP4 ? 2u : 0u);
+      ck_assert_int_eq(q.acc_shift, 16 - (int)q.hshift - q.w_exp);
+      ck_assert(q.w_absmax > 0.289 && q.w_absmax < 0.291);
+      /* row G i + g is torch's row g H + i, each code encode(w 2^Sw); the
+       * chosen Sw has the least squared error of a wide range of exponents */
+      double best = INFINITY, err_at = 0;
+      for (int e = -12; e <= 40; e++) {
+        double se = 0;
+        for (int i = 0; i < (int)G * H * H; i++) {
+          uint32_t code;
+          double v;
+          ck_assert_int_eq(npe_encode(fw, ldexp(w[i], e), &code), NPE_OK);
+          ck_assert_int_eq(npe_decode(fw, code, &v), NPE_OK);
+          se += (ldexp(v, -e) - w[i]) * (ldexp(v, -e) - w[i]);
+          if (e == q.w_exp) {
+            uint32_t gg = (uint32_t)i / (H * H), ii = (uint32_t)i / H % H, kk = (uint32_t)i % H;
+            ck_assert_uint_eq(npe_pats_get(npe_pats_of(po), ((size_t)G * ii + gg) * H + kk), code);
+          }
+        }
+        if (se < best) best = se;
+        if (e == q.w_exp) err_at = se;
+      }
+      ck_assert_msg(err_at <= best * (1 + 1e-12), "%s: Sw %d, error %g, best %g",
+                    npe_fmt_name(fw), q.w_exp, err_at, best);
+      ck_assert(fabs(q.w_rmse - sqrt(err_at / (G * H * H))) < 1e-12);
+    }
+  }
+  /* int8 with absmax 0.29: 127 / 0.29 = 438, Sw = 8 (256 x 0.29 = 74) or 9
+   * (148: clipped); least squares picks the unclipped one here */
+  uint8_t p8[3 * H * H];
+  npe_rnn_quant q;
+  ck_assert_int_eq(npe_rnn_quantize(NPE_RNN_GRU, H, w, npe_pats_out_u8(NPE_FMT_INT8, p8), &q),
+                   NPE_OK);
+  ck_assert_int_eq(q.w_exp, 8);
+  ck_assert_int_eq(q.acc_shift, 1);
+  /* all zero: Sw = 0 */
+  float z[3 * H * H] = {0};
+  ck_assert_int_eq(npe_rnn_quantize(NPE_RNN_GRU, H, z, npe_pats_out_u8(NPE_FMT_INT8, p8), &q),
+                   NPE_OK);
+  ck_assert_int_eq(q.w_exp, 0);
+  ck_assert_int_eq(q.acc_shift, 9);
+  /* errors: nothing written */
+  memset(p8, 0xee, sizeof p8);
+  memset(&q, 0xee, sizeof q);
+  float nanw[3 * H * H];
+  memcpy(nanw, w, sizeof nanw);
+  nanw[20] = NAN;
+  npe_pats_out o8 = npe_pats_out_u8(NPE_FMT_INT8, p8);
+  ck_assert_int_eq(npe_rnn_quantize(NPE_RNN_GRU, H, nanw, o8, &q), NPE_ERR_RANGE);
+  nanw[20] = INFINITY;
+  ck_assert_int_eq(npe_rnn_quantize(NPE_RNN_GRU, H, nanw, o8, &q), NPE_ERR_RANGE);
+  float huge[3 * H * H];
+  for (int i = 0; i < 3 * H * H; i++) huge[i] = 1e12f; /* Sw about -33: acc_shift 42 */
+  ck_assert_int_eq(npe_rnn_quantize(NPE_RNN_GRU, H, huge, o8, &q), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_rnn_quantize(NPE_RNN_DIAG, H, w, o8, &q), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_quantize(NPE_RNN_GRU, 0, w, o8, &q), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_quantize(NPE_RNN_GRU, H, NULL, o8, &q), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_quantize(NPE_RNN_GRU, H, w, o8, NULL), NPE_ERR_INVALID_ARG);
+  uint16_t p16[3 * H * H];
+  ck_assert_int_eq(npe_rnn_quantize(NPE_RNN_GRU, H, w, npe_pats_out_u16(NPE_FMT_INT8, p16), &q),
+                   NPE_ERR_INVALID_ARG);
+  for (int i = 0; i < 3 * H * H; i++) ck_assert_uint_eq(p8[i], 0xee);
+  ck_assert_uint_eq(q.hshift, 0xeeeeeeeeu);
+
+  /* records: GRU x0 = p_r + bh_r, x1 = p_z + bh_z, x2 = p_n, x3 = bh_n;
+   * LSTM xj = p_j + bh_j; rounded to nearest even in Q15.16, saturated */
+  enum { T = 3 };
+  float proj[T * 4 * H + 8], bh[4 * H];
+  for (int i = 0; i < T * 4 * H + 8; i++) proj[i] = (float)(i % 13) * 0.37f - 2.0f;
+  for (int i = 0; i < 4 * H; i++) bh[i] = (float)(i % 7) * -0.11f + 0.3f;
+  proj[5] = 1.5f / 65536.0f; /* a tie: 1.5 LSB, with bh[5] = ... */
+  bh[5] = 0.0f;
+  proj[4 * H + 1] = 1e6f;    /* saturates: 1e6 x 2^16 > INT32_MAX */
+  int32_t x[T * H * 4];
+  for (int c = 0; c < 2; c++) {
+    npe_rnn_cell cell = c ? NPE_RNN_LSTM : NPE_RNN_GRU;
+    uint32_t G = gates_of(cell);
+    size_t stride = c ? 4 * H + 2 : 0, st = stride ? stride : G * H;
+    ck_assert_int_eq(npe_rnn_records(cell, T, H, proj, stride, bh, x), NPE_OK);
+    for (int t = 0; t < T; t++)
+      for (int i = 0; i < H; i++)
+        for (int jv = 0; jv < 4; jv++) {
+          double v;
+          if (cell == NPE_RNN_GRU && jv == 2) v = proj[t * st + 2 * H + i];
+          else if (cell == NPE_RNN_GRU && jv == 3) v = bh[2 * H + i];
+          else v = (double)proj[t * st + jv * H + i] + bh[jv * H + i];
+          int32_t want;
+          npe_recur_fix_from_double(v, 16, &want);
+          ck_assert_int_eq(x[(t * H + i) * 4 + jv], want);
+        }
+    ck_assert_int_eq(x[5 * 4 + 0], 2);  /* 1.5 LSB to even */
+  }
+  ck_assert_int_eq(npe_rnn_records(NPE_RNN_LSTM, T, H, proj, 0, NULL, x), NPE_OK);
+  ck_assert_int_eq(x[(1 * H + 1) * 4 + 0], INT32_MAX); /* proj[4H + 1]: t = 1, gate i, i = 1 */
+  /* errors */
+  memset(x, 0x5a, sizeof x);
+  proj[7] = NAN;
+  ck_assert_int_eq(npe_rnn_records(NPE_RNN_GRU, T, H, proj, 0, bh, x), NPE_ERR_RANGE);
+  proj[7] = 0;
+  bh[3] = INFINITY;
+  ck_assert_int_eq(npe_rnn_records(NPE_RNN_GRU, T, H, proj, 0, bh, x), NPE_ERR_RANGE);
+  bh[3] = 0;
+  ck_assert_int_eq(npe_rnn_records(NPE_RNN_GRU, T, H, proj, 3 * H - 1, bh, x), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_records(NPE_RNN_DIAG, T, H, proj, 0, bh, x), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_records(NPE_RNN_GRU, 0, H, proj, 0, bh, x), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_records(NPE_RNN_GRU, T, 0, proj, 0, bh, x), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_records(NPE_RNN_GRU, T, H, NULL, 0, bh, x), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_records(NPE_RNN_GRU, T, H, proj, 0, bh, NULL), NPE_ERR_INVALID_ARG);
+  for (int i = 0; i < T * H * 4; i++) ck_assert_int_eq(x[i], 0x5a5a5a5a);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rnn");
   TCase *tc = tcase_create("diag");
@@ -346,6 +938,17 @@ int main(void) {
   tcase_add_test(tc, async_and_progress);
   tcase_add_test(tc, parity_on_the_engine);
   suite_add_tcase(s, tc);
+  TCase *tg = tcase_create("gated");
+  tcase_set_timeout(tg, 900);
+  tcase_add_test(tg, gated_info_and_limits);
+  tcase_add_test(tg, gated_quantize_and_records);
+  tcase_add_test(tg, gated_errors_leave_outputs_alone);
+  tcase_add_test(tg, gated_shapes);
+  tcase_add_test(tg, gated_long_keep_chain);
+  tcase_add_test(tg, gated_short_of_device_memory);
+  tcase_add_test(tg, gated_back_pressure);
+  tcase_add_test(tg, gated_async_and_progress);
+  suite_add_tcase(s, tg);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);

@@ -191,41 +191,40 @@ START_TEST(cell_formats) {
 }
 END_TEST
 
-/* Long sequences and mat-vecs of several chunks (G H > 256 rows). */
-START_TEST(cell_long_and_chunked) {
+/* Cases on one engine, from a table. */
+static void run_cases(unsigned latency, unsigned ready_pct, unsigned valid_pct, uint64_t seed,
+                      const cell_case *c, size_t n) {
   eng e;
-  eng_open(&e, 40, 100, 100, 2);
-  uint64_t s = 99;
-  cell_case c1 = {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8, 16, 1000, NPE_RECUR_INIT_LOAD, 0, 1, 0, 0};
-  run_case(&e, &s, &c1);
-  cell_case c2 = {NPE_RECUR_GRU, NPE_FMT_FP4, NPE_FMT_FP4, 100, 20, NPE_RECUR_INIT_LOAD, 0, 1, 1, 0};
-  run_case(&e, &s, &c2);
-  cell_case c3 = {NPE_RECUR_LSTM, NPE_FMT_INT8, NPE_FMT_INT8, 90, 10, NPE_RECUR_INIT_ZERO, 1, 1, 0, 1};
-  run_case(&e, &s, &c3);
-  cell_case c4 = {NPE_RECUR_LSTM, NPE_FMT_POSIT8, NPE_FMT_POSIT8, 64, 30, NPE_RECUR_INIT_LOAD, 0, 1, 0, 0};
-  run_case(&e, &s, &c4);
-  /* H = 256: 768 and 1024 rows, three and four chunks of 256 */
-  cell_case c5 = {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8, 256, 4, NPE_RECUR_INIT_LOAD, 0, 1, 1, 1};
-  run_case(&e, &s, &c5);
-  cell_case c6 = {NPE_RECUR_LSTM, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 256, 2, NPE_RECUR_INIT_LOAD, 1, 1, 0, 0};
-  run_case(&e, &s, &c6);
+  eng_open(&e, latency, ready_pct, valid_pct, seed);
+  uint64_t s = seed * 7919u;
+  for (size_t i = 0; i < n; i++) run_case(&e, &s, &c[i]);
   eng_close(&e);
+}
+
+/* Long sequences and mat-vecs of several chunks (G H > 256 rows; at H =
+ * 256: 768 and 1024 rows, three and four chunks of 256). */
+START_TEST(cell_long_and_chunked) {
+  static const cell_case c[] = {
+      {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8, 16, 1000, NPE_RECUR_INIT_LOAD, 0, 1, 0, 0},
+      {NPE_RECUR_GRU, NPE_FMT_FP4, NPE_FMT_FP4, 100, 20, NPE_RECUR_INIT_LOAD, 0, 1, 1, 0},
+      {NPE_RECUR_LSTM, NPE_FMT_INT8, NPE_FMT_INT8, 90, 10, NPE_RECUR_INIT_ZERO, 1, 1, 0, 1},
+      {NPE_RECUR_LSTM, NPE_FMT_POSIT8, NPE_FMT_POSIT8, 64, 30, NPE_RECUR_INIT_LOAD, 0, 1, 0, 0},
+      {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8, 256, 4, NPE_RECUR_INIT_LOAD, 0, 1, 1, 1},
+      {NPE_RECUR_LSTM, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 256, 2, NPE_RECUR_INIT_LOAD, 1, 1, 0, 0},
+  };
+  run_cases(40, 100, 100, 2, c, sizeof c / sizeof c[0]);
 }
 END_TEST
 
 /* KEEP chains (h and LSTM's c continue on chip), at random latency and
  * back-pressure. */
 START_TEST(cell_keep_and_backpressure) {
-  eng e;
-  eng_open(&e, 100, 60, 70, 3);
-  uint64_t s = 5;
-  cell_case c1 = {NPE_RECUR_LSTM, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 24, 60, NPE_RECUR_INIT_LOAD, 0, 4, 1, 1};
-  run_case(&e, &s, &c1);
-  cell_case c2 = {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_TERNARY, 33, 40, NPE_RECUR_INIT_ZERO, 1, 3, 0, 0};
-  run_case(&e, &s, &c2);
-  cell_case c3 = {NPE_RECUR_GRU, NPE_FMT_POSIT4, NPE_FMT_POSIT4, 64, 25, NPE_RECUR_INIT_LOAD, 0, 2, 0, 1};
-  run_case(&e, &s, &c3);
-  eng_close(&e);
+  static const cell_case c[] = {
+      {NPE_RECUR_LSTM, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 24, 60, NPE_RECUR_INIT_LOAD, 0, 4, 1, 1},
+      {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_TERNARY, 33, 40, NPE_RECUR_INIT_ZERO, 1, 3, 0, 0},
+      {NPE_RECUR_GRU, NPE_FMT_POSIT4, NPE_FMT_POSIT4, 64, 25, NPE_RECUR_INIT_LOAD, 0, 2, 0, 1},
+  };
+  run_cases(100, 60, 70, 3, c, sizeof c / sizeof c[0]);
 }
 END_TEST
 
