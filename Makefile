@@ -92,7 +92,7 @@ all: $(GOLDEN_LIB) $(NPE_BIN)
 # DEPS_EXTRA: more requirements, e.g. pkg:NAME (tests/deps fakes a missing one)
 DEPS_EXTRA ?=
 check-deps-test:
-	@$(DEPS) c check verilator iverilog python3 zlib fuzz $(DEPS_EXTRA)
+	@$(DEPS) c check verilator iverilog python3 zlib ftdi fuzz $(DEPS_EXTRA)
 
 # No include from a layer into one above it (golden <- models <- sim <- driver <- cli).
 layers-check:
@@ -111,7 +111,7 @@ test: check-deps-test install-test $(TEST_TARGETS)
 # Demo and benchmarks
 # ---------------------------------------------------------------------------
 check-deps-sim:
-	@$(DEPS) c verilator zlib $(DEPS_EXTRA)
+	@$(DEPS) c verilator zlib ftdi $(DEPS_EXTRA)
 
 # The main job: one matmul workload in every format on the simulated engine.
 demo: check-deps-sim $(NPE_BIN)
