@@ -65,6 +65,7 @@ PYTHON ?= python3
 #   driver.mk          driver/: libnpe, its tests and benches
 #   cli.mk             driver/cli: the npe tool and its tests
 #   fpga_icebreaker.mk fpga/: the iCEBreaker board build and its testbench
+#   link.mk            the board link (protocol v2): generated tables, link tests, benches
 #   lm.mk              tools/lm, lm/: KJV corpus, char-model trainer, make models, lm-test
 #   fuzz.mk            tests/fuzz: libFuzzer targets, make fuzz, fuzz-smoke
 #   cpu.mk             rtl/cpu: the RV32IM core, its ISA tests against qemu-riscv32
@@ -80,7 +81,7 @@ BENCH_TARGETS :=
 LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
-        mk/fpga_icebreaker.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk
+        mk/fpga_icebreaker.mk mk/link.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk
 include mk/cpu.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
@@ -91,7 +92,7 @@ all: $(GOLDEN_LIB) $(NPE_BIN)
 # DEPS_EXTRA: more requirements, e.g. pkg:NAME (tests/deps fakes a missing one)
 DEPS_EXTRA ?=
 check-deps-test:
-	@$(DEPS) c check verilator iverilog python3 zlib fuzz $(DEPS_EXTRA)
+	@$(DEPS) c check verilator iverilog python3 zlib ftdi fuzz $(DEPS_EXTRA)
 
 # No include from a layer into one above it (golden <- models <- sim <- driver <- cli).
 layers-check:
@@ -110,7 +111,7 @@ test: check-deps-test install-test $(TEST_TARGETS)
 # Demo and benchmarks
 # ---------------------------------------------------------------------------
 check-deps-sim:
-	@$(DEPS) c verilator zlib $(DEPS_EXTRA)
+	@$(DEPS) c verilator zlib ftdi $(DEPS_EXTRA)
 
 # The main job: one matmul workload in every format on the simulated engine.
 demo: check-deps-sim $(NPE_BIN)

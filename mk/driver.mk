@@ -12,8 +12,8 @@
 LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy_estimate.c \
                driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
                driver/src/npe_transport_uart.c driver/src/npe_rnn.c driver/src/npe_rnn_quant.c \
-               driver/src/npe_uri.c
-LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h $(MODELS_HDRS) \
+               driver/src/npe_uri.c driver/src/npe_link.c driver/src/npe_transport_ftdi.c
+LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h include/npe_link_proto.h $(MODELS_HDRS) \
                $(wildcard driver/src/*.h) sim/npesim.h
 # what `make install` puts in include/: npe.h and the headers it includes
 PUBLIC_HDRS := driver/include/npe.h models/energy/npe_energy.h golden/include/npe_format.h \
@@ -22,8 +22,11 @@ LIBNPE_OBJS     := $(patsubst driver/src/%.c,$(BUILD)/driver/%.o,$(LIBNPE_SRCS))
 LIBNPE_SAN_OBJS := $(patsubst driver/src/%.c,$(BUILD)/san/driver/%.o,$(LIBNPE_SRCS))
 LIBNPE     := $(BUILD)/lib/libnpe.a
 LIBNPE_SAN := $(BUILD)/san/lib/libnpe.a
+# libftdi1 (Debian libftdi1-dev) for the ftdi:// transport
+FTDI_CFLAGS = $(shell pkg-config --cflags libftdi1 2>/dev/null)
+FTDI_LIBS   = $(or $(shell pkg-config --libs libftdi1 2>/dev/null),-lftdi1 -lusb-1.0)
 # what a program linking libnpe.a also needs (the Verilated model is C++)
-LIBNPE_DEPLIBS := -lz -lstdc++ -lpthread -lm
+LIBNPE_DEPLIBS = -lz -lstdc++ -lpthread -lm $(FTDI_LIBS)
 
 $(BUILD)/driver/%.o: driver/src/%.c $(LIBNPE_HDRS)
 	@mkdir -p $(@D)
@@ -32,6 +35,17 @@ $(BUILD)/driver/%.o: driver/src/%.c $(LIBNPE_HDRS)
 $(BUILD)/san/driver/%.o: driver/src/%.c $(LIBNPE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(DRIVER_CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+# the one source that includes ftdi.h
+$(BUILD)/driver/npe_transport_ftdi.o: driver/src/npe_transport_ftdi.c $(LIBNPE_HDRS)
+	@$(DEPS) ftdi
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(FTDI_CFLAGS) -c -o $@ $<
+
+$(BUILD)/san/driver/npe_transport_ftdi.o: driver/src/npe_transport_ftdi.c $(LIBNPE_HDRS)
+	@$(DEPS) ftdi
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) $(FTDI_CFLAGS) $(SANFLAGS) -c -o $@ $<
 
 # One archive with everything, so users link -lnpe alone (plus LIBNPE_DEPLIBS).
 define merge_archive
@@ -73,15 +87,18 @@ $(BUILD)/san/tests/rnn: tests/driver/test_rnn.c $(LIBNPE_SAN)
 	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
 	  $(LIBNPE_DEPLIBS)
 
-# The uart: transport against a board played on a pseudo-terminal
+# The uart: transport against a board played on a pseudo-terminal: the
+# bridge RTL and the small engine of tests/link/board_sim (LINK_BOARD,
+# mk/link.mk, which adds it to these prerequisites)
 $(BUILD)/tests/uart: tests/driver/test_uart.c $(LIBNPE)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isim $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
+	$(CC) $(CFLAGS_ALL) -Isim -Itests/link $(CHECK_CFLAGS) -o $@ $< $(LINK_BOARD) $(LIBNPE) \
+	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
 
 $(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isim $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
-	  $(LIBNPE_DEPLIBS) -lpthread
+	$(CC) $(CFLAGS_ALL) -Isim -Itests/link $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LINK_BOARD) \
+	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
 
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart \
              $(BUILD)/san/tests/uart rnn-test

@@ -2,7 +2,7 @@
 # mk/fuzz.mk - tests/fuzz: libFuzzer targets (Debian clang-14, libfuzzer-14-dev)
 # for the parsers that take outside input: the .npy reader of the npe tool,
 # libnpe's device URI parser, `npe format` input, the NLU table builder's
-# inputs. Each runs under ASan + UBSan; a crash, a leak or a broken
+# inputs, the board link's reply parser. Each runs under ASan + UBSan; a crash, a leak or a broken
 # property of the target (abort()) is a failure. Included by the top
 # Makefile after mk/cli.mk.
 #
@@ -18,7 +18,7 @@
 FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 3
-FUZZ_TARGETS := npy uri format nlu
+FUZZ_TARGETS := npy uri format nlu link
 FUZZ_FLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=all -fno-omit-frame-pointer
 # libFuzzer options of every run: quiet targets, artefacts under build/
@@ -27,10 +27,12 @@ FUZZ_RUN_OPTS = -close_fd_mask=3 -print_final_stats=1 -artifact_prefix=$(BUILD)/
 # what each target compiles with instrumentation (the rest of the golden
 # library comes from $(GOLDEN_LIB))
 FUZZ_SRCS_npy    := driver/cli/cli_npy.c
-FUZZ_SRCS_uri    := driver/src/npe_uri.c driver/src/npe_transport_uart.c
+FUZZ_SRCS_uri    := driver/src/npe_uri.c driver/src/npe_transport_uart.c \
+                    driver/src/npe_transport_ftdi.c driver/src/npe_link.c
 FUZZ_SRCS_format := driver/cli/cmd_format.c driver/cli/cli_data.c golden/src/npe_format.c \
                     golden/src/npe_dot.c
 FUZZ_SRCS_nlu    := golden/src/npe_nlu.c
+FUZZ_SRCS_link   := driver/src/npe_link.c
 
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
@@ -45,7 +47,8 @@ check-deps-fuzz:
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) $(GOLDEN_LIB) $(CLI_HDRS) \
                       $(LIBNPE_HDRS) | check-deps-fuzz
 	@mkdir -p $(@D) $(BUILD)/fuzz/artifacts
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(CLI_INC) -Igolden/src -o $@ $< $(FUZZ_SRCS_$*) $(GOLDEN_LIB) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(CLI_INC) $(FTDI_CFLAGS) -Igolden/src -o $@ $< $(FUZZ_SRCS_$*) \
+	  $(GOLDEN_LIB) -lm $(FTDI_LIBS)
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -11,9 +11,11 @@
 #include "npe_cli.h"
 
 int cli_open_device(const char *uri, npe_dev **d) {
-  int rc = npe_open(uri, d);
+  char msg[512];
+  int rc = npe_open_msg(uri, d, msg, sizeof msg);
   if (rc) {
     fprintf(stderr, "npe: cannot open device '%s': %s\n", uri, npe_strerror(rc));
+    if (msg[0]) fprintf(stderr, "npe: %s\n", msg);
     return rc == NPE_ERR_INVALID_ARG || rc == NPE_ERR_UNSUPPORTED ? NPE_EXIT_USAGE
                                                                    : NPE_EXIT_FAIL;
   }
@@ -28,9 +30,15 @@ static const char info_usage[] =
     "sizes, the nonlinear unit (column groups per ramp), the recurrence unit,\n"
     "device memory, and the largest K per format pair.\n"
     "\n"
-    "  --device URI  sim: or sim:?latency=N&ready=P&valid=P&seed=S&trace=FILE, or\n"
-    "                uart:PORT[?baud=N&mem=BYTES&clk=MHZ&timeout=MS] for a board\n"
-    "                build (make fpga-icebreaker) on the serial port PORT\n"
+    "  --device URI  sim: or sim:?latency=N&ready=P&valid=P&seed=S&trace=FILE&build=small,\n"
+    "                or a board build (make fpga-icebreaker) over its link (docs/LINK.md):\n"
+    "                  uart:PORT[?OPTS]   the serial port PORT, e.g. uart:/dev/ttyUSB1\n"
+    "                  ftdi://[VID:PID][/SERIAL][?interface=A|B&OPTS]  an FTDI channel\n"
+    "                    through libftdi1 (default 0403:6010 interface B: the\n"
+    "                    iCEBreaker's FT2232H, whose channel B is the FPGA's UART)\n"
+    "                OPTS: baud=N (default 3000000), mem=BYTES, clk=MHZ (default 12),\n"
+    "                timeout=MS (one frame), tries=N (default 8), burst=WORDS, joined\n"
+    "                by &. Permission denied on ftdi://: the message names the udev rule.\n"
     "  --json        machine-readable output\n";
 
 int npe_cmd_info(int argc, char **argv) {

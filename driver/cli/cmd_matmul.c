@@ -58,7 +58,7 @@ static const char matmul_usage[] =
     "                    it, --a reads it back); with --act the B-bit NLU codes\n"
     "                    ('|u1', comment '# npe: act=FUNC bits=B frac=F')\n"
     "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S&trace=F,\n"
-    "                    or uart:PORT[?baud=N&...] (a board; see npe info --help)\n"
+    "                    or uart:PORT[?...], ftdi://[VID:PID][?...] (a board; see npe info --help)\n"
     "  --seed S          seed of the random inputs (default 1)\n"
     "  --check           also compare every output bit for bit with the golden\n"
     "                    model, and report the error against float64\n"

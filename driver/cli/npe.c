@@ -24,6 +24,12 @@ static const char usage[] =
     "  -h, --help     show this help and exit\n"
     "  --version      print the version and exit\n"
     "\n"
+    "Devices (--device URI of the commands that run the engine; npe info --help):\n"
+    "  sim:[?OPTS]                        the Verilator model of the RTL (default)\n"
+    "  ftdi://[VID:PID][/SERIAL][?OPTS]   a board through libftdi1 (default 0403:6010\n"
+    "                                     interface B: the iCEBreaker's FPGA UART)\n"
+    "  uart:PORT[?OPTS]                   a board on a serial port, e.g. /dev/ttyUSB1\n"
+    "\n"
     "Exit status: 0 success, 1 failure while running, 2 bad usage or input.\n"
     "Run `npe COMMAND --help` for the options of each command.\n";
 

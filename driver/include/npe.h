@@ -4,7 +4,8 @@
  *
  * One API whatever runs the engine: the URI given to npe_open() picks the
  * transport ("sim:" runs the Verilator model of the RTL in this process;
- * "ftdi://" and "uio:" are reserved for boards). Matmuls of any size and any
+ * "uart:" and "ftdi://" reach a board over its serial link, docs/LINK.md;
+ * "uio:" is reserved). Matmuls of any size and any
  * supported format pair are tiled onto the engine, run, and gathered; every
  * result is bit-identical to the golden model (npe_format.h, included here).
  *
@@ -15,6 +16,13 @@
  * Thread safety: a device and everything made from it belong to one thread
  * at a time; separate devices are independent. No hidden threads, no global
  * state.
+ *
+ * Changes in API 0.6.0 (source-compatible additions):
+ *   npe_open_msg(), npe_last_error(): a one-line reason for a failed open or
+ *               transport call (which device, what to do about it)
+ *   npe_open(): "ftdi://" URIs (libftdi1); "uart:" speaks the board link's
+ *               protocol v2 (docs/LINK.md) at 3000000 baud by default
+ *   npe_info.transport: also "ftdi"
  *
  * Changes in API 0.5.0 (source-compatible additions):
  *   npe_rnn_cell: NPE_RNN_GRU and NPE_RNN_LSTM run (RECUR MODE 1 and 2) on
@@ -68,7 +76,7 @@ extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000500u
+#define NPE_API_VERSION 0x000600u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -87,17 +95,43 @@ typedef struct npe_dev npe_dev;
  *   build=small the small build instead (INT8 / ternary, 1 x 1 PE, 128 KiB
  *               of memory at 0: the iCE40UP5K configuration, ENGINE_LITE)
  * or "uart:PATH[?key=value&...]", a board build behind npe_uart_bridge on
- * the serial port PATH (e.g. the iCEBreaker's FTDI port /dev/ttyUSB1), keys
- *   baud=N      line rate (default 115200, as the board's bitstream)
- *   mem=BYTES   memory at address 0 the driver manages (default 131072)
- *   clk=MHZ     board clock, for cycle estimates and timeouts (default 12)
- *   timeout=MS  longest wait for a reply frame (default 1000)
+ * the serial port PATH (e.g. the iCEBreaker's FTDI port /dev/ttyUSB1), or
+ * "ftdi://[VID:PID][/SERIAL][?key=value&...]", the same through libftdi1
+ * on an FTDI chip's channel (VID:PID in hex, default 0403:6010, the
+ * iCEBreaker's FT2232H; SERIAL picks one of several boards), keys
+ *   interface=A|B  (ftdi:// only) the chip's channel (default B, the
+ *               iCEBreaker's FPGA UART; A programs its flash)
+ *   baud=N      line rate (default 3000000, as the board's bitstream; uart:
+ *               takes the termios rates 9600..3000000, ftdi:// 183..12000000)
+ *   mem=BYTES   memory at address 0 the driver manages (default: what the
+ *               bridge reports, 131072 on the iCEBreaker)
+ *   clk=MHZ     board clock, for cycle estimates (default 12)
+ *   timeout=MS  reply timeout of one frame (default: from the bridge's quiet
+ *               time, the longest frame and 20 ms of USB / OS latency)
+ *   tries=N     attempts per frame before NPE_ERR_IO (default 8)
+ *   burst=WORDS largest memory frame (default: the bridge's, 256 words)
  * Errors: NPE_ERR_INVALID_ARG (NULL, unknown scheme or key, bad value),
- * NPE_ERR_UNSUPPORTED ("ftdi://", "uio:" in this build), NPE_ERR_IO (trace
- * file; serial port cannot be opened), NPE_ERR_DEVICE (engine does not
- * identify itself or does not answer), NPE_ERR_NO_MEM.
+ * NPE_ERR_UNSUPPORTED ("uio:", not built yet), NPE_ERR_IO (trace file;
+ * serial port or FTDI device missing, permission denied, busy; no
+ * protocol v2 bridge answers), NPE_ERR_DEVICE (engine does not identify
+ * itself, the bridge refuses a frame), NPE_ERR_NO_MEM. npe_open_msg says
+ * which in words.
  */
 int npe_open(const char *uri, npe_dev **dev /* out */);
+
+/** npe_open(), and on failure one line into @p msg (@p cap bytes; "" on
+ *  success or when nothing more is known) naming the device and the cause:
+ *  "ftdi 0403:6010 interface B: no such USB device (is the board plugged
+ *  in? ...)", "... permission denied on the USB device; add the udev rule
+ *  ...", "uart /dev/ttyUSB1: no good reply to HELLO ... after 8 tries ...". */
+int npe_open_msg(const char *uri, npe_dev **dev /* out */, char *msg /* out */, size_t cap);
+
+/** The last transport failure of @p dev as one line, e.g. after a call
+ *  returned NPE_ERR_IO: "ftdi 0403:6010: read failed (device gone?)" or
+ *  "... no good reply to memory write at 0x001000 (256 words) after 8
+ *  tries (...)". "" if there was none or the transport keeps no messages
+ *  (sim:). The string belongs to @p dev and lives until its next call. */
+const char *npe_last_error(const npe_dev *dev);
 
 /** Closes an engine: releases its buffers, its job and its simulator or
  *  port, and frees @p dev. NULL is ignored, like free(NULL). @p dev and
@@ -114,7 +148,7 @@ typedef struct npe_info {
   uint32_t lanes;         /**< largest MACs per PE per cycle */
   uint32_t spad_a_kib, spad_b_kib, spad_c_kib; /**< per buffer (two each) */
   uint64_t mem_size;      /**< device memory the driver manages, bytes */
-  char transport[16];     /**< "sim", "sim-small" or "uart" */
+  char transport[16];     /**< "sim", "sim-small", "uart" or "ftdi" */
   uint32_t has_nlu;       /**< 1: the nonlinear unit is built (npe_matmul_nlu) */
   uint32_t nlu_groups;    /**< column groups (rows x cols values each) one NLU ramp converts */
   uint32_t has_recur;     /**< 1: the recurrence unit is built (npe_rnn; CAP_FORMATS.RECUR) */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* npe_dev.c - libnpe: opening a device, its info, device-memory buffers. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 #include "npe_internal.h"
 #include "npe_regs.h"
 #include "npe_transport_sim.h"
+#include "npe_transport_ftdi.h"
 #include "npe_transport_uart.h"
 #include "npe_uri.h"
 
@@ -71,29 +73,39 @@ static int read_info(npe_dev *d) {
  * of its 128 KiB; the small engine, or the UART, is slower than a ring refill. */
 #define NPE_SMALL_RING_LOG2 6u
 
-int npe_open(const char *uri, npe_dev **out) {
+int npe__open_with(const char *uri, const npe_open_hooks *hooks, npe_dev **out, char *msg,
+                   size_t cap) {
+  if (msg && cap) msg[0] = 0;
   if (!uri || !out) return NPE_ERR_INVALID_ARG;
   npe_uri u;
   char opts[512];
   int rc = npe__uri_parse(uri, &u, opts, sizeof opts);
-  if (rc) return rc;
-  const int is_sim = u.kind == NPE_URI_SIM;
-  const npesim_config scfg = u.sim;
-  const npe_uart_config ucfg = u.uart;
+  if (rc) {
+    if (msg && cap)
+      snprintf(msg, cap, "%s: %s", uri,
+               rc == NPE_ERR_UNSUPPORTED ? "scheme not built yet" : "bad device URI (npe --help)");
+    return rc;
+  }
   npe_dev *d = calloc(1, sizeof *d);
   if (!d) return NPE_ERR_NO_MEM;
-  uint64_t base, size;
-  if (is_sim) {
-    const int small = scfg.build == NPESIM_BUILD_SMALL;
-    rc = npe_transport_sim_open(&scfg, &d->t);
+  uint64_t base = 0, size = 0;
+  if (u.kind == NPE_URI_SIM) {
+    const int small = u.sim.build == NPESIM_BUILD_SMALL;
+    rc = npe_transport_sim_open(&u.sim, &d->t);
+    if (rc && msg && cap) snprintf(msg, cap, "sim: cannot start the simulator (trace file?)");
     strcpy(d->info.transport, small ? "sim-small" : "sim");
     base = small ? NPE_SIM_SMALL_MEM_BASE : NPE_SIM_MEM_BASE;
     size = small ? NPE_SIM_SMALL_MEM_SIZE : NPE_SIM_MEM_SIZE;
     d->ring.log2_n = small ? NPE_SMALL_RING_LOG2 : NPE_RING_LOG2;
   } else {
-    rc = npe_transport_uart_open(&ucfg, &d->t);
-    strcpy(d->info.transport, "uart");
-    base = 0, size = ucfg.mem_size;
+    if (u.kind == NPE_URI_UART) {
+      rc = npe_transport_uart_open(&u.uart, &d->t, msg, cap);
+      strcpy(d->info.transport, "uart");
+    } else {
+      rc = npe_transport_ftdi_open(&u.ftdi, hooks ? hooks->ftdi : NULL, &d->t, msg, cap);
+      strcpy(d->info.transport, "ftdi");
+    }
+    if (!rc) size = npe_link_mem_size(&d->t);
     d->ring.log2_n = NPE_SMALL_RING_LOG2;
   }
   if (rc) {
@@ -105,6 +117,10 @@ int npe_open(const char *uri, npe_dev **out) {
   d->ring.base = base;
   if (!rc) rc = npe_ring_setup(&d->t, &d->ring);
   if (rc) {
+    if (msg && cap) {
+      const char *e = d->t.error ? d->t.error(d->t.ctx) : "";
+      snprintf(msg, cap, "%s", *e ? e : "the engine does not identify itself");
+    }
     d->t.close(d->t.ctx);
     free(d);
     return rc;
@@ -114,6 +130,17 @@ int npe_open(const char *uri, npe_dev **out) {
   d->magic = NPE_DEV_MAGIC;
   *out = d;
   return NPE_OK;
+}
+
+int npe_open(const char *uri, npe_dev **out) { return npe__open_with(uri, NULL, out, NULL, 0); }
+
+int npe_open_msg(const char *uri, npe_dev **out, char *msg, size_t cap) {
+  return npe__open_with(uri, NULL, out, msg, cap);
+}
+
+const char *npe_last_error(const npe_dev *d) {
+  if (npe__dev_check(d) || !d->t.error) return "";
+  return d->t.error(d->t.ctx);
 }
 
 /* Frees everything the device owns, then the handle itself: a later call

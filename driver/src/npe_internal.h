@@ -62,6 +62,17 @@ struct npe_dev {
  * check is no promise). */
 int npe__dev_check(const npe_dev *d);
 
+/* What npe_open uses instead of the real thing (tests): NULL fields are the
+ * real ones. */
+struct npe_ftdi_ops;
+typedef struct npe_open_hooks {
+  const struct npe_ftdi_ops *ftdi; /* libftdi calls of ftdi:// */
+} npe_open_hooks;
+
+/* npe_open_msg with @p hooks (NULL: none). */
+int npe__open_with(const char *uri, const npe_open_hooks *hooks, npe_dev **out, char *msg,
+                   size_t cap);
+
 /* Unlinks and frees a buffer the driver made for itself (no tombstone). */
 void npe__buf_release(npe_dev *d, npe_buf *b);
 

@@ -6,6 +6,7 @@
 #include "npe_regs.h"
 
 #define RING_POLL_BUDGET 1024u /* device cycles between polls of HEAD/STATUS */
+#define RING_RUN 16u           /* descriptors written at once, at most */
 
 int npe_ring_setup(const npe_transport *t, npe_ring *r) {
   if (!t || !r || (r->base & 63u) || r->log2_n < 1 || r->log2_n > 15)
@@ -39,16 +40,24 @@ int npe_ring_pump(const npe_transport *t, npe_ring *r, npe_ring_stream *s) {
     s->t0 = t->cycles(t->ctx);
   }
   rc = t->csr_read(t->ctx, NPE_RING_HEAD_REG_OFFSET, &head);
-  uint8_t desc[64];
-  uint32_t wrote = 0;
+  /* descriptors go in runs of consecutive slots, one memory write each (a
+   * board link sends each write as frames: fewer, longer ones) */
+  uint8_t run[RING_RUN * 64];
+  uint32_t wrote = 0, n = 0, first = r->tail;
   while (!rc && s->more && ((r->tail + 1u) & mask) != head) {
-    s->more = s->src(s->src_ctx, desc);
+    s->more = s->src(s->src_ctx, run + 64u * n);
     if (!s->more) break;
-    rc = t->mem_write(t->ctx, r->base + 64u * (uint64_t)r->tail, desc, 64);
+    n++;
     r->tail = (r->tail + 1u) & mask;
     s->res.descs++;
     wrote++;
+    if (n == RING_RUN || r->tail == 0) {
+      rc = t->mem_write(t->ctx, r->base + 64u * (uint64_t)first, run, 64u * n);
+      n = 0;
+      first = r->tail;
+    }
   }
+  if (!rc && n) rc = t->mem_write(t->ctx, r->base + 64u * (uint64_t)first, run, 64u * n);
   if (!rc && wrote) rc = t->csr_write(t->ctx, NPE_RING_TAIL_REG_OFFSET, r->tail);
   if (!rc) rc = t->csr_read(t->ctx, NPE_STATUS_REG_OFFSET, &status);
   if (rc) return rc;

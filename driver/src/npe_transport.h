@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * npe_transport.h - the one internal interface every transport implements
- * (sim: in-process libnpesim; later ftdi:// and uio:). Everything above it
+ * (sim: in-process libnpesim; uart: and ftdi://, the board link of
+ * npe_link.c). Everything above it
  * (ring submission, matmul) is transport-independent. Internal to libnpe.
  */
 #ifndef NPE_TRANSPORT_H
@@ -27,6 +28,9 @@ typedef struct npe_transport {
   uint64_t (*cycles)(void *ctx);
   /** Releases the transport. */
   void (*close)(void *ctx);
+  /** One line on the last failure ("" if none); NULL: the transport has no
+   *  messages. */
+  const char *(*error)(void *ctx);
 } npe_transport;
 
 /** Device memory window of a transport (what the DMA may touch). */

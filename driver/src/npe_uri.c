@@ -54,7 +54,7 @@ static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t c
 
 int npe__uri_parse(const char *uri, npe_uri *out, char *buf, size_t cap) {
   if (!uri || !out || !buf || !cap) return NPE_ERR_INVALID_ARG;
-  if (!strncmp(uri, "ftdi://", 7) || !strncmp(uri, "uio:", 4)) return NPE_ERR_UNSUPPORTED;
+  if (!strncmp(uri, "uio:", 4)) return NPE_ERR_UNSUPPORTED;
   memset(out, 0, sizeof *out);
   if (!strncmp(uri, "sim:", 4)) {
     out->kind = NPE_URI_SIM;
@@ -63,6 +63,10 @@ int npe__uri_parse(const char *uri, npe_uri *out, char *buf, size_t cap) {
   if (!strncmp(uri, "uart:", 5)) {
     out->kind = NPE_URI_UART;
     return npe_uart_parse(uri + 5, &out->uart, buf, cap);
+  }
+  if (!strncmp(uri, "ftdi://", 7)) {
+    out->kind = NPE_URI_FTDI;
+    return npe_ftdi_parse(uri + 7, &out->ftdi, buf, cap);
   }
   return NPE_ERR_INVALID_ARG;
 }

@@ -3,11 +3,13 @@
 // (iCE40UP5K-SG48): npe_top with the small-FPGA parameters (one INT8 /
 // ternary PE, 256-word banks, 17-bit DMA addresses), its DMA on the chip's
 // 128 KiB of SPRAM (npe_spram_axi), its CSRs and that memory reachable from
-// the host over the board's FTDI UART (npe_uart_bridge). Runs on the 12 MHz
-// board clock. LEDs (active low): red = the engine's interrupt line, green
+// the host over the board's FTDI UART (channel B of the FT2232H) at
+// 3 Mbaud, through npe_uart_bridge (the board link, protocol v2:
+// docs/LINK.md). Runs on the 12 MHz board clock. LEDs (active low): red = the engine's interrupt line, green
 // = out of reset.
 module npe_icebreaker_top #(
-  parameter int ClkDiv = 104  // 12 MHz / 115200 baud
+  parameter int ClkDiv     = 4,     // 12 MHz / 3 Mbaud (make link-rate-test: the UART holds at 4)
+  parameter int IdleCycles = 4095   // 341 us (about 100 bytes at 3 Mbaud) of quiet line end a broken frame
 ) (
   input  logic CLK,     // 12 MHz
   input  logic BTN_N,   // user button: reset while pressed
@@ -55,7 +57,7 @@ module npe_icebreaker_top #(
   logic [23:0] mem_addr;
   logic [31:0] mem_wdata, mem_rdata;
 
-  npe_uart_bridge #(.ClkDiv(ClkDiv), .MemBytes(131072)) u_bridge (
+  npe_uart_bridge #(.MemBytes(131072), .MaxWords(1024), .IdleCycles(IdleCycles)) u_bridge (
     .clk_i (CLK), .rst_ni (rst_n),
     .rx_valid_i (rx_valid), .rx_byte_i (rx_byte),
     .tx_valid_o (tx_valid), .tx_ready_i (tx_ready), .tx_byte_o (tx_byte),

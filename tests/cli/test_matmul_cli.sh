@@ -255,6 +255,8 @@ expect_usage "$NPE" matmul --m 2 --n 2 --k 8 --c-out "$T/x.npy"
 grep -q 'no/such/dir.npy' "$T/err" || fail "--c-out bad path not named"
 "$NPE" matmul --help | grep -q 'Usage: npe matmul' || fail "matmul --help"
 "$NPE" help info | grep -q 'Usage: npe info' || fail "help info"
+"$NPE" --help | grep -q 'ftdi://\[VID:PID\]' || fail "npe --help: device URIs"
+"$NPE" info --help | grep -q 'interface=A|B' || fail "info --help: ftdi:// options"
 
 if [ $fails -ne 0 ]; then
   echo "test_matmul_cli: $fails failure(s)" >&2

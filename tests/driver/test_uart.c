@@ -2,11 +2,12 @@
 /*
  * test_uart - the uart: transport of libnpe, end to end without a board: a
  * pseudo-terminal stands for the serial port, and a thread on its other end
- * plays the board, answering npe_uart_bridge's 8-byte frames (as specified
- * in fpga/rtl/npe_uart_bridge.sv) from the simulated small build, the
- * board's engine (npesim.h, NPESIM_BUILD_SMALL, 128 KiB of memory at address 0). Matmuls through the public API are checked against
+ * plays the board with tests/link/board_sim: the bridge RTL (Verilated,
+ * npe_uart_bridge and its UART at 3 Mbaud, protocol v2 of docs/LINK.md) in
+ * front of the simulated small build, the board's engine (128 KiB of
+ * memory at address 0). Matmuls through the public API are checked against
  * the golden library; bad URIs, a port that cannot be opened and a board
- * that does not answer get their documented errors.
+ * that does not answer get their documented errors and messages.
  */
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE
@@ -21,19 +22,16 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "board_sim.h"
 #include "npe.h"
-#include "npesim.h"
-
-#define BOARD_MEM (128u << 10)
 
 /* ------------------------------------------------------------------------ */
-/* The board: frames in, replies out, the engine stepping in between         */
+/* The board: bytes from the pty into the simulated bridge and back          */
 /* ------------------------------------------------------------------------ */
 typedef struct board {
   int fd;             /* master side of the pty */
-  npesim *sim;
+  board_sim *sim;
   atomic_int stop;
-  unsigned frames;
   pthread_t thread;
 } board;
 
@@ -47,44 +45,16 @@ static void put_all(int fd, const uint8_t *p, size_t n) {
 
 static void *board_main(void *arg) {
   board *b = arg;
-  uint8_t f[8];
-  size_t have = 0;
+  uint8_t buf[4096];
   while (!atomic_load(&b->stop)) {
     struct pollfd pf = {b->fd, POLLIN, 0};
-    if (poll(&pf, 1, 0) <= 0 || !(pf.revents & POLLIN)) {
-      npesim_step(b->sim, 256); /* the engine runs while the line is quiet */
-      continue;
+    if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLIN)) {
+      ssize_t got = read(b->fd, buf, sizeof buf);
+      if (got > 0) board_sim_host_write(b->sim, buf, (size_t)got);
     }
-    ssize_t got = read(b->fd, f + have, sizeof f - have);
-    if (got <= 0) continue;
-    have += (size_t)got;
-    if (have < sizeof f) continue;
-    have = 0;
-    b->frames++;
-    uint32_t addr = f[1] | (uint32_t)f[2] << 8 | (uint32_t)f[3] << 16;
-    uint32_t data = f[4] | (uint32_t)f[5] << 8 | (uint32_t)f[6] << 16 | (uint32_t)f[7] << 24;
-    uint32_t val = 0;
-    uint8_t r[5] = {0};
-    size_t n = 1;
-    switch (f[0]) {
-      case 1: r[0] = npesim_csr_write(b->sim, addr & 0xfffu, data) ? 1 : 0; break;
-      case 2:
-        r[0] = npesim_csr_read(b->sim, addr & 0xfffu, &val) ? 1 : 0;
-        n = 5;
-        break;
-      case 3:
-        if ((addr & 3u) || addr >= BOARD_MEM) r[0] = 1;
-        else npesim_mem_write(b->sim, addr, &data, 4);
-        break;
-      case 4:
-        if ((addr & 3u) || addr >= BOARD_MEM) r[0] = 1;
-        else npesim_mem_read(b->sim, addr, &val, 4);
-        n = 5;
-        break;
-      default: r[0] = 2;
-    }
-    for (int i = 0; i < 4; i++) r[1 + i] = (uint8_t)(val >> (8 * i));
-    put_all(b->fd, r, n);
+    board_sim_run(b->sim, 2000); /* 1/6 ms of the board */
+    size_t n = board_sim_host_read(b->sim, buf, sizeof buf);
+    if (n) put_all(b->fd, buf, n);
   }
   return NULL;
 }
@@ -104,13 +74,11 @@ static void board_start(board *b, char *path, size_t cap, int answer) {
   cfmakeraw(&tio);
   ck_assert_int_eq(tcsetattr(b->fd, TCSANOW, &tio), 0);
   if (!answer) return;
-  npesim_config c;
+  board_sim_config c;
   memset(&c, 0, sizeof c);
+  c.clk_mhz = 12;
   c.seed = 1;
-  c.mem_base = 0;
-  c.mem_size = BOARD_MEM;
-  c.build = NPESIM_BUILD_SMALL;
-  ck_assert_int_eq(npesim_create(&c, &b->sim), 0);
+  ck_assert_int_eq(board_sim_create(&c, &b->sim), 0);
   ck_assert_int_eq(pthread_create(&b->thread, NULL, board_main, b), 0);
 }
 
@@ -118,7 +86,7 @@ static void board_stop(board *b) {
   if (b->sim) {
     atomic_store(&b->stop, 1);
     pthread_join(b->thread, NULL);
-    npesim_destroy(b->sim);
+    board_sim_destroy(b->sim);
   }
   close(b->fd);
 }
@@ -160,9 +128,10 @@ START_TEST(matmul_over_uart) {
   board b;
   char path[256], uri[512];
   board_start(&b, path, sizeof path, 1);
-  snprintf(uri, sizeof uri, "uart:%s?baud=115200&mem=131072&timeout=5000", path);
+  snprintf(uri, sizeof uri, "uart:%s?baud=3000000&timeout=2000", path);
   npe_dev *d = NULL;
-  ck_assert_int_eq(npe_open(uri, &d), NPE_OK);
+  char msg[512];
+  ck_assert_msg(npe_open_msg(uri, &d, msg, sizeof msg) == NPE_OK, "%s", msg);
   npe_info info;
   ck_assert_int_eq(npe_get_info(d, &info), NPE_OK);
   ck_assert_str_eq(info.transport, "uart");
@@ -178,7 +147,10 @@ START_TEST(matmul_over_uart) {
   npe_buf *big = NULL;
   ck_assert_int_eq(npe_buf_alloc(d, 200u << 10, &big), NPE_ERR_NO_MEM);
   npe_close(d);
-  ck_assert_uint_gt(b.frames, 100);
+  board_sim_stats bs;
+  board_sim_get_stats(b.sim, &bs);
+  ck_assert_uint_gt(bs.csr_reads, 20);
+  ck_assert_uint_gt(bs.mem_words_written, 100);
   board_stop(&b);
 }
 END_TEST
@@ -188,20 +160,25 @@ START_TEST(bad_uris_and_silent_boards) {
   ck_assert_int_eq(npe_open("uart:", &d), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_open("uart:?baud=115200", &d), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?baud=12345", &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?tries=0", &d), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?mem=100", &d), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?clk=0", &d), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?speed=1", &d), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_open("uart:/dev/ttyUSB9?baud=-1", &d), NPE_ERR_INVALID_ARG);
   ck_assert_ptr_null(d);
   /* no such port; not a terminal */
-  ck_assert_int_eq(npe_open("uart:/nonexistent/ttyX", &d), NPE_ERR_IO);
-  ck_assert_int_eq(npe_open("uart:/dev/null", &d), NPE_ERR_IO);
+  char msg[512];
+  ck_assert_int_eq(npe_open_msg("uart:/nonexistent/ttyX", &d, msg, sizeof msg), NPE_ERR_IO);
+  ck_assert_msg(strstr(msg, "/nonexistent/ttyX: No such file"), "%s", msg);
+  ck_assert_int_eq(npe_open_msg("uart:/dev/null", &d, msg, sizeof msg), NPE_ERR_IO);
+  ck_assert_msg(strstr(msg, "not a serial port"), "%s", msg);
   /* a port with nothing behind it: no answer within the timeout */
   board b;
   char path[256], uri[512];
   board_start(&b, path, sizeof path, 0);
-  snprintf(uri, sizeof uri, "uart:%s?timeout=50", path);
-  ck_assert_int_eq(npe_open(uri, &d), NPE_ERR_DEVICE);
+  snprintf(uri, sizeof uri, "uart:%s?timeout=20&tries=2", path);
+  ck_assert_int_eq(npe_open_msg(uri, &d, msg, sizeof msg), NPE_ERR_IO);
+  ck_assert_msg(strstr(msg, "no good reply to HELLO") && strstr(msg, "after 2 tries"), "%s", msg);
   ck_assert_ptr_null(d);
   board_stop(&b);
 }

@@ -3,8 +3,8 @@
  * libFuzzer target: the device URI parser of libnpe (driver/src/npe_uri.c,
  * npe__uri_parse, what npe_open() runs before it opens anything), on an
  * arbitrary string. No simulator starts and no port opens. Checks: an
- * accepted URI has a kind, its strings lie inside the caller's buffer and
- * its numbers in their documented ranges.
+ * accepted URI (sim:, uart:, ftdi://) has a kind, its strings lie inside
+ * the caller's buffer and its numbers in their documented ranges.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,7 +36,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort();
     } else if (u.kind == NPE_URI_UART) {
       if (!u.uart.path || !u.uart.path[0] || !inside(u.uart.path, buf, cap)) abort();
-      if (u.uart.mem_size < 4096 || u.uart.mem_size > (1u << 24) || !u.uart.baud) abort();
+      const npe_link_cfg *l = &u.uart.link;
+      if ((l->mem_size && (l->mem_size < 4096 || l->mem_size > (1u << 24))) || !l->baud ||
+          l->baud > 3000000)
+        abort();
+    } else if (u.kind == NPE_URI_FTDI) {
+      const npe_link_cfg *l = &u.ftdi.link;
+      if (u.ftdi.vid > 0xffff || u.ftdi.pid > 0xffff || (u.ftdi.interface != 1 && u.ftdi.interface != 2))
+        abort();
+      if (u.ftdi.serial && (!u.ftdi.serial[0] || !inside(u.ftdi.serial, buf, cap))) abort();
+      if (l->baud < 183 || l->baud > 12000000 || (l->tries && l->tries > 1000) ||
+          (l->burst && l->burst > 4096))
+        abort();
     } else {
       abort();
     }
