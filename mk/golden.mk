@@ -15,7 +15,7 @@
 
 GOLDEN_CORE := npe_format npe_dot npe_pack npe_quant npe_golden_matmul npe_recur
 # host only: libm
-GOLDEN_HOST := npe_metrics npe_nlu
+GOLDEN_HOST := npe_metrics npe_nlu npe_gla
 
 GOLDEN_LIB     := $(BUILD)/golden/libnpegolden.a
 GOLDEN_SAN_LIB := $(BUILD)/san/golden/libnpegolden.a
@@ -99,7 +99,7 @@ $(GOLDEN_SAN_LIB): $(GOLDEN_SAN_OBJS)
 # ---------------------------------------------------------------------------
 GOLDEN_TEST_SRCS := tests/golden/test_main.c tests/golden/test_format.c \
                     tests/golden/test_quire.c tests/golden/test_pack.c \
-                    tests/golden/test_nlu_table.c tests/golden/test_recur.c \
+                    tests/golden/test_nlu_table.c tests/golden/test_recur.c tests/golden/test_gla.c \
                     tests/golden/vectors.c
 GOLDEN_TEST_HDRS := tests/golden/unit.h
 

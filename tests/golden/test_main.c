@@ -10,6 +10,7 @@ int main(void) {
   srunner_add_suite(sr, pack_suite());
   srunner_add_suite(sr, nlu_table_suite());
   srunner_add_suite(sr, recur_suite());
+  srunner_add_suite(sr, gla_suite());
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);
   srunner_free(sr);

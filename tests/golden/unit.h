@@ -15,6 +15,7 @@ Suite *quire_suite(void);
 Suite *pack_suite(void);
 Suite *nlu_table_suite(void);
 Suite *recur_suite(void);
+Suite *gla_suite(void);
 
 /* Calls cb(fields, nfields, ctx) for every data line of a file in
  * $NPE_VECTORS (default tests/vectors); returns the number of lines, or -1
