@@ -7,17 +7,18 @@
 #   make driver-test   Check tests through the public API (plain and ASan+UBSan), uart: transport,
 #                      and rnn-test
 #   make rnn-test      sequences through the recurrence unit (npe_rnn), plain and ASan+UBSan
+#   make gla-test      Gated Linear Attention (npe_gla) on the engine, plain and ASan+UBSan
 #   make engine-bench  BENCH lines: engine utilisation and driver overhead, XBAR cycles, demo time
 
 LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy_estimate.c \
                driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
-               driver/src/npe_transport_uart.c driver/src/npe_rnn.c driver/src/npe_rnn_quant.c \
+               driver/src/npe_transport_uart.c driver/src/npe_rnn.c driver/src/npe_rnn_quant.c driver/src/npe_gla.c \
                driver/src/npe_uri.c driver/src/npe_link.c driver/src/npe_transport_ftdi.c
 LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h include/npe_link_proto.h $(MODELS_HDRS) \
                $(wildcard driver/src/*.h) sim/npesim.h
 # what `make install` puts in include/: npe.h and the headers it includes
 PUBLIC_HDRS := driver/include/npe.h models/energy/npe_energy.h golden/include/npe_format.h \
-               golden/include/npe_nlu.h golden/include/npe_recur.h
+               golden/include/npe_nlu.h golden/include/npe_recur.h golden/include/npe_gla.h
 LIBNPE_OBJS     := $(patsubst driver/src/%.c,$(BUILD)/driver/%.o,$(LIBNPE_SRCS))
 LIBNPE_SAN_OBJS := $(patsubst driver/src/%.c,$(BUILD)/san/driver/%.o,$(LIBNPE_SRCS))
 LIBNPE     := $(BUILD)/lib/libnpe.a
@@ -87,6 +88,16 @@ $(BUILD)/san/tests/rnn: tests/driver/test_rnn.c $(LIBNPE_SAN)
 	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
 	  $(LIBNPE_DEPLIBS)
 
+# Gated Linear Attention (npe_gla) on the simulated engine
+$(BUILD)/tests/gla: tests/driver/test_gla.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+
+$(BUILD)/san/tests/gla: tests/driver/test_gla.c $(LIBNPE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
+	  $(LIBNPE_DEPLIBS)
+
 # The uart: transport against a board played on a pseudo-terminal: the
 # bridge RTL and the small engine of tests/link/board_sim (LINK_BOARD,
 # mk/link.mk, which adds it to these prerequisites)
@@ -101,11 +112,16 @@ $(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
 	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
 
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart \
-             $(BUILD)/san/tests/uart rnn-test
+             $(BUILD)/san/tests/uart rnn-test gla-test
 	$(BUILD)/tests/driver
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/driver
 	$(BUILD)/tests/uart
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/uart
+
+# GLA alone (also part of driver-test)
+gla-test: $(BUILD)/tests/gla $(BUILD)/san/tests/gla
+	$(BUILD)/tests/gla
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/gla
 
 # the sequence tests alone (also part of driver-test)
 rnn-test: $(BUILD)/tests/rnn $(BUILD)/san/tests/rnn
@@ -119,7 +135,7 @@ $(BUILD)/bench/bench_engine: tests/bench/bench_engine.c $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
 
-.PHONY: engine-bench
+.PHONY: engine-bench gla-test
 $(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                   $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(@D)

@@ -17,6 +17,11 @@
  * at a time; separate devices are independent. No hidden threads, no global
  * state.
  *
+ * Changes in API 0.7.0 (source-compatible additions):
+ *   npe_gla(): Gated Linear Attention (npe_gla.h, included here), chunkwise:
+ *               the products on the MAC array, the state carried across
+ *               chunks by a DIAG sequence on the recurrence unit
+ *
  * Changes in API 0.6.0 (source-compatible additions):
  *   npe_open_msg(), npe_last_error(): a one-line reason for a failed open or
  *               transport call (which device, what to do about it)
@@ -68,6 +73,7 @@
 
 #include "npe_energy.h"
 #include "npe_format.h"
+#include "npe_gla.h"
 #include "npe_nlu.h"
 #include "npe_recur.h"
 
@@ -76,7 +82,7 @@ extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000600u
+#define NPE_API_VERSION 0x000700u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -306,7 +312,7 @@ typedef enum npe_rnn_cell {
                       *   (npe_recur_gru_cell(), docs/RECUR.md) */
   NPE_RNN_LSTM = 2,  /**< torch.nn.LSTM's cell, G = 4 gates (i, f, g, o), with
                       *   a cell state c (npe_recur_lstm_cell()) */
-  NPE_RNN_GLA = 3    /**< reserved: not built yet */
+  NPE_RNN_GLA = 3    /**< reserved for a RECUR mode; GLA runs through npe_gla() */
 } npe_rnn_cell;
 
 /**
@@ -411,6 +417,30 @@ int npe_rnn(npe_dev *dev, const npe_rnn_seq *seq);
  * Errors: as npe_rnn() except device errors, which npe_wait() reports.
  */
 int npe_rnn_submit(npe_dev *dev, const npe_rnn_seq *seq, npe_job **job /* out */);
+
+/**
+ * Runs one Gated Linear Attention head (S_t = diag(alpha_t) S_{t-1} + k_t^T
+ * v_t, o_t = q_t S_t, S_0 = 0; arXiv 2312.06635) in the chunkwise form
+ * npe_gla.h defines: per chunk of seq->chunk steps the products K~^T V,
+ * Q~ S and P V as npe_matmul() in seq->fmt on the MAC array, and the state
+ * S across all chunks as one DIAG sequence on the recurrence unit
+ * (npe_rnn(), state elements dk x dv, sliced as DIAG is); the decays and
+ * the intra-chunk weights P are computed here, on the host, in the
+ * definition's arithmetic. @p o gets T x dv outputs and @p s_last (or NULL)
+ * the dk x dv final state, bit for bit npe_gla_golden(). Statistics
+ * (npe_last_stats()): the sums over every job (cycles, MACs, DMA bytes,
+ * descriptors, energy, recur_elems), peak_macs = cycles x rows x cols x
+ * lanes of seq->fmt and utilisation = MACs / peak_macs. The progress
+ * callback is called after each job.
+ * Errors: NPE_ERR_INVALID_ARG (NULL, a format other than FP4, POSIT4,
+ * POSIT8, POSIT16 or INT8, sizes out of range: npe_gla.h), NPE_ERR_RANGE
+ * (NaN or infinite inputs, a log decay above 0), NPE_ERR_UNSUPPORTED (no
+ * recurrence unit or DIAG, a format the engine lacks, chunk or dk beyond
+ * npe_max_k()), NPE_ERR_BUSY, NPE_ERR_NO_MEM, NPE_ERR_DEVICE,
+ * NPE_ERR_TIMEOUT and transport errors. Nothing is written to the outputs on
+ * error.
+ */
+int npe_gla(npe_dev *dev, const npe_gla_seq *seq, float *o, float *s_last);
 
 /**
  * The largest H a sequence of @p cell may have on this engine with weights
