@@ -27,6 +27,9 @@ static const char rnn_usage[] =
     "       npe rnn --cell gru|lstm [--steps T] [--hidden H] [--input I] [--seed S]\n"
     "               [--weights FILE.npz] [--format F|all] [--out FILE.npy]\n"
     "               [--check] [--json] [--device URI|golden] [--progress|--quiet]\n"
+    "       npe rnn --cell gla [--steps T] [--dk D] [--dv D] [--chunk C] [--seed S]\n"
+    "               [--format F|all] [--check] [--json] [--device URI|golden]\n"
+    "               [--progress|--quiet]\n"
     "       npe rnn --task parity [--steps T] [--streams N] [--seed S]\n"
     "               [--gates signed|positive] [--json] [--device URI]\n"
     "\n"
@@ -47,7 +50,7 @@ static const char rnn_usage[] =
     "bytes, and the error of every h_t against float64 arithmetic on the\n"
     "unquantised inputs.\n"
     "\n"
-    "  --cell C          diag (default), gru or lstm (below); hgrn and gla are\n"
+    "  --cell C          diag (default), gru, lstm or gla (below); hgrn is\n"
     "                    not built yet (exit status 2)\n"
     "  --steps T         timesteps, 1..1000000 (default 256; gru, lstm 100)\n"
     "  --hidden H        state elements, 1..65536 (default 64); gru, lstm: up to\n"
@@ -102,6 +105,27 @@ static const char rnn_usage[] =
     "  --out FILE.npy    gru, lstm: every h_t as a T x H float32 .npy (one\n"
     "                    --format)\n"
     "\n"
+    "GLA (--cell gla): one Gated Linear Attention head (S. Yang, B. Wang,\n"
+    "Y. Shen, R. Panda, Y. Kim, \"Gated Linear Attention Transformers with\n"
+    "Hardware-Efficient Training\", arXiv 2312.06635): S_t = diag(alpha_t)\n"
+    "S_{t-1} + k_t^T v_t, o_t = q_t S_t, S_0 = 0, run in the chunkwise form\n"
+    "(npe_gla(), docs/RECUR.md): per chunk of C steps the products K~^T V,\n"
+    "Q~ S and P V on the MAC array in the format, the state S (dk x dv int32)\n"
+    "carried across chunks by one DIAG sequence on the recurrence unit, the\n"
+    "decays handled in log space with every exponent <= 0 on the host. Random\n"
+    "q, k, v uniform in [-1, 1) and alpha = sigmoid(x)^(1/16), x uniform in\n"
+    "[-4, 4] (GLA's gate with tau = 16). Prints per format the engine cycles,\n"
+    "cycles per token, MACs and MAC utilisation (all jobs together), and the\n"
+    "error of every o_t against the recurrent form in float64 (no chunks, no\n"
+    "rounding), relative to max |o|; --check compares every o_t bit for bit\n"
+    "with the golden model (npe_gla_golden).\n"
+    "\n"
+    "  --dk D, --dv D    gla: key and value sizes, 1..1024 (default 64 each)\n"
+    "  --chunk C         gla: chunk length, 1..256 (default 16)\n"
+    "  --format F        gla: int8 (default), fp4, posit4, posit8, posit16 or\n"
+    "                    all (one row each)\n"
+    "  (--steps default 256 for gla)\n"
+    "\n"
     "Parity (--task parity): N random bit streams x_1..x_T (--streams, default\n"
     "64; T default 256), one per state element. With signed gates the\n"
     "recurrence a_t = 1 - 2 x_t (exactly +1.0 or -1.0 in Q2.30), b_t = 0,\n"
@@ -124,7 +148,7 @@ static const char rnn_usage[] =
 
 typedef struct rnn_opts {
   const char *cell, *task, *uri, *gates, *format, *weights, *out;
-  uint32_t steps, hidden, frac, streams, input;
+  uint32_t steps, hidden, frac, streams, input, dk, dv, chunk;
   uint64_t seed;
   int check, json, progress, positive;
 } rnn_opts;
@@ -413,9 +437,11 @@ static int run_parity(npe_dev *d, const rnn_opts *o) {
 
 int npe_cmd_rnn(int argc, char **argv) {
   rnn_opts o = {.cell = "diag", .uri = "sim:", .gates = "signed", .steps = 256, .hidden = 64,
-                .frac = 16, .streams = 64, .seed = 1, .progress = -1, .input = 16};
+                .frac = 16, .streams = 64, .seed = 1, .progress = -1, .input = 16, .dk = 64,
+                .dv = 64, .chunk = 16};
   int have_cell = 0, have_hidden = 0, have_streams = 0, have_steps = 0, have_input = 0;
   const char *diag_only = NULL, *gated_only = NULL; /* an option of the other kind of cell */
+  const char *gla_only = NULL, *hidden_opt = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -437,7 +463,12 @@ int npe_cmd_rnn(int argc, char **argv) {
     if (!strcmp(a, "--cell")) o.cell = v, have_cell = 1;
     else if (!strcmp(a, "--task")) o.task = v;
     else if (!strcmp(a, "--steps")) bad = cli_parse_u32(v, &o.steps, 1, 1000000), have_steps = 1;
-    else if (!strcmp(a, "--hidden")) bad = cli_parse_u32(v, &o.hidden, 1, 65536), have_hidden = 1;
+    else if (!strcmp(a, "--hidden"))
+      bad = cli_parse_u32(v, &o.hidden, 1, 65536), have_hidden = 1, hidden_opt = a;
+    else if (!strcmp(a, "--dk")) bad = cli_parse_u32(v, &o.dk, 1, NPE_GLA_MAX_DIM), gla_only = a;
+    else if (!strcmp(a, "--dv")) bad = cli_parse_u32(v, &o.dv, 1, NPE_GLA_MAX_DIM), gla_only = a;
+    else if (!strcmp(a, "--chunk"))
+      bad = cli_parse_u32(v, &o.chunk, 1, NPE_GLA_MAX_CHUNK), gla_only = a;
     else if (!strcmp(a, "--input"))
       bad = cli_parse_u32(v, &o.input, 1, 4096), have_input = 1, gated_only = a;
     else if (!strcmp(a, "--format")) o.format = v, gated_only = a;
@@ -457,6 +488,24 @@ int npe_cmd_rnn(int argc, char **argv) {
       return NPE_EXIT_USAGE;
     }
   }
+  if (!strcmp(o.cell, "gla")) {
+    const char *other = diag_only ? diag_only : o.task ? "--task" : have_streams ? "--streams"
+                      : hidden_opt ? hidden_opt : o.weights ? "--weights" : o.out ? "--out"
+                      : have_input ? "--input" : NULL;
+    if (other) {
+      fprintf(stderr, "npe rnn: %s is not an option of --cell gla (see --help)\n", other);
+      return NPE_EXIT_USAGE;
+    }
+    cli_rnn_gla_opts g = {.steps = have_steps ? o.steps : 256, .dk = o.dk, .dv = o.dv,
+                          .chunk = o.chunk, .seed = o.seed, .uri = o.uri,
+                          .format = o.format ? o.format : "int8", .check = o.check,
+                          .json = o.json, .progress = o.progress < 0 ? isatty(2) : o.progress};
+    return cli_rnn_gla(&g);
+  }
+  if (gla_only) {
+    fprintf(stderr, "npe rnn: %s goes with --cell gla (see --help)\n", gla_only);
+    return NPE_EXIT_USAGE;
+  }
   if (!strcmp(o.cell, "gru") || !strcmp(o.cell, "lstm")) {
     if (diag_only || o.task || have_streams) {
       fprintf(stderr, "npe rnn: %s is not an option of --cell %s (see --help)\n",
@@ -472,15 +521,13 @@ int npe_cmd_rnn(int argc, char **argv) {
                             .progress = o.progress < 0 ? isatty(2) : o.progress};
     return cli_rnn_gated(&g);
   }
-  static const char *const later[] = {"hgrn", "gla"};
-  for (int c = 0; c < 2; c++)
-    if (!strcmp(o.cell, later[c])) {
-      fprintf(stderr, "npe rnn: the %s cell is not built yet: --cell diag, gru and lstm run on "
-                      "the engine today\n", o.cell);
-      return NPE_EXIT_USAGE;
-    }
+  if (!strcmp(o.cell, "hgrn")) {
+    fprintf(stderr, "npe rnn: the hgrn cell is not built as an npe rnn cell: its recurrence is "
+                    "--cell diag, and `npe lm` runs a trained HGRN model\n");
+    return NPE_EXIT_USAGE;
+  }
   if (strcmp(o.cell, "diag")) {
-    fprintf(stderr, "npe rnn: unknown cell '%s' (diag, gru, lstm; hgrn, gla later)\n", o.cell);
+    fprintf(stderr, "npe rnn: unknown cell '%s' (diag, gru, lstm, gla)\n", o.cell);
     return NPE_EXIT_USAGE;
   }
   if (gated_only) {

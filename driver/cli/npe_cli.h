@@ -193,6 +193,22 @@ typedef struct cli_rnn_gated_opts {
 int cli_rnn_gated(const cli_rnn_gated_opts *o);
 
 /* ------------------------------------------------------------------------ */
+/* cmd_rnn_gla.c: `npe rnn --cell gla`                                       */
+/* ------------------------------------------------------------------------ */
+
+/* What `npe rnn` was asked to do for a GLA head (parsed by cmd_rnn.c). */
+typedef struct cli_rnn_gla_opts {
+  uint32_t steps, dk, dv, chunk;   /* T, head sizes, chunk length C */
+  uint64_t seed;
+  const char *uri;                 /* "golden": the golden model, no engine */
+  const char *format;              /* a format name or "all" */
+  int check, json, progress;
+} cli_rnn_gla_opts;
+
+/* Runs it; returns the exit status. */
+int cli_rnn_gla(const cli_rnn_gla_opts *o);
+
+/* ------------------------------------------------------------------------ */
 /* cli_report.c: the results of `npe matmul` as a table, CSV or JSON         */
 /* ------------------------------------------------------------------------ */
 
