@@ -8,6 +8,7 @@
 #                      and rnn-test
 #   make rnn-test      sequences through the recurrence unit (npe_rnn), plain and ASan+UBSan
 #   make gla-test      Gated Linear Attention (npe_gla) on the engine, plain and ASan+UBSan
+#   make gla-bench     BENCH lines: GLA cycles per token (also in engine-bench)
 #   make engine-bench  BENCH lines: engine utilisation and driver overhead, XBAR cycles, demo time
 
 LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy_estimate.c \
@@ -135,7 +136,7 @@ $(BUILD)/bench/bench_engine: tests/bench/bench_engine.c $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
 
-.PHONY: engine-bench gla-test
+.PHONY: engine-bench gla-test gla-bench
 $(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                   $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(@D)
@@ -154,9 +155,19 @@ $(BUILD)/bench/bench_matvec_engine: tests/bench/bench_matvec_engine.c tests/benc
 	$(CC) $(DRIVER_CFLAGS) -o $@ $< $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) \
 	  $(MODELS_LIB) $(GOLDEN_LIB) $(SIM_SYSLIBS)
 
+$(BUILD)/bench/bench_gla: tests/bench/bench_gla.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
+
+# GLA alone: cycles per token, d = 64, T = 1024, chunks 16 / 32 / 64 (about 3 minutes)
+gla-bench: $(BUILD)/bench/bench_gla
+	$(BUILD)/bench/bench_gla
+
 engine-bench: $(BUILD)/bench/bench_engine $(BUILD)/bench/bench_xbar_engine \
-              $(BUILD)/bench/bench_recur_engine $(BUILD)/bench/bench_matvec_engine $(NPE_BIN)
+              $(BUILD)/bench/bench_recur_engine $(BUILD)/bench/bench_matvec_engine $(NPE_BIN) \
+              $(BUILD)/bench/bench_gla
 	$(BUILD)/bench/bench_engine 256
+	$(BUILD)/bench/bench_gla
 	$(BUILD)/bench/bench_xbar_engine
 	$(BUILD)/bench/bench_recur_engine
 	$(BUILD)/bench/bench_matvec_engine

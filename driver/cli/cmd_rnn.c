@@ -531,7 +531,8 @@ int npe_cmd_rnn(int argc, char **argv) {
     return NPE_EXIT_USAGE;
   }
   if (gated_only) {
-    fprintf(stderr, "npe rnn: %s goes with --cell gru or lstm (see --help)\n", gated_only);
+    fprintf(stderr, "npe rnn: %s goes with --cell gru or lstm%s (see --help)\n", gated_only,
+            strcmp(gated_only, "--format") ? "" : " (or gla)");
     return NPE_EXIT_USAGE;
   }
   if (!strcmp(o.gates, "positive")) o.positive = 1;

@@ -117,6 +117,16 @@ int cli_rnn_gla(const cli_rnn_gla_opts *o) {
   npe_dev *d = NULL;
   int engine = strcmp(o->uri, "golden") != 0;
   if (engine && (ex = cli_open_device(o->uri, &d))) goto out;
+  if (d) {
+    npe_info in;
+    npe_get_info(d, &in);
+    if (!in.has_recur || !(in.recur_modes & 1u)) {
+      fprintf(stderr, "npe rnn: this engine has no recurrence unit (npe info)\n");
+      npe_close(d);
+      ex = NPE_EXIT_USAGE;
+      goto out;
+    }
+  }
   gla_row rows[5];
   int ran = 0;
   for (int i = 0; i < nf; i++) {

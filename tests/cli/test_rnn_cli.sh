@@ -165,10 +165,30 @@ else
 fi
 pattern='cannot open' expect_usage_msg "$NPE" rnn --cell gru --weights "$T/none.npz"
 
-for cell in hgrn gla; do
-  expect_usage "$NPE" rnn --cell $cell
-  grep -q 'not built yet' "$T/err" || fail "--cell $cell message"
-done
+expect_usage "$NPE" rnn --cell hgrn
+grep -q 'npe lm' "$T/err" || fail "--cell hgrn message"
+
+# GLA: a small head in every format, bit for bit with the golden model
+"$NPE" rnn --cell gla --steps 40 --dk 8 --dv 6 --chunk 16 --format all --check --quiet > "$T/g" ||
+  fail "gla --check"
+[ "$(grep -c ' exact$' "$T/g")" = 5 ] || fail "gla: five formats exact"
+# posit16 follows the float64 recurrence closely; fp4 does not
+awk '$1 == "posit16" && $6 + 0 < 1e-3 { ok = 1 } END { exit !ok }' "$T/g" || fail "gla posit16 err"
+"$NPE" rnn --cell gla --steps 20 --dk 4 --dv 4 --chunk 3 --format posit8 --check --json --quiet \
+  --device 'sim:?latency=23&ready=70&valid=60&seed=2' > "$T/gj" || fail "gla --json"
+grep -q '"golden_mismatches": 0}' "$T/gj" || fail "gla json golden"
+grep -q '"chunk": 3' "$T/gj" || fail "gla json chunk"
+"$NPE" rnn --cell gla --steps 20 --dk 4 --dv 4 --device golden --quiet | grep -q 'golden model' ||
+  fail "gla golden device"
+pattern='--hidden is not an option of --cell gla' expect_usage_msg "$NPE" rnn --cell gla --hidden 4
+pattern='--gates is not an option of --cell gla' expect_usage_msg "$NPE" rnn --cell gla --gates signed
+pattern='--chunk goes with --cell gla' expect_usage_msg "$NPE" rnn --chunk 4
+pattern='--dk goes with --cell gla' expect_usage_msg "$NPE" rnn --cell gru --dk 4
+pattern='is not one GLA takes' expect_usage_msg "$NPE" rnn --cell gla --format ternary
+pattern='no recurrence unit' expect_usage_msg "$NPE" rnn --cell gla --device 'sim:?build=small'
+expect_usage "$NPE" rnn --cell gla --chunk 0
+expect_usage "$NPE" rnn --cell gla --chunk 257
+expect_usage "$NPE" rnn --cell gla --dk 1025
 expect_usage "$NPE" rnn --cell rwkv
 expect_usage "$NPE" rnn --steps 0
 expect_usage "$NPE" rnn --steps 1000001
@@ -196,7 +216,7 @@ pattern='--out writes one format' expect_usage_msg "$NPE" rnn --cell gru --forma
 pattern='--frac is not an option of --cell gru' expect_usage_msg "$NPE" rnn --cell gru --frac 8
 pattern='--gates is not an option of --cell lstm' expect_usage_msg "$NPE" rnn --cell lstm --gates positive
 pattern='--task is not an option' expect_usage_msg "$NPE" rnn --cell gru --task parity
-pattern='--format goes with --cell gru or lstm' expect_usage_msg "$NPE" rnn --format int8
+pattern='--format goes with --cell gru or lstm (or gla)' expect_usage_msg "$NPE" rnn --format int8
 pattern='--weights goes with --cell gru or lstm' expect_usage_msg "$NPE" rnn --cell diag --weights x.npz
 pattern='--input goes with' expect_usage_msg "$NPE" rnn --input 4
 expect_usage "$NPE" rnn --cell lstm --input 0
