@@ -19,7 +19,8 @@
 
 static const char matmul_usage[] =
     "Usage: npe matmul --m M --n N --k K [--format F|all] [--out f32|F]\n"
-    "                  [--a A.npy --b B.npy [--a-scale S] [--b-scale S]]\n"
+    "                  [--a A.npy --b B.npy [--a-scale S] [--b-scale S|--b-scales S.npy]]\n"
+    "                  [--per-row]\n"
     "                  [--c-out C.npy] [--device URI] [--seed S] [--check]\n"
     "                  [--json] [--csv FILE] [--json-out FILE] [--progress|--quiet]\n"
     "                  [--act FUNC [--act-bits B] [--act-frac F]]\n"
@@ -49,6 +50,13 @@ static const char matmul_usage[] =
     "  --a-scale, --b-scale S   scale of a pre-quantised operand: element value\n"
     "                    = decode(pattern) x S (default: the scale recorded in\n"
     "                    the file by --c-out, else 1). With --act a power of two\n"
+    "  --per-row         quantise B with one scale per row (per output channel,\n"
+    "                    npe_quantize_rows) instead of one per tensor, and run\n"
+    "                    npe_matmul_rows: C[i][j] = dot x scale_a x scale_b[j].\n"
+    "                    Binary32 output only (no --out F, no --act)\n"
+    "  --b-scales FILE   per-row scales of a pre-quantised (integer) B: a .npy\n"
+    "                    of N float32/float64 values, shape (N, 1) or (1, N),\n"
+    "                    each finite and > 0; implies --per-row\n"
     "  --c-out FILE      write C as a .npy (needs one --format): binary32 values\n"
     "                    ('<f4', M x N); with --out F the patterns of F ('|i1'\n"
     "                    values for int8, '<u2' for posit16, '|u1' bit patterns\n"
@@ -123,7 +131,31 @@ typedef struct {
   const double *x;
   const npe_pats_out *pre; /* NULL: quantise x */
   float scale;
+  const float *row_scales; /* pre-quantised B with --b-scales: one per row */
 } mm_operand;
+
+/* Per-row (per-output-channel) patterns of B and their scales (--per-row):
+ * each row quantised on its own (npe_quant_scale + npe_quantize, as
+ * npe_quantize_rows does), or pre-quantised patterns with their scales. */
+static int operand_rows(const mm_operand *op, npe_fmt f, uint32_t rows, uint32_t cols,
+                        npe_pats_out *p, float *scales) {
+  int rc = cli_pats_alloc(f, (size_t)rows * cols, p);
+  for (uint32_t r = 0; !rc && r < rows; r++) {
+    size_t at = (size_t)r * cols;
+    if (op->pre) {
+      for (uint32_t c = 0; c < cols; c++)
+        npe_pats_set(*p, at + c, npe_pats_get(npe_pats_of(*op->pre), at + c));
+      scales[r] = op->row_scales[r];
+    } else {
+      npe_pats_out row = {0};
+      rc = cli_quantise(f, op->x + at, cols, 0, &row, &scales[r]);
+      for (uint32_t c = 0; !rc && c < cols; c++)
+        npe_pats_set(*p, at + c, npe_pats_get(npe_pats_of(row), c));
+      cli_pats_free(&row);
+    }
+  }
+  return rc;
+}
 
 /* The patterns of operand @p op in format f (a new array) and its scale. */
 static int operand_pats(const mm_operand *op, npe_fmt f, size_t n, int pow2, npe_pats_out *p,
@@ -233,8 +265,12 @@ static int run_one(npe_dev *d, const cli_mm_opts *o, cli_mm_row *row, const mm_o
   uint32_t m = o->m, n = o->n, k = o->k;
   npe_pats_out pa = {0}, pb = {0}, cp = {0}, gp = {0};
   float sa, sb, *cf = NULL, *gf = NULL;
-  int rc = operand_pats(opa, row->fa, (size_t)m * k, 0, &pa, &sa);
-  if (!rc) rc = operand_pats(opb, row->fb, (size_t)n * k, 0, &pb, &sb);
+  float *rs = o->per_row ? malloc(n * sizeof *rs) : NULL; /* --per-row: B's row scales */
+  int rc = o->per_row && !rs ? NPE_ERR_NO_MEM : NPE_OK;
+  if (!rc) rc = operand_pats(opa, row->fa, (size_t)m * k, 0, &pa, &sa);
+  if (!rc) rc = rs ? operand_rows(opb, row->fb, n, k, &pb, rs)
+                   : operand_pats(opb, row->fb, (size_t)n * k, 0, &pb, &sb);
+  if (rs) sb = 1.0f;
   int out_fp32 = !o->out_name || !strcmp(o->out_name, "f32");
   npe_fmt fo = NPE_FMT_FP4;
   if (!out_fp32) npe_fmt_from_name(o->out_name, &fo);
@@ -252,13 +288,15 @@ static int run_one(npe_dev *d, const cli_mm_opts *o, cli_mm_row *row, const mm_o
   npe_output out = {cf, cp, 0, 0};
   if (!rc) {
     if (o->progress) npe_set_progress(d, progress_cb, (void *)row->name);
-    rc = npe_matmul(d, &ta, &tb, &out);
+    rc = rs ? npe_matmul_rows(d, &ta, &tb, rs, &out) : npe_matmul(d, &ta, &tb, &out);
     npe_set_progress(d, NULL, NULL);
     if (o->progress) fprintf(stderr, "\r%60s\r", "");
   }
   if (!rc && o->check) /* the golden model: what npe_matmul promises, bit for bit */
-    rc = out_fp32 ? npe_golden_matmul_f32(ta.data, k, tb.data, k, m, n, k, sa * sb, gf, n)
+    rc = out_fp32 ? npe_golden_matmul_f32(ta.data, k, tb.data, k, m, n, k, rs ? 1.0f : sa * sb, gf, n)
                   : npe_golden_matmul_fmt(ta.data, k, tb.data, k, m, n, k, gp, n);
+  if (!rc && o->check && rs) /* npe_matmul_rows: then times scale_a x scale_b[j] */
+    for (size_t at = 0; at < mn; at++) gf[at] *= sa * rs[at % n];
   if (rc) {
     report_error(d, row, rc);
   } else {
@@ -291,7 +329,7 @@ static int run_one(npe_dev *d, const cli_mm_opts *o, cli_mm_row *row, const mm_o
     }
   }
   cli_pats_free(&pa), cli_pats_free(&pb), cli_pats_free(&cp), cli_pats_free(&gp);
-  free(cf), free(gf);
+  free(cf), free(gf), free(rs);
   return rc;
 }
 
@@ -301,6 +339,56 @@ static int parse_scale(const char *s, float *v) {
   double x = strtod(s, &end);
   if (!*s || *end || !(x >= 0x1p-126 && x <= 0x1.fffffep127)) return -1;
   *v = (float)x;
+  return 0;
+}
+
+/* --b-scales: N per-row scales of the pre-quantised B in @p fb; the float64
+ * reference becomes decode(pattern) x scale of its row. Returns an exit
+ * status (0 ok, 2 after a message); *out gets the scales (owned). */
+static int load_row_scales(const char *path, cli_npy *fb, const npe_pats_out *pats,
+                           mm_operand *op, float **out) {
+  if (!op->pre) {
+    fprintf(stderr, "npe matmul: --b-scales is for a pre-quantised (integer) B; %s holds real "
+                    "values ('%s')\n", "--b", fb->descr);
+    return NPE_EXIT_USAGE;
+  }
+  cli_npy sf = {0};
+  if (cli_npy_read(path, "npe matmul", &sf)) return NPE_EXIT_USAGE;
+  int ex = 0;
+  if (sf.is_int || (sf.rows != 1 && sf.cols != 1) || (size_t)sf.rows * sf.cols != fb->rows) {
+    fprintf(stderr, "npe matmul: %s: per-row scales must be %u float values, shape (%u, 1) or "
+                    "(1, %u); it is '%s' (%u, %u)\n", path, fb->rows, fb->rows, fb->rows,
+            sf.descr, sf.rows, sf.cols);
+    ex = NPE_EXIT_USAGE;
+  }
+  float *rs = ex ? NULL : malloc(fb->rows * sizeof *rs);
+  if (!ex && !rs) {
+    fprintf(stderr, "npe matmul: out of memory\n");
+    ex = NPE_EXIT_FAIL;
+  }
+  for (uint32_t r = 0; !ex && r < fb->rows; r++) {
+    if (!(sf.v[r] >= 0x1p-126 && sf.v[r] <= 0x1.fffffep127)) {
+      fprintf(stderr, "npe matmul: %s: scale [%u] = %g is not a finite normal value > 0\n", path,
+              r, sf.v[r]);
+      ex = NPE_EXIT_USAGE;
+      break;
+    }
+    rs[r] = (float)sf.v[r];
+  }
+  for (uint32_t r = 0; !ex && r < fb->rows; r++)
+    for (uint32_t c = 0; c < fb->cols; c++) {
+      double v;
+      size_t at = (size_t)r * fb->cols + c;
+      npe_decode(pats->fmt, npe_pats_get(npe_pats_of(*pats), at), &v);
+      fb->v[at] = v * rs[r];
+    }
+  cli_npy_free(&sf);
+  if (ex) {
+    free(rs);
+    return ex;
+  }
+  op->row_scales = rs;
+  *out = rs;
   return 0;
 }
 
@@ -373,6 +461,7 @@ int npe_cmd_matmul(int argc, char **argv) {
     if (!strcmp(a, "--json")) { o.json = 1; continue; }
     if (!strcmp(a, "--progress")) { o.progress = 1; continue; }
     if (!strcmp(a, "--quiet")) { o.progress = 0; continue; }
+    if (!strcmp(a, "--per-row")) { o.per_row = 1; continue; }
     if (!v) {
       fprintf(stderr, "npe matmul: unknown option '%s' or missing value (see --help)\n", a);
       return NPE_EXIT_USAGE;
@@ -391,6 +480,7 @@ int npe_cmd_matmul(int argc, char **argv) {
     else if (!strcmp(a, "--b")) o.b_path = v;
     else if (!strcmp(a, "--a-scale")) bad = parse_scale(v, &a_scale);
     else if (!strcmp(a, "--b-scale")) bad = parse_scale(v, &b_scale);
+    else if (!strcmp(a, "--b-scales")) o.b_scales_path = v, o.per_row = 1;
     else if (!strcmp(a, "--c-out")) o.c_out = v;
     else if (!strcmp(a, "--csv")) o.csv = v;
     else if (!strcmp(a, "--json-out")) o.json_out = v;
@@ -414,6 +504,16 @@ int npe_cmd_matmul(int argc, char **argv) {
   if (o.act_name && npe_nlu_func_from_name(o.act_name, &o.act)) {
     fprintf(stderr, "npe matmul: unknown function '%s' for --act (sigmoid, tanh, exp, softplus, "
                     "hardsigmoid, linear, silu, gelu)\n", o.act_name);
+    return NPE_EXIT_USAGE;
+  }
+  if (o.per_row && (o.act_name || (o.out_name && strcmp(o.out_name, "f32")))) {
+    fprintf(stderr, "npe matmul: per-row scales (--per-row, --b-scales) give binary32 results: "
+                    "no --out F or --act\n");
+    return NPE_EXIT_USAGE;
+  }
+  if (o.b_scales_path && (!o.b_path || b_scale)) {
+    fprintf(stderr, "npe matmul: --b-scales goes with a pre-quantised --b and without "
+                    "--b-scale\n");
     return NPE_EXIT_USAGE;
   }
   if (o.act_name && o.out_name) {
@@ -449,6 +549,7 @@ int npe_cmd_matmul(int argc, char **argv) {
   cli_npy fa = {0}, fb = {0};
   npe_pats_out pre_a = {0}, pre_b = {0};
   mm_operand opa = {0}, opb = {0};
+  float *rsf = NULL; /* --b-scales */
   if (!!o.a_path != !!o.b_path) {
     fprintf(stderr, "npe matmul: --a and --b go together\n");
     return NPE_EXIT_USAGE;
@@ -463,6 +564,12 @@ int npe_cmd_matmul(int argc, char **argv) {
     if (!ex)
       ex = load_operand(o.b_path, "b", nrows == 1, rows[0].fb, b_scale, !!o.act_name, &fb,
                         &pre_b, &opb);
+    if (!ex && o.b_scales_path) ex = load_row_scales(o.b_scales_path, &fb, &pre_b, &opb, &rsf);
+    else if (!ex && o.per_row && opb.pre) {
+      fprintf(stderr, "npe matmul: %s: pre-quantised B with --per-row needs its scales: "
+                      "--b-scales FILE.npy\n", o.b_path);
+      ex = NPE_EXIT_USAGE;
+    }
     if (!ex && fa.cols != fb.cols) {
       fprintf(stderr, "npe matmul: A is %ux%u but B is %ux%u (need M x K and N x K)\n", fa.rows,
               fa.cols, fb.rows, fb.cols);
@@ -475,6 +582,7 @@ int npe_cmd_matmul(int argc, char **argv) {
     }
     if (ex) {
       cli_npy_free(&fa), cli_npy_free(&fb), cli_pats_free(&pre_a), cli_pats_free(&pre_b);
+      free(rsf);
       return ex;
     }
     o.m = fa.rows, o.n = fb.rows, o.k = fa.cols;
@@ -496,7 +604,7 @@ int npe_cmd_matmul(int argc, char **argv) {
   int ex = cli_open_device(o.uri, &d);
   if (ex) {
     free(a), free(b), cli_npy_free(&fa), cli_npy_free(&fb);
-    cli_pats_free(&pre_a), cli_pats_free(&pre_b);
+    cli_pats_free(&pre_a), cli_pats_free(&pre_b), free(rsf);
     return ex;
   }
   /* "all": the formats this engine has (a small board build has INT8 and
@@ -528,7 +636,7 @@ int npe_cmd_matmul(int argc, char **argv) {
   }
   npe_close(d);
   free(a), free(b), cli_npy_free(&fa), cli_npy_free(&fb);
-  cli_pats_free(&pre_a), cli_pats_free(&pre_b);
+  cli_pats_free(&pre_a), cli_pats_free(&pre_b), free(rsf);
   if (ex == NPE_EXIT_USAGE) return ex;
   cli_report_rows(stdout, &o, rows, nrows, o.json ? CLI_REPORT_JSON : CLI_REPORT_TABLE);
   if (o.c_out && !o.json && !ex) fprintf(stdout, "wrote %s\n", o.c_out);

@@ -217,7 +217,9 @@ typedef struct cli_mm_opts {
   uint32_t m, n, k;
   uint64_t seed;
   const char *uri, *a_path, *b_path, *c_out, *csv, *json_out, *fmt_name, *out_name, *act_name;
+  const char *b_scales_path;       /* --b-scales: per-row scales of a pre-quantised B */
   int check, json, progress;
+  int per_row;                     /* --per-row or --b-scales: one scale per row of B */
   uint32_t act_bits, act_frac;
   npe_nlu_func act;
 } cli_mm_opts;

@@ -18,6 +18,8 @@
  * state.
  *
  * Changes in API 0.7.0 (source-compatible additions):
+ *   npe_matmul_rows(), npe_matmul_rows_submit(): per-row (per-output-channel)
+ *               weight scales, binary32 output
  *   npe_gla(): Gated Linear Attention (npe_gla.h, included here), chunkwise:
  *               the products on the MAC array, the state carried across
  *               chunks by a DIAG sequence on the recurrence unit
@@ -240,6 +242,20 @@ typedef struct npe_output {
 int npe_matmul(npe_dev *dev, const npe_tensor *a, const npe_tensor *b, npe_output *out);
 
 /**
+ * npe_matmul() with one scale per row of B (per output channel, as
+ * npe_quantize_rows() makes them): row j of B stands for its patterns times
+ * @p b_scales[j], and C[m][j] = the exact dot product rounded once to
+ * binary32, times (float)(scale_a * b_scales[j]) in binary32: bit for bit
+ * npe_golden_matmul_f32() with scale 1 followed by that multiply. The output
+ * must be binary32 (out->f32; a pattern output has one scale). The scales
+ * are copied. Errors: as npe_matmul(), and NPE_ERR_INVALID_ARG (NULL
+ * @p b_scales, a scale that is not finite and > 0, b->scale other than 0 or
+ * 1, out->f32 NULL).
+ */
+int npe_matmul_rows(npe_dev *dev, const npe_tensor *a, const npe_tensor *b, const float *b_scales,
+                    npe_output *out);
+
+/**
  * codes = f(A x B^T) through the engine's nonlinear unit (NLU opcode, a
  * ramp-ADC staircase; docs/NLU.md): every dot product D[m][n] = sum_k
  * A[m][k] * B[n][k] of the patterns is exact in the quire and rounded once
@@ -274,6 +290,10 @@ typedef struct npe_job npe_job;
  */
 int npe_matmul_submit(npe_dev *dev, const npe_tensor *a, const npe_tensor *b,
                       npe_output *out, npe_job **job /* out */);
+
+/** npe_matmul_rows() started asynchronously, as npe_matmul_submit(). */
+int npe_matmul_rows_submit(npe_dev *dev, const npe_tensor *a, const npe_tensor *b,
+                           const float *b_scales, npe_output *out, npe_job **job /* out */);
 
 /** Lets the job (either kind) run; writes 1 to *done when it has finished
  *  (then call npe_wait to collect it). Errors: NPE_ERR_INVALID_ARG,

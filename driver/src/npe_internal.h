@@ -34,6 +34,7 @@ struct npe_job {
   npe_output *out;
   uint32_t m, n;
   float scale;         /* scale_a * scale_b */
+  float *col_scales;   /* npe_matmul_rows: scale_a * b_scales[j] per column j (owned), else NULL */
   double t_start;      /* host seconds */
   /* NLU jobs (npe_matmul_nlu; the plan's nlu_aux): 2-byte codes go to
    * nlu_codes. */

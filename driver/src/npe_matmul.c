@@ -63,6 +63,7 @@ static void free_job(npe_dev *d, npe_job *j) {
   if (j->a) npe__buf_release(d, j->a);
   if (j->b) npe__buf_release(d, j->b);
   if (j->c) npe__buf_release(d, j->c);
+  free(j->col_scales);
   free(j);
 }
 
@@ -83,11 +84,19 @@ static int stage(npe_dev *d, const npe_mm_plan *p, const npe_tensor *t, int is_a
 
 /* Starts a matmul into @p out; with @p nlu_aux != NULL (and @p out NULL) an
  * NLU job (npe_matmul_nlu). */
-static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output *out,
-                  const uint32_t *nlu_aux, npe_job **jobp) {
+static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, const float *b_scales,
+                  npe_output *out, const uint32_t *nlu_aux, npe_job **jobp) {
   int rc;
   npe_job *j = calloc(1, sizeof *j);
   if (!j) return NPE_ERR_NO_MEM;
+  if (b_scales) { /* per-column scales, copied: the caller's array may change */
+    j->col_scales = malloc(b->rows * sizeof *j->col_scales);
+    if (!j->col_scales) {
+      free(j);
+      return NPE_ERR_NO_MEM;
+    }
+    for (uint32_t c = 0; c < b->rows; c++) j->col_scales[c] = scale_of(a->scale) * b_scales[c];
+  }
   if (nlu_aux) j->nlu = 1;
   j->t_start = npe__now();
   j->out = out;
@@ -137,7 +146,26 @@ int npe_matmul_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_
   int rc = check_inputs(d, a, b, out ? out->stride : 0);
   if (!rc) rc = check_output(out);
   if (rc) return rc;
-  return submit(d, a, b, out, NULL, jobp);
+  return submit(d, a, b, NULL, out, NULL, jobp);
+}
+
+/* The checks npe_matmul_rows() adds to npe_matmul()'s. */
+static int check_rows(const npe_tensor *b, const float *b_scales, const npe_output *out) {
+  if (!b || !b_scales || !out || !out->f32) return NPE_ERR_INVALID_ARG;
+  if (b->scale != 0.0f && b->scale != 1.0f) return NPE_ERR_INVALID_ARG;
+  for (uint32_t c = 0; c < b->rows; c++)
+    if (!scale_ok(b_scales[c]) || b_scales[c] == 0.0f) return NPE_ERR_INVALID_ARG;
+  return NPE_OK;
+}
+
+int npe_matmul_rows_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
+                           const float *b_scales, npe_output *out, npe_job **jobp) {
+  if (!jobp) return NPE_ERR_INVALID_ARG;
+  int rc = check_inputs(d, a, b, out ? out->stride : 0);
+  if (!rc) rc = check_output(out);
+  if (!rc) rc = check_rows(b, b_scales, out);
+  if (rc) return rc;
+  return submit(d, a, b, b_scales, out, NULL, jobp);
 }
 
 int npe_poll(npe_dev *d, npe_job *j, int *done) {
@@ -203,7 +231,7 @@ static void gather(const npe_job *j, const uint8_t *c) {
                         (uint32_t)cell[3] << 24;
         float v;
         memcpy(&v, &bits, 4);
-        o->f32[at] = v * j->scale;
+        o->f32[at] = v * (j->col_scales ? j->col_scales[col] : j->scale);
       } else {
         npe_pats_set(o->pats, at, (uint32_t)(cell[0] | cell[1] << 8));
       }
@@ -272,10 +300,9 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
   return rc;
 }
 
-int npe_matmul(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output *out) {
-  npe_job *j;
-  int rc = npe_matmul_submit(d, a, b, out, &j);
-  if (rc) return rc;
+/* Runs a submitted matmul job to the end, with progress. */
+static int run_job(npe_dev *d, npe_job *j) {
+  int rc = NPE_OK;
   if (d->progress) {
     uint64_t total = npe_tiler_count(&j->plan);
     int done = 0;
@@ -286,6 +313,19 @@ int npe_matmul(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output 
   }
   int rc2 = npe_wait(d, j, JOB_MAX_CYCLES);
   return rc ? rc : rc2;
+}
+
+int npe_matmul(npe_dev *d, const npe_tensor *a, const npe_tensor *b, npe_output *out) {
+  npe_job *j;
+  int rc = npe_matmul_submit(d, a, b, out, &j);
+  return rc ? rc : run_job(d, j);
+}
+
+int npe_matmul_rows(npe_dev *d, const npe_tensor *a, const npe_tensor *b, const float *b_scales,
+                    npe_output *out) {
+  npe_job *j;
+  int rc = npe_matmul_rows_submit(d, a, b, b_scales, out, &j);
+  return rc ? rc : run_job(d, j);
 }
 
 int npe_matmul_nlu(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
@@ -319,7 +359,7 @@ int npe_matmul_nlu(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
   uint32_t aux = table->bits | nl_f << 4 | (table->nseg == 2 ? 1u << 8 : 0u) | nl_s << 12 |
                  ((uint32_t)table->split & 0xffffu) << 16;
   npe_job *j;
-  rc = submit(d, a, b, NULL, &aux, &j);
+  rc = submit(d, a, b, NULL, NULL, &aux, &j);
   if (rc) return rc;
   j->nlu_codes = codes;
   j->nlu_stride = stride ? stride : b->rows;

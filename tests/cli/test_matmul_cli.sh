@@ -158,6 +158,11 @@ arr(d + "a8_wide.npy", "<i2", "(2, 4)", A[:3] + [300] + A[4:], "h")
 # posit8: 0x40 = 1, 0xc0 = -1, 0x60 = 2, 0x00 = 0
 arr(d + "ap.npy", "|u1", "(2, 4)", [0x40, 0xc0, 0x60, 0x00, 0x60, 0x60, 0x40, 0xc0], "B")
 arr(d + "bp.npy", "|u1", "(1, 4)", [0x40, 0x40, 0x40, 0x40], "B")
+# per-row scales of b8 (3 rows), wrong-sized, zero, and as a row vector
+arr(d + "s3.npy", "<f4", "(3, 1)", [0.5, 2.0, 0.25], "f")
+arr(d + "s3row.npy", "<f8", "(1, 3)", [0.5, 2.0, 0.25], "d")
+arr(d + "s2.npy", "<f4", "(2, 1)", [0.5, 2.0], "f")
+arr(d + "s3zero.npy", "<f4", "(3, 1)", [0.5, 0.0, 0.25], "f")
 PY
 # every malformed file: exit 2, nothing on stdout, the file and the problem named
 bad_npy() { # FILE WORDS-IN-THE-MESSAGE
@@ -203,6 +208,28 @@ grep -q "^wrote $T/c8.npy" "$T/pq" || fail "--c-out not reported"
   --check --quiet --c-out "$T/c16.npy" > /dev/null || fail "--out posit16 --c-out"
 "$NPE" matmul --a "$T/c16.npy" --b "$T/c16.npy" --format posit16 --check --quiet \
   > /dev/null || fail "--c-out posit16 patterns read back as --a"
+# per-row (per-output-channel) scales of a pre-quantised B, and float B quantised per row
+"$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --b-scales "$T/s3.npy" --format int8 --check \
+  --quiet --c-out "$T/cr.npy" > "$T/pr" || fail "--b-scales"
+grep -q ' exact$' "$T/pr" || fail "--b-scales golden"
+"$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --b-scales "$T/s3row.npy" --format int8 --check \
+  --quiet > /dev/null || fail "--b-scales (1, N) float64"
+"$NPE" matmul --m 5 --n 9 --k 40 --per-row --check --quiet > "$T/prr" || fail "--per-row"
+[ "$(grep -c ' exact$' "$T/prr")" = 6 ] || fail "--per-row: six formats exact"
+expect_usage "$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --b-scales "$T/s2.npy" --format int8
+grep -q "s2.npy: per-row scales must be 3 float values" "$T/err" || fail "--b-scales size message"
+expect_usage "$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --b-scales "$T/s3zero.npy" --format int8
+grep -q "s3zero.npy: scale \[1\] = 0 is not a finite normal value > 0" "$T/err" ||
+  fail "--b-scales zero message"
+expect_usage "$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --b-scales "$T/b8.npy" --format int8
+expect_usage "$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --per-row --format int8
+grep -q "needs its scales: --b-scales" "$T/err" || fail "--per-row pre-quantised message"
+expect_usage "$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --b-scales "$T/s3.npy" --b-scale 2 \
+  --format int8
+expect_usage "$NPE" matmul --m 2 --n 2 --k 8 --per-row --out int8
+grep -q "give binary32 results" "$T/err" || fail "--per-row --out message"
+expect_usage "$NPE" matmul --m 2 --n 2 --k 8 --per-row --act sigmoid
+expect_usage "$NPE" matmul --m 2 --n 2 --k 8 --b-scales "$T/s3.npy"
 # the NLU codes
 "$NPE" matmul --a "$T/a8.npy" --b "$T/b8.npy" --format int8 --act sigmoid --check --quiet \
   --c-out "$T/cs.npy" > /dev/null || fail "--act --c-out"
@@ -221,6 +248,7 @@ def f32(name, want):
     got = list(struct.unpack("<%df" % len(want), data))
     assert got == [float(x) for x in want], (name, got, want)
 f32("c8.npy", mm(A, B, 3))
+f32("cr.npy", [x * [0.5, 2.0, 0.25][i % 3] for i, x in enumerate(mm(A, B, 3))])
 f32("ct.npy", mm(A, T3, 3))
 f32("cp.npy", [x * 0.125 for x in mm([1, -1, 2, 0, 2, 2, 1, -1], [1] * 4, 1)])
 hdr, data = read(d + "c16.npy")

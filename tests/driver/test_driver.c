@@ -126,6 +126,75 @@ START_TEST(matmul_every_pair_and_shape) {
 }
 END_TEST
 
+/* Per-row weight scales (npe_matmul_rows): C[i][j] = golden dot rounded to
+ * binary32, times (float)(scale_a * scale_b[j]); every pair, strides, the
+ * mat-vec path (M = 1), async; and every error with the output untouched. */
+START_TEST(matmul_rows_scales) {
+  npe_dev *d = open_sim("sim:?latency=30&seed=4");
+  static const uint32_t shapes[][3] = {{1, 70, 33}, {9, 13, 40}, {4, 260, 7}};
+  for (int p = 0; p < 6; p++)
+    for (size_t sh = 0; sh < 3; sh++) {
+      uint32_t m = shapes[sh][0], n = shapes[sh][1], k = shapes[sh][2];
+      uint64_t s = 1000 + 7 * (uint64_t)p + sh;
+      npe_pats_out a = pats_alloc(pairs[p][0], (size_t)m * (k + 1)), b = pats_alloc(pairs[p][1], (size_t)n * k);
+      fill(a, (size_t)m * (k + 1), &s);
+      fill(b, (size_t)n * k, &s);
+      float *sc = malloc(n * sizeof *sc), *c = malloc((size_t)m * n * 4), *g = malloc((size_t)m * n * 4);
+      ck_assert(sc && c && g);
+      for (uint32_t j = 0; j < n; j++) sc[j] = ldexpf(1.0f + (float)(rng(&s) % 1000) / 1000.0f, (int)(rng(&s) % 9) - 4);
+      npe_tensor ta = {npe_pats_of(a), m, k, k + 1, 0.375f}, tb = {npe_pats_of(b), n, k, 0, 0};
+      npe_output out = {c, {NPE_FMT_FP4, NULL, NULL}, 0, 0};
+      if (sh == 2) { /* asynchronous, and the caller's scales changed after the call */
+        npe_job *j;
+        ck_assert_int_eq(npe_matmul_rows_submit(d, &ta, &tb, sc, &out, &j), NPE_OK);
+        float keep = sc[0];
+        sc[0] = 1e9f;
+        ck_assert_int_eq(npe_wait(d, j, 0), NPE_OK);
+        sc[0] = keep;
+      } else {
+        ck_assert_int_eq(npe_matmul_rows(d, &ta, &tb, sc, &out), NPE_OK);
+      }
+      ck_assert_int_eq(npe_golden_matmul_f32(ta.data, k + 1, tb.data, k, m, n, k, 1.0f, g, n), NPE_OK);
+      for (uint32_t i = 0; i < m; i++)
+        for (uint32_t j = 0; j < n; j++) {
+          float want = g[i * n + j] * (0.375f * sc[j]);
+          ck_assert_msg(memcmp(&want, &c[i * n + j], 4) == 0, "pair %d %ux%ux%u: C[%u][%u] = %a, want %a",
+                        p, m, n, k, i, j, c[i * n + j], want);
+        }
+      pats_free(a), pats_free(b), free(sc), free(c), free(g);
+    }
+  /* errors: nothing written */
+  uint64_t s = 5;
+  npe_pats_out a = pats_alloc(NPE_FMT_INT8, 4), b = pats_alloc(NPE_FMT_INT8, 4);
+  fill(a, 4, &s), fill(b, 4, &s);
+  npe_tensor ta = {npe_pats_of(a), 2, 2, 0, 0}, tb = {npe_pats_of(b), 2, 2, 0, 0};
+  float c[4] = {7, 7, 7, 7}, sc[2] = {1, 2};
+  uint8_t pc[4];
+  npe_output out = {c, {NPE_FMT_FP4, NULL, NULL}, 0, 0};
+  ck_assert_int_eq(npe_matmul_rows(d, &ta, &tb, NULL, &out), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_matmul_rows(d, &ta, &tb, sc, NULL), NPE_ERR_INVALID_ARG);
+  sc[1] = 0.0f;
+  ck_assert_int_eq(npe_matmul_rows(d, &ta, &tb, sc, &out), NPE_ERR_INVALID_ARG);
+  sc[1] = NAN;
+  ck_assert_int_eq(npe_matmul_rows(d, &ta, &tb, sc, &out), NPE_ERR_INVALID_ARG);
+  sc[1] = -1.0f;
+  ck_assert_int_eq(npe_matmul_rows(d, &ta, &tb, sc, &out), NPE_ERR_INVALID_ARG);
+  sc[1] = 2.0f;
+  tb.scale = 3.0f; /* one scale or the other */
+  ck_assert_int_eq(npe_matmul_rows(d, &ta, &tb, sc, &out), NPE_ERR_INVALID_ARG);
+  tb.scale = 1.0f;
+  npe_output pout = {NULL, npe_pats_out_u8(NPE_FMT_INT8, pc), 0, 0}; /* patterns: one scale only */
+  ck_assert_int_eq(npe_matmul_rows(d, &ta, &tb, sc, &pout), NPE_ERR_INVALID_ARG);
+  npe_job *j = NULL;
+  ck_assert_int_eq(npe_matmul_rows_submit(d, &ta, &tb, sc, &out, NULL), NPE_ERR_INVALID_ARG);
+  ck_assert_ptr_null(j);
+  for (int i = 0; i < 4; i++) ck_assert(c[i] == 7.0f);
+  ck_assert_int_eq(npe_matmul_rows(d, &ta, &tb, sc, &out), NPE_OK); /* still works */
+  pats_free(a), pats_free(b);
+  npe_close(d);
+}
+END_TEST
+
 START_TEST(matmul_several_hundred) {
   npe_dev *d = open_sim("sim:");
   check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_INT8, 200, 300, 256, 256, 256, 5);
@@ -635,6 +704,7 @@ int main(void) {
   tcase_add_test(tc, matmul_nlu_golden_and_errors);
   tcase_add_test(tc, async_submit_poll_wait);
   tcase_add_test(tc, matmul_every_pair_and_shape);
+  tcase_add_test(tc, matmul_rows_scales);
   tcase_add_test(tc, matmul_several_hundred);
   tcase_add_test(tc, small_build);
   tcase_add_test(tc, energy_estimate_is_table_times_counts);
