@@ -8,13 +8,15 @@
 #                      and rnn-test
 #   make rnn-test      sequences through the recurrence unit (npe_rnn), plain and ASan+UBSan
 #   make gla-test      Gated Linear Attention (npe_gla) on the engine, plain and ASan+UBSan
+#   make uio-test      the uio: transport against a fake UIO device (plain and ASan+UBSan)
 #   make gla-bench     BENCH lines: GLA cycles per token (also in engine-bench)
 #   make engine-bench  BENCH lines: engine utilisation and driver overhead, XBAR cycles, demo time
 
 LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy_estimate.c \
                driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
                driver/src/npe_transport_uart.c driver/src/npe_rnn.c driver/src/npe_rnn_quant.c driver/src/npe_gla.c \
-               driver/src/npe_uri.c driver/src/npe_link.c driver/src/npe_transport_ftdi.c
+               driver/src/npe_uri.c driver/src/npe_link.c driver/src/npe_transport_ftdi.c \
+               driver/src/npe_transport_uio.c
 LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h include/npe_link_proto.h $(MODELS_HDRS) \
                $(wildcard driver/src/*.h) sim/npesim.h
 # what `make install` puts in include/: npe.h and the headers it includes
@@ -89,6 +91,21 @@ $(BUILD)/san/tests/rnn: tests/driver/test_rnn.c $(LIBNPE_SAN)
 	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
 	  $(LIBNPE_DEPLIBS)
 
+# The uio: transport against a fake UIO device served by the simulator
+$(BUILD)/tests/uio: tests/driver/test_uio.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) \
+	  $(LIBNPE_DEPLIBS)
+
+$(BUILD)/san/tests/uio: tests/driver/test_uio.c $(LIBNPE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) \
+	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+
+uio-test: $(BUILD)/tests/uio $(BUILD)/san/tests/uio
+	$(BUILD)/tests/uio
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/uio
+
 # Gated Linear Attention (npe_gla) on the simulated engine
 $(BUILD)/tests/gla: tests/driver/test_gla.c $(LIBNPE)
 	@mkdir -p $(@D)
@@ -113,7 +130,7 @@ $(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
 	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
 
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart \
-             $(BUILD)/san/tests/uart rnn-test gla-test
+             $(BUILD)/san/tests/uart rnn-test gla-test uio-test
 	$(BUILD)/tests/driver
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/driver
 	$(BUILD)/tests/uart
@@ -136,7 +153,7 @@ $(BUILD)/bench/bench_engine: tests/bench/bench_engine.c $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
 
-.PHONY: engine-bench gla-test gla-bench
+.PHONY: engine-bench gla-test gla-bench uio-test
 $(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                   $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(@D)

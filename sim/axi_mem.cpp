@@ -2,6 +2,8 @@
 // axi_mem.cpp - cycle-level AXI4 slave memory model; see axi_mem.h.
 #include "axi_mem.h"
 
+#include <cstring>
+
 #include <cstdio>
 
 namespace npe {
@@ -19,12 +21,31 @@ uint64_t AxiMem::fill(uint64_t addr) {
   return z ^ (z >> 31);
 }
 
+// The caller's buffer holds the 8-byte word at @p addr (rounded down), or null.
+uint8_t *AxiMem::ext_word(uint64_t addr) const {
+  uint64_t a = addr & ~7ull;
+  if (!cfg_.ext || a < cfg_.ext_base || a - cfg_.ext_base > cfg_.ext_size - 8 || cfg_.ext_size < 8)
+    return nullptr;
+  return cfg_.ext + (a - cfg_.ext_base);
+}
+
 uint64_t AxiMem::peek64(uint64_t addr) const {
+  if (const uint8_t *w = ext_word(addr)) {
+    uint64_t v;
+    std::memcpy(&v, w, 8);
+    return v;
+  }
   auto it = mem_.find(addr >> 3);
   return it == mem_.end() ? fill(addr & ~7ull) : it->second;
 }
 
-void AxiMem::poke64(uint64_t addr, uint64_t value) { mem_[addr >> 3] = value; }
+void AxiMem::poke64(uint64_t addr, uint64_t value) {
+  if (uint8_t *w = ext_word(addr)) {
+    std::memcpy(w, &value, 8);
+    return;
+  }
+  mem_[addr >> 3] = value;
+}
 
 uint8_t AxiMem::peek8(uint64_t addr) const {
   return static_cast<uint8_t>(peek64(addr) >> (8 * (addr & 7)));

@@ -69,6 +69,10 @@ struct AxiMemConfig {
   unsigned valid_pct = 100;    /**< chance a ready R beat or B is offered */
   unsigned max_reads = 0;      /**< ARs accepted and unanswered, 0 = no limit */
   uint64_t seed = 1;           /**< seeds the back-pressure pattern */
+  /** Storage of [ext_base, ext_base + ext_size) in the caller's buffer (e.g. a
+   *  shared file mapping) instead of the model's own; nullptr: none. */
+  uint8_t *ext = nullptr;
+  uint64_t ext_base = 0, ext_size = 0;
 };
 
 /** Response codes. */
@@ -127,6 +131,7 @@ class AxiMem {
     uint64_t ready_cycle;
   };
 
+  uint8_t *ext_word(uint64_t addr) const;
   bool chance(unsigned pct);
   uint8_t resp_at(uint64_t addr) const;
   void violation(const std::string &what);

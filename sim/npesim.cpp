@@ -212,8 +212,14 @@ int create(const npesim_config *cfg, const npesim_info &shape, npesim **out) {
   mc.ready_pct = cfg->ready_pct ? cfg->ready_pct : 100;
   mc.valid_pct = cfg->valid_pct ? cfg->valid_pct : 100;
   mc.seed = cfg->seed ? cfg->seed : 1;
-  s->mem = std::make_unique<npe::AxiMem>(mc);
   uint64_t size = cfg->mem_size ? cfg->mem_size : (256ull << 20);
+  if (cfg->mem_ext) {
+    if (!cfg->mem_size || cfg->mem_size % 8) return -1;
+    mc.ext = static_cast<uint8_t *>(cfg->mem_ext);
+    mc.ext_base = cfg->mem_base;
+    mc.ext_size = cfg->mem_size;
+  }
+  s->mem = std::make_unique<npe::AxiMem>(mc);
   s->mem_lo = cfg->mem_base;
   s->mem_hi = cfg->mem_base + size;
   if (s->mem_hi < s->mem_lo) return -1;

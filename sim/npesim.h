@@ -54,6 +54,11 @@ typedef struct npesim_config {
    *  DAC bits and shift come from each job. Checked by npe_xbar_cfg_check(). */
   const struct npe_xbar_cfg *xbar_analog;
   npesim_build build;       /**< the engine build; 0 = NPESIM_BUILD_FULL */
+  /** NULL: the model keeps its own memory. Otherwise mem_size bytes (given,
+   *  a multiple of 8) that hold [mem_base, mem_base + mem_size): the DMA and
+   *  npesim_mem_* read and write them, e.g. a shared file mapping (the fake
+   *  uio: device of tests/driver/test_uio.c). */
+  void *mem_ext;
 } npesim_config;
 
 /** Creates an engine of build cfg->build and its memory, resets it, and

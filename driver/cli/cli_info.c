@@ -39,6 +39,11 @@ static const char info_usage[] =
     "                OPTS: baud=N (default 3000000), mem=BYTES, clk=MHZ (default 12),\n"
     "                timeout=MS (one frame), tries=N (default 8), burst=WORDS, joined\n"
     "                by &. Permission denied on ftdi://: the message names the udev rule.\n"
+    "                or an engine in a Zynq's logic under Linux (fpga/zynq):\n"
+    "                  uio:DEV?mem=PATH[&phys=ADDR&size=BYTES&map=M&timeout=MS&clk=MHZ]\n"
+    "                    DEV the UIO node of the CSRs (/dev/uioN, uioN or N); mem the\n"
+    "                    device memory: /dev/udmabufN (address and size from sysfs) or\n"
+    "                    /dev/mem with phys= and size= (a reserved region)\n"
     "  --json        machine-readable output\n";
 
 int npe_cmd_info(int argc, char **argv) {

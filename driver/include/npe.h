@@ -5,7 +5,7 @@
  * One API whatever runs the engine: the URI given to npe_open() picks the
  * transport ("sim:" runs the Verilator model of the RTL in this process;
  * "uart:" and "ftdi://" reach a board over its serial link, docs/LINK.md;
- * "uio:" is reserved). Matmuls of any size and any
+ * "uio:" an engine in a Zynq's programmable logic under Linux). Matmuls of any size and any
  * supported format pair are tiled onto the engine, run, and gathered; every
  * result is bit-identical to the golden model (npe_format.h, included here).
  *
@@ -18,6 +18,7 @@
  * state.
  *
  * Changes in API 0.7.0 (source-compatible additions):
+ *   npe_open(): "uio:" URIs (Zynq-class boards running Linux)
  *   npe_matmul_rows(), npe_matmul_rows_submit(): per-row (per-output-channel)
  *               weight scales, binary32 output
  *   npe_gla(): Gated Linear Attention (npe_gla.h, included here), chunkwise:
@@ -118,10 +119,21 @@ typedef struct npe_dev npe_dev;
  *               time, the longest frame and 20 ms of USB / OS latency)
  *   tries=N     attempts per frame before NPE_ERR_IO (default 8)
  *   burst=WORDS largest memory frame (default: the bridge's, 256 words)
+ * or "uio:DEV[?key=value&...]", an engine in the programmable logic of a
+ * Zynq-class board running Linux (fpga/zynq): DEV is the UIO node of its
+ * CSRs (/dev/uioN, uioN or N), keys
+ *   mem=PATH    device memory the DMA reaches: /dev/udmabufN (a u-dma-buf;
+ *               its physical address and size read from sysfs) or /dev/mem
+ *               with phys= and size= (a reserved region); required
+ *   phys=ADDR, size=BYTES  that memory's physical base and size (4 KiB
+ *               multiples, size >= 64 KiB), decimal or 0x-hex
+ *   map=M       the UIO map holding the CSRs (default 0)
+ *   timeout=MS  longest wait for one interrupt (default 1000)
+ *   clk=MHZ     engine clock, for cycle estimates (default 100)
  * Errors: NPE_ERR_INVALID_ARG (NULL, unknown scheme or key, bad value),
- * NPE_ERR_UNSUPPORTED ("uio:", not built yet), NPE_ERR_IO (trace file;
- * serial port or FTDI device missing, permission denied, busy; no
- * protocol v2 bridge answers), NPE_ERR_DEVICE (engine does not identify
+ * NPE_ERR_IO (trace file;
+ * serial port, FTDI or UIO device missing, permission denied, busy; no
+ * protocol v2 bridge answers; no device memory named or found), NPE_ERR_DEVICE (engine does not identify
  * itself, the bridge refuses a frame), NPE_ERR_NO_MEM. npe_open_msg says
  * which in words.
  */
@@ -156,7 +168,7 @@ typedef struct npe_info {
   uint32_t lanes;         /**< largest MACs per PE per cycle */
   uint32_t spad_a_kib, spad_b_kib, spad_c_kib; /**< per buffer (two each) */
   uint64_t mem_size;      /**< device memory the driver manages, bytes */
-  char transport[16];     /**< "sim", "sim-small", "uart" or "ftdi" */
+  char transport[16];     /**< "sim", "sim-small", "uart", "ftdi" or "uio" */
   uint32_t has_nlu;       /**< 1: the nonlinear unit is built (npe_matmul_nlu) */
   uint32_t nlu_groups;    /**< column groups (rows x cols values each) one NLU ramp converts */
   uint32_t has_recur;     /**< 1: the recurrence unit is built (npe_rnn; CAP_FORMATS.RECUR) */

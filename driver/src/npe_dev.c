@@ -10,6 +10,7 @@
 #include "npe_regs.h"
 #include "npe_transport_sim.h"
 #include "npe_transport_ftdi.h"
+#include "npe_transport_uio.h"
 #include "npe_transport_uart.h"
 #include "npe_uri.h"
 
@@ -83,7 +84,7 @@ int npe__open_with(const char *uri, const npe_open_hooks *hooks, npe_dev **out, 
   if (rc) {
     if (msg && cap)
       snprintf(msg, cap, "%s: %s", uri,
-               rc == NPE_ERR_UNSUPPORTED ? "scheme not built yet" : "bad device URI (npe --help)");
+               "bad device URI (npe --help)");
     return rc;
   }
   npe_dev *d = calloc(1, sizeof *d);
@@ -97,6 +98,10 @@ int npe__open_with(const char *uri, const npe_open_hooks *hooks, npe_dev **out, 
     base = small ? NPE_SIM_SMALL_MEM_BASE : NPE_SIM_MEM_BASE;
     size = small ? NPE_SIM_SMALL_MEM_SIZE : NPE_SIM_MEM_SIZE;
     d->ring.log2_n = small ? NPE_SMALL_RING_LOG2 : NPE_RING_LOG2;
+  } else if (u.kind == NPE_URI_UIO) {
+    rc = npe_transport_uio_open(&u.uio, hooks ? hooks->uio : NULL, &d->t, &base, &size, msg, cap);
+    strcpy(d->info.transport, "uio");
+    d->ring.log2_n = NPE_RING_LOG2;
   } else {
     if (u.kind == NPE_URI_UART) {
       rc = npe_transport_uart_open(&u.uart, &d->t, msg, cap);

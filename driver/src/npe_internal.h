@@ -66,8 +66,10 @@ int npe__dev_check(const npe_dev *d);
 /* What npe_open uses instead of the real thing (tests): NULL fields are the
  * real ones. */
 struct npe_ftdi_ops;
+struct npe_uio_ops;
 typedef struct npe_open_hooks {
   const struct npe_ftdi_ops *ftdi; /* libftdi calls of ftdi:// */
+  const struct npe_uio_ops *uio;   /* system calls of uio: */
 } npe_open_hooks;
 
 /* npe_open_msg with @p hooks (NULL: none). */

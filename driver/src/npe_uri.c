@@ -54,7 +54,6 @@ static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t c
 
 int npe__uri_parse(const char *uri, npe_uri *out, char *buf, size_t cap) {
   if (!uri || !out || !buf || !cap) return NPE_ERR_INVALID_ARG;
-  if (!strncmp(uri, "uio:", 4)) return NPE_ERR_UNSUPPORTED;
   memset(out, 0, sizeof *out);
   if (!strncmp(uri, "sim:", 4)) {
     out->kind = NPE_URI_SIM;
@@ -67,6 +66,10 @@ int npe__uri_parse(const char *uri, npe_uri *out, char *buf, size_t cap) {
   if (!strncmp(uri, "ftdi://", 7)) {
     out->kind = NPE_URI_FTDI;
     return npe_ftdi_parse(uri + 7, &out->ftdi, buf, cap);
+  }
+  if (!strncmp(uri, "uio:", 4)) {
+    out->kind = NPE_URI_UIO;
+    return npe_uio_parse(uri + 4, &out->uio, buf, cap);
   }
   return NPE_ERR_INVALID_ARG;
 }

@@ -293,7 +293,8 @@ START_TEST(error_paths) {
   /* a board nobody has (the serial number): no such device */
   ck_assert_int_eq(npe_open("ftdi://0403:6010/NPE-NO-SUCH-BOARD", &d), NPE_ERR_IO);
   ck_assert_int_eq(npe_open("ftdi://nothing", &d), NPE_ERR_INVALID_ARG);
-  ck_assert_int_eq(npe_open("uio:/dev/uio0", &d), NPE_ERR_UNSUPPORTED);
+  ck_assert_int_eq(npe_open("uio:/dev/uio0", &d), NPE_ERR_IO); /* no device memory named */
+  ck_assert_int_eq(npe_open("uio:nothing", &d), NPE_ERR_INVALID_ARG);
   ck_assert_int_eq(npe_open("sim:?trace=/nonexistent/dir/x.fst", &d), NPE_ERR_IO);
   ck_assert_ptr_null(d);
   npe_close(NULL);
