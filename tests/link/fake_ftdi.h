@@ -130,6 +130,6 @@ static const npe_ftdi_ops fake_ops = {
     f_set_baudrate, f_set_line,  f_set_flow,      f_set_latency, f_set_chunks, f_purge,
     f_write,     f_read,         f_error,         f_denied,   f_now,       f_sleep};
 
-static const npe_open_hooks hooks = {&fake_ops};
+static const npe_open_hooks hooks = {&fake_ops, NULL};
 
 #endif /* FAKE_FTDI_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * npe_gla.c - Gated Linear Attention on the engine (npe_gla()): the golden
+ * npe_gla_engine.c - Gated Linear Attention on the engine (npe_gla()): the golden
  * model's chunkwise algorithm (npe_gla_run(), golden/src/npe_gla.c) with
  * its products run as npe_matmul() on the MAC array and its state carried
  * across chunks by one DIAG sequence on the recurrence unit (npe_rnn()).
