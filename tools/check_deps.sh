@@ -41,6 +41,11 @@ for what in "$@"; do
   esac
 done
 [ -z "$missing" ] && exit 0
+# `make -j` runs several checks at once and apt-get takes one dpkg lock: the
+# first to get here installs while the others wait, then each checks again.
+if [ "${NPE_NO_INSTALL:-0}" != 1 ] && [ -z "${NPE_DEPS_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+  NPE_DEPS_LOCKED=1 exec flock "${TMPDIR:-/tmp}/npe-check-deps.lock" "$0" "$@"
+fi
 if [ "${NPE_NO_INSTALL:-0}" != 1 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "check_deps.sh: installing:$missing" >&2
