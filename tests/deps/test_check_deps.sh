@@ -91,6 +91,28 @@ rm -f "$T/apt_fails"
 NPE_NO_INSTALL=1 run check-deps-sim
 [ $rc -ne 0 ] && ! grep -q "apt-get" "$T/log" || fail "NPE_NO_INSTALL=1 installed"
 
+# make -j: two checks at once, one dpkg lock. This apt-get fails as the
+# real one does when another holds the lock; the checks must take turns and
+# the package be installed once.
+cat > "$T/bin/apt-get" <<EOF2
+#!/bin/sh
+echo "apt-get \$* [uid \$(cat "$T/uid")]" >> "$T/log"
+[ "\$1" = install ] || exit 0
+mkdir "$T/dpkg_lock" 2>/dev/null || { echo "E: Could not get lock" >&2; exit 100; }
+sleep 1
+touch "$T/installed"
+rmdir "$T/dpkg_lock"
+EOF2
+chmod +x "$T/bin/apt-get"
+echo 0 > "$T/uid"; rm -f "$T/log" "$T/installed"
+for i in 1 2; do
+  (TMPDIR=$T PATH="$T/bin:$PATH" tools/check_deps.sh pkg:$PKG > /dev/null 2>&1; echo $? > "$T/rc$i") &
+done
+wait
+[ "$(cat "$T/rc1")$(cat "$T/rc2")" = 00 ] || fail "concurrent checks: exit $(cat "$T/rc1") $(cat "$T/rc2")"
+[ "$(grep -c "^apt-get install" "$T/log")" -eq 1 ] ||
+  fail "concurrent checks: installs: $(grep -c "^apt-get install" "$T/log") (want 1)"
+
 # nothing missing: nothing run
 echo 0 > "$T/uid"
 rm -f "$T/log"
