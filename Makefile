@@ -65,6 +65,7 @@ PYTHON ?= python3
 #   driver.mk          driver/: libnpe, its tests and benches
 #   cli.mk             driver/cli: the npe tool and its tests
 #   fpga_icebreaker.mk fpga/: the iCEBreaker board build and its testbench
+#   fpga_zynq.mk       fpga/zynq: the Zynq-7020 (PYNQ-Z2) board top: lint, synth_xilinx
 #   link.mk            the board link (protocol v2): generated tables, link tests, benches
 #   lm.mk              tools/lm, lm/: KJV corpus, char-model trainer, make models, lm-test
 #   fuzz.mk            tests/fuzz: libFuzzer targets, make fuzz, fuzz-smoke
@@ -81,7 +82,7 @@ BENCH_TARGETS :=
 LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
-        mk/fpga_icebreaker.mk mk/link.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk
+        mk/fpga_icebreaker.mk mk/fpga_zynq.mk mk/link.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk
 include mk/cpu.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)

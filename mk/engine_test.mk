@@ -110,7 +110,7 @@ $(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 SIM_PLANT_CXXFLAGS := $(subst -I$(SIM_OBJ),-I$(SIM_PLANT)/obj,$(SIM_CXXFLAGS))
 
 $(SIM_PLANT)/npesim.o: sim/npesim.cpp $(SIM_PLANT)/obj/Vnpe_top__ALL.a $(SIM_BUILD)/npesim.o
-	$(CXX) $(SIM_PLANT_CXXFLAGS) -I$(SIM_OBJ_SMALL) -DNPESIM_SMALL_ROWS=$(call lite_val,Rows) \
+	$(CXX) $(SIM_PLANT_CXXFLAGS) $(SIM_BOARD_INC) -DNPESIM_SMALL_ROWS=$(call lite_val,Rows) \
 	  -DNPESIM_SMALL_COLS=$(call lite_val,Cols) -DNPESIM_SMALL_A_BANK_WORDS=$(call lite_val,ABankWords) \
 	  -DNPESIM_SMALL_B_BANK_WORDS=$(call lite_val,BBankWords) \
 	  -DNPESIM_SMALL_OUT_GROUPS=$(call lite_val,OutGroups) -c -o $@ $<
@@ -125,7 +125,7 @@ $(SIM_PLANT)/test_engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_S
 	  $(DRIVER_SIM_SRCS) $(SIM_PLANT)/npesim.o $(SIM_PLANT)/npesim_xbar.o \
 	  $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o $(SIM_BUILD)/verilated_threads.o \
 	  $(SIM_BUILD)/verilated_fst_c.o $(SIM_PLANT)/obj/Vnpe_top__ALL.a \
-	  $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+	  $(SIM_BOARD_MODELS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
 
 .PHONY: engine-assert-test
 engine-assert-test: $(SIM_PLANT)/test_engine
@@ -147,7 +147,7 @@ $(SIM_PLANT)/test_recur: $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRC
 	  $(DRIVER_SIM_SRCS) $(SIM_PLANT)/npesim.o $(SIM_PLANT)/npesim_xbar.o \
 	  $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o $(SIM_BUILD)/verilated_threads.o \
 	  $(SIM_BUILD)/verilated_fst_c.o $(SIM_PLANT)/obj/Vnpe_top__ALL.a \
-	  $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+	  $(SIM_BOARD_MODELS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
 
 .PHONY: recur-plant-test
 recur-plant-test: $(SIM_PLANT)/test_recur
@@ -169,7 +169,7 @@ $(SIM_PLANT)/test_recur_cell: $(RECUR_CELL_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIV
 	  $(DRIVER_SIM_SRCS) $(SIM_PLANT)/npesim.o $(SIM_PLANT)/npesim_xbar.o \
 	  $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o $(SIM_BUILD)/verilated_threads.o \
 	  $(SIM_BUILD)/verilated_fst_c.o $(SIM_PLANT)/obj/Vnpe_top__ALL.a \
-	  $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+	  $(SIM_BOARD_MODELS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
 
 .PHONY: recur-cell-plant-test
 recur-cell-plant-test: $(SIM_PLANT)/test_recur_cell

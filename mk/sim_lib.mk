@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # mk/sim_lib.mk - sim/: the engine (npe_top) as the Verilator library
-# libnpesim, one C API over both builds (npesim_config.build): the engine's
+# libnpesim, one C API over its builds (npesim_config.build): the engine's
 # RTL list (ENGINE_RTL) and the small build's parameters (ENGINE_LITE), which
-# every engine flow takes (mk/rtl_engine.mk, mk/fpga_icebreaker.mk), the two
-# Verilated models and the harness. Included by the top-level Makefile;
+# every engine flow takes (mk/rtl_engine.mk, mk/fpga_icebreaker.mk), the three
+# Verilated models (default, small, the Zynq board top) and the harness. Included by the top-level Makefile;
 # compiled with golden/, models/ and include/ on the include path.
 #
 #   make sim-lib      build/sim/libnpesim.a (+ build/sim/obj/Vnpe_top__ALL.a,
-#                     build/sim/obj_small/Vnpe_top_small__ALL.a)
+#                     build/sim/obj_small/Vnpe_top_small__ALL.a,
+#                     build/sim/obj_zynq/Vnpe_zynq_top__ALL.a)
 
 BUILD ?= build
 SIM_BUILD := $(BUILD)/sim
@@ -25,8 +26,12 @@ SIM_CXXFLAGS := -std=c++17 -O2 -Wall -I$(SIM_OBJ) -I$(VL_INC) -I$(VL_INC)/vltstd
                 $(SIM_INC)
 # libnpesim and its models; a program also links $(MODELS_LIB) $(GOLDEN_LIB)
 # (or their sanitizer builds) after them, then $(SIM_SYSLIBS)
-SIM_LIBS := $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a \
-            $(SIM_BUILD)/obj_small/Vnpe_top_small__ALL.a
+SIM_OBJ_SMALL := $(SIM_BUILD)/obj_small
+SIM_OBJ_ZYNQ  := $(SIM_BUILD)/obj_zynq
+# the board builds' models, and their headers for npesim.cpp
+SIM_BOARD_MODELS := $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a $(SIM_OBJ_ZYNQ)/Vnpe_zynq_top__ALL.a
+SIM_BOARD_INC    := -I$(SIM_OBJ_SMALL) -I$(SIM_OBJ_ZYNQ)
+SIM_LIBS := $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_BOARD_MODELS)
 SIM_SYSLIBS := -lz -lstdc++ -lpthread -lm
 
 .PHONY: sim-lib
@@ -65,7 +70,6 @@ $(SIM_BUILD)/verilated.o: $(VL_INC)/verilated.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
 	$(CXX) $(SIM_CXXFLAGS) -O2 -c -o $@ $<
 
 # The small build (ENGINE_LITE) as its own model (NPESIM_BUILD_SMALL)
-SIM_OBJ_SMALL := $(SIM_BUILD)/obj_small
 
 $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	@$(DEPS) verilator
@@ -74,11 +78,21 @@ $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	  --top-module npe_top -Mdir $(SIM_OBJ_SMALL) $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
 	$(MAKE) -s -C $(SIM_OBJ_SMALL) -f Vnpe_top_small.mk Vnpe_top_small__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
 
-# The harness, once for both models; the small build's shape from ENGINE_LITE
+# The Zynq-7020 board top (fpga/zynq/npe_zynq_top.v) as its own model
+# (NPESIM_BUILD_ZYNQ), with its own parameter defaults
+ZYNQ_RTL := fpga/zynq/npe_zynq_top.v
+
+$(SIM_OBJ_ZYNQ)/Vnpe_zynq_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(ZYNQ_RTL)
+	@$(DEPS) verilator
+	@mkdir -p $(SIM_OBJ_ZYNQ)
+	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
+	  --top-module npe_zynq_top -Mdir $(SIM_OBJ_ZYNQ) $(ENGINE_VLT) $(ENGINE_RTL) $(ZYNQ_RTL)
+	$(MAKE) -s -C $(SIM_OBJ_ZYNQ) -f Vnpe_zynq_top.mk Vnpe_zynq_top__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+
+# The harness, once for all models; the small build's shape from ENGINE_LITE
 $(SIM_BUILD)/npesim.o: sim/npesim.cpp sim/npesim.h sim/axi_mem.h sim/npesim_xbar.h \
-                       models/xbar/npe_xbar.h $(SIM_OBJ)/Vnpe_top__ALL.a \
-                       $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a
-	$(CXX) $(SIM_CXXFLAGS) -I$(SIM_OBJ_SMALL) -DNPESIM_SMALL_ROWS=$(call lite_val,Rows) \
+                       models/xbar/npe_xbar.h $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_BOARD_MODELS)
+	$(CXX) $(SIM_CXXFLAGS) $(SIM_BOARD_INC) -DNPESIM_SMALL_ROWS=$(call lite_val,Rows) \
 	  -DNPESIM_SMALL_COLS=$(call lite_val,Cols) -DNPESIM_SMALL_A_BANK_WORDS=$(call lite_val,ABankWords) \
 	  -DNPESIM_SMALL_B_BANK_WORDS=$(call lite_val,BBankWords) \
 	  -DNPESIM_SMALL_OUT_GROUPS=$(call lite_val,OutGroups) -c -o $@ $<

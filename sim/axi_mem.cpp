@@ -84,6 +84,11 @@ void AxiMem::check_addr(const char *ch, uint64_t addr, unsigned len, uint8_t siz
     std::snprintf(buf, sizeof buf, "%s: size %u, expected 3 (8 bytes)", ch, size);
     violation(buf);
   }
+  if (len + 1u > cfg_.max_burst) {
+    std::snprintf(buf, sizeof buf, "%s: burst of %u beats, the slave takes at most %u", ch, len + 1u,
+                  cfg_.max_burst);
+    violation(buf);
+  }
   if (burst != 1) {
     std::snprintf(buf, sizeof buf, "%s: burst type %u, expected INCR", ch, burst);
     violation(buf);

@@ -73,6 +73,7 @@ struct AxiMemConfig {
    *  shared file mapping) instead of the model's own; nullptr: none. */
   uint8_t *ext = nullptr;
   uint64_t ext_base = 0, ext_size = 0;
+  unsigned max_burst = 256;  /**< longest legal burst in beats (16: an AXI3 slave) */
 };
 
 /** Response codes. */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // npesim.cpp - libnpesim: a Verilated npe_top + AXI memory model behind the C
 // API of npesim.h. Each build (npesim_build) is its own Verilated model
-// (Vnpe_top, Vnpe_top_small); the harness exists once, as a template over the
-// model class, and the C handle reaches it through a few virtual calls. One
-// VerilatedContext per instance (no global state).
+// (Vnpe_top, Vnpe_top_small, Vnpe_zynq_top); the harness exists once, as a
+// template over the model class, and the C handle reaches it through a few
+// virtual calls. One VerilatedContext per instance (no global state).
 #include "npesim.h"
 
 #include <cstring>
@@ -12,6 +12,7 @@
 
 #include "Vnpe_top.h"
 #include "Vnpe_top_small.h"
+#include "Vnpe_zynq_top.h"
 #include "axi_mem.h"
 #include "npesim_xbar.h"
 #include "verilated.h"
@@ -32,6 +33,10 @@ constexpr npesim_info kFullShape = {4, 2, 1024, 32768, 32};  // (test_engine che
 constexpr npesim_info kSmallShape = {NPESIM_SMALL_ROWS, NPESIM_SMALL_COLS,
                                      NPESIM_SMALL_A_BANK_WORDS, NPESIM_SMALL_B_BANK_WORDS,
                                      NPESIM_SMALL_OUT_GROUPS};
+// The Zynq board top's shape (fpga/zynq/npe_zynq_top.v's defaults) and its
+// HP port's longest burst (AXI3).
+constexpr npesim_info kZynqShape = {4, 2, 1024, 4096, 32};
+constexpr unsigned kZynqMaxBurst = 16;
 }  // namespace
 
 // What every build shares: context, memory, trace, crossbar model, counts.
@@ -191,7 +196,8 @@ struct Harness final : npesim {
 
 // A simulator of the build whose model is Top, with that build's shape.
 template <class Top>
-int create(const npesim_config *cfg, const npesim_info &shape, npesim **out) {
+int create(const npesim_config *cfg, const npesim_info &shape, npesim **out,
+           unsigned max_burst = 256) {
   auto s = std::make_unique<Harness<Top>>();
   s->shape = shape;
   if (cfg->xbar_analog) {
@@ -212,6 +218,7 @@ int create(const npesim_config *cfg, const npesim_info &shape, npesim **out) {
   mc.ready_pct = cfg->ready_pct ? cfg->ready_pct : 100;
   mc.valid_pct = cfg->valid_pct ? cfg->valid_pct : 100;
   mc.seed = cfg->seed ? cfg->seed : 1;
+  mc.max_burst = max_burst;
   uint64_t size = cfg->mem_size ? cfg->mem_size : (256ull << 20);
   if (cfg->mem_ext) {
     if (!cfg->mem_size || cfg->mem_size % 8) return -1;
@@ -254,6 +261,7 @@ int npesim_create(const npesim_config *cfg, npesim **out) {
   switch (cfg->build) {
     case NPESIM_BUILD_FULL: return create<Vnpe_top>(cfg, kFullShape, out);
     case NPESIM_BUILD_SMALL: return create<Vnpe_top_small>(cfg, kSmallShape, out);
+    case NPESIM_BUILD_ZYNQ: return create<Vnpe_zynq_top>(cfg, kZynqShape, out, kZynqMaxBurst);
   }
   return -1;
 }

@@ -34,7 +34,13 @@ typedef enum npesim_build {
    *  "The small build"). Its DMA reaches 128 KiB, so give it mem_base 0 and
    *  mem_size 128 KiB, as libnpe does for "sim:?build=small". It has no
    *  crossbar, so xbar_analog changes nothing. */
-  NPESIM_BUILD_SMALL = 1
+  NPESIM_BUILD_SMALL = 1,
+  /** The Zynq-7020 board top (fpga/zynq/npe_zynq_top.v): the default build's
+   *  array and units with 64 KiB B buffers (BBankWords 4096), 32-bit DMA
+   *  addresses and bursts of at most 16 beats (the PS's AXI3 HP ports; the
+   *  memory model flags a longer one as a protocol error). Its XBAR runs the
+   *  exact digital path (as on the FPGA): xbar_analog changes nothing. */
+  NPESIM_BUILD_ZYNQ = 2
 } npesim_build;
 
 /** Creation options; zero-initialise, then set what you need. */

@@ -30,7 +30,7 @@ static const char info_usage[] =
     "sizes, the nonlinear unit (column groups per ramp), the recurrence unit,\n"
     "device memory, and the largest K per format pair.\n"
     "\n"
-    "  --device URI  sim: or sim:?latency=N&ready=P&valid=P&seed=S&trace=FILE&build=small,\n"
+    "  --device URI  sim: or sim:?latency=N&ready=P&valid=P&seed=S&trace=FILE&build=small|zynq,\n"
     "                or a board build (make fpga-icebreaker) over its link (docs/LINK.md):\n"
     "                  uart:PORT[?OPTS]   the serial port PORT, e.g. uart:/dev/ttyUSB1\n"
     "                  ftdi://[VID:PID][/SERIAL][?interface=A|B&OPTS]  an FTDI channel\n"

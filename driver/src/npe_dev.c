@@ -94,7 +94,9 @@ int npe__open_with(const char *uri, const npe_open_hooks *hooks, npe_dev **out, 
     const int small = u.sim.build == NPESIM_BUILD_SMALL;
     rc = npe_transport_sim_open(&u.sim, &d->t);
     if (rc && msg && cap) snprintf(msg, cap, "sim: cannot start the simulator (trace file?)");
-    strcpy(d->info.transport, small ? "sim-small" : "sim");
+    strcpy(d->info.transport, small                                ? "sim-small"
+                              : u.sim.build == NPESIM_BUILD_ZYNQ ? "sim-zynq"
+                                                                 : "sim");
     base = small ? NPE_SIM_SMALL_MEM_BASE : NPE_SIM_MEM_BASE;
     size = small ? NPE_SIM_SMALL_MEM_SIZE : NPE_SIM_MEM_SIZE;
     d->ring.log2_n = small ? NPE_SMALL_RING_LOG2 : NPE_RING_LOG2;

@@ -28,8 +28,14 @@ static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t c
       continue;
     }
     if (!strcmp(key, "build")) {
-      if (strcmp(val, "small") && strcmp(val, "default")) return NPE_ERR_INVALID_ARG;
-      c->build = !strcmp(val, "small") ? NPESIM_BUILD_SMALL : NPESIM_BUILD_FULL;
+      if (!strcmp(val, "small"))
+        c->build = NPESIM_BUILD_SMALL;
+      else if (!strcmp(val, "zynq"))
+        c->build = NPESIM_BUILD_ZYNQ;
+      else if (!strcmp(val, "default"))
+        c->build = NPESIM_BUILD_FULL;
+      else
+        return NPE_ERR_INVALID_ARG;
       continue;
     }
     char *end;

@@ -12,6 +12,7 @@ module npe_top #(
   parameter int          OutGroups  = 32,    // column groups per output buffer (power of 2, >= 2)
   parameter logic [5:0]  FormatMask = 6'h3f, // formats built (bit = format code)
   parameter int          MaxReadsInFlight = 4,
+  parameter int          MaxBurstBeats    = 256, // longest DMA burst, 1..256 (16 on AXI3 ports: Zynq-7000 HP)
   parameter int          DescFifoDepth    = 4,  // descriptors fetched ahead, 1..16
   parameter int          CounterBits      = 64, // performance counter width, 16..64 (wraps)
   parameter int          XbarK            = 64, // crossbar tile inputs, multiple of 8, <= 128
@@ -310,7 +311,7 @@ module npe_top #(
 
   npe_axi_dma #(
     .AddrWidth (AddrBits), .LenWidth (LenBits), .IdWidth (4),
-    .MaxReadsInFlight (MaxReadsInFlight)
+    .MaxBurstBeats (MaxBurstBeats), .MaxReadsInFlight (MaxReadsInFlight)
   ) u_dma (
     .clk_i, .rst_ni,
     .win_base_i (win_base), .win_limit_i (win_limit),

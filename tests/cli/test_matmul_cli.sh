@@ -78,6 +78,12 @@ expect_usage "$NPE" matmul --act swish
 [ "$(grep -c ' exact$' "$T/sm")" -eq 2 ] || fail "small build: not 2 exact rows"
 expect_usage "$NPE" matmul --device 'sim:?build=small' --format fp4 --m 2 --n 2 --k 8
 expect_usage "$NPE" matmul --device 'sim:?build=tiny'
+# the Zynq board top's model: every format, 64 KiB B buffers
+"$NPE" info --device 'sim:?build=zynq' > "$T/zi" || fail "zynq info"
+grep -q '^transport *sim-zynq$' "$T/zi" || fail "zynq info: transport"
+"$NPE" matmul --device 'sim:?build=zynq' --m 5 --n 9 --k 300 --format all --check --quiet > "$T/zm" \
+  || fail "zynq build matmul"
+[ "$(grep -c ' exact$' "$T/zm")" -eq 6 ] || fail "zynq build: not 6 exact rows"
 expect_usage "$NPE" matmul --act tanh --act-bits 0
 expect_usage "$NPE" matmul --act tanh --act-bits 9
 expect_usage "$NPE" matmul --act tanh --act-frac 15

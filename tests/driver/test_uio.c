@@ -7,7 +7,8 @@
  * the interrupt follows the UIO protocol (write 1 to enable, poll, read the
  * count) on the simulator's IRQ line, and sysfs answers from a table. Only
  * the system calls themselves are faked (npe_uio_ops); everything above them
- * runs as on a board. Checks: matmuls in every format pair and a DIAG
+ * runs as on a board, and the engine is the Zynq board top's model
+ * (NPESIM_BUILD_ZYNQ, fpga/zynq/npe_zynq_top.v). Checks: matmuls in every format pair and a DIAG
  * sequence bit-exact against the golden model; the bytes really live in
  * the file; the DMA window set to the buffer; URIs; every open failure with
  * its message.
@@ -137,6 +138,7 @@ static void fake_up(void) {
   c.mem_size = MEM_SIZE;
   c.mem_ext = F.sim_view;
   c.read_latency = 60;
+  c.build = NPESIM_BUILD_ZYNQ; /* the board top the uio: transport is for */
   ck_assert_int_eq(npesim_create(&c, &F.sim), 0);
   npe_uio_ops o = {&F, f_open, f_close, f_map, f_unmap, f_rd32, f_wr32, f_irq_enable,
                    f_irq_wait, f_read_file, f_now_us};
@@ -144,6 +146,9 @@ static void fake_up(void) {
 }
 
 static void fake_down(void) {
+  char msg[200];
+  size_t n = npesim_axi_errors(F.sim, msg, sizeof msg); /* 16-beat bursts included */
+  ck_assert_msg(n == 0, "AXI protocol violations: %zu, first: %s", n, msg);
   npesim_destroy(F.sim);
   munmap(F.sim_view, MEM_SIZE);
   unlink(F.path);

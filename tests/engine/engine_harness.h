@@ -26,21 +26,10 @@ typedef struct {
   npesim *sim;
 } eng;
 
-/* A simulated engine (read latency in cycles, write latency a quarter of
- * it, percent of cycles the memory is ready / valid), its ring at the base
- * of memory; @p xbar_analog puts the analog tile model behind XBAR. */
-static inline void eng_open_x(eng *e, unsigned latency, unsigned ready_pct, unsigned valid_pct,
-                              uint64_t seed, const npe_xbar_cfg *xbar_analog) {
-  npesim_config c;
-  memset(&c, 0, sizeof c);
-  c.xbar_analog = xbar_analog;
-  c.read_latency = latency;
-  c.write_latency = latency / 4 + 1;
-  c.ready_pct = ready_pct;
-  c.valid_pct = valid_pct;
-  c.seed = seed;
-  c.random_reset = 1;
-  ck_assert_int_eq(npe_transport_sim_open(&c, &e->t), NPE_OK);
+/* A simulated engine as @p c says (its build, memory timing, seed), its
+ * ring at the base of memory. */
+static inline void eng_open_cfg(eng *e, const npesim_config *c) {
+  ck_assert_int_eq(npe_transport_sim_open(c, &e->t), NPE_OK);
   e->sim = npe_transport_sim_get(&e->t);
   npesim_info info;
   npesim_get_info(e->sim, &info);
@@ -52,6 +41,23 @@ static inline void eng_open_x(eng *e, unsigned latency, unsigned ready_pct, unsi
   e->ring.base = NPE_SIM_MEM_BASE;
   e->ring.log2_n = 8;
   ck_assert_int_eq(npe_ring_setup(&e->t, &e->ring), NPE_OK);
+}
+
+/* The default build (read latency in cycles, write latency a quarter of
+ * it, percent of cycles the memory is ready / valid, flops reset at
+ * random); @p xbar_analog puts the analog tile model behind XBAR. */
+static inline void eng_open_x(eng *e, unsigned latency, unsigned ready_pct, unsigned valid_pct,
+                              uint64_t seed, const npe_xbar_cfg *xbar_analog) {
+  npesim_config c;
+  memset(&c, 0, sizeof c);
+  c.xbar_analog = xbar_analog;
+  c.read_latency = latency;
+  c.write_latency = latency / 4 + 1;
+  c.ready_pct = ready_pct;
+  c.valid_pct = valid_pct;
+  c.seed = seed;
+  c.random_reset = 1;
+  eng_open_cfg(e, &c);
 }
 
 static inline void eng_open(eng *e, unsigned latency, unsigned ready_pct, unsigned valid_pct,

@@ -1163,10 +1163,41 @@ START_TEST(small_build_shape) {
   ck_assert_int_eq(npesim_csr_read(s, NPE_CAP_RECUR_REG_OFFSET, &v), 0);
   ck_assert_uint_eq(v, 0);
   npesim_destroy(s);
-  c.build = (npesim_build)2;
+  c.build = (npesim_build)3;
   s = NULL;
   ck_assert_int_eq(npesim_create(&c, &s), -1);
   ck_assert_ptr_null(s);
+}
+END_TEST
+
+/* The Zynq-7020 board top (NPESIM_BUILD_ZYNQ, fpga/zynq/npe_zynq_top.v):
+ * its CAP registers say 32-bit DMA addresses and 64 KiB B buffers, and the
+ * jobs of matmul_shapes_every_format give the golden answers at random
+ * latency and back-pressure, in bursts of at most 16 beats (the memory
+ * model takes the HP port's AXI3 limit: eng_close fails on a longer one). */
+START_TEST(zynq_build) {
+  npesim_config c;
+  memset(&c, 0, sizeof c);
+  c.build = NPESIM_BUILD_ZYNQ;
+  c.read_latency = 30;
+  c.write_latency = 8;
+  c.ready_pct = 70;
+  c.valid_pct = 80;
+  c.seed = 5;
+  c.random_reset = 1;
+  eng e;
+  eng_open_cfg(&e, &c);
+  ck_assert_uint_eq(e.hw.rows, 4);
+  ck_assert_uint_eq(e.hw.cols, 2);
+  ck_assert_uint_eq(e.hw.b_bank_words, 4096);
+  uint32_t v;
+  ck_assert_int_eq(e.t.csr_read(e.t.ctx, NPE_CAP_FORMATS_REG_OFFSET, &v), NPE_OK);
+  ck_assert_uint_eq((v >> NPE_CAP_FORMATS_ADDR_BITS_OFFSET) & NPE_CAP_FORMATS_ADDR_BITS_MASK, 32);
+  ck_assert_uint_eq(v & 0x3f, 0x3f); /* every format */
+  ck_assert_int_eq(e.t.csr_read(e.t.ctx, NPE_CAP_SPAD_REG_OFFSET, &v), NPE_OK);
+  ck_assert_uint_eq((v >> NPE_CAP_SPAD_B_KIB_OFFSET) & NPE_CAP_SPAD_B_KIB_MASK, 64);
+  run_shapes(&e, 3000);
+  eng_close(&e);
 }
 END_TEST
 
@@ -1190,6 +1221,7 @@ Suite *engine_suite(void) {
   tcase_add_test(tb, xbar_program_and_run);
   tcase_add_test(tb, xbar_analog_model);
   tcase_add_test(tb, small_build_shape);
+  tcase_add_test(tb, zynq_build);
   suite_add_tcase(s, tb);
   TCase *tp = tcase_create("counters");
   tcase_set_timeout(tp, 600);

@@ -402,10 +402,28 @@ int main(int argc, char **argv) {
       {"errors", {4, 2, 70, 70, 0, seed + 5}, 80, 80, true},
   };
   int failures = 0;
+  // The memory model's burst-length rule, on its own: with max_burst 16 (an
+  // AXI3 slave) a 17-beat AR is a violation and a 16-beat one is not.
+  for (unsigned len : {15u, 16u}) {
+    npe::AxiMemConfig mc;
+    mc.max_burst = 16;
+    npe::AxiMem m(mc);
+    npe::AxiMasterSignals ar;
+    ar.arvalid = true, ar.araddr = 0x1000, ar.arlen = static_cast<uint8_t>(len), ar.arsize = 3;
+    ar.arburst = 1;
+    for (int i = 0; i < 4 && m.ar_count == 0; i++) m.tick(ar);
+    if (m.errors().size() != (len == 16u ? 1u : 0u)) {
+      std::printf("tb_dma: FAIL: memory model, %u-beat burst against max 16: %zu violations\n",
+                  len + 1, m.errors().size());
+      failures++;
+    }
+  }
   Totals all;
-  for (const TbConfig &c : configs) {
+  for (const TbConfig &cfg : configs) {
+    TbConfig c = cfg;
+    c.mem.max_burst = TB_MAX_BURST;  // the model flags any longer burst
     Totals t;
-    DmaBench b(c, seed * 1000 + (&c - configs), ncmds, argc, argv);
+    DmaBench b(c, seed * 1000 + (&cfg - configs), ncmds, argc, argv);
     int f = b.run(&t);
     std::printf("tb_dma [%-13s] %s: %4" PRIu64 " reads %8" PRIu64 " B, %4" PRIu64 " writes %8" PRIu64
                 " B, %3" PRIu64 " refused, %3" PRIu64 " AXI errors, in flight rd %u wr %u, %" PRIu64
