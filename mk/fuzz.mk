@@ -28,7 +28,8 @@ FUZZ_RUN_OPTS = -close_fd_mask=3 -print_final_stats=1 -artifact_prefix=$(BUILD)/
 # library comes from $(GOLDEN_LIB))
 FUZZ_SRCS_npy    := driver/cli/cli_npy.c
 FUZZ_SRCS_uri    := driver/src/npe_uri.c driver/src/npe_transport_uart.c \
-                    driver/src/npe_transport_ftdi.c driver/src/npe_link.c
+                    driver/src/npe_transport_ftdi.c driver/src/npe_transport_uio.c \
+                    driver/src/npe_link.c
 FUZZ_SRCS_format := driver/cli/cmd_format.c driver/cli/cli_data.c golden/src/npe_format.c \
                     golden/src/npe_dot.c
 FUZZ_SRCS_nlu    := golden/src/npe_nlu.c

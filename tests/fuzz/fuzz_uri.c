@@ -3,7 +3,7 @@
  * libFuzzer target: the device URI parser of libnpe (driver/src/npe_uri.c,
  * npe__uri_parse, what npe_open() runs before it opens anything), on an
  * arbitrary string. No simulator starts and no port opens. Checks: an
- * accepted URI (sim:, uart:, ftdi://) has a kind, its strings lie inside
+ * accepted URI (sim:, uart:, ftdi://, uio:) has a kind, its strings lie inside
  * the caller's buffer and its numbers in their documented ranges.
  */
 #include <stdint.h>
@@ -47,6 +47,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (u.ftdi.serial && (!u.ftdi.serial[0] || !inside(u.ftdi.serial, buf, cap))) abort();
       if (l->baud < 183 || l->baud > 12000000 || (l->tries && l->tries > 1000) ||
           (l->burst && l->burst > 4096))
+        abort();
+    } else if (u.kind == NPE_URI_UIO) {
+      const npe_uio_config *c = &u.uio;
+      if (!c->dev || c->dev[0] != '/' || !inside(c->dev, buf, cap)) abort();
+      if (c->mem && (c->mem[0] != '/' || !inside(c->mem, buf, cap))) abort();
+      if (c->map > 4 || c->phys % 4096 || (c->size && (c->size < 65536 || c->size % 4096)) ||
+          c->timeout_ms < 1 || c->timeout_ms > 600000 || c->clk_mhz < 1 || c->clk_mhz > 2000)
         abort();
     } else {
       abort();
