@@ -13,20 +13,8 @@
 
 #include "npe.h"
 #include "npe_xbar.h"
+#include "test_rand.h"
 
-
-static uint64_t rng(uint64_t *s) {
-  *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
-  return *s * 0x2545F4914F6CDD1Dull;
-}
-
-static uint32_t rand_pattern(npe_fmt f, uint64_t *s) {
-  for (;;) {
-    uint32_t p = (uint32_t)(rng(s) >> 40) & ((1u << npe_fmt_bits(f)) - 1);
-    double v;
-    if (npe_decode(f, p, &v) == NPE_OK) return p;
-  }
-}
 
 /* n patterns of format f in a new array typed by f's element width. */
 static npe_pats_out pats_alloc(npe_fmt f, size_t n) {

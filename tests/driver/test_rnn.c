@@ -24,11 +24,7 @@
 #include <string.h>
 
 #include "npe.h"
-
-static uint64_t rng(uint64_t *s) {
-  *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
-  return *s * 0x2545F4914F6CDD1Dull;
-}
+#include "test_rand.h"
 
 static npe_dev *open_sim(const char *uri) {
   npe_dev *d = NULL;

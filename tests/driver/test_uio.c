@@ -28,6 +28,7 @@
 #include "npe_regs.h"
 #include "npe_transport_uio.h"
 #include "npesim.h"
+#include "test_rand.h"
 
 #define PHYS 0x38000000ull
 #define MEM_SIZE (4ull << 20)
@@ -158,19 +159,6 @@ static void fake_down(void) {
 static int open_uio(const char *uri, npe_dev **d, char *msg, size_t cap) {
   npe_open_hooks hk = {NULL, &OPS};
   return npe__open_with(uri, &hk, d, msg, cap);
-}
-
-static uint64_t rng(uint64_t *s) {
-  *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
-  return *s * 0x2545F4914F6CDD1Dull;
-}
-
-static uint32_t rand_pattern(npe_fmt f, uint64_t *s) {
-  for (;;) {
-    uint32_t p = (uint32_t)(rng(s) >> 40) & ((1u << npe_fmt_bits(f)) - 1);
-    double v;
-    if (npe_decode(f, p, &v) == NPE_OK) return p;
-  }
 }
 
 START_TEST(matmuls_and_a_sequence) {
