@@ -70,6 +70,7 @@ PYTHON ?= python3
 #   lm.mk              tools/lm, lm/: KJV corpus, char-model trainer, make models, lm-test
 #   fuzz.mk            tests/fuzz: libFuzzer targets, make fuzz, fuzz-smoke
 #   cpu.mk             rtl/cpu: the RV32IM core, its ISA tests against qemu-riscv32
+#   firmware.mk        firmware/: bare-metal C for the core (RV32IM), firmware-test
 #   ppa.mk             tools/ppa: area, timing, energy in the OSU 0.18 um cells (make report)
 # Order matters: a fragment uses the variables of those above it.
 
@@ -83,7 +84,7 @@ LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
         mk/fpga_icebreaker.mk mk/fpga_zynq.mk mk/link.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk
-include mk/cpu.mk
+include mk/cpu.mk mk/firmware.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
 

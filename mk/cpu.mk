@@ -26,7 +26,11 @@ CPU_TEST_PROGRAMS ?= 3000
 CPU_FUZZ_SEED     ?= $(shell date +%s)
 CPU_FUZZ_PROGRAMS ?= 20000
 
-.PHONY: cpu-lint cpu-test cpu-isa-test cpu-trap-test cpu-planted-test cpu-fuzz cpu-bench
+.PHONY: cpu-lint cpu-test cpu-isa-test cpu-trap-test cpu-planted-test cpu-fuzz cpu-bench cpu-deps
+
+# The cross compiler and qemu-riscv32 (installed when missing, or the command printed)
+cpu-deps:
+	@$(DEPS) riscv pkg:qemu-user python3
 
 cpu-lint:
 	$(VERILATOR) --lint-only -Wall --top-module npe_rv32_core $(CPU_RTL)
@@ -59,13 +63,13 @@ CPU_TB := $(CPU_BUILD)/ok/tb_cpu
 # Directed tests, then seeded random programs; each program's registers and
 # memory signature from the core must equal qemu-riscv32's. Half the random
 # files run with random memory wait states.
-cpu-isa-test: $(CPU_TB) cpu-lint
+cpu-isa-test: $(CPU_TB) cpu-lint | cpu-deps
 	$(CPU_RUN) --tb $(CPU_TB) --work $(CPU_BUILD)/isa --directed \
 	  --random $(CPU_TEST_PROGRAMS) --seed $(CPU_TEST_SEED)
 
 # Traps, CSRs and the interrupt: a self-checking program for the core only
 # (qemu-user runs no machine-mode code).
-$(CPU_BUILD)/trap_test.elf: tests/rtl/cpu/trap_test.S tests/rtl/cpu/link.ld
+$(CPU_BUILD)/trap_test.elf: tests/rtl/cpu/trap_test.S tests/rtl/cpu/link.ld | cpu-deps
 	@mkdir -p $(@D)
 	$(RV_CC) $(RV_FLAGS) -o $@ $<
 
@@ -86,7 +90,7 @@ cpu-planted-test: $(CPU_BUILD)/planted/tb_cpu
 cpu-test: cpu-isa-test cpu-trap-test cpu-planted-test
 TEST_TARGETS += cpu-test
 
-cpu-fuzz: $(CPU_TB)
+cpu-fuzz: $(CPU_TB) | cpu-deps
 	$(CPU_RUN) --tb $(CPU_TB) --work $(CPU_BUILD)/fuzz --random $(CPU_FUZZ_PROGRAMS) \
 	  --seed $(CPU_FUZZ_SEED)
 
@@ -94,7 +98,7 @@ cpu-fuzz: $(CPU_TB)
 # Benchmarks: CPI of the hot loop (no wait states, then 30 % random wait
 # states) and the core's size on the iCE40 (yosys synth_ice40, logic cells)
 # ---------------------------------------------------------------------------
-$(CPU_BUILD)/bench_loop.elf: tests/rtl/cpu/bench_loop.S tests/rtl/cpu/link.ld
+$(CPU_BUILD)/bench_loop.elf: tests/rtl/cpu/bench_loop.S tests/rtl/cpu/link.ld | cpu-deps
 	@mkdir -p $(@D)
 	$(RV_CC) $(RV_FLAGS) -o $@ $<
 

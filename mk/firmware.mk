@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: Apache-2.0
+# mk/firmware.mk - firmware/: bare-metal C for the RV32IM core beside the
+# engine (issue 16; docs/CPU.md), built with Debian's gcc-riscv64-unknown-elf
+# for -march=rv32im -mabi=ilp32, freestanding (no libc: crt0.S, link.ld and
+# npe_fw_sys.c give the start, the console and the exit). The golden
+# library's freestanding core and the driver's tiler are compiled into it
+# from the same sources as the host's.
+#
+#   make firmware        build/firmware/*.elf
+#   make firmware-test   tiler_check on qemu-riscv32 and natively on the host:
+#                        the two outputs must be identical (part of make test)
+
+BUILD ?= build
+FW_BUILD := $(BUILD)/firmware
+FW_INC   := -Ifirmware -Igolden/include -Igolden/src -Iinclude -Idriver/src
+FW_CFLAGS := -std=c11 -Wall -Wextra -Werror -Os -march=rv32im -mabi=ilp32 -ffreestanding \
+             -nostdlib -nostartfiles -static -T firmware/link.ld $(FW_INC)
+# what every firmware program links: start-up, console, the shared code
+FW_COMMON := firmware/crt0.S firmware/npe_fw_sys.c driver/src/npe_tiler.c \
+             $(patsubst %,golden/src/%.c,$(GOLDEN_CORE)) $(GOLDEN_TABLES) $(RECUR_SIG_C)
+FW_HDRS   := firmware/npe_fw_sys.h driver/src/npe_tiler.h $(GOLDEN_HDRS) include/npe_regs.h
+
+.PHONY: firmware firmware-test
+
+$(FW_BUILD)/%.elf: firmware/tests/%.c $(FW_COMMON) $(FW_HDRS) firmware/link.ld | cpu-deps
+	@mkdir -p $(@D)
+	$(RV_CC) $(FW_CFLAGS) -o $@ $< $(FW_COMMON) -lgcc
+
+# the same program for the host, to compare with
+$(FW_BUILD)/%.host: firmware/tests/%.c $(filter %.c,$(FW_COMMON)) $(FW_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(FW_INC) -o $@ $< $(filter %.c,$(FW_COMMON))
+
+firmware: $(FW_BUILD)/tiler_check.elf
+
+firmware-test: $(FW_BUILD)/tiler_check.elf $(FW_BUILD)/tiler_check.host
+	@qemu-riscv32 $(FW_BUILD)/tiler_check.elf > $(FW_BUILD)/tiler_check.rv32.txt
+	@$(FW_BUILD)/tiler_check.host > $(FW_BUILD)/tiler_check.host.txt
+	@if cmp -s $(FW_BUILD)/tiler_check.rv32.txt $(FW_BUILD)/tiler_check.host.txt; then \
+	  echo "firmware-test: the tiler on RV32 (qemu-riscv32) plans $$(grep -c ' descs ' \
+	    $(FW_BUILD)/tiler_check.host.txt) matmuls exactly as on the host"; \
+	else echo "firmware-test: FAIL: RV32 and host differ:"; \
+	  diff $(FW_BUILD)/tiler_check.rv32.txt $(FW_BUILD)/tiler_check.host.txt | head; exit 1; fi
+
+TEST_TARGETS += firmware-test
