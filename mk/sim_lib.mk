@@ -79,8 +79,8 @@ $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	$(MAKE) -s -C $(SIM_OBJ_SMALL) -f Vnpe_top_small.mk Vnpe_top_small__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
 
 # The Zynq-7020 board top (fpga/zynq/npe_zynq_top.v) as its own model
-# (NPESIM_BUILD_ZYNQ), with its own parameter defaults; compiled at -O1, which
-# halves make test's cost of a third engine model (it runs short tests only)
+# (NPESIM_BUILD_ZYNQ), with its own parameter defaults; compiled at -O1 to keep
+# the cost of a third engine model in make test down (it runs short tests)
 ZYNQ_RTL := fpga/zynq/npe_zynq_top.v
 
 $(SIM_OBJ_ZYNQ)/Vnpe_zynq_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(ZYNQ_RTL)
