@@ -124,9 +124,14 @@ def scatter_svg(path, title, xlabel, ylabel, points):
                % (left + w // 2, top + h + 36, FONT, _esc(xlabel)))
     out.append('<text x="16" y="%d" font-size="12" text-anchor="middle" transform="rotate(-90 16 %d)" %s>%s</text>'
                % (top + h // 2, top + h // 2, FONT, _esc(ylabel)))
+    placed = []  # label boxes so far: a label that would overlap one goes below its point
     for label, xv, yv in points:
+        px, py = X(xv) + 7, Y(yv) - 5
+        if any(abs(px - qx) < 7 * max(len(label), n) and abs(py - qy) < 13 for qx, qy, n in placed):
+            py = Y(yv) + 17
+        placed.append((px, py, len(label)))
         out.append('<circle cx="%.1f" cy="%.1f" r="5" fill="#4477aa"/>' % (X(xv), Y(yv)))
-        out.append('<text x="%.1f" y="%.1f" font-size="11" %s>%s</text>' % (X(xv) + 7, Y(yv) - 5, FONT, _esc(label)))
+        out.append('<text x="%.1f" y="%.1f" font-size="11" %s>%s</text>' % (px, py, FONT, _esc(label)))
     out.append("</svg>\n")
     with open(path, "w") as f:
         f.write("\n".join(out))

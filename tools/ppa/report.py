@@ -309,7 +309,7 @@ def main(argv):
             rows.append(dict({"kind": "fpga", "name": "%s %s" % (r["target"], r["what"])},
                              **{c: r.get(c, "") for c in ("lut", "ff", "bram", "dsp")}))
     else:
-        md += ["Not measured in this run (`make report-fpga` writes fpga/fpga.json)."]
+        md += ["Not measured in this run (`make ppa-fpga` writes fpga/fpga.json)."]
 
     # ------------------------------------------------- accuracy vs energy
     acc = lm_bpc()
