@@ -276,6 +276,20 @@ def main(argv):
         b("ppa_pj_per_mac28_raw_%s" % tag, raw28, "pJ/MAC", "%.3f")
         if k:
             b("ppa_pj_per_mac28_cal_%s" % tag, cal28, "pJ/MAC", "%.3f")
+    # libnpe's table must hold this run's figures (models/energy/npe_energy.c)
+    table_c = "models/energy/npe_energy.c"
+    if os.path.exists(table_c):
+        held = dict(re.findall(r'"mac_(\w+)", MEASURED_MAC\(([0-9.]+)\)', open(table_c).read()))
+        stale = [f for f in pc.FORMATS if "pe_all:" + f in eng and
+                 abs(float(held.get(f, "nan")) - eng["pe_all:" + f]["pj_per_mac"]) > 0.006 * eng["pe_all:" + f]["pj_per_mac"]]
+        cfac = re.search(r"#define PPA_CALIB ([0-9.]+)", open(table_c).read())
+        if k and cfac and abs(float(cfac.group(1)) - k) > 0.001:
+            stale.append("calibration factor %s (this run %.4f)" % (cfac.group(1), k))
+        if stale:
+            print("ppa: WARNING %s holds other MAC figures than this run: %s; update it"
+                  % (table_c, ", ".join(stale)))
+        md += ["", "libnpe's table (%s): %s" % (table_c, "holds these figures" if not stale else
+                                                     "**differs** from this run (%s)" % ", ".join(stale))]
     md += ["", "The clock and flip-flop columns are the PE's registers and its (ideal, unbuffered) "
            "clock net; \"per-event table before\" is libnpe's table up to issue 14 (Horowitz "
            "operators at 45 nm with width scaling assumed, no registers, no clock). With the clock "
