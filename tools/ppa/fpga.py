@@ -5,9 +5,10 @@
   iCE40    the small build (ENGINE_LITE) from `make engine-ice40-size`'s
            files: Yosys synth_ice40 -dsp cell counts (ICE40_STAT) and the
            logic cells after nextpnr-ice40 --pack-only (ICE40_PACK)
-  Xilinx   Yosys synth_xilinx -flatten (7-series cells) of npe_top with its
-           default parameters, run here at low priority with a time limit,
-           cached on the RTL's hash (OUTDIR/xilinx/)
+  Xilinx   Yosys synth_xilinx -flatten (7-series cells) of the all-format
+           PE (OUTDIR/xilinx_pe/) and of npe_top with its default parameters
+           (OUTDIR/xilinx/), run at low priority with a time limit each,
+           cached on the RTL's hash
 
 Usage: fpga.py OUTDIR ICE40_STAT ICE40_PACK [--timeout=S] RTL...
 Writes OUTDIR/fpga.json. A missing input or a synthesis over the time
@@ -40,25 +41,24 @@ def ice40(stat, pack):
             "source": "make engine-ice40-size (Yosys synth_ice40 -dsp; nextpnr-ice40 --pack-only)"}
 
 
-def xilinx(outdir, rtl, timeout):
-    xdir = os.path.join(outdir, "xilinx")
+def xilinx(outdir, rtl, timeout, top="npe_top", sub="xilinx", what="npe_top, default parameters"):
+    xdir = os.path.join(outdir, sub)
     os.makedirs(xdir, exist_ok=True)
-    ys = "read_verilog -sv %s; synth_xilinx -top npe_top -flatten; tee -o %s/stat.txt stat" % (
-        " ".join(rtl), xdir)
+    ys = "read_verilog -sv %s; synth_xilinx -top %s -flatten; tee -o %s/stat.txt stat" % (
+        " ".join(rtl), top, xdir)
     key = pc.digest(rtl, ys)
     res = os.path.join(xdir, "result.json")
     if pc.cached(xdir, key) and os.path.exists(res):
-        print("ppa: fpga Xilinx cached")
+        print("ppa: fpga Xilinx %s cached" % top)
         return json.load(open(res))
-    print("ppa: fpga Xilinx: yosys synth_xilinx of npe_top (defaults), at most %d s ..." % timeout,
-          flush=True)
+    print("ppa: fpga Xilinx: yosys synth_xilinx of %s, at most %d s ..." % (what, timeout), flush=True)
     t0 = time.time()
     try:
         with open(os.path.join(xdir, "yosys.log"), "w") as log:
             subprocess.run(["nice", "-n", "10", "yosys", "-q", "-p", ys], stdout=log,
                            stderr=subprocess.STDOUT, timeout=timeout, check=True)
     except subprocess.TimeoutExpired:
-        print("ppa: fpga Xilinx: over %d s, left out" % timeout)
+        print("ppa: fpga Xilinx %s: over %d s, left out" % (top, timeout))
         return None
     except subprocess.CalledProcessError:
         print("ppa: fpga Xilinx: yosys failed, left out (%s/yosys.log)" % xdir)
@@ -67,7 +67,7 @@ def xilinx(outdir, rtl, timeout):
     cells = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s+(\w+)\s+(\d+)\s*$", text, re.M)}
     bram = {c: n for c, n in cells.items() if c.startswith("RAMB")}
     lutram = {c: n for c, n in cells.items() if c.startswith("RAM") and not c.startswith("RAMB")}
-    r = {"target": "Xilinx 7-series", "what": "npe_top, default parameters",
+    r = {"target": "Xilinx 7-series", "what": what,
          "lut": sum(n for c, n in cells.items() if re.match(r"LUT\d$", c)),
          "ff": sum(n for c, n in cells.items() if re.match(r"FD[A-Z]*$", c)),
          "bram": ", ".join("%d %s" % (n, c) for c, n in sorted(bram.items())) or "0",
@@ -90,7 +90,8 @@ def main(argv):
         pc.die(__doc__.strip().splitlines()[-4])
     outdir, stat, pack, rtl = args[0], args[1], args[2], args[3:]
     os.makedirs(outdir, exist_ok=True)
-    rows = [r for r in (ice40(stat, pack), xilinx(outdir, rtl, timeout)) if r]
+    pe = xilinx(outdir, pc.PE_FILES, timeout, "npe_pe", "xilinx_pe", "npe_pe, all six formats (one PE)")
+    rows = [r for r in (ice40(stat, pack), pe, xilinx(outdir, rtl, timeout)) if r]
     json.dump({"rows": rows}, open(os.path.join(outdir, "fpga.json"), "w"), indent=1)
     for r in rows:
         print("ppa: fpga %s: %s LUT, %s FF, BRAM %s, DSP %s" % (r["target"], r["lut"], r["ff"],
