@@ -46,11 +46,16 @@ def xilinx(outdir, rtl, timeout, top="npe_top", sub="xilinx", what="npe_top, def
     os.makedirs(xdir, exist_ok=True)
     ys = "read_verilog -sv %s; synth_xilinx -top %s -flatten; tee -o %s/stat.txt stat" % (
         " ".join(rtl), top, xdir)
-    key = pc.digest(rtl, ys)
+    key = pc.digest(rtl, ys + " timeout %d" % timeout)
     res = os.path.join(xdir, "result.json")
     if pc.cached(xdir, key) and os.path.exists(res):
+        r = json.load(open(res))
+        if "timed_out_s" in r:  # remembered, so that every make report does not wait again
+            print("ppa: fpga Xilinx %s: over %d s in an earlier run, left out (rm -r %s to retry)"
+                  % (top, r["timed_out_s"], xdir))
+            return None
         print("ppa: fpga Xilinx %s cached" % top)
-        return json.load(open(res))
+        return r
     print("ppa: fpga Xilinx: yosys synth_xilinx of %s, at most %d s ..." % (what, timeout), flush=True)
     t0 = time.time()
     try:
@@ -59,6 +64,8 @@ def xilinx(outdir, rtl, timeout, top="npe_top", sub="xilinx", what="npe_top, def
                            stderr=subprocess.STDOUT, timeout=timeout, check=True)
     except subprocess.TimeoutExpired:
         print("ppa: fpga Xilinx %s: over %d s, left out" % (top, timeout))
+        json.dump({"timed_out_s": timeout}, open(res, "w"))
+        pc.mark_done(xdir, key)
         return None
     except subprocess.CalledProcessError:
         print("ppa: fpga Xilinx: yosys failed, left out (%s/yosys.log)" % xdir)
