@@ -322,6 +322,12 @@ def main(argv):
                 r.get(c, "") for c in ("target", "what", "lut", "ff", "bram", "dsp", "other", "source")))
             rows.append(dict({"kind": "fpga", "name": "%s %s" % (r["target"], r["what"])},
                              **{c: r.get(c, "") for c in ("lut", "ff", "bram", "dsp")}))
+            tag = re.sub(r"\W+", "_", "%s %s" % (r["target"], r["what"].split(",")[0].split(" ")[0])).lower()
+            b("ppa_fpga_%s_lut" % tag, r["lut"], "LUT", "%d")
+            b("ppa_fpga_%s_ff" % tag, r["ff"], "FF", "%d")
+        if not any(r["what"].startswith("npe_top, default") for r in fp["rows"]):
+            md += ["", "Xilinx `synth_xilinx` of the whole default `npe_top`: not in this run (over "
+                   "`PPA_XILINX_TIMEOUT` or failed; `build/ppa/fpga/xilinx/`, docs/PPA.md)."]
     else:
         md += ["Not measured in this run (`make ppa-fpga` writes fpga/fpga.json)."]
 
