@@ -46,16 +46,19 @@ def xilinx(outdir, rtl, timeout, top="npe_top", sub="xilinx", what="npe_top, def
     os.makedirs(xdir, exist_ok=True)
     ys = "read_verilog -sv %s; synth_xilinx -top %s -flatten; tee -o %s/stat.txt stat" % (
         " ".join(rtl), top, xdir)
-    key = pc.digest(rtl, ys + " timeout %d" % timeout)
+    key = pc.digest(rtl, ys)
     res = os.path.join(xdir, "result.json")
     if pc.cached(xdir, key) and os.path.exists(res):
         r = json.load(open(res))
-        if "timed_out_s" in r:  # remembered, so that every make report does not wait again
-            print("ppa: fpga Xilinx %s: over %d s in an earlier run, left out (rm -r %s to retry)"
-                  % (top, r["timed_out_s"], xdir))
+        # a run over the limit is remembered, so that every make report does not wait
+        # again; a longer limit than that run's retries it
+        if "timed_out_s" in r and r["timed_out_s"] >= timeout:
+            print("ppa: fpga Xilinx %s: over %d s in an earlier run, left out (a longer "
+                  "PPA_XILINX_TIMEOUT retries)" % (top, r["timed_out_s"]))
             return None
-        print("ppa: fpga Xilinx %s cached" % top)
-        return r
+        if "timed_out_s" not in r:
+            print("ppa: fpga Xilinx %s cached" % top)
+            return r
     print("ppa: fpga Xilinx: yosys synth_xilinx of %s, at most %d s ..." % (what, timeout), flush=True)
     t0 = time.time()
     try:
