@@ -3,7 +3,7 @@
 # end-to-end tests (tests/cli). Included by the top Makefile after
 # mk/driver.mk (LIBNPE).
 #
-#   make cli-test       npe format, npe matmul (incl. --act), npe rnn and npe nlu-report end to end,
+#   make cli-test       npe format, npe matmul (incl. --act), npe rnn, npe nlu-report and npe report end to end,
 #                       plain and ASan+UBSan builds
 #   make nlu-cli-test   the nlu-report part alone
 #   make lm-cli-test    npe lm (plain build) with the float32 reference checked against torch
@@ -15,11 +15,11 @@
 
 CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c \
             driver/cli/cmd_rnn.c driver/cli/cmd_rnn_gated.c driver/cli/cmd_rnn_gla.c driver/cli/cmd_lm.c driver/cli/cli_npz.c \
-            driver/cli/cli_info.c driver/cli/cli_npy.c driver/cli/cli_data.c driver/cli/cli_report.c
+            driver/cli/cli_info.c driver/cli/cli_npy.c driver/cli/cli_data.c driver/cli/cli_report.c driver/cli/cmd_report.c
 CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
 CLI_CFLAGS := $(CFLAGS_BASE) $(CLI_INC)
 
-.PHONY: cli-test nlu-cli-test lm-cli-test lm-demo rnn-torch-test
+.PHONY: cli-test report-cli-test nlu-cli-test lm-cli-test lm-demo rnn-torch-test
 
 $(NPE_BIN): $(CLI_SRCS) $(CLI_HDRS) $(LIBNPE)
 	@mkdir -p $(@D)
@@ -52,11 +52,17 @@ cli-test: $(NPE_BIN) $(NPE_SAN_BIN) nlu-cli-test
 	tests/cli/test_rnn_cli.sh $(NPE_BIN)
 	tests/cli/test_rnn_cli.sh $(NPE_SAN_BIN)
 	LM_TORCH=0 tests/cli/test_lm_cli.sh $(NPE_SAN_BIN)
+	tests/cli/test_report_cli.sh $(NPE_BIN)
+	tests/cli/test_report_cli.sh $(NPE_SAN_BIN)
 
 # the Python with torch (the system one); the script prints SKIP without it
 RNN_TORCH_PY ?= /usr/bin/python3
 rnn-torch-test: $(NPE_BIN)
 	$(RNN_TORCH_PY) tools/rnn/torch_check.py --npe $(NPE_BIN)
+
+report-cli-test: $(NPE_BIN) $(NPE_SAN_BIN)
+	tests/cli/test_report_cli.sh $(NPE_BIN)
+	tests/cli/test_report_cli.sh $(NPE_SAN_BIN)
 
 lm-cli-test: $(NPE_BIN)
 	tests/cli/test_lm_cli.sh $(NPE_BIN)

@@ -4,11 +4,18 @@
 # tools/ppa/. Included by the top-level Makefile.
 #
 #   make report-ppa   (also `make report`) synthesis + STA of every block, the
-#                     PE's gate-level energy per format, build/ppa/report.md
-#                     (.csv, .json) and BENCH lines; cached under build/ppa/
+#                     PE's gate-level energy per format, the calibration
+#                     operators, FPGA resources, build/ppa/report.md (.csv,
+#                     .json, SVG charts) scaled to 28 nm, and BENCH lines;
+#                     cached under build/ppa/
 #   make ppa-synth    area and critical path per block only
 #   make ppa-energy   the PE energy runs only (after ppa-synth)
-#   make ppa-test     the energy tool on a hand-computed circuit, and the whole
+#   make ppa-calib    reference adders / multipliers through the same flow,
+#                     against Horowitz ISSCC'14 at 45 nm: the calibration factor
+#   make ppa-fpga     iCE40 (engine-ice40-size's logs) and Xilinx (synth_xilinx
+#                     of npe_top, cached) resources -> build/ppa/fpga/fpga.json
+#   make ppa-test     the energy tool on a hand-computed circuit, the scaling
+#                     arithmetic against the paper's values, and the whole
 #                     flow on npe_pe_lite (synthesis, STA, gate-level INT8 run,
 #                     energy), about a minute; part of `make test`
 #
@@ -18,12 +25,14 @@ BUILD ?= build
 PPA_BUILD  := $(BUILD)/ppa
 PPA_PYTHON ?= /usr/bin/python3
 PPA_TOOLS  := tools/ppa/ppa_common.py tools/ppa/synth.py tools/ppa/liberty.py \
-              tools/ppa/energy.py tools/ppa/pe_energy.py tools/ppa/report.py
+              tools/ppa/energy.py tools/ppa/pe_energy.py tools/ppa/report.py \
+              tools/ppa/scaling.py tools/ppa/calib.py tools/ppa/plots.py tools/ppa/fpga.py
 
 # Debian packages the flow needs (make deps; qflow-tech-osu018 pulls in qflow)
 DEB_PKGS += opensta qflow-tech-osu018 python3-numpy
 
-.PHONY: report report-ppa ppa-deps ppa-synth ppa-energy ppa-test ppa-test-energy ppa-smoke
+.PHONY: report report-ppa ppa-deps ppa-synth ppa-energy ppa-calib ppa-fpga ppa-test ppa-test-energy \
+        ppa-test-scaling ppa-smoke
 
 # tools/check_deps.sh installs what is missing (or prints the command)
 ppa-deps:
@@ -36,7 +45,21 @@ ppa-synth: ppa-deps
 ppa-energy: ppa-synth
 	$(PPA_PYTHON) tools/ppa/pe_energy.py $(PPA_BUILD)/synth $(PPA_BUILD)/energy
 
-report-ppa: ppa-synth ppa-energy
+ppa-calib: ppa-deps
+	@mkdir -p $(PPA_BUILD)
+	$(PPA_PYTHON) tools/ppa/calib.py $(PPA_BUILD)/synth $(PPA_BUILD)/calib
+
+# iCE40 figures from make engine-ice40-size (run once if its files are
+# missing); Xilinx synth_xilinx of npe_top, cached, at most PPA_XILINX_TIMEOUT s
+PPA_XILINX_TIMEOUT ?= 1800
+ppa-fpga: ppa-deps
+	@mkdir -p $(PPA_BUILD)/fpga
+	@[ -f $(EP_BUILD)/ice40_small.stat ] && [ -f $(EP_BUILD)/ice40_small_pack.log ] || \
+	  $(MAKE) --no-print-directory engine-ice40-size
+	$(PPA_PYTHON) tools/ppa/fpga.py $(PPA_BUILD)/fpga $(EP_BUILD)/ice40_small.stat \
+	  $(EP_BUILD)/ice40_small_pack.log --timeout=$(PPA_XILINX_TIMEOUT) $(ENGINE_RTL)
+
+report-ppa: ppa-synth ppa-energy ppa-calib ppa-fpga
 	$(PPA_PYTHON) tools/ppa/report.py $(PPA_BUILD)
 
 report: report-ppa
@@ -56,8 +79,11 @@ ppa-smoke: ppa-deps
 	  pe_lite:int8 --words=128
 	$(PPA_PYTHON) tests/ppa/check_smoke.py $(PPA_BUILD)/smoke
 
-ppa-test: ppa-test-energy ppa-smoke
-	@echo "ppa-test: energy tool and PPA flow smoke run passed"
+ppa-test-scaling:
+	$(PPA_PYTHON) tests/ppa/test_scaling.py
+
+ppa-test: ppa-test-energy ppa-test-scaling ppa-smoke
+	@echo "ppa-test: energy tool, scaling arithmetic and PPA flow smoke run passed"
 
 TEST_TARGETS  += ppa-test
 BENCH_TARGETS += report-ppa

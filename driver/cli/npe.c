@@ -18,6 +18,7 @@ static const char usage[] =
     "  lm          a trained character language model on the engine: bits/char per format\n"
     "  format      number formats: encode, decode, exact dot products, error report\n"
     "  nlu-report  nonlinear unit (ramp ADC) and crossbar error, latency, energy\n"
+    "  report      silicon report from `make report`: area, timing, pJ/MAC (180/28 nm), FPGA\n"
     "  help        show this text, or `npe help COMMAND` for a command's own help\n"
     "\n"
     "Options:\n"
@@ -59,6 +60,7 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[2], "rnn")) return npe_cmd_rnn(1, args + 1);
     if (!strcmp(argv[2], "lm")) return npe_cmd_lm(1, args + 1);
     if (!strcmp(argv[2], "nlu-report")) return npe_cmd_nlu_report(1, args + 1);
+    if (!strcmp(argv[2], "report")) return npe_cmd_report(1, args + 1);
     fprintf(stderr, "npe: unknown command '%s'\n", argv[2]);
     return NPE_EXIT_USAGE;
   }
@@ -68,6 +70,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "rnn")) return npe_cmd_rnn(argc - 2, argv + 2);
   if (!strcmp(cmd, "lm")) return npe_cmd_lm(argc - 2, argv + 2);
   if (!strcmp(cmd, "nlu-report")) return npe_cmd_nlu_report(argc - 2, argv + 2);
+  if (!strcmp(cmd, "report")) return npe_cmd_report(argc - 2, argv + 2);
   fprintf(stderr, "npe: unknown command '%s' (see `npe --help`)\n", cmd);
   return NPE_EXIT_USAGE;
 }

@@ -20,6 +20,7 @@ int npe_cmd_info(int argc, char **argv);
 int npe_cmd_matmul(int argc, char **argv);
 int npe_cmd_rnn(int argc, char **argv);
 int npe_cmd_lm(int argc, char **argv);
+int npe_cmd_report(int argc, char **argv);
 
 /* `npe format dot F`: the exact dot product of the "A B" hex pattern pairs,
  * one pair a line, read from @p in ('#' lines and blank lines skipped);

@@ -384,7 +384,7 @@ END_TEST
  * an assumption? */
 static int cited_or_assumed(const char *src) {
   static const char *const marks[] = {"assumption", "assumed", "Horowitz", "arXiv", "NanGate",
-                                      "yosys"};
+                                      "yosys",      "measured"};
   for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
     if (strstr(src, marks[i])) return 1;
   return 0;

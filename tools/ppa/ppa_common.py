@@ -52,6 +52,15 @@ BLOCKS["axi_dma"] = ("npe_axi_dma", [PKG, "rtl/axi/npe_axi_dma.sv"], {}, "npe_ax
 BLOCKS["csr"] = ("npe_csr", [PKG, "rtl/axi/npe_csr.sv"], {}, "npe_csr, registers")
 BLOCKS["cmd"] = ("npe_cmd", [PKG, "rtl/engine/npe_cmd.sv"], {}, "npe_cmd, command processor")
 
+# Reference operators for the calibration against Horowitz ISSCC'14
+# (tools/ppa/calib.py): not part of the engine, not in BLOCK_ORDER.
+REF_V = "tools/ppa/ref/npe_ref_ops.v"
+CALIB_OPS = {"ref_add8": ("add", 8), "ref_add32": ("add", 32),
+             "ref_mul8": ("mul", 8), "ref_mul32": ("mul", 32)}
+for _b, (_op, _w) in CALIB_OPS.items():
+    BLOCKS[_b] = ("npe_ref_" + _op, [REF_V], {"W": _w},
+                  "%d-bit %s (reference operator)" % (_w, "adder" if _op == "add" else "multiplier"))
+
 # The order of the report.
 BLOCK_ORDER = ["pe_all"] + ["pe_" + f for f in FORMATS] + [
     "pe_lite", "nlu", "recur_diag", "recur_unit", "axi_dma", "csr", "cmd"]

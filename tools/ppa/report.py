@@ -5,19 +5,25 @@
 Reads PPADIR/synth/synth.json and PPADIR/energy/energy.json; writes
 PPADIR/report.md, report.csv, report.json, area.svg and energy.svg and prints one
 "BENCH <name> <value> <unit>" line per figure (BENCHMARKS.md, docs/PPA.md).
-All figures are 180 nm (OSU 0.18 um cells, typical corner, 1.8 V): no
-scaling to another node is applied (docs/PPA.md says why).
+Measured at 180 nm (OSU 0.18 um cells, typical corner, 1.8 V); scaled to
+45 and 28 nm by tools/ppa/scaling.py (Stillmaker & Baas) and calibrated
+against Horowitz ISSCC'14 by PPADIR/calib/calib.json (tools/ppa/calib.py)
+when it exists; FPGA resources from PPADIR/fpga/fpga.json when it exists.
+Also writes pj_per_mac.svg (per format: 180 nm, 28 nm raw, 28 nm
+calibrated) and accuracy.svg (bits/char against energy) and bench.txt.
 
 Usage: report.py PPADIR
 """
 import csv
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plots  # noqa: E402
 import ppa_common as pc  # noqa: E402
+import scaling  # noqa: E402
 
 # SRAM bit-cell area. Source: D. J. Greaves, "45nm SRAM Memory Area and Power
 # Consumption", University of Cambridge Computer Laboratory, SoC D/M slides
@@ -36,6 +42,56 @@ ENGINE_MEMS = {
     "scratchpad B (Cols 2 x BBankWords 32768 x 64 bit x 2 buffers)": 2 * 32768 * 64 * 2,
     "output buffer (OutGroups 32 x Rows 4 x Cols 2 x 32 bit x 2 buffers)": 32 * 8 * 32 * 2,
 }
+
+
+# libnpe's per-event table up to issue 14 (models/energy/npe_energy.c, git
+# history): Horowitz ISSCC'14 operators at 45 nm, width scaling assumed.
+TABLE_BEFORE = {"fp4": 0.24, "posit4": 0.27, "posit8": 0.49, "posit16": 1.26,
+                "int8": 0.50, "ternary": 0.33}
+
+# Published designs: their own figures, as their papers state them.
+PUBLISHED = [
+    ("XR-NPE (FP4/Posit4/Posit8/Posit16 SIMD MAC engine)", "28 nm CMOS", "0.016 mm^2", "1.72 GHz",
+     "14 pJ (\"arithmetic intensity\", their metric)",
+     "T. Chaudhari et al., arXiv 2508.13049 (2025), abstract"),
+    ("quire-based posit dot-product unit (256-bit quire)", "28 nm CMOS", "29,209 um^2", "-",
+     "about 3.1 pJ/MAC",
+     "compared in Q. Li, C. Fang, Z. Wang, \"PDPU: an open-source posit dot-product unit\", "
+     "arXiv 2302.01876 (2023); figures as quoted in issue 14, the paper's table not re-checked here"),
+]
+
+
+def energy_order(k):
+    blk, fmt = k.split(":")
+    return (blk != "pe_all", blk == "pe_lite", pc.FORMATS.index(fmt), k)
+
+
+def load_opt(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def lm_bpc(path="BENCHMARKS.md"):
+    """bits/char per format of the hgrn character model and its MACs per
+    character, from BENCHMARKS.md's 'A trained character model' table."""
+    if not os.path.exists(path):
+        return None
+    text = open(path).read()
+    i = text.find("## A trained character model on the engine")
+    if i < 0:
+        return None
+    sec = text[i:i + 4000]
+    m = re.search(r"([0-9,]+) MACs per character", sec)
+    bpc = {}
+    for f in pc.FORMATS:
+        mm = re.search(r"^\| %s(?: \([^|]*\))? \| ([0-9.]+) " % f, sec, re.M)
+        if mm:
+            bpc[f] = float(mm.group(1))
+    if not m or not bpc:
+        return None
+    return {"macs": int(m.group(1).replace(",", "")), "bpc": bpc}
 
 
 def load(path):
@@ -61,7 +117,7 @@ def main(argv):
           "Yosys 0.23 synth + dfflibmap + abc -liberty (buffer -p; upsize; dnsize),",
           "OpenSTA report_checks (ideal clock, input/output delays 0, no wire load),",
           "Icarus zero-delay gate-level simulation + tools/ppa/energy.py.",
-          "Method and sources: docs/PPA.md. All figures at 180 nm, not scaled.", "",
+          "Method and sources: docs/PPA.md. Measured at 180 nm; 45 / 28 nm figures scaled (below).", "",
           "## Area and timing per block", "",
           "| block | what | cells | flops | cell area um^2 | of which flops um^2 | SRAM bits (cut out) "
           "| SRAM bit-cell area um^2 | critical path ns | from | to |",
@@ -133,10 +189,166 @@ def main(argv):
         if blk == "pe_all":
             for k in ("clock", "flops", "datapath"):
                 b("ppa_energy_share_%s_%s" % (k, fmt), share[k], "%", "%.0f")
-    md += ["", "## Not scaled", "",
-           "No 28 nm figures: the Stillmaker & Baas (Integration 58 (2017) 74-81) table values "
-           "for 180 nm were not found in the sources this flow could check, so nothing is "
-           "scaled (docs/PPA.md).", ""]
+    # ---------------------------------------------------------------- scaling
+    sc = scaling.summary()
+    a28, d28, e28 = (sc["28nm"][k] for k in ("area", "delay", "energy"))
+    a45, d45, e45 = (sc["45nm"][k] for k in ("area", "delay", "energy"))
+    md += ["", "## Scaled to 45 nm and 28 nm (Stillmaker & Baas)", "",
+           "Factors from 180 nm / 1.8 V (tools/ppa/scaling.py): A. Stillmaker and B. Baas, "
+           "\"Scaling equations for the accurate prediction of CMOS device performance from "
+           "180 nm to 7 nm\", Integration 58 (2017) 74-81, doi:10.1016/j.vlsi.2017.02.002 "
+           "(table values as transcribed in W. Romaszkan's nodeScale; 32 nm and 65 nm rows "
+           "checked against the authors' corrigendum). **28 nm is not a node of the paper: "
+           "interpolated geometrically between its 32 nm and 20 nm (HP) entries**, at 0.9 V.", "",
+           "| to | V | area x | delay x | energy x |", "| --- | ---: | ---: | ---: | ---: |",
+           "| 45 nm (HP45 entry) | %.1f | %.4f | %.4f | %.5f |" % (sc["45nm"]["vdd"], a45, d45, e45),
+           "| 28 nm (interpolated 32/20 nm) | %.1f | %.4f | %.4f | %.5f |" % (sc["28nm"]["vdd"], a28, d28, e28)]
+    b("ppa_scale_area_28nm", a28, "x", "%.4f")
+    b("ppa_scale_delay_28nm", d28, "x", "%.4f")
+    b("ppa_scale_energy_28nm", e28, "x", "%.5f")
+    md += ["", "| block | area um^2 180 nm | area um^2 28 nm | critical path ns 180 nm | "
+           "ns 28 nm | MHz 28 nm |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for blk in pc.BLOCK_ORDER:
+        if blk not in syn:
+            continue
+        r = syn[blk]
+        cp = r["sta"]["critical_path_ns"]
+        md.append("| %s | %.0f | %.0f | %.2f | %.3f | %.0f |" % (
+            blk, r["area_um2"], r["area_um2"] * a28, cp, cp * d28, 1e3 / (cp * d28)))
+        rows.append({"kind": "block28", "name": blk, "area_um2": round(r["area_um2"] * a28, 1),
+                     "critical_path_ns": round(cp * d28, 4), "fmax_mhz": round(1e3 / (cp * d28), 1)})
+        b("ppa_area28_%s" % blk, r["area_um2"] * a28, "um^2", "%.0f")
+        b("ppa_fmax28_%s" % blk, 1e3 / (cp * d28), "MHz", "%.0f")
+
+    # ------------------------------------------------------------ calibration
+    cal = load_opt(os.path.join(root, "calib", "calib.json"))
+    k = cal["factor"] if cal else None
+    if cal:
+        md += ["", "## Calibration against Horowitz ISSCC'14 (reference operators)", "",
+               "The same flow on combinational 8/32-bit adders and 8x8 / 32x32 multipliers "
+               "(tools/ppa/ref/npe_ref_ops.v, tools/ppa/calib.py; %d random operand pairs each, "
+               "checked against a + b / a * b), scaled to 45 nm / 0.9 V, against M. Horowitz, "
+               "\"Computing's energy problem (and what we can do about it)\", ISSCC 2014 "
+               "(45 nm, 0.9 V). Calibration factor = geometric mean of Horowitz / ours: "
+               "**%.3f** (the four ratios %.2f-%.2f). Calibrated = raw x factor. It stands for "
+               "what this flow does not model (glitches, wires) and for the difference between "
+               "the OSU cells scaled by equations and a real 45 nm library." % (
+                   next(iter(cal["ops"].values()))["ops"], k, cal["ratio_min"], cal["ratio_max"]), "",
+               "| operator | cells | area um^2 180 nm | path ns 180 nm | pJ/op 180 nm | pJ/op 45 nm (raw) "
+               "| Horowitz 45 nm pJ | Horowitz / ours |",
+               "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for blk, r in cal["ops"].items():
+            md.append("| %s | %d | %.0f | %.2f | %.3f | %.4f | %.2f | %.2f |" % (
+                pc.BLOCKS[blk][3], r["cells"], r["area_um2_180"], r["critical_path_ns_180"],
+                r["pj_per_op_180"], r["pj_per_op_45"], r["horowitz_pj"], r["ratio"]))
+            rows.append({"kind": "calib", "name": blk, "area_um2": r["area_um2_180"],
+                         "critical_path_ns": r["critical_path_ns_180"],
+                         "pj_per_op_180": round(r["pj_per_op_180"], 4),
+                         "pj_per_op_45": round(r["pj_per_op_45"], 5),
+                         "horowitz_pj": r["horowitz_pj"], "ratio": round(r["ratio"], 4)})
+            b("ppa_calib_ratio_%s" % blk, r["ratio"], "ratio", "%.3f")
+        b("ppa_calib_factor", k, "x", "%.3f")
+
+    # ------------------------------------------------- pJ/MAC, 180 / 28 nm
+    md += ["", "## pJ/MAC per format: 180 nm, 28 nm raw, 28 nm calibrated", "",
+           "| PE build | format | 180 nm | 28 nm raw | 28 nm calibrated | clock pJ 28 nm cal. "
+           "| flops pJ | datapath pJ | per-event table before (45 nm, operators only) |",
+           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    mac28 = {}
+    for key in sorted(eng, key=energy_order):
+        e = eng[key]
+        blk, fmt = key.split(":")
+        raw28 = e["pj_per_mac"] * e28
+        cal28 = raw28 * k if k else None
+        parts = {p: (e["parts"][p]["switching"] + e["parts"][p]["internal"]) / e["macs"] * e28 * (k or 1)
+                 for p in ("clock", "flops", "datapath")}
+        mac28[key] = (e["pj_per_mac"], raw28, cal28)
+        md.append("| %s | %s | %.2f | %.3f | %s | %.3f | %.3f | %.3f | %s |" % (
+            blk, fmt, e["pj_per_mac"], raw28, "%.3f" % cal28 if k else "-", parts["clock"],
+            parts["flops"], parts["datapath"],
+            "%.2f" % TABLE_BEFORE[fmt] if blk == "pe_all" else ""))
+        rows.append({"kind": "mac28", "name": key, "pj_per_mac": round(e["pj_per_mac"], 3),
+                     "pj_per_mac_28_raw": round(raw28, 4),
+                     "pj_per_mac_28_cal": round(cal28, 4) if k else "",
+                     "clock_pj_28": round(parts["clock"], 4), "flops_pj_28": round(parts["flops"], 4),
+                     "datapath_pj_28": round(parts["datapath"], 4)})
+        tag = fmt if blk == "pe_all" else "%s_%s" % (blk, fmt)
+        b("ppa_pj_per_mac28_raw_%s" % tag, raw28, "pJ/MAC", "%.3f")
+        if k:
+            b("ppa_pj_per_mac28_cal_%s" % tag, cal28, "pJ/MAC", "%.3f")
+    # libnpe's table must hold this run's figures (models/energy/npe_energy.c)
+    table_c = "models/energy/npe_energy.c"
+    if os.path.exists(table_c):
+        held = dict(re.findall(r'"mac_(\w+)", MEASURED_MAC\(([0-9.]+)\)', open(table_c).read()))
+        stale = [f for f in pc.FORMATS if "pe_all:" + f in eng and
+                 abs(float(held.get(f, "nan")) - eng["pe_all:" + f]["pj_per_mac"]) > 0.006 * eng["pe_all:" + f]["pj_per_mac"]]
+        cfac = re.search(r"#define PPA_CALIB ([0-9.]+)", open(table_c).read())
+        if k and cfac and abs(float(cfac.group(1)) - k) > 0.001:
+            stale.append("calibration factor %s (this run %.4f)" % (cfac.group(1), k))
+        if stale:
+            print("ppa: WARNING %s holds other MAC figures than this run: %s; update it"
+                  % (table_c, ", ".join(stale)))
+        md += ["", "libnpe's table (%s): %s" % (table_c, "holds these figures" if not stale else
+                                                     "**differs** from this run (%s)" % ", ".join(stale))]
+    md += ["", "The clock and flip-flop columns are the PE's registers and its (ideal, unbuffered) "
+           "clock net; \"per-event table before\" is libnpe's table up to issue 14 (Horowitz "
+           "operators at 45 nm with width scaling assumed, no registers, no clock). With the clock "
+           "and flops taken out, the 28 nm calibrated datapath energy is the figure to compare "
+           "with it; libnpe's table (models/energy/npe_energy.c) now holds the all-format PE's "
+           "28 nm calibrated totals."]
+
+    # ------------------------------------------------- published designs
+    md += ["", "## Published designs (their figures, not ours)", "",
+           "| design | node | area | clock | energy | source |", "| --- | --- | --- | --- | --- | --- |"]
+    for d in PUBLISHED:
+        md.append("| %s | %s | %s | %s | %s | %s |" % d)
+        rows.append({"kind": "published", "name": d[0], "node": d[1], "area": d[2], "clock": d[3],
+                     "energy": d[4], "source": d[5]})
+    if "pe_all" in syn:
+        pe28 = syn["pe_all"]["area_um2"] * a28
+        md += ["", "Ours beside them (28 nm by the factors above, no placement or routing): the "
+               "all-format PE %.0f um^2 = %.4f mm^2, %.0f MHz; FP4 %s pJ/MAC calibrated." % (
+                   pe28, pe28 / 1e6, 1e3 / (syn["pe_all"]["sta"]["critical_path_ns"] * d28),
+                   "%.3f" % mac28["pe_all:fp4"][2] if k and "pe_all:fp4" in mac28 else "-")]
+
+    # ------------------------------------------------- FPGA
+    fp = load_opt(os.path.join(root, "fpga", "fpga.json"))
+    md += ["", "## FPGA resources", ""]
+    if fp:
+        md += ["| target | what | LUTs | flip-flops | BRAM | DSP | other | source |",
+               "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |"]
+        for r in fp["rows"]:
+            md.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % tuple(
+                r.get(c, "") for c in ("target", "what", "lut", "ff", "bram", "dsp", "other", "source")))
+            rows.append(dict({"kind": "fpga", "name": "%s %s" % (r["target"], r["what"])},
+                             **{c: r.get(c, "") for c in ("lut", "ff", "bram", "dsp")}))
+            tag = re.sub(r"\W+", "_", "%s %s" % (r["target"], r["what"].split(",")[0].split(" ")[0])).lower()
+            b("ppa_fpga_%s_lut" % tag, r["lut"], "LUT", "%d")
+            b("ppa_fpga_%s_ff" % tag, r["ff"], "FF", "%d")
+        if not any(r["what"].startswith("npe_top, default") for r in fp["rows"]):
+            md += ["", "Xilinx `synth_xilinx` of the whole default `npe_top`: not in this run (over "
+                   "`PPA_XILINX_TIMEOUT` or failed; `build/ppa/fpga/xilinx/`, docs/PPA.md)."]
+    else:
+        md += ["Not measured in this run (`make ppa-fpga` writes fpga/fpga.json)."]
+
+    # ------------------------------------------------- accuracy vs energy
+    acc = lm_bpc()
+    if acc and k and all("pe_all:%s" % f in mac28 for f in acc["bpc"]):
+        md += ["", "## Accuracy against energy (character model)", "",
+               "bits/char of `hgrn.npz` per format on the KJV sample (BENCHMARKS.md, `npe lm ... "
+               "--format all`) against the PE energy of its %d MACs per character at 28 nm "
+               "(calibrated, the all-format PE; no memory traffic)." % acc["macs"], "",
+               "| format | bits/char | PE nJ/char 28 nm cal. |", "| --- | ---: | ---: |"]
+        pts = []
+        for f, bpc in acc["bpc"].items():
+            nj = acc["macs"] * mac28["pe_all:%s" % f][2] / 1e3
+            md.append("| %s | %.4f | %.2f |" % (f, bpc, nj))
+            rows.append({"kind": "accuracy", "name": f, "bpc": bpc, "nj_per_char_28_cal": round(nj, 3)})
+            pts.append((f, nj, bpc))
+        plots.scatter_svg(os.path.join(root, "accuracy.svg"),
+                          "Character model: bits/char vs PE energy per char (28 nm calibrated)",
+                          "PE energy per character, nJ", "bits/char", pts)
+    md += [""]
     # charts: area per block (flops / other cells / SRAM bit cells), PE energy per format
     area_rows = [(blk, {"flip-flops": syn[blk]["flop_area_um2"] / 1e6,
                         "other cells": (syn[blk]["area_um2"] - syn[blk]["flop_area_um2"]) / 1e6,
@@ -156,7 +368,18 @@ def main(argv):
     plots.bars_svg(os.path.join(root, "energy.svg"), "PE energy per MAC, OSU 0.18 um, 1.8 V (pJ)",
                    "pJ/MAC", e_rows, ["clock", "flops", "datapath"],
                    {"clock": "#ee6677", "flops": "#aa3377", "datapath": "#228833"}, fmt="%.1f")
-    md += ["Charts: `area.svg` (cell area per block), `energy.svg` (PE pJ/MAC by part).", ""]
+    groups = [(fmt, [("180 nm", mac28["pe_all:" + fmt][0]), ("28 nm raw", mac28["pe_all:" + fmt][1])]
+               + ([("28 nm calibrated", mac28["pe_all:" + fmt][2])] if k else []))
+              for fmt in pc.FORMATS if "pe_all:" + fmt in mac28]
+    if groups:
+        plots.grouped_log_svg(os.path.join(root, "pj_per_mac.svg"),
+                              "All-format PE: pJ per MAC by format (log scale)", "pJ/MAC", groups,
+                              {"180 nm": "#4477aa", "28 nm raw": "#ee6677", "28 nm calibrated": "#228833"})
+    md += ["Charts: `area.svg` (cell area per block), `energy.svg` (PE pJ/MAC by part, 180 nm), "
+           "`pj_per_mac.svg` (180 nm / 28 nm raw / 28 nm calibrated), `accuracy.svg` "
+           "(bits/char against energy).", ""]
+    with open(os.path.join(root, "bench.txt"), "w") as f:
+        f.write("\n".join(bench) + "\n")
     with open(os.path.join(root, "report.md"), "w") as f:
         f.write("\n".join(md))
     with open(os.path.join(root, "report.json"), "w") as f:
@@ -168,7 +391,7 @@ def main(argv):
         w.writerows(rows)
     for line in bench:
         print(line)
-    print("ppa: wrote %s/report.md, report.csv, report.json, area.svg, energy.svg" % root)
+    print("ppa: wrote %s/report.md, report.csv, report.json, bench.txt and the SVG charts" % root)
 
 
 if __name__ == "__main__":
