@@ -37,19 +37,23 @@ zynq-rtl-list:
 	@printf '%s\n' $(ENGINE_RTL) $(ZYNQ_RTL) > $(ZYNQ_BUILD)/rtl.f
 	@echo "wrote $(ZYNQ_BUILD)/rtl.f; now: vivado -mode batch -source fpga/zynq/build.tcl -tclargs . $(ZYNQ_BUILD)"
 
+ZYNQ_YS := read_verilog -sv $(ENGINE_RTL) $(ZYNQ_RTL); synth_xilinx -family xc7 -top npe_zynq_top
+
 $(ZYNQ_BUILD)/stat.txt: $(ENGINE_RTL) $(ZYNQ_RTL)
 	@$(DEPS) yosys
 	@mkdir -p $(@D)
-	@echo "zynq-synth: Yosys synth_xilinx of npe_zynq_top (about 10 minutes; log $(ZYNQ_BUILD)/yosys.log)"
-	nice yosys -q -l $(ZYNQ_BUILD)/yosys.log -p 'read_verilog -sv $(ENGINE_RTL) $(ZYNQ_RTL); \
-	  synth_xilinx -family xc7 -top npe_zynq_top -flatten; tee -q -o $@.tmp stat'
+	@echo "zynq-synth: Yosys synth_xilinx of npe_zynq_top (log $(ZYNQ_BUILD)/yosys.log)"
+	nice yosys -q -l $(ZYNQ_BUILD)/yosys.log -p '$(ZYNQ_YS); tee -q -o $@.tmp stat -top npe_zynq_top'
 	mv $@.tmp $@
 
-# LUTs: logic LUTs plus those used as memory (RAM32M / RAM64M: 4, RAM32X1D /
+# Hierarchical (not flattened: each module once; flattened, the SAT-based
+# resource sharing did not finish in 45 minutes); the totals are the
+# "design hierarchy" section of stat -top. LUTs: logic LUTs plus those used as memory (RAM32M / RAM64M: 4, RAM32X1D /
 # RAM64X1D: 2, RAM128X1D: 4, SRL16E / SRLC32E: 1); block RAM in 36 Kb
 # units (a RAMB18E1 is half of one).
 zynq-synth: $(ZYNQ_BUILD)/stat.txt
 	@awk -v L=$(ZYNQ_PART_LUTS) -v F=$(ZYNQ_PART_FFS) -v B=$(ZYNQ_PART_BRAM) -v D=$(ZYNQ_PART_DSP) ' \
+	  /design hierarchy/ { total = 1 } !total { next } \
 	  $$1 ~ /^LUT[1-6]$$/ { lut += $$2 } \
 	  $$1 ~ /^(RAM32M|RAM64M|RAM128X1D)$$/ { lutram += 4 * $$2 } \
 	  $$1 ~ /^(RAM32X1D|RAM64X1D)$$/ { lutram += 2 * $$2 } \
