@@ -5,10 +5,11 @@
   iCE40    the small build (ENGINE_LITE) from `make engine-ice40-size`'s
            files: Yosys synth_ice40 -dsp cell counts (ICE40_STAT) and the
            logic cells after nextpnr-ice40 --pack-only (ICE40_PACK)
-  Xilinx   Yosys synth_xilinx -flatten (7-series cells) of the all-format
-           PE (OUTDIR/xilinx_pe/) and of npe_top with its default parameters
-           (OUTDIR/xilinx/), run at low priority with a time limit each,
-           cached on the RTL's hash
+  Xilinx   Yosys synth_xilinx (7-series cells) of the all-format PE,
+           flattened (OUTDIR/xilinx_pe/), and of npe_top with its default
+           parameters, by module (OUTDIR/xilinx/: flattened, its SAT-based
+           resource sharing did not finish in 45 minutes), run at low
+           priority with a time limit each, cached on the RTL's hash
 
 Usage: fpga.py OUTDIR ICE40_STAT ICE40_PACK [--timeout=S] RTL...
 Writes OUTDIR/fpga.json. A missing input or a synthesis over the time
@@ -41,11 +42,13 @@ def ice40(stat, pack):
             "source": "make engine-ice40-size (Yosys synth_ice40 -dsp; nextpnr-ice40 --pack-only)"}
 
 
-def xilinx(outdir, rtl, timeout, top="npe_top", sub="xilinx", what="npe_top, default parameters"):
+def xilinx(outdir, rtl, timeout, top="npe_top", sub="xilinx", what="npe_top, default parameters",
+           flatten=False):
     xdir = os.path.join(outdir, sub)
     os.makedirs(xdir, exist_ok=True)
-    ys = "read_verilog -sv %s; synth_xilinx -top %s -flatten; tee -o %s/stat.txt stat" % (
-        " ".join(rtl), top, xdir)
+    how = "-flatten" if flatten else "by module"
+    ys = "read_verilog -sv %s; synth_xilinx -top %s%s; tee -o %s/stat.txt stat -top %s" % (
+        " ".join(rtl), top, " -flatten" if flatten else "", xdir, top)
     key = pc.digest(rtl, ys)
     res = os.path.join(xdir, "result.json")
     if pc.cached(xdir, key) and os.path.exists(res):
@@ -74,6 +77,8 @@ def xilinx(outdir, rtl, timeout, top="npe_top", sub="xilinx", what="npe_top, def
         print("ppa: fpga Xilinx: yosys failed, left out (%s/yosys.log)" % xdir)
         return None
     text = open(os.path.join(xdir, "stat.txt")).read()
+    if "design hierarchy" in text:  # by module: the totals over the hierarchy
+        text = text[text.index("design hierarchy"):]
     cells = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s+(\w+)\s+(\d+)\s*$", text, re.M)}
     bram = {c: n for c, n in cells.items() if c.startswith("RAMB")}
     lutram = {c: n for c, n in cells.items() if c.startswith("RAM") and not c.startswith("RAMB")}
@@ -84,7 +89,7 @@ def xilinx(outdir, rtl, timeout, top="npe_top", sub="xilinx", what="npe_top, def
          "dsp": ", ".join("%d %s" % (n, c) for c, n in sorted(cells.items()) if c.startswith("DSP")) or "0",
          "other": ", ".join("%d %s" % (n, c) for c, n in sorted(cells.items())
                             if c.startswith(("CARRY", "MUXF")) or c in lutram),
-         "source": "yosys synth_xilinx -flatten (no place and route), %.0f s" % (time.time() - t0)}
+         "source": "yosys synth_xilinx %s (no place and route), %.0f s" % (how, time.time() - t0)}
     json.dump(r, open(res, "w"), indent=1)
     pc.mark_done(xdir, key)
     return r
@@ -100,7 +105,8 @@ def main(argv):
         pc.die(__doc__.strip().splitlines()[-4])
     outdir, stat, pack, rtl = args[0], args[1], args[2], args[3:]
     os.makedirs(outdir, exist_ok=True)
-    pe = xilinx(outdir, pc.PE_FILES, timeout, "npe_pe", "xilinx_pe", "npe_pe, all six formats (one PE)")
+    pe = xilinx(outdir, pc.PE_FILES, timeout, "npe_pe", "xilinx_pe", "npe_pe, all six formats (one PE)",
+                flatten=True)
     rows = [r for r in (ice40(stat, pack), pe, xilinx(outdir, rtl, timeout)) if r]
     json.dump({"rows": rows}, open(os.path.join(outdir, "fpga.json"), "w"), indent=1)
     for r in rows:
