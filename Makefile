@@ -70,6 +70,7 @@ PYTHON ?= python3
 #   fuzz.mk            tests/fuzz: libFuzzer targets, make fuzz, fuzz-smoke
 #   cpu.mk             rtl/cpu: the RV32IM core, its ISA tests against qemu-riscv32
 #   ppa.mk             tools/ppa: area, timing, energy in the OSU 0.18 um cells (make report)
+#   formal.mk          tests/formal: bounded and unbounded proofs of the AXI edge, planted bugs
 # Order matters: a fragment uses the variables of those above it.
 
 # the npe tool (mk/cli.mk), named here as lower layers' benches run it
@@ -81,7 +82,7 @@ BENCH_TARGETS :=
 LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
-        mk/fpga_icebreaker.mk mk/link.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk
+        mk/fpga_icebreaker.mk mk/link.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk mk/formal.mk
 include mk/cpu.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)

@@ -142,8 +142,11 @@ module npe_axi_dma #(
                                            logic [AddrWidth-1:0] base, logic [LimWidth-1:0] limit);
     logic [AddrWidth:0] last;
     last = {1'b0, addr} + ((AddrWidth+1)'(len_beats(len)) << 3);
+    // (a limit above 2^AddrWidth counts as 2^AddrWidth: a range past the top
+    // would wrap to address 0, below the window)
     if (addr[2:0] != 3'b000) check_cmd = ErrAlign;
-    else if (addr < base || last > (AddrWidth+1)'(limit)) check_cmd = ErrWindow;
+    else if (addr < base || last > (AddrWidth+1)'(limit) || (last[AddrWidth] && last[AddrWidth-1:0] != '0))
+      check_cmd = ErrWindow;
     else check_cmd = ErrNone;
   endfunction
 
