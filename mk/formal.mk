@@ -47,6 +47,10 @@ formal-dma-fair: check-deps-formal
 	  "-DFORMAL_FAIR" $(FORMAL_DMA_SRC)
 
 # Planted bugs: $(call formal_plant,name,rtl file,sed script) makes the copy.
+FORMAL_SED_axil_rdata := s/StRResp: if (s_axil_rready) state_d = StIdle;/StRResp: begin rdata_d = reg_rdata_i; if (s_axil_rready) state_d = StIdle; end/
+FORMAL_SED_dma_wlast  := s/assign m_axi_wlast     = (w_burst == 9.d1);/assign m_axi_wlast     = (w_burst == 9'\''d2);/
+FORMAL_SED_dma_4k     := s/to_page = 10.d512 -/to_page = 10'\''d513 -/
+FORMAL_SED_dma_window := s/else if (addr < base || last >/else if (1'\''b0 \&\& last >/
 FORMAL_PLANT := $(FORMAL_BUILD)/planted
 define formal_plant
 	@mkdir -p $(FORMAL_PLANT)/$(1)
@@ -57,22 +61,21 @@ endef
 
 # npe_axil_slave: the read data changes while RVALID waits for RREADY
 formal-planted-axil: check-deps-formal
-	$(call formal_plant,axil_rdata,rtl/axi/npe_axil_slave.sv,\
-	  s/StRResp: if (s_axil_rready) state_d = StIdle;/StRResp: begin rdata_d = reg_rdata_i; if (s_axil_rready) state_d = StIdle; end/)
+	$(call formal_plant,axil_rdata,rtl/axi/npe_axil_slave.sv,$(FORMAL_SED_axil_rdata))
 	@$(FORMAL_PROVE) planted_axil_rdata npe_axil_slave_formal $(FORMAL_AXIL_DEPTH) fail "" "" \
 	  $(AXI_PKG) $(FORMAL_PLANT)/axil_rdata/npe_axil_slave.sv tests/formal/npe_axil_slave_formal.sv
 
 # npe_axi_dma: WLAST a beat early; a burst may cross 4 KiB; no window check
 formal-planted-dma: check-deps-formal
-	$(call formal_plant,dma_wlast,$(AXI_DMA_RTL),s/assign m_axi_wlast     = (w_burst == 9.d1);/assign m_axi_wlast     = (w_burst == 9'\''d2);/)
+	$(call formal_plant,dma_wlast,$(AXI_DMA_RTL),$(FORMAL_SED_dma_wlast))
 	@$(FORMAL_PROVE_DMA) planted_dma_wlast npe_axi_dma_formal $(FORMAL_DMA_DEPTH) fail \
 	  "$(FORMAL_DMA_PARAMS)" "" $(AXI_PKG) $(FORMAL_PLANT)/dma_wlast/npe_axi_dma.sv \
 	  tests/formal/npe_axi_dma_formal.sv
-	$(call formal_plant,dma_4k,$(AXI_DMA_RTL),s/to_page = 10.d512 -/to_page = 10'\''d513 -/)
+	$(call formal_plant,dma_4k,$(AXI_DMA_RTL),$(FORMAL_SED_dma_4k))
 	@$(FORMAL_PROVE_DMA) planted_dma_4k npe_axi_dma_formal $(FORMAL_DMA_DEPTH) fail \
 	  "$(FORMAL_DMA_PARAMS)" "" $(AXI_PKG) $(FORMAL_PLANT)/dma_4k/npe_axi_dma.sv \
 	  tests/formal/npe_axi_dma_formal.sv
-	$(call formal_plant,dma_window,$(AXI_DMA_RTL),s/else if (addr < base || last >/else if (1'\''b0 \&\& last >/)
+	$(call formal_plant,dma_window,$(AXI_DMA_RTL),$(FORMAL_SED_dma_window))
 	@$(FORMAL_PROVE_DMA) planted_dma_window npe_axi_dma_formal $(FORMAL_DMA_DEPTH) fail \
 	  "$(FORMAL_DMA_PARAMS)" "" $(AXI_PKG) $(FORMAL_PLANT)/dma_window/npe_axi_dma.sv \
 	  tests/formal/npe_axi_dma_formal.sv
