@@ -24,8 +24,8 @@ FORMAL_DMA_SRC  := $(AXI_PKG) $(AXI_DMA_RTL) tests/formal/npe_axi_dma_formal.sv
 # at most 4 beats, 2 bursts in flight each way.
 FORMAL_DMA_PARAMS := -set AddrWidth 13 -set LenWidth 11 -set MaxBurstBeats 4 -set MaxInFlight 2
 FORMAL_AXIL_DEPTH ?= 25
-FORMAL_DMA_DEPTH ?= 8
-FORMAL_DMA_FAIR_DEPTH ?= 8
+FORMAL_DMA_DEPTH ?= 10
+FORMAL_DMA_FAIR_DEPTH ?= 10
 
 .PHONY: formal formal-smoke check-deps-formal formal-axil formal-dma formal-dma-fair \
         formal-planted-axil formal-planted-dma
@@ -51,6 +51,8 @@ FORMAL_SED_axil_rdata := s/StRResp: if (s_axil_rready) state_d = StIdle;/StRResp
 FORMAL_SED_dma_wlast  := s/assign m_axi_wlast     = (w_burst == 9.d1);/assign m_axi_wlast     = (w_burst == 9'\''d2);/
 FORMAL_SED_dma_4k     := s/to_page = 10.d512 -/to_page = 10'\''d513 -/
 FORMAL_SED_dma_window := s/else if (addr < base || last >/else if (1'\''b0 \&\& last >/
+# (the bug the proof found: a range past 2^AddrWidth wraps to address 0)
+FORMAL_SED_dma_wrap   := s/ || (last\[AddrWidth\] \&\& last\[AddrWidth-1:0\] != .0)//
 FORMAL_PLANT := $(FORMAL_BUILD)/planted
 define formal_plant
 	@mkdir -p $(FORMAL_PLANT)/$(1)
@@ -65,7 +67,8 @@ formal-planted-axil: check-deps-formal
 	@$(FORMAL_PROVE) planted_axil_rdata npe_axil_slave_formal $(FORMAL_AXIL_DEPTH) fail "" "" \
 	  $(AXI_PKG) $(FORMAL_PLANT)/axil_rdata/npe_axil_slave.sv tests/formal/npe_axil_slave_formal.sv
 
-# npe_axi_dma: WLAST a beat early; a burst may cross 4 KiB; no window check
+# npe_axi_dma: WLAST a beat early; a burst may cross 4 KiB; no window check; a range
+# past the top of the address space accepted (wraps to 0)
 formal-planted-dma: check-deps-formal
 	$(call formal_plant,dma_wlast,$(AXI_DMA_RTL),$(FORMAL_SED_dma_wlast))
 	@$(FORMAL_PROVE_DMA) planted_dma_wlast npe_axi_dma_formal $(FORMAL_DMA_DEPTH) fail \
@@ -78,6 +81,10 @@ formal-planted-dma: check-deps-formal
 	$(call formal_plant,dma_window,$(AXI_DMA_RTL),$(FORMAL_SED_dma_window))
 	@$(FORMAL_PROVE_DMA) planted_dma_window npe_axi_dma_formal $(FORMAL_DMA_DEPTH) fail \
 	  "$(FORMAL_DMA_PARAMS)" "" $(AXI_PKG) $(FORMAL_PLANT)/dma_window/npe_axi_dma.sv \
+	  tests/formal/npe_axi_dma_formal.sv
+	$(call formal_plant,dma_wrap,$(AXI_DMA_RTL),$(FORMAL_SED_dma_wrap))
+	@$(FORMAL_PROVE_DMA) planted_dma_wrap npe_axi_dma_formal $(FORMAL_DMA_DEPTH) fail \
+	  "$(FORMAL_DMA_PARAMS)" "" $(AXI_PKG) $(FORMAL_PLANT)/dma_wrap/npe_axi_dma.sv \
 	  tests/formal/npe_axi_dma_formal.sv
 
 formal: formal-axil formal-dma formal-dma-fair formal-planted-axil formal-planted-dma

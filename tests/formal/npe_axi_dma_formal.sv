@@ -18,7 +18,7 @@ module npe_axi_dma_formal #(
   parameter int MaxBurstBeats = 4,
   parameter int MaxInFlight   = 2,
   parameter int MaxStall      = 2,  // FORMAL_FAIR: longest wait of any handshake partner
-  parameter int Progress      = 12  // FORMAL_FAIR: a running command moves within this many cycles
+  parameter int Progress      = 6   // FORMAL_FAIR: a running command moves within this many cycles
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
