@@ -19,7 +19,7 @@ module npe_axi_dma #(
   // window limit bits: one more than the addresses (a window may end at
   // 2^AddrWidth), 64 at most (the CSRs hold 64)
   parameter int          LimWidth          = AddrWidth < 64 ? AddrWidth + 1 : 64,
-  parameter int          LenWidth          = 32,  // command length bits (bytes), 4..AddrWidth
+  parameter int          LenWidth          = 32,  // command length bits (bytes), 11..AddrWidth
   parameter int          IdWidth           = 4,   // AXI ID bits, 1..16
   parameter int          AxiId             = 0,   // ID on every AR and AW, 0..2^IdWidth-1
   parameter int          MaxBurstBeats     = 256, // longest burst, 1..256
