@@ -93,7 +93,7 @@ all: $(GOLDEN_LIB) $(NPE_BIN)
 # DEPS_EXTRA: more requirements, e.g. pkg:NAME (tests/deps fakes a missing one)
 DEPS_EXTRA ?=
 check-deps-test:
-	@$(DEPS) c check verilator iverilog python3 zlib ftdi fuzz $(DEPS_EXTRA)
+	@$(DEPS) c check verilator iverilog python3 zlib ftdi fuzz formal $(DEPS_EXTRA)
 
 # No include from a layer into one above it (golden <- models <- sim <- driver <- cli).
 layers-check:
