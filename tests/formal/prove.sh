@@ -5,7 +5,8 @@
 # SMT-LIB2 (for yosys-smtbmc) and an AIG. ABC (yosys-abc, in Debian's yosys)
 # runs a bounded model check of DEPTH steps (bmc3) on the AIG, assumptions
 # folded in as constraints, then tries an unbounded proof (pdr, at most
-# PDR_SECONDS, default 60; 0 skips it). A counterexample is replayed by yosys-smtbmc with
+# PDR_SECONDS, default 60; 0 skips it; PDR_EACH=1: each assertion on its own
+# for PDR_SECONDS, reporting how many are proved). A counterexample is replayed by yosys-smtbmc with
 # z3 on the SMT-LIB2 model, which names the failing assertion and writes the
 # trace as VCD. EXPECT: pass (no counterexample within DEPTH) or fail (a
 # planted bug: a counterexample must be found). Files: $FORMAL_BUILD
@@ -55,6 +56,9 @@ t0=$(now)
 abc_pre="read_aiger $out/$name.aig; fold; strash"
 nout=$(yosys-abc -c "$abc_pre; print_stats" 2>&1 | sed -n 's/.*i\/o = *[0-9]*\/ *\([0-9]*\).*/\1/p' | tail -n 1)
 [ -n "$nout" ] || { echo "formal $name: ABC cannot read $out/$name.aig"; exit 1; }
+# every assertion of the SMT-LIB2 model is an output of the AIG
+[ "$nout" = "$props" ] ||
+  { echo "formal $name: $nout AIG outputs but $props assertions in $out/$name.smt2"; exit 1; }
 status=PASSED
 : > "$out/$name.bmc.log"
 i=0
@@ -83,22 +87,43 @@ fi
 what="$props assertions, $assumes assumptions, depth $depth, bmc3 $bmc_s s"
 case "$expect:$status" in
   pass:PASSED)
-    # unbounded: pdr, bounded in time
+    # unbounded: pdr, bounded in time: on the whole model, or (PDR_EACH=1)
+    # on each assertion's cone with PDR_SECONDS each
     t0=$(now)
-    [ "$pdr_seconds" -gt 0 ] && timeout "$pdr_seconds" yosys-abc -c "read_aiger $out/$name.aig; fold; strash; pdr" \
-      > "$out/$name.pdr.log" 2>&1 || true
-    pdr_s=$(since "$t0")
-    if grep -q 'Property proved' "$out/$name.pdr.log"; then unb="proved for all depths by pdr in $pdr_s s"; ub=1
-    elif grep -q 'was asserted in frame' "$out/$name.pdr.log"; then
-      echo "formal $name: bmc3 passed but pdr found a counterexample deeper than $depth:"
-      cat "$out/$name.pdr.log"; exit 1
-    elif [ "$pdr_seconds" -gt 0 ]; then unb="pdr: no unbounded proof within $pdr_seconds s"; ub=0
-    else unb="pdr not tried"; ub=0; fi
+    : > "$out/$name.pdr.log"
+    ub=0
+    if [ "$pdr_seconds" -gt 0 ] && [ "${PDR_EACH:-0}" = 1 ]; then
+      i=0 nproved=0
+      while [ "$i" -lt "$nout" ]; do
+        timeout "$pdr_seconds" yosys-abc -c "$abc_pre; cone -O $i -s; pdr" \
+          > "$out/$name.pdr1.log" 2>&1 || true
+        { echo "== output $i"; cat "$out/$name.pdr1.log"; } >> "$out/$name.pdr.log"
+        if grep -q 'Property proved' "$out/$name.pdr1.log"; then nproved=$((nproved + 1))
+        elif grep -q 'was asserted in frame' "$out/$name.pdr1.log"; then
+          echo "formal $name: bmc3 passed but pdr found a counterexample deeper than $depth (output $i)"
+          exit 1
+        fi
+        i=$((i + 1))
+      done
+      [ "$nproved" = "$nout" ] && ub=1
+      unb="$nproved of $nout assertions proved for all depths by pdr ($pdr_seconds s each, $(since "$t0") s)"
+      pdr_s=$(since "$t0")
+    elif [ "$pdr_seconds" -gt 0 ]; then
+      timeout "$pdr_seconds" yosys-abc -c "$abc_pre; pdr" > "$out/$name.pdr.log" 2>&1 || true
+      pdr_s=$(since "$t0")
+      if grep -q 'Property proved' "$out/$name.pdr.log"; then
+        unb="proved for all depths by pdr in $pdr_s s"; ub=1; nproved=$nout
+      elif grep -q 'was asserted in frame' "$out/$name.pdr.log"; then
+        echo "formal $name: bmc3 passed but pdr found a counterexample deeper than $depth:"
+        cat "$out/$name.pdr.log"; exit 1
+      else unb="pdr: no unbounded proof within $pdr_seconds s"; nproved=0; fi
+    else unb="pdr not tried"; nproved=0; fi
     echo "formal $name: PASSED ($what; $unb)"
     echo "BENCH formal_${name}_props $props count"
     echo "BENCH formal_${name}_depth $depth steps"
     echo "BENCH formal_${name}_bmc_time $bmc_s s"
     echo "BENCH formal_${name}_unbounded $ub bool"
+    echo "BENCH formal_${name}_pdr_proved $nproved count"
     [ "$ub" = 1 ] && echo "BENCH formal_${name}_pdr_time $pdr_s s"
     exit 0 ;;
   fail:FAILED)
