@@ -72,6 +72,7 @@ PYTHON ?= python3
 #   cpu.mk             rtl/cpu: the RV32IM core, its ISA tests against qemu-riscv32
 #   firmware.mk        firmware/: bare-metal C for the core (RV32IM), firmware-test
 #   ppa.mk             tools/ppa: area, timing, energy in the OSU 0.18 um cells (make report)
+#   formal.mk          tests/formal: bounded and unbounded proofs of the AXI edge, planted bugs
 # Order matters: a fragment uses the variables of those above it.
 
 # the npe tool (mk/cli.mk), named here as lower layers' benches run it
@@ -83,7 +84,7 @@ BENCH_TARGETS :=
 LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
-        mk/fpga_icebreaker.mk mk/fpga_zynq.mk mk/link.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk
+        mk/fpga_icebreaker.mk mk/fpga_zynq.mk mk/link.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk mk/formal.mk
 include mk/cpu.mk mk/firmware.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
@@ -94,7 +95,7 @@ all: $(GOLDEN_LIB) $(NPE_BIN)
 # DEPS_EXTRA: more requirements, e.g. pkg:NAME (tests/deps fakes a missing one)
 DEPS_EXTRA ?=
 check-deps-test:
-	@$(DEPS) c check verilator iverilog python3 zlib ftdi fuzz $(DEPS_EXTRA)
+	@$(DEPS) c check verilator iverilog python3 zlib ftdi fuzz formal $(DEPS_EXTRA)
 
 # No include from a layer into one above it (golden <- models <- sim <- driver <- cli).
 layers-check:

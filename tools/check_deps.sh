@@ -33,7 +33,7 @@ for what in "$@"; do
                [ -n "$(clang-14 -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null | grep /)" ] &&
                  [ -f "$(clang-14 -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||
                  need_pkg "libfuzzer-14-dev libclang-rt-14-dev" ;;
-    formal)    command -v yosys-smtbmc >/dev/null 2>&1 || need_pkg yosys
+    formal)    { command -v yosys-smtbmc && command -v yosys-abc; } >/dev/null 2>&1 || need_pkg yosys
                command -v z3 >/dev/null 2>&1 || need_pkg z3 ;;
     pkg:*)     [ "$(dpkg-query -W -f='${db:Status-Status}' "${what#pkg:}" 2>/dev/null)" = installed ] ||
                  need_pkg "${what#pkg:}" ;;

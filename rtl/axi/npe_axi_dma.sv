@@ -19,7 +19,7 @@ module npe_axi_dma #(
   // window limit bits: one more than the addresses (a window may end at
   // 2^AddrWidth), 64 at most (the CSRs hold 64)
   parameter int          LimWidth          = AddrWidth < 64 ? AddrWidth + 1 : 64,
-  parameter int          LenWidth          = 32,  // command length bits (bytes), 4..AddrWidth
+  parameter int          LenWidth          = 32,  // command length bits (bytes), 11..AddrWidth
   parameter int          IdWidth           = 4,   // AXI ID bits, 1..16
   parameter int          AxiId             = 0,   // ID on every AR and AW, 0..2^IdWidth-1
   parameter int          MaxBurstBeats     = 256, // longest burst, 1..256
@@ -142,8 +142,11 @@ module npe_axi_dma #(
                                            logic [AddrWidth-1:0] base, logic [LimWidth-1:0] limit);
     logic [AddrWidth:0] last;
     last = {1'b0, addr} + ((AddrWidth+1)'(len_beats(len)) << 3);
+    // (a limit above 2^AddrWidth counts as 2^AddrWidth: a range past the top
+    // would wrap to address 0, below the window)
     if (addr[2:0] != 3'b000) check_cmd = ErrAlign;
-    else if (addr < base || last > (AddrWidth+1)'(limit)) check_cmd = ErrWindow;
+    else if (addr < base || last > (AddrWidth+1)'(limit) || (last[AddrWidth] && last[AddrWidth-1:0] != '0))
+      check_cmd = ErrWindow;
     else check_cmd = ErrNone;
   endfunction
 

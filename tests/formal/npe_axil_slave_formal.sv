@@ -111,40 +111,47 @@ module npe_axil_slave_formal (
   // ------------------------------------------------------------------
   // Book-keeping: requests, register accesses and responses so far
   // ------------------------------------------------------------------
-  // aw_out_q / w_out_q: a write address / data taken and its B not yet
-  // given; ar_out_q: a read address taken and its R not yet given;
-  // regw_q: the register write of the pending write done
-  logic        aw_out_q, w_out_q, ar_out_q, regw_q;
-  initial {aw_out_q, w_out_q, ar_out_q, regw_q} = '0;
-  logic [11:0] awaddr_q;
-  logic [31:0] wdata_q, rdata_exp_q;
-  logic [3:0]  wstrb_q;
+  // pend_aw_q / pend_w_q: a write address / data taken and not yet written to
+  // the register port (their values in pend_*); wr_unans_q: register writes
+  // not yet answered on B; ar_unans_q: reads taken, R not yet given.
+  // (The slave may take the next AW and W while a B is still waiting.)
+  logic        pend_aw_q, pend_w_q;
+  logic [1:0]  wr_unans_q, ar_unans_q;
+  initial {pend_aw_q, pend_w_q} = '0;
+  initial {wr_unans_q, ar_unans_q} = '0;
+  logic [11:0] pend_awaddr_q;
+  logic [31:0] pend_wdata_q, rdata_exp_q;
+  logic [3:0]  pend_wstrb_q;
   logic        err_exp_q;
   logic [3:0]  wr_wait_q, ar_wait_q;
   initial {wr_wait_q, ar_wait_q} = '0;
-  logic        aw_hs, w_hs, b_hs, ar_hs, r_hs, wr_pending;
-  assign aw_hs = s_axil_awvalid && s_axil_awready;
-  assign w_hs  = s_axil_wvalid && s_axil_wready;
-  assign b_hs  = s_axil_bvalid && s_axil_bready;
-  assign ar_hs = s_axil_arvalid && s_axil_arready;
-  assign r_hs  = s_axil_rvalid && s_axil_rready;
-  assign wr_pending = aw_out_q && w_out_q;
+  logic        aw_hs, w_hs, b_hs, ar_hs, r_hs, reg_wr;
+  assign aw_hs  = s_axil_awvalid && s_axil_awready;
+  assign w_hs   = s_axil_wvalid && s_axil_wready;
+  assign b_hs   = s_axil_bvalid && s_axil_bready;
+  assign ar_hs  = s_axil_arvalid && s_axil_arready;
+  assign r_hs   = s_axil_rvalid && s_axil_rready;
+  assign reg_wr = reg_req_o && reg_we_o;
 
   always @(posedge clk_i) if (rst_ni) begin
-    if (aw_hs) aw_out_q <= 1'b1; else if (b_hs) aw_out_q <= 1'b0;
-    if (w_hs) w_out_q <= 1'b1; else if (b_hs) w_out_q <= 1'b0;
-    if (ar_hs) ar_out_q <= 1'b1; else if (r_hs) ar_out_q <= 1'b0;
-    if (reg_req_o && reg_we_o) regw_q <= 1'b1; else if (b_hs) regw_q <= 1'b0;
-    if (aw_hs) awaddr_q <= s_axil_awaddr;
+    if (aw_hs) begin
+      pend_aw_q     <= 1'b1;
+      pend_awaddr_q <= s_axil_awaddr;
+    end else if (reg_wr) pend_aw_q <= 1'b0;
     if (w_hs) begin
-      wdata_q <= s_axil_wdata;
-      wstrb_q <= s_axil_wstrb;
-    end
+      pend_w_q     <= 1'b1;
+      pend_wdata_q <= s_axil_wdata;
+      pend_wstrb_q <= s_axil_wstrb;
+    end else if (reg_wr) pend_w_q <= 1'b0;
+    wr_unans_q <= wr_unans_q + 2'(reg_wr) - 2'(b_hs);
+    ar_unans_q <= ar_unans_q + 2'(ar_hs) - 2'(r_hs);
     if (reg_req_o) begin
       err_exp_q   <= reg_error_i;
       rdata_exp_q <= reg_error_i ? 32'h0 : reg_rdata_i;
     end
-    wr_wait_q <= (wr_pending && !s_axil_bvalid) ? wr_wait_q + 4'd1 : 4'd0;
+    // cycles a complete write waits for its register access / a read
+    // address waits to be taken
+    wr_wait_q <= (pend_aw_q && pend_w_q && !reg_wr) ? wr_wait_q + 4'd1 : 4'd0;
     ar_wait_q <= (s_axil_arvalid && !s_axil_arready) ? ar_wait_q + 4'd1 : 4'd0;
   end
 
@@ -160,23 +167,30 @@ module npe_axil_slave_formal (
              s_axil_rresp == $past(s_axil_rresp));
   end
   always @* if (rst_ni && !init_q) begin
-    // AxilOneAtATime
+    // AxilOneAtATime: one response at a time, one request per response
     assert(!(s_axil_bvalid && s_axil_rvalid));
-    // AxilNoSpuriousResponse: a B only for a complete write, an R only for a read
-    if (s_axil_bvalid) assert(wr_pending && regw_q);
-    if (s_axil_rvalid) assert(ar_out_q);
-    // a second AW or W is not taken before the B of the first
-    if (aw_out_q) assert(!s_axil_awready);
-    if (w_out_q) assert(!s_axil_wready);
-    // AxilWriteAnswered, AxilReadAccepted: bounded response under a fair master
+    assert(wr_unans_q <= 2'd1 && ar_unans_q <= 2'd1);
+    // AxilNoSpuriousResponse: a B only for a written register, an R only
+    // for a taken read address
+    if (s_axil_bvalid) assert(wr_unans_q == 2'd1);
+    if (s_axil_rvalid) assert(ar_unans_q == 2'd1);
+    // AxilNoOverwrite: a held AW or W is not replaced before it is used
+    if (pend_aw_q) assert(!s_axil_awready);
+    if (pend_w_q) assert(!s_axil_wready);
+    // AxilWriteAnswered, AxilReadAccepted: bounded wait under a fair master
     assert(wr_wait_q < Bound);
     assert(ar_wait_q < Bound);
     // AxilRegWrite: the register port writes the captured address, data and
-    // strobes, once per write
-    if (reg_req_o && reg_we_o)
-      assert(wr_pending && !s_axil_bvalid && !regw_q && reg_addr_o == awaddr_q &&
-             reg_wdata_o == wdata_q && reg_wstrb_o == wstrb_q);
-    if (reg_req_o && !reg_we_o) assert(ar_hs && reg_addr_o == s_axil_araddr);
+    // strobes, once per write, and not while the previous B waits
+    if (reg_wr)
+      assert(pend_aw_q && pend_w_q && wr_unans_q == 2'd0 && ar_unans_q == 2'd0 &&
+             reg_addr_o == pend_awaddr_q && reg_wdata_o == pend_wdata_q &&
+             reg_wstrb_o == pend_wstrb_q);
+    // AxilRegRead: a read accesses the register in the cycle its address is taken
+    if (reg_req_o && !reg_we_o)
+      assert(ar_hs && reg_addr_o == s_axil_araddr && wr_unans_q == 2'd0 &&
+             ar_unans_q == 2'd0);
+    if (ar_hs) assert(reg_req_o && !reg_we_o);
     // AxilRespMatchesReg: the response carries the register's error and data
     if (s_axil_bvalid) assert(s_axil_bresp == (err_exp_q ? 2'b10 : 2'b00));
     if (s_axil_rvalid)
