@@ -7,6 +7,10 @@
 #   make engine-test   plain, and the C side under ASan+UBSan
 #   make recur-test    the recurrence unit (RECUR), the same two ways
 #   make recur-cell-test  its GRU and LSTM modes, the same two ways
+#   make soak          SOAK_SECONDS (600) of random jobs, injected bus errors,
+#                      soft resets mid-job and bad descriptors at random memory
+#                      timing (seed SOAK_SEED, default the time); BENCH lines
+#   make soak-smoke    the same for 20 s with a fixed seed (part of make test)
 
 DRIVER_CORE_SRCS := driver/src/npe_tiler.c driver/src/npe_ring.c
 DRIVER_SIM_SRCS  := driver/src/npe_transport_sim.c
@@ -37,6 +41,19 @@ engine-test: $(BUILD)/tests/engine $(BUILD)/san/tests/engine
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/engine
 
 TEST_TARGETS += engine-test
+
+# The soak (test_engine.c, tcase "soak", present only with NPE_SOAK_SECONDS)
+SOAK_SECONDS ?= 600
+SOAK_SEED    ?= $(shell date +%s)
+.PHONY: soak soak-smoke
+soak: $(BUILD)/tests/engine
+	NPE_SOAK_SECONDS=$(SOAK_SECONDS) NPE_SOAK_SEED=$(SOAK_SEED) CK_RUN_CASE=soak $(BUILD)/tests/engine
+
+soak-smoke: $(BUILD)/tests/engine
+	@NPE_SOAK_SECONDS=20 NPE_SOAK_SEED=1 CK_RUN_CASE=soak $(BUILD)/tests/engine \
+	  > $(BUILD)/soak-smoke.log 2>&1; rc=$$?; grep -v '^BENCH' $(BUILD)/soak-smoke.log; exit $$rc
+
+TEST_TARGETS += soak-smoke
 
 # The recurrence unit at the descriptor level (tests/engine/test_recur.c):
 # RECUR against the golden model, plain and under ASan+UBSan.

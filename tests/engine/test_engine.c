@@ -6,8 +6,10 @@
  * descriptors, out-of-window DMA, bus errors, and recovery by soft reset.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine_harness.h"
 #include "npe_nlu.h"
@@ -429,6 +431,55 @@ START_TEST(soft_reset_mid_job) {
 }
 END_TEST
 
+/* @p rounds rounds of 1-3 random descriptors (valid opcodes with random
+ * fields, and garbage) through the ring, addresses inside [lo, hi), across
+ * hi or above it; each must end (no hang); a round that ends in STATUS.ERR
+ * is followed by a soft reset. Counts the rounds that failed and ran. */
+static void random_desc_rounds(eng *e, uint64_t *s, int rounds, uint64_t lo, uint64_t hi,
+                               int *errors, int *completed) {
+  for (int round = 0; round < rounds; round++) {
+    uint8_t d[64];
+    int count = 1 + (int)(rng_next(s) % 3);
+    for (int i = 0; i < count; i++) {
+      for (int b = 0; b < 64; b++) d[b] = (uint8_t)rng_next(s);
+      npe_desc_fields f = {0};
+      f.op = (uint8_t)(rng_next(s) % 7); /* NOP .. RECUR */
+      f.flags = (uint8_t)(rng_next(s) & 0x05); /* IRQ, OUT_FP32 */
+      f.fmt_a = f.fmt_b = (uint8_t)(rng_next(s) % 7);
+      f.fmt_out = (uint8_t)(rng_next(s) % 7);
+      f.spad = (uint8_t)(rng_next(s) % 3 | (rng_next(s) & 0x80));
+      f.m = (uint16_t)(rng_next(s) % 6);
+      f.n = (uint16_t)(rng_next(s) % 80);
+      f.k = (uint16_t)(8 * (rng_next(s) % 64));
+      /* addresses inside, straddling or outside the window */
+      uint64_t where = rng_next(s) % 3;
+      uint64_t a = where == 0 ? lo + 8 * (rng_next(s) % 200000)
+                 : where == 1 ? hi - 8 * (rng_next(s) % 64) : hi + 8 * (rng_next(s) % 4096);
+      f.addr_a = f.addr_c = a;
+      f.stride_a = f.stride_c = (uint32_t)(8 * (rng_next(s) % 300));
+      /* NLU: B, F, S, segments and split at random (half of them legal) */
+      f.aux = (uint32_t)rng_next(s) & 0xfffff1ffu;
+      /* RECUR: short sequences, INIT and OUT_LAST at random, often legal */
+      f.t = (uint16_t)(rng_next(s) % 40);
+      f.addr_b = a + 8 * (rng_next(s) % 16);
+      if (f.op == NPE_OP_RECUR && rng_next(s) % 4) f.aux &= 0x130u;
+      if (rng_next(s) % 8) npe_desc_encode(&f, d); /* else: pure garbage */
+      e->t.mem_write(e->t.ctx, e->ring.base + 64u * e->ring.tail, d, 64);
+      e->ring.tail = (e->ring.tail + 1) & 255u;
+    }
+    ck_assert_int_eq(npesim_csr_write(e->sim, NPE_RING_TAIL_REG_OFFSET, e->ring.tail), 0);
+    ck_assert_msg(npesim_run_until_idle(e->sim, 2000000) == 0, "hang in round %d", round);
+    uint32_t st;
+    ck_assert_int_eq(npesim_csr_read(e->sim, NPE_STATUS_REG_OFFSET, &st), 0);
+    if ((st >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK) {
+      (*errors)++;
+      soft_reset(e);
+    } else {
+      (*completed)++;
+    }
+  }
+}
+
 /* Random descriptors (valid opcodes with random fields, and garbage): the
  * engine never hangs, never breaks the AXI rules, and never writes outside
  * the DMA window; after an error a soft reset brings it back. */
@@ -443,47 +494,7 @@ START_TEST(random_descriptors_never_escape) {
   e.t.mem_write(e.t.ctx, hi, canary, sizeof canary);
   uint64_t s = 99;
   int errors = 0, completed = 0;
-  for (int round = 0; round < 120; round++) {
-    uint8_t d[64];
-    int count = 1 + (int)(rng_next(&s) % 3);
-    for (int i = 0; i < count; i++) {
-      for (int b = 0; b < 64; b++) d[b] = (uint8_t)rng_next(&s);
-      npe_desc_fields f = {0};
-      f.op = (uint8_t)(rng_next(&s) % 7); /* NOP .. RECUR */
-      f.flags = (uint8_t)(rng_next(&s) & 0x05); /* IRQ, OUT_FP32 */
-      f.fmt_a = f.fmt_b = (uint8_t)(rng_next(&s) % 7);
-      f.fmt_out = (uint8_t)(rng_next(&s) % 7);
-      f.spad = (uint8_t)(rng_next(&s) % 3 | (rng_next(&s) & 0x80));
-      f.m = (uint16_t)(rng_next(&s) % 6);
-      f.n = (uint16_t)(rng_next(&s) % 80);
-      f.k = (uint16_t)(8 * (rng_next(&s) % 64));
-      /* addresses inside, straddling or outside the window */
-      uint64_t where = rng_next(&s) % 3;
-      uint64_t a = where == 0 ? lo + 8 * (rng_next(&s) % 200000)
-                 : where == 1 ? hi - 8 * (rng_next(&s) % 64) : hi + 8 * (rng_next(&s) % 4096);
-      f.addr_a = f.addr_c = a;
-      f.stride_a = f.stride_c = (uint32_t)(8 * (rng_next(&s) % 300));
-      /* NLU: B, F, S, segments and split at random (half of them legal) */
-      f.aux = (uint32_t)rng_next(&s) & 0xfffff1ffu;
-      /* RECUR: short sequences, INIT and OUT_LAST at random, often legal */
-      f.t = (uint16_t)(rng_next(&s) % 40);
-      f.addr_b = a + 8 * (rng_next(&s) % 16);
-      if (f.op == NPE_OP_RECUR && rng_next(&s) % 4) f.aux &= 0x130u;
-      if (rng_next(&s) % 8) npe_desc_encode(&f, d); /* else: pure garbage */
-      e.t.mem_write(e.t.ctx, e.ring.base + 64u * e.ring.tail, d, 64);
-      e.ring.tail = (e.ring.tail + 1) & 255u;
-    }
-    ck_assert_int_eq(npesim_csr_write(e.sim, NPE_RING_TAIL_REG_OFFSET, e.ring.tail), 0);
-    ck_assert_msg(npesim_run_until_idle(e.sim, 2000000) == 0, "hang in round %d", round);
-    uint32_t st;
-    ck_assert_int_eq(npesim_csr_read(e.sim, NPE_STATUS_REG_OFFSET, &st), 0);
-    if ((st >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK) {
-      errors++;
-      soft_reset(&e);
-    } else {
-      completed++;
-    }
-  }
+  random_desc_rounds(&e, &s, 120, lo, hi, &errors, &completed);
   e.t.mem_read(e.t.ctx, hi, back, sizeof back);
   ck_assert_msg(!memcmp(canary, back, sizeof back), "memory outside the window changed");
   if (getenv("NPE_TEST_VERBOSE"))
@@ -1201,6 +1212,116 @@ START_TEST(zynq_build) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* Soak (make soak, make soak-smoke): only when NPE_SOAK_SECONDS is set      */
+/* ------------------------------------------------------------------------ */
+
+/* Until NPE_SOAK_SECONDS have passed (seed NPE_SOAK_SEED): engines at
+ * random memory latency and back-pressure, each running 8 random actions:
+ * a matmul of a random format pair and shape (bit-exact against the golden
+ * model), an injected SLVERR / DECERR under a LOAD or a STORE (reported
+ * with its code and address), a soft reset at a random point of a running
+ * job (then a correct matmul), or rounds of random and garbage descriptors;
+ * nothing may hang, break an AXI rule (eng_close) or change the 64 KiB
+ * above the DMA window. */
+START_TEST(soak) {
+  const double secs = atof(getenv("NPE_SOAK_SECONDS"));
+  const char *seed_env = getenv("NPE_SOAK_SEED");
+  uint64_t s = seed_env ? strtoull(seed_env, NULL, 0) : (uint64_t)time(NULL);
+  const uint64_t seed0 = s;
+  const uint64_t base = NPE_SIM_MEM_BASE, lo = base + (1u << 20), hi = base + (3u << 20);
+  const uint64_t fault_zone = base + 0x2c0000;
+  static uint8_t canary[65536], back[65536];
+  for (size_t i = 0; i < sizeof canary; i++) canary[i] = (uint8_t)(i * 167 + 3);
+  unsigned engines = 0, matmuls = 0, faults = 0, resets = 0, rounds = 0;
+  int refused = 0, ran = 0;
+  const time_t t0 = time(NULL);
+  while (difftime(time(NULL), t0) < secs) {
+    eng e;
+    unsigned lat = 1 + (unsigned)(rng_next(&s) % 200);
+    unsigned rdy = 30 + (unsigned)(rng_next(&s) % 71), vld = 30 + (unsigned)(rng_next(&s) % 71);
+    eng_open(&e, lat, rdy, vld, rng_next(&s) | 1);
+    engines++;
+    ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET, (uint32_t)hi), 0);
+    e.t.mem_write(e.t.ctx, hi, canary, sizeof canary);
+    for (int it = 0; it < 8; it++) {
+      unsigned what = (unsigned)(rng_next(&s) % 4);
+      if (what == 0) { /* a matmul */
+        int p = (int)(rng_next(&s) % 6);
+        uint32_t m = 1 + (uint32_t)(rng_next(&s) % 24), n = 1 + (uint32_t)(rng_next(&s) % 70);
+        uint32_t k = 1 + (uint32_t)(rng_next(&s) % 300);
+        run_mm(&e, pairs[p][0], pairs[p][1], (npe_fmt)(rng_next(&s) % NPE_FMT_COUNT),
+               (int)(rng_next(&s) & 1), m, n, k, rng_next(&s));
+        matmuls++;
+      } else if (what == 1) { /* a bus error under a LOAD or a STORE */
+        /* a fresh 4 KiB page per action: the model answers a range's first
+         * injected response, so two ranges must not overlap */
+        uint64_t at = fault_zone + 0x1000 * (uint64_t)it + 8 * (rng_next(&s) % 64);
+        unsigned resp = 2 + (unsigned)(rng_next(&s) & 1);
+        ck_assert_int_eq(npesim_inject_error(e.sim, at, at + 256, resp), 0);
+        uint64_t addr = 0;
+        uint32_t code;
+        if (rng_next(&s) & 1) {
+          npe_desc_fields f = load_a(at - 64, 1, 128);
+          code = run_direct(&e, &f, NULL, &addr);
+        } else {
+          npe_desc_fields st = {0};
+          st.op = NPE_OP_STORE;
+          st.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+          st.spad = 2;
+          st.m = 1, st.n = 8;
+          st.addr_c = at;
+          st.stride_c = 64;
+          code = run_direct(&e, &st, NULL, &addr);
+        }
+        ck_assert_uint_eq(code, resp == 2 ? NPE_HW_ERR_DMA_SLVERR : NPE_HW_ERR_DMA_DECERR);
+        ck_assert_uint_eq(addr, at);
+        soft_reset(&e);
+        faults++;
+      } else if (what == 2) { /* a soft reset while a job runs */
+        npe_mm_plan pl;
+        ck_assert_int_eq(npe_tiler_plan(&e.hw, NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, 1, 64, 64,
+                                        512, lo, lo + (512u << 10), lo + (1u << 20), &pl),
+                         NPE_OK);
+        tiler_src src = {&pl, {0, 0, 0, 0}};
+        npe_ring_stream st;
+        memset(&st, 0, sizeof st);
+        st.src = tiler_next;
+        st.src_ctx = &src;
+        ck_assert_int_eq(npe_ring_pump(&e.t, &e.ring, &st), NPE_OK);
+        npesim_step(e.sim, 1u + (unsigned)(rng_next(&s) % 4000));
+        soft_reset(&e);
+        uint32_t status;
+        ck_assert_int_eq(npesim_csr_read(e.sim, NPE_STATUS_REG_OFFSET, &status), 0);
+        ck_assert_uint_eq(status & 1u, 0); /* idle */
+        resets++;
+      } else { /* random and garbage descriptors */
+        random_desc_rounds(&e, &s, 8, lo, hi, &refused, &ran);
+        rounds += 8;
+      }
+    }
+    e.t.mem_read(e.t.ctx, hi, back, sizeof back);
+    ck_assert_msg(!memcmp(canary, back, sizeof back), "memory above the window changed");
+    /* the engine still computes correctly after all of it */
+    ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET,
+                                      (uint32_t)(base + NPE_SIM_MEM_SIZE)), 0);
+    run_mm(&e, NPE_FMT_POSIT16, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 1, 5, 9, 33, rng_next(&s));
+    matmuls++;
+    eng_close(&e);
+  }
+  printf("soak: seed %llu, %.0f s: %u engines, %u matmuls bit-exact, %u bus errors injected and "
+         "reported, %u soft resets mid-job, %u random-descriptor rounds (%d refused, %d ran), "
+         "0 hangs, 0 bytes changed outside the window\n",
+         (unsigned long long)seed0, difftime(time(NULL), t0), engines, matmuls, faults, resets,
+         rounds, refused, ran);
+  printf("BENCH soak_matmuls_bit_exact %u jobs\nBENCH soak_faults_injected %u faults\n"
+         "BENCH soak_resets_mid_job %u resets\nBENCH soak_random_desc_rounds %u rounds\n"
+         "BENCH soak_hangs 0 hangs\nBENCH soak_bytes_written_outside_window 0 bytes\n",
+         matmuls, faults, resets, rounds);
+  ck_assert_uint_gt(engines, 0);
+}
+END_TEST
+
 Suite *engine_suite(void);
 Suite *engine_suite(void) {
   Suite *s = suite_create("engine");
@@ -1229,6 +1350,12 @@ Suite *engine_suite(void) {
   tcase_add_test(tp, counters_match_descriptor_arithmetic);
   tcase_add_test(tp, fence_and_dma_stall_counters);
   suite_add_tcase(s, tp);
+  if (getenv("NPE_SOAK_SECONDS")) {
+    TCase *ts = tcase_create("soak");
+    tcase_set_timeout(ts, atof(getenv("NPE_SOAK_SECONDS")) + 900);
+    tcase_add_test(ts, soak);
+    suite_add_tcase(s, ts);
+  }
   return s;
 }
 
