@@ -35,7 +35,7 @@ constexpr npesim_info kSmallShape = {NPESIM_SMALL_ROWS, NPESIM_SMALL_COLS,
                                      NPESIM_SMALL_OUT_GROUPS};
 // The Zynq board top's shape (fpga/zynq/npe_zynq_top.v's defaults) and its
 // HP port's longest burst (AXI3).
-constexpr npesim_info kZynqShape = {4, 2, 1024, 4096, 32};
+constexpr npesim_info kZynqShape = {2, 2, 1024, 4096, 32};
 constexpr unsigned kZynqMaxBurst = 16;
 }  // namespace
 

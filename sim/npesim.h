@@ -35,9 +35,9 @@ typedef enum npesim_build {
    *  mem_size 128 KiB, as libnpe does for "sim:?build=small". It has no
    *  crossbar, so xbar_analog changes nothing. */
   NPESIM_BUILD_SMALL = 1,
-  /** The Zynq-7020 board top (fpga/zynq/npe_zynq_top.v): the default build's
-   *  array and units with 64 KiB B buffers (BBankWords 4096), 32-bit DMA
-   *  addresses and bursts of at most 16 beats (the PS's AXI3 HP ports; the
+  /** The Zynq-7020 board top (fpga/zynq/npe_zynq_top.v): 2 x 2 PEs in every
+   *  format and the default build's units, 64 KiB B buffers (BBankWords
+   *  4096), 32-bit DMA addresses and bursts of at most 16 beats (the PS's AXI3 HP ports; the
    *  memory model flags a longer one as a protocol error). Its XBAR runs the
    *  exact digital path (as on the FPGA): xbar_analog changes nothing. */
   NPESIM_BUILD_ZYNQ = 2

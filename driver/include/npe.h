@@ -103,8 +103,8 @@ typedef struct npe_dev npe_dev;
  *   trace=FILE  write an FST waveform of the whole run
  *   build=small the small build instead (INT8 / ternary, 1 x 1 PE, 128 KiB
  *               of memory at 0: the iCE40UP5K configuration, ENGINE_LITE);
- *   build=zynq  the Zynq-7020 board top (fpga/zynq): the default array
- *               and units, 64 KiB B buffers, 32-bit DMA, 16-beat bursts
+ *   build=zynq  the Zynq-7020 board top (fpga/zynq): 2 x 2 PEs, every
+ *               format and unit, 64 KiB B buffers, 32-bit DMA, 16-beat bursts
  * or "uart:PATH[?key=value&...]", a board build behind npe_uart_bridge on
  * the serial port PATH (e.g. the iCEBreaker's FTDI port /dev/ttyUSB1), or
  * "ftdi://[VID:PID][/SERIAL][?key=value&...]", the same through libftdi1

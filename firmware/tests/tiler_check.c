@@ -113,7 +113,7 @@ int main(void) {
   static const npe_hw_shape hws[] = {
       {4, 2, 1024, 32768, 32}, /* the default build */
       {1, 1, 256, 256, 4},     /* the small (iCE40) build */
-      {4, 2, 1024, 4096, 32},  /* the Zynq build */
+      {2, 2, 1024, 4096, 32},  /* the Zynq build */
   };
   static const char *const hw_names[] = {"default", "small", "zynq"};
   static const npe_fmt pairs[6][2] = {

@@ -12,6 +12,9 @@
 // a u-dma-buf buffer: libnpe's `uio:` transport (docs/LINK.md, "Zynq").
 //
 // What this wrapper fixes, and why:
+// * Rows 2 x Cols 2 PEs (every format): with the default 4 x 2 the engine
+//   needs about 72,700 LUTs by Yosys's synth_xilinx, the 7020 has 53,200;
+//   2 x 2 needs about 42,500 (80 %; make zynq-synth, BENCHMARKS.md).
 // * AddrBits 32: the HP ports address 4 GiB; the upper address bits of
 //   npe_top's 64-bit ports are zero and not brought out.
 // * MaxBurstBeats 16: the HP ports speak AXI3, whose bursts end at 16 beats;
@@ -28,7 +31,7 @@
 // The X_INTERFACE_* attributes let Vivado infer the two AXI interfaces, the
 // clock (FCLK_CLK0, 100 MHz), the active-low reset and the interrupt.
 module npe_zynq_top #(
-  parameter integer Rows             = 4,
+  parameter integer Rows             = 2,
   parameter integer Cols             = 2,
   parameter integer ABankWords       = 1024,
   parameter integer BBankWords       = 4096,

@@ -1198,7 +1198,7 @@ START_TEST(zynq_build) {
   c.random_reset = 1;
   eng e;
   eng_open_cfg(&e, &c);
-  ck_assert_uint_eq(e.hw.rows, 4);
+  ck_assert_uint_eq(e.hw.rows, 2);
   ck_assert_uint_eq(e.hw.cols, 2);
   ck_assert_uint_eq(e.hw.b_bank_words, 4096);
   uint32_t v;
