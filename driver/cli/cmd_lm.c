@@ -235,6 +235,11 @@ typedef struct lm_run {
   npe_stats tot;      /* engine totals (peak_macs: matmuls and GRU / LSTM only) */
   uint64_t diag_cycles; /* cycles of DIAG sequences (no MACs) */
   uint64_t weight_bytes; /* the weight matrices in their engine format */
+  /* golden runs (--device golden): the matmuls through fast_matmul(), each
+   * of the first 8 and every 64th after checked against
+   * npe_golden_matmul_f32 bit for bit (a difference is an error) */
+  int fast;
+  uint64_t fast_calls, fast_checked;
   uint64_t matmuls, sequences;
   int err;            /* a libnpe error of the run */
 } lm_run;
@@ -276,6 +281,109 @@ static float gate(const lm_run *r, int f, float x) {
   return r->nlu_lut[f][c + 32768];
 }
 
+/* ------------------------------------------------------------------------ */
+/* The golden matmul, faster: every pattern of the formats used here is an  */
+/* integer times 2^-S (S per format), so a dot product is an exact integer  */
+/* sum (128 bits), rounded once to binary32 (nearest-even) and scaled by a  */
+/* power of two: the value npe_golden_matmul_f32 gets from its quire. Runs  */
+/* check themselves against it (lm_run.fast).                               */
+/* ------------------------------------------------------------------------ */
+
+__extension__ typedef __int128 lm_i128;
+__extension__ typedef unsigned __int128 lm_u128;
+
+typedef struct lm_fast_tab {
+  int ready, ok, shift; /* ok: every pattern finite, value = v[p] 2^-shift */
+  int64_t maxabs;
+  int64_t *v;
+} lm_fast_tab;
+
+static lm_fast_tab fast_tabs[NPE_FMT_COUNT];
+
+static const lm_fast_tab *fast_table(npe_fmt f) {
+  lm_fast_tab *t = &fast_tabs[f];
+  if (t->ready) return t;
+  t->ready = 1;
+  uint32_t n = 1u << npe_fmt_bits(f);
+  double *d = malloc(n * sizeof *d);
+  t->v = malloc(n * sizeof *t->v);
+  if (!d || !t->v) {
+    free(d);
+    return t;
+  }
+  int s = 0, ok = 1;
+  for (uint32_t p = 0; ok && p < n; p++) {
+    /* a code the format does not define (ternary 2) is never produced */
+    if (npe_decode(f, p, &d[p]) || !isfinite(d[p])) d[p] = 0;
+    int k = 0;
+    while (k <= 40 && ldexp(d[p], k) != floor(ldexp(d[p], k))) k++;
+    if (k > 40) ok = 0;
+    s = k > s ? k : s;
+  }
+  for (uint32_t p = 0; ok && p < n; p++) {
+    double x = ldexp(d[p], s);
+    if (fabs(x) >= 0x1p40) ok = 0;
+    else t->v[p] = (int64_t)x, t->maxabs = llabs(t->v[p]) > t->maxabs ? llabs(t->v[p]) : t->maxabs;
+  }
+  t->ok = ok, t->shift = s;
+  free(d);
+  return t;
+}
+
+/* x 2^-e rounded once to binary32, nearest-even (x 2^-e within the normal
+ * range; zero is +0, as the quire gives it). */
+static float round_f32(lm_i128 x, int e) {
+  if (!x) return 0.0f;
+  int neg = x < 0;
+  lm_u128 u = neg ? -(lm_u128)x : (lm_u128)x;
+  int nb = 0;
+  for (lm_u128 w = u; w; w >>= 1) nb++;
+  if (nb > 24) {
+    int sh = nb - 24;
+    lm_u128 q = u >> sh, rem = u & (((lm_u128)1 << sh) - 1), half = (lm_u128)1 << (sh - 1);
+    if (rem > half || (rem == half && (q & 1))) q++;
+    u = q, e -= sh;
+  }
+  double d = ldexp((double)u, -e); /* at most 25 bits: exact */
+  return (float)(neg ? -d : d);
+}
+
+/* c (m x n) = a (m x k) b^T (n x k) x scale, as npe_golden_matmul_f32 with
+ * lda = ldb = k, ldc = n; NPE_ERR_UNSUPPORTED if a format does not fit. */
+static int fast_matmul(npe_pats a, npe_pats b, uint32_t m, uint32_t n, uint32_t k, float scale,
+                       float *c) {
+  const lm_fast_tab *ta = fast_table(a.fmt), *tb = fast_table(b.fmt);
+  if (!ta->ok || !tb->ok) return NPE_ERR_UNSUPPORTED;
+  int e = ta->shift + tb->shift;
+  int narrow = (double)ta->maxabs * (double)tb->maxabs * k < 0x1p62;
+  int64_t *ra = malloc((size_t)k * sizeof *ra), *rb = malloc((size_t)n * k * sizeof *rb);
+  if (!ra || !rb) {
+    free(ra), free(rb);
+    return NPE_ERR_NO_MEM;
+  }
+  for (size_t q = 0; q < (size_t)n * k; q++) rb[q] = tb->v[b.u16 ? b.u16[q] : b.u8[q]];
+  for (uint32_t i = 0; i < m; i++) {
+    for (uint32_t q = 0; q < k; q++) {
+      size_t at = (size_t)i * k + q;
+      ra[q] = ta->v[a.u16 ? a.u16[at] : a.u8[at]];
+    }
+    for (uint32_t j = 0; j < n; j++) {
+      const int64_t *bj = rb + (size_t)j * k;
+      lm_i128 acc = 0;
+      if (narrow) {
+        int64_t s = 0;
+        for (uint32_t q = 0; q < k; q++) s += ra[q] * bj[q];
+        acc = s;
+      } else {
+        for (uint32_t q = 0; q < k; q++) acc += (lm_i128)ra[q] * bj[q];
+      }
+      c[(size_t)i * n + j] = round_f32(acc, e) * scale;
+    }
+  }
+  free(ra), free(rb);
+  return NPE_OK;
+}
+
 /* y (rows x n) = x (rows x k) W^T + bias for matrix @p i: in float (double
  * sums rounded once) for the reference, else quantised on the engine or the
  * golden model. */
@@ -303,6 +411,24 @@ static int linear(lm_run *r, int i, const float *x, uint32_t rows, float *y) {
     npe_output o = {.f32 = y};
     rc = npe_matmul(r->dev, &ta, &tb, &o);
     if (!rc) stats_add(r, 1);
+  } else if (!rc && r->fast) {
+    rc = fast_matmul(ta.data, tb.data, rows, n, k, sa * w->scale, y);
+    if (rc == NPE_ERR_UNSUPPORTED) { /* posit16: the golden model itself */
+      rc = npe_golden_matmul_f32(ta.data, k, tb.data, k, rows, n, k, sa * w->scale, y, n);
+    } else if (!rc && (r->fast_calls++ < 8 || r->fast_calls % 64 == 0)) {
+      float *g = malloc((size_t)rows * n * sizeof *g);
+      rc = g ? npe_golden_matmul_f32(ta.data, k, tb.data, k, rows, n, k, sa * w->scale, g, n)
+             : NPE_ERR_NO_MEM;
+      if (!rc && memcmp(g, y, (size_t)rows * n * sizeof *g)) {
+        fprintf(stderr, "npe lm: internal error: the fast golden matmul differs from "
+                        "npe_golden_matmul_f32\n");
+        rc = NPE_ERR_STATE;
+      }
+      r->fast_checked++;
+      free(g);
+    } else if (!rc) {
+      r->fast_calls++;
+    }
   } else if (!rc) {
     rc = npe_golden_matmul_f32(ta.data, k, tb.data, k, rows, n, k, sa * w->scale, y, n);
   }
@@ -600,7 +726,7 @@ typedef struct lm_row {
   npe_fmt fa, fb;
   double bpc;
   npe_stats st;
-  uint64_t matmuls, sequences, diag_cycles, weight_bytes;
+  uint64_t matmuls, sequences, diag_cycles, weight_bytes, fast_calls, fast_checked;
   long mismatches;   /* -1: not checked */
   double seconds;    /* wall time of the quantised run (the golden twin of --check excluded) */
   double cpu_seconds; /* its CPU time, the same way */
@@ -642,6 +768,7 @@ static int run_format(const lm_model *m, npe_dev *d, const int *ids, uint32_t t,
                 .nlu_lut = {o->nlu_lut[0], o->nlu_lut[1]}};
   lm_run gold = eng;
   gold.dev = NULL;
+  eng.fast = d == NULL; /* --device golden; --check's twin stays the plain golden model */
   lm_state se, sg;
   uint32_t bl = o->block < t ? o->block : t;
   size_t nl = (size_t)bl * m->v;
@@ -683,6 +810,7 @@ static int run_format(const lm_model *m, npe_dev *d, const int *ids, uint32_t t,
     row->st = eng.tot;
     row->matmuls = eng.matmuls, row->sequences = eng.sequences;
     row->diag_cycles = eng.diag_cycles, row->weight_bytes = eng.weight_bytes;
+    row->fast_calls = eng.fast_calls, row->fast_checked = eng.fast_checked;
   } else if (rc == NPE_ERR_NO_MEM || rc == NPE_ERR_INVALID_ARG || rc == NPE_ERR_RANGE) {
     if (!eng.err && !gold.err) fprintf(stderr, "npe lm: %s: %s\n", row->name, npe_strerror(rc));
   }
@@ -1181,6 +1309,9 @@ int npe_cmd_lm(int argc, char **argv) {
                  r->st.cycles / (r->cpu_seconds + 1e-9),
                  (unsigned long long)r->matmuls, (unsigned long long)r->sequences,
                  (unsigned long long)r->st.recur_elems, (unsigned long long)r->st.dma_read_bytes);
+        if (golden_dev)
+          printf(", \"fast_matmuls\": %llu, \"fast_matmuls_checked\": %llu",
+                 (unsigned long long)r->fast_calls, (unsigned long long)r->fast_checked);
         printf(", \"golden_mismatches\": ");
         if (r->mismatches < 0) printf("null}");
         else printf("%ld}", r->mismatches);
