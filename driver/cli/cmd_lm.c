@@ -1111,7 +1111,8 @@ int npe_cmd_lm(int argc, char **argv) {
             !model_path ? "no model file given" : "no --text FILE given");
     return NPE_EXIT_USAGE;
   }
-  if (generate && (text || !prompt || !*prompt || !strcmp(fmt_name, "all"))) {
+  if (generate && (text || !prompt || !*prompt || !strcmp(fmt_name, "all") ||
+                   strchr(fmt_name, ','))) {
     fprintf(stderr, "npe lm: --generate N takes --prompt TEXT (not empty) and one --format, "
                     "no --text\n");
     return NPE_EXIT_USAGE;
@@ -1139,9 +1140,28 @@ int npe_cmd_lm(int argc, char **argv) {
       {"posit8", NPE_FMT_POSIT8, NPE_FMT_POSIT8}, {"posit16", NPE_FMT_POSIT16, NPE_FMT_POSIT16},
       {"int8", NPE_FMT_INT8, NPE_FMT_INT8},       {"ternary", NPE_FMT_INT8, NPE_FMT_TERNARY}};
   lm_row rows[6];
-  int nrows = 0;
+  int nrows = 0, want[6] = {0};
+  /* F, all, or a comma-separated list of formats (each known, none twice) */
+  for (const char *p = fmt_name; strcmp(fmt_name, "all") && *p;) {
+    size_t len = strcspn(p, ",");
+    int hit = -1;
+    for (int i = 0; i < 6; i++)
+      if (strlen(all[i].name) == len && !strncmp(p, all[i].name, len)) hit = i;
+    if (hit < 0 || want[hit]) {
+      fprintf(stderr, "npe lm: %s format '%.*s' in --format '%s' (fp4, posit4, posit8, posit16, "
+                      "int8, ternary, all, or a comma-separated list)\n",
+              hit < 0 ? "unknown" : "repeated", (int)len, p, fmt_name);
+      return NPE_EXIT_USAGE;
+    }
+    want[hit] = 1;
+    p += len;
+    if (*p == ',' && !*++p) {
+      fprintf(stderr, "npe lm: --format '%s' ends in a comma\n", fmt_name);
+      return NPE_EXIT_USAGE;
+    }
+  }
   for (int i = 0; i < 6; i++)
-    if (!strcmp(fmt_name, "all") || !strcmp(fmt_name, all[i].name))
+    if (!strcmp(fmt_name, "all") || want[i])
       rows[nrows++] = (lm_row){.name = all[i].name, .fa = all[i].fa, .fb = all[i].fb,
                                .mismatches = -1};
   if (!nrows) {
