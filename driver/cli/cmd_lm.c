@@ -330,6 +330,13 @@ static const lm_fast_tab *fast_table(npe_fmt f) {
   return t;
 }
 
+static void fast_free(void) {
+  for (int f = 0; f < NPE_FMT_COUNT; f++) {
+    free(fast_tabs[f].v);
+    memset(&fast_tabs[f], 0, sizeof fast_tabs[f]);
+  }
+}
+
 /* x 2^-e rounded once to binary32, nearest-even (x 2^-e within the normal
  * range; zero is +0, as the quire gives it). */
 static float round_f32(lm_i128 x, int e) {
@@ -1393,5 +1400,6 @@ int npe_cmd_lm(int argc, char **argv) {
   npe_close(d);
   free(ids);
   model_free(&m);
+  fast_free();
   return ex;
 }
