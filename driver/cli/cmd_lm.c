@@ -77,6 +77,8 @@ static const char lm_usage[] =
     "  --analog          with --nlu-bits: the analog ramp of the crossbar model\n"
     "                    (models/xbar, its default non-idealities), seeded by\n"
     "                    --seed S (default 1)\n"
+    "  --no-reference    skip the float32 reference (its bits/char: null, and the\n"
+    "                    vs-f32 column NaN); it costs a fifth of a golden run\n"
     "  --json            print JSON instead of the table\n"
     "  --progress        progress lines on stderr (every 10 s and at the end)\n"
     "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S;\n"
@@ -1038,7 +1040,7 @@ int npe_cmd_lm(int argc, char **argv) {
   unsigned long chars = 256, frac = 24, generate = 0;
   unsigned long long seed = 1;
   double temp = 1.0;
-  int check = 0, json = 0, progress = 0, analog = 0;
+  int check = 0, json = 0, progress = 0, analog = 0, noref = 0;
   unsigned long block = 256, nlu_bits = 0, chars_all = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -1049,6 +1051,8 @@ int npe_cmd_lm(int argc, char **argv) {
       return NPE_EXIT_OK;
     } else if (!strcmp(a, "--check")) {
       check = 1;
+    } else if (!strcmp(a, "--no-reference")) {
+      noref = 1;
     } else if (!strcmp(a, "--json")) {
       json = 1;
     } else if (!strcmp(a, "--progress")) {
@@ -1260,8 +1264,9 @@ int npe_cmd_lm(int argc, char **argv) {
   }
   /* the float32 reference */
   double ref_bpc = NAN, tr = now_s();
-  if (!ex && run_reference(&m, ids, t, (uint32_t)block, &ref_bpc)) ex = NPE_EXIT_FAIL, ref_bpc = NAN;
-  if (!ex && progress)
+  int have_ref = !ex && !noref;
+  if (have_ref && run_reference(&m, ids, t, (uint32_t)block, &ref_bpc)) ex = NPE_EXIT_FAIL;
+  if (have_ref && !ex && progress)
     fprintf(stderr, "npe lm: %s float32 reference: %.4f bits/char, %.0f s\n", model_path, ref_bpc,
             now_s() - tr);
   float *lut[2] = {NULL, NULL};
@@ -1283,7 +1288,7 @@ int npe_cmd_lm(int argc, char **argv) {
     else if (!analog) snprintf(nlu_desc, sizeof nlu_desc, "NLU B = %lu, golden staircase", nlu_bits);
     else snprintf(nlu_desc, sizeof nlu_desc, "NLU B = %lu, analog ramp (xbar model, seed %llu)",
                   nlu_bits, seed);
-    if (json && !isnan(ref_bpc)) {
+    if (json && (noref || !isnan(ref_bpc))) {
       printf("{\"model\": ");
       json_str(model_path);
       printf(", \"cell\": \"%s\", \"quant\": \"%s\", \"embed\": %u, \"hidden\": %u, "
@@ -1296,8 +1301,9 @@ int npe_cmd_lm(int argc, char **argv) {
       if (nlu_bits) printf("%lu", nlu_bits);
       else printf("null");
       printf(", \"analog\": %s, \"seed\": %llu, \"hgrn_gates\": \"%s\", "
-             "\"float32_bpc\": %.6f, \"float32_bpc_exact\": %.17g, \"file_test_bpc\": ",
-             analog ? "true" : "false", seed, hgrn ? nlu_desc : "n/a", ref_bpc, ref_bpc);
+             "\"float32_bpc\": ", analog ? "true" : "false", seed, hgrn ? nlu_desc : "n/a");
+      if (isnan(ref_bpc)) printf("null, \"float32_bpc_exact\": null, \"file_test_bpc\": ");
+      else printf("%.6f, \"float32_bpc_exact\": %.17g, \"file_test_bpc\": ", ref_bpc, ref_bpc);
       if (isnan(m.test_bpc)) printf("null");
       else printf("%.6f", m.test_bpc);
       printf(", \"host_float\": \"%s\", \"formats\": [",
@@ -1345,13 +1351,14 @@ int npe_cmd_lm(int argc, char **argv) {
         first = 0;
       }
       printf("]}\n");
-    } else if (!isnan(ref_bpc)) {
+    } else if (noref || !isnan(ref_bpc)) {
       printf("model           %s (%s, quant %s, embed %u, hidden %u x %u layer%s)\n", model_path,
              m.cell, m.quant, m.e, m.h, m.layers, m.layers > 1 ? "s" : "");
       printf("text            %s, %u chars (%u predicted), blocks of %lu\n", text, n, t,
              block < t ? block : (unsigned long)t);
-      printf("float32 bpc     %.4f (host, C, the float weights%s)\n", ref_bpc,
-             strcmp(m.quant, "none") ? " as trained: Sherry s x t" : "");
+      if (isnan(ref_bpc)) printf("float32 bpc     not computed (--no-reference)\n");
+      else printf("float32 bpc     %.4f (host, C, the float weights%s)\n", ref_bpc,
+                  strcmp(m.quant, "none") ? " as trained: Sherry s x t" : "");
       if (!isnan(m.test_bpc)) printf("file test bpc   %.4f (whole test split, recorded by the trainer)\n", m.test_bpc);
       if (golden_dev)
         printf("bits/char from  the golden model of the quantised network (--device golden):\n"
