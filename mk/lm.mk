@@ -155,7 +155,7 @@ lm-report: $(foreach m,$(LM_REPORT_MODELS),$(LM_RUNS)/engine-$(m).json $(LM_RUNS
 # simulated characters and simulator cycles per second, INT8 on the engine
 lm-bench: $(NPE_BIN)
 	@for m in gru lstm hgrn gru-ternary lstm-ternary hgrn-ternary; do \
-	  $(NPE_BIN) lm lm/weights/$$m.npz --text tests/lm/kjv_test_sample.txt --chars 65 \
+	  $(NPE_BIN) lm lm/weights/$$m.npz --text tests/lm/kjv_test_sample.txt --chars 65 --no-reference \
 	    --format int8 --json > $(BUILD)/lm/bench-$$m.json || exit 1; \
 	  $(LM_PY) -c 'import json, sys; m = sys.argv[2]; f = json.load(open(sys.argv[1]))["formats"][0]; \
 	    print("BENCH lm_%s_int8_chars_per_s %.1f chars/s" % (m, f["chars_per_second"])); \

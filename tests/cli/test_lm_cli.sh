@@ -86,6 +86,11 @@ ebpc=$(sed 's/.*"bpc_exact": \([0-9.e-]*\).*/\1/' "$T/e8")
 gpre=$(sed 's/.*"bpc_prefix": \[\([0-9.e-]*\),.*/\1/' "$T/g8")
 [ -n "$ebpc" ] && [ "$ebpc" = "$gpre" ] || fail "engine bpc $ebpc, golden first block $gpre"
 grep -q '"fast_matmuls_checked": [1-9]' "$T/g8" || fail "lm golden fast matmul not checked"
+# a list of formats, in the table's order; --no-reference leaves float32 out
+"$NPE" lm "$HGRN" --text "$TXT" --chars 20 --format int8,fp4 --device golden --no-reference \
+  --json > "$T/l" || fail "lm --format list"
+grep -q '"float32_bpc": null' "$T/l" || fail "lm --no-reference: $(cat "$T/l")"
+grep -q '"formats": \[{"format": "fp4".*{"format": "int8"' "$T/l" || fail "lm format list: $(cat "$T/l")"
 # the hgrn's gates through the NLU: the same table on both sides (--check);
 # the analog ramp is deterministic per seed and differs between seeds
 "$NPE" lm "$HGRN" --text "$TXT" --chars 9 --block 8 --format int8 --nlu-bits 5 --check > "$T/n" ||
@@ -145,6 +150,10 @@ pattern='with --device golden there is no engine' expect_usage "golden --check" 
   "$NPE" lm "$HGRN" --text "$TXT" --device golden --check
 pattern='--nlu-bits and --analog go with --text' expect_usage "nlu generate" \
   "$NPE" lm "$HGRN" --generate 5 --prompt 'And' --nlu-bits 5
+pattern="repeated format 'int8'" expect_usage "format twice" "$NPE" lm "$HGRN" --text "$TXT" --format int8,int8
+pattern="ends in a comma" expect_usage "format comma" "$NPE" lm "$HGRN" --text "$TXT" --format int8,
+pattern="unknown format 'foo' in --format 'int8,foo'" expect_usage "format list unknown" \
+  "$NPE" lm "$HGRN" --text "$TXT" --format int8,foo
 pattern="bad --chars 'al'" expect_usage "chars al" "$NPE" lm "$HGRN" --text "$TXT" --chars al
 pattern='cannot open' expect_usage "no model" "$NPE" lm "$T/none.npz" --text "$TXT"
 printf 'And God said, Let there be X-rays.\n' > "$T/x.txt"
