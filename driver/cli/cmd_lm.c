@@ -318,13 +318,13 @@ static const lm_fast_tab *fast_table(npe_fmt f) {
     /* a code the format does not define (ternary 2) is never produced */
     if (npe_decode(f, p, &d[p]) || !isfinite(d[p])) d[p] = 0;
     int k = 0;
-    while (k <= 40 && ldexp(d[p], k) != floor(ldexp(d[p], k))) k++;
-    if (k > 40) ok = 0;
+    while (k <= 60 && ldexp(d[p], k) != floor(ldexp(d[p], k))) k++;
+    if (k > 60) ok = 0;
     s = k > s ? k : s;
   }
   for (uint32_t p = 0; ok && p < n; p++) {
     double x = ldexp(d[p], s);
-    if (fabs(x) >= 0x1p40) ok = 0;
+    if (fabs(x) >= 0x1p62) ok = 0;
     else t->v[p] = (int64_t)x, t->maxabs = llabs(t->v[p]) > t->maxabs ? llabs(t->v[p]) : t->maxabs;
   }
   t->ok = ok, t->shift = s;
