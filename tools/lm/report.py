@@ -132,7 +132,8 @@ def markdown(models, allrows, meta, nlu):
     L.append("")
     L.append("Bits/char over the test split (%s predicted characters; the whole split, "
              "`lm/DATA.md`, has 209,287) from the **golden model** of each quantised network (`npe lm --device golden`, "
-             "blocks of %d inputs); float32 from the C reference on the same split. "
+             "blocks of %d inputs); float32 on the same split (C reference, or the "
+             "trainer's torch figure where the golden runs skipped it). "
              "Cycles, MAC utilisation, energy (estimate, `models/energy`: "
              "`npe_stats.energy_pj`) and weight bytes from the **engine** (Verilated RTL, "
              "`sim:`) on the first %d predicted characters of the split, where every logit "
