@@ -69,8 +69,9 @@ def golden_runs(runs, model):
             continue
         if (g["predicted"], g["block"]) != (gold["predicted"], gold["block"]):
             fail("%s: another text or block than %s's other runs" % (path, model))
-        if gold["float32_bpc"] is None:
-            gold["float32_bpc"] = g["float32_bpc"]
+        for k in ("float32_bpc", "file_test_bpc"):
+            if gold.get(k) is None:
+                gold[k] = g.get(k)
         have = {f["format"] for f in gold["formats"]}
         gold["formats"] += [f for f in g["formats"] if f["format"] not in have]
     if gold is None:
@@ -116,8 +117,9 @@ def rows_for(model, eng, gold):
             "sample_bpc_engine": e["bpc"],
             "sample_golden_mismatches": e["golden_mismatches"],
             "sample_equals_golden_prefix": (bool(same_chars and e["bpc_exact"] == prefix)
-                                            if g else None),
+                                            if g and prefix is not None else None),
             "golden_fast_matmuls_checked": g.get("fast_matmuls_checked") if g else None,
+            "golden_from_log": bool(g and g.get("from_log")),
         })
     return out
 
@@ -156,12 +158,13 @@ def markdown(models, allrows, meta, nlu):
         for r in rows:
             ok = r["sample_golden_mismatches"] == 0 and r["sample_equals_golden_prefix"] is not False
             L.append("| %s | %s | %s | %.4f | %s | %.3f | %s | %s | %s |" % (
-                r["format"], "%.4f" % r["bpc_test"] if r["bpc_test"] is not None else "not run",
+                r["format"], ("%.4f" % r["bpc_test"] + (" (log)" if r["golden_from_log"] else ""))
+                if r["bpc_test"] is not None else "not run",
                 "%+.4f" % r["bpc_loss"] if r["bpc_loss"] is not None else "",
                 r["bpc_float32_test"],
                 fmt_int(r["cycles_per_char"]), r["mac_utilisation"],
                 fmt_int(r["energy_nj_per_char"]), fmt_int(r["weight_bytes"]),
-                ("yes" if r["bpc_test"] is not None else "yes (logits; no golden split run)")
+                ("yes" if r["sample_equals_golden_prefix"] else "yes (logits)")
                 if ok else "**NO**"))
         L.append("")
     if nlu:
