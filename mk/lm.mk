@@ -154,6 +154,7 @@ lm-report: $(foreach m,$(LM_REPORT_MODELS),$(LM_RUNS)/engine-$(m).json $(LM_RUNS
 
 # simulated characters and simulator cycles per second, INT8 on the engine
 lm-bench: $(NPE_BIN)
+	@mkdir -p $(BUILD)/lm
 	@for m in gru lstm hgrn gru-ternary lstm-ternary hgrn-ternary; do \
 	  $(NPE_BIN) lm lm/weights/$$m.npz --text tests/lm/kjv_test_sample.txt --chars 65 --no-reference \
 	    --format int8 --json > $(BUILD)/lm/bench-$$m.json || exit 1; \
