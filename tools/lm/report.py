@@ -275,10 +275,18 @@ def svg(models, allrows):
             y = Y(t)
             o.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>' % (x0, y, x1, y))
             o.append('<text x="%d" y="%.1f" text-anchor="end">%g</text>' % (x0 - 4, y + 4, t))
-        for dec in range(int(math.floor(lx0)), int(math.ceil(lx1)) + 1):
-            for mult in (1, 2, 5):
-                e = mult * 10 ** dec
-                if lx0 <= math.log10(e) <= lx1:
+        xt = [m_ * 10 ** d_ for d_ in range(int(math.floor(lx0)), int(math.ceil(lx1)) + 1)
+              for m_ in (1, 2, 5) if lx0 <= math.log10(m_ * 10 ** d_) <= lx1]
+        if len(xt) < 2:  # a narrow range: label the points' own energies
+            xt = sorted({round(e) for e in es})
+        kept = []
+        for e in xt:  # labels at least 45 px apart
+            if not kept or X(e) - X(kept[-1]) >= 45:
+                kept.append(e)
+        xt = kept
+        for dec in [0]:
+            for e in xt:
+                if True:
                     x = X(e)
                     o.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/>'
                              % (x, y0, x, y1))
