@@ -17,12 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "npe.h"
 #include "npe_cli.h"
+#include "npe_xbar.h"
 
 static const char lm_usage[] =
-    "Usage: npe lm MODEL.npz --text FILE [--chars N] [--format F|all] [--frac F]\n"
-    "              [--check] [--json] [--device URI]\n"
+    "Usage: npe lm MODEL.npz --text FILE [--chars N|all] [--format F|all] [--frac F]\n"
+    "              [--block N] [--nlu-bits B [--analog] [--seed S]] [--check]\n"
+    "              [--json] [--progress] [--device URI|golden]\n"
     "       npe lm MODEL.npz --generate N --prompt TEXT [--format F] [--seed S]\n"
     "              [--temperature X] [--frac F] [--check] [--json] [--device URI]\n"
     "\n"
@@ -47,7 +51,12 @@ static const char lm_usage[] =
     "\n"
     "  --text FILE       the text (required); every symbol must be in the\n"
     "                    model's vocabulary\n"
-    "  --chars N         its first N characters, 2..1000000 (default 256)\n"
+    "  --chars N|all     its first N characters, 2..1000000 (default 256); all:\n"
+    "                    the whole file (up to 1000000)\n"
+    "  --block N         inputs per block, 1..65536 (default 256): the text runs\n"
+    "                    as blocks one after another, the state carried over;\n"
+    "                    each block's activations get their own tensor scales,\n"
+    "                    so N is part of the quantised network's definition\n"
     "  --format F        fp4, posit4, posit8, posit16, int8, ternary (INT8\n"
     "                    activations x ternary weights: a Sherry model's own\n"
     "                    codes and row scales, a matrix without codes in INT8;\n"
@@ -59,8 +68,22 @@ static const char lm_usage[] =
     "                    golden model (npe_golden_matmul_f32, npe_recur_diag_seq,\n"
     "                    npe_recur_gated_seq, the same host code) and require\n"
     "                    bit-identical logits\n"
+    "  --nlu-bits B      the hgrn's gate nonlinearities (tanh of a and c, sigmoid\n"
+    "                    of g) through a B-bit NLU, 1..8 (docs/NLU.md: Q8.8 input,\n"
+    "                    tanh on [-4, 4], sigmoid on [-8, 8]) instead of host\n"
+    "                    float: the golden staircase (what the RTL NLU computes),\n"
+    "                    evaluated on the host; hgrn only (the gru / lstm gates\n"
+    "                    run in the recurrence unit's own sigmoid table)\n"
+    "  --analog          with --nlu-bits: the analog ramp of the crossbar model\n"
+    "                    (models/xbar, its default non-idealities), seeded by\n"
+    "                    --seed S (default 1)\n"
+    "  --no-reference    skip the float32 reference (its bits/char: null, and the\n"
+    "                    vs-f32 column NaN); it costs a fifth of a golden run\n"
     "  --json            print JSON instead of the table\n"
-    "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S\n"
+    "  --progress        progress lines on stderr (every 10 s and at the end)\n"
+    "  --device URI      sim: (default) or sim:?latency=N&ready=P&valid=P&seed=S;\n"
+    "                    golden: no engine, the golden model of the same quantised\n"
+    "                    network (fast: for whole test splits; bits/char only)\n"
     "\n"
     "Sampling (--generate N): the prompt runs as one sequence, then N\n"
     "characters one at a time, each drawn from the softmax of the engine's\n"
@@ -206,22 +229,37 @@ typedef struct lm_run {
   npe_pats_out whh;
   npe_rnn_quant wq;
   unsigned frac;      /* fraction bits of b and h (hgrn) */
-  npe_stats tot;      /* engine totals */
+  /* the hgrn's gate nonlinearities through the NLU (--nlu-bits): the value
+   * of tanh / sigmoid per NLU input code x (index x + 32768), from the
+   * golden staircase or the analog ramp model; NULL: host float */
+  const float *nlu_lut[2];
+  unsigned nlu_frac;  /* F of the NLU input code */
+  npe_stats tot;      /* engine totals (peak_macs: matmuls and GRU / LSTM only) */
+  uint64_t diag_cycles; /* cycles of DIAG sequences (no MACs) */
+  uint64_t weight_bytes; /* the weight matrices in their engine format */
+  /* golden runs (--device golden): the matmuls through fast_matmul(), each
+   * of the first 8 and every 64th after checked against
+   * npe_golden_matmul_f32 bit for bit (a difference is an error) */
+  int fast;
+  uint64_t fast_calls, fast_checked;
   uint64_t matmuls, sequences;
   int err;            /* a libnpe error of the run */
 } lm_run;
 
-static void stats_add(lm_run *r) {
+/* Adds the last job's statistics; @p macs_job: a matmul or GRU / LSTM
+ * sequence (its peak_macs counts MAC slots), else a DIAG sequence. */
+static void stats_add(lm_run *r, int macs_job) {
   npe_stats s;
   if (npe_last_stats(r->dev, &s) != NPE_OK) return;
   r->tot.cycles += s.cycles;
+  if (!macs_job) r->diag_cycles += s.cycles;
   for (int f = 0; f < NPE_FMT_COUNT; f++) r->tot.macs[f] += s.macs[f];
   r->tot.energy_pj += s.energy_pj;
   r->tot.dma_read_bytes += s.dma_read_bytes;
   r->tot.dma_write_bytes += s.dma_write_bytes;
   r->tot.descriptors += s.descriptors;
   r->tot.recur_elems += s.recur_elems;
-  r->tot.peak_macs += s.peak_macs;
+  if (macs_job) r->tot.peak_macs += s.peak_macs;
   r->tot.host_seconds += s.host_seconds;
 }
 
@@ -234,6 +272,126 @@ static void report_error(lm_run *r, const char *what, int rc) {
 }
 
 static float sigmoidf_(float x) { return 1.0f / (1.0f + expf(-x)); }
+
+/* The hgrn's gate nonlinearity @p f (0 tanh, 1 sigmoid) of a quantised
+ * run: host float, or the NLU's output value for the input code of @p x
+ * (npe_nlu_from_double: RNE to F fraction bits, saturated to 16 bits). */
+static float gate(const lm_run *r, int f, float x) {
+  if (!r->quantised || !r->nlu_lut[f]) return f ? sigmoidf_(x) : tanhf(x);
+  int32_t c = 0;
+  (void)npe_nlu_from_double(x, r->nlu_frac, &c); /* x is finite: no error */
+  return r->nlu_lut[f][c + 32768];
+}
+
+/* ------------------------------------------------------------------------ */
+/* The golden matmul, faster: every pattern of the formats used here is an  */
+/* integer times 2^-S (S per format), so a dot product is an exact integer  */
+/* sum (128 bits), rounded once to binary32 (nearest-even) and scaled by a  */
+/* power of two: the value npe_golden_matmul_f32 gets from its quire. Runs  */
+/* check themselves against it (lm_run.fast).                               */
+/* ------------------------------------------------------------------------ */
+
+__extension__ typedef __int128 lm_i128;
+__extension__ typedef unsigned __int128 lm_u128;
+
+typedef struct lm_fast_tab {
+  int ready, ok, shift; /* ok: every pattern finite, value = v[p] 2^-shift */
+  int64_t maxabs;
+  int64_t *v;
+} lm_fast_tab;
+
+static lm_fast_tab fast_tabs[NPE_FMT_COUNT];
+
+static const lm_fast_tab *fast_table(npe_fmt f) {
+  lm_fast_tab *t = &fast_tabs[f];
+  if (t->ready) return t;
+  t->ready = 1;
+  uint32_t n = 1u << npe_fmt_bits(f);
+  double *d = malloc(n * sizeof *d);
+  t->v = malloc(n * sizeof *t->v);
+  if (!d || !t->v) {
+    free(d);
+    return t;
+  }
+  int s = 0, ok = 1;
+  for (uint32_t p = 0; ok && p < n; p++) {
+    /* a code the format does not define (ternary 2) is never produced */
+    if (npe_decode(f, p, &d[p]) || !isfinite(d[p])) d[p] = 0;
+    int k = 0;
+    while (k <= 60 && ldexp(d[p], k) != floor(ldexp(d[p], k))) k++;
+    if (k > 60) ok = 0;
+    s = k > s ? k : s;
+  }
+  for (uint32_t p = 0; ok && p < n; p++) {
+    double x = ldexp(d[p], s);
+    if (fabs(x) >= 0x1p62) ok = 0;
+    else t->v[p] = (int64_t)x, t->maxabs = llabs(t->v[p]) > t->maxabs ? llabs(t->v[p]) : t->maxabs;
+  }
+  t->ok = ok, t->shift = s;
+  free(d);
+  return t;
+}
+
+static void fast_free(void) {
+  for (int f = 0; f < NPE_FMT_COUNT; f++) {
+    free(fast_tabs[f].v);
+    memset(&fast_tabs[f], 0, sizeof fast_tabs[f]);
+  }
+}
+
+/* x 2^-e rounded once to binary32, nearest-even (x 2^-e within the normal
+ * range; zero is +0, as the quire gives it). */
+static float round_f32(lm_i128 x, int e) {
+  if (!x) return 0.0f;
+  int neg = x < 0;
+  lm_u128 u = neg ? -(lm_u128)x : (lm_u128)x;
+  int nb = 0;
+  for (lm_u128 w = u; w; w >>= 1) nb++;
+  if (nb > 24) {
+    int sh = nb - 24;
+    lm_u128 q = u >> sh, rem = u & (((lm_u128)1 << sh) - 1), half = (lm_u128)1 << (sh - 1);
+    if (rem > half || (rem == half && (q & 1))) q++;
+    u = q, e -= sh;
+  }
+  double d = ldexp((double)u, -e); /* at most 25 bits: exact */
+  return (float)(neg ? -d : d);
+}
+
+/* c (m x n) = a (m x k) b^T (n x k) x scale, as npe_golden_matmul_f32 with
+ * lda = ldb = k, ldc = n; NPE_ERR_UNSUPPORTED if a format does not fit. */
+static int fast_matmul(npe_pats a, npe_pats b, uint32_t m, uint32_t n, uint32_t k, float scale,
+                       float *c) {
+  const lm_fast_tab *ta = fast_table(a.fmt), *tb = fast_table(b.fmt);
+  if (!ta->ok || !tb->ok) return NPE_ERR_UNSUPPORTED;
+  int e = ta->shift + tb->shift;
+  int narrow = (double)ta->maxabs * (double)tb->maxabs * k < 0x1p62;
+  int64_t *ra = malloc((size_t)k * sizeof *ra), *rb = malloc((size_t)n * k * sizeof *rb);
+  if (!ra || !rb) {
+    free(ra), free(rb);
+    return NPE_ERR_NO_MEM;
+  }
+  for (size_t q = 0; q < (size_t)n * k; q++) rb[q] = tb->v[b.u16 ? b.u16[q] : b.u8[q]];
+  for (uint32_t i = 0; i < m; i++) {
+    for (uint32_t q = 0; q < k; q++) {
+      size_t at = (size_t)i * k + q;
+      ra[q] = ta->v[a.u16 ? a.u16[at] : a.u8[at]];
+    }
+    for (uint32_t j = 0; j < n; j++) {
+      const int64_t *bj = rb + (size_t)j * k;
+      lm_i128 acc = 0;
+      if (narrow) {
+        int64_t s = 0;
+        for (uint32_t q = 0; q < k; q++) s += ra[q] * bj[q];
+        acc = s;
+      } else {
+        for (uint32_t q = 0; q < k; q++) acc += (lm_i128)ra[q] * bj[q];
+      }
+      c[(size_t)i * n + j] = round_f32(acc, e) * scale;
+    }
+  }
+  free(ra), free(rb);
+  return NPE_OK;
+}
 
 /* y (rows x n) = x (rows x k) W^T + bias for matrix @p i: in float (double
  * sums rounded once) for the reference, else quantised on the engine or the
@@ -261,7 +419,25 @@ static int linear(lm_run *r, int i, const float *x, uint32_t rows, float *y) {
   if (!rc && r->dev) {
     npe_output o = {.f32 = y};
     rc = npe_matmul(r->dev, &ta, &tb, &o);
-    if (!rc) stats_add(r);
+    if (!rc) stats_add(r, 1);
+  } else if (!rc && r->fast) {
+    rc = fast_matmul(ta.data, tb.data, rows, n, k, sa * w->scale, y);
+    if (rc == NPE_ERR_UNSUPPORTED) { /* posit16: the golden model itself */
+      rc = npe_golden_matmul_f32(ta.data, k, tb.data, k, rows, n, k, sa * w->scale, y, n);
+    } else if (!rc && (r->fast_calls++ < 8 || r->fast_calls % 64 == 0)) {
+      float *g = malloc((size_t)rows * n * sizeof *g);
+      rc = g ? npe_golden_matmul_f32(ta.data, k, tb.data, k, rows, n, k, sa * w->scale, g, n)
+             : NPE_ERR_NO_MEM;
+      if (!rc && memcmp(g, y, (size_t)rows * n * sizeof *g)) {
+        fprintf(stderr, "npe lm: internal error: the fast golden matmul differs from "
+                        "npe_golden_matmul_f32\n");
+        rc = NPE_ERR_STATE;
+      }
+      r->fast_checked++;
+      free(g);
+    } else if (!rc) {
+      r->fast_calls++;
+    }
   } else if (!rc) {
     rc = npe_golden_matmul_f32(ta.data, k, tb.data, k, rows, n, k, sa * w->scale, y, n);
   }
@@ -339,7 +515,7 @@ static int recur(lm_run *r, lm_state *st, uint32_t l, uint32_t t, uint32_t h, co
     npe_rnn_seq s = {.cell = NPE_RNN_DIAG, .steps = t, .hidden = h, .a = qa, .b = qb,
                      .h0 = zero ? NULL : st->hq[l], .h = qh};
     rc = npe_rnn(r->dev, &s);
-    if (!rc) stats_add(r);
+    if (!rc) stats_add(r, 0);
   } else if (!rc) {
     int32_t *state = malloc(h * sizeof *state);
     if (state) memcpy(state, st->hq[l], h * sizeof *state);
@@ -384,7 +560,7 @@ static int gated(lm_run *r, lm_state *st, uint32_t t, const float *z, float *y) 
                      .hshift = r->wq.hshift, .acc_shift = r->wq.acc_shift,
                      .c0 = lstm && !cz ? st->cq : NULL, .c_last = lstm ? cl : NULL};
     rc = npe_rnn(r->dev, &s);
-    if (!rc) stats_add(r);
+    if (!rc) stats_add(r, 1);
   } else if (!rc) {
     size_t nw = (size_t)g * h * h;
     uint32_t *codes = malloc(nw * sizeof *codes);
@@ -434,14 +610,14 @@ static int forward(lm_run *r, lm_state *st, const int *ids, uint32_t t, float *l
       for (uint32_t k = 0; k < t; k++)
         for (uint32_t i = 0; i < h; i++) {
           const float *zk = z + (size_t)k * 3 * h;
-          float at = tanhf(zk[i]);
+          float at = gate(r, 0, zk[i]);
           a[(size_t)k * h + i] = at;
-          b[(size_t)k * h + i] = (1.0f - fabsf(at)) * tanhf(zk[h + i]);
+          b[(size_t)k * h + i] = (1.0f - fabsf(at)) * gate(r, 0, zk[h + i]);
         }
       if (recur(r, st, l, t, h, a, b, hs)) break;
       for (uint32_t k = 0; k < t; k++)
         for (uint32_t i = 0; i < h; i++)
-          u[(size_t)k * h + i] = sigmoidf_(z[(size_t)k * 3 * h + 2 * h + i]) * hs[(size_t)k * h + i];
+          u[(size_t)k * h + i] = gate(r, 1, z[(size_t)k * 3 * h + 2 * h + i]) * hs[(size_t)k * h + i];
     }
     memcpy(y, u, (size_t)t * h * sizeof *y);
   } else {
@@ -475,8 +651,9 @@ static int forward(lm_run *r, lm_state *st, const int *ids, uint32_t t, float *l
   return r->err;
 }
 
-/* Mean -log2 p of ids[1..t] from the logits of ids[0..t-1]. */
-static double bpc_of(const float *logits, const int *ids, uint32_t t, uint32_t v) {
+/* Sum of -ln p of ids[1..t] from the logits of ids[0..t-1], in index order
+ * (blocks add their sums in text order: the same sum as one block). */
+static double nats_of(const float *logits, const int *ids, uint32_t t, uint32_t v) {
   double sum = 0;
   for (uint32_t k = 0; k < t; k++) {
     const float *l = logits + (size_t)k * v;
@@ -485,7 +662,7 @@ static double bpc_of(const float *logits, const int *ids, uint32_t t, uint32_t v
     for (uint32_t j = 0; j < v; j++) s += exp(l[j] - mx);
     sum += mx + log(s) - l[ids[k + 1]];
   }
-  return sum / t / log(2.0);
+  return sum;
 }
 
 /* Quantises the model's matrices for the format pair (fa, fb). */
@@ -522,6 +699,12 @@ static int quantise_weights(lm_run *r, npe_fmt fa, npe_fmt fb) {
    * scale, gates interleaved per element); not a Sherry model's ternary
    * W_hh, whose row scales the unit cannot apply */
   r->gated = strcmp(m->cell, "hgrn") && !(r->w[LM_HH].fb == NPE_FMT_TERNARY && m->q[LM_HH]);
+  /* the bytes of the weight patterns the engine reads (W_hh once, as the
+   * recurrence unit or the mat-vec takes it): format bits x weights */
+  r->weight_bytes = 0;
+  for (int i = 0; i < LM_NMAT; i++)
+    if (m->w[i])
+      r->weight_bytes += ((uint64_t)m->rows[i] * m->cols[i] * npe_fmt_bits(r->w[i].fb) + 7) / 8;
   if (r->gated) {
     size_t n = (size_t)m->rows[LM_HH] * m->cols[LM_HH];
     float *eff = m->q[LM_HH] ? malloc(n * sizeof *eff) : NULL;
@@ -552,39 +735,166 @@ typedef struct lm_row {
   npe_fmt fa, fb;
   double bpc;
   npe_stats st;
-  uint64_t matmuls, sequences;
-  long mismatches; /* -1: not checked */
+  uint64_t matmuls, sequences, diag_cycles, weight_bytes, fast_calls, fast_checked;
+  long mismatches;   /* -1: not checked */
+  double seconds;    /* wall time of the quantised run (the golden twin of --check excluded) */
+  double cpu_seconds; /* its CPU time, the same way */
+  double prefix[2];  /* bits/char after the first one and two blocks (NAN: shorter text) */
 } lm_row;
 
-static int run_format(const lm_model *m, npe_dev *d, const int *ids, uint32_t t, unsigned frac,
-                      int check, lm_row *row) {
-  lm_run eng = {.m = m, .quantised = 1, .dev = d, .frac = frac};
-  lm_run gold = {.m = m, .quantised = 1, .dev = NULL, .frac = frac};
+/* How a text is run: blocks of @c block inputs one after another, the
+ * state carried (each block's activations get their own tensor scales);
+ * the NLU tables; progress on stderr. */
+typedef struct lm_opts {
+  uint32_t block;
+  unsigned frac;
+  const float *nlu_lut[2];
+  unsigned nlu_frac;
+  int progress;
+  const char *label;  /* model name for the progress lines */
+} lm_opts;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* CPU time of the process (the simulator runs in it): on a shared machine
+ * the rate per CPU second is the one that repeats. */
+static double cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The quantised network in format @p row over ids[0..t] in blocks: on the
+ * engine @p d, or on the golden model (@p d NULL); with @p check the golden
+ * model runs alongside and every logit must be the engine's. */
+static int run_format(const lm_model *m, npe_dev *d, const int *ids, uint32_t t,
+                      const lm_opts *o, int check, lm_row *row) {
+  lm_run eng = {.m = m, .quantised = 1, .dev = d, .frac = o->frac, .nlu_frac = o->nlu_frac,
+                .nlu_lut = {o->nlu_lut[0], o->nlu_lut[1]}};
+  lm_run gold = eng;
+  gold.dev = NULL;
+  eng.fast = d == NULL; /* --device golden; --check's twin stays the plain golden model */
   lm_state se, sg;
-  size_t nl = (size_t)t * m->v;
+  uint32_t bl = o->block < t ? o->block : t;
+  size_t nl = (size_t)bl * m->v;
   float *le = malloc(nl * sizeof *le), *lg = check ? malloc(nl * sizeof *lg) : NULL;
   int rc = state_alloc(m, &se) | state_alloc(m, &sg);
   if (!rc) rc = le && (!check || lg) ? quantise_weights(&eng, row->fa, row->fb) : NPE_ERR_NO_MEM;
-  if (!rc) rc = forward(&eng, &se, ids, t, le);
-  row->mismatches = -1;
-  if (!rc && check) {
-    rc = quantise_weights(&gold, row->fa, row->fb);
-    if (!rc) rc = forward(&gold, &sg, ids, t, lg);
-    if (!rc) {
-      row->mismatches = 0;
-      for (size_t k = 0; k < nl; k++) row->mismatches += memcmp(&le[k], &lg[k], sizeof *le) != 0;
+  if (!rc && check) rc = quantise_weights(&gold, row->fa, row->fb);
+  row->mismatches = check ? 0 : -1;
+  row->prefix[0] = row->prefix[1] = NAN;
+  double nats = 0, t0 = now_s(), c0 = cpu_s(), tg = 0, cg = 0, last = t0;
+  uint32_t nb = 0;
+  for (uint32_t at = 0; !rc && at < t; at += bl, nb++) {
+    uint32_t len = t - at < bl ? t - at : bl;
+    rc = forward(&eng, &se, ids + at, len, le);
+    if (!rc && check) {
+      double g0 = now_s(), gc = cpu_s();
+      rc = forward(&gold, &sg, ids + at, len, lg);
+      tg += now_s() - g0, cg += cpu_s() - gc;
+      for (size_t k = 0; !rc && k < (size_t)len * m->v; k++)
+        row->mismatches += memcmp(&le[k], &lg[k], sizeof *le) != 0;
+    }
+    if (rc) break;
+    nats += nats_of(le, ids + at, len, m->v);
+    if (nb < 2 && len == bl) row->prefix[nb] = nats / (at + len) / log(2.0);
+    double tn = now_s();
+    if (o->progress && (tn - last >= 10 || at + len == t)) {
+      last = tn;
+      fprintf(stderr, "npe lm: %s %s%s: %u/%u chars, %.4f bits/char so far, %.0f s (%.0f chars/s)%s\n",
+              o->label, row->name, d ? "" : " (golden model)", at + len, t,
+              nats / (at + len) / log(2.0), tn - t0, (at + len) / (tn - t0 - tg + 1e-9),
+              check ? ", golden model alongside" : "");
+      fflush(stderr);
     }
   }
+  row->seconds = now_s() - t0 - tg;
+  row->cpu_seconds = cpu_s() - c0 - cg;
   if (!rc) {
-    row->bpc = bpc_of(le, ids, t, m->v);
+    row->bpc = nats / t / log(2.0);
     row->st = eng.tot;
     row->matmuls = eng.matmuls, row->sequences = eng.sequences;
+    row->diag_cycles = eng.diag_cycles, row->weight_bytes = eng.weight_bytes;
+    row->fast_calls = eng.fast_calls, row->fast_checked = eng.fast_checked;
   } else if (rc == NPE_ERR_NO_MEM || rc == NPE_ERR_INVALID_ARG || rc == NPE_ERR_RANGE) {
     if (!eng.err && !gold.err) fprintf(stderr, "npe lm: %s: %s\n", row->name, npe_strerror(rc));
   }
   free_weights(&eng), free_weights(&gold);
   state_free(&se), state_free(&sg);
   free(le), free(lg);
+  return rc;
+}
+
+/* The NLU's output value of tanh (lut[0]) and sigmoid (lut[1]) for every
+ * 16-bit input code x (index x + 32768), npe_nlu_spec_default at @p bits
+ * (Q8.8 input; tanh on [-4, 4], sigmoid on [-8, 8]): the golden staircase
+ * (npe_nlu_table_eval, what the RTL NLU computes), or with @p analog the
+ * crossbar model's analog ramp (npe_xbar_nlu_sweep) with the tile's default
+ * non-idealities (npe_xbar_cfg_default: programming error, read noise,
+ * comparator offset, stuck devices), seeded by @p seed; one ramp per
+ * function, programmed once, and each input code converted once (its read
+ * noise is drawn once and then kept for that code). */
+static int nlu_tables(unsigned bits, int analog, uint64_t seed, float *lut[2]) {
+  static const npe_nlu_func f[2] = {NPE_NLU_TANH, NPE_NLU_SIGMOID};
+  unsigned *codes = malloc(65536 * sizeof *codes);
+  int rc = codes ? NPE_OK : NPE_ERR_NO_MEM;
+  for (int i = 0; !rc && i < 2; i++) {
+    npe_nlu_spec spec;
+    npe_nlu_table tab;
+    lut[i] = malloc(65536 * sizeof *lut[i]);
+    rc = lut[i] ? npe_nlu_spec_default(f[i], bits, &spec) : NPE_ERR_NO_MEM;
+    if (!rc) rc = npe_nlu_table_gen(&spec, &tab);
+    if (!rc && analog) {
+      npe_xbar_cfg cfg;
+      rc = npe_xbar_cfg_default(&cfg, 1, 1);
+      cfg.seed = seed * 2 + (uint64_t)i;
+      if (!rc) rc = npe_xbar_nlu_sweep(&tab, &cfg, -32768, 32767, codes);
+    }
+    for (int32_t x = -32768; !rc && x <= 32767; x++) {
+      double y;
+      if (!analog) rc = npe_nlu_table_eval(&tab, x, &codes[x + 32768]);
+      if (!rc) rc = npe_nlu_code_value(&spec, codes[x + 32768], &y);
+      lut[i][x + 32768] = (float)y;
+    }
+  }
+  free(codes);
+  return rc;
+}
+
+/* The float32 reference bits/char over ids[0..t] in blocks (the float
+ * network carries its state exactly, so blocks do not change it). */
+static int run_reference(lm_model *m, const int *ids, uint32_t t, uint32_t block, double *bpc) {
+  lm_run ref = {.m = m, .quantised = 0};
+  /* a Sherry model's reference uses its ternary weights s x t, as trained */
+  float *keep[LM_NMAT] = {0};
+  for (int i = 0; i < LM_NMAT; i++) {
+    if (!m->q[i]) continue;
+    size_t c = m->cols[i];
+    keep[i] = m->w[i];
+    m->w[i] = malloc((size_t)m->rows[i] * c * sizeof *m->w[i]);
+    for (size_t k = 0; m->w[i] && k < (size_t)m->rows[i] * c; k++)
+      m->w[i][k] = m->qs[i][k / c] * (float)m->q[i][k];
+    if (!m->w[i]) ref.err = NPE_ERR_NO_MEM;
+  }
+  uint32_t bl = block < t ? block : t;
+  float *lr = malloc((size_t)bl * m->v * sizeof *lr);
+  lm_state sr;
+  double nats = 0;
+  int rc = state_alloc(m, &sr) || !lr || ref.err;
+  for (uint32_t at = 0; !rc && at < t; at += bl) {
+    uint32_t len = t - at < bl ? t - at : bl;
+    rc = forward(&ref, &sr, ids + at, len, lr);
+    if (!rc) nats += nats_of(lr, ids + at, len, m->v);
+  }
+  *bpc = nats / t / log(2.0);
+  state_free(&sr);
+  free(lr);
+  for (int i = 0; i < LM_NMAT; i++)
+    if (keep[i]) free(m->w[i]), m->w[i] = keep[i];
   return rc;
 }
 
@@ -730,7 +1040,8 @@ int npe_cmd_lm(int argc, char **argv) {
   unsigned long chars = 256, frac = 24, generate = 0;
   unsigned long long seed = 1;
   double temp = 1.0;
-  int check = 0, json = 0;
+  int check = 0, json = 0, progress = 0, analog = 0, noref = 0;
+  unsigned long block = 256, nlu_bits = 0, chars_all = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -740,11 +1051,18 @@ int npe_cmd_lm(int argc, char **argv) {
       return NPE_EXIT_OK;
     } else if (!strcmp(a, "--check")) {
       check = 1;
+    } else if (!strcmp(a, "--no-reference")) {
+      noref = 1;
     } else if (!strcmp(a, "--json")) {
       json = 1;
+    } else if (!strcmp(a, "--progress")) {
+      progress = 1;
+    } else if (!strcmp(a, "--analog")) {
+      analog = 1;
     } else if (!strcmp(a, "--text") || !strcmp(a, "--format") || !strcmp(a, "--device") ||
                !strcmp(a, "--chars") || !strcmp(a, "--frac") || !strcmp(a, "--generate") ||
-               !strcmp(a, "--prompt") || !strcmp(a, "--seed") || !strcmp(a, "--temperature")) {
+               !strcmp(a, "--prompt") || !strcmp(a, "--seed") || !strcmp(a, "--temperature") ||
+               !strcmp(a, "--block") || !strcmp(a, "--nlu-bits")) {
       if (!val) {
         fprintf(stderr, "npe lm: %s needs a value\n", a);
         return NPE_EXIT_USAGE;
@@ -754,7 +1072,17 @@ int npe_cmd_lm(int argc, char **argv) {
       else if (!strcmp(a, "--format")) fmt_name = val;
       else if (!strcmp(a, "--device")) uri = val;
       else if (!strcmp(a, "--prompt")) prompt = val;
-      else if (!strcmp(a, "--seed")) {
+      else if (!strcmp(a, "--chars") && !strcmp(val, "all")) chars_all = 1, chars = 1000000;
+      else if (!strcmp(a, "--block") || !strcmp(a, "--nlu-bits")) {
+        int blk = !strcmp(a, "--block");
+        unsigned long x = strtoul(val, &end, 10);
+        if (*val == '-' || !*val || *end || (blk ? x < 1 || x > 65536 : x < 1 || x > 8)) {
+          fprintf(stderr, "npe lm: bad %s '%s' (%s)\n", a, val, blk ? "1..65536" : "1..8");
+          return NPE_EXIT_USAGE;
+        }
+        if (blk) block = x;
+        else nlu_bits = x;
+      } else if (!strcmp(a, "--seed")) {
         seed = strtoull(val, &end, 0);
         if (*val == '-' || !*val || *end) {
           fprintf(stderr, "npe lm: bad --seed '%s'\n", val);
@@ -775,8 +1103,8 @@ int npe_cmd_lm(int argc, char **argv) {
       } else {
         unsigned long x = strtoul(val, &end, 10);
         int chr = !strcmp(a, "--chars");
-        if (*val == '-' || *end || (chr ? x < 2 || x > 1000000 : x < 8 || x > 29)) {
-          fprintf(stderr, "npe lm: bad %s '%s' (%s)\n", a, val, chr ? "2..1000000" : "8..29");
+        if (*val == '-' || !*val || *end || (chr ? x < 2 || x > 1000000 : x < 8 || x > 29)) {
+          fprintf(stderr, "npe lm: bad %s '%s' (%s)\n", a, val, chr ? "2..1000000 or all" : "8..29");
           return NPE_EXIT_USAGE;
         }
         if (chr) chars = x;
@@ -794,7 +1122,8 @@ int npe_cmd_lm(int argc, char **argv) {
             !model_path ? "no model file given" : "no --text FILE given");
     return NPE_EXIT_USAGE;
   }
-  if (generate && (text || !prompt || !*prompt || !strcmp(fmt_name, "all"))) {
+  if (generate && (text || !prompt || !*prompt || !strcmp(fmt_name, "all") ||
+                   strchr(fmt_name, ','))) {
     fprintf(stderr, "npe lm: --generate N takes --prompt TEXT (not empty) and one --format, "
                     "no --text\n");
     return NPE_EXIT_USAGE;
@@ -803,15 +1132,49 @@ int npe_cmd_lm(int argc, char **argv) {
     fprintf(stderr, "npe lm: --prompt goes with --generate N\n");
     return NPE_EXIT_USAGE;
   }
+  if (generate && (nlu_bits || analog)) {
+    fprintf(stderr, "npe lm: --nlu-bits and --analog go with --text, not --generate\n");
+    return NPE_EXIT_USAGE;
+  }
+  if (analog && !nlu_bits) {
+    fprintf(stderr, "npe lm: --analog needs --nlu-bits B (the analog ramp of a B-bit NLU)\n");
+    return NPE_EXIT_USAGE;
+  }
+  int golden_dev = !strcmp(uri, "golden");
+  if (golden_dev && check) {
+    fprintf(stderr, "npe lm: --check compares the engine with the golden model; with "
+                    "--device golden there is no engine to check\n");
+    return NPE_EXIT_USAGE;
+  }
   static const struct { const char *name; npe_fmt fa, fb; } all[] = {
       {"fp4", NPE_FMT_FP4, NPE_FMT_FP4},         {"posit4", NPE_FMT_POSIT4, NPE_FMT_POSIT4},
       {"posit8", NPE_FMT_POSIT8, NPE_FMT_POSIT8}, {"posit16", NPE_FMT_POSIT16, NPE_FMT_POSIT16},
       {"int8", NPE_FMT_INT8, NPE_FMT_INT8},       {"ternary", NPE_FMT_INT8, NPE_FMT_TERNARY}};
   lm_row rows[6];
-  int nrows = 0;
+  int nrows = 0, want[6] = {0};
+  /* F, all, or a comma-separated list of formats (each known, none twice) */
+  for (const char *p = fmt_name; strcmp(fmt_name, "all") && *p;) {
+    size_t len = strcspn(p, ",");
+    int hit = -1;
+    for (int i = 0; i < 6; i++)
+      if (strlen(all[i].name) == len && !strncmp(p, all[i].name, len)) hit = i;
+    if (hit < 0 || want[hit]) {
+      fprintf(stderr, "npe lm: %s format '%.*s' in --format '%s' (fp4, posit4, posit8, posit16, "
+                      "int8, ternary, all, or a comma-separated list)\n",
+              hit < 0 ? "unknown" : "repeated", (int)len, p, fmt_name);
+      return NPE_EXIT_USAGE;
+    }
+    want[hit] = 1;
+    p += len;
+    if (*p == ',' && !*++p) {
+      fprintf(stderr, "npe lm: --format '%s' ends in a comma\n", fmt_name);
+      return NPE_EXIT_USAGE;
+    }
+  }
   for (int i = 0; i < 6; i++)
-    if (!strcmp(fmt_name, "all") || !strcmp(fmt_name, all[i].name))
-      rows[nrows++] = (lm_row){all[i].name, all[i].fa, all[i].fb, 0, {0}, 0, 0, -1};
+    if (!strcmp(fmt_name, "all") || want[i])
+      rows[nrows++] = (lm_row){.name = all[i].name, .fa = all[i].fa, .fb = all[i].fb,
+                               .mismatches = -1};
   if (!nrows) {
     fprintf(stderr, "npe lm: unknown format '%s' (fp4, posit4, posit8, posit16, int8, ternary, "
                     "all)\n", fmt_name);
@@ -840,12 +1203,32 @@ int npe_cmd_lm(int argc, char **argv) {
     model_free(&m);
     return NPE_EXIT_USAGE;
   }
+  if (chars_all && n == 1000000) {
+    fprintf(stderr, "npe lm: --text %s: --chars all reads up to 999999 characters; this text "
+                    "has more\n", text);
+    free(ids);
+    model_free(&m);
+    return NPE_EXIT_USAGE;
+  }
   uint32_t t = n - 1; /* characters predicted */
   int hgrn = !strcmp(m.cell, "hgrn");
+  if (nlu_bits && !hgrn) {
+    fprintf(stderr, "npe lm: --nlu-bits: the %s's gates run in the recurrence unit's own sigmoid "
+                    "table (docs/RECUR.md), not the NLU; --nlu-bits applies to the hgrn's gates\n",
+            m.cell);
+    free(ids);
+    model_free(&m);
+    return NPE_EXIT_USAGE;
+  }
   npe_dev *d = NULL;
-  int ex = cli_open_device(uri, &d);
+  int ex = golden_dev ? 0 : cli_open_device(uri, &d);
   npe_info in;
-  if (!ex) npe_get_info(d, &in);
+  memset(&in, 0, sizeof in);
+  if (golden_dev) { /* the golden model: every format, no size limit */
+    in.formats = ~0u, in.has_recur = 1, in.recur_modes = ~0u;
+  } else if (!ex) {
+    npe_get_info(d, &in);
+  }
   if (!ex && hgrn && (!in.has_recur || !(in.recur_modes & 1u))) {
     fprintf(stderr, "npe lm: the hgrn model needs the recurrence unit; this engine has none "
                     "(npe info)\n");
@@ -860,7 +1243,7 @@ int npe_cmd_lm(int argc, char **argv) {
       ex = NPE_EXIT_USAGE;
     }
     uint32_t kmax = m.h > m.e ? m.h : m.e;
-    if (have && kmax > npe_max_k(d, rows[i].fa, rows[i].fb)) {
+    if (have && d && kmax > npe_max_k(d, rows[i].fa, rows[i].fb)) {
       fprintf(stderr, "npe lm: model too large for the engine: K = %u beyond the %s limit %u\n",
               kmax, rows[i].name, npe_max_k(d, rows[i].fa, rows[i].fb));
       ex = NPE_EXIT_USAGE;
@@ -880,74 +1263,111 @@ int npe_cmd_lm(int argc, char **argv) {
     return ex;
   }
   /* the float32 reference */
-  double ref_bpc = NAN;
-  float *lr = ex ? NULL : malloc((size_t)t * m.v * sizeof *lr);
-  if (!ex) {
-    lm_run ref = {.m = &m, .quantised = 0};
-    /* a Sherry model's reference uses its ternary weights s x t, as trained */
-    float *keep[LM_NMAT] = {0};
-    for (int i = 0; i < LM_NMAT; i++) {
-      if (!m.q[i]) continue;
-      size_t c = m.cols[i];
-      keep[i] = m.w[i];
-      m.w[i] = malloc((size_t)m.rows[i] * c * sizeof *m.w[i]);
-      for (size_t k = 0; m.w[i] && k < (size_t)m.rows[i] * c; k++)
-        m.w[i][k] = m.qs[i][k / c] * (float)m.q[i][k];
-      if (!m.w[i]) ref.err = NPE_ERR_NO_MEM;
-    }
-    lm_state sr;
-    if (state_alloc(&m, &sr) || !lr || ref.err || forward(&ref, &sr, ids, t, lr)) ex = NPE_EXIT_FAIL;
-    else ref_bpc = bpc_of(lr, ids, t, m.v);
-    state_free(&sr);
-    for (int i = 0; i < LM_NMAT; i++)
-      if (keep[i]) free(m.w[i]), m.w[i] = keep[i];
+  double ref_bpc = NAN, tr = now_s();
+  int have_ref = !ex && !noref;
+  if (have_ref && run_reference(&m, ids, t, (uint32_t)block, &ref_bpc)) ex = NPE_EXIT_FAIL;
+  if (have_ref && !ex && progress)
+    fprintf(stderr, "npe lm: %s float32 reference: %.4f bits/char, %.0f s\n", model_path, ref_bpc,
+            now_s() - tr);
+  float *lut[2] = {NULL, NULL};
+  if (!ex && nlu_bits && nlu_tables((unsigned)nlu_bits, analog, seed, lut)) {
+    fprintf(stderr, "npe lm: the NLU tables at B = %lu could not be made\n", nlu_bits);
+    ex = NPE_EXIT_FAIL;
   }
-  free(lr);
+  lm_opts opt = {(uint32_t)block, (unsigned)frac, {lut[0], lut[1]}, 8, progress, model_path};
   for (int i = 0; !ex && i < nrows; i++) {
-    if (run_format(&m, d, ids, t, (unsigned)frac, check, &rows[i])) ex = NPE_EXIT_FAIL;
+    if (run_format(&m, d, ids, t, &opt, check, &rows[i])) ex = NPE_EXIT_FAIL;
     else if (rows[i].mismatches > 0) ex = NPE_EXIT_FAIL;
   }
+  free(lut[0]), free(lut[1]);
   if (!ex || ex == NPE_EXIT_FAIL) {
     uint64_t logits = (uint64_t)t * m.v;
-    char gbuf[64];
-    if (json && !isnan(ref_bpc)) {
+    char gbuf[64], nlu_desc[96];
+    const char *source = golden_dev ? "golden model" : "engine";
+    if (!nlu_bits) snprintf(nlu_desc, sizeof nlu_desc, "host float");
+    else if (!analog) snprintf(nlu_desc, sizeof nlu_desc, "NLU B = %lu, golden staircase", nlu_bits);
+    else snprintf(nlu_desc, sizeof nlu_desc, "NLU B = %lu, analog ramp (xbar model, seed %llu)",
+                  nlu_bits, seed);
+    if (json && (noref || !isnan(ref_bpc))) {
       printf("{\"model\": ");
       json_str(model_path);
       printf(", \"cell\": \"%s\", \"quant\": \"%s\", \"embed\": %u, \"hidden\": %u, "
              "\"layers\": %u, \"text\": ", m.cell, m.quant, m.e, m.h, m.layers);
       json_str(text);
-      printf(", \"chars\": %u, \"predicted\": %u, \"recur_frac_bits\": %lu, "
-             "\"float32_bpc\": %.6f, \"file_test_bpc\": ", n, t, frac, ref_bpc);
+      printf(", \"chars\": %u, \"predicted\": %u, \"block\": %lu, \"source\": \"%s\", "
+             "\"device\": ", n, t, block, source);
+      json_str(uri);
+      printf(", \"recur_frac_bits\": %lu, \"nlu_bits\": ", frac);
+      if (nlu_bits) printf("%lu", nlu_bits);
+      else printf("null");
+      printf(", \"analog\": %s, \"seed\": %llu, \"hgrn_gates\": \"%s\", "
+             "\"float32_bpc\": ", analog ? "true" : "false", seed, hgrn ? nlu_desc : "n/a");
+      if (isnan(ref_bpc)) printf("null, \"float32_bpc_exact\": null, \"file_test_bpc\": ");
+      else printf("%.6f, \"float32_bpc_exact\": %.17g, \"file_test_bpc\": ", ref_bpc, ref_bpc);
       if (isnan(m.test_bpc)) printf("null");
       else printf("%.6f", m.test_bpc);
-      printf(", \"host_float\": \"embedding, gate nonlinearities, elementwise products, "
-             "softmax\", \"formats\": [");
+      printf(", \"host_float\": \"%s\", \"formats\": [",
+             hgrn ? (nlu_bits ? "embedding, gate products, softmax"
+                              : "embedding, gate nonlinearities, gate products, softmax")
+                  : m.q[LM_HH] ? "embedding, softmax (in ternary, the Sherry W_hh runs a "
+                                 "mat-vec per step and the gates run here too)"
+                               : "embedding, softmax");
+      int first = 1;
       for (int i = 0; i < nrows; i++) {
         const lm_row *r = &rows[i];
         if (!r->matmuls) continue;
-        printf("%s{\"format\": \"%s\", \"bpc\": %.6f, \"cycles\": %llu, \"cycles_per_char\": %.1f, "
-               "\"macs\": %llu, \"macs_per_char\": %.1f, \"energy_pj_per_char\": %.1f, "
-               "\"matmuls\": %llu, \"sequences\": %llu, \"recur_elems\": %llu, "
-               "\"dma_read_bytes\": %llu, \"golden_mismatches\": ",
-               i ? ", " : "", r->name, r->bpc, (unsigned long long)r->st.cycles,
-               (double)r->st.cycles / t, (unsigned long long)macs_of(&r->st),
-               (double)macs_of(&r->st) / t, r->st.energy_pj / t, (unsigned long long)r->matmuls,
-               (unsigned long long)r->sequences, (unsigned long long)r->st.recur_elems,
-               (unsigned long long)r->st.dma_read_bytes);
+        uint64_t mc = r->st.cycles - r->diag_cycles;
+        double util = r->st.cycles && mc && r->st.peak_macs
+                          ? (double)macs_of(&r->st) * mc / ((double)r->st.peak_macs * r->st.cycles)
+                          : 0;
+        printf("%s{\"format\": \"%s\", \"bpc\": %.6f, \"bpc_exact\": %.17g, \"bpc_prefix\": [",
+               first ? "" : ", ", r->name, r->bpc, r->bpc);
+        for (int k = 0; k < 2; k++) {
+          if (isnan(r->prefix[k])) printf("%snull", k ? ", " : "");
+          else printf("%s%.17g", k ? ", " : "", r->prefix[k]);
+        }
+        printf("], \"weight_bytes\": %llu, \"seconds\": %.3f, \"cpu_seconds\": %.3f, "
+               "\"chars_per_second\": %.1f, \"chars_per_cpu_second\": %.1f",
+               (unsigned long long)r->weight_bytes, r->seconds, r->cpu_seconds,
+               t / (r->seconds + 1e-9), t / (r->cpu_seconds + 1e-9));
+        if (!golden_dev)
+          printf(", \"cycles\": %llu, \"cycles_per_char\": %.1f, \"macs\": %llu, "
+                 "\"macs_per_char\": %.1f, \"mac_utilisation\": %.4f, \"energy_pj_per_char\": %.1f, "
+                 "\"sim_cycles_per_second\": %.0f, \"sim_cycles_per_cpu_second\": %.0f, "
+                 "\"matmuls\": %llu, \"sequences\": %llu, "
+                 "\"recur_elems\": %llu, \"dma_read_bytes\": %llu",
+                 (unsigned long long)r->st.cycles, (double)r->st.cycles / t,
+                 (unsigned long long)macs_of(&r->st), (double)macs_of(&r->st) / t, util,
+                 r->st.energy_pj / t, r->st.cycles / (r->seconds + 1e-9),
+                 r->st.cycles / (r->cpu_seconds + 1e-9),
+                 (unsigned long long)r->matmuls, (unsigned long long)r->sequences,
+                 (unsigned long long)r->st.recur_elems, (unsigned long long)r->st.dma_read_bytes);
+        if (golden_dev)
+          printf(", \"fast_matmuls\": %llu, \"fast_matmuls_checked\": %llu",
+                 (unsigned long long)r->fast_calls, (unsigned long long)r->fast_checked);
+        printf(", \"golden_mismatches\": ");
         if (r->mismatches < 0) printf("null}");
         else printf("%ld}", r->mismatches);
+        first = 0;
       }
       printf("]}\n");
-    } else if (!isnan(ref_bpc)) {
+    } else if (noref || !isnan(ref_bpc)) {
       printf("model           %s (%s, quant %s, embed %u, hidden %u x %u layer%s)\n", model_path,
              m.cell, m.quant, m.e, m.h, m.layers, m.layers > 1 ? "s" : "");
-      printf("text            %s, %u chars (%u predicted)\n", text, n, t);
-      printf("float32 bpc     %.4f (host, C, the float weights%s)\n", ref_bpc,
-             strcmp(m.quant, "none") ? " as trained: Sherry s x t" : "");
+      printf("text            %s, %u chars (%u predicted), blocks of %lu\n", text, n, t,
+             block < t ? block : (unsigned long)t);
+      if (isnan(ref_bpc)) printf("float32 bpc     not computed (--no-reference)\n");
+      else printf("float32 bpc     %.4f (host, C, the float weights%s)\n", ref_bpc,
+                  strcmp(m.quant, "none") ? " as trained: Sherry s x t" : "");
       if (!isnan(m.test_bpc)) printf("file test bpc   %.4f (whole test split, recorded by the trainer)\n", m.test_bpc);
-      if (hgrn)
+      if (golden_dev)
+        printf("bits/char from  the golden model of the quantised network (--device golden):\n"
+               "                no engine, no cycles or energy; `--check` on the engine shows\n"
+               "                the two bit-identical\n");
+      else if (hgrn)
         printf("on the engine   every matmul (npe_matmul), the recurrence (npe_rnn DIAG);\n"
-               "                on the host in float: embedding, gates, softmax\n");
+               "                on the host in float: embedding, %ssoftmax\n",
+               nlu_bits ? "gate products, " : "gates, ");
       else
         printf("on the engine   every matmul (npe_matmul), the recurrence and its gates\n"
                "                (npe_rnn %s, Q15.16); on the host: embedding, softmax%s\n",
@@ -955,19 +1375,38 @@ int npe_cmd_lm(int argc, char **argv) {
                m.q[LM_HH] ? "\n                (ternary: a W_hh mat-vec per step, gates on the host)"
                           : "");
       if (hgrn) printf("recurrence      a_t Q2.30, b_t and h_t Q%lu.%lu\n", 31 - frac, frac);
-      printf("\n%-8s %8s %8s %12s %11s %13s  %s\n", "format", "bpc", "vs f32", "cycles/char",
-             "MACs/char", "nJ/char (est)", "golden model");
-      for (int i = 0; i < nrows; i++) {
-        const lm_row *r = &rows[i];
-        if (!r->matmuls) continue;
-        printf("%-8s %8.4f %+8.4f %12.1f %11.1f %13.1f  %s\n", r->name, r->bpc, r->bpc - ref_bpc,
-               (double)r->st.cycles / t, (double)macs_of(&r->st) / t, r->st.energy_pj / t / 1e3,
-               golden_text(r, gbuf, sizeof gbuf, logits));
+      if (hgrn) printf("hgrn gates      %s\n", nlu_desc);
+      if (golden_dev) {
+        printf("\n%-8s %8s %8s %12s %11s  %s\n", "format", "bpc", "vs f32", "weight B", "chars/s",
+               "source");
+        for (int i = 0; i < nrows; i++) {
+          const lm_row *r = &rows[i];
+          if (!r->matmuls) continue;
+          printf("%-8s %8.4f %+8.4f %12llu %11.1f  golden model\n", r->name, r->bpc,
+                 r->bpc - ref_bpc, (unsigned long long)r->weight_bytes,
+                 t / (r->seconds + 1e-9));
+        }
+      } else {
+        printf("\n%-8s %8s %8s %12s %11s %13s %6s %9s  %s\n", "format", "bpc", "vs f32",
+               "cycles/char", "MACs/char", "nJ/char (est)", "util", "weight B", "golden model");
+        for (int i = 0; i < nrows; i++) {
+          const lm_row *r = &rows[i];
+          if (!r->matmuls) continue;
+          uint64_t mc = r->st.cycles - r->diag_cycles;
+          double util = r->st.cycles && mc && r->st.peak_macs
+                            ? (double)macs_of(&r->st) * mc / ((double)r->st.peak_macs * r->st.cycles)
+                            : 0;
+          printf("%-8s %8.4f %+8.4f %12.1f %11.1f %13.1f %6.3f %9llu  %s\n", r->name, r->bpc,
+                 r->bpc - ref_bpc, (double)r->st.cycles / t, (double)macs_of(&r->st) / t,
+                 r->st.energy_pj / t / 1e3, util, (unsigned long long)r->weight_bytes,
+                 golden_text(r, gbuf, sizeof gbuf, logits));
+        }
       }
     }
   }
   npe_close(d);
   free(ids);
   model_free(&m);
+  fast_free();
   return ex;
 }

@@ -21,7 +21,7 @@ fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 "$NPE" lm "$HGRN" --text "$TXT" --chars 64 --format int8 --check > "$T/r" ||
   fail "lm hgrn int8 --check: $(cat "$T/r")"
 grep -q '^int8 .* identical (3969 logits)$' "$T/r" || fail "lm golden line: $(cat "$T/r")"
-grep -q '^text .*64 chars (63 predicted)$' "$T/r" || fail "lm text line"
+grep -q '^text .*64 chars (63 predicted), blocks of 63$' "$T/r" || fail "lm text line"
 bpc=$(awk '$1 == "int8" { print $2 }' "$T/r")
 ref=$(awk '$1 == "float32" && $2 == "bpc" { print $3 }' "$T/r")
 awk -v b="$bpc" -v r="$ref" 'BEGIN { d = b - r; exit !(b > 0.5 && b < 4 && d < 0.3 && d > -0.3) }' ||
@@ -69,6 +69,60 @@ grep -q '"golden_mismatches": 0}' "$T/g" || fail "lm generate golden: $(cat "$T/
 "$NPE" lm "$HGRN" --generate 6 --prompt 'And God said' --seed 5 --json > "$T/g2" || fail "lm gen 2"
 [ "$(sed 's/"golden.*//' "$T/g")" = "$(sed 's/"golden.*//' "$T/g2")" ] || fail "lm generate: seed"
 
+# blocks: the state carried from block to block, on the engine bit for bit;
+# the golden device (--device golden, its fast matmul checked against the
+# golden library) over a longer text gives, after its first block of 8, the
+# engine's bits/char over the same 8 predictions to the last digit
+"$NPE" lm "$HGRN" --text "$TXT" --chars 17 --block 8 --format int8 --check > "$T/b" ||
+  fail "lm --block 8 --check: $(cat "$T/b")"
+grep -q '^int8 .* identical (1008 logits)$' "$T/b" || fail "lm blocks golden line: $(cat "$T/b")"
+grep -q 'blocks of 8$' "$T/b" || fail "lm blocks text line"
+"$NPE" lm "$HGRN" --text "$TXT" --chars 9 --block 8 --format int8 --check --json > "$T/e8" || fail "lm engine 8"
+"$NPE" lm "$HGRN" --text "$TXT" --chars 100 --block 8 --format int8 --device golden --json \
+  --progress > "$T/g8" 2> "$T/g8err" || fail "lm --device golden: $(cat "$T/g8err")"
+grep -q '"source": "golden model"' "$T/g8" || fail "lm golden source"
+grep -q 'npe lm: .* int8 (golden model): 99/99 chars' "$T/g8err" || fail "lm progress: $(cat "$T/g8err")"
+ebpc=$(sed 's/.*"bpc_exact": \([0-9.e-]*\).*/\1/' "$T/e8")
+gpre=$(sed 's/.*"bpc_prefix": \[\([0-9.e-]*\),.*/\1/' "$T/g8")
+[ -n "$ebpc" ] && [ "$ebpc" = "$gpre" ] || fail "engine bpc $ebpc, golden first block $gpre"
+grep -q '"fast_matmuls_checked": [1-9]' "$T/g8" || fail "lm golden fast matmul not checked"
+# a list of formats, in the table's order; --no-reference leaves float32 out
+"$NPE" lm "$HGRN" --text "$TXT" --chars 20 --format int8,fp4 --device golden --no-reference \
+  --json > "$T/l" || fail "lm --format list"
+grep -q '"float32_bpc": null' "$T/l" || fail "lm --no-reference: $(cat "$T/l")"
+grep -q '"formats": \[{"format": "fp4".*{"format": "int8"' "$T/l" || fail "lm format list: $(cat "$T/l")"
+# the hgrn's gates through the NLU: the same table on both sides (--check);
+# the analog ramp is deterministic per seed and differs between seeds
+"$NPE" lm "$HGRN" --text "$TXT" --chars 9 --block 8 --format int8 --nlu-bits 5 --check > "$T/n" ||
+  fail "lm --nlu-bits --check: $(cat "$T/n")"
+grep -q 'hgrn gates      NLU B = 5, golden staircase' "$T/n" || fail "lm nlu line: $(cat "$T/n")"
+grep -q '^int8 .* identical' "$T/n" || fail "lm nlu golden"
+nb() { "$NPE" lm "$HGRN" --text "$TXT" --chars 200 --format int8 --device golden "$@" --json |
+       sed 's/.*"bpc_exact": \([0-9.e-]*\).*/\1/'; }
+off=$(nb); d8=$(nb --nlu-bits 8); a1=$(nb --nlu-bits 5 --analog --seed 1)
+a1b=$(nb --nlu-bits 5 --analog --seed 1); a2=$(nb --nlu-bits 5 --analog --seed 2)
+[ "$a1" = "$a1b" ] || fail "analog NLU not deterministic: $a1 $a1b"
+[ "$a1" != "$a2" ] || fail "analog NLU: seeds 1 and 2 give the same $a1"
+[ "$d8" != "$off" ] || fail "--nlu-bits 8 changed nothing ($off)"
+awk -v a="$d8" -v b="$off" 'BEGIN { d = a - b; exit !(d < 0.05 && d > -0.05) }' ||
+  fail "--nlu-bits 8: $d8 against host float $off"
+
+# the report (tools/lm/report.py) from tiny runs
+if "$PY" -c 'import json, csv' 2> /dev/null; then
+  mkdir -p "$T/runs"
+  cp "$T/e8" "$T/runs/engine-hgrn.json"
+  cp "$T/g8" "$T/runs/golden-hgrn.json"
+  "$PY" tools/lm/report.py --runs "$T/runs" --out "$T/rep/report" hgrn > "$T/rep.out" ||
+    fail "report.py: $(cat "$T/rep.out")"
+  for x in md csv json svg; do [ -s "$T/rep/report.$x" ] || fail "report.$x missing"; done
+  grep -q '^| int8 | .* | yes |$' "$T/rep/report.md" || fail "report.md row: $(cat "$T/rep/report.md")"
+  grep -q '<circle' "$T/rep/report.svg" || fail "report.svg has no point"
+  echo '{"formats": [' > "$T/runs/golden-gru.json"
+  cp "$T/e8" "$T/runs/engine-gru.json"
+  "$PY" tools/lm/report.py --runs "$T/runs" --out "$T/rep/r2" gru > /dev/null 2> "$T/rep.err"
+  [ $? -eq 2 ] && grep -q 'golden-gru.json: not JSON' "$T/rep.err" || fail "report.py bad run: $(cat "$T/rep.err")"
+fi
+
 expect_usage() {
   what=$1
   shift
@@ -85,6 +139,22 @@ pattern='--generate N takes --prompt' expect_usage "generate without prompt" \
   "$NPE" lm "$HGRN" --generate 5
 pattern="symbol 0x58 at offset 4" expect_usage "prompt outside the vocabulary" \
   "$NPE" lm "$HGRN" --generate 5 --prompt 'The X'
+pattern="bad --block '0' (1..65536)" expect_usage "block 0" "$NPE" lm "$HGRN" --text "$TXT" --block 0
+pattern="bad --block 'x'" expect_usage "block x" "$NPE" lm "$HGRN" --text "$TXT" --block x
+pattern="bad --nlu-bits '9' (1..8)" expect_usage "nlu bits 9" "$NPE" lm "$HGRN" --text "$TXT" --nlu-bits 9
+pattern="bad --nlu-bits ''" expect_usage "nlu bits empty" "$NPE" lm "$HGRN" --text "$TXT" --nlu-bits ''
+pattern='--analog needs --nlu-bits' expect_usage "analog alone" "$NPE" lm "$HGRN" --text "$TXT" --analog
+pattern="gru's gates run in the recurrence unit" expect_usage "nlu on gru" \
+  "$NPE" lm lm/weights/gru.npz --text "$TXT" --nlu-bits 5
+pattern='with --device golden there is no engine' expect_usage "golden --check" \
+  "$NPE" lm "$HGRN" --text "$TXT" --device golden --check
+pattern='--nlu-bits and --analog go with --text' expect_usage "nlu generate" \
+  "$NPE" lm "$HGRN" --generate 5 --prompt 'And' --nlu-bits 5
+pattern="repeated format 'int8'" expect_usage "format twice" "$NPE" lm "$HGRN" --text "$TXT" --format int8,int8
+pattern="ends in a comma" expect_usage "format comma" "$NPE" lm "$HGRN" --text "$TXT" --format int8,
+pattern="unknown format 'foo' in --format 'int8,foo'" expect_usage "format list unknown" \
+  "$NPE" lm "$HGRN" --text "$TXT" --format int8,foo
+pattern="bad --chars 'al'" expect_usage "chars al" "$NPE" lm "$HGRN" --text "$TXT" --chars al
 pattern='cannot open' expect_usage "no model" "$NPE" lm "$T/none.npz" --text "$TXT"
 printf 'And God said, Let there be X-rays.\n' > "$T/x.txt"
 pattern="symbol 0x58 ('X') at offset 27 is not in the model's vocabulary" \
