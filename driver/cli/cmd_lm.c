@@ -952,6 +952,15 @@ static uint64_t macs_of(const npe_stats *s) {
   return n;
 }
 
+/* The MAC utilisation npe lm prints for a row (the table and --json):
+ * cycles spent in DIAG sequences (diag_cycles) left out. */
+static double row_util(const lm_row *r) {
+  uint64_t mc = r->st.cycles - r->diag_cycles;
+  return r->st.cycles && mc && r->st.peak_macs
+             ? (double)macs_of(&r->st) * mc / ((double)r->st.peak_macs * r->st.cycles)
+             : 0;
+}
+
 static const char *golden_text(const lm_row *r, char *buf, size_t cap, uint64_t logits) {
   if (r->mismatches < 0) snprintf(buf, cap, "not checked");
   else if (!r->mismatches) snprintf(buf, cap, "identical (%llu logits)", (unsigned long long)logits);
@@ -1316,10 +1325,7 @@ int npe_cmd_lm(int argc, char **argv) {
       for (int i = 0; i < nrows; i++) {
         const lm_row *r = &rows[i];
         if (!r->matmuls) continue;
-        uint64_t mc = r->st.cycles - r->diag_cycles;
-        double util = r->st.cycles && mc && r->st.peak_macs
-                          ? (double)macs_of(&r->st) * mc / ((double)r->st.peak_macs * r->st.cycles)
-                          : 0;
+        double util = row_util(r);
         printf("%s{\"format\": \"%s\", \"bpc\": %.6f, \"bpc_exact\": %.17g, \"bpc_prefix\": [",
                first ? "" : ", ", r->name, r->bpc, r->bpc);
         for (int k = 0; k < 2; k++) {
@@ -1392,10 +1398,7 @@ int npe_cmd_lm(int argc, char **argv) {
         for (int i = 0; i < nrows; i++) {
           const lm_row *r = &rows[i];
           if (!r->matmuls) continue;
-          uint64_t mc = r->st.cycles - r->diag_cycles;
-          double util = r->st.cycles && mc && r->st.peak_macs
-                            ? (double)macs_of(&r->st) * mc / ((double)r->st.peak_macs * r->st.cycles)
-                            : 0;
+          double util = row_util(r);
           printf("%-8s %8.4f %+8.4f %12.1f %11.1f %13.1f %6.3f %9llu  %s\n", r->name, r->bpc,
                  r->bpc - ref_bpc, (double)r->st.cycles / t, (double)macs_of(&r->st) / t,
                  r->st.energy_pj / t / 1e3, util, (unsigned long long)r->weight_bytes,

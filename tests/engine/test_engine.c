@@ -269,6 +269,18 @@ static npe_desc_fields load_a(uint64_t addr, uint16_t rows, uint16_t bytes) {
   return f;
 }
 
+/* A STORE of one binary32 row of 8 results from output buffer 2 to @p addr. */
+static npe_desc_fields store_c(uint64_t addr) {
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_STORE;
+  f.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  f.spad = 2;
+  f.m = 1, f.n = 8;
+  f.addr_c = addr;
+  f.stride_c = 64;
+  return f;
+}
+
 START_TEST(bad_descriptors) {
   eng e;
   eng_open(&e, 20, 100, 100, 4);
@@ -361,13 +373,7 @@ START_TEST(dma_window_and_faults) {
   uint8_t pat[64], back[64];
   memset(pat, 0x3c, sizeof pat);
   e.t.mem_write(e.t.ctx, base + (3u << 20), pat, 64);
-  npe_desc_fields st = {0};
-  st.op = NPE_OP_STORE;
-  st.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
-  st.spad = 2;
-  st.m = 1, st.n = 8;
-  st.addr_c = base + (3u << 20);
-  st.stride_c = 64;
+  npe_desc_fields st = store_c(base + (3u << 20));
   ck_assert_uint_eq(run_direct(&e, &st, NULL, &addr), NPE_HW_ERR_DMA_WINDOW);
   e.t.mem_read(e.t.ctx, base + (3u << 20), back, 64);
   ck_assert(!memcmp(pat, back, 64));
@@ -1265,13 +1271,7 @@ START_TEST(soak) {
           npe_desc_fields f = load_a(at - 64, 1, 128);
           code = run_direct(&e, &f, NULL, &addr);
         } else {
-          npe_desc_fields st = {0};
-          st.op = NPE_OP_STORE;
-          st.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
-          st.spad = 2;
-          st.m = 1, st.n = 8;
-          st.addr_c = at;
-          st.stride_c = 64;
+          npe_desc_fields st = store_c(at);
           code = run_direct(&e, &st, NULL, &addr);
         }
         ck_assert_uint_eq(code, resp == 2 ? NPE_HW_ERR_DMA_SLVERR : NPE_HW_ERR_DMA_DECERR);
