@@ -21,7 +21,8 @@ FPGA_RTL   := fpga/rtl/npe_link_pkg.sv fpga/rtl/npe_link_buf.sv fpga/rtl/npe_uar
 FPGA_PCF   := fpga/icebreaker/icebreaker.pcf
 # Yosys's simulation model of the UP5K's SPRAM, cut out of its cell library
 # (yosys-config comes with yosys-dev, which this project does not need)
-YOSYS_DATDIR    := $(or $(shell yosys-config --datdir 2>/dev/null),$(abspath $(dir $(shell command -v yosys 2>/dev/null))../share/yosys))
+# (Debian's path when yosys is not installed yet, on a fresh machine)
+YOSYS_DATDIR    := $(or $(shell yosys-config --datdir 2>/dev/null),$(if $(shell command -v yosys 2>/dev/null),$(abspath $(dir $(shell command -v yosys))../share/yosys),/usr/share/yosys))
 YOSYS_ICE40_SIM := $(YOSYS_DATDIR)/ice40/cells_sim.v
 FPGA_ICEBREAKER_JOB ?= 3 5 40 int8
 

@@ -20,7 +20,7 @@ PE_VLT    := rtl/pe/npe_pe.vlt
 PE_TB_DIR := tests/rtl/pe
 PE_STIM   := $(PE_TB_DIR)/pe_stim.c $(PE_TB_DIR)/pe_stim.h
 PE_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Igolden/include -I$(PE_TB_DIR)
-PE_VERILATOR_INC := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)/include
+PE_VERILATOR_INC := $(or $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null),/usr/share/verilator)/include
 PE_CXXFLAGS := -std=c++17 -O2 -Wall -I$(PE_BUILD)/vl -I$(PE_VERILATOR_INC) \
                -I$(PE_VERILATOR_INC)/vltstd -Igolden/include -I$(PE_TB_DIR)
 # One format per build, for the single-format runs and the area ratio.

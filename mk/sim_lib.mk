@@ -13,7 +13,9 @@
 BUILD ?= build
 SIM_BUILD := $(BUILD)/sim
 SIM_OBJ   := $(SIM_BUILD)/obj
-VL_INC    := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)/include
+# (Debian's path when verilator is not installed yet: make reads this before
+# tools/check_deps.sh installs it, on a fresh machine)
+VL_INC    := $(or $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null),/usr/share/verilator)/include
 
 ENGINE_RTL := rtl/npe_pkg.sv rtl/engine/npe_recur_sig_pkg.sv \
   $(filter-out %_tb.sv,$(sort $(wildcard rtl/pe/*.sv))) \
