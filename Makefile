@@ -45,8 +45,8 @@ DEPS := tools/check_deps.sh
 PYTHON ?= python3
 
 
-.PHONY: all test demo bench lint deps clean install print-deb-pkgs install-test check-deps-sim \
-        check-deps-test layers-check deps-test
+.PHONY: all test test-all demo demo-run bench lint deps clean install print-deb-pkgs install-test \
+        check-deps-sim check-deps-test layers-check deps-test
 .DEFAULT_GOAL := all
 
 # Fragments add their own targets and append to TEST_TARGETS, BENCH_TARGETS
@@ -94,8 +94,10 @@ all: $(GOLDEN_LIB) $(NPE_BIN)
 # ---------------------------------------------------------------------------
 # DEPS_EXTRA: more requirements, e.g. pkg:NAME (tests/deps fakes a missing one)
 DEPS_EXTRA ?=
+# Everything make test uses, installed before it starts building.
 check-deps-test:
-	@$(DEPS) c check verilator iverilog python3 zlib ftdi fuzz formal $(DEPS_EXTRA)
+	@$(DEPS) c check verilator iverilog python3 zlib ftdi fuzz formal yosys nextpnr riscv \
+	  pkg:qemu-user lm pkg:opensta pkg:qflow-tech-osu018 $(DEPS_EXTRA)
 
 # No include from a layer into one above it (golden <- models <- sim <- driver <- cli).
 layers-check:
@@ -107,7 +109,15 @@ deps-test:
 	tests/deps/test_check_deps.sh
 TEST_TARGETS += deps-test
 
-test: check-deps-test install-test $(TEST_TARGETS)
+# Two stages: the packages first, then a new make, which reads the tools'
+# paths (Verilator's include directory, ...) and sees their files: make
+# caches directory listings, so files installed during one run can stay
+# invisible to its rules (a bare-machine make demo once failed that way:
+# "No rule to make target build/sim/verilated_fst_c.o").
+test: check-deps-test
+	@$(MAKE) --no-print-directory test-all
+
+test-all: install-test $(TEST_TARGETS)
 	@echo "make test: all tests passed"
 
 # ---------------------------------------------------------------------------
@@ -116,8 +126,12 @@ test: check-deps-test install-test $(TEST_TARGETS)
 check-deps-sim:
 	@$(DEPS) c verilator zlib ftdi $(DEPS_EXTRA)
 
-# The main job: one matmul workload in every format on the simulated engine.
-demo: check-deps-sim $(NPE_BIN)
+# The main job: one matmul workload in every format on the simulated engine
+# (two stages, as make test).
+demo: check-deps-sim
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(NPE_BIN)
 	@mkdir -p $(BUILD)/demo
 	$(NPE_BIN) info
 	@echo
