@@ -35,7 +35,7 @@
 #define NPE_RECUR_CELL_FRAC_BITS 16u /* RECUR GRU/LSTM: state, records and gates are int32 with 16 fraction bits (Q15.16) */
 #define NPE_RECUR_CELL_RECORD_BYTES 16u /* RECUR GRU/LSTM: bytes of one record (t, i): four int32 */
 #define NPE_RECUR_SIG_SEGMENTS 256u /* RECUR GRU/LSTM: the sigmoid table's segments over [-8, 8) (257 entries, linear interpolation) */
-#define NPE_REGS_VERSION 0x00030000u /* same as the VERSION register */
+#define NPE_REGS_VERSION 0x00040000u /* same as the VERSION register */
 
 /* Descriptor opcodes. */
 #define NPE_OP_NOP 0u /* does nothing; completes at once */
@@ -194,9 +194,9 @@ static inline unsigned npe_hw_fmt_host_bytes(unsigned fmt) {
 #define NPE_DESC_AUX_OFFSET 60u /* opcode-specific (NLU table, RECUR mode) */
 #define NPE_DESC_AUX_SIZE 4u
 #define NPE_DESC_FLAG_IRQ_BIT 0u /* raise INTR_STATE.DESC when this descriptor completes */
-#define NPE_DESC_FLAG_ACCUM_BIT 1u /* MATMUL: add to the quires instead of clearing them (not built: BAD_OPCODE) */
+#define NPE_DESC_FLAG_ACCUM_BIT 1u /* MATMUL: each PE starts column group g from the quire (and its NaR / OVF flags) that the last MATMUL with KEEP left in slot g, instead of from zero: a dot product continued over K tiles (docs/ARCHITECTURE.md, 'K tiles'); a slot no KEEP wrote since reset is undefined. Without CAP_FORMATS.KSPLIT: BAD_OPCODE */
 #define NPE_DESC_FLAG_OUT_FP32_BIT 2u /* MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns */
-#define NPE_DESC_FLAG_KEEP_BIT 3u /* MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE) */
+#define NPE_DESC_FLAG_KEEP_BIT 3u /* MATMUL: save each PE's quire of column group g in slot g for a later ACCUM MATMUL (the next K tile) and write nothing to the output buffer; the shape (M, N, groups) of the tiles of one dot product must match. Without CAP_FORMATS.KSPLIT: BAD_OPCODE */
 #define NPE_DESC_FLAG_PROGRAM_BIT 4u /* XBAR: program the tile instead of running it */
 #define NPE_DESC_FLAG_MATVEC_BIT 5u /* MATMUL with M = 1 on every PE (Rows 2..4; else BAD_DIMS): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups */
 #define NPE_DESC_FLAG_MASK_ALL 0x3fu /* the named flags; other FLAGS bits are reserved */
@@ -423,6 +423,7 @@ static inline void npe_desc_set_flag_matvec(uint8_t *d, unsigned on) {
 #define NPE_CAP_FORMATS_RECUR_BIT 9u
 #define NPE_CAP_FORMATS_XBAR_BIT 10u
 #define NPE_CAP_FORMATS_DIRECT_BIT 11u
+#define NPE_CAP_FORMATS_KSPLIT_BIT 12u
 #define NPE_CAP_FORMATS_ADDR_BITS_MASK 0x7fu
 #define NPE_CAP_FORMATS_ADDR_BITS_OFFSET 16u
 #define NPE_CAP_ARRAY_REG_OFFSET 0x00cu /* ro: MAC array shape */

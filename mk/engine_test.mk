@@ -120,7 +120,7 @@ $(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 	@mkdir -p $(SIM_PLANT)/obj
 	verilator --cc -O1 --trace-fst --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_SCOREBOARD \
-	  +define+NPE_PLANT_BUG_RECUR_ROUND +define+NPE_PLANT_BUG_RECUR_SIGMOID \
+	  +define+NPE_PLANT_BUG_RECUR_ROUND +define+NPE_PLANT_BUG_RECUR_SIGMOID +define+NPE_PLANT_BUG_KSPLIT \
 	  --top-module npe_top -Mdir $(SIM_PLANT)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -154,6 +154,19 @@ engine-assert-test: $(SIM_PLANT)/test_engine
 	  cat $(SIM_PLANT)/run.log; exit 1; fi
 
 TEST_TARGETS += engine-assert-test
+
+# The same planted build starts ACCUM MATMULs from zero
+# (NPE_PLANT_BUG_KSPLIT): the K-tile test must see it.
+.PHONY: ksplit-plant-test
+ksplit-plant-test: $(SIM_PLANT)/test_engine
+	@if CK_RUN_CASE=ksplit $(SIM_PLANT)/test_engine > $(SIM_PLANT)/ksplit.log 2>&1; then \
+	  echo "ksplit-plant-test: FAIL: the planted ACCUM bug went unnoticed"; exit 1; \
+	elif grep -q "k tiles .* golden" $(SIM_PLANT)/ksplit.log; then \
+	  echo "ksplit-plant-test: planted bug caught: $$(grep -m1 -o 'k tiles .*' $(SIM_PLANT)/ksplit.log)"; \
+	else echo "ksplit-plant-test: FAIL: the run failed, but not on a result"; \
+	  cat $(SIM_PLANT)/ksplit.log; exit 1; fi
+
+TEST_TARGETS += ksplit-plant-test
 
 # The same planted build rounds RECUR's ties up instead of to even
 # (NPE_PLANT_BUG_RECUR_ROUND): the recurrence test must see it.

@@ -15,7 +15,7 @@ PE_PKG    := rtl/npe_pkg.sv
 PE_RTL    := rtl/pe/npe_pe_dec.sv rtl/pe/npe_pe_front.sv rtl/pe/npe_pe_mul.sv \
              rtl/pe/npe_pe_align.sv rtl/pe/npe_pe_quire.sv rtl/pe/npe_pe_norm.sv \
              rtl/pe/npe_pe_posit_enc.sv rtl/pe/npe_pe_round.sv rtl/pe/npe_pe_cnt.sv \
-             rtl/pe/npe_pe.sv rtl/pe/npe_pe_lite.sv
+             rtl/pe/npe_pe_qslots.sv rtl/pe/npe_pe.sv rtl/pe/npe_pe_lite.sv
 PE_VLT    := rtl/pe/npe_pe.vlt
 PE_TB_DIR := tests/rtl/pe
 PE_STIM   := $(PE_TB_DIR)/pe_stim.c $(PE_TB_DIR)/pe_stim.h
@@ -35,6 +35,8 @@ PE_LITE_MASKS   := 10 20 30
 # ---------------------------------------------------------------------------
 pe-lint:
 	verilator --lint-only -Wall --top-module npe_pe $(PE_VLT) $(PE_PKG) $(PE_RTL)
+	verilator --lint-only -Wall --top-module npe_pe -GQuireSlots=32 -GHasCounters=0 $(PE_VLT) $(PE_PKG) $(PE_RTL)
+	verilator --lint-only -Wall --top-module npe_pe_lite -GFormatMask=6\'h30 -GHasCounters=0 $(PE_VLT) $(PE_PKG) $(PE_RTL)
 	@for m in $(PE_SINGLE_MASKS); do \
 	  verilator --lint-only -Wall --top-module npe_pe -GFormatMask=6\'h$$m \
 	    $(PE_VLT) $(PE_PKG) $(PE_RTL) || exit 1; \
@@ -43,7 +45,7 @@ pe-lint:
 	  verilator --lint-only -Wall --top-module npe_pe_lite -GFormatMask=6\'h$$m \
 	    $(PE_VLT) $(PE_PKG) $(PE_RTL) || exit 1; \
 	done
-	@echo "pe-lint: clean (all-format, 6 single-format and 3 npe_pe_lite builds)"
+	@echo "pe-lint: clean (all-format with and without quire slots and counters, 6 single-format and 3 npe_pe_lite builds)"
 
 # ---------------------------------------------------------------------------
 # Verilator testbench

@@ -118,9 +118,9 @@ package npe_pkg;
   localparam int DescAuxLsb = 480;  // opcode-specific (NLU table, RECUR mode)
   localparam int DescAuxBits = 32;
   localparam int DescFlagIrqBit = 0;  // raise INTR_STATE.DESC when this descriptor completes
-  localparam int DescFlagAccumBit = 1;  // MATMUL: add to the quires instead of clearing them (not built: BAD_OPCODE)
+  localparam int DescFlagAccumBit = 1;  // MATMUL: each PE starts column group g from the quire (and its NaR / OVF flags) that the last MATMUL with KEEP left in slot g, instead of from zero: a dot product continued over K tiles (docs/ARCHITECTURE.md, 'K tiles'); a slot no KEEP wrote since reset is undefined. Without CAP_FORMATS.KSPLIT: BAD_OPCODE
   localparam int DescFlagOutFp32Bit = 2;  // MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns
-  localparam int DescFlagKeepBit = 3;  // MATMUL: keep the quires (do not round out) for a later K tile (not built: BAD_OPCODE)
+  localparam int DescFlagKeepBit = 3;  // MATMUL: save each PE's quire of column group g in slot g for a later ACCUM MATMUL (the next K tile) and write nothing to the output buffer; the shape (M, N, groups) of the tiles of one dot product must match. Without CAP_FORMATS.KSPLIT: BAD_OPCODE
   localparam int DescFlagProgramBit = 4;  // XBAR: program the tile instead of running it
   localparam int DescFlagMatvecBit = 5;  // MATMUL with M = 1 on every PE (Rows 2..4; else BAD_DIMS): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups
   // Reserved bits: RSVD0, SPAD_OFF and the FLAGS bits no flag names; write 0
@@ -348,6 +348,7 @@ package npe_pkg;
   localparam int RegCapFormatsRecurBit = 9;
   localparam int RegCapFormatsXbarBit = 10;
   localparam int RegCapFormatsDirectBit = 11;
+  localparam int RegCapFormatsKsplitBit = 12;
   localparam int RegCapFormatsAddrBitsLsb = 16;
   localparam int RegCapFormatsAddrBitsWidth = 7;
   localparam logic [11:0] RegCapArrayOffset = 12'h00c;  // ro MAC array shape

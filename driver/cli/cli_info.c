@@ -75,10 +75,11 @@ int npe_cmd_info(int argc, char **argv) {
            "\"formats\": \"0x%02x\", \"rows\": %u, \"cols\": %u, \"lanes\": %u, "
            "\"spad_a_kib\": %u, \"spad_b_kib\": %u, \"spad_c_kib\": %u, \"mem_bytes\": %llu, "
            "\"nlu_groups\": %u, \"recur_state_words\": %u, \"recur_modes\": \"0x%02x\", "
-           "\"max_k\": {",
+           "\"k_tiles\": %s, \"max_k\": {",
            in.transport, in.id, in.hw_version, in.formats, in.rows, in.cols, in.lanes,
            in.spad_a_kib, in.spad_b_kib, in.spad_c_kib, (unsigned long long)in.mem_size,
-           in.has_nlu ? in.nlu_groups : 0u, in.recur_state_words, in.recur_modes);
+           in.has_nlu ? in.nlu_groups : 0u, in.recur_state_words, in.recur_modes,
+           in.has_ksplit ? "true" : "false");
     for (int i = 0; i < 6; i++)
       printf("%s\"%sx%s\": %u", i ? ", " : "", npe_fmt_name(pa[i][0]), npe_fmt_name(pa[i][1]),
              npe_max_k(d, pa[i][0], pa[i][1]));
@@ -143,7 +144,8 @@ int npe_cmd_info(int argc, char **argv) {
       printf("%s %sx%s %u", sep, npe_fmt_name(pa[i][0]), npe_fmt_name(pa[i][1]), kmax);
       sep = ",";
     }
-    printf("\n");
+    printf("%s\n", in.has_ksplit ? " per MATMUL; any K in K tiles, rounded once"
+                                  : " (no K tiles on this engine)");
   }
   npe_close(d);
   return NPE_EXIT_OK;

@@ -30,7 +30,10 @@ static const char matmul_usage[] =
     "from --seed, or float32/float64 .npy files) are quantised per tensor to\n"
     "the format, every dot product is accumulated exactly and rounded once.\n"
     "\n"
-    "  --m, --n, --k N   shape (the .npy files fix it when given)\n"
+    "  --m, --n, --k N   shape (the .npy files fix it when given). K above what\n"
+    "                    the scratchpads hold (npe info: largest K) runs as K\n"
+    "                    tiles chained on the engine, still rounded once; K up\n"
+    "                    to 2^24\n"
     "  --format F        fp4, posit4, posit8, posit16, int8, ternary (INT8\n"
     "                    activations x ternary weights), or all (default all)\n"
     "  --out f32|F       output: binary32 (default) or requantised to format F\n"
@@ -471,7 +474,7 @@ int npe_cmd_matmul(int argc, char **argv) {
     uint32_t seed32 = 0;
     if (!strcmp(a, "--m")) bad = cli_parse_u32(v, &o.m, 1, 1u << 16);
     else if (!strcmp(a, "--n")) bad = cli_parse_u32(v, &o.n, 1, 1u << 16);
-    else if (!strcmp(a, "--k")) bad = cli_parse_u32(v, &o.k, 1, 1u << 16);
+    else if (!strcmp(a, "--k")) bad = cli_parse_u32(v, &o.k, 1, 1u << 24);
     else if (!strcmp(a, "--seed")) bad = cli_parse_u32(v, &seed32, 0, 0xffffffffu), o.seed = seed32;
     else if (!strcmp(a, "--format")) o.fmt_name = v;
     else if (!strcmp(a, "--out")) o.out_name = v;
@@ -618,14 +621,18 @@ int npe_cmd_matmul(int argc, char **argv) {
         rows[kept++] = rows[i];
     nrows = kept;
   }
+  npe_info inf;
+  npe_get_info(d, &inf);
   for (int i = 0; i < nrows && !ex; i++) {
     if (npe_max_k(d, rows[i].fa, rows[i].fb) == 0) {
       fprintf(stderr, "npe matmul: this engine has no %s (npe info lists its formats)\n",
               rows[i].name);
       ex = NPE_EXIT_USAGE;
       break;
-    } else if (o.k > npe_max_k(d, rows[i].fa, rows[i].fb)) {
-      fprintf(stderr, "npe matmul: K=%u is beyond this engine's limit of %u for %s\n", o.k,
+    } else if (o.k > npe_max_k(d, rows[i].fa, rows[i].fb) && !inf.has_ksplit) {
+      /* (with K tiles the driver splits any K) */
+      fprintf(stderr, "npe matmul: K=%u is beyond this engine's limit of %u for %s "
+              "(it has no K tiles: CAP_FORMATS.KSPLIT)\n", o.k,
               npe_max_k(d, rows[i].fa, rows[i].fb), rows[i].name);
       ex = NPE_EXIT_USAGE;
       break;

@@ -17,6 +17,11 @@
  * at a time; separate devices are independent. No hidden threads, no global
  * state.
  *
+ * Changes in API 0.8.0 (source-compatible additions):
+ *   npe_info.has_ksplit: the engine chains MATMULs over K tiles with the
+ *               quire kept (FLAGS.KEEP / ACCUM), so npe_matmul() and its
+ *               variants take K beyond npe_max_k(), rounded once as before
+ *
  * Changes in API 0.7.0 (source-compatible additions):
  *   npe_open(): "uio:" URIs (Zynq-class boards running Linux)
  *   npe_matmul_rows(), npe_matmul_rows_submit(): per-row (per-output-channel)
@@ -85,7 +90,7 @@ extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000700u
+#define NPE_API_VERSION 0x000800u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -178,6 +183,8 @@ typedef struct npe_info {
                                *   RECUR (CAP_RECUR.STATE_WORDS; npe_rnn slices wider H) */
   uint32_t recur_modes;   /**< bit m set: RECUR mode m is built (CAP_RECUR.MODES; bit
                            *   npe_rnn_cell c for cell c: 0 DIAG, 1 GRU, 2 LSTM) */
+  uint32_t has_ksplit;    /**< 1: MATMUL K tiles (CAP_FORMATS.KSPLIT): npe_matmul takes
+                           *   any K, still rounded once; 0: K <= npe_max_k() */
 } npe_info;
 
 /** Fills @p info. Errors: NPE_ERR_INVALID_ARG. */
@@ -243,12 +250,15 @@ typedef struct npe_output {
  * binary32 multiply) or to out->pats.fmt (scale_a * scale_b goes to
  * out->scale); bit for bit npe_golden_matmul_f32() / _fmt().
  * Format pairs: the same format on both sides (not ternary), or INT8
- * activations with ternary weights. Any M, N >= 1; 1 <= K <= the limit of
- * npe_max_k().
+ * activations with ternary weights. Any M, N >= 1; 1 <= K <= npe_max_k(),
+ * or any K >= 1 on an engine with npe_info.has_ksplit (the driver then runs
+ * K tiles of at most npe_max_k() each and the quires carry across them:
+ * still one exact dot product rounded once; docs/FORMATS.md gives the
+ * quire's overflow bound, reachable only with posit16 at K >= 32768).
  * Errors: NPE_ERR_INVALID_ARG (NULL, shapes that do not match, bad format
  * or pair, a pointer of the wrong width (npe_pats), both or neither of
  * out->f32 and out->pats, stride < cols, scale not finite), NPE_ERR_RANGE (a bad pattern),
- * NPE_ERR_UNSUPPORTED (K beyond npe_max_k(), or a format pair this engine
+ * NPE_ERR_UNSUPPORTED (K beyond npe_max_k() without has_ksplit, or a format pair this engine
  * was not built with: npe_info.formats), NPE_ERR_NO_MEM, NPE_ERR_DEVICE
  * (the engine reported an error; see npe_last_stats()), NPE_ERR_TIMEOUT,
  * NPE_ERR_BUSY (a job is still running).
@@ -290,7 +300,9 @@ int npe_matmul_nlu(npe_dev *dev, const npe_tensor *a, const npe_tensor *b,
                    const npe_nlu_table *table, unsigned in_frac_bits, uint8_t *codes,
                    size_t stride);
 
-/** Largest K for a format pair on this engine (0 for a bad pair). */
+/** Largest K of one MATMUL for a format pair on this engine: what the
+ *  scratchpads hold (0 for a bad pair). With npe_info.has_ksplit,
+ *  npe_matmul() runs larger K as tiles of at most this. */
 uint32_t npe_max_k(npe_dev *dev, npe_fmt fa, npe_fmt fb);
 
 /** An asynchronous job: a matmul (npe_matmul_submit) or a sequence

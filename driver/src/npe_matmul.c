@@ -41,7 +41,7 @@ static int check_inputs(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
   uint32_t kmax = npe_max_k(d, fa, fb);
   /* no pair at all, or a pair this engine was not built with */
   if (!kmax) return npe_tiler_max_k(&d->hw, fa, fb) ? NPE_ERR_UNSUPPORTED : NPE_ERR_INVALID_ARG;
-  if (a->cols > kmax) return NPE_ERR_UNSUPPORTED;
+  if (a->cols > kmax && !d->hw.ksplit) return NPE_ERR_UNSUPPORTED; /* else K tiles */
   if (d->job) return NPE_ERR_BUSY;
   return NPE_OK;
 }

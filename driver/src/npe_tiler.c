@@ -42,26 +42,47 @@ int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
                    int out_fp32, uint32_t m, uint32_t n, uint32_t k,
                    uint64_t addr_a, uint64_t addr_b, uint64_t addr_c,
                    npe_mm_plan *plan) {
+  return npe_tiler_plan_k_tiles(hw, fa, fb, fout, out_fp32, m, n, k, 0, addr_a, addr_b, addr_c,
+                                plan);
+}
+
+int npe_tiler_plan_k_tiles(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
+                           int out_fp32, uint32_t m, uint32_t n, uint32_t k, uint32_t k_tile,
+                           uint64_t addr_a, uint64_t addr_b, uint64_t addr_c,
+                           npe_mm_plan *plan) {
   if (!hw || !plan || !hw->rows || !hw->cols || !hw->a_bank_words ||
       !hw->b_bank_words || !hw->out_groups)
     return NPE_ERR_INVALID_ARG;
   if (!m || !n || !k || !pair_ok(fa, fb) || (unsigned)fout >= NPE_FMT_COUNT)
     return NPE_ERR_INVALID_ARG;
   if ((addr_a | addr_b | addr_c) & 7u) return NPE_ERR_INVALID_ARG;
-  if (k > npe_tiler_max_k(hw, fa, fb)) return NPE_ERR_UNSUPPORTED;
+  uint32_t max_k = npe_tiler_max_k(hw, fa, fb);
+  if (k_tile == 0) { /* as few tiles as fit, of equal size */
+    uint32_t tiles = ceil_div(k, max_k);
+    k_tile = ceil_div(k, tiles);
+  }
+  if (k_tile > k) k_tile = k;
+  if (k_tile > max_k) return NPE_ERR_UNSUPPORTED;
+  uint32_t k_tiles = ceil_div(k, k_tile);
+  if (k_tiles > 1 && !hw->ksplit) return NPE_ERR_UNSUPPORTED;
   npe_mm_plan p;
   p.hw = *hw;
   p.fa = fa, p.fb = fb, p.fout = fout, p.out_fp32 = out_fp32 ? 1 : 0;
   p.m = m, p.n = n, p.k = k;
   p.lanes = lanes_of(fa, fb);
-  p.words = ceil_div(k, p.lanes);
-  p.row_bytes_a = pitch_words(fa, p.lanes, p.words) * 8;
-  p.row_bytes_b = pitch_words(fb, p.lanes, p.words) * 8;
+  p.k_tile = k_tile;
+  p.k_tiles = k_tiles;
+  p.words = ceil_div(k_tile, p.lanes);
+  p.seg_bytes_a = pitch_words(fa, p.lanes, p.words) * 8;
+  p.seg_bytes_b = pitch_words(fb, p.lanes, p.words) * 8;
+  if ((uint64_t)k_tiles * p.seg_bytes_b > 0xffffffffu) return NPE_ERR_UNSUPPORTED;
+  p.row_bytes_a = k_tiles * p.seg_bytes_a;
+  p.row_bytes_b = k_tiles * p.seg_bytes_b;
   uint32_t esz = p.out_fp32 ? 4 : 2;
   p.ldc = ceil_div(n * esz, 8) * 8;
   /* n-block: what the output buffer and the B banks hold, a multiple of
    * Cols and of 4 (so each block starts 8-byte aligned in C) */
-  uint32_t groups_b = hw->b_bank_words / (p.row_bytes_b / 8);
+  uint32_t groups_b = hw->b_bank_words / (p.seg_bytes_b / 8);
   uint32_t groups = groups_b < hw->out_groups ? groups_b : hw->out_groups;
   uint32_t nb = groups * hw->cols;
   if (nb >= 4) nb -= nb % 4;
@@ -93,7 +114,7 @@ int npe_tiler_use_matvec(npe_mm_plan *plan) {
   if (!plan) return NPE_ERR_INVALID_ARG;
   npe_mm_plan p = *plan;
   uint32_t r = p.hw.rows, c = p.hw.cols;
-  if (p.m != 1 || r < 2 || r > 4 || p.nlu_aux) return NPE_ERR_UNSUPPORTED;
+  if (p.m != 1 || r < 2 || r > 4 || p.nlu_aux || p.k_tiles > 1) return NPE_ERR_UNSUPPORTED;
   int ternary = p.fb == NPE_FMT_TERNARY;
   uint32_t pitch = ternary ? ceil_div(p.words, 4) : p.words; /* scratchpad words per LOAD row */
   uint32_t groups_b = p.hw.b_bank_words / pitch;
@@ -103,7 +124,7 @@ int npe_tiler_use_matvec(npe_mm_plan *plan) {
   if ((uint64_t)groups * per_group > p.n) groups = ceil_div(p.n, per_group);
   p.matvec = 1;
   p.mv_groups = groups;
-  p.row_bytes_b = pitch * 8;
+  p.row_bytes_b = p.seg_bytes_b = pitch * 8;
   p.nb = groups * per_group;
   p.n_blocks = ceil_div(p.n, p.nb);
   uint32_t esz = p.out_fp32 ? 4 : 2;
@@ -154,20 +175,26 @@ size_t npe_tiler_c_offset(const npe_mm_plan *p, uint32_t r, uint32_t col) {
          (size_t)(col % p->nb) * (p->out_fp32 ? 4u : 2u);
 }
 
-static int pack_rows(npe_pats src, size_t stride, uint32_t rows, uint32_t k,
-                     uint32_t row_bytes, uint8_t *out) {
+/* Rows of K elements as the plan's K-tile segments of seg_bytes each. */
+static int pack_rows(const npe_mm_plan *p, npe_pats src, size_t stride, uint32_t rows,
+                     uint32_t seg_bytes, uint8_t *out) {
+  uint32_t row_bytes = p->k_tiles * seg_bytes;
   for (uint32_t r = 0; r < rows; r++) {
     uint8_t *row = out + (size_t)r * row_bytes;
     for (uint32_t i = 0; i < row_bytes; i++) row[i] = 0; /* zero pads contribute 0 */
-    int rc = npe_pack(npe_pats_at(src, (size_t)r * stride), k, row, row_bytes);
-    if (rc) return rc;
+    for (uint32_t t = 0; t < p->k_tiles; t++) {
+      uint32_t k0 = t * p->k_tile, len = p->k - k0 < p->k_tile ? p->k - k0 : p->k_tile;
+      int rc = npe_pack(npe_pats_at(src, (size_t)r * stride + k0), len,
+                        row + (size_t)t * seg_bytes, seg_bytes);
+      if (rc) return rc;
+    }
   }
   return NPE_OK;
 }
 
 int npe_tiler_pack_a(const npe_mm_plan *p, npe_pats a, size_t stride, uint8_t *out) {
   if (!p || !out || a.fmt != p->fa || stride < p->k) return NPE_ERR_INVALID_ARG;
-  return pack_rows(a, stride, p->m, p->k, p->row_bytes_a, out);
+  return pack_rows(p, a, stride, p->m, p->seg_bytes_a, out);
 }
 
 /* Matvec B: each weight row packed as usual, then its PE words dealt into
@@ -206,7 +233,7 @@ static int pack_b_matvec(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_
 int npe_tiler_pack_b(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t *out) {
   if (!p || !out || b.fmt != p->fb || stride < p->k) return NPE_ERR_INVALID_ARG;
   if (p->matvec) return pack_b_matvec(p, b, stride, out);
-  return pack_rows(b, stride, p->n, p->k, p->row_bytes_b, out);
+  return pack_rows(p, b, stride, p->n, p->seg_bytes_b, out);
 }
 
 void npe_desc_encode(const npe_desc_fields *f, uint8_t d[64]) {
@@ -229,14 +256,37 @@ void npe_desc_encode(const npe_desc_fields *f, uint8_t d[64]) {
   npe_desc_set_aux(d, f->aux);
 }
 
-/* Step j: m-tile j / n_blocks, n-block j % n_blocks; buffers alternate. */
+/* Step j: output tile o = j / k_tiles (m-tile o / n_blocks, n-block
+ * o % n_blocks), K tile j % k_tiles; B buffers alternate per step, output
+ * buffers per output tile, A buffers per m-tile (per step with K tiles). */
 static void step_geom(const npe_mm_plan *p, uint32_t j, uint32_t *mt, uint32_t *nbk,
                       uint32_t *rows, uint32_t *cols) {
-  *mt = j / p->n_blocks;
-  *nbk = j % p->n_blocks;
+  uint32_t o = j / p->k_tiles;
+  *mt = o / p->n_blocks;
+  *nbk = o % p->n_blocks;
   uint32_t r0 = *mt * p->hw.rows, c0 = *nbk * p->nb;
   *rows = p->m - r0 < p->hw.rows ? p->m - r0 : p->hw.rows;
   *cols = p->n - c0 < p->nb ? p->n - c0 : p->nb;
+}
+
+static uint32_t k_of(const npe_mm_plan *p, uint32_t j) { return j % p->k_tiles; }
+static uint32_t a_buf(const npe_mm_plan *p, uint32_t j) {
+  return (p->k_tiles > 1 ? j : j / p->n_blocks) & 1u;
+}
+static uint32_t o_buf(const npe_mm_plan *p, uint32_t j) { return (j / p->k_tiles) & 1u; }
+/* The step finishes its output tile (only such steps STORE). */
+static int k_last(const npe_mm_plan *p, uint32_t j) { return k_of(p, j) + 1 == p->k_tiles; }
+/* K of step j's tile (the last tile may be shorter). */
+static uint32_t k_len(const npe_mm_plan *p, uint32_t j) {
+  uint32_t k0 = k_of(p, j) * p->k_tile;
+  return p->k - k0 < p->k_tile ? p->k - k0 : p->k_tile;
+}
+/* Bytes a LOAD takes of each row segment of step j: the MATMUL finds its B
+ * rows (column group g at g x pitch) at the pitch of its own K, so a short
+ * last tile loads a shorter row (the rest of the segment is padding). */
+static uint32_t load_bytes(const npe_mm_plan *p, npe_fmt f, uint32_t seg, uint32_t j) {
+  if (p->k_tiles == 1) return seg;
+  return pitch_words(f, p->lanes, ceil_div(k_len(p, j), p->lanes)) * 8;
 }
 
 static void desc_load_a(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
@@ -244,10 +294,11 @@ static void desc_load_a(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   step_geom(p, j, &mt, &nbk, &rows, &cols);
   npe_desc_fields f = {0};
   f.op = NPE_OP_LOAD;
-  f.spad = (uint8_t)(0u | ((mt & 1u) << 7));
+  f.spad = (uint8_t)(0u | (a_buf(p, j) << 7));
   f.m = (uint16_t)rows;
-  f.k = (uint16_t)p->row_bytes_a;
-  f.addr_a = p->addr_a + (uint64_t)mt * p->hw.rows * p->row_bytes_a;
+  f.k = (uint16_t)load_bytes(p, p->fa, p->seg_bytes_a, j);
+  f.addr_a = p->addr_a + (uint64_t)mt * p->hw.rows * p->row_bytes_a +
+             (uint64_t)k_of(p, j) * p->seg_bytes_a;
   f.stride_a = p->row_bytes_a;
   npe_desc_encode(&f, d);
 }
@@ -265,9 +316,9 @@ static void desc_load_b(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   f.op = NPE_OP_LOAD;
   f.spad = (uint8_t)(1u | ((j & 1u) << 7));
   f.m = (uint16_t)(p->matvec ? mv_store_cols(p, cols) : cols);
-  f.k = (uint16_t)p->row_bytes_b;
+  f.k = (uint16_t)load_bytes(p, p->fb, p->seg_bytes_b, j);
   f.addr_a = p->addr_b + (uint64_t)nbk * (p->matvec ? p->mv_groups * p->hw.cols : p->nb) *
-                             p->row_bytes_b;
+                             p->row_bytes_b + (uint64_t)k_of(p, j) * p->seg_bytes_b;
   f.stride_a = p->row_bytes_b;
   npe_desc_encode(&f, d);
 }
@@ -277,15 +328,18 @@ static void desc_matmul(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   step_geom(p, j, &mt, &nbk, &rows, &cols);
   npe_desc_fields f = {0};
   f.op = NPE_OP_MATMUL;
+  uint32_t kt = k_of(p, j);
   f.flags = (uint8_t)((p->out_fp32 || p->nlu_aux ? 1u << NPE_DESC_FLAG_OUT_FP32_BIT : 0u) |
-                      (p->matvec ? 1u << NPE_DESC_FLAG_MATVEC_BIT : 0u));
+                      (p->matvec ? 1u << NPE_DESC_FLAG_MATVEC_BIT : 0u) |
+                      (kt > 0 ? 1u << NPE_DESC_FLAG_ACCUM_BIT : 0u) |
+                      (!k_last(p, j) ? 1u << NPE_DESC_FLAG_KEEP_BIT : 0u));
   f.fmt_a = (uint8_t)p->fa;
   f.fmt_b = (uint8_t)p->fb;
   f.fmt_out = (uint8_t)p->fout;
-  f.spad = (uint8_t)((mt & 1u) | ((j & 1u) << 1) | ((j & 1u) << 2));
+  f.spad = (uint8_t)(a_buf(p, j) | ((j & 1u) << 1) | (o_buf(p, j) << 2));
   f.m = (uint16_t)rows;
   f.n = (uint16_t)cols;
-  f.k = (uint16_t)p->k;
+  f.k = (uint16_t)k_len(p, j);
   npe_desc_encode(&f, d);
 }
 
@@ -301,7 +355,7 @@ static void desc_nlu(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   step_geom(p, j, &mt, &nbk, &rows, &cols);
   npe_desc_fields f = {0};
   f.op = NPE_OP_NLU;
-  f.spad = (uint8_t)(2u | ((j & 1u) << 7));
+  f.spad = (uint8_t)(2u | (o_buf(p, j) << 7));
   f.m = (uint16_t)(p->matvec ? p->hw.rows : rows);
   f.n = (uint16_t)(p->matvec ? mv_store_cols(p, cols) : cols);
   f.aux = p->nlu_aux;
@@ -314,7 +368,7 @@ static void desc_store(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   npe_desc_fields f = {0};
   f.op = NPE_OP_STORE;
   f.flags = (uint8_t)(p->out_fp32 ? 1u << NPE_DESC_FLAG_OUT_FP32_BIT : 0u);
-  f.spad = (uint8_t)(2u | ((j & 1u) << 7));
+  f.spad = (uint8_t)(2u | (o_buf(p, j) << 7));
   if (p->matvec) { /* the output buffer's rows, as they are (c_offset maps them) */
     f.m = (uint16_t)p->hw.rows;
     f.n = (uint16_t)mv_store_cols(p, cols);
@@ -331,14 +385,15 @@ static void desc_store(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
 
 /* Phases of step j: 0 LOAD A (first step only; later A loads ride along in
  * phase 2 of the previous step), 1 LOAD B (first step only), 2 MATMUL,
- * 3 LOAD A of step j+1 when it starts an m-tile, 4 LOAD B of step j+1,
- * 6 STORE; after the last step a FENCE. NLU plans: 5 STORE of step j-1,
- * 6 NLU of step j, and the last STORE before the FENCE: the command
+ * 3 LOAD A of step j+1 when it starts an m-tile (with K tiles: always),
+ * 4 LOAD B of step j+1, 6 STORE (the output tile's last K step only); after
+ * the last step a FENCE. NLU plans: 5 STORE of the previous output tile,
+ * 6 NLU of this one, and the last STORE before the FENCE: the command
  * processor dispatches in order, so deferring each STORE past the next
  * MATMUL lets the NLU of one tile run beside the MATMUL of the next. */
 int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
   if (!p || !it || !desc || it->done) return 0;
-  uint32_t steps = p->m_tiles * p->n_blocks;
+  uint32_t steps = p->m_tiles * p->n_blocks * p->k_tiles;
   for (;;) {
     uint32_t j = it->step, ph = it->phase;
     if (j == steps) {
@@ -361,11 +416,20 @@ int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
       case 1: if (j == 0) { desc_load_b(p, 0, desc); return 1; } break;
       case 2: desc_matmul(p, j, desc); return 1;
       case 3:
-        if (j + 1 < steps && (j + 1) % p->n_blocks == 0) { desc_load_a(p, j + 1, desc); return 1; }
+        if (j + 1 < steps && (p->k_tiles > 1 || (j + 1) % p->n_blocks == 0)) {
+          desc_load_a(p, j + 1, desc);
+          return 1;
+        }
         break;
       case 4: if (j + 1 < steps) { desc_load_b(p, j + 1, desc); return 1; } break;
-      case 5: if (p->nlu_aux && j > 0) { desc_store(p, j - 1, desc); return 1; } break;
+      case 5:
+        if (p->nlu_aux && k_last(p, j) && j >= p->k_tiles) {
+          desc_store(p, j - p->k_tiles, desc);
+          return 1;
+        }
+        break;
       default:
+        if (!k_last(p, j)) break;
         if (p->nlu_aux) desc_nlu(p, j, desc);
         else desc_store(p, j, desc);
         return 1;
@@ -374,6 +438,8 @@ int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
 }
 
 uint64_t npe_tiler_count(const npe_mm_plan *p) {
-  uint64_t steps = (uint64_t)p->m_tiles * p->n_blocks;
-  return steps * (p->nlu_aux ? 4 : 3) + p->m_tiles + 1;
+  uint64_t tiles = (uint64_t)p->m_tiles * p->n_blocks, steps = tiles * p->k_tiles;
+  uint64_t loads_a = p->k_tiles > 1 ? steps : p->m_tiles;
+  /* MATMUL and LOAD B per step, STORE (and NLU) per output tile, FENCE */
+  return 2 * steps + loads_a + tiles * (p->nlu_aux ? 2 : 1) + 1;
 }

@@ -12,6 +12,12 @@
  * fills the other buffer while the array computes (double buffering), and
  * the store of step j overlaps the matmul of step j+1. A final FENCE raises
  * the interrupt.
+ *
+ * K beyond the scratchpads (engines with CAP_FORMATS.KSPLIT): each output
+ * tile runs as k_tiles steps, one per K tile, the MATMULs chained with
+ * FLAGS.KEEP / ACCUM so every dot product is still rounded once; A and B
+ * rows are stored as k_tiles packed segments and every step loads its
+ * segment of both, and only a tile's last step STOREs.
  */
 #ifndef NPE_TILER_H
 #define NPE_TILER_H
@@ -31,6 +37,7 @@ typedef struct npe_hw_shape {
   uint32_t a_bank_words;    /**< 64-bit words per A bank per buffer */
   uint32_t b_bank_words;    /**< 64-bit words per B bank per buffer */
   uint32_t out_groups;      /**< column groups per output buffer */
+  uint32_t ksplit;          /**< 1: MATMUL FLAGS.KEEP / ACCUM (CAP_FORMATS.KSPLIT), any K */
 } npe_hw_shape;
 
 /** A planned matmul: geometry and device layout. */
@@ -40,9 +47,13 @@ typedef struct npe_mm_plan {
   int out_fp32;             /**< 1: C is binary32; 0: C is 16-bit patterns of fout */
   uint32_t m, n, k;
   uint32_t lanes;           /**< MACs per PE word */
-  uint32_t words;           /**< PE words per dot product */
-  uint32_t row_bytes_a;     /**< bytes per packed A row in memory (multiple of 8) */
-  uint32_t row_bytes_b;     /**< bytes per packed B row in memory (multiple of 8) */
+  uint32_t words;           /**< PE words per dot product (of one K tile) */
+  uint32_t k_tile;          /**< K elements per K tile (k when k_tiles is 1; the last may be shorter) */
+  uint32_t k_tiles;         /**< K tiles per dot product (1 unless K exceeds the scratchpads) */
+  uint32_t seg_bytes_a;     /**< bytes of one K tile's packed segment of an A row (multiple of 8) */
+  uint32_t seg_bytes_b;     /**< the same for B */
+  uint32_t row_bytes_a;     /**< bytes per packed A row in memory: k_tiles segments */
+  uint32_t row_bytes_b;     /**< bytes per packed B row in memory: k_tiles segments */
   uint32_t ldc;             /**< bytes per C row in memory (multiple of 8) */
   uint32_t nb;              /**< columns per n-block */
   uint32_t block_bytes;     /**< bytes from one n-block's columns to the next in a C row:
@@ -57,14 +68,27 @@ typedef struct npe_mm_plan {
 } npe_mm_plan;
 
 /**
- * Plans C = A x B^T on an engine of shape @p hw. Errors: NPE_ERR_INVALID_ARG
- * (zero dims, bad format pair, unaligned address, NULL), NPE_ERR_UNSUPPORTED
- * (K too large for the scratchpads: the limit is npe_tiler_max_k()).
+ * Plans C = A x B^T on an engine of shape @p hw. K above npe_tiler_max_k()
+ * runs in K tiles of equal size (as few as fit) when hw->ksplit is set.
+ * Errors: NPE_ERR_INVALID_ARG (zero dims, bad format pair, unaligned
+ * address, NULL), NPE_ERR_UNSUPPORTED (K too large for the scratchpads on
+ * an engine without K tiles: the limit is npe_tiler_max_k()).
  */
 int npe_tiler_plan(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
                    int out_fp32, uint32_t m, uint32_t n, uint32_t k,
                    uint64_t addr_a, uint64_t addr_b, uint64_t addr_c,
                    npe_mm_plan *plan /* out */);
+
+/**
+ * npe_tiler_plan() with K tiles of @p k_tile elements (the last one the
+ * rest; 0 chooses as npe_tiler_plan() does). More than one tile needs
+ * hw->ksplit. Errors as npe_tiler_plan(), and NPE_ERR_UNSUPPORTED for
+ * k_tile above npe_tiler_max_k() or several tiles without hw->ksplit.
+ */
+int npe_tiler_plan_k_tiles(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
+                           int out_fp32, uint32_t m, uint32_t n, uint32_t k, uint32_t k_tile,
+                           uint64_t addr_a, uint64_t addr_b, uint64_t addr_c,
+                           npe_mm_plan *plan /* out */);
 
 /**
  * Sends the results of @p plan through the NLU: its MATMULs round to
@@ -82,8 +106,8 @@ int npe_tiler_set_nlu(npe_mm_plan *plan, uint32_t aux);
  * holds up to Rows x Cols x OutGroups outputs, and C is laid out as the
  * output buffer's Rows rows per block (npe_tiler_c_offset() maps it).
  * Call it before set_nlu, packing and streaming. Errors: NPE_ERR_INVALID_ARG
- * (NULL), NPE_ERR_UNSUPPORTED (M != 1, Rows not 2..4, or B too large for a
- * column group of Rows rows).
+ * (NULL), NPE_ERR_UNSUPPORTED (M != 1, Rows not 2..4, more than one K tile,
+ * or B too large for a column group of Rows rows).
  */
 int npe_tiler_use_matvec(npe_mm_plan *plan);
 

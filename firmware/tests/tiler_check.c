@@ -111,9 +111,9 @@ static void run(const char *hw_name, const npe_hw_shape *hw, npe_fmt fa, npe_fmt
 
 int main(void) {
   static const npe_hw_shape hws[] = {
-      {4, 2, 1024, 32768, 32}, /* the default build */
-      {1, 1, 256, 256, 4},     /* the small (iCE40) build */
-      {2, 2, 1024, 4096, 32},  /* the Zynq build */
+      {4, 2, 1024, 32768, 32, 1}, /* the default build */
+      {1, 1, 256, 256, 4, 0},     /* the small (iCE40) build */
+      {2, 2, 1024, 4096, 32, 1},  /* the Zynq build */
   };
   static const char *const hw_names[] = {"default", "small", "zynq"};
   static const npe_fmt pairs[6][2] = {
@@ -122,7 +122,7 @@ int main(void) {
       {NPE_FMT_INT8, NPE_FMT_INT8},     {NPE_FMT_INT8, NPE_FMT_TERNARY}};
   static const uint32_t shapes[][3] = {{1, 1, 1},   {3, 7, 5},    {4, 2, 64},  {33, 65, 129},
                                        {5, 130, 300}, {130, 3, 17}, {1, 256, 256}, {2, 3, 2048},
-                                       {9, 9, 4096}};
+                                       {9, 9, 4096}, {3, 5, 20000}};
   uint64_t seed = 1;
   for (unsigned h = 0; h < 3; h++) {
     for (unsigned p = 0; p < 6; p++) {

@@ -6,7 +6,9 @@
 // group leave together on res_*. With FLAGS.MATVEC (M = 1, Rows <= 4) the
 // one A row goes to every PE row and PE (r, c) takes B row g*Rows*Cols +
 // r*Cols + c, sub-word r of B bank c's words, so a mat-vec uses every PE
-// instead of one row of them.
+// instead of one row of them. With KSplit, FLAGS.KEEP saves each PE's quire
+// in its column group's slot (and writes no results), FLAGS.ACCUM starts
+// from the slot: a dot product over several MATMULs (K tiles), rounded once.
 module npe_array #(
   parameter int          Rows          = 4,
   parameter int          Cols          = 2,
@@ -18,6 +20,8 @@ module npe_array #(
   // accumulators instead of npe_pe: the small-FPGA build
   parameter bit          LitePe        = 1'b0,
   parameter int          LiteAccBits   = 32,
+  // FLAGS.ACCUM / KEEP: OutGroups saved quires per PE (full PEs only)
+  parameter bit          KSplit        = 1'b0,
   parameter int          AddrBits      = 64,  // width of the dispatch port's addresses (unused here)
   parameter int          ABankWords    = 1 << ABankAddrBits,  // derived
   parameter int          BBankWords    = 1 << BBankAddrBits   // derived
@@ -110,8 +114,9 @@ module npe_array #(
   assign d_groups  = d_matvec ? 16'((32'(d_n) + Rows * Cols - 1) / (Rows * Cols))
                               : 16'((32'(d_n) + Cols - 1) / Cols);
 
+  localparam bit BuildKSplit = KSplit && !LitePe;
   assign chk_code_o =
-      d_flags[npe_pkg::DescFlagAccumBit] || d_flags[npe_pkg::DescFlagKeepBit]
+      !BuildKSplit && (d_flags[npe_pkg::DescFlagAccumBit] || d_flags[npe_pkg::DescFlagKeepBit])
                                              ? 8'(npe_pkg::ErrBadOpcode) :
       !d_fmt_ok || !d_out_ok                 ? 8'(npe_pkg::ErrBadFormat) :
       d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
@@ -162,7 +167,7 @@ module npe_array #(
                      j_ternary ? 16'((32'(j_words) + 15) / 16) : 16'((32'(j_words) + 3) / 4);
 
   logic        job_go_q, job_out_fp32_q, job_a_buf_q, job_b_buf_q, job_o_buf_q, job_matvec_q;
-  logic        job_seq_q;
+  logic        job_seq_q, job_accum_q, job_keep_q;
   logic [BBankAddrBits-1:0] job_b_off_q;
   logic [2:0]  job_fmt_q, job_out_fmt_q, job_last_lanes_q;
   logic [7:0]  job_m_q;
@@ -173,6 +178,7 @@ module npe_array #(
       job_o_buf_q <= 1'b0; job_matvec_q <= 1'b0; job_fmt_q <= npe_pkg::FmtFp4; job_out_fmt_q <= npe_pkg::FmtFp4;
       job_last_lanes_q <= '0; job_m_q <= '0; job_n_q <= '0; job_words_q <= '0;
       job_pitch_b_q <= '0; job_seq_q <= 1'b0; job_b_off_q <= '0;
+      job_accum_q <= 1'b0; job_keep_q <= 1'b0;
     end else begin
       job_go_q <= j_valid;
       if (j_valid) begin
@@ -183,6 +189,8 @@ module npe_array #(
         job_m_q <= j_m[7:0]; job_n_q <= j_n; job_words_q <= j_words;
         job_pitch_b_q <= j_pitch_b; job_last_lanes_q <= j_last_lanes;
         job_seq_q <= seq_valid_i;
+        job_accum_q <= BuildKSplit && j_flags[npe_pkg::DescFlagAccumBit];
+        job_keep_q  <= BuildKSplit && j_flags[npe_pkg::DescFlagKeepBit];
         job_b_off_q <= seq_valid_i ? seq_b_off_i : '0;
       end
     end
@@ -199,6 +207,7 @@ module npe_array #(
   // ABankWords and job_n_q <= Cols x OutGroups), not 16 bits.
   localparam int WBits = ABankAddrBits + 3;
   localparam int GBits = $clog2(OutGroups + 1);
+  localparam int SlotBits = $clog2(OutGroups);  // (OutGroups >= 2)
   logic [WBits-1:0] k_q, k_d;         // word within the dot product
   logic [WBits-1:0] words;
   logic [GBits-1:0] g_q, g_d;         // column group being issued
@@ -302,6 +311,15 @@ module npe_array #(
   // ---------------------------------------------------------------------------
   // PEs; rows and columns outside the job get no valid (their lanes idle)
   // ---------------------------------------------------------------------------
+  logic pe_load;  // ACCUM: each group starts from its slot
+`ifdef NPE_PLANT_BUG_KSPLIT
+  // Test only (ksplit-plant-test): ACCUM starts from zero, so a K-tiled dot
+  // product keeps only its last tile.
+  assign pe_load = 1'b0;
+`else
+  assign pe_load = job_accum_q;
+`endif
+
   logic [Rows*Cols-1:0] pe_res_valid;
   logic [Rows*Cols*32-1:0] pe_f32, pe_fmt;
   logic [Rows*Cols*2-1:0]  pe_flags;
@@ -329,7 +347,7 @@ module npe_array #(
       // The engine carries formats as 3-bit npe_pkg::npe_fmt_e codes (Icarus
       // 11 has no enum casts); they enter the PE's enum ports unchanged.
       if (LitePe) begin : gen_lite
-        npe_pe_lite #(.FormatMask(FormatMask), .AccBits(LiteAccBits)) u_pe (
+        npe_pe_lite #(.FormatMask(FormatMask), .AccBits(LiteAccBits), .HasCounters(1'b0)) u_pe (
           .clk_i       (clk_i),
           .rst_ni      (rst_ni),
           .valid_i     (pe_valid),
@@ -349,7 +367,8 @@ module npe_array #(
           .cnt_o       (unused_cnt)
         );
       end else begin : gen_full
-        npe_pe #(.FormatMask(FormatMask)) u_pe (
+        npe_pe #(.FormatMask(FormatMask), .QuireSlots(BuildKSplit ? OutGroups : 0),
+                 .SlotBits(SlotBits), .HasCounters(1'b0)) u_pe (
           .clk_i       (clk_i),
           .rst_ni      (rst_ni),
           .valid_i     (pe_valid),
@@ -360,6 +379,9 @@ module npe_array #(
           .last_i      (pe_valid && s1_last_q),
           .read_i      (s1_valid_q && s1_last_q && !pe_valid),
           .rd_fmt_i    (job_out_fmt_q),
+          .load_i      (pe_load),
+          .save_i      (job_keep_q),
+          .slot_i      (SlotBits'(s1_g_q)),
           .res_valid_o (pe_res_valid[r*Cols+c]),
           .res_f32_o   (pe_f32[32*(r*Cols+c) +: 32]),
           .res_fmt_o   (res_fmt),
@@ -376,8 +398,9 @@ module npe_array #(
   end
 
   // Every PE gets last_i or read_i at the same cycle, so all results of a
-  // group arrive together; PE (0, 0) is always active and times them.
-  assign res_we_o    = pe_res_valid[0];
+  // group arrive together; PE (0, 0) is always active and times them. A KEEP
+  // job's results are partial sums: they time the job but are not written.
+  assign res_we_o    = pe_res_valid[0] && !job_keep_q;
   assign res_group_o = $clog2(OutGroups > 1 ? OutGroups : 2)'(res_g_q);
   assign res_data_o  = job_out_fp32_q ? pe_f32 : pe_fmt;
   assign res_g_d     = (state_q == StIdle && job_go_q) ? '0
@@ -432,6 +455,6 @@ module npe_array #(
 `endif
 
   logic unused_flags;
-  assign unused_flags = ^j_m[15:8] ^ ^j_spad[7:3] ^ ^j_fo[7:3] ^ ^pe_flags ^ ^pe_res_valid ^ ^job_pitch_b_q ^ ^job_words_q ^ ^job_desc_i;
+  assign unused_flags = job_accum_q ^ pe_load ^ ^j_m[15:8] ^ ^j_spad[7:3] ^ ^j_fo[7:3] ^ ^pe_flags ^ ^pe_res_valid ^ ^job_pitch_b_q ^ ^job_words_q ^ ^job_desc_i;
 
 endmodule

@@ -25,6 +25,7 @@ module npe_top #(
   parameter bit          HasRecur         = 1'b1, // build the recurrence unit (RECUR opcode)
   parameter int          RecurStateWords  = 1024, // its state elements (largest N), 1..65535
   parameter bit          LitePe           = 1'b0, // npe_pe_lite PEs (FormatMask INT8 / ternary only)
+  parameter bit          KSplit           = 1'b1, // MATMUL FLAGS.ACCUM / KEEP: OutGroups saved quires per PE (not with LitePe)
   parameter bit          HasDirectDesc    = 1'b1, // DESC_0..15 + DOORBELL (else ring only)
   parameter int          PerfMask         = 'h7fff // performance counters built (bit = PERF_ index)
 ) (
@@ -153,6 +154,7 @@ module npe_top #(
       (32'(BuildXbar) << npe_pkg::RegCapFormatsXbarBit) |
       (32'(HasRecur) << npe_pkg::RegCapFormatsRecurBit) |
       (32'(HasDirectDesc) << npe_pkg::RegCapFormatsDirectBit) |
+      (32'(KSplit && !LitePe) << npe_pkg::RegCapFormatsKsplitBit) |
       (32'(AddrBits) << npe_pkg::RegCapFormatsAddrBitsLsb);
   // CAP_PERF: the counters built (the MAC counters are PERF_MACS_FP4 + format code).
   localparam logic [31:0] PerfAll    = (32'd1 << npe_pkg::NumPerfCounters) - 32'd1;
@@ -428,7 +430,7 @@ module npe_top #(
   npe_array #(
     .Rows (Rows), .Cols (Cols), .ABankAddrBits (ABits), .BBankAddrBits (BBits),
     .OutGroups (OutGroups), .FormatMask (FormatMask), .LitePe (LitePe),
-    .LiteAccBits (LiteAccBits), .AddrBits (AddrBits)
+    .LiteAccBits (LiteAccBits), .AddrBits (AddrBits), .KSplit (KSplit)
   ) u_array (
     .clk_i, .rst_ni,
     .job_valid_i (job_valid[UA]), .job_desc_i (job_desc), .abort_i (abort),

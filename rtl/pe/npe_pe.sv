@@ -11,10 +11,19 @@
 // lane sum, S4 quire; read-out R1, R2 (npe_pe_norm), R3, R4 (npe_pe_round).
 // A word's product is in the quire 5 cycles after it is presented; a result
 // leaves res_* 9 cycles after its last word (or read request).
+// K tiles (QuireSlots > 0): save_i with a read-out also saves the quire in
+// slot slot_i (npe_pe_qslots); load_i with clear_i starts from that slot's
+// quire instead of zero, so a dot product split over several MATMULs is
+// still summed exactly and rounded once.
 module npe_pe
 #(
   parameter logic [5:0]  FormatMask       = 6'h3f,  // bit f builds format code f
-  parameter int CounterWidthBits = 48
+  parameter int CounterWidthBits = 48,
+  // its own activity counters (the PE testbenches read them); the engine
+  // counts in one block (npe_perf) and builds its PEs without them
+  parameter bit HasCounters      = 1'b1,
+  parameter int QuireSlots       = 0,   // saved quires (column groups); 0: none
+  parameter int SlotBits         = QuireSlots > 1 ? $clog2(QuireSlots) : 1  // derived
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -28,6 +37,10 @@ module npe_pe
   // Read-out request without a word, and the result's operand format
   input  logic                        read_i,
   input  npe_pkg::npe_fmt_e                    rd_fmt_i,  // with last_i / read_i
+  // Saved quires (QuireSlots > 0; else ignored: load_i starts from zero)
+  input  logic                        load_i,    // with clear_i: start from slot slot_i
+  input  logic                        save_i,    // with last_i / read_i: save into slot slot_i
+  input  logic [SlotBits-1:0]         slot_i,    // with clear_i, last_i, read_i
   // Result
   output logic                        res_valid_o,
   output logic [31:0]                 res_f32_o,
@@ -202,13 +215,23 @@ module npe_pe
   // --------------------------------------------------------------------------
   // S4: quire
   // --------------------------------------------------------------------------
-  logic [npe_pkg::QuireWidthBits-1:0] quire;
-  logic                      q_nar, q_ovf;
+  logic [npe_pkg::QuireWidthBits-1:0] quire, ld_quire;
+  logic                      q_nar, q_ovf, ld_nar, ld_ovf;
+  // The slot travels with its word (or read request); the load is read from
+  // the slots while the clearing word is in S3, the save written when the
+  // read-out sees the quire.
+  logic                      in_ld_q, dec_ld_q, mul_ld_q, add_ld_q;
+  logic                      in_sv_q, dec_sv_q, mul_sv_q, add_sv_q, rdq_sv_q;
+  logic [SlotBits-1:0]       in_slot_q, dec_slot_q, mul_slot_q, add_slot_q, rdq_slot_q;
 
   npe_pe_quire #(.AddendBits(116)) u_quire (
     .clk_i    (clk_i),
     .rst_ni   (rst_ni),
     .clr_i    (add_clr_q),
+    .ld_i     (add_ld_q),
+    .ld_quire_i (ld_quire),
+    .ld_nar_i (ld_nar),
+    .ld_ovf_i (ld_ovf),
     .acc_i    (add_valid_q),
     .addend_i (add_x_q),
     .nar_i    (add_nar_q),
@@ -220,6 +243,31 @@ module npe_pe
   // The read-out sees the quire the cycle after its request's word was added.
   logic     rdq_valid_q;
   logic [2:0] rdq_fmt_q;
+
+  if (QuireSlots > 0) begin : gen_slots
+    logic [npe_pkg::QuireWidthBits+1:0] slot_rdata;
+    npe_pe_qslots #(.Slots(QuireSlots)) u_slots (
+      .clk_i   (clk_i),
+      .we_i    (rdq_valid_q && rdq_sv_q),
+      .waddr_i (rdq_slot_q),
+      .wdata_i ({q_ovf, q_nar, quire}),
+      .re_i    (mul_clr_q && mul_ld_q),
+      .raddr_i (mul_slot_q),
+      .rdata_o (slot_rdata)
+    );
+    assign {ld_ovf, ld_nar, ld_quire} = slot_rdata;
+`ifdef NPE_ASSERT
+    // A group's save and the next group's load never meet in one slot (they
+    // are one cycle apart and the groups differ), so the read never races
+    // the write.
+    PeSlotNoReadDuringWrite: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        !(rdq_valid_q && rdq_sv_q && mul_clr_q && mul_ld_q && rdq_slot_q == mul_slot_q));
+`endif
+  end else begin : gen_no_slots
+    assign {ld_ovf, ld_nar, ld_quire} = '0;
+    logic unused_slot;
+    assign unused_slot = ^{mul_slot_q, rdq_slot_q, rdq_sv_q};
+  end
 
   // --------------------------------------------------------------------------
   // R1..R4: read-out
@@ -269,19 +317,25 @@ module npe_pe
   // --------------------------------------------------------------------------
   // Counters
   // --------------------------------------------------------------------------
-  npe_pe_cnt #(
-    .FormatMask       (FormatMask),
-    .NumLanes         (NumLanes),
-    .CounterWidthBits (CounterWidthBits)
-  ) u_cnt (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .clear_i (cnt_clear_i),
-    .valid_i (in_valid_q),
-    .fmt_i   (in_fmt_q),
-    .sel_i   (cnt_sel_i),
-    .cnt_o   (cnt_o)
-  );
+  if (HasCounters) begin : gen_cnt
+    npe_pe_cnt #(
+      .FormatMask       (FormatMask),
+      .NumLanes         (NumLanes),
+      .CounterWidthBits (CounterWidthBits)
+    ) u_cnt (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .clear_i (cnt_clear_i),
+      .valid_i (in_valid_q),
+      .fmt_i   (in_fmt_q),
+      .sel_i   (cnt_sel_i),
+      .cnt_o   (cnt_o)
+    );
+  end else begin : gen_no_cnt
+    assign cnt_o = '0;
+    logic unused_cnt;
+    assign unused_cnt = cnt_clear_i ^ ^cnt_sel_i;
+  end
 
   // --------------------------------------------------------------------------
   // Registers: pipeline control (reset) and data (clock-enabled, no reset)
@@ -301,6 +355,9 @@ module npe_pe
       add_clr_q   <= 1'b0;
       add_rd_q    <= 1'b0;
       rdq_valid_q <= 1'b0;
+      in_ld_q <= 1'b0; dec_ld_q <= 1'b0; mul_ld_q <= 1'b0; add_ld_q <= 1'b0;
+      in_sv_q <= 1'b0; dec_sv_q <= 1'b0; mul_sv_q <= 1'b0; add_sv_q <= 1'b0;
+      rdq_sv_q <= 1'b0;
     end else begin
       in_valid_q  <= valid_i;
       in_clr_q    <= clear_i;
@@ -315,6 +372,15 @@ module npe_pe
       add_clr_q   <= mul_clr_q;
       add_rd_q    <= mul_rd_q;
       rdq_valid_q <= add_rd_q;
+      in_ld_q  <= clear_i && load_i;
+      dec_ld_q <= in_ld_q;
+      mul_ld_q <= dec_ld_q;
+      add_ld_q <= mul_ld_q;
+      in_sv_q  <= ((valid_i && last_i) || read_i) && save_i;
+      dec_sv_q <= in_sv_q;
+      mul_sv_q <= dec_sv_q;
+      add_sv_q <= mul_sv_q;
+      rdq_sv_q <= add_sv_q;
     end
   end
 
@@ -352,6 +418,11 @@ module npe_pe
     add_nar_q  <= add_nar_d;
     add_rdf_q  <= mul_rdf_q;
     rdq_fmt_q  <= add_rdf_q;
+    in_slot_q  <= slot_i;
+    dec_slot_q <= in_slot_q;
+    mul_slot_q <= dec_slot_q;
+    add_slot_q <= mul_slot_q;
+    rdq_slot_q <= add_slot_q;
   end
 
 endmodule

@@ -18,7 +18,10 @@ module npe_pe_lite
 #(
   parameter logic [5:0] FormatMask       = 6'h10,  // INT8 (bit 4) and/or ternary (bit 5) only
   parameter int         AccBits          = 32,     // accumulator bits (two's complement), 18..64
-  parameter int         CounterWidthBits = 48
+  parameter int         CounterWidthBits = 48,
+  // its own activity counters (the PE testbenches read them); the engine
+  // counts in one block (npe_perf) and builds its PEs without them
+  parameter bit         HasCounters      = 1'b1
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -243,18 +246,24 @@ module npe_pe_lite
   // --------------------------------------------------------------------------
   // Counters: the same as npe_pe's (two lanes)
   // --------------------------------------------------------------------------
-  npe_pe_cnt #(
-    .FormatMask       (FormatMask),
-    .NumLanes         (2),
-    .CounterWidthBits (CounterWidthBits)
-  ) u_cnt (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .clear_i (cnt_clear_i),
-    .valid_i (in_valid_q),
-    .fmt_i   (in_fmt_q),
-    .sel_i   (cnt_sel_i),
-    .cnt_o   (cnt_o)
-  );
+  if (HasCounters) begin : gen_cnt
+    npe_pe_cnt #(
+      .FormatMask       (FormatMask),
+      .NumLanes         (2),
+      .CounterWidthBits (CounterWidthBits)
+    ) u_cnt (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .clear_i (cnt_clear_i),
+      .valid_i (in_valid_q),
+      .fmt_i   (in_fmt_q),
+      .sel_i   (cnt_sel_i),
+      .cnt_o   (cnt_o)
+    );
+  end else begin : gen_no_cnt
+    assign cnt_o = '0;
+    logic unused_cnt;
+    assign unused_cnt = cnt_clear_i ^ ^cnt_sel_i ^ ^in_fmt_q;  // (in_fmt_q: the counters' only reader)
+  end
 
 endmodule

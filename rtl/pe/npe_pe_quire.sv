@@ -3,7 +3,7 @@
 // sticky NaR and overflow flags. It adds one pre-summed addend per cycle; it
 // does not round or read out (npe_pe_norm / npe_pe_round do).
 //
-// Order within a cycle: clear, then add. Overflow rule (as npe_quire_add_product):
+// Order within a cycle: clear (or load a saved quire), then add. Overflow rule (as npe_quire_add_product):
 // if q + addend leaves the signed 128-bit range, OVF is set and q keeps its
 // value from before that addition; while OVF is set every addition is
 // ignored, until a clear. NaR is ORed in and does not stop accumulation.
@@ -16,6 +16,12 @@ module npe_pe_quire
   input  logic                      clk_i,
   input  logic                      rst_ni,
   input  logic                      clr_i,     // start from zero, no flags
+  // with clr_i: start from ld_quire_i and its flags instead (a quire saved
+  // by a MATMUL with FLAGS.KEEP, continued by FLAGS.ACCUM)
+  input  logic                      ld_i,
+  input  logic [npe_pkg::QuireWidthBits-1:0] ld_quire_i,
+  input  logic                      ld_nar_i,
+  input  logic                      ld_ovf_i,
   input  logic                      acc_i,     // add addend_i this cycle
   input  logic [AddendBits-1:0]     addend_i,  // two's complement
   input  logic                      nar_i,     // a NaR operand this cycle
@@ -29,8 +35,10 @@ module npe_pe_quire
   logic [QW-1:0] quire_q, quire_d, base, sum;
   logic          nar_q, nar_d, ovf_q, ovf_d, ovf_base, add_ovf;
 
-  assign base     = clr_i ? '0 : quire_q;
-  assign ovf_base = clr_i ? 1'b0 : ovf_q;
+  logic nar_base;
+  assign base     = clr_i ? (ld_i ? ld_quire_i : '0) : quire_q;
+  assign ovf_base = clr_i ? (ld_i && ld_ovf_i) : ovf_q;
+  assign nar_base = clr_i ? (ld_i && ld_nar_i) : nar_q;
   assign sum      = base + {{(QW - AddendBits){addend_i[AddendBits-1]}}, addend_i};
   // Signed overflow: operands of one sign, result of the other.
   assign add_ovf  = (base[QW-1] == addend_i[AddendBits-1]) && (sum[QW-1] != base[QW-1]);
@@ -38,7 +46,7 @@ module npe_pe_quire
   always_comb begin
     quire_d = base;
     ovf_d   = ovf_base;
-    nar_d   = (clr_i ? 1'b0 : nar_q) | (acc_i & nar_i);
+    nar_d   = nar_base | (acc_i & nar_i);
     if (acc_i && !ovf_base) begin
       if (add_ovf) ovf_d   = 1'b1;
       else         quire_d = sum;

@@ -52,7 +52,8 @@ int main(int argc, char **argv) {
     npe_info in;
     npe_get_info(d, &in);
     npe_hw_shape hw = {in.rows, in.cols, in.spad_a_kib * 128 / in.rows,
-                       in.spad_b_kib * 128 / in.cols, in.spad_c_kib * 256 / (in.rows * in.cols)};
+                       in.spad_b_kib * 128 / in.cols, in.spad_c_kib * 256 / (in.rows * in.cols),
+                       in.has_ksplit};
     npe_mm_plan p;
     double t0 = bench_now();
     if (npe_tiler_plan(&hw, pairs[i].fa, pairs[i].fb, NPE_FMT_FP4, 1, dim, dim, dim, 0, 1 << 24,
@@ -90,6 +91,33 @@ int main(int argc, char **argv) {
       printf("BENCH engine_util_%s_64x64x256_sigmoid_b8 %.1f %%\n", pairs[i].name,
              100 * act.utilisation);
     }
+  }
+  /* K beyond the scratchpads (issue 15's example, an LLM layer of
+   * K = 11008): K tiles chained with FLAGS.KEEP / ACCUM, each tile loading
+   * its A and B segments; the utilisation says what the split costs. */
+  {
+    const uint32_t m = 16, n = 64, k = 11008;
+    uint16_t *ka16 = malloc((size_t)m * k * 2), *kb16 = malloc((size_t)n * k * 2);
+    uint8_t *ka8 = malloc((size_t)m * k), *kb8 = malloc((size_t)n * k);
+    float *kc = malloc((size_t)m * n * 4);
+    if (!ka16 || !kb16 || !ka8 || !kb8 || !kc) return 1;
+    static const int kp[3] = {0, 3, 4}; /* fp4, posit16, int8 */
+    for (int q = 0; q < 3; q++) {
+      int i = kp[q];
+      npe_pats_out a = bench_view(pairs[i].fa, ka16, ka8), b = bench_view(pairs[i].fb, kb16, kb8);
+      bench_fill(a, (size_t)m * k, &s);
+      bench_fill(b, (size_t)n * k, &s);
+      npe_tensor ta = {npe_pats_of(a), m, k, 0, 1}, tb = {npe_pats_of(b), n, k, 0, 1};
+      npe_output out = {.f32 = kc};
+      npe_stats st;
+      if (npe_matmul(d, &ta, &tb, &out) || npe_last_stats(d, &st)) return 1;
+      uint32_t kmax = npe_max_k(d, pairs[i].fa, pairs[i].fb);
+      printf("BENCH engine_ktiles_%s_16x64x11008_tiles %u tiles\n", pairs[i].name,
+             (k + kmax - 1) / kmax);
+      printf("BENCH engine_ktiles_util_%s_16x64x11008 %.1f %%\n", pairs[i].name,
+             100 * st.utilisation);
+    }
+    free(ka16), free(kb16), free(ka8), free(kb8), free(kc);
   }
   printf("BENCH sim_speed_verilator %.0f cycles/s\n", (double)total_cycles / total_host);
   printf("BENCH driver_host_us_per_descriptor %.2f us\n", 1e6 * driver_s / total_descs);

@@ -93,7 +93,15 @@ expect_usage "$NPE" matmul --m abc
 expect_usage "$NPE" matmul --format posit9
 expect_usage "$NPE" matmul --out f16
 expect_usage "$NPE" matmul --bogus
-expect_usage "$NPE" matmul --m 2 --n 2 --k 20000 --format posit16
+# K beyond the scratchpads: K tiles on the default build (golden-checked),
+# refused with the reason on the small build, which has none
+"$NPE" matmul --m 3 --n 5 --k 20000 --format posit16 --check --quiet > "$T/kt" ||
+  fail "matmul K = 20000 in K tiles"
+grep -q ' exact$' "$T/kt" || fail "K tiles not exact"
+"$NPE" info | grep -q '^largest K.*any K in K tiles' || fail "npe info: K tiles"
+"$NPE" info --json | grep -q '"k_tiles": true' || fail "npe info --json: k_tiles"
+expect_usage "$NPE" matmul --device 'sim:?build=small' --format int8 --m 2 --n 2 --k 9000
+grep -q "no K tiles" "$T/err" || fail "small build: K tiles reason"
 expect_usage "$NPE" matmul --device 'sim:?latency=x'
 expect_usage "$NPE" matmul --device 'ftdi://nothing'
 expect_usage "$NPE" matmul --a "$T/a.npy"

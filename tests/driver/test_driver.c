@@ -114,6 +114,24 @@ START_TEST(matmul_every_pair_and_shape) {
 }
 END_TEST
 
+/* K beyond npe_max_k(): K tiles (npe_info.has_ksplit), still the golden
+ * model's one dot product rounded once and exactly M x N x K MACs; M = 1
+ * (no mat-vec layout with K tiles), strides, binary32 and format outputs. */
+START_TEST(matmul_k_tiles) {
+  npe_dev *d = open_sim("sim:?latency=40&ready=80&valid=70&seed=9");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  ck_assert_uint_eq(in.has_ksplit, 1);
+  for (int p = 0; p < 6; p++) {
+    uint32_t kmax = npe_max_k(d, pairs[p][0], pairs[p][1]);
+    uint32_t k = 2 * kmax + 1 + (uint32_t)p * 37;
+    npe_fmt fo = (npe_fmt)((p * 5 + 1) % NPE_FMT_COUNT);
+    check_mm(d, pairs[p][0], pairs[p][1], p % 2, fo, p == 0 ? 1 : 3, 5, k, k + 3, k, 300 + (uint64_t)p);
+  }
+  npe_close(d);
+}
+END_TEST
+
 /* Per-row weight scales (npe_matmul_rows): C[i][j] = golden dot rounded to
  * binary32, times (float)(scale_a * scale_b[j]); every pair, strides, the
  * mat-vec path (M = 1), async; and every error with the output untouched. */
@@ -351,13 +369,6 @@ START_TEST(error_paths) {
   npe_tensor tf = {npe_pats_u8(NPE_FMT_FP4, bad4), 4, 8, 0, 1},
              tf2 = {npe_pats_u8(NPE_FMT_FP4, b), 3, 8, 0, 1};
   ck_assert_int_eq(npe_matmul(d, &tf, &tf2, &out), NPE_ERR_RANGE);
-  /* K beyond the scratchpads */
-  uint32_t kmax = npe_max_k(d, NPE_FMT_POSIT16, NPE_FMT_POSIT16);
-  ck_assert_uint_gt(kmax, 1000);
-  uint16_t *big = calloc((size_t)kmax + 1, 2);
-  npe_tensor tk = {npe_pats_u16(NPE_FMT_POSIT16, big), 1, kmax + 1, 0, 1};
-  ck_assert_int_eq(npe_matmul(d, &tk, &tk, &out), NPE_ERR_UNSUPPORTED);
-  free(big);
   ck_assert_uint_eq(npe_max_k(d, NPE_FMT_FP4, NPE_FMT_POSIT8), 0);
   /* nothing was written by any refused call */
   for (int i = 0; i < 12; i++) ck_assert(c[i] == 42.0f);
@@ -365,6 +376,19 @@ START_TEST(error_paths) {
   /* and a good call still works */
   ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out), NPE_OK);
   ck_assert(c[0] == 0.0f);
+  /* K beyond the scratchpads: K tiles on this engine (the small build,
+   * without them, refuses it: small_build) */
+  uint32_t kmax = npe_max_k(d, NPE_FMT_POSIT16, NPE_FMT_POSIT16);
+  ck_assert_uint_gt(kmax, 1000);
+  uint16_t *big = calloc((size_t)kmax + 1, 2);
+  ck_assert_ptr_nonnull(big);
+  big[kmax] = 0x4000; /* 1.0 at the last K, in the second tile */
+  npe_tensor tk = {npe_pats_u16(NPE_FMT_POSIT16, big), 1, kmax + 1, 0, 1};
+  float kc[1] = {5.0f};
+  npe_output ko = {.f32 = kc};
+  ck_assert_int_eq(npe_matmul(d, &tk, &tk, &ko), NPE_OK);
+  ck_assert(kc[0] == 1.0f);
+  free(big);
   /* wait/poll on a job that is not this device's */
   int done;
   ck_assert_int_eq(npe_poll(d, NULL, &done), NPE_ERR_INVALID_ARG);
@@ -376,7 +400,7 @@ START_TEST(error_paths) {
   ck_assert_int_eq(npe_buf_alloc(d, 64, &buf), NPE_OK);
   npe_close(d);
   ck_assert_uint_eq(npe_version(), NPE_API_VERSION);
-  ck_assert_uint_eq(NPE_API_VERSION, 0x000700u);
+  ck_assert_uint_eq(NPE_API_VERSION, 0x000800u);
 }
 END_TEST
 
@@ -664,6 +688,7 @@ START_TEST(small_build) {
   ck_assert_uint_eq(in.mem_size, 128u << 10);
   ck_assert_uint_eq(npe_max_k(d, NPE_FMT_INT8, NPE_FMT_INT8), 2048);
   ck_assert_uint_eq(npe_max_k(d, NPE_FMT_FP4, NPE_FMT_FP4), 0);
+  ck_assert_uint_eq(in.has_ksplit, 0); /* npe_pe_lite: no quire slots */
   check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_INT8, 1, 1, 1, 1, 1, 3);
   check_mm(d, NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_INT8, 5, 13, 100, 103, 100, 4);
   check_mm(d, NPE_FMT_INT8, NPE_FMT_TERNARY, 1, NPE_FMT_INT8, 3, 9, 77, 77, 80, 5);
@@ -678,6 +703,14 @@ START_TEST(small_build) {
              tb = {npe_pats_u8(NPE_FMT_FP4, b), 1, 8, 8, 0.0f};
   npe_output out = {.f32 = c};
   ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out), NPE_ERR_UNSUPPORTED);
+  /* K one beyond the limit: refused without K tiles, nothing written */
+  uint8_t *big = calloc(2049, 1);
+  ck_assert_ptr_nonnull(big);
+  c[0] = 7.0f;
+  npe_tensor ka = {npe_pats_u8(NPE_FMT_INT8, big), 1, 2049, 2049, 0.0f};
+  ck_assert_int_eq(npe_matmul(d, &ka, &ka, &out), NPE_ERR_UNSUPPORTED);
+  ck_assert(c[0] == 7.0f);
+  free(big);
   npe_close(d);
 }
 END_TEST
@@ -694,6 +727,7 @@ int main(void) {
   tcase_add_test(tc, async_submit_poll_wait);
   tcase_add_test(tc, matmul_every_pair_and_shape);
   tcase_add_test(tc, matmul_rows_scales);
+  tcase_add_test(tc, matmul_k_tiles);
   tcase_add_test(tc, matmul_several_hundred);
   tcase_add_test(tc, small_build);
   tcase_add_test(tc, energy_estimate_is_table_times_counts);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../driver/test_rand.h"
 #include "engine_harness.h"
 #include "npe_nlu.h"
 
@@ -47,23 +48,33 @@ static npe_pats_out pats_alloc(npe_fmt f, size_t n) {
 
 static void pats_free(npe_pats_out v) { free(v.u8), free(v.u16); }
 
-static void mm_run(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32,
-                   uint32_t nlu_aux, uint32_t m, uint32_t n, uint32_t k, uint64_t seed) {
+/* Random operands of a job: A (M x K of fa) and B (N x K of fb). */
+static void mm_fill_random(mm_job *j, npe_fmt fa, npe_fmt fb, uint32_t m, uint32_t n,
+                           uint32_t k, uint64_t seed) {
   j->a = pats_alloc(fa, (size_t)m * k);
   j->b = pats_alloc(fb, (size_t)n * k);
   uint64_t s = seed;
   for (size_t i = 0; i < (size_t)m * k; i++) npe_pats_set(j->a, i, random_pattern(fa, &s));
   for (size_t i = 0; i < (size_t)n * k; i++) npe_pats_set(j->b, i, random_pattern(fb, &s));
+}
+
+/* Runs the job on its operands j->a, j->b in K tiles of k_tile (0: as the
+ * tiler chooses). */
+static void mm_exec(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32,
+                    uint32_t nlu_aux, uint32_t m, uint32_t n, uint32_t k, uint32_t k_tile) {
   npe_mm_plan *p = &j->p;
   uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
-  ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, 0, 0, p), NPE_OK);
-  /* one row: the batch-1 mat-vec on every PE (FLAGS.MATVEC), as libnpe does */
-  if (m == 1) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
+  ck_assert_int_eq(npe_tiler_plan_k_tiles(&e->hw, fa, fb, fo, fp32, m, n, k, k_tile, base, 0, 0,
+                                          p), NPE_OK);
+  /* one row: the batch-1 mat-vec on every PE (FLAGS.MATVEC), as libnpe does
+   * (not with K tiles) */
+  int mv = m == 1 && p->k_tiles == 1;
+  if (mv) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
   uint64_t addr_b = (base + npe_tiler_bytes_a(p) + 63) & ~63ull;
   uint64_t addr_c = (addr_b + npe_tiler_bytes_b(p) + 63) & ~63ull;
-  ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, fo, fp32, m, n, k, base, addr_b, addr_c, p),
-                   NPE_OK);
-  if (m == 1) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
+  ck_assert_int_eq(npe_tiler_plan_k_tiles(&e->hw, fa, fb, fo, fp32, m, n, k, k_tile, base,
+                                          addr_b, addr_c, p), NPE_OK);
+  if (mv) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
   ck_assert_int_eq(npe_tiler_set_nlu(p, nlu_aux), NPE_OK);
   uint8_t *pa = malloc(npe_tiler_bytes_a(p)), *pb = malloc(npe_tiler_bytes_b(p));
   j->c = malloc(npe_tiler_bytes_c(p));
@@ -88,6 +99,12 @@ static void mm_run(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp
   free(pa), free(pb);
 }
 
+static void mm_run(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32,
+                   uint32_t nlu_aux, uint32_t m, uint32_t n, uint32_t k, uint64_t seed) {
+  mm_fill_random(j, fa, fb, m, n, k, seed);
+  mm_exec(e, j, fa, fb, fo, fp32, nlu_aux, m, n, k, 0);
+}
+
 static void mm_free(mm_job *j) { pats_free(j->a), pats_free(j->b), free(j->c); }
 
 /* The golden C of a job, rounded once to binary32 (m x n, new array). */
@@ -99,12 +116,11 @@ static float *mm_golden_f32(const mm_job *j, uint32_t m, uint32_t n, uint32_t k)
   return g;
 }
 
-/* Runs one random matmul and checks every output against the golden model.
- * Returns the device cycles. */
-static uint64_t run_mm(eng *e, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32, uint32_t m,
-                       uint32_t n, uint32_t k, uint64_t seed) {
-  mm_job job;
-  mm_run(e, &job, fa, fb, fo, fp32, 0, m, n, k, seed);
+/* Checks every output of a job that ran against the golden model (one
+ * exact dot product over the whole K, rounded once), then frees it. */
+static void mm_check(mm_job *jp, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32, uint32_t m,
+                     uint32_t n, uint32_t k) {
+  mm_job job = *jp;
   const npe_mm_plan p = job.p;
   const uint8_t *c = job.c;
   float *gf = fp32 ? mm_golden_f32(&job, m, n, k) : NULL;
@@ -120,14 +136,24 @@ static uint64_t run_mm(eng *e, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32, uin
       uint32_t want;
       if (fp32) memcpy(&want, &gf[(size_t)i * n + j], 4);
       else want = npe_pats_get(npe_pats_of(gp), (size_t)i * n + j);
-      ck_assert_msg(got == want, "%s x %s -> %s: C[%u][%u] = %08x, golden %08x (M=%u N=%u K=%u)",
-                    npe_fmt_name(fa), npe_fmt_name(fb), fp32 ? "f32" : npe_fmt_name(fo), i, j,
-                    got, want, m, n, k);
+      ck_assert_msg(got == want,
+                    "%s x %s -> %s: C[%u][%u] = %08x, golden %08x (M=%u N=%u K=%u, %u K tiles "
+                    "of %u)", npe_fmt_name(fa), npe_fmt_name(fb), fp32 ? "f32" : npe_fmt_name(fo),
+                    i, j, got, want, m, n, k, p.k_tiles, p.k_tile);
     }
   }
   free(gf);
   pats_free(gp);
   mm_free(&job);
+}
+
+/* Runs one random matmul and checks every output against the golden model.
+ * Returns the device cycles. */
+static uint64_t run_mm(eng *e, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32, uint32_t m,
+                       uint32_t n, uint32_t k, uint64_t seed) {
+  mm_job job;
+  mm_run(e, &job, fa, fb, fo, fp32, 0, m, n, k, seed);
+  mm_check(&job, fa, fb, fo, fp32, m, n, k);
   return job.res.cycles;
 }
 
@@ -161,6 +187,168 @@ START_TEST(matmul_shapes_every_format) {
   eng e;
   eng_open(&e, 100, 100, 100, 1);
   run_shapes(&e, 1000);
+  eng_close(&e);
+}
+END_TEST
+
+/* K beyond the scratchpads (FLAGS.KEEP / ACCUM chains): K = 2, 3 and 10
+ * times the limit, less a random few, in every format pair, in K tiles of a
+ * random length (so the splits fall at random points, inside PE words
+ * too), at random latency and back-pressure: every output equals the
+ * golden model's one dot product over the whole K, rounded once. */
+START_TEST(matmul_k_tiles) {
+  eng e;
+  eng_open(&e, 41, 70, 60, 21);
+  ck_assert_uint_eq(e.hw.ksplit, 1);
+  uint64_t s = 0x6b5eed;
+  static const uint32_t times[] = {2, 3, 10};
+  for (int i = 0; i < 6; i++) {
+    uint32_t max_k = npe_tiler_max_k(&e.hw, pairs[i][0], pairs[i][1]);
+    for (int t = 0; t < 3; t++) {
+      uint32_t k = times[t] * max_k - (uint32_t)(rng(&s) % 7);
+      uint32_t lo = max_k / 4, k_tile = lo + (uint32_t)(rng(&s) % (max_k - lo + 1));
+      uint32_t m = t == 0 && i == 0 ? 1 : 2 + (uint32_t)(rng(&s) % 5); /* M = 1 once */
+      uint32_t n = 1 + (uint32_t)(rng(&s) % 9);
+      int fp32 = (i + t) % 2;
+      npe_fmt fo = (npe_fmt)((i + 2 * t) % NPE_FMT_COUNT);
+      mm_job job;
+      mm_fill_random(&job, pairs[i][0], pairs[i][1], m, n, k, rng(&s));
+      mm_exec(&e, &job, pairs[i][0], pairs[i][1], fo, fp32, 0, m, n, k, k_tile);
+      ck_assert_uint_ge(job.p.k_tiles, times[t]);
+      mm_check(&job, pairs[i][0], pairs[i][1], fo, fp32, m, n, k);
+    }
+  }
+  eng_close(&e);
+}
+END_TEST
+
+/* The quire's overflow bound (docs/FORMATS.md) holds across K tiles as in
+ * one dot product: posit16 maxpos x maxpos (2^56) terms overflow the
+ * Q71.56 quire at the 32768th, whether or not a tile starts there; one
+ * term fewer stays finite. */
+START_TEST(k_tiles_quire_overflow) {
+  eng e;
+  eng_open(&e, 10, 100, 100, 22);
+  const uint32_t m = 3, n = 2, k = 32768 + 7;
+  static const uint32_t k_tiles[] = {4096, 4095, 3001};
+  for (int t = 0; t < 3; t++) {
+    mm_job job;
+    job.a = pats_alloc(NPE_FMT_POSIT16, (size_t)m * k);
+    job.b = pats_alloc(NPE_FMT_POSIT16, (size_t)n * k);
+    uint64_t s = 99 + (uint64_t)t;
+    for (uint32_t c = 0; c < k; c++) {
+      npe_pats_set(job.a, c, 0x7fff);                          /* maxpos: overflows */
+      npe_pats_set(job.a, k + c, c < 32767 ? 0x7fff : 0);      /* 32767 terms: finite */
+      npe_pats_set(job.a, 2 * (size_t)k + c, random_pattern(NPE_FMT_POSIT16, &s));
+      npe_pats_set(job.b, c, 0x7fff);
+      npe_pats_set(job.b, k + c, 0x7fff);
+    }
+    mm_exec(&e, &job, NPE_FMT_POSIT16, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 1, 0, m, n, k,
+            k_tiles[t]);
+    uint32_t c00, c10;
+    memcpy(&c00, job.c + npe_tiler_c_offset(&job.p, 0, 0), 4);
+    memcpy(&c10, job.c + npe_tiler_c_offset(&job.p, 1, 0), 4);
+    ck_assert_uint_eq(c00, 0x7f800000u); /* +Inf: the sticky OVF */
+    ck_assert_uint_eq(c10, 0x62fffe00u); /* 32767 x 2^56, exact in binary32 */
+    mm_check(&job, NPE_FMT_POSIT16, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 1, m, n, k);
+  }
+  eng_close(&e);
+}
+END_TEST
+
+static npe_desc_fields load_a(uint64_t addr, uint16_t rows, uint16_t bytes) {
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_LOAD;
+  f.m = rows;
+  f.k = bytes;
+  f.addr_a = addr;
+  f.stride_a = bytes;
+  return f;
+}
+
+/* FLAGS.KEEP / ACCUM one descriptor at a time, K tiles of unequal random
+ * lengths: 2 to 4 tiles, each its own LOAD A, LOAD B and MATMUL (the first
+ * KEEP, the middle ones ACCUM | KEEP, the last ACCUM), then one STORE of
+ * the rounded results; a random format pair, M <= Rows, N over up to three
+ * column groups. Also the planted-bug run's case (ksplit-plant-test). */
+START_TEST(k_tiles_direct) {
+  eng e;
+  eng_open(&e, 30, 80, 80, 23);
+  uint64_t s = 0x5eed1e55;
+  const uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
+  for (int round = 0; round < 12; round++) {
+    int i = round % 6;
+    npe_fmt fa = pairs[i][0], fb = pairs[i][1];
+    uint32_t max_k = npe_tiler_max_k(&e.hw, fa, fb);
+    uint32_t tiles = 2 + (uint32_t)(rng(&s) % 3), k = 0, k_len[4];
+    for (uint32_t t = 0; t < tiles; t++) {
+      /* short tiles and long ones, any length (not only whole PE words) */
+      k_len[t] = 1 + (uint32_t)(rng(&s) % (rng(&s) % 2 ? 40 : max_k));
+      k += k_len[t];
+    }
+    uint32_t m = 1 + (uint32_t)(rng(&s) % e.hw.rows);
+    uint32_t n = 1 + (uint32_t)(rng(&s) % (3 * e.hw.cols));
+    mm_job job;
+    memset(&job, 0, sizeof job); /* (no job.c: this test stores elsewhere) */
+    mm_fill_random(&job, fa, fb, m, n, k, rng(&s));
+    npe_desc_fields f[13];
+    size_t nf = 0;
+    uint64_t at = base;
+    npe_mm_plan tp;
+    for (uint32_t t = 0, k0 = 0; t < tiles; k0 += k_len[t], t++) {
+      /* each tile packed as a matmul of its own K */
+      ck_assert_int_eq(npe_tiler_plan(&e.hw, fa, fb, NPE_FMT_FP4, 1, m, n, k_len[t], 0, 0, 0,
+                                      &tp), NPE_OK);
+      uint8_t *pa = malloc(npe_tiler_bytes_a(&tp)), *pb = malloc(npe_tiler_bytes_b(&tp));
+      ck_assert(pa && pb);
+      ck_assert_int_eq(npe_tiler_pack_a(&tp, npe_pats_at(npe_pats_of(job.a), k0), k, pa), NPE_OK);
+      ck_assert_int_eq(npe_tiler_pack_b(&tp, npe_pats_at(npe_pats_of(job.b), k0), k, pb), NPE_OK);
+      uint64_t addr_b = at + npe_tiler_bytes_a(&tp);
+      ck_assert_int_eq(e.t.mem_write(e.t.ctx, at, pa, npe_tiler_bytes_a(&tp)), NPE_OK);
+      ck_assert_int_eq(e.t.mem_write(e.t.ctx, addr_b, pb, npe_tiler_bytes_b(&tp)), NPE_OK);
+      f[nf] = load_a(at, (uint16_t)m, (uint16_t)tp.row_bytes_a);
+      f[nf++].spad = 0;
+      f[nf] = load_a(addr_b, (uint16_t)n, (uint16_t)tp.row_bytes_b);
+      f[nf++].spad = 1;
+      npe_desc_fields mm = {0};
+      mm.op = NPE_OP_MATMUL;
+      mm.flags = (uint8_t)(1u << NPE_DESC_FLAG_OUT_FP32_BIT |
+                           (t > 0 ? 1u << NPE_DESC_FLAG_ACCUM_BIT : 0u) |
+                           (t + 1 < tiles ? 1u << NPE_DESC_FLAG_KEEP_BIT : 0u));
+      mm.fmt_a = (uint8_t)fa, mm.fmt_b = (uint8_t)fb;
+      mm.spad = 0;
+      mm.m = (uint16_t)m, mm.n = (uint16_t)n, mm.k = (uint16_t)k_len[t];
+      f[nf++] = mm;
+      at = (addr_b + npe_tiler_bytes_b(&tp) + 63) & ~63ull;
+      free(pa), free(pb);
+    }
+    npe_desc_fields st = {0};
+    st.op = NPE_OP_STORE;
+    st.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+    st.spad = 2;
+    st.m = (uint16_t)m, st.n = (uint16_t)n;
+    st.addr_c = at;
+    st.stride_c = 4 * 64;
+    f[nf++] = st;
+    for (size_t d = 0; d < nf; d++) ck_assert_uint_eq(run_direct(&e, &f[d], NULL, NULL), 0);
+    float *g = NULL;
+    g = malloc((size_t)m * n * sizeof *g);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_int_eq(npe_golden_matmul_f32(npe_pats_of(job.a), k, npe_pats_of(job.b), k, m, n,
+                                           k, 1.0f, g, n), NPE_OK);
+    for (uint32_t r = 0; r < m; r++) {
+      for (uint32_t c = 0; c < n; c++) {
+        uint32_t got, want;
+        ck_assert_int_eq(e.t.mem_read(e.t.ctx, at + 256u * r + 4u * c, &got, 4), NPE_OK);
+        memcpy(&want, &g[(size_t)r * n + c], 4);
+        ck_assert_msg(got == want, "k tiles %s x %s: C[%u][%u] = %08x, golden %08x (K = %u in %u "
+                      "tiles, the first %u)", npe_fmt_name(fa), npe_fmt_name(fb), r, c, got, want,
+                      k, tiles, k_len[0]);
+      }
+    }
+    free(g);
+    mm_free(&job);
+  }
   eng_close(&e);
 }
 END_TEST
@@ -259,15 +447,6 @@ END_TEST
 /* Errors                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static npe_desc_fields load_a(uint64_t addr, uint16_t rows, uint16_t bytes) {
-  npe_desc_fields f = {0};
-  f.op = NPE_OP_LOAD;
-  f.m = rows;
-  f.k = bytes;
-  f.addr_a = addr;
-  f.stride_a = bytes;
-  return f;
-}
 
 /* A STORE of one binary32 row of 8 results from output buffer 2 to @p addr. */
 static npe_desc_fields store_c(uint64_t addr) {
@@ -1329,6 +1508,12 @@ Suite *engine_suite(void) {
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, matmul_shapes_every_format);
   tcase_add_test(tc, matmul_random_backpressure);
+  tcase_add_test(tc, matmul_k_tiles);
+  tcase_add_test(tc, k_tiles_quire_overflow);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("ksplit");
+  tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, k_tiles_direct);
   suite_add_tcase(s, tc);
   TCase *tb = tcase_create("bus");
   tcase_set_timeout(tb, 600);

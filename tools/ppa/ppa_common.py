@@ -21,7 +21,7 @@ VDD = 1.8  # V: the library's nom_voltage (typical corner)
 PKG = "rtl/npe_pkg.sv"
 PE_FILES = [PKG] + ["rtl/pe/%s.sv" % m for m in (
     "npe_pe_dec", "npe_pe_front", "npe_pe_mul", "npe_pe_align", "npe_pe_quire",
-    "npe_pe_norm", "npe_pe_posit_enc", "npe_pe_round", "npe_pe_cnt", "npe_pe",
+    "npe_pe_norm", "npe_pe_posit_enc", "npe_pe_round", "npe_pe_cnt", "npe_pe_qslots", "npe_pe",
     "npe_pe_lite")]
 
 FORMATS = ["fp4", "posit4", "posit8", "posit16", "int8", "ternary"]  # format code order

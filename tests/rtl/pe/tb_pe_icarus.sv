@@ -45,6 +45,7 @@ module tb_pe_icarus;
       .clk_i, .rst_ni,
       .valid_i, .a_i, .b_i, .fmt_i, .clear_i, .last_i,
       .read_i, .rd_fmt_i,
+      .load_i (1'b0), .save_i (1'b0), .slot_i (1'b0),  // (K tiles: the engine tests)
       .res_valid_o, .res_f32_o, .res_fmt_o, .res_flags_o,
       .cnt_clear_i, .cnt_sel_i, .cnt_o
     );
