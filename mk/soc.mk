@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: Apache-2.0
+# mk/soc.mk - rtl/soc: the SoC (npe_soc: the RV32IM core, on-chip RAM, the
+# engine, the host mailbox; docs/SOC.md), its lint, its Verilated model and
+# the bench that runs the real firmware (firmware/npe_fw_main.c) on it as
+# the host would (tests/rtl/soc/tb_soc.cpp). Included by the top Makefile
+# after mk/cpu.mk and mk/firmware.mk (CPU_RTL, FW_* variables).
+#
+#   make soc-lint     verilator --lint-only -Wall of npe_soc (plain, asserting)
+#   make soc-test     the firmware ELF on the Verilated SoC: random matmuls in
+#                     every format pair bit-exact against the golden model,
+#                     malformed requests; the planted firmware bug must be caught
+#   make soc-soak     more random requests (SOC_SOAK_N, seed SOC_SOAK_SEED)
+
+SOC_BUILD := $(BUILD)/soc
+SOC_OBJ   := $(SOC_BUILD)/obj
+SOC_RTL   := $(ENGINE_RTL) $(CPU_RTL) rtl/soc/npe_soc_ram.sv rtl/soc/npe_soc_ram_arb.sv \
+             rtl/soc/npe_soc_axi_ram.sv rtl/soc/npe_soc_axil_master.sv \
+             rtl/soc/npe_soc_mailbox.sv rtl/soc/npe_soc.sv
+SOC_TB_INC := -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd -I$(SOC_OBJ) $(GOLDEN_INC) -Iinclude
+SOC_RT     := $(SOC_BUILD)/verilated.o $(SOC_BUILD)/verilated_threads.o
+SOC_TEST_SEED ?= 1
+SOC_TEST_N    ?= 60
+SOC_SOAK_SEED ?= $(shell date +%s)
+SOC_SOAK_N    ?= 1000
+
+.PHONY: soc-lint soc-model soc-test soc-plant-test soc-soak
+
+soc-lint:
+	$(VERILATOR) --lint-only -Wall --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
+	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
+LINT_TARGETS += soc-lint
+
+$(SOC_OBJ)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SOC_OBJ)
+	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
+	  --top-module npe_soc -Mdir $(SOC_OBJ) $(ENGINE_VLT) $(SOC_RTL)
+	$(MAKE) -s -C $(SOC_OBJ) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+
+soc-model: $(SOC_OBJ)/Vnpe_soc__ALL.a
+
+$(SOC_BUILD)/%.o: $(VERILATOR_INC)/%.cpp $(SOC_OBJ)/Vnpe_soc__ALL.a
+	@mkdir -p $(@D)
+	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(SOC_TB_INC) -c -o $@ $<
