@@ -42,3 +42,28 @@ soc-model: $(SOC_OBJ)/Vnpe_soc__ALL.a
 $(SOC_BUILD)/%.o: $(VERILATOR_INC)/%.cpp $(SOC_OBJ)/Vnpe_soc__ALL.a
 	@mkdir -p $(@D)
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(SOC_TB_INC) -c -o $@ $<
+
+$(SOC_BUILD)/tb_soc: tests/rtl/soc/tb_soc.cpp include/npe_soc.h $(SOC_OBJ)/Vnpe_soc__ALL.a \
+                     $(SOC_RT) $(GOLDEN_LIB)
+	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(SOC_TB_INC) -o $@ $< $(SOC_OBJ)/Vnpe_soc__ALL.a \
+	  $(SOC_RT) $(GOLDEN_LIB) -lpthread -lm
+
+SOC_TB := $(SOC_BUILD)/tb_soc
+
+# The planted firmware (the last n-block of every plan dropped) must fail.
+soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
+	@if $(SOC_TB) +quiet +no_bad +n=12 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant.elf \
+	    > $(SOC_BUILD)/plant.log 2>&1; then \
+	  echo "soc-plant-test: FAIL: the planted firmware bug went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(SOC_BUILD)/plant.log; then \
+	  echo "soc-plant-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant.log)"; \
+	else echo "soc-plant-test: FAIL: the run failed without a mismatch"; \
+	  cat $(SOC_BUILD)/plant.log; exit 1; fi
+
+soc-test: $(SOC_TB) $(FW_SOC_ELF)
+	$(SOC_TB) +quiet +seed=$(SOC_TEST_SEED) +n=$(SOC_TEST_N) $(FW_SOC_ELF)
+	@$(MAKE) -s soc-plant-test
+TEST_TARGETS += soc-test
+
+soc-soak: $(SOC_TB) $(FW_SOC_ELF)
+	$(SOC_TB) +quiet +seed=$(SOC_SOAK_SEED) +n=$(SOC_SOAK_N) $(FW_SOC_ELF)
