@@ -50,7 +50,8 @@ TEST_TARGETS += firmware-test
 # planted build (NPE_FW_PLANT_BUG) drops the last n-block of every plan.
 FW_SOC_SRC   := firmware/npe_fw_main.c firmware/npe_hal.c
 FW_SOC_HDRS  := firmware/npe_hal.h include/npe_soc.h
-FW_SOC_FLAGS := $(subst -Os,-O2,$(subst firmware/link.ld,firmware/link_soc.ld,$(FW_CFLAGS))) -DNPE_FW_SOC \
+FW_SOC_OPT   ?= -O2 -finline-limit=2000
+FW_SOC_FLAGS := $(subst -Os,$(FW_SOC_OPT),$(subst firmware/link.ld,firmware/link_soc.ld,$(FW_CFLAGS))) -DNPE_FW_SOC \
                 -ffunction-sections -fdata-sections -Wl,--gc-sections
 FW_SOC_ELF   := $(FW_BUILD)/npe_soc_fw.elf
 

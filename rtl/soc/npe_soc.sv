@@ -42,7 +42,10 @@ module npe_soc #(
   // Firmware console (mailbox CONSOLE writes) and bus errors, for benches
   output logic        cons_valid_o,
   output logic [7:0]  cons_data_o,
-  output logic        bus_err_o      // an access to nothing or an engine CSR error
+  output logic        bus_err_o,     // an access to nothing or an engine CSR error
+  // The core's retire trace (for benches: CPI, profiles)
+  output logic        retire_valid_o,
+  output logic [31:0] retire_pc_o
 );
   localparam int RamWords = RamBytes / 8;
   localparam int RamAW    = $clog2(RamBytes);  // byte address bits of the RAM
@@ -228,12 +231,15 @@ module npe_soc #(
     .ram_wdata_o (ram_b_wdata), .ram_rdata_i (ram_b_rdata)
   );
 
+  assign retire_valid_o = ret_valid;
+  assign retire_pc_o    = ret_pc;
+
   // Not needed: the engine's fixed AXI attributes, address bits above the
   // RAM (its DMA window keeps them zero), the engine's interrupt (the
-  // firmware polls STATUS) and the core's retire trace.
+  // firmware polls STATUS) and the rest of the core's retire trace.
   logic unused;
   assign unused = ^{araddr[63:32], awaddr[63:32], arlock, awlock, arcache, awcache, arprot,
-                    awprot, arqos, awqos, eng_irq, ret_valid, ret_trap, ret_pc, ret_insn,
+                    awprot, arqos, awqos, eng_irq, ret_trap, ret_insn,
                     ret_rd, ret_wdata, c_addr[1:0], h_addr_i[1:0]};
 
 `ifdef NPE_ASSERT

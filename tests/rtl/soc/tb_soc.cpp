@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ uint64_t cycles;
 uint64_t bus_errs;
 bool quiet;
 std::string console;
+uint64_t instret;
+bool profile;
+std::map<uint32_t, uint64_t> pc_hist;
 
 void tick() {
   top->clk_i = 0;
@@ -50,6 +54,10 @@ void tick() {
     }
   }
   if (top->bus_err_o) bus_errs++;
+  if (top->retire_valid_o) {
+    instret++;
+    if (profile) pc_hist[top->retire_pc_o]++;
+  }
 }
 
 [[noreturn]] void fail(const char *what) {
@@ -337,6 +345,7 @@ int main(int argc, char **argv) {
     else if (!strncmp(argv[i], "+n=", 3)) n_jobs = (unsigned)strtoul(argv[i] + 3, nullptr, 0);
     else if (!strcmp(argv[i], "+quiet")) quiet = true;
     else if (!strcmp(argv[i], "+no_bad")) do_bad = false;
+    else if (!strcmp(argv[i], "+profile")) profile = true;
     else if (argv[i][0] != '+') elf = argv[i];
   }
   if (!elf) {
@@ -391,6 +400,14 @@ int main(int argc, char **argv) {
          (unsigned long long)stats.descs, (unsigned long long)stats.fw_cycles,
          (unsigned long long)stats.eng_busy, (unsigned long long)stats.host_cycles, bad_checks,
          mismatches + bad_fails, (unsigned long long)cycles);
+  printf("tb_soc: the core retired %llu instructions in %llu cycles (CPI %.2f, all of it "
+         "including the idle loop)\n", (unsigned long long)instret, (unsigned long long)cycles,
+         instret ? (double)cycles / (double)instret : 0.0);
+  if (profile) {
+    FILE *f = fopen("tb_soc_profile.txt", "w");
+    for (auto &e : pc_hist) fprintf(f, "%08x %llu\n", e.first, (unsigned long long)e.second);
+    fclose(f);
+  }
   top->final();
   delete top;
   if (mismatches || bad_fails || bus_errs) {
