@@ -10,6 +10,7 @@
 #                     every format pair bit-exact against the golden model,
 #                     malformed requests; the planted firmware bug must be caught
 #   make soc-soak     more random requests (SOC_SOAK_N, seed SOC_SOAK_SEED)
+#   make soc-bench    BENCH lines: firmware-driven matmuls, the core's CPI
 
 SOC_BUILD := $(BUILD)/soc
 SOC_OBJ   := $(SOC_BUILD)/obj
@@ -23,7 +24,7 @@ SOC_TEST_N    ?= 36
 SOC_SOAK_SEED ?= $(shell date +%s)
 SOC_SOAK_N    ?= 1000
 
-.PHONY: soc-lint soc-model soc-test soc-plant-test soc-soak
+.PHONY: soc-lint soc-model soc-test soc-plant-test soc-soak soc-bench
 
 soc-lint:
 	$(VERILATOR) --lint-only -Wall --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
@@ -67,3 +68,8 @@ TEST_TARGETS += soc-test
 
 soc-soak: $(SOC_TB) $(FW_SOC_ELF)
 	$(SOC_TB) +quiet +seed=$(SOC_SOAK_SEED) +n=$(SOC_SOAK_N) $(FW_SOC_ELF)
+
+# BENCH lines: firmware-driven matmuls (cycles, descriptors, host-link bytes)
+soc-bench: $(SOC_TB) $(FW_SOC_ELF)
+	@$(SOC_TB) +bench $(FW_SOC_ELF) | grep '^BENCH'
+BENCH_TARGETS += soc-bench

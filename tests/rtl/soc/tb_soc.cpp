@@ -12,7 +12,8 @@
 //     host window or misaligned, K above the scratchpads, an arena overflow,
 //     bad patterns) answered with their status, and a good request after
 //     each one still runs (nothing hangs).
-// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] FIRMWARE.elf
+// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+profile] [+bench] FIRMWARE.elf
+// (+profile writes tb_soc_profile.txt: retired instructions per PC)
 // Exit 0 when everything matched; a mismatch prints "MISMATCH ...".
 #include <elf.h>
 
@@ -267,6 +268,43 @@ uint32_t run_matmul(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, u
   return r.w[0];
 }
 
+// +bench: fixed shapes, BENCH lines (make soc-bench, BENCHMARKS.md). The
+// host-link bytes are what crosses the host port: the unpacked operands, the
+// request, the doorbell, the response and C; a host-driven run would also
+// write every descriptor (64 bytes each) and poll the engine's CSRs.
+void bench() {
+  struct Shape { const char *name; npe_fmt fa, fb; bool fp32; uint32_t m, n, k; };
+  const Shape shapes[] = {
+    {"int8_64x64x64_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 64, 64, 64},
+    {"int8_16x16x64_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 16, 16, 64},
+    {"posit8_16x16x64_f32", NPE_FMT_POSIT8, NPE_FMT_POSIT8, true, 16, 16, 64},
+    {"int8_1x32x256_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 1, 32, 256},
+  };
+  for (const Shape &s : shapes) {
+    Stats before = stats;
+    uint32_t st = run_matmul(s.fa, s.fb, s.fa, s.fp32, s.m, s.n, s.k);
+    if (st != NPE_SOC_ST_OK || mismatches) {
+      printf("tb_soc: bench job %s: status %u (%08x %08x)\n", s.name, st, last_rsp.w[5],
+             last_rsp.w[6]);
+      fail("bench job");
+    }
+    uint64_t host_bytes = (uint64_t)s.m * s.k * npe_fmt_elem_bytes(s.fa) +
+                          (uint64_t)s.n * s.k * npe_fmt_elem_bytes(s.fb) +
+                          (uint64_t)s.m * s.n * (s.fp32 ? 4 : 2) + 32 + 4 + 32;
+    printf("BENCH soc_%s_total_cycles %llu cycles\n", s.name,
+           (unsigned long long)(stats.host_cycles - before.host_cycles));
+    printf("BENCH soc_%s_firmware_cycles %llu cycles\n", s.name,
+           (unsigned long long)(stats.fw_cycles - before.fw_cycles));
+    printf("BENCH soc_%s_engine_busy_cycles %llu cycles\n", s.name,
+           (unsigned long long)(stats.eng_busy - before.eng_busy));
+    printf("BENCH soc_%s_descriptors %llu descriptors\n", s.name,
+           (unsigned long long)(stats.descs - before.descs));
+    printf("BENCH soc_%s_host_link_bytes %llu bytes\n", s.name, (unsigned long long)host_bytes);
+    printf("BENCH soc_%s_descriptor_bytes_saved %llu bytes\n", s.name,
+           (unsigned long long)(64 * (stats.descs - before.descs)));
+  }
+}
+
 unsigned bad_checks, bad_fails;
 
 void expect_status(const char *what, const uint32_t req[8], uint32_t want) {
@@ -339,13 +377,14 @@ int main(int argc, char **argv) {
   const char *elf = nullptr;
   uint64_t seed = 1;
   unsigned n_jobs = 60;
-  bool do_bad = true;
+  bool do_bad = true, do_bench = false;
   for (int i = 1; i < argc; i++) {
     if (!strncmp(argv[i], "+seed=", 6)) seed = strtoull(argv[i] + 6, nullptr, 0);
     else if (!strncmp(argv[i], "+n=", 3)) n_jobs = (unsigned)strtoul(argv[i] + 3, nullptr, 0);
     else if (!strcmp(argv[i], "+quiet")) quiet = true;
     else if (!strcmp(argv[i], "+no_bad")) do_bad = false;
     else if (!strcmp(argv[i], "+profile")) profile = true;
+    else if (!strcmp(argv[i], "+bench")) do_bench = quiet = true;
     else if (argv[i][0] != '+') elf = argv[i];
   }
   if (!elf) {
@@ -374,6 +413,13 @@ int main(int argc, char **argv) {
     fail("PING");
   printf("tb_soc: PING: CAP_ARRAY %08x formats %02x\n", p.w[2], p.w[4]);
 
+  if (do_bench) {
+    bench();
+    printf("BENCH soc_core_cpi %.2f cycles/instr\n", (double)cycles / (double)instret);
+    top->final();
+    delete top;
+    return 0;
+  }
   unsigned pair_runs[kNumPairs] = {};
   for (unsigned j = 0; j < n_jobs; j++) {
     unsigned pi = j % kNumPairs;
