@@ -305,6 +305,14 @@ void bench() {
   }
 }
 
+void write_profile() {
+  if (!profile) return;
+  FILE *f = fopen("tb_soc_profile.txt", "w");
+  if (!f) return;
+  for (auto &e : pc_hist) fprintf(f, "%08x %llu\n", e.first, (unsigned long long)e.second);
+  fclose(f);
+}
+
 unsigned bad_checks, bad_fails;
 
 void expect_status(const char *what, const uint32_t req[8], uint32_t want) {
@@ -416,6 +424,7 @@ int main(int argc, char **argv) {
   if (do_bench) {
     bench();
     printf("BENCH soc_core_cpi %.2f cycles/instr\n", (double)cycles / (double)instret);
+    write_profile();
     top->final();
     delete top;
     return 0;
@@ -449,11 +458,7 @@ int main(int argc, char **argv) {
   printf("tb_soc: the core retired %llu instructions in %llu cycles (CPI %.2f, all of it "
          "including the idle loop)\n", (unsigned long long)instret, (unsigned long long)cycles,
          instret ? (double)cycles / (double)instret : 0.0);
-  if (profile) {
-    FILE *f = fopen("tb_soc_profile.txt", "w");
-    for (auto &e : pc_hist) fprintf(f, "%08x %llu\n", e.first, (unsigned long long)e.second);
-    fclose(f);
-  }
+  write_profile();
   top->final();
   delete top;
   if (mismatches || bad_fails || bus_errs) {
