@@ -8,7 +8,8 @@
 #   make soc-lint     verilator --lint-only -Wall of npe_soc (plain, asserting)
 #   make soc-test     the firmware ELF on the Verilated SoC: random matmuls in
 #                     every format pair bit-exact against the golden model,
-#                     malformed requests; the planted firmware bug must be caught
+#                     malformed requests; the planted firmware bug and the planted
+#                     adapter bug (soc-plant-rtl-test) must be caught
 #   make soc-soak     more random requests (SOC_SOAK_N, seed SOC_SOAK_SEED)
 #   make soc-bench    BENCH lines: firmware-driven matmuls, the core's CPI
 
@@ -24,11 +25,13 @@ SOC_TEST_N    ?= 36
 SOC_SOAK_SEED ?= $(shell date +%s)
 SOC_SOAK_N    ?= 1000
 
-.PHONY: soc-lint soc-model soc-test soc-plant-test soc-soak soc-bench
+.PHONY: soc-lint soc-model soc-test soc-plant-test soc-plant-rtl-test soc-soak soc-bench
 
 soc-lint:
 	$(VERILATOR) --lint-only -Wall --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
 	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
+	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT +define+NPE_PLANT_BUG_SOC_STRB \
+	  --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
 LINT_TARGETS += soc-lint
 
 $(SOC_OBJ)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
@@ -40,6 +43,15 @@ $(SOC_OBJ)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
 
 soc-model: $(SOC_OBJ)/Vnpe_soc__ALL.a
 
+# The planted RTL bug: npe_soc_axi_ram drops the strobe of byte lane 7
+SOC_OBJ_PLANT := $(SOC_BUILD)/obj_plant
+$(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SOC_OBJ_PLANT)
+	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
+	  +define+NPE_PLANT_BUG_SOC_STRB --top-module npe_soc -Mdir $(SOC_OBJ_PLANT) $(ENGINE_VLT) $(SOC_RTL)
+	$(MAKE) -s -C $(SOC_OBJ_PLANT) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+
 $(SOC_BUILD)/%.o: $(VERILATOR_INC)/%.cpp $(SOC_OBJ)/Vnpe_soc__ALL.a
 	@mkdir -p $(@D)
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(SOC_TB_INC) -c -o $@ $<
@@ -50,6 +62,21 @@ $(SOC_BUILD)/tb_soc: tests/rtl/soc/tb_soc.cpp include/npe_soc.h $(SOC_OBJ)/Vnpe_
 	  $(SOC_RT) $(GOLDEN_LIB) -lpthread -lm
 
 SOC_TB := $(SOC_BUILD)/tb_soc
+
+$(SOC_BUILD)/tb_soc_plant: tests/rtl/soc/tb_soc.cpp include/npe_soc.h $(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a \
+                           $(SOC_RT) $(GOLDEN_LIB)
+	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(subst $(SOC_OBJ),$(SOC_OBJ_PLANT),$(SOC_TB_INC)) -o $@ $< \
+	  $(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a $(SOC_RT) $(GOLDEN_LIB) -lpthread -lm
+
+# The planted adapter bug (a dropped write strobe) must fail too.
+soc-plant-rtl-test: $(SOC_BUILD)/tb_soc_plant $(FW_SOC_ELF)
+	@if $(SOC_BUILD)/tb_soc_plant +quiet +no_bad +n=6 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
+	    > $(SOC_BUILD)/plant_rtl.log 2>&1; then \
+	  echo "soc-plant-rtl-test: FAIL: the dropped strobe went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(SOC_BUILD)/plant_rtl.log; then \
+	  echo "soc-plant-rtl-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_rtl.log)"; \
+	else echo "soc-plant-rtl-test: FAIL: the run failed without a mismatch"; \
+	  cat $(SOC_BUILD)/plant_rtl.log; exit 1; fi
 
 # The planted firmware (the last n-block of every plan dropped) must fail.
 soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
@@ -63,7 +90,7 @@ soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
 
 soc-test: $(SOC_TB) $(FW_SOC_ELF)
 	$(SOC_TB) +quiet +seed=$(SOC_TEST_SEED) +n=$(SOC_TEST_N) $(FW_SOC_ELF)
-	@$(MAKE) -s soc-plant-test
+	@$(MAKE) -s soc-plant-test soc-plant-rtl-test
 TEST_TARGETS += soc-test
 
 soc-soak: $(SOC_TB) $(FW_SOC_ELF)

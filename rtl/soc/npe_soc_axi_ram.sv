@@ -72,7 +72,12 @@ module npe_soc_axi_ram #(
   // each beat but the last is taken; write beats as they come.
   assign ram_en_o    = take_ar || (r_beat && left_q != 8'd0) || w_beat;
   assign ram_addr_o  = take_ar ? s_axi_araddr[AW+2:3] : addr_q;
+`ifdef NPE_PLANT_BUG_SOC_STRB
+  // planted bug (make soc-plant-rtl-test): byte lane 7's strobe dropped
+  assign ram_we_o    = w_beat ? (s_axi_wstrb & 8'h7f) : 8'h00;
+`else
   assign ram_we_o    = w_beat ? s_axi_wstrb : 8'h00;
+`endif
   assign ram_wdata_o = s_axi_wdata;
 
   always_comb begin
