@@ -12,7 +12,9 @@
 //     host window or misaligned, K above the scratchpads, an arena overflow,
 //     bad patterns) answered with their status, and a good request after
 //     each one still runs (nothing hangs).
-// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+profile] [+bench] FIRMWARE.elf
+// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+no_contend] [+profile] [+bench] FIRMWARE.elf
+// (+no_contend: the host only waits while the firmware works; by default it
+// reads RAM and the mailbox during half the requests)
 // (+profile writes tb_soc_profile.txt: retired instructions per PC)
 // Exit 0 when everything matched; a mismatch prints "MISMATCH ...".
 #include <elf.h>
@@ -36,6 +38,7 @@ Vnpe_soc *top;
 uint64_t cycles;
 uint64_t bus_errs;
 bool quiet;
+bool contend = true;
 std::string console;
 uint64_t instret;
 bool profile;
@@ -151,12 +154,24 @@ struct Rsp {
   uint64_t host_cycles;  // doorbell to the host interrupt
 };
 
+uint64_t rng();
+
 Rsp request(const uint32_t req[8], uint64_t max_cycles = 50000000) {
   for (uint32_t i = 0; i < 8; i++) wr(NPE_SOC_MBOX_BASE + NPE_MBOX_REQ(i), req[i]);
   wr(NPE_SOC_MBOX_BASE + NPE_MBOX_DOORBELL, 1);
   uint64_t t0 = cycles;
+  // Half the requests: the host keeps the RAM and mailbox busy while the
+  // firmware works (reads of the host window, the firmware's image and the
+  // FLAGS), so the core meets the arbiter's turns on every access.
+  bool busy_host = contend && (rng() & 1);
   while (!top->host_irq_o) {
-    tick();
+    if (busy_host) {
+      uint32_t sel = (uint32_t)(rng() % 4);
+      if (sel == 0) (void)rd(NPE_SOC_MBOX_BASE + NPE_MBOX_FLAGS);
+      else (void)rd((uint32_t)(rng() % NPE_SOC_RAM_BYTES) & ~3u);
+    } else {
+      tick();
+    }
     if (cycles - t0 > max_cycles) fail("no answer to a request (the firmware hangs)");
   }
   Rsp r;
@@ -392,7 +407,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "+quiet")) quiet = true;
     else if (!strcmp(argv[i], "+no_bad")) do_bad = false;
     else if (!strcmp(argv[i], "+profile")) profile = true;
-    else if (!strcmp(argv[i], "+bench")) do_bench = quiet = true;
+    else if (!strcmp(argv[i], "+bench")) do_bench = quiet = true, contend = false;
+    else if (!strcmp(argv[i], "+no_contend")) contend = false;
     else if (argv[i][0] != '+') elf = argv[i];
   }
   if (!elf) {
