@@ -5,7 +5,8 @@
 # the host would (tests/rtl/soc/tb_soc.cpp). Included by the top Makefile
 # after mk/cpu.mk and mk/firmware.mk (CPU_RTL, FW_* variables).
 #
-#   make soc-lint     verilator --lint-only -Wall of npe_soc (plain, asserting)
+#   make soc-lint     verilator --lint-only -Wall of npe_soc (plain, asserting, planted)
+#   make soc-compat-check  Yosys elaboration and an Icarus compile of npe_soc
 #   make soc-test     the firmware ELF on the Verilated SoC: random matmuls in
 #                     every format pair bit-exact against the golden model,
 #                     malformed requests; the planted firmware bug and the planted
@@ -25,7 +26,7 @@ SOC_TEST_N    ?= 36
 SOC_SOAK_SEED ?= $(shell date +%s)
 SOC_SOAK_N    ?= 1000
 
-.PHONY: soc-lint soc-model soc-test soc-plant-test soc-plant-rtl-test soc-soak soc-bench
+.PHONY: soc-lint soc-compat-check soc-model soc-test soc-plant-test soc-plant-rtl-test soc-soak soc-bench
 
 soc-lint:
 	$(VERILATOR) --lint-only -Wall --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
@@ -33,6 +34,19 @@ soc-lint:
 	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT +define+NPE_PLANT_BUG_SOC_STRB \
 	  --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
 LINT_TARGETS += soc-lint
+
+# The house subset: Yosys reads, elaborates and proc's npe_soc; Icarus compiles it
+soc-compat-check: $(SOC_RTL)
+	@$(DEPS) yosys iverilog
+	@mkdir -p $(SOC_BUILD)
+	@rm -f $(SOC_BUILD)/npe_soc.vvp
+	nice yosys -q -l $(SOC_BUILD)/yosys_check.log \
+	  -p 'read_verilog -sv $(SOC_RTL); hierarchy -check -top npe_soc; proc'
+	iverilog -g2012 -o $(SOC_BUILD)/npe_soc.vvp -s npe_soc $(SOC_RTL) 2>&1 | \
+	  grep -v 'sorry: \(constant selects\|Case unique\)' || true
+	@test -s $(SOC_BUILD)/npe_soc.vvp
+	@echo "soc-compat-check: npe_soc elaborated by Yosys and compiled by Icarus"
+TEST_TARGETS += soc-compat-check
 
 $(SOC_OBJ)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
 	@$(DEPS) verilator

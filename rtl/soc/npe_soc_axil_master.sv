@@ -55,7 +55,8 @@ module npe_soc_axil_master #(
     case (state_q)
       StIdle: begin
         if (req_i) begin
-          state_d   = we_i ? StWrite : StRead;
+          if (we_i) state_d = StWrite;
+          else state_d = StRead;
           aw_done_d = 1'b0;
           w_done_d  = 1'b0;
           err_d     = 1'b0;
