@@ -24,8 +24,8 @@
 
 static npe_hal_info g_info;
 static npe_hal_ring g_ring;
-static volatile uint32_t g_req;
-static uint32_t g_t0;         /* the doorbell rang (set by the interrupt) */
+static volatile uint32_t g_req; /* the doorbell rang (set by the interrupt) */
+static uint32_t g_t0;           /* the core's cycle when the request was taken */
 
 static void engine_setup(void) {
   g_ring.base = NPE_SOC_ARENA_BASE;
@@ -70,7 +70,7 @@ typedef struct rsp {
   uint32_t st, busy, descs, detail0, detail1;
 } rsp;
 
-static void matmul(const uint32_t req[8], rsp *o) {
+static void matmul(const uint32_t req[8], int fault, rsp *o) {
   uint32_t fa = (req[0] >> 8) & 15u, fb = (req[0] >> 12) & 15u, fout = (req[0] >> 16) & 15u;
   int fp32 = (req[0] >> 24) & 1u;
   uint32_t m = req[1], n = req[2], k = req[3];
@@ -142,9 +142,9 @@ static void matmul(const uint32_t req[8], rsp *o) {
    * per PE plus the bytes moved), so only a hung engine meets it */
   uint64_t work = (uint64_t)m * n * (k + 64u) + 64u * (ba + bb + bc) + 2000000u;
   uint32_t budget = work > 0x7fffffffu ? 0x7fffffffu : (uint32_t)work;
-  o->detail0 = npe_hal_cycles() - g_t0;
+  o->detail0 = npe_hal_cycles() - g_t0; /* (OK: when the engine run started) */
   npe_hal_result res;
-  npe_hal_run(&g_ring, &p, budget, &res);
+  npe_hal_run(&g_ring, &p, budget, fault ? 2u : 0u, 0u, &res);
   o->descs = res.descs;
   o->busy = npe_hal_rd(NPE_PERF_BUSY_CYCLES_LO_REG_OFFSET);
   uint32_t err = (res.status >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
@@ -155,7 +155,7 @@ static void matmul(const uint32_t req[8], rsp *o) {
     npe_hal_reset(&g_ring, NPE_SOC_ARENA_BASE, NPE_SOC_ARENA_END);
     return;
   }
-  o->detail1 = npe_hal_cycles() - g_t0;
+  o->detail1 = npe_hal_cycles() - g_t0; /* (OK: when the gather started) */
   /* gather: the device layout of C into the host's dense rows */
   const uint8_t *c = (const uint8_t *)(uintptr_t)dev_c;
   for (uint32_t r = 0; r < m; r++) {
@@ -182,8 +182,8 @@ static void serve(void) {
   if (op == NPE_SOC_OP_PING) {
     o.busy = g_info.cap_array;
     o.descs = g_info.formats;
-  } else if (op == NPE_SOC_OP_MATMUL) {
-    matmul(req, &o);
+  } else if (op == NPE_SOC_OP_MATMUL || op == NPE_SOC_OP_MATMUL_FAULT) {
+    matmul(req, op == NPE_SOC_OP_MATMUL_FAULT, &o);
   } else {
     o.st = NPE_SOC_ST_BAD_OP;
   }

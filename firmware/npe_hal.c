@@ -48,7 +48,7 @@ void npe_hal_reset(npe_hal_ring *r, uint32_t win_base, uint32_t win_limit) {
 }
 
 void npe_hal_run(npe_hal_ring *r, const npe_mm_plan *p, uint32_t max_cycles,
-                 npe_hal_result *res) {
+                 uint32_t fault_at, uint32_t fault_addr, npe_hal_result *res) {
   const uint32_t mask = (1u << r->log2_n) - 1u;
   npe_tiler_it it = {0, 0, 0, 0};
   int more = 1;
@@ -69,6 +69,9 @@ void npe_hal_run(npe_hal_ring *r, const npe_mm_plan *p, uint32_t max_cycles,
       if (!more) break;
       r->tail = (r->tail + 1u) & mask;
       res->descs++;
+      if (res->descs == fault_at) {
+        npe_desc_set_addr_a(slot, fault_addr);
+      }
       wrote++;
     }
     if (wrote) npe_hal_wr(NPE_RING_TAIL_REG_OFFSET, r->tail);

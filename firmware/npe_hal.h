@@ -65,8 +65,10 @@ void npe_hal_setup(npe_hal_ring *r, uint32_t win_base, uint32_t win_limit);
 /** SOFT_RESET, then npe_hal_setup again. */
 void npe_hal_reset(npe_hal_ring *r, uint32_t win_base, uint32_t win_limit);
 /** Streams the plan's descriptors through the ring and waits until the
- *  engine is idle, stops on an error, or @p max_cycles pass. */
+ *  engine is idle, stops on an error, or @p max_cycles pass. A test hook:
+ *  descriptor @p fault_at (counting from 1; 0 for none) gets source address
+ *  @p fault_addr. */
 void npe_hal_run(npe_hal_ring *r, const npe_mm_plan *p, uint32_t max_cycles,
-                 npe_hal_result *res);
+                 uint32_t fault_at, uint32_t fault_addr, npe_hal_result *res);
 
 #endif /* NPE_HAL_H */

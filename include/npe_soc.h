@@ -58,12 +58,18 @@
  *   RSP_2  engine busy cycles (PERF_BUSY_CYCLES, low 32 bits)
  *   RSP_3  core cycles from the doorbell's interrupt to the response
  *   RSP_4  descriptors run
- *   RSP_5  ST_ENGINE: the engine's STATUS; ST_TRAP: mcause
- *   RSP_6  ST_ENGINE: ERR_ADDR (low 32 bits); ST_TRAP: mepc
+ *   RSP_5  ST_ENGINE, ST_TIMEOUT: the engine's STATUS; ST_TRAP: mcause;
+ *          ST_OK: RSP_3's cycle at which the engine run started
+ *   RSP_6  ST_ENGINE: ERR_ADDR (low 32 bits); ST_TRAP: mepc; ST_OK: the
+ *          cycle at which the gather of C started
  *   RSP_7  NPE_SOC_FW_READY once the firmware runs (set at boot, kept)
  */
 #define NPE_SOC_OP_PING   0u  /* no work: status OK, RSP_2 = CAP_ARRAY, RSP_4 = CAP_FORMATS */
 #define NPE_SOC_OP_MATMUL 1u
+/* A test hook: a MATMUL whose second descriptor gets a source address
+ * outside the engine's DMA window, so the engine stops on DMA_WINDOW mid-
+ * request; the answer is NPE_SOC_ST_ENGINE with STATUS and ERR_ADDR. */
+#define NPE_SOC_OP_MATMUL_FAULT 2u
 #define NPE_SOC_REQ0(op, fa, fb, fout, fp32) \
   ((uint32_t)(op) | (uint32_t)(fa) << 8 | (uint32_t)(fb) << 12 | (uint32_t)(fout) << 16 | \
    (uint32_t)((fp32) ? 1u : 0u) << 24)

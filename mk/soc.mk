@@ -22,7 +22,7 @@ SOC_RTL   := $(ENGINE_RTL) $(CPU_RTL) rtl/soc/npe_soc_ram.sv rtl/soc/npe_soc_ram
 SOC_TB_INC := -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd -I$(SOC_OBJ) $(GOLDEN_INC) -Iinclude
 SOC_RT     := $(SOC_BUILD)/verilated.o $(SOC_BUILD)/verilated_threads.o
 SOC_TEST_SEED ?= 1
-SOC_TEST_N    ?= 36
+SOC_TEST_N    ?= 30
 SOC_SOAK_SEED ?= $(shell date +%s)
 SOC_SOAK_N    ?= 1000
 

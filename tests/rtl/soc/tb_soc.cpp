@@ -343,7 +343,7 @@ void expect_status(const char *what, const uint32_t req[8], uint32_t want) {
     printf("ok   refused: %-44s status %u\n", what, r.w[0]);
   }
   // still responsive: a small good request right after
-  if (run_matmul(NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, true, 3, 5, 17) != NPE_SOC_ST_OK) {
+  if (run_matmul(NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, true, 2, 3, 8) != NPE_SOC_ST_OK) {
     printf("MISMATCH: a good request after '%s' failed\n", what);
     bad_fails++;
   }
@@ -378,6 +378,30 @@ void malformed() {
     {"packed operands exceed the arena", R(NPE_SOC_REQ0(mm, 4, 4, 4, 0), 2000, 1, 1, 0x100, 0x900, 0x1000), NPE_SOC_ST_TOO_BIG},
   };
   for (auto &c : cases) expect_status(c.what, c.req.data(), c.st);
+  // an engine error mid-request (the firmware's test hook): DMA_WINDOW on the
+  // second descriptor, reported with STATUS and ERR_ADDR; the engine reset
+  {
+    std::vector<uint8_t> ops(256, 1);
+    write_bytes(0x1000, ops.data(), ops.size());
+    uint32_t q[8] = {NPE_SOC_REQ0(NPE_SOC_OP_MATMUL_FAULT, NPE_FMT_INT8, NPE_FMT_INT8, 4, 1),
+                     8, 8, 16, 0x1000, 0x1000, 0x2000, tag_counter++};
+    Rsp r = request(q);
+    uint32_t err = (r.w[5] >> 8) & 0xff;
+    bad_checks++;
+    if (r.w[0] != NPE_SOC_ST_ENGINE || err != 5 /* NPE_HW_ERR_DMA_WINDOW */ || r.w[6] != 0) {
+      printf("MISMATCH: engine fault: status %u STATUS %08x ERR_ADDR %08x\n", r.w[0], r.w[5],
+             r.w[6]);
+      bad_fails++;
+    } else if (!quiet) {
+      printf("ok   engine error mid-request: status %u, STATUS %08x (DMA_WINDOW, ERR_IDX "
+             "%u), ERR_ADDR %08x\n", r.w[0], r.w[5], r.w[5] >> 16, r.w[6]);
+    }
+    for (int i = 0; i < 3; i++)
+      if (run_matmul(NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_FMT_INT8, true, 9, 7, 33) != NPE_SOC_ST_OK) {
+        printf("MISMATCH: a good request after the engine error failed\n");
+        bad_fails++;
+      }
+  }
   // bad patterns: a ternary weight 0b10, an int8 "pattern" above 8 bits is
   // impossible in bytes, so an fp4 byte above 4 bits
   std::vector<uint8_t> ones(64, 1), tern(64, 1);
