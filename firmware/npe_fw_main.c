@@ -70,7 +70,7 @@ typedef struct rsp {
   uint32_t st, busy, descs, detail0, detail1;
 } rsp;
 
-static void matmul(const uint32_t req[8], int fault, rsp *o) {
+static void matmul(const uint32_t req[8], uint32_t op, rsp *o) {
   uint32_t fa = (req[0] >> 8) & 15u, fb = (req[0] >> 12) & 15u, fout = (req[0] >> 16) & 15u;
   int fp32 = (req[0] >> 24) & 1u;
   uint32_t m = req[1], n = req[2], k = req[3];
@@ -142,9 +142,10 @@ static void matmul(const uint32_t req[8], int fault, rsp *o) {
    * per PE plus the bytes moved), so only a hung engine meets it */
   uint64_t work = (uint64_t)m * n * (k + 64u) + 64u * (ba + bb + bc) + 2000000u;
   uint32_t budget = work > 0x7fffffffu ? 0x7fffffffu : (uint32_t)work;
+  if (op == NPE_SOC_OP_MATMUL_TIMEOUT) budget = 64u;
   o->detail0 = npe_hal_cycles() - g_t0; /* (OK: when the engine run started) */
   npe_hal_result res;
-  npe_hal_run(&g_ring, &p, budget, fault ? 2u : 0u, 0u, &res);
+  npe_hal_run(&g_ring, &p, budget, op == NPE_SOC_OP_MATMUL_FAULT ? 2u : 0u, 0u, &res);
   o->descs = res.descs;
   o->busy = npe_hal_rd(NPE_PERF_BUSY_CYCLES_LO_REG_OFFSET);
   uint32_t err = (res.status >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
@@ -182,8 +183,9 @@ static void serve(void) {
   if (op == NPE_SOC_OP_PING) {
     o.busy = g_info.cap_array;
     o.descs = g_info.formats;
-  } else if (op == NPE_SOC_OP_MATMUL || op == NPE_SOC_OP_MATMUL_FAULT) {
-    matmul(req, op == NPE_SOC_OP_MATMUL_FAULT, &o);
+  } else if (op == NPE_SOC_OP_MATMUL || op == NPE_SOC_OP_MATMUL_FAULT ||
+             op == NPE_SOC_OP_MATMUL_TIMEOUT) {
+    matmul(req, op, &o);
   } else {
     o.st = NPE_SOC_ST_BAD_OP;
   }

@@ -70,6 +70,10 @@
  * outside the engine's DMA window, so the engine stops on DMA_WINDOW mid-
  * request; the answer is NPE_SOC_ST_ENGINE with STATUS and ERR_ADDR. */
 #define NPE_SOC_OP_MATMUL_FAULT 2u
+/* A test hook: a MATMUL whose engine wait gets a budget of 64 core cycles,
+ * so it times out with the engine busy; the answer is NPE_SOC_ST_TIMEOUT
+ * and the engine is reset (SOFT_RESET while it runs). */
+#define NPE_SOC_OP_MATMUL_TIMEOUT 3u
 #define NPE_SOC_REQ0(op, fa, fb, fout, fp32) \
   ((uint32_t)(op) | (uint32_t)(fa) << 8 | (uint32_t)(fb) << 12 | (uint32_t)(fout) << 16 | \
    (uint32_t)((fp32) ? 1u : 0u) << 24)
