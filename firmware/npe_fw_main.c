@@ -160,8 +160,15 @@ static void matmul(const uint32_t req[8], uint32_t op, rsp *o) {
   /* gather: the device layout of C into the host's dense rows */
   const uint8_t *c = (const uint8_t *)(uintptr_t)dev_c;
   for (uint32_t r = 0; r < m; r++) {
+    /* an n-block's columns of a row are contiguous (but in the mat-vec's
+     * layout): npe_tiler_c_offset once per block, not per element (its
+     * divisions cost 36 cycles each on this core) */
+    const uint8_t *cell = c;
+    uint32_t in_block = 0; /* col % nb */
     for (uint32_t col = 0; col < n; col++) {
-      const uint8_t *cell = c + npe_tiler_c_offset(&p, r, col);
+      if (p.matvec || in_block == 0) cell = c + npe_tiler_c_offset(&p, r, col);
+      else cell += eb_c;
+      if (++in_block == p.nb) in_block = 0;
       uint32_t at = addr_c + (r * n + col) * eb_c;
       if (fp32)
         *(uint32_t *)(uintptr_t)at = (uint32_t)cell[0] | (uint32_t)cell[1] << 8 |

@@ -15,7 +15,8 @@
 // Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+no_contend] [+profile] [+bench] FIRMWARE.elf
 // (+no_contend: the host only waits while the firmware works; by default it
 // reads RAM and the mailbox during half the requests)
-// (+profile writes tb_soc_profile.txt: retired instructions per PC)
+// (+profile writes tb_soc_profile.txt: per PC, the instructions retired there
+// and the cycles since the previous retirement, summed)
 // Exit 0 when everything matched; a mismatch prints "MISMATCH ...".
 #include <elf.h>
 
@@ -42,7 +43,9 @@ bool contend = true;
 std::string console;
 uint64_t instret;
 bool profile;
-std::map<uint32_t, uint64_t> pc_hist;
+std::map<uint32_t, uint64_t> pc_hist;    // retirements per PC
+std::map<uint32_t, uint64_t> pc_cycles;  // cycles up to each retirement, per PC
+uint64_t since_retire;
 
 void tick() {
   top->clk_i = 0;
@@ -58,9 +61,14 @@ void tick() {
     }
   }
   if (top->bus_err_o) bus_errs++;
+  since_retire++;
   if (top->retire_valid_o) {
     instret++;
-    if (profile) pc_hist[top->retire_pc_o]++;
+    if (profile) {
+      pc_hist[top->retire_pc_o]++;
+      pc_cycles[top->retire_pc_o] += since_retire;
+    }
+    since_retire = 0;
   }
 }
 
@@ -324,7 +332,9 @@ void write_profile() {
   if (!profile) return;
   FILE *f = fopen("tb_soc_profile.txt", "w");
   if (!f) return;
-  for (auto &e : pc_hist) fprintf(f, "%08x %llu\n", e.first, (unsigned long long)e.second);
+  for (auto &e : pc_hist)
+    fprintf(f, "%08x %llu %llu\n", e.first, (unsigned long long)e.second,
+            (unsigned long long)pc_cycles[e.first]);
   fclose(f);
 }
 
