@@ -162,8 +162,6 @@ struct Rsp {
   uint64_t host_cycles;  // doorbell to the host interrupt
 };
 
-uint64_t rng();
-
 Rsp request(const uint32_t req[8], uint64_t max_cycles = 50000000) {
   for (uint32_t i = 0; i < 8; i++) wr(NPE_SOC_MBOX_BASE + NPE_MBOX_REQ(i), req[i]);
   wr(NPE_SOC_MBOX_BASE + NPE_MBOX_DOORBELL, 1);
@@ -171,12 +169,16 @@ Rsp request(const uint32_t req[8], uint64_t max_cycles = 50000000) {
   // Half the requests: the host keeps the RAM and mailbox busy while the
   // firmware works (reads of the host window, the firmware's image and the
   // FLAGS), so the core meets the arbiter's turns on every access.
-  bool busy_host = contend && (rng() & 1);
+  // (its own random stream: the jobs depend on the seed alone, not on how
+  // many reads fit into a run)
+  static uint64_t cs = 0x2545f4914f6cdd1dull;
+  auto crng = [] { cs ^= cs << 13, cs ^= cs >> 7, cs ^= cs << 17; return cs; };
+  bool busy_host = contend && (crng() & 1);
   while (!top->host_irq_o) {
     if (busy_host) {
-      uint32_t sel = (uint32_t)(rng() % 4);
+      uint32_t sel = (uint32_t)(crng() % 4);
       if (sel == 0) (void)rd(NPE_SOC_MBOX_BASE + NPE_MBOX_FLAGS);
-      else (void)rd((uint32_t)(rng() % NPE_SOC_RAM_BYTES) & ~3u);
+      else (void)rd((uint32_t)(crng() % NPE_SOC_RAM_BYTES) & ~3u);
     } else {
       tick();
     }
