@@ -190,6 +190,7 @@ static void serve(void) {
   if (op == NPE_SOC_OP_PING) {
     o.busy = g_info.cap_array;
     o.descs = g_info.formats;
+    o.detail0 = g_info.cap_spad;
   } else if (op == NPE_SOC_OP_MATMUL || op == NPE_SOC_OP_MATMUL_FAULT ||
              op == NPE_SOC_OP_MATMUL_TIMEOUT) {
     matmul(req, op, &o);

@@ -44,6 +44,7 @@ typedef struct npe_hal_info {
   npe_hw_shape hw;
   uint32_t formats;   /**< CAP_FORMATS.FORMATS: bit = format code */
   uint32_t cap_array; /**< CAP_ARRAY as read */
+  uint32_t cap_spad;  /**< CAP_SPAD as read */
 } npe_hal_info;
 
 /** The ring: 2^log2_n 64-byte slots at base (in the DMA window). */

@@ -64,7 +64,8 @@
  *          cycle at which the gather of C started
  *   RSP_7  NPE_SOC_FW_READY once the firmware runs (set at boot, kept)
  */
-#define NPE_SOC_OP_PING   0u  /* no work: status OK, RSP_2 = CAP_ARRAY, RSP_4 = CAP_FORMATS */
+#define NPE_SOC_OP_PING   0u  /* no work: status OK, RSP_2 = CAP_ARRAY, RSP_4 = CAP_FORMATS,
+                                 RSP_5 = CAP_SPAD (the engine's shape for the host) */
 #define NPE_SOC_OP_MATMUL 1u
 /* A test hook: a MATMUL whose second descriptor gets a source address
  * outside the engine's DMA window, so the engine stops on DMA_WINDOW mid-

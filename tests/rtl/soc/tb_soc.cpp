@@ -491,9 +491,12 @@ int main(int argc, char **argv) {
 
   uint32_t ping[8] = {NPE_SOC_OP_PING, 0, 0, 0, 0, 0, 0, 0x55};
   Rsp p = request(ping);
-  if (p.w[0] != NPE_SOC_ST_OK || (p.w[4] & 0x3f) != 0x3f || (p.w[2] & 0xff) == 0)
+  // the SoC's engine: 2 x 2 PEs, 2 lanes, 4 column groups; A 4 KiB, B 8 KiB,
+  // C 2 x 2 x 4 x 4 bytes per buffer (npe_soc's parameters)
+  if (p.w[0] != NPE_SOC_ST_OK || (p.w[4] & 0x3f) != 0x3f || (p.w[2] & 0xffff) != 0x0202 ||
+      (p.w[5] & 0xfffff) != (4u | 8u << 10))
     fail("PING");
-  printf("tb_soc: PING: CAP_ARRAY %08x formats %02x\n", p.w[2], p.w[4]);
+  printf("tb_soc: PING: CAP_ARRAY %08x CAP_SPAD %08x formats %02x\n", p.w[2], p.w[5], p.w[4]);
 
   if (do_bench) {
     bench();
