@@ -85,7 +85,7 @@ LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
         mk/fpga_icebreaker.mk mk/fpga_zynq.mk mk/link.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk mk/formal.mk
-include mk/cpu.mk mk/firmware.mk
+include mk/cpu.mk mk/firmware.mk mk/soc.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
 

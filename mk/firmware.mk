@@ -43,3 +43,24 @@ firmware-test: $(FW_BUILD)/tiler_check.elf $(FW_BUILD)/tiler_check.host
 	  diff $(FW_BUILD)/tiler_check.rv32.txt $(FW_BUILD)/tiler_check.host.txt | head; exit 1; fi
 
 TEST_TARGETS += firmware-test
+
+# The SoC firmware (firmware/npe_fw_main.c, docs/SOC.md): the mailbox command
+# loop with the HAL, its console on the mailbox (NPE_FW_SOC), unused
+# sections dropped so the image fits the SoC's RAM above 0x10000; the
+# planted build (NPE_FW_PLANT_BUG) drops the last n-block of every plan.
+FW_SOC_SRC   := firmware/npe_fw_main.c firmware/npe_hal.c
+FW_SOC_HDRS  := firmware/npe_hal.h include/npe_soc.h
+FW_SOC_OPT   ?= -O2 -finline-limit=2000
+FW_SOC_FLAGS := $(subst -Os,$(FW_SOC_OPT),$(subst firmware/link.ld,firmware/link_soc.ld,$(FW_CFLAGS))) -DNPE_FW_SOC \
+                -ffunction-sections -fdata-sections -Wl,--gc-sections
+FW_SOC_ELF   := $(FW_BUILD)/npe_soc_fw.elf
+
+$(FW_BUILD)/npe_soc_fw.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps
+	@mkdir -p $(@D)
+	$(RV_CC) $(FW_SOC_FLAGS) -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
+
+$(FW_BUILD)/npe_soc_fw_plant.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps
+	@mkdir -p $(@D)
+	$(RV_CC) $(FW_SOC_FLAGS) -DNPE_FW_PLANT_BUG -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
+
+firmware: $(FW_SOC_ELF)

@@ -39,6 +39,7 @@ $(BUILD)/tools/gen_tables: tools/gen_tables/gen_tables.c golden/src/npe_format.c
 	$(CC) $(GOLDEN_CFLAGS) -o $@ tools/gen_tables/gen_tables.c golden/src/npe_format.c
 
 $(GOLDEN_TABLES): $(BUILD)/tools/gen_tables
+	@mkdir -p $(@D)
 	$(BUILD)/tools/gen_tables $@
 
 $(RECUR_SIG_GEN): tools/gen_tables/gen_recur_sig.c

@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: Apache-2.0
+# mk/soc.mk - rtl/soc: the SoC (npe_soc: the RV32IM core, on-chip RAM, the
+# engine, the host mailbox; docs/SOC.md), its lint, its Verilated model and
+# the bench that runs the real firmware (firmware/npe_fw_main.c) on it as
+# the host would (tests/rtl/soc/tb_soc.cpp). Included by the top Makefile
+# after mk/cpu.mk and mk/firmware.mk (CPU_RTL, FW_* variables).
+#
+#   make soc-lint     verilator --lint-only -Wall of npe_soc (plain, asserting, planted)
+#   make soc-compat-check  Yosys elaboration and an Icarus compile of npe_soc
+#   make soc-test     the firmware ELF on the Verilated SoC: random matmuls in
+#                     every format pair bit-exact against the golden model,
+#                     malformed requests; the planted firmware bug and the planted
+#                     adapter bug (soc-plant-rtl-test) must be caught
+#   make soc-soak     more random requests (SOC_SOAK_N, seed SOC_SOAK_SEED)
+#   make soc-bench    BENCH lines: firmware-driven matmuls, the core's CPI
+
+SOC_BUILD := $(BUILD)/soc
+SOC_OBJ   := $(SOC_BUILD)/obj
+SOC_RTL   := $(ENGINE_RTL) $(CPU_RTL) rtl/soc/npe_soc_ram.sv rtl/soc/npe_soc_ram_arb.sv \
+             rtl/soc/npe_soc_axi_ram.sv rtl/soc/npe_soc_axil_master.sv \
+             rtl/soc/npe_soc_mailbox.sv rtl/soc/npe_soc.sv
+SOC_TB_INC := -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd -I$(SOC_OBJ) $(GOLDEN_INC) -Iinclude
+SOC_RT     := $(SOC_BUILD)/verilated.o $(SOC_BUILD)/verilated_threads.o
+SOC_TEST_SEED ?= 1
+SOC_TEST_N    ?= 30
+SOC_SOAK_SEED ?= $(shell date +%s)
+SOC_SOAK_N    ?= 1000
+
+.PHONY: soc-lint soc-compat-check soc-model soc-test soc-plant-test soc-plant-rtl-test soc-soak soc-bench
+
+soc-lint:
+	$(VERILATOR) --lint-only -Wall --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
+	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
+	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT +define+NPE_PLANT_BUG_SOC_STRB \
+	  --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
+LINT_TARGETS += soc-lint
+
+# The house subset: Yosys reads, elaborates and proc's npe_soc; Icarus compiles it
+soc-compat-check: $(SOC_RTL)
+	@$(DEPS) yosys iverilog
+	@mkdir -p $(SOC_BUILD)
+	@rm -f $(SOC_BUILD)/npe_soc.vvp
+	nice yosys -q -l $(SOC_BUILD)/yosys_check.log \
+	  -p 'read_verilog -sv $(SOC_RTL); hierarchy -check -top npe_soc; proc'
+	iverilog -g2012 -o $(SOC_BUILD)/npe_soc.vvp -s npe_soc $(SOC_RTL) 2>&1 | \
+	  grep -v 'sorry: \(constant selects\|Case unique\)' || true
+	@test -s $(SOC_BUILD)/npe_soc.vvp
+	@echo "soc-compat-check: npe_soc elaborated by Yosys and compiled by Icarus"
+TEST_TARGETS += soc-compat-check
+
+$(SOC_OBJ)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SOC_OBJ)
+	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
+	  --top-module npe_soc -Mdir $(SOC_OBJ) $(ENGINE_VLT) $(SOC_RTL)
+	$(MAKE) -s -C $(SOC_OBJ) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+
+soc-model: $(SOC_OBJ)/Vnpe_soc__ALL.a
+
+# The planted RTL bug: npe_soc_axi_ram drops the strobe of byte lane 7
+SOC_OBJ_PLANT := $(SOC_BUILD)/obj_plant
+$(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SOC_OBJ_PLANT)
+	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
+	  +define+NPE_PLANT_BUG_SOC_STRB --top-module npe_soc -Mdir $(SOC_OBJ_PLANT) $(ENGINE_VLT) $(SOC_RTL)
+	$(MAKE) -s -C $(SOC_OBJ_PLANT) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+
+$(SOC_BUILD)/%.o: $(VERILATOR_INC)/%.cpp $(SOC_OBJ)/Vnpe_soc__ALL.a
+	@mkdir -p $(@D)
+	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(SOC_TB_INC) -c -o $@ $<
+
+$(SOC_BUILD)/tb_soc: tests/rtl/soc/tb_soc.cpp include/npe_soc.h $(SOC_OBJ)/Vnpe_soc__ALL.a \
+                     $(SOC_RT) $(GOLDEN_LIB)
+	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(SOC_TB_INC) -o $@ $< $(SOC_OBJ)/Vnpe_soc__ALL.a \
+	  $(SOC_RT) $(GOLDEN_LIB) -lpthread -lm
+
+SOC_TB := $(SOC_BUILD)/tb_soc
+
+$(SOC_BUILD)/tb_soc_plant: tests/rtl/soc/tb_soc.cpp include/npe_soc.h $(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a \
+                           $(SOC_RT) $(GOLDEN_LIB)
+	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(subst $(SOC_OBJ),$(SOC_OBJ_PLANT),$(SOC_TB_INC)) -o $@ $< \
+	  $(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a $(SOC_RT) $(GOLDEN_LIB) -lpthread -lm
+
+# The planted adapter bug (a dropped write strobe) must fail too.
+soc-plant-rtl-test: $(SOC_BUILD)/tb_soc_plant $(FW_SOC_ELF)
+	@if $(SOC_BUILD)/tb_soc_plant +quiet +no_bad +n=6 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
+	    > $(SOC_BUILD)/plant_rtl.log 2>&1; then \
+	  echo "soc-plant-rtl-test: FAIL: the dropped strobe went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(SOC_BUILD)/plant_rtl.log; then \
+	  echo "soc-plant-rtl-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_rtl.log)"; \
+	else echo "soc-plant-rtl-test: FAIL: the run failed without a mismatch"; \
+	  cat $(SOC_BUILD)/plant_rtl.log; exit 1; fi
+
+# The planted firmware (the last n-block of every plan dropped) must fail.
+soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
+	@if $(SOC_TB) +quiet +no_bad +n=12 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant.elf \
+	    > $(SOC_BUILD)/plant.log 2>&1; then \
+	  echo "soc-plant-test: FAIL: the planted firmware bug went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(SOC_BUILD)/plant.log; then \
+	  echo "soc-plant-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant.log)"; \
+	else echo "soc-plant-test: FAIL: the run failed without a mismatch"; \
+	  cat $(SOC_BUILD)/plant.log; exit 1; fi
+
+soc-test: $(SOC_TB) $(FW_SOC_ELF)
+	$(SOC_TB) +quiet +seed=$(SOC_TEST_SEED) +n=$(SOC_TEST_N) $(FW_SOC_ELF)
+	@$(MAKE) -s soc-plant-test soc-plant-rtl-test
+TEST_TARGETS += soc-test
+
+soc-soak: $(SOC_TB) $(FW_SOC_ELF)
+	$(SOC_TB) +quiet +seed=$(SOC_SOAK_SEED) +n=$(SOC_SOAK_N) $(FW_SOC_ELF)
+
+# BENCH lines: firmware-driven matmuls (cycles, descriptors, host-link bytes)
+soc-bench: $(SOC_TB) $(FW_SOC_ELF)
+	@$(SOC_TB) +bench $(FW_SOC_ELF) | grep '^BENCH'
+BENCH_TARGETS += soc-bench

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: Apache-2.0
+// tb_soc: the Verilated SoC (rtl/soc/npe_soc.sv) running the real firmware
+// ELF (firmware/npe_fw_main.c), driven as the host would drive it: the ELF
+// written into the on-chip RAM through the host port, the core released
+// (CORE_CTRL), then requests through the mailbox (include/npe_soc.h) with
+// the doorbell, the answer awaited on the host interrupt. Checks:
+//   * PING answers with the engine's CAP registers;
+//   * random matmuls in every format pair the engine takes (M = 1 mat-vecs
+//     among them), binary32 and 16-bit outputs, each C bit-exact against the
+//     golden model (npe_golden_matmul_f32 / _fmt), nothing written outside C;
+//   * malformed requests (opcode, formats, pairs, dims, addresses outside the
+//     host window or misaligned, K above the scratchpads, an arena overflow,
+//     bad patterns) answered with their status, and a good request after
+//     each one still runs (nothing hangs).
+// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+no_contend] [+profile] [+bench] FIRMWARE.elf
+// (+no_contend: the host only waits while the firmware works; by default it
+// reads RAM and the mailbox during half the requests)
+// (+profile writes tb_soc_profile.txt: per PC, the instructions retired there
+// and the cycles since the previous retirement, summed)
+// Exit 0 when everything matched; a mismatch prints "MISMATCH ...".
+#include <elf.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "Vnpe_soc.h"
+#include "npe_format.h"
+#include "npe_soc.h"
+#include "verilated.h"
+
+namespace {
+
+Vnpe_soc *top;
+uint64_t cycles;
+uint64_t bus_errs;
+bool quiet;
+bool contend = true;
+std::string console;
+uint64_t instret;
+bool profile;
+std::map<uint32_t, uint64_t> pc_hist;    // retirements per PC
+std::map<uint32_t, uint64_t> pc_cycles;  // cycles up to each retirement, per PC
+uint64_t since_retire;
+
+void tick() {
+  top->clk_i = 0;
+  top->eval();
+  top->clk_i = 1;
+  top->eval();
+  cycles++;
+  if (top->cons_valid_o) {
+    console.push_back((char)top->cons_data_o);
+    if (top->cons_data_o == '\n') {
+      if (!quiet) printf("firmware: %s", console.c_str());
+      console.clear();
+    }
+  }
+  if (top->bus_err_o) bus_errs++;
+  since_retire++;
+  if (top->retire_valid_o) {
+    instret++;
+    if (profile) {
+      pc_hist[top->retire_pc_o]++;
+      pc_cycles[top->retire_pc_o] += since_retire;
+    }
+    since_retire = 0;
+  }
+}
+
+[[noreturn]] void fail(const char *what) {
+  printf("tb_soc: FAIL: %s (cycle %llu)\n", what, (unsigned long long)cycles);
+  exit(1);
+}
+
+// One access on the host port: the request held until ready, and through
+// the ready cycle (the port's protocol, the core's).
+uint32_t host_access(bool we, uint32_t addr, uint32_t wdata, uint32_t strb) {
+  top->h_req_i = 1;
+  top->h_we_i = we;
+  top->h_addr_i = addr;
+  top->h_wdata_i = wdata;
+  top->h_wstrb_i = we ? strb : 0;
+  for (int n = 0;; n++) {
+    tick();
+    if (top->h_ready_o) break;
+    if (n > 1000) fail("the host port does not answer");
+  }
+  uint32_t r = top->h_rdata_o;
+  tick();
+  top->h_req_i = 0;
+  return r;
+}
+uint32_t rd(uint32_t a) { return host_access(false, a, 0, 0); }
+void wr(uint32_t a, uint32_t v) { host_access(true, a, v, 0xf); }
+
+void write_bytes(uint32_t addr, const uint8_t *p, size_t n) {
+  // whole words; a partial first or last word with byte strobes
+  size_t i = 0;
+  while (i < n) {
+    uint32_t a = (uint32_t)(addr + i), w = a & ~3u, v = 0, strb = 0;
+    for (uint32_t b = a & 3u; b < 4 && i < n; b++, i++) {
+      v |= (uint32_t)p[i] << (8 * b);
+      strb |= 1u << b;
+    }
+    host_access(true, w, v, strb);
+  }
+}
+void read_bytes(uint32_t addr, uint8_t *p, size_t n) {
+  for (size_t i = 0; i < n;) {
+    uint32_t a = (uint32_t)(addr + i), w = rd(a & ~3u);
+    for (uint32_t b = a & 3u; b < 4 && i < n; b++, i++) p[i] = (uint8_t)(w >> (8 * b));
+  }
+}
+
+void load_elf(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) fail("cannot open the ELF");
+  std::vector<uint8_t> img;
+  uint8_t buf[65536];
+  size_t got;
+  while ((got = fread(buf, 1, sizeof buf, f)) > 0) img.insert(img.end(), buf, buf + got);
+  fclose(f);
+  if (img.size() < sizeof(Elf32_Ehdr)) fail("not an ELF");
+  Elf32_Ehdr eh;
+  memcpy(&eh, img.data(), sizeof eh);
+  if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS32 ||
+      eh.e_machine != EM_RISCV)
+    fail("not an RV32 ELF");
+  for (int i = 0; i < eh.e_phnum; i++) {
+    Elf32_Phdr ph;
+    memcpy(&ph, img.data() + eh.e_phoff + (size_t)i * eh.e_phentsize, sizeof ph);
+    if (ph.p_type != PT_LOAD || !ph.p_filesz) continue;
+    if (ph.p_paddr + ph.p_memsz > NPE_SOC_RAM_BYTES || ph.p_paddr < NPE_SOC_FW_BASE)
+      fail("the ELF does not fit the firmware's RAM");
+    write_bytes(ph.p_paddr, img.data() + ph.p_offset, ph.p_filesz);
+  }
+}
+
+uint64_t rng_state;
+uint64_t rng() {
+  rng_state ^= rng_state << 13, rng_state ^= rng_state >> 7, rng_state ^= rng_state << 17;
+  return rng_state;
+}
+uint32_t rnd(uint32_t lo, uint32_t hi) { return lo + (uint32_t)(rng() % (hi - lo + 1)); }
+
+uint32_t random_pattern(npe_fmt f) {
+  uint32_t w = npe_fmt_bits(f);
+  for (;;) {
+    uint32_t p = (uint32_t)(rng() >> 20) & ((1u << w) - 1u);
+    double v;
+    if (npe_decode(f, p, &v) == NPE_OK) return p;
+  }
+}
+
+struct Rsp {
+  uint32_t w[8];
+  uint64_t host_cycles;  // doorbell to the host interrupt
+};
+
+Rsp request(const uint32_t req[8], uint64_t max_cycles = 50000000) {
+  for (uint32_t i = 0; i < 8; i++) wr(NPE_SOC_MBOX_BASE + NPE_MBOX_REQ(i), req[i]);
+  wr(NPE_SOC_MBOX_BASE + NPE_MBOX_DOORBELL, 1);
+  uint64_t t0 = cycles;
+  // Half the requests: the host keeps the RAM and mailbox busy while the
+  // firmware works (reads of the host window, the firmware's image and the
+  // FLAGS), so the core meets the arbiter's turns on every access.
+  // (its own random stream: the jobs depend on the seed alone, not on how
+  // many reads fit into a run)
+  static uint64_t cs = 0x2545f4914f6cdd1dull;
+  auto crng = [] { cs ^= cs << 13, cs ^= cs >> 7, cs ^= cs << 17; return cs; };
+  bool busy_host = contend && (crng() & 1);
+  while (!top->host_irq_o) {
+    if (busy_host) {
+      uint32_t sel = (uint32_t)(crng() % 4);
+      if (sel == 0) (void)rd(NPE_SOC_MBOX_BASE + NPE_MBOX_FLAGS);
+      else (void)rd((uint32_t)(crng() % NPE_SOC_RAM_BYTES) & ~3u);
+    } else {
+      tick();
+    }
+    if (cycles - t0 > max_cycles) fail("no answer to a request (the firmware hangs)");
+  }
+  Rsp r;
+  r.host_cycles = cycles - t0;
+  for (uint32_t i = 0; i < 8; i++) r.w[i] = rd(NPE_SOC_MBOX_BASE + NPE_MBOX_RSP(i));
+  wr(NPE_SOC_MBOX_BASE + NPE_MBOX_DONE, 0);
+  if (rd(NPE_SOC_MBOX_BASE + NPE_MBOX_FLAGS) & NPE_MBOX_FLAG_DONE) fail("DONE did not clear");
+  if (r.w[1] != req[7]) fail("the response's tag is not the request's");
+  return r;
+}
+
+const npe_fmt kPairs[][2] = {
+  {NPE_FMT_FP4, NPE_FMT_FP4},         {NPE_FMT_POSIT4, NPE_FMT_POSIT4},
+  {NPE_FMT_POSIT8, NPE_FMT_POSIT8},   {NPE_FMT_POSIT16, NPE_FMT_POSIT16},
+  {NPE_FMT_INT8, NPE_FMT_INT8},       {NPE_FMT_INT8, NPE_FMT_TERNARY},
+};
+const unsigned kNumPairs = sizeof kPairs / sizeof kPairs[0];
+
+uint32_t tag_counter = 0x100;
+Rsp last_rsp;
+uint32_t mismatches;
+
+struct Stats {
+  uint64_t reqs, macs, fw_cycles, eng_busy, host_cycles, descs;
+} stats;
+
+// Writes pattern arrays to the host window and runs C = A x B^T through the
+// firmware; checks C bit-exact against the golden model. Returns the status.
+uint32_t run_matmul(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, uint32_t n,
+                    uint32_t k, bool check = true) {
+  size_t eba = npe_fmt_elem_bytes(fa), ebb = npe_fmt_elem_bytes(fb), ebc = fp32 ? 4 : 2;
+  std::vector<uint8_t> a(m * k * eba), b(n * k * ebb);
+  npe_pats_out pa = eba == 2 ? npe_pats_out_u16(fa, (uint16_t *)a.data()) : npe_pats_out_u8(fa, a.data());
+  npe_pats_out pb = ebb == 2 ? npe_pats_out_u16(fb, (uint16_t *)b.data()) : npe_pats_out_u8(fb, b.data());
+  for (size_t i = 0; i < (size_t)m * k; i++) npe_pats_set(pa, i, random_pattern(fa));
+  for (size_t i = 0; i < (size_t)n * k; i++) npe_pats_set(pb, i, random_pattern(fb));
+  uint32_t addr_a = NPE_SOC_HOST_WIN_BASE + 8 * rnd(0, 4);
+  uint32_t addr_b = (uint32_t)((addr_a + a.size() + 7) & ~7u) + 8 * rnd(0, 4);
+  uint32_t addr_c = (uint32_t)((addr_b + b.size() + 7) & ~7u) + 8 * rnd(1, 4);
+  size_t c_bytes = (size_t)m * n * ebc;
+  if (addr_c + c_bytes + 16 > NPE_SOC_HOST_WIN_END) fail("test job too large for the host window");
+  write_bytes(addr_a, a.data(), a.size());
+  write_bytes(addr_b, b.data(), b.size());
+  // C and 8 bytes either side filled with a marker: nothing outside C may change
+  std::vector<uint8_t> fill(c_bytes + 16, 0xa5);
+  write_bytes(addr_c - 8, fill.data(), fill.size());
+  uint32_t req[8] = {NPE_SOC_REQ0(NPE_SOC_OP_MATMUL, fa, fb, fo, fp32), m, n, k,
+                     addr_a, addr_b, addr_c, tag_counter++};
+  Rsp r = request(req);
+  last_rsp = r;
+  if (r.w[0] != NPE_SOC_ST_OK || !check) return r.w[0];
+  stats.reqs++;
+  stats.macs += (uint64_t)m * n * k;
+  stats.fw_cycles += r.w[3];
+  stats.eng_busy += r.w[2];
+  stats.host_cycles += r.host_cycles;
+  stats.descs += r.w[4];
+  std::vector<uint8_t> got(c_bytes + 16);
+  read_bytes(addr_c - 8, got.data(), got.size());
+  for (int i = 0; i < 8; i++)
+    if (got[i] != 0xa5 || got[c_bytes + 8 + i] != 0xa5) {
+      printf("MISMATCH: a byte beside C changed (%s x %s M=%u N=%u K=%u)\n", npe_fmt_name(fa),
+             npe_fmt_name(fb), m, n, k);
+      mismatches++;
+      return r.w[0];
+    }
+  std::vector<float> gf;
+  std::vector<uint16_t> gp;
+  npe_pats ca = npe_pats_of(pa), cb = npe_pats_of(pb);
+  int rc;
+  if (fp32) {
+    gf.resize((size_t)m * n);
+    rc = npe_golden_matmul_f32(ca, k, cb, k, m, n, k, 1.0f, gf.data(), n);
+  } else {
+    gp.resize((size_t)m * n);
+    npe_pats_out go = npe_fmt_elem_bytes(fo) == 2 ? npe_pats_out_u16(fo, gp.data())
+                                                 : npe_pats_out_u8(fo, (uint8_t *)nullptr);
+    // 16-bit patterns of any output format: compute into u8 or u16 as the format needs
+    std::vector<uint8_t> g8;
+    if (npe_fmt_elem_bytes(fo) == 1) {
+      g8.resize((size_t)m * n);
+      go = npe_pats_out_u8(fo, g8.data());
+    }
+    rc = npe_golden_matmul_fmt(ca, k, cb, k, m, n, k, go, n);
+    if (!g8.empty())
+      for (size_t i = 0; i < g8.size(); i++) gp[i] = g8[i];
+  }
+  if (rc != NPE_OK) fail("the golden model refused the job");
+  unsigned bad = 0;
+  for (uint32_t i = 0; i < m; i++)
+    for (uint32_t j = 0; j < n; j++) {
+      const uint8_t *cell = &got[8 + ((size_t)i * n + j) * ebc];
+      uint32_t g = fp32 ? (uint32_t)cell[0] | cell[1] << 8 | cell[2] << 16 | (uint32_t)cell[3] << 24
+                        : (uint32_t)(cell[0] | cell[1] << 8);
+      uint32_t want;
+      if (fp32) memcpy(&want, &gf[(size_t)i * n + j], 4);
+      else want = gp[(size_t)i * n + j];
+      if (g != want && bad++ < 3)
+        printf("MISMATCH: %s x %s -> %s M=%u N=%u K=%u: C[%u][%u] = %08x, golden %08x\n",
+               npe_fmt_name(fa), npe_fmt_name(fb), fp32 ? "f32" : npe_fmt_name(fo), m, n, k, i,
+               j, g, want);
+    }
+  if (bad) mismatches++;
+  else if (!quiet)
+    printf("ok   %-7s x %-7s -> %-7s M=%-3u N=%-3u K=%-4u  descs %-4u engine busy %-7u "
+           "firmware %-8u cycles (run at %u, gather at %u)\n",
+           npe_fmt_name(fa), npe_fmt_name(fb), fp32 ? "f32" : npe_fmt_name(fo), m, n, k, r.w[4],
+           r.w[2], r.w[3], r.w[5], r.w[6]);
+  return r.w[0];
+}
+
+// +bench: fixed shapes, BENCH lines (make soc-bench, BENCHMARKS.md). The
+// host-link bytes are what crosses the host port: the unpacked operands, the
+// request, the doorbell, the response and C; a host-driven run would also
+// write every descriptor (64 bytes each) and poll the engine's CSRs.
+void bench() {
+  struct Shape { const char *name; npe_fmt fa, fb; bool fp32; uint32_t m, n, k; };
+  const Shape shapes[] = {
+    {"int8_64x64x64_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 64, 64, 64},
+    {"int8_16x16x64_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 16, 16, 64},
+    {"posit8_16x16x64_f32", NPE_FMT_POSIT8, NPE_FMT_POSIT8, true, 16, 16, 64},
+    {"int8_1x32x256_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 1, 32, 256},
+  };
+  for (const Shape &s : shapes) {
+    Stats before = stats;
+    uint32_t st = run_matmul(s.fa, s.fb, s.fa, s.fp32, s.m, s.n, s.k);
+    if (st != NPE_SOC_ST_OK || mismatches) {
+      printf("tb_soc: bench job %s: status %u (%08x %08x)\n", s.name, st, last_rsp.w[5],
+             last_rsp.w[6]);
+      fail("bench job");
+    }
+    uint64_t host_bytes = (uint64_t)s.m * s.k * npe_fmt_elem_bytes(s.fa) +
+                          (uint64_t)s.n * s.k * npe_fmt_elem_bytes(s.fb) +
+                          (uint64_t)s.m * s.n * (s.fp32 ? 4 : 2) + 32 + 4 + 32;
+    printf("BENCH soc_%s_total_cycles %llu cycles\n", s.name,
+           (unsigned long long)(stats.host_cycles - before.host_cycles));
+    printf("BENCH soc_%s_firmware_cycles %llu cycles\n", s.name,
+           (unsigned long long)(stats.fw_cycles - before.fw_cycles));
+    printf("BENCH soc_%s_engine_busy_cycles %llu cycles\n", s.name,
+           (unsigned long long)(stats.eng_busy - before.eng_busy));
+    printf("BENCH soc_%s_descriptors %llu descriptors\n", s.name,
+           (unsigned long long)(stats.descs - before.descs));
+    printf("BENCH soc_%s_host_link_bytes %llu bytes\n", s.name, (unsigned long long)host_bytes);
+    printf("BENCH soc_%s_descriptor_bytes_saved %llu bytes\n", s.name,
+           (unsigned long long)(64 * (stats.descs - before.descs)));
+  }
+}
+
+void write_profile() {
+  if (!profile) return;
+  FILE *f = fopen("tb_soc_profile.txt", "w");
+  if (!f) return;
+  for (auto &e : pc_hist)
+    fprintf(f, "%08x %llu %llu\n", e.first, (unsigned long long)e.second,
+            (unsigned long long)pc_cycles[e.first]);
+  fclose(f);
+}
+
+unsigned bad_checks, bad_fails;
+
+void expect_status(const char *what, const uint32_t req[8], uint32_t want) {
+  uint32_t q[8];
+  memcpy(q, req, sizeof q);
+  q[7] = tag_counter++;
+  Rsp r = request(q);
+  bad_checks++;
+  if (r.w[0] != want) {
+    printf("MISMATCH: malformed request '%s': status %u, expected %u\n", what, r.w[0], want);
+    bad_fails++;
+  } else if (!quiet) {
+    printf("ok   refused: %-44s status %u\n", what, r.w[0]);
+  }
+  // still responsive: a small good request right after
+  if (run_matmul(NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, true, 2, 3, 8) != NPE_SOC_ST_OK) {
+    printf("MISMATCH: a good request after '%s' failed\n", what);
+    bad_fails++;
+  }
+}
+
+void malformed() {
+  const uint32_t mm = NPE_SOC_OP_MATMUL;
+  auto R = [](uint32_t r0, uint32_t m, uint32_t n, uint32_t k, uint32_t a, uint32_t b,
+              uint32_t c) { return std::vector<uint32_t>{r0, m, n, k, a, b, c, 0}; };
+  const uint32_t i8 = NPE_SOC_REQ0(mm, NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, 1);
+  struct Case { const char *what; std::vector<uint32_t> req; uint32_t st; };
+  std::vector<Case> cases = {
+    {"unknown opcode 7", R(7, 2, 2, 2, 256, 320, 384), NPE_SOC_ST_BAD_OP},
+    {"reserved bit 30 set", R(i8 | 1u << 30, 2, 2, 2, 256, 320, 384), NPE_SOC_ST_BAD_OP},
+    {"format A 6 (none)", R(NPE_SOC_REQ0(mm, 6, 6, 4, 1), 2, 2, 2, 256, 320, 384), NPE_SOC_ST_BAD_FORMAT},
+    {"format 15", R(NPE_SOC_REQ0(mm, 15, 4, 4, 1), 2, 2, 2, 256, 320, 384), NPE_SOC_ST_BAD_FORMAT},
+    {"pair int8 x posit8", R(NPE_SOC_REQ0(mm, NPE_FMT_INT8, NPE_FMT_POSIT8, 4, 1), 2, 2, 2, 256, 320, 384), NPE_SOC_ST_BAD_FORMAT},
+    {"pair ternary x ternary", R(NPE_SOC_REQ0(mm, NPE_FMT_TERNARY, NPE_FMT_TERNARY, 4, 1), 2, 2, 2, 256, 320, 384), NPE_SOC_ST_BAD_FORMAT},
+    {"output format 7", R(NPE_SOC_REQ0(mm, 4, 4, 7, 0), 2, 2, 2, 256, 320, 384), NPE_SOC_ST_BAD_FORMAT},
+    {"M = 0", R(i8, 0, 2, 2, 256, 320, 384), NPE_SOC_ST_BAD_DIMS},
+    {"N = 0", R(i8, 2, 0, 2, 256, 320, 384), NPE_SOC_ST_BAD_DIMS},
+    {"K = 70000", R(i8, 1, 1, 70000, 256, 320, 384), NPE_SOC_ST_BAD_DIMS},
+    {"A runs past the host window", R(i8, 4, 2, 64, 0x7f08, 0x100, 0x200), NPE_SOC_ST_BAD_ADDR},
+    {"A at 0, below the host window", R(i8, 2, 2, 8, 0, 0x140, 0x200), NPE_SOC_ST_BAD_ADDR},
+    {"B in the arena", R(i8, 2, 2, 8, 0x100, NPE_SOC_ARENA_BASE, 0x200), NPE_SOC_ST_BAD_ADDR},
+    {"C over the firmware", R(i8, 2, 2, 8, 0x100, 0x140, NPE_SOC_FW_BASE + 0x100), NPE_SOC_ST_BAD_ADDR},
+    {"C at 0xffffff00 (wraps)", R(i8, 2, 2, 8, 0x100, 0x140, 0xffffff00u), NPE_SOC_ST_BAD_ADDR},
+    {"binary32 C not 4-byte aligned", R(i8, 2, 2, 8, 0x100, 0x140, 0x182), NPE_SOC_ST_BAD_ADDR},
+    {"posit16 A not 2-byte aligned", R(NPE_SOC_REQ0(mm, 3, 3, 3, 1), 2, 2, 8, 0x101, 0x140, 0x180), NPE_SOC_ST_BAD_ADDR},
+    {"huge M x K (overflow)", R(i8, 65535, 1, 65535, 0x100, 0x140, 0x180), NPE_SOC_ST_BAD_ADDR},
+    {"K 8000 above the scratchpads", R(i8, 1, 1, 8000, 0x100, 8448, 16640), NPE_SOC_ST_TOO_BIG},
+    {"packed operands exceed the arena", R(NPE_SOC_REQ0(mm, 4, 4, 4, 0), 2000, 1, 1, 0x100, 0x900, 0x1000), NPE_SOC_ST_TOO_BIG},
+  };
+  for (auto &c : cases) expect_status(c.what, c.req.data(), c.st);
+  // an engine error mid-request (the firmware's test hook): DMA_WINDOW on the
+  // second descriptor, reported with STATUS and ERR_ADDR; the engine reset
+  {
+    std::vector<uint8_t> ops(256, 1);
+    write_bytes(0x1000, ops.data(), ops.size());
+    uint32_t q[8] = {NPE_SOC_REQ0(NPE_SOC_OP_MATMUL_FAULT, NPE_FMT_INT8, NPE_FMT_INT8, 4, 1),
+                     8, 8, 16, 0x1000, 0x1000, 0x2000, tag_counter++};
+    Rsp r = request(q);
+    uint32_t err = (r.w[5] >> 8) & 0xff;
+    bad_checks++;
+    if (r.w[0] != NPE_SOC_ST_ENGINE || err != 5 /* NPE_HW_ERR_DMA_WINDOW */ || r.w[6] != 0) {
+      printf("MISMATCH: engine fault: status %u STATUS %08x ERR_ADDR %08x\n", r.w[0], r.w[5],
+             r.w[6]);
+      bad_fails++;
+    } else if (!quiet) {
+      printf("ok   engine error mid-request: status %u, STATUS %08x (DMA_WINDOW, ERR_IDX "
+             "%u), ERR_ADDR %08x\n", r.w[0], r.w[5], r.w[5] >> 16, r.w[6]);
+    }
+    for (int i = 0; i < 3; i++)
+      if (run_matmul(NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_FMT_INT8, true, 9, 7, 33) != NPE_SOC_ST_OK) {
+        printf("MISMATCH: a good request after the engine error failed\n");
+        bad_fails++;
+      }
+  }
+  // a time-out with the engine busy (the other test hook): TIMEOUT, the
+  // engine soft-reset in the middle of a job, and the requests after it run
+  {
+    std::vector<uint8_t> ops(4096, 1);
+    write_bytes(0x1000, ops.data(), ops.size());
+    uint32_t q[8] = {NPE_SOC_REQ0(NPE_SOC_OP_MATMUL_TIMEOUT, NPE_FMT_INT8, NPE_FMT_INT8, 4, 1),
+                     16, 16, 128, 0x1000, 0x1800, 0x3000, tag_counter++};
+    Rsp r = request(q);
+    bad_checks++;
+    if (r.w[0] != NPE_SOC_ST_TIMEOUT || !(r.w[5] & 1u)) {
+      printf("MISMATCH: engine time-out: status %u STATUS %08x\n", r.w[0], r.w[5]);
+      bad_fails++;
+    } else if (!quiet) {
+      printf("ok   engine time-out: status %u, STATUS %08x (busy), engine reset\n", r.w[0], r.w[5]);
+    }
+    for (int i = 0; i < 3; i++)
+      if (run_matmul(NPE_FMT_POSIT8, NPE_FMT_POSIT8, NPE_FMT_POSIT8, i & 1, 9, 7, 33) !=
+          NPE_SOC_ST_OK) {
+        printf("MISMATCH: a good request after the time-out failed\n");
+        bad_fails++;
+      }
+  }
+  // bad patterns: a ternary weight 0b10, an int8 "pattern" above 8 bits is
+  // impossible in bytes, so an fp4 byte above 4 bits
+  std::vector<uint8_t> ones(64, 1), tern(64, 1);
+  tern[13] = 2;
+  write_bytes(0x1000, ones.data(), ones.size());
+  write_bytes(0x2000, tern.data(), tern.size());
+  uint32_t r1[8] = {NPE_SOC_REQ0(mm, NPE_FMT_INT8, NPE_FMT_TERNARY, 4, 1), 2, 4, 16, 0x1000, 0x2000, 0x3000, 0};
+  expect_status("ternary weight 0b10", r1, NPE_SOC_ST_BAD_PATTERN);
+  std::vector<uint8_t> fp4(64, 3);
+  fp4[5] = 0x13;
+  write_bytes(0x2000, fp4.data(), fp4.size());
+  uint32_t r2[8] = {NPE_SOC_REQ0(mm, NPE_FMT_FP4, NPE_FMT_FP4, 0, 1), 2, 4, 16, 0x1000, 0x2000, 0x3000, 0};
+  expect_status("fp4 element 0x13", r2, NPE_SOC_ST_BAD_PATTERN);
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  Verilated::commandArgs(argc, argv);
+  const char *elf = nullptr;
+  uint64_t seed = 1;
+  unsigned n_jobs = 60;
+  bool do_bad = true, do_bench = false;
+  for (int i = 1; i < argc; i++) {
+    if (!strncmp(argv[i], "+seed=", 6)) seed = strtoull(argv[i] + 6, nullptr, 0);
+    else if (!strncmp(argv[i], "+n=", 3)) n_jobs = (unsigned)strtoul(argv[i] + 3, nullptr, 0);
+    else if (!strcmp(argv[i], "+quiet")) quiet = true;
+    else if (!strcmp(argv[i], "+no_bad")) do_bad = false;
+    else if (!strcmp(argv[i], "+profile")) profile = true;
+    else if (!strcmp(argv[i], "+bench")) do_bench = quiet = true, contend = false;
+    else if (!strcmp(argv[i], "+no_contend")) contend = false;
+    else if (argv[i][0] != '+') elf = argv[i];
+  }
+  if (!elf) {
+    fprintf(stderr, "usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] FIRMWARE.elf\n");
+    return 2;
+  }
+  rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
+  top = new Vnpe_soc;
+  top->rst_ni = 0;
+  for (int i = 0; i < 5; i++) tick();
+  top->rst_ni = 1;
+  tick();
+  if (rd(NPE_SOC_MBOX_BASE + NPE_MBOX_ID) != NPE_MBOX_ID_VALUE) fail("mailbox ID");
+  load_elf(elf);
+  uint64_t t_load = cycles;
+  wr(NPE_SOC_MBOX_BASE + NPE_MBOX_HOST_IRQ_EN, 1);
+  wr(NPE_SOC_MBOX_BASE + NPE_MBOX_CORE_CTRL, 1);
+  while (rd(NPE_SOC_MBOX_BASE + NPE_MBOX_RSP(7)) != NPE_SOC_FW_READY)
+    if (cycles - t_load > 2000000) fail("the firmware did not come up");
+  printf("tb_soc: firmware up %llu cycles after the release (load took %llu)\n",
+         (unsigned long long)(cycles - t_load), (unsigned long long)t_load);
+
+  uint32_t ping[8] = {NPE_SOC_OP_PING, 0, 0, 0, 0, 0, 0, 0x55};
+  Rsp p = request(ping);
+  // the SoC's engine: 2 x 2 PEs, 2 lanes, 4 column groups; A 4 KiB, B 8 KiB,
+  // C 2 x 2 x 4 x 4 bytes per buffer (npe_soc's parameters)
+  if (p.w[0] != NPE_SOC_ST_OK || (p.w[4] & 0x3f) != 0x3f || (p.w[2] & 0xffff) != 0x0202 ||
+      (p.w[5] & 0xfffff) != (4u | 8u << 10))
+    fail("PING");
+  printf("tb_soc: PING: CAP_ARRAY %08x CAP_SPAD %08x formats %02x\n", p.w[2], p.w[5], p.w[4]);
+
+  if (do_bench) {
+    bench();
+    printf("BENCH soc_core_cpi %.2f cycles/instr\n", (double)cycles / (double)instret);
+    write_profile();
+    top->final();
+    delete top;
+    return 0;
+  }
+  unsigned pair_runs[kNumPairs] = {};
+  for (unsigned j = 0; j < n_jobs; j++) {
+    unsigned pi = j % kNumPairs;
+    npe_fmt fa = kPairs[pi][0], fb = kPairs[pi][1];
+    bool fp32 = rng() & 1;
+    npe_fmt fo = (npe_fmt)rnd(0, NPE_FMT_COUNT - 1);
+    uint32_t m = (j % 7 == 3) ? 1 : rnd(1, 20), n = rnd(1, 24);
+    uint32_t k = rnd(1, j % 5 == 0 ? 200 : 48);
+    uint32_t st = run_matmul(fa, fb, fo, fp32, m, n, k);
+    if (st != NPE_SOC_ST_OK) {
+      printf("MISMATCH: %s x %s -> %s M=%u N=%u K=%u: status %u (engine status %08x)\n",
+             npe_fmt_name(fa), npe_fmt_name(fb), fp32 ? "f32" : npe_fmt_name(fo), m, n, k, st,
+             last_rsp.w[5]);
+      mismatches++;
+    }
+    pair_runs[pi]++;
+  }
+  if (do_bad) malformed();
+  if (bus_errs) printf("tb_soc: %llu bus errors\n", (unsigned long long)bus_errs);
+  printf("tb_soc: %llu matmuls (%llu MACs, %llu descriptors) in %llu cycles of the firmware, "
+         "%llu of the engine busy, %llu host cycles doorbell to interrupt; %u malformed "
+         "requests checked; %u mismatches; %llu cycles in all\n",
+         (unsigned long long)stats.reqs, (unsigned long long)stats.macs,
+         (unsigned long long)stats.descs, (unsigned long long)stats.fw_cycles,
+         (unsigned long long)stats.eng_busy, (unsigned long long)stats.host_cycles, bad_checks,
+         mismatches + bad_fails, (unsigned long long)cycles);
+  printf("tb_soc: the core retired %llu instructions in %llu cycles (CPI %.2f, all of it "
+         "including the idle loop)\n", (unsigned long long)instret, (unsigned long long)cycles,
+         instret ? (double)cycles / (double)instret : 0.0);
+  write_profile();
+  top->final();
+  delete top;
+  if (mismatches || bad_fails || bus_errs) {
+    printf("tb_soc: FAIL\n");
+    return 1;
+  }
+  printf("tb_soc: PASS\n");
+  return 0;
+}
