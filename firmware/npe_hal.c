@@ -18,6 +18,7 @@ void npe_hal_info_read(npe_hal_info *info) {
   info->hw.a_bank_words = rows ? a_kib * 1024u / 8u / rows : 0;
   info->hw.b_bank_words = cols ? b_kib * 1024u / 8u / cols : 0;
   info->hw.out_groups = glog2 ? 1u << glog2 : (rows && cols ? c_kib * 1024u / 4u / (rows * cols) : 0);
+  info->hw.ksplit = (fmt >> NPE_CAP_FORMATS_KSPLIT_BIT) & 1u;
   info->formats = (fmt >> NPE_CAP_FORMATS_FORMATS_OFFSET) & NPE_CAP_FORMATS_FORMATS_MASK;
   info->cap_array = arr;
   info->cap_spad = spad;
