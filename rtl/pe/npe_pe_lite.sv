@@ -246,24 +246,19 @@ module npe_pe_lite
   // --------------------------------------------------------------------------
   // Counters: the same as npe_pe's (two lanes)
   // --------------------------------------------------------------------------
-  if (HasCounters) begin : gen_cnt
-    npe_pe_cnt #(
-      .FormatMask       (FormatMask),
-      .NumLanes         (2),
-      .CounterWidthBits (CounterWidthBits)
-    ) u_cnt (
-      .clk_i   (clk_i),
-      .rst_ni  (rst_ni),
-      .clear_i (cnt_clear_i),
-      .valid_i (in_valid_q),
-      .fmt_i   (in_fmt_q),
-      .sel_i   (cnt_sel_i),
-      .cnt_o   (cnt_o)
-    );
-  end else begin : gen_no_cnt
-    assign cnt_o = '0;
-    logic unused_cnt;
-    assign unused_cnt = cnt_clear_i ^ ^cnt_sel_i ^ ^in_fmt_q;  // (in_fmt_q: the counters' only reader)
-  end
+  npe_pe_cnt #(
+    .FormatMask       (FormatMask),
+    .NumLanes         (2),
+    .CounterWidthBits (CounterWidthBits),
+    .Build            (HasCounters)
+  ) u_cnt (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clear_i (cnt_clear_i),
+    .valid_i (in_valid_q),
+    .fmt_i   (in_fmt_q),
+    .sel_i   (cnt_sel_i),
+    .cnt_o   (cnt_o)
+  );
 
 endmodule
