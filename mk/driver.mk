@@ -11,6 +11,7 @@
 #   make uio-test      the uio: transport against a fake UIO device (plain and ASan+UBSan)
 #   make gla-bench     BENCH lines: GLA cycles per token (also in engine-bench)
 #   make engine-bench  BENCH lines: engine utilisation and driver overhead, XBAR cycles, demo time
+#   make sim-speed     BENCH lines: simulator cycles per CPU second, demo matmul and a GRU
 
 LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energy_estimate.c \
                driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
@@ -192,5 +193,13 @@ engine-bench: $(BUILD)/bench/bench_engine $(BUILD)/bench/bench_xbar_engine \
 	$(NPE_BIN) matmul --m 64 --n 64 --k 256 --format all --check --quiet > /dev/null; \
 	t1=$$(date +%s.%N); awk -v a=$$t0 -v b=$$t1 'BEGIN { printf "BENCH demo_wall_time %.2f s\n", b - a }'
 
+# Simulator speed on fixed workloads (the demo matmul in every format, a GRU):
+# BENCH sim_speed_demo_matmul / sim_speed_gru, engine cycles per CPU second
+# (tools/sim_speed.sh; docs/ARCHITECTURE.md, "Simulation speed")
+SIM_SPEED_RUNS ?= 3
+.PHONY: sim-speed
+sim-speed: $(NPE_BIN)
+	tools/sim_speed.sh $(NPE_BIN) $(SIM_SPEED_RUNS)
+
 TEST_TARGETS  += driver-test
-BENCH_TARGETS += engine-bench
+BENCH_TARGETS += engine-bench sim-speed

@@ -115,10 +115,10 @@ TEST_TARGETS += recur-cell-test
 # ---------------------------------------------------------------------------
 SIM_PLANT := $(BUILD)/sim_planted
 
-$(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
+$(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	@$(DEPS) verilator
-	@mkdir -p $(SIM_PLANT)/obj
-	verilator --cc -O1 --trace-fst --x-assign unique --x-initial unique --assert \
+	@rm -rf $(SIM_PLANT)/obj && mkdir -p $(SIM_PLANT)/obj
+	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_SCOREBOARD \
 	  +define+NPE_PLANT_BUG_RECUR_ROUND +define+NPE_PLANT_BUG_RECUR_SIGMOID +define+NPE_PLANT_BUG_KSPLIT \
 	  --top-module npe_top -Mdir $(SIM_PLANT)/obj $(ENGINE_VLT) $(ENGINE_RTL)

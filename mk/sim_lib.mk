@@ -9,6 +9,7 @@
 #   make sim-lib      build/sim/libnpesim.a (+ build/sim/obj/Vnpe_top__ALL.a,
 #                     build/sim/obj_small/Vnpe_top_small__ALL.a,
 #                     build/sim/obj_zynq/Vnpe_zynq_top__ALL.a)
+#   make TRACE=1 ...  the same with waveform tracing (sim:?trace=FILE) built in
 
 BUILD ?= build
 SIM_BUILD := $(BUILD)/sim
@@ -23,6 +24,24 @@ ENGINE_RTL := rtl/npe_pkg.sv rtl/engine/npe_recur_sig_pkg.sv \
   rtl/nlu/npe_nlu_table.sv rtl/nlu/npe_nlu_col.sv rtl/nlu/npe_nlu.sv \
   $(filter-out %_pkg.sv,$(sort $(wildcard rtl/engine/*.sv)))
 ENGINE_VLT := $(wildcard rtl/pe/npe_pe.vlt)
+
+# How every engine model is Verilated. Assertions are on in every build
+# (--assert, NPE_ASSERT); X values are random (unique), not zero. Waveform
+# tracing (--trace-fst, what sim:?trace=FILE needs) costs about 15 % of the
+# simulator's speed, so it is built only with TRACE=1 (docs/ARCHITECTURE.md,
+# "Simulation speed"); without it a trace= URI fails with a message saying
+# so. The flags are kept in a stamp file: changing TRACE rebuilds the models.
+TRACE ?= 0
+SIM_VL_TRACE := $(if $(filter 1,$(TRACE)),--trace-fst)
+SIM_VL_FLAGS := -O3 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert
+SIM_VL_STAMP := $(SIM_BUILD)/verilator_flags
+
+$(SIM_VL_STAMP): sim-vl-flags-force
+	@mkdir -p $(@D)
+	@echo '$(SIM_VL_FLAGS)' | cmp -s - $@ 2>/dev/null || echo '$(SIM_VL_FLAGS)' > $@
+
+.PHONY: sim-vl-flags-force
+sim-vl-flags-force:
 
 SIM_CXXFLAGS := -std=c++17 -O2 -Wall -I$(SIM_OBJ) -I$(VL_INC) -I$(VL_INC)/vltstd \
                 $(SIM_INC)
@@ -54,10 +73,10 @@ ep_pval  = $(word 2,$(subst =, ,$(1)))
 ep_vlval = $(if $(filter $(1),$(ENGINE_LITE_BITS)),1'b$(2),$(if $(filter FormatMask,$(1)),6'd$(2),$(2)))
 ENGINE_LITE_G := $(foreach p,$(ENGINE_LITE),"-G$(call ep_pname,$(p))=$(call ep_vlval,$(call ep_pname,$(p)),$(call ep_pval,$(p)))")
 
-$(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
+$(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	@$(DEPS) verilator
-	@mkdir -p $(SIM_OBJ)
-	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique --assert +define+NPE_ASSERT +define+NPE_XBAR_DPI \
+	@rm -rf $(SIM_OBJ) && mkdir -p $(SIM_OBJ)
+	verilator --cc $(SIM_VL_FLAGS) +define+NPE_ASSERT +define+NPE_XBAR_DPI \
 	  --top-module npe_top -Mdir $(SIM_OBJ) $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_OBJ) -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
 
@@ -73,10 +92,10 @@ $(SIM_BUILD)/verilated.o: $(VL_INC)/verilated.cpp $(SIM_OBJ)/Vnpe_top__ALL.a
 
 # The small build (ENGINE_LITE) as its own model (NPESIM_BUILD_SMALL)
 
-$(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
+$(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	@$(DEPS) verilator
-	@mkdir -p $(SIM_OBJ_SMALL)
-	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique --assert +define+NPE_ASSERT --prefix Vnpe_top_small \
+	@rm -rf $(SIM_OBJ_SMALL) && mkdir -p $(SIM_OBJ_SMALL)
+	verilator --cc $(SIM_VL_FLAGS) +define+NPE_ASSERT --prefix Vnpe_top_small \
 	  --top-module npe_top -Mdir $(SIM_OBJ_SMALL) $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
 	$(MAKE) -s -C $(SIM_OBJ_SMALL) -f Vnpe_top_small.mk Vnpe_top_small__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
 
@@ -85,10 +104,10 @@ $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT)
 # the cost of a third engine model in make test down (it runs short tests)
 ZYNQ_RTL := fpga/zynq/npe_zynq_top.v
 
-$(SIM_OBJ_ZYNQ)/Vnpe_zynq_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(ZYNQ_RTL)
+$(SIM_OBJ_ZYNQ)/Vnpe_zynq_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(ZYNQ_RTL) $(SIM_VL_STAMP)
 	@$(DEPS) verilator
-	@mkdir -p $(SIM_OBJ_ZYNQ)
-	verilator --cc -O3 --trace-fst --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
+	@rm -rf $(SIM_OBJ_ZYNQ) && mkdir -p $(SIM_OBJ_ZYNQ)
+	verilator --cc $(SIM_VL_FLAGS) +define+NPE_ASSERT \
 	  --top-module npe_zynq_top -Mdir $(SIM_OBJ_ZYNQ) $(ENGINE_VLT) $(ENGINE_RTL) $(ZYNQ_RTL)
 	$(MAKE) -s -C $(SIM_OBJ_ZYNQ) -f Vnpe_zynq_top.mk Vnpe_zynq_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 

@@ -6,9 +6,12 @@
 // virtual calls. One VerilatedContext per instance (no global state).
 #include "npesim.h"
 
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "Vnpe_top.h"
 #include "Vnpe_top_small.h"
@@ -37,6 +40,15 @@ constexpr npesim_info kSmallShape = {NPESIM_SMALL_ROWS, NPESIM_SMALL_COLS,
 // HP port's longest burst (AXI3).
 constexpr npesim_info kZynqShape = {2, 2, 1024, 4096, 32};
 constexpr unsigned kZynqMaxBurst = 16;
+
+// Whether a model was Verilated with --trace-fst (it then has trace()): the
+// default builds are not, for speed (docs/ARCHITECTURE.md, "Simulation speed"); `make TRACE=1`
+// builds every model with tracing (mk/sim_lib.mk).
+template <class T, class = void>
+struct HasTrace : std::false_type {};
+template <class T>
+struct HasTrace<T, std::void_t<decltype(std::declval<T &>().trace(
+                       static_cast<VerilatedFstC *>(nullptr), 0))>> : std::true_type {};
 }  // namespace
 
 // What every build shares: context, memory, trace, crossbar model, counts.
@@ -234,10 +246,18 @@ int create(const npesim_config *cfg, const npesim_info &shape, npesim **out,
   if (s->mem_lo > 0) s->mem->add_error_range(0, s->mem_lo, npe::kAxiDecErr);
   if (s->mem_hi != 0) s->mem->add_error_range(s->mem_hi, ~0ull, npe::kAxiDecErr);
   if (cfg->trace_path) {
-    s->trace = std::make_unique<VerilatedFstC>();
-    s->top->trace(s->trace.get(), 99);
-    s->trace->open(cfg->trace_path);
-    if (!s->trace->isOpen()) return -1;
+    if constexpr (HasTrace<Top>::value) {
+      s->trace = std::make_unique<VerilatedFstC>();
+      s->top->trace(s->trace.get(), 99);
+      s->trace->open(cfg->trace_path);
+      if (!s->trace->isOpen()) return -1;
+    } else {
+      std::fprintf(stderr,
+                   "npesim: trace=%s: this libnpesim was built without waveform tracing "
+                   "(rebuild with make TRACE=1)\n",
+                   cfg->trace_path);
+      return -1;
+    }
   }
   // Reset: a few cycles low, then high.
   Top *t = s->top.get();

@@ -105,7 +105,8 @@ typedef struct npe_dev npe_dev;
  *   ready=P     percent of cycles the memory accepts (1..100, default 100)
  *   valid=P     percent of cycles a ready response is offered (1..100)
  *   seed=S      seeds back-pressure and random reset (default 1)
- *   trace=FILE  write an FST waveform of the whole run
+ *   trace=FILE  write an FST waveform of the whole run (a library built with
+ *               make TRACE=1; otherwise npe_open fails, NPE_ERR_IO)
  *   build=small the small build instead (INT8 / ternary, 1 x 1 PE, 128 KiB
  *               of memory at 0: the iCE40UP5K configuration, ENGINE_LITE);
  *   build=zynq  the Zynq-7020 board top (fpga/zynq): 2 x 2 PEs, every

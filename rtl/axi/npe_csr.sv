@@ -305,18 +305,20 @@ module npe_csr #(
   end
 
   // DESC words: one write enable per byte, so the 512 bits need no
-  // merge multiplexers (flip-flops with enables only).
+  // merge multiplexers (flip-flops with enables only). One process per
+  // word with the byte strobes inside: a simulator tests one condition
+  // per word and cycle, not one per byte (docs/ARCHITECTURE.md,
+  // "Simulation speed").
   for (genvar w = 0; w < DescWords; w++) begin : gen_desc
     if (HasDirectDesc) begin : gen_on
-      logic [7:0] byte_q [4];  // a strobed byte has its own enable
-      for (genvar b = 0; b < 4; b++) begin : gen_byte
-        always_ff @(posedge clk_i or negedge rst_ni) begin
-          if (!rst_ni) byte_q[b] <= '0;
-          else if (wr && in_desc && desc_word == 4'(w) && reg_wstrb_i[b])
-            byte_q[b] <= reg_wdata_i[8*b +: 8];
-        end
+      logic [31:0] word_q;  // a strobed byte has its own enable
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) word_q <= '0;
+        else if (wr && in_desc && desc_word == 4'(w))
+          for (int b = 0; b < 4; b++)
+            if (reg_wstrb_i[b]) word_q[8*b +: 8] <= reg_wdata_i[8*b +: 8];
       end
-      assign desc_w[w] = {byte_q[3], byte_q[2], byte_q[1], byte_q[0]};
+      assign desc_w[w] = word_q;
     end else begin : gen_off
       assign desc_w[w] = '0;
     end

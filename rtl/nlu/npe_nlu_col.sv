@@ -25,50 +25,33 @@ module npe_nlu_col #(
   output logic [MaxBits-1:0]     code_o
 );
 
-  logic signed [InWidthBits:0] op_q, op_d;   // operand: x, or -x in segment B
-  logic                        seg_q, seg_d; // 1: segment B
-  logic                        flip_q, flip_d;
-  logic [MaxBits-1:0]          count_q, count_d;
+  logic signed [InWidthBits:0] op_q;     // operand: x, or -x in segment B
+  logic                        seg_q;    // 1: segment B
+  logic                        flip_q;
+  logic [MaxBits-1:0]          count_q;
 
-  logic signed [InWidthBits:0] x_ext;
-  logic signed [InWidthBits:0] thr;
-  logic                        below_split;
-  logic                        pass;
-
-  // Comparator
-  assign x_ext       = {x_i[InWidthBits-1], x_i};
-  assign below_split = $signed(x_i) < $signed(split_i);
-  assign thr         = seg_q ? thr_b_i : thr_a_i;
-  assign pass        = $signed(op_q) >= $signed(thr);  // ties pass: x == t_j counts step j
-
-  // Counter: counts passed steps until the first failing one (the flip)
-  always_comb begin
-    op_d    = op_q;
-    seg_d   = seg_q;
-    flip_d  = flip_q;
-    count_d = count_q;
-    if (load_i) begin
-      seg_d   = two_seg_i & below_split;
-      op_d    = (two_seg_i & below_split) ? -x_ext : x_ext;
-      flip_d  = 1'b0;
-      count_d = '0;
-    end else if (step_i && !flip_q) begin
-      if (pass) count_d = count_q + 1'b1;
-      else      flip_d  = 1'b1;
-    end
-  end
-
+  // Sample, then count passed steps until the first failing one (the flip).
+  // The comparators sit inside the flip-flops' enables (the same logic as
+  // separate assigns): a simulator then evaluates them only in the cycles
+  // that use them, and the NLU's columns stop costing every cycle
+  // (docs/ARCHITECTURE.md, "Simulation speed").
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       op_q    <= '0;
       seg_q   <= 1'b0;
       flip_q  <= 1'b0;
       count_q <= '0;
-    end else begin
-      op_q    <= op_d;
-      seg_q   <= seg_d;
-      flip_q  <= flip_d;
-      count_q <= count_d;
+    end else if (load_i) begin
+      // below the split of a two-segment table: segment B, input negated
+      seg_q   <= two_seg_i && $signed(x_i) < $signed(split_i);
+      op_q    <= (two_seg_i && $signed(x_i) < $signed(split_i))
+                 ? -{x_i[InWidthBits-1], x_i} : {x_i[InWidthBits-1], x_i};
+      flip_q  <= 1'b0;
+      count_q <= '0;
+    end else if (step_i && !flip_q) begin
+      // ties pass: x == t_j counts step j
+      if ($signed(op_q) >= $signed(seg_q ? thr_b_i : thr_a_i)) count_q <= count_q + 1'b1;
+      else                                                      flip_q  <= 1'b1;
     end
   end
 
