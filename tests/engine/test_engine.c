@@ -1418,7 +1418,7 @@ START_TEST(soak) {
   const uint64_t fault_zone = base + 0x2c0000;
   static uint8_t canary[65536], back[65536];
   for (size_t i = 0; i < sizeof canary; i++) canary[i] = (uint8_t)(i * 167 + 3);
-  unsigned engines = 0, matmuls = 0, faults = 0, resets = 0, rounds = 0;
+  unsigned engines = 0, matmuls = 0, faults = 0, resets = 0, rounds = 0, nlus = 0, ktiled = 0;
   int refused = 0, ran = 0;
   const time_t t0 = time(NULL);
   while (difftime(time(NULL), t0) < secs) {
@@ -1430,8 +1430,34 @@ START_TEST(soak) {
     ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET, (uint32_t)hi), 0);
     e.t.mem_write(e.t.ctx, hi, canary, sizeof canary);
     for (int it = 0; it < 8; it++) {
-      unsigned what = (unsigned)(rng_next(&s) % 4);
-      if (what == 0) { /* a matmul */
+      unsigned what = (unsigned)(rng_next(&s) % 6);
+      if (what == 4) { /* a matmul through a random NLU table, codes bit-exact */
+        static const npe_fmt nf[3] = {NPE_FMT_FP4, NPE_FMT_POSIT8, NPE_FMT_INT8};
+        npe_nlu_spec spec;
+        npe_nlu_table tab;
+        ck_assert_int_eq(npe_nlu_spec_default((npe_nlu_func)(rng_next(&s) % 3),
+                                              4 + (unsigned)(rng_next(&s) % 5), &spec), NPE_OK);
+        spec.in_frac_bits = 4;
+        ck_assert_int_eq(npe_nlu_table_gen(&spec, &tab), NPE_OK);
+        nlu_load(&e, &tab);
+        run_mm_nlu(&e, nf[rng_next(&s) % 3], &tab, 4, 0, 1 + (uint32_t)(rng_next(&s) % 9),
+                   1 + (uint32_t)(rng_next(&s) % 40), 1 + (uint32_t)(rng_next(&s) % 64),
+                   rng_next(&s), 1);
+        nlus++;
+      } else if (what == 5) { /* K beyond the scratchpads: K tiles of a random length */
+        int p = (int)(rng_next(&s) % 6);
+        uint32_t max_k = npe_tiler_max_k(&e.hw, pairs[p][0], pairs[p][1]);
+        uint32_t k = max_k + 1 + (uint32_t)(rng_next(&s) % max_k);
+        uint32_t k_tile = max_k / 2 + (uint32_t)(rng_next(&s) % (max_k / 2 + 1));
+        uint32_t m = 1 + (uint32_t)(rng_next(&s) % 5), n = 1 + (uint32_t)(rng_next(&s) % 7);
+        npe_fmt fo = (npe_fmt)(rng_next(&s) % NPE_FMT_COUNT);
+        int fp32 = (int)(rng_next(&s) & 1);
+        mm_job job;
+        mm_fill_random(&job, pairs[p][0], pairs[p][1], m, n, k, rng_next(&s));
+        mm_exec(&e, &job, pairs[p][0], pairs[p][1], fo, fp32, 0, m, n, k, k_tile);
+        mm_check(&job, pairs[p][0], pairs[p][1], fo, fp32, m, n, k);
+        ktiled++;
+      } else if (what == 0) { /* a matmul */
         int p = (int)(rng_next(&s) % 6);
         uint32_t m = 1 + (uint32_t)(rng_next(&s) % 24), n = 1 + (uint32_t)(rng_next(&s) % 70);
         uint32_t k = 1 + (uint32_t)(rng_next(&s) % 300);
@@ -1488,11 +1514,14 @@ START_TEST(soak) {
     matmuls++;
     eng_close(&e);
   }
-  printf("soak: seed %llu, %.0f s: %u engines, %u matmuls bit-exact, %u bus errors injected and "
-         "reported, %u soft resets mid-job, %u random-descriptor rounds (%d refused, %d ran), "
-         "0 hangs, 0 bytes changed outside the window\n",
-         (unsigned long long)seed0, difftime(time(NULL), t0), engines, matmuls, faults, resets,
-         rounds, refused, ran);
+  printf("soak: seed %llu, %.0f s: %u engines, %u matmuls bit-exact (%u more in K tiles, %u "
+         "through the NLU), %u bus errors injected and reported, %u soft resets mid-job, %u "
+         "random-descriptor rounds (%d refused, %d ran), 0 hangs, 0 bytes changed outside the "
+         "window\n",
+         (unsigned long long)seed0, difftime(time(NULL), t0), engines, matmuls, ktiled, nlus,
+         faults, resets, rounds, refused, ran);
+  printf("BENCH soak_ktiled_matmuls_bit_exact %u jobs\nBENCH soak_nlu_jobs_bit_exact %u jobs\n",
+         ktiled, nlus);
   printf("BENCH soak_matmuls_bit_exact %u jobs\nBENCH soak_faults_injected %u faults\n"
          "BENCH soak_resets_mid_job %u resets\nBENCH soak_random_desc_rounds %u rounds\n"
          "BENCH soak_hangs 0 hangs\nBENCH soak_bytes_written_outside_window 0 bytes\n",
