@@ -14,6 +14,7 @@
 #include "../driver/test_rand.h"
 #include "engine_harness.h"
 #include "npe_nlu.h"
+#include "npe_recur.h"
 
 
 typedef struct {
@@ -1419,6 +1420,7 @@ START_TEST(soak) {
   static uint8_t canary[65536], back[65536];
   for (size_t i = 0; i < sizeof canary; i++) canary[i] = (uint8_t)(i * 167 + 3);
   unsigned engines = 0, matmuls = 0, faults = 0, resets = 0, rounds = 0, nlus = 0, ktiled = 0;
+  unsigned recurs = 0;
   int refused = 0, ran = 0;
   const time_t t0 = time(NULL);
   while (difftime(time(NULL), t0) < secs) {
@@ -1430,8 +1432,36 @@ START_TEST(soak) {
     ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET, (uint32_t)hi), 0);
     e.t.mem_write(e.t.ctx, hi, canary, sizeof canary);
     for (int it = 0; it < 8; it++) {
-      unsigned what = (unsigned)(rng_next(&s) % 6);
-      if (what == 4) { /* a matmul through a random NLU table, codes bit-exact */
+      unsigned what = (unsigned)(rng_next(&s) % 7);
+      if (what == 6) { /* a DIAG recurrence from h_0 = 0, every h_t bit-exact */
+        uint32_t h = 1 + (uint32_t)(rng_next(&s) % 64), t = 1 + (uint32_t)(rng_next(&s) % 40);
+        size_t n = (size_t)t * h;
+        int32_t *ga = malloc(4 * n), *gb = malloc(4 * n), *want = malloc(4 * n),
+                *got = malloc(4 * n), *st = calloc(h, 4);
+        uint32_t *rec = malloc(8 * n);
+        ck_assert(ga && gb && want && got && st && rec);
+        for (size_t i = 0; i < n; i++) { /* gates in [-1, 1] (Q2.30), inputs below 2^20 */
+          ga[i] = (int32_t)((int64_t)(rng_next(&s) % ((2ull << 30) + 1)) - (1ll << 30));
+          gb[i] = (int32_t)((int64_t)(rng_next(&s) % (2ull << 20)) - (1ll << 20));
+          rec[2 * i] = (uint32_t)gb[i], rec[2 * i + 1] = (uint32_t)ga[i];
+        }
+        ck_assert_int_eq(npe_recur_diag_seq(t, h, ga, gb, st, want), NPE_OK);
+        const uint64_t ra = base + 0x200000, rc = base + 0x280000;
+        e.t.mem_write(e.t.ctx, ra, rec, 8 * n);
+        npe_desc_fields f = {0};
+        f.op = NPE_OP_RECUR;
+        f.n = (uint16_t)h, f.t = (uint16_t)t;
+        f.addr_a = ra, f.addr_c = rc;
+        f.aux = (uint32_t)NPE_RECUR_MODE_DIAG << NPE_RECUR_AUX_MODE_LSB |
+                (uint32_t)NPE_RECUR_INIT_ZERO << NPE_RECUR_AUX_INIT_LSB;
+        ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), 0);
+        e.t.mem_read(e.t.ctx, rc, got, 4 * n);
+        for (size_t i = 0; i < n; i++)
+          ck_assert_msg(got[i] == want[i], "soak RECUR H=%u T=%u: element %zu: got %d, want %d",
+                        h, t, i, got[i], want[i]);
+        free(ga), free(gb), free(want), free(got), free(st), free(rec);
+        recurs++;
+      } else if (what == 4) { /* a matmul through a random NLU table, codes bit-exact */
         static const npe_fmt nf[3] = {NPE_FMT_FP4, NPE_FMT_POSIT8, NPE_FMT_INT8};
         npe_nlu_spec spec;
         npe_nlu_table tab;
@@ -1515,13 +1545,13 @@ START_TEST(soak) {
     eng_close(&e);
   }
   printf("soak: seed %llu, %.0f s: %u engines, %u matmuls bit-exact (%u more in K tiles, %u "
-         "through the NLU), %u bus errors injected and reported, %u soft resets mid-job, %u "
-         "random-descriptor rounds (%d refused, %d ran), 0 hangs, 0 bytes changed outside the "
-         "window\n",
+         "through the NLU), %u DIAG recurrences bit-exact, %u bus errors injected and reported, "
+         "%u soft resets mid-job, %u random-descriptor rounds (%d refused, %d ran), 0 hangs, 0 "
+         "bytes changed outside the window\n",
          (unsigned long long)seed0, difftime(time(NULL), t0), engines, matmuls, ktiled, nlus,
-         faults, resets, rounds, refused, ran);
-  printf("BENCH soak_ktiled_matmuls_bit_exact %u jobs\nBENCH soak_nlu_jobs_bit_exact %u jobs\n",
-         ktiled, nlus);
+         recurs, faults, resets, rounds, refused, ran);
+  printf("BENCH soak_ktiled_matmuls_bit_exact %u jobs\nBENCH soak_nlu_jobs_bit_exact %u jobs\n"
+         "BENCH soak_recur_diag_bit_exact %u jobs\n", ktiled, nlus, recurs);
   printf("BENCH soak_matmuls_bit_exact %u jobs\nBENCH soak_faults_injected %u faults\n"
          "BENCH soak_resets_mid_job %u resets\nBENCH soak_random_desc_rounds %u rounds\n"
          "BENCH soak_hangs 0 hangs\nBENCH soak_bytes_written_outside_window 0 bytes\n",
