@@ -886,6 +886,60 @@ static void xb_job(eng *e, const int8_t *w, const int8_t *x, uint32_t m, uint32_
     }
 }
 
+/* One XBAR job: random INT8 weights and inputs (full range, or in {-1, 0,
+ * 1} with small), programmed, run through a B-bit table (sigmoid, or linear
+ * over [-K, K] with small) after a right shift of shr, every code against
+ * the crossbar model's exact digital path (models/xbar). */
+typedef struct { uint32_t m, n, k, bits, shr; int small; } xb_case;
+static const xb_case xb_cases[] = {
+    {1, 64, 64, 6, 11, 0}, {4, 64, 64, 8, 12, 0}, {3, 13, 24, 5, 9, 0}, {2, 1, 8, 4, 6, 0},
+    {4, 64, 64, 8, 0, 1},  {3, 7, 8, 8, 0, 1}};
+
+static void xb_check_case(eng *e, uint64_t *s, const xb_case *c) {
+  const uint32_t m = c->m, n = c->n, k = c->k, bits = c->bits, shr = c->shr;
+  const int small = c->small;
+  int8_t w[64 * 64], x[4 * 64];
+  int16_t w16[64 * 64], x16[64];
+  const uint64_t span = small ? 3 : 255, off = small ? 1 : 127;
+  for (uint32_t i = 0; i < n * k; i++) w16[i] = w[i] = (int8_t)(rng_next(s) % span - off);
+  for (uint32_t i = 0; i < m * k; i++) x[i] = (int8_t)(rng_next(s) % span - off);
+  /* the oracle: the crossbar model's exact digital path (models/xbar) with a
+   * sigmoid table over integer input codes: F = 0, acc_shift = S */
+  npe_nlu_spec spec;
+  npe_nlu_table tab;
+  ck_assert_int_eq(npe_nlu_spec_default(small ? NPE_NLU_LINEAR : NPE_NLU_SIGMOID,
+                                        bits, &spec), NPE_OK);
+  spec.in_frac_bits = 0;
+  if (small) spec.in_lo = spec.out_lo = -(double)k, spec.in_hi = spec.out_hi = k;
+  ck_assert_int_eq(npe_nlu_table_gen(&spec, &tab), NPE_OK);
+  npe_xbar_cfg cfg;
+  npe_xbar *tile;
+  ck_assert_int_eq(npe_xbar_cfg_default(&cfg, k, n), NPE_OK);
+  npe_xbar_cfg_ideal(&cfg);
+  cfg.exact = 1;
+  cfg.g_levels = 128;
+  cfg.dac_bits = 8;
+  cfg.acc_shift = shr;
+  ck_assert_int_eq(npe_xbar_create(&cfg, &tile), NPE_OK);
+  ck_assert_int_eq(npe_xbar_program(tile, w16, &tab, NULL), NPE_OK);
+  nlu_load(e, &tab);
+  uint8_t got[4 * 64];
+  xb_job(e, w, x, m, n, k, tab.bits | shr << 12, got);
+  unsigned distinct = 0, seen[256] = {0};
+  for (uint32_t r = 0; r < m; r++) {
+    unsigned want[64];
+    for (uint32_t i = 0; i < k; i++) x16[i] = x[r * k + i];
+    ck_assert_int_eq(npe_xbar_digital(tile, x16, want, NULL), NPE_OK);
+    for (uint32_t j = 0; j < n; j++) {
+      ck_assert_msg(got[r * n + j] == want[j], "XBAR %ux%ux%u: y[%u][%u] = %u, model %u", m, n,
+                    k, r, j, got[r * n + j], want[j]);
+      distinct += !seen[want[j]]++;
+    }
+  }
+  ck_assert_msg(distinct >= (n >= 8 ? 3u : 1u), "only %u distinct codes", distinct);
+  npe_xbar_destroy(tile);
+}
+
 START_TEST(xbar_program_and_run) {
   eng e;
   eng_open(&e, 25, 90, 90, 13);
@@ -895,53 +949,9 @@ START_TEST(xbar_program_and_run) {
   /* sigmoid of full-range INT8 products; and (small) weights and inputs in
    * {-1, 0, 1} through a linear table over [-K, K], where every column sum
    * has its own code, so any arithmetic slip shows */
-  static const struct { uint32_t m, n, k, bits, shr; int small; } cases[] = {
-      {1, 64, 64, 6, 11, 0}, {4, 64, 64, 8, 12, 0}, {3, 13, 24, 5, 9, 0}, {2, 1, 8, 4, 6, 0},
-      {4, 64, 64, 8, 0, 1},  {3, 7, 8, 8, 0, 1}};
   uint64_t s = 5;
-  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-    const uint32_t m = cases[c].m, n = cases[c].n, k = cases[c].k;
-    int8_t w[64 * 64], x[4 * 64];
-    int16_t w16[64 * 64], x16[64];
-    const uint64_t span = cases[c].small ? 3 : 255, off = cases[c].small ? 1 : 127;
-    for (uint32_t i = 0; i < n * k; i++) w16[i] = w[i] = (int8_t)(rng_next(&s) % span - off);
-    for (uint32_t i = 0; i < m * k; i++) x[i] = (int8_t)(rng_next(&s) % span - off);
-    /* the oracle: the crossbar model's exact digital path (models/xbar) with a
-     * sigmoid table over integer input codes: F = 0, acc_shift = S */
-    npe_nlu_spec spec;
-    npe_nlu_table tab;
-    ck_assert_int_eq(npe_nlu_spec_default(cases[c].small ? NPE_NLU_LINEAR : NPE_NLU_SIGMOID,
-                                          cases[c].bits, &spec), NPE_OK);
-    spec.in_frac_bits = 0;
-    if (cases[c].small) spec.in_lo = spec.out_lo = -(double)k, spec.in_hi = spec.out_hi = k;
-    ck_assert_int_eq(npe_nlu_table_gen(&spec, &tab), NPE_OK);
-    npe_xbar_cfg cfg;
-    npe_xbar *tile;
-    ck_assert_int_eq(npe_xbar_cfg_default(&cfg, k, n), NPE_OK);
-    npe_xbar_cfg_ideal(&cfg);
-    cfg.exact = 1;
-    cfg.g_levels = 128;
-    cfg.dac_bits = 8;
-    cfg.acc_shift = cases[c].shr;
-    ck_assert_int_eq(npe_xbar_create(&cfg, &tile), NPE_OK);
-    ck_assert_int_eq(npe_xbar_program(tile, w16, &tab, NULL), NPE_OK);
-    nlu_load(&e, &tab);
-    uint8_t got[4 * 64];
-    xb_job(&e, w, x, m, n, k, tab.bits | cases[c].shr << 12, got);
-    unsigned distinct = 0, seen[256] = {0};
-    for (uint32_t r = 0; r < m; r++) {
-      unsigned want[64];
-      for (uint32_t i = 0; i < k; i++) x16[i] = x[r * k + i];
-      ck_assert_int_eq(npe_xbar_digital(tile, x16, want, NULL), NPE_OK);
-      for (uint32_t j = 0; j < n; j++) {
-        ck_assert_msg(got[r * n + j] == want[j], "XBAR %ux%ux%u: y[%u][%u] = %u, model %u", m, n,
-                      k, r, j, got[r * n + j], want[j]);
-        distinct += !seen[want[j]]++;
-      }
-    }
-    ck_assert_msg(distinct >= (n >= 8 ? 3u : 1u), "only %u distinct codes", distinct);
-    npe_xbar_destroy(tile);
-  }
+  for (size_t c = 0; c < sizeof xb_cases / sizeof xb_cases[0]; c++)
+    xb_check_case(&e, &s, &xb_cases[c]);
   /* bad input: each refused with its code, nothing runs */
   npe_desc_fields f = xb_desc(0, 0x04, 1, 5, 16, 0x84);  /* N, K not as programmed */
   ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_XBAR_STATE);
@@ -1420,7 +1430,7 @@ START_TEST(soak) {
   static uint8_t canary[65536], back[65536];
   for (size_t i = 0; i < sizeof canary; i++) canary[i] = (uint8_t)(i * 167 + 3);
   unsigned engines = 0, matmuls = 0, faults = 0, resets = 0, rounds = 0, nlus = 0, ktiled = 0;
-  unsigned recurs = 0;
+  unsigned recurs = 0, xbars = 0;
   int refused = 0, ran = 0;
   const time_t t0 = time(NULL);
   while (difftime(time(NULL), t0) < secs) {
@@ -1432,8 +1442,11 @@ START_TEST(soak) {
     ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET, (uint32_t)hi), 0);
     e.t.mem_write(e.t.ctx, hi, canary, sizeof canary);
     for (int it = 0; it < 8; it++) {
-      unsigned what = (unsigned)(rng_next(&s) % 7);
-      if (what == 6) { /* a DIAG recurrence from h_0 = 0, every h_t bit-exact */
+      unsigned what = (unsigned)(rng_next(&s) % 8);
+      if (what == 7) { /* program the crossbar tile and run it, codes against the model */
+        xb_check_case(&e, &s, &xb_cases[rng_next(&s) % (sizeof xb_cases / sizeof xb_cases[0])]);
+        xbars++;
+      } else if (what == 6) { /* a DIAG recurrence from h_0 = 0, every h_t bit-exact */
         uint32_t h = 1 + (uint32_t)(rng_next(&s) % 64), t = 1 + (uint32_t)(rng_next(&s) % 40);
         size_t n = (size_t)t * h;
         int32_t *ga = malloc(4 * n), *gb = malloc(4 * n), *want = malloc(4 * n),
@@ -1545,13 +1558,14 @@ START_TEST(soak) {
     eng_close(&e);
   }
   printf("soak: seed %llu, %.0f s: %u engines, %u matmuls bit-exact (%u more in K tiles, %u "
-         "through the NLU), %u DIAG recurrences bit-exact, %u bus errors injected and reported, "
+         "through the NLU), %u DIAG recurrences and %u XBAR jobs bit-exact, %u bus errors injected and reported, "
          "%u soft resets mid-job, %u random-descriptor rounds (%d refused, %d ran), 0 hangs, 0 "
          "bytes changed outside the window\n",
          (unsigned long long)seed0, difftime(time(NULL), t0), engines, matmuls, ktiled, nlus,
-         recurs, faults, resets, rounds, refused, ran);
+         recurs, xbars, faults, resets, rounds, refused, ran);
   printf("BENCH soak_ktiled_matmuls_bit_exact %u jobs\nBENCH soak_nlu_jobs_bit_exact %u jobs\n"
-         "BENCH soak_recur_diag_bit_exact %u jobs\n", ktiled, nlus, recurs);
+         "BENCH soak_recur_diag_bit_exact %u jobs\nBENCH soak_xbar_jobs_exact %u jobs\n", ktiled,
+         nlus, recurs, xbars);
   printf("BENCH soak_matmuls_bit_exact %u jobs\nBENCH soak_faults_injected %u faults\n"
          "BENCH soak_resets_mid_job %u resets\nBENCH soak_random_desc_rounds %u rounds\n"
          "BENCH soak_hangs 0 hangs\nBENCH soak_bytes_written_outside_window 0 bytes\n",
