@@ -895,7 +895,7 @@ static const xb_case xb_cases[] = {
     {1, 64, 64, 6, 11, 0}, {4, 64, 64, 8, 12, 0}, {3, 13, 24, 5, 9, 0}, {2, 1, 8, 4, 6, 0},
     {4, 64, 64, 8, 0, 1},  {3, 7, 8, 8, 0, 1}};
 
-static void xb_check_case(eng *e, uint64_t *s, const xb_case *c) {
+static void xb_check_case(eng *e, uint64_t *s, const xb_case *c, int check_spread) {
   const uint32_t m = c->m, n = c->n, k = c->k, bits = c->bits, shr = c->shr;
   const int small = c->small;
   int8_t w[64 * 64], x[4 * 64];
@@ -936,7 +936,10 @@ static void xb_check_case(eng *e, uint64_t *s, const xb_case *c) {
       distinct += !seen[want[j]]++;
     }
   }
-  ck_assert_msg(distinct >= (n >= 8 ? 3u : 1u), "only %u distinct codes", distinct);
+  /* (the fixed test's seeds climb the staircase; the soak's random ones
+   * need not) */
+  if (check_spread)
+    ck_assert_msg(distinct >= (n >= 8 ? 3u : 1u), "only %u distinct codes", distinct);
   npe_xbar_destroy(tile);
 }
 
@@ -951,7 +954,7 @@ START_TEST(xbar_program_and_run) {
    * has its own code, so any arithmetic slip shows */
   uint64_t s = 5;
   for (size_t c = 0; c < sizeof xb_cases / sizeof xb_cases[0]; c++)
-    xb_check_case(&e, &s, &xb_cases[c]);
+    xb_check_case(&e, &s, &xb_cases[c], 1);
   /* bad input: each refused with its code, nothing runs */
   npe_desc_fields f = xb_desc(0, 0x04, 1, 5, 16, 0x84);  /* N, K not as programmed */
   ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), NPE_HW_ERR_XBAR_STATE);
@@ -1444,7 +1447,7 @@ START_TEST(soak) {
     for (int it = 0; it < 8; it++) {
       unsigned what = (unsigned)(rng_next(&s) % 8);
       if (what == 7) { /* program the crossbar tile and run it, codes against the model */
-        xb_check_case(&e, &s, &xb_cases[rng_next(&s) % (sizeof xb_cases / sizeof xb_cases[0])]);
+        xb_check_case(&e, &s, &xb_cases[rng_next(&s) % (sizeof xb_cases / sizeof xb_cases[0])], 0);
         xbars++;
       } else if (what == 6) { /* a DIAG recurrence from h_0 = 0, every h_t bit-exact */
         uint32_t h = 1 + (uint32_t)(rng_next(&s) % 64), t = 1 + (uint32_t)(rng_next(&s) % 40);
