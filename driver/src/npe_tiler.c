@@ -75,7 +75,10 @@ int npe_tiler_plan_k_tiles(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_f
   p.words = ceil_div(k_tile, p.lanes);
   p.seg_bytes_a = pitch_words(fa, p.lanes, p.words) * 8;
   p.seg_bytes_b = pitch_words(fb, p.lanes, p.words) * 8;
-  if ((uint64_t)k_tiles * p.seg_bytes_b > 0xffffffffu) return NPE_ERR_UNSUPPORTED;
+  /* rows of k_tiles segments: a row's bytes are a 32-bit plan field */
+  if ((uint64_t)k_tiles * (p.seg_bytes_a > p.seg_bytes_b ? p.seg_bytes_a : p.seg_bytes_b) >
+      0xffffffffu)
+    return NPE_ERR_UNSUPPORTED;
   p.row_bytes_a = k_tiles * p.seg_bytes_a;
   p.row_bytes_b = k_tiles * p.seg_bytes_b;
   uint32_t esz = p.out_fp32 ? 4 : 2;
@@ -285,7 +288,7 @@ static uint32_t k_len(const npe_mm_plan *p, uint32_t j) {
  * rows (column group g at g x pitch) at the pitch of its own K, so a short
  * last tile loads a shorter row (the rest of the segment is padding). */
 static uint32_t load_bytes(const npe_mm_plan *p, npe_fmt f, uint32_t seg, uint32_t j) {
-  if (p->k_tiles == 1) return seg;
+  if (p->k_tiles == 1) return seg; /* as planned (a mat-vec B row has its own layout) */
   return pitch_words(f, p->lanes, ceil_div(k_len(p, j), p->lanes)) * 8;
 }
 

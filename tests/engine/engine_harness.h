@@ -10,6 +10,7 @@
 #ifndef NPE_ENGINE_HARNESS_H
 #define NPE_ENGINE_HARNESS_H
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../golden/unit.h"
@@ -133,6 +134,36 @@ static inline int eng_guard_ok(eng *e, uint64_t addr, size_t bytes) {
     ok &= b == (uint8_t)(0x5a ^ i);
   }
   return ok;
+}
+
+/* A RECUR DIAG descriptor (docs/REGMAP.md): N = @p h states, T = @p t
+ * steps, records at @p rec, h_0 at @p h0 (INIT = LOAD), outputs at @p out. */
+static inline npe_desc_fields eng_recur_diag(uint32_t h, uint32_t t, uint64_t rec, uint64_t h0,
+                                             uint64_t out, unsigned init, int out_last) {
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_RECUR;
+  f.n = (uint16_t)h;
+  f.t = (uint16_t)t;
+  f.addr_a = rec;
+  f.addr_b = h0;
+  f.addr_c = out;
+  f.aux = (uint32_t)NPE_RECUR_MODE_DIAG << NPE_RECUR_AUX_MODE_LSB |
+          (uint32_t)init << NPE_RECUR_AUX_INIT_LSB |
+          (uint32_t)(out_last ? 1u : 0u) << NPE_RECUR_AUX_OUT_LAST_BIT;
+  return f;
+}
+
+/* Writes @p n DIAG records {b, a} (8 bytes each) to device memory at @p addr. */
+static inline void eng_write_records(eng *e, uint64_t addr, const int32_t *a, const int32_t *b,
+                                     size_t n) {
+  uint32_t *rec = malloc(8 * n);
+  ck_assert_ptr_nonnull(rec);
+  for (size_t i = 0; i < n; i++) {
+    rec[2 * i] = (uint32_t)b[i];
+    rec[2 * i + 1] = (uint32_t)a[i];
+  }
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, addr, rec, 8 * n), NPE_OK);
+  free(rec);
 }
 
 /* Descriptors from an array, through the ring; the ring's result. */

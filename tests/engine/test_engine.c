@@ -1454,28 +1454,21 @@ START_TEST(soak) {
         size_t n = (size_t)t * h;
         int32_t *ga = malloc(4 * n), *gb = malloc(4 * n), *want = malloc(4 * n),
                 *got = malloc(4 * n), *st = calloc(h, 4);
-        uint32_t *rec = malloc(8 * n);
-        ck_assert(ga && gb && want && got && st && rec);
+        ck_assert(ga && gb && want && got && st);
         for (size_t i = 0; i < n; i++) { /* gates in [-1, 1] (Q2.30), inputs below 2^20 */
           ga[i] = (int32_t)((int64_t)(rng_next(&s) % ((2ull << 30) + 1)) - (1ll << 30));
           gb[i] = (int32_t)((int64_t)(rng_next(&s) % (2ull << 20)) - (1ll << 20));
-          rec[2 * i] = (uint32_t)gb[i], rec[2 * i + 1] = (uint32_t)ga[i];
         }
         ck_assert_int_eq(npe_recur_diag_seq(t, h, ga, gb, st, want), NPE_OK);
         const uint64_t ra = base + 0x200000, rc = base + 0x280000;
-        e.t.mem_write(e.t.ctx, ra, rec, 8 * n);
-        npe_desc_fields f = {0};
-        f.op = NPE_OP_RECUR;
-        f.n = (uint16_t)h, f.t = (uint16_t)t;
-        f.addr_a = ra, f.addr_c = rc;
-        f.aux = (uint32_t)NPE_RECUR_MODE_DIAG << NPE_RECUR_AUX_MODE_LSB |
-                (uint32_t)NPE_RECUR_INIT_ZERO << NPE_RECUR_AUX_INIT_LSB;
+        eng_write_records(&e, ra, ga, gb, n);
+        npe_desc_fields f = eng_recur_diag(h, t, ra, 0, rc, NPE_RECUR_INIT_ZERO, 0);
         ck_assert_uint_eq(run_direct(&e, &f, NULL, NULL), 0);
         e.t.mem_read(e.t.ctx, rc, got, 4 * n);
         for (size_t i = 0; i < n; i++)
           ck_assert_msg(got[i] == want[i], "soak RECUR H=%u T=%u: element %zu: got %d, want %d",
                         h, t, i, got[i], want[i]);
-        free(ga), free(gb), free(want), free(got), free(st), free(rec);
+        free(ga), free(gb), free(want), free(got), free(st);
         recurs++;
       } else if (what == 4) { /* a matmul through a random NLU table, codes bit-exact */
         static const npe_fmt nf[3] = {NPE_FMT_FP4, NPE_FMT_POSIT8, NPE_FMT_INT8};

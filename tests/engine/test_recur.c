@@ -28,25 +28,6 @@ static uint32_t recur_open(eng *e, unsigned latency, unsigned ready_pct, unsigne
   return (rec >> NPE_CAP_RECUR_STATE_WORDS_OFFSET) & NPE_CAP_RECUR_STATE_WORDS_MASK;
 }
 
-static uint32_t aux(unsigned init, int out_last) {
-  return (uint32_t)NPE_RECUR_MODE_DIAG << NPE_RECUR_AUX_MODE_LSB |
-         (uint32_t)init << NPE_RECUR_AUX_INIT_LSB |
-         (uint32_t)(out_last ? 1u : 0u) << NPE_RECUR_AUX_OUT_LAST_BIT;
-}
-
-static npe_desc_fields recur(uint32_t h, uint32_t t, uint64_t rec, uint64_t h0, uint64_t out,
-                             unsigned init, int out_last) {
-  npe_desc_fields f = {0};
-  f.op = NPE_OP_RECUR;
-  f.n = (uint16_t)h;
-  f.t = (uint16_t)t;
-  f.addr_a = rec;
-  f.addr_b = h0;
-  f.addr_c = out;
-  f.aux = aux(init, out_last);
-  return f;
-}
-
 /* Gates: full Q2.30 range, or [-1, 1], or exactly +-1; inputs b below
  * 2^bits in magnitude. */
 enum gates { GATES_FULL, GATES_UNIT, GATES_SIGN };
@@ -72,16 +53,6 @@ static void fill(uint64_t *s, enum gates g, unsigned b_bits, size_t n, int32_t *
   }
 }
 
-static void write_records(eng *e, uint64_t addr, const int32_t *a, const int32_t *b, size_t n) {
-  uint32_t *rec = malloc(8 * n);
-  ck_assert_ptr_nonnull(rec);
-  for (size_t i = 0; i < n; i++) {
-    rec[2 * i] = (uint32_t)b[i];
-    rec[2 * i + 1] = (uint32_t)a[i];
-  }
-  ck_assert_int_eq(e->t.mem_write(e->t.ctx, addr, rec, 8 * n), NPE_OK);
-  free(rec);
-}
 
 static const uint64_t REC = NPE_SIM_MEM_BASE + (1u << 20);
 static const uint64_t H0 = NPE_SIM_MEM_BASE + (96u << 20);
@@ -102,7 +73,7 @@ static uint64_t run_seq(eng *e, uint64_t *s, uint32_t h, uint32_t t, enum gates 
     e->t.mem_write(e->t.ctx, H0, st, 4u * h);
   }
   ck_assert_int_eq(npe_recur_diag_seq(t, h, a, b, st, want), NPE_OK);
-  write_records(e, REC, a, b, n);
+  eng_write_records(e, REC, a, b, n);
   size_t out_bytes = out_last ? 4u * h : 4 * n;
   eng_guard_set(e, OUT - 64, 64);
   eng_guard_set(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64);
@@ -114,7 +85,7 @@ static uint64_t run_seq(eng *e, uint64_t *s, uint32_t h, uint32_t t, enum gates 
     /* ADDR_C must stay 8-byte aligned: an even number of states before it */
     if ((h & 1) && c + 1 < chain) tc &= ~1u;
     if (tc == 0) continue;
-    f[nf] = recur(h, tc, REC + 8ull * t0 * h, H0, out_last ? OUT : OUT + 4ull * t0 * h,
+    f[nf] = eng_recur_diag(h, tc, REC + 8ull * t0 * h, H0, out_last ? OUT : OUT + 4ull * t0 * h,
                   nf == 0 ? init : NPE_RECUR_INIT_KEEP, out_last);
     nf++;
     t0 += tc;
@@ -191,16 +162,16 @@ START_TEST(recur_keep_semantics) {
   (void)recur_open(&e, 10, 100, 100, 3);
   int32_t a[8], b[8], got[8];
   for (int i = 0; i < 8; i++) a[i] = NPE_RECUR_GATE_ONE, b[i] = 100 + i;
-  write_records(&e, REC, a, b, 8);
+  eng_write_records(&e, REC, a, b, 8);
   /* N = 4 from zero: h = b */
-  npe_desc_fields f[2] = {recur(4, 1, REC, H0, OUT, NPE_RECUR_INIT_ZERO, 1),
-                          recur(8, 1, REC, H0, OUT, NPE_RECUR_INIT_KEEP, 1)};
+  npe_desc_fields f[2] = {eng_recur_diag(4, 1, REC, H0, OUT, NPE_RECUR_INIT_ZERO, 1),
+                          eng_recur_diag(8, 1, REC, H0, OUT, NPE_RECUR_INIT_KEEP, 1)};
   ck_assert_uint_eq(eng_run_descs(&e, f, 2).hw_err, 0);
   e.t.mem_read(e.t.ctx, OUT, got, 32);
   for (int i = 0; i < 8; i++) ck_assert_int_eq(got[i], (i < 4 ? 2 : 1) * (100 + i));
   /* after SOFT_RESET, KEEP starts from zero */
   soft_reset(&e);
-  f[0] = recur(8, 1, REC, H0, OUT, NPE_RECUR_INIT_KEEP, 1);
+  f[0] = eng_recur_diag(8, 1, REC, H0, OUT, NPE_RECUR_INIT_KEEP, 1);
   ck_assert_uint_eq(eng_run_descs(&e, f, 1).hw_err, 0);
   e.t.mem_read(e.t.ctx, OUT, got, 32);
   for (int i = 0; i < 8; i++) ck_assert_int_eq(got[i], 100 + i);
@@ -220,14 +191,14 @@ START_TEST(recur_beside_other_units) {
   int32_t st[48] = {0};
   fill(&s, GATES_UNIT, 20, n, a, b);
   ck_assert_int_eq(npe_recur_diag_seq(t, h, a, b, st, want), NPE_OK);
-  write_records(&e, REC, a, b, n);
+  eng_write_records(&e, REC, a, b, n);
   /* LOAD 4 rows into A, STORE the (stale) output buffer, RECUR, STORE again,
    * LOAD again: the STOREs and the RECUR share the write channel */
   npe_desc_fields f[6] = {0};
   f[0].op = NPE_OP_LOAD, f[0].m = 4, f[0].k = 512, f[0].addr_a = REC, f[0].stride_a = 512;
   f[1].op = NPE_OP_STORE, f[1].flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT, f[1].spad = 2;
   f[1].m = 4, f[1].n = 16, f[1].addr_c = OUT + (8u << 20), f[1].stride_c = 64;
-  f[2] = recur(h, t, REC, H0, OUT, NPE_RECUR_INIT_ZERO, 0);
+  f[2] = eng_recur_diag(h, t, REC, H0, OUT, NPE_RECUR_INIT_ZERO, 0);
   f[3] = f[1];
   f[3].addr_c = OUT + (9u << 20);
   f[4] = f[0];
@@ -256,14 +227,14 @@ START_TEST(recur_errors) {
     uint32_t err;
     uint64_t addr;
   } bad[] = {
-      {recur(4, 4, REC, H0, OUT, 0, 0), 0, 0},
-      {recur(0, 4, REC, H0, OUT, 0, 0), NPE_HW_ERR_BAD_DIMS, 0},
-      {recur(4, 0, REC, H0, OUT, 0, 0), NPE_HW_ERR_BAD_DIMS, 0},
-      {recur(state_words + 1, 4, REC, H0, OUT, 0, 0), NPE_HW_ERR_BAD_DIMS, 0},
-      {recur(4, 4, REC, H0, OUT, 3, 0), NPE_HW_ERR_BAD_AUX, 0},
-      {recur(4, 4, REC + 4, H0, OUT, 0, 0), NPE_HW_ERR_ALIGN, REC + 4},
-      {recur(4, 4, REC, H0 + 4, OUT, NPE_RECUR_INIT_LOAD, 0), NPE_HW_ERR_ALIGN, H0 + 4},
-      {recur(4, 4, REC, H0, OUT + 4, 0, 0), NPE_HW_ERR_ALIGN, OUT + 4},
+      {eng_recur_diag(4, 4, REC, H0, OUT, 0, 0), 0, 0},
+      {eng_recur_diag(0, 4, REC, H0, OUT, 0, 0), NPE_HW_ERR_BAD_DIMS, 0},
+      {eng_recur_diag(4, 0, REC, H0, OUT, 0, 0), NPE_HW_ERR_BAD_DIMS, 0},
+      {eng_recur_diag(state_words + 1, 4, REC, H0, OUT, 0, 0), NPE_HW_ERR_BAD_DIMS, 0},
+      {eng_recur_diag(4, 4, REC, H0, OUT, 3, 0), NPE_HW_ERR_BAD_AUX, 0},
+      {eng_recur_diag(4, 4, REC + 4, H0, OUT, 0, 0), NPE_HW_ERR_ALIGN, REC + 4},
+      {eng_recur_diag(4, 4, REC, H0 + 4, OUT, NPE_RECUR_INIT_LOAD, 0), NPE_HW_ERR_ALIGN, H0 + 4},
+      {eng_recur_diag(4, 4, REC, H0, OUT + 4, 0, 0), NPE_HW_ERR_ALIGN, OUT + 4},
   };
   bad[0].f.aux |= 3u; /* MODE 3: not built */
   bad[0].err = NPE_HW_ERR_BAD_AUX;
@@ -274,25 +245,25 @@ START_TEST(recur_errors) {
     soft_reset(&e);
   }
   /* an unused ADDR_B may be anything without INIT = LOAD */
-  npe_desc_fields ok = recur(4, 4, REC, H0 + 4, OUT, NPE_RECUR_INIT_ZERO, 0);
+  npe_desc_fields ok = eng_recur_diag(4, 4, REC, H0 + 4, OUT, NPE_RECUR_INIT_ZERO, 0);
   ck_assert_uint_eq(run_direct(&e, &ok, NULL, NULL), 0);
   /* run-time faults: records past the DMA window, output past it, a bus
    * error in the records */
   const uint64_t lim = NPE_SIM_MEM_BASE + (200u << 20);
   ck_assert_int_eq(npesim_csr_write(e.sim, NPE_DMA_WIN_LIMIT_LO_REG_OFFSET, (uint32_t)lim), 0);
-  npe_desc_fields f = recur(64, 300, lim - 8 * 64 * 100, H0, OUT, 0, 0);
+  npe_desc_fields f = eng_recur_diag(64, 300, lim - 8 * 64 * 100, H0, OUT, 0, 0);
   ck_assert_uint_eq(run_direct(&e, &f, NULL, &addr), NPE_HW_ERR_DMA_WINDOW);
   ck_assert_uint_ge(addr, lim - 8 * 64 * 100);
   ck_assert_uint_lt(addr, lim);
   soft_reset(&e);
   eng_guard_set(&e, lim - 4096, 4096);
-  f = recur(64, 300, REC, H0, lim - 4096, 0, 0);
+  f = eng_recur_diag(64, 300, REC, H0, lim - 4096, 0, 0);
   ck_assert_uint_eq(run_direct(&e, &f, NULL, &addr), NPE_HW_ERR_DMA_WINDOW);
   ck_assert_uint_eq(addr, lim - 4096);
   soft_reset(&e);
   const uint64_t rec2 = NPE_SIM_MEM_BASE + (64u << 20);
   ck_assert_int_eq(npesim_inject_error(e.sim, rec2 + 0x4000, rec2 + 0x4100, 2), 0);
-  f = recur(64, 300, rec2, H0, OUT, 0, 0);
+  f = eng_recur_diag(64, 300, rec2, H0, OUT, 0, 0);
   ck_assert_uint_eq(run_direct(&e, &f, NULL, &addr), NPE_HW_ERR_DMA_SLVERR);
   ck_assert_uint_eq(addr, rec2 + 0x4000);
   soft_reset(&e);
@@ -311,7 +282,7 @@ START_TEST(recur_soft_reset_mid_run) {
   (void)recur_open(&e, 80, 100, 100, 6);
   uint64_t s = 31;
   for (unsigned when = 0; when < 4; when++) {
-    npe_desc_fields f = recur(256, 200, REC, H0, OUT, NPE_RECUR_INIT_ZERO, 0);
+    npe_desc_fields f = eng_recur_diag(256, 200, REC, H0, OUT, NPE_RECUR_INIT_ZERO, 0);
     eng_desc_src src = {&f, 1, 0};
     npe_ring_stream st;
     memset(&st, 0, sizeof st);
@@ -348,9 +319,9 @@ START_TEST(recur_parity) {
     a[i] = x ? -NPE_RECUR_GATE_ONE : NPE_RECUR_GATE_ONE;
   }
   for (uint32_t i = 0; i < h; i++) h0[i] = 1 << 16;
-  write_records(&e, REC, a, b, n);
+  eng_write_records(&e, REC, a, b, n);
   e.t.mem_write(e.t.ctx, H0, h0, sizeof h0);
-  npe_desc_fields f = recur(h, t, REC, H0, OUT, NPE_RECUR_INIT_LOAD, 1);
+  npe_desc_fields f = eng_recur_diag(h, t, REC, H0, OUT, NPE_RECUR_INIT_LOAD, 1);
   ck_assert_uint_eq(eng_run_descs(&e, &f, 1).hw_err, 0);
   e.t.mem_read(e.t.ctx, OUT, got, sizeof got);
   for (uint32_t i = 0; i < h; i++) ck_assert_int_eq(got[i], parity[i] ? -(1 << 16) : 1 << 16);
