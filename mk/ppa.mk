@@ -9,7 +9,7 @@
 #                     .json, SVG charts) scaled to 28 nm, and BENCH lines;
 #                     cached under build/ppa/
 #   make ppa-synth    area and critical path per block only
-#   make ppa-energy   the PE energy runs only (after ppa-synth)
+#   make ppa-energy   the PE and NLU energy runs only (after ppa-synth)
 #   make ppa-calib    reference adders / multipliers through the same flow,
 #                     against Horowitz ISSCC'14 at 45 nm: the calibration factor
 #   make ppa-fpga     iCE40 (engine-ice40-size's logs) and Xilinx (synth_xilinx
@@ -25,7 +25,7 @@ BUILD ?= build
 PPA_BUILD  := $(BUILD)/ppa
 PPA_PYTHON ?= /usr/bin/python3
 PPA_TOOLS  := tools/ppa/ppa_common.py tools/ppa/synth.py tools/ppa/liberty.py \
-              tools/ppa/energy.py tools/ppa/pe_energy.py tools/ppa/report.py \
+              tools/ppa/energy.py tools/ppa/pe_energy.py tools/ppa/nlu_energy.py tools/ppa/report.py \
               tools/ppa/scaling.py tools/ppa/calib.py tools/ppa/plots.py tools/ppa/fpga.py
 
 # Debian packages the flow needs (make deps; qflow-tech-osu018 pulls in qflow)
@@ -44,6 +44,7 @@ ppa-synth: ppa-deps
 
 ppa-energy: ppa-synth
 	$(PPA_PYTHON) tools/ppa/pe_energy.py $(PPA_BUILD)/synth $(PPA_BUILD)/energy
+	$(PPA_PYTHON) tools/ppa/nlu_energy.py $(PPA_BUILD)/synth $(PPA_BUILD)/nlu_energy
 
 ppa-calib: ppa-deps
 	@mkdir -p $(PPA_BUILD)

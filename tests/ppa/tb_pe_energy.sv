@@ -3,7 +3,7 @@
 // npe_pe_lite_net, written by tools/ppa/synth.py) and its RTL side by side
 // with random dot products of one format, for gate-level activity (a VCD of
 // the netlist's nets) that tools/ppa/energy.py turns into energy. Every
-// result and the format's MAC counter must match the RTL cycle for cycle, so
+// result and (when built) the format's MAC counter must match the RTL cycle for cycle, so
 // the activity is that of a correct run. Not a functional test of the PE
 // (tests/rtl/pe is).
 //
@@ -20,6 +20,7 @@ module tb_pe_energy;
   parameter int         Fmt        = 4;      // format code driven
   parameter int         Words      = 256;    // measured cycles, one word each
   parameter int         DotLen     = 16;     // words per dot product
+  parameter bit         HasCounters = 1'b1;  // as the netlist was built (0: cnt_o is 0)
 
   localparam int Lanes = (Fmt <= 1) ? 4 : (Fmt == 3) ? 1 : 2;
 
@@ -49,7 +50,7 @@ module tb_pe_energy;
   end
 
   if (Lite) begin : gen_lite
-    npe_pe_lite #(.FormatMask (FormatMask)) u_ref (
+    npe_pe_lite #(.FormatMask (FormatMask), .HasCounters (HasCounters)) u_ref (
       .clk_i, .rst_ni, .valid_i, .a_i, .b_i, .fmt_i (fmt_e), .clear_i, .last_i,
       .read_i, .rd_fmt_i (fmt_e), .res_valid_o (ref_valid), .res_f32_o (ref_f32),
       .res_fmt_o (ref_fmt), .res_flags_o (ref_flags), .cnt_clear_i, .cnt_sel_i, .cnt_o (ref_cnt)
@@ -60,7 +61,7 @@ module tb_pe_energy;
       .res_fmt_o (net_fmt), .res_flags_o (net_flags), .cnt_clear_i, .cnt_sel_i, .cnt_o (net_cnt)
     );
   end else begin : gen_full
-    npe_pe #(.FormatMask (FormatMask)) u_ref (
+    npe_pe #(.FormatMask (FormatMask), .HasCounters (HasCounters)) u_ref (
       .clk_i, .rst_ni, .valid_i, .a_i, .b_i, .fmt_i (fmt_e), .clear_i, .last_i,
       .read_i, .rd_fmt_i (fmt_e), .res_valid_o (ref_valid), .res_f32_o (ref_f32),
       .res_fmt_o (ref_fmt), .res_flags_o (ref_flags), .cnt_clear_i, .cnt_sel_i, .cnt_o (ref_cnt)

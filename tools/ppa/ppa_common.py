@@ -29,11 +29,16 @@ LANES = {"fp4": 4, "posit4": 4, "posit8": 2, "posit16": 1, "int8": 2, "ternary":
 
 # name -> (top module, RTL files, {parameter: value}, what it is)
 BLOCKS = {}
-BLOCKS["pe_all"] = ("npe_pe", PE_FILES, {"FormatMask": 0x3F}, "npe_pe, all six formats")
+# The PEs as npe_array builds them: no activity counters in the PE
+# (HasCounters 0; npe_perf counts for the whole engine since session 15) and
+# no quire slots (QuireSlots 0: the K-tile slots are a small memory beside
+# the arithmetic, counted separately in docs/PPA.md).
+BLOCKS["pe_all"] = ("npe_pe", PE_FILES, {"FormatMask": 0x3F, "HasCounters": 0},
+                    "npe_pe, all six formats")
 for _code, _f in enumerate(FORMATS):
-    BLOCKS["pe_" + _f] = ("npe_pe", PE_FILES, {"FormatMask": 1 << _code},
+    BLOCKS["pe_" + _f] = ("npe_pe", PE_FILES, {"FormatMask": 1 << _code, "HasCounters": 0},
                           "npe_pe, %s only (FormatMask 6'h%02x)" % (_f, 1 << _code))
-BLOCKS["pe_lite"] = ("npe_pe_lite", PE_FILES, {"FormatMask": 0x30},
+BLOCKS["pe_lite"] = ("npe_pe_lite", PE_FILES, {"FormatMask": 0x30, "HasCounters": 0},
                      "npe_pe_lite, INT8 + ternary (small build)")
 BLOCKS["nlu"] = ("npe_nlu", [PKG, "rtl/nlu/npe_nlu_table.sv", "rtl/nlu/npe_nlu_col.sv",
                              "rtl/nlu/npe_nlu.sv"], {"NumCols": 64},

@@ -58,6 +58,16 @@ PUBLISHED = [
      "about 3.1 pJ/MAC",
      "compared in Q. Li, C. Fang, Z. Wang, \"PDPU: an open-source posit dot-product unit\", "
      "arXiv 2302.01876 (2023); figures as quoted in issue 14, the paper's table not re-checked here"),
+    ("NL-ADC: activation in a memristor crossbar's ramp ADC (the model of our NLU)",
+     "memristor crossbar (experiment) + simulation", "-", "-",
+     "\"manifold\" area / energy / throughput gains over digital activation (abstract, no figure)",
+     "J. Yang, R. Mao et al., \"Efficient nonlinear function approximation in analog resistive "
+     "crossbars for recurrent neural networks\", arXiv 2411.18271 (2024), Nature Communications "
+     "(2025) doi:10.1038/s41467-025-56254-6; 32 + 5 memristors per 5-bit ramp column "
+     "(Fig. 3 caption); its numeric tables were not readable here"),
+    ("NLIM-ADC: LSTM macro with a 1-5 bit nonlinear in-memory ADC", "65 nm CMOS (SRAM)", "-", "-",
+     "33.6-136.2 TOPS/W; average error about 1 LSB at 5 bits; 92.0 % on 12-class keyword spotting",
+     "arXiv 2512.06362 (2025), title and abstract"),
 ]
 
 
@@ -296,6 +306,48 @@ def main(argv):
            "and flops taken out, the 28 nm calibrated datapath energy is the figure to compare "
            "with it; libnpe's table (models/energy/npe_energy.c) now holds the all-format PE's "
            "28 nm calibrated totals."]
+
+    # ------------------------------------------------- the NLU's ramp steps
+    nlu = load_opt(os.path.join(root, "nlu_energy", "nlu_energy.json"))
+    if nlu:
+        md += ["", "## Nonlinear unit: energy per ramp step (gate-level activity)", "",
+               "`npe_nlu` with 64 columns (tools/ppa/nlu_energy.py, tests/ppa/tb_nlu_energy.sv): "
+               "conversions of 64 random inputs back to back against a random ascending table, "
+               "the netlist checked against the RTL every cycle. A column-step is one column "
+               "compared with one threshold (one NLU cycle / 64): the unit libnpe's "
+               "`nlu_step_column` entry counts. The threshold table (2 x 256 x 17 bits) is cut "
+               "out as an SRAM and not in these figures (one 34-bit read per cycle, priced by "
+               "`nlu_table_read`).", "",
+               "| B | cycles | pJ/cycle 180 nm | pJ/column-step 180 nm | 28 nm raw | 28 nm calibrated "
+               "| pJ/code 28 nm cal. | clock % | flops % | datapath % |",
+               "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for key in sorted(nlu, key=lambda x: nlu[x]["bits"]):
+            e = nlu[key]
+            share = {p: 100 * (e["parts"][p]["switching"] + e["parts"][p]["internal"]) / e["total"]
+                     for p in ("clock", "flops", "datapath")}
+            raw28 = e["pj_per_column_step"] * e28
+            cal28 = raw28 * (k or 1)
+            md.append("| %d | %d | %.2f | %.3f | %.4f | %s | %s | %.0f | %.0f | %.0f |" % (
+                e["bits"], e["cycles"], e["pj_per_cycle"], e["pj_per_column_step"], raw28,
+                "%.4f" % cal28 if k else "-", "%.2f" % (e["pj_per_code"] * e28 * k) if k else "-",
+                share["clock"], share["flops"], share["datapath"]))
+            rows.append({"kind": "nlu", "name": key, "pj_per_cycle": round(e["pj_per_cycle"], 3),
+                         "pj_per_column_step": round(e["pj_per_column_step"], 4),
+                         "pj_per_column_step_28_raw": round(raw28, 5),
+                         "pj_per_column_step_28_cal": round(cal28, 5) if k else ""})
+            b("ppa_nlu_pj_per_column_step_b%d" % e["bits"], e["pj_per_column_step"], "pJ", "%.3f")
+            if k:
+                b("ppa_nlu_pj_per_column_step28_cal_b%d" % e["bits"], cal28, "pJ", "%.4f")
+        table_c = "models/energy/npe_energy.c"
+        if os.path.exists(table_c) and "nlu:b8" in nlu:
+            m = re.search(r'"nlu_step_column", MEASURED_NLU\(([0-9.]+)\)', open(table_c).read())
+            have = nlu["nlu:b8"]["pj_per_column_step"]
+            ok = m and abs(float(m.group(1)) - have) <= 0.006 * have
+            if not ok:
+                print("ppa: WARNING %s's nlu_step_column is not this run's B = 8 figure (%.3f pJ at "
+                      "180 nm); update it" % (table_c, have))
+            md += ["", "libnpe's `nlu_step_column` (%s): %s" % (
+                table_c, "the B = 8 figure of this run" if ok else "**differs** from this run")]
 
     # ------------------------------------------------- published designs
     md += ["", "## Published designs (their figures, not ours)", "",
