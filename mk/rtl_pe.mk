@@ -15,7 +15,8 @@ PE_PKG    := rtl/npe_pkg.sv
 PE_RTL    := rtl/pe/npe_pe_dec.sv rtl/pe/npe_pe_front.sv rtl/pe/npe_pe_mul.sv \
              rtl/pe/npe_pe_align.sv rtl/pe/npe_pe_quire.sv rtl/pe/npe_pe_norm.sv \
              rtl/pe/npe_pe_posit_enc.sv rtl/pe/npe_pe_round.sv rtl/pe/npe_pe_cnt.sv \
-             rtl/pe/npe_pe_qslots.sv rtl/pe/npe_pe.sv rtl/pe/npe_pe_lite.sv
+             rtl/pe/npe_pe_qslots.sv rtl/pe/npe_clk_gate.sv rtl/pe/npe_pe.sv \
+             rtl/pe/npe_pe_lite.sv
 PE_VLT    := rtl/pe/npe_pe.vlt
 PE_TB_DIR := tests/rtl/pe
 PE_STIM   := $(PE_TB_DIR)/pe_stim.c $(PE_TB_DIR)/pe_stim.h
@@ -36,6 +37,7 @@ PE_LITE_MASKS   := 10 20 30
 pe-lint:
 	verilator --lint-only -Wall --top-module npe_pe $(PE_VLT) $(PE_PKG) $(PE_RTL)
 	verilator --lint-only -Wall --top-module npe_pe -GQuireSlots=32 -GHasCounters=0 $(PE_VLT) $(PE_PKG) $(PE_RTL)
+	verilator --lint-only -Wall --top-module npe_pe -GClockGates=1\'b1 -GHasCounters=0 $(PE_VLT) $(PE_PKG) $(PE_RTL)
 	verilator --lint-only -Wall --top-module npe_pe_lite -GFormatMask=6\'h30 -GHasCounters=0 $(PE_VLT) $(PE_PKG) $(PE_RTL)
 	@for m in $(PE_SINGLE_MASKS); do \
 	  verilator --lint-only -Wall --top-module npe_pe -GFormatMask=6\'h$$m \
@@ -45,7 +47,7 @@ pe-lint:
 	  verilator --lint-only -Wall --top-module npe_pe_lite -GFormatMask=6\'h$$m \
 	    $(PE_VLT) $(PE_PKG) $(PE_RTL) || exit 1; \
 	done
-	@echo "pe-lint: clean (all-format with and without quire slots and counters, 6 single-format and 3 npe_pe_lite builds)"
+	@echo "pe-lint: clean (all-format with and without quire slots, counters and clock gates, 6 single-format and 3 npe_pe_lite builds)"
 
 # ---------------------------------------------------------------------------
 # Verilator testbench
@@ -73,8 +75,11 @@ $(PE_BUILD)/tb_pe: $(PE_TB_DIR)/tb_pe.cpp $(PE_BUILD)/vl/Vnpe_pe__ALL.a \
 	  $(PE_BUILD)/vl/Vnpe_pe__ALL.a $(PE_BUILD)/verilated.o \
 	  $(PE_BUILD)/verilated_threads.o $(GOLDEN_LIB) -lstdc++ -lpthread -lm
 
+# (not through a pipe into tee: sh has no pipefail, and tee's status would
+# hide a failing testbench)
 pe-test-verilator: $(PE_BUILD)/tb_pe
-	$(PE_BUILD)/tb_pe | tee $(PE_BUILD)/tb_pe.log
+	@rc=0; $(PE_BUILD)/tb_pe > $(PE_BUILD)/tb_pe.log 2>&1 || rc=$$?; \
+	  cat $(PE_BUILD)/tb_pe.log; exit $$rc
 
 # ---------------------------------------------------------------------------
 # Icarus testbench: golden vectors in hex files, all-format PE plus every
@@ -93,7 +98,14 @@ $(PE_BUILD)/iv/tb_pe_lite_%.vvp: $(PE_TB_DIR)/tb_pe_icarus.sv $(PE_PKG) $(PE_RTL
 	iverilog -g2012 -o $@ -s tb_pe_icarus -Ptb_pe_icarus.FormatMask=6\'h$* \
 	  -Ptb_pe_icarus.Lite=1 $(PE_PKG) $(PE_RTL) $(PE_TB_DIR)/tb_pe_icarus.sv
 
-pe-test-icarus: $(PE_BUILD)/gen_pe_vectors $(PE_BUILD)/iv/tb_pe_3f.vvp \
+# The all-format PE with its clock gates (ClockGates = 1: latches and ANDs on
+# the clock, as the PPA flow synthesises it) against the same vectors.
+$(PE_BUILD)/iv/tb_pe_cg_3f.vvp: $(PE_TB_DIR)/tb_pe_icarus.sv $(PE_PKG) $(PE_RTL)
+	@mkdir -p $(@D)
+	iverilog -g2012 -o $@ -s tb_pe_icarus -Ptb_pe_icarus.FormatMask=6\'h3f \
+	  -Ptb_pe_icarus.ClockGates=1 $(PE_PKG) $(PE_RTL) $(PE_TB_DIR)/tb_pe_icarus.sv
+
+pe-test-icarus: $(PE_BUILD)/gen_pe_vectors $(PE_BUILD)/iv/tb_pe_3f.vvp $(PE_BUILD)/iv/tb_pe_cg_3f.vvp \
                 $(patsubst %,$(PE_BUILD)/iv/tb_pe_%.vvp,$(PE_SINGLE_MASKS)) \
                 $(patsubst %,$(PE_BUILD)/iv/tb_pe_lite_%.vvp,$(PE_LITE_MASKS))
 	@set -e; for m in 3f $(PE_SINGLE_MASKS); do \
@@ -102,6 +114,11 @@ pe-test-icarus: $(PE_BUILD)/gen_pe_vectors $(PE_BUILD)/iv/tb_pe_3f.vvp \
 	    | tee $(PE_BUILD)/iv/tb_pe_$$m.log | grep "tb_pe_icarus"; \
 	  grep -q "tb_pe_icarus: PASS" $(PE_BUILD)/iv/tb_pe_$$m.log; \
 	done
+	@set -e; $(PE_BUILD)/gen_pe_vectors 3f $(PE_BUILD)/iv/vec_3f > $(PE_BUILD)/iv/vec_3f.args; \
+	  vvp -n $(PE_BUILD)/iv/tb_pe_cg_3f.vvp $$(cat $(PE_BUILD)/iv/vec_3f.args) \
+	    | tee $(PE_BUILD)/iv/tb_pe_cg_3f.log | sed 's/^tb_pe_icarus/tb_pe_icarus (clock gates)/' \
+	    | grep "tb_pe_icarus"; \
+	  grep -q "tb_pe_icarus: PASS" $(PE_BUILD)/iv/tb_pe_cg_3f.log
 	@set -e; for m in $(PE_LITE_MASKS); do \
 	  $(PE_BUILD)/gen_pe_vectors $$m $(PE_BUILD)/iv/lvec_$$m > $(PE_BUILD)/iv/lvec_$$m.args; \
 	  vvp -n $(PE_BUILD)/iv/tb_pe_lite_$$m.vvp $$(cat $(PE_BUILD)/iv/lvec_$$m.args) \

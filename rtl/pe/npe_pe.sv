@@ -22,6 +22,9 @@ module npe_pe
   // its own activity counters (the PE testbenches read them); the engine
   // counts in one block (npe_perf) and builds its PEs without them
   parameter bit HasCounters      = 1'b1,
+  // real clock gates on the pipeline's data registers (ASIC; npe_clk_gate);
+  // 0: clock enables instead (FPGA, Verilator)
+  parameter bit ClockGates       = 1'b0,
   parameter int QuireSlots       = 0,   // saved quires (column groups); 0: none
   parameter int SlotBits         = QuireSlots > 1 ? $clog2(QuireSlots) : 1  // derived
 ) (
@@ -63,9 +66,18 @@ module npe_pe
   logic [15:0] in_a_q, in_a_d, in_b_q, in_b_d;
   logic [2:0] in_fmt_q, in_fmt_d, in_rdf_q, in_rdf_d;
 
-  assign in_a_d   = valid_i ? a_i : in_a_q;
-  assign in_b_d   = valid_i ? b_i : in_b_q;
-  assign in_fmt_d = valid_i ? fmt_i : in_fmt_q;
+  // Clock gates (npe_clk_gate): with ClockGates a stage's data registers
+  // run on a gated clock and load unconditionally; without, they hold by
+  // their enable on clk_i. Same values on the same cycles either way.
+  logic clk_s0, clk_s1, clk_s2, clk_s3;
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s0 (.clk_i, .en_i(valid_i),     .clk_o(clk_s0));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s1 (.clk_i, .en_i(in_valid_q),  .clk_o(clk_s1));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s2 (.clk_i, .en_i(dec_valid_q), .clk_o(clk_s2));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s3 (.clk_i, .en_i(mul_valid_q), .clk_o(clk_s3));
+
+  assign in_a_d   = (valid_i || ClockGates) ? a_i : in_a_q;
+  assign in_b_d   = (valid_i || ClockGates) ? b_i : in_b_q;
+  assign in_fmt_d = (valid_i || ClockGates) ? fmt_i : in_fmt_q;
   assign in_rdf_d = ((valid_i && last_i) || read_i) ? rd_fmt_i : in_rdf_q;
 
   // --------------------------------------------------------------------------
@@ -117,7 +129,7 @@ module npe_pe
     dec_sh1_d  = dec_sh1_q;
     dec_sh2_d  = dec_sh2_q;
     dec_sh3_d  = dec_sh3_q;
-    if (in_valid_q) begin
+    if (in_valid_q || ClockGates) begin
       dec_nar_d  = f_nar;
       dec_p16_d  = m_p16;
       dec_byte_d = m_byte;
@@ -169,7 +181,7 @@ module npe_pe
     mul_sh1_d  = mul_sh1_q;
     mul_sh2_d  = mul_sh2_q;
     mul_sh3_d  = mul_sh3_q;
-    if (dec_valid_q) begin
+    if (dec_valid_q || ClockGates) begin
       mul_nar_d  = dec_nar_q;
       mul_p16_d  = dec_p16_q;
       mul_byte_d = dec_byte_q;
@@ -209,8 +221,8 @@ module npe_pe
   logic [115:0] add_x_q, add_x_d;
   logic [2:0]  add_rdf_q;
 
-  assign add_x_d   = mul_valid_q ? addend : add_x_q;
-  assign add_nar_d = mul_valid_q ? mul_nar_q : add_nar_q;
+  assign add_x_d   = (mul_valid_q || ClockGates) ? addend : add_x_q;
+  assign add_nar_d = (mul_valid_q || ClockGates) ? mul_nar_q : add_nar_q;
 
   // --------------------------------------------------------------------------
   // S4: quire
@@ -224,7 +236,7 @@ module npe_pe
   logic                      in_sv_q, dec_sv_q, mul_sv_q, add_sv_q, rdq_sv_q;
   logic [SlotBits-1:0]       in_slot_q, dec_slot_q, mul_slot_q, add_slot_q, rdq_slot_q;
 
-  npe_pe_quire #(.AddendBits(116)) u_quire (
+  npe_pe_quire #(.AddendBits(116), .ClockGates(ClockGates)) u_quire (
     .clk_i    (clk_i),
     .rst_ni   (rst_ni),
     .clr_i    (add_clr_q),
@@ -277,7 +289,7 @@ module npe_pe
   logic [7:0]  nrm_exp;
   logic [25:0] nrm_sig;
 
-  npe_pe_norm u_norm (
+  npe_pe_norm #(.ClockGates(ClockGates)) u_norm (
     .clk_i    (clk_i),
     .rst_ni   (rst_ni),
     .valid_i  (rdq_valid_q),
@@ -296,7 +308,7 @@ module npe_pe
     .sticky_o (nrm_st)
   );
 
-  npe_pe_round #(.FormatMask(FormatMask)) u_round (
+  npe_pe_round #(.FormatMask(FormatMask), .ClockGates(ClockGates)) u_round (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .valid_i     (nrm_valid),
@@ -379,11 +391,13 @@ module npe_pe
     end
   end
 
-  always_ff @(posedge clk_i) begin
+  always_ff @(posedge clk_s0) begin
     in_a_q     <= in_a_d;
     in_b_q     <= in_b_d;
     in_fmt_q   <= in_fmt_d;
-    in_rdf_q   <= in_rdf_d;
+  end
+
+  always_ff @(posedge clk_s1) begin
     dec_nar_q  <= dec_nar_d;
     dec_p16_q  <= dec_p16_d;
     dec_byte_q <= dec_byte_d;
@@ -396,7 +410,9 @@ module npe_pe
     dec_sh1_q  <= dec_sh1_d;
     dec_sh2_q  <= dec_sh2_d;
     dec_sh3_q  <= dec_sh3_d;
-    dec_rdf_q  <= in_rdf_q;
+  end
+
+  always_ff @(posedge clk_s2) begin
     mul_nar_q  <= mul_nar_d;
     mul_p16_q  <= mul_p16_d;
     mul_byte_q <= mul_byte_d;
@@ -408,9 +424,18 @@ module npe_pe
     mul_sh1_q  <= mul_sh1_d;
     mul_sh2_q  <= mul_sh2_d;
     mul_sh3_q  <= mul_sh3_d;
-    mul_rdf_q  <= dec_rdf_q;
+  end
+
+  always_ff @(posedge clk_s3) begin
     add_x_q    <= add_x_d;
     add_nar_q  <= add_nar_d;
+  end
+
+  // every cycle: the read-out's format and slot travel with the pipeline
+  always_ff @(posedge clk_i) begin
+    in_rdf_q   <= in_rdf_d;
+    dec_rdf_q  <= in_rdf_q;
+    mul_rdf_q  <= dec_rdf_q;
     add_rdf_q  <= mul_rdf_q;
     rdq_fmt_q  <= add_rdf_q;
     in_slot_q  <= slot_i;

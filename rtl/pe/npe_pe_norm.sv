@@ -14,7 +14,9 @@
 //          sig_o * 2^(exp_o - 25) with sig_o[25] = 1 (unless zero_o), plus
 //          sticky_o for anything below.
 module npe_pe_norm
-(
+#(
+  parameter bit ClockGates = 1'b0  // gated clocks on the data registers (npe_clk_gate)
+) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
   // From the quire: read-out request and its value
@@ -71,9 +73,11 @@ module npe_pe_norm
     s1_fmt_d  = s1_fmt_q;
     s1_lzh_d  = s1_lzh_q;
     s1_top_d  = s1_top_q;
-    if (valid_i) begin
+    if (valid_i || ClockGates) begin
       s1_sign_d = quire_i[QW-1];
-      s1_zero_d = (quire_i == '0);
+      // an overflowed quire holds a wrapped sum below its sign (npe_pe_quire);
+      // its frozen value is never zero (one addend cannot overflow zero)
+      s1_zero_d = (quire_i == '0) && !ovf_i;
       s1_nar_d  = nar_i;
       s1_ovf_d  = ovf_i;
       s1_st_d   = neg ? (&c3[85:0]) : (|c3[85:0]);   // all ones / any one
@@ -125,7 +129,7 @@ module npe_pe_norm
     s2_fmt_d  = s2_fmt_q;
     s2_exp_d  = s2_exp_q;
     s2_sig_d  = s2_sig_q;
-    if (s1_valid_q) begin
+    if (s1_valid_q || ClockGates) begin
       s2_sign_d = s1_sign_q;
       s2_zero_d = s1_zero_q;
       s2_nar_d  = s1_nar_q;
@@ -150,7 +154,11 @@ module npe_pe_norm
     end
   end
 
-  always_ff @(posedge clk_i) begin
+  logic clk_s1, clk_s2;
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s1 (.clk_i, .en_i(valid_i),    .clk_o(clk_s1));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s2 (.clk_i, .en_i(s1_valid_q), .clk_o(clk_s2));
+
+  always_ff @(posedge clk_s1) begin
     s1_sign_q <= s1_sign_d;
     s1_zero_q <= s1_zero_d;
     s1_nar_q  <= s1_nar_d;
@@ -159,6 +167,9 @@ module npe_pe_norm
     s1_fmt_q  <= s1_fmt_d;
     s1_lzh_q  <= s1_lzh_d;
     s1_top_q  <= s1_top_d;
+  end
+
+  always_ff @(posedge clk_s2) begin
     s2_sign_q <= s2_sign_d;
     s2_zero_q <= s2_zero_d;
     s2_nar_q  <= s2_nar_d;
@@ -186,7 +197,7 @@ module npe_pe_norm
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       // nothing to check in reset
-    end else if (s1_valid_q && !s1_zero_q) begin
+    end else if (s1_valid_q && !s1_zero_q && !s1_ovf_q) begin
       NormLeadingOne: assert (s2_sig_d[25])
         else $error("norm: significand not normalised");
     end

@@ -8,7 +8,8 @@
 // saturation, special cases, output registers.
 module npe_pe_round
 #(
-  parameter logic [5:0] FormatMask = 6'h3f
+  parameter logic [5:0] FormatMask = 6'h3f,
+  parameter bit         ClockGates = 1'b0  // gated clocks on the data registers (npe_clk_gate)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -154,7 +155,7 @@ module npe_pe_round
     m_quo_d   = m_quo_q;
     m_body_d  = m_body_q;
     m_f32_d   = m_f32_q;
-    if (valid_i) begin
+    if (valid_i || ClockGates) begin
       m_sign_d  = sign_i;
       m_zero_d  = zero_i;
       m_nar_d   = nar_i;
@@ -222,27 +223,33 @@ module npe_pe_round
   logic [15:0] fmt_q, fmt_d;
   logic [1:0]  flags_q, flags_d;
 
-  assign f32_d   = m_valid_q ? m_f32_q : f32_q;
-  assign fmt_d   = m_valid_q ? fmt_bits : fmt_q;
-  assign flags_d = m_valid_q ? {m_ovf_q, m_nar_q} : flags_q;
+  assign f32_d   = (m_valid_q || ClockGates) ? m_f32_q : f32_q;
+  assign fmt_d   = (m_valid_q || ClockGates) ? fmt_bits : fmt_q;
+  assign flags_d = (m_valid_q || ClockGates) ? {m_ovf_q, m_nar_q} : flags_q;
+
+  logic clk_m, clk_out;
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_m   (.clk_i, .en_i(valid_i),   .clk_o(clk_m));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_out (.clk_i, .en_i(m_valid_q), .clk_o(clk_out));
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       m_valid_q <= 1'b0;
       valid_q   <= 1'b0;
-      f32_q     <= '0;
-      fmt_q     <= '0;
-      flags_q   <= '0;
     end else begin
       m_valid_q <= valid_i;
       valid_q   <= m_valid_q;
-      f32_q     <= f32_d;
-      fmt_q     <= fmt_d;
-      flags_q   <= flags_d;
     end
   end
 
-  always_ff @(posedge clk_i) begin
+  // The result registers hold data read only with valid_o: no reset (a reset
+  // flop is 1.8x a plain one in the OSU cells).
+  always_ff @(posedge clk_out) begin
+    f32_q   <= f32_d;
+    fmt_q   <= fmt_d;
+    flags_q <= flags_d;
+  end
+
+  always_ff @(posedge clk_m) begin
     m_sign_q  <= m_sign_d;
     m_zero_q  <= m_zero_d;
     m_nar_q   <= m_nar_d;

@@ -21,6 +21,7 @@ module tb_pe_energy;
   parameter int         Words      = 256;    // measured cycles, one word each
   parameter int         DotLen     = 16;     // words per dot product
   parameter bit         HasCounters = 1'b1;  // as the netlist was built (0: cnt_o is 0)
+  parameter bit         ClockGates  = 1'b0;  // as the netlist was built (the reference too)
 
   localparam int Lanes = (Fmt <= 1) ? 4 : (Fmt == 3) ? 1 : 2;
 
@@ -61,7 +62,8 @@ module tb_pe_energy;
       .res_fmt_o (net_fmt), .res_flags_o (net_flags), .cnt_clear_i, .cnt_sel_i, .cnt_o (net_cnt)
     );
   end else begin : gen_full
-    npe_pe #(.FormatMask (FormatMask), .HasCounters (HasCounters)) u_ref (
+    npe_pe #(.FormatMask (FormatMask), .HasCounters (HasCounters),
+             .ClockGates (ClockGates)) u_ref (
       .clk_i, .rst_ni, .valid_i, .a_i, .b_i, .fmt_i (fmt_e), .clear_i, .last_i,
       .read_i, .rd_fmt_i (fmt_e), .res_valid_o (ref_valid), .res_f32_o (ref_f32),
       .res_fmt_o (ref_fmt), .res_flags_o (ref_flags), .cnt_clear_i, .cnt_sel_i, .cnt_o (ref_cnt)

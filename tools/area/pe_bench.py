@@ -20,7 +20,7 @@ import time
 
 RTL = ["rtl/npe_pkg.sv"] + ["rtl/pe/%s.sv" % m for m in (
     "npe_pe_dec", "npe_pe_front", "npe_pe_mul", "npe_pe_align", "npe_pe_quire",
-    "npe_pe_norm", "npe_pe_posit_enc", "npe_pe_round", "npe_pe_cnt", "npe_pe_qslots", "npe_pe")]
+    "npe_pe_norm", "npe_pe_posit_enc", "npe_pe_round", "npe_pe_cnt", "npe_pe_qslots", "npe_clk_gate", "npe_pe")]
 DATAPATH = RTL + ["tools/area/npe_pe_datapath.sv"]
 
 CONFIGS = [("all", 0x3F), ("fp4", 0x01), ("posit4", 0x02), ("posit8", 0x04),

@@ -50,7 +50,8 @@ def one(synthdir, outroot, block, fmt, words, lib):
     os.makedirs(outdir, exist_ok=True)
     defs = ["-Ptb_pe_energy.FormatMask=%d" % mask, "-Ptb_pe_energy.Lite=%d" % int(lite),
             "-Ptb_pe_energy.Fmt=%d" % code, "-Ptb_pe_energy.Words=%d" % words,
-            "-Ptb_pe_energy.HasCounters=%d" % params.get("HasCounters", 1)]
+            "-Ptb_pe_energy.HasCounters=%d" % params.get("HasCounters", 1),
+            "-Ptb_pe_energy.ClockGates=%d" % params.get("ClockGates", 0)]
     key = pc.digest([net, TB, pc.CELLS_V, pc.LIB] + files, " ".join(defs) + str(SLEW_NS) +
                     open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "energy.py")).read())
     res_path = os.path.join(outdir, "result.json")

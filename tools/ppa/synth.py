@@ -9,6 +9,9 @@ Per block (tools/ppa/ppa_common.py, BLOCKS):
                start there; their area comes from an SRAM density, not here);
                the rest of synth; dfflibmap; abc -liberty with a buffering
                script (buffer -p; upsize; dnsize); stat -liberty;
+               blocks with a clock target (ppa_common.CLOCK_TARGET_NS, the
+               PEs) are mapped for delay instead (map -D, a sweep of delay
+               targets, keeping the smallest netlist that meets the clock);
                opt_clean -purge; setundef -zero; splitnets; insbuf;
                write_verilog -noexpr
   fanout.py    buffer trees (BUFX4) on nets of more than 12 loads, which
@@ -37,10 +40,39 @@ import ppa_common as pc  # noqa: E402
 SRAM_MIN_WORDS = 256  # a memory with this many words or more is an SRAM macro
 PERIOD_NS = 100.0     # STA clock period; the critical path is period - slack
 
+
+def sta_period(block):
+    """The STA clock: the block's clock target if it has one, else PERIOD_NS.
+    With clock gates, the gate's latch launches half-cycle paths (it opens at
+    the falling edge), whose period - slack depends on the period: at a block's
+    real clock they stay below its flop-to-flop paths; at 100 ns they would
+    read 50 ns."""
+    return pc.CLOCK_TARGET_NS.get(block, PERIOD_NS)
+
 # ABC: Yosys' default -liberty script, then buffering and gate sizing (an
 # unbuffered high-fan-out net doubles the critical path).
 ABC_SCRIPT = ("strash; ifraig; scorr; dc2; dretime; strash; &get -n; &dch -f; &nf; &put; "
               "buffer -p; upsize; dnsize\n")
+
+# Blocks with a clock target: ABC maps for delay. Yosys 0.23's default
+# liberty script (and ABC_SCRIPT above) runs dc2/ifraig/scorr and an
+# area-recovering &nf, which turn the Brent-Kung prefix tree Yosys builds for
+# a wide adder back into a ripple chain: the PE's 128-bit quire addition
+# took 15.3 ns that way, 3.2 ns mapped with `map -D`. ABC's delay model is
+# not OpenSTA's, and the result moves by +-0.2 ns from one target to the
+# next, so the flow tries eleven delay targets (in ps: 0.95 down to 0.75 of
+# the clock) and keeps the smallest netlist whose OpenSTA critical path meets
+# the clock; if none does, the fastest. Every try is in result.json.
+DELAY_FRACTIONS = tuple(round(0.95 - 0.02 * i, 2) for i in range(11))
+
+
+def delay_abc_script(delay_ps):
+    return "strash; dch; map -D {0}; buffer -p; upsize -D {0}; dnsize -D {0}\n".format(delay_ps)
+
+
+# Latches (the clock gates') onto the LATCH cell; see the file.
+LATCH_MAP = "tools/ppa/osu018_latch.v"
+
 
 SRAM_SEL = "t:$mem_v2 r:SIZE>=%d %%i" % SRAM_MIN_WORDS
 
@@ -59,6 +91,7 @@ def yosys_script(block, outdir):
         "delete %s" % SRAM_SEL,
         "synth -top %s -run fine:" % top,
         "dfflibmap -liberty %s" % pc.LIB,
+        "techmap -map %s" % LATCH_MAP,
         "abc -liberty %s -script %s" % (pc.LIB, abc),
         "opt_clean -purge",
         "tee -o %s/stat.txt stat -liberty %s" % (outdir, pc.LIB),
@@ -77,10 +110,10 @@ def sta_script(block, outdir, ports):
              "read_verilog %s/net.v" % outdir,
              "link_design %s_net" % top]
     if "clk_i" in ports:
-        lines += ["create_clock -name clk -period %g [get_ports clk_i]" % PERIOD_NS,
+        lines += ["create_clock -name clk -period %g [get_ports clk_i]" % sta_period(block),
                   "set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]"]
     else:
-        lines += ["create_clock -name clk -period %g" % PERIOD_NS,
+        lines += ["create_clock -name clk -period %g" % sta_period(block),
                   "set_input_delay 0 -clock clk [all_inputs]"]
     lines += ["set_output_delay 0 -clock clk [all_outputs]",
               "report_checks -path_delay max -digits 3 -group_count 1",
@@ -110,6 +143,14 @@ def lib_areas():
             m = re.match(r"\s*area\s*:\s*([0-9.]+)", line)
             if m and cell:
                 areas[cell] = float(m.group(1))
+    # The Liberty gives LATCH area 0; its LEF gives the cell's real size
+    # (5.6 x 10 um), which the flow uses for any zero-area cell.
+    lef = os.path.splitext(pc.LIB)[0] + ".lef"
+    if os.path.exists(lef):
+        with open(lef) as f:
+            for m in re.finditer(r"MACRO (\w+)\s.*?SIZE ([0-9.]+) BY ([0-9.]+)", f.read(), re.S):
+                if areas.get(m.group(1)) == 0.0:
+                    areas[m.group(1)] = float(m.group(2)) * float(m.group(3))
     return areas
 
 
@@ -126,7 +167,7 @@ def parse_srams(text):
     return out
 
 
-def parse_sta(text):
+def parse_sta(text, period):
     """The worst register/port path (the async reset's recovery checks left out)."""
     if re.search(r"^Error:", text, re.M):
         pc.die("OpenSTA: %s" % re.search(r"^Error:.*$", text, re.M).group(0))
@@ -141,7 +182,7 @@ def parse_sta(text):
             continue
         path = {"startpoint": rep.splitlines()[0].strip(), "endpoint": ep.group(1).strip(),
                 "arrival_ns": float(arr.group(1)),
-                "critical_path_ns": round(PERIOD_NS - float(slack.group(1)), 3)}
+                "critical_path_ns": round(period - float(slack.group(1)), 3)}
         if best is None or path["critical_path_ns"] > best["critical_path_ns"]:
             best = path
     if best is None:
@@ -168,30 +209,74 @@ def ports_of(netlist, top):
 
 
 def flow(block, outroot):
-    top, files, params, what = pc.BLOCKS[block]
+    """Synthesis and STA of one block into OUTROOT/<block>; its result dict."""
     outdir = os.path.join(outroot, block)
+    target = pc.CLOCK_TARGET_NS.get(block)
+    if target is None:
+        return flow_one(block, outdir, ABC_SCRIPT, block)
+    sweep, chosen = [], None
+    for frac in DELAY_FRACTIONS:
+        d = int(round(target * 1000 * frac))
+        tdir = os.path.join(outdir, "abc_D%d" % d)
+        try:
+            res = flow_one(block, tdir, delay_abc_script(d), "%s D=%d" % (block, d))
+        except SystemExit:   # ABC 1.01 sometimes fails on a tight target
+            sweep.append({"abc_delay_ps": d, "failed": True})
+            continue
+        cp = res["sta"]["critical_path_ns"]
+        sweep.append({"abc_delay_ps": d, "area_um2": res["area_um2"], "critical_path_ns": cp})
+        if chosen is None:
+            chosen = (tdir, res)
+            continue
+        best_cp, best_area = chosen[1]["sta"]["critical_path_ns"], chosen[1]["area_um2"]
+        if cp <= target and (best_cp > target or res["area_um2"] < best_area):
+            chosen = (tdir, res)
+        elif cp > target and best_cp > target and cp < best_cp:
+            chosen = (tdir, res)
+    if chosen is None:
+        pc.die("%s: ABC failed at every delay target" % block)
+    tdir, res = chosen
+    for name in ("net.v", "net_yosys.v", "sta.log", "sta.tcl", "stat.txt", "synth.ys",
+                 "abc.script", "srams.txt"):
+        with open(os.path.join(tdir, name)) as f:
+            text = f.read().replace(tdir, outdir)
+        with open(os.path.join(outdir, name), "w") as f:
+            f.write(text)
+    res = dict(res, clock_target_ns=target, abc_delay_ps=int(tdir.rsplit("_D", 1)[1]),
+               delay_sweep=sweep, meets_clock_target=res["sta"]["critical_path_ns"] <= target)
+    # the netlist was written for tdir; STA and energy read it from outdir
+    with open(os.path.join(outdir, "result.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    print("ppa: %-11s clock target %.2f ns: %s at ABC -D %d (%.0f um^2, %.2f ns)"
+          % (block, target, "met" if res["meets_clock_target"] else "MISSED",
+             res["abc_delay_ps"], res["area_um2"], res["sta"]["critical_path_ns"]), flush=True)
+    return res
+
+
+def flow_one(block, outdir, abc_script, label):
+    top, files, params, what = pc.BLOCKS[block]
     os.makedirs(outdir, exist_ok=True)
     ys = yosys_script(block, outdir)
     here = os.path.dirname(os.path.abspath(__file__))
-    key_ys = pc.digest(files + [pc.LIB], ys + ABC_SCRIPT)
+    key_ys = pc.digest(files + [pc.LIB], ys + abc_script)
     key = pc.digest([os.path.join(here, "fanout.py"), os.path.join(here, "energy.py")],
                     key_ys + sta_script(block, outdir, ["clk_i"]) + sta_script(block, outdir, []))
     res_path = os.path.join(outdir, "result.json")
     if pc.cached(outdir, key) and os.path.exists(res_path):
         with open(res_path) as f:
             res = json.load(f)
-        print("ppa: %-11s cached (%.0f s to synthesise)" % (block, res["synth_s"]), flush=True)
+        print("ppa: %-11s cached (%.0f s to synthesise)" % (label, res["synth_s"]), flush=True)
         return res
     ys_dir = os.path.join(outdir, "yosys")   # the Yosys step's own cache
     os.makedirs(ys_dir, exist_ok=True)
     if pc.cached(ys_dir, key_ys) and os.path.exists(os.path.join(outdir, "net_yosys.v")):
         with open(os.path.join(ys_dir, "synth_s")) as f:
             t_syn = float(f.read())
-        print("ppa: %-11s Yosys result cached; buffering and STA ..." % block, flush=True)
+        print("ppa: %-11s Yosys result cached; buffering and STA ..." % label, flush=True)
     else:
-        print("ppa: %-11s synthesising %s ..." % (block, what), flush=True)
+        print("ppa: %-11s synthesising %s ..." % (label, what), flush=True)
         with open(os.path.join(outdir, "abc.script"), "w") as f:
-            f.write(ABC_SCRIPT)
+            f.write(abc_script)
         with open(os.path.join(outdir, "synth.ys"), "w") as f:
             f.write(ys)
         t_syn = pc.run(["yosys", "-q", "-l", os.path.join(outdir, "yosys.log"),
@@ -205,6 +290,7 @@ def flow(block, outroot):
     with open(os.path.join(outdir, "srams.txt")) as f:
         srams = parse_srams(f.read())
     areas = lib_areas()
+    area += cells.get("LATCH", 0) * areas["LATCH"]   # stat counted them as 0
     # buffer trees on the nets ABC's PI buffering left unbuffered (fanout.py)
     netv = os.path.join(outdir, "net.v")
     with open(os.path.join(outdir, "net_yosys.v")) as f:
@@ -219,20 +305,20 @@ def flow(block, outroot):
         f.write(sta_script(block, outdir, ports))
     t_sta = pc.run(["sta", os.path.join(outdir, "sta.tcl")], os.path.join(outdir, "sta.log"))
     with open(os.path.join(outdir, "sta.log")) as f:
-        sta = name_flops(parse_sta(f.read()), netv)
+        sta = name_flops(parse_sta(f.read(), sta_period(block)), netv)
     res = {"block": block, "top": top, "what": what, "params": params,
            "cells": sum(cells.values()), "cell_types": cells, "area_um2": area,
            "flops": sum(flops.values()),
            "flop_area_um2": sum(areas[c] * n for c, n in flops.items()),
            "fanout_buffers": nbuf, "fanout_buffer_area_um2": nbuf * areas[fanout.BUF],
            "srams": srams, "sram_bits": sum(s["bits"] for s in srams),
-           "sta": sta, "period_ns": PERIOD_NS,
+           "sta": sta, "period_ns": sta_period(block),
            "synth_s": round(t_syn, 1), "sta_s": round(t_sta, 1)}
     with open(res_path, "w") as f:
         json.dump(res, f, indent=1)
     pc.mark_done(outdir, key)
     print("ppa: %-11s %.0f um^2, %d cells, %d flops, critical path %.2f ns (%.0f s)"
-          % (block, area, res["cells"], res["flops"], sta["critical_path_ns"], t_syn + t_sta),
+          % (label, area, res["cells"], res["flops"], sta["critical_path_ns"], t_syn + t_sta),
           flush=True)
     return res
 

@@ -8,6 +8,7 @@ module tb_pe_icarus;
 
   parameter logic [5:0] FormatMask = 6'h3f;
   parameter bit         Lite       = 1'b0;  // npe_pe_lite (INT8 / ternary masks) instead of npe_pe
+  parameter bit         ClockGates = 1'b0;  // npe_pe with its latch clock gates (the ASIC build)
   localparam int MaxCyc = 1 << 18;
   localparam int MaxRes = 1 << 16;
 
@@ -40,7 +41,8 @@ module tb_pe_icarus;
   end else begin : gen_full
     npe_pe #(
       .FormatMask       (FormatMask),
-      .CounterWidthBits (48)
+      .CounterWidthBits (48),
+      .ClockGates       (ClockGates)
     ) u_dut (
       .clk_i, .rst_ni,
       .valid_i, .a_i, .b_i, .fmt_i, .clear_i, .last_i,

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// npe_clk_gate: a clock gate for a group of registers that load together.
+//
+// Enabled (parameter Enabled = 1, the ASIC build the PPA flow measures): the
+// standard latch-and-AND gate. The latch is open while clk_i is low, so en_i
+// may change at any time in the cycle and clk_o still never glitches; a
+// register on clk_o loads at a rising edge of clk_i exactly when en_i was 1
+// before it. The register's own hold multiplexer goes away: the owner writes
+// its next value unconditionally (see npe_pe, `ClockGates`).
+//
+// Disabled (the default: FPGAs, whose clock nets must not be driven from
+// logic, and Verilator): clk_o is clk_i and en_i is unused; the owner keeps
+// the enable in its registers, so both builds load the same values on the
+// same cycles.
+module npe_clk_gate
+#(
+  parameter bit Enabled = 1'b0
+) (
+  input  logic clk_i,
+  input  logic en_i,
+  output logic clk_o
+);
+
+  if (Enabled) begin : g_gate
+    logic en_l;
+    always_latch begin
+      if (!clk_i) en_l = en_i;
+    end
+    assign clk_o = clk_i & en_l;
+  end else begin : g_pass
+    assign clk_o = clk_i;
+    logic unused_en;
+    assign unused_en = en_i;
+  end
+
+endmodule
