@@ -266,7 +266,9 @@ module npe_loader #(
     assign unp_idle      = 1'b1;
   end
 
-  assign rd_data_ready_o = !job_sherry_q || unp_in_ready;
+  // (In StIdle no beat comes; the unpacker takes its configuration the
+  // cycle the job starts.)
+  assign rd_data_ready_o = !job_sherry_q || state_q == StIdle || unp_in_ready;
   assign sp_we_o    = job_sherry_q ? unp_out_valid : rd_data_valid_i && state_q != StIdle;
   assign sp_bank_o  = bank_q;
   assign sp_addr_o  = slot_base_q + BankAddrBits'(word_q);

@@ -1678,6 +1678,7 @@ START_TEST(soak) {
   static uint8_t canary[65536], back[65536];
   for (size_t i = 0; i < sizeof canary; i++) canary[i] = (uint8_t)(i * 167 + 3);
   unsigned engines = 0, matmuls = 0, faults = 0, resets = 0, rounds = 0, nlus = 0, ktiled = 0;
+  unsigned sherrys = 0; /* matmuls with Sherry B (among matmuls) */
   unsigned recurs = 0, xbars = 0;
   int refused = 0, ran = 0;
   const time_t t0 = time(NULL);
@@ -1745,8 +1746,19 @@ START_TEST(soak) {
         int p = (int)(rng_next(&s) % 6);
         uint32_t m = 1 + (uint32_t)(rng_next(&s) % 24), n = 1 + (uint32_t)(rng_next(&s) % 70);
         uint32_t k = 1 + (uint32_t)(rng_next(&s) % 300);
-        run_mm(&e, pairs[p][0], pairs[p][1], (npe_fmt)(rng_next(&s) % NPE_FMT_COUNT),
-               (int)(rng_next(&s) & 1), m, n, k, rng_next(&s));
+        npe_fmt fo = (npe_fmt)(rng_next(&s) % NPE_FMT_COUNT);
+        int fp32 = (int)(rng_next(&s) & 1);
+        if (p == 5 && e.hw.sherry && (rng_next(&s) & 1)) { /* int8 x ternary, Sherry B */
+          mm_job job;
+          mm_fill_sherry(&job, m, n, k, rng_next(&s));
+          g_sherry = 1;
+          mm_exec(&e, &job, NPE_FMT_INT8, NPE_FMT_TERNARY, fo, fp32, 0, m, n, k, 0);
+          g_sherry = 0;
+          mm_check(&job, NPE_FMT_INT8, NPE_FMT_TERNARY, fo, fp32, m, n, k);
+          sherrys++;
+        } else {
+          run_mm(&e, pairs[p][0], pairs[p][1], fo, fp32, m, n, k, rng_next(&s));
+        }
         matmuls++;
       } else if (what == 1) { /* a bus error under a LOAD or a STORE */
         /* a fresh 4 KiB page per action: the model answers a range's first
@@ -1756,7 +1768,14 @@ START_TEST(soak) {
         ck_assert_int_eq(npesim_inject_error(e.sim, at, at + 256, resp), 0);
         uint64_t addr = 0;
         uint32_t code;
-        if (rng_next(&s) & 1) {
+        unsigned kind = (unsigned)(rng_next(&s) % 3);
+        if (kind == 2 && e.hw.sherry) { /* a Sherry LOAD: 80 bytes a row */
+          npe_desc_fields f = load_a(at - 64, 1, 128);
+          f.spad = 1;
+          f.flags = 1u << NPE_DESC_FLAG_SHERRY_BIT;
+          f.fmt_b = NPE_FMT_TERNARY;
+          code = run_direct(&e, &f, NULL, &addr);
+        } else if (kind) {
           npe_desc_fields f = load_a(at - 64, 1, 128);
           code = run_direct(&e, &f, NULL, &addr);
         } else {
@@ -1769,9 +1788,12 @@ START_TEST(soak) {
         faults++;
       } else if (what == 2) { /* a soft reset while a job runs */
         npe_mm_plan pl;
-        ck_assert_int_eq(npe_tiler_plan(&e.hw, NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, 1, 64, 64,
-                                        512, lo, lo + (512u << 10), lo + (1u << 20), &pl),
+        int sh = e.hw.sherry && (rng_next(&s) & 1); /* Sherry B LOADs (any codes decode) */
+        ck_assert_int_eq(npe_tiler_plan(&e.hw, NPE_FMT_INT8, sh ? NPE_FMT_TERNARY : NPE_FMT_INT8,
+                                        NPE_FMT_INT8, 1, 64, 64, 512, lo, lo + (512u << 10),
+                                        lo + (1u << 20), &pl),
                          NPE_OK);
+        if (sh) ck_assert_int_eq(npe_tiler_use_sherry(&pl), NPE_OK);
         tiler_src src = {&pl, {0, 0, 0, 0}};
         npe_ring_stream st;
         memset(&st, 0, sizeof st);
@@ -1804,6 +1826,7 @@ START_TEST(soak) {
          "bytes changed outside the window\n",
          (unsigned long long)seed0, difftime(time(NULL), t0), engines, matmuls, ktiled, nlus,
          recurs, xbars, faults, resets, rounds, refused, ran);
+  printf("BENCH soak_sherry_matmuls_bit_exact %u jobs\n", sherrys);
   printf("BENCH soak_ktiled_matmuls_bit_exact %u jobs\nBENCH soak_nlu_jobs_bit_exact %u jobs\n"
          "BENCH soak_recur_diag_bit_exact %u jobs\nBENCH soak_xbar_jobs_exact %u jobs\n", ktiled,
          nlus, recurs, xbars);
