@@ -35,11 +35,11 @@
 #define NPE_RECUR_CELL_FRAC_BITS 16u /* RECUR GRU/LSTM: state, records and gates are int32 with 16 fraction bits (Q15.16) */
 #define NPE_RECUR_CELL_RECORD_BYTES 16u /* RECUR GRU/LSTM: bytes of one record (t, i): four int32 */
 #define NPE_RECUR_SIG_SEGMENTS 256u /* RECUR GRU/LSTM: the sigmoid table's segments over [-8, 8) (257 entries, linear interpolation) */
-#define NPE_REGS_VERSION 0x00040000u /* same as the VERSION register */
+#define NPE_REGS_VERSION 0x00050000u /* same as the VERSION register */
 
 /* Descriptor opcodes. */
 #define NPE_OP_NOP 0u /* does nothing; completes at once */
-#define NPE_OP_LOAD 1u /* DMA M rows of K bytes (stride STRIDE_A) from ADDR_A into buffer SPAD[7] of scratchpad SPAD[6:0] (0=A, 1=B); row i to bank i mod banks */
+#define NPE_OP_LOAD 1u /* DMA M rows of K bytes (stride STRIDE_A) from ADDR_A into buffer SPAD[7] of scratchpad SPAD[6:0] (0=A, 1=B); row i to bank i mod banks; FLAGS.SHERRY: the rows come as Sherry 1.25-bit ternary codes, unpacked on the way (see the flag) */
 #define NPE_OP_MATMUL 2u /* C[MxN] = A[MxK] * B[NxK]^T from the scratchpads (buffers: SPAD[0] A, SPAD[1] B, SPAD[2] output), exact accumulation, rounded once */
 #define NPE_OP_STORE 3u /* DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns */
 #define NPE_OP_FENCE 4u /* waits until every earlier descriptor has completed */
@@ -69,7 +69,7 @@
 /* Hardware error codes in STATUS.ERR (not npe_status values). */
 #define NPE_HW_ERR_NONE 0u /* no error */
 #define NPE_HW_ERR_BAD_OPCODE 1u /* unknown or unimplemented opcode */
-#define NPE_HW_ERR_BAD_FORMAT 2u /* format code not supported (see CAP_FORMATS) */
+#define NPE_HW_ERR_BAD_FORMAT 2u /* format code not supported (see CAP_FORMATS), or a LOAD FLAGS.SHERRY whose FMT_B is not TERNARY or whose target is not the B scratchpad */
 #define NPE_HW_ERR_BAD_DIMS 3u /* M, N or K zero or larger than the scratchpad */
 #define NPE_HW_ERR_ALIGN 4u /* address or length not 8-byte aligned */
 #define NPE_HW_ERR_DMA_WINDOW 5u /* DMA range outside [DMA_WIN_BASE, DMA_WIN_LIMIT); nothing issued */
@@ -198,8 +198,9 @@ static inline unsigned npe_hw_fmt_host_bytes(unsigned fmt) {
 #define NPE_DESC_FLAG_OUT_FP32_BIT 2u /* MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns */
 #define NPE_DESC_FLAG_KEEP_BIT 3u /* MATMUL: save each PE's quire of column group g in slot g for a later ACCUM MATMUL (the next K tile) and write nothing to the output buffer; the shape (M, N, groups) of the tiles of one dot product must match. Without CAP_FORMATS.KSPLIT: BAD_OPCODE */
 #define NPE_DESC_FLAG_PROGRAM_BIT 4u /* XBAR: program the tile instead of running it */
-#define NPE_DESC_FLAG_MATVEC_BIT 5u /* MATMUL with M = 1 on every PE (Rows 2..4; else BAD_DIMS): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups */
-#define NPE_DESC_FLAG_MASK_ALL 0x3fu /* the named flags; other FLAGS bits are reserved */
+#define NPE_DESC_FLAG_MATVEC_BIT 5u /* MATMUL with M = 1 on every PE (Rows 2..4; else BAD_DIMS): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups. LOAD with FLAGS.SHERRY: the source rows are in the mat-vec order (see SHERRY) */
+#define NPE_DESC_FLAG_SHERRY_BIT 6u /* LOAD: the source is Sherry 1.25-bit ternary weights (arXiv 2601.07892; npe_sherry_pack): each source row is a stream of 5-bit group codes (code g at bits 5g..5g+4, little-endian) of ceil(K / 8 x G x 5 / 8) bytes at ADDR_A + i x STRIDE_A, G = 8 groups per scratchpad word (with FLAGS.MATVEC: 2 x Rows), unpacked on the load path to the 2-bit ternary codes a plain LOAD of K bytes per row would write (with FLAGS.MATVEC: group 2r + h of a word to PE words 2h, 2h + 1 at sub-word r, the batch-1 mat-vec layout; sub-words of rows >= Rows zero); the bits after a row's last group are skipped. Needs FMT_B = TERNARY and SPAD[6:0] = 1 (else BAD_FORMAT); without CAP_FORMATS.SHERRY: BAD_OPCODE; with MATVEC and Rows not 2..4: BAD_DIMS; K a multiple of 8 (whole groups and words; else ALIGN), as for every LOAD */
+#define NPE_DESC_FLAG_MASK_ALL 0x7fu /* the named flags; other FLAGS bits are reserved */
 
 /* Descriptor accessors on a 64-byte little-endian descriptor d:
  * npe_desc_get_<field>(d) and npe_desc_set_<field>(d, v) for every field,
@@ -382,6 +383,14 @@ static inline void npe_desc_set_flag_matvec(uint8_t *d, unsigned on) {
   d[NPE_DESC_FLAGS_OFFSET] = (uint8_t)(on ? d[NPE_DESC_FLAGS_OFFSET] | m
                                 : d[NPE_DESC_FLAGS_OFFSET] & ~m);
 }
+static inline unsigned npe_desc_get_flag_sherry(const uint8_t *d) {
+  return (unsigned)(d[NPE_DESC_FLAGS_OFFSET] >> NPE_DESC_FLAG_SHERRY_BIT) & 1u;
+}
+static inline void npe_desc_set_flag_sherry(uint8_t *d, unsigned on) {
+  const unsigned m = 1u << NPE_DESC_FLAG_SHERRY_BIT;
+  d[NPE_DESC_FLAGS_OFFSET] = (uint8_t)(on ? d[NPE_DESC_FLAGS_OFFSET] | m
+                                : d[NPE_DESC_FLAGS_OFFSET] & ~m);
+}
 
 /* Performance counters: index i has _LO at NPE_PERF_REG_OFFSET(i), _HI 4 bytes on. */
 #define NPE_PERF_REG_OFFSET(i) (0x100u + 8u * (unsigned)(i))
@@ -397,7 +406,7 @@ static inline void npe_desc_set_flag_matvec(uint8_t *d, unsigned on) {
 #define NPE_PERF_STALL_SPAD 9u /* busy cycles waiting for a scratchpad buffer */
 #define NPE_PERF_STALL_OUT 10u /* busy cycles waiting to write results out */
 #define NPE_PERF_STALL_FENCE 11u /* busy cycles a FENCE at the head of the queue waits for a unit */
-#define NPE_PERF_DMA_RD_BYTES 12u /* bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD */
+#define NPE_PERF_DMA_RD_BYTES 12u /* bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD (a FLAGS.SHERRY LOAD: M x 8 x ceil(its source row bytes / 8)) */
 #define NPE_PERF_DMA_WR_BYTES 13u /* bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row) */
 #define NPE_PERF_ADC_CONV 14u /* ramp-ADC column conversions: Rows x Cols per column group converted */
 #define NPE_PERF_COUNT 15u
@@ -424,6 +433,7 @@ static inline void npe_desc_set_flag_matvec(uint8_t *d, unsigned on) {
 #define NPE_CAP_FORMATS_XBAR_BIT 10u
 #define NPE_CAP_FORMATS_DIRECT_BIT 11u
 #define NPE_CAP_FORMATS_KSPLIT_BIT 12u
+#define NPE_CAP_FORMATS_SHERRY_BIT 13u
 #define NPE_CAP_FORMATS_ADDR_BITS_MASK 0x7fu
 #define NPE_CAP_FORMATS_ADDR_BITS_OFFSET 16u
 #define NPE_CAP_ARRAY_REG_OFFSET 0x00cu /* ro: MAC array shape */
@@ -604,9 +614,9 @@ static inline void npe_desc_set_flag_matvec(uint8_t *d, unsigned on) {
 #define NPE_PERF_STALL_FENCE_LO_REG_RESVAL 0x00000000u
 #define NPE_PERF_STALL_FENCE_HI_REG_OFFSET 0x15cu /* ro: busy cycles a FENCE at the head of the queue waits for a unit, bits 63:32 */
 #define NPE_PERF_STALL_FENCE_HI_REG_RESVAL 0x00000000u
-#define NPE_PERF_DMA_RD_BYTES_LO_REG_OFFSET 0x160u /* ro: bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD, bits 31:0 */
+#define NPE_PERF_DMA_RD_BYTES_LO_REG_OFFSET 0x160u /* ro: bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD (a FLAGS.SHERRY LOAD: M x 8 x ceil(its source row bytes / 8)), bits 31:0 */
 #define NPE_PERF_DMA_RD_BYTES_LO_REG_RESVAL 0x00000000u
-#define NPE_PERF_DMA_RD_BYTES_HI_REG_OFFSET 0x164u /* ro: bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD, bits 63:32 */
+#define NPE_PERF_DMA_RD_BYTES_HI_REG_OFFSET 0x164u /* ro: bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD (a FLAGS.SHERRY LOAD: M x 8 x ceil(its source row bytes / 8)), bits 63:32 */
 #define NPE_PERF_DMA_RD_BYTES_HI_REG_RESVAL 0x00000000u
 #define NPE_PERF_DMA_WR_BYTES_LO_REG_OFFSET 0x168u /* ro: bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row), bits 31:0 */
 #define NPE_PERF_DMA_WR_BYTES_LO_REG_RESVAL 0x00000000u

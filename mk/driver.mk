@@ -154,6 +154,10 @@ $(BUILD)/bench/bench_engine: tests/bench/bench_engine.c $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
 
+$(BUILD)/bench/bench_sherry_engine: tests/bench/bench_sherry_engine.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
+
 .PHONY: engine-bench gla-test gla-bench uio-test
 $(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                   $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
@@ -183,8 +187,9 @@ gla-bench: $(BUILD)/bench/bench_gla
 
 engine-bench: $(BUILD)/bench/bench_engine $(BUILD)/bench/bench_xbar_engine \
               $(BUILD)/bench/bench_recur_engine $(BUILD)/bench/bench_matvec_engine $(NPE_BIN) \
-              $(BUILD)/bench/bench_gla
+              $(BUILD)/bench/bench_gla $(BUILD)/bench/bench_sherry_engine
 	$(BUILD)/bench/bench_engine 256
+	$(BUILD)/bench/bench_sherry_engine
 	$(BUILD)/bench/bench_gla
 	$(BUILD)/bench/bench_xbar_engine
 	$(BUILD)/bench/bench_recur_engine

@@ -121,6 +121,7 @@ $(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_SCOREBOARD \
 	  +define+NPE_PLANT_BUG_RECUR_ROUND +define+NPE_PLANT_BUG_RECUR_SIGMOID +define+NPE_PLANT_BUG_KSPLIT \
+  +define+NPE_PLANT_BUG_SHERRY \
 	  --top-module npe_top -Mdir $(SIM_PLANT)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -167,6 +168,20 @@ ksplit-plant-test: $(SIM_PLANT)/test_engine
 	  cat $(SIM_PLANT)/ksplit.log; exit 1; fi
 
 TEST_TARGETS += ksplit-plant-test
+
+# The same planted build decodes the third non-zero weight of a Sherry
+# group with the second's sign flip (NPE_PLANT_BUG_SHERRY): the Sherry
+# tests must see it in a result.
+.PHONY: sherry-plant-test
+sherry-plant-test: $(SIM_PLANT)/test_engine
+	@if CK_RUN_CASE=sherry $(SIM_PLANT)/test_engine > $(SIM_PLANT)/sherry.log 2>&1; then \
+	  echo "sherry-plant-test: FAIL: the planted Sherry decode bug went unnoticed"; exit 1; \
+	elif grep -q "ternary -> .*golden" $(SIM_PLANT)/sherry.log; then \
+	  echo "sherry-plant-test: planted bug caught: $$(grep -m1 -o 'int8 x ternary -> .*' $(SIM_PLANT)/sherry.log)"; \
+	else echo "sherry-plant-test: FAIL: the run failed, but not on a result"; \
+	  cat $(SIM_PLANT)/sherry.log; exit 1; fi
+
+TEST_TARGETS += sherry-plant-test
 
 # The same planted build rounds RECUR's ties up instead of to even
 # (NPE_PLANT_BUG_RECUR_ROUND): the recurrence test must see it.

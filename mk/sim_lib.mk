@@ -62,10 +62,10 @@ SIM_SYSLIBS := -lz -lstdc++ -lpthread -lm
 # the iCE40 size and fit runs all take.
 ENGINE_LITE := Rows=1 Cols=1 FormatMask=48 ABankWords=256 BBankWords=256 OutGroups=4 \
                DescFifoDepth=1 CounterBits=32 MaxReadsInFlight=2 AddrBits=17 \
-               HasNlu=0 HasXbar=0 HasRecur=0 LitePe=1 HasDirectDesc=0 PerfMask=29183
+               HasNlu=0 HasXbar=0 HasRecur=0 LitePe=1 HasDirectDesc=0 HasSherry=0 PerfMask=29183
 # (AddrBits 17: the UP5K's 128 KiB of SPRAM; PerfMask 0x71ff: no stall
 # counters for scratchpad, output and fence)
-ENGINE_LITE_BITS := HasNlu HasXbar HasRecur LitePe HasDirectDesc
+ENGINE_LITE_BITS := HasNlu HasXbar HasRecur LitePe HasDirectDesc HasSherry
 lite_val = $(patsubst $(1)=%,%,$(filter $(1)=%,$(ENGINE_LITE)))
 ep_pname = $(word 1,$(subst =, ,$(1)))
 ep_pval  = $(word 2,$(subst =, ,$(1)))

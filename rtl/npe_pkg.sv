@@ -47,7 +47,7 @@ package npe_pkg;
   // Descriptor opcodes.
   typedef enum logic [7:0] {
     OpNop          = 8'd0,  // does nothing; completes at once
-    OpLoad         = 8'd1,  // DMA M rows of K bytes (stride STRIDE_A) from ADDR_A into buffer SPAD[7] of scratchpad SPAD[6:0] (0=A, 1=B); row i to bank i mod banks
+    OpLoad         = 8'd1,  // DMA M rows of K bytes (stride STRIDE_A) from ADDR_A into buffer SPAD[7] of scratchpad SPAD[6:0] (0=A, 1=B); row i to bank i mod banks; FLAGS.SHERRY: the rows come as Sherry 1.25-bit ternary codes, unpacked on the way (see the flag)
     OpMatmul       = 8'd2,  // C[MxN] = A[MxK] * B[NxK]^T from the scratchpads (buffers: SPAD[0] A, SPAD[1] B, SPAD[2] output), exact accumulation, rounded once
     OpStore        = 8'd3,  // DMA M rows of N results from output buffer SPAD[7] (SPAD[6:0]=2) to ADDR_C (stride STRIDE_C); 4-byte binary32 if FLAGS.OUT_FP32, else 2-byte patterns
     OpFence        = 8'd4,  // waits until every earlier descriptor has completed
@@ -60,7 +60,7 @@ package npe_pkg;
   typedef enum logic [7:0] {
     ErrNone        = 8'd0,  // no error
     ErrBadOpcode   = 8'd1,  // unknown or unimplemented opcode
-    ErrBadFormat   = 8'd2,  // format code not supported (see CAP_FORMATS)
+    ErrBadFormat   = 8'd2,  // format code not supported (see CAP_FORMATS), or a LOAD FLAGS.SHERRY whose FMT_B is not TERNARY or whose target is not the B scratchpad
     ErrBadDims     = 8'd3,  // M, N or K zero or larger than the scratchpad
     ErrAlign       = 8'd4,  // address or length not 8-byte aligned
     ErrDmaWindow   = 8'd5,  // DMA range outside [DMA_WIN_BASE, DMA_WIN_LIMIT); nothing issued
@@ -122,17 +122,18 @@ package npe_pkg;
   localparam int DescFlagOutFp32Bit = 2;  // MATMUL/STORE: results are IEEE binary32, not FMT_OUT patterns
   localparam int DescFlagKeepBit = 3;  // MATMUL: save each PE's quire of column group g in slot g for a later ACCUM MATMUL (the next K tile) and write nothing to the output buffer; the shape (M, N, groups) of the tiles of one dot product must match. Without CAP_FORMATS.KSPLIT: BAD_OPCODE
   localparam int DescFlagProgramBit = 4;  // XBAR: program the tile instead of running it
-  localparam int DescFlagMatvecBit = 5;  // MATMUL with M = 1 on every PE (Rows 2..4; else BAD_DIMS): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups
+  localparam int DescFlagMatvecBit = 5;  // MATMUL with M = 1 on every PE (Rows 2..4; else BAD_DIMS): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups. LOAD with FLAGS.SHERRY: the source rows are in the mat-vec order (see SHERRY)
+  localparam int DescFlagSherryBit = 6;  // LOAD: the source is Sherry 1.25-bit ternary weights (arXiv 2601.07892; npe_sherry_pack): each source row is a stream of 5-bit group codes (code g at bits 5g..5g+4, little-endian) of ceil(K / 8 x G x 5 / 8) bytes at ADDR_A + i x STRIDE_A, G = 8 groups per scratchpad word (with FLAGS.MATVEC: 2 x Rows), unpacked on the load path to the 2-bit ternary codes a plain LOAD of K bytes per row would write (with FLAGS.MATVEC: group 2r + h of a word to PE words 2h, 2h + 1 at sub-word r, the batch-1 mat-vec layout; sub-words of rows >= Rows zero); the bits after a row's last group are skipped. Needs FMT_B = TERNARY and SPAD[6:0] = 1 (else BAD_FORMAT); without CAP_FORMATS.SHERRY: BAD_OPCODE; with MATVEC and Rows not 2..4: BAD_DIMS; K a multiple of 8 (whole groups and words; else ALIGN), as for every LOAD
   // Reserved bits: RSVD0, SPAD_OFF and the FLAGS bits no flag names; write 0
   // (64-bit words, bytes 56..63 first).
   localparam logic [DescBits-1:0] DescReservedMask = {
       64'h0000000000000000, 64'hffffffff00000000, 64'h0000000000000000, 64'h0000000000000000,
-      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000c000};
+      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff000000008000};
   // Bits no opcode of this build reads: the reserved bits and STRIDE_B, SCALE
   // (a decoder's unused-signal line: ^(d & DescUnusedMask)).
   localparam logic [DescBits-1:0] DescUnusedMask = {
       64'h00000000ffffffff, 64'hffffffff00000000, 64'hffffffff00000000, 64'h0000000000000000,
-      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff00000000c000};
+      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff000000008000};
 
   // Descriptor accessors: a field (or flag) of the whole record d, so no
   // module retypes a position or a width. Each reads a few bits of d.
@@ -214,6 +215,9 @@ package npe_pkg;
   endfunction
   function automatic logic desc_flag_matvec(input logic [DescBits-1:0] d);
     desc_flag_matvec = d[DescFlagsLsb + DescFlagMatvecBit];
+  endfunction
+  function automatic logic desc_flag_sherry(input logic [DescBits-1:0] d);
+    desc_flag_sherry = d[DescFlagsLsb + DescFlagSherryBit];
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
@@ -320,7 +324,7 @@ package npe_pkg;
   localparam int PerfStallSpad = 9;  // busy cycles waiting for a scratchpad buffer
   localparam int PerfStallOut = 10;  // busy cycles waiting to write results out
   localparam int PerfStallFence = 11;  // busy cycles a FENCE at the head of the queue waits for a unit
-  localparam int PerfDmaRdBytes = 12;  // bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD
+  localparam int PerfDmaRdBytes = 12;  // bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD (a FLAGS.SHERRY LOAD: M x 8 x ceil(its source row bytes / 8))
   localparam int PerfDmaWrBytes = 13;  // bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row)
   localparam int PerfAdcConv = 14;  // ramp-ADC column conversions: Rows x Cols per column group converted
   localparam int NumPerfCounters = 15;
@@ -349,6 +353,7 @@ package npe_pkg;
   localparam int RegCapFormatsXbarBit = 10;
   localparam int RegCapFormatsDirectBit = 11;
   localparam int RegCapFormatsKsplitBit = 12;
+  localparam int RegCapFormatsSherryBit = 13;
   localparam int RegCapFormatsAddrBitsLsb = 16;
   localparam int RegCapFormatsAddrBitsWidth = 7;
   localparam logic [11:0] RegCapArrayOffset = 12'h00c;  // ro MAC array shape
@@ -529,9 +534,9 @@ package npe_pkg;
   localparam logic [31:0] RegPerfStallFenceLoResetVal = 32'h00000000;
   localparam logic [11:0] RegPerfStallFenceHiOffset = 12'h15c;  // ro busy cycles a FENCE at the head of the queue waits for a unit, bits 63:32
   localparam logic [31:0] RegPerfStallFenceHiResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfDmaRdBytesLoOffset = 12'h160;  // ro bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD, bits 31:0
+  localparam logic [11:0] RegPerfDmaRdBytesLoOffset = 12'h160;  // ro bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD (a FLAGS.SHERRY LOAD: M x 8 x ceil(its source row bytes / 8)), bits 31:0
   localparam logic [31:0] RegPerfDmaRdBytesLoResetVal = 32'h00000000;
-  localparam logic [11:0] RegPerfDmaRdBytesHiOffset = 12'h164;  // ro bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD, bits 63:32
+  localparam logic [11:0] RegPerfDmaRdBytesHiOffset = 12'h164;  // ro bytes read by the DMA, 8 per beat: 64 per ring descriptor fetched, M x K per LOAD (a FLAGS.SHERRY LOAD: M x 8 x ceil(its source row bytes / 8)), bits 63:32
   localparam logic [31:0] RegPerfDmaRdBytesHiResetVal = 32'h00000000;
   localparam logic [11:0] RegPerfDmaWrBytesLoOffset = 12'h168;  // ro bytes written by the DMA, 8 per beat: a STORE row of N x 4 or N x 2 bytes counts ceil(that / 8) x 8 (its last beat's strobes off past the row), bits 31:0
   localparam logic [31:0] RegPerfDmaWrBytesLoResetVal = 32'h00000000;

@@ -665,6 +665,19 @@ static double nats_of(const float *logits, const int *ids, uint32_t t, uint32_t 
   return sum;
 }
 
+/* 1 if the ternary rows x cols codes @p t travel as Sherry codes on
+ * npe_matmul (npe_set_sherry): every group of 4 along a row has exactly one
+ * zero, a last partial group at most one. */
+static int sherry_rows_fit(const uint8_t *t, uint32_t rows, uint32_t cols) {
+  for (uint32_t r = 0; r < rows; r++)
+    for (uint32_t g = 0; g < cols; g += 4) {
+      unsigned zeros = 0, len = cols - g < 4 ? cols - g : 4;
+      for (unsigned i = 0; i < len; i++) zeros += t[(size_t)r * cols + g + i] == 0;
+      if (zeros > 1 || (zeros == 0 && len == 4)) return 0;
+    }
+  return 1;
+}
+
 /* Quantises the model's matrices for the format pair (fa, fb). */
 static int quantise_weights(lm_run *r, npe_fmt fa, npe_fmt fb) {
   const lm_model *m = r->m;
@@ -700,11 +713,22 @@ static int quantise_weights(lm_run *r, npe_fmt fa, npe_fmt fb) {
    * W_hh, whose row scales the unit cannot apply */
   r->gated = strcmp(m->cell, "hgrn") && !(r->w[LM_HH].fb == NPE_FMT_TERNARY && m->q[LM_HH]);
   /* the bytes of the weight patterns the engine reads (W_hh once, as the
-   * recurrence unit or the mat-vec takes it): format bits x weights */
+   * recurrence unit or the mat-vec takes it): format bits x weights; a
+   * ternary matrix that npe_matmul sends as Sherry codes (an engine with
+   * the unpacker, 3:4 sparse, not W_hh on the recurrence unit): 5 bits a
+   * group of 4 */
+  npe_info inf;
+  int has_sherry = r->dev && npe_get_info(r->dev, &inf) == NPE_OK && inf.has_sherry;
   r->weight_bytes = 0;
-  for (int i = 0; i < LM_NMAT; i++)
-    if (m->w[i])
-      r->weight_bytes += ((uint64_t)m->rows[i] * m->cols[i] * npe_fmt_bits(r->w[i].fb) + 7) / 8;
+  for (int i = 0; i < LM_NMAT; i++) {
+    if (!m->w[i]) continue;
+    uint64_t rows = m->rows[i], cols = m->cols[i];
+    if (has_sherry && r->w[i].fb == NPE_FMT_TERNARY && !(i == LM_HH && r->gated) &&
+        sherry_rows_fit(r->w[i].p.u8, m->rows[i], m->cols[i]))
+      r->weight_bytes += (rows * ((cols + 3) / 4) * 5 + 7) / 8;
+    else
+      r->weight_bytes += (rows * cols * npe_fmt_bits(r->w[i].fb) + 7) / 8;
+  }
   if (r->gated) {
     size_t n = (size_t)m->rows[LM_HH] * m->cols[LM_HH];
     float *eff = m->q[LM_HH] ? malloc(n * sizeof *eff) : NULL;

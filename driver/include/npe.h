@@ -17,6 +17,13 @@
  * at a time; separate devices are independent. No hidden threads, no global
  * state.
  *
+ * Changes in API 0.9.0 (source-compatible additions):
+ *   npe_info.has_sherry, npe_set_sherry(): ternary weights that are 3:4
+ *               sparse travel as Sherry 1.25-bit codes, unpacked on the
+ *               engine's load path (on by default where built)
+ *   npe_stats.dma_weight_bytes, npe_stats.sherry: the weight bytes the DMA
+ *               moved and whether they were Sherry codes
+ *
  * Changes in API 0.8.0 (source-compatible additions):
  *   npe_info.has_ksplit: the engine chains MATMULs over K tiles with the
  *               quire kept (FLAGS.KEEP / ACCUM), so npe_matmul() and its
@@ -90,7 +97,7 @@ extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000800u
+#define NPE_API_VERSION 0x000900u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -186,10 +193,28 @@ typedef struct npe_info {
                            *   npe_rnn_cell c for cell c: 0 DIAG, 1 GRU, 2 LSTM) */
   uint32_t has_ksplit;    /**< 1: MATMUL K tiles (CAP_FORMATS.KSPLIT): npe_matmul takes
                            *   any K, still rounded once; 0: K <= npe_max_k() */
+  uint32_t has_sherry;    /**< 1: the load path unpacks Sherry 1.25-bit ternary weights
+                           *   (CAP_FORMATS.SHERRY): npe_matmul sends 3:4-sparse ternary
+                           *   B that way (npe_set_sherry) */
 } npe_info;
 
 /** Fills @p info. Errors: NPE_ERR_INVALID_ARG. */
 int npe_get_info(npe_dev *dev, npe_info *info /* out */);
+
+/**
+ * Whether matmuls send ternary weights as Sherry 1.25-bit codes (arXiv
+ * 2601.07892; docs/FORMATS.md). On (the default where npe_info.has_sherry),
+ * a matmul whose B is ternary and 3:4 sparse (every group of 4 weights
+ * along K, from k = 0 and from each K tile's start, which the driver puts
+ * at a multiple of 4, has exactly one zero; a last partial group at most
+ * one) moves B as 5 bits per 4 weights, each LOAD row padded to 8 bytes,
+ * and the engine unpacks it on the load path; any other B travels as
+ * 2-bit codes. The results are the same bit for bit either way
+ * (npe_stats.sherry and dma_weight_bytes tell which). Errors:
+ * NPE_ERR_INVALID_ARG, NPE_ERR_UNSUPPORTED (@p on set on an engine without
+ * CAP_FORMATS.SHERRY), NPE_ERR_BUSY (a job is running).
+ */
+int npe_set_sherry(npe_dev *dev, int on);
 
 /* ------------------------------------------------------------------------ */
 /* Device buffers                                                            */
@@ -578,6 +603,11 @@ typedef struct npe_stats {
   uint64_t adc_conversions;   /**< NLU column conversions (ADC_CONV counter) */
   uint64_t nlu_column_steps;  /**< their ramp steps: conversions x 2^B */
   uint64_t nlu_table_reads;   /**< threshold-table reads: one per step of each ramp (a ramp converts up to npe_info.nlu_groups groups) */
+  uint64_t dma_weight_bytes;  /**< matmul: bytes the DMA read for B (the weights) in
+                               *   whole 8-byte beats, over every LOAD of B (B is
+                               *   loaded again for each tile of Rows rows of A) */
+  uint32_t sherry;            /**< matmul: 1 if B travelled as Sherry 1.25-bit codes
+                               *   (npe_set_sherry), 0 as its own patterns */
   uint64_t recur_elems;       /**< sequence: element steps of the recurrence unit, T x H
                                *   (DIAG multiplies, GRU / LSTM cell updates); counted by
                                *   the driver (no counter); the energy estimate leaves

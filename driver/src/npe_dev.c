@@ -44,6 +44,7 @@ static int read_info(npe_dev *d) {
   i->has_nlu = (cap_fmt >> NPE_CAP_FORMATS_NLU_BIT) & 1u;
   i->has_recur = (cap_fmt >> NPE_CAP_FORMATS_RECUR_BIT) & 1u;
   i->has_ksplit = (cap_fmt >> NPE_CAP_FORMATS_KSPLIT_BIT) & 1u;
+  i->has_sherry = (cap_fmt >> NPE_CAP_FORMATS_SHERRY_BIT) & 1u;
   /* CAP_RECUR reads zero when the unit is not built */
   i->recur_state_words = i->has_recur ? (cap_recur >> NPE_CAP_RECUR_STATE_WORDS_OFFSET) &
                                             NPE_CAP_RECUR_STATE_WORDS_MASK
@@ -59,6 +60,7 @@ static int read_info(npe_dev *d) {
   if (!i->rows || !i->cols) return NPE_ERR_DEVICE;
   d->hw.rows = i->rows;
   d->hw.ksplit = i->has_ksplit;
+  d->hw.sherry = i->has_sherry;
   d->hw.cols = i->cols;
   d->hw.a_bank_words = i->spad_a_kib * 1024u / 8u / i->rows;
   d->hw.b_bank_words = i->spad_b_kib * 1024u / 8u / i->cols;

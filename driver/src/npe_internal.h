@@ -56,6 +56,7 @@ struct npe_dev {
   int have_last;
   npe_progress_fn progress;
   void *progress_ctx;
+  int sherry_off;              /* npe_set_sherry(dev, 0): ternary B always as 2-bit codes */
 };
 
 /* NPE_OK for an open device, NPE_ERR_INVALID_ARG for NULL or anything

@@ -82,6 +82,44 @@ static int stage(npe_dev *d, const npe_mm_plan *p, const npe_tensor *t, int is_a
   return rc;
 }
 
+int npe_set_sherry(npe_dev *d, int on) {
+  int rc = npe__dev_check(d);
+  if (rc) return rc;
+  if (on && !d->info.has_sherry) return NPE_ERR_UNSUPPORTED;
+  if (d->job) return NPE_ERR_BUSY;
+  d->sherry_off = !on;
+  return NPE_OK;
+}
+
+/* The job's plan at addresses a, b, c: as the tiler chooses, a mat-vec for
+ * one row, and with Sherry B when @p sherry (npe_set_sherry): K tiles then
+ * start at multiples of 4, so the tiles' groups of 4 are B's. */
+static int plan_job(npe_dev *d, npe_job *j, const npe_tensor *a, const npe_tensor *b,
+                    npe_fmt fout, int fp32, int sherry, uint64_t aa, uint64_t ab, uint64_t ac) {
+  npe_fmt fa = a->data.fmt, fb = b->data.fmt;
+  npe_mm_plan *p = &j->plan;
+  int rc = npe_tiler_plan(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, aa, ab, ac, p);
+  if (!rc && sherry && p->k_tiles > 1 && p->k_tile % 4) {
+    uint32_t kt = (p->k_tile + 3) / 4 * 4, max_k = npe_tiler_max_k(&d->hw, fa, fb);
+    if (kt > max_k) kt = max_k / 4 * 4;
+    rc = npe_tiler_plan_k_tiles(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, kt, aa,
+                                ab, ac, p);
+  }
+  /* one row: a mat-vec on every PE where the array allows it (else as planned) */
+  if (!rc && a->rows == 1) (void)npe_tiler_use_matvec(p);
+  if (!rc && sherry) rc = npe_tiler_use_sherry(p);
+  return rc;
+}
+
+/* Whether B goes as Sherry codes: ternary, the engine has the unpacker, not
+ * turned off, and B 3:4 sparse as the plan's LOAD rows group it. */
+static int want_sherry(npe_dev *d, npe_job *j, const npe_tensor *a, const npe_tensor *b,
+                       npe_fmt fout, int fp32) {
+  if (b->data.fmt != NPE_FMT_TERNARY || !d->hw.sherry || d->sherry_off) return 0;
+  if (plan_job(d, j, a, b, fout, fp32, 1, 0, 0, 0)) return 0;
+  return npe_tiler_sherry_fits(&j->plan, b->data, b->stride ? b->stride : b->cols);
+}
+
 /* Starts a matmul into @p out; with @p nlu_aux != NULL (and @p out NULL) an
  * NLU job (npe_matmul_nlu). */
 static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, const float *b_scales,
@@ -105,20 +143,16 @@ static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, const fl
   j->scale = scale_of(a->scale) * scale_of(b->scale);
   /* an NLU job stores 2-byte codes (its descriptors name A's format as the
    * output format); its MATMULs round to binary32 */
-  npe_fmt fa = a->data.fmt, fb = b->data.fmt;
+  npe_fmt fa = a->data.fmt;
   int fp32 = out && out->f32;
   npe_fmt fout = nlu_aux ? fa : fp32 ? NPE_FMT_FP4 : out->pats.fmt;
   /* plan once without addresses to learn the sizes, then for real */
-  rc = npe_tiler_plan(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, 0, 0, 0, &j->plan);
-  /* one row: a mat-vec on every PE where the array allows it (else as planned) */
-  if (!rc && a->rows == 1) (void)npe_tiler_use_matvec(&j->plan);
+  int sherry = want_sherry(d, j, a, b, fout, fp32);
+  rc = plan_job(d, j, a, b, fout, fp32, sherry, 0, 0, 0);
   if (!rc) rc = stage(d, &j->plan, a, 1, &j->a);
   if (!rc) rc = stage(d, &j->plan, b, 0, &j->b);
   if (!rc) rc = npe_buf_alloc(d, npe_tiler_bytes_c(&j->plan), &j->c);
-  if (!rc)
-    rc = npe_tiler_plan(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, j->a->addr,
-                        j->b->addr, j->c->addr, &j->plan);
-  if (!rc && a->rows == 1) (void)npe_tiler_use_matvec(&j->plan);
+  if (!rc) rc = plan_job(d, j, a, b, fout, fp32, sherry, j->a->addr, j->b->addr, j->c->addr);
   if (!rc && nlu_aux) rc = npe_tiler_set_nlu(&j->plan, *nlu_aux);
   d->job = j;
   if (rc) {
@@ -284,6 +318,8 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
     for (int f = 0; f < NPE_FMT_COUNT; f++) total += s.macs[f];
     s.utilisation = s.peak_macs ? (double)total / (double)s.peak_macs : 0.0;
     s.descriptors = j->stream.res.descs;
+    s.dma_weight_bytes = npe_tiler_dma_bytes_b(&j->plan);
+    s.sherry = (uint32_t)j->plan.sherry;
     if (j->nlu) { /* every ramp of a B-bit NLU job takes 2^B steps and reads the
                    * table once per step for all the columns it converts */
       uint64_t steps = 1ull << (j->plan.nlu_aux & 0xfu);

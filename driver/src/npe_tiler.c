@@ -104,6 +104,7 @@ int npe_tiler_plan_k_tiles(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_f
   p.addr_a = addr_a, p.addr_b = addr_b, p.addr_c = addr_c;
   p.nlu_aux = 0;
   p.matvec = 0, p.mv_groups = 0, p.mv_row_bytes = 0;
+  p.sherry = 0;
   *plan = p;
   return NPE_OK;
 }
@@ -158,11 +159,45 @@ uint32_t npe_tiler_resident_rows(const npe_mm_plan *p) {
   return ceil_div(p->n, p->hw.rows * p->hw.cols) * p->hw.cols;
 }
 
+/* Sherry groups per 64-bit scratchpad word of a B LOAD row: 8, or 2 x Rows
+ * in the mat-vec layout (docs/REGMAP.md, flag SHERRY). */
+static uint32_t sherry_groups_per_word(const npe_mm_plan *p) {
+  return p->matvec ? 2 * p->hw.rows : 8;
+}
+
+/* DMA bytes (whole beats) of one Sherry LOAD row of `bytes` scratchpad bytes. */
+static uint32_t sherry_row_dma(const npe_mm_plan *p, uint32_t bytes) {
+  return ceil_div(bytes / 8 * sherry_groups_per_word(p) * 5, 64) * 8;
+}
+
+uint32_t npe_tiler_sherry_seg_bytes(const npe_mm_plan *p) {
+  return sherry_row_dma(p, p->seg_bytes_b);
+}
+
+/* Device bytes of one B segment and one B row (a mat-vec LOAD row is one
+ * segment). */
+static uint32_t mem_seg_b(const npe_mm_plan *p) {
+  return p->sherry ? npe_tiler_sherry_seg_bytes(p) : p->seg_bytes_b;
+}
+static uint32_t mem_row_b(const npe_mm_plan *p) {
+  return p->sherry ? (p->matvec ? 1 : p->k_tiles) * npe_tiler_sherry_seg_bytes(p)
+                   : p->row_bytes_b;
+}
+
+int npe_tiler_use_sherry(npe_mm_plan *plan) {
+  if (!plan) return NPE_ERR_INVALID_ARG;
+  if (plan->fb != NPE_FMT_TERNARY || !plan->hw.sherry ||
+      (plan->matvec && (plan->hw.rows < 2 || plan->hw.rows > 4)))
+    return NPE_ERR_UNSUPPORTED;
+  plan->sherry = 1;
+  return NPE_OK;
+}
+
 uint64_t npe_tiler_bytes_a(const npe_mm_plan *p) { return (uint64_t)p->m * p->row_bytes_a; }
 uint64_t npe_tiler_bytes_b(const npe_mm_plan *p) {
   if (p->matvec) /* every block padded to mv_groups x Cols LOAD rows */
-    return (uint64_t)p->n_blocks * p->mv_groups * p->hw.cols * p->row_bytes_b;
-  return (uint64_t)p->n * p->row_bytes_b;
+    return (uint64_t)p->n_blocks * p->mv_groups * p->hw.cols * mem_row_b(p);
+  return (uint64_t)p->n * mem_row_b(p);
 }
 uint64_t npe_tiler_bytes_c(const npe_mm_plan *p) { return (uint64_t)p->m * p->ldc; }
 
@@ -233,8 +268,79 @@ static int pack_b_matvec(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_
   return NPE_OK;
 }
 
+/* One Sherry group: codes t[4] with real[i] = 0 for padding positions,
+ * which take a zero (the first, when the real ones have none) or +1 so
+ * the group has exactly one zero; the padding meets zero activations (or
+ * outputs nobody reads), so its values do not matter. The 5-bit code, or
+ * -1 when the real weights have two zeros or more, or none and no padding. */
+static int sherry_group(uint8_t t[4], const int real[4]) {
+  int zeros = 0, pads = 0;
+  for (int i = 0; i < 4; i++) {
+    if (real[i]) zeros += t[i] == 0;
+    else pads++;
+  }
+  if (zeros > 1 || (zeros == 0 && pads == 0)) return -1;
+  for (int i = 0; i < 4; i++) {
+    if (real[i]) continue;
+    t[i] = zeros ? 1 : 0;
+    zeros = 1;
+  }
+  uint8_t code = 0;
+  if (npe_sherry_pack(t, 4, &code, 1) != NPE_OK) return -1; /* a bad ternary code */
+  return code;
+}
+
+/* The Sherry LOAD rows of B in stream order: row `row` of `rows`, its
+ * groups as (weight row n, first k) per scratchpad word and group; code g
+ * at bits 5g.. of the row's mem_seg_b bytes at `out` (NULL: check only). */
+static int sherry_rows(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t *out) {
+  uint32_t R = p->hw.rows, C = p->hw.cols, words = p->seg_bytes_b / 8;
+  uint32_t gpw = sherry_groups_per_word(p), seg = mem_seg_b(p), row_mem = mem_row_b(p);
+  uint32_t load_rows = p->matvec ? p->n_blocks * p->mv_groups * C : p->n;
+  uint32_t segs = p->matvec ? 1 : p->k_tiles;
+  for (uint32_t L = 0; L < load_rows; L++) {
+    for (uint32_t t = 0; t < segs; t++) {
+      uint8_t *o = out ? out + (size_t)L * row_mem + (size_t)t * seg : NULL;
+      if (o)
+        for (uint32_t i = 0; i < seg; i++) o[i] = 0;
+      uint32_t k0 = t * p->k_tile, kend = p->k - k0 < p->k_tile ? p->k : k0 + p->k_tile;
+      uint64_t bit = 0;
+      for (uint32_t w = 0; w < words; w++) {
+        for (uint32_t q = 0; q < gpw; q++) {
+          uint32_t n = L, kg = k0 + 32 * w + 4 * q; /* normal: group q of word w */
+          if (p->matvec) { /* group 2r + h: row r's weights 8w + 4h.. */
+            uint32_t blk = L / (p->mv_groups * C), g = (L / C) % p->mv_groups, c = L % C;
+            n = blk * p->nb + g * R * C + (q / 2) * C + c;
+            kg = 8 * w + 4 * (q % 2);
+          }
+          uint8_t tc[4];
+          int real[4];
+          for (int i = 0; i < 4; i++) {
+            real[i] = n < p->n && kg + (uint32_t)i < kend;
+            tc[i] = real[i] ? b.u8[(size_t)n * stride + kg + (uint32_t)i] : 0;
+          }
+          int code = sherry_group(tc, real);
+          if (code < 0) return NPE_ERR_RANGE;
+          if (o) {
+            for (int i = 0; i < 5; i++, bit++)
+              if (code >> i & 1) o[bit / 8] |= (uint8_t)(1u << (bit % 8));
+          }
+        }
+      }
+    }
+  }
+  return NPE_OK;
+}
+
+int npe_tiler_sherry_fits(const npe_mm_plan *p, npe_pats b, size_t stride) {
+  if (!p || !b.u8 || b.fmt != NPE_FMT_TERNARY || p->fb != NPE_FMT_TERNARY || stride < p->k)
+    return 0;
+  return sherry_rows(p, b, stride, NULL) == NPE_OK;
+}
+
 int npe_tiler_pack_b(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t *out) {
   if (!p || !out || b.fmt != p->fb || stride < p->k) return NPE_ERR_INVALID_ARG;
+  if (p->sherry) return sherry_rows(p, b, stride, out);
   if (p->matvec) return pack_b_matvec(p, b, stride, out);
   return pack_rows(p, b, stride, p->n, p->seg_bytes_b, out);
 }
@@ -318,11 +424,16 @@ static void desc_load_b(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   npe_desc_fields f = {0};
   f.op = NPE_OP_LOAD;
   f.spad = (uint8_t)(1u | ((j & 1u) << 7));
+  if (p->sherry) { /* unpacked to the same scratchpad words on the way */
+    f.flags = (uint8_t)(1u << NPE_DESC_FLAG_SHERRY_BIT |
+                        (p->matvec ? 1u << NPE_DESC_FLAG_MATVEC_BIT : 0u));
+    f.fmt_b = (uint8_t)p->fb;
+  }
   f.m = (uint16_t)(p->matvec ? mv_store_cols(p, cols) : cols);
   f.k = (uint16_t)load_bytes(p, p->fb, p->seg_bytes_b, j);
   f.addr_a = p->addr_b + (uint64_t)nbk * (p->matvec ? p->mv_groups * p->hw.cols : p->nb) *
-                             p->row_bytes_b + (uint64_t)k_of(p, j) * p->seg_bytes_b;
-  f.stride_a = p->row_bytes_b;
+                             mem_row_b(p) + (uint64_t)k_of(p, j) * mem_seg_b(p);
+  f.stride_a = mem_row_b(p);
   npe_desc_encode(&f, d);
 }
 
@@ -438,6 +549,18 @@ int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
         return 1;
     }
   }
+}
+
+uint64_t npe_tiler_dma_bytes_b(const npe_mm_plan *p) {
+  uint64_t steps = (uint64_t)p->m_tiles * p->n_blocks * p->k_tiles, sum = 0;
+  for (uint64_t j = 0; j < steps; j++) {
+    uint32_t mt, nbk, rows, cols;
+    step_geom(p, (uint32_t)j, &mt, &nbk, &rows, &cols);
+    uint32_t lrows = p->matvec ? mv_store_cols(p, cols) : cols;
+    uint32_t kb = load_bytes(p, p->fb, p->seg_bytes_b, (uint32_t)j);
+    sum += (uint64_t)lrows * (p->sherry ? sherry_row_dma(p, kb) : kb);
+  }
+  return sum;
 }
 
 uint64_t npe_tiler_count(const npe_mm_plan *p) {

@@ -38,6 +38,7 @@ typedef struct npe_hw_shape {
   uint32_t b_bank_words;    /**< 64-bit words per B bank per buffer */
   uint32_t out_groups;      /**< column groups per output buffer */
   uint32_t ksplit;          /**< 1: MATMUL FLAGS.KEEP / ACCUM (CAP_FORMATS.KSPLIT), any K */
+  uint32_t sherry;          /**< 1: LOAD FLAGS.SHERRY (CAP_FORMATS.SHERRY) */
 } npe_hw_shape;
 
 /** A planned matmul: geometry and device layout. */
@@ -65,6 +66,7 @@ typedef struct npe_mm_plan {
   int matvec;               /**< 1: MATMUL FLAGS.MATVEC on every PE (npe_tiler_use_matvec) */
   uint32_t mv_groups;       /**< matvec: column groups per n-block (Rows x Cols outputs each) */
   uint32_t mv_row_bytes;    /**< matvec: bytes of one output-buffer row as stored in C */
+  int sherry;               /**< 1: B travels as Sherry 1.25-bit codes (npe_tiler_use_sherry) */
 } npe_mm_plan;
 
 /**
@@ -126,6 +128,38 @@ int npe_tiler_use_matvec(npe_mm_plan *plan);
  */
 int npe_tiler_resident_matvec(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, uint32_t n,
                               uint32_t k, npe_mm_plan *plan /* out */);
+
+/**
+ * Sends B (ternary weights) as Sherry 1.25-bit codes: every B LOAD carries
+ * FLAGS.SHERRY (and FLAGS.MATVEC in a mat-vec plan) and reads, per LOAD row
+ * (a K tile's segment, or a mat-vec row), the 5-bit group codes of its
+ * 2-bit image in the loader's order (docs/REGMAP.md, flag SHERRY), each
+ * LOAD row padded to 8 bytes (npe_tiler_sherry_seg_bytes()). B must then
+ * be 3:4 sparse (npe_tiler_sherry_fits()). Order against
+ * npe_tiler_use_matvec() does not matter. Errors: NPE_ERR_INVALID_ARG
+ * (NULL), NPE_ERR_UNSUPPORTED (B not ternary, the engine without
+ * CAP_FORMATS.SHERRY (hw.sherry), or a mat-vec plan on Rows not 2..4).
+ */
+int npe_tiler_use_sherry(npe_mm_plan *plan);
+
+/**
+ * 1 if the ternary weights @p b (N x K of plan @p p, @p stride elements
+ * between rows) can travel as Sherry codes: in every group of 4 weights the
+ * Sherry LOAD rows of @p p hold (4 consecutive weights along K of one row,
+ * starting at a multiple of 4 within each K tile), exactly one of the
+ * weights inside the matrix is zero, or none and the group reaches past K
+ * (or past N in a mat-vec block), where the padding takes the zero. 0
+ * otherwise (also for a non-ternary b or a NULL argument).
+ */
+int npe_tiler_sherry_fits(const npe_mm_plan *p, npe_pats b, size_t stride);
+
+/** Bytes of device memory one Sherry LOAD row of @p p takes: the 5-bit codes
+ *  of a B segment's (or mat-vec row's) groups, padded to 8 bytes. */
+uint32_t npe_tiler_sherry_seg_bytes(const npe_mm_plan *p);
+
+/** Bytes the DMA reads for the B LOADs of @p p's whole stream (8 per beat;
+ *  Sherry rows as npe_tiler_use_sherry() sets them up). */
+uint64_t npe_tiler_dma_bytes_b(const npe_mm_plan *p);
 
 /** LOAD rows of the resident image of @p p: ceil(n / (Rows Cols)) x Cols
  *  (the column groups in use; the image's padding after them is not

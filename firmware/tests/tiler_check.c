@@ -111,9 +111,9 @@ static void run(const char *hw_name, const npe_hw_shape *hw, npe_fmt fa, npe_fmt
 
 int main(void) {
   static const npe_hw_shape hws[] = {
-      {4, 2, 1024, 32768, 32, 1}, /* the default build */
-      {1, 1, 256, 256, 4, 0},     /* the small (iCE40) build */
-      {2, 2, 1024, 4096, 32, 1},  /* the Zynq build */
+      {4, 2, 1024, 32768, 32, 1, 1}, /* the default build */
+      {1, 1, 256, 256, 4, 0, 0},     /* the small (iCE40) build */
+      {2, 2, 1024, 4096, 32, 1, 1},  /* the Zynq build */
   };
   static const char *const hw_names[] = {"default", "small", "zynq"};
   static const npe_fmt pairs[6][2] = {

@@ -88,6 +88,7 @@ module npe_icebreaker_top #(
     .Rows (1), .Cols (1), .FormatMask (6'd48), .ABankWords (256), .BBankWords (256),
     .OutGroups (4), .DescFifoDepth (1), .CounterBits (32), .MaxReadsInFlight (2),
     .AddrBits (17), .HasNlu (1'b0), .HasXbar (1'b0), .HasRecur (1'b0), .LitePe (1'b1), .HasDirectDesc (1'b0),
+    .HasSherry (1'b0), // the Sherry unpacker left out: the UP5K is full
     .PerfMask (29183)
   ) u_npe (
     .clk_i (CLK), .rst_ni (rst_n),

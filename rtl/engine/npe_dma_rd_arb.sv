@@ -4,8 +4,9 @@
 // recurrence unit (port 2). The first to ask owns the channel until its
 // command completes (rd_done_i), so a command never switches under a pending
 // valid and every beat and done goes back to the port that asked; in a tie
-// the loader wins, then the recurrence unit. Only the recurrence unit ever
-// holds beats back (its ready); the others take every beat.
+// the loader wins, then the recurrence unit. The recurrence unit and the
+// loader (a Sherry LOAD's unpacker) may hold beats back (their ready); the
+// descriptor fetches take every beat.
 module npe_dma_rd_arb #(
   parameter int AddrBits = 64
 ) (
@@ -26,6 +27,7 @@ module npe_dma_rd_arb #(
   input  logic [AddrBits-1:0] ld_addr_i,
   input  logic [31:0]         ld_len_i,
   output logic                ld_data_valid_o,
+  input  logic                ld_data_ready_i,
   output logic                ld_done_o,
 
   // Port 2: the recurrence unit
@@ -82,7 +84,8 @@ module npe_dma_rd_arb #(
   assign rc_ready_o       = grant_rc && rd_cmd_ready_i;
   assign rc_data_valid_o  = owner_q == OwnRc && rd_data_valid_i;
   assign rc_done_o        = owner_q == OwnRc && rd_done_i;
-  assign rd_data_ready_o  = owner_q != OwnRc || rc_data_ready_i;
+  assign rd_data_ready_o  = owner_q == OwnRc ? rc_data_ready_i :
+                            owner_q == OwnLd ? ld_data_ready_i : 1'b1;
   assign cmd_data_valid_o = owner_q == OwnCmd && rd_data_valid_i;
   assign cmd_done_o       = owner_q == OwnCmd && rd_done_i;
   assign ld_data_valid_o  = owner_q == OwnLd && rd_data_valid_i;

@@ -4,12 +4,17 @@
 // buffer. Row i goes to bank (i mod NumBanks) at word (i div NumBanks) *
 // (row bytes / 8). It checks a LOAD descriptor and names the buffer it
 // writes when npe_cmd asks (the dispatch port); npe_cmd decides when it runs.
+// A LOAD with FLAGS.SHERRY (HasSherry builds) reads Sherry 1.25-bit ternary
+// rows and unpacks them on the way (npe_sherry_unpack): the scratchpad gets
+// the same words, the DMA moves 5/8 of the bytes, and the read data is
+// held back (rd_data_ready_o) while the unpacker's buffer is full.
 module npe_loader #(
   parameter int          Rows         = 4,    // A banks
   parameter int          Cols         = 2,    // B banks
   parameter int          ABankWords   = 1024, // 64-bit words per A bank per buffer
   parameter int          BBankWords   = 2048, // 64-bit words per B bank per buffer
   parameter int          AddrBits     = 64,   // DMA address bits (addresses wrap at 2^AddrBits)
+  parameter bit          HasSherry    = 1'b1, // build the Sherry unpacker (LOAD FLAGS.SHERRY)
   // derived (leave at their defaults)
   parameter int          MaxBanks     = Rows > Cols ? Rows : Cols,
   parameter int          BankAddrBits = $clog2(ABankWords > BBankWords ? ABankWords : BBankWords)
@@ -36,6 +41,7 @@ module npe_loader #(
   output logic [AddrBits-1:0]           rd_cmd_addr_o,
   output logic [31:0]                   rd_cmd_len_o,
   input  logic                          rd_data_valid_i,
+  output logic                          rd_data_ready_o, // low: hold the beat (Sherry unpacker full)
   input  logic [63:0]                   rd_data_i,
   input  logic                          rd_done_i,
   input  logic [7:0]                    rd_err_i,
@@ -76,8 +82,22 @@ module npe_loader #(
   assign d_need_words    = 32'(d_rows_per_bank) * 32'(d_k[15:3]);
   assign d_cap_words     = d_is_b ? BBankWords : ABankWords;
 
+  // Sherry source rows: K / 8 scratchpad words of G groups of 5 bits (G = 8,
+  // or 2 x Rows in the mat-vec layout), each row from its own 8-byte
+  // aligned address.
+  localparam int MvRows = Rows > 4 ? 4 : Rows;
+  logic        d_sherry, d_mv;
+  logic [31:0] d_src_bits;
+  assign d_sherry   = npe_pkg::desc_flag_sherry(job_desc_i);
+  assign d_mv       = npe_pkg::desc_flag_matvec(job_desc_i);
+  assign d_src_bits = d_mv ? 32'(d_k[15:3]) * 32'(10 * MvRows) : 32'(d_k[15:3]) * 32'd40;
+
   assign chk_code_o =
       d_spad[6:0] > 7'd1                    ? 8'(npe_pkg::ErrSpadRange) :
+      d_sherry && !HasSherry                ? 8'(npe_pkg::ErrBadOpcode) :
+      d_sherry && (!d_is_b || npe_pkg::desc_fmt_b(job_desc_i) != 8'(npe_pkg::FmtTernary))
+                                            ? 8'(npe_pkg::ErrBadFormat) :
+      d_sherry && d_mv && (Rows < 2 || Rows > 4) ? 8'(npe_pkg::ErrBadDims) :
       d_m == 16'd0 || d_k == 16'd0          ? 8'(npe_pkg::ErrBadDims) :
       d_k[2:0] != 3'd0 || d_addr[2:0] != 3'd0 ||
       (d_m > 16'd1 && d_stride[2:0] != 3'd0) ? 8'(npe_pkg::ErrAlign) :
@@ -96,16 +116,23 @@ module npe_loader #(
   logic [15:0]         job_rows_q, job_row_words_q;
   logic [AddrBits-1:0] job_addr_q;
   logic [31:0]         job_stride_q;
+  logic                job_sherry_q, job_mv_q;
+  logic [31:0]         job_src_bytes_q;  // Sherry: source bytes per row
+  logic [15:0]         job_src_beats_q;  // Sherry: DMA beats per row
   logic [$clog2(MaxBanks+1)-1:0] job_banks;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       job_go_q <= 1'b0; job_is_b_q <= 1'b0; job_buf_q <= 1'b0; job_rows_q <= '0;
       job_row_words_q <= '0; job_addr_q <= '0; job_stride_q <= '0;
+      job_sherry_q <= 1'b0; job_mv_q <= 1'b0; job_src_bytes_q <= '0; job_src_beats_q <= '0;
     end else begin
       job_go_q <= job_valid_i;
       if (job_valid_i) begin
         job_is_b_q <= d_is_b; job_buf_q <= d_spad[7]; job_rows_q <= d_m;
         job_row_words_q <= d_k >> 3; job_addr_q <= AddrBits'(d_addr); job_stride_q <= d_stride;
+        job_sherry_q <= HasSherry && d_sherry; job_mv_q <= d_mv;
+        job_src_bytes_q <= (d_src_bits + 32'd7) >> 3;
+        job_src_beats_q <= 16'((d_src_bits + 32'd63) >> 6);
       end
     end
   end
@@ -113,7 +140,7 @@ module npe_loader #(
   assign is_b_o    = job_is_b_q;
   assign buf_o     = job_buf_q;
 
-  typedef enum logic [1:0] {StIdle, StCmd, StWait} state_e;
+  typedef enum logic [1:0] {StIdle, StCmd, StWait, StDrain} state_e;
 
   state_e      state_q, state_d;
   logic        contiguous;
@@ -128,8 +155,11 @@ module npe_loader #(
   logic [$clog2(MaxBanks > 1 ? MaxBanks : 2)-1:0] bank_q, bank_d;
   logic [BankAddrBits-1:0]     slot_base_q, slot_base_d;
 
-  // Rows packed back to back in memory load with one DMA command.
-  assign contiguous = (job_stride_q == 32'({job_row_words_q, 3'b000})) || (job_rows_q == 16'd1);
+  // Rows packed back to back in memory load with one DMA command (Sherry
+  // rows: each padded to whole beats).
+  assign contiguous = (job_stride_q == (job_sherry_q ? 32'({job_src_beats_q, 3'b000})
+                                                     : 32'({job_row_words_q, 3'b000}))) ||
+                      (job_rows_q == 16'd1);
 
   assign abort_now = abort_q | abort_i;
 
@@ -140,12 +170,18 @@ module npe_loader #(
   // default and then overridden glitches in event-driven simulators (Icarus),
   // and the DMA's reply to that glitch would loop back in zero time.
   logic last_done;
+  logic unp_idle;   // the Sherry unpacker has no row in progress
   assign last_done = cmd_row_q == job_rows_q || rd_err_i != 8'd0 || err_q != 8'd0 || abort_now;
   assign rd_cmd_valid_o = state_q == StCmd;
   assign rd_cmd_addr_o  = cmd_addr_q;
-  assign rd_cmd_len_o   = contiguous ? 32'(job_rows_q) * 32'({job_row_words_q, 3'b000})
-                                     : 32'({job_row_words_q, 3'b000});
-  assign done_o         = state_q == StWait && rd_done_i && last_done;
+  assign rd_cmd_len_o   = job_sherry_q ?
+      (contiguous ? (32'(job_rows_q) - 32'd1) * 32'({job_src_beats_q, 3'b000}) + job_src_bytes_q
+                  : job_src_bytes_q) :
+      (contiguous ? 32'(job_rows_q) * 32'({job_row_words_q, 3'b000})
+                  : 32'({job_row_words_q, 3'b000}));
+  // A Sherry LOAD ends when the unpacker has written its last word.
+  assign done_o         = (state_q == StWait && rd_done_i && last_done && !job_sherry_q) ||
+                          (state_q == StDrain && unp_idle);
 
   always_comb begin
     state_d        = state_q;
@@ -181,12 +217,18 @@ module npe_loader #(
             err_d      = rd_err_i;
             err_addr_d = rd_err_addr_i;
           end
-          if (last_done) begin
+          if (last_done && job_sherry_q) begin
+            state_d = StDrain;
+          end else if (last_done) begin
             state_d = StIdle;
           end else begin
             state_d = StCmd;
           end
         end
+      end
+      // Sherry: every beat is in; the unpacker writes its last words.
+      StDrain: begin
+        if (unp_idle) state_d = StIdle;
       end
       default: state_d = StIdle;
     endcase
@@ -196,15 +238,41 @@ module npe_loader #(
   assign err_addr_o = (rd_done_i && rd_err_i != 8'd0 && err_q == 8'd0) ? rd_err_addr_i
                                                                        : err_addr_q;
   assign busy_o     = job_go_q || state_q != StIdle;
-  assign rd_wait_o  = state_q != StIdle && !rd_data_valid_i;
+  assign rd_wait_o  = (state_q == StCmd || state_q == StWait) && !rd_data_valid_i;
 
   // ---------------------------------------------------------------------------
   // Data beats to the scratchpad
   // ---------------------------------------------------------------------------
-  assign sp_we_o    = rd_data_valid_i && state_q != StIdle;
+  logic        unp_in_ready, unp_out_valid;
+  logic [63:0] unp_out_data;
+  if (HasSherry) begin : gen_sherry
+    npe_sherry_unpack #(.Rows (Rows)) u_unpack (
+      .clk_i, .rst_ni,
+      .start_i     (state_q == StIdle && job_go_q),
+      .matvec_i    (job_mv_q),
+      .row_beats_i (job_src_beats_q),
+      .row_words_i (job_row_words_q[12:0]),
+      .in_valid_i  (rd_data_valid_i && state_q != StIdle && job_sherry_q),
+      .in_ready_o  (unp_in_ready),
+      .in_data_i   (rd_data_i),
+      .out_valid_o (unp_out_valid),
+      .out_data_o  (unp_out_data),
+      .idle_o      (unp_idle)
+    );
+  end else begin : gen_no_sherry
+    assign unp_in_ready  = 1'b1;
+    assign unp_out_valid = 1'b0;
+    assign unp_out_data  = '0;
+    assign unp_idle      = 1'b1;
+  end
+
+  // (In StIdle no beat comes; the unpacker takes its configuration the
+  // cycle the job starts.)
+  assign rd_data_ready_o = !job_sherry_q || state_q == StIdle || unp_in_ready;
+  assign sp_we_o    = job_sherry_q ? unp_out_valid : rd_data_valid_i && state_q != StIdle;
   assign sp_bank_o  = bank_q;
   assign sp_addr_o  = slot_base_q + BankAddrBits'(word_q);
-  assign sp_wdata_o = rd_data_i;
+  assign sp_wdata_o = job_sherry_q ? unp_out_data : rd_data_i;
 
   always_comb begin
     word_d      = word_q;
@@ -256,6 +324,18 @@ module npe_loader #(
   // With AddrBits < 32 the stride's upper bits only matter through the
   // contiguity test (addresses wrap at 2^AddrBits).
   logic unused_stride;
-  assign unused_stride = ^{job_stride_q, job_desc_i};
+  assign unused_stride = ^{job_stride_q, job_desc_i, job_row_words_q[15:13], job_mv_q};
+
+`ifdef NPE_ASSERT
+  // Beats are only held back for a Sherry LOAD.
+  LoaderReadyOnlySherry: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !rd_data_ready_o |-> job_sherry_q && state_q != StIdle);
+  // A Sherry LOAD that ended left the unpacker empty.
+  LoaderSherryDoneDrained: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (done_o && job_sherry_q) |-> unp_idle);
+  // Every beat of a LOAD belongs to a job.
+  LoaderBeatInJob: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      rd_data_valid_i |-> state_q == StCmd || state_q == StWait);
+`endif
 
 endmodule

@@ -26,6 +26,7 @@ module npe_top #(
   parameter int          RecurStateWords  = 1024, // its state elements (largest N), 1..65535
   parameter bit          LitePe           = 1'b0, // npe_pe_lite PEs (FormatMask INT8 / ternary only)
   parameter bit          KSplit           = 1'b1, // MATMUL FLAGS.ACCUM / KEEP: OutGroups saved quires per PE (not with LitePe)
+  parameter bit          HasSherry        = 1'b1, // LOAD FLAGS.SHERRY: the Sherry 1.25-bit ternary unpacker on the load path
   parameter bit          HasDirectDesc    = 1'b1, // DESC_0..15 + DOORBELL (else ring only)
   parameter int          PerfMask         = 'h7fff // performance counters built (bit = PERF_ index)
 ) (
@@ -155,6 +156,7 @@ module npe_top #(
       (32'(HasRecur) << npe_pkg::RegCapFormatsRecurBit) |
       (32'(HasDirectDesc) << npe_pkg::RegCapFormatsDirectBit) |
       (32'(KSplit && !LitePe) << npe_pkg::RegCapFormatsKsplitBit) |
+      (32'(HasSherry) << npe_pkg::RegCapFormatsSherryBit) |
       (32'(AddrBits) << npe_pkg::RegCapFormatsAddrBitsLsb);
   // CAP_PERF: the counters built (the MAC counters are PERF_MACS_FP4 + format code).
   localparam logic [31:0] PerfAll    = (32'd1 << npe_pkg::NumPerfCounters) - 32'd1;
@@ -240,7 +242,7 @@ module npe_top #(
   logic                cf_valid, cf_ready, cf_data_valid, cf_done;
   logic [AddrBits-1:0] cf_addr;
   logic [31:0]         cf_len;
-  logic                lr_valid, lr_ready, lr_data_valid, lr_done;
+  logic                lr_valid, lr_ready, lr_data_valid, lr_data_ready, lr_done;
   logic [AddrBits-1:0] lr_addr;
   logic [31:0]         lr_len;
   logic                rc_valid, rc_ready, rc_data_valid, rc_data_ready, rc_done;
@@ -278,7 +280,8 @@ module npe_top #(
     .cmd_valid_i (cf_valid), .cmd_ready_o (cf_ready), .cmd_addr_i (cf_addr),
     .cmd_len_i (cf_len), .cmd_data_valid_o (cf_data_valid), .cmd_done_o (cf_done),
     .ld_valid_i (lr_valid), .ld_ready_o (lr_ready), .ld_addr_i (lr_addr),
-    .ld_len_i (lr_len), .ld_data_valid_o (lr_data_valid), .ld_done_o (lr_done),
+    .ld_len_i (lr_len), .ld_data_valid_o (lr_data_valid), .ld_data_ready_i (lr_data_ready),
+    .ld_done_o (lr_done),
     .rc_valid_i (rc_valid), .rc_ready_o (rc_ready), .rc_addr_i (rc_addr), .rc_len_i (rc_len),
     .rc_data_valid_o (rc_data_valid), .rc_data_ready_i (rc_data_ready), .rc_done_o (rc_done),
     .rd_cmd_valid_o (dma_rd_valid), .rd_cmd_ready_i (dma_rd_ready),
@@ -347,7 +350,7 @@ module npe_top #(
 
   npe_loader #(
     .Rows (Rows), .Cols (Cols), .ABankWords (ABankWords), .BBankWords (BBankWords),
-    .AddrBits (AddrBits)
+    .AddrBits (AddrBits), .HasSherry (HasSherry)
   ) u_loader (
     .clk_i, .rst_ni,
     .job_valid_i (job_valid[UL]), .job_desc_i (job_desc), .abort_i (abort),
@@ -357,7 +360,7 @@ module npe_top #(
     .err_addr_o (unit_err_addr[AddrBits*UL +: AddrBits]),
     .rd_cmd_valid_o (lr_valid), .rd_cmd_ready_i (lr_ready),
     .rd_cmd_addr_o (lr_addr), .rd_cmd_len_o (lr_len),
-    .rd_data_valid_i (lr_data_valid), .rd_data_i (dma_rd_data),
+    .rd_data_valid_i (lr_data_valid), .rd_data_ready_o (lr_data_ready), .rd_data_i (dma_rd_data),
     .rd_done_i (lr_done), .rd_err_i (dma_rd_err), .rd_err_addr_i (dma_rd_err_addr),
     .rd_wait_o (ld_rd_wait),
     .is_b_o (ld_is_b), .buf_o (ld_buf),

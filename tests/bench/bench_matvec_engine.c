@@ -103,7 +103,7 @@ int main(void) {
   if (npe_transport_sim_open(&c, &t)) return 1;
   npesim_info info;
   npesim_get_info(npe_transport_sim_get(&t), &info);
-  npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups, 0};
+  npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups, 0, 0};
   npe_ring ring = {NPE_SIM_MEM_BASE, 8, 0};
   if (npe_ring_setup(&t, &ring)) return 1;
   uint64_t seed = 3;

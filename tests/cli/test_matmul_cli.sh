@@ -100,6 +100,10 @@ expect_usage "$NPE" matmul --bogus
 grep -q ' exact$' "$T/kt" || fail "K tiles not exact"
 "$NPE" info | grep -q '^largest K.*any K in K tiles' || fail "npe info: K tiles"
 "$NPE" info --json | grep -q '"k_tiles": true' || fail "npe info --json: k_tiles"
+"$NPE" info | grep -q '^weights .*Sherry 1.25-bit' || fail "npe info: Sherry"
+"$NPE" info --json | grep -q '"sherry": true' || fail "npe info --json: sherry"
+"$NPE" info --device 'sim:?build=small' --json | grep -q '"sherry": false' ||
+  fail "npe info --json: small build without Sherry"
 expect_usage "$NPE" matmul --device 'sim:?build=small' --format int8 --m 2 --n 2 --k 9000
 grep -q "no K tiles" "$T/err" || fail "small build: K tiles reason"
 expect_usage "$NPE" matmul --device 'sim:?latency=x'

@@ -400,7 +400,7 @@ START_TEST(error_paths) {
   ck_assert_int_eq(npe_buf_alloc(d, 64, &buf), NPE_OK);
   npe_close(d);
   ck_assert_uint_eq(npe_version(), NPE_API_VERSION);
-  ck_assert_uint_eq(NPE_API_VERSION, 0x000800u);
+  ck_assert_uint_eq(NPE_API_VERSION, 0x000900u);
 }
 END_TEST
 
@@ -715,6 +715,86 @@ START_TEST(small_build) {
 }
 END_TEST
 
+/* Sherry 1.25-bit ternary weights: random INT8 A (M x K) and 3:4-sparse
+ * ternary B (N x K: one zero in every group of 4 along K, at most one in a
+ * last partial group), run with Sherry on and off: the same binary32 C bit
+ * for bit, equal to the golden model, npe_stats.sherry says which, and
+ * dma_weight_bytes is exact: 1.25 bits per weight (5 bits a group of 4)
+ * plus the padding of each LOAD row to whole 8-byte words, for each of the
+ * ceil(M / 4) m-tiles; 2 bits per weight without. */
+static void sherry_case(npe_dev *d, uint32_t m, uint32_t n, uint32_t k, uint64_t want_sherry,
+                        uint64_t want_plain, int sparse, uint64_t seed) {
+  uint64_t s = seed;
+  uint8_t *a = malloc((size_t)m * k), *b = malloc((size_t)n * k);
+  float *c1 = malloc((size_t)m * n * 4), *c0 = malloc((size_t)m * n * 4),
+        *g = malloc((size_t)m * n * 4);
+  ck_assert(a && b && c1 && c0 && g);
+  for (size_t i = 0; i < (size_t)m * k; i++) a[i] = (uint8_t)rand_pattern(NPE_FMT_INT8, &s);
+  for (uint32_t r = 0; r < n; r++)
+    for (uint32_t q = 0; q < k; q += 4) {
+      uint32_t z = (uint32_t)(rng(&s) % 4);
+      for (uint32_t i = 0; i < 4 && q + i < k; i++)
+        b[(size_t)r * k + q + i] = i == z ? 0 : (rng(&s) & 1 ? 3 : 1);
+    }
+  if (!sparse) b[0] = 1, b[1] = 1, b[2] = 1, b[3] = 1; /* row 0's first group: no zero */
+  npe_tensor ta = {npe_pats_u8(NPE_FMT_INT8, a), m, k, 0, 0.5f},
+             tb = {npe_pats_u8(NPE_FMT_TERNARY, b), n, k, 0, 0.25f};
+  npe_output o1 = {.f32 = c1}, o0 = {.f32 = c0};
+  npe_stats st;
+  ck_assert_int_eq(npe_set_sherry(d, 1), NPE_OK);
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &o1), NPE_OK);
+  ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+  ck_assert_uint_eq(st.sherry, sparse ? 1u : 0u);
+  ck_assert_uint_eq(st.dma_weight_bytes, sparse ? want_sherry : want_plain);
+  uint64_t rd1 = st.dma_read_bytes;
+  ck_assert_int_eq(npe_set_sherry(d, 0), NPE_OK);
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &o0), NPE_OK);
+  ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+  ck_assert_uint_eq(st.sherry, 0);
+  ck_assert_uint_eq(st.dma_weight_bytes, want_plain);
+  /* the engine's own DMA counter moved the difference (with K tiles the
+   * two plans' tiles differ: Sherry starts them at multiples of 4) */
+  if (sparse && k <= npe_max_k(d, NPE_FMT_INT8, NPE_FMT_TERNARY)) ck_assert_uint_eq(st.dma_read_bytes - rd1, want_plain - want_sherry);
+  ck_assert_int_eq(npe_set_sherry(d, 1), NPE_OK);
+  ck_assert_mem_eq(c1, c0, (size_t)m * n * 4);
+  ck_assert_int_eq(npe_golden_matmul_f32(ta.data, k, tb.data, k, m, n, k, 0.5f * 0.25f, g, n),
+                   NPE_OK);
+  ck_assert_mem_eq(c1, g, (size_t)m * n * 4);
+  free(a), free(b), free(c1), free(c0), free(g);
+}
+
+START_TEST(matmul_sherry) {
+  npe_dev *d = open_sim("sim:?latency=40");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  ck_assert_uint_eq(in.has_sherry, 1);
+  /* 256 weights a row: 64 groups = 320 bits = 40 bytes (5 words), 64 as 2-bit codes */
+  sherry_case(d, 4, 256, 256, 256 * 40, 256 * 64, 1, 1);
+  /* the batch-1 mat-vec: LOAD rows of 4 weight rows side by side, 160 bytes each */
+  sherry_case(d, 1, 256, 256, 64 * 160, 64 * 256, 1, 2);
+  /* K = 100: rows of 128 codes (4 words), Sherry 160 bits -> 3 words; 3 m-tiles;
+   * a row's Sherry stream ends inside a word */
+  sherry_case(d, 9, 70, 100, 3 * 70 * 24, 3 * 70 * 32, 1, 3);
+  /* K = 102: a partial last group */
+  sherry_case(d, 5, 3, 102, 2 * 3 * 24, 2 * 3 * 32, 1, 4);
+  /* not 3:4 sparse: 2-bit codes even with Sherry on */
+  sherry_case(d, 4, 8, 64, 0, 8 * 16, 0, 5);
+  /* K tiles (K > 8192): with Sherry 2 tiles of 4100 and 4095 (the driver
+   * rounds 4098 up to a multiple of 4): LOAD rows of 129 and 128 words,
+   * Sherry 81 and 80 words; as 2-bit codes 2 tiles of 4098 and 4097, 129
+   * words each */
+  sherry_case(d, 2, 3, 8195, 3 * (81 + 80) * 8, 3 * (129 + 129) * 8, 1, 6);
+  ck_assert_int_eq(npe_set_sherry(NULL, 1), NPE_ERR_INVALID_ARG);
+  npe_close(d);
+  d = open_sim("sim:?build=small"); /* no unpacker: 2-bit codes */
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  ck_assert_uint_eq(in.has_sherry, 0);
+  ck_assert_int_eq(npe_set_sherry(d, 1), NPE_ERR_UNSUPPORTED);
+  ck_assert_int_eq(npe_set_sherry(d, 0), NPE_OK);
+  npe_close(d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("driver");
   TCase *tc = tcase_create("api");
@@ -730,6 +810,7 @@ int main(void) {
   tcase_add_test(tc, matmul_k_tiles);
   tcase_add_test(tc, matmul_several_hundred);
   tcase_add_test(tc, small_build);
+  tcase_add_test(tc, matmul_sherry);
   tcase_add_test(tc, energy_estimate_is_table_times_counts);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

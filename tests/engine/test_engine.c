@@ -59,6 +59,10 @@ static void mm_fill_random(mm_job *j, npe_fmt fa, npe_fmt fb, uint32_t m, uint32
   for (size_t i = 0; i < (size_t)n * k; i++) npe_pats_set(j->b, i, random_pattern(fb, &s));
 }
 
+/* 1: mm_exec sends B as Sherry 1.25-bit codes (npe_tiler_use_sherry; B must
+ * be 3:4 sparse, as mm_fill_sherry makes it). */
+static int g_sherry;
+
 /* Runs the job on its operands j->a, j->b in K tiles of k_tile (0: as the
  * tiler chooses). */
 static void mm_exec(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32,
@@ -71,11 +75,16 @@ static void mm_exec(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int f
    * (not with K tiles) */
   int mv = m == 1 && p->k_tiles == 1;
   if (mv) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
+  if (g_sherry) ck_assert_int_eq(npe_tiler_use_sherry(p), NPE_OK);
   uint64_t addr_b = (base + npe_tiler_bytes_a(p) + 63) & ~63ull;
   uint64_t addr_c = (addr_b + npe_tiler_bytes_b(p) + 63) & ~63ull;
   ck_assert_int_eq(npe_tiler_plan_k_tiles(&e->hw, fa, fb, fo, fp32, m, n, k, k_tile, base,
                                           addr_b, addr_c, p), NPE_OK);
   if (mv) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
+  if (g_sherry) {
+    ck_assert_int_eq(npe_tiler_use_sherry(p), NPE_OK);
+    ck_assert(npe_tiler_sherry_fits(p, npe_pats_of(j->b), k));
+  }
   ck_assert_int_eq(npe_tiler_set_nlu(p, nlu_aux), NPE_OK);
   uint8_t *pa = malloc(npe_tiler_bytes_a(p)), *pb = malloc(npe_tiler_bytes_b(p));
   j->c = malloc(npe_tiler_bytes_c(p));
@@ -360,6 +369,242 @@ START_TEST(matmul_random_backpressure) {
   eng e;
   eng_open(&e, 37, 55, 45, 77);
   run_shapes(&e, 1000);
+  eng_close(&e);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Sherry 1.25-bit ternary weights (LOAD FLAGS.SHERRY)                        */
+/* ------------------------------------------------------------------------ */
+
+/* Random INT8 activations and 3:4-sparse ternary weights: every group of 4
+ * along K (from k = 0) has exactly one zero; a last partial group at most
+ * one (the tiler's padding completes it). */
+static void mm_fill_sherry(mm_job *j, uint32_t m, uint32_t n, uint32_t k, uint64_t seed) {
+  mm_fill_random(j, NPE_FMT_INT8, NPE_FMT_TERNARY, m, n, k, seed);
+  uint64_t s = seed ^ 0x5eedull;
+  for (uint32_t r = 0; r < n; r++) {
+    for (uint32_t g = 0; g < k; g += 4) {
+      uint32_t len = k - g < 4 ? k - g : 4;
+      uint32_t z = (uint32_t)(rng(&s) % 4); /* z >= len: a partial group without a zero */
+      for (uint32_t i = 0; i < len; i++)
+        j->b.u8[(size_t)r * k + g + i] = i == z ? 0 : (rng(&s) & 1 ? 3 : 1);
+    }
+  }
+}
+
+static uint64_t perf_read(eng *e, unsigned i); /* counter i (below) */
+
+/* Shapes for Sherry: rows whose Sherry length ends inside a DMA word (K not
+ * a multiple of 256) and on one (K = 256, 512), partial groups, the
+ * batch-1 mat-vec (M = 1), several n-blocks, and K tiles (k_tile != 0, a
+ * multiple of 4 so that each tile's groups are the matrix's). */
+static const uint32_t sherry_shapes[][4] = {
+    {1, 1, 1, 0},    {3, 5, 7, 0},    {4, 2, 8, 0},      {5, 3, 17, 0},   {9, 70, 33, 0},
+    {7, 9, 256, 0},  {2, 65, 512, 0}, {1, 9, 1000, 0},   {1, 300, 70, 0}, {1, 37, 256, 0},
+    {6, 5, 3001, 0}, {13, 131, 40, 0}, {5, 7, 700, 96}, {3, 4, 1000, 332}, {1, 3, 130, 64}};
+
+/* Each shape with Sherry B, bit-exact against the golden model, then the
+ * same operands as 2-bit codes: the same C, the same descriptor count, and
+ * the DMA's read bytes differ by exactly the B LOADs' difference
+ * (npe_tiler_dma_bytes_b: 8 x ceil(5/4 x weights / 64) per row). */
+static void run_sherry_shapes(eng *e, uint64_t seed) {
+  uint64_t moved_s = 0, moved_p = 0; /* DMA bytes read, all shapes */
+  for (size_t sh = 0; sh < sizeof sherry_shapes / sizeof sherry_shapes[0]; sh++) {
+    uint32_t m = sherry_shapes[sh][0], n = sherry_shapes[sh][1], k = sherry_shapes[sh][2];
+    uint32_t kt = sherry_shapes[sh][3];
+    int fp32 = (int)(sh % 2);
+    npe_fmt fo = (npe_fmt)((sh * 5) % NPE_FMT_COUNT);
+    mm_job js, jp;
+    mm_fill_sherry(&js, m, n, k, seed + sh);
+    uint64_t rd0 = perf_read(e, NPE_PERF_DMA_RD_BYTES);
+    g_sherry = 1;
+    mm_exec(e, &js, NPE_FMT_INT8, NPE_FMT_TERNARY, fo, fp32, 0, m, n, k, kt);
+    g_sherry = 0;
+    uint64_t rd1 = perf_read(e, NPE_PERF_DMA_RD_BYTES);
+    ck_assert(js.p.sherry);
+    /* the same operands as 2-bit codes */
+    mm_fill_sherry(&jp, m, n, k, seed + sh);
+    mm_exec(e, &jp, NPE_FMT_INT8, NPE_FMT_TERNARY, fo, fp32, 0, m, n, k, kt);
+    uint64_t rd2 = perf_read(e, NPE_PERF_DMA_RD_BYTES);
+    ck_assert_uint_eq(js.res.descs, jp.res.descs);
+    uint64_t bs = npe_tiler_dma_bytes_b(&js.p), bp = npe_tiler_dma_bytes_b(&jp.p);
+    size_t cb = npe_tiler_bytes_c(&js.p);
+    uint8_t *cs = malloc(cb);
+    ck_assert_ptr_nonnull(cs);
+    memcpy(cs, js.c, cb);
+    mm_check(&js, NPE_FMT_INT8, NPE_FMT_TERNARY, fo, fp32, m, n, k); /* frees js */
+    ck_assert_mem_eq(cs, jp.c, cb);
+    free(cs);
+    ck_assert_uint_eq((rd2 - rd1) - (rd1 - rd0), bp - bs);
+    ck_assert_uint_le(bs, bp);
+    moved_s += rd1 - rd0, moved_p += rd2 - rd1;
+    mm_free(&jp);
+  }
+  ck_assert_uint_lt(moved_s, moved_p); /* the engine read fewer bytes */
+}
+
+START_TEST(sherry_matmuls) {
+  eng e;
+  eng_open(&e, 60, 100, 100, 21);
+  ck_assert_uint_eq(e.hw.sherry, 1);
+  run_sherry_shapes(&e, 5000);
+  eng_close(&e);
+  /* random memory latency and READY / VALID back-pressure */
+  eng_open(&e, 23, 45, 55, 22);
+  run_sherry_shapes(&e, 6000);
+  eng_close(&e);
+}
+END_TEST
+
+/* The B LOAD of a 256 x 256 x 256 ternary job moves 8 x ceil(5 x 64 / 64)
+ * = 40 bytes per weight row with Sherry (1.25 bits per weight), 64 as
+ * 2-bit codes. */
+START_TEST(sherry_bytes_exact) {
+  npe_hw_shape hw = {4, 2, 1024, 32768, 32, 1, 1};
+  npe_mm_plan p;
+  ck_assert_int_eq(npe_tiler_plan(&hw, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_FMT_INT8, 1, 4, 256,
+                                  256, 0, 0, 0, &p), NPE_OK);
+  uint64_t plain = npe_tiler_dma_bytes_b(&p);
+  ck_assert_uint_eq(plain, 256u * 64u);
+  ck_assert_int_eq(npe_tiler_use_sherry(&p), NPE_OK);
+  ck_assert_uint_eq(npe_tiler_dma_bytes_b(&p), 256u * 40u);
+  ck_assert_uint_eq(npe_tiler_sherry_seg_bytes(&p), 40u);
+  ck_assert_uint_eq(npe_tiler_bytes_b(&p), 256u * 40u);
+  /* K = 100: the LOAD row holds 128 codes (K padded to 32), 32 groups of
+   * 5 bits = 160 bits, 3 DMA words */
+  ck_assert_int_eq(npe_tiler_plan(&hw, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_FMT_INT8, 1, 4, 3,
+                                  100, 0, 0, 0, &p), NPE_OK);
+  ck_assert_int_eq(npe_tiler_use_sherry(&p), NPE_OK);
+  ck_assert_uint_eq(npe_tiler_dma_bytes_b(&p), 3u * 24u);
+  /* not for other formats, nor on an engine without the unpacker */
+  ck_assert_int_eq(npe_tiler_plan(&hw, NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, 1, 4, 3, 100,
+                                  0, 0, 0, &p), NPE_OK);
+  ck_assert_int_eq(npe_tiler_use_sherry(&p), NPE_ERR_UNSUPPORTED);
+  hw.sherry = 0;
+  ck_assert_int_eq(npe_tiler_plan(&hw, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_FMT_INT8, 1, 4, 3,
+                                  100, 0, 0, 0, &p), NPE_OK);
+  ck_assert_int_eq(npe_tiler_use_sherry(&p), NPE_ERR_UNSUPPORTED);
+  /* weights that are not 3:4 sparse do not fit */
+  hw.sherry = 1;
+  ck_assert_int_eq(npe_tiler_use_sherry(&p), NPE_ERR_UNSUPPORTED); /* the plan's engine */
+  ck_assert_int_eq(npe_tiler_plan(&hw, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_FMT_INT8, 1, 4, 3,
+                                  100, 0, 0, 0, &p), NPE_OK);
+  uint8_t w[300];
+  for (int i = 0; i < 300; i++) w[i] = i % 4 == 1 ? 0 : 1;
+  ck_assert(npe_tiler_sherry_fits(&p, npe_pats_u8(NPE_FMT_TERNARY, w), 100));
+  w[102] = 0; /* row 1, group 0: two zeros */
+  ck_assert(!npe_tiler_sherry_fits(&p, npe_pats_u8(NPE_FMT_TERNARY, w), 100));
+  w[102] = 1, w[101] = 3; /* row 1, group 0: no zero */
+  ck_assert(!npe_tiler_sherry_fits(&p, npe_pats_u8(NPE_FMT_TERNARY, w), 100));
+}
+END_TEST
+
+/* Raw descriptors through the ring. */
+typedef struct {
+  const uint8_t (*d)[64];
+  size_t n, i;
+} raw_src;
+
+static int raw_next(void *ctx, uint8_t d[64]) {
+  raw_src *s = ctx;
+  if (s->i == s->n) return 0;
+  memcpy(d, s->d[s->i++], 64);
+  return 1;
+}
+
+static npe_ring_result run_raw(eng *e, const uint8_t (*d)[64], size_t n) {
+  raw_src src = {d, n, 0};
+  npe_ring_stream st;
+  memset(&st, 0, sizeof st);
+  st.src = raw_next;
+  st.src_ctx = &src;
+  ck_assert_int_eq(npe_ring_finish(&e->t, &e->ring, &st, 400000000ull, NULL, NULL), NPE_OK);
+  return st.res;
+}
+
+/* Refused Sherry LOADs: into A, with FMT_B not ternary, with K not whole
+ * words; each answers its error code and writes nothing: the MATMUL and
+ * STORE run again on the B buffer it aimed at give the same C. */
+START_TEST(sherry_refusals) {
+  eng e;
+  eng_open(&e, 30, 100, 100, 31);
+  mm_job j;
+  const uint32_t m = 3, n = 5, k = 40;
+  mm_fill_sherry(&j, m, n, k, 77);
+  g_sherry = 1;
+  mm_exec(&e, &j, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_FMT_INT8, 1, 0, m, n, k, 0);
+  g_sherry = 0;
+  /* its stream: LOAD A, LOAD B, MATMUL, STORE, FENCE */
+  uint8_t d[8][64];
+  npe_tiler_it it = {0, 0, 0, 0};
+  size_t nd = 0;
+  while (nd < 8 && npe_tiler_next(&j.p, &it, d[nd])) nd++;
+  ck_assert_uint_eq(nd, 5);
+  ck_assert_uint_eq(npe_desc_get_opcode(d[1]), NPE_OP_LOAD);
+  ck_assert_uint_eq(npe_desc_get_flag_sherry(d[1]), 1);
+  const size_t cbytes = npe_tiler_bytes_c(&j.p);
+  uint8_t *c = malloc(cbytes);
+  ck_assert_ptr_nonnull(c);
+  for (int bad = 0; bad < 4; bad++) {
+    uint8_t r[64];
+    memcpy(r, d[1], 64);
+    /* overwrite the B buffer with other (valid) data if the LOAD ran */
+    npe_desc_set_addr_a(r, j.p.addr_a);
+    uint32_t want;
+    if (bad == 0) { /* into A */
+      npe_desc_set_spad(r, 0);
+      want = NPE_HW_ERR_BAD_FORMAT;
+    } else if (bad == 1) { /* B not ternary */
+      npe_desc_set_fmt_b(r, NPE_FMT_INT8);
+      want = NPE_HW_ERR_BAD_FORMAT;
+    } else if (bad == 2) { /* K not a whole number of words (of 8 groups) */
+      npe_desc_set_k(r, (uint16_t)(npe_desc_get_k(r) - 4));
+      want = NPE_HW_ERR_ALIGN;
+    } else { /* B not ternary, with FMT_B unset */
+      npe_desc_set_fmt_b(r, NPE_FMT_FP4);
+      want = NPE_HW_ERR_BAD_FORMAT;
+    }
+    uint8_t one[1][64];
+    memcpy(one[0], r, 64);
+    npe_ring_result res = run_raw(&e, (const uint8_t (*)[64])one, 1);
+    ck_assert_uint_eq(res.hw_err, want);
+    soft_reset(&e);
+    /* C again from the untouched B buffer: MATMUL, STORE, FENCE */
+    memset(c, 0xa5, cbytes);
+    ck_assert_int_eq(e.t.mem_write(e.t.ctx, j.p.addr_c, c, cbytes), NPE_OK);
+    npe_ring_result r2 = run_raw(&e, (const uint8_t (*)[64])&d[2], 3);
+    ck_assert_uint_eq(r2.hw_err, 0);
+    ck_assert_int_eq(e.t.mem_read(e.t.ctx, j.p.addr_c, c, cbytes), NPE_OK);
+    ck_assert_mem_eq(c, j.c, cbytes);
+  }
+  free(c);
+  mm_check(&j, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_FMT_INT8, 1, m, n, k);
+  eng_close(&e);
+
+  /* the small build has no unpacker: CAP_FORMATS.SHERRY clear, and a
+   * Sherry LOAD is BAD_OPCODE (the ring; it has no direct descriptors) */
+  npesim_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.build = NPESIM_BUILD_SMALL;
+  ck_assert_int_eq(npe_transport_sim_open(&cfg, &e.t), NPE_OK);
+  e.sim = npe_transport_sim_get(&e.t);
+  uint32_t cap;
+  ck_assert_int_eq(npesim_csr_read(e.sim, NPE_CAP_FORMATS_REG_OFFSET, &cap), 0);
+  ck_assert_uint_eq((cap >> NPE_CAP_FORMATS_SHERRY_BIT) & 1u, 0);
+  e.ring.base = NPE_SIM_SMALL_MEM_BASE;
+  e.ring.log2_n = 4;
+  ck_assert_int_eq(npe_ring_setup(&e.t, &e.ring), NPE_OK);
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_LOAD;
+  f.flags = 1u << NPE_DESC_FLAG_SHERRY_BIT;
+  f.fmt_b = NPE_FMT_TERNARY;
+  f.spad = 1;
+  f.m = 1;
+  f.k = 8;
+  f.addr_a = NPE_SIM_SMALL_MEM_BASE + 0x8000;
+  npe_ring_result rs = eng_run_descs(&e, &f, 1);
+  ck_assert_uint_eq(rs.hw_err, NPE_HW_ERR_BAD_OPCODE);
   eng_close(&e);
 }
 END_TEST
@@ -1433,6 +1678,7 @@ START_TEST(soak) {
   static uint8_t canary[65536], back[65536];
   for (size_t i = 0; i < sizeof canary; i++) canary[i] = (uint8_t)(i * 167 + 3);
   unsigned engines = 0, matmuls = 0, faults = 0, resets = 0, rounds = 0, nlus = 0, ktiled = 0;
+  unsigned sherrys = 0; /* matmuls with Sherry B (among matmuls) */
   unsigned recurs = 0, xbars = 0;
   int refused = 0, ran = 0;
   const time_t t0 = time(NULL);
@@ -1500,8 +1746,19 @@ START_TEST(soak) {
         int p = (int)(rng_next(&s) % 6);
         uint32_t m = 1 + (uint32_t)(rng_next(&s) % 24), n = 1 + (uint32_t)(rng_next(&s) % 70);
         uint32_t k = 1 + (uint32_t)(rng_next(&s) % 300);
-        run_mm(&e, pairs[p][0], pairs[p][1], (npe_fmt)(rng_next(&s) % NPE_FMT_COUNT),
-               (int)(rng_next(&s) & 1), m, n, k, rng_next(&s));
+        npe_fmt fo = (npe_fmt)(rng_next(&s) % NPE_FMT_COUNT);
+        int fp32 = (int)(rng_next(&s) & 1);
+        if (p == 5 && e.hw.sherry && (rng_next(&s) & 1)) { /* int8 x ternary, Sherry B */
+          mm_job job;
+          mm_fill_sherry(&job, m, n, k, rng_next(&s));
+          g_sherry = 1;
+          mm_exec(&e, &job, NPE_FMT_INT8, NPE_FMT_TERNARY, fo, fp32, 0, m, n, k, 0);
+          g_sherry = 0;
+          mm_check(&job, NPE_FMT_INT8, NPE_FMT_TERNARY, fo, fp32, m, n, k);
+          sherrys++;
+        } else {
+          run_mm(&e, pairs[p][0], pairs[p][1], fo, fp32, m, n, k, rng_next(&s));
+        }
         matmuls++;
       } else if (what == 1) { /* a bus error under a LOAD or a STORE */
         /* a fresh 4 KiB page per action: the model answers a range's first
@@ -1511,7 +1768,14 @@ START_TEST(soak) {
         ck_assert_int_eq(npesim_inject_error(e.sim, at, at + 256, resp), 0);
         uint64_t addr = 0;
         uint32_t code;
-        if (rng_next(&s) & 1) {
+        unsigned kind = (unsigned)(rng_next(&s) % 3);
+        if (kind == 2 && e.hw.sherry) { /* a Sherry LOAD: 80 bytes a row */
+          npe_desc_fields f = load_a(at - 64, 1, 128);
+          f.spad = 1;
+          f.flags = 1u << NPE_DESC_FLAG_SHERRY_BIT;
+          f.fmt_b = NPE_FMT_TERNARY;
+          code = run_direct(&e, &f, NULL, &addr);
+        } else if (kind) {
           npe_desc_fields f = load_a(at - 64, 1, 128);
           code = run_direct(&e, &f, NULL, &addr);
         } else {
@@ -1524,9 +1788,12 @@ START_TEST(soak) {
         faults++;
       } else if (what == 2) { /* a soft reset while a job runs */
         npe_mm_plan pl;
-        ck_assert_int_eq(npe_tiler_plan(&e.hw, NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_INT8, 1, 64, 64,
-                                        512, lo, lo + (512u << 10), lo + (1u << 20), &pl),
+        int sh = e.hw.sherry && (rng_next(&s) & 1); /* Sherry B LOADs (any codes decode) */
+        ck_assert_int_eq(npe_tiler_plan(&e.hw, NPE_FMT_INT8, sh ? NPE_FMT_TERNARY : NPE_FMT_INT8,
+                                        NPE_FMT_INT8, 1, 64, 64, 512, lo, lo + (512u << 10),
+                                        lo + (1u << 20), &pl),
                          NPE_OK);
+        if (sh) ck_assert_int_eq(npe_tiler_use_sherry(&pl), NPE_OK);
         tiler_src src = {&pl, {0, 0, 0, 0}};
         npe_ring_stream st;
         memset(&st, 0, sizeof st);
@@ -1559,6 +1826,7 @@ START_TEST(soak) {
          "bytes changed outside the window\n",
          (unsigned long long)seed0, difftime(time(NULL), t0), engines, matmuls, ktiled, nlus,
          recurs, xbars, faults, resets, rounds, refused, ran);
+  printf("BENCH soak_sherry_matmuls_bit_exact %u jobs\n", sherrys);
   printf("BENCH soak_ktiled_matmuls_bit_exact %u jobs\nBENCH soak_nlu_jobs_bit_exact %u jobs\n"
          "BENCH soak_recur_diag_bit_exact %u jobs\nBENCH soak_xbar_jobs_exact %u jobs\n", ktiled,
          nlus, recurs, xbars);
@@ -1584,6 +1852,12 @@ Suite *engine_suite(void) {
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, k_tiles_direct);
   suite_add_tcase(s, tc);
+  TCase *tsh = tcase_create("sherry");
+  tcase_set_timeout(tsh, 600);
+  tcase_add_test(tsh, sherry_bytes_exact);
+  tcase_add_test(tsh, sherry_matmuls);
+  tcase_add_test(tsh, sherry_refusals);
+  suite_add_tcase(s, tsh);
   TCase *tb = tcase_create("bus");
   tcase_set_timeout(tb, 600);
   tcase_add_test(tb, csr_every_register);
