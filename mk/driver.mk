@@ -5,6 +5,8 @@
 #
 #   make libnpe        build/lib/libnpe.a: driver + models + golden + libnpesim, one archive
 #   make driver-test   Check tests through the public API (plain and ASan+UBSan), uart: transport,
+#                      offload-test (matmuls through the SoC's firmware, sim:?build=soc, and its
+#                      planted firmware bug, soc-driver-plant-test),
 #                      and rnn-test
 #   make rnn-test      sequences through the recurrence unit (npe_rnn), plain and ASan+UBSan
 #   make gla-test      Gated Linear Attention (npe_gla) on the engine, plain and ASan+UBSan
@@ -132,11 +134,33 @@ $(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
 	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
 
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart \
-             $(BUILD)/san/tests/uart rnn-test gla-test uio-test
+             $(BUILD)/san/tests/uart rnn-test gla-test uio-test offload-test
 	$(BUILD)/tests/driver
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/driver
 	$(BUILD)/tests/uart
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/uart
+
+# Matmuls offloaded through the SoC's firmware (sim:?build=soc, npe_offload.c)
+# against the host-driven sim: and the golden model (also part of
+# driver-test); the planted firmware (the last n-block of every plan
+# dropped) must fail it
+$(BUILD)/tests/offload: tests/driver/test_offload.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+
+.PHONY: offload-test soc-driver-plant-test
+offload-test: $(BUILD)/tests/offload $(BUILD)/firmware/npe_soc_fw.elf
+	$(BUILD)/tests/offload
+	@$(MAKE) -s soc-driver-plant-test
+
+soc-driver-plant-test: $(BUILD)/tests/offload $(BUILD)/firmware/npe_soc_fw_plant.elf
+	@if CK_RUN_CASE=soc NPE_TEST_SOC_FIRMWARE=$(BUILD)/firmware/npe_soc_fw_plant.elf \
+	    $(BUILD)/tests/offload > $(BUILD)/tests/offload_plant.log 2>&1; then \
+	  echo "soc-driver-plant-test: FAIL: the planted firmware bug went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(BUILD)/tests/offload_plant.log; then \
+	  echo "soc-driver-plant-test: planted bug caught: $$(grep -m1 MISMATCH $(BUILD)/tests/offload_plant.log)"; \
+	else echo "soc-driver-plant-test: FAIL: the run failed without a mismatch"; \
+	  cat $(BUILD)/tests/offload_plant.log; exit 1; fi
 
 # GLA alone (also part of driver-test)
 gla-test: $(BUILD)/tests/gla $(BUILD)/san/tests/gla
