@@ -12,6 +12,8 @@
 #   make gla-test      Gated Linear Attention (npe_gla) on the engine, plain and ASan+UBSan
 #   make uio-test      the uio: transport against a fake UIO device (plain and ASan+UBSan)
 #   make gla-bench     BENCH lines: GLA cycles per token (also in engine-bench)
+#   make offload-bench BENCH lines: host-link bytes, frames and cycles of a matmul, host-driven
+#                      versus through the SoC's firmware (sim:?build=soc)
 #   make engine-bench  BENCH lines: engine utilisation and driver overhead, XBAR cycles, demo time
 #   make sim-speed     BENCH lines: simulator cycles per CPU second, demo matmul and a GRU
 
@@ -201,6 +203,17 @@ $(BUILD)/bench/bench_matvec_engine: tests/bench/bench_matvec_engine.c tests/benc
 $(BUILD)/bench/bench_gla: tests/bench/bench_gla.c $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
+
+# Host-driven versus firmware-driven matmuls: host-link bytes, frames and
+# cycles (docs/SOC.md, BENCHMARKS.md)
+$(BUILD)/bench/bench_offload: tests/bench/bench_offload.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Itests/driver -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
+
+.PHONY: offload-bench
+offload-bench: $(BUILD)/bench/bench_offload $(BUILD)/firmware/npe_soc_fw.elf
+	$(BUILD)/bench/bench_offload
+BENCH_TARGETS += offload-bench
 
 # GLA alone: cycles per token, d = 64, T = 1024, chunks 16 / 32 / 64 (about 3 minutes)
 gla-bench: $(BUILD)/bench/bench_gla

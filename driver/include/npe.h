@@ -20,7 +20,8 @@
  * Changes in API 0.9.0 (source-compatible additions):
  *   npe_open(): "sim:?build=soc[&firmware=F]", the SoC whose firmware runs
  *               the matmuls (offload: the same npe_matmul calls)
- *   npe_stats: link_bytes, device_cycles, core_cycles, requests (at the end)
+ *   npe_stats: link_bytes, link_frames, device_cycles, core_cycles, requests
+ *               (at the end)
  *
  * Changes in API 0.8.0 (source-compatible additions):
  *   npe_info.has_ksplit: the engine chains MATMULs over K tiles with the
@@ -602,6 +603,9 @@ typedef struct npe_stats {
   uint64_t link_bytes;        /**< bytes the driver moved over the host link for the job:
                                *   4 per CSR access, the bytes of every memory access (a
                                *   serial link's frame headers and CRCs not counted) */
+  uint64_t link_frames;       /**< the board link's frames (docs/LINK.md) they would take:
+                               *   one per CSR access, one per 1 KiB (256 words) of a
+                               *   memory access; each is a round trip */
   uint64_t device_cycles;     /**< device clock cycles from submit to the end (sim:
                                *   simulated; 0 when the transport does not know) */
   uint64_t core_cycles;       /**< offload ("sim:?build=soc"): the firmware's cycles, doorbell

@@ -79,25 +79,31 @@ static int read_info(npe_dev *d) {
 
 /* The counting layer between the driver and its transport (npe_dev.t):
  * every CSR access moves a 32-bit word over the host link, every memory
- * access its bytes (frame headers and CRCs of a serial link not counted). */
+ * access its bytes (frame headers and CRCs of a serial link not counted);
+ * and the frames the board link (docs/LINK.md) would take: one per CSR
+ * access, one per NPE_LINK_FRAME_BYTES of a memory access. */
+#define NPE_LINK_FRAME_BYTES 1024u /* the bridge's MAX_WORDS, 256 words */
+static uint64_t mem_frames(size_t len) {
+  return len ? (len + NPE_LINK_FRAME_BYTES - 1u) / NPE_LINK_FRAME_BYTES : 1u;
+}
 static int cnt_csr_read(void *ctx, uint32_t off, uint32_t *val) {
   npe_dev *d = ctx;
-  d->link_bytes += 4;
+  d->link_bytes += 4, d->link_frames++;
   return d->raw.csr_read(d->raw.ctx, off, val);
 }
 static int cnt_csr_write(void *ctx, uint32_t off, uint32_t val) {
   npe_dev *d = ctx;
-  d->link_bytes += 4;
+  d->link_bytes += 4, d->link_frames++;
   return d->raw.csr_write(d->raw.ctx, off, val);
 }
 static int cnt_mem_write(void *ctx, uint64_t addr, const void *src, size_t len) {
   npe_dev *d = ctx;
-  d->link_bytes += len;
+  d->link_bytes += len, d->link_frames += mem_frames(len);
   return d->raw.mem_write(d->raw.ctx, addr, src, len);
 }
 static int cnt_mem_read(void *ctx, uint64_t addr, void *dst, size_t len) {
   npe_dev *d = ctx;
-  d->link_bytes += len;
+  d->link_bytes += len, d->link_frames += mem_frames(len);
   return d->raw.mem_read(d->raw.ctx, addr, dst, len);
 }
 static int cnt_wait(void *ctx, uint64_t budget) {

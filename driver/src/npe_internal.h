@@ -38,7 +38,7 @@ struct npe_job {
   float scale;         /* scale_a * scale_b */
   float *col_scales;   /* npe_matmul_rows: scale_a * b_scales[j] per column j (owned), else NULL */
   double t_start;      /* host seconds */
-  uint64_t link0, cyc0; /* npe_dev.link_bytes and device cycles at submit */
+  uint64_t link0, frames0, cyc0; /* npe_dev.link_bytes, link_frames, device cycles at submit */
   /* NLU jobs (npe_matmul_nlu; the plan's nlu_aux): 2-byte codes go to
    * nlu_codes. */
   int nlu;
@@ -53,6 +53,7 @@ struct npe_dev {
   npe_transport t;
   npe_transport raw;           /* the transport itself */
   uint64_t link_bytes;         /* CSR words (4 bytes each) and memory bytes moved so far */
+  uint64_t link_frames;        /* board-link frames they would take (npe_dev.c) */
   char msg[192];               /* the last offload failure in words ("" if none) */
   npe_ring ring;
   npe_hw_shape hw;

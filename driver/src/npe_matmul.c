@@ -103,6 +103,7 @@ static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, const fl
   if (nlu_aux) j->nlu = 1;
   j->t_start = npe__now();
   j->link0 = d->link_bytes;
+  j->frames0 = d->link_frames;
   j->cyc0 = d->t.cycles(d->t.ctx);
   j->out = out;
   j->m = a->rows;
@@ -300,6 +301,7 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
     s.energy_pj = npe__energy_estimate(&s);
     s.host_seconds = npe__now() - j->t_start;
     s.link_bytes = d->link_bytes - j->link0;
+    s.link_frames = d->link_frames - j->frames0;
     s.device_cycles = d->t.cycles(d->t.ctx) - j->cyc0;
     d->last = s;
     d->have_last = 1;

@@ -55,7 +55,7 @@ struct npe_offload_job {
   int err;                /* the job's npe_status once finished */
   uint64_t busy, descs, core_cycles;
   uint32_t requests;
-  uint64_t link0, cyc0;   /* d->link_bytes and device cycles at submit */
+  uint64_t link0, frames0, cyc0; /* d->link_bytes, link_frames, device cycles at submit */
   npe_stats fail;         /* hw_error fields of an ENGINE answer */
 };
 
@@ -383,6 +383,7 @@ int npe__offload_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
     return NPE_ERR_RANGE;
   }
   o->link0 = d->link_bytes;
+  o->frames0 = d->link_frames;
   o->cyc0 = d->t.cycles(d->t.ctx);
   d->job = j;
   int rc = issue(d, o);
@@ -431,6 +432,7 @@ static void offload_stats(npe_dev *d, const npe_job *j, const struct npe_offload
   s->energy_pj = npe__energy_estimate(s);
   s->host_seconds = npe__now() - j->t_start;
   s->link_bytes = d->link_bytes - o->link0;
+  s->link_frames = d->link_frames - o->frames0;
   s->device_cycles = d->t.cycles(d->t.ctx) - o->cyc0;
   s->core_cycles = o->core_cycles;
   s->requests = o->requests;
