@@ -349,7 +349,9 @@ int npe_poll(npe_dev *dev, npe_job *job, int *done /* out */);
 /**
  * Waits for @p job (either kind), writes its outputs (only if it succeeded)
  * and frees the job (whatever the result). @p timeout_cycles bounds the
- * device time from the submission (0 = none).
+ * device time from the submission (0 = none). ("sim:?build=soc": a request
+ * the firmware is still working on at a time-out is waited for, and its
+ * answer dropped, when the next job is submitted.)
  * Errors: NPE_ERR_INVALID_ARG, NPE_ERR_DEVICE, NPE_ERR_TIMEOUT, and for a
  * sequence NPE_ERR_NO_MEM (a later pass could not be staged).
  */

@@ -55,6 +55,8 @@ struct npe_dev {
   uint64_t link_bytes;         /* CSR words (4 bytes each) and memory bytes moved so far */
   uint64_t link_frames;        /* board-link frames they would take (npe_dev.c) */
   char msg[192];               /* the last offload failure in words ("" if none) */
+  int off_stale;               /* offload: a timed-out job's request is still with the
+                                * firmware; its answer is drained before the next one */
   npe_ring ring;
   npe_hw_shape hw;
   npe_info info;
@@ -113,6 +115,7 @@ int npe__offload_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
 int npe__offload_poll(npe_dev *d, npe_job *j, int *done);
 int npe__offload_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles);
 void npe__offload_free(npe_dev *d, npe_job *j);
+double npe__offload_progress(const npe_job *j); /* requests answered / requests */
 /* The engine's shape and units from its CAP registers (read over the CSRs,
  * or from the firmware's PING) into d->info and d->hw. */
 int npe__fill_info(npe_dev *d, uint32_t cap_fmt, uint32_t cap_arr, uint32_t cap_spad,

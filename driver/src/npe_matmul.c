@@ -314,7 +314,13 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
 /* Runs a submitted matmul job to the end, with progress. */
 static int run_job(npe_dev *d, npe_job *j) {
   int rc = NPE_OK;
-  if (d->progress && !j->off) {
+  if (d->progress && j->off) { /* the firmware's requests answered so far */
+    int done = 0;
+    while (!rc && !done) {
+      rc = npe_poll(d, j, &done);
+      d->progress(npe__offload_progress(j), d->progress_ctx);
+    }
+  } else if (d->progress) {
     uint64_t total = npe_tiler_count(&j->plan);
     int done = 0;
     while (!rc && !done) {

@@ -38,6 +38,9 @@
 /* Cycles the firmware may take to answer PING at open */
 #define PING_CYCLES 2000000ull
 #define TAG_BASE 0x4f460000u /* "OF" and the request's number */
+/* Cycles a new job waits for the answer to a timed-out job's request (the
+ * firmware's own engine time-out answers long before) */
+#define STALE_CYCLES (1ull << 34)
 
 struct npe_offload_job {
   npe_fmt fa, fb, fout;
@@ -329,9 +332,31 @@ static int collect(npe_dev *d, struct npe_offload_job *o) {
   return issue(d, o);
 }
 
+/* A job npe_wait gave up on left its request with the firmware: its answer
+ * comes first (and is dropped), so the host window and DONE are free. */
+static int drain_stale(npe_dev *d) {
+  uint64_t t0 = d->t.cycles(d->t.ctx);
+  int done = 0, rc;
+  while (!(rc = done_flag(d, &done)) && !done) {
+    if (d->t.cycles(d->t.ctx) - t0 > STALE_CYCLES) {
+      snprintf(d->msg, sizeof d->msg, "the SoC's firmware still works on a timed-out request");
+      return NPE_ERR_TIMEOUT;
+    }
+    d->t.wait(d->t.ctx, WAIT_CHUNK);
+  }
+  uint32_t rsp[8];
+  if (!rc) rc = receive(d, rsp);
+  if (!rc) d->off_stale = 0;
+  return rc;
+}
+
 int npe__offload_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
                         const float *b_scales, npe_output *out, npe_job **jobp) {
   d->msg[0] = 0;
+  if (d->off_stale) {
+    int rc = drain_stale(d);
+    if (rc) return rc;
+  }
   npe_job *j = calloc(1, sizeof *j);
   struct npe_offload_job *o = calloc(1, sizeof *o);
   if (!j || !o) {
@@ -411,6 +436,13 @@ int npe__offload_poll(npe_dev *d, npe_job *j, int *done) {
   return o->finished ? o->err : rc;
 }
 
+double npe__offload_progress(const npe_job *j) {
+  const struct npe_offload_job *o = j->off;
+  if (o->finished) return 1.0;
+  uint64_t total = (uint64_t)((o->m + o->mb - 1) / o->mb) * ((o->n + o->nb - 1) / o->nb);
+  return total ? (double)(o->requests - 1u) / (double)total : 0.0;
+}
+
 /* The job's statistics: the firmware's counts (engine busy cycles, its
  * descriptors, its own cycles), the MACs of the matmul, the link bytes and
  * device cycles counted by the driver. */
@@ -440,15 +472,21 @@ static void offload_stats(npe_dev *d, const npe_job *j, const struct npe_offload
 
 int npe__offload_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
   struct npe_offload_job *o = j->off;
-  uint64_t t0 = d->t.cycles(d->t.ctx);
   int done = 0, rc = NPE_OK;
   for (;;) {
     rc = npe__offload_poll(d, j, &done);
     if (done || rc) break;
-    uint64_t spent = d->t.cycles(d->t.ctx) - t0, chunk = WAIT_CHUNK;
+    /* (device time from the submission, as for a host-driven job) */
+    uint64_t spent = d->t.cycles(d->t.ctx) - o->cyc0, chunk = WAIT_CHUNK;
     if (timeout_cycles) {
-      /* the job stays in flight: a later npe_wait collects it */
-      if (spent >= timeout_cycles) return NPE_ERR_TIMEOUT;
+      if (spent >= timeout_cycles) { /* the request in flight is drained later */
+        d->off_stale = 1;
+        snprintf(d->msg, sizeof d->msg,
+                 "the SoC's firmware did not answer within %llu cycles (request %u of the job)",
+                 (unsigned long long)timeout_cycles, o->requests);
+        rc = NPE_ERR_TIMEOUT;
+        break;
+      }
       if (timeout_cycles - spent < chunk) chunk = timeout_cycles - spent;
     }
     d->t.wait(d->t.ctx, chunk);

@@ -211,8 +211,11 @@ START_TEST(async_submit_poll_wait) {
   /* one job at a time */
   npe_job *j2;
   ck_assert_int_eq(npe_matmul_submit(soc, &ta, &tb, &o, &j2), NPE_ERR_BUSY);
-  /* a short wait times out and leaves the job in flight */
+  /* a short wait times out; the job is gone and its request drained before
+   * the next job's */
   ck_assert_int_eq(npe_wait(soc, j, 100), NPE_ERR_TIMEOUT);
+  ck_assert_ptr_nonnull(strstr(npe_last_error(soc), "did not answer"));
+  ck_assert_int_eq(npe_matmul_submit(soc, &ta, &tb, &o, &j), NPE_OK);
   int done = 0;
   for (int i = 0; i < 100000 && !done; i++) ck_assert_int_eq(npe_poll(soc, j, &done), NPE_OK);
   ck_assert(done);
