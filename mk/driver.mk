@@ -5,8 +5,8 @@
 #
 #   make libnpe        build/lib/libnpe.a: driver + models + golden + libnpesim, one archive
 #   make driver-test   Check tests through the public API (plain and ASan+UBSan), uart: transport,
-#                      offload-test (matmuls through the SoC's firmware, sim:?build=soc, and its
-#                      planted firmware bug, soc-driver-plant-test),
+#                      offload-test (matmuls through the SoC's firmware, sim:?build=soc, plain and
+#                      ASan+UBSan, and its planted firmware bug, soc-driver-plant-test),
 #                      and rnn-test
 #   make rnn-test      sequences through the recurrence unit (npe_rnn), plain and ASan+UBSan
 #   make gla-test      Gated Linear Attention (npe_gla) on the engine, plain and ASan+UBSan
@@ -94,8 +94,8 @@ $(BUILD)/tests/rnn: tests/driver/test_rnn.c $(LIBNPE)
 
 $(BUILD)/san/tests/rnn: tests/driver/test_rnn.c $(LIBNPE_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
-	  $(LIBNPE_DEPLIBS)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< \
+	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
 # The uio: transport against a fake UIO device served by the simulator
 $(BUILD)/tests/uio: tests/driver/test_uio.c $(LIBNPE)
@@ -148,11 +148,18 @@ driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart
 # dropped) must fail it
 $(BUILD)/tests/offload: tests/driver/test_offload.c $(LIBNPE)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) \
+	  $(LIBNPE_DEPLIBS)
+
+$(BUILD)/san/tests/offload: tests/driver/test_offload.c $(LIBNPE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< \
+	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
 .PHONY: offload-test soc-driver-plant-test
-offload-test: $(BUILD)/tests/offload $(BUILD)/firmware/npe_soc_fw.elf
+offload-test: $(BUILD)/tests/offload $(BUILD)/san/tests/offload $(BUILD)/firmware/npe_soc_fw.elf
 	$(BUILD)/tests/offload
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/offload
 	@$(MAKE) -s soc-driver-plant-test
 
 soc-driver-plant-test: $(BUILD)/tests/offload $(BUILD)/firmware/npe_soc_fw_plant.elf

@@ -55,6 +55,8 @@ struct npe_dev {
   uint64_t link_bytes;         /* CSR words (4 bytes each) and memory bytes moved so far */
   uint64_t link_frames;        /* board-link frames they would take (npe_dev.c) */
   char msg[192];               /* the last offload failure in words ("" if none) */
+  uint32_t off_test_op;        /* offload tests: the opcode of the next requests (the
+                                * firmware's MATMUL_FAULT / _TIMEOUT hooks); 0: MATMUL */
   int off_stale;               /* offload: a timed-out job's request is still with the
                                 * firmware; its answer is drained before the next one */
   npe_ring ring;

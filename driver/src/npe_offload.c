@@ -249,6 +249,7 @@ static void job_free(npe_dev *d, npe_job *j) {
 /* The block at (r0, c0): its operands into the host window (what is not
  * there yet), the request, the doorbell. */
 static int issue(npe_dev *d, struct npe_offload_job *o) {
+  const uint32_t op = d->off_test_op ? d->off_test_op : NPE_SOC_OP_MATMUL;
   o->cur_m = o->m - o->r0 < o->mb ? o->m - o->r0 : o->mb;
   o->cur_n = o->n - o->c0 < o->nb ? o->n - o->c0 : o->nb;
   int rc = NPE_OK;
@@ -263,7 +264,7 @@ static int issue(npe_dev *d, struct npe_offload_job *o) {
     o->a_in_win = rc ? -1 : (int64_t)o->r0;
   }
   o->tag = TAG_BASE + ++o->requests;
-  uint32_t req[8] = {NPE_SOC_REQ0(NPE_SOC_OP_MATMUL, o->fa, o->fb, o->fp32 ? 0u : o->fout, o->fp32),
+  uint32_t req[8] = {NPE_SOC_REQ0(op, o->fa, o->fb, o->fp32 ? 0u : o->fout, o->fp32),
                      o->cur_m, o->cur_n, o->k, o->addr_a, o->addr_b, o->addr_c, o->tag};
   if (!rc) rc = send(d, req);
   return rc;

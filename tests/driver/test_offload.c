@@ -7,8 +7,8 @@
  * outputs, M = 1 mat-vecs, strides, per-column scales), jobs the driver
  * splits into several requests (rows of A, columns of B), asynchronous
  * submission, the statistics, and the errors: K above the scratchpads, a bad
- * pattern, the NLU, device buffers, a missing firmware; nothing written and
- * the device still running after each.
+ * pattern, the NLU, a recurrence, device buffers, a missing firmware, a
+ * time-out; nothing written and the device still running after each.
  *
  * NPE_TEST_SOC_FIRMWARE=ELF runs it on another firmware (make
  * soc-driver-plant-test: the planted one must fail).
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "npe.h"
+#include "npe_internal.h" /* (only for off_test_op: the firmware's fault hooks) */
 #include "test_rand.h"
 
 static char soc_uri[512] = "sim:?build=soc";
@@ -256,6 +257,14 @@ START_TEST(errors_write_nothing) {
   ck_assert_int_eq(npe_matmul_nlu(soc, &a8, &b8, &t, 4, codes, 0), NPE_ERR_UNSUPPORTED);
   npe_buf *buf;
   ck_assert_int_eq(npe_buf_alloc(soc, 64, &buf), NPE_ERR_UNSUPPORTED);
+  /* a DIAG sequence: no recurrence unit behind this firmware */
+  int32_t ga[8] = {0}, gb[8] = {0}, h[8];
+  for (int i = 0; i < 8; i++) h[i] = 0x1234;
+  npe_rnn_seq seq;
+  memset(&seq, 0, sizeof seq);
+  seq.cell = NPE_RNN_DIAG, seq.steps = 2, seq.hidden = 4, seq.a = ga, seq.b = gb, seq.h = h;
+  ck_assert_int_eq(npe_rnn(soc, &seq), NPE_ERR_UNSUPPORTED);
+  for (int i = 0; i < 8; i++) ck_assert_int_eq(h[i], 0x1234);
   /* still running: a good matmul after the errors */
   npe_pats_set(b, 21, 1);
   tb.cols = 16;
@@ -263,6 +272,42 @@ START_TEST(errors_write_nothing) {
   ck_assert_int_eq(npe_matmul(soc, &ta, &tb, &o), NPE_OK);
   ck_assert_int_eq(npe_golden_matmul_f32(ta.data, 16, tb.data, 16, 4, 4, 16, 1.0f, g, 4), NPE_OK);
   ck_assert(memcmp(c, g, sizeof g) == 0);
+  pats_free(a), pats_free(b);
+}
+END_TEST
+
+/* The firmware's answers other than OK, through its test hooks: an engine
+ * error mid-request (MATMUL_FAULT), an engine time-out (MATMUL_TIMEOUT), an
+ * unknown opcode; each an npe code with the reason, nothing written, and
+ * the next matmul runs. */
+START_TEST(firmware_statuses) {
+  uint64_t s = 21;
+  npe_pats_out a = pats_alloc(NPE_FMT_INT8, 16 * 128), b = pats_alloc(NPE_FMT_INT8, 16 * 128);
+  fill(a, 16 * 128, &s), fill(b, 16 * 128, &s);
+  float c[256], g[256];
+  for (int i = 0; i < 256; i++) c[i] = -3.0f;
+  npe_output o = {c, {NPE_FMT_FP4, NULL, NULL}, 0, 0};
+  npe_tensor ta = {npe_pats_of(a), 8, 16, 0, 0}, tb = {npe_pats_of(b), 8, 16, 0, 0};
+  npe_stats st;
+  soc->off_test_op = 2; /* NPE_SOC_OP_MATMUL_FAULT */
+  ck_assert_int_eq(npe_matmul(soc, &ta, &tb, &o), NPE_ERR_DEVICE);
+  ck_assert_ptr_nonnull(strstr(npe_last_error(soc), "ENGINE"));
+  ck_assert_int_eq(npe_last_stats(soc, &st), NPE_OK);
+  ck_assert_uint_eq(st.hw_error, 5); /* DMA_WINDOW */
+  ck_assert_uint_eq(st.hw_error_addr, 0);
+  soc->off_test_op = 3; /* NPE_SOC_OP_MATMUL_TIMEOUT */
+  ta.rows = tb.rows = 16, ta.cols = tb.cols = 128;
+  ck_assert_int_eq(npe_matmul(soc, &ta, &tb, &o), NPE_ERR_TIMEOUT);
+  ck_assert_ptr_nonnull(strstr(npe_last_error(soc), "TIMEOUT"));
+  soc->off_test_op = 7; /* no such opcode */
+  ck_assert_int_eq(npe_matmul(soc, &ta, &tb, &o), NPE_ERR_DEVICE);
+  ck_assert_ptr_nonnull(strstr(npe_last_error(soc), "BAD_OP"));
+  for (int i = 0; i < 256; i++) ck_assert(c[i] == -3.0f);
+  soc->off_test_op = 0;
+  ck_assert_int_eq(npe_matmul(soc, &ta, &tb, &o), NPE_OK);
+  ck_assert_int_eq(npe_golden_matmul_f32(ta.data, 128, tb.data, 128, 16, 16, 128, 1.0f, g, 16), NPE_OK);
+  ck_assert(memcmp(c, g, sizeof g) == 0);
+  ck_assert_str_eq(npe_last_error(soc), "");
   pats_free(a), pats_free(b);
 }
 END_TEST
@@ -291,6 +336,7 @@ int main(void) {
   tcase_add_test(tc, split_into_requests);
   tcase_add_test(tc, async_submit_poll_wait);
   tcase_add_test(tc, errors_write_nothing);
+  tcase_add_test(tc, firmware_statuses);
   tcase_add_test(tc, open_errors);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
