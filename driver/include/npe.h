@@ -123,8 +123,10 @@ typedef struct npe_dev npe_dev;
  *               splits a job larger than the 32 KiB host window into
  *               requests. Matmuls only, K <= npe_max_k(): the NLU, RECUR
  *               (npe_rnn) and device buffers are NPE_ERR_UNSUPPORTED
- *               (npe_info says has_nlu, has_recur, has_ksplit 0);
- *               npe_last_error() says why the firmware refused a request
+ *               (npe_info says has_nlu, has_recur, has_ksplit 0;
+ *               mem_size is the host window's); npe_last_error() says why
+ *               the firmware refused a request; latency, ready and valid do
+ *               not apply (NPE_ERR_INVALID_ARG)
  *   firmware=F  (build=soc) the firmware ELF (default
  *               build/firmware/npe_soc_fw.elf, relative to the working
  *               directory; make firmware builds it)
@@ -192,7 +194,8 @@ typedef struct npe_info {
   uint32_t rows, cols;    /**< PE array */
   uint32_t lanes;         /**< largest MACs per PE per cycle */
   uint32_t spad_a_kib, spad_b_kib, spad_c_kib; /**< per buffer (two each) */
-  uint64_t mem_size;      /**< device memory the driver manages, bytes */
+  uint64_t mem_size;      /**< device memory the driver manages, bytes ("sim-soc": the
+                           *   host window the matmuls' operands and C go through) */
   char transport[16];     /**< "sim", "sim-small", "sim-zynq", "sim-soc", "uart", "ftdi" or
                            *   "uio" */
   uint32_t has_nlu;       /**< 1: the nonlinear unit is built (npe_matmul_nlu) */

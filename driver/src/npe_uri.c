@@ -61,8 +61,11 @@ static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t c
       return NPE_ERR_INVALID_ARG;
     }
   }
-  /* a firmware is the SoC's alone */
+  /* a firmware is the SoC's alone; its memory is on chip (no latency or
+   * back-pressure to set) */
   if (c->firmware && c->build != NPESIM_BUILD_SOC) return NPE_ERR_INVALID_ARG;
+  if (c->build == NPESIM_BUILD_SOC && (c->read_latency || c->ready_pct || c->valid_pct))
+    return NPE_ERR_INVALID_ARG;
   return NPE_OK;
 }
 

@@ -320,6 +320,9 @@ START_TEST(open_errors) {
   ck_assert_ptr_nonnull(strstr(msg, "firmware"));
   /* a firmware for the SoC only */
   ck_assert_int_eq(npe_open("sim:?firmware=x.elf", &d), NPE_ERR_INVALID_ARG);
+  /* no memory latency or back-pressure on chip */
+  ck_assert_int_eq(npe_open("sim:?build=soc&latency=50", &d), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_open("sim:?ready=50&build=soc", &d), NPE_ERR_INVALID_ARG);
 }
 END_TEST
 
