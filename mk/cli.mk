@@ -3,7 +3,8 @@
 # end-to-end tests (tests/cli). Included by the top Makefile after
 # mk/driver.mk (LIBNPE).
 #
-#   make cli-test       npe format, npe matmul (incl. --act), npe rnn, npe nlu-report and npe report end to end,
+#   make cli-test       npe format, npe matmul (incl. --act; and on sim:?build=soc, the SoC's
+#                       firmware), npe rnn, npe nlu-report and npe report end to end,
 #                       plain and ASan+UBSan builds
 #   make nlu-cli-test   the nlu-report part alone
 #   make lm-cli-test    npe lm (plain build) with the float32 reference checked against torch
@@ -44,13 +45,14 @@ nlu-cli-test: $(BUILD)/cli/npe-nlu-report $(BUILD)/san/cli/npe-nlu-report
 	tests/cli/test_nlu_cli.sh $(BUILD)/cli/npe-nlu-report
 	tests/cli/test_nlu_cli.sh $(BUILD)/san/cli/npe-nlu-report
 
-cli-test: $(NPE_BIN) $(NPE_SAN_BIN) nlu-cli-test
+cli-test: $(NPE_BIN) $(NPE_SAN_BIN) nlu-cli-test $(BUILD)/firmware/npe_soc_fw.elf
 	tests/cli/test_format_cli.sh $(NPE_BIN)
 	tests/cli/test_format_cli.sh $(NPE_SAN_BIN)
 	tests/cli/test_matmul_cli.sh $(NPE_BIN)
 	tests/cli/test_matmul_cli.sh $(NPE_SAN_BIN)
 	tests/cli/test_rnn_cli.sh $(NPE_BIN)
 	tests/cli/test_rnn_cli.sh $(NPE_SAN_BIN)
+	tests/cli/test_soc_cli.sh $(NPE_BIN)
 	LM_TORCH=0 tests/cli/test_lm_cli.sh $(NPE_SAN_BIN)
 	tests/cli/test_report_cli.sh $(NPE_BIN)
 	tests/cli/test_report_cli.sh $(NPE_SAN_BIN)

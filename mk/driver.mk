@@ -5,11 +5,15 @@
 #
 #   make libnpe        build/lib/libnpe.a: driver + models + golden + libnpesim, one archive
 #   make driver-test   Check tests through the public API (plain and ASan+UBSan), uart: transport,
+#                      offload-test (matmuls through the SoC's firmware, sim:?build=soc, plain and
+#                      ASan+UBSan, and its planted firmware bug, soc-driver-plant-test),
 #                      and rnn-test
 #   make rnn-test      sequences through the recurrence unit (npe_rnn), plain and ASan+UBSan
 #   make gla-test      Gated Linear Attention (npe_gla) on the engine, plain and ASan+UBSan
 #   make uio-test      the uio: transport against a fake UIO device (plain and ASan+UBSan)
 #   make gla-bench     BENCH lines: GLA cycles per token (also in engine-bench)
+#   make offload-bench BENCH lines: host-link bytes, frames and cycles of a matmul, host-driven
+#                      versus through the SoC's firmware (sim:?build=soc)
 #   make engine-bench  BENCH lines: engine utilisation and driver overhead, XBAR cycles, demo time
 #   make sim-speed     BENCH lines: simulator cycles per CPU second, demo matmul and a GRU
 
@@ -17,8 +21,9 @@ LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energ
                driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
                driver/src/npe_transport_uart.c driver/src/npe_rnn.c driver/src/npe_rnn_quant.c driver/src/npe_gla_engine.c \
                driver/src/npe_uri.c driver/src/npe_link.c driver/src/npe_transport_ftdi.c \
-               driver/src/npe_transport_uio.c
-LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h include/npe_link_proto.h $(MODELS_HDRS) \
+               driver/src/npe_transport_uio.c driver/src/npe_offload.c
+LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h include/npe_link_proto.h include/npe_soc.h \
+               $(MODELS_HDRS) \
                $(wildcard driver/src/*.h) sim/npesim.h
 # what `make install` puts in include/: npe.h and the headers it includes
 PUBLIC_HDRS := driver/include/npe.h models/energy/npe_energy.h golden/include/npe_format.h \
@@ -89,8 +94,8 @@ $(BUILD)/tests/rnn: tests/driver/test_rnn.c $(LIBNPE)
 
 $(BUILD)/san/tests/rnn: tests/driver/test_rnn.c $(LIBNPE_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) $(CHECK_LIBS) \
-	  $(LIBNPE_DEPLIBS)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< \
+	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
 # The uio: transport against a fake UIO device served by the simulator
 $(BUILD)/tests/uio: tests/driver/test_uio.c $(LIBNPE)
@@ -131,11 +136,40 @@ $(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
 	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
 
 driver-test: $(BUILD)/tests/driver $(BUILD)/san/tests/driver $(BUILD)/tests/uart \
-             $(BUILD)/san/tests/uart rnn-test gla-test uio-test
+             $(BUILD)/san/tests/uart rnn-test gla-test uio-test offload-test
 	$(BUILD)/tests/driver
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/driver
 	$(BUILD)/tests/uart
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/uart
+
+# Matmuls offloaded through the SoC's firmware (sim:?build=soc, npe_offload.c)
+# against the host-driven sim: and the golden model (also part of
+# driver-test); the planted firmware (the last n-block of every plan
+# dropped) must fail it
+$(BUILD)/tests/offload: tests/driver/test_offload.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) \
+	  $(LIBNPE_DEPLIBS)
+
+$(BUILD)/san/tests/offload: tests/driver/test_offload.c $(LIBNPE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< \
+	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+
+.PHONY: offload-test soc-driver-plant-test
+offload-test: $(BUILD)/tests/offload $(BUILD)/san/tests/offload $(BUILD)/firmware/npe_soc_fw.elf
+	$(BUILD)/tests/offload
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/offload
+	@$(MAKE) -s soc-driver-plant-test
+
+soc-driver-plant-test: $(BUILD)/tests/offload $(BUILD)/firmware/npe_soc_fw_plant.elf
+	@if CK_RUN_CASE=soc NPE_TEST_SOC_FIRMWARE=$(BUILD)/firmware/npe_soc_fw_plant.elf \
+	    $(BUILD)/tests/offload > $(BUILD)/tests/offload_plant.log 2>&1; then \
+	  echo "soc-driver-plant-test: FAIL: the planted firmware bug went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(BUILD)/tests/offload_plant.log; then \
+	  echo "soc-driver-plant-test: planted bug caught: $$(grep -m1 MISMATCH $(BUILD)/tests/offload_plant.log)"; \
+	else echo "soc-driver-plant-test: FAIL: the run failed without a mismatch"; \
+	  cat $(BUILD)/tests/offload_plant.log; exit 1; fi
 
 # GLA alone (also part of driver-test)
 gla-test: $(BUILD)/tests/gla $(BUILD)/san/tests/gla
@@ -180,6 +214,17 @@ $(BUILD)/bench/bench_matvec_engine: tests/bench/bench_matvec_engine.c tests/benc
 $(BUILD)/bench/bench_gla: tests/bench/bench_gla.c $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
+
+# Host-driven versus firmware-driven matmuls: host-link bytes, frames and
+# cycles (docs/SOC.md, BENCHMARKS.md)
+$(BUILD)/bench/bench_offload: tests/bench/bench_offload.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Itests/driver -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
+
+.PHONY: offload-bench
+offload-bench: $(BUILD)/bench/bench_offload $(BUILD)/firmware/npe_soc_fw.elf
+	$(BUILD)/bench/bench_offload
+BENCH_TARGETS += offload-bench
 
 # GLA alone: cycles per token, d = 64, T = 1024, chunks 16 / 32 / 64 (about 3 minutes)
 gla-bench: $(BUILD)/bench/bench_gla

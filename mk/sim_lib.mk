@@ -3,7 +3,8 @@
 # libnpesim, one C API over its builds (npesim_config.build): the engine's
 # RTL list (ENGINE_RTL) and the small build's parameters (ENGINE_LITE), which
 # every engine flow takes (mk/rtl_engine.mk, mk/fpga_icebreaker.mk), the three
-# Verilated models (default, small, the Zynq board top) and the harness. Included by the top-level Makefile;
+# Verilated models (default, small, the Zynq board top), the SoC's
+# (mk/soc.mk builds it) and the harness. Included by the top-level Makefile;
 # compiled with golden/, models/ and include/ on the include path.
 #
 #   make sim-lib      build/sim/libnpesim.a (+ build/sim/obj/Vnpe_top__ALL.a,
@@ -49,9 +50,13 @@ SIM_CXXFLAGS := -std=c++17 -O2 -Wall -I$(SIM_OBJ) -I$(VL_INC) -I$(VL_INC)/vltstd
 # (or their sanitizer builds) after them, then $(SIM_SYSLIBS)
 SIM_OBJ_SMALL := $(SIM_BUILD)/obj_small
 SIM_OBJ_ZYNQ  := $(SIM_BUILD)/obj_zynq
+# the SoC's model (NPESIM_BUILD_SOC): the one mk/soc.mk builds for tb_soc
+# (its rule is there, after mk/cpu.mk's CPU_RTL)
+SIM_OBJ_SOC   := $(BUILD)/soc/obj
 # the board builds' models, and their headers for npesim.cpp
-SIM_BOARD_MODELS := $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a $(SIM_OBJ_ZYNQ)/Vnpe_zynq_top__ALL.a
-SIM_BOARD_INC    := -I$(SIM_OBJ_SMALL) -I$(SIM_OBJ_ZYNQ)
+SIM_BOARD_MODELS := $(SIM_OBJ_SMALL)/Vnpe_top_small__ALL.a $(SIM_OBJ_ZYNQ)/Vnpe_zynq_top__ALL.a \
+                    $(SIM_OBJ_SOC)/Vnpe_soc__ALL.a
+SIM_BOARD_INC    := -I$(SIM_OBJ_SMALL) -I$(SIM_OBJ_ZYNQ) -I$(SIM_OBJ_SOC)
 SIM_LIBS := $(SIM_BUILD)/libnpesim.a $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_BOARD_MODELS)
 SIM_SYSLIBS := -lz -lstdc++ -lpthread -lm
 
@@ -113,7 +118,7 @@ $(SIM_OBJ_ZYNQ)/Vnpe_zynq_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(ZYNQ_RTL) $(
 
 # The harness, once for all models; the small build's shape from ENGINE_LITE
 $(SIM_BUILD)/npesim.o: sim/npesim.cpp sim/npesim.h sim/axi_mem.h sim/npesim_xbar.h \
-                       models/xbar/npe_xbar.h $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_BOARD_MODELS)
+                       models/xbar/npe_xbar.h include/npe_soc.h $(SIM_OBJ)/Vnpe_top__ALL.a $(SIM_BOARD_MODELS)
 	$(CXX) $(SIM_CXXFLAGS) $(SIM_BOARD_INC) -DNPESIM_SMALL_ROWS=$(call lite_val,Rows) \
 	  -DNPESIM_SMALL_COLS=$(call lite_val,Cols) -DNPESIM_SMALL_A_BANK_WORDS=$(call lite_val,ABankWords) \
 	  -DNPESIM_SMALL_B_BANK_WORDS=$(call lite_val,BBankWords) \

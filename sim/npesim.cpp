@@ -3,8 +3,13 @@
 // API of npesim.h. Each build (npesim_build) is its own Verilated model
 // (Vnpe_top, Vnpe_top_small, Vnpe_zynq_top); the harness exists once, as a
 // template over the model class, and the C handle reaches it through a few
-// virtual calls. One VerilatedContext per instance (no global state).
+// virtual calls. One VerilatedContext per instance (no global state). The
+// SoC (Vnpe_soc, NPESIM_BUILD_SOC) has no AXI ports (its memory is inside),
+// so it has its own small harness: the host port, the host interrupt and the
+// firmware's boot.
 #include "npesim.h"
+
+#include <elf.h>
 
 #include <cstdio>
 #include <cstring>
@@ -15,8 +20,10 @@
 
 #include "Vnpe_top.h"
 #include "Vnpe_top_small.h"
+#include "Vnpe_soc.h"
 #include "Vnpe_zynq_top.h"
 #include "axi_mem.h"
+#include "npe_soc.h"
 #include "npesim_xbar.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
@@ -40,6 +47,12 @@ constexpr npesim_info kSmallShape = {NPESIM_SMALL_ROWS, NPESIM_SMALL_COLS,
 // HP port's longest burst (AXI3).
 constexpr npesim_info kZynqShape = {2, 2, 1024, 4096, 32};
 constexpr unsigned kZynqMaxBurst = 16;
+// The SoC's engine (rtl/soc/npe_soc.sv's parameter defaults)
+constexpr npesim_info kSocShape = {2, 2, 256, 512, 4};
+// Host-port cycles the SoC may take for one access, and for the firmware's
+// boot (about 1,300 cycles after CORE_RUN; docs/SOC.md), before giving up
+constexpr int kSocPortPatience = 1000;
+constexpr uint64_t kSocBootCycles = 2000000;
 
 // Whether a model was Verilated with --trace-fst (it then has trace()): the
 // default builds are not, for speed (docs/ARCHITECTURE.md, "Simulation speed"); `make TRACE=1`
@@ -76,6 +89,12 @@ struct npesim {
   virtual int csr_read(uint32_t off, uint32_t *val) = 0;
   virtual bool irq() const = 0;
   virtual void final() = 0;  // the model's final blocks
+  // The SoC's host port (NPESIM_BUILD_SOC only: the others have mem and
+  // never get here); 0, or -1 outside the RAM and the mailbox or no answer
+  bool soc = false;
+  virtual int port_write(uint64_t, const uint8_t *, size_t) { return -1; }
+  virtual int port_read(uint64_t, uint8_t *, size_t) { return -1; }
+  virtual size_t port_errors() const { return 0; }
 };
 
 namespace {
@@ -271,6 +290,182 @@ int create(const npesim_config *cfg, const npesim_info &shape, npesim **out,
   return 0;
 }
 
+
+// The SoC: one clock, the host port (the core's memory-port protocol: the
+// request held until ready and through the ready cycle, as tb_soc drives it)
+// and the host interrupt.
+struct SocHarness final : npesim {
+  std::unique_ptr<Vnpe_soc> top;
+  uint64_t bus_errs = 0;
+
+  ~SocHarness() override {
+    use();
+    top.reset();
+  }
+
+  void cycle() override {
+    use();
+    top->clk_i = 0;
+    top->eval();
+    if (trace) trace->dump(ctx->time());
+    ctx->timeInc(1);
+    top->clk_i = 1;
+    top->eval();
+    if (trace) trace->dump(ctx->time());
+    ctx->timeInc(1);
+    if (top->bus_err_o) bus_errs++;
+    cycles++;
+  }
+  int csr_write(uint32_t, uint32_t) override { return -1; }  // the core's alone
+  int csr_read(uint32_t, uint32_t *) override { return -1; }
+  bool irq() const override { return top->host_irq_o; }
+  void final() override {
+    use();
+    top->final();
+  }
+
+  // One word access on the host port; false when the SoC does not answer.
+  bool access(bool we, uint32_t addr, uint32_t wdata, uint32_t strb, uint32_t *rdata) {
+    top->h_req_i = 1;
+    top->h_we_i = we;
+    top->h_addr_i = addr;
+    top->h_wdata_i = wdata;
+    top->h_wstrb_i = we ? strb : 0;
+    for (int n = 0;; n++) {
+      cycle();
+      if (top->h_ready_o) break;
+      if (n > kSocPortPatience) {
+        top->h_req_i = 0;
+        return false;
+      }
+    }
+    if (rdata) *rdata = top->h_rdata_o;
+    cycle();
+    top->h_req_i = 0;
+    return true;
+  }
+  static bool mapped(uint64_t addr, size_t len) {
+    auto inside = [&](uint64_t lo, uint64_t hi) {
+      return addr >= lo && addr <= hi && len <= hi - addr;
+    };
+    return inside(NPE_SOC_RAM_BASE, NPE_SOC_RAM_BASE + (uint64_t)NPE_SOC_RAM_BYTES) ||
+           inside(NPE_SOC_MBOX_BASE, NPE_SOC_MBOX_BASE + 0x1000ull);
+  }
+  // whole words; a partial first or last word with byte strobes
+  int port_write(uint64_t addr, const uint8_t *p, size_t n) override {
+    if (!mapped(addr, n)) return -1;
+    for (size_t i = 0; i < n;) {
+      uint32_t a = (uint32_t)(addr + i), v = 0, strb = 0;
+      for (uint32_t b = a & 3u; b < 4 && i < n; b++, i++) {
+        v |= (uint32_t)p[i] << (8 * b);
+        strb |= 1u << b;
+      }
+      if (!access(true, a & ~3u, v, strb, nullptr)) return -1;
+    }
+    return 0;
+  }
+  int port_read(uint64_t addr, uint8_t *p, size_t n) override {
+    if (!mapped(addr, n)) return -1;
+    for (size_t i = 0; i < n;) {
+      uint32_t a = (uint32_t)(addr + i), w;
+      if (!access(false, a & ~3u, 0, 0, &w)) return -1;
+      for (uint32_t b = a & 3u; b < 4 && i < n; b++, i++) p[i] = (uint8_t)(w >> (8 * b));
+    }
+    return 0;
+  }
+  size_t port_errors() const override { return bus_errs; }
+
+  uint32_t rd(uint32_t a) {
+    uint32_t v = 0;
+    return access(false, a, 0, 0, &v) ? v : 0;
+  }
+  bool wr(uint32_t a, uint32_t v) { return access(true, a, v, 0xf, nullptr); }
+
+  // The ELF's loadable segments through the host port (as tb_soc loads it)
+  bool load_elf(const char *path) {
+    FILE *f = std::fopen(path, "rb");
+    if (!f) return false;
+    std::string img;
+    char buf[65536];
+    size_t got;
+    while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) img.append(buf, got);
+    std::fclose(f);
+    Elf32_Ehdr eh;
+    if (img.size() < sizeof eh) return false;
+    std::memcpy(&eh, img.data(), sizeof eh);
+    if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS32 ||
+        eh.e_machine != EM_RISCV)
+      return false;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+      Elf32_Phdr ph;
+      uint64_t at = eh.e_phoff + (uint64_t)i * eh.e_phentsize;
+      if (at + sizeof ph > img.size()) return false;
+      std::memcpy(&ph, img.data() + at, sizeof ph);
+      if (ph.p_type != PT_LOAD || !ph.p_filesz) continue;
+      if ((uint64_t)ph.p_paddr + ph.p_memsz > NPE_SOC_RAM_BYTES || ph.p_paddr < NPE_SOC_FW_BASE ||
+          (uint64_t)ph.p_offset + ph.p_filesz > img.size())
+        return false;
+      if (port_write(ph.p_paddr, reinterpret_cast<const uint8_t *>(img.data()) + ph.p_offset,
+                     ph.p_filesz))
+        return false;
+    }
+    return true;
+  }
+};
+
+// (a template, so that the trace branch of a model without trace() is
+// discarded)
+template <class Top>
+int create_soc(const npesim_config *cfg, npesim **out) {
+  auto s = std::make_unique<SocHarness>();
+  s->soc = true;
+  s->shape = kSocShape;
+  s->ctx = std::make_unique<VerilatedContext>();
+  s->ctx->randReset(cfg->random_reset ? 2 : 0);
+  s->ctx->randSeed(static_cast<int>(cfg->seed & 0x7fffffff));
+  if (cfg->trace_path) s->ctx->traceEverOn(true);
+  s->top = std::make_unique<Vnpe_soc>(s->ctx.get(), "npe_soc");
+  if (cfg->trace_path) {
+    if constexpr (HasTrace<Top>::value) {
+      s->trace = std::make_unique<VerilatedFstC>();
+      Top *tp = s->top.get();  // (dependent: checked only when Top has trace())
+      tp->trace(s->trace.get(), 99);
+      s->trace->open(cfg->trace_path);
+      if (!s->trace->isOpen()) return -1;
+    } else {
+      std::fprintf(stderr,
+                   "npesim: trace=%s: this libnpesim's SoC model was built without waveform "
+                   "tracing\n",
+                   cfg->trace_path);
+      return -1;
+    }
+  }
+  Vnpe_soc *t = s->top.get();
+  t->rst_ni = 0;
+  t->h_req_i = 0;
+  for (int i = 0; i < 5; i++) s->cycle();
+  t->rst_ni = 1;
+  s->cycle();
+  const uint32_t mb = NPE_SOC_MBOX_BASE;
+  if (s->rd(mb + NPE_MBOX_ID) != NPE_MBOX_ID_VALUE) return -1;
+  if (!s->load_elf(cfg->firmware ? cfg->firmware : NPESIM_SOC_FIRMWARE_DEFAULT)) {
+    std::fprintf(stderr, "npesim: cannot load the SoC firmware %s (make firmware builds it)\n",
+                 cfg->firmware ? cfg->firmware : NPESIM_SOC_FIRMWARE_DEFAULT);
+    return -1;
+  }
+  if (!s->wr(mb + NPE_MBOX_HOST_IRQ_EN, 1) || !s->wr(mb + NPE_MBOX_CORE_CTRL, 1)) return -1;
+  const uint64_t t0 = s->cycles;
+  while (s->rd(mb + NPE_MBOX_RSP(7)) != NPE_SOC_FW_READY) {
+    if (s->cycles - t0 > kSocBootCycles) {
+      std::fprintf(stderr, "npesim: the SoC firmware did not come up\n");
+      return -1;
+    }
+    for (int i = 0; i < 64; i++) s->cycle();
+  }
+  *out = s.release();
+  return 0;
+}
+
 }  // namespace
 
 extern "C" {
@@ -282,6 +477,7 @@ int npesim_create(const npesim_config *cfg, npesim **out) {
     case NPESIM_BUILD_FULL: return create<Vnpe_top>(cfg, kFullShape, out);
     case NPESIM_BUILD_SMALL: return create<Vnpe_top_small>(cfg, kSmallShape, out);
     case NPESIM_BUILD_ZYNQ: return create<Vnpe_zynq_top>(cfg, kZynqShape, out, kZynqMaxBurst);
+    case NPESIM_BUILD_SOC: return create_soc<Vnpe_soc>(cfg, out);
   }
   return -1;
 }
@@ -303,11 +499,13 @@ int npesim_csr_read(npesim *s, uint32_t off, uint32_t *val) {
 }
 
 static bool in_mem(const npesim *s, uint64_t addr, size_t len) {
+  if (s->soc) return false;
   return addr >= s->mem_lo && len <= s->mem_hi - s->mem_lo &&
          addr - s->mem_lo <= s->mem_hi - s->mem_lo - len;
 }
 
 int npesim_mem_write(npesim *s, uint64_t addr, const void *src, size_t len) {
+  if (s && s->soc) return (len && !src) ? -1 : s->port_write(addr, static_cast<const uint8_t *>(src), len);
   if (!s || (len && !src) || !in_mem(s, addr, len)) return -1;
   const uint8_t *p = static_cast<const uint8_t *>(src);
   size_t i = 0;
@@ -332,6 +530,7 @@ int npesim_mem_write(npesim *s, uint64_t addr, const void *src, size_t len) {
 }
 
 int npesim_mem_read(npesim *s, uint64_t addr, void *dst, size_t len) {
+  if (s && s->soc) return (len && !dst) ? -1 : s->port_read(addr, static_cast<uint8_t *>(dst), len);
   if (!s || (len && !dst) || !in_mem(s, addr, len)) return -1;
   uint8_t *p = static_cast<uint8_t *>(dst);
   for (size_t i = 0; i < len; i++) p[i] = s->mem->peek8(addr + i);
@@ -344,7 +543,7 @@ void npesim_step(npesim *s, uint64_t cycles) {
 }
 
 int npesim_run_until_idle(npesim *s, uint64_t max_cycles) {
-  if (!s) return -1;
+  if (!s || s->soc) return -1;
   uint64_t start = s->cycles;
   for (;;) {
     uint32_t st = 0;
@@ -369,6 +568,12 @@ uint64_t npesim_cycles(const npesim *s) { return s ? s->cycles : 0; }
 
 size_t npesim_axi_errors(const npesim *s, char *buf, size_t cap) {
   if (!s) return 0;
+  if (s->soc) {
+    size_t n = s->port_errors();
+    if (buf && cap)
+      std::snprintf(buf, cap, "%s", n ? "an access to an unmapped SoC address (bus_err_o)" : "");
+    return n;
+  }
   const auto &e = s->mem->errors();
   if (buf && cap) {
     std::string first = e.empty() ? std::string() : e.front();
@@ -378,7 +583,7 @@ size_t npesim_axi_errors(const npesim *s, char *buf, size_t cap) {
 }
 
 int npesim_inject_error(npesim *s, uint64_t lo, uint64_t hi, unsigned resp) {
-  if (!s || hi <= lo || (resp != 2 && resp != 3)) return -1;
+  if (!s || s->soc || hi <= lo || (resp != 2 && resp != 3)) return -1;
   s->mem->add_error_range(lo, hi, static_cast<uint8_t>(resp));
   return 0;
 }

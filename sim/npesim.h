@@ -40,8 +40,29 @@ typedef enum npesim_build {
    *  4096), 32-bit DMA addresses and bursts of at most 16 beats (the PS's AXI3 HP ports; the
    *  memory model flags a longer one as a protocol error). Its XBAR runs the
    *  exact digital path (as on the FPGA): xbar_analog changes nothing. */
-  NPESIM_BUILD_ZYNQ = 2
+  NPESIM_BUILD_ZYNQ = 2,
+  /** The SoC (rtl/soc/npe_soc.sv, docs/SOC.md): the RV32IM core running the
+   *  firmware beside a small engine (2 x 2 PEs, every format, no NLU,
+   *  crossbar or recurrence unit) with 128 KiB of on-chip RAM and the host
+   *  mailbox. The host reaches only the RAM and the mailbox, through the
+   *  SoC's host port: npesim_mem_read / _write are accesses on that port
+   *  (word by word, a few cycles each: simulated time passes, unlike the
+   *  other builds), addresses as include/npe_soc.h's map (RAM at 0, the
+   *  mailbox at NPE_SOC_MBOX_BASE); the CSR calls and npesim_run_until_idle
+   *  answer -1 (the engine's CSRs are the core's alone); npesim_wait_irq
+   *  waits on host_irq_o (the mailbox's DONE; HOST_IRQ_EN is set at
+   *  create). npesim_create loads the firmware ELF (npesim_config.firmware)
+   *  through the port, sets CORE_RUN and waits for RSP_7 = NPE_SOC_FW_READY.
+   *  mem_base, mem_size, the latencies, back-pressure, mem_ext and
+   *  xbar_analog do not apply; npesim_axi_errors counts the SoC's bus
+   *  errors (an access to nothing). */
+  NPESIM_BUILD_SOC = 3
 } npesim_build;
+
+/** The firmware npesim_create loads into an NPESIM_BUILD_SOC simulator when
+ *  npesim_config.firmware is NULL (make firmware builds it; relative to the
+ *  working directory). */
+#define NPESIM_SOC_FIRMWARE_DEFAULT "build/firmware/npe_soc_fw.elf"
 
 /** Creation options; zero-initialise, then set what you need. */
 typedef struct npesim_config {
@@ -65,11 +86,16 @@ typedef struct npesim_config {
    *  npesim_mem_* read and write them, e.g. a shared file mapping (the fake
    *  uio: device of tests/driver/test_uio.c). */
   void *mem_ext;
+  /** NPESIM_BUILD_SOC: the firmware ELF (RV32, loadable segments inside the
+   *  SoC's RAM above NPE_SOC_FW_BASE); NULL = NPESIM_SOC_FIRMWARE_DEFAULT.
+   *  npesim_create fails (-1) when it cannot be read or does not come up. */
+  const char *firmware;
 } npesim_config;
 
 /** Creates an engine of build cfg->build and its memory, resets it, and
- *  applies the config. Returns 0, or -1 (bad config, unknown build: *out
- *  untouched). */
+ *  applies the config (NPESIM_BUILD_SOC: and boots its firmware). Returns 0,
+ *  or -1 (bad config, unknown build, a firmware that cannot be loaded or
+ *  does not come up: *out untouched). */
 int npesim_create(const npesim_config *cfg, npesim **out /* out */);
 
 /** Finishes the trace and frees everything. NULL is ignored. */

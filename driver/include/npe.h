@@ -23,6 +23,10 @@
  *               engine's load path (on by default where built)
  *   npe_stats.dma_weight_bytes, npe_stats.sherry: the weight bytes the DMA
  *               moved and whether they were Sherry codes
+ *   npe_open(): "sim:?build=soc[&firmware=F]", the SoC whose firmware runs
+ *               the matmuls (offload: the same npe_matmul calls)
+ *   npe_stats: link_bytes, link_frames, device_cycles, core_cycles, requests
+ *               (at the end)
  *
  * Changes in API 0.8.0 (source-compatible additions):
  *   npe_info.has_ksplit: the engine chains MATMULs over K tiles with the
@@ -118,6 +122,19 @@ typedef struct npe_dev npe_dev;
  *               of memory at 0: the iCE40UP5K configuration, ENGINE_LITE);
  *   build=zynq  the Zynq-7020 board top (fpga/zynq): 2 x 2 PEs, every
  *               format and unit, 64 KiB B buffers, 32-bit DMA, 16-beat bursts
+ *   build=soc   the SoC (docs/SOC.md): the RV32IM core's firmware runs the
+ *               matmuls on a 2 x 2 engine in every format; the driver sends
+ *               the unpacked operands through the mailbox (offload) and
+ *               splits a job larger than the 32 KiB host window into
+ *               requests. Matmuls only, K <= npe_max_k(): the NLU, RECUR
+ *               (npe_rnn) and device buffers are NPE_ERR_UNSUPPORTED
+ *               (npe_info says has_nlu, has_recur, has_ksplit 0;
+ *               mem_size is the host window's); npe_last_error() says why
+ *               the firmware refused a request; latency, ready and valid do
+ *               not apply (NPE_ERR_INVALID_ARG)
+ *   firmware=F  (build=soc) the firmware ELF (default
+ *               build/firmware/npe_soc_fw.elf, relative to the working
+ *               directory; make firmware builds it)
  * or "uart:PATH[?key=value&...]", a board build behind npe_uart_bridge on
  * the serial port PATH (e.g. the iCEBreaker's FTDI port /dev/ttyUSB1), or
  * "ftdi://[VID:PID][/SERIAL][?key=value&...]", the same through libftdi1
@@ -176,14 +193,16 @@ void npe_close(npe_dev *dev);
 
 /** What the engine is. */
 typedef struct npe_info {
-  uint32_t id;            /**< ID register ("NPE1") */
-  uint32_t hw_version;    /**< VERSION register */
+  uint32_t id;            /**< ID register ("NPE1"); "sim-soc": the mailbox's ("NPMB") */
+  uint32_t hw_version;    /**< VERSION register; "sim-soc": 0 (the firmware's to read) */
   uint32_t formats;       /**< bit f set: format code f supported */
   uint32_t rows, cols;    /**< PE array */
   uint32_t lanes;         /**< largest MACs per PE per cycle */
   uint32_t spad_a_kib, spad_b_kib, spad_c_kib; /**< per buffer (two each) */
-  uint64_t mem_size;      /**< device memory the driver manages, bytes */
-  char transport[16];     /**< "sim", "sim-small", "uart", "ftdi" or "uio" */
+  uint64_t mem_size;      /**< device memory the driver manages, bytes ("sim-soc": the
+                           *   host window the matmuls' operands and C go through) */
+  char transport[16];     /**< "sim", "sim-small", "sim-zynq", "sim-soc", "uart", "ftdi" or
+                           *   "uio" */
   uint32_t has_nlu;       /**< 1: the nonlinear unit is built (npe_matmul_nlu) */
   uint32_t nlu_groups;    /**< column groups (rows x cols values each) one NLU ramp converts */
   uint32_t has_recur;     /**< 1: the recurrence unit is built (npe_rnn; CAP_FORMATS.RECUR) */
@@ -356,7 +375,9 @@ int npe_poll(npe_dev *dev, npe_job *job, int *done /* out */);
 /**
  * Waits for @p job (either kind), writes its outputs (only if it succeeded)
  * and frees the job (whatever the result). @p timeout_cycles bounds the
- * device time from the submission (0 = none).
+ * device time from the submission (0 = none). ("sim:?build=soc": a request
+ * the firmware is still working on at a time-out is waited for, and its
+ * answer dropped, when the next job is submitted.)
  * Errors: NPE_ERR_INVALID_ARG, NPE_ERR_DEVICE, NPE_ERR_TIMEOUT, and for a
  * sequence NPE_ERR_NO_MEM (a later pass could not be staged).
  */
@@ -612,6 +633,18 @@ typedef struct npe_stats {
                                *   (DIAG multiplies, GRU / LSTM cell updates); counted by
                                *   the driver (no counter); the energy estimate leaves
                                *   the unit's own arithmetic out */
+  uint64_t link_bytes;        /**< bytes the driver moved over the host link for the job:
+                               *   4 per CSR access, the bytes of every memory access (a
+                               *   serial link's frame headers and CRCs not counted) */
+  uint64_t link_frames;       /**< the board link's frames (docs/LINK.md) they would take:
+                               *   one per CSR access, one per 1 KiB (256 words) of a
+                               *   memory access; each is a round trip */
+  uint64_t device_cycles;     /**< device clock cycles from submit to the end (sim:
+                               *   simulated; 0 when the transport does not know) */
+  uint64_t core_cycles;       /**< offload ("sim:?build=soc"): the firmware's cycles, doorbell
+                               *   to answer, summed over its requests; else 0 */
+  uint32_t requests;          /**< offload: mailbox requests the job took (a job larger
+                               *   than the SoC's host window is split); else 0 */
 } npe_stats;
 
 /** Copies the statistics of the last job. Errors: NPE_ERR_INVALID_ARG,

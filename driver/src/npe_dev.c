@@ -28,17 +28,8 @@ double npe__now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int read_info(npe_dev *d) {
-  uint32_t cap_fmt, cap_arr, cap_spad, cap_recur;
-  npe_transport *t = &d->t;
-  int rc = t->csr_read(t->ctx, NPE_ID_REG_OFFSET, &d->info.id);
-  if (!rc) rc = t->csr_read(t->ctx, NPE_VERSION_REG_OFFSET, &d->info.hw_version);
-  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_FORMATS_REG_OFFSET, &cap_fmt);
-  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_ARRAY_REG_OFFSET, &cap_arr);
-  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_SPAD_REG_OFFSET, &cap_spad);
-  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_RECUR_REG_OFFSET, &cap_recur);
-  if (rc) return rc;
-  if (d->info.id != NPE_ID_VALUE) return NPE_ERR_DEVICE;
+int npe__fill_info(npe_dev *d, uint32_t cap_fmt, uint32_t cap_arr, uint32_t cap_spad,
+                   uint32_t cap_recur) {
   npe_info *i = &d->info;
   i->formats = (cap_fmt >> NPE_CAP_FORMATS_FORMATS_OFFSET) & NPE_CAP_FORMATS_FORMATS_MASK;
   i->has_nlu = (cap_fmt >> NPE_CAP_FORMATS_NLU_BIT) & 1u;
@@ -74,6 +65,73 @@ static int read_info(npe_dev *d) {
   return NPE_OK;
 }
 
+static int read_info(npe_dev *d) {
+  uint32_t cap_fmt, cap_arr, cap_spad, cap_recur;
+  npe_transport *t = &d->t;
+  int rc = t->csr_read(t->ctx, NPE_ID_REG_OFFSET, &d->info.id);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_VERSION_REG_OFFSET, &d->info.hw_version);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_FORMATS_REG_OFFSET, &cap_fmt);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_ARRAY_REG_OFFSET, &cap_arr);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_SPAD_REG_OFFSET, &cap_spad);
+  if (!rc) rc = t->csr_read(t->ctx, NPE_CAP_RECUR_REG_OFFSET, &cap_recur);
+  if (rc) return rc;
+  if (d->info.id != NPE_ID_VALUE) return NPE_ERR_DEVICE;
+  return npe__fill_info(d, cap_fmt, cap_arr, cap_spad, cap_recur);
+}
+
+/* The counting layer between the driver and its transport (npe_dev.t):
+ * every CSR access moves a 32-bit word over the host link, every memory
+ * access its bytes (frame headers and CRCs of a serial link not counted);
+ * and the frames the board link (docs/LINK.md) would take: one per CSR
+ * access, one per NPE_LINK_FRAME_BYTES of a memory access. */
+#define NPE_LINK_FRAME_BYTES 1024u /* the bridge's MAX_WORDS, 256 words */
+static uint64_t mem_frames(size_t len) {
+  return len ? (len + NPE_LINK_FRAME_BYTES - 1u) / NPE_LINK_FRAME_BYTES : 1u;
+}
+static int cnt_csr_read(void *ctx, uint32_t off, uint32_t *val) {
+  npe_dev *d = ctx;
+  d->link_bytes += 4, d->link_frames++;
+  return d->raw.csr_read(d->raw.ctx, off, val);
+}
+static int cnt_csr_write(void *ctx, uint32_t off, uint32_t val) {
+  npe_dev *d = ctx;
+  d->link_bytes += 4, d->link_frames++;
+  return d->raw.csr_write(d->raw.ctx, off, val);
+}
+static int cnt_mem_write(void *ctx, uint64_t addr, const void *src, size_t len) {
+  npe_dev *d = ctx;
+  d->link_bytes += len, d->link_frames += mem_frames(len);
+  return d->raw.mem_write(d->raw.ctx, addr, src, len);
+}
+static int cnt_mem_read(void *ctx, uint64_t addr, void *dst, size_t len) {
+  npe_dev *d = ctx;
+  d->link_bytes += len, d->link_frames += mem_frames(len);
+  return d->raw.mem_read(d->raw.ctx, addr, dst, len);
+}
+static int cnt_wait(void *ctx, uint64_t budget) {
+  npe_dev *d = ctx;
+  return d->raw.wait(d->raw.ctx, budget);
+}
+static uint64_t cnt_cycles(void *ctx) {
+  npe_dev *d = ctx;
+  return d->raw.cycles(d->raw.ctx);
+}
+static void cnt_close(void *ctx) {
+  npe_dev *d = ctx;
+  d->raw.close(d->raw.ctx);
+}
+static const char *cnt_error(void *ctx) {
+  npe_dev *d = ctx;
+  return d->raw.error(d->raw.ctx);
+}
+
+static void counting_transport(npe_dev *d) {
+  d->raw = d->t;
+  d->t = (npe_transport){d,           cnt_csr_read, cnt_csr_write, cnt_mem_write,
+                         cnt_mem_read, cnt_wait,    cnt_cycles,    cnt_close,
+                         d->raw.error ? cnt_error : NULL, d->raw.offload};
+}
+
 /* Ring entries on a small memory (a uart: board, sim:?build=small): 64, 4 KiB
  * of its 128 KiB; the small engine, or the UART, is slower than a ring refill. */
 #define NPE_SMALL_RING_LOG2 6u
@@ -97,9 +155,15 @@ int npe__open_with(const char *uri, const npe_open_hooks *hooks, npe_dev **out, 
   if (u.kind == NPE_URI_SIM) {
     const int small = u.sim.build == NPESIM_BUILD_SMALL;
     rc = npe_transport_sim_open(&u.sim, &d->t);
-    if (rc && msg && cap) snprintf(msg, cap, "sim: cannot start the simulator (trace file?)");
+    if (rc && msg && cap)
+      snprintf(msg, cap, "%s",
+               u.sim.build == NPESIM_BUILD_SOC
+                   ? "sim: the SoC's firmware cannot be loaded or does not come up "
+                     "(make firmware; firmware=PATH)"
+                   : "sim: cannot start the simulator (trace file?)");
     strcpy(d->info.transport, small                                ? "sim-small"
                               : u.sim.build == NPESIM_BUILD_ZYNQ ? "sim-zynq"
+                              : u.sim.build == NPESIM_BUILD_SOC  ? "sim-soc"
                                                                  : "sim");
     base = small ? NPE_SIM_SMALL_MEM_BASE : NPE_SIM_MEM_BASE;
     size = small ? NPE_SIM_SMALL_MEM_SIZE : NPE_SIM_MEM_SIZE;
@@ -122,6 +186,19 @@ int npe__open_with(const char *uri, const npe_open_hooks *hooks, npe_dev **out, 
   if (rc) {
     free(d);
     return rc;
+  }
+  counting_transport(d);
+  if (d->t.offload) { /* the firmware runs the engine: no ring, no heap */
+    rc = npe__offload_open(d);
+    if (rc) {
+      if (msg && cap) snprintf(msg, cap, "%s", d->msg);
+      d->t.close(d->t.ctx);
+      free(d);
+      return rc;
+    }
+    d->magic = NPE_DEV_MAGIC;
+    *out = d;
+    return NPE_OK;
   }
   rc = read_info(d);
   d->info.mem_size = size;
@@ -150,7 +227,9 @@ int npe_open_msg(const char *uri, npe_dev **out, char *msg, size_t cap) {
 }
 
 const char *npe_last_error(const npe_dev *d) {
-  if (npe__dev_check(d) || !d->t.error) return "";
+  if (npe__dev_check(d)) return "";
+  if (d->msg[0]) return d->msg; /* an offloaded job's failure */
+  if (!d->t.error) return "";
   return d->t.error(d->t.ctx);
 }
 
@@ -160,6 +239,7 @@ const char *npe_last_error(const npe_dev *d) {
 void npe_close(npe_dev *d) {
   if (npe__dev_check(d)) return;
   if (d->job && d->job->rnn) npe__rnn_free(d, d->job);
+  if (d->job && d->job->off) npe__offload_free(d, d->job);
   free(d->job);
   for (npe_buf *b = d->bufs, *n; b; b = n) {
     n = b->next;
@@ -186,6 +266,9 @@ int npe_buf_alloc(npe_dev *d, size_t bytes, npe_buf **out) {
   int rc0 = npe__dev_check(d);
   if (rc0) return rc0;
   if (!out || bytes == 0) return NPE_ERR_INVALID_ARG;
+  /* an offload device's memory is its firmware's (the host window is the
+   * matmul's own) */
+  if (d->t.offload) return NPE_ERR_UNSUPPORTED;
   if (bytes > d->heap_hi - d->heap_lo) return NPE_ERR_NO_MEM;
   size_t span = (bytes + 63u) & ~(size_t)63u;
   uint64_t at = d->heap_lo;

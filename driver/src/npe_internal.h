@@ -22,11 +22,13 @@ struct npe_buf {
 };
 
 struct npe_rnn_job; /* npe_rnn.c */
+struct npe_offload_job; /* npe_offload.c */
 
 /* An asynchronous job: a matmul, or with rnn set a sequence (npe_rnn.c),
  * whose device buffer is held in a so that npe_buf_free() sees it busy. */
 struct npe_job {
   struct npe_rnn_job *rnn;
+  struct npe_offload_job *off; /* a matmul the firmware runs (npe_offload.c) */
   npe_mm_plan plan;
   npe_tiler_it it;
   npe_ring_stream stream;
@@ -36,6 +38,7 @@ struct npe_job {
   float scale;         /* scale_a * scale_b */
   float *col_scales;   /* npe_matmul_rows: scale_a * b_scales[j] per column j (owned), else NULL */
   double t_start;      /* host seconds */
+  uint64_t link0, frames0, cyc0; /* npe_dev.link_bytes, link_frames, device cycles at submit */
   /* NLU jobs (npe_matmul_nlu; the plan's nlu_aux): 2-byte codes go to
    * nlu_codes. */
   int nlu;
@@ -45,7 +48,17 @@ struct npe_job {
 
 struct npe_dev {
   uint32_t magic;              /* NPE_DEV_MAGIC while open (cleared by npe_close) */
+  /* What the driver calls: raw's functions with every byte that crosses the
+   * host link counted into link_bytes (npe_stats.link_bytes) */
   npe_transport t;
+  npe_transport raw;           /* the transport itself */
+  uint64_t link_bytes;         /* CSR words (4 bytes each) and memory bytes moved so far */
+  uint64_t link_frames;        /* board-link frames they would take (npe_dev.c) */
+  char msg[192];               /* the last offload failure in words ("" if none) */
+  uint32_t off_test_op;        /* offload tests: the opcode of the next requests (the
+                                * firmware's MATMUL_FAULT / _TIMEOUT hooks); 0: MATMUL */
+  int off_stale;               /* offload: a timed-out job's request is still with the
+                                * firmware; its answer is drained before the next one */
   npe_ring ring;
   npe_hw_shape hw;
   npe_info info;
@@ -95,6 +108,21 @@ int npe__read_counters(npe_dev *d, npe_stats *s);
 
 /* After a device error: SOFT_RESET and a fresh ring, so the next job runs. */
 void npe__recover(npe_dev *d);
+
+/* Offloaded matmuls (npe_offload.c), for a device whose transport has
+ * offload set: PING at open (the engine's shape), submit / poll / wait of a
+ * matmul job, the job freed by npe_close() when still in flight. */
+int npe__offload_open(npe_dev *d);
+int npe__offload_submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b,
+                        const float *b_scales, npe_output *out, npe_job **jobp);
+int npe__offload_poll(npe_dev *d, npe_job *j, int *done);
+int npe__offload_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles);
+void npe__offload_free(npe_dev *d, npe_job *j);
+double npe__offload_progress(const npe_job *j); /* requests answered / requests */
+/* The engine's shape and units from its CAP registers (read over the CSRs,
+ * or from the firmware's PING) into d->info and d->hw. */
+int npe__fill_info(npe_dev *d, uint32_t cap_fmt, uint32_t cap_arr, uint32_t cap_spad,
+                   uint32_t cap_recur);
 
 /* Energy estimate of a job from its counters. */
 double npe__energy_estimate(const npe_stats *s);

@@ -125,6 +125,9 @@ static int want_sherry(npe_dev *d, npe_job *j, const npe_tensor *a, const npe_te
 static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, const float *b_scales,
                   npe_output *out, const uint32_t *nlu_aux, npe_job **jobp) {
   int rc;
+  /* the firmware runs it (npe_offload.c); it has no NLU (has_nlu 0) */
+  if (d->t.offload)
+    return nlu_aux ? NPE_ERR_UNSUPPORTED : npe__offload_submit(d, a, b, b_scales, out, jobp);
   npe_job *j = calloc(1, sizeof *j);
   if (!j) return NPE_ERR_NO_MEM;
   if (b_scales) { /* per-column scales, copied: the caller's array may change */
@@ -137,6 +140,9 @@ static int submit(npe_dev *d, const npe_tensor *a, const npe_tensor *b, const fl
   }
   if (nlu_aux) j->nlu = 1;
   j->t_start = npe__now();
+  j->link0 = d->link_bytes;
+  j->frames0 = d->link_frames;
+  j->cyc0 = d->t.cycles(d->t.ctx);
   j->out = out;
   j->m = a->rows;
   j->n = b->rows;
@@ -207,6 +213,7 @@ int npe_poll(npe_dev *d, npe_job *j, int *done) {
   if (rc0) return rc0;
   if (!j || j != d->job || !done) return NPE_ERR_INVALID_ARG;
   if (j->rnn) return npe__rnn_poll(d, j, done);
+  if (j->off) return npe__offload_poll(d, j, done);
   int rc = npe_ring_pump(&d->t, &d->ring, &j->stream);
   if (!rc && !j->stream.finished) rc = npe_ring_wait(&d->t);
   if (!rc) rc = npe_ring_pump(&d->t, &d->ring, &j->stream);
@@ -293,6 +300,7 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
   if (rc0) return rc0;
   if (!j || j != d->job) return NPE_ERR_INVALID_ARG;
   if (j->rnn) return npe__rnn_wait(d, j, timeout_cycles);
+  if (j->off) return npe__offload_wait(d, j, timeout_cycles);
   int rc = npe_ring_finish(&d->t, &d->ring, &j->stream, timeout_cycles, NULL, NULL);
   npe_stats s;
   memset(&s, 0, sizeof s);
@@ -328,6 +336,9 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
     }
     s.energy_pj = npe__energy_estimate(&s);
     s.host_seconds = npe__now() - j->t_start;
+    s.link_bytes = d->link_bytes - j->link0;
+    s.link_frames = d->link_frames - j->frames0;
+    s.device_cycles = d->t.cycles(d->t.ctx) - j->cyc0;
     d->last = s;
     d->have_last = 1;
   }
@@ -339,7 +350,13 @@ int npe_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
 /* Runs a submitted matmul job to the end, with progress. */
 static int run_job(npe_dev *d, npe_job *j) {
   int rc = NPE_OK;
-  if (d->progress) {
+  if (d->progress && j->off) { /* the firmware's requests answered so far */
+    int done = 0;
+    while (!rc && !done) {
+      rc = npe_poll(d, j, &done);
+      d->progress(npe__offload_progress(j), d->progress_ctx);
+    }
+  } else if (d->progress) {
     uint64_t total = npe_tiler_count(&j->plan);
     int done = 0;
     while (!rc && !done) {

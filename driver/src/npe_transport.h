@@ -31,6 +31,14 @@ typedef struct npe_transport {
   /** One line on the last failure ("" if none); NULL: the transport has no
    *  messages. */
   const char *(*error)(void *ctx);
+  /** 1: a device with its own firmware in front of the engine (the SoC of
+   *  docs/SOC.md behind its host port, "sim:?build=soc"): the host reaches
+   *  the mailbox and the on-chip RAM with mem_read / mem_write (include/
+   *  npe_soc.h's map), never the engine's CSRs (csr_read / csr_write answer
+   *  NPE_ERR_UNSUPPORTED); wait returns when the mailbox's DONE raises the
+   *  host interrupt. libnpe offloads whole matmuls to the firmware
+   *  (npe_offload.c). 0: the host drives the engine's CSRs and ring. */
+  int offload;
 } npe_transport;
 
 /** Device memory window of a transport (what the DMA may touch). */

@@ -32,9 +32,27 @@ static uint64_t sim_cycles(void *ctx) { return npesim_cycles(ctx); }
 
 static void sim_close(void *ctx) { npesim_destroy(ctx); }
 
+/* The SoC: no CSRs for the host (the engine's are the core's alone) */
+static int soc_csr_read(void *ctx, uint32_t off, uint32_t *val) {
+  (void)ctx, (void)off, (void)val;
+  return NPE_ERR_UNSUPPORTED;
+}
+
+static int soc_csr_write(void *ctx, uint32_t off, uint32_t val) {
+  (void)ctx, (void)off, (void)val;
+  return NPE_ERR_UNSUPPORTED;
+}
+
 int npe_transport_sim_open(const npesim_config *cfg, npe_transport *t) {
   if (!cfg || !t) return NPE_ERR_INVALID_ARG;
   npesim_config c = *cfg;
+  if (cfg->build == NPESIM_BUILD_SOC) { /* boots the firmware (npesim_create) */
+    npesim *x;
+    if (npesim_create(&c, &x)) return c.trace_path ? NPE_ERR_IO : NPE_ERR_DEVICE;
+    *t = (npe_transport){x, soc_csr_read, soc_csr_write, sim_mem_write, sim_mem_read, sim_wait,
+                         sim_cycles, sim_close, NULL, 1};
+    return NPE_OK;
+  }
   const int small = cfg->build == NPESIM_BUILD_SMALL;
   const uint64_t base = small ? NPE_SIM_SMALL_MEM_BASE : NPE_SIM_MEM_BASE;
   const uint64_t size = small ? NPE_SIM_SMALL_MEM_SIZE : NPE_SIM_MEM_SIZE;
@@ -60,6 +78,7 @@ int npe_transport_sim_open(const npesim_config *cfg, npe_transport *t) {
   t->wait = sim_wait;
   t->cycles = sim_cycles;
   t->close = sim_close;
+  t->offload = 0;
   return NPE_OK;
 }
 

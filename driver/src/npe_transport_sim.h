@@ -13,10 +13,13 @@
 #define NPE_SIM_SMALL_MEM_BASE 0ull
 #define NPE_SIM_SMALL_MEM_SIZE (128ull << 10)
 
-/** Creates a simulator of the build @p cfg->build (NPESIM_BUILD_FULL or
- *  NPESIM_BUILD_SMALL) with @p cfg (mem_base/mem_size are forced to the
- *  values above for that build) and fills @p t. Errors: NPE_ERR_INVALID_ARG
- *  (bad config), NPE_ERR_IO (trace file). */
+/** Creates a simulator of the build @p cfg->build with @p cfg (mem_base/
+ *  mem_size are forced to the values above for that build) and fills @p t.
+ *  NPESIM_BUILD_SOC: the SoC with its firmware booted (cfg->firmware), an
+ *  offload transport (npe_transport.offload) without CSRs. Errors:
+ *  NPE_ERR_INVALID_ARG (bad config), NPE_ERR_IO (trace file),
+ *  NPE_ERR_DEVICE (the SoC's firmware cannot be loaded or does not come
+ *  up). */
 int npe_transport_sim_open(const npesim_config *cfg, npe_transport *t /* out */);
 
 /** The simulator behind a sim: transport, of either build (for tests and

@@ -27,11 +27,17 @@ static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t c
       c->trace_path = val;
       continue;
     }
+    if (!strcmp(key, "firmware")) { /* build=soc: the firmware ELF */
+      c->firmware = val;
+      continue;
+    }
     if (!strcmp(key, "build")) {
       if (!strcmp(val, "small"))
         c->build = NPESIM_BUILD_SMALL;
       else if (!strcmp(val, "zynq"))
         c->build = NPESIM_BUILD_ZYNQ;
+      else if (!strcmp(val, "soc"))
+        c->build = NPESIM_BUILD_SOC;
       else if (!strcmp(val, "default"))
         c->build = NPESIM_BUILD_FULL;
       else
@@ -55,6 +61,11 @@ static int parse_sim_uri(const char *opts, npesim_config *c, char *buf, size_t c
       return NPE_ERR_INVALID_ARG;
     }
   }
+  /* a firmware is the SoC's alone; its memory is on chip (no latency or
+   * back-pressure to set) */
+  if (c->firmware && c->build != NPESIM_BUILD_SOC) return NPE_ERR_INVALID_ARG;
+  if (c->build == NPESIM_BUILD_SOC && (c->read_latency || c->ready_pct || c->valid_pct))
+    return NPE_ERR_INVALID_ARG;
   return NPE_OK;
 }
 

@@ -49,21 +49,21 @@ int main(void) {
   for (size_t i = 0; i < n; i++) buf[i] = (uint8_t)(i * 131u + 7u);
   npe_link_stats s0, s1;
   /* writes */
-  npe_link_get_stats(&d->t, &s0);
+  npe_link_get_stats(&d->raw, &s0);
   uint64_t t0 = board_sim_cycles(fake.board);
   if (d->t.mem_write(d->t.ctx, 0x8000, buf, n)) return 1;
   uint64_t t1 = board_sim_cycles(fake.board);
-  npe_link_get_stats(&d->t, &s1);
+  npe_link_get_stats(&d->raw, &s1);
   double w = secs(t1 - t0);
   uint64_t wf = s1.frames - s0.frames;
   printf("BENCH link_write_throughput %.0f B/s\n", n / w);
   printf("BENCH link_write_throughput_ftdi %.0f B/s\n", n / (w + wf * USB_WAIT_S));
   /* reads */
-  npe_link_get_stats(&d->t, &s0);
+  npe_link_get_stats(&d->raw, &s0);
   t0 = board_sim_cycles(fake.board);
   if (d->t.mem_read(d->t.ctx, 0x8000, back, n) || memcmp(buf, back, n)) return 1;
   t1 = board_sim_cycles(fake.board);
-  npe_link_get_stats(&d->t, &s1);
+  npe_link_get_stats(&d->raw, &s1);
   double r = secs(t1 - t0);
   uint64_t rf = s1.frames - s0.frames;
   printf("BENCH link_read_throughput %.0f B/s\n", n / r);
@@ -78,11 +78,11 @@ int main(void) {
   npe_tensor ta = {npe_pats_u8(NPE_FMT_INT8, a), M, K, K, 1.0f},
              tb = {npe_pats_u8(NPE_FMT_INT8, b), N, K, K, 1.0f};
   npe_output o = {.f32 = out};
-  npe_link_get_stats(&d->t, &s0);
+  npe_link_get_stats(&d->raw, &s0);
   t0 = board_sim_cycles(fake.board);
   int rc = npe_matmul(d, &ta, &tb, &o);
   t1 = board_sim_cycles(fake.board);
-  npe_link_get_stats(&d->t, &s1);
+  npe_link_get_stats(&d->raw, &s1);
   npe_stats st;
   if (rc || npe_last_stats(d, &st)) {
     fprintf(stderr, "bench_link: matmul: %s %s\n", npe_strerror(rc), npe_last_error(d));

@@ -1618,7 +1618,7 @@ START_TEST(small_build_shape) {
   ck_assert_int_eq(npesim_csr_read(s, NPE_CAP_RECUR_REG_OFFSET, &v), 0);
   ck_assert_uint_eq(v, 0);
   npesim_destroy(s);
-  c.build = (npesim_build)3;
+  c.build = (npesim_build)4; /* (3 is the SoC, NPESIM_BUILD_SOC) */
   s = NULL;
   ck_assert_int_eq(npesim_create(&c, &s), -1);
   ck_assert_ptr_null(s);

@@ -261,7 +261,7 @@ START_TEST(matmul) {
   check_matmul(d, NPE_FMT_TERNARY, 3, 5, 33);
   check_matmul(d, NPE_FMT_INT8, 16, 24, 300);
   npe_link_stats ls;
-  ck_assert_int_eq(npe_link_get_stats(&d->t, &ls), NPE_OK);
+  ck_assert_int_eq(npe_link_get_stats(&d->raw, &ls), NPE_OK);
   ck_assert_uint_eq(ls.tries, ls.frames);
   ck_assert_str_eq(npe_last_error(d), "");
   board_sim_stats bs;
@@ -285,7 +285,7 @@ START_TEST(faults) {
   check_matmul(d, NPE_FMT_TERNARY, 3, 5, 33);
   check_matmul(d, NPE_FMT_INT8, 16, 24, 300);
   npe_link_stats ls;
-  ck_assert_int_eq(npe_link_get_stats(&d->t, &ls), NPE_OK);
+  ck_assert_int_eq(npe_link_get_stats(&d->raw, &ls), NPE_OK);
   board_sim_stats bs;
   board_sim_get_stats(fake.board, &bs);
   printf("faults: %llu frames, %llu tries, %llu timeouts, %llu FRAME_ERR, %llu repeats, "

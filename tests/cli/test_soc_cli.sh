@@ -1,0 +1,47 @@
+#!/bin/sh
+# test_soc_cli.sh NPE_BINARY - `npe info` and `npe matmul` on the SoC whose
+# firmware runs the matmuls (sim:?build=soc, docs/SOC.md): the engine's
+# shape from the firmware's PING, every format golden-exact through the
+# firmware, an M = 1 mat-vec, and the
+# refusals (K beyond the scratchpads, the NLU, a missing firmware): exit
+# non-zero with a message.
+set -u
+NPE=${1:?usage: test_soc_cli.sh NPE_BINARY}
+DEV='sim:?build=soc'
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+"$NPE" info --device "$DEV" > "$T/info" || fail "npe info"
+grep -q '^transport     sim-soc' "$T/info" || fail "npe info: transport"
+grep -q '^MAC array     2 x 2 PEs' "$T/info" || fail "npe info: the SoC's array"
+grep -q '^formats       fp4 posit4 posit8 posit16 int8 ternary' "$T/info" || fail "npe info: formats"
+grep -q '^nonlinear     none' "$T/info" || fail "npe info: no NLU through the firmware"
+"$NPE" info --json --device "$DEV" | grep -q '"k_tiles": false' || fail "npe info --json: no K tiles"
+
+"$NPE" matmul --device "$DEV" --m 20 --n 24 --k 96 --format all --check --quiet > "$T/mm" ||
+  fail "matmul --format all on the SoC"
+[ "$(grep -c ' exact$' "$T/mm")" -eq 6 ] || fail "matmul on the SoC: not 6 exact rows"
+"$NPE" matmul --device "$DEV" --m 1 --n 20 --k 64 --format posit16 --out posit8 --check --quiet \
+  > "$T/mv" || fail "mat-vec on the SoC"
+grep -q ' exact$' "$T/mv" || fail "mat-vec on the SoC not exact"
+
+if "$NPE" matmul --device "$DEV" --m 4 --n 4 --k 3000 --format int8 > "$T/o" 2> "$T/e"; then
+  fail "K 3000 accepted"
+fi
+grep -q 'beyond this engine' "$T/e" || fail "K 3000: no message"
+if "$NPE" matmul --device "$DEV" --m 4 --n 4 --k 16 --format int8 --act sigmoid > "$T/o" 2> "$T/e"; then
+  fail "an NLU job accepted"
+fi
+grep -q 'not supported' "$T/e" || fail "NLU: no message"
+if "$NPE" info --device 'sim:?build=soc&firmware=/nonexistent.elf' > "$T/o" 2> "$T/e"; then
+  fail "a missing firmware accepted"
+fi
+grep -q "firmware cannot be loaded" "$T/e" || fail "missing firmware: no message"
+
+if [ "$fails" -ne 0 ]; then
+  echo "test_soc_cli: $fails failure(s)"
+  exit 1
+fi
+echo "test_soc_cli: all passed"
