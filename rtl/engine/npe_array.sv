@@ -22,6 +22,9 @@ module npe_array #(
   parameter int          LiteAccBits   = 32,
   // FLAGS.ACCUM / KEEP: OutGroups saved quires per PE (full PEs only)
   parameter bit          KSplit        = 1'b0,
+  // full PEs with latch clock gates (an ASIC build; npe_clk_gate). Never on
+  // an FPGA: its clock nets must not come from logic
+  parameter bit          ClockGates    = 1'b0,
   parameter int          AddrBits      = 64,  // width of the dispatch port's addresses (unused here)
   parameter int          ABankWords    = 1 << ABankAddrBits,  // derived
   parameter int          BBankWords    = 1 << BBankAddrBits   // derived
@@ -368,7 +371,7 @@ module npe_array #(
         );
       end else begin : gen_full
         npe_pe #(.FormatMask(FormatMask), .QuireSlots(BuildKSplit ? OutGroups : 0),
-                 .SlotBits(SlotBits), .HasCounters(1'b0)) u_pe (
+                 .SlotBits(SlotBits), .HasCounters(1'b0), .ClockGates(ClockGates)) u_pe (
           .clk_i       (clk_i),
           .rst_ni      (rst_ni),
           .valid_i     (pe_valid),

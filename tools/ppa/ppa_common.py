@@ -60,7 +60,7 @@ BLOCKS["recur_unit"] = ("npe_recur_unit", [PKG, "rtl/engine/npe_recur_sig_pkg.sv
                                            "rtl/engine/npe_recur_sigmoid.sv",
                                            "rtl/engine/npe_recur_cell.sv",
                                            "rtl/engine/npe_recur_acc_fix.sv",
-                                           "rtl/pe/npe_pe_posit_enc.sv", "rtl/pe/npe_pe_round.sv",
+                                           "rtl/pe/npe_pe_posit_enc.sv", "rtl/pe/npe_pe_round.sv", "rtl/pe/npe_clk_gate.sv",
                                            "rtl/engine/npe_recur_unit.sv"], {},
                         "npe_recur_unit with GRU / LSTM, 1024 state words (state memories as SRAM)")
 BLOCKS["axi_dma"] = ("npe_axi_dma", [PKG, "rtl/axi/npe_axi_dma.sv"], {}, "npe_axi_dma, AXI4 master")
