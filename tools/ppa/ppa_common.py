@@ -32,7 +32,7 @@ BLOCKS = {}
 # The PEs as npe_array builds them: no activity counters in the PE
 # (HasCounters 0; npe_perf counts for the whole engine since session 15) and
 # no quire slots (QuireSlots 0: the K-tile slots are a small memory beside
-# the arithmetic, counted separately in docs/PPA.md), with the latch clock
+# the arithmetic, counted separately in docs/PPA.md), with the clock
 # gates of an ASIC build (ClockGates 1; the FPGA and Verilator builds clock-
 # enable the same registers instead).
 BLOCKS["pe_all"] = ("npe_pe", PE_FILES, {"FormatMask": 0x3F, "HasCounters": 0, "ClockGates": 1},

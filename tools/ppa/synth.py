@@ -43,10 +43,10 @@ PERIOD_NS = 100.0     # STA clock period; the critical path is period - slack
 
 def sta_period(block):
     """The STA clock: the block's clock target if it has one, else PERIOD_NS.
-    With clock gates, the gate's latch launches half-cycle paths (it opens at
-    the falling edge), whose period - slack depends on the period: at a block's
-    real clock they stay below its flop-to-flop paths; at 100 ns they would
-    read 50 ns."""
+    With clock gates, the gate's flop samples at the falling edge, so its paths
+    are half a cycle long and their period - slack depends on the period: at a
+    block's real clock they stay below its flop-to-flop paths; at 100 ns they
+    would read about 50 ns."""
     return pc.CLOCK_TARGET_NS.get(block, PERIOD_NS)
 
 # ABC: Yosys' default -liberty script, then buffering and gate sizing (an
@@ -70,7 +70,7 @@ def delay_abc_script(delay_ps):
     return "strash; dch; map -D {0}; buffer -p; upsize -D {0}; dnsize -D {0}\n".format(delay_ps)
 
 
-# Latches (the clock gates') onto the LATCH cell; see the file.
+# Latches onto the LATCH cell (none in today's blocks); see the file.
 LATCH_MAP = "tools/ppa/osu018_latch.v"
 
 
