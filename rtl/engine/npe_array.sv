@@ -22,7 +22,7 @@ module npe_array #(
   parameter int          LiteAccBits   = 32,
   // FLAGS.ACCUM / KEEP: OutGroups saved quires per PE (full PEs only)
   parameter bit          KSplit        = 1'b0,
-  // full PEs with latch clock gates (an ASIC build; npe_clk_gate). Never on
+  // full PEs with clock gates (an ASIC build; npe_clk_gate). Never on
   // an FPGA: its clock nets must not come from logic
   parameter bit          ClockGates    = 1'b0,
   parameter int          AddrBits      = 64,  // width of the dispatch port's addresses (unused here)
