@@ -214,7 +214,7 @@ def flow(block, outroot):
     target = pc.CLOCK_TARGET_NS.get(block)
     if target is None:
         return flow_one(block, outdir, ABC_SCRIPT, block)
-    sweep, chosen = [], None
+    sweep, tries = [], []
     for frac in DELAY_FRACTIONS:
         d = int(round(target * 1000 * frac))
         tdir = os.path.join(outdir, "abc_D%d" % d)
@@ -223,18 +223,16 @@ def flow(block, outroot):
         except SystemExit:   # ABC 1.01 sometimes fails on a tight target
             sweep.append({"abc_delay_ps": d, "failed": True})
             continue
-        cp = res["sta"]["critical_path_ns"]
-        sweep.append({"abc_delay_ps": d, "area_um2": res["area_um2"], "critical_path_ns": cp})
-        if chosen is None:
-            chosen = (tdir, res)
-            continue
-        best_cp, best_area = chosen[1]["sta"]["critical_path_ns"], chosen[1]["area_um2"]
-        if cp <= target and (best_cp > target or res["area_um2"] < best_area):
-            chosen = (tdir, res)
-        elif cp > target and best_cp > target and cp < best_cp:
-            chosen = (tdir, res)
-    if chosen is None:
+        sweep.append({"abc_delay_ps": d, "area_um2": res["area_um2"],
+                      "critical_path_ns": res["sta"]["critical_path_ns"]})
+        tries.append((tdir, res))
+    if not tries:
         pc.die("%s: ABC failed at every delay target" % block)
+    meeting = [t for t in tries if t[1]["sta"]["critical_path_ns"] <= target]
+    if meeting:   # the smallest that meets the clock (the first of equals)
+        chosen = min(meeting, key=lambda t: t[1]["area_um2"])
+    else:         # else the fastest
+        chosen = min(tries, key=lambda t: t[1]["sta"]["critical_path_ns"])
     tdir, res = chosen
     for name in ("net.v", "net_yosys.v", "sta.log", "sta.tcl", "stat.txt", "synth.ys",
                  "abc.script", "srams.txt"):
