@@ -12,6 +12,9 @@
 #   make ppa-energy   the PE and NLU energy runs only (after ppa-synth)
 #   make ppa-calib    reference adders / multipliers through the same flow,
 #                     against Horowitz ISSCC'14 at 45 nm: the calibration factor
+#   make ppa-workloads energy per workload (the demo's matmul, its sigmoid
+#                     through the NLU, a GRU) from libnpe's estimate, which
+#                     holds this flow's MAC / NLU figures: build/ppa/workloads/
 #   make ppa-fpga     iCE40 (engine-ice40-size's logs) and Xilinx (synth_xilinx
 #                     of npe_top, cached) resources -> build/ppa/fpga/fpga.json
 #   make ppa-test     the energy tool on a hand-computed circuit, the scaling
@@ -26,12 +29,13 @@ PPA_BUILD  := $(BUILD)/ppa
 PPA_PYTHON ?= /usr/bin/python3
 PPA_TOOLS  := tools/ppa/ppa_common.py tools/ppa/synth.py tools/ppa/liberty.py \
               tools/ppa/energy.py tools/ppa/pe_energy.py tools/ppa/nlu_energy.py tools/ppa/report.py \
-              tools/ppa/scaling.py tools/ppa/calib.py tools/ppa/plots.py tools/ppa/fpga.py
+              tools/ppa/scaling.py tools/ppa/calib.py tools/ppa/plots.py tools/ppa/fpga.py \
+              tools/ppa/workloads.py
 
 # Debian packages the flow needs (make deps; qflow-tech-osu018 pulls in qflow)
 DEB_PKGS += opensta qflow-tech-osu018 python3-numpy
 
-.PHONY: report report-ppa ppa-deps ppa-synth ppa-energy ppa-calib ppa-fpga ppa-test ppa-test-energy \
+.PHONY: report report-ppa ppa-deps ppa-synth ppa-energy ppa-calib ppa-fpga ppa-workloads ppa-test ppa-test-energy \
         ppa-test-scaling ppa-smoke
 
 # tools/check_deps.sh installs what is missing (or prints the command)
@@ -60,7 +64,10 @@ ppa-fpga: ppa-deps
 	$(PPA_PYTHON) tools/ppa/fpga.py $(PPA_BUILD)/fpga $(EP_BUILD)/ice40_small.stat \
 	  $(EP_BUILD)/ice40_small_pack.log --timeout=$(PPA_XILINX_TIMEOUT) $(ENGINE_RTL)
 
-report-ppa: ppa-synth ppa-energy ppa-calib ppa-fpga
+ppa-workloads: ppa-deps $(NPE_BIN)
+	$(PPA_PYTHON) tools/ppa/workloads.py $(NPE_BIN) $(PPA_BUILD)/workloads
+
+report-ppa: ppa-synth ppa-energy ppa-calib ppa-fpga ppa-workloads
 	$(PPA_PYTHON) tools/ppa/report.py $(PPA_BUILD)
 
 report: report-ppa

@@ -56,6 +56,7 @@ engine-lint:
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_SMALL_G)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) +define+NPE_XBAR_DPI
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) -GClockGates=1\'b1
 	verilator --lint-only -Wall -Wno-SYNCASYNCNET --assert --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) \
 	  +define+NPE_XBAR_DPI +define+NPE_ASSERT
 	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations, and with assertions)"

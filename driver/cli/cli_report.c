@@ -46,11 +46,12 @@ void cli_report_rows(FILE *f, const cli_mm_opts *o, const cli_mm_row *r, int n,
               pj_mac, x->weight_bytes, x->sqnr_db, x->max_err, x->golden_mismatch,
               x->st.host_seconds);
     else
-      fprintf(f, "  {\"format\": \"%s\", \"cycles\": %llu, \"utilisation\": %.4f, "
+      fprintf(f, "  {\"format\": \"%s\", \"cycles\": %llu, \"macs\": %llu, \"utilisation\": %.4f, "
                  "\"energy_pj\": %.1f, \"pj_per_mac\": %.4f, \"weight_bytes\": %.0f, "
                  "\"sqnr_db\": %.3f, \"max_err\": %.6g, \"golden_mismatches\": %ld, "
                  "\"host_seconds\": %.3f}%s\n",
-              x->name, (unsigned long long)x->st.cycles, x->st.utilisation, x->st.energy_pj,
+              x->name, (unsigned long long)x->st.cycles, (unsigned long long)macs,
+              x->st.utilisation, x->st.energy_pj,
               pj_mac, x->weight_bytes, x->sqnr_db, x->max_err, x->golden_mismatch,
               x->st.host_seconds, i + 1 < n ? "," : "");
   }

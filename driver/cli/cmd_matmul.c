@@ -623,6 +623,11 @@ int npe_cmd_matmul(int argc, char **argv) {
   }
   npe_info inf;
   npe_get_info(d, &inf);
+  if (o.act_name && !inf.has_nlu) {
+    fprintf(stderr, "npe matmul: --act needs the nonlinear unit, which this engine does not "
+                    "have (npe info: nlu no)\n");
+    ex = NPE_EXIT_USAGE;
+  }
   for (int i = 0; i < nrows && !ex; i++) {
     if (npe_max_k(d, rows[i].fa, rows[i].fb) == 0) {
       fprintf(stderr, "npe matmul: this engine has no %s (npe info lists its formats)\n",

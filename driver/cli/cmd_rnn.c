@@ -172,9 +172,10 @@ static void report_error(npe_dev *d, int rc) {
 }
 
 static void print_stats_json(const npe_stats *st) {
-  printf("\"cycles\": %llu, \"elements\": %llu, \"elems_per_cycle\": %.4f, "
+  printf("\"cycles\": %llu, \"elements\": %llu, \"elems_per_cycle\": %.4f, \"energy_pj\": %.1f, "
          "\"descriptors\": %llu, \"dma_read_bytes\": %llu, \"dma_write_bytes\": %llu",
          (unsigned long long)st->cycles, (unsigned long long)st->recur_elems, st->utilisation,
+         st->energy_pj,
          (unsigned long long)st->descriptors, (unsigned long long)st->dma_read_bytes,
          (unsigned long long)st->dma_write_bytes);
 }

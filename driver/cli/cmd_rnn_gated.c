@@ -292,13 +292,16 @@ static void print_json_row(const gated_row *r, int engine, int first) {
   if (engine) {
     uint64_t macs = 0;
     for (int f = 0; f < NPE_FMT_COUNT; f++) macs += r->st.macs[f];
-    printf("\"cycles\": %llu, \"macs\": %llu, \"mac_utilisation\": %.4f, \"descriptors\": %llu, "
-           "\"dma_read_bytes\": %llu, \"dma_write_bytes\": %llu, \"proj_cycles\": %llu, ",
+    printf("\"cycles\": %llu, \"macs\": %llu, \"mac_utilisation\": %.4f, \"energy_pj\": %.1f, "
+           "\"descriptors\": %llu, \"dma_read_bytes\": %llu, \"dma_write_bytes\": %llu, "
+           "\"proj_cycles\": %llu, ",
            (unsigned long long)r->st.cycles, (unsigned long long)macs, r->st.utilisation,
+           r->st.energy_pj,
            (unsigned long long)r->st.descriptors, (unsigned long long)r->st.dma_read_bytes,
            (unsigned long long)r->st.dma_write_bytes, (unsigned long long)r->proj_cycles);
   } else {
-    printf("\"cycles\": null, \"macs\": null, \"mac_utilisation\": null, \"descriptors\": null, "
+    printf("\"cycles\": null, \"macs\": null, \"mac_utilisation\": null, \"energy_pj\": null, "
+           "\"descriptors\": null, "
            "\"dma_read_bytes\": null, \"dma_write_bytes\": null, \"proj_cycles\": null, ");
   }
   printf("\"max_err\": %.6g, \"rms_err\": %.6g, \"golden_mismatches\": ", r->max_err, r->rms_err);

@@ -28,6 +28,7 @@ module npe_top #(
   parameter bit          KSplit           = 1'b1, // MATMUL FLAGS.ACCUM / KEEP: OutGroups saved quires per PE (not with LitePe)
   parameter bit          HasSherry        = 1'b1, // LOAD FLAGS.SHERRY: the Sherry 1.25-bit ternary unpacker on the load path
   parameter bit          HasDirectDesc    = 1'b1, // DESC_0..15 + DOORBELL (else ring only)
+  parameter bit          ClockGates       = 1'b0, // the PEs' clock gates (ASIC builds; never on an FPGA)
   parameter int          PerfMask         = 'h7fff // performance counters built (bit = PERF_ index)
 ) (
   input  logic        clk_i,
@@ -433,7 +434,8 @@ module npe_top #(
   npe_array #(
     .Rows (Rows), .Cols (Cols), .ABankAddrBits (ABits), .BBankAddrBits (BBits),
     .OutGroups (OutGroups), .FormatMask (FormatMask), .LitePe (LitePe),
-    .LiteAccBits (LiteAccBits), .AddrBits (AddrBits), .KSplit (KSplit)
+    .LiteAccBits (LiteAccBits), .AddrBits (AddrBits), .KSplit (KSplit),
+    .ClockGates (ClockGates)
   ) u_array (
     .clk_i, .rst_ni,
     .job_valid_i (job_valid[UA]), .job_desc_i (job_desc), .abort_i (abort),

@@ -78,6 +78,9 @@ expect_usage "$NPE" matmul --act swish
 [ "$(grep -c ' exact$' "$T/sm")" -eq 2 ] || fail "small build: not 2 exact rows"
 expect_usage "$NPE" matmul --device 'sim:?build=small' --format fp4 --m 2 --n 2 --k 8
 expect_usage "$NPE" matmul --device 'sim:?build=tiny'
+# no NLU in the small build: --act refused before any row runs
+expect_usage "$NPE" matmul --device 'sim:?build=small' --act sigmoid --m 2 --n 2 --k 8
+grep -q 'nonlinear unit' "$T/err" || fail "small build --act: message"
 # the Zynq board top's model: every format, 64 KiB B buffers
 "$NPE" info --device 'sim:?build=zynq' > "$T/zi" || fail "zynq info"
 grep -q '^transport *sim-zynq$' "$T/zi" || fail "zynq info: transport"

@@ -10,7 +10,8 @@
 // Plusargs: +vcd=FILE (dump the netlist's nets: scope tb_pe_energy.gen_lite.dut
 // or tb_pe_energy.gen_full.dut), +seed=N.
 // Prints: tb_pe_energy: PASS|FAIL ... t0_ns= t1_ns= cycles= macs= : the
-// measured window is (t0, t1], Words cycles of back-to-back words.
+// measured window is (t0, t1], Words cycles of back-to-back words (Idle:
+// Words idle cycles, macs=0).
 `timescale 1ns / 10ps
 module tb_pe_energy;
   import npe_pkg::*;  // Icarus 11 crashes on a package-qualified enum type here
@@ -22,6 +23,10 @@ module tb_pe_energy;
   parameter int         DotLen     = 16;     // words per dot product
   parameter bit         HasCounters = 1'b1;  // as the netlist was built (0: cnt_o is 0)
   parameter bit         ClockGates  = 1'b0;  // as the netlist was built (the reference too)
+  // Idle: one dot product of Fmt before the window, then Words cycles with
+  // valid_i low and the operands held (an idle PE beside busy ones): the
+  // energy of an idle cycle, what the clock gates save (macs=0)
+  parameter bit         Idle        = 1'b0;
 
   localparam int Lanes = (Fmt <= 1) ? 4 : (Fmt == 3) ? 1 : 2;
 
@@ -148,12 +153,30 @@ module tb_pe_energy;
       #1;
       fmt_raw = 3'(Fmt);
     end
+    if (Idle) begin
+      for (int w = 0; w < DotLen; w++) begin
+        valid_i = 1'b1;
+        clear_i = (w == 0);
+        last_i  = (w == DotLen - 1);
+        a_i = operand(16'($random(seed)), 1'b0);
+        b_i = operand(16'($random(seed)), 1'b1);
+        @(posedge clk_i);
+        #1;
+      end
+      {valid_i, clear_i, last_i} = '0;
+      repeat (12) @(posedge clk_i);
+      #1;
+    end
     cnt_clear_i = 1'b1;
     @(posedge clk_i);
       #1;
     cnt_clear_i = 1'b0;
     t0 = $time;
-    for (int w = 0; w < Words; w++) begin
+    for (int w = 0; w < Words && Idle; w++) begin
+      @(posedge clk_i);
+      #1;
+    end
+    for (int w = 0; w < Words && !Idle; w++) begin
       valid_i = 1'b1;
       clear_i = (w % DotLen) == 0;
       last_i  = (w % DotLen) == DotLen - 1;
@@ -165,9 +188,10 @@ module tb_pe_energy;
     t1 = $time;
     {valid_i, clear_i, last_i} = '0;
     repeat (12) @(posedge clk_i);
-    if (results != Words / DotLen + WarmResults) errors = errors + 1;
+    if (results != (Idle ? 1 : Words / DotLen) + WarmResults) errors = errors + 1;
     $display("tb_pe_energy: %s fmt=%0d mask=%02x t0_ns=%0d t1_ns=%0d cycles=%0d macs=%0d results=%0d mismatches=%0d",
-             errors ? "FAIL" : "PASS", Fmt, FormatMask, t0, t1, Words, Words * Lanes, results, errors);
+             errors ? "FAIL" : "PASS", Fmt, FormatMask, t0, t1, Words, Idle ? 0 : Words * Lanes, results,
+             errors);
     $finish;
   end
 

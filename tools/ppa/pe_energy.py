@@ -9,9 +9,16 @@ the format back to back (dot products of 16), checks the netlist against
 the RTL every cycle, and dumps the netlist's nets; tools/ppa/energy.py sums
 the energy of the streaming cycles. Cached per run on its inputs' hash.
 
-Usage: pe_energy.py SYNTHDIR OUTDIR [BLOCK:FORMAT ...] [--words N]
+BLOCK:idle runs the block idle instead (one INT8 dot product first, then
+WORDS cycles with valid low and the operands held): the energy of an idle
+PE cycle, written to OUTDIR/idle.json. The ungated all-format PE
+(pe_all_ungated, enables instead of clock gates) beside the gated one shows
+what the gates save.
+
+Usage: pe_energy.py SYNTHDIR OUTDIR [BLOCK:FORMAT|BLOCK:idle ...] [--words N]
   default runs: every single-format PE on its format, the all-format PE on
-  each format, npe_pe_lite on INT8 and ternary. Writes OUTDIR/energy.json.
+  each format, npe_pe_lite on INT8 and ternary, pe_all and pe_all_ungated
+  idle and on INT8. Writes OUTDIR/energy.json (and idle.json).
 """
 import json
 import os
@@ -32,6 +39,7 @@ def default_runs():
     runs = [("pe_" + f, f) for f in pc.FORMATS]
     runs += [("pe_all", f) for f in pc.FORMATS]
     runs += [("pe_lite", "int8"), ("pe_lite", "ternary")]
+    runs += [("pe_all", "idle"), ("pe_all_ungated", "idle"), ("pe_all_ungated", "int8")]
     return runs
 
 
@@ -39,7 +47,9 @@ def one(synthdir, outroot, block, fmt, words, lib):
     top, files, params, _ = pc.BLOCKS[block]
     lite = top == "npe_pe_lite"
     mask = params["FormatMask"]
-    code = pc.FORMATS.index(fmt)
+    idle = fmt == "idle"
+    # an idle run's dot product before the window: INT8, else the lowest format built
+    code = (4 if mask & 0x10 else (mask & -mask).bit_length() - 1) if idle else pc.FORMATS.index(fmt)
     if not mask & (1 << code):
         pc.die("%s does not build %s" % (block, fmt))
     net = os.path.join(synthdir, block, "net.v")
@@ -51,14 +61,15 @@ def one(synthdir, outroot, block, fmt, words, lib):
     defs = ["-Ptb_pe_energy.FormatMask=%d" % mask, "-Ptb_pe_energy.Lite=%d" % int(lite),
             "-Ptb_pe_energy.Fmt=%d" % code, "-Ptb_pe_energy.Words=%d" % words,
             "-Ptb_pe_energy.HasCounters=%d" % params.get("HasCounters", 1),
-            "-Ptb_pe_energy.ClockGates=%d" % params.get("ClockGates", 0)]
+            "-Ptb_pe_energy.ClockGates=%d" % params.get("ClockGates", 0),
+            "-Ptb_pe_energy.Idle=%d" % int(idle)]
     key = pc.digest([net, TB, pc.CELLS_V, pc.LIB] + files, " ".join(defs) + str(SLEW_NS) +
                     open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "energy.py")).read())
     res_path = os.path.join(outdir, "result.json")
     if pc.cached(outdir, key) and os.path.exists(res_path):
         with open(res_path) as f:
             res = json.load(f)
-        print("ppa: energy %-17s cached: %.2f pJ/MAC" % (name, res["pj_per_mac"]), flush=True)
+        print("ppa: energy %-22s cached: %.2f pJ/cycle" % (name, res["pj_per_cycle"]), flush=True)
         return res
     t_start = time.time()
     vvp = os.path.join(outdir, "tb.vvp")
@@ -90,7 +101,8 @@ def one(synthdir, outroot, block, fmt, words, lib):
     if res["nets_without_activity"]:
         pc.die("%s: %d loaded nets missing from the VCD (names differ?)" % (name, res["nets_without_activity"]))
     res.update({"block": block, "format": fmt, "cycles": cycles, "macs": macs,
-                "pj_per_cycle": res["total"] / cycles, "pj_per_mac": res["total"] / macs,
+                "pj_per_cycle": res["total"] / cycles,
+                "pj_per_mac": res["total"] / macs if macs else None,
                 "slew_ns": SLEW_NS, "clock_ns": 10, "sim_s": round(t_sim, 1),
                 "run_s": round(time.time() - t_start, 1)})
     os.remove(vcd)  # tens of MB; the counts are in result.json's totals
@@ -98,8 +110,9 @@ def one(synthdir, outroot, block, fmt, words, lib):
         json.dump(res, f, indent=1)
     pc.mark_done(outdir, key)
     p = res["parts"]
-    print("ppa: energy %-17s %.2f pJ/cycle, %.2f pJ/MAC (clock %.0f%%, flops %.0f%%, datapath %.0f%%) "
-          "[%.0f s]" % (name, res["pj_per_cycle"], res["pj_per_mac"],
+    print("ppa: energy %-22s %.2f pJ/cycle, %s (clock %.0f%%, flops %.0f%%, datapath %.0f%%) "
+          "[%.0f s]" % (name, res["pj_per_cycle"],
+                        "idle" if idle else "%.2f pJ/MAC" % res["pj_per_mac"],
                         *(100 * (p[k]["switching"] + p[k]["internal"]) / res["total"]
                           for k in ("clock", "flops", "datapath")), res["run_s"]), flush=True)
     return res
@@ -127,11 +140,18 @@ def main(argv):
     t0 = time.time()
     results = {}
     for block, fmt in runs:
-        if block not in pc.BLOCKS or fmt not in pc.FORMATS:
+        if block not in pc.BLOCKS or fmt not in pc.FORMATS + ["idle"]:
             pc.die("unknown run %s:%s" % (block, fmt))
         results["%s:%s" % (block, fmt)] = one(synthdir, outroot, block, fmt, words, lib)
     summary = os.path.join(outroot, "energy.json")
-    pc.update_json(summary, results)
+    busy = {k: v for k, v in results.items() if not k.endswith(":idle")}
+    idle = {k: v for k, v in results.items() if k.endswith(":idle")}
+    # energy.json: busy runs of the engine's PEs (the report's per-MAC
+    # figures); the ungated comparison and idle runs go to idle.json
+    comp = {k: v for k, v in busy.items() if k.startswith("pe_all_ungated:")}
+    pc.update_json(summary, {k: v for k, v in busy.items() if k not in comp})
+    if idle or comp:
+        pc.update_json(os.path.join(outroot, "idle.json"), {**idle, **comp})
     print("ppa: %d energy run(s) in %.0f s -> %s" % (len(runs), time.time() - t0, summary))
 
 

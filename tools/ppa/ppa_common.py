@@ -37,6 +37,11 @@ BLOCKS = {}
 # enable the same registers instead).
 BLOCKS["pe_all"] = ("npe_pe", PE_FILES, {"FormatMask": 0x3F, "HasCounters": 0, "ClockGates": 1},
                     "npe_pe, all six formats")
+# The same PE with enables instead of clock gates (as FPGA builds it): the
+# comparison that shows what the gates save on idle and busy cycles
+# (tools/ppa/pe_energy.py's idle runs; not an engine block)
+BLOCKS["pe_all_ungated"] = ("npe_pe", PE_FILES, {"FormatMask": 0x3F, "HasCounters": 0, "ClockGates": 0},
+                            "npe_pe, all six formats, no clock gates (comparison)")
 for _code, _f in enumerate(FORMATS):
     BLOCKS["pe_" + _f] = ("npe_pe", PE_FILES, {"FormatMask": 1 << _code, "HasCounters": 0,
                                                 "ClockGates": 1},
@@ -46,7 +51,7 @@ for _code, _f in enumerate(FORMATS):
 # Stillmaker-Baas delay factor in scaling.py, = 0.581 ns). Other blocks are
 # mapped for area.
 PE_CLOCK_NS = 5.30
-CLOCK_TARGET_NS = {"pe_all": PE_CLOCK_NS, "pe_lite": PE_CLOCK_NS}
+CLOCK_TARGET_NS = {"pe_all": PE_CLOCK_NS, "pe_all_ungated": PE_CLOCK_NS, "pe_lite": PE_CLOCK_NS}
 CLOCK_TARGET_NS.update({"pe_" + _f: PE_CLOCK_NS for _f in FORMATS})
 BLOCKS["pe_lite"] = ("npe_pe_lite", PE_FILES, {"FormatMask": 0x30, "HasCounters": 0},
                      "npe_pe_lite, INT8 + ternary (small build)")
@@ -78,7 +83,7 @@ for _b, (_op, _w) in CALIB_OPS.items():
 
 # The order of the report.
 BLOCK_ORDER = ["pe_all"] + ["pe_" + f for f in FORMATS] + [
-    "pe_lite", "nlu", "recur_diag", "recur_unit", "axi_dma", "csr", "cmd"]
+    "pe_lite", "pe_all_ungated", "nlu", "recur_diag", "recur_unit", "axi_dma", "csr", "cmd"]
 
 TOOLS = {"yosys": "yosys", "sta": "opensta", "iverilog": "iverilog", "vvp": "iverilog"}
 

@@ -307,6 +307,39 @@ def main(argv):
            "with it; libnpe's table (models/energy/npe_energy.c) now holds the all-format PE's "
            "28 nm calibrated totals."]
 
+    # ------------------------------------------------- idle cycles: the clock gates
+    idle = load_opt(os.path.join(root, "energy", "idle.json"))
+    if idle:
+        md += ["", "## Idle cycles and the clock gates", "",
+               "The all-format PE with its clock gates (`ClockGates` 1, the ASIC build) and "
+               "with enables instead (`pe_all_ungated`, as FPGA builds it), each idle (valid low, "
+               "operands held, after one INT8 dot product) and busy on INT8 "
+               "(`tools/ppa/pe_energy.py`, `BLOCK:idle` runs). pJ per cycle at 180 nm and at "
+               "28 nm calibrated.", "",
+               "| PE build | run | pJ/cycle 180 nm | pJ/cycle 28 nm cal. | clock % | flops % "
+               "| datapath % |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+        runs = dict(idle)
+        if "pe_all:int8" in eng:
+            runs["pe_all:int8"] = eng["pe_all:int8"]
+        for key in ("pe_all:idle", "pe_all_ungated:idle", "pe_all:int8", "pe_all_ungated:int8"):
+            if key not in runs:
+                continue
+            e = runs[key]
+            blk, run = key.split(":")
+            pc28 = e["pj_per_cycle"] * e28 * (k or 1)
+            share = {p: 100 * (e["parts"][p]["switching"] + e["parts"][p]["internal"]) / e["total"]
+                     for p in ("clock", "flops", "datapath")}
+            md.append("| %s | %s | %.2f | %.4f | %.0f | %.0f | %.0f |" % (
+                blk, run, e["pj_per_cycle"], pc28, share["clock"], share["flops"], share["datapath"]))
+            rows.append({"kind": "pe_cycle", "name": key, "pj_per_cycle": round(e["pj_per_cycle"], 3),
+                         "pj_per_cycle_28_cal": round(pc28, 5)})
+            b("ppa_pj_per_cycle_%s_%s" % (blk, run), e["pj_per_cycle"], "pJ/cycle", "%.2f")
+        if "pe_all:idle" in runs and "pe_all_ungated:idle" in runs:
+            g, u = runs["pe_all:idle"]["pj_per_cycle"], runs["pe_all_ungated:idle"]["pj_per_cycle"]
+            md += ["", "An idle cycle of the gated PE costs %.1f %% of the ungated one's (%.2f against "
+                   "%.2f pJ at 180 nm)." % (100 * g / u, g, u)]
+            b("ppa_idle_gated_over_ungated", g / u, "ratio", "%.3f")
+
     # ------------------------------------------------- the NLU's ramp steps
     nlu = load_opt(os.path.join(root, "nlu_energy", "nlu_energy.json"))
     if nlu:
@@ -348,6 +381,28 @@ def main(argv):
                       "180 nm); update it" % (table_c, have))
             md += ["", "libnpe's `nlu_step_column` (%s): %s" % (
                 table_c, "the B = 8 figure of this run" if ok else "**differs** from this run")]
+
+    # ------------------------------------------------- workloads
+    wl = load_opt(os.path.join(root, "workloads", "workloads.json"))
+    if wl:
+        md += ["", "## Energy per workload (libnpe's estimate)", "",
+               "`npe_stats.energy_pj` of each job on the simulated engine "
+               "(`tools/ppa/workloads.py`): MACs at libnpe's per-format energies (the all-format PE's "
+               "28 nm calibrated figures of this flow, `models/energy/npe_energy.c`), the NLU's ramp "
+               "steps likewise, scratchpad and DRAM bits at Horowitz ISSCC'14's 45 nm figures (cited, "
+               "not scaled). The recurrence unit's own gate logic and the engine's control are not "
+               "in it.", "",
+               "| workload | format | cycles | MACs | energy nJ | pJ/MAC all-in |",
+               "| --- | --- | ---: | ---: | ---: | ---: |"]
+        for name, w in wl.items():
+            for fmt, r in w["formats"].items():
+                md.append("| %s | %s | %d | %d | %.1f | %s |" % (
+                    name, fmt, r["cycles"], r["macs"], r["energy_pj"] / 1e3,
+                    "%.3f" % r["pj_per_mac"] if r["pj_per_mac"] else "-"))
+                rows.append({"kind": "workload", "name": "%s:%s" % (name, fmt), "cycles": r["cycles"],
+                             "macs": r["macs"], "energy_pj": r["energy_pj"]})
+                b("ppa_workload_%s_%s_energy" % (name, fmt), r["energy_pj"] / 1e3, "nJ", "%.2f")
+        md += ["", "Commands: " + "; ".join("`%s`" % w["command"] for w in wl.values()) + "."]
 
     # ------------------------------------------------- published designs
     md += ["", "## Published designs (their figures, not ours)", "",
