@@ -71,6 +71,11 @@ BLOCKS["recur_unit"] = ("npe_recur_unit", [PKG, "rtl/engine/npe_recur_sig_pkg.sv
 BLOCKS["axi_dma"] = ("npe_axi_dma", [PKG, "rtl/axi/npe_axi_dma.sv"], {}, "npe_axi_dma, AXI4 master")
 BLOCKS["csr"] = ("npe_csr", [PKG, "rtl/axi/npe_csr.sv"], {}, "npe_csr, registers")
 BLOCKS["cmd"] = ("npe_cmd", [PKG, "rtl/engine/npe_cmd.sv"], {}, "npe_cmd, command processor")
+# The SoC's core (issue 16; docs/CPU.md): register file in flops (32 words)
+BLOCKS["rv32_core"] = ("npe_rv32_core", ["rtl/cpu/npe_rv32_alu.sv", "rtl/cpu/npe_rv32_regfile.sv",
+                                         "rtl/cpu/npe_rv32_muldiv.sv", "rtl/cpu/npe_rv32_decoder.sv",
+                                         "rtl/cpu/npe_rv32_core.sv"], {},
+                       "npe_rv32_core, the SoC's RV32IM core")
 
 # Reference operators for the calibration against Horowitz ISSCC'14
 # (tools/ppa/calib.py): not part of the engine, not in BLOCK_ORDER.
@@ -83,7 +88,8 @@ for _b, (_op, _w) in CALIB_OPS.items():
 
 # The order of the report.
 BLOCK_ORDER = ["pe_all"] + ["pe_" + f for f in FORMATS] + [
-    "pe_lite", "pe_all_ungated", "nlu", "recur_diag", "recur_unit", "axi_dma", "csr", "cmd"]
+    "pe_lite", "pe_all_ungated", "nlu", "recur_diag", "recur_unit", "axi_dma", "csr", "cmd",
+    "rv32_core"]
 
 TOOLS = {"yosys": "yosys", "sta": "opensta", "iverilog": "iverilog", "vvp": "iverilog"}
 
