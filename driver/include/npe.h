@@ -452,7 +452,11 @@ typedef struct npe_rnn_seq {
   npe_pats w_hh;          /**< G H x H weight patterns of format w_hh.fmt, row-major
                            *   (H per row, no stride), row o = G i + g: row g H + i
                            *   of torch's weight_hh_l0 (gates interleaved per
-                           *   element; npe_rnn_quantize() reorders them) */
+                           *   element; npe_rnn_quantize() reorders them). Ternary
+                           *   weights that are 3:4 sparse in the MATVEC image's
+                           *   groups of 4 are LOADed as Sherry codes where the
+                           *   engine unpacks them (npe_set_sherry;
+                           *   npe_stats.sherry says which) */
   npe_fmt fmt_h;          /**< the format h enters the mat-vec in: w_hh.fmt (not
                            *   ternary), or NPE_FMT_INT8 with ternary weights */
   uint32_t hshift;        /**< 0..15: h enters as npe_encode(fmt_h, h x 2^(hshift -
@@ -626,9 +630,11 @@ typedef struct npe_stats {
   uint64_t nlu_table_reads;   /**< threshold-table reads: one per step of each ramp (a ramp converts up to npe_info.nlu_groups groups) */
   uint64_t dma_weight_bytes;  /**< matmul: bytes the DMA read for B (the weights) in
                                *   whole 8-byte beats, over every LOAD of B (B is
-                               *   loaded again for each tile of Rows rows of A) */
+                               *   loaded again for each tile of Rows rows of A);
+                               *   GRU / LSTM: the W_hh LOADs (one per pass) */
   uint32_t sherry;            /**< matmul: 1 if B travelled as Sherry 1.25-bit codes
-                               *   (npe_set_sherry), 0 as its own patterns */
+                               *   (npe_set_sherry), 0 as its own patterns; GRU /
+                               *   LSTM: the same for W_hh (ternary, 3:4 sparse) */
   uint64_t recur_elems;       /**< sequence: element steps of the recurrence unit, T x H
                                *   (DIAG multiplies, GRU / LSTM cell updates); counted by
                                *   the driver (no counter); the energy estimate leaves

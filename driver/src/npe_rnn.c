@@ -66,7 +66,10 @@ struct npe_rnn_job {
    * the start of every pass */
   uint8_t *w_img;
   uint64_t w_bytes;           /* bytes of the rows loaded (a multiple of 8) */
-  uint32_t w_rows, w_row_bytes;
+  uint32_t w_rows, w_row_bytes; /* LOAD rows, scratchpad bytes of each */
+  uint32_t w_mem_row;         /* device bytes of a row: w_row_bytes, or Sherry's */
+  int w_sherry;               /* ternary W_hh as Sherry 1.25-bit codes (LOAD FLAGS.SHERRY) */
+  uint32_t w_loads;           /* weight LOADs emitted (one per pass) */
   int load_w;                 /* the pass's weight LOAD is still to be emitted */
   uint8_t fmt_a, fmt_b;
   uint32_t aux;               /* MODE, HSHIFT and ACC_SHIFT bits of every RECUR */
@@ -117,13 +120,18 @@ static int rnn_source(void *ctx, uint8_t desc[64]) {
   struct npe_rnn_job *r = j->rnn;
   if (r->load_w) { /* rows of the B image into B buffer 0, bank = row mod Cols */
     r->load_w = 0;
+    r->w_loads++;
     npe_desc_fields f = {0};
     f.op = NPE_OP_LOAD;
     f.spad = 1u; /* scratchpad B, buffer 0 */
+    if (r->w_sherry) { /* unpacked to the MATVEC image's words on the way */
+      f.flags = (uint8_t)(1u << NPE_DESC_FLAG_SHERRY_BIT | 1u << NPE_DESC_FLAG_MATVEC_BIT);
+      f.fmt_b = (uint8_t)NPE_FMT_TERNARY;
+    }
     f.m = (uint16_t)r->w_rows;
     f.k = (uint16_t)r->w_row_bytes;
     f.addr_a = j->a->addr;
-    f.stride_a = r->w_row_bytes;
+    f.stride_a = r->w_mem_row;
     npe_desc_encode(&f, desc);
     return 1;
   }
@@ -342,6 +350,11 @@ static int gated_setup(npe_dev *d, struct npe_rnn_job *r, const npe_rnn_seq *s) 
   npe_mm_plan p;
   int rc = gated_plan(d, s->cell, s->w_hh.fmt, s->hidden, &p);
   if (rc) return rc;
+  /* ternary W_hh that is 3:4 sparse travels as Sherry codes, as a
+   * matmul's B does (npe_set_sherry) */
+  if (s->w_hh.fmt == NPE_FMT_TERNARY && d->hw.sherry && !d->sherry_off &&
+      npe_tiler_use_sherry(&p) == NPE_OK && !npe_tiler_sherry_fits(&p, s->w_hh, s->hidden))
+    p.sherry = 0;
   uint64_t bytes = npe_tiler_bytes_b(&p);
   r->w_img = malloc((size_t)bytes);
   if (!r->w_img) return NPE_ERR_NO_MEM;
@@ -349,7 +362,9 @@ static int gated_setup(npe_dev *d, struct npe_rnn_job *r, const npe_rnn_seq *s) 
   if (rc) return rc;
   r->w_rows = npe_tiler_resident_rows(&p);
   r->w_row_bytes = p.row_bytes_b;
-  r->w_bytes = (uint64_t)r->w_rows * p.row_bytes_b;
+  r->w_sherry = p.sherry;
+  r->w_mem_row = p.sherry ? npe_tiler_sherry_seg_bytes(&p) : p.row_bytes_b;
+  r->w_bytes = (uint64_t)r->w_rows * r->w_mem_row;
   r->fmt_a = (uint8_t)s->fmt_h, r->fmt_b = (uint8_t)s->w_hh.fmt;
   r->mac_fmt = s->w_hh.fmt == NPE_FMT_TERNARY ? NPE_FMT_TERNARY : s->fmt_h;
   r->lanes = p.lanes;
@@ -543,6 +558,8 @@ int npe__rnn_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
       s.macs[r->mac_fmt] = rc == NPE_OK ? (uint64_t)gates_of(r->cell) * r->H * r->H * r->T : 0u;
       s.peak_macs = s.cycles * d->hw.rows * d->hw.cols * r->lanes;
       s.utilisation = s.peak_macs ? (double)s.macs[r->mac_fmt] / (double)s.peak_macs : 0.0;
+      s.dma_weight_bytes = (uint64_t)r->w_loads * r->w_bytes;
+      s.sherry = (uint32_t)r->w_sherry;
     }
     s.energy_pj = npe__energy_estimate(&s);
     s.host_seconds = npe__now() - j->t_start;

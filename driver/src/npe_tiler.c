@@ -109,18 +109,26 @@ int npe_tiler_plan_k_tiles(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_f
   return NPE_OK;
 }
 
+/* Scratchpad words of a mat-vec B LOAD row for `words` PE words: one per
+ * PE word (Rows <= 4 sub-words), ternary one per four. */
+static uint32_t mv_pitch(npe_fmt fb, uint32_t words) {
+  return fb == NPE_FMT_TERNARY ? ceil_div(words, 4) : words;
+}
+
 /* Matvec layout. B: LOAD row g*Cols + c of an n-block (bank c, slot g) holds
  * the weight rows n0 + g*R*C + r*C + c, r < R, side by side: PE word j of
  * row r is sub-word r of scratchpad word j (ternary: nibble 4 (j mod 4) + r
- * of word j / 4). C: per n-block, the output buffer's R rows of
- * mv_groups x Cols elements, each row padded to 8 bytes. */
+ * of word j / 4); with K tiles, one such segment per tile (PE word j of
+ * the tile's own K), as a plain plan's rows have. C: per n-block, the
+ * output buffer's R rows of mv_groups x Cols elements, each row padded to
+ * 8 bytes. */
 int npe_tiler_use_matvec(npe_mm_plan *plan) {
   if (!plan) return NPE_ERR_INVALID_ARG;
   npe_mm_plan p = *plan;
   uint32_t r = p.hw.rows, c = p.hw.cols;
-  if (p.m != 1 || r < 2 || r > 4 || p.nlu_aux || p.k_tiles > 1) return NPE_ERR_UNSUPPORTED;
-  int ternary = p.fb == NPE_FMT_TERNARY;
-  uint32_t pitch = ternary ? ceil_div(p.words, 4) : p.words; /* scratchpad words per LOAD row */
+  if (p.m != 1 || r < 2 || r > 4 || p.nlu_aux) return NPE_ERR_UNSUPPORTED;
+  uint32_t pitch = mv_pitch(p.fb, p.words); /* scratchpad words per LOAD row segment */
+  if ((uint64_t)p.k_tiles * pitch * 8 > 0xffffffffu) return NPE_ERR_UNSUPPORTED;
   uint32_t groups_b = p.hw.b_bank_words / pitch;
   uint32_t groups = groups_b < p.hw.out_groups ? groups_b : p.hw.out_groups;
   if (groups == 0) return NPE_ERR_UNSUPPORTED;
@@ -128,7 +136,8 @@ int npe_tiler_use_matvec(npe_mm_plan *plan) {
   if ((uint64_t)groups * per_group > p.n) groups = ceil_div(p.n, per_group);
   p.matvec = 1;
   p.mv_groups = groups;
-  p.row_bytes_b = p.seg_bytes_b = pitch * 8;
+  p.seg_bytes_b = pitch * 8;
+  p.row_bytes_b = p.k_tiles * p.seg_bytes_b;
   p.nb = groups * per_group;
   p.n_blocks = ceil_div(p.n, p.nb);
   uint32_t esz = p.out_fp32 ? 4 : 2;
@@ -144,6 +153,7 @@ int npe_tiler_resident_matvec(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, ui
   if (!hw || !plan || !n || !k || !pair_ok(fa, fb)) return NPE_ERR_INVALID_ARG;
   npe_mm_plan p;
   int rc = npe_tiler_plan(hw, fa, fb, fa, 1, 1, n, k, 0, 0, 0, &p); /* UNSUPPORTED: K beyond A */
+  if (!rc && p.k_tiles > 1) rc = NPE_ERR_UNSUPPORTED; /* the unit reads one K */
   if (!rc) rc = npe_tiler_use_matvec(&p);
   if (rc) return rc;
   uint32_t groups = ceil_div(n, hw->rows * hw->cols), pitch = p.row_bytes_b / 8;
@@ -180,8 +190,7 @@ static uint32_t mem_seg_b(const npe_mm_plan *p) {
   return p->sherry ? npe_tiler_sherry_seg_bytes(p) : p->seg_bytes_b;
 }
 static uint32_t mem_row_b(const npe_mm_plan *p) {
-  return p->sherry ? (p->matvec ? 1 : p->k_tiles) * npe_tiler_sherry_seg_bytes(p)
-                   : p->row_bytes_b;
+  return p->sherry ? p->k_tiles * npe_tiler_sherry_seg_bytes(p) : p->row_bytes_b;
 }
 
 int npe_tiler_use_sherry(npe_mm_plan *plan) {
@@ -245,14 +254,16 @@ static int pack_b_matvec(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_
   if (std_bytes > sizeof tmp) return NPE_ERR_UNSUPPORTED;
   uint64_t total = npe_tiler_bytes_b(p);
   for (uint64_t i = 0; i < total; i++) out[i] = 0;
-  for (uint32_t n = 0; n < p->n; n++) {
+  for (uint32_t n = 0; n < p->n; n++)
+    for (uint32_t t = 0; t < p->k_tiles; t++) {
+    uint32_t k0 = t * p->k_tile, len = p->k - k0 < p->k_tile ? p->k - k0 : p->k_tile;
     for (uint32_t i = 0; i < std_bytes; i++) tmp[i] = 0;
-    int rc = npe_pack(npe_pats_at(b, (size_t)n * stride), p->k, tmp, std_bytes);
+    int rc = npe_pack(npe_pats_at(b, (size_t)n * stride + k0), len, tmp, std_bytes);
     if (rc) return rc;
     uint32_t blk = n / p->nb, i = n % p->nb;
     uint32_t g = i / per, r = (i % per) / cols, c = i % cols;
     uint8_t *row = out + ((uint64_t)blk * p->mv_groups * cols + (uint64_t)g * cols + c) *
-                             p->row_bytes_b;
+                             p->row_bytes_b + (uint64_t)t * p->seg_bytes_b;
     for (uint32_t j = 0; j < p->words; j++) {
       if (ternary) { /* PE word j: nibble j of the packed row */
         unsigned nib = (tmp[j / 2] >> (4 * (j % 2))) & 0xfu;
@@ -264,7 +275,7 @@ static int pack_b_matvec(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_
         row[at + 1] = tmp[2 * j + 1];
       }
     }
-  }
+    }
   return NPE_OK;
 }
 
@@ -297,7 +308,7 @@ static int sherry_rows(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t 
   uint32_t R = p->hw.rows, C = p->hw.cols, words = p->seg_bytes_b / 8;
   uint32_t gpw = sherry_groups_per_word(p), seg = mem_seg_b(p), row_mem = mem_row_b(p);
   uint32_t load_rows = p->matvec ? p->n_blocks * p->mv_groups * C : p->n;
-  uint32_t segs = p->matvec ? 1 : p->k_tiles;
+  uint32_t segs = p->k_tiles;
   for (uint32_t L = 0; L < load_rows; L++) {
     for (uint32_t t = 0; t < segs; t++) {
       uint8_t *o = out ? out + (size_t)L * row_mem + (size_t)t * seg : NULL;
@@ -311,7 +322,7 @@ static int sherry_rows(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t 
           if (p->matvec) { /* group 2r + h: row r's weights 8w + 4h.. */
             uint32_t blk = L / (p->mv_groups * C), g = (L / C) % p->mv_groups, c = L % C;
             n = blk * p->nb + g * R * C + (q / 2) * C + c;
-            kg = 8 * w + 4 * (q % 2);
+            kg = k0 + 8 * w + 4 * (q % 2);
           }
           uint8_t tc[4];
           int real[4];
@@ -393,9 +404,11 @@ static uint32_t k_len(const npe_mm_plan *p, uint32_t j) {
 /* Bytes a LOAD takes of each row segment of step j: the MATMUL finds its B
  * rows (column group g at g x pitch) at the pitch of its own K, so a short
  * last tile loads a shorter row (the rest of the segment is padding). */
-static uint32_t load_bytes(const npe_mm_plan *p, npe_fmt f, uint32_t seg, uint32_t j) {
-  if (p->k_tiles == 1) return seg; /* as planned (a mat-vec B row has its own layout) */
-  return pitch_words(f, p->lanes, ceil_div(k_len(p, j), p->lanes)) * 8;
+static uint32_t load_bytes(const npe_mm_plan *p, int is_b, uint32_t j) {
+  if (p->k_tiles == 1) return is_b ? p->seg_bytes_b : p->seg_bytes_a; /* as planned */
+  uint32_t words = ceil_div(k_len(p, j), p->lanes);
+  if (is_b && p->matvec) return mv_pitch(p->fb, words) * 8; /* its own layout */
+  return pitch_words(is_b ? p->fb : p->fa, p->lanes, words) * 8;
 }
 
 static void desc_load_a(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
@@ -405,7 +418,7 @@ static void desc_load_a(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   f.op = NPE_OP_LOAD;
   f.spad = (uint8_t)(0u | (a_buf(p, j) << 7));
   f.m = (uint16_t)rows;
-  f.k = (uint16_t)load_bytes(p, p->fa, p->seg_bytes_a, j);
+  f.k = (uint16_t)load_bytes(p, 0, j);
   f.addr_a = p->addr_a + (uint64_t)mt * p->hw.rows * p->row_bytes_a +
              (uint64_t)k_of(p, j) * p->seg_bytes_a;
   f.stride_a = p->row_bytes_a;
@@ -430,7 +443,7 @@ static void desc_load_b(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
     f.fmt_b = (uint8_t)p->fb;
   }
   f.m = (uint16_t)(p->matvec ? mv_store_cols(p, cols) : cols);
-  f.k = (uint16_t)load_bytes(p, p->fb, p->seg_bytes_b, j);
+  f.k = (uint16_t)load_bytes(p, 1, j);
   f.addr_a = p->addr_b + (uint64_t)nbk * (p->matvec ? p->mv_groups * p->hw.cols : p->nb) *
                              mem_row_b(p) + (uint64_t)k_of(p, j) * mem_seg_b(p);
   f.stride_a = mem_row_b(p);
@@ -557,7 +570,7 @@ uint64_t npe_tiler_dma_bytes_b(const npe_mm_plan *p) {
     uint32_t mt, nbk, rows, cols;
     step_geom(p, (uint32_t)j, &mt, &nbk, &rows, &cols);
     uint32_t lrows = p->matvec ? mv_store_cols(p, cols) : cols;
-    uint32_t kb = load_bytes(p, p->fb, p->seg_bytes_b, (uint32_t)j);
+    uint32_t kb = load_bytes(p, 1, (uint32_t)j);
     sum += (uint64_t)lrows * (p->sherry ? sherry_row_dma(p, kb) : kb);
   }
   return sum;

@@ -108,7 +108,7 @@ int npe_tiler_set_nlu(npe_mm_plan *plan, uint32_t aux);
  * holds up to Rows x Cols x OutGroups outputs, and C is laid out as the
  * output buffer's Rows rows per block (npe_tiler_c_offset() maps it).
  * Call it before set_nlu, packing and streaming. Errors: NPE_ERR_INVALID_ARG
- * (NULL), NPE_ERR_UNSUPPORTED (M != 1, Rows not 2..4, more than one K tile,
+ * (NULL), NPE_ERR_UNSUPPORTED (M != 1, Rows not 2..4, an NLU plan,
  * or B too large for a column group of Rows rows).
  */
 int npe_tiler_use_matvec(npe_mm_plan *plan);

@@ -9,7 +9,10 @@
  * job (weights loaded by DMA: a mat-vec reads each weight once, so the
  * DMA bounds it) and for the job's last MATMUL run again alone through the
  * DESC registers with its operands still in the scratchpads (resident
- * weights, as a recurrent layer keeps them).
+ * weights, as a recurrent layer keeps them). Then M = 1 with K = 2.5 times
+ * the scratchpad limit (K tiles: FLAGS.KEEP / ACCUM), plain against
+ * MATVEC, whole job: streaming its weights once, a mat-vec is bound by the
+ * DMA's 8 bytes per cycle (the roofline is printed beside it).
  * Prints "BENCH <name> <value> <unit>" lines only.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -58,8 +61,9 @@ static double run(npe_transport *t, npe_ring *ring, const npe_hw_shape *hw, npe_
   uint64_t cb = (ab + npe_tiler_bytes_b(&p) + 63) & ~63ull;
   if (npe_tiler_plan(hw, fa, fb, fa, 1, m, n, k, base, ab, cb, &p)) return -1;
   if (matvec && npe_tiler_use_matvec(&p)) return -1;
-  static uint16_t a16[4 * 256], b16[256 * 256];
-  static uint8_t a8[4 * 256], b8[256 * 256];
+  uint16_t *a16 = malloc((size_t)m * k * 2), *b16 = malloc((size_t)n * k * 2);
+  uint8_t *a8 = malloc((size_t)m * k), *b8 = malloc((size_t)n * k);
+  if (!a16 || !b16 || !a8 || !b8) return -1;
   npe_pats_out a = bench_view(fa, a16, a8), b = bench_view(fb, b16, b8);
   bench_fill(a, (size_t)m * k, seed);
   bench_fill(b, (size_t)n * k, seed);
@@ -69,7 +73,7 @@ static double run(npe_transport *t, npe_ring *ring, const npe_hw_shape *hw, npe_
     return -1;
   t->mem_write(t->ctx, p.addr_a, pa, npe_tiler_bytes_a(&p));
   t->mem_write(t->ctx, p.addr_b, pb, npe_tiler_bytes_b(&p));
-  free(pa), free(pb);
+  free(pa), free(pb), free(a16), free(b16), free(a8), free(b8);
   perf_clear(s);
   src_t src = {&p, {0, 0, 0, 0}};
   npe_ring_stream st;
@@ -104,6 +108,10 @@ int main(void) {
   npesim_info info;
   npesim_get_info(npe_transport_sim_get(&t), &info);
   npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups, 0, 0};
+  npe_hw_shape hw_k = hw; /* with K tiles, when the engine has them */
+  uint32_t cap = 0;
+  if (npesim_csr_read(npe_transport_sim_get(&t), NPE_CAP_FORMATS_REG_OFFSET, &cap)) return 1;
+  hw_k.ksplit = cap >> NPE_CAP_FORMATS_KSPLIT_BIT & 1u;
   npe_ring ring = {NPE_SIM_MEM_BASE, 8, 0};
   if (npe_ring_setup(&t, &ring)) return 1;
   uint64_t seed = 3;
@@ -124,6 +132,23 @@ int main(void) {
     printf("BENCH matvec_util_%s_n%u_k256_batch1_matvec_resident %.1f %%\n", f, n, r_mv);
     printf("BENCH matvec_util_%s_n%u_k256_batch%u_plain_resident %.1f %%\n", f, n, hw.rows,
            r_batch);
+  }
+  for (int i = 0; i < 6 && hw_k.ksplit; i++) {
+    /* K tiles: K = 2.5 x the limit, N = Rows x Cols x 8 */
+    uint32_t n = hw.rows * hw.cols * 8, k = npe_tiler_max_k(&hw_k, pairs[i].fa, pairs[i].fb) * 5 / 2;
+    double r_plain, r_mv;
+    double plain = run(&t, &ring, &hw_k, pairs[i].fa, pairs[i].fb, 1, n, k, 0, &seed, &r_plain);
+    double mv = run(&t, &ring, &hw_k, pairs[i].fa, pairs[i].fb, 1, n, k, 1, &seed, &r_mv);
+    if (plain < 0 || mv < 0) return 1;
+    /* DMA roofline: 8 bytes per cycle of B at the format's bits per weight */
+    unsigned bits = pairs[i].fb == NPE_FMT_TERNARY ? 2 : npe_hw_fmt_bits(pairs[i].fb);
+    double peak = hw.rows * hw.cols * npe_hw_fmt_lanes(pairs[i].fb == NPE_FMT_TERNARY
+                                                           ? NPE_FMT_TERNARY : pairs[i].fa);
+    double roof = 100.0 * (64.0 / bits) / peak;
+    const char *f = pairs[i].name;
+    printf("BENCH matvec_util_%s_n%u_k%u_ktiles_batch1_plain_job %.1f %%\n", f, n, k, plain);
+    printf("BENCH matvec_util_%s_n%u_k%u_ktiles_batch1_matvec_job %.1f %%\n", f, n, k, mv);
+    printf("BENCH matvec_util_%s_ktiles_dma_roofline %.1f %%\n", f, roof > 100 ? 100 : roof);
   }
   t.close(t.ctx);
   return 0;

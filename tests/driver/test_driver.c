@@ -116,7 +116,8 @@ END_TEST
 
 /* K beyond npe_max_k(): K tiles (npe_info.has_ksplit), still the golden
  * model's one dot product rounded once and exactly M x N x K MACs; M = 1
- * (no mat-vec layout with K tiles), strides, binary32 and format outputs. */
+ * (the mat-vec layout, K tiles of its own; matvec_k_tiles below), strides,
+ * binary32 and format outputs. */
 START_TEST(matmul_k_tiles) {
   npe_dev *d = open_sim("sim:?latency=40&ready=80&valid=70&seed=9");
   npe_info in;
@@ -127,6 +128,53 @@ START_TEST(matmul_k_tiles) {
     uint32_t k = 2 * kmax + 1 + (uint32_t)p * 37;
     npe_fmt fo = (npe_fmt)((p * 5 + 1) % NPE_FMT_COUNT);
     check_mm(d, pairs[p][0], pairs[p][1], p % 2, fo, p == 0 ? 1 : 3, 5, k, k + 3, k, 300 + (uint64_t)p);
+  }
+  npe_close(d);
+}
+END_TEST
+
+/* M = 1 with K beyond npe_max_k(): the mat-vec layout with K tiles, every
+ * PE busy, not one PE row: golden-exact in every pair, N not a multiple of
+ * the array, Sherry ternary weights (3:4 sparse) and 2-bit ones, and MAC
+ * utilisation above what one row of the Rows could reach (1 / Rows). */
+START_TEST(matvec_k_tiles) {
+  npe_dev *d = open_sim("sim:?latency=20&seed=12");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  ck_assert(in.has_ksplit && in.rows >= 2 && in.rows <= 4);
+  for (int p = 0; p < 6; p++) {
+    uint32_t kmax = npe_max_k(d, pairs[p][0], pairs[p][1]);
+    uint32_t k = (2 + (uint32_t)p % 3) * kmax + 5 + (uint32_t)p * 13; /* 2x..4x, odd */
+    uint32_t n = 61 + 16 * (uint32_t)p;
+    check_mm(d, pairs[p][0], pairs[p][1], p % 2, (npe_fmt)((p + 2) % NPE_FMT_COUNT), 1, n, k,
+             k + (uint32_t)p, k, 700 + (uint64_t)p);
+    npe_stats st;
+    ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+    ck_assert_msg(st.utilisation > 1.5 / in.rows, "%s x %s 1x%ux%u: utilisation %.3f",
+                  npe_fmt_name(pairs[p][0]), npe_fmt_name(pairs[p][1]), n, k, st.utilisation);
+  }
+  /* ternary weights that are 3:4 sparse travel as Sherry codes, K-tiled too */
+  if (in.has_sherry) {
+    uint32_t k = 3 * npe_max_k(d, NPE_FMT_INT8, NPE_FMT_TERNARY) + 9, n = 77;
+    uint64_t s = 77;
+    npe_pats_out a = pats_alloc(NPE_FMT_INT8, k), b = pats_alloc(NPE_FMT_TERNARY, (size_t)n * k);
+    fill(a, k, &s);
+    for (uint32_t r = 0; r < n; r++) /* one zero in every group of 4 of a row */
+      for (uint32_t kk = 0; kk < k; kk++)
+        npe_pats_set(b, (size_t)r * k + kk,
+                     kk % 4 == (kk / 4 + r) % 4 ? 0u : (rng(&s) & 1 ? 1u : 3u));
+    float *c = malloc(n * 4), *g = malloc(n * 4);
+    ck_assert(c && g);
+    npe_tensor ta = {npe_pats_of(a), 1, k, 0, 1.0f}, tb = {npe_pats_of(b), n, k, 0, 1.0f};
+    npe_output out = {c, {NPE_FMT_FP4, NULL, NULL}, 0, 0};
+    ck_assert_int_eq(npe_matmul(d, &ta, &tb, &out), NPE_OK);
+    ck_assert_int_eq(npe_golden_matmul_f32(ta.data, k, tb.data, k, 1, n, k, 1.0f, g, n), NPE_OK);
+    ck_assert(memcmp(c, g, n * 4) == 0);
+    npe_stats st;
+    ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+    ck_assert_uint_eq(st.sherry, 1);
+    ck_assert(st.dma_weight_bytes < (uint64_t)n * k / 4); /* below 2 bits a weight */
+    pats_free(a), pats_free(b), free(c), free(g);
   }
   npe_close(d);
 }
@@ -808,6 +856,7 @@ int main(void) {
   tcase_add_test(tc, matmul_every_pair_and_shape);
   tcase_add_test(tc, matmul_rows_scales);
   tcase_add_test(tc, matmul_k_tiles);
+  tcase_add_test(tc, matvec_k_tiles);
   tcase_add_test(tc, matmul_several_hundred);
   tcase_add_test(tc, small_build);
   tcase_add_test(tc, matmul_sherry);

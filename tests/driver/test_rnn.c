@@ -599,6 +599,57 @@ START_TEST(gated_shapes) {
 }
 END_TEST
 
+/* Ternary W_hh that is 3:4 sparse (one zero in every group of 4 of a row)
+ * travels as Sherry codes: bit-exact against the golden model, the weight
+ * LOAD at 1.25 bits a weight instead of 2; npe_set_sherry(d, 0) sends the
+ * same weights as 2-bit codes with the same outputs. H not a multiple of 4
+ * (padded groups) and a multiple of the array. */
+START_TEST(gated_sherry_w_hh) {
+  npe_dev *d = open_sim("sim:?latency=25&ready=80&seed=8");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  if (!in.has_sherry) { /* (the default build has it) */
+    npe_close(d);
+    return;
+  }
+  static const uint32_t hs[] = {13, 64};
+  for (int c = 0; c < 2; c++)
+    for (int h = 0; h < 2; h++) {
+      npe_rnn_cell cell = c ? NPE_RNN_LSTM : NPE_RNN_GRU;
+      uint32_t H = hs[h], G = gates_of(cell), T = 9 + (uint32_t)h;
+      gated_in g;
+      gated_make(&g, cell, NPE_FMT_TERNARY, T, H, GD_RAW, 1, 1, 900 + 2 * (uint64_t)c + h);
+      uint64_t s = 77 + (uint64_t)h;
+      for (uint32_t o = 0; o < G * H; o++)
+        for (uint32_t i = 0; i < H; i++)
+          g.w8[(size_t)o * H + i] = i % 4 == (i / 4 + o) % 4 ? 0u : (rng(&s) & 1 ? 1u : 3u);
+      npe_stats st2, st;
+      ck_assert_int_eq(npe_set_sherry(d, 0), NPE_OK);
+      gated_run_check(d, &g, GO_ALL);
+      ck_assert_int_eq(npe_last_stats(d, &st2), NPE_OK);
+      ck_assert_uint_eq(st2.sherry, 0);
+      ck_assert_int_eq(npe_set_sherry(d, 1), NPE_OK);
+      gated_run_check(d, &g, GO_ALL);
+      ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+      ck_assert_uint_eq(st.sherry, 1);
+      /* 5 bits per group of 4 against 8, rows padded to 8 bytes */
+      ck_assert_msg(st.dma_weight_bytes * 8 <= st2.dma_weight_bytes * 5 + 8 * 8 * G * H,
+                    "H=%u: %llu Sherry bytes against %llu", H,
+                    (unsigned long long)st.dma_weight_bytes,
+                    (unsigned long long)st2.dma_weight_bytes);
+      if (H == 64) /* (at H = 13 a row is one 8-byte-padded beat either way) */
+        ck_assert_uint_eq(st.dma_weight_bytes * 8, st2.dma_weight_bytes * 5);
+      /* two zeros in a group: back to 2-bit codes, still exact */
+      g.w8[1] = 0, g.w8[2] = 0, g.w8[3] = 0;
+      gated_run_check(d, &g, GO_LAST);
+      ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+      ck_assert_uint_eq(st.sherry, 0);
+      gated_free(&g);
+    }
+  npe_close(d);
+}
+END_TEST
+
 /* T beyond the descriptor's 65535 steps: KEEP across the chunks (h and c). */
 START_TEST(gated_long_keep_chain) {
   npe_dev *d = open_sim("sim:?latency=20");
@@ -940,6 +991,7 @@ int main(void) {
   tcase_add_test(tg, gated_quantize_and_records);
   tcase_add_test(tg, gated_errors_leave_outputs_alone);
   tcase_add_test(tg, gated_shapes);
+  tcase_add_test(tg, gated_sherry_w_hh);
   tcase_add_test(tg, gated_long_keep_chain);
   tcase_add_test(tg, gated_short_of_device_memory);
   tcase_add_test(tg, gated_back_pressure);

@@ -71,9 +71,9 @@ static void mm_exec(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int f
   uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
   ck_assert_int_eq(npe_tiler_plan_k_tiles(&e->hw, fa, fb, fo, fp32, m, n, k, k_tile, base, 0, 0,
                                           p), NPE_OK);
-  /* one row: the batch-1 mat-vec on every PE (FLAGS.MATVEC), as libnpe does
-   * (not with K tiles) */
-  int mv = m == 1 && p->k_tiles == 1;
+  /* one row: the batch-1 mat-vec on every PE (FLAGS.MATVEC), as libnpe
+   * does (K tiles too) */
+  int mv = m == 1;
   if (mv) ck_assert_int_eq(npe_tiler_use_matvec(p), NPE_OK);
   if (g_sherry) ck_assert_int_eq(npe_tiler_use_sherry(p), NPE_OK);
   uint64_t addr_b = (base + npe_tiler_bytes_a(p) + 63) & ~63ull;
@@ -227,6 +227,15 @@ START_TEST(matmul_k_tiles) {
       ck_assert_uint_ge(job.p.k_tiles, times[t]);
       mm_check(&job, pairs[i][0], pairs[i][1], fo, fp32, m, n, k);
     }
+    /* M = 1: the mat-vec layout (every PE), K tiles of a random length */
+    uint32_t k = 2 * max_k + 1 + (uint32_t)(rng(&s) % 97);
+    uint32_t lo = max_k / 4, k_tile = lo + (uint32_t)(rng(&s) % (max_k - lo + 1));
+    uint32_t n = 1 + (uint32_t)(rng(&s) % 40);
+    mm_job job;
+    mm_fill_random(&job, pairs[i][0], pairs[i][1], 1, n, k, rng(&s));
+    mm_exec(&e, &job, pairs[i][0], pairs[i][1], (npe_fmt)i, i % 2, 0, 1, n, k, k_tile);
+    ck_assert(job.p.matvec && job.p.k_tiles >= 2);
+    mm_check(&job, pairs[i][0], pairs[i][1], (npe_fmt)i, i % 2, 1, n, k);
   }
   eng_close(&e);
 }
