@@ -186,7 +186,7 @@ module npe_soc_host_axil #(
   end
 
   // The host port (a write's data and strobes are wdata_q / wstrb_q, which
-  // no W replaces in StWrite)
+  // no W replaces in StWrite; a read's are don't-cares, a W may come in)
   assign h_req_o   = (state_q == StWrite) || (state_q == StRead);
   assign h_we_o    = state_q == StWrite;
   assign h_addr_o  = haddr_q;
@@ -211,7 +211,7 @@ module npe_soc_host_axil #(
 `ifdef NPE_ASSERT
   HostAxilReqHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
     h_req_o && !h_ready_i |=> h_req_o && $stable(h_we_o) && $stable(h_addr_o) &&
-                              $stable(h_wdata_o) && $stable(h_wstrb_o));
+                              (!h_we_o || ($stable(h_wdata_o) && $stable(h_wstrb_o))));
   HostAxilBValidStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
     s_axil_bvalid && !s_axil_bready |=> s_axil_bvalid && $stable(s_axil_bresp));
   HostAxilRValidStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
