@@ -132,12 +132,17 @@ soc-ice40-lint: $(FPGA_BUILD)/sb_spram256ka_sim.v
 ZSOC_RTL := $(SOC_RTL) fpga/rtl/npe_soc_host_axil.sv fpga/zynq/npe_soc_zynq_top.v
 
 zynq-soc-lint:
-	@$(DEPS) verilator
+	@$(DEPS) verilator yosys iverilog
 	$(VERILATOR) --lint-only -Wall --top-module npe_soc_zynq_top $(ENGINE_VLT) $(ZSOC_RTL)
 	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT --top-module npe_soc_zynq_top $(ENGINE_VLT) \
 	  $(ZSOC_RTL)
 	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT +define+NPE_PLANT_BUG_SOC_HOST_AXIL \
 	  --top-module npe_soc_host_axil fpga/rtl/npe_soc_host_axil.sv
+	@# the house subset: Yosys and Icarus read the adapter too
+	@mkdir -p $(ZSOC_BUILD)
+	yosys -q -p 'read_verilog -sv fpga/rtl/npe_soc_host_axil.sv; hierarchy -check -top npe_soc_host_axil; proc'
+	iverilog -g2012 -o $(ZSOC_BUILD)/host_axil.vvp -s npe_soc_host_axil fpga/rtl/npe_soc_host_axil.sv
+	@echo "zynq-soc-lint: clean"
 
 zynq-soc-rtl-list:
 	@mkdir -p $(ZSOC_BUILD)

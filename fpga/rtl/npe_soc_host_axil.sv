@@ -55,9 +55,6 @@ module npe_soc_host_axil #(
   localparam logic [1:0]  RespDecerr = 2'b11;
   localparam logic [31:0] MboxBase   = 32'h4001_0000;
 
-  if (AddrWidth != RamAW + 1 || RamBytes != (1 << RamAW) || RamAW < 13) begin : g_param_check
-    $error("npe_soc_host_axil: RamBytes must be a power of 2 >= 8 KiB and AddrWidth $clog2(RamBytes) + 1");
-  end
 
   typedef enum logic [2:0] {
     StIdle,   // waiting for a whole write or a read address
@@ -79,17 +76,15 @@ module npe_soc_host_axil #(
 
   logic aw_hs, w_hs, wr_go, rd_go;
 
-  // The window: the RAM, the mailbox's 4 KiB, or nothing.
-  function automatic logic in_window(input logic [AddrWidth-1:0] a);
-    return !a[RamAW] || a[RamAW-1:12] == '0;
-  endfunction
-  function automatic logic [31:0] host_addr(input logic [AddrWidth-1:0] a);
-    logic [31:0] h;
-    h = '0;
-    if (!a[RamAW]) h[RamAW-1:2] = a[RamAW-1:2];
-    else h = MboxBase | {20'd0, a[11:2], 2'b00};
-    return h;
-  endfunction
+  // The window: the RAM, the mailbox's 4 KiB, or nothing; the host address
+  logic        aw_in, ar_in;
+  logic [31:0] aw_haddr, ar_haddr;
+  assign aw_in    = !awaddr_q[RamAW] || awaddr_q[RamAW-1:12] == '0;
+  assign ar_in    = !s_axil_araddr[RamAW] || s_axil_araddr[RamAW-1:12] == '0;
+  assign aw_haddr = awaddr_q[RamAW] ? (MboxBase | {20'd0, awaddr_q[11:2], 2'b00})
+                                    : {{(32-RamAW){1'b0}}, awaddr_q[RamAW-1:2], 2'b00};
+  assign ar_haddr = s_axil_araddr[RamAW] ? (MboxBase | {20'd0, s_axil_araddr[11:2], 2'b00})
+                                         : {{(32-RamAW){1'b0}}, s_axil_araddr[RamAW-1:2], 2'b00};
 
   // AW and W, each taken as it comes and held until used; W not while the
   // host port's write is out (its data and strobes are that write's)
@@ -129,15 +124,16 @@ module npe_soc_host_axil #(
           aw_held_d   = 1'b0;
           w_held_d    = 1'b0;
           prefer_rd_d = 1'b1;
-          haddr_d     = host_addr(awaddr_q);
-          resp_d      = in_window(awaddr_q) ? RespOkay : RespDecerr;
+          haddr_d     = aw_haddr;
+          resp_d      = aw_in ? RespOkay : RespDecerr;
           // outside the window, or nothing to write: answered at once
-          state_d     = (in_window(awaddr_q) && wstrb_q != 4'h0) ? StWrite : StBResp;
+          if (aw_in && wstrb_q != 4'h0) state_d = StWrite;
+          else state_d = StBResp;
         end else if (rd_go) begin
           prefer_rd_d = 1'b0;
-          haddr_d     = host_addr(s_axil_araddr);
+          haddr_d     = ar_haddr;
           rdata_d     = 32'd0;
-          if (in_window(s_axil_araddr)) begin
+          if (ar_in) begin
             resp_d  = RespOkay;
             state_d = StRead;
           end else begin
@@ -209,6 +205,8 @@ module npe_soc_host_axil #(
   assign unused = ^{s_axil_awprot, s_axil_arprot, awaddr_q[1:0]};
 
 `ifdef NPE_ASSERT
+  initial HostAxilParams: assert (AddrWidth == RamAW + 1 && RamBytes == (1 << RamAW) && RamAW >= 13)
+    else $error("npe_soc_host_axil: RamBytes must be a power of 2 >= 8 KiB, AddrWidth $clog2(RamBytes) + 1");
   HostAxilReqHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
     h_req_o && !h_ready_i |=> h_req_o && $stable(h_we_o) && $stable(h_addr_o) &&
                               (!h_we_o || ($stable(h_wdata_o) && $stable(h_wstrb_o))));
