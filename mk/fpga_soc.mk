@@ -22,6 +22,12 @@
 #                           reads and writes bit-exact, back-pressure, DECERR
 #                           outside the window, no hang; and with a planted bug
 #                           (lost byte strobes), which must fail (make test; ~15 s)
+#   make zynq-soc-test      the whole board top under Verilator with the real
+#                           firmware: tests/rtl/soc/tb_soc.cpp (TB_SOC_ZYNQ),
+#                           the ELF loaded and every request made through the
+#                           AXI4-Lite slave, matmuls bit-exact against the
+#                           golden model, malformed requests (not in make test:
+#                           its model takes about a minute to build)
 #   make zynq-soc-synth     Yosys synth_xilinx of the board top: LUTs, flip-flops,
 #                           block RAM and DSPs against the XC7Z020's (make bench;
 #                           cached in build/fpga/zynq_soc/)
@@ -31,7 +37,7 @@ SOCB_BUILD := $(BUILD)/fpga/soc
 ZSOC_BUILD := $(BUILD)/fpga/zynq_soc
 
 .PHONY: soc-ice40-size soc-ice40-lint zynq-soc-lint zynq-soc-axil-test zynq-soc-axil-plant-test \
-        zynq-soc-synth zynq-soc-rtl-list
+        zynq-soc-test zynq-soc-synth zynq-soc-rtl-list
 
 # ---------------------------------------------------------------------------
 # The iCEBreaker: the SoC with the small engine on the UP5K
@@ -190,6 +196,28 @@ zynq-soc-axil-plant-test: $(ZSOC_BUILD)/tb_host_axil_plant
 	  echo "zynq-soc-axil-plant-test: planted bug caught: $$(grep -m1 'FAIL (cycle' $(ZSOC_BUILD)/plant.log)"; \
 	else echo "zynq-soc-axil-plant-test: FAIL: the run failed without a check failing"; \
 	  cat $(ZSOC_BUILD)/plant.log; exit 1; fi
+
+# The whole board top with the real firmware: tests/rtl/soc/tb_soc.cpp built
+# with TB_SOC_ZYNQ, every host access through the AXI4-Lite slave (not in
+# make test: its model takes about a minute to build)
+ZSOC_OBJ := $(ZSOC_BUILD)/obj
+ZSOC_TEST_N ?= 12
+
+$(ZSOC_OBJ)/Vnpe_soc_zynq_top__ALL.a: $(ZSOC_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(ZSOC_OBJ)
+	nice -n 5 $(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
+	  --top-module npe_soc_zynq_top -Mdir $(ZSOC_OBJ) $(ENGINE_VLT) $(ZSOC_RTL)
+	nice -n 5 $(MAKE) -s -C $(ZSOC_OBJ) -f Vnpe_soc_zynq_top.mk Vnpe_soc_zynq_top__ALL.a \
+	  OPT_FAST=-O2 OPT_SLOW=-O1
+
+$(ZSOC_BUILD)/tb_soc_zynq: tests/rtl/soc/tb_soc.cpp include/npe_soc.h \
+    $(ZSOC_OBJ)/Vnpe_soc_zynq_top__ALL.a $(ZSOC_RT) $(GOLDEN_LIB)
+	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) -DTB_SOC_ZYNQ $(ZSOC_TB_INC) -I$(ZSOC_OBJ) $(GOLDEN_INC) \
+	  -Iinclude -o $@ $< $(ZSOC_OBJ)/Vnpe_soc_zynq_top__ALL.a $(ZSOC_RT) $(GOLDEN_LIB) -lpthread -lm
+
+zynq-soc-test: $(ZSOC_BUILD)/tb_soc_zynq $(FW_SOC_ELF)
+	$(ZSOC_BUILD)/tb_soc_zynq +quiet +seed=$(SOC_TEST_SEED) +n=$(ZSOC_TEST_N) $(FW_SOC_ELF)
 
 # Yosys synth_xilinx of the board top, by module (as make zynq-synth: the
 # totals are stat -top's "design hierarchy"; LUTs as memory and block RAM
