@@ -48,6 +48,7 @@ SOC_FIT_RTL := $(filter-out rtl/soc/npe_soc_ram.sv,$(SOC_RTL)) \
                fpga/icebreaker/npe_soc_ram_up5k.sv fpga/icebreaker/npe_soc_up5k_fit.sv
 SOC_FIT_READ := read_verilog -sv $(SOC_FIT_RTL); rename npe_soc_ram_up5k npe_soc_ram; \
                 scratchpad -set abc9.script "$(FPGA_ABC9)"
+SOC_FIT_YS := $(SOC_FIT_READ); synth_ice40 -top npe_soc_up5k_fit -dsp -abc9
 UP5K_LC := 5280
 
 # The blocks, each synthesised and packed alone the same way: name, top
@@ -70,15 +71,13 @@ $(SOCB_BUILD)/soc.json: $(SOC_FIT_RTL)
 	@$(DEPS) yosys
 	@mkdir -p $(@D)
 	@echo "soc-ice40-size: synth_ice40 of npe_soc_up5k_fit (log $(SOCB_BUILD)/soc_yosys.log)"
-	nice -n 5 yosys -q -l $(SOCB_BUILD)/soc_yosys.log -p '$(SOC_FIT_READ); \
-	  synth_ice40 -top npe_soc_up5k_fit -dsp -abc9 -json $@.tmp; tee -q -o $(SOCB_BUILD)/soc.stat stat'
+	nice -n 5 yosys -q -l $(SOCB_BUILD)/soc_yosys.log -p '$(SOC_FIT_YS) -json $@.tmp; tee -q -o $(SOCB_BUILD)/soc.stat stat'
 	mv $@.tmp $@
 
 $(SOCB_BUILD)/block_%.json: $(SOC_FIT_RTL)
 	@$(DEPS) yosys
 	@mkdir -p $(@D)
-	nice -n 5 yosys -q -l $(SOCB_BUILD)/block_$*_yosys.log -p '$(SOC_FIT_READ); \
-	  $(soc_fit_prep_$*) synth_ice40 -top $(soc_fit_top_$*) -dsp -abc9 -json $@.tmp'
+	nice -n 5 yosys -q -l $(SOCB_BUILD)/block_$*_yosys.log -p '$(SOC_FIT_READ); $(soc_fit_prep_$*) synth_ice40 -top $(soc_fit_top_$*) -dsp -abc9 -json $@.tmp'
 	mv $@.tmp $@
 
 $(SOCB_BUILD)/%_pack.log: $(SOCB_BUILD)/%.json
