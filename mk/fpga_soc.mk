@@ -94,7 +94,7 @@ soc-ice40-size: $(SOCB_BUILD)/soc_pack.log $(foreach b,$(SOC_FIT_BLOCKS),$(SOCB_
 	  /ICESTORM_SPRAM:/ { split($$3, a, "/"); spram = a[1] } END { \
 	  printf "BENCH soc_up5k_lc %d logic_cells\n", lc; \
 	  printf "BENCH soc_up5k_lc_available %d logic_cells\n", avail; \
-	  printf "BENCH soc_up5k_lc_shortfall %d logic_cells\n", lc > avail ? lc - avail : 0; \
+	  printf "BENCH soc_up5k_lc_shortfall %d logic_cells\n", (lc > avail) ? (lc - avail) : 0; \
 	  printf "BENCH soc_up5k_lc_ratio %.2f of_5280\n", lc / avail; \
 	  printf "BENCH soc_up5k_ebr %d SB_RAM40_4K_of_30\n", ram; \
 	  printf "BENCH soc_up5k_dsp %d SB_MAC16_of_8\n", dsp; \
@@ -104,10 +104,13 @@ soc-ice40-size: $(SOCB_BUILD)/soc_pack.log $(foreach b,$(SOC_FIT_BLOCKS),$(SOCB_
 	  printf "BENCH soc_up5k_lut4 %d SB_LUT4\n", lut; \
 	  printf "BENCH soc_up5k_carry %d SB_CARRY\n", carry; \
 	  printf "BENCH soc_up5k_ff %d SB_DFF\n", ff }' $(SOCB_BUILD)/soc.stat
-	@sum=0; for b in $(SOC_FIT_BLOCKS); do \
+	@sum=0; eng=0; for b in $(SOC_FIT_BLOCKS); do \
 	  n=$(call soc_lc,$(SOCB_BUILD)/block_$${b}_pack.log); sum=$$((sum + n)); \
+	  [ $$b = engine ] && eng=$$n; \
 	  echo "BENCH soc_up5k_lc_$$b $$n logic_cells"; done; \
-	  echo "BENCH soc_up5k_lc_blocks_sum $$sum logic_cells"
+	  echo "BENCH soc_up5k_lc_blocks_sum $$sum logic_cells"; \
+	  echo "BENCH soc_up5k_lc_blocks_but_engine $$((sum - eng)) logic_cells"; \
+	  echo "BENCH soc_up5k_lc_left_beside_engine $$(($(UP5K_LC) - eng)) logic_cells"
 	@lc=$(call soc_lc,$(SOCB_BUILD)/soc_pack.log); \
 	  if [ $$lc -gt $(UP5K_LC) ]; then \
 	    echo "soc-ice40-size: does NOT fit the UP5K: $$lc logic cells needed, $(UP5K_LC) there, $$((lc - $(UP5K_LC))) short"; \
