@@ -56,7 +56,9 @@ uint64_t instret;
 bool profile;
 std::map<uint32_t, uint64_t> pc_hist;    // retirements per PC
 std::map<uint32_t, uint64_t> pc_cycles;  // cycles up to each retirement, per PC
-uint64_t since_retire;
+#ifndef TB_SOC_ZYNQ
+uint64_t since_retire;  // (the board top has no retire trace)
+#endif
 
 void tick() {
   top->clk_i = 0;
@@ -596,9 +598,11 @@ int main(int argc, char **argv) {
          (unsigned long long)stats.descs, (unsigned long long)stats.fw_cycles,
          (unsigned long long)stats.eng_busy, (unsigned long long)stats.host_cycles, bad_checks,
          mismatches + bad_fails, (unsigned long long)cycles);
+#ifndef TB_SOC_ZYNQ
   printf("tb_soc: the core retired %llu instructions in %llu cycles (CPI %.2f, all of it "
          "including the idle loop)\n", (unsigned long long)instret, (unsigned long long)cycles,
          instret ? (double)cycles / (double)instret : 0.0);
+#endif
   write_profile();
   top->final();
   delete top;
