@@ -11,7 +11,7 @@
 #                           the RAM on the four SPRAMs; each block alone the
 #                           same way; BENCH lines: logic cells needed against
 #                           the 5,280, the shortfall, per block (make bench;
-#                           about 6 min; cached in build/fpga/soc/)
+#                           about 5 min; cached in build/fpga/soc/)
 #   make soc-ice40-lint     the fit wrapper sets every ENGINE_LITE parameter
 #                           (or npe_soc fixes it); verilator -Wall of the
 #                           wrapper and of the SPRAM stub
