@@ -29,7 +29,8 @@
 #                           golden model, malformed requests (not in make test:
 #                           its model takes about a minute to build)
 #   make zynq-soc-synth     Yosys synth_xilinx of the board top: LUTs, flip-flops,
-#                           block RAM and DSPs against the XC7Z020's (make bench;
+#                           block RAM and DSPs against the XC7Z020's, and by block
+#                           (tools/ppa/stat_blocks.py) (make bench; about 6 min;
 #                           cached in build/fpga/zynq_soc/)
 #   make zynq-soc-rtl-list  build/fpga/zynq_soc/rtl.f, the sources build_soc.tcl reads
 
@@ -257,6 +258,10 @@ zynq-soc-synth: $(ZSOC_BUILD)/stat.txt
 	    if (t > L || ff > F || bram > B || dsp > D) print "zynq-soc-synth: does NOT fit the XC7Z020"; \
 	    else print "zynq-soc-synth: fits the XC7Z020 (before place and route)" }' \
 	  $(ZSOC_BUILD)/stat.txt
+	@# by block (the nonzero figures): the SoC and the host adapter, then the SoC's parts
+	@{ $(PYTHON) tools/ppa/stat_blocks.py $(ZSOC_BUILD)/stat.txt npe_soc_zynq_top zynq_soc_top && \
+	   $(PYTHON) tools/ppa/stat_blocks.py $(ZSOC_BUILD)/stat.txt npe_soc zynq_soc; } | \
+	  grep -v ' 0 [A-Z]'
 
 LINT_TARGETS  += zynq-soc-lint soc-ice40-lint
 TEST_TARGETS  += zynq-soc-lint zynq-soc-axil-test
