@@ -33,6 +33,9 @@
 #                           (tools/ppa/stat_blocks.py) (make bench; about 6 min;
 #                           cached in build/fpga/zynq_soc/)
 #   make zynq-soc-rtl-list  build/fpga/zynq_soc/rtl.f, the sources build_soc.tcl reads
+#   make formal-host-axil   a formal proof of the AXI4-Lite slave (bounded, then
+#                           for all depths) and its planted bug (formal-planted-host-axil);
+#                           both in make formal
 
 SOCB_BUILD := $(BUILD)/fpga/soc
 ZSOC_BUILD := $(BUILD)/fpga/zynq_soc
@@ -262,6 +265,32 @@ zynq-soc-synth: $(ZSOC_BUILD)/stat.txt
 	@{ $(PYTHON) tools/ppa/stat_blocks.py $(ZSOC_BUILD)/stat.txt npe_soc_zynq_top zynq_soc_top && \
 	   $(PYTHON) tools/ppa/stat_blocks.py $(ZSOC_BUILD)/stat.txt npe_soc zynq_soc; } | \
 	  grep -v ' 0 [A-Z]'
+
+# A formal proof of the AXI4-Lite slave (tests/formal/npe_soc_host_axil_formal.sv,
+# run by tests/formal/prove.sh as mk/formal.mk's harnesses: bmc3 to depth
+# FORMAL_HOST_AXIL_DEPTH, then pdr for all depths) and the planted lost
+# strobes, which must fail; part of make formal (about 45 s)
+FORMAL_HOST_AXIL_DEPTH ?= 25
+FORMAL_HOST_AXIL_SRC := fpga/rtl/npe_soc_host_axil.sv tests/formal/npe_soc_host_axil_formal.sv
+.PHONY: formal-host-axil formal-planted-host-axil
+
+formal-host-axil: check-deps-formal
+	@$(FORMAL_PROVE) host_axil npe_soc_host_axil_formal $(FORMAL_HOST_AXIL_DEPTH) pass "" "" \
+	  $(FORMAL_HOST_AXIL_SRC)
+
+# the planted bugs: the byte strobes lost (NPE_PLANT_BUG_SOC_HOST_AXIL); a read
+# address outside the window let through to the host port
+FORMAL_SED_host_axil_decode := s/assign ar_in    = !s_axil_araddr\[RamAW\] || s_axil_araddr\[RamAW-1:12\] == .0;/assign ar_in    = 1'\''b1;/
+formal-planted-host-axil: check-deps-formal
+	@FORMAL_BUILD=$(FORMAL_BUILD) PDR_SECONDS=0 tests/formal/prove.sh planted_host_axil_strb \
+	  npe_soc_host_axil_formal $(FORMAL_HOST_AXIL_DEPTH) fail "" "-DNPE_PLANT_BUG_SOC_HOST_AXIL" \
+	  $(FORMAL_HOST_AXIL_SRC)
+	$(call formal_plant,host_axil_decode,fpga/rtl/npe_soc_host_axil.sv,$(FORMAL_SED_host_axil_decode))
+	@FORMAL_BUILD=$(FORMAL_BUILD) PDR_SECONDS=0 tests/formal/prove.sh planted_host_axil_decode \
+	  npe_soc_host_axil_formal $(FORMAL_HOST_AXIL_DEPTH) fail "" "" \
+	  $(FORMAL_PLANT)/host_axil_decode/npe_soc_host_axil.sv tests/formal/npe_soc_host_axil_formal.sv
+
+formal: formal-host-axil formal-planted-host-axil
 
 LINT_TARGETS  += zynq-soc-lint soc-ice40-lint
 TEST_TARGETS  += zynq-soc-lint zynq-soc-axil-test
