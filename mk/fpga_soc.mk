@@ -164,11 +164,8 @@ zynq-soc-rtl-list:
 # The adapter's bench: plain, and with the planted bug (must fail)
 ZSOC_AXIL_VFLAGS := --cc -O3 --assert +define+NPE_ASSERT --x-assign unique --x-initial unique
 ZSOC_TB_INC := -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd
-ZSOC_RT := $(ZSOC_BUILD)/rt/verilated.o $(ZSOC_BUILD)/rt/verilated_threads.o
-
-$(ZSOC_BUILD)/rt/%.o: $(VERILATOR_INC)/%.cpp
-	@mkdir -p $(@D)
-	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(ZSOC_TB_INC) -c $< -o $@
+# (the Verilator runtime mk/rtl_axi.mk compiles for its benches)
+ZSOC_RT := $(AXI_RT)
 
 # $(call zsoc_axil_model,dir,extra flags)
 define zsoc_axil_model
