@@ -121,14 +121,16 @@ soc-ice40-size: $(SOCB_BUILD)/soc_pack.log $(foreach b,$(SOC_FIT_BLOCKS),$(SOCB_
 	  else echo "soc-ice40-size: fits the UP5K's logic ($$lc of $(UP5K_LC) logic cells; not placed)"; fi
 	@echo "soc-ice40-size: the RAM (128 KiB, two ports) is the four SPRAMs (16K x 16 each, side by side: one 64-bit port), shared by both ports (block ram_spram); the 30 EBRs (15 KiB) could not hold a second copy. Not counted: a link in front of the host port (the iCEBreaker build's UART bridge)"
 
-# Every ENGINE_LITE parameter is set by the fit wrapper, or fixed inside npe_soc
-# (AddrBits: from RamBytes, 128 KiB -> 17)
+# Every ENGINE_LITE parameter is set by the fit wrapper, fixed inside npe_soc,
+# or an npe_soc parameter whose default is the value (AddrBits: from
+# RamBytes, 128 KiB -> 17)
 soc-ice40-lint: $(FPGA_BUILD)/sb_spram256ka_sim.v
 	@$(DEPS) verilator
 	@for p in $(ENGINE_LITE); do n=$${p%%=*}; v=$${p#*=}; \
 	  if grep -Eq "\.$$n \(([0-9]*'[db])?$$v\)" fpga/icebreaker/npe_soc_up5k_fit.sv; then :; \
 	  elif grep -Eq "\.$$n \(([0-9]*'[db])?$$v\)" rtl/soc/npe_soc.sv && \
 	       ! grep -Eq "parameter .* $$n " rtl/soc/npe_soc.sv; then :; \
+	  elif grep -Eq "parameter .* $$n += ([0-9]*'[db])?$$v([,) ]|$$)" rtl/soc/npe_soc.sv; then :; \
 	  elif [ "$$p" = AddrBits=17 ] && grep -q '\.RamBytes (131072)' fpga/icebreaker/npe_soc_up5k_fit.sv; then :; \
 	  else echo "soc-ice40-lint: npe_soc_up5k_fit does not set $$p (ENGINE_LITE, mk/sim_lib.mk)"; exit 1; fi; \
 	done
