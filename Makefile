@@ -73,6 +73,8 @@ PYTHON ?= python3
 #   firmware.mk        firmware/: bare-metal C for the core (RV32IM), firmware-test
 #   ppa.mk             tools/ppa: area, timing, energy in the OSU 0.18 um cells (make report)
 #   formal.mk          tests/formal: bounded and unbounded proofs of the AXI edge, planted bugs
+#   soc.mk             rtl/soc: the SoC (core, RAM, engine, mailbox), its bench with the firmware
+#   fpga_soc.mk        the SoC on a board: the UP5K fit, the PYNQ-Z2 top, its AXI4-Lite adapter
 # Order matters: a fragment uses the variables of those above it.
 
 # the npe tool (mk/cli.mk), named here as lower layers' benches run it
@@ -85,7 +87,7 @@ LINT_TARGETS  :=
 include mk/regmap.mk mk/golden.mk mk/models.mk mk/rtl_pe.mk mk/rtl_axi.mk mk/rtl_cmd.mk \
         mk/rtl_nlu.mk mk/sim_lib.mk mk/rtl_engine.mk mk/engine_test.mk mk/driver.mk mk/cli.mk \
         mk/fpga_icebreaker.mk mk/fpga_zynq.mk mk/link.mk mk/lm.mk mk/fuzz.mk mk/ppa.mk mk/formal.mk
-include mk/cpu.mk mk/firmware.mk mk/soc.mk
+include mk/cpu.mk mk/firmware.mk mk/soc.mk mk/fpga_soc.mk
 
 all: $(GOLDEN_LIB) $(NPE_BIN)
 

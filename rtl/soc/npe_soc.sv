@@ -24,7 +24,9 @@ module npe_soc #(
   parameter int          MaxReadsInFlight = 2,
   parameter int          DescFifoDepth    = 2,
   parameter int          CounterBits      = 32,
-  parameter bit          LitePe           = 1'b0
+  parameter bit          LitePe           = 1'b0,
+  parameter bit          HasSherry        = 1'b1,    // (npe_top's default)
+  parameter int          PerfMask         = 'h7fff   // (npe_top's default)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -191,7 +193,8 @@ module npe_soc #(
     .OutGroups (OutGroups), .FormatMask (FormatMask), .MaxReadsInFlight (MaxReadsInFlight),
     .DescFifoDepth (DescFifoDepth), .CounterBits (CounterBits), .AddrBits (AddrBits),
     .HasNlu (1'b0), .HasXbar (1'b0), .HasRecur (1'b0), .LitePe (LitePe),
-    .HasDirectDesc (1'b0)
+    .HasDirectDesc (1'b0),
+    .HasSherry (HasSherry), .PerfMask (PerfMask)
   ) u_engine (
     .clk_i (clk_i), .rst_ni (rst_ni),
     .s_axil_awaddr (axil_awaddr), .s_axil_awprot (axil_awprot),

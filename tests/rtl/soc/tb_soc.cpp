@@ -18,6 +18,11 @@
 // (+profile writes tb_soc_profile.txt: per PC, the instructions retired there
 // and the cycles since the previous retirement, summed)
 // Exit 0 when everything matched; a mismatch prints "MISMATCH ...".
+// Built with -DTB_SOC_ZYNQ (make zynq-soc-test) the model is the PYNQ-Z2
+// board top (fpga/zynq/npe_soc_zynq_top.v) and every host access goes
+// through its AXI4-Lite slave (the RAM at window offset 0, the mailbox at
+// 0x2_0000; any response but OKAY fails); bus errors are its sticky LED,
+// and the board top has no console or retire trace.
 #include <elf.h>
 
 #include <cstdint>
@@ -28,14 +33,20 @@
 #include <string>
 #include <vector>
 
+#ifdef TB_SOC_ZYNQ
+#include "Vnpe_soc_zynq_top.h"
+typedef Vnpe_soc_zynq_top Top;
+#else
 #include "Vnpe_soc.h"
+typedef Vnpe_soc Top;
+#endif
 #include "npe_format.h"
 #include "npe_soc.h"
 #include "verilated.h"
 
 namespace {
 
-Vnpe_soc *top;
+Top *top;
 uint64_t cycles;
 uint64_t bus_errs;
 bool quiet;
@@ -45,7 +56,9 @@ uint64_t instret;
 bool profile;
 std::map<uint32_t, uint64_t> pc_hist;    // retirements per PC
 std::map<uint32_t, uint64_t> pc_cycles;  // cycles up to each retirement, per PC
-uint64_t since_retire;
+#ifndef TB_SOC_ZYNQ
+uint64_t since_retire;  // (the board top has no retire trace)
+#endif
 
 void tick() {
   top->clk_i = 0;
@@ -53,6 +66,7 @@ void tick() {
   top->clk_i = 1;
   top->eval();
   cycles++;
+#ifndef TB_SOC_ZYNQ
   if (top->cons_valid_o) {
     console.push_back((char)top->cons_data_o);
     if (top->cons_data_o == '\n') {
@@ -70,6 +84,7 @@ void tick() {
     }
     since_retire = 0;
   }
+#endif
 }
 
 [[noreturn]] void fail(const char *what) {
@@ -79,6 +94,53 @@ void tick() {
 
 // One access on the host port: the request held until ready, and through
 // the ready cycle (the port's protocol, the core's).
+#ifdef TB_SOC_ZYNQ
+// The same access through the board top's AXI4-Lite slave: AW and W
+// together (each dropped once taken), B; or AR, R. The window: the RAM at
+// its own address, the mailbox at 0x2_0000.
+uint32_t host_access(bool we, uint32_t addr, uint32_t wdata, uint32_t strb) {
+  uint32_t off = (addr & 0xffff0000u) == NPE_SOC_MBOX_BASE ? 0x20000u | (addr & 0xfffu) : addr;
+  bool a_done = false, w_done = !we;
+  uint32_t r = 0;
+  top->s_axil_awaddr = off;
+  top->s_axil_araddr = off;
+  top->s_axil_wdata = wdata;
+  top->s_axil_wstrb = strb;
+  top->s_axil_awvalid = we;
+  top->s_axil_wvalid = we;
+  top->s_axil_arvalid = !we;
+  top->s_axil_bready = 1;
+  top->s_axil_rready = 1;
+  for (int n = 0;; n++) {
+    top->eval();
+    bool a_hs = we ? top->s_axil_awvalid && top->s_axil_awready
+                   : top->s_axil_arvalid && top->s_axil_arready;
+    bool w_hs = top->s_axil_wvalid && top->s_axil_wready;
+    bool resp = we ? top->s_axil_bvalid : top->s_axil_rvalid;
+    unsigned code = we ? top->s_axil_bresp : top->s_axil_rresp;
+    r = top->s_axil_rdata;
+    tick();
+    if (a_hs) {
+      a_done = true;
+      top->s_axil_awvalid = 0;
+      top->s_axil_arvalid = 0;
+    }
+    if (w_hs) {
+      w_done = true;
+      top->s_axil_wvalid = 0;
+    }
+    if (resp) {
+      if (!a_done || !w_done) fail("an AXI response before its request was taken");
+      if (code != 0) fail("an AXI error response from the host window");
+      break;
+    }
+    if (n > 1000) fail("the AXI4-Lite slave does not answer");
+  }
+  top->s_axil_bready = 0;
+  top->s_axil_rready = 0;
+  return r;
+}
+#else
 uint32_t host_access(bool we, uint32_t addr, uint32_t wdata, uint32_t strb) {
   top->h_req_i = 1;
   top->h_we_i = we;
@@ -95,6 +157,7 @@ uint32_t host_access(bool we, uint32_t addr, uint32_t wdata, uint32_t strb) {
   top->h_req_i = 0;
   return r;
 }
+#endif
 uint32_t rd(uint32_t a) { return host_access(false, a, 0, 0); }
 void wr(uint32_t a, uint32_t v) { host_access(true, a, v, 0xf); }
 
@@ -474,7 +537,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
-  top = new Vnpe_soc;
+  top = new Top;
   top->rst_ni = 0;
   for (int i = 0; i < 5; i++) tick();
   top->rst_ni = 1;
@@ -524,6 +587,9 @@ int main(int argc, char **argv) {
     pair_runs[pi]++;
   }
   if (do_bad) malformed();
+#ifdef TB_SOC_ZYNQ
+  if (top->led_err_o) bus_errs++;  // (sticky: at least one)
+#endif
   if (bus_errs) printf("tb_soc: %llu bus errors\n", (unsigned long long)bus_errs);
   printf("tb_soc: %llu matmuls (%llu MACs, %llu descriptors) in %llu cycles of the firmware, "
          "%llu of the engine busy, %llu host cycles doorbell to interrupt; %u malformed "
@@ -532,9 +598,11 @@ int main(int argc, char **argv) {
          (unsigned long long)stats.descs, (unsigned long long)stats.fw_cycles,
          (unsigned long long)stats.eng_busy, (unsigned long long)stats.host_cycles, bad_checks,
          mismatches + bad_fails, (unsigned long long)cycles);
+#ifndef TB_SOC_ZYNQ
   printf("tb_soc: the core retired %llu instructions in %llu cycles (CPI %.2f, all of it "
          "including the idle loop)\n", (unsigned long long)instret, (unsigned long long)cycles,
          instret ? (double)cycles / (double)instret : 0.0);
+#endif
   write_profile();
   top->final();
   delete top;
