@@ -42,20 +42,6 @@ module npe_pe_norm
   // --------------------------------------------------------------------------
   // Stage 1: magnitude and coarse normalisation
   // --------------------------------------------------------------------------
-  logic [QW-1:0] x, c1, c2, c3;
-  logic          neg, lz64, lz32, lz16;
-  logic [2:0]    lzh;
-
-  assign neg  = quire_i[QW-1];
-  assign x    = quire_i ^ {QW{neg}};
-  assign lz64 = (x[127:64] == '0);
-  assign c1   = lz64 ? {x[63:0], {64{neg}}} : x;
-  assign lz32 = (c1[127:96] == '0);
-  assign c2   = lz32 ? {c1[95:0], {32{neg}}} : c1;
-  assign lz16 = (c2[127:112] == '0);
-  assign c3   = lz16 ? {c2[111:0], {16{neg}}} : c2;
-  assign lzh  = {lz64, lz32, lz16};
-
   // Stage-1 registers: control with reset, data loaded only on a request.
   logic        s1_valid_q;
   logic        s1_sign_q, s1_sign_d, s1_zero_q, s1_zero_d, s1_nar_q, s1_nar_d;
@@ -64,7 +50,14 @@ module npe_pe_norm
   logic [2:0]  s1_lzh_q, s1_lzh_d;
   logic [41:0] s1_top_q, s1_top_d;
 
-  always_comb begin
+  // The shifts sit inside the load enable (the same logic as separate
+  // assigns): a simulator evaluates the 128-bit datapath only in the cycles
+  // of a read-out, not in every cycle of a dot product
+  // (docs/ARCHITECTURE.md, "Simulation speed").
+  always_comb begin : s1_comb
+    logic [QW-1:0] x, c1, c2, c3;
+    logic          neg, lz64, lz32, lz16;
+    {x, c1, c2, c3, neg, lz64, lz32, lz16} = '0;  // (no latches: used below only)
     s1_sign_d = s1_sign_q;
     s1_zero_d = s1_zero_q;
     s1_nar_d  = s1_nar_q;
@@ -74,6 +67,14 @@ module npe_pe_norm
     s1_lzh_d  = s1_lzh_q;
     s1_top_d  = s1_top_q;
     if (valid_i || ClockGates) begin
+      neg  = quire_i[QW-1];
+      x    = quire_i ^ {QW{neg}};
+      lz64 = (x[127:64] == '0);
+      c1   = lz64 ? {x[63:0], {64{neg}}} : x;
+      lz32 = (c1[127:96] == '0);
+      c2   = lz32 ? {c1[95:0], {32{neg}}} : c1;
+      lz16 = (c2[127:112] == '0);
+      c3   = lz16 ? {c2[111:0], {16{neg}}} : c2;
       s1_sign_d = quire_i[QW-1];
       // an overflowed quire holds a wrapped sum below its sign (npe_pe_quire);
       // its frozen value is never zero (one addend cannot overflow zero)
@@ -82,37 +83,14 @@ module npe_pe_norm
       s1_ovf_d  = ovf_i;
       s1_st_d   = neg ? (&c3[85:0]) : (|c3[85:0]);   // all ones / any one
       s1_fmt_d  = fmt_i;
-      s1_lzh_d  = lzh;
+      s1_lzh_d  = {lz64, lz32, lz16};
       s1_top_d  = c3[127:86];
     end
   end
 
   // --------------------------------------------------------------------------
-  // Stage 2: fine normalisation
+  // Stage 2: fine normalisation (inside the load enable too)
   // --------------------------------------------------------------------------
-  logic [41:0] f1, f2, f3, f4;
-  logic        lz8, lz4, lz2, lz1, fill, carry, sticky;
-  logic [3:0]  lzl;
-  logic [26:0] inc;
-  logic [7:0]  e;
-
-  assign fill = s1_sign_q;
-  assign lz8  = (s1_top_q[41:34] == '0);
-  assign f1   = lz8 ? {s1_top_q[33:0], {8{fill}}} : s1_top_q;
-  assign lz4  = (f1[41:38] == '0);
-  assign f2   = lz4 ? {f1[37:0], {4{fill}}} : f1;
-  assign lz2  = (f2[41:40] == '0);
-  assign f3   = lz2 ? {f2[39:0], {2{fill}}} : f2;
-  assign lz1  = !f3[41];
-  assign f4   = lz1 ? {f3[40:0], fill} : f3;
-  assign lzl  = {lz8, lz4, lz2, lz1};
-
-  // q < 0: add the one; it reaches the kept bits only through all ones.
-  assign carry  = fill & s1_st_q & (&f4[15:0]);
-  assign sticky = fill ? !carry : (s1_st_q | (|f4[15:0]));
-  assign inc    = {1'b0, f4[41:16]} + {26'd0, carry};
-  assign e      = 8'd71 - {1'b0, s1_lzh_q, lzl};
-
   logic        s2_valid_q;
   logic        s2_sign_q, s2_sign_d, s2_zero_q, s2_zero_d, s2_nar_q, s2_nar_d;
   logic        s2_ovf_q, s2_ovf_d, s2_st_q, s2_st_d;
@@ -120,7 +98,12 @@ module npe_pe_norm
   logic [7:0]  s2_exp_q, s2_exp_d;
   logic [25:0] s2_sig_q, s2_sig_d;
 
-  always_comb begin
+  always_comb begin : s2_comb
+    logic [41:0] f1, f2, f3, f4;
+    logic        lz8, lz4, lz2, lz1, fill, carry, sticky;
+    logic [26:0] inc;
+    logic [7:0]  e;
+    {f1, f2, f3, f4, lz8, lz4, lz2, lz1, fill, carry, sticky, inc, e} = '0;
     s2_sign_d = s2_sign_q;
     s2_zero_d = s2_zero_q;
     s2_nar_d  = s2_nar_q;
@@ -130,6 +113,20 @@ module npe_pe_norm
     s2_exp_d  = s2_exp_q;
     s2_sig_d  = s2_sig_q;
     if (s1_valid_q || ClockGates) begin
+      fill = s1_sign_q;
+      lz8  = (s1_top_q[41:34] == '0);
+      f1   = lz8 ? {s1_top_q[33:0], {8{fill}}} : s1_top_q;
+      lz4  = (f1[41:38] == '0);
+      f2   = lz4 ? {f1[37:0], {4{fill}}} : f1;
+      lz2  = (f2[41:40] == '0);
+      f3   = lz2 ? {f2[39:0], {2{fill}}} : f2;
+      lz1  = !f3[41];
+      f4   = lz1 ? {f3[40:0], fill} : f3;
+      // q < 0: add the one; it reaches the kept bits only through all ones.
+      carry  = fill & s1_st_q & (&f4[15:0]);
+      sticky = fill ? !carry : (s1_st_q | (|f4[15:0]));
+      inc    = {1'b0, f4[41:16]} + {26'd0, carry};
+      e      = 8'd71 - {1'b0, s1_lzh_q, lz8, lz4, lz2, lz1};
       s2_sign_d = s1_sign_q;
       s2_zero_d = s1_zero_q;
       s2_nar_d  = s1_nar_q;

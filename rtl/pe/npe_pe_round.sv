@@ -33,34 +33,12 @@ module npe_pe_round
   logic signed [7:0] e;
   assign e = $signed(exp_i);
 
-  // --------------------------------------------------------------------------
-  // Binary32: always a normal number (2^-56 <= |q| < 2^71)
-  // --------------------------------------------------------------------------
-  logic [24:0] m25;
-  logic [7:0]  biased;
-  logic [31:0] f32;
-
-  assign m25    = {1'b0, sig_i[25:2]} +
-                  {24'd0, sig_i[1] & (sig_i[0] | sticky_i | sig_i[2])};
-  assign biased = exp_i + 8'd127 + {7'd0, m25[24]};
-
-  always_comb begin
-    if (nar_i)       f32 = 32'h7fc0_0000;
-    else if (ovf_i)  f32 = {sign_i, 8'hff, 23'd0};
-    else if (zero_i) f32 = 32'd0;
-    else             f32 = {sign_i, biased, m25[24] ? 23'd0 : m25[22:0]};
-  end
-
-  // --------------------------------------------------------------------------
-  // Integer-quantum rounding shared by INT8, ternary and FP4:
-  // q = RNE(|v| / 2^qe) = RNE(sig / 2^sh)
-  // --------------------------------------------------------------------------
-  logic        is_fp4, is_i8, is_tern, is_posit, qsat, qzero;
-  logic [4:0]  sh;
-  logic [52:0] qt;
-  logic [25:0] q0;
-  logic [8:0]  q;
-  logic        qg, qr;
+  // Stage 3 (binary32, integer quotient, FP4 magnitude) is computed inside
+  // its registers' load enable below, in m_comb: the same logic as separate
+  // assigns, but a simulator then evaluates it only in the cycles of a
+  // read-out, not in every cycle of a dot product (docs/ARCHITECTURE.md,
+  // "Simulation speed").
+  logic        is_fp4, is_i8, is_tern, is_posit;
 
   assign is_fp4   = FormatMask[npe_pkg::FmtFp4]     && (fmt_i == npe_pkg::FmtFp4);
   assign is_i8    = FormatMask[npe_pkg::FmtInt8]    && (fmt_i == npe_pkg::FmtInt8);
@@ -68,49 +46,6 @@ module npe_pe_round
   assign is_posit = (FormatMask[npe_pkg::FmtPosit4]  && (fmt_i == npe_pkg::FmtPosit4)) ||
                     (FormatMask[npe_pkg::FmtPosit8]  && (fmt_i == npe_pkg::FmtPosit8)) ||
                     (FormatMask[npe_pkg::FmtPosit16] && (fmt_i == npe_pkg::FmtPosit16));
-
-  always_comb begin
-    if (is_fp4) begin
-      // quantum 2^(e-1) for e >= 0, 2^-1 below
-      qsat  = (e >= 8'sd3);
-      qzero = (e <= -8'sd3);
-      sh    = (e >= 8'sd0) ? 5'd24 : 5'(8'sd24 - e);
-    end else begin
-      // quantum 1
-      qsat  = (e >= 8'sd8);
-      qzero = (e <= -8'sd2);
-      sh    = 5'(8'sd25 - e);
-    end
-    // out of range when qsat / qzero, which override q (no clamp: it would
-    // put the compares in front of the shifter)
-  end
-
-  // One right shift gives the quotient, the guard bit and the rest.
-  assign qt = {sig_i, 27'd0} >> sh;
-  assign q0 = qt[52:27];
-  assign qg = qt[26];
-  assign qr = (|qt[25:0]) | sticky_i;
-  assign q  = qzero ? 9'd0 : (9'(q0) + {8'd0, qg & (qr | q0[0])});
-
-  // FP4 pattern from the count of halves
-  logic [4:0] halves;
-  logic [2:0] fp4_mag;
-
-  assign halves = (e >= 8'sd0) ? (5'(q) << exp_i[1:0]) : 5'(q);
-
-  always_comb begin
-    case (halves)
-      5'd0:    fp4_mag = 3'd0;
-      5'd1:    fp4_mag = 3'd1;
-      5'd2:    fp4_mag = 3'd2;
-      5'd3:    fp4_mag = 3'd3;
-      5'd4:    fp4_mag = 3'd4;
-      5'd6:    fp4_mag = 3'd5;
-      5'd8:    fp4_mag = 3'd6;
-      default: fp4_mag = 3'd7;   // 12, and above 12: saturate to 6
-    endcase
-    if (qsat) fp4_mag = 3'd7;
-  end
 
   // --------------------------------------------------------------------------
   // Posits
@@ -140,7 +75,22 @@ module npe_pe_round
   logic [14:0] m_body_q, m_body_d;
   logic [31:0] m_f32_q, m_f32_d;
 
-  always_comb begin
+  // The hidden bit of the rounded significand, and quotient bits above any
+  // format's range, are not needed.
+  logic unused_round;
+
+  always_comb begin : m_comb
+    logic [24:0] m25;
+    logic [7:0]  biased;
+    logic [31:0] f32;
+    logic        qsat, qzero, qg, qr;
+    logic [4:0]  sh, halves;
+    logic [52:0] qt;
+    logic [25:0] q0;
+    logic [8:0]  q;
+    logic [2:0]  fp4_mag;
+    {m25, biased, f32, qsat, qzero, qg, qr, sh, halves, qt, q0, q, fp4_mag} = '0;
+    unused_round = 1'b0;
     m_sign_d  = m_sign_q;
     m_zero_d  = m_zero_q;
     m_nar_d   = m_nar_q;
@@ -156,6 +106,53 @@ module npe_pe_round
     m_body_d  = m_body_q;
     m_f32_d   = m_f32_q;
     if (valid_i || ClockGates) begin
+      // Binary32: always a normal number (2^-56 <= |q| < 2^71)
+      m25    = {1'b0, sig_i[25:2]} +
+               {24'd0, sig_i[1] & (sig_i[0] | sticky_i | sig_i[2])};
+      biased = exp_i + 8'd127 + {7'd0, m25[24]};
+      if (nar_i)       f32 = 32'h7fc0_0000;
+      else if (ovf_i)  f32 = {sign_i, 8'hff, 23'd0};
+      else if (zero_i) f32 = 32'd0;
+      else             f32 = {sign_i, biased, m25[24] ? 23'd0 : m25[22:0]};
+
+      // Integer-quantum rounding shared by INT8, ternary and FP4:
+      // q = RNE(|v| / 2^qe) = RNE(sig / 2^sh)
+      if (is_fp4) begin
+        // quantum 2^(e-1) for e >= 0, 2^-1 below
+        qsat  = (e >= 8'sd3);
+        qzero = (e <= -8'sd3);
+        sh    = (e >= 8'sd0) ? 5'd24 : 5'(8'sd24 - e);
+      end else begin
+        // quantum 1
+        qsat  = (e >= 8'sd8);
+        qzero = (e <= -8'sd2);
+        sh    = 5'(8'sd25 - e);
+      end
+      // out of range when qsat / qzero, which override q (no clamp: it would
+      // put the compares in front of the shifter)
+
+      // One right shift gives the quotient, the guard bit and the rest.
+      qt = {sig_i, 27'd0} >> sh;
+      q0 = qt[52:27];
+      qg = qt[26];
+      qr = (|qt[25:0]) | sticky_i;
+      q  = qzero ? 9'd0 : (9'(q0) + {8'd0, qg & (qr | q0[0])});
+
+      // FP4 pattern from the count of halves
+      halves = (e >= 8'sd0) ? (5'(q) << exp_i[1:0]) : 5'(q);
+      case (halves)
+        5'd0:    fp4_mag = 3'd0;
+        5'd1:    fp4_mag = 3'd1;
+        5'd2:    fp4_mag = 3'd2;
+        5'd3:    fp4_mag = 3'd3;
+        5'd4:    fp4_mag = 3'd4;
+        5'd6:    fp4_mag = 3'd5;
+        5'd8:    fp4_mag = 3'd6;
+        default: fp4_mag = 3'd7;   // 12, and above 12: saturate to 6
+      endcase
+      if (qsat) fp4_mag = 3'd7;
+
+      unused_round = ^{m25[23], q0[25:9]};
       m_sign_d  = sign_i;
       m_zero_d  = zero_i;
       m_nar_d   = nar_i;
@@ -176,57 +173,57 @@ module npe_pe_round
   // --------------------------------------------------------------------------
   // Stage 4: signs, saturation and special cases
   // --------------------------------------------------------------------------
-  logic [15:0] nar_bits, posit_bits, posit_mask;
+  // (inside the output registers' load enable, as stage 3)
+  logic        valid_q;
+  logic [31:0] f32_q, f32_d;
+  logic [15:0] fmt_q, fmt_d;
+  logic [1:0]  flags_q, flags_d;
 
-  always_comb begin
-    case (m_fmt_q)
-      npe_pkg::FmtPosit16: begin nar_bits = 16'h8000; posit_mask = 16'hffff; end
-      npe_pkg::FmtPosit8:  begin nar_bits = 16'h0080; posit_mask = 16'h00ff; end
-      default:             begin nar_bits = 16'h0008; posit_mask = 16'h000f; end
-    endcase
-  end
+  always_comb begin : out_comb
+    logic [15:0] nar_bits, posit_bits, posit_mask, fmt_bits;
+    {nar_bits, posit_bits, posit_mask, fmt_bits} = '0;
+    f32_d   = f32_q;
+    fmt_d   = fmt_q;
+    flags_d = flags_q;
+    if (m_valid_q || ClockGates) begin
+      case (m_fmt_q)
+        npe_pkg::FmtPosit16: begin nar_bits = 16'h8000; posit_mask = 16'hffff; end
+        npe_pkg::FmtPosit8:  begin nar_bits = 16'h0080; posit_mask = 16'h00ff; end
+        default:             begin nar_bits = 16'h0008; posit_mask = 16'h000f; end
+      endcase
 
-  assign posit_bits = (m_sign_q ? (16'd0 - {1'b0, m_body_q}) : {1'b0, m_body_q}) & posit_mask;
+      posit_bits = (m_sign_q ? (16'd0 - {1'b0, m_body_q}) : {1'b0, m_body_q}) & posit_mask;
 
-  // --------------------------------------------------------------------------
-  // Operand-format result
-  // --------------------------------------------------------------------------
-  logic [15:0] fmt_bits;
-
-  always_comb begin
-    fmt_bits = '0;
-    if (m_posit_q) begin
-      if (m_nar_q || m_ovf_q) fmt_bits = nar_bits;
-      else if (!m_zero_q)     fmt_bits = posit_bits;
-    end else if (m_fp4_q) begin
-      if (m_ovf_q && !m_nar_q)        fmt_bits = {12'd0, m_sign_q, 3'd7};
-      else if (!m_nar_q && !m_zero_q) fmt_bits = {12'd0, m_sign_q, m_fp4m_q};
-    end else if (m_i8_q) begin
-      if (m_nar_q || m_zero_q) begin
-        fmt_bits = '0;
-      end else if (m_ovf_q || m_qsat_q || m_quo_q > 9'd127) begin
-        fmt_bits = m_sign_q ? 16'h0080 : 16'h007f;
-      end else begin
-        fmt_bits = {8'd0, m_sign_q ? 8'(9'd0 - m_quo_q) : m_quo_q[7:0]};
+      // Operand-format result
+      fmt_bits = '0;
+      if (m_posit_q) begin
+        if (m_nar_q || m_ovf_q) fmt_bits = nar_bits;
+        else if (!m_zero_q)     fmt_bits = posit_bits;
+      end else if (m_fp4_q) begin
+        if (m_ovf_q && !m_nar_q)        fmt_bits = {12'd0, m_sign_q, 3'd7};
+        else if (!m_nar_q && !m_zero_q) fmt_bits = {12'd0, m_sign_q, m_fp4m_q};
+      end else if (m_i8_q) begin
+        if (m_nar_q || m_zero_q) begin
+          fmt_bits = '0;
+        end else if (m_ovf_q || m_qsat_q || m_quo_q > 9'd127) begin
+          fmt_bits = m_sign_q ? 16'h0080 : 16'h007f;
+        end else begin
+          fmt_bits = {8'd0, m_sign_q ? 8'(9'd0 - m_quo_q) : m_quo_q[7:0]};
+        end
+      end else if (m_tern_q) begin
+        if (m_nar_q || m_zero_q)                        fmt_bits = '0;
+        else if (m_ovf_q || m_qsat_q || m_quo_q != '0)  fmt_bits = m_sign_q ? 16'h0003 : 16'h0001;
       end
-    end else if (m_tern_q) begin
-      if (m_nar_q || m_zero_q)                        fmt_bits = '0;
-      else if (m_ovf_q || m_qsat_q || m_quo_q != '0)  fmt_bits = m_sign_q ? 16'h0003 : 16'h0001;
+
+      f32_d   = m_f32_q;
+      fmt_d   = fmt_bits;
+      flags_d = {m_ovf_q, m_nar_q};
     end
   end
 
   // --------------------------------------------------------------------------
   // Output registers
   // --------------------------------------------------------------------------
-  logic        valid_q;
-  logic [31:0] f32_q, f32_d;
-  logic [15:0] fmt_q, fmt_d;
-  logic [1:0]  flags_q, flags_d;
-
-  assign f32_d   = (m_valid_q || ClockGates) ? m_f32_q : f32_q;
-  assign fmt_d   = (m_valid_q || ClockGates) ? fmt_bits : fmt_q;
-  assign flags_d = (m_valid_q || ClockGates) ? {m_ovf_q, m_nar_q} : flags_q;
-
   logic clk_m, clk_out;
   npe_clk_gate #(.Enabled(ClockGates)) u_cg_m   (.clk_i, .en_i(valid_i),   .clk_o(clk_m));
   npe_clk_gate #(.Enabled(ClockGates)) u_cg_out (.clk_i, .en_i(m_valid_q), .clk_o(clk_out));
@@ -270,10 +267,5 @@ module npe_pe_round
   assign res_f32_o   = f32_q;
   assign res_fmt_o   = fmt_q;
   assign res_flags_o = flags_q;
-
-  // The hidden bit of the rounded significand, and quotient bits above any
-  // format's range, are not needed.
-  logic unused_round;
-  assign unused_round = ^{m25[23], q0[25:9]};
 
 endmodule
