@@ -8,7 +8,8 @@
  * the engine's ring, gathers C back into the host window and answers with a
  * status, the cycle counts and the descriptor count. Every malformed
  * request gets a status; nothing waits for ever (the engine wait has a
- * time-out and an engine error resets the engine).
+ * time-out and an engine error resets the engine). The engine's completion
+ * is awaited on its interrupt, not by polling its CSRs.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -33,14 +34,21 @@ static void engine_setup(void) {
   npe_hal_setup(&g_ring, NPE_SOC_ARENA_BASE, NPE_SOC_ARENA_END);
 }
 
-/* The trap vector: the mailbox's doorbell acknowledged and noted; any
- * exception is reported in the mailbox and the firmware stops there. */
+/* The trap vector: the core's external interrupt is the mailbox's doorbell
+ * ORed with the engine's interrupt (FLAGS.REQ, FLAGS.ENG_IRQ): the doorbell
+ * acknowledged and noted, the engine's INTR_STATE read, cleared and counted
+ * (npe_hal_irq); any exception is reported in the mailbox and the firmware
+ * stops there. */
 __attribute__((interrupt("machine"), aligned(4))) void npe_fw_trap(void) {
   uint32_t cause, epc;
   __asm__ volatile(NPE_ZICSR("csrr %0, mcause") : "=r"(cause));
-  if (cause == 0x8000000bu) {
-    npe_mbox_wr(NPE_MBOX_REQ_ACK, 1);
-    g_req = 1;
+  if (cause == 0x8000000bu) { /* the doorbell and/or the engine (FLAGS says which) */
+    uint32_t flags = npe_mbox_rd(NPE_MBOX_FLAGS);
+    if (flags & NPE_MBOX_FLAG_REQ) {
+      npe_mbox_wr(NPE_MBOX_REQ_ACK, 1);
+      g_req = 1;
+    }
+    if (flags & NPE_MBOX_FLAG_ENG_IRQ) npe_hal_irq();
     return;
   }
   __asm__ volatile(NPE_ZICSR("csrr %0, mepc") : "=r"(epc));
@@ -182,6 +190,7 @@ static void matmul(const uint32_t req[8], uint32_t op, rsp *o) {
 
 static void serve(void) {
   uint32_t t0 = npe_hal_cycles();
+  uint32_t irqs0 = npe_hal_eng_irqs, reads0 = npe_hal_axil_reads;
   g_t0 = t0;
   uint32_t req[8];
   for (uint32_t i = 0; i < 8; i++) req[i] = npe_mbox_rd(NPE_MBOX_REQ(i));
@@ -204,6 +213,8 @@ static void serve(void) {
   npe_mbox_wr(NPE_MBOX_RSP(4), o.descs);
   npe_mbox_wr(NPE_MBOX_RSP(5), o.detail0);
   npe_mbox_wr(NPE_MBOX_RSP(6), o.detail1);
+  npe_mbox_wr(NPE_MBOX_RSP(8), npe_hal_eng_irqs - irqs0);
+  npe_mbox_wr(NPE_MBOX_RSP(9), npe_hal_axil_reads - reads0);
   npe_mbox_wr(NPE_MBOX_DONE, 1);
 }
 
@@ -212,11 +223,14 @@ int main(void) {
   engine_setup();
   __asm__ volatile(NPE_ZICSR("csrw mtvec, %0") ::"r"((uint32_t)(uintptr_t)&npe_fw_trap));
   __asm__ volatile(NPE_ZICSR("csrs mie, %0") ::"r"(1u << 11));  /* MEIE */
-  __asm__ volatile(NPE_ZICSR("csrs mstatus, %0") ::"r"(1u << 3)); /* MIE */
   npe_fw_puts("npe firmware: ready\n");
   npe_mbox_wr(NPE_MBOX_RSP(7), NPE_SOC_FW_READY);
   for (;;) {
+    /* interrupts on while idle (and in the engine waits, npe_hal.c), off
+     * while a request is served */
+    __asm__ volatile(NPE_ZICSR("csrs mstatus, %0") ::"r"(1u << 3)); /* MIE */
     while (!g_req) __asm__ volatile("wfi");
+    __asm__ volatile(NPE_ZICSR("csrc mstatus, %0") ::"r"(1u << 3));
     g_req = 0;
     serve();
   }

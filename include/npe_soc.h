@@ -28,7 +28,7 @@
 
 /* Mailbox registers (offsets from NPE_SOC_MBOX_BASE) */
 #define NPE_MBOX_ID           0x000u /* ro: NPE_MBOX_ID_VALUE */
-#define NPE_MBOX_FLAGS        0x004u /* ro: bit 0 REQ, 1 DONE, 2 CORE_RUN */
+#define NPE_MBOX_FLAGS        0x004u /* ro: bit 0 REQ, 1 DONE, 2 CORE_RUN, 3 ENG_IRQ */
 #define NPE_MBOX_DOORBELL     0x008u /* host write: REQ = 1 (the core's interrupt) */
 #define NPE_MBOX_REQ_ACK      0x00cu /* core write: REQ = 0 */
 #define NPE_MBOX_DONE         0x010u /* core write: DONE = 1; host write: DONE = 0 */
@@ -36,11 +36,12 @@
 #define NPE_MBOX_CORE_CTRL    0x018u /* host rw: bit 0 CORE_RUN (the core leaves reset) */
 #define NPE_MBOX_CONSOLE      0x01cu /* core write: one byte to the console */
 #define NPE_MBOX_REQ(i)       (0x040u + 4u * (i)) /* i < 8: host rw, core ro */
-#define NPE_MBOX_RSP(i)       (0x060u + 4u * (i)) /* i < 8: core rw, host ro */
+#define NPE_MBOX_RSP(i)       (0x060u + 4u * (i)) /* i < 16: core rw, host ro */
 #define NPE_MBOX_ID_VALUE     0x4e504d42u /* "NPMB" */
 #define NPE_MBOX_FLAG_REQ      0x1u
 #define NPE_MBOX_FLAG_DONE     0x2u
 #define NPE_MBOX_FLAG_CORE_RUN 0x4u
+#define NPE_MBOX_FLAG_ENG_IRQ  0x8u /* the engine's irq_o; with REQ, the core's interrupt */
 
 /*
  * A request (REQ_0..7), written by the host before the DOORBELL:
@@ -66,6 +67,9 @@
  *   RSP_6  ST_ENGINE: ERR_ADDR (low 32 bits); ST_TRAP: mepc; ST_OK: the
  *          cycle at which the gather of C started
  *   RSP_7  NPE_SOC_FW_READY once the firmware runs (set at boot, kept)
+ *   RSP_8  engine interrupts the firmware took while serving the request
+ *   RSP_9  AXI4-Lite reads of the engine's CSRs it made while serving it
+ *   RSP_10..15  0 (reserved)
  */
 #define NPE_SOC_OP_PING   0u  /* no work: status OK, RSP_2 = CAP_ARRAY, RSP_4 = CAP_FORMATS,
                                  RSP_5 = CAP_SPAD (the engine's shape for the host) */

@@ -63,4 +63,11 @@ $(FW_BUILD)/npe_soc_fw_plant.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW
 	@mkdir -p $(@D)
 	$(RV_CC) $(FW_SOC_FLAGS) -DNPE_FW_PLANT_BUG -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
 
+# The firmware that polls the engine's CSRs instead of sleeping until its
+# interrupt (NPE_FW_POLL: the loop before the interrupt was wired), for the
+# comparison in make soc-bench.
+$(FW_BUILD)/npe_soc_fw_poll.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps
+	@mkdir -p $(@D)
+	$(RV_CC) $(FW_SOC_FLAGS) -DNPE_FW_POLL -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
+
 firmware: $(FW_SOC_ELF)

@@ -26,12 +26,15 @@ SOC_TEST_N    ?= 30
 SOC_SOAK_SEED ?= $(shell date +%s)
 SOC_SOAK_N    ?= 1000
 
-.PHONY: soc-lint soc-compat-check soc-model soc-test soc-plant-test soc-plant-rtl-test soc-soak soc-bench
+.PHONY: soc-lint soc-compat-check soc-model soc-test soc-plant-test soc-plant-rtl-test \
+        soc-plant-irq-test soc-soak soc-bench
 
 soc-lint:
 	$(VERILATOR) --lint-only -Wall --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
 	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
 	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT +define+NPE_PLANT_BUG_SOC_STRB \
+	  --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
+	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT +define+NPE_PLANT_BUG_SOC_NO_ENG_IRQ \
 	  --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
 LINT_TARGETS += soc-lint
 
@@ -66,6 +69,16 @@ $(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
 	  +define+NPE_PLANT_BUG_SOC_STRB --top-module npe_soc -Mdir $(SOC_OBJ_PLANT) $(ENGINE_VLT) $(SOC_RTL)
 	$(MAKE) -s -C $(SOC_OBJ_PLANT) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
 
+# The planted wiring bug: the engine's interrupt does not reach the core
+SOC_OBJ_PLANT_IRQ := $(SOC_BUILD)/obj_plant_irq
+$(SOC_OBJ_PLANT_IRQ)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SOC_OBJ_PLANT_IRQ)
+	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
+	  +define+NPE_PLANT_BUG_SOC_NO_ENG_IRQ --top-module npe_soc -Mdir $(SOC_OBJ_PLANT_IRQ) \
+	  $(ENGINE_VLT) $(SOC_RTL)
+	$(MAKE) -s -C $(SOC_OBJ_PLANT_IRQ) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O1 OPT_SLOW=-O1
+
 $(SOC_BUILD)/%.o: $(VERILATOR_INC)/%.cpp $(SOC_OBJ)/Vnpe_soc__ALL.a
 	@mkdir -p $(@D)
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(SOC_TB_INC) -c -o $@ $<
@@ -81,6 +94,22 @@ $(SOC_BUILD)/tb_soc_plant: tests/rtl/soc/tb_soc.cpp include/npe_soc.h $(SOC_OBJ_
                            $(SOC_RT) $(GOLDEN_LIB)
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(subst $(SOC_OBJ),$(SOC_OBJ_PLANT),$(SOC_TB_INC)) -o $@ $< \
 	  $(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a $(SOC_RT) $(GOLDEN_LIB) -lpthread -lm
+
+$(SOC_BUILD)/tb_soc_plant_irq: tests/rtl/soc/tb_soc.cpp include/npe_soc.h \
+                               $(SOC_OBJ_PLANT_IRQ)/Vnpe_soc__ALL.a $(SOC_RT) $(GOLDEN_LIB)
+	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(subst $(SOC_OBJ),$(SOC_OBJ_PLANT_IRQ),$(SOC_TB_INC)) -o $@ $< \
+	  $(SOC_OBJ_PLANT_IRQ)/Vnpe_soc__ALL.a $(SOC_RT) $(GOLDEN_LIB) -lpthread -lm
+
+# The engine's interrupt left unwired must fail: the firmware sleeps until
+# it, so the matmul times out (one job: the time-out costs ~2 M cycles).
+soc-plant-irq-test: $(SOC_BUILD)/tb_soc_plant_irq $(FW_SOC_ELF)
+	@if $(SOC_BUILD)/tb_soc_plant_irq +quiet +no_bad +n=1 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
+	    > $(SOC_BUILD)/plant_irq.log 2>&1; then \
+	  echo "soc-plant-irq-test: FAIL: the unwired engine interrupt went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(SOC_BUILD)/plant_irq.log; then \
+	  echo "soc-plant-irq-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_irq.log)"; \
+	else echo "soc-plant-irq-test: FAIL: the run failed without a mismatch"; \
+	  cat $(SOC_BUILD)/plant_irq.log; exit 1; fi
 
 # The planted adapter bug (a dropped write strobe) must fail too.
 soc-plant-rtl-test: $(SOC_BUILD)/tb_soc_plant $(FW_SOC_ELF)
@@ -104,13 +133,14 @@ soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
 
 soc-test: $(SOC_TB) $(FW_SOC_ELF)
 	$(SOC_TB) +quiet +seed=$(SOC_TEST_SEED) +n=$(SOC_TEST_N) $(FW_SOC_ELF)
-	@$(MAKE) -s soc-plant-test soc-plant-rtl-test
+	@$(MAKE) -s soc-plant-test soc-plant-rtl-test soc-plant-irq-test
 TEST_TARGETS += soc-test
 
 soc-soak: $(SOC_TB) $(FW_SOC_ELF)
 	$(SOC_TB) +quiet +seed=$(SOC_SOAK_SEED) +n=$(SOC_SOAK_N) $(FW_SOC_ELF)
 
 # BENCH lines: firmware-driven matmuls (cycles, descriptors, host-link bytes)
-soc-bench: $(SOC_TB) $(FW_SOC_ELF)
+soc-bench: $(SOC_TB) $(FW_SOC_ELF) $(FW_BUILD)/npe_soc_fw_poll.elf
 	@$(SOC_TB) +bench $(FW_SOC_ELF) | grep '^BENCH'
+	@$(SOC_TB) +bench +poll $(FW_BUILD)/npe_soc_fw_poll.elf | grep '^BENCH.*_poll_'
 BENCH_TARGETS += soc-bench

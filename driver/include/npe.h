@@ -25,8 +25,8 @@
  *               moved and whether they were Sherry codes
  *   npe_open(): "sim:?build=soc[&firmware=F]", the SoC whose firmware runs
  *               the matmuls (offload: the same npe_matmul calls)
- *   npe_stats: link_bytes, link_frames, device_cycles, core_cycles, requests
- *               (at the end)
+ *   npe_stats: link_bytes, link_frames, device_cycles, core_cycles, requests,
+ *               core_irqs (at the end)
  *
  * Changes in API 0.8.0 (source-compatible additions):
  *   npe_info.has_ksplit: the engine chains MATMULs over K tiles with the
@@ -645,6 +645,9 @@ typedef struct npe_stats {
                                *   to answer, summed over its requests; else 0 */
   uint32_t requests;          /**< offload: mailbox requests the job took (a job larger
                                *   than the SoC's host window is split); else 0 */
+  uint32_t core_irqs;         /**< offload: the engine's interrupts the firmware took
+                               *   (it sleeps until one when it waits for the engine),
+                               *   summed over its requests; else 0 */
 } npe_stats;
 
 /** Copies the statistics of the last job. Errors: NPE_ERR_INVALID_ARG,

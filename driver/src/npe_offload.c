@@ -56,7 +56,7 @@ struct npe_offload_job {
   uint32_t tag;
   int finished;
   int err;                /* the job's npe_status once finished */
-  uint64_t busy, descs, core_cycles;
+  uint64_t busy, descs, core_cycles, core_irqs;
   uint32_t requests;
   uint64_t link0, frames0, cyc0; /* d->link_bytes, link_frames, device cycles at submit */
   npe_stats fail;         /* hw_error fields of an ENGINE answer */
@@ -87,12 +87,12 @@ static int send(npe_dev *d, const uint32_t req[8]) {
   return rc ? rc : mbox_wr(d, NPE_MBOX_DOORBELL, 1);
 }
 
-/* RSP_0..7 (one 32-byte read), then DONE = 0 for the next request */
-static int receive(npe_dev *d, uint32_t rsp[8]) {
-  uint8_t b[32];
+/* RSP_0..9 (one 40-byte read), then DONE = 0 for the next request */
+static int receive(npe_dev *d, uint32_t rsp[10]) {
+  uint8_t b[40];
   int rc = d->t.mem_read(d->t.ctx, MBOX(NPE_MBOX_RSP(0)), b, sizeof b);
   if (rc) return rc;
-  for (int i = 0; i < 8; i++) rsp[i] = le32(b + 4 * i);
+  for (int i = 0; i < 10; i++) rsp[i] = le32(b + 4 * i);
   return mbox_wr(d, NPE_MBOX_DONE, 0);
 }
 
@@ -104,7 +104,7 @@ static int done_flag(npe_dev *d, int *done) {
 }
 
 int npe__offload_open(npe_dev *d) {
-  uint32_t id = 0, ready = 0, rsp[8];
+  uint32_t id = 0, ready = 0, rsp[10];
   int rc = mbox_rd(d, NPE_MBOX_ID, &id);
   if (!rc) rc = mbox_rd(d, NPE_MBOX_RSP(7), &ready);
   if (rc || id != NPE_MBOX_ID_VALUE || ready != NPE_SOC_FW_READY) {
@@ -271,7 +271,7 @@ static int issue(npe_dev *d, struct npe_offload_job *o) {
 }
 
 /* The firmware's status as an npe_status, with the reason in d->msg */
-static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[8]) {
+static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[10]) {
   const char *what;
   int rc;
   switch (rsp[0]) {
@@ -303,7 +303,7 @@ static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[8
 /* The answer to the request in flight: C's block into o->c, the counts, the
  * next request or the end. */
 static int collect(npe_dev *d, struct npe_offload_job *o) {
-  uint32_t rsp[8];
+  uint32_t rsp[10];
   int rc = receive(d, rsp);
   if (rc) return rc;
   if (rsp[1] != o->tag) {
@@ -313,6 +313,7 @@ static int collect(npe_dev *d, struct npe_offload_job *o) {
   }
   o->busy += rsp[2];
   o->core_cycles += rsp[3];
+  o->core_irqs += rsp[8];
   o->descs += rsp[4];
   rc = status_of(d, o, rsp);
   if (rc) return rc;
@@ -345,7 +346,7 @@ static int drain_stale(npe_dev *d) {
     }
     d->t.wait(d->t.ctx, WAIT_CHUNK);
   }
-  uint32_t rsp[8];
+  uint32_t rsp[10];
   if (!rc) rc = receive(d, rsp);
   if (!rc) d->off_stale = 0;
   return rc;
@@ -468,6 +469,7 @@ static void offload_stats(npe_dev *d, const npe_job *j, const struct npe_offload
   s->link_frames = d->link_frames - o->frames0;
   s->device_cycles = d->t.cycles(d->t.ctx) - o->cyc0;
   s->core_cycles = o->core_cycles;
+  s->core_irqs = o->core_irqs;
   s->requests = o->requests;
 }
 

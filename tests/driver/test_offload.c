@@ -167,6 +167,8 @@ START_TEST(every_pair_and_shape) {
       ck_assert_uint_gt(st.cycles, 0);
       ck_assert_uint_gt(st.core_cycles, st.cycles);
       ck_assert_uint_gt(st.device_cycles, st.core_cycles);
+      /* the firmware waited for the engine on its interrupt */
+      ck_assert_uint_ge(st.core_irqs, 1);
       /* at least the operands (dense), the request and C crossed the link */
       uint64_t op = (uint64_t)m * k * npe_fmt_elem_bytes(kPairs[p][0]) +
                     (uint64_t)n * k * npe_fmt_elem_bytes(kPairs[p][1]) +

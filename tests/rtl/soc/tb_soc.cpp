@@ -12,7 +12,8 @@
 //     host window or misaligned, K above the scratchpads, an arena overflow,
 //     bad patterns) answered with their status, and a good request after
 //     each one still runs (nothing hangs).
-// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+no_contend] [+profile] [+bench] FIRMWARE.elf
+// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+no_contend] [+profile] [+bench] [+poll] FIRMWARE.elf
+// (+poll: the firmware polls the engine, NPE_FW_POLL: no interrupts expected)
 // (+no_contend: the host only waits while the firmware works; by default it
 // reads RAM and the mailbox during half the requests)
 // (+profile writes tb_soc_profile.txt: per PC, the instructions retired there
@@ -158,7 +159,7 @@ uint32_t random_pattern(npe_fmt f) {
 }
 
 struct Rsp {
-  uint32_t w[8];
+  uint32_t w[10];  // RSP_0..9 (8: engine interrupts taken, 9: AXI4-Lite reads)
   uint64_t host_cycles;  // doorbell to the host interrupt
 };
 
@@ -186,7 +187,7 @@ Rsp request(const uint32_t req[8], uint64_t max_cycles = 50000000) {
   }
   Rsp r;
   r.host_cycles = cycles - t0;
-  for (uint32_t i = 0; i < 8; i++) r.w[i] = rd(NPE_SOC_MBOX_BASE + NPE_MBOX_RSP(i));
+  for (uint32_t i = 0; i < 10; i++) r.w[i] = rd(NPE_SOC_MBOX_BASE + NPE_MBOX_RSP(i));
   wr(NPE_SOC_MBOX_BASE + NPE_MBOX_DONE, 0);
   if (rd(NPE_SOC_MBOX_BASE + NPE_MBOX_FLAGS) & NPE_MBOX_FLAG_DONE) fail("DONE did not clear");
   if (r.w[1] != req[7]) fail("the response's tag is not the request's");
@@ -205,8 +206,9 @@ Rsp last_rsp;
 uint32_t mismatches;
 
 struct Stats {
-  uint64_t reqs, macs, fw_cycles, eng_busy, host_cycles, descs;
+  uint64_t reqs, macs, fw_cycles, eng_busy, host_cycles, descs, irqs, axil_reads;
 } stats;
+bool poll_fw;  // +poll: the firmware polls (NPE_FW_POLL), so it takes no engine interrupt
 
 // Writes pattern arrays to the host window and runs C = A x B^T through the
 // firmware; checks C bit-exact against the golden model. Returns the status.
@@ -239,6 +241,8 @@ uint32_t run_matmul(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, u
   stats.eng_busy += r.w[2];
   stats.host_cycles += r.host_cycles;
   stats.descs += r.w[4];
+  stats.irqs += r.w[8];
+  stats.axil_reads += r.w[9];
   std::vector<uint8_t> got(c_bytes + 16);
   read_bytes(addr_c - 8, got.data(), got.size());
   for (int i = 0; i < 8; i++)
@@ -327,6 +331,11 @@ void bench() {
     printf("BENCH soc_%s_host_link_bytes %llu bytes\n", s.name, (unsigned long long)host_bytes);
     printf("BENCH soc_%s_descriptor_bytes_saved %llu bytes\n", s.name,
            (unsigned long long)(64 * (stats.descs - before.descs)));
+    const char *v = poll_fw ? "_poll" : "";
+    printf("BENCH soc_%s%s_engine_irqs %llu interrupts\n", s.name, v,
+           (unsigned long long)(stats.irqs - before.irqs));
+    printf("BENCH soc_%s%s_axil_reads %llu reads\n", s.name, v,
+           (unsigned long long)(stats.axil_reads - before.axil_reads));
   }
 }
 
@@ -467,6 +476,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "+profile")) profile = true;
     else if (!strcmp(argv[i], "+bench")) do_bench = quiet = true, contend = false;
     else if (!strcmp(argv[i], "+no_contend")) contend = false;
+    else if (!strcmp(argv[i], "+poll")) poll_fw = true;
     else if (argv[i][0] != '+') elf = argv[i];
   }
   if (!elf) {
@@ -532,6 +542,17 @@ int main(int argc, char **argv) {
          (unsigned long long)stats.descs, (unsigned long long)stats.fw_cycles,
          (unsigned long long)stats.eng_busy, (unsigned long long)stats.host_cycles, bad_checks,
          mismatches + bad_fails, (unsigned long long)cycles);
+  printf("tb_soc: the firmware took %llu engine interrupts and made %llu AXI4-Lite reads "
+         "(%.1f a matmul)\n", (unsigned long long)stats.irqs,
+         (unsigned long long)stats.axil_reads,
+         stats.reqs ? (double)stats.axil_reads / (double)stats.reqs : 0.0);
+  // the firmware sleeps until the engine's interrupt: a run of matmuls that
+  // took none means the interrupt is not reaching the core
+  if (!poll_fw && stats.reqs && stats.irqs < stats.reqs) {
+    printf("MISMATCH: %llu engine interrupts for %llu matmuls (the engine's interrupt does "
+           "not reach the core)\n", (unsigned long long)stats.irqs, (unsigned long long)stats.reqs);
+    mismatches++;
+  }
   printf("tb_soc: the core retired %llu instructions in %llu cycles (CPI %.2f, all of it "
          "including the idle loop)\n", (unsigned long long)instret, (unsigned long long)cycles,
          instret ? (double)cycles / (double)instret : 0.0);
