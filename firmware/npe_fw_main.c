@@ -17,6 +17,7 @@
 #include "npe_format.h"
 #include "npe_fw_sys.h"
 #include "npe_hal.h"
+#include "npe_recur_plan.h"
 #include "npe_soc.h"
 #include "npe_tiler.h"
 
@@ -188,6 +189,119 @@ static void matmul(const uint32_t req[8], uint32_t op, rsp *o) {
   o->st = NPE_SOC_ST_OK;
 }
 
+/* The source of one RECUR descriptor (npe_hal_stream) */
+static int one_desc(void *ctx, uint8_t *slot) {
+  const uint8_t *d = ctx;
+  for (int i = 0; i < 64; i++) slot[i] = d[i];
+  return 1;
+}
+
+/* A recurrence sequence (NPE_SOC_OP_RECUR, DIAG): the state cut into
+ * slices of at most CAP_RECUR.STATE_WORDS elements (npe_recur_slice, the
+ * driver's cut), each slice's T steps into chunks that fit the arena; one
+ * RECUR descriptor per chunk: the first of a slice with INIT = LOAD (h_0
+ * given) or ZERO, the later ones with KEEP (the state the previous RECUR
+ * left on chip); without OUT_ALL every chunk writes only its h_T. For each
+ * chunk the records are packed from the host's a and b into the arena
+ * (npe_recur_diag_record), the descriptor run, the outputs copied back. */
+static void recur(const uint32_t req[8], rsp *o) {
+  uint32_t cell = (req[0] >> 8) & 15u;
+  int h0 = (req[0] & NPE_SOC_RECUR_H0) != 0, all = (req[0] & NPE_SOC_RECUR_OUT_ALL) != 0;
+  uint32_t T = req[1], H = req[2];
+  uint32_t addr_a = req[3], addr_b = req[4], addr_h0 = req[5], addr_o = req[6];
+  if (req[0] & ~(0xfffu | NPE_SOC_RECUR_H0 | NPE_SOC_RECUR_OUT_ALL)) {
+    o->st = NPE_SOC_ST_BAD_OP;
+    return;
+  }
+  /* the unit must be built with the mode; this firmware runs DIAG only */
+  if (cell != NPE_SOC_CELL_DIAG || !(g_info.recur_modes >> NPE_RECUR_MODE_DIAG & 1u) ||
+      !g_info.recur_words) {
+    o->st = NPE_SOC_ST_BAD_FORMAT;
+    return;
+  }
+  if (!T || !H || T > 0xffffu || H > 0xffffu) {
+    o->st = NPE_SOC_ST_BAD_DIMS;
+    return;
+  }
+  uint64_t seq = (uint64_t)T * H * 4u;
+  if (!host_range_ok(addr_a, seq, 4) || !host_range_ok(addr_b, seq, 4) ||
+      (h0 && !host_range_ok(addr_h0, (uint64_t)H * 4u, 4)) ||
+      !host_range_ok(addr_o, all ? seq : (uint64_t)H * 4u, 4)) {
+    o->st = NPE_SOC_ST_BAD_ADDR;
+    return;
+  }
+  const int32_t *a = (const int32_t *)(uintptr_t)addr_a, *b = (const int32_t *)(uintptr_t)addr_b;
+  const int32_t *hz = (const int32_t *)(uintptr_t)addr_h0;
+  int32_t *out = (int32_t *)(uintptr_t)addr_o;
+  const uint32_t base = NPE_SOC_ARENA_BASE + RING_BYTES, avail = NPE_SOC_ARENA_END - base;
+  uint32_t slices = npe_recur_slices(H, g_info.recur_words);
+  uint32_t busy = 0, descs = 0;
+  o->detail0 = slices;
+  for (uint32_t sl = 0; sl < slices; sl++) {
+    uint32_t i0, hs;
+    npe_recur_slice(H, slices, sl, &i0, &hs);
+    for (uint32_t t0 = 0; t0 < T;) {
+      uint32_t init = t0 ? NPE_RECUR_INIT_KEEP : h0 ? NPE_RECUR_INIT_LOAD : NPE_RECUR_INIT_ZERO;
+      /* the arena: h_0 (LOAD), the records, the outputs; 8-byte aligned */
+      uint32_t st_bytes = align8(hs * 4u);
+      uint32_t fixed = (init == NPE_RECUR_INIT_LOAD ? st_bytes : 0u) + (all ? 8u : st_bytes);
+      uint32_t per_step = hs * 8u + (all ? hs * 4u : 0u);
+      uint32_t tc = (avail - fixed) / per_step; /* >= 1: hs <= STATE_WORDS fits (checked below) */
+      if (tc > T - t0) tc = T - t0;
+      if (tc > 0xffffu) tc = 0xffffu;
+      if (!tc) {
+        o->st = NPE_SOC_ST_TOO_BIG;
+        return;
+      }
+      uint32_t dev_h0 = base;
+      uint32_t dev_rec = base + (init == NPE_RECUR_INIT_LOAD ? st_bytes : 0u);
+      uint32_t dev_out = dev_rec + tc * hs * 8u;
+      if (init == NPE_RECUR_INIT_LOAD)
+        for (uint32_t i = 0; i < hs; i++) ((int32_t *)(uintptr_t)dev_h0)[i] = hz[i0 + i];
+      uint8_t *rec = (uint8_t *)(uintptr_t)dev_rec;
+      for (uint32_t t = 0; t < tc; t++) {
+        const int32_t *ar = a + (size_t)(t0 + t) * H + i0, *br = b + (size_t)(t0 + t) * H + i0;
+        for (uint32_t i = 0; i < hs; i++, rec += 8) npe_recur_diag_record(rec, ar[i], br[i]);
+      }
+      uint8_t desc[64];
+      npe_recur_desc(desc, hs, tc, dev_rec, dev_h0, dev_out, NPE_RECUR_MODE_DIAG << NPE_RECUR_AUX_MODE_LSB,
+                     init, !all);
+#ifdef NPE_FW_PLANT_RECUR_BUG
+      /* planted bug (make soc-plant-test): a later chunk starts from zero,
+       * not from the state the previous one left */
+      if (init == NPE_RECUR_INIT_KEEP) npe_desc_set_aux(desc, NPE_RECUR_INIT_ZERO << NPE_RECUR_AUX_INIT_LSB | (all ? 0u : 1u << NPE_RECUR_AUX_OUT_LAST_BIT));
+#endif
+      /* time-out: about one element a cycle, far above it */
+      uint64_t work = (uint64_t)tc * hs * 16u + 200000u;
+      npe_hal_result res;
+      npe_hal_stream(&g_ring, one_desc, desc, 1u, (uint32_t)work, 0u, 0u, &res);
+      descs += res.descs;
+      busy += npe_hal_rd(NPE_PERF_BUSY_CYCLES_LO_REG_OFFSET);
+      uint32_t err = (res.status >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
+      if (res.timed_out || err) {
+        o->st = res.timed_out ? NPE_SOC_ST_TIMEOUT : NPE_SOC_ST_ENGINE;
+        o->detail0 = res.status;
+        o->detail1 = res.err_addr;
+        o->busy = busy;
+        o->descs = descs;
+        npe_hal_reset(&g_ring, NPE_SOC_ARENA_BASE, NPE_SOC_ARENA_END);
+        return;
+      }
+      const int32_t *ho = (const int32_t *)(uintptr_t)dev_out;
+      if (all) {
+        for (uint32_t t = 0; t < tc; t++)
+          for (uint32_t i = 0; i < hs; i++) out[(size_t)(t0 + t) * H + i0 + i] = ho[t * hs + i];
+      } else if (t0 + tc == T) {
+        for (uint32_t i = 0; i < hs; i++) out[i0 + i] = ho[i];
+      }
+      t0 += tc;
+    }
+  }
+  o->busy = busy;
+  o->descs = descs;
+  o->st = NPE_SOC_ST_OK;
+}
+
 static void serve(void) {
   uint32_t t0 = npe_hal_cycles();
   uint32_t irqs0 = npe_hal_eng_irqs, reads0 = npe_hal_axil_reads;
@@ -198,11 +312,14 @@ static void serve(void) {
   uint32_t op = req[0] & 0xffu;
   if (op == NPE_SOC_OP_PING) {
     o.busy = g_info.cap_array;
-    o.descs = g_info.formats;
+    o.descs = g_info.cap_formats;
     o.detail0 = g_info.cap_spad;
+    o.detail1 = g_info.cap_recur;
   } else if (op == NPE_SOC_OP_MATMUL || op == NPE_SOC_OP_MATMUL_FAULT ||
              op == NPE_SOC_OP_MATMUL_TIMEOUT) {
     matmul(req, op, &o);
+  } else if (op == NPE_SOC_OP_RECUR) {
+    recur(req, &o);
   } else {
     o.st = NPE_SOC_ST_BAD_OP;
   }

@@ -22,6 +22,13 @@ void npe_hal_info_read(npe_hal_info *info) {
   info->formats = (fmt >> NPE_CAP_FORMATS_FORMATS_OFFSET) & NPE_CAP_FORMATS_FORMATS_MASK;
   info->cap_array = arr;
   info->cap_spad = spad;
+  info->cap_formats = fmt;
+  info->cap_recur = npe_hal_rd(NPE_CAP_RECUR_REG_OFFSET);
+  int recur = (fmt >> NPE_CAP_FORMATS_RECUR_BIT) & 1u;
+  info->recur_words = recur ? (info->cap_recur >> NPE_CAP_RECUR_STATE_WORDS_OFFSET) &
+                                  NPE_CAP_RECUR_STATE_WORDS_MASK : 0u;
+  info->recur_modes = recur ? (info->cap_recur >> NPE_CAP_RECUR_MODES_OFFSET) &
+                                  NPE_CAP_RECUR_MODES_MASK : 0u;
 }
 
 uint32_t npe_hal_axil_reads;

@@ -54,6 +54,10 @@ typedef struct npe_hal_info {
   uint32_t formats;   /**< CAP_FORMATS.FORMATS: bit = format code */
   uint32_t cap_array; /**< CAP_ARRAY as read */
   uint32_t cap_spad;  /**< CAP_SPAD as read */
+  uint32_t cap_formats; /**< CAP_FORMATS as read (RECUR, KSPLIT, ... bits) */
+  uint32_t cap_recur; /**< CAP_RECUR as read (0: no recurrence unit) */
+  uint32_t recur_words; /**< CAP_RECUR.STATE_WORDS when CAP_FORMATS.RECUR, else 0 */
+  uint32_t recur_modes; /**< CAP_RECUR.MODES when CAP_FORMATS.RECUR, else 0 */
 } npe_hal_info;
 
 /** The ring: 2^log2_n 64-byte slots at base (in the DMA window); ctrl is

@@ -67,12 +67,14 @@
  *   RSP_6  ST_ENGINE: ERR_ADDR (low 32 bits); ST_TRAP: mepc; ST_OK: the
  *          cycle at which the gather of C started
  *   RSP_7  NPE_SOC_FW_READY once the firmware runs (set at boot, kept)
+ *   (PING: RSP_2 CAP_ARRAY, RSP_4 CAP_FORMATS, RSP_5 CAP_SPAD, RSP_6 CAP_RECUR)
  *   RSP_8  engine interrupts the firmware took while serving the request
  *   RSP_9  AXI4-Lite reads of the engine's CSRs it made while serving it
  *   RSP_10..15  0 (reserved)
  */
 #define NPE_SOC_OP_PING   0u  /* no work: status OK, RSP_2 = CAP_ARRAY, RSP_4 = CAP_FORMATS,
-                                 RSP_5 = CAP_SPAD (the engine's shape for the host) */
+                                 RSP_5 = CAP_SPAD, RSP_6 = CAP_RECUR (the engine's shape
+                                 for the host) */
 #define NPE_SOC_OP_MATMUL 1u
 /* A test hook: a MATMUL whose second descriptor gets a source address
  * outside the engine's DMA window, so the engine stops on DMA_WINDOW mid-
@@ -82,6 +84,23 @@
  * so it times out with the engine busy; the answer is NPE_SOC_ST_TIMEOUT
  * and the engine is reset (SOFT_RESET while it runs). */
 #define NPE_SOC_OP_MATMUL_TIMEOUT 3u
+/* A recurrence sequence through the recurrence unit (docs/SOC.md,
+ * "Recurrence requests"; docs/RECUR.md):
+ *   REQ_0  bits 7:0 opcode, 11:8 cell (NPE_SOC_CELL_*; this firmware runs
+ *          DIAG), bit 16 H0 (h_0 from REQ_5, else zero), bit 17 OUT_ALL
+ *          (every h_t, T x H, to REQ_6; else h_T only, H int32); others 0
+ *   REQ_1, REQ_2  T, H (1 .. 65535 each)
+ *   REQ_3, REQ_4  addresses of a (T x H int32, Q2.30) and b (T x H int32),
+ *          element (t, i) at t H + i
+ *   REQ_5  address of h_0 (H int32; read with H0)
+ *   REQ_6  address of the output (int32)
+ * All 4-byte aligned inside the host window. Outputs equal
+ * npe_recur_diag_seq() bit for bit. RSP_2 engine busy cycles (summed over
+ * the descriptors), RSP_4 RECUR descriptors run, RSP_5 (OK) the slices. */
+#define NPE_SOC_OP_RECUR 4u
+#define NPE_SOC_CELL_DIAG 0u
+#define NPE_SOC_RECUR_H0      (1u << 16)
+#define NPE_SOC_RECUR_OUT_ALL (1u << 17)
 #define NPE_SOC_REQ0(op, fa, fb, fout, fp32) \
   ((uint32_t)(op) | (uint32_t)(fa) << 8 | (uint32_t)(fb) << 12 | (uint32_t)(fout) << 16 | \
    (uint32_t)((fp32) ? 1u : 0u) << 24)

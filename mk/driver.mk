@@ -21,7 +21,7 @@ LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energ
                driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
                driver/src/npe_transport_uart.c driver/src/npe_rnn.c driver/src/npe_rnn_quant.c driver/src/npe_gla_engine.c \
                driver/src/npe_uri.c driver/src/npe_link.c driver/src/npe_transport_ftdi.c \
-               driver/src/npe_transport_uio.c driver/src/npe_offload.c
+               driver/src/npe_transport_uio.c driver/src/npe_offload.c driver/src/npe_recur_plan.c
 LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h include/npe_link_proto.h include/npe_soc.h \
                $(MODELS_HDRS) \
                $(wildcard driver/src/*.h) sim/npesim.h

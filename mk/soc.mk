@@ -27,7 +27,7 @@ SOC_SOAK_SEED ?= $(shell date +%s)
 SOC_SOAK_N    ?= 1000
 
 .PHONY: soc-lint soc-compat-check soc-model soc-test soc-plant-test soc-plant-rtl-test \
-        soc-plant-irq-test soc-soak soc-bench
+        soc-plant-irq-test soc-plant-recur-test soc-soak soc-bench
 
 soc-lint:
 	$(VERILATOR) --lint-only -Wall --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
@@ -103,7 +103,7 @@ $(SOC_BUILD)/tb_soc_plant_irq: tests/rtl/soc/tb_soc.cpp include/npe_soc.h \
 # The engine's interrupt left unwired must fail: the firmware sleeps until
 # it, so the matmul times out (one job: the time-out costs ~2 M cycles).
 soc-plant-irq-test: $(SOC_BUILD)/tb_soc_plant_irq $(FW_SOC_ELF)
-	@if $(SOC_BUILD)/tb_soc_plant_irq +quiet +no_bad +n=1 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
+	@if $(SOC_BUILD)/tb_soc_plant_irq +quiet +no_bad +no_recur +n=1 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
 	    > $(SOC_BUILD)/plant_irq.log 2>&1; then \
 	  echo "soc-plant-irq-test: FAIL: the unwired engine interrupt went unnoticed"; exit 1; \
 	elif grep -q MISMATCH $(SOC_BUILD)/plant_irq.log; then \
@@ -111,9 +111,20 @@ soc-plant-irq-test: $(SOC_BUILD)/tb_soc_plant_irq $(FW_SOC_ELF)
 	else echo "soc-plant-irq-test: FAIL: the run failed without a mismatch"; \
 	  cat $(SOC_BUILD)/plant_irq.log; exit 1; fi
 
+# The planted recurrence bug (a later chunk starts from zero, not KEEP) must
+# fail: the recurrence requests only.
+soc-plant-recur-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant_recur.elf
+	@if $(SOC_TB) +quiet +no_bad +n=0 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant_recur.elf \
+	    > $(SOC_BUILD)/plant_recur.log 2>&1; then \
+	  echo "soc-plant-recur-test: FAIL: the planted recurrence bug went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(SOC_BUILD)/plant_recur.log; then \
+	  echo "soc-plant-recur-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_recur.log)"; \
+	else echo "soc-plant-recur-test: FAIL: the run failed without a mismatch"; \
+	  cat $(SOC_BUILD)/plant_recur.log; exit 1; fi
+
 # The planted adapter bug (a dropped write strobe) must fail too.
 soc-plant-rtl-test: $(SOC_BUILD)/tb_soc_plant $(FW_SOC_ELF)
-	@if $(SOC_BUILD)/tb_soc_plant +quiet +no_bad +n=6 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
+	@if $(SOC_BUILD)/tb_soc_plant +quiet +no_bad +no_recur +n=6 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
 	    > $(SOC_BUILD)/plant_rtl.log 2>&1; then \
 	  echo "soc-plant-rtl-test: FAIL: the dropped strobe went unnoticed"; exit 1; \
 	elif grep -q MISMATCH $(SOC_BUILD)/plant_rtl.log; then \
@@ -123,7 +134,7 @@ soc-plant-rtl-test: $(SOC_BUILD)/tb_soc_plant $(FW_SOC_ELF)
 
 # The planted firmware (the last n-block of every plan dropped) must fail.
 soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
-	@if $(SOC_TB) +quiet +no_bad +n=12 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant.elf \
+	@if $(SOC_TB) +quiet +no_bad +no_recur +n=12 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant.elf \
 	    > $(SOC_BUILD)/plant.log 2>&1; then \
 	  echo "soc-plant-test: FAIL: the planted firmware bug went unnoticed"; exit 1; \
 	elif grep -q MISMATCH $(SOC_BUILD)/plant.log; then \
@@ -133,7 +144,7 @@ soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
 
 soc-test: $(SOC_TB) $(FW_SOC_ELF)
 	$(SOC_TB) +quiet +seed=$(SOC_TEST_SEED) +n=$(SOC_TEST_N) $(FW_SOC_ELF)
-	@$(MAKE) -s soc-plant-test soc-plant-rtl-test soc-plant-irq-test
+	@$(MAKE) -s soc-plant-test soc-plant-rtl-test soc-plant-irq-test soc-plant-recur-test
 TEST_TARGETS += soc-test
 
 soc-soak: $(SOC_TB) $(FW_SOC_ELF)

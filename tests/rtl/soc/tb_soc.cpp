@@ -31,6 +31,7 @@
 
 #include "Vnpe_soc.h"
 #include "npe_format.h"
+#include "npe_recur.h"
 #include "npe_soc.h"
 #include "verilated.h"
 
@@ -202,6 +203,7 @@ const npe_fmt kPairs[][2] = {
 const unsigned kNumPairs = sizeof kPairs / sizeof kPairs[0];
 
 uint32_t tag_counter = 0x100;
+unsigned bad_checks, bad_fails;
 Rsp last_rsp;
 uint32_t mismatches;
 
@@ -339,6 +341,128 @@ void bench() {
   }
 }
 
+// A DIAG recurrence through the firmware (NPE_SOC_OP_RECUR): random gates
+// (mostly |a| < 1, some anywhere in [-2, 2)), inputs and h_0 (some near the
+// int32 limits, so saturation happens), checked element for element against
+// npe_recur_diag_seq. Returns the status.
+struct RecurStats { uint64_t reqs, elems, descs, busy, fw_cycles, irqs; } rstats;
+uint32_t recur_mismatches;
+uint32_t one_recur[4];  // +recur=T,H,H0,ALL: that one sequence instead of the list
+
+uint32_t run_recur(uint32_t T, uint32_t H, bool h0, bool all) {
+  size_t n = (size_t)T * H;
+  std::vector<int32_t> a(n), b(n), hz(H), out(all ? n : H);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t sel = (uint32_t)(rng() % 8);
+    a[i] = sel == 0 ? (int32_t)(uint32_t)rng() : (int32_t)((int64_t)(rng() % (2u << 30)) - (1 << 30));
+    b[i] = sel == 1 ? (int32_t)(uint32_t)rng() : (int32_t)((int64_t)(rng() % 200001) - 100000);
+  }
+  for (uint32_t i = 0; i < H; i++) hz[i] = (int32_t)(uint32_t)rng() >> (rng() % 16);
+  uint32_t addr_a = NPE_SOC_HOST_WIN_BASE + 8 * rnd(0, 2);
+  uint32_t addr_b = (uint32_t)(addr_a + n * 4 + 4 * rnd(0, 2));
+  uint32_t addr_h = (uint32_t)(addr_b + n * 4 + 4 * rnd(0, 2));
+  uint32_t addr_o = addr_h + (h0 ? H * 4 : 0) + 8;
+  size_t ob = out.size() * 4;
+  if (addr_o + ob + 8 > NPE_SOC_HOST_WIN_END) fail("recurrence test job too large for the host window");
+  write_bytes(addr_a, (const uint8_t *)a.data(), n * 4);
+  write_bytes(addr_b, (const uint8_t *)b.data(), n * 4);
+  if (h0) write_bytes(addr_h, (const uint8_t *)hz.data(), H * 4);
+  std::vector<uint8_t> fill(ob + 16, 0x5a);
+  write_bytes(addr_o - 8, fill.data(), fill.size());
+  uint32_t req[8] = {NPE_SOC_OP_RECUR | NPE_SOC_CELL_DIAG << 8 | (h0 ? NPE_SOC_RECUR_H0 : 0u) |
+                         (all ? NPE_SOC_RECUR_OUT_ALL : 0u),
+                     T, H, addr_a, addr_b, addr_h, addr_o, tag_counter++};
+  Rsp r = request(req);
+  last_rsp = r;
+  if (r.w[0] != NPE_SOC_ST_OK) return r.w[0];
+  rstats.reqs++;
+  rstats.elems += n;
+  rstats.descs += r.w[4];
+  rstats.busy += r.w[2];
+  rstats.fw_cycles += r.w[3];
+  rstats.irqs += r.w[8];
+  std::vector<uint8_t> got(ob + 16);
+  read_bytes(addr_o - 8, got.data(), got.size());
+  std::vector<int32_t> st(H, 0), want(n);
+  if (h0) st = hz;
+  if (npe_recur_diag_seq(T, H, a.data(), b.data(), st.data(), want.data()) != NPE_OK)
+    fail("the golden model refused the sequence");
+  unsigned bad = 0;
+  for (int i = 0; i < 8; i++)
+    if (got[i] != 0x5a || got[ob + 8 + i] != 0x5a) bad++;
+  if (bad) printf("MISMATCH: recur T=%u H=%u: a byte beside the output changed\n", T, H);
+  for (size_t i = 0; i < out.size(); i++) {
+    int32_t g;
+    memcpy(&g, &got[8 + 4 * i], 4);
+    int32_t w = all ? want[i] : st[i];
+    if (g != w && bad++ < 3)
+      printf("MISMATCH: recur DIAG T=%u H=%u h0=%d all=%d: h[%zu][%zu] = %d, golden %d\n", T,
+             H, h0, all, all ? i / H : (size_t)T - 1, i % H, g, w);
+  }
+  if (bad) recur_mismatches++;
+  else if (!quiet)
+    printf("ok   recur DIAG T=%-5u H=%-4u h0=%d all=%d  descs %-3u slices %-2u engine busy %-7u "
+           "firmware %-8u cycles, %u engine interrupts\n", T, H, h0, all, r.w[4], r.w[5], r.w[2],
+           r.w[3], r.w[8]);
+  return r.w[0];
+}
+
+// The recurrence requests: several T and H (several slices: H above the
+// unit's 256 state words; chunks chained with KEEP: T x H above the arena),
+// h_0 given or zero, every h_t or h_T only; malformed ones refused and a
+// good one after each.
+void recurrences(bool with_bad) {
+  struct Case { uint32_t T, H; bool h0, all; };
+  const Case cases[] = {
+    {1, 1, false, true},   {7, 3, true, true},    {40, 64, true, true},   {3, 300, true, true},
+    {2700, 1, true, true}, {3, 600, false, true}, {100, 8, false, false}, {5, 513, true, false},
+    {1000, 1, true, false}, {2, 256, true, true},
+  };
+  std::vector<Case> list(cases, cases + sizeof cases / sizeof cases[0]);
+  if (one_recur[1]) list = {{one_recur[0], one_recur[1], one_recur[2] != 0, one_recur[3] != 0}};
+  for (const Case &c : list) {
+    uint32_t st = run_recur(c.T, c.H, c.h0, c.all);
+    if (st != NPE_SOC_ST_OK) {
+      printf("MISMATCH: recur T=%u H=%u: status %u (%08x %08x)\n", c.T, c.H, st, last_rsp.w[5],
+             last_rsp.w[6]);
+      recur_mismatches++;
+    }
+  }
+  if (!with_bad) return;
+  const uint32_t op = NPE_SOC_OP_RECUR | NPE_SOC_RECUR_H0 | NPE_SOC_RECUR_OUT_ALL;
+  struct Bad { const char *what; uint32_t req[8]; uint32_t st; };
+  const Bad bads[] = {
+    {"recur: reserved bit 20", {op | 1u << 20, 4, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_OP},
+    {"recur: cell GRU (not run here)", {op | 1u << 8, 4, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_FORMAT},
+    {"recur: cell 9", {op | 9u << 8, 4, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_FORMAT},
+    {"recur: T = 0", {op, 0, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_DIMS},
+    {"recur: H = 0", {op, 4, 0, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_DIMS},
+    {"recur: H = 70000", {op, 1, 70000, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_DIMS},
+    {"recur: a misaligned", {op, 4, 4, 0x102, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_ADDR},
+    {"recur: b in the arena", {op, 4, 4, 0x100, NPE_SOC_ARENA_BASE, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_ADDR},
+    {"recur: h0 at 0", {op, 4, 4, 0x100, 0x200, 0, 0x400, 0}, NPE_SOC_ST_BAD_ADDR},
+    {"recur: out past the window", {op, 100, 100, 0x100, 0x200, 0x300, 0x7f00, 0}, NPE_SOC_ST_BAD_ADDR},
+    {"recur: T x H overflows", {op, 65535, 65535, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_ADDR},
+  };
+  for (const Bad &c : bads) {
+    uint32_t q[8];
+    memcpy(q, c.req, sizeof q);
+    q[7] = tag_counter++;
+    Rsp r = request(q);
+    bad_checks++;
+    if (r.w[0] != c.st) {
+      printf("MISMATCH: malformed request '%s': status %u, expected %u\n", c.what, r.w[0], c.st);
+      bad_fails++;
+    } else if (!quiet) {
+      printf("ok   refused: %-44s status %u\n", c.what, r.w[0]);
+    }
+    if (run_recur(5, 6, true, true) != NPE_SOC_ST_OK) {
+      printf("MISMATCH: a good sequence after '%s' failed\n", c.what);
+      bad_fails++;
+    }
+  }
+}
+
 void write_profile() {
   if (!profile) return;
   FILE *f = fopen("tb_soc_profile.txt", "w");
@@ -348,8 +472,6 @@ void write_profile() {
             (unsigned long long)pc_cycles[e.first]);
   fclose(f);
 }
-
-unsigned bad_checks, bad_fails;
 
 void expect_status(const char *what, const uint32_t req[8], uint32_t want) {
   uint32_t q[8];
@@ -467,7 +589,7 @@ int main(int argc, char **argv) {
   const char *elf = nullptr;
   uint64_t seed = 1;
   unsigned n_jobs = 60;
-  bool do_bad = true, do_bench = false;
+  bool do_bad = true, do_bench = false, do_recur = true;
   for (int i = 1; i < argc; i++) {
     if (!strncmp(argv[i], "+seed=", 6)) seed = strtoull(argv[i] + 6, nullptr, 0);
     else if (!strncmp(argv[i], "+n=", 3)) n_jobs = (unsigned)strtoul(argv[i] + 3, nullptr, 0);
@@ -477,6 +599,9 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "+bench")) do_bench = quiet = true, contend = false;
     else if (!strcmp(argv[i], "+no_contend")) contend = false;
     else if (!strcmp(argv[i], "+poll")) poll_fw = true;
+    else if (!strcmp(argv[i], "+no_recur")) do_recur = false;
+    else if (!strncmp(argv[i], "+recur=", 7))
+      sscanf(argv[i] + 7, "%u,%u,%u,%u", &one_recur[0], &one_recur[1], &one_recur[2], &one_recur[3]);
     else if (argv[i][0] != '+') elf = argv[i];
   }
   if (!elf) {
@@ -506,6 +631,9 @@ int main(int argc, char **argv) {
   if (p.w[0] != NPE_SOC_ST_OK || (p.w[4] & 0x3f) != 0x3f || (p.w[2] & 0xffff) != 0x0202 ||
       (p.w[5] & 0xfffff) != (4u | 8u << 10))
     fail("PING");
+  // the recurrence unit: 256 state words, DIAG among its modes
+  if (!(p.w[4] >> 9 & 1u) || (p.w[6] & 0xffff) != 256 || !(p.w[6] >> 16 & 1u))
+    fail("PING: no recurrence unit with 256 state words and DIAG (CAP_RECUR)");
   printf("tb_soc: PING: CAP_ARRAY %08x CAP_SPAD %08x formats %02x\n", p.w[2], p.w[5], p.w[4]);
 
   if (do_bench) {
@@ -534,6 +662,14 @@ int main(int argc, char **argv) {
     pair_runs[pi]++;
   }
   if (do_bad) malformed();
+  if (do_recur) recurrences(do_bad);
+  if (rstats.reqs)
+    printf("tb_soc: %llu recurrence requests (%llu element steps, %llu RECUR descriptors, %llu "
+           "engine busy cycles, %llu firmware cycles, %llu engine interrupts)\n",
+           (unsigned long long)rstats.reqs, (unsigned long long)rstats.elems,
+           (unsigned long long)rstats.descs, (unsigned long long)rstats.busy,
+           (unsigned long long)rstats.fw_cycles, (unsigned long long)rstats.irqs);
+  mismatches += recur_mismatches;
   if (bus_errs) printf("tb_soc: %llu bus errors\n", (unsigned long long)bus_errs);
   printf("tb_soc: %llu matmuls (%llu MACs, %llu descriptors) in %llu cycles of the firmware, "
          "%llu of the engine busy, %llu host cycles doorbell to interrupt; %u malformed "
