@@ -131,17 +131,20 @@ int npe__offload_open(npe_dev *d) {
   }
   /* the engine's shape as from its registers: RSP_2 CAP_ARRAY, RSP_4
    * CAP_FORMATS, RSP_5 CAP_SPAD */
-  rc = npe__fill_info(d, rsp[4], rsp[2], rsp[5], 0);
+  rc = npe__fill_info(d, rsp[4], rsp[2], rsp[5], rsp[6]);
   if (rc) {
     snprintf(d->msg, sizeof d->msg, "the SoC's firmware reports no PE array");
     return rc;
   }
   npe_info *i = &d->info;
-  /* what this firmware runs: MATMULs whose K fits the scratchpads, nothing
-   * else (no K tiles, NLU, XBAR or RECUR requests) */
+  /* what this firmware runs: MATMULs whose K fits the scratchpads and DIAG
+   * sequences; no K tiles, NLU, XBAR, GRU or LSTM */
   i->has_ksplit = 0, d->hw.ksplit = 0;
   i->has_nlu = 0, i->nlu_groups = 0;
-  i->has_recur = 0, i->recur_state_words = 0, i->recur_modes = 0;
+  /* RECUR requests: DIAG sequences (npe__offload_rnn), when the engine has
+   * the unit (CAP_RECUR in RSP_6) */
+  i->recur_modes &= 1u << NPE_RECUR_MODE_DIAG;
+  if (!i->recur_modes) i->has_recur = 0, i->recur_state_words = 0;
   i->id = id; /* the mailbox's ("NPMB"): the engine's ID is the core's to read */
   i->hw_version = 0;
   i->mem_size = NPE_SOC_HOST_WIN_END - NPE_SOC_HOST_WIN_BASE;
@@ -271,11 +274,11 @@ static int issue(npe_dev *d, struct npe_offload_job *o) {
 }
 
 /* The firmware's status as an npe_status, with the reason in d->msg */
-static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[10]) {
+static int status_words(uint32_t st, const char **whatp) {
   const char *what;
   int rc;
-  switch (rsp[0]) {
-    case NPE_SOC_ST_OK: return NPE_OK;
+  switch (st) {
+    case NPE_SOC_ST_OK: what = "OK"; rc = NPE_OK; break;
     case NPE_SOC_ST_BAD_OP: what = "BAD_OP (the firmware does not take the request)"; rc = NPE_ERR_DEVICE; break;
     case NPE_SOC_ST_BAD_FORMAT: what = "BAD_FORMAT (a format or pair this build cannot run)"; rc = NPE_ERR_UNSUPPORTED; break;
     case NPE_SOC_ST_BAD_DIMS: what = "BAD_DIMS (M, N or K zero or above 65535)"; rc = NPE_ERR_INVALID_ARG; break;
@@ -285,13 +288,23 @@ static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[1
     case NPE_SOC_ST_ENGINE:
       what = "ENGINE (the engine stopped on an error; the firmware reset it)";
       rc = NPE_ERR_DEVICE;
-      o->fail.hw_error = (rsp[5] >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
-      o->fail.hw_error_index = (rsp[5] >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
-      o->fail.hw_error_addr = rsp[6];
       break;
     case NPE_SOC_ST_TIMEOUT: what = "TIMEOUT (the engine did not finish; the firmware reset it)"; rc = NPE_ERR_TIMEOUT; break;
     case NPE_SOC_ST_TRAP: what = "TRAP (the firmware took an exception and stopped; reopen the device)"; rc = NPE_ERR_DEVICE; break;
     default: what = "unknown status"; rc = NPE_ERR_DEVICE; break;
+  }
+  *whatp = what;
+  return rc;
+}
+
+static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[10]) {
+  const char *what;
+  int rc = status_words(rsp[0], &what);
+  if (rc == NPE_OK) return NPE_OK;
+  if (rsp[0] == NPE_SOC_ST_ENGINE) {
+    o->fail.hw_error = (rsp[5] >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
+    o->fail.hw_error_index = (rsp[5] >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
+    o->fail.hw_error_addr = rsp[6];
   }
   snprintf(d->msg, sizeof d->msg,
            "SoC firmware: request %u (rows %u.., columns %u.., %u x %u x %u): status %u %s "
@@ -519,5 +532,129 @@ int npe__offload_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
     d->have_last = 1;
   }
   job_free(d, j);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Recurrence sequences (NPE_SOC_OP_RECUR, DIAG)                             */
+/* ------------------------------------------------------------------------ */
+
+static void put_le32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
+
+/* One request of a sequence: sent, answered (the request's status in
+ * d->msg when not OK), its counts added. */
+static int recur_request(npe_dev *d, const uint32_t req[8], uint32_t rsp[10], npe_stats *s) {
+  int rc = send(d, req);
+  int done = 0;
+  while (!rc && !(rc = done_flag(d, &done)) && !done) d->t.wait(d->t.ctx, WAIT_CHUNK);
+  if (!rc) rc = receive(d, rsp);
+  if (rc) return rc;
+  if (rsp[1] != req[7]) {
+    snprintf(d->msg, sizeof d->msg, "SoC firmware: the answer's tag %08x is not the request's %08x",
+             rsp[1], req[7]);
+    return NPE_ERR_DEVICE;
+  }
+  s->cycles += rsp[2];
+  s->core_cycles += rsp[3];
+  s->descriptors += rsp[4];
+  s->core_irqs += rsp[8];
+  s->requests++;
+  const char *what;
+  rc = status_words(rsp[0], &what);
+  if (rsp[0] == NPE_SOC_ST_ENGINE) {
+    s->hw_error = (rsp[5] >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
+    s->hw_error_index = (rsp[5] >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
+    s->hw_error_addr = rsp[6];
+  }
+  if (rc)
+    snprintf(d->msg, sizeof d->msg,
+             "SoC firmware: recurrence request %u (T %u, H %u): status %u %s (RSP_5 %08x RSP_6 "
+             "%08x)", s->requests, req[1], req[2], rsp[0], what, rsp[5], rsp[6]);
+  return rc;
+}
+
+int npe__offload_rnn(npe_dev *d, const npe_rnn_seq *q) {
+  d->msg[0] = 0;
+  if (d->off_stale) {
+    int rc = drain_stale(d);
+    if (rc) return rc;
+  }
+  if (q->cell != NPE_RNN_DIAG) return NPE_ERR_UNSUPPORTED; /* the firmware runs DIAG */
+  const uint32_t T = q->steps, H = q->hidden;
+  const int all = q->h != NULL;
+  const uint32_t win = NPE_SOC_HOST_WIN_END - NPE_SOC_HOST_WIN_BASE - 64u;
+  /* elements per request: one step of a, b, h_0 and the output must fit */
+  uint32_t hq = H < win / 16u ? H : win / 16u;
+  int32_t *h_all = all ? malloc((size_t)T * H * 4u) : NULL;
+  int32_t *h_last = malloc((size_t)H * 4u);
+  uint8_t *buf = malloc(win);
+  npe_stats s;
+  memset(&s, 0, sizeof s);
+  double t_start = npe__now();
+  uint64_t link0 = d->link_bytes, frames0 = d->link_frames, cyc0 = d->t.cycles(d->t.ctx);
+  int rc = h_last && buf && (!all || h_all) ? NPE_OK : NPE_ERR_NO_MEM;
+  uint32_t tag = TAG_BASE | 0x8000u;
+  for (uint32_t i0 = 0; !rc && i0 < H; i0 += hq) {
+    uint32_t hs = H - i0 < hq ? H - i0 : hq;
+    /* steps per request: a, b (and every h_t) per step; h_0 and h_T once */
+    uint32_t fixed = hs * 4u + (all ? 0u : hs * 4u);
+    uint32_t tq = (win - fixed) / (hs * (all ? 12u : 8u));
+    if (tq > 0xffffu) tq = 0xffffu;
+    for (uint32_t t0 = 0; !rc && t0 < T; t0 += tq) {
+      uint32_t tc = T - t0 < tq ? T - t0 : tq;
+      uint32_t seq = tc * hs * 4u;
+      uint32_t a_at = NPE_SOC_HOST_WIN_BASE, b_at = a_at + seq, h_at = b_at + seq,
+               o_at = h_at + hs * 4u;
+      /* a, b: the block's columns of each step; h_0: the caller's (first
+       * request of the block) or the state the previous request ended with */
+      for (int which = 0; !rc && which < 2; which++) {
+        const int32_t *src = which ? q->b : q->a;
+        for (uint32_t t = 0; t < tc; t++)
+          for (uint32_t i = 0; i < hs; i++)
+            put_le32(buf + 4u * ((size_t)t * hs + i), (uint32_t)src[(size_t)(t0 + t) * H + i0 + i]);
+        rc = d->t.mem_write(d->t.ctx, which ? b_at : a_at, buf, seq);
+      }
+      int h0 = t0 > 0 || q->h0;
+      if (!rc && h0) {
+        for (uint32_t i = 0; i < hs; i++)
+          put_le32(buf + 4u * i, (uint32_t)(t0 ? h_last[i0 + i] : q->h0[i0 + i]));
+        rc = d->t.mem_write(d->t.ctx, h_at, buf, hs * 4u);
+      }
+      uint32_t req[8] = {NPE_SOC_OP_RECUR | NPE_SOC_CELL_DIAG << 8 |
+                             (h0 ? NPE_SOC_RECUR_H0 : 0u) | (all ? NPE_SOC_RECUR_OUT_ALL : 0u),
+                         tc, hs, a_at, b_at, h_at, o_at, ++tag};
+      uint32_t rsp[10];
+      if (!rc) rc = recur_request(d, req, rsp, &s);
+      uint32_t out_bytes = all ? seq : hs * 4u;
+      if (!rc) rc = d->t.mem_read(d->t.ctx, o_at, buf, out_bytes);
+      if (rc) break;
+      for (uint32_t t = 0; all && t < tc; t++)
+        for (uint32_t i = 0; i < hs; i++)
+          h_all[(size_t)(t0 + t) * H + i0 + i] = (int32_t)le32(buf + 4u * ((size_t)t * hs + i));
+      const uint8_t *last = buf + (all ? (size_t)(tc - 1u) * hs * 4u : 0u);
+      for (uint32_t i = 0; i < hs; i++) h_last[i0 + i] = (int32_t)le32(last + 4u * i);
+    }
+  }
+  if (rc == NPE_OK || rc == NPE_ERR_DEVICE || rc == NPE_ERR_TIMEOUT) {
+    s.recur_elems = rc == NPE_OK ? (uint64_t)T * H : 0u;
+    s.peak_macs = s.cycles;
+    s.utilisation = s.peak_macs ? (double)s.recur_elems / (double)s.peak_macs : 0.0;
+    s.energy_pj = npe__energy_estimate(&s);
+    s.host_seconds = npe__now() - t_start;
+    s.link_bytes = d->link_bytes - link0;
+    s.link_frames = d->link_frames - frames0;
+    s.device_cycles = d->t.cycles(d->t.ctx) - cyc0;
+    d->last = s;
+    d->have_last = 1;
+  }
+  if (!rc) { /* the caller's outputs, now that every request succeeded */
+    if (q->h) memcpy(q->h, h_all, (size_t)T * H * 4u);
+    if (q->h_last) memcpy(q->h_last, h_last, (size_t)H * 4u);
+  }
+  free(h_all);
+  free(h_last);
+  free(buf);
   return rc;
 }

@@ -407,6 +407,8 @@ int npe_rnn_submit(npe_dev *d, const npe_rnn_seq *s, npe_job **jobp) {
   int rc = check_seq(d, s);
   if (rc) return rc;
   if (!jobp) return NPE_ERR_INVALID_ARG;
+  /* the SoC's firmware runs a sequence to the end in npe_rnn(); no job */
+  if (d->t.offload) return NPE_ERR_UNSUPPORTED;
   int gated = s->cell != NPE_RNN_DIAG;
   uint64_t n = (uint64_t)s->steps * s->hidden;
   if (n > SIZE_MAX / 16u) return NPE_ERR_NO_MEM;
@@ -560,6 +562,10 @@ static double rnn_fraction(npe_dev *d, const struct npe_rnn_job *r) {
 
 int npe_rnn(npe_dev *d, const npe_rnn_seq *s) {
   npe_job *j;
+  if (d && !npe__dev_check(d) && d->t.offload) { /* through the SoC's firmware */
+    int rc = check_seq(d, s);
+    return rc ? rc : npe__offload_rnn(d, s);
+  }
   int rc = npe_rnn_submit(d, s, &j);
   if (rc) return rc;
   if (d->progress) {

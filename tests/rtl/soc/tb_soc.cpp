@@ -204,6 +204,10 @@ const unsigned kNumPairs = sizeof kPairs / sizeof kPairs[0];
 
 uint32_t tag_counter = 0x100;
 unsigned bad_checks, bad_fails;
+struct RecurStats { uint64_t reqs, elems, descs, busy, fw_cycles, irqs; } rstats;
+uint32_t recur_mismatches;
+uint32_t one_recur[4];  // +recur=T,H,H0,ALL: that one sequence instead of the list
+uint32_t run_recur(uint32_t T, uint32_t H, bool h0, bool all);
 Rsp last_rsp;
 uint32_t mismatches;
 
@@ -322,22 +326,43 @@ void bench() {
     uint64_t host_bytes = (uint64_t)s.m * s.k * npe_fmt_elem_bytes(s.fa) +
                           (uint64_t)s.n * s.k * npe_fmt_elem_bytes(s.fb) +
                           (uint64_t)s.m * s.n * (s.fp32 ? 4 : 2) + 32 + 4 + 32;
-    printf("BENCH soc_%s_total_cycles %llu cycles\n", s.name,
+    // (the polling firmware's lines: soc_poll_...)
+    std::string full = std::string(poll_fw ? "poll_" : "") + s.name;
+    const char *nm = full.c_str();
+    printf("BENCH soc_%s_total_cycles %llu cycles\n", nm,
            (unsigned long long)(stats.host_cycles - before.host_cycles));
-    printf("BENCH soc_%s_firmware_cycles %llu cycles\n", s.name,
+    printf("BENCH soc_%s_firmware_cycles %llu cycles\n", nm,
            (unsigned long long)(stats.fw_cycles - before.fw_cycles));
-    printf("BENCH soc_%s_engine_busy_cycles %llu cycles\n", s.name,
+    printf("BENCH soc_%s_engine_busy_cycles %llu cycles\n", nm,
            (unsigned long long)(stats.eng_busy - before.eng_busy));
-    printf("BENCH soc_%s_descriptors %llu descriptors\n", s.name,
+    printf("BENCH soc_%s_descriptors %llu descriptors\n", nm,
            (unsigned long long)(stats.descs - before.descs));
-    printf("BENCH soc_%s_host_link_bytes %llu bytes\n", s.name, (unsigned long long)host_bytes);
-    printf("BENCH soc_%s_descriptor_bytes_saved %llu bytes\n", s.name,
+    printf("BENCH soc_%s_host_link_bytes %llu bytes\n", nm, (unsigned long long)host_bytes);
+    printf("BENCH soc_%s_descriptor_bytes_saved %llu bytes\n", nm,
            (unsigned long long)(64 * (stats.descs - before.descs)));
-    const char *v = poll_fw ? "_poll" : "";
-    printf("BENCH soc_%s%s_engine_irqs %llu interrupts\n", s.name, v,
+    printf("BENCH soc_%s_engine_irqs %llu interrupts\n", nm,
            (unsigned long long)(stats.irqs - before.irqs));
-    printf("BENCH soc_%s%s_axil_reads %llu reads\n", s.name, v,
+    printf("BENCH soc_%s_axil_reads %llu reads\n", nm,
            (unsigned long long)(stats.axil_reads - before.axil_reads));
+  }
+  // DIAG sequences through the firmware: cycles per element step
+  struct RShape { const char *name; uint32_t T, H; };
+  const RShape rshapes[] = {{"diag_t40_h64", 40, 64}, {"diag_t2700_h1", 2700, 1}, {"diag_t3_h600", 3, 600}};
+  for (const RShape &r : rshapes) {
+    RecurStats before = rstats;
+    uint64_t c0 = cycles;
+    if (run_recur(r.T, r.H, true, true) != NPE_SOC_ST_OK || recur_mismatches) fail("bench sequence");
+    std::string full = std::string(poll_fw ? "poll_" : "") + r.name;
+    const char *nm = full.c_str();
+    printf("BENCH soc_%s_total_cycles %llu cycles\n", nm, (unsigned long long)(cycles - c0));
+    printf("BENCH soc_%s_firmware_cycles %llu cycles\n", nm,
+           (unsigned long long)(rstats.fw_cycles - before.fw_cycles));
+    printf("BENCH soc_%s_engine_busy_cycles %llu cycles\n", nm,
+           (unsigned long long)(rstats.busy - before.busy));
+    printf("BENCH soc_%s_descriptors %llu descriptors\n", nm,
+           (unsigned long long)(rstats.descs - before.descs));
+    printf("BENCH soc_%s_firmware_cycles_per_elem %.1f cycles\n", nm,
+           (double)(rstats.fw_cycles - before.fw_cycles) / ((double)r.T * r.H));
   }
 }
 
@@ -345,9 +370,6 @@ void bench() {
 // (mostly |a| < 1, some anywhere in [-2, 2)), inputs and h_0 (some near the
 // int32 limits, so saturation happens), checked element for element against
 // npe_recur_diag_seq. Returns the status.
-struct RecurStats { uint64_t reqs, elems, descs, busy, fw_cycles, irqs; } rstats;
-uint32_t recur_mismatches;
-uint32_t one_recur[4];  // +recur=T,H,H0,ALL: that one sequence instead of the list
 
 uint32_t run_recur(uint32_t T, uint32_t H, bool h0, bool all) {
   size_t n = (size_t)T * H;
