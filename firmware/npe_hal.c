@@ -109,9 +109,11 @@ static int sleep_irq(uint32_t seen, uint32_t t0, uint32_t max_cycles) {
 }
 #endif
 
-void npe_hal_stream(npe_hal_ring *r, npe_hal_source src, void *ctx, uint32_t count,
-                    uint32_t max_cycles, uint32_t fault_at, uint32_t fault_addr,
-                    npe_hal_result *res) {
+/* (not inlined into npe_hal_run: one copy, for the image's size) */
+__attribute__((noinline)) void npe_hal_stream(npe_hal_ring *r, npe_hal_source src, void *ctx,
+                                              uint32_t count, uint32_t max_cycles,
+                                              uint32_t fault_at, uint32_t fault_addr,
+                                              npe_hal_result *res) {
   const uint32_t mask = (1u << r->log2_n) - 1u;
   int more = count != 0;
   uint32_t t0 = npe_hal_cycles();

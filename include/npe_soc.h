@@ -86,8 +86,7 @@
 #define NPE_SOC_OP_MATMUL_TIMEOUT 3u
 /* A recurrence sequence through the recurrence unit (docs/SOC.md,
  * "Recurrence requests"; docs/RECUR.md):
- *   REQ_0  bits 7:0 opcode, 11:8 cell (NPE_SOC_CELL_*; this firmware runs
- *          DIAG), bit 16 H0 (h_0 from REQ_5, else zero), bit 17 OUT_ALL
+ *   REQ_0  bits 7:0 opcode, 11:8 cell (NPE_SOC_CELL_*), bit 16 H0 (h_0 from REQ_5, else zero), bit 17 OUT_ALL
  *          (every h_t, T x H, to REQ_6; else h_T only, H int32); others 0
  *   REQ_1, REQ_2  T, H (1 .. 65535 each)
  *   REQ_3, REQ_4  addresses of a (T x H int32, Q2.30) and b (T x H int32),
@@ -99,6 +98,17 @@
  * the descriptors), RSP_4 RECUR descriptors run, RSP_5 (OK) the slices. */
 #define NPE_SOC_OP_RECUR 4u
 #define NPE_SOC_CELL_DIAG 0u
+#define NPE_SOC_CELL_GRU  1u
+#define NPE_SOC_CELL_LSTM 2u
+/* GRU / LSTM (cell 1 / 2): REQ_0 bits 15:12 the weights' format, 23:20
+ * HSHIFT, 29:24 ACC_SHIFT (two's complement); REQ_3 the records (T x H x 4
+ * int32, Q15.16, as npe_rnn_records() makes them), REQ_4 W_hh (G H x H
+ * patterns, one byte each, two for posit16), REQ_5 h_0 (and for LSTM c_0
+ * after it), REQ_6 the output: every h_t (OUT_ALL) or h_T, then for LSTM
+ * c_T (H int32). Outputs equal npe_recur_gated_seq() bit for bit. */
+#define NPE_SOC_RECUR_GATED(cell, fw, hshift, acc_shift) \
+  ((uint32_t)(cell) << 8 | (uint32_t)(fw) << 12 | (uint32_t)(hshift) << 20 | \
+   ((uint32_t)(acc_shift) & 63u) << 24)
 #define NPE_SOC_RECUR_H0      (1u << 16)
 #define NPE_SOC_RECUR_OUT_ALL (1u << 17)
 #define NPE_SOC_REQ0(op, fa, fb, fout, fp32) \

@@ -21,6 +21,7 @@
 // Exit 0 when everything matched; a mismatch prints "MISMATCH ...".
 #include <elf.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -429,6 +430,80 @@ uint32_t run_recur(uint32_t T, uint32_t H, bool h0, bool all) {
   return r.w[0];
 }
 
+// A GRU or LSTM sequence through the firmware: random W_hh patterns of fb,
+// random records (Q15.16, within +-8), h_0 (and c_0) within +-2, checked
+// against npe_recur_gated_seq element for element (every h_t or h_T, and
+// LSTM's c_T).
+uint32_t run_gated(uint32_t cell, npe_fmt fb, uint32_t T, uint32_t H, bool h0, bool all,
+                   uint32_t hshift, int acc_shift) {
+  bool lstm = cell == NPE_SOC_CELL_LSTM;
+  uint32_t G = lstm ? 4 : 3, sn = lstm ? 2 : 1;
+  npe_fmt fa = fb == NPE_FMT_TERNARY ? NPE_FMT_INT8 : fb;
+  size_t eb = npe_fmt_elem_bytes(fb), nw = (size_t)G * H * H, n = (size_t)T * H;
+  std::vector<uint32_t> w(nw);
+  std::vector<uint8_t> wbytes(nw * eb);
+  for (size_t i = 0; i < nw; i++) {
+    w[i] = random_pattern(fb);
+    for (size_t k = 0; k < eb; k++) wbytes[i * eb + k] = (uint8_t)(w[i] >> (8 * k));
+  }
+  std::vector<int32_t> x(n * 4), st((size_t)sn * H, 0);
+  for (auto &v : x) v = (int32_t)(rng() % (16u << 16)) - (8 << 16);
+  if (h0)
+    for (auto &v : st) v = (int32_t)(rng() % (4u << 16)) - (2 << 16);
+  size_t outw = (all ? n : H) + (lstm ? H : 0);
+  uint32_t addr_x = NPE_SOC_HOST_WIN_BASE + 8 * rnd(0, 2);
+  uint32_t addr_w = (uint32_t)(addr_x + n * 16 + 8 * rnd(0, 2));
+  uint32_t addr_h = (uint32_t)((addr_w + wbytes.size() + 7) & ~7u) + 8;
+  uint32_t addr_o = (uint32_t)(addr_h + st.size() * 4 + 8);
+  if (addr_o + outw * 4 + 8 > NPE_SOC_HOST_WIN_END) fail("gated test job too large for the host window");
+  write_bytes(addr_x, (const uint8_t *)x.data(), n * 16);
+  write_bytes(addr_w, wbytes.data(), wbytes.size());
+  write_bytes(addr_h, (const uint8_t *)st.data(), st.size() * 4);
+  std::vector<uint8_t> fill(outw * 4 + 16, 0x5a);
+  write_bytes(addr_o - 8, fill.data(), fill.size());
+  uint32_t req[8] = {NPE_SOC_OP_RECUR | NPE_SOC_RECUR_GATED(cell, fb, hshift, acc_shift) |
+                         (h0 ? NPE_SOC_RECUR_H0 : 0u) | (all ? NPE_SOC_RECUR_OUT_ALL : 0u),
+                     T, H, addr_x, addr_w, addr_h, addr_o, tag_counter++};
+  Rsp r = request(req);
+  last_rsp = r;
+  if (r.w[0] != NPE_SOC_ST_OK) return r.w[0];
+  rstats.reqs++;
+  rstats.elems += n;
+  rstats.descs += r.w[4];
+  rstats.busy += r.w[2];
+  rstats.fw_cycles += r.w[3];
+  rstats.irqs += r.w[8];
+  std::vector<uint8_t> got(outw * 4 + 16);
+  read_bytes(addr_o - 8, got.data(), got.size());
+  npe_recur_gated g = {lstm ? NPE_RECUR_LSTM : NPE_RECUR_GRU, fa, fb, hshift, acc_shift, H, T,
+                       w.data(), x.data()};
+  std::vector<int32_t> hh(st.begin(), st.begin() + H), cc(lstm ? H : 0), want(n);
+  if (lstm) std::copy(st.begin() + H, st.end(), cc.begin());
+  if (npe_recur_gated_seq(&g, hh.data(), lstm ? cc.data() : nullptr, want.data()) != NPE_OK)
+    fail("the golden model refused the gated sequence");
+  std::vector<int32_t> exp(outw);
+  if (all) std::copy(want.begin(), want.end(), exp.begin());
+  else std::copy(hh.begin(), hh.end(), exp.begin());
+  if (lstm) std::copy(cc.begin(), cc.end(), exp.begin() + (all ? n : H));
+  unsigned bad = 0;
+  for (int i = 0; i < 8; i++)
+    if (got[i] != 0x5a || got[outw * 4 + 8 + i] != 0x5a) bad++;
+  if (bad) printf("MISMATCH: %s T=%u H=%u: a byte beside the output changed\n", lstm ? "lstm" : "gru", T, H);
+  for (size_t i = 0; i < outw; i++) {
+    int32_t v;
+    memcpy(&v, &got[8 + 4 * i], 4);
+    if (v != exp[i] && bad++ < 3)
+      printf("MISMATCH: recur %s %s T=%u H=%u h0=%d all=%d: out[%zu] = %d, golden %d\n",
+             lstm ? "LSTM" : "GRU", npe_fmt_name(fb), T, H, h0, all, i, v, exp[i]);
+  }
+  if (bad) recur_mismatches++;
+  else if (!quiet)
+    printf("ok   recur %-4s %-7s T=%-4u H=%-3u h0=%d all=%d  descs %-2u engine busy %-7u "
+           "firmware %-8u cycles\n", lstm ? "LSTM" : "GRU", npe_fmt_name(fb), T, H, h0, all,
+           r.w[4], r.w[2], r.w[3]);
+  return r.w[0];
+}
+
 // The recurrence requests: several T and H (several slices: H above the
 // unit's 256 state words; chunks chained with KEEP: T x H above the arena),
 // h_0 given or zero, every h_t or h_T only; malformed ones refused and a
@@ -450,12 +525,33 @@ void recurrences(bool with_bad) {
       recur_mismatches++;
     }
   }
+  // GRU and LSTM in every weight format the cells take, several T and H
+  const npe_fmt wf[] = {NPE_FMT_FP4, NPE_FMT_POSIT4, NPE_FMT_POSIT8, NPE_FMT_POSIT16,
+                        NPE_FMT_INT8, NPE_FMT_TERNARY};
+  if (!one_recur[1])
+    for (unsigned k = 0; k < 12; k++) {
+      uint32_t cell = k % 2 ? NPE_SOC_CELL_LSTM : NPE_SOC_CELL_GRU;
+      npe_fmt fb = wf[k / 2];
+      uint32_t T = k % 3 == 0 ? 1 : k % 3 == 1 ? 6 : 30, H = k % 4 == 3 ? 16 : (k % 4) * 4 + 4;
+      bool h0 = k % 5 != 2, all = k % 4 != 1;
+      uint32_t hs = fb == NPE_FMT_INT8 || fb == NPE_FMT_TERNARY ? 12 : 14;
+      uint32_t st = run_gated(cell, fb, T, H, h0, all, hs, fb == NPE_FMT_INT8 ? 6 : 12);
+      if (st != NPE_SOC_ST_OK) {
+        printf("MISMATCH: recur %s %s T=%u H=%u: status %u (%08x %08x)\n",
+               cell == NPE_SOC_CELL_LSTM ? "LSTM" : "GRU", npe_fmt_name(fb), T, H, st,
+               last_rsp.w[5], last_rsp.w[6]);
+        recur_mismatches++;
+      }
+    }
   if (!with_bad) return;
   const uint32_t op = NPE_SOC_OP_RECUR | NPE_SOC_RECUR_H0 | NPE_SOC_RECUR_OUT_ALL;
   struct Bad { const char *what; uint32_t req[8]; uint32_t st; };
   const Bad bads[] = {
     {"recur: reserved bit 20", {op | 1u << 20, 4, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_OP},
-    {"recur: cell GRU (not run here)", {op | 1u << 8, 4, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_FORMAT},
+    {"recur: GRU weights format 7", {op | NPE_SOC_RECUR_GATED(1, 7, 12, 4), 4, 4, 0x100, 0x800, 0x900, 0xa00, 0}, NPE_SOC_ST_BAD_FORMAT},
+    {"recur: LSTM ternary x ternary? (reserved bit 30)", {op | NPE_SOC_RECUR_GATED(2, 5, 12, 4) | 1u << 30, 4, 4, 0x100, 0x800, 0x900, 0xa00, 0}, NPE_SOC_ST_BAD_OP},
+    {"recur: GRU H = 300 above the state", {op | NPE_SOC_RECUR_GATED(1, 4, 12, 4), 1, 300, 0x100, 0x2000, 0x7000, 0x7800, 0}, NPE_SOC_ST_TOO_BIG},
+    {"recur: GRU W_hh past the window", {op | NPE_SOC_RECUR_GATED(1, 4, 12, 4), 2, 40, 0x100, 0x7000, 0x900, 0xa00, 0}, NPE_SOC_ST_BAD_ADDR},
     {"recur: cell 9", {op | 9u << 8, 4, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_FORMAT},
     {"recur: T = 0", {op, 0, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_DIMS},
     {"recur: H = 0", {op, 4, 0, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_DIMS},
