@@ -137,13 +137,13 @@ int npe__offload_open(npe_dev *d) {
     return rc;
   }
   npe_info *i = &d->info;
-  /* what this firmware runs: MATMULs whose K fits the scratchpads and DIAG
-   * sequences; no K tiles, NLU, XBAR, GRU or LSTM */
+  /* what this firmware runs: MATMULs whose K fits the scratchpads and
+   * DIAG, GRU and LSTM sequences; no K tiles, NLU or XBAR */
   i->has_ksplit = 0, d->hw.ksplit = 0;
   i->has_nlu = 0, i->nlu_groups = 0;
-  /* RECUR requests: DIAG sequences (npe__offload_rnn), when the engine has
-   * the unit (CAP_RECUR in RSP_6) */
-  i->recur_modes &= 1u << NPE_RECUR_MODE_DIAG;
+  /* RECUR requests: DIAG, GRU and LSTM sequences (npe__offload_rnn), when
+   * the engine has the unit (CAP_RECUR in RSP_6) */
+  i->recur_modes &= 1u << NPE_RECUR_MODE_DIAG | 1u << NPE_RECUR_MODE_GRU | 1u << NPE_RECUR_MODE_LSTM;
   if (!i->recur_modes) i->has_recur = 0, i->recur_state_words = 0;
   i->id = id; /* the mailbox's ("NPMB"): the engine's ID is the core's to read */
   i->hw_version = 0;
@@ -575,13 +575,107 @@ static int recur_request(npe_dev *d, const uint32_t req[8], uint32_t rsp[10], np
   return rc;
 }
 
+/* A GRU or LSTM sequence: W_hh written once at the window's base, then
+ * runs of T steps as requests (the records, h_0 and c_0, every h_t or h_T,
+ * and c_T), each starting from the state the previous one ended with. */
+static int offload_gated(npe_dev *d, const npe_rnn_seq *q) {
+  const uint32_t T = q->steps, H = q->hidden;
+  const int lstm = q->cell == NPE_RNN_LSTM, all = q->h != NULL;
+  const uint32_t G = lstm ? 4u : 3u, sn = lstm ? 2u : 1u;
+  const npe_fmt fb = q->w_hh.fmt, fa = q->fmt_h;
+  const uint32_t eb = (uint32_t)npe_fmt_elem_bytes(fb);
+  const uint32_t win = NPE_SOC_HOST_WIN_END - NPE_SOC_HOST_WIN_BASE;
+  uint64_t wbytes = (((uint64_t)G * H * H * eb) + 7u) & ~(uint64_t)7u;
+  uint64_t fixed = wbytes + 2u * (uint64_t)sn * H * 4u + 64u;
+  uint64_t per = (uint64_t)H * (16u + (all ? 4u : 0u));
+  uint64_t tq64 = fixed < win ? (win - fixed) / per : 0u;
+  if (!tq64) {
+    snprintf(d->msg, sizeof d->msg, "SoC firmware: W_hh (%llu bytes) and one step of H = %u do "
+             "not fit the host window", (unsigned long long)wbytes, H);
+    return NPE_ERR_UNSUPPORTED;
+  }
+  uint32_t tq = tq64 > 0xffffu ? 0xffffu : (uint32_t)tq64;
+  int32_t *h_all = all ? malloc((size_t)T * H * 4u) : NULL;
+  int32_t *state = calloc((size_t)sn * H, 4u); /* h, then c: h_0 / c_0, then each run's end */
+  uint8_t *buf = malloc(win);
+  npe_stats s;
+  memset(&s, 0, sizeof s);
+  double t_start = npe__now();
+  uint64_t link0 = d->link_bytes, frames0 = d->link_frames, cyc0 = d->t.cycles(d->t.ctx);
+  int rc = state && buf && (!all || h_all) ? NPE_OK : NPE_ERR_NO_MEM;
+  if (!rc) {
+    if (q->h0) memcpy(state, q->h0, (size_t)H * 4u);
+    if (lstm && q->c0) memcpy(state + H, q->c0, (size_t)H * 4u);
+    size_t nw = (size_t)G * H * H;
+    for (size_t i = 0; i < nw; i++) {
+      uint32_t v = npe_pats_get(q->w_hh, i);
+      for (uint32_t k = 0; k < eb; k++) buf[i * eb + k] = (uint8_t)(v >> (8 * k));
+    }
+    rc = d->t.mem_write(d->t.ctx, NPE_SOC_HOST_WIN_BASE, buf, nw * eb);
+  }
+  uint32_t tag = TAG_BASE | 0xc000u;
+  const uint32_t w_at = NPE_SOC_HOST_WIN_BASE, x_at = w_at + (uint32_t)wbytes;
+  for (uint32_t t0 = 0; !rc && t0 < T; t0 += tq) {
+    uint32_t tc = T - t0 < tq ? T - t0 : tq;
+    uint32_t h_at = x_at + tc * H * 16u, o_at = h_at + sn * H * 4u;
+    for (size_t i = 0; i < (size_t)tc * H * 4u; i++)
+      put_le32(buf + 4u * i, (uint32_t)q->x[(size_t)t0 * H * 4u + i]);
+    rc = d->t.mem_write(d->t.ctx, x_at, buf, (size_t)tc * H * 16u);
+    int h0 = t0 > 0 || q->h0 || q->c0;
+    if (!rc && h0) {
+      for (uint32_t i = 0; i < sn * H; i++) put_le32(buf + 4u * i, (uint32_t)state[i]);
+      rc = d->t.mem_write(d->t.ctx, h_at, buf, (size_t)sn * H * 4u);
+    }
+    uint32_t req[8] = {NPE_SOC_OP_RECUR |
+                           NPE_SOC_RECUR_GATED(q->cell, fb, q->hshift, q->acc_shift) |
+                           (h0 ? NPE_SOC_RECUR_H0 : 0u) | (all ? NPE_SOC_RECUR_OUT_ALL : 0u),
+                       tc, H, x_at, w_at, h_at, o_at, ++tag};
+    uint32_t rsp[10];
+    if (!rc) rc = recur_request(d, req, rsp, &s);
+    size_t rows = all ? tc : 1u, words = rows * H + (lstm ? H : 0u);
+    if (!rc) rc = d->t.mem_read(d->t.ctx, o_at, buf, words * 4u);
+    if (rc) break;
+    for (size_t i = 0; all && i < (size_t)tc * H; i++)
+      h_all[(size_t)t0 * H + i] = (int32_t)le32(buf + 4u * i);
+    for (uint32_t i = 0; i < H; i++) state[i] = (int32_t)le32(buf + 4u * ((rows - 1u) * H + i));
+    for (uint32_t i = 0; lstm && i < H; i++) state[H + i] = (int32_t)le32(buf + 4u * (rows * H + i));
+  }
+  if (rc == NPE_OK || rc == NPE_ERR_DEVICE || rc == NPE_ERR_TIMEOUT) {
+    s.recur_elems = rc == NPE_OK ? (uint64_t)T * H : 0u;
+    npe_fmt mf = fb == NPE_FMT_TERNARY ? NPE_FMT_TERNARY : fa;
+    s.macs[mf] = rc == NPE_OK ? (uint64_t)G * H * H * T : 0u;
+    npe_mm_plan p;
+    unsigned lanes = 1;
+    if (!npe_tiler_resident_matvec(&d->hw, fa, fb, G * H, H, &p)) lanes = p.lanes;
+    s.peak_macs = s.cycles * d->hw.rows * d->hw.cols * lanes;
+    s.utilisation = s.peak_macs ? (double)s.macs[mf] / (double)s.peak_macs : 0.0;
+    s.energy_pj = npe__energy_estimate(&s);
+    s.host_seconds = npe__now() - t_start;
+    s.link_bytes = d->link_bytes - link0;
+    s.link_frames = d->link_frames - frames0;
+    s.device_cycles = d->t.cycles(d->t.ctx) - cyc0;
+    d->last = s;
+    d->have_last = 1;
+  }
+  if (!rc) { /* the caller's outputs, now that every request succeeded */
+    if (q->h) memcpy(q->h, h_all, (size_t)T * H * 4u);
+    if (q->h_last) memcpy(q->h_last, state, (size_t)H * 4u);
+    if (q->c_last) memcpy(q->c_last, state + H, (size_t)H * 4u);
+  }
+  free(h_all);
+  free(state);
+  free(buf);
+  return rc;
+}
+
 int npe__offload_rnn(npe_dev *d, const npe_rnn_seq *q) {
   d->msg[0] = 0;
   if (d->off_stale) {
     int rc = drain_stale(d);
     if (rc) return rc;
   }
-  if (q->cell != NPE_RNN_DIAG) return NPE_ERR_UNSUPPORTED; /* the firmware runs DIAG */
+  if (q->cell == NPE_RNN_GRU || q->cell == NPE_RNN_LSTM) return offload_gated(d, q);
+  if (q->cell != NPE_RNN_DIAG) return NPE_ERR_UNSUPPORTED;
   const uint32_t T = q->steps, H = q->hidden;
   const int all = q->h != NULL;
   const uint32_t win = NPE_SOC_HOST_WIN_END - NPE_SOC_HOST_WIN_BASE - 64u;

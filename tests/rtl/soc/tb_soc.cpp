@@ -532,7 +532,7 @@ void recurrences(bool with_bad) {
     for (unsigned k = 0; k < 12; k++) {
       uint32_t cell = k % 2 ? NPE_SOC_CELL_LSTM : NPE_SOC_CELL_GRU;
       npe_fmt fb = wf[k / 2];
-      uint32_t T = k % 3 == 0 ? 1 : k % 3 == 1 ? 6 : 30, H = k % 4 == 3 ? 16 : (k % 4) * 4 + 4;
+      uint32_t T = k % 3 == 0 ? 1 : k % 3 == 1 ? 6 : 12, H = k % 4 == 3 ? 16 : (k % 4) * 4 + 4;
       bool h0 = k % 5 != 2, all = k % 4 != 1;
       uint32_t hs = fb == NPE_FMT_INT8 || fb == NPE_FMT_TERNARY ? 12 : 14;
       uint32_t st = run_gated(cell, fb, T, H, h0, all, hs, fb == NPE_FMT_INT8 ? 6 : 12);
