@@ -549,8 +549,8 @@ void recurrences(bool with_bad) {
   const Bad bads[] = {
     {"recur: reserved bit 20", {op | 1u << 20, 4, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_OP},
     {"recur: GRU weights format 7", {op | NPE_SOC_RECUR_GATED(1, 7, 12, 4), 4, 4, 0x100, 0x800, 0x900, 0xa00, 0}, NPE_SOC_ST_BAD_FORMAT},
-    {"recur: LSTM ternary x ternary? (reserved bit 30)", {op | NPE_SOC_RECUR_GATED(2, 5, 12, 4) | 1u << 30, 4, 4, 0x100, 0x800, 0x900, 0xa00, 0}, NPE_SOC_ST_BAD_OP},
-    {"recur: GRU H = 300 above the state", {op | NPE_SOC_RECUR_GATED(1, 4, 12, 4), 1, 300, 0x100, 0x2000, 0x7000, 0x7800, 0}, NPE_SOC_ST_TOO_BIG},
+    {"recur: LSTM reserved bit 30", {op | NPE_SOC_RECUR_GATED(2, 5, 12, 4) | 1u << 30, 4, 4, 0x100, 0x800, 0x900, 0xa00, 0}, NPE_SOC_ST_BAD_OP},
+    {"recur: GRU H = 60, W_hh above the B buffer", {op | NPE_SOC_RECUR_GATED(1, 4, 12, 4), 1, 60, 0x100, 0x800, 0x3400, 0x3800, 0}, NPE_SOC_ST_TOO_BIG},
     {"recur: GRU W_hh past the window", {op | NPE_SOC_RECUR_GATED(1, 4, 12, 4), 2, 40, 0x100, 0x7000, 0x900, 0xa00, 0}, NPE_SOC_ST_BAD_ADDR},
     {"recur: cell 9", {op | 9u << 8, 4, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_FORMAT},
     {"recur: T = 0", {op, 0, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_DIMS},
