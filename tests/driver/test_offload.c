@@ -193,6 +193,7 @@ START_TEST(diag_sequences) {
     for (uint32_t i = 0; cases[c].last && i < H; i++)
       if (hl[i] != st[i] && bad++ < 3)
         printf("MISMATCH: diag T=%u H=%u: h_T[%u] soc %d golden %d\n", T, H, i, hl[i], st[i]);
+    fflush(stdout);
     ck_assert_uint_eq(bad, 0);
     npe_stats s;
     ck_assert_int_eq(npe_last_stats(soc, &s), NPE_OK);
@@ -262,6 +263,7 @@ START_TEST(gated_sequences) {
         printf("MISMATCH: lstm %s T=%u H=%u: c_T[%u] soc %d golden %d\n", npe_fmt_name(fb), T,
                H, i, cl[i], gc[i]);
     }
+    fflush(stdout);
     ck_assert_uint_eq(bad, 0);
     npe_stats st;
     ck_assert_int_eq(npe_last_stats(soc, &st), NPE_OK);
