@@ -8,11 +8,15 @@
 #   make soc-lint     verilator --lint-only -Wall of npe_soc (plain, asserting, planted)
 #   make soc-compat-check  Yosys elaboration and an Icarus compile of npe_soc
 #   make soc-test     the firmware ELF on the Verilated SoC: random matmuls in
-#                     every format pair bit-exact against the golden model,
-#                     malformed requests; the planted firmware bug and the planted
-#                     adapter bug (soc-plant-rtl-test) must be caught
+#                     every format pair and DIAG / GRU / LSTM sequences bit-exact
+#                     against the golden model, malformed requests, the engine's
+#                     interrupts counted; the planted firmware bugs (soc-plant-test,
+#                     soc-plant-recur-test), the planted adapter bug
+#                     (soc-plant-rtl-test) and the unwired engine interrupt
+#                     (soc-plant-irq-test) must be caught
 #   make soc-soak     more random requests (SOC_SOAK_N, seed SOC_SOAK_SEED)
-#   make soc-bench    BENCH lines: firmware-driven matmuls, the core's CPI
+#   make soc-bench    BENCH lines: firmware-driven matmuls and DIAG sequences, the
+#                     core's CPI, interrupts and CSR reads; the polling firmware
 
 SOC_BUILD := $(BUILD)/soc
 SOC_OBJ   := $(SOC_BUILD)/obj
