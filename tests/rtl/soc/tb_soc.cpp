@@ -800,9 +800,11 @@ int main(int argc, char **argv) {
          "(%.1f a matmul)\n", (unsigned long long)stats.irqs,
          (unsigned long long)stats.axil_reads,
          stats.reqs ? (double)stats.axil_reads / (double)stats.reqs : 0.0);
-  // the firmware sleeps until the engine's interrupt: a run of matmuls that
-  // took none means the interrupt is not reaching the core
-  if (!poll_fw && stats.reqs && stats.irqs < stats.reqs) {
+  // the firmware sleeps until the engine's interrupt when the engine is
+  // still busy after the last descriptor (nearly always; a tiny matmul may
+  // finish before the firmware looks): fewer interrupts than half the
+  // matmuls means the interrupt is not reaching the core
+  if (!poll_fw && stats.reqs && 2 * stats.irqs < stats.reqs) {
     printf("MISMATCH: %llu engine interrupts for %llu matmuls (the engine's interrupt does "
            "not reach the core)\n", (unsigned long long)stats.irqs, (unsigned long long)stats.reqs);
     mismatches++;
