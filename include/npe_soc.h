@@ -28,7 +28,7 @@
 
 /* Mailbox registers (offsets from NPE_SOC_MBOX_BASE) */
 #define NPE_MBOX_ID           0x000u /* ro: NPE_MBOX_ID_VALUE */
-#define NPE_MBOX_FLAGS        0x004u /* ro: bit 0 REQ, 1 DONE, 2 CORE_RUN */
+#define NPE_MBOX_FLAGS        0x004u /* ro: bit 0 REQ, 1 DONE, 2 CORE_RUN, 3 ENG_IRQ */
 #define NPE_MBOX_DOORBELL     0x008u /* host write: REQ = 1 (the core's interrupt) */
 #define NPE_MBOX_REQ_ACK      0x00cu /* core write: REQ = 0 */
 #define NPE_MBOX_DONE         0x010u /* core write: DONE = 1; host write: DONE = 0 */
@@ -36,11 +36,12 @@
 #define NPE_MBOX_CORE_CTRL    0x018u /* host rw: bit 0 CORE_RUN (the core leaves reset) */
 #define NPE_MBOX_CONSOLE      0x01cu /* core write: one byte to the console */
 #define NPE_MBOX_REQ(i)       (0x040u + 4u * (i)) /* i < 8: host rw, core ro */
-#define NPE_MBOX_RSP(i)       (0x060u + 4u * (i)) /* i < 8: core rw, host ro */
+#define NPE_MBOX_RSP(i)       (0x060u + 4u * (i)) /* i < 16: core rw, host ro */
 #define NPE_MBOX_ID_VALUE     0x4e504d42u /* "NPMB" */
 #define NPE_MBOX_FLAG_REQ      0x1u
 #define NPE_MBOX_FLAG_DONE     0x2u
 #define NPE_MBOX_FLAG_CORE_RUN 0x4u
+#define NPE_MBOX_FLAG_ENG_IRQ  0x8u /* the engine's irq_o; with REQ, the core's interrupt */
 
 /*
  * A request (REQ_0..7), written by the host before the DOORBELL:
@@ -66,9 +67,14 @@
  *   RSP_6  ST_ENGINE: ERR_ADDR (low 32 bits); ST_TRAP: mepc; ST_OK: the
  *          cycle at which the gather of C started
  *   RSP_7  NPE_SOC_FW_READY once the firmware runs (set at boot, kept)
+ *   (PING: RSP_2 CAP_ARRAY, RSP_4 CAP_FORMATS, RSP_5 CAP_SPAD, RSP_6 CAP_RECUR)
+ *   RSP_8  engine interrupts the firmware took while serving the request
+ *   RSP_9  AXI4-Lite reads of the engine's CSRs it made while serving it
+ *   RSP_10..15  0 (reserved)
  */
 #define NPE_SOC_OP_PING   0u  /* no work: status OK, RSP_2 = CAP_ARRAY, RSP_4 = CAP_FORMATS,
-                                 RSP_5 = CAP_SPAD (the engine's shape for the host) */
+                                 RSP_5 = CAP_SPAD, RSP_6 = CAP_RECUR (the engine's shape
+                                 for the host) */
 #define NPE_SOC_OP_MATMUL 1u
 /* A test hook: a MATMUL whose second descriptor gets a source address
  * outside the engine's DMA window, so the engine stops on DMA_WINDOW mid-
@@ -78,6 +84,33 @@
  * so it times out with the engine busy; the answer is NPE_SOC_ST_TIMEOUT
  * and the engine is reset (SOFT_RESET while it runs). */
 #define NPE_SOC_OP_MATMUL_TIMEOUT 3u
+/* A recurrence sequence through the recurrence unit (docs/SOC.md,
+ * "Recurrence requests"; docs/RECUR.md):
+ *   REQ_0  bits 7:0 opcode, 11:8 cell (NPE_SOC_CELL_*), bit 16 H0 (h_0 from REQ_5, else zero), bit 17 OUT_ALL
+ *          (every h_t, T x H, to REQ_6; else h_T only, H int32); others 0
+ *   REQ_1, REQ_2  T, H (1 .. 65535 each)
+ *   REQ_3, REQ_4  addresses of a (T x H int32, Q2.30) and b (T x H int32),
+ *          element (t, i) at t H + i
+ *   REQ_5  address of h_0 (H int32; read with H0)
+ *   REQ_6  address of the output (int32)
+ * All 4-byte aligned inside the host window. Outputs equal
+ * npe_recur_diag_seq() bit for bit. RSP_2 engine busy cycles (summed over
+ * the descriptors), RSP_4 RECUR descriptors run, RSP_5 (OK) the slices. */
+#define NPE_SOC_OP_RECUR 4u
+#define NPE_SOC_CELL_DIAG 0u
+#define NPE_SOC_CELL_GRU  1u
+#define NPE_SOC_CELL_LSTM 2u
+/* GRU / LSTM (cell 1 / 2): REQ_0 bits 15:12 the weights' format, 23:20
+ * HSHIFT, 29:24 ACC_SHIFT (two's complement); REQ_3 the records (T x H x 4
+ * int32, Q15.16, as npe_rnn_records() makes them), REQ_4 W_hh (G H x H
+ * patterns, one byte each, two for posit16), REQ_5 h_0 (and for LSTM c_0
+ * after it), REQ_6 the output: every h_t (OUT_ALL) or h_T, then for LSTM
+ * c_T (H int32). Outputs equal npe_recur_gated_seq() bit for bit. */
+#define NPE_SOC_RECUR_GATED(cell, fw, hshift, acc_shift) \
+  ((uint32_t)(cell) << 8 | (uint32_t)(fw) << 12 | (uint32_t)(hshift) << 20 | \
+   ((uint32_t)(acc_shift) & 63u) << 24)
+#define NPE_SOC_RECUR_H0      (1u << 16)
+#define NPE_SOC_RECUR_OUT_ALL (1u << 17)
 #define NPE_SOC_REQ0(op, fa, fb, fout, fp32) \
   ((uint32_t)(op) | (uint32_t)(fa) << 8 | (uint32_t)(fb) << 12 | (uint32_t)(fout) << 16 | \
    (uint32_t)((fp32) ? 1u : 0u) << 24)

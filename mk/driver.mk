@@ -21,7 +21,7 @@ LIBNPE_SRCS := driver/src/npe_dev.c driver/src/npe_matmul.c driver/src/npe_energ
                driver/src/npe_tiler.c driver/src/npe_ring.c driver/src/npe_transport_sim.c \
                driver/src/npe_transport_uart.c driver/src/npe_rnn.c driver/src/npe_rnn_quant.c driver/src/npe_gla_engine.c \
                driver/src/npe_uri.c driver/src/npe_link.c driver/src/npe_transport_ftdi.c \
-               driver/src/npe_transport_uio.c driver/src/npe_offload.c
+               driver/src/npe_transport_uio.c driver/src/npe_offload.c driver/src/npe_recur_plan.c
 LIBNPE_HDRS := driver/include/npe.h include/npe_regs.h include/npe_link_proto.h include/npe_soc.h \
                $(MODELS_HDRS) \
                $(wildcard driver/src/*.h) sim/npesim.h
@@ -170,6 +170,19 @@ soc-driver-plant-test: $(BUILD)/tests/offload $(BUILD)/firmware/npe_soc_fw_plant
 	  echo "soc-driver-plant-test: planted bug caught: $$(grep -m1 MISMATCH $(BUILD)/tests/offload_plant.log)"; \
 	else echo "soc-driver-plant-test: FAIL: the run failed without a mismatch"; \
 	  cat $(BUILD)/tests/offload_plant.log; exit 1; fi
+
+# The planted recurrence firmware (a later chunk starts from zero, not KEEP)
+# must fail the sequences of test_offload (not in make test: about 50 s;
+# soc-plant-recur-test covers the bug in soc-test)
+.PHONY: soc-driver-plant-recur-test
+soc-driver-plant-recur-test: $(BUILD)/tests/offload $(BUILD)/firmware/npe_soc_fw_plant_recur.elf
+	@if CK_RUN_CASE=soc NPE_TEST_SOC_FIRMWARE=$(BUILD)/firmware/npe_soc_fw_plant_recur.elf \
+	    $(BUILD)/tests/offload > $(BUILD)/tests/offload_plant_recur.log 2>&1; then \
+	  echo "soc-driver-plant-recur-test: FAIL: the planted recurrence bug went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(BUILD)/tests/offload_plant_recur.log; then \
+	  echo "soc-driver-plant-recur-test: planted bug caught: $$(grep -m1 MISMATCH $(BUILD)/tests/offload_plant_recur.log)"; \
+	else echo "soc-driver-plant-recur-test: FAIL: the run failed without a mismatch"; \
+	  cat $(BUILD)/tests/offload_plant_recur.log; exit 1; fi
 
 # GLA alone (also part of driver-test)
 gla-test: $(BUILD)/tests/gla $(BUILD)/san/tests/gla

@@ -16,9 +16,9 @@ FW_INC   := -Ifirmware -Igolden/include -Igolden/src -Iinclude -Idriver/src
 FW_CFLAGS := -std=c11 -Wall -Wextra -Werror -Os -march=rv32im -mabi=ilp32 -ffreestanding \
              -nostdlib -nostartfiles -static -T firmware/link.ld $(FW_INC)
 # what every firmware program links: start-up, console, the shared code
-FW_COMMON := firmware/crt0.S firmware/npe_fw_sys.c driver/src/npe_tiler.c \
+FW_COMMON := firmware/crt0.S firmware/npe_fw_sys.c driver/src/npe_tiler.c driver/src/npe_recur_plan.c \
              $(patsubst %,golden/src/%.c,$(GOLDEN_CORE)) $(GOLDEN_TABLES) $(RECUR_SIG_C)
-FW_HDRS   := firmware/npe_fw_sys.h driver/src/npe_tiler.h $(GOLDEN_HDRS) include/npe_regs.h
+FW_HDRS   := firmware/npe_fw_sys.h driver/src/npe_tiler.h driver/src/npe_recur_plan.h $(GOLDEN_HDRS) include/npe_regs.h
 
 .PHONY: firmware firmware-test
 
@@ -52,7 +52,7 @@ FW_SOC_SRC   := firmware/npe_fw_main.c firmware/npe_hal.c
 FW_SOC_HDRS  := firmware/npe_hal.h include/npe_soc.h
 FW_SOC_OPT   ?= -O2 -finline-limit=2000
 FW_SOC_FLAGS := $(subst -Os,$(FW_SOC_OPT),$(subst firmware/link.ld,firmware/link_soc.ld,$(FW_CFLAGS))) -DNPE_FW_SOC \
-                -ffunction-sections -fdata-sections -Wl,--gc-sections
+                -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 FW_SOC_ELF   := $(FW_BUILD)/npe_soc_fw.elf
 
 $(FW_BUILD)/npe_soc_fw.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps
@@ -62,5 +62,18 @@ $(FW_BUILD)/npe_soc_fw.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS)
 $(FW_BUILD)/npe_soc_fw_plant.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps
 	@mkdir -p $(@D)
 	$(RV_CC) $(FW_SOC_FLAGS) -DNPE_FW_PLANT_BUG -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
+
+# The planted recurrence bug (NPE_FW_PLANT_RECUR_BUG): a sequence's later
+# chunks start from zero instead of the state the previous RECUR left (KEEP).
+$(FW_BUILD)/npe_soc_fw_plant_recur.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps
+	@mkdir -p $(@D)
+	$(RV_CC) $(FW_SOC_FLAGS) -DNPE_FW_PLANT_RECUR_BUG -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
+
+# The firmware that polls the engine's CSRs instead of sleeping until its
+# interrupt (NPE_FW_POLL: the loop before the interrupt was wired), for the
+# comparison in make soc-bench.
+$(FW_BUILD)/npe_soc_fw_poll.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps
+	@mkdir -p $(@D)
+	$(RV_CC) $(FW_SOC_FLAGS) -DNPE_FW_POLL -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
 
 firmware: $(FW_SOC_ELF)

@@ -8,11 +8,15 @@
 #   make soc-lint     verilator --lint-only -Wall of npe_soc (plain, asserting, planted)
 #   make soc-compat-check  Yosys elaboration and an Icarus compile of npe_soc
 #   make soc-test     the firmware ELF on the Verilated SoC: random matmuls in
-#                     every format pair bit-exact against the golden model,
-#                     malformed requests; the planted firmware bug and the planted
-#                     adapter bug (soc-plant-rtl-test) must be caught
+#                     every format pair and DIAG / GRU / LSTM sequences bit-exact
+#                     against the golden model, malformed requests, the engine's
+#                     interrupts counted; the planted firmware bugs (soc-plant-test,
+#                     soc-plant-recur-test), the planted adapter bug
+#                     (soc-plant-rtl-test) and the unwired engine interrupt
+#                     (soc-plant-irq-test) must be caught
 #   make soc-soak     more random requests (SOC_SOAK_N, seed SOC_SOAK_SEED)
-#   make soc-bench    BENCH lines: firmware-driven matmuls, the core's CPI
+#   make soc-bench    BENCH lines: firmware-driven matmuls and DIAG sequences, the
+#                     core's CPI, interrupts and CSR reads; the polling firmware
 
 SOC_BUILD := $(BUILD)/soc
 SOC_OBJ   := $(SOC_BUILD)/obj
@@ -26,12 +30,15 @@ SOC_TEST_N    ?= 30
 SOC_SOAK_SEED ?= $(shell date +%s)
 SOC_SOAK_N    ?= 1000
 
-.PHONY: soc-lint soc-compat-check soc-model soc-test soc-plant-test soc-plant-rtl-test soc-soak soc-bench
+.PHONY: soc-lint soc-compat-check soc-model soc-test soc-plant-test soc-plant-rtl-test \
+        soc-plant-irq-test soc-plant-recur-test soc-soak soc-bench
 
 soc-lint:
 	$(VERILATOR) --lint-only -Wall --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
 	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
 	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT +define+NPE_PLANT_BUG_SOC_STRB \
+	  --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
+	$(VERILATOR) --lint-only -Wall +define+NPE_ASSERT +define+NPE_PLANT_BUG_SOC_NO_ENG_IRQ \
 	  --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
 LINT_TARGETS += soc-lint
 
@@ -66,6 +73,16 @@ $(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
 	  +define+NPE_PLANT_BUG_SOC_STRB --top-module npe_soc -Mdir $(SOC_OBJ_PLANT) $(ENGINE_VLT) $(SOC_RTL)
 	$(MAKE) -s -C $(SOC_OBJ_PLANT) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
 
+# The planted wiring bug: the engine's interrupt does not reach the core
+SOC_OBJ_PLANT_IRQ := $(SOC_BUILD)/obj_plant_irq
+$(SOC_OBJ_PLANT_IRQ)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
+	@$(DEPS) verilator
+	@mkdir -p $(SOC_OBJ_PLANT_IRQ)
+	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
+	  +define+NPE_PLANT_BUG_SOC_NO_ENG_IRQ --top-module npe_soc -Mdir $(SOC_OBJ_PLANT_IRQ) \
+	  $(ENGINE_VLT) $(SOC_RTL)
+	$(MAKE) -s -C $(SOC_OBJ_PLANT_IRQ) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O1 OPT_SLOW=-O1
+
 $(SOC_BUILD)/%.o: $(VERILATOR_INC)/%.cpp $(SOC_OBJ)/Vnpe_soc__ALL.a
 	@mkdir -p $(@D)
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(SOC_TB_INC) -c -o $@ $<
@@ -82,9 +99,36 @@ $(SOC_BUILD)/tb_soc_plant: tests/rtl/soc/tb_soc.cpp include/npe_soc.h $(SOC_OBJ_
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(subst $(SOC_OBJ),$(SOC_OBJ_PLANT),$(SOC_TB_INC)) -o $@ $< \
 	  $(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a $(SOC_RT) $(GOLDEN_LIB) -lpthread -lm
 
+$(SOC_BUILD)/tb_soc_plant_irq: tests/rtl/soc/tb_soc.cpp include/npe_soc.h \
+                               $(SOC_OBJ_PLANT_IRQ)/Vnpe_soc__ALL.a $(SOC_RT) $(GOLDEN_LIB)
+	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(subst $(SOC_OBJ),$(SOC_OBJ_PLANT_IRQ),$(SOC_TB_INC)) -o $@ $< \
+	  $(SOC_OBJ_PLANT_IRQ)/Vnpe_soc__ALL.a $(SOC_RT) $(GOLDEN_LIB) -lpthread -lm
+
+# The engine's interrupt left unwired must fail: the firmware sleeps until
+# it, so the matmul times out (one job: the time-out costs ~2 M cycles).
+soc-plant-irq-test: $(SOC_BUILD)/tb_soc_plant_irq $(FW_SOC_ELF)
+	@if $(SOC_BUILD)/tb_soc_plant_irq +quiet +no_bad +no_recur +n=1 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
+	    > $(SOC_BUILD)/plant_irq.log 2>&1; then \
+	  echo "soc-plant-irq-test: FAIL: the unwired engine interrupt went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(SOC_BUILD)/plant_irq.log; then \
+	  echo "soc-plant-irq-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_irq.log)"; \
+	else echo "soc-plant-irq-test: FAIL: the run failed without a mismatch"; \
+	  cat $(SOC_BUILD)/plant_irq.log; exit 1; fi
+
+# The planted recurrence bug (a later chunk starts from zero, not KEEP) must
+# fail: the recurrence requests only.
+soc-plant-recur-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant_recur.elf
+	@if $(SOC_TB) +quiet +no_bad +n=0 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant_recur.elf \
+	    > $(SOC_BUILD)/plant_recur.log 2>&1; then \
+	  echo "soc-plant-recur-test: FAIL: the planted recurrence bug went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(SOC_BUILD)/plant_recur.log; then \
+	  echo "soc-plant-recur-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_recur.log)"; \
+	else echo "soc-plant-recur-test: FAIL: the run failed without a mismatch"; \
+	  cat $(SOC_BUILD)/plant_recur.log; exit 1; fi
+
 # The planted adapter bug (a dropped write strobe) must fail too.
 soc-plant-rtl-test: $(SOC_BUILD)/tb_soc_plant $(FW_SOC_ELF)
-	@if $(SOC_BUILD)/tb_soc_plant +quiet +no_bad +n=6 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
+	@if $(SOC_BUILD)/tb_soc_plant +quiet +no_bad +no_recur +n=6 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
 	    > $(SOC_BUILD)/plant_rtl.log 2>&1; then \
 	  echo "soc-plant-rtl-test: FAIL: the dropped strobe went unnoticed"; exit 1; \
 	elif grep -q MISMATCH $(SOC_BUILD)/plant_rtl.log; then \
@@ -94,7 +138,7 @@ soc-plant-rtl-test: $(SOC_BUILD)/tb_soc_plant $(FW_SOC_ELF)
 
 # The planted firmware (the last n-block of every plan dropped) must fail.
 soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
-	@if $(SOC_TB) +quiet +no_bad +n=12 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant.elf \
+	@if $(SOC_TB) +quiet +no_bad +no_recur +n=12 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant.elf \
 	    > $(SOC_BUILD)/plant.log 2>&1; then \
 	  echo "soc-plant-test: FAIL: the planted firmware bug went unnoticed"; exit 1; \
 	elif grep -q MISMATCH $(SOC_BUILD)/plant.log; then \
@@ -104,13 +148,14 @@ soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
 
 soc-test: $(SOC_TB) $(FW_SOC_ELF)
 	$(SOC_TB) +quiet +seed=$(SOC_TEST_SEED) +n=$(SOC_TEST_N) $(FW_SOC_ELF)
-	@$(MAKE) -s soc-plant-test soc-plant-rtl-test
+	@$(MAKE) -s soc-plant-test soc-plant-rtl-test soc-plant-irq-test soc-plant-recur-test
 TEST_TARGETS += soc-test
 
 soc-soak: $(SOC_TB) $(FW_SOC_ELF)
 	$(SOC_TB) +quiet +seed=$(SOC_SOAK_SEED) +n=$(SOC_SOAK_N) $(FW_SOC_ELF)
 
 # BENCH lines: firmware-driven matmuls (cycles, descriptors, host-link bytes)
-soc-bench: $(SOC_TB) $(FW_SOC_ELF)
+soc-bench: $(SOC_TB) $(FW_SOC_ELF) $(FW_BUILD)/npe_soc_fw_poll.elf
 	@$(SOC_TB) +bench $(FW_SOC_ELF) | grep '^BENCH'
+	@$(SOC_TB) +bench +poll $(FW_BUILD)/npe_soc_fw_poll.elf | grep '^BENCH soc_poll_'
 BENCH_TARGETS += soc-bench

@@ -25,8 +25,11 @@
  *               moved and whether they were Sherry codes
  *   npe_open(): "sim:?build=soc[&firmware=F]", the SoC whose firmware runs
  *               the matmuls (offload: the same npe_matmul calls)
- *   npe_stats: link_bytes, link_frames, device_cycles, core_cycles, requests
- *               (at the end)
+ *   npe_stats: link_bytes, link_frames, device_cycles, core_cycles, requests,
+ *               core_irqs (at the end)
+ *   npe_rnn() on "sim:?build=soc": DIAG, GRU and LSTM sequences through the
+ *               firmware's recurrence requests (npe_rnn_submit() there:
+ *               NPE_ERR_UNSUPPORTED)
  *
  * Changes in API 0.8.0 (source-compatible additions):
  *   npe_info.has_ksplit: the engine chains MATMULs over K tiles with the
@@ -511,7 +514,10 @@ int npe_rnn(npe_dev *dev, const npe_rnn_seq *seq);
  * the output arrays of @p seq must stay valid until npe_wait() returns. One
  * job at a time per device. A sequence of several passes (see npe_rnn())
  * stages each next pass inside npe_poll() / npe_wait().
- * Errors: as npe_rnn() except device errors, which npe_wait() reports.
+ * Errors: as npe_rnn() except device errors, which npe_wait() reports;
+ * NPE_ERR_UNSUPPORTED on a device whose firmware runs the sequence
+ * ("sim:?build=soc": npe_rnn() sends it to the firmware and returns when it
+ * is done).
  */
 int npe_rnn_submit(npe_dev *dev, const npe_rnn_seq *seq, npe_job **job /* out */);
 
@@ -651,6 +657,9 @@ typedef struct npe_stats {
                                *   to answer, summed over its requests; else 0 */
   uint32_t requests;          /**< offload: mailbox requests the job took (a job larger
                                *   than the SoC's host window is split); else 0 */
+  uint32_t core_irqs;         /**< offload: the engine's interrupts the firmware took
+                               *   (it sleeps until one when it waits for the engine),
+                               *   summed over its requests; else 0 */
 } npe_stats;
 
 /** Copies the statistics of the last job. Errors: NPE_ERR_INVALID_ARG,

@@ -119,6 +119,9 @@ int npe__offload_poll(npe_dev *d, npe_job *j, int *done);
 int npe__offload_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles);
 void npe__offload_free(npe_dev *d, npe_job *j);
 double npe__offload_progress(const npe_job *j); /* requests answered / requests */
+/* A DIAG sequence through the firmware (NPE_SOC_OP_RECUR requests), run to
+ * the end: npe_rnn() on an offload device (the sequence already checked). */
+int npe__offload_rnn(npe_dev *d, const npe_rnn_seq *s);
 /* The engine's shape and units from its CAP registers (read over the CSRs,
  * or from the firmware's PING) into d->info and d->hw. */
 int npe__fill_info(npe_dev *d, uint32_t cap_fmt, uint32_t cap_arr, uint32_t cap_spad,

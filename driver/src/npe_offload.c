@@ -56,7 +56,7 @@ struct npe_offload_job {
   uint32_t tag;
   int finished;
   int err;                /* the job's npe_status once finished */
-  uint64_t busy, descs, core_cycles;
+  uint64_t busy, descs, core_cycles, core_irqs;
   uint32_t requests;
   uint64_t link0, frames0, cyc0; /* d->link_bytes, link_frames, device cycles at submit */
   npe_stats fail;         /* hw_error fields of an ENGINE answer */
@@ -87,12 +87,12 @@ static int send(npe_dev *d, const uint32_t req[8]) {
   return rc ? rc : mbox_wr(d, NPE_MBOX_DOORBELL, 1);
 }
 
-/* RSP_0..7 (one 32-byte read), then DONE = 0 for the next request */
-static int receive(npe_dev *d, uint32_t rsp[8]) {
-  uint8_t b[32];
+/* RSP_0..9 (one 40-byte read), then DONE = 0 for the next request */
+static int receive(npe_dev *d, uint32_t rsp[10]) {
+  uint8_t b[40];
   int rc = d->t.mem_read(d->t.ctx, MBOX(NPE_MBOX_RSP(0)), b, sizeof b);
   if (rc) return rc;
-  for (int i = 0; i < 8; i++) rsp[i] = le32(b + 4 * i);
+  for (int i = 0; i < 10; i++) rsp[i] = le32(b + 4 * i);
   return mbox_wr(d, NPE_MBOX_DONE, 0);
 }
 
@@ -104,7 +104,7 @@ static int done_flag(npe_dev *d, int *done) {
 }
 
 int npe__offload_open(npe_dev *d) {
-  uint32_t id = 0, ready = 0, rsp[8];
+  uint32_t id = 0, ready = 0, rsp[10];
   int rc = mbox_rd(d, NPE_MBOX_ID, &id);
   if (!rc) rc = mbox_rd(d, NPE_MBOX_RSP(7), &ready);
   if (rc || id != NPE_MBOX_ID_VALUE || ready != NPE_SOC_FW_READY) {
@@ -131,17 +131,20 @@ int npe__offload_open(npe_dev *d) {
   }
   /* the engine's shape as from its registers: RSP_2 CAP_ARRAY, RSP_4
    * CAP_FORMATS, RSP_5 CAP_SPAD */
-  rc = npe__fill_info(d, rsp[4], rsp[2], rsp[5], 0);
+  rc = npe__fill_info(d, rsp[4], rsp[2], rsp[5], rsp[6]);
   if (rc) {
     snprintf(d->msg, sizeof d->msg, "the SoC's firmware reports no PE array");
     return rc;
   }
   npe_info *i = &d->info;
-  /* what this firmware runs: MATMULs whose K fits the scratchpads, nothing
-   * else (no K tiles, NLU, XBAR or RECUR requests) */
+  /* what this firmware runs: MATMULs whose K fits the scratchpads and
+   * DIAG, GRU and LSTM sequences; no K tiles, NLU or XBAR */
   i->has_ksplit = 0, d->hw.ksplit = 0;
   i->has_nlu = 0, i->nlu_groups = 0;
-  i->has_recur = 0, i->recur_state_words = 0, i->recur_modes = 0;
+  /* RECUR requests: DIAG, GRU and LSTM sequences (npe__offload_rnn), when
+   * the engine has the unit (CAP_RECUR in RSP_6) */
+  i->recur_modes &= 1u << NPE_RECUR_MODE_DIAG | 1u << NPE_RECUR_MODE_GRU | 1u << NPE_RECUR_MODE_LSTM;
+  if (!i->recur_modes) i->has_recur = 0, i->recur_state_words = 0;
   i->id = id; /* the mailbox's ("NPMB"): the engine's ID is the core's to read */
   i->hw_version = 0;
   i->mem_size = NPE_SOC_HOST_WIN_END - NPE_SOC_HOST_WIN_BASE;
@@ -271,11 +274,11 @@ static int issue(npe_dev *d, struct npe_offload_job *o) {
 }
 
 /* The firmware's status as an npe_status, with the reason in d->msg */
-static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[8]) {
+static int status_words(uint32_t st, const char **whatp) {
   const char *what;
   int rc;
-  switch (rsp[0]) {
-    case NPE_SOC_ST_OK: return NPE_OK;
+  switch (st) {
+    case NPE_SOC_ST_OK: what = "OK"; rc = NPE_OK; break;
     case NPE_SOC_ST_BAD_OP: what = "BAD_OP (the firmware does not take the request)"; rc = NPE_ERR_DEVICE; break;
     case NPE_SOC_ST_BAD_FORMAT: what = "BAD_FORMAT (a format or pair this build cannot run)"; rc = NPE_ERR_UNSUPPORTED; break;
     case NPE_SOC_ST_BAD_DIMS: what = "BAD_DIMS (M, N or K zero or above 65535)"; rc = NPE_ERR_INVALID_ARG; break;
@@ -285,13 +288,23 @@ static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[8
     case NPE_SOC_ST_ENGINE:
       what = "ENGINE (the engine stopped on an error; the firmware reset it)";
       rc = NPE_ERR_DEVICE;
-      o->fail.hw_error = (rsp[5] >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
-      o->fail.hw_error_index = (rsp[5] >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
-      o->fail.hw_error_addr = rsp[6];
       break;
     case NPE_SOC_ST_TIMEOUT: what = "TIMEOUT (the engine did not finish; the firmware reset it)"; rc = NPE_ERR_TIMEOUT; break;
     case NPE_SOC_ST_TRAP: what = "TRAP (the firmware took an exception and stopped; reopen the device)"; rc = NPE_ERR_DEVICE; break;
     default: what = "unknown status"; rc = NPE_ERR_DEVICE; break;
+  }
+  *whatp = what;
+  return rc;
+}
+
+static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[10]) {
+  const char *what;
+  int rc = status_words(rsp[0], &what);
+  if (rc == NPE_OK) return NPE_OK;
+  if (rsp[0] == NPE_SOC_ST_ENGINE) {
+    o->fail.hw_error = (rsp[5] >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
+    o->fail.hw_error_index = (rsp[5] >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
+    o->fail.hw_error_addr = rsp[6];
   }
   snprintf(d->msg, sizeof d->msg,
            "SoC firmware: request %u (rows %u.., columns %u.., %u x %u x %u): status %u %s "
@@ -303,7 +316,7 @@ static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[8
 /* The answer to the request in flight: C's block into o->c, the counts, the
  * next request or the end. */
 static int collect(npe_dev *d, struct npe_offload_job *o) {
-  uint32_t rsp[8];
+  uint32_t rsp[10];
   int rc = receive(d, rsp);
   if (rc) return rc;
   if (rsp[1] != o->tag) {
@@ -313,6 +326,7 @@ static int collect(npe_dev *d, struct npe_offload_job *o) {
   }
   o->busy += rsp[2];
   o->core_cycles += rsp[3];
+  o->core_irqs += rsp[8];
   o->descs += rsp[4];
   rc = status_of(d, o, rsp);
   if (rc) return rc;
@@ -345,7 +359,7 @@ static int drain_stale(npe_dev *d) {
     }
     d->t.wait(d->t.ctx, WAIT_CHUNK);
   }
-  uint32_t rsp[8];
+  uint32_t rsp[10];
   if (!rc) rc = receive(d, rsp);
   if (!rc) d->off_stale = 0;
   return rc;
@@ -468,6 +482,7 @@ static void offload_stats(npe_dev *d, const npe_job *j, const struct npe_offload
   s->link_frames = d->link_frames - o->frames0;
   s->device_cycles = d->t.cycles(d->t.ctx) - o->cyc0;
   s->core_cycles = o->core_cycles;
+  s->core_irqs = o->core_irqs;
   s->requests = o->requests;
 }
 
@@ -517,5 +532,223 @@ int npe__offload_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
     d->have_last = 1;
   }
   job_free(d, j);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Recurrence sequences (NPE_SOC_OP_RECUR, DIAG)                             */
+/* ------------------------------------------------------------------------ */
+
+static void put_le32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
+
+/* One request of a sequence: sent, answered (the request's status in
+ * d->msg when not OK), its counts added. */
+static int recur_request(npe_dev *d, const uint32_t req[8], uint32_t rsp[10], npe_stats *s) {
+  int rc = send(d, req);
+  int done = 0;
+  while (!rc && !(rc = done_flag(d, &done)) && !done) d->t.wait(d->t.ctx, WAIT_CHUNK);
+  if (!rc) rc = receive(d, rsp);
+  if (rc) return rc;
+  if (rsp[1] != req[7]) {
+    snprintf(d->msg, sizeof d->msg, "SoC firmware: the answer's tag %08x is not the request's %08x",
+             rsp[1], req[7]);
+    return NPE_ERR_DEVICE;
+  }
+  s->cycles += rsp[2];
+  s->core_cycles += rsp[3];
+  s->descriptors += rsp[4];
+  s->core_irqs += rsp[8];
+  s->requests++;
+  const char *what;
+  rc = status_words(rsp[0], &what);
+  if (rsp[0] == NPE_SOC_ST_ENGINE) {
+    s->hw_error = (rsp[5] >> NPE_STATUS_ERR_OFFSET) & NPE_STATUS_ERR_MASK;
+    s->hw_error_index = (rsp[5] >> NPE_STATUS_ERR_IDX_OFFSET) & NPE_STATUS_ERR_IDX_MASK;
+    s->hw_error_addr = rsp[6];
+  }
+  if (rc)
+    snprintf(d->msg, sizeof d->msg,
+             "SoC firmware: recurrence request %u (T %u, H %u): status %u %s (RSP_5 %08x RSP_6 "
+             "%08x)", s->requests, req[1], req[2], rsp[0], what, rsp[5], rsp[6]);
+  return rc;
+}
+
+/* A GRU or LSTM sequence: W_hh written once at the window's base, then
+ * runs of T steps as requests (the records, h_0 and c_0, every h_t or h_T,
+ * and c_T), each starting from the state the previous one ended with. */
+static int offload_gated(npe_dev *d, const npe_rnn_seq *q) {
+  const uint32_t T = q->steps, H = q->hidden;
+  const int lstm = q->cell == NPE_RNN_LSTM, all = q->h != NULL;
+  const uint32_t G = lstm ? 4u : 3u, sn = lstm ? 2u : 1u;
+  const npe_fmt fb = q->w_hh.fmt, fa = q->fmt_h;
+  const uint32_t eb = (uint32_t)npe_fmt_elem_bytes(fb);
+  const uint32_t win = NPE_SOC_HOST_WIN_END - NPE_SOC_HOST_WIN_BASE;
+  uint64_t wbytes = (((uint64_t)G * H * H * eb) + 7u) & ~(uint64_t)7u;
+  uint64_t fixed = wbytes + 2u * (uint64_t)sn * H * 4u + 64u;
+  uint64_t per = (uint64_t)H * (16u + (all ? 4u : 0u));
+  uint64_t tq64 = fixed < win ? (win - fixed) / per : 0u;
+  if (!tq64) {
+    snprintf(d->msg, sizeof d->msg, "SoC firmware: W_hh (%llu bytes) and one step of H = %u do "
+             "not fit the host window", (unsigned long long)wbytes, H);
+    return NPE_ERR_UNSUPPORTED;
+  }
+  uint32_t tq = tq64 > 0xffffu ? 0xffffu : (uint32_t)tq64;
+  int32_t *h_all = all ? malloc((size_t)T * H * 4u) : NULL;
+  int32_t *state = calloc((size_t)sn * H, 4u); /* h, then c: h_0 / c_0, then each run's end */
+  uint8_t *buf = malloc(win);
+  npe_stats s;
+  memset(&s, 0, sizeof s);
+  double t_start = npe__now();
+  uint64_t link0 = d->link_bytes, frames0 = d->link_frames, cyc0 = d->t.cycles(d->t.ctx);
+  int rc = state && buf && (!all || h_all) ? NPE_OK : NPE_ERR_NO_MEM;
+  if (!rc) {
+    if (q->h0) memcpy(state, q->h0, (size_t)H * 4u);
+    if (lstm && q->c0) memcpy(state + H, q->c0, (size_t)H * 4u);
+    size_t nw = (size_t)G * H * H;
+    for (size_t i = 0; i < nw; i++) {
+      uint32_t v = npe_pats_get(q->w_hh, i);
+      for (uint32_t k = 0; k < eb; k++) buf[i * eb + k] = (uint8_t)(v >> (8 * k));
+    }
+    rc = d->t.mem_write(d->t.ctx, NPE_SOC_HOST_WIN_BASE, buf, nw * eb);
+  }
+  uint32_t tag = TAG_BASE | 0xc000u;
+  const uint32_t w_at = NPE_SOC_HOST_WIN_BASE, x_at = w_at + (uint32_t)wbytes;
+  for (uint32_t t0 = 0; !rc && t0 < T; t0 += tq) {
+    uint32_t tc = T - t0 < tq ? T - t0 : tq;
+    uint32_t h_at = x_at + tc * H * 16u, o_at = h_at + sn * H * 4u;
+    for (size_t i = 0; i < (size_t)tc * H * 4u; i++)
+      put_le32(buf + 4u * i, (uint32_t)q->x[(size_t)t0 * H * 4u + i]);
+    rc = d->t.mem_write(d->t.ctx, x_at, buf, (size_t)tc * H * 16u);
+    int h0 = t0 > 0 || q->h0 || q->c0;
+    if (!rc && h0) {
+      for (uint32_t i = 0; i < sn * H; i++) put_le32(buf + 4u * i, (uint32_t)state[i]);
+      rc = d->t.mem_write(d->t.ctx, h_at, buf, (size_t)sn * H * 4u);
+    }
+    uint32_t req[8] = {NPE_SOC_OP_RECUR |
+                           NPE_SOC_RECUR_GATED(q->cell, fb, q->hshift, q->acc_shift) |
+                           (h0 ? NPE_SOC_RECUR_H0 : 0u) | (all ? NPE_SOC_RECUR_OUT_ALL : 0u),
+                       tc, H, x_at, w_at, h_at, o_at, ++tag};
+    uint32_t rsp[10];
+    if (!rc) rc = recur_request(d, req, rsp, &s);
+    size_t rows = all ? tc : 1u, words = rows * H + (lstm ? H : 0u);
+    if (!rc) rc = d->t.mem_read(d->t.ctx, o_at, buf, words * 4u);
+    if (rc) break;
+    for (size_t i = 0; all && i < (size_t)tc * H; i++)
+      h_all[(size_t)t0 * H + i] = (int32_t)le32(buf + 4u * i);
+    for (uint32_t i = 0; i < H; i++) state[i] = (int32_t)le32(buf + 4u * ((rows - 1u) * H + i));
+    for (uint32_t i = 0; lstm && i < H; i++) state[H + i] = (int32_t)le32(buf + 4u * (rows * H + i));
+  }
+  if (rc == NPE_OK || rc == NPE_ERR_DEVICE || rc == NPE_ERR_TIMEOUT) {
+    s.recur_elems = rc == NPE_OK ? (uint64_t)T * H : 0u;
+    npe_fmt mf = fb == NPE_FMT_TERNARY ? NPE_FMT_TERNARY : fa;
+    s.macs[mf] = rc == NPE_OK ? (uint64_t)G * H * H * T : 0u;
+    npe_mm_plan p;
+    unsigned lanes = 1;
+    if (!npe_tiler_resident_matvec(&d->hw, fa, fb, G * H, H, &p)) lanes = p.lanes;
+    s.peak_macs = s.cycles * d->hw.rows * d->hw.cols * lanes;
+    s.utilisation = s.peak_macs ? (double)s.macs[mf] / (double)s.peak_macs : 0.0;
+    s.energy_pj = npe__energy_estimate(&s);
+    s.host_seconds = npe__now() - t_start;
+    s.link_bytes = d->link_bytes - link0;
+    s.link_frames = d->link_frames - frames0;
+    s.device_cycles = d->t.cycles(d->t.ctx) - cyc0;
+    d->last = s;
+    d->have_last = 1;
+  }
+  if (!rc) { /* the caller's outputs, now that every request succeeded */
+    if (q->h) memcpy(q->h, h_all, (size_t)T * H * 4u);
+    if (q->h_last) memcpy(q->h_last, state, (size_t)H * 4u);
+    if (q->c_last) memcpy(q->c_last, state + H, (size_t)H * 4u);
+  }
+  free(h_all);
+  free(state);
+  free(buf);
+  return rc;
+}
+
+int npe__offload_rnn(npe_dev *d, const npe_rnn_seq *q) {
+  d->msg[0] = 0;
+  if (d->off_stale) {
+    int rc = drain_stale(d);
+    if (rc) return rc;
+  }
+  if (q->cell == NPE_RNN_GRU || q->cell == NPE_RNN_LSTM) return offload_gated(d, q);
+  if (q->cell != NPE_RNN_DIAG) return NPE_ERR_UNSUPPORTED;
+  const uint32_t T = q->steps, H = q->hidden;
+  const int all = q->h != NULL;
+  const uint32_t win = NPE_SOC_HOST_WIN_END - NPE_SOC_HOST_WIN_BASE - 64u;
+  /* elements per request: one step of a, b, h_0 and the output must fit */
+  uint32_t hq = H < win / 16u ? H : win / 16u;
+  int32_t *h_all = all ? malloc((size_t)T * H * 4u) : NULL;
+  int32_t *h_last = malloc((size_t)H * 4u);
+  uint8_t *buf = malloc(win);
+  npe_stats s;
+  memset(&s, 0, sizeof s);
+  double t_start = npe__now();
+  uint64_t link0 = d->link_bytes, frames0 = d->link_frames, cyc0 = d->t.cycles(d->t.ctx);
+  int rc = h_last && buf && (!all || h_all) ? NPE_OK : NPE_ERR_NO_MEM;
+  uint32_t tag = TAG_BASE | 0x8000u;
+  for (uint32_t i0 = 0; !rc && i0 < H; i0 += hq) {
+    uint32_t hs = H - i0 < hq ? H - i0 : hq;
+    /* steps per request: a, b (and every h_t) per step; h_0 and h_T once */
+    uint32_t fixed = hs * 4u + (all ? 0u : hs * 4u);
+    uint32_t tq = (win - fixed) / (hs * (all ? 12u : 8u));
+    if (tq > 0xffffu) tq = 0xffffu;
+    for (uint32_t t0 = 0; !rc && t0 < T; t0 += tq) {
+      uint32_t tc = T - t0 < tq ? T - t0 : tq;
+      uint32_t seq = tc * hs * 4u;
+      uint32_t a_at = NPE_SOC_HOST_WIN_BASE, b_at = a_at + seq, h_at = b_at + seq,
+               o_at = h_at + hs * 4u;
+      /* a, b: the block's columns of each step; h_0: the caller's (first
+       * request of the block) or the state the previous request ended with */
+      for (int which = 0; !rc && which < 2; which++) {
+        const int32_t *src = which ? q->b : q->a;
+        for (uint32_t t = 0; t < tc; t++)
+          for (uint32_t i = 0; i < hs; i++)
+            put_le32(buf + 4u * ((size_t)t * hs + i), (uint32_t)src[(size_t)(t0 + t) * H + i0 + i]);
+        rc = d->t.mem_write(d->t.ctx, which ? b_at : a_at, buf, seq);
+      }
+      int h0 = t0 > 0 || q->h0;
+      if (!rc && h0) {
+        for (uint32_t i = 0; i < hs; i++)
+          put_le32(buf + 4u * i, (uint32_t)(t0 ? h_last[i0 + i] : q->h0[i0 + i]));
+        rc = d->t.mem_write(d->t.ctx, h_at, buf, hs * 4u);
+      }
+      uint32_t req[8] = {NPE_SOC_OP_RECUR | NPE_SOC_CELL_DIAG << 8 |
+                             (h0 ? NPE_SOC_RECUR_H0 : 0u) | (all ? NPE_SOC_RECUR_OUT_ALL : 0u),
+                         tc, hs, a_at, b_at, h_at, o_at, ++tag};
+      uint32_t rsp[10];
+      if (!rc) rc = recur_request(d, req, rsp, &s);
+      uint32_t out_bytes = all ? seq : hs * 4u;
+      if (!rc) rc = d->t.mem_read(d->t.ctx, o_at, buf, out_bytes);
+      if (rc) break;
+      for (uint32_t t = 0; all && t < tc; t++)
+        for (uint32_t i = 0; i < hs; i++)
+          h_all[(size_t)(t0 + t) * H + i0 + i] = (int32_t)le32(buf + 4u * ((size_t)t * hs + i));
+      const uint8_t *last = buf + (all ? (size_t)(tc - 1u) * hs * 4u : 0u);
+      for (uint32_t i = 0; i < hs; i++) h_last[i0 + i] = (int32_t)le32(last + 4u * i);
+    }
+  }
+  if (rc == NPE_OK || rc == NPE_ERR_DEVICE || rc == NPE_ERR_TIMEOUT) {
+    s.recur_elems = rc == NPE_OK ? (uint64_t)T * H : 0u;
+    s.peak_macs = s.cycles;
+    s.utilisation = s.peak_macs ? (double)s.recur_elems / (double)s.peak_macs : 0.0;
+    s.energy_pj = npe__energy_estimate(&s);
+    s.host_seconds = npe__now() - t_start;
+    s.link_bytes = d->link_bytes - link0;
+    s.link_frames = d->link_frames - frames0;
+    s.device_cycles = d->t.cycles(d->t.ctx) - cyc0;
+    d->last = s;
+    d->have_last = 1;
+  }
+  if (!rc) { /* the caller's outputs, now that every request succeeded */
+    if (q->h) memcpy(q->h, h_all, (size_t)T * H * 4u);
+    if (q->h_last) memcpy(q->h_last, h_last, (size_t)H * 4u);
+  }
+  free(h_all);
+  free(h_last);
+  free(buf);
   return rc;
 }

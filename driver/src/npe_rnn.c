@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "npe_internal.h"
+#include "npe_recur_plan.h"
 #include "npe_regs.h"
 
 _Static_assert(NPE_RECUR_GATE_FRAC == NPE_RECUR_GATE_FRAC_BITS,
@@ -90,10 +91,7 @@ struct npe_rnn_job {
 
 /* Slice s: its first element and width. */
 static void slice_of(const struct npe_rnn_job *r, uint32_t s, uint32_t *i0, uint32_t *hs) {
-  /* the first H % slices slices are one wider */
-  uint32_t base = r->H / r->slices, extra = r->H % r->slices;
-  *hs = base + (s < extra);
-  *i0 = s * base + (s < extra ? s : extra);
+  npe_recur_slice(r->H, r->slices, s, i0, hs); /* shared with the SoC's firmware */
 }
 
 /* Device bytes of a piece: h0 (LOAD), records, outputs (each 8-aligned). */
@@ -137,20 +135,13 @@ static int rnn_source(void *ctx, uint8_t desc[64]) {
   }
   if (r->emitted >= r->npass) return 0;
   const rnn_piece *p = &r->pass[r->emitted++];
-  memset(desc, 0, 64);
-  npe_desc_set_opcode(desc, NPE_OP_RECUR);
-  npe_desc_set_n(desc, (uint16_t)p->hs);
-  npe_desc_set_t(desc, (uint16_t)p->tc);
-  npe_desc_set_addr_a(desc, j->a->addr + p->off_rec);
-  if (p->init == NPE_RECUR_INIT_LOAD) npe_desc_set_addr_b(desc, j->a->addr + p->off_h0);
-  npe_desc_set_addr_c(desc, j->a->addr + p->off_out);
+  npe_recur_desc(desc, p->hs, p->tc, j->a->addr + p->off_rec, j->a->addr + p->off_h0,
+                 j->a->addr + p->off_out, r->aux, p->init, p->out_last);
   if (r->cell != NPE_RNN_DIAG) { /* the weights in B buffer 0, the array's output buffer 0 */
     npe_desc_set_fmt_a(desc, r->fmt_a);
     npe_desc_set_fmt_b(desc, r->fmt_b);
     npe_desc_set_spad(desc, 0);
   }
-  npe_desc_set_aux(desc, r->aux | p->init << NPE_RECUR_AUX_INIT_LSB |
-                             (uint32_t)p->out_last << NPE_RECUR_AUX_OUT_LAST_BIT);
   return 1;
 }
 
@@ -431,6 +422,8 @@ int npe_rnn_submit(npe_dev *d, const npe_rnn_seq *s, npe_job **jobp) {
   int rc = check_seq(d, s);
   if (rc) return rc;
   if (!jobp) return NPE_ERR_INVALID_ARG;
+  /* the SoC's firmware runs a sequence to the end in npe_rnn(); no job */
+  if (d->t.offload) return NPE_ERR_UNSUPPORTED;
   int gated = s->cell != NPE_RNN_DIAG;
   uint64_t n = (uint64_t)s->steps * s->hidden;
   if (n > SIZE_MAX / 16u) return NPE_ERR_NO_MEM;
@@ -465,10 +458,7 @@ int npe_rnn_submit(npe_dev *d, const npe_rnn_seq *s, npe_job **jobp) {
     if (gated) { /* records {x0, x1, x2, x3}, little-endian */
       for (size_t i = 0; i < 4u * (size_t)n; i++) put32(r->rec + 4u * i, (uint32_t)s->x[i]);
     } else { /* records {b: bits 31:0, a: bits 63:32}, little-endian */
-      for (size_t i = 0; i < n; i++) {
-        put32(r->rec + 8u * i, (uint32_t)s->b[i]);
-        put32(r->rec + 8u * i + 4u, (uint32_t)s->a[i]);
-      }
+      for (size_t i = 0; i < n; i++) npe_recur_diag_record(r->rec + 8u * i, s->a[i], s->b[i]);
     }
     if (s->h0) memcpy(r->h0, s->h0, (size_t)r->H * 4u);
     if (s->c0) memcpy(r->h0 + r->H, s->c0, (size_t)r->H * 4u);
@@ -589,6 +579,10 @@ static double rnn_fraction(npe_dev *d, const struct npe_rnn_job *r) {
 
 int npe_rnn(npe_dev *d, const npe_rnn_seq *s) {
   npe_job *j;
+  if (d && !npe__dev_check(d) && d->t.offload) { /* through the SoC's firmware */
+    int rc = check_seq(d, s);
+    return rc ? rc : npe__offload_rnn(d, s);
+  }
   int rc = npe_rnn_submit(d, s, &j);
   if (rc) return rc;
   if (d->progress) {

@@ -31,7 +31,7 @@ module npe_soc_up5k_fit (
     .RamBytes (131072),
     .Rows (1), .Cols (1), .ABankWords (256), .BBankWords (256), .OutGroups (4),
     .FormatMask (6'd48), .MaxReadsInFlight (2), .DescFifoDepth (1), .CounterBits (32),
-    .LitePe (1'b1), .HasSherry (1'b0), .PerfMask (29183)
+    .LitePe (1'b1), .HasSherry (1'b0), .PerfMask (29183), .HasRecur (1'b0)
   ) u_soc (
     .clk_i (clk_i), .rst_ni (rst_ni),
     .h_req_i (h_req_i), .h_we_i (h_we_i), .h_addr_i (h_addr_i), .h_wdata_i (h_wdata_i),

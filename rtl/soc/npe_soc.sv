@@ -26,7 +26,10 @@ module npe_soc #(
   parameter int          CounterBits      = 32,
   parameter bit          LitePe           = 1'b0,
   parameter bit          HasSherry        = 1'b1,    // (npe_top's default)
-  parameter int          PerfMask         = 'h7fff   // (npe_top's default)
+  parameter int          PerfMask         = 'h7fff,  // (npe_top's default)
+  // the recurrence unit (RECUR: DIAG, and GRU / LSTM with W_hh in a B buffer)
+  parameter bit          HasRecur         = 1'b1,
+  parameter int          RecurStateWords  = 256
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -116,8 +119,16 @@ module npe_soc #(
     .b_wdata_i (ram_b_wdata), .b_rdata_o (ram_b_rdata)
   );
 
-  // The mailbox
+  // The mailbox; the engine's interrupt reaches the core through it (its
+  // FLAGS.ENG_IRQ, ORed with the doorbell into the core's irq_i)
   logic        mb_c_ready, mb_h_ready;
+  logic        eng_irq, eng_irq_to_core;
+`ifdef NPE_PLANT_BUG_SOC_NO_ENG_IRQ
+  // planted bug (make soc-plant-irq-test): the engine's interrupt is not wired
+  assign eng_irq_to_core = 1'b0;
+`else
+  assign eng_irq_to_core = eng_irq;
+`endif
   logic [31:0] mb_c_rdata, mb_h_rdata;
 
   npe_soc_mailbox u_mbox (
@@ -128,7 +139,8 @@ module npe_soc #(
     .h_req_i (h_req_i && h_sel_mbox), .h_we_i (h_we_i), .h_addr_i (h_addr_i[11:0]),
     .h_wdata_i (h_wdata_i), .h_wstrb_i (h_wstrb_i), .h_rdata_o (mb_h_rdata),
     .h_ready_o (mb_h_ready),
-    .core_irq_o (core_irq), .core_run_o (core_run), .host_irq_o (host_irq_o),
+    .eng_irq_i (eng_irq_to_core), .core_irq_o (core_irq), .core_run_o (core_run),
+    .host_irq_o (host_irq_o),
     .cons_valid_o (cons_valid_o), .cons_data_o (cons_data_o)
   );
 
@@ -186,13 +198,13 @@ module npe_soc #(
   logic [3:0]  arcache, awcache, arqos, awqos;
   logic        arvalid, arready, rlast, rvalid, rready;
   logic        awvalid, awready, wlast, wvalid, wready, bvalid, bready;
-  logic        eng_irq;
 
   npe_top #(
     .Rows (Rows), .Cols (Cols), .ABankWords (ABankWords), .BBankWords (BBankWords),
     .OutGroups (OutGroups), .FormatMask (FormatMask), .MaxReadsInFlight (MaxReadsInFlight),
     .DescFifoDepth (DescFifoDepth), .CounterBits (CounterBits), .AddrBits (AddrBits),
-    .HasNlu (1'b0), .HasXbar (1'b0), .HasRecur (1'b0), .LitePe (LitePe),
+    .HasNlu (1'b0), .HasXbar (1'b0), .HasRecur (HasRecur),
+    .RecurStateWords (RecurStateWords), .LitePe (LitePe),
     .HasDirectDesc (1'b0),
     .HasSherry (HasSherry), .PerfMask (PerfMask)
   ) u_engine (
@@ -238,8 +250,8 @@ module npe_soc #(
   assign retire_pc_o    = ret_pc;
 
   // Not needed: the engine's fixed AXI attributes, address bits above the
-  // RAM (its DMA window keeps them zero), the engine's interrupt (the
-  // firmware polls STATUS) and the rest of the core's retire trace.
+  // RAM (its DMA window keeps them zero) and the rest of the core's retire
+  // trace (and, with the planted bug, the engine's interrupt).
   logic unused;
   assign unused = ^{araddr[63:32], awaddr[63:32], arlock, awlock, arcache, awcache, arprot,
                     awprot, arqos, awqos, eng_irq, ret_trap, ret_insn,

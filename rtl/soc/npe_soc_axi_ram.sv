@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // npe_soc_axi_ram: an AXI4 slave (64-bit data, INCR bursts of 8-byte beats,
 // as npe_axi_dma issues them) onto one port of npe_soc_ram, so the engine's
-// DMA reads operands from and writes results to the on-chip RAM. One burst
-// at a time; when a read and a write burst both wait they take turns. A read
-// burst streams one beat per cycle (the next word is read when a beat is
-// taken; the RAM holds its output while rready is low); a write burst takes
-// one beat per cycle. Addresses wrap at the RAM's size (the engine's DMA
+// DMA reads operands from and writes results to the on-chip RAM. One read
+// and one write burst at a time, independently (a write burst waiting for
+// its data does not hold reads back); they share the RAM port, a write beat
+// first. A read burst streams one beat per cycle when the port is free (the
+// next word is read when a beat is taken; the RAM holds its output while
+// rready is low); a write burst takes one beat per cycle. Addresses wrap at the RAM's size (the engine's DMA
 // window, set by the firmware, keeps them inside). Responses are OKAY.
 module npe_soc_axi_ram #(
   parameter int Words = 16384  // RAM words (64-bit)
@@ -51,102 +52,134 @@ module npe_soc_axi_ram #(
 );
   localparam int AW = $clog2(Words);
 
-  typedef enum logic [1:0] {StIdle, StRead, StWrite, StWrResp} state_e;
-  state_e         state_q, state_d;
-  logic [AW-1:0]  addr_q, addr_d;    // word of the next beat (read: of the next RAM read)
-  logic [7:0]     left_q, left_d;    // beats after the one in flight
-  logic [3:0]     id_q, id_d;
-  logic           last_wr_q, last_wr_d;  // the last burst was a write (turns)
+  // The read and the write channel each have their own state, so a write
+  // burst waiting for its data never holds a read back (the recurrence
+  // unit makes its output beats from the records it reads). They share the
+  // RAM port: a write beat has it first, a read fetch takes any other cycle.
+  typedef enum logic [0:0] {RdIdle, RdBurst} rd_state_e;
+  typedef enum logic [1:0] {WrIdle, WrBurst, WrResp} wr_state_e;
+  rd_state_e      rd_state_q, rd_state_d;
+  wr_state_e      wr_state_q, wr_state_d;
+  logic [AW-1:0]  rd_addr_q, rd_addr_d;  // word of the current read beat
+  logic [7:0]     rd_left_q, rd_left_d;  // read beats after the current one
+  logic           rd_have_q, rd_have_d;  // the RAM's output holds the current beat's word
+  logic [3:0]     rd_id_q, rd_id_d;
+  logic [AW-1:0]  wr_addr_q, wr_addr_d;  // word of the next write beat
+  logic [7:0]     wr_left_q, wr_left_d;
+  logic [3:0]     wr_id_q, wr_id_d;
 
-  logic take_ar, take_aw, r_beat, w_beat;
+  logic take_ar, take_aw, r_beat, w_beat, w_ram, rd_want, rd_fetch;
 
-  assign take_aw = (state_q == StIdle) && s_axi_awvalid && (!s_axi_arvalid || !last_wr_q);
-  assign take_ar = (state_q == StIdle) && s_axi_arvalid && !take_aw;
-  assign r_beat  = (state_q == StRead) && s_axi_rready;
-  assign w_beat  = (state_q == StWrite) && s_axi_wvalid;
+  assign take_ar = (rd_state_q == RdIdle) && s_axi_arvalid;
+  assign take_aw = (wr_state_q == WrIdle) && s_axi_awvalid;
+  assign r_beat  = (rd_state_q == RdBurst) && rd_have_q && s_axi_rready;
+  assign w_beat  = (wr_state_q == WrBurst) && s_axi_wvalid;
+  // a beat with no strobe writes nothing and leaves the port to the reads
+  // (an enable with no write would be a read, replacing the held word)
+  assign w_ram   = w_beat && (s_axi_wstrb != 8'h00);
+  // the current beat's word, or the next one as the current beat is taken
+  assign rd_want  = (rd_state_q == RdBurst) && (!rd_have_q || (r_beat && rd_left_q != 8'd0));
+  assign rd_fetch = rd_want && !w_ram;
 
   assign s_axi_arready = take_ar;
   assign s_axi_awready = take_aw;
 
-  // RAM: the first word of a read burst when AR is taken, the next one as
-  // each beat but the last is taken; write beats as they come.
-  assign ram_en_o    = take_ar || (r_beat && left_q != 8'd0) || w_beat;
-  assign ram_addr_o  = take_ar ? s_axi_araddr[AW+2:3] : addr_q;
+  assign ram_en_o    = w_ram || rd_fetch;
+  assign ram_addr_o  = w_ram ? wr_addr_q : (rd_have_q ? rd_addr_q + AW'(1) : rd_addr_q);
 `ifdef NPE_PLANT_BUG_SOC_STRB
   // planted bug (make soc-plant-rtl-test): byte lane 7's strobe dropped
-  assign ram_we_o    = w_beat ? (s_axi_wstrb & 8'h7f) : 8'h00;
+  assign ram_we_o    = w_ram ? (s_axi_wstrb & 8'h7f) : 8'h00;
 `else
-  assign ram_we_o    = w_beat ? s_axi_wstrb : 8'h00;
+  assign ram_we_o    = w_ram ? s_axi_wstrb : 8'h00;
 `endif
   assign ram_wdata_o = s_axi_wdata;
 
   always_comb begin
-    state_d   = state_q;
-    addr_d    = addr_q;
-    left_d    = left_q;
-    id_d      = id_q;
-    last_wr_d = last_wr_q;
-    case (state_q)
-      StIdle: begin
-        if (take_aw) begin
-          state_d   = StWrite;
-          addr_d    = s_axi_awaddr[AW+2:3];
-          left_d    = s_axi_awlen;
-          id_d      = s_axi_awid;
-          last_wr_d = 1'b1;
-        end else if (take_ar) begin
-          state_d   = StRead;
-          addr_d    = s_axi_araddr[AW+2:3] + AW'(1);
-          left_d    = s_axi_arlen;
-          id_d      = s_axi_arid;
-          last_wr_d = 1'b0;
-        end
+    rd_state_d = rd_state_q;
+    rd_addr_d  = rd_addr_q;
+    rd_left_d  = rd_left_q;
+    rd_have_d  = rd_have_q;
+    rd_id_d    = rd_id_q;
+    case (rd_state_q)
+      RdIdle: if (take_ar) begin
+        rd_state_d = RdBurst;
+        rd_addr_d  = s_axi_araddr[AW+2:3];
+        rd_left_d  = s_axi_arlen;
+        rd_have_d  = 1'b0;
+        rd_id_d    = s_axi_arid;
       end
-      StRead: begin
+      RdBurst: begin
         if (r_beat) begin
-          if (left_q == 8'd0) state_d = StIdle;
-          else begin
-            addr_d = addr_q + AW'(1);
-            left_d = left_q - 8'd1;
+          if (rd_left_q == 8'd0) begin
+            rd_state_d = RdIdle;
+            rd_have_d  = 1'b0;
+          end else begin
+            rd_addr_d = rd_addr_q + AW'(1);
+            rd_left_d = rd_left_q - 8'd1;
+            rd_have_d = rd_fetch;
           end
+        end else if (rd_fetch) begin
+          rd_have_d = 1'b1;
         end
       end
-      StWrite: begin
-        if (w_beat) begin
-          addr_d = addr_q + AW'(1);
-          left_d = left_q - 8'd1;
-          if (s_axi_wlast) state_d = StWrResp;
-        end
+      default: rd_state_d = RdIdle;
+    endcase
+  end
+
+  always_comb begin
+    wr_state_d = wr_state_q;
+    wr_addr_d  = wr_addr_q;
+    wr_left_d  = wr_left_q;
+    wr_id_d    = wr_id_q;
+    case (wr_state_q)
+      WrIdle: if (take_aw) begin
+        wr_state_d = WrBurst;
+        wr_addr_d  = s_axi_awaddr[AW+2:3];
+        wr_left_d  = s_axi_awlen;
+        wr_id_d    = s_axi_awid;
       end
-      StWrResp: if (s_axi_bready) state_d = StIdle;
-      default: state_d = StIdle;
+      WrBurst: if (w_beat) begin
+        wr_addr_d = wr_addr_q + AW'(1);
+        wr_left_d = wr_left_q - 8'd1;
+        if (s_axi_wlast) wr_state_d = WrResp;
+      end
+      WrResp: if (s_axi_bready) wr_state_d = WrIdle;
+      default: wr_state_d = WrIdle;
     endcase
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q   <= StIdle;
-      addr_q    <= '0;
-      left_q    <= 8'd0;
-      id_q      <= 4'd0;
-      last_wr_q <= 1'b0;
+      rd_state_q <= RdIdle;
+      rd_addr_q  <= '0;
+      rd_left_q  <= 8'd0;
+      rd_have_q  <= 1'b0;
+      rd_id_q    <= 4'd0;
+      wr_state_q <= WrIdle;
+      wr_addr_q  <= '0;
+      wr_left_q  <= 8'd0;
+      wr_id_q    <= 4'd0;
     end else begin
-      state_q   <= state_d;
-      addr_q    <= addr_d;
-      left_q    <= left_d;
-      id_q      <= id_d;
-      last_wr_q <= last_wr_d;
+      rd_state_q <= rd_state_d;
+      rd_addr_q  <= rd_addr_d;
+      rd_left_q  <= rd_left_d;
+      rd_have_q  <= rd_have_d;
+      rd_id_q    <= rd_id_d;
+      wr_state_q <= wr_state_d;
+      wr_addr_q  <= wr_addr_d;
+      wr_left_q  <= wr_left_d;
+      wr_id_q    <= wr_id_d;
     end
   end
 
-  assign s_axi_rvalid = state_q == StRead;
+  assign s_axi_rvalid = (rd_state_q == RdBurst) && rd_have_q;
   assign s_axi_rdata  = ram_rdata_i;
-  assign s_axi_rlast  = left_q == 8'd0;
-  assign s_axi_rid    = id_q;
+  assign s_axi_rlast  = rd_left_q == 8'd0;
+  assign s_axi_rid    = rd_id_q;
   assign s_axi_rresp  = 2'b00;
-  assign s_axi_wready = state_q == StWrite;
-  assign s_axi_bvalid = state_q == StWrResp;
-  assign s_axi_bid    = id_q;
+  assign s_axi_wready = wr_state_q == WrBurst;
+  assign s_axi_bvalid = wr_state_q == WrResp;
+  assign s_axi_bid    = wr_id_q;
   assign s_axi_bresp  = 2'b00;
 
   // (addresses wrap at the RAM's size; beats are 8-byte aligned; size and
@@ -161,6 +194,8 @@ module npe_soc_axi_ram #(
   AxiRamWriteIncr64: assert property (@(posedge clk_i) disable iff (!rst_ni)
     take_aw |-> (s_axi_awsize == 3'd3 && s_axi_awburst == 2'b01));
   AxiRamWlastOnLastBeat: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    w_beat |-> (s_axi_wlast == (left_q == 8'd0)));
+    w_beat |-> (s_axi_wlast == (wr_left_q == 8'd0)));
+  AxiRamOnePortUser: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    !(w_ram && rd_fetch));
 `endif
 endmodule

@@ -5,7 +5,8 @@
 // register block:
 //
 //   0x000 ID          ro   0x4e50_4d42 ("NPMB")
-//   0x004 FLAGS       ro   bit 0 REQ (doorbell pending), 1 DONE, 2 CORE_RUN
+//   0x004 FLAGS       ro   bit 0 REQ (doorbell pending), 1 DONE, 2 CORE_RUN,
+//                          3 ENG_IRQ (the engine's irq_o, eng_irq_i, as it is now)
 //   0x008 DOORBELL    host write: REQ = 1 (the core's interrupt)
 //   0x00c REQ_ACK     core write: REQ = 0
 //   0x010 DONE        core write: DONE = 1; host write: DONE = 0
@@ -14,9 +15,12 @@
 //   0x01c CONSOLE     core write: bits 7:0 to cons_data_o (cons_valid_o)
 //   0x040..0x05c REQ_0..7  host rw, core ro: the request
 //   0x060..0x07c RSP_0..7  core rw, host ro: the response
+//   0x080..0x09c RSP_8..15 core rw, host ro: the response's counters
 //
-// Other offsets read 0 and ignore writes. A set and a clear of one flag in
-// the same cycle: the set wins.
+// The core's interrupt (core_irq_o, level) is REQ | ENG_IRQ: the doorbell and
+// the engine's interrupt share the core's one external interrupt; the trap
+// handler tells them apart by FLAGS. Other offsets read 0 and ignore writes.
+// A set and a clear of one flag in the same cycle: the set wins.
 module npe_soc_mailbox (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -37,7 +41,8 @@ module npe_soc_mailbox (
   output logic [31:0] h_rdata_o,
   output logic        h_ready_o,
 
-  output logic        core_irq_o,   // REQ
+  input  logic        eng_irq_i,    // the engine's irq_o
+  output logic        core_irq_o,   // REQ | eng_irq_i
   output logic        core_run_o,   // CORE_CTRL.CORE_RUN
   output logic        host_irq_o,   // DONE & HOST_IRQ_EN
   output logic        cons_valid_o, // one pulse per CONSOLE write
@@ -50,7 +55,7 @@ module npe_soc_mailbox (
 
   logic        req_q, req_d, done_q, done_d, irq_en_q, irq_en_d, run_q, run_d;
   logic [31:0] reqw_q [8];
-  logic [31:0] rspw_q [8];
+  logic [31:0] rspw_q [16];
   logic [31:0] c_rdata_q, c_rdata_d, h_rdata_q, h_rdata_d;
   logic        c_ready_q, h_ready_q;
   logic        cons_valid_q, cons_valid_d;
@@ -68,13 +73,15 @@ module npe_soc_mailbox (
   endfunction
 
   function automatic logic [31:0] rd(logic [11:0] a, logic rq, logic dn, logic en, logic run,
-                                     logic [31:0] rqw, logic [31:0] rsw);
+                                     logic ei, logic [31:0] rqw, logic [31:0] rsw,
+                                     logic [31:0] rsw_hi);
     rd = 32'd0;
     if (a[11:7] == 5'd0 && a[6] && !a[5]) rd = rqw;
     else if (a[11:7] == 5'd0 && a[6] && a[5]) rd = rsw;
+    else if (a[11:5] == 7'b0000100) rd = rsw_hi;
     else case (a)
       OffId:        rd = MboxId;
-      OffFlags:     rd = {29'd0, run, dn, rq};
+      OffFlags:     rd = {28'd0, ei, run, dn, rq};
       OffHostIrqEn: rd = {31'd0, en};
       OffCoreCtrl:  rd = {31'd0, run};
       default:      rd = 32'd0;
@@ -99,10 +106,12 @@ module npe_soc_mailbox (
       cons_valid_d = 1'b1;
       cons_data_d  = c_wdata_i[7:0];
     end
-    c_rdata_d = c_acc ? rd(c_addr_i, req_q, done_q, irq_en_q, run_q, reqw_q[c_addr_i[4:2]],
-                           rspw_q[c_addr_i[4:2]]) : c_rdata_q;
-    h_rdata_d = h_acc ? rd(h_addr_i, req_q, done_q, irq_en_q, run_q, reqw_q[h_addr_i[4:2]],
-                           rspw_q[h_addr_i[4:2]]) : h_rdata_q;
+    c_rdata_d = c_acc ? rd(c_addr_i, req_q, done_q, irq_en_q, run_q, eng_irq_i,
+                           reqw_q[c_addr_i[4:2]], rspw_q[{1'b0, c_addr_i[4:2]}],
+                           rspw_q[{1'b1, c_addr_i[4:2]}]) : c_rdata_q;
+    h_rdata_d = h_acc ? rd(h_addr_i, req_q, done_q, irq_en_q, run_q, eng_irq_i,
+                           reqw_q[h_addr_i[4:2]], rspw_q[{1'b0, h_addr_i[4:2]}],
+                           rspw_q[{1'b1, h_addr_i[4:2]}]) : h_rdata_q;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -117,10 +126,8 @@ module npe_soc_mailbox (
       h_ready_q    <= 1'b0;
       cons_valid_q <= 1'b0;
       cons_data_q  <= 8'd0;
-      for (int i = 0; i < 8; i++) begin
-        reqw_q[i] <= 32'd0;
-        rspw_q[i] <= 32'd0;
-      end
+      for (int i = 0; i < 8; i++) reqw_q[i] <= 32'd0;
+      for (int i = 0; i < 16; i++) rspw_q[i] <= 32'd0;
     end else begin
       req_q        <= req_d;
       done_q       <= done_d;
@@ -135,7 +142,9 @@ module npe_soc_mailbox (
       if (h_wr && h_addr_i[11:5] == 7'b0000010)
         reqw_q[h_addr_i[4:2]] <= merge(reqw_q[h_addr_i[4:2]], h_wdata_i, h_wstrb_i);
       if (c_wr && c_addr_i[11:5] == 7'b0000011)
-        rspw_q[c_addr_i[4:2]] <= merge(rspw_q[c_addr_i[4:2]], c_wdata_i, c_wstrb_i);
+        rspw_q[{1'b0, c_addr_i[4:2]}] <= merge(rspw_q[{1'b0, c_addr_i[4:2]}], c_wdata_i, c_wstrb_i);
+      if (c_wr && c_addr_i[11:5] == 7'b0000100)
+        rspw_q[{1'b1, c_addr_i[4:2]}] <= merge(rspw_q[{1'b1, c_addr_i[4:2]}], c_wdata_i, c_wstrb_i);
     end
   end
 
@@ -143,7 +152,7 @@ module npe_soc_mailbox (
   assign c_ready_o    = c_ready_q;
   assign h_rdata_o    = h_rdata_q;
   assign h_ready_o    = h_ready_q;
-  assign core_irq_o   = req_q;
+  assign core_irq_o   = req_q || eng_irq_i;
   assign core_run_o   = run_q;
   assign host_irq_o   = done_q && irq_en_q;
   assign cons_valid_o = cons_valid_q;

@@ -2,7 +2,7 @@
 # test_soc_cli.sh NPE_BINARY - `npe info` and `npe matmul` on the SoC whose
 # firmware runs the matmuls (sim:?build=soc, docs/SOC.md): the engine's
 # shape from the firmware's PING, every format golden-exact through the
-# firmware, an M = 1 mat-vec, and the
+# firmware, an M = 1 mat-vec, DIAG and LSTM sequences golden-exact, and the
 # refusals (K beyond the scratchpads, the NLU, a missing firmware): exit
 # non-zero with a message.
 set -u
@@ -35,6 +35,12 @@ if "$NPE" matmul --device "$DEV" --m 4 --n 4 --k 16 --format int8 --act sigmoid 
   fail "an NLU job accepted"
 fi
 grep -q 'not supported' "$T/e" || fail "NLU: no message"
+# recurrences through the firmware's RECUR requests, golden-exact
+"$NPE" rnn --steps 50 --hidden 40 --check --device "$DEV" > "$T/rnn" 2>&1 || fail "npe rnn (DIAG)"
+grep -q '^golden          exact' "$T/rnn" || fail "npe rnn (DIAG): not golden-exact"
+"$NPE" rnn --cell lstm --steps 20 --hidden 8 --format int8 --check --device "$DEV" > "$T/lstm" 2>&1 ||
+  fail "npe rnn --cell lstm"
+grep -q '^int8 .* exact$' "$T/lstm" || fail "npe rnn --cell lstm: not golden-exact"
 if "$NPE" info --device 'sim:?build=soc&firmware=/nonexistent.elf' > "$T/o" 2> "$T/e"; then
   fail "a missing firmware accepted"
 fi

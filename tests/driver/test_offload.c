@@ -142,12 +142,138 @@ START_TEST(info_from_ping) {
   ck_assert_uint_eq(i.spad_b_kib, 8);
   ck_assert_uint_eq(i.lanes, h.lanes);
   ck_assert_uint_eq(i.has_nlu, 0);
-  ck_assert_uint_eq(i.has_recur, 0);
+  /* the recurrence unit, DIAG only through this firmware */
+  ck_assert_uint_eq(i.has_recur, 1);
+  ck_assert_uint_eq(i.recur_state_words, 256);
+  ck_assert_uint_eq(i.recur_modes, 7); /* DIAG, GRU, LSTM */
   ck_assert_uint_eq(i.has_ksplit, 0);
   ck_assert_uint_eq(i.mem_size, 0x8000u - 0x100u);
   /* K limits from the shape, as the firmware's own tiler has them */
   ck_assert_uint_eq(npe_max_k(soc, NPE_FMT_INT8, NPE_FMT_INT8), 2048);
   ck_assert_uint_eq(npe_max_k(soc, NPE_FMT_POSIT16, NPE_FMT_POSIT16), 1024);
+}
+END_TEST
+
+/* DIAG sequences through the firmware, bit-exact against the golden model:
+ * one request; the firmware's slices (H above its 256 state words); the
+ * driver's blocks of H and of T (wider or longer than the host window:
+ * the next request starts from the state the previous one ended with);
+ * h_0 given or zero; every h_t, h_T only, or both. */
+START_TEST(diag_sequences) {
+  static const struct { uint32_t T, H; int h0, all, last; } cases[] = {
+      {1, 1, 0, 1, 0},    {7, 3, 1, 1, 1},     {40, 64, 1, 1, 1}, {3, 300, 0, 1, 0},
+      {2, 2100, 1, 1, 1}, {1500, 2, 1, 1, 1}, {900, 3, 1, 0, 1},
+  };
+  uint64_t rs = 4242;
+  for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    uint32_t T = cases[c].T, H = cases[c].H;
+    size_t n = (size_t)T * H;
+    int32_t *a = malloc(n * 4), *b = malloc(n * 4), *h0 = malloc(H * 4), *st = malloc(H * 4);
+    int32_t *h = calloc(n, 4), *want = malloc(n * 4), *hl = calloc(H, 4);
+    ck_assert(a && b && h0 && st && h && want && hl);
+    for (size_t i = 0; i < n; i++) {
+      a[i] = (int32_t)(rng(&rs) % (2u << 30)) - (1 << 30); /* gates in [-1, 1) */
+      b[i] = (int32_t)(rng(&rs) % 2000001u) - 1000000;
+      if (i % 97 == 5) a[i] = (int32_t)(uint32_t)rng(&rs), b[i] = (int32_t)(uint32_t)rng(&rs);
+    }
+    for (uint32_t i = 0; i < H; i++) h0[i] = (int32_t)(uint32_t)rng(&rs) >> 4, st[i] = cases[c].h0 ? h0[i] : 0;
+    ck_assert_int_eq(npe_recur_diag_seq(T, H, a, b, st, want), NPE_OK);
+    npe_rnn_seq q;
+    memset(&q, 0, sizeof q);
+    q.cell = NPE_RNN_DIAG, q.steps = T, q.hidden = H, q.a = a, q.b = b;
+    q.h0 = cases[c].h0 ? h0 : NULL;
+    q.h = cases[c].all ? h : NULL;
+    q.h_last = cases[c].last ? hl : NULL;
+    ck_assert_int_eq(npe_rnn(soc, &q), NPE_OK);
+    unsigned bad = 0;
+    for (size_t i = 0; cases[c].all && i < n; i++)
+      if (h[i] != want[i] && bad++ < 3)
+        printf("MISMATCH: diag T=%u H=%u: h[%zu][%zu] soc %d golden %d\n", T, H, i / H, i % H,
+               h[i], want[i]);
+    for (uint32_t i = 0; cases[c].last && i < H; i++)
+      if (hl[i] != st[i] && bad++ < 3)
+        printf("MISMATCH: diag T=%u H=%u: h_T[%u] soc %d golden %d\n", T, H, i, hl[i], st[i]);
+    fflush(stdout);
+    ck_assert_uint_eq(bad, 0);
+    npe_stats s;
+    ck_assert_int_eq(npe_last_stats(soc, &s), NPE_OK);
+    ck_assert_uint_eq(s.recur_elems, n);
+    ck_assert_uint_ge(s.requests, 1);
+    ck_assert_uint_ge(s.descriptors, s.requests);
+    ck_assert_uint_gt(s.cycles, 0);
+    ck_assert_uint_gt(s.core_cycles, s.cycles);
+    if (n * 12 > 0x8000) ck_assert_uint_gt(s.requests, 1); /* split by the driver */
+    free(a), free(b), free(h0), free(st), free(h), free(want), free(hl);
+  }
+}
+END_TEST
+
+/* GRU and LSTM through the firmware in every weight format, bit-exact
+ * against npe_recur_gated_seq: h, h_T and LSTM's c_T; one run longer than
+ * the host window holds (two requests, the state carried between them);
+ * H above what the B buffer holds refused. */
+START_TEST(gated_sequences) {
+  static const npe_fmt wf[] = {NPE_FMT_FP4, NPE_FMT_POSIT4, NPE_FMT_POSIT8, NPE_FMT_POSIT16,
+                               NPE_FMT_INT8, NPE_FMT_TERNARY};
+  uint64_t rs = 99;
+  for (unsigned k = 0; k < 7; k++) {
+    npe_rnn_cell cell = k % 2 ? NPE_RNN_LSTM : NPE_RNN_GRU;
+    npe_fmt fb = k < 6 ? wf[k] : NPE_FMT_INT8;
+    npe_fmt fa = fb == NPE_FMT_TERNARY ? NPE_FMT_INT8 : fb;
+    int lstm = cell == NPE_RNN_LSTM;
+    uint32_t T = k == 6 ? 300 : k % 3 == 0 ? 2 : 12, H = k == 6 ? 8 : 4u << (k % 3);
+    uint32_t G = lstm ? 4 : 3;
+    size_t nw = (size_t)G * H * H, n = (size_t)T * H;
+    npe_pats_out w = pats_alloc(fb, nw);
+    fill(w, nw, &rs);
+    uint32_t *wp = malloc(nw * 4);
+    int32_t *x = malloc(n * 16), *h0 = malloc(H * 4), *c0 = malloc(H * 4);
+    int32_t *h = calloc(n, 4), *hl = calloc(H, 4), *cl = calloc(H, 4), *want = malloc(n * 4);
+    int32_t *gh = malloc(H * 4), *gc = malloc(H * 4);
+    ck_assert(wp && x && h0 && c0 && h && hl && cl && want && gh && gc);
+    for (size_t i = 0; i < nw; i++) wp[i] = npe_pats_get(npe_pats_of(w), i);
+    for (size_t i = 0; i < n * 4; i++) x[i] = (int32_t)(rng(&rs) % (16u << 16)) - (8 << 16);
+    for (uint32_t i = 0; i < H; i++) {
+      h0[i] = (int32_t)(rng(&rs) % (4u << 16)) - (2 << 16);
+      c0[i] = (int32_t)(rng(&rs) % (4u << 16)) - (2 << 16);
+      gh[i] = h0[i], gc[i] = c0[i];
+    }
+    unsigned hshift = fa == NPE_FMT_INT8 ? 12 : 14;
+    int acc = fa == NPE_FMT_INT8 ? 6 : 12;
+    npe_recur_gated g = {lstm ? NPE_RECUR_LSTM : NPE_RECUR_GRU, fa, fb, hshift, acc, H, T, wp, x};
+    ck_assert_int_eq(npe_recur_gated_seq(&g, gh, lstm ? gc : NULL, want), NPE_OK);
+    npe_rnn_seq q;
+    memset(&q, 0, sizeof q);
+    q.cell = cell, q.steps = T, q.hidden = H, q.x = x, q.w_hh = npe_pats_of(w), q.fmt_h = fa;
+    q.hshift = hshift, q.acc_shift = acc, q.h0 = h0, q.h = k % 4 != 1 ? h : NULL, q.h_last = hl;
+    if (lstm) q.c0 = c0, q.c_last = cl;
+    int rc = npe_rnn(soc, &q);
+    if (rc) fprintf(stderr, "gated %u: %s\n", k, npe_last_error(soc));
+    ck_assert_int_eq(rc, NPE_OK);
+    unsigned bad = 0;
+    for (size_t i = 0; q.h && i < n; i++)
+      if (h[i] != want[i] && bad++ < 3)
+        printf("MISMATCH: %s %s T=%u H=%u: h[%zu] soc %d golden %d\n", lstm ? "lstm" : "gru",
+               npe_fmt_name(fb), T, H, i, h[i], want[i]);
+    for (uint32_t i = 0; i < H; i++) {
+      if (hl[i] != gh[i] && bad++ < 3)
+        printf("MISMATCH: %s %s T=%u H=%u: h_T[%u] soc %d golden %d\n", lstm ? "lstm" : "gru",
+               npe_fmt_name(fb), T, H, i, hl[i], gh[i]);
+      if (lstm && cl[i] != gc[i] && bad++ < 3)
+        printf("MISMATCH: lstm %s T=%u H=%u: c_T[%u] soc %d golden %d\n", npe_fmt_name(fb), T,
+               H, i, cl[i], gc[i]);
+    }
+    fflush(stdout);
+    ck_assert_uint_eq(bad, 0);
+    npe_stats st;
+    ck_assert_int_eq(npe_last_stats(soc, &st), NPE_OK);
+    ck_assert_uint_eq(st.recur_elems, n);
+    if (k == 6) ck_assert_uint_ge(st.requests, 2);
+    pats_free(w);
+    free(wp), free(x), free(h0), free(c0), free(h), free(hl), free(cl), free(want), free(gh), free(gc);
+  }
+  /* H = 100: W_hh beyond what the SoC's B buffer holds */
+  ck_assert_uint_lt(npe_rnn_max_hidden(soc, NPE_RNN_GRU, NPE_FMT_INT8), 100);
 }
 END_TEST
 
@@ -167,6 +293,8 @@ START_TEST(every_pair_and_shape) {
       ck_assert_uint_gt(st.cycles, 0);
       ck_assert_uint_gt(st.core_cycles, st.cycles);
       ck_assert_uint_gt(st.device_cycles, st.core_cycles);
+      /* the firmware waited for the engine on its interrupt */
+      ck_assert_uint_ge(st.core_irqs, 1);
       /* at least the operands (dense), the request and C crossed the link */
       uint64_t op = (uint64_t)m * k * npe_fmt_elem_bytes(kPairs[p][0]) +
                     (uint64_t)n * k * npe_fmt_elem_bytes(kPairs[p][1]) +
@@ -257,13 +385,17 @@ START_TEST(errors_write_nothing) {
   ck_assert_int_eq(npe_matmul_nlu(soc, &a8, &b8, &t, 4, codes, 0), NPE_ERR_UNSUPPORTED);
   npe_buf *buf;
   ck_assert_int_eq(npe_buf_alloc(soc, 64, &buf), NPE_ERR_UNSUPPORTED);
-  /* a DIAG sequence: no recurrence unit behind this firmware */
+  /* a DIAG sequence: npe_rnn runs it, npe_rnn_submit has no job to give;
+   * T = 0 is refused */
   int32_t ga[8] = {0}, gb[8] = {0}, h[8];
   for (int i = 0; i < 8; i++) h[i] = 0x1234;
   npe_rnn_seq seq;
   memset(&seq, 0, sizeof seq);
   seq.cell = NPE_RNN_DIAG, seq.steps = 2, seq.hidden = 4, seq.a = ga, seq.b = gb, seq.h = h;
-  ck_assert_int_eq(npe_rnn(soc, &seq), NPE_ERR_UNSUPPORTED);
+  npe_job *rj = NULL;
+  ck_assert_int_eq(npe_rnn_submit(soc, &seq, &rj), NPE_ERR_UNSUPPORTED);
+  seq.steps = 0;
+  ck_assert_int_eq(npe_rnn(soc, &seq), NPE_ERR_INVALID_ARG);
   for (int i = 0; i < 8; i++) ck_assert_int_eq(h[i], 0x1234);
   /* still running: a good matmul after the errors */
   npe_pats_set(b, 21, 1);
@@ -335,6 +467,8 @@ int main(void) {
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, info_from_ping);
   tcase_add_test(tc, every_pair_and_shape);
+  tcase_add_test(tc, diag_sequences);
+  tcase_add_test(tc, gated_sequences);
   tcase_add_test(tc, per_column_scales);
   tcase_add_test(tc, split_into_requests);
   tcase_add_test(tc, async_submit_poll_wait);

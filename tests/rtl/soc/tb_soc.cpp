@@ -12,7 +12,8 @@
 //     host window or misaligned, K above the scratchpads, an arena overflow,
 //     bad patterns) answered with their status, and a good request after
 //     each one still runs (nothing hangs).
-// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+no_contend] [+profile] [+bench] FIRMWARE.elf
+// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+no_contend] [+profile] [+bench] [+poll] FIRMWARE.elf
+// (+poll: the firmware polls the engine, NPE_FW_POLL: no interrupts expected)
 // (+no_contend: the host only waits while the firmware works; by default it
 // reads RAM and the mailbox during half the requests)
 // (+profile writes tb_soc_profile.txt: per PC, the instructions retired there
@@ -25,6 +26,7 @@
 // and the board top has no console or retire trace.
 #include <elf.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -41,6 +43,7 @@ typedef Vnpe_soc_zynq_top Top;
 typedef Vnpe_soc Top;
 #endif
 #include "npe_format.h"
+#include "npe_recur.h"
 #include "npe_soc.h"
 #include "verilated.h"
 
@@ -221,7 +224,7 @@ uint32_t random_pattern(npe_fmt f) {
 }
 
 struct Rsp {
-  uint32_t w[8];
+  uint32_t w[10];  // RSP_0..9 (8: engine interrupts taken, 9: AXI4-Lite reads)
   uint64_t host_cycles;  // doorbell to the host interrupt
 };
 
@@ -249,7 +252,7 @@ Rsp request(const uint32_t req[8], uint64_t max_cycles = 50000000) {
   }
   Rsp r;
   r.host_cycles = cycles - t0;
-  for (uint32_t i = 0; i < 8; i++) r.w[i] = rd(NPE_SOC_MBOX_BASE + NPE_MBOX_RSP(i));
+  for (uint32_t i = 0; i < 10; i++) r.w[i] = rd(NPE_SOC_MBOX_BASE + NPE_MBOX_RSP(i));
   wr(NPE_SOC_MBOX_BASE + NPE_MBOX_DONE, 0);
   if (rd(NPE_SOC_MBOX_BASE + NPE_MBOX_FLAGS) & NPE_MBOX_FLAG_DONE) fail("DONE did not clear");
   if (r.w[1] != req[7]) fail("the response's tag is not the request's");
@@ -264,12 +267,18 @@ const npe_fmt kPairs[][2] = {
 const unsigned kNumPairs = sizeof kPairs / sizeof kPairs[0];
 
 uint32_t tag_counter = 0x100;
+unsigned bad_checks, bad_fails;
+struct RecurStats { uint64_t reqs, elems, descs, busy, fw_cycles, irqs; } rstats;
+uint32_t recur_mismatches;
+uint32_t one_recur[4];  // +recur=T,H,H0,ALL: that one sequence instead of the list
+uint32_t run_recur(uint32_t T, uint32_t H, bool h0, bool all);
 Rsp last_rsp;
 uint32_t mismatches;
 
 struct Stats {
-  uint64_t reqs, macs, fw_cycles, eng_busy, host_cycles, descs;
+  uint64_t reqs, macs, fw_cycles, eng_busy, host_cycles, descs, irqs, axil_reads;
 } stats;
+bool poll_fw;  // +poll: the firmware polls (NPE_FW_POLL), so it takes no engine interrupt
 
 // Writes pattern arrays to the host window and runs C = A x B^T through the
 // firmware; checks C bit-exact against the golden model. Returns the status.
@@ -302,6 +311,8 @@ uint32_t run_matmul(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, u
   stats.eng_busy += r.w[2];
   stats.host_cycles += r.host_cycles;
   stats.descs += r.w[4];
+  stats.irqs += r.w[8];
+  stats.axil_reads += r.w[9];
   std::vector<uint8_t> got(c_bytes + 16);
   read_bytes(addr_c - 8, got.data(), got.size());
   for (int i = 0; i < 8; i++)
@@ -379,17 +390,257 @@ void bench() {
     uint64_t host_bytes = (uint64_t)s.m * s.k * npe_fmt_elem_bytes(s.fa) +
                           (uint64_t)s.n * s.k * npe_fmt_elem_bytes(s.fb) +
                           (uint64_t)s.m * s.n * (s.fp32 ? 4 : 2) + 32 + 4 + 32;
-    printf("BENCH soc_%s_total_cycles %llu cycles\n", s.name,
+    // (the polling firmware's lines: soc_poll_...)
+    std::string full = std::string(poll_fw ? "poll_" : "") + s.name;
+    const char *nm = full.c_str();
+    printf("BENCH soc_%s_total_cycles %llu cycles\n", nm,
            (unsigned long long)(stats.host_cycles - before.host_cycles));
-    printf("BENCH soc_%s_firmware_cycles %llu cycles\n", s.name,
+    printf("BENCH soc_%s_firmware_cycles %llu cycles\n", nm,
            (unsigned long long)(stats.fw_cycles - before.fw_cycles));
-    printf("BENCH soc_%s_engine_busy_cycles %llu cycles\n", s.name,
+    printf("BENCH soc_%s_engine_busy_cycles %llu cycles\n", nm,
            (unsigned long long)(stats.eng_busy - before.eng_busy));
-    printf("BENCH soc_%s_descriptors %llu descriptors\n", s.name,
+    printf("BENCH soc_%s_descriptors %llu descriptors\n", nm,
            (unsigned long long)(stats.descs - before.descs));
-    printf("BENCH soc_%s_host_link_bytes %llu bytes\n", s.name, (unsigned long long)host_bytes);
-    printf("BENCH soc_%s_descriptor_bytes_saved %llu bytes\n", s.name,
+    printf("BENCH soc_%s_host_link_bytes %llu bytes\n", nm, (unsigned long long)host_bytes);
+    printf("BENCH soc_%s_descriptor_bytes_saved %llu bytes\n", nm,
            (unsigned long long)(64 * (stats.descs - before.descs)));
+    printf("BENCH soc_%s_engine_irqs %llu interrupts\n", nm,
+           (unsigned long long)(stats.irqs - before.irqs));
+    printf("BENCH soc_%s_axil_reads %llu reads\n", nm,
+           (unsigned long long)(stats.axil_reads - before.axil_reads));
+  }
+  // DIAG sequences through the firmware: cycles per element step
+  struct RShape { const char *name; uint32_t T, H; };
+  const RShape rshapes[] = {{"diag_t40_h64", 40, 64}, {"diag_t2700_h1", 2700, 1}, {"diag_t3_h600", 3, 600}};
+  for (const RShape &r : rshapes) {
+    RecurStats before = rstats;
+    uint64_t c0 = cycles;
+    if (run_recur(r.T, r.H, true, true) != NPE_SOC_ST_OK || recur_mismatches) fail("bench sequence");
+    std::string full = std::string(poll_fw ? "poll_" : "") + r.name;
+    const char *nm = full.c_str();
+    printf("BENCH soc_%s_total_cycles %llu cycles\n", nm, (unsigned long long)(cycles - c0));
+    printf("BENCH soc_%s_firmware_cycles %llu cycles\n", nm,
+           (unsigned long long)(rstats.fw_cycles - before.fw_cycles));
+    printf("BENCH soc_%s_engine_busy_cycles %llu cycles\n", nm,
+           (unsigned long long)(rstats.busy - before.busy));
+    printf("BENCH soc_%s_descriptors %llu descriptors\n", nm,
+           (unsigned long long)(rstats.descs - before.descs));
+    printf("BENCH soc_%s_firmware_cycles_per_elem %.1f cycles\n", nm,
+           (double)(rstats.fw_cycles - before.fw_cycles) / ((double)r.T * r.H));
+  }
+}
+
+// A DIAG recurrence through the firmware (NPE_SOC_OP_RECUR): random gates
+// (mostly |a| < 1, some anywhere in [-2, 2)), inputs and h_0 (some near the
+// int32 limits, so saturation happens), checked element for element against
+// npe_recur_diag_seq. Returns the status.
+
+uint32_t run_recur(uint32_t T, uint32_t H, bool h0, bool all) {
+  size_t n = (size_t)T * H;
+  std::vector<int32_t> a(n), b(n), hz(H), out(all ? n : H);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t sel = (uint32_t)(rng() % 8);
+    a[i] = sel == 0 ? (int32_t)(uint32_t)rng() : (int32_t)((int64_t)(rng() % (2u << 30)) - (1 << 30));
+    b[i] = sel == 1 ? (int32_t)(uint32_t)rng() : (int32_t)((int64_t)(rng() % 200001) - 100000);
+  }
+  for (uint32_t i = 0; i < H; i++) hz[i] = (int32_t)(uint32_t)rng() >> (rng() % 16);
+  uint32_t addr_a = NPE_SOC_HOST_WIN_BASE + 8 * rnd(0, 2);
+  uint32_t addr_b = (uint32_t)(addr_a + n * 4 + 4 * rnd(0, 2));
+  uint32_t addr_h = (uint32_t)(addr_b + n * 4 + 4 * rnd(0, 2));
+  uint32_t addr_o = addr_h + (h0 ? H * 4 : 0) + 8;
+  size_t ob = out.size() * 4;
+  if (addr_o + ob + 8 > NPE_SOC_HOST_WIN_END) fail("recurrence test job too large for the host window");
+  write_bytes(addr_a, (const uint8_t *)a.data(), n * 4);
+  write_bytes(addr_b, (const uint8_t *)b.data(), n * 4);
+  if (h0) write_bytes(addr_h, (const uint8_t *)hz.data(), H * 4);
+  std::vector<uint8_t> fill(ob + 16, 0x5a);
+  write_bytes(addr_o - 8, fill.data(), fill.size());
+  uint32_t req[8] = {NPE_SOC_OP_RECUR | NPE_SOC_CELL_DIAG << 8 | (h0 ? NPE_SOC_RECUR_H0 : 0u) |
+                         (all ? NPE_SOC_RECUR_OUT_ALL : 0u),
+                     T, H, addr_a, addr_b, addr_h, addr_o, tag_counter++};
+  Rsp r = request(req);
+  last_rsp = r;
+  if (r.w[0] != NPE_SOC_ST_OK) return r.w[0];
+  rstats.reqs++;
+  rstats.elems += n;
+  rstats.descs += r.w[4];
+  rstats.busy += r.w[2];
+  rstats.fw_cycles += r.w[3];
+  rstats.irqs += r.w[8];
+  std::vector<uint8_t> got(ob + 16);
+  read_bytes(addr_o - 8, got.data(), got.size());
+  std::vector<int32_t> st(H, 0), want(n);
+  if (h0) st = hz;
+  if (npe_recur_diag_seq(T, H, a.data(), b.data(), st.data(), want.data()) != NPE_OK)
+    fail("the golden model refused the sequence");
+  unsigned bad = 0;
+  for (int i = 0; i < 8; i++)
+    if (got[i] != 0x5a || got[ob + 8 + i] != 0x5a) bad++;
+  if (bad) printf("MISMATCH: recur T=%u H=%u: a byte beside the output changed\n", T, H);
+  for (size_t i = 0; i < out.size(); i++) {
+    int32_t g;
+    memcpy(&g, &got[8 + 4 * i], 4);
+    int32_t w = all ? want[i] : st[i];
+    if (g != w && bad++ < 3)
+      printf("MISMATCH: recur DIAG T=%u H=%u h0=%d all=%d: h[%zu][%zu] = %d, golden %d\n", T,
+             H, h0, all, all ? i / H : (size_t)T - 1, i % H, g, w);
+  }
+  if (bad) recur_mismatches++;
+  else if (!quiet)
+    printf("ok   recur DIAG T=%-5u H=%-4u h0=%d all=%d  descs %-3u slices %-2u engine busy %-7u "
+           "firmware %-8u cycles, %u engine interrupts\n", T, H, h0, all, r.w[4], r.w[5], r.w[2],
+           r.w[3], r.w[8]);
+  return r.w[0];
+}
+
+// A GRU or LSTM sequence through the firmware: random W_hh patterns of fb,
+// random records (Q15.16, within +-8), h_0 (and c_0) within +-2, checked
+// against npe_recur_gated_seq element for element (every h_t or h_T, and
+// LSTM's c_T).
+uint32_t run_gated(uint32_t cell, npe_fmt fb, uint32_t T, uint32_t H, bool h0, bool all,
+                   uint32_t hshift, int acc_shift) {
+  bool lstm = cell == NPE_SOC_CELL_LSTM;
+  uint32_t G = lstm ? 4 : 3, sn = lstm ? 2 : 1;
+  npe_fmt fa = fb == NPE_FMT_TERNARY ? NPE_FMT_INT8 : fb;
+  size_t eb = npe_fmt_elem_bytes(fb), nw = (size_t)G * H * H, n = (size_t)T * H;
+  std::vector<uint32_t> w(nw);
+  std::vector<uint8_t> wbytes(nw * eb);
+  for (size_t i = 0; i < nw; i++) {
+    w[i] = random_pattern(fb);
+    for (size_t k = 0; k < eb; k++) wbytes[i * eb + k] = (uint8_t)(w[i] >> (8 * k));
+  }
+  std::vector<int32_t> x(n * 4), st((size_t)sn * H, 0);
+  for (auto &v : x) v = (int32_t)(rng() % (16u << 16)) - (8 << 16);
+  if (h0)
+    for (auto &v : st) v = (int32_t)(rng() % (4u << 16)) - (2 << 16);
+  size_t outw = (all ? n : H) + (lstm ? H : 0);
+  uint32_t addr_x = NPE_SOC_HOST_WIN_BASE + 8 * rnd(0, 2);
+  uint32_t addr_w = (uint32_t)(addr_x + n * 16 + 8 * rnd(0, 2));
+  uint32_t addr_h = (uint32_t)((addr_w + wbytes.size() + 7) & ~7u) + 8;
+  uint32_t addr_o = (uint32_t)(addr_h + st.size() * 4 + 8);
+  if (addr_o + outw * 4 + 8 > NPE_SOC_HOST_WIN_END) fail("gated test job too large for the host window");
+  write_bytes(addr_x, (const uint8_t *)x.data(), n * 16);
+  write_bytes(addr_w, wbytes.data(), wbytes.size());
+  write_bytes(addr_h, (const uint8_t *)st.data(), st.size() * 4);
+  std::vector<uint8_t> fill(outw * 4 + 16, 0x5a);
+  write_bytes(addr_o - 8, fill.data(), fill.size());
+  uint32_t req[8] = {NPE_SOC_OP_RECUR | NPE_SOC_RECUR_GATED(cell, fb, hshift, acc_shift) |
+                         (h0 ? NPE_SOC_RECUR_H0 : 0u) | (all ? NPE_SOC_RECUR_OUT_ALL : 0u),
+                     T, H, addr_x, addr_w, addr_h, addr_o, tag_counter++};
+  Rsp r = request(req);
+  last_rsp = r;
+  if (r.w[0] != NPE_SOC_ST_OK) return r.w[0];
+  rstats.reqs++;
+  rstats.elems += n;
+  rstats.descs += r.w[4];
+  rstats.busy += r.w[2];
+  rstats.fw_cycles += r.w[3];
+  rstats.irqs += r.w[8];
+  std::vector<uint8_t> got(outw * 4 + 16);
+  read_bytes(addr_o - 8, got.data(), got.size());
+  npe_recur_gated g = {lstm ? NPE_RECUR_LSTM : NPE_RECUR_GRU, fa, fb, hshift, acc_shift, H, T,
+                       w.data(), x.data()};
+  std::vector<int32_t> hh(st.begin(), st.begin() + H), cc(lstm ? H : 0), want(n);
+  if (lstm) std::copy(st.begin() + H, st.end(), cc.begin());
+  if (npe_recur_gated_seq(&g, hh.data(), lstm ? cc.data() : nullptr, want.data()) != NPE_OK)
+    fail("the golden model refused the gated sequence");
+  std::vector<int32_t> exp(outw);
+  if (all) std::copy(want.begin(), want.end(), exp.begin());
+  else std::copy(hh.begin(), hh.end(), exp.begin());
+  if (lstm) std::copy(cc.begin(), cc.end(), exp.begin() + (all ? n : H));
+  unsigned bad = 0;
+  for (int i = 0; i < 8; i++)
+    if (got[i] != 0x5a || got[outw * 4 + 8 + i] != 0x5a) bad++;
+  if (bad) printf("MISMATCH: %s T=%u H=%u: a byte beside the output changed\n", lstm ? "lstm" : "gru", T, H);
+  for (size_t i = 0; i < outw; i++) {
+    int32_t v;
+    memcpy(&v, &got[8 + 4 * i], 4);
+    if (v != exp[i] && bad++ < 3)
+      printf("MISMATCH: recur %s %s T=%u H=%u h0=%d all=%d: out[%zu] = %d, golden %d\n",
+             lstm ? "LSTM" : "GRU", npe_fmt_name(fb), T, H, h0, all, i, v, exp[i]);
+  }
+  if (bad) recur_mismatches++;
+  else if (!quiet)
+    printf("ok   recur %-4s %-7s T=%-4u H=%-3u h0=%d all=%d  descs %-2u engine busy %-7u "
+           "firmware %-8u cycles\n", lstm ? "LSTM" : "GRU", npe_fmt_name(fb), T, H, h0, all,
+           r.w[4], r.w[2], r.w[3]);
+  return r.w[0];
+}
+
+// The recurrence requests: several T and H (several slices: H above the
+// unit's 256 state words; chunks chained with KEEP: T x H above the arena),
+// h_0 given or zero, every h_t or h_T only; malformed ones refused and a
+// good one after each.
+void recurrences(bool with_bad) {
+  struct Case { uint32_t T, H; bool h0, all; };
+  const Case cases[] = {
+    {1, 1, false, true},   {7, 3, true, true},    {40, 64, true, true},   {3, 300, true, true},
+    {2700, 1, true, true}, {3, 600, false, true}, {100, 8, false, false}, {5, 513, true, false},
+    {1000, 1, true, false}, {2, 256, true, true},
+  };
+  std::vector<Case> list(cases, cases + sizeof cases / sizeof cases[0]);
+  if (one_recur[1]) list = {{one_recur[0], one_recur[1], one_recur[2] != 0, one_recur[3] != 0}};
+  for (const Case &c : list) {
+    uint32_t st = run_recur(c.T, c.H, c.h0, c.all);
+    if (st != NPE_SOC_ST_OK) {
+      printf("MISMATCH: recur T=%u H=%u: status %u (%08x %08x)\n", c.T, c.H, st, last_rsp.w[5],
+             last_rsp.w[6]);
+      recur_mismatches++;
+    }
+  }
+  // GRU and LSTM in every weight format the cells take, several T and H
+  const npe_fmt wf[] = {NPE_FMT_FP4, NPE_FMT_POSIT4, NPE_FMT_POSIT8, NPE_FMT_POSIT16,
+                        NPE_FMT_INT8, NPE_FMT_TERNARY};
+  if (!one_recur[1])
+    for (unsigned k = 0; k < 12; k++) {
+      uint32_t cell = k % 2 ? NPE_SOC_CELL_LSTM : NPE_SOC_CELL_GRU;
+      npe_fmt fb = wf[k / 2];
+      uint32_t T = k % 3 == 0 ? 1 : k % 3 == 1 ? 6 : 12, H = k % 4 == 3 ? 16 : (k % 4) * 4 + 4;
+      bool h0 = k % 5 != 2, all = k % 4 != 1;
+      uint32_t hs = fb == NPE_FMT_INT8 || fb == NPE_FMT_TERNARY ? 12 : 14;
+      uint32_t st = run_gated(cell, fb, T, H, h0, all, hs, fb == NPE_FMT_INT8 ? 6 : 12);
+      if (st != NPE_SOC_ST_OK) {
+        printf("MISMATCH: recur %s %s T=%u H=%u: status %u (%08x %08x)\n",
+               cell == NPE_SOC_CELL_LSTM ? "LSTM" : "GRU", npe_fmt_name(fb), T, H, st,
+               last_rsp.w[5], last_rsp.w[6]);
+        recur_mismatches++;
+      }
+    }
+  if (!with_bad) return;
+  const uint32_t op = NPE_SOC_OP_RECUR | NPE_SOC_RECUR_H0 | NPE_SOC_RECUR_OUT_ALL;
+  struct Bad { const char *what; uint32_t req[8]; uint32_t st; };
+  const Bad bads[] = {
+    {"recur: reserved bit 20", {op | 1u << 20, 4, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_OP},
+    {"recur: GRU weights format 7", {op | NPE_SOC_RECUR_GATED(1, 7, 12, 4), 4, 4, 0x100, 0x800, 0x900, 0xa00, 0}, NPE_SOC_ST_BAD_FORMAT},
+    {"recur: LSTM reserved bit 30", {op | NPE_SOC_RECUR_GATED(2, 5, 12, 4) | 1u << 30, 4, 4, 0x100, 0x800, 0x900, 0xa00, 0}, NPE_SOC_ST_BAD_OP},
+    {"recur: GRU H = 60, W_hh above the B buffer", {op | NPE_SOC_RECUR_GATED(1, 4, 12, 4), 1, 60, 0x100, 0x800, 0x3400, 0x3800, 0}, NPE_SOC_ST_TOO_BIG},
+    {"recur: GRU W_hh past the window", {op | NPE_SOC_RECUR_GATED(1, 4, 12, 4), 2, 40, 0x100, 0x7000, 0x900, 0xa00, 0}, NPE_SOC_ST_BAD_ADDR},
+    {"recur: cell 9", {op | 9u << 8, 4, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_FORMAT},
+    {"recur: T = 0", {op, 0, 4, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_DIMS},
+    {"recur: H = 0", {op, 4, 0, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_DIMS},
+    {"recur: H = 70000", {op, 1, 70000, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_DIMS},
+    {"recur: a misaligned", {op, 4, 4, 0x102, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_ADDR},
+    {"recur: b in the arena", {op, 4, 4, 0x100, NPE_SOC_ARENA_BASE, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_ADDR},
+    {"recur: h0 at 0", {op, 4, 4, 0x100, 0x200, 0, 0x400, 0}, NPE_SOC_ST_BAD_ADDR},
+    {"recur: out past the window", {op, 100, 100, 0x100, 0x200, 0x300, 0x7f00, 0}, NPE_SOC_ST_BAD_ADDR},
+    {"recur: T x H overflows", {op, 65535, 65535, 0x100, 0x200, 0x300, 0x400, 0}, NPE_SOC_ST_BAD_ADDR},
+  };
+  for (const Bad &c : bads) {
+    uint32_t q[8];
+    memcpy(q, c.req, sizeof q);
+    q[7] = tag_counter++;
+    Rsp r = request(q);
+    bad_checks++;
+    if (r.w[0] != c.st) {
+      printf("MISMATCH: malformed request '%s': status %u, expected %u\n", c.what, r.w[0], c.st);
+      bad_fails++;
+    } else if (!quiet) {
+      printf("ok   refused: %-44s status %u\n", c.what, r.w[0]);
+    }
+    if (run_recur(5, 6, true, true) != NPE_SOC_ST_OK) {
+      printf("MISMATCH: a good sequence after '%s' failed\n", c.what);
+      bad_fails++;
+    }
   }
 }
 
@@ -402,8 +653,6 @@ void write_profile() {
             (unsigned long long)pc_cycles[e.first]);
   fclose(f);
 }
-
-unsigned bad_checks, bad_fails;
 
 void expect_status(const char *what, const uint32_t req[8], uint32_t want) {
   uint32_t q[8];
@@ -521,7 +770,7 @@ int main(int argc, char **argv) {
   const char *elf = nullptr;
   uint64_t seed = 1;
   unsigned n_jobs = 60;
-  bool do_bad = true, do_bench = false;
+  bool do_bad = true, do_bench = false, do_recur = true;
   for (int i = 1; i < argc; i++) {
     if (!strncmp(argv[i], "+seed=", 6)) seed = strtoull(argv[i] + 6, nullptr, 0);
     else if (!strncmp(argv[i], "+n=", 3)) n_jobs = (unsigned)strtoul(argv[i] + 3, nullptr, 0);
@@ -530,6 +779,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "+profile")) profile = true;
     else if (!strcmp(argv[i], "+bench")) do_bench = quiet = true, contend = false;
     else if (!strcmp(argv[i], "+no_contend")) contend = false;
+    else if (!strcmp(argv[i], "+poll")) poll_fw = true;
+    else if (!strcmp(argv[i], "+no_recur")) do_recur = false;
+    else if (!strncmp(argv[i], "+recur=", 7))
+      sscanf(argv[i] + 7, "%u,%u,%u,%u", &one_recur[0], &one_recur[1], &one_recur[2], &one_recur[3]);
     else if (argv[i][0] != '+') elf = argv[i];
   }
   if (!elf) {
@@ -559,6 +812,9 @@ int main(int argc, char **argv) {
   if (p.w[0] != NPE_SOC_ST_OK || (p.w[4] & 0x3f) != 0x3f || (p.w[2] & 0xffff) != 0x0202 ||
       (p.w[5] & 0xfffff) != (4u | 8u << 10))
     fail("PING");
+  // the recurrence unit: 256 state words, DIAG among its modes
+  if (!(p.w[4] >> 9 & 1u) || (p.w[6] & 0xffff) != 256 || !(p.w[6] >> 16 & 1u))
+    fail("PING: no recurrence unit with 256 state words and DIAG (CAP_RECUR)");
   printf("tb_soc: PING: CAP_ARRAY %08x CAP_SPAD %08x formats %02x\n", p.w[2], p.w[5], p.w[4]);
 
   if (do_bench) {
@@ -590,6 +846,14 @@ int main(int argc, char **argv) {
 #ifdef TB_SOC_ZYNQ
   if (top->led_err_o) bus_errs++;  // (sticky: at least one)
 #endif
+  if (do_recur) recurrences(do_bad);
+  if (rstats.reqs)
+    printf("tb_soc: %llu recurrence requests (%llu element steps, %llu RECUR descriptors, %llu "
+           "engine busy cycles, %llu firmware cycles, %llu engine interrupts)\n",
+           (unsigned long long)rstats.reqs, (unsigned long long)rstats.elems,
+           (unsigned long long)rstats.descs, (unsigned long long)rstats.busy,
+           (unsigned long long)rstats.fw_cycles, (unsigned long long)rstats.irqs);
+  mismatches += recur_mismatches;
   if (bus_errs) printf("tb_soc: %llu bus errors\n", (unsigned long long)bus_errs);
   printf("tb_soc: %llu matmuls (%llu MACs, %llu descriptors) in %llu cycles of the firmware, "
          "%llu of the engine busy, %llu host cycles doorbell to interrupt; %u malformed "
@@ -598,6 +862,19 @@ int main(int argc, char **argv) {
          (unsigned long long)stats.descs, (unsigned long long)stats.fw_cycles,
          (unsigned long long)stats.eng_busy, (unsigned long long)stats.host_cycles, bad_checks,
          mismatches + bad_fails, (unsigned long long)cycles);
+  printf("tb_soc: the firmware took %llu engine interrupts and made %llu AXI4-Lite reads "
+         "(%.1f a matmul)\n", (unsigned long long)stats.irqs,
+         (unsigned long long)stats.axil_reads,
+         stats.reqs ? (double)stats.axil_reads / (double)stats.reqs : 0.0);
+  // the firmware sleeps until the engine's interrupt when the engine is
+  // still busy after the last descriptor (nearly always; a tiny matmul may
+  // finish before the firmware looks): fewer interrupts than half the
+  // matmuls means the interrupt is not reaching the core
+  if (!poll_fw && stats.reqs && 2 * stats.irqs < stats.reqs) {
+    printf("MISMATCH: %llu engine interrupts for %llu matmuls (the engine's interrupt does "
+           "not reach the core)\n", (unsigned long long)stats.irqs, (unsigned long long)stats.reqs);
+    mismatches++;
+  }
 #ifndef TB_SOC_ZYNQ
   printf("tb_soc: the core retired %llu instructions in %llu cycles (CPI %.2f, all of it "
          "including the idle loop)\n", (unsigned long long)instret, (unsigned long long)cycles,
