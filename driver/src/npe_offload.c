@@ -575,6 +575,20 @@ static int recur_request(npe_dev *d, const uint32_t req[8], uint32_t rsp[10], np
   return rc;
 }
 
+/* A sequence's statistics once its requests are done: the energy estimate,
+ * host time and what crossed the link since the first request; kept as
+ * npe_last_stats() gives them. */
+static void seq_stats_done(npe_dev *d, npe_stats *s, double t_start, uint64_t link0,
+                           uint64_t frames0, uint64_t cyc0) {
+  s->energy_pj = npe__energy_estimate(s);
+  s->host_seconds = npe__now() - t_start;
+  s->link_bytes = d->link_bytes - link0;
+  s->link_frames = d->link_frames - frames0;
+  s->device_cycles = d->t.cycles(d->t.ctx) - cyc0;
+  d->last = *s;
+  d->have_last = 1;
+}
+
 /* A GRU or LSTM sequence: W_hh written once at the window's base, then
  * runs of T steps as requests (the records, h_0 and c_0, every h_t or h_T,
  * and c_T), each starting from the state the previous one ended with. */
@@ -649,13 +663,7 @@ static int offload_gated(npe_dev *d, const npe_rnn_seq *q) {
     if (!npe_tiler_resident_matvec(&d->hw, fa, fb, G * H, H, &p)) lanes = p.lanes;
     s.peak_macs = s.cycles * d->hw.rows * d->hw.cols * lanes;
     s.utilisation = s.peak_macs ? (double)s.macs[mf] / (double)s.peak_macs : 0.0;
-    s.energy_pj = npe__energy_estimate(&s);
-    s.host_seconds = npe__now() - t_start;
-    s.link_bytes = d->link_bytes - link0;
-    s.link_frames = d->link_frames - frames0;
-    s.device_cycles = d->t.cycles(d->t.ctx) - cyc0;
-    d->last = s;
-    d->have_last = 1;
+    seq_stats_done(d, &s, t_start, link0, frames0, cyc0);
   }
   if (!rc) { /* the caller's outputs, now that every request succeeded */
     if (q->h) memcpy(q->h, h_all, (size_t)T * H * 4u);
@@ -735,13 +743,7 @@ int npe__offload_rnn(npe_dev *d, const npe_rnn_seq *q) {
     s.recur_elems = rc == NPE_OK ? (uint64_t)T * H : 0u;
     s.peak_macs = s.cycles;
     s.utilisation = s.peak_macs ? (double)s.recur_elems / (double)s.peak_macs : 0.0;
-    s.energy_pj = npe__energy_estimate(&s);
-    s.host_seconds = npe__now() - t_start;
-    s.link_bytes = d->link_bytes - link0;
-    s.link_frames = d->link_frames - frames0;
-    s.device_cycles = d->t.cycles(d->t.ctx) - cyc0;
-    d->last = s;
-    d->have_last = 1;
+    seq_stats_done(d, &s, t_start, link0, frames0, cyc0);
   }
   if (!rc) { /* the caller's outputs, now that every request succeeded */
     if (q->h) memcpy(q->h, h_all, (size_t)T * H * 4u);

@@ -106,6 +106,27 @@ module tb_pe_energy;
   integer seed, errors, results, t0, t1;
   string  vcd;
 
+  // `words` random words back to back as dot products of DotLen (raw: any
+  // pattern, else operand()'s), one a cycle, inputs 1 ns after the edge
+  task automatic stream(input int words, input bit raw);
+    for (int w = 0; w < words; w++) begin
+      valid_i = 1'b1;
+      clear_i = (w % DotLen) == 0;
+      last_i  = (w % DotLen) == DotLen - 1;
+      a_i = raw ? 16'($random(seed)) : operand(16'($random(seed)), 1'b0);
+      b_i = raw ? 16'($random(seed)) : operand(16'($random(seed)), 1'b1);
+      @(posedge clk_i);
+      #1;
+    end
+  endtask
+
+  // valid low until the last result is out
+  task automatic drain();
+    {valid_i, clear_i, last_i} = '0;
+    repeat (12) @(posedge clk_i);
+    #1;
+  endtask
+
   // Inputs change 1 ns after a rising edge, as a register's output would
   // (the clock gates sample their enables at the falling edge); outputs
   // are compared at every negedge, after reset.
@@ -139,33 +160,13 @@ module tb_pe_energy;
       #1;
     if (WarmResults > 0) begin
       fmt_raw = 3'(WarmFmt);
-      for (int w = 0; w < DotLen; w++) begin
-        valid_i = 1'b1;
-        clear_i = (w == 0);
-        last_i  = (w == DotLen - 1);
-        a_i = 16'($random(seed));   // every 4-bit pattern is an FP4 / posit4 value
-        b_i = 16'($random(seed));
-        @(posedge clk_i);
-        #1;
-      end
-      {valid_i, clear_i, last_i} = '0;
-      repeat (12) @(posedge clk_i);
-      #1;
+      stream(DotLen, 1'b1);  // every 4-bit pattern is an FP4 / posit4 value
+      drain();
       fmt_raw = 3'(Fmt);
     end
     if (Idle) begin
-      for (int w = 0; w < DotLen; w++) begin
-        valid_i = 1'b1;
-        clear_i = (w == 0);
-        last_i  = (w == DotLen - 1);
-        a_i = operand(16'($random(seed)), 1'b0);
-        b_i = operand(16'($random(seed)), 1'b1);
-        @(posedge clk_i);
-        #1;
-      end
-      {valid_i, clear_i, last_i} = '0;
-      repeat (12) @(posedge clk_i);
-      #1;
+      stream(DotLen, 1'b0);
+      drain();
     end
     cnt_clear_i = 1'b1;
     @(posedge clk_i);
@@ -176,15 +177,7 @@ module tb_pe_energy;
       @(posedge clk_i);
       #1;
     end
-    for (int w = 0; w < Words && !Idle; w++) begin
-      valid_i = 1'b1;
-      clear_i = (w % DotLen) == 0;
-      last_i  = (w % DotLen) == DotLen - 1;
-      a_i = operand(16'($random(seed)), 1'b0);
-      b_i = operand(16'($random(seed)), 1'b1);
-      @(posedge clk_i);
-      #1;
-    end
+    if (!Idle) stream(Words, 1'b0);
     t1 = $time;
     {valid_i, clear_i, last_i} = '0;
     repeat (12) @(posedge clk_i);
