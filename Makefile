@@ -116,8 +116,11 @@ TEST_TARGETS += deps-test
 # caches directory listings, so files installed during one run can stay
 # invisible to its rules (a bare-machine make demo once failed that way:
 # "No rule to make target build/sim/verilated_fst_c.o").
+# The tests run JOBS at a time (default: one per core), each target's output
+# printed whole when it ends (-Otarget), so a failure reads in one piece.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: check-deps-test
-	@$(MAKE) --no-print-directory test-all
+	@$(MAKE) --no-print-directory -j$(JOBS) -Otarget test-all
 
 test-all: install-test $(TEST_TARGETS)
 	@echo "make test: all tests passed"
@@ -131,7 +134,7 @@ check-deps-sim:
 # The main job: one matmul workload in every format on the simulated engine
 # (two stages, as make test).
 demo: check-deps-sim
-	@$(MAKE) --no-print-directory demo-run
+	@$(MAKE) --no-print-directory -j$(JOBS) demo-run
 
 demo-run: $(NPE_BIN)
 	@mkdir -p $(BUILD)/demo

@@ -175,7 +175,7 @@ $(ZSOC_BUILD)/$(1)/Vnpe_soc_host_axil__ALL.a: fpga/rtl/npe_soc_host_axil.sv
 	@$(DEPS) verilator
 	@mkdir -p $(ZSOC_BUILD)/$(1)
 	$(VERILATOR) $(ZSOC_AXIL_VFLAGS) $(2) --Mdir $(ZSOC_BUILD)/$(1) --top-module npe_soc_host_axil $$<
-	$(MAKE) -s -C $(ZSOC_BUILD)/$(1) -f Vnpe_soc_host_axil.mk Vnpe_soc_host_axil__ALL.a
+	$$(MAKE) -s -C $(ZSOC_BUILD)/$(1) -f Vnpe_soc_host_axil.mk Vnpe_soc_host_axil__ALL.a
 
 $(ZSOC_BUILD)/tb_host_axil_$(1): tests/rtl/soc/tb_soc_host_axil.cpp \
     $(ZSOC_BUILD)/$(1)/Vnpe_soc_host_axil__ALL.a $(ZSOC_RT)

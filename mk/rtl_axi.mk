@@ -51,7 +51,7 @@ define axi_model
 $(AXI_BUILD)/$(1)/V$(2)__ALL.a: $(3)
 	@mkdir -p $(AXI_BUILD)/$(1)
 	$(VERILATOR) $(AXI_VFLAGS) $(4) --Mdir $(AXI_BUILD)/$(1) --top-module $(2) $(3)
-	$(MAKE) -s -C $(AXI_BUILD)/$(1) -f V$(2).mk V$(2)__ALL.a
+	$$(MAKE) -s -C $(AXI_BUILD)/$(1) -f V$(2).mk V$(2)__ALL.a
 endef
 
 $(eval $(call axi_model,csr,tb_axil_csr,$(AXI_PKG) $(AXI_RTL) tests/rtl/axi/tb_axil_csr.sv,))
