@@ -61,6 +61,28 @@ def rtlil_to_verilog(name):
     return "\\" + (name[1:] if name.startswith("\\") else name) + " ", True
 
 
+def parse_sig(spec, path, port):
+    """An RTLIL signal (a wire, a slice, or a concatenation of those) as a
+    list of (wire, (hi, lo) or None), MSB first; None when unconnected."""
+    if spec in ("{ }", "1'x"):
+        return None
+    inner = spec[1:-1].strip() if spec.startswith("{") else spec
+    toks = inner.split()
+    items = []
+    for t in toks:
+        r = re.match(r"^\[(\d+)(?::(\d+))?\]$", t)
+        if r:
+            if not items or items[-1][1] is not None:
+                pc.die("%s: port %s: '%s'" % (path, port, spec))
+            hi = int(r.group(1))
+            items[-1] = (items[-1][0], (hi, int(r.group(2)) if r.group(2) else hi))
+        elif t[0] in "\\$":
+            items.append((t, None))
+        else:
+            pc.die("%s: port %s on '%s' (a constant: not modelled)" % (path, port, spec))
+    return items
+
+
 def parse_mems(path):
     """The cut-out memories of srams.txt: size, width, contents (ROMs) and
     the wire (and bit range) on each port."""
@@ -83,18 +105,9 @@ def parse_mems(path):
         for port in ("RD_ADDR", "RD_DATA", "WR_ADDR", "WR_DATA", "WR_EN", "WR_CLK"):
             c = re.search(r"connect \\%s (.*)$" % port, cell, re.M)
             spec = c.group(1).strip() if c else "{ }"
-            if spec in ("{ }", "1'x"):
-                m[port] = None
-                continue
-            s = re.match(r"^(\S+)(?: \[(\d+)(?::(\d+))?\])?$", spec)
-            if not s:
-                pc.die("%s: port %s on '%s' (the wrapper takes one wire or a slice)" %
-                       (path, port, spec))
-            hi = s.group(2)
-            lo = s.group(3) if s.group(3) is not None else hi
-            m[port] = (s.group(1), None if hi is None else (int(hi), int(lo)))
-        if m["wr_ports"] and m["WR_CLK"][0] != "\\clk_i":
-            pc.die("%s: a memory written on %s, not clk_i" % (path, m["WR_CLK"][0]))
+            m[port] = parse_sig(spec, path, port)
+        if m["wr_ports"] and [w for w, _ in m["WR_CLK"]] != ["\\clk_i"]:
+            pc.die("%s: a memory written on %s, not clk_i" % (path, m["WR_CLK"]))
         mems.append(m)
     return mems
 
@@ -107,8 +120,9 @@ def sim_netlist(net, mems, out):
     names = {}
     for m in mems:
         for port in ("RD_ADDR", "RD_DATA", "WR_ADDR", "WR_DATA", "WR_EN"):
-            if m[port] and m[port][0] not in names:
-                names[m[port][0]] = "mp%d" % len(names)
+            for wire, _ in m[port] or []:
+                if wire not in names:
+                    names[wire] = "mp%d" % len(names)
     for rtl, new in names.items():
         vname, escaped = rtlil_to_verilog(rtl)
         if escaped:
@@ -153,9 +167,8 @@ def wrapper(text, mems, names, ports, out):
         body.append("  logic [%d:0] mem%d [%d];" % (w - 1, k, size))
 
         def sig(port):
-            wire, rng = m[port]
-            n = names[wire]
-            return "%s[%d:%d]" % (n, rng[0], rng[1]) if rng else n
+            parts = ["%s[%d:%d]" % (names[w], r[0], r[1]) if r else names[w] for w, r in m[port]]
+            return parts[0] if len(parts) == 1 else "{%s}" % ", ".join(parts)
         if m["init"]:
             bits = m["init"].replace("x", "0").rjust(size * w, "0")
             body.append("  initial begin")
@@ -165,15 +178,18 @@ def wrapper(text, mems, names, ports, out):
             body.append("  end")
         elif not m["wr_ports"]:
             pc.die("a memory with neither contents nor a write port")
-        rd_wire, rd_rng = m["RD_DATA"]
-        n = names[rd_wire]
-        lo, hi = (rd_rng[1], rd_rng[0]) if rd_rng else (0, ports[n][1] - 1)
-        driven.setdefault(n, set()).update(range(lo, hi + 1))
+        for rd_wire, rd_rng in m["RD_DATA"]:
+            n = names[rd_wire]
+            lo, hi = (rd_rng[1], rd_rng[0]) if rd_rng else (0, ports[n][1] - 1)
+            driven.setdefault(n, set()).update(range(lo, hi + 1))
         body.append("  assign %s = mem%d[%s];" % (sig("RD_DATA"), k, sig("RD_ADDR")))
         if m["wr_ports"]:
+            body.append("  wire [%d:0] mem%d_we = %s, mem%d_wd = %s;" %
+                        (w - 1, k, sig("WR_EN"), k, sig("WR_DATA")))
+            body.append("  wire [%d:0] mem%d_wa = %s;" % (m["abits"] - 1, k, sig("WR_ADDR")))
             body.append("  always @(posedge clk_i)")
-            body.append("    for (int b = 0; b < %d; b++) if (%s[b]) mem%d[%s][b] <= %s[b];" %
-                        (w, sig("WR_EN"), k, sig("WR_ADDR"), sig("WR_DATA")))
+            body.append("    for (int b = 0; b < %d; b++) if (mem%d_we[b]) mem%d[mem%d_wa][b] <= "
+                        "mem%d_wd[b];" % (w, k, k, k, k))
     # input bits of a memory wire that no memory drives (a constant in the
     # RTL, e.g. bit 16 of a 17-bit table value held in 16-bit words): 0
     for n, (d, w) in sorted(ports.items()):
