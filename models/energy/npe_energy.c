@@ -18,6 +18,13 @@
  * through the same flow (tools/ppa/calib.py). `make report` prints the
  * values as BENCH ppa_pj_per_mac28_cal_<format>.
  *
+ * Recurrence unit (recur_cycle, recur_diag_elem, recur_gru_elem,
+ * recur_lstm_elem; session 19): MEASURED the same way on npe_recur_unit's
+ * netlist (idle, and DIAG / GRU / LSTM jobs checked against the golden
+ * model), by
+ *   python3 tools/ppa/recur_energy.py build/ppa/synth build/ppa/recur_energy
+ * (make ppa-recur-energy; part of make report), same scaling and calibration.
+ *
  * Memory figures stay cited (45 nm, not scaled): M. Horowitz, "Computing's
  * energy problem (and what we can do about it)", ISSCC 2014, 45 nm, 0.9 V:
  * 64-bit SRAM read 10 pJ (8 KB) / 20 pJ (32 KB) / 100 pJ (1 MB); DRAM
