@@ -9,7 +9,10 @@
 #                     .json, SVG charts) scaled to 28 nm, and BENCH lines;
 #                     cached under build/ppa/
 #   make ppa-synth    area and critical path per block only
-#   make ppa-energy   the PE and NLU energy runs only (after ppa-synth)
+#   make ppa-energy   the PE, NLU and recurrence-unit energy runs only (after
+#                     ppa-synth)
+#   make ppa-recur-energy  the recurrence unit's synthesis and gate-level runs
+#                     (DIAG, GRU, LSTM, idle; checked against the golden model)
 #   make ppa-calib    reference adders / multipliers through the same flow,
 #                     against Horowitz ISSCC'14 at 45 nm: the calibration factor
 #   make ppa-workloads energy per workload (the demo's matmul, its sigmoid
@@ -30,12 +33,12 @@ PPA_PYTHON ?= /usr/bin/python3
 PPA_TOOLS  := tools/ppa/ppa_common.py tools/ppa/synth.py tools/ppa/liberty.py \
               tools/ppa/energy.py tools/ppa/pe_energy.py tools/ppa/nlu_energy.py tools/ppa/report.py \
               tools/ppa/scaling.py tools/ppa/calib.py tools/ppa/plots.py tools/ppa/fpga.py \
-              tools/ppa/workloads.py
+              tools/ppa/workloads.py tools/ppa/recur_energy.py
 
 # Debian packages the flow needs (make deps; qflow-tech-osu018 pulls in qflow)
 DEB_PKGS += opensta qflow-tech-osu018 python3-numpy
 
-.PHONY: report report-ppa ppa-deps ppa-synth ppa-energy ppa-calib ppa-fpga ppa-workloads ppa-test ppa-test-energy \
+.PHONY: report report-ppa ppa-deps ppa-synth ppa-energy ppa-recur-energy ppa-calib ppa-fpga ppa-workloads ppa-test ppa-test-energy \
         ppa-test-scaling ppa-smoke
 
 # tools/check_deps.sh installs what is missing (or prints the command)
@@ -46,9 +49,17 @@ ppa-synth: ppa-deps
 	@mkdir -p $(PPA_BUILD)
 	$(PPA_PYTHON) tools/ppa/synth.py $(PPA_BUILD)/synth
 
-ppa-energy: ppa-synth
+ppa-energy: ppa-synth $(GOLDEN_LIB)
 	$(PPA_PYTHON) tools/ppa/pe_energy.py $(PPA_BUILD)/synth $(PPA_BUILD)/energy
 	$(PPA_PYTHON) tools/ppa/nlu_energy.py $(PPA_BUILD)/synth $(PPA_BUILD)/nlu_energy
+	$(PPA_PYTHON) tools/ppa/recur_energy.py $(PPA_BUILD)/synth $(PPA_BUILD)/recur_energy \
+	  --golden=$(GOLDEN_LIB)
+
+# The recurrence unit's gate-level runs alone (after synth.py ... recur_unit)
+ppa-recur-energy: ppa-deps $(GOLDEN_LIB)
+	$(PPA_PYTHON) tools/ppa/synth.py $(PPA_BUILD)/synth recur_unit
+	$(PPA_PYTHON) tools/ppa/recur_energy.py $(PPA_BUILD)/synth $(PPA_BUILD)/recur_energy \
+	  --golden=$(GOLDEN_LIB)
 
 ppa-calib: ppa-deps
 	@mkdir -p $(PPA_BUILD)

@@ -259,6 +259,8 @@ static void stats_add(lm_run *r, int macs_job) {
   r->tot.dma_write_bytes += s.dma_write_bytes;
   r->tot.descriptors += s.descriptors;
   r->tot.recur_elems += s.recur_elems;
+  for (int m = 0; m < 3; m++) r->tot.recur_mode_elems[m] += s.recur_mode_elems[m];
+  r->tot.recur_cycles += s.recur_cycles;
   if (macs_job) r->tot.peak_macs += s.peak_macs;
   r->tot.host_seconds += s.host_seconds;
 }

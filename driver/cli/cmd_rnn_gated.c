@@ -284,6 +284,17 @@ static int run_format(npe_dev *d, const cli_rnn_gated_opts *o, const gated_layer
   return row->rc = rc;
 }
 
+/* The recurrence unit's share of energy_pj: its entries of the energy
+ * table times the job's counts (npe_energy_estimate.c sums the same). */
+static double recur_unit_pj(const npe_stats *st) {
+  static const char *const ev[3] = {"recur_diag_elem", "recur_gru_elem", "recur_lstm_elem"};
+  const npe_energy_entry *e;
+  double pj = npe_energy_find("recur_cycle", &e) == NPE_OK ? (double)st->recur_cycles * e->pj : 0;
+  for (int m = 0; m < 3; m++)
+    if (npe_energy_find(ev[m], &e) == NPE_OK) pj += (double)st->recur_mode_elems[m] * e->pj;
+  return pj;
+}
+
 static void print_json_row(const gated_row *r, int engine, int first) {
   printf("%s{\"format\": \"%s\", \"w_exp\": %d, \"hshift\": %u, \"acc_shift\": %d, "
          "\"w_rmse\": %.6g, ",
@@ -293,14 +304,16 @@ static void print_json_row(const gated_row *r, int engine, int first) {
     uint64_t macs = 0;
     for (int f = 0; f < NPE_FMT_COUNT; f++) macs += r->st.macs[f];
     printf("\"cycles\": %llu, \"macs\": %llu, \"mac_utilisation\": %.4f, \"energy_pj\": %.1f, "
+           "\"recur_unit_pj\": %.1f, "
            "\"descriptors\": %llu, \"dma_read_bytes\": %llu, \"dma_write_bytes\": %llu, "
            "\"proj_cycles\": %llu, ",
            (unsigned long long)r->st.cycles, (unsigned long long)macs, r->st.utilisation,
-           r->st.energy_pj,
+           r->st.energy_pj, recur_unit_pj(&r->st),
            (unsigned long long)r->st.descriptors, (unsigned long long)r->st.dma_read_bytes,
            (unsigned long long)r->st.dma_write_bytes, (unsigned long long)r->proj_cycles);
   } else {
     printf("\"cycles\": null, \"macs\": null, \"mac_utilisation\": null, \"energy_pj\": null, "
+           "\"recur_unit_pj\": null, "
            "\"descriptors\": null, "
            "\"dma_read_bytes\": null, \"dma_write_bytes\": null, \"proj_cycles\": null, ");
   }

@@ -17,6 +17,12 @@
  * at a time; separate devices are independent. No hidden threads, no global
  * state.
  *
+ * Changes in API 0.10.0 (source-compatible additions):
+ *   npe_stats.recur_mode_elems, npe_stats.recur_cycles (at the end): a
+ *               sequence's element steps by MODE and the recurrence unit's
+ *               cycles, which the energy estimate now prices (the unit's
+ *               gate-level energy, tools/ppa/recur_energy.py)
+ *
  * Changes in API 0.9.0 (source-compatible additions):
  *   npe_info.has_sherry, npe_set_sherry(): ternary weights that are 3:4
  *               sparse travel as Sherry 1.25-bit codes, unpacked on the
@@ -104,7 +110,7 @@ extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000900u
+#define NPE_API_VERSION 0x000a00u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -643,8 +649,7 @@ typedef struct npe_stats {
                                *   LSTM: the same for W_hh (ternary, 3:4 sparse) */
   uint64_t recur_elems;       /**< sequence: element steps of the recurrence unit, T x H
                                *   (DIAG multiplies, GRU / LSTM cell updates); counted by
-                               *   the driver (no counter); the energy estimate leaves
-                               *   the unit's own arithmetic out */
+                               *   the driver (no counter); by MODE in recur_mode_elems */
   uint64_t link_bytes;        /**< bytes the driver moved over the host link for the job:
                                *   4 per CSR access, the bytes of every memory access (a
                                *   serial link's frame headers and CRCs not counted) */
@@ -660,6 +665,12 @@ typedef struct npe_stats {
   uint32_t core_irqs;         /**< offload: the engine's interrupts the firmware took
                                *   (it sleeps until one when it waits for the engine),
                                *   summed over its requests; else 0 */
+  uint64_t recur_mode_elems[3]; /**< recur_elems by the unit's MODE: [0] DIAG, [1] GRU,
+                               *   [2] LSTM (0.10.0) */
+  uint64_t recur_cycles;      /**< sequence: the recurrence unit's cycles, the job's
+                               *   busy cycles (the unit is clocked throughout); else 0
+                               *   (0.10.0). The energy estimate prices these and
+                               *   recur_mode_elems with the unit's gate-level figures */
 } npe_stats;
 
 /** Copies the statistics of the last job. Errors: NPE_ERR_INVALID_ARG,

@@ -35,5 +35,13 @@ double npe__energy_estimate(const npe_stats *s) {
    * one threshold-table read per ramp step of a group */
   e += (double)s->nlu_column_steps * pj("nlu_step_column");
   e += (double)s->nlu_table_reads * pj("nlu_table_read");
+  /* the recurrence unit (tools/ppa/recur_energy.py, gate level): its clock
+   * and leakage every cycle of a sequence, and each element step above that;
+   * its state memories and sigmoid ROMs (cut out of the netlist) are not in
+   * these figures */
+  static const char *const recur_event[3] = {"recur_diag_elem", "recur_gru_elem",
+                                             "recur_lstm_elem"};
+  e += (double)s->recur_cycles * pj("recur_cycle");
+  for (int m = 0; m < 3; m++) e += (double)s->recur_mode_elems[m] * pj(recur_event[m]);
   return e;
 }

@@ -34,6 +34,8 @@ static void add_stats(gla_ctx *g) {
   t->descriptors += s.descriptors;
   t->energy_pj += s.energy_pj;
   t->recur_elems += s.recur_elems;
+  for (int m = 0; m < 3; m++) t->recur_mode_elems[m] += s.recur_mode_elems[m];
+  t->recur_cycles += s.recur_cycles;
   t->adc_conversions += s.adc_conversions;
   t->nlu_column_steps += s.nlu_column_steps;
   t->nlu_table_reads += s.nlu_table_reads;

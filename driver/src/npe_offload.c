@@ -580,6 +580,7 @@ static int recur_request(npe_dev *d, const uint32_t req[8], uint32_t rsp[10], np
  * npe_last_stats() gives them. */
 static void seq_stats_done(npe_dev *d, npe_stats *s, double t_start, uint64_t link0,
                            uint64_t frames0, uint64_t cyc0) {
+  s->recur_cycles = s->cycles;
   s->energy_pj = npe__energy_estimate(s);
   s->host_seconds = npe__now() - t_start;
   s->link_bytes = d->link_bytes - link0;
@@ -656,6 +657,7 @@ static int offload_gated(npe_dev *d, const npe_rnn_seq *q) {
   }
   if (rc == NPE_OK || rc == NPE_ERR_DEVICE || rc == NPE_ERR_TIMEOUT) {
     s.recur_elems = rc == NPE_OK ? (uint64_t)T * H : 0u;
+    s.recur_mode_elems[lstm ? 2 : 1] = s.recur_elems;
     npe_fmt mf = fb == NPE_FMT_TERNARY ? NPE_FMT_TERNARY : fa;
     s.macs[mf] = rc == NPE_OK ? (uint64_t)G * H * H * T : 0u;
     npe_mm_plan p;
@@ -741,6 +743,7 @@ int npe__offload_rnn(npe_dev *d, const npe_rnn_seq *q) {
   }
   if (rc == NPE_OK || rc == NPE_ERR_DEVICE || rc == NPE_ERR_TIMEOUT) {
     s.recur_elems = rc == NPE_OK ? (uint64_t)T * H : 0u;
+    s.recur_mode_elems[0] = s.recur_elems;
     s.peak_macs = s.cycles;
     s.utilisation = s.peak_macs ? (double)s.recur_elems / (double)s.peak_macs : 0.0;
     seq_stats_done(d, &s, t_start, link0, frames0, cyc0);

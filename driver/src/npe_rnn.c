@@ -540,6 +540,8 @@ int npe__rnn_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
   if (rc == NPE_OK || rc == NPE_ERR_DEVICE) {
     s.descriptors = r->descs;
     s.recur_elems = rc == NPE_OK ? (uint64_t)r->T * r->H : 0u;
+    s.recur_mode_elems[r->cell == NPE_RNN_DIAG ? 0 : r->cell == NPE_RNN_GRU ? 1 : 2] = s.recur_elems;
+    s.recur_cycles = s.cycles;
     if (r->cell == NPE_RNN_DIAG) {
       s.peak_macs = s.cycles;
       s.utilisation = s.peak_macs ? (double)s.recur_elems / (double)s.peak_macs : 0.0;

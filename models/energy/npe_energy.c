@@ -18,6 +18,13 @@
  * through the same flow (tools/ppa/calib.py). `make report` prints the
  * values as BENCH ppa_pj_per_mac28_cal_<format>.
  *
+ * Recurrence unit (recur_cycle, recur_diag_elem, recur_gru_elem,
+ * recur_lstm_elem; session 19): MEASURED the same way on npe_recur_unit's
+ * netlist (idle, and DIAG / GRU / LSTM jobs checked against the golden
+ * model), by
+ *   python3 tools/ppa/recur_energy.py build/ppa/synth build/ppa/recur_energy
+ * (make ppa-recur-energy; part of make report), same scaling and calibration.
+ *
  * Memory figures stay cited (45 nm, not scaled): M. Horowitz, "Computing's
  * energy problem (and what we can do about it)", ISSCC 2014, 45 nm, 0.9 V:
  * 64-bit SRAM read 10 pJ (8 KB) / 20 pJ (32 KB) / 100 pJ (1 MB); DRAM
@@ -45,7 +52,9 @@ enum {
   E_GATED_LANE, E_SRAM_BIT, E_DRAM_BIT,
   /* 0.2.0: nonlinear unit, ramp ADC, analog crossbar */
   E_XBAR_CELL_READ, E_XBAR_DAC_CONV, E_ADC_COMPARATOR, E_ADC_COUNTER_STEP, E_XBAR_PROG_PULSE,
-  E_NLU_STEP_COLUMN, E_NLU_TABLE_READ, E_COUNT
+  E_NLU_STEP_COLUMN, E_NLU_TABLE_READ,
+  /* 0.10.0: the recurrence unit */
+  E_RECUR_CYCLE, E_RECUR_DIAG, E_RECUR_GRU, E_RECUR_LSTM, E_COUNT
 };
 
 /* Default crossbar tile (must equal npe_xbar_cfg_default; tests/models checks). */
@@ -60,6 +69,14 @@ enum {
 #define PPA_CALIB 0.4644         /* Horowitz ISSCC'14 / this flow, geometric mean */
 #define MEASURED_MAC(pj180) ((pj180) * PPA_E28_FACTOR * PPA_CALIB)
 #define MEASURED_NLU(pj180) ((pj180) * PPA_E28_FACTOR * PPA_CALIB)
+#define MEASURED_RECUR(pj180) ((pj180) * PPA_E28_FACTOR * PPA_CALIB)
+/* npe_recur_unit at gate level, pJ at 180 nm (tools/ppa/recur_energy.py,
+ * build/ppa/recur_energy/recur_energy.json): idle per cycle, and per element
+ * step above idle */
+#define RECUR_IDLE_180 2008.39
+#define RECUR_DIAG_180 521.51
+#define RECUR_GRU_180 2889.14
+#define RECUR_LSTM_180 4109.41
 /* NanGate FreePDK45 cell areas, um^2 */
 #define NG45_DFF_X1 4.522
 #define NG45_AND2_X1 1.064
@@ -159,6 +176,35 @@ static const npe_energy_entry table[E_COUNT] = {
     [E_NLU_TABLE_READ] = {"nlu_table_read", 0.05,
      "assumption: one 2 x 17-bit register-file read of the digital NLU threshold table",
      "pJ/read", 0, ""},
+    [E_RECUR_CYCLE] = {"recur_cycle", MEASURED_RECUR(RECUR_IDLE_180),
+     "measured: npe_recur_unit (GRU / LSTM build, 1024 state words) idle, 2008.39 pJ per cycle "
+     "at 180 nm (OSU 0.18 um, gate-level activity: the clock of its 9,530 flops, none gated, and "
+     "leakage) x 0.013721 (Stillmaker & Baas, 180 -> 28 nm) x 0.4644 (calibration against "
+     "Horowitz ISSCC'14); charged for every cycle of a sequence job; produced by "
+     "tools/ppa/recur_energy.py (make ppa-energy / make report)",
+     "pJ/cycle", 0, ""},
+    [E_RECUR_DIAG] = {"recur_diag_elem", MEASURED_RECUR(RECUR_DIAG_180),
+     "measured: npe_recur_unit, one DIAG element step (h = a h + b: the record beat, the 32 x 32 "
+     "multiply, round, add, saturate, the result's packing and write beat) above the unit's idle "
+     "cycle, 521.51 pJ at 180 nm (gate-level run of N 32, T 8 random Q2.30 / Q15.16 data, checked "
+     "against the golden model; the state memory's accesses not included) x 0.013721 "
+     "(Stillmaker & Baas) x 0.4644 (calibration); produced by tools/ppa/recur_energy.py",
+     "pJ/element", 0, ""},
+    [E_RECUR_GRU] = {"recur_gru_elem", MEASURED_RECUR(RECUR_GRU_180),
+     "measured: npe_recur_unit, one GRU element step (its 3 mat-vec rows through the result FIFO "
+     "and the float-to-fixed conversion, the record's 2 beats, the cell's 3 gate evaluations, "
+     "h out and its INT8 code into the A buffer) above the unit's idle cycle, 2889.14 pJ at 180 nm "
+     "(gate-level run of N 16, T 4, checked against the golden model; the array's mat-vec is "
+     "counted as MACs, the state memory and sigmoid ROM reads not included) x 0.013721 "
+     "(Stillmaker & Baas) x 0.4644 (calibration); produced by tools/ppa/recur_energy.py",
+     "pJ/element", 0, ""},
+    [E_RECUR_LSTM] = {"recur_lstm_elem", MEASURED_RECUR(RECUR_LSTM_180),
+     "measured: npe_recur_unit, one LSTM element step (4 mat-vec rows, the record's 2 beats, 4 "
+     "gate evaluations and tanh(c), h out and its INT8 code) above the unit's idle cycle, "
+     "4109.41 pJ at 180 nm (gate-level run of N 16, T 4, checked against the golden model; "
+     "the state memories and sigmoid ROM reads not included) x 0.013721 (Stillmaker & Baas) x "
+     "0.4644 (calibration); produced by tools/ppa/recur_energy.py",
+     "pJ/element", 0, ""},
 };
 
 const npe_energy_entry *npe_energy_table(size_t *n) {

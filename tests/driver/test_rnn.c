@@ -57,6 +57,49 @@ static void fill(uint32_t T, uint32_t H, enum gates g, uint64_t seed, int32_t *a
 
 /* One sequence on the engine against the golden model, bit for bit; its
  * statistics. Returns the number of descriptors it took. */
+static double pj_of(const char *event) {
+  const npe_energy_entry *e = NULL;
+  ck_assert_msg(npe_energy_find(event, &e) == NPE_OK, "%s not in the energy table", event);
+  return e->pj;
+}
+
+/* A sequence's energy estimate (npe_stats.energy_pj), recomputed here from
+ * the table and the stats, not by the library's function: the MACs of the
+ * mat-vecs (GRU / LSTM) at mac_<format>, gated lane-cycles, DMA bits at
+ * dram_bit and sram_bit plus 32 SRAM bits per PE word of the mat-vecs
+ * (lanes 4, 4, 2, 1, 2, 2), and the recurrence unit: recur_cycle per cycle
+ * of the job (the unit is clocked throughout) and per element step
+ * recur_diag_elem / recur_gru_elem / recur_lstm_elem, by the cell. Also
+ * checks the counts it uses: recur_cycles = cycles, recur_mode_elems holds
+ * every element under @p cell. */
+static void check_seq_energy(const npe_stats *st, npe_rnn_cell cell) {
+  static const char *const mac_event[NPE_FMT_COUNT] = {
+      "mac_fp4", "mac_posit4", "mac_posit8", "mac_posit16", "mac_int8", "mac_ternary"};
+  static const double lanes[NPE_FMT_COUNT] = {4, 4, 2, 1, 2, 2};
+  static const char *const elem_event[3] = {"recur_diag_elem", "recur_gru_elem",
+                                            "recur_lstm_elem"};
+  int m = cell == NPE_RNN_DIAG ? 0 : cell == NPE_RNN_GRU ? 1 : 2;
+  ck_assert_uint_eq(st->recur_cycles, st->cycles);
+  for (int k = 0; k < 3; k++)
+    ck_assert_uint_eq(st->recur_mode_elems[k], k == m ? st->recur_elems : 0u);
+  double e = 0, words = 0;
+  for (int f = 0; f < NPE_FMT_COUNT; f++) {
+    e += (double)st->macs[f] * pj_of(mac_event[f]);
+    words += (double)st->macs[f] / lanes[f];
+  }
+  double dma_bits = 8.0 * (double)(st->dma_read_bytes + st->dma_write_bytes);
+  e += (double)st->gated_lane_cycles * pj_of("gated_lane_cycle");
+  e += dma_bits * pj_of("dram_bit") + (dma_bits + 32.0 * words) * pj_of("sram_bit");
+  e += (double)st->nlu_column_steps * pj_of("nlu_step_column") +
+       (double)st->nlu_table_reads * pj_of("nlu_table_read");
+  double unit = (double)st->cycles * pj_of("recur_cycle") +
+                (double)st->recur_elems * pj_of(elem_event[m]);
+  ck_assert(unit > 0);
+  e += unit;
+  ck_assert_msg(fabs(st->energy_pj - e) <= 1e-9 * e, "energy_pj %.17g, table x counts %.17g",
+                st->energy_pj, e);
+}
+
 static uint64_t check_seq(npe_dev *d, uint32_t T, uint32_t H, enum gates g, int use_h0,
                           enum outs o, uint64_t seed) {
   size_t n = (size_t)T * H;
@@ -91,6 +134,7 @@ static uint64_t check_seq(npe_dev *d, uint32_t T, uint32_t H, enum gates g, int 
   ck_assert_uint_eq(st.peak_macs, st.cycles);
   ck_assert(st.utilisation > 0 && st.utilisation <= 1.0);
   for (int f = 0; f < NPE_FMT_COUNT; f++) ck_assert_uint_eq(st.macs[f], 0);
+  check_seq_energy(&st, NPE_RNN_DIAG);
   /* the records, h0 and 64 bytes per descriptor in; the states out */
   uint64_t rd = 8ull * n + 64ull * st.descriptors;
   ck_assert_msg(st.dma_read_bytes >= rd && st.dma_read_bytes <= rd + 8ull * H + 8ull * st.descriptors,
@@ -113,7 +157,7 @@ START_TEST(info_reports_the_unit) {
   ck_assert_uint_eq(in.recur_modes & 1u, 1);
   npe_close(d);
   ck_assert_uint_eq(npe_version(), NPE_API_VERSION);
-  ck_assert_uint_eq(NPE_API_VERSION, 0x000900u);
+  ck_assert_uint_eq(NPE_API_VERSION, 0x000a00u);
 }
 END_TEST
 
@@ -516,6 +560,7 @@ static uint64_t gated_run_check(npe_dev *d, const gated_in *g, enum gouts o) {
   /* the records and the weights in, at least */
   ck_assert(st.dma_read_bytes >= 16ull * n + 64ull * st.descriptors);
   ck_assert(st.energy_pj > 0);
+  check_seq_energy(&st, g->cell);
   free(h), free(gh), free(hl), free(cl), free(ghT), free(gcT);
   return st.descriptors;
 }

@@ -68,6 +68,13 @@ BLOCKS["recur_unit"] = ("npe_recur_unit", [PKG, "rtl/engine/npe_recur_sig_pkg.sv
                                            "rtl/pe/npe_pe_posit_enc.sv", "rtl/pe/npe_pe_round.sv", "rtl/pe/npe_clk_gate.sv",
                                            "rtl/engine/npe_recur_unit.sv"], {},
                         "npe_recur_unit with GRU / LSTM, 1024 state words (state memories as SRAM)")
+# Blocks whose cut-out memories have ports on Yosys-internal wires (recur_unit:
+# the sigmoid evaluators' second lookup, sig_tab(j + 1), and the state
+# memories' write data and enables): synth.py exposes those wires too. Before
+# (up to session 18) they were left out, so that lookup read 0 and the write
+# logic was dropped from the netlist (its area and timing a little low). A set,
+# not every block, so the others' synthesis stays cached.
+SRAM_PORTS_UNNAMED = {"recur_unit"}
 BLOCKS["axi_dma"] = ("npe_axi_dma", [PKG, "rtl/axi/npe_axi_dma.sv"], {}, "npe_axi_dma, AXI4 master")
 BLOCKS["csr"] = ("npe_csr", [PKG, "rtl/axi/npe_csr.sv"], {}, "npe_csr, registers")
 BLOCKS["cmd"] = ("npe_cmd", [PKG, "rtl/engine/npe_cmd.sv"], {}, "npe_cmd, command processor")

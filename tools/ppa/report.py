@@ -382,6 +382,65 @@ def main(argv):
             md += ["", "libnpe's `nlu_step_column` (%s): %s" % (
                 table_c, "the B = 8 figure of this run" if ok else "**differs** from this run")]
 
+    # ------------------------------------------------- the recurrence unit
+    rec = load_opt(os.path.join(root, "recur_energy", "recur_energy.json"))
+    if rec:
+        md += ["", "## Recurrence unit: energy per element step (gate-level activity)", "",
+               "`npe_recur_unit` (GRU / LSTM build, 1024 state words; tools/ppa/recur_energy.py, "
+               "tests/ppa/tb_recur_energy.sv): one RECUR job per run on random data from the "
+               "golden model (tests/ppa/gen_recur_energy.c), the testbench as DMA and array, the "
+               "netlist checked against the RTL every cycle and its h_t and h codes against the "
+               "golden model. An element step is one element of one step (DIAG: a multiply-add; "
+               "GRU / LSTM: the cell update with its 3 / 4 mat-vec rows, the mat-vec itself being "
+               "MACs). \"above idle\" takes the idle run's pJ/cycle times the job's cycles out: "
+               "libnpe charges `recur_cycle` per cycle of a sequence and `recur_*_elem` per "
+               "element. The state memories and sigmoid ROMs are cut out of the netlist and not "
+               "in these figures.", "",
+               "| run | N x T | cycles | pJ/cycle 180 nm | pJ/element 180 nm | above idle 180 nm "
+               "| above idle 28 nm raw | 28 nm cal. | clock % | flops % | datapath % |",
+               "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for run in ("idle", "diag", "gru", "lstm"):
+            e = rec.get("recur_unit:" + run)
+            if not e:
+                continue
+            share = {p: 100 * (e["parts"][p]["switching"] + e["parts"][p]["internal"]) / e["total"]
+                     for p in ("clock", "flops", "datapath")}
+            per = e["pj_per_cycle"] if run == "idle" else e["pj_per_elem_above_idle"]
+            md.append("| %s | %s | %d | %.2f | %s | %s | %.4f | %s | %.0f | %.0f | %.0f |" % (
+                run, "-" if run == "idle" else "%d x %d" % (e["n"], e["t"]), e["cycles"],
+                e["pj_per_cycle"], "-" if run == "idle" else "%.2f" % e["pj_per_elem"],
+                "(per cycle)" if run == "idle" else "%.2f" % per, per * e28,
+                "%.4f" % (per * e28 * k) if k else "-",
+                share["clock"], share["flops"], share["datapath"]))
+            rows.append({"kind": "recur", "name": run, "pj_per_cycle": round(e["pj_per_cycle"], 3),
+                         "pj_per_elem": round(e.get("pj_per_elem", 0), 3),
+                         "pj_per_elem_above_idle": round(e.get("pj_per_elem_above_idle", 0), 3),
+                         "pj_28_cal": round(per * e28 * k, 5) if k else ""})
+            if run == "idle":
+                b("ppa_recur_pj_per_cycle_idle", per, "pJ/cycle", "%.2f")
+            else:
+                b("ppa_recur_pj_per_elem_%s" % run, per, "pJ", "%.2f")
+            if k:
+                b("ppa_recur_pj28_cal_%s" % run, per * e28 * k, "pJ", "%.4f")
+        table_c = "models/energy/npe_energy.c"
+        if os.path.exists(table_c):
+            src = open(table_c).read()
+            want = {"IDLE": ("idle", "pj_per_cycle"), "DIAG": ("diag", "pj_per_elem_above_idle"),
+                    "GRU": ("gru", "pj_per_elem_above_idle"),
+                    "LSTM": ("lstm", "pj_per_elem_above_idle")}
+            stale = []
+            for macro, (run, field) in want.items():
+                m = re.search(r"#define RECUR_%s_180 ([0-9.]+)" % macro, src)
+                e = rec.get("recur_unit:" + run)
+                if e and (not m or abs(float(m.group(1)) - e[field]) > 0.006 * e[field]):
+                    stale.append(run)
+            if stale:
+                print("ppa: WARNING %s's recurrence-unit figures differ from this run: %s; update "
+                      "them" % (table_c, ", ".join(stale)))
+            md += ["", "libnpe's `recur_cycle` / `recur_*_elem` (%s): %s" % (
+                table_c, "this run's figures" if not stale else
+                "**differ** from this run (%s)" % ", ".join(stale))]
+
     # ------------------------------------------------- workloads
     wl = load_opt(os.path.join(root, "workloads", "workloads.json"))
     if wl:
@@ -390,15 +449,21 @@ def main(argv):
                "(`tools/ppa/workloads.py`): MACs at libnpe's per-format energies (the all-format PE's "
                "28 nm calibrated figures of this flow, `models/energy/npe_energy.c`), the NLU's ramp "
                "steps likewise, scratchpad and DRAM bits at Horowitz ISSCC'14's 45 nm figures (cited, "
-               "not scaled). The recurrence unit's own gate logic and the engine's control are not "
-               "in it.", "",
-               "| workload | format | cycles | MACs | energy nJ | pJ/MAC all-in |",
-               "| --- | --- | ---: | ---: | ---: | ---: |"]
+               "not scaled), the recurrence unit at this flow's gate-level figures (its clock "
+               "every cycle of the sequence, each element step above that; \"of which recurrence "
+               "unit\"). The engine's control and the unit's state memories are not in it.", "",
+               "| workload | format | cycles | MACs | energy nJ | of which recurrence unit nJ "
+               "| pJ/MAC all-in |",
+               "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
         for name, w in wl.items():
             for fmt, r in w["formats"].items():
-                md.append("| %s | %s | %d | %d | %.1f | %s |" % (
+                md.append("| %s | %s | %d | %d | %.1f | %s | %s |" % (
                     name, fmt, r["cycles"], r["macs"], r["energy_pj"] / 1e3,
+                    "%.1f" % (r["recur_unit_pj"] / 1e3) if "recur_unit_pj" in r else "-",
                     "%.3f" % r["pj_per_mac"] if r["pj_per_mac"] else "-"))
+                if "recur_unit_pj" in r:
+                    b("ppa_workload_%s_%s_recur_unit_energy" % (name, fmt),
+                      r["recur_unit_pj"] / 1e3, "nJ", "%.2f")
                 rows.append({"kind": "workload", "name": "%s:%s" % (name, fmt), "cycles": r["cycles"],
                              "macs": r["macs"], "energy_pj": r["energy_pj"]})
                 b("ppa_workload_%s_%s_energy" % (name, fmt), r["energy_pj"] / 1e3, "nJ", "%.2f")

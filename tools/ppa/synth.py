@@ -81,10 +81,17 @@ def yosys_script(block, outdir):
     top, files, params, _ = pc.BLOCKS[block]
     chparam = "".join(" -chparam %s %d" % (k, v) for k, v in sorted(params.items()))
     abc = os.path.join(outdir, "abc.script")
+    # The wires on a cut-out memory's ports become block ports (expose), but
+    # only named ones: a port on a Yosys-internal ($) wire would be deleted
+    # with the memory, its logic left undriven (setundef -zero). For the
+    # blocks in SRAM_PORTS_UNNAMED those wires are named sram_w<k> first.
+    name_ports = ("rename -enumerate -pattern sram_w%% %s "
+                  "%%x:+$mem_v2[RD_DATA,RD_ADDR,RD_EN,WR_ADDR,WR_DATA,WR_EN] w:$* %%i" % SRAM_SEL
+                  if block in pc.SRAM_PORTS_UNNAMED else None)
     return "\n".join([
         "read_verilog -sv %s" % " ".join(files),
         "hierarchy -check -top %s%s" % (top, chparam),
-        "synth -top %s -flatten -run :fine" % top,
+        "synth -top %s -flatten -run :fine" % top] + ([name_ports] if name_ports else []) + [
         "tee -o %s/srams.txt dump %s" % (outdir, SRAM_SEL),
         "expose -input %s %%co:+$mem_v2[RD_DATA] w:* %%i" % SRAM_SEL,
         "expose %s %%ci:+$mem_v2[RD_ADDR,RD_EN,WR_ADDR,WR_DATA,WR_EN] w:* %%i" % SRAM_SEL,

@@ -3,8 +3,8 @@
 """workloads.py - energy per workload for the report: runs the `npe` tool on
 the simulated engine (default build) and keeps what libnpe's estimate
 (npe_stats.energy_pj) says, per format. That estimate uses this flow's
-measured MAC and NLU energies (models/energy/npe_energy.c, 28 nm
-calibrated) and the cited SRAM / DRAM figures, so it is only as current as
+measured MAC, NLU and recurrence-unit energies (models/energy/npe_energy.c,
+28 nm calibrated; the GRU's row also gives the recurrence unit's share) and the cited SRAM / DRAM figures, so it is only as current as
 that table: report.py warns when the table and the energy runs differ.
 
 Workloads (the demo's): the 64 x 64 x 256 matmul; the same with a sigmoid
@@ -45,6 +45,8 @@ def run(npe, name, args):
         macs = r["macs"]
         out[r["format"]] = {"cycles": cycles, "macs": round(macs), "energy_pj": r["energy_pj"],
                             "pj_per_mac": r["energy_pj"] / macs if macs else None}
+        if "recur_unit_pj" in r:   # the GRU: the recurrence unit's share of energy_pj
+            out[r["format"]]["recur_unit_pj"] = r["recur_unit_pj"]
     if not out:
         pc.die("%s: npe printed no rows" % name)
     return out
