@@ -48,10 +48,13 @@ TEST_TARGETS += firmware-test
 # loop with the HAL, its console on the mailbox (NPE_FW_SOC), unused
 # sections dropped so the image fits the SoC's RAM above 0x10000; the
 # planted build (NPE_FW_PLANT_BUG) drops the last n-block of every plan.
+# The tiler's mat-vec row buffer (on the stack) holds 8 KiB, twice the SoC
+# engine's B bank (the tiler answers UNSUPPORTED beyond it).
 FW_SOC_SRC   := firmware/npe_fw_main.c firmware/npe_hal.c
 FW_SOC_HDRS  := firmware/npe_hal.h include/npe_soc.h
 FW_SOC_OPT   ?= -O2 -finline-limit=2000
 FW_SOC_FLAGS := $(subst -Os,$(FW_SOC_OPT),$(subst firmware/link.ld,firmware/link_soc.ld,$(FW_CFLAGS))) -DNPE_FW_SOC \
+                -DNPE_TILER_MV_ROW_BYTES=8192 \
                 -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 FW_SOC_ELF   := $(FW_BUILD)/npe_soc_fw.elf
 
