@@ -112,36 +112,45 @@ static void matmul(const uint32_t req[8], uint32_t op, rsp *o) {
    * exceeds the scratchpads (the engine chains them with FLAGS.KEEP /
    * ACCUM; without CAP_FORMATS.KSPLIT the tiler refuses: TOO_BIG), a
    * mat-vec for M = 1, ternary B as Sherry codes where the engine has the
-   * unpacker, the host allows it and B is 3:4 sparse as the plan groups
-   * it; the first of these plans that fits the arena after the ring
-   * (npe_tiler_plan_room: Sherry before 2-bit codes, the mat-vec before
-   * the plain plan), placed there (A, B, C) */
-  npe_pats hb = host_pats((npe_fmt)fb, addr_b);
+   * unpacker and the host allows it; the first of these plans that fits
+   * the arena after the ring (npe_tiler_plan_room: Sherry before 2-bit
+   * codes, the mat-vec before the plain plan), placed there (A, B, C).
+   * B is packed first: weights that are not 3:4 sparse as the plan groups
+   * them fail the Sherry packing (one pass over B, no separate check), and
+   * the plan is made again with 2-bit codes. */
+  npe_pats hb = host_pats((npe_fmt)fb, addr_b), none = hb;
+  none.u8 = 0;
   int sherry = fb == NPE_FMT_TERNARY && g_info.hw.sherry && !(req[0] & NPE_SOC_MM_NO_SHERRY);
   const uint32_t dev_a = NPE_SOC_ARENA_BASE + RING_BYTES;
   npe_mm_plan p;
-  int rc = npe_tiler_plan_room(&g_info.hw, (npe_fmt)fa, (npe_fmt)fb, (npe_fmt)fout, fp32, m, n, k,
-                               sherry, hb, k, NPE_SOC_ARENA_END - dev_a, &p);
-  if (!rc) rc = npe_tiler_place(&p, dev_a);
+  int rc;
+  uint32_t stage;
+  for (;;) {
+    stage = 0x10000u;
+    rc = npe_tiler_plan_room(&g_info.hw, (npe_fmt)fa, (npe_fmt)fb, (npe_fmt)fout, fp32, m, n, k,
+                             sherry, none, k, NPE_SOC_ARENA_END - dev_a, &p);
+    if (!rc) rc = npe_tiler_place(&p, dev_a);
+    if (!rc) stage = 0x40000u, rc = npe_tiler_pack_b(&p, hb, k, (uint8_t *)(uintptr_t)(uint32_t)p.addr_b);
+    if (rc == NPE_ERR_RANGE && p.sherry) {
+      sherry = 0; /* not 3:4 sparse (or a bad pattern, which the 2-bit packing finds) */
+      continue;
+    }
+    break;
+  }
+  if (!rc) stage = 0x30000u, rc = npe_tiler_pack_a(&p, host_pats((npe_fmt)fa, addr_a), k, (uint8_t *)(uintptr_t)dev_a);
   if (rc) {
-    o->st = rc == NPE_ERR_UNSUPPORTED ? NPE_SOC_ST_TOO_BIG : NPE_SOC_ST_BAD_DIMS;
-    o->detail0 = 0x10000u | (uint32_t)(rc & 0xffff);
+    o->detail0 = stage | (uint32_t)(rc & 0xffff);
+    o->st = rc == NPE_ERR_RANGE ? NPE_SOC_ST_BAD_PATTERN
+            : rc == NPE_ERR_UNSUPPORTED && stage == 0x10000u ? NPE_SOC_ST_TOO_BIG
+                                                              : NPE_SOC_ST_BAD_DIMS;
     return;
   }
-  const uint32_t dev_b = (uint32_t)p.addr_b, dev_c = (uint32_t)p.addr_c;
+  const uint32_t dev_c = (uint32_t)p.addr_c;
 #ifdef NPE_FW_PLANT_BUG
   /* planted bug (make soc-plant-test): the last n-block of every m-tile
    * is never planned, so its columns of C are not computed */
   if (p.n_blocks > 1) p.n_blocks--;
 #endif
-  uint32_t stage = 0x30000u;
-  rc = npe_tiler_pack_a(&p, host_pats((npe_fmt)fa, addr_a), k, (uint8_t *)(uintptr_t)dev_a);
-  if (!rc) stage = 0x40000u, rc = npe_tiler_pack_b(&p, hb, k, (uint8_t *)(uintptr_t)dev_b);
-  if (rc) {
-    o->detail0 = stage | (uint32_t)(rc & 0xffff);
-    o->st = rc == NPE_ERR_RANGE ? NPE_SOC_ST_BAD_PATTERN : NPE_SOC_ST_BAD_DIMS;
-    return;
-  }
   o->plan = p.k_tiles | (p.sherry ? NPE_SOC_PLAN_SHERRY : 0u) | (p.matvec ? NPE_SOC_PLAN_MATVEC : 0u);
   /* time-out: far above any run of this size (about 1 cycle per MAC word
    * per PE, the bytes the DMA moves (A once per n-block, B once per m-tile

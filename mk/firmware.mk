@@ -66,6 +66,12 @@ $(FW_BUILD)/npe_soc_fw_plant.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW
 	@mkdir -p $(@D)
 	$(RV_CC) $(FW_SOC_FLAGS) -DNPE_FW_PLANT_BUG -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
 
+# The planted K-tile bug (NPE_FW_PLANT_KTILE_BUG, in npe_hal.c): the
+# MATMULs lose FLAGS.ACCUM, so every K tile starts from zero.
+$(FW_BUILD)/npe_soc_fw_plant_ktile.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps
+	@mkdir -p $(@D)
+	$(RV_CC) $(FW_SOC_FLAGS) -DNPE_FW_PLANT_KTILE_BUG -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
+
 # The planted recurrence bug (NPE_FW_PLANT_RECUR_BUG): a sequence's later
 # chunks start from zero instead of the state the previous RECUR left (KEEP).
 $(FW_BUILD)/npe_soc_fw_plant_recur.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps

@@ -153,7 +153,7 @@ int npe_tiler_plan_room(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt 
     if ((tries[i] & NPE_TILER_NO_MATVEC) && m != 1) continue; /* (the same plan) */
     npe_mm_plan p;
     int rc = npe_tiler_plan_matmul(hw, fa, fb, fout, out_fp32, m, n, k, tries[i], 0, 0, 0, &p);
-    if (!rc && (tries[i] & NPE_TILER_SHERRY) && !npe_tiler_sherry_fits(&p, b, stride))
+    if (!rc && (tries[i] & NPE_TILER_SHERRY) && b.u8 && !npe_tiler_sherry_fits(&p, b, stride))
       continue;
     if (!rc && npe_tiler_bytes(&p) > room) rc = NPE_ERR_UNSUPPORTED;
     if (!rc) {

@@ -125,7 +125,9 @@ int npe_tiler_place(npe_mm_plan *p, uint64_t addr_a);
  * The plan npe_tiler_plan_matmul() makes that fits @p room bytes of device
  * memory (npe_tiler_bytes()), at address 0 (npe_tiler_place() moves it):
  * with Sherry B first when @p sherry is set and the ternary weights @p b
- * (@p stride elements between rows) fit it (npe_tiler_sherry_fits()),
+ * (@p stride elements between rows) fit it (npe_tiler_sherry_fits(); with
+ * b.u8 NULL not checked: npe_tiler_pack_b() then answers NPE_ERR_RANGE
+ * for weights that do not fit, and the caller plans again without),
  * else with 2-bit B; for M = 1 the mat-vec first, then the plain plan (a
  * mat-vec B row holds Rows weight rows side by side, one 64-bit word per
  * PE word, so with long K it may not fit where the plain rows do). The
