@@ -495,6 +495,8 @@ void bench() {
     {"int8_16x16x64_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 16, 16, 64},
     {"posit8_16x16x64_f32", NPE_FMT_POSIT8, NPE_FMT_POSIT8, true, 16, 16, 64},
     {"int8_1x32x256_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 1, 32, 256},
+    // K tiles: K twice the scratchpads' limit (2,048 int8)
+    {"int8_2x2x4096_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 2, 2, 4096},
   };
   for (const Shape &s : shapes) {
     Stats before = stats;
