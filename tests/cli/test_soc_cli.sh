@@ -41,6 +41,7 @@ if "$NPE" matmul --device "$DEV" --m 1 --n 1 --k 16000 --format int8 > "$T/o" 2>
   fail "K 16000 accepted"
 fi
 grep -q 'do not fit' "$T/e" || fail "K 16000: no message"
+if grep -q ' exact$' "$T/o"; then fail "K 16000: the failed row reported as exact"; fi
 if "$NPE" matmul --device "$DEV" --m 4 --n 4 --k 16 --format int8 --act sigmoid > "$T/o" 2> "$T/e"; then
   fail "an NLU job accepted"
 fi
