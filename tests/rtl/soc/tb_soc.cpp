@@ -289,7 +289,7 @@ bool poll_fw;  // +poll: the firmware polls (NPE_FW_POLL), so it takes no engine
 // Writes pattern arrays to the host window and runs C = A x B^T through the
 // firmware; checks C bit-exact against the golden model. Returns the status.
 // sparse_b: ternary B 3:4 sparse (exactly one zero in every group of 4
-// along K; the rest of a row anything), so it can travel as Sherry codes;
+// along K, none in a last partial group), so it can travel as Sherry codes;
 // req_bits: ORed into REQ_0 (NPE_SOC_MM_NO_SHERRY).
 uint32_t run_matmul(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, uint32_t n,
                     uint32_t k, bool check = true, bool sparse_b = false,
@@ -307,6 +307,9 @@ uint32_t run_matmul(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, u
         for (uint32_t i = 0; i < 4; i++)
           b[r * k + g + i] = i == z ? 0 : (rng() & 1) ? 1 : 3; // 0, +1, -1 (0b11)
       }
+  if (sparse_b && fb == NPE_FMT_TERNARY) // a last partial group: no zero (the padding has it)
+    for (size_t r = 0; r < n; r++)
+      for (size_t i = k / 4 * 4; i < k; i++) b[r * k + i] = (rng() & 1) ? 1 : 3;
   uint32_t addr_a = NPE_SOC_HOST_WIN_BASE + 8 * rnd(0, 4);
   uint32_t addr_b = (uint32_t)((addr_a + a.size() + 7) & ~7u) + 8 * rnd(0, 4);
   uint32_t addr_c = (uint32_t)((addr_b + b.size() + 7) & ~7u) + 8 * rnd(1, 4);
