@@ -76,7 +76,7 @@ static npe_pats host_pats(npe_fmt f, uint32_t addr) {
 static uint32_t align8(uint32_t v) { return (v + 7u) & ~7u; }
 
 typedef struct rsp {
-  uint32_t st, busy, descs, detail0, detail1;
+  uint32_t st, busy, descs, detail0, detail1, plan;
 } rsp;
 
 static void matmul(const uint32_t req[8], uint32_t op, rsp *o) {
@@ -84,7 +84,7 @@ static void matmul(const uint32_t req[8], uint32_t op, rsp *o) {
   int fp32 = (req[0] >> 24) & 1u;
   uint32_t m = req[1], n = req[2], k = req[3];
   uint32_t addr_a = req[4], addr_b = req[5], addr_c = req[6];
-  if (req[0] & 0xfe000000u) {
+  if (req[0] & ~(0xffffffu | 1u << 24 | NPE_SOC_MM_NO_SHERRY)) {
     o->st = NPE_SOC_ST_BAD_OP;
     return;
   }
@@ -108,48 +108,58 @@ static void matmul(const uint32_t req[8], uint32_t op, rsp *o) {
     o->st = NPE_SOC_ST_BAD_ADDR;
     return;
   }
-  if (k > npe_tiler_max_k(&g_info.hw, (npe_fmt)fa, (npe_fmt)fb)) {
-    o->st = NPE_SOC_ST_TOO_BIG;
-    return;
-  }
-  /* plan once for the sizes, lay the arena out, plan again with the
-   * addresses (as npe_matmul.c does) */
+  /* plan as npe_matmul.c does (npe_tiler_plan_matmul): K tiles when K
+   * exceeds the scratchpads (the engine chains them with FLAGS.KEEP /
+   * ACCUM; without CAP_FORMATS.KSPLIT the tiler refuses: TOO_BIG), a
+   * mat-vec for M = 1, ternary B as Sherry codes where the engine has the
+   * unpacker and the host allows it; the first of these plans that fits
+   * the arena after the ring (npe_tiler_plan_room: Sherry before 2-bit
+   * codes, the mat-vec before the plain plan), placed there (A, B, C).
+   * B is packed first: weights that are not 3:4 sparse as the plan groups
+   * them fail the Sherry packing (one pass over B, no separate check), and
+   * the plan is made again with 2-bit codes. */
+  npe_pats hb = host_pats((npe_fmt)fb, addr_b), none = hb;
+  none.u8 = 0;
+  int sherry = fb == NPE_FMT_TERNARY && g_info.hw.sherry && !(req[0] & NPE_SOC_MM_NO_SHERRY);
+  const uint32_t dev_a = NPE_SOC_ARENA_BASE + RING_BYTES;
   npe_mm_plan p;
-  int rc = npe_tiler_plan(&g_info.hw, (npe_fmt)fa, (npe_fmt)fb, (npe_fmt)fout, fp32, m, n, k, 0,
-                          0, 0, &p);
-  if (!rc && m == 1) (void)npe_tiler_use_matvec(&p);
+  int rc;
+  uint32_t stage;
+  for (;;) {
+    stage = 0x10000u;
+    rc = npe_tiler_plan_room(&g_info.hw, (npe_fmt)fa, (npe_fmt)fb, (npe_fmt)fout, fp32, m, n, k,
+                             sherry, none, k, NPE_SOC_ARENA_END - dev_a, &p);
+    if (!rc) rc = npe_tiler_place(&p, dev_a);
+    if (!rc) stage = 0x40000u, rc = npe_tiler_pack_b(&p, hb, k, (uint8_t *)(uintptr_t)(uint32_t)p.addr_b);
+    if (rc == NPE_ERR_RANGE && p.sherry) {
+      sherry = 0; /* not 3:4 sparse (or a bad pattern, which the 2-bit packing finds) */
+      continue;
+    }
+    break;
+  }
+  if (!rc) stage = 0x30000u, rc = npe_tiler_pack_a(&p, host_pats((npe_fmt)fa, addr_a), k, (uint8_t *)(uintptr_t)dev_a);
   if (rc) {
-    o->st = rc == NPE_ERR_UNSUPPORTED ? NPE_SOC_ST_TOO_BIG : NPE_SOC_ST_BAD_DIMS;
-    o->detail0 = 0x10000u | (uint32_t)(rc & 0xffff);
+    o->detail0 = stage | (uint32_t)(rc & 0xffff);
+    o->st = rc == NPE_ERR_RANGE ? NPE_SOC_ST_BAD_PATTERN
+            : rc == NPE_ERR_UNSUPPORTED && stage == 0x10000u ? NPE_SOC_ST_TOO_BIG
+                                                              : NPE_SOC_ST_BAD_DIMS;
     return;
   }
-  uint64_t ba = npe_tiler_bytes_a(&p), bb = npe_tiler_bytes_b(&p), bc = npe_tiler_bytes_c(&p);
-  uint32_t dev_a = NPE_SOC_ARENA_BASE + RING_BYTES;
-  uint64_t end = (uint64_t)dev_a + ba + 8u + bb + 8u + bc;
-  if (end > NPE_SOC_ARENA_END) {
-    o->st = NPE_SOC_ST_TOO_BIG;
-    return;
-  }
-  uint32_t dev_b = align8(dev_a + (uint32_t)ba), dev_c = align8(dev_b + (uint32_t)bb);
-  rc = npe_tiler_plan(&g_info.hw, (npe_fmt)fa, (npe_fmt)fb, (npe_fmt)fout, fp32, m, n, k, dev_a,
-                      dev_b, dev_c, &p);
-  if (!rc && m == 1) (void)npe_tiler_use_matvec(&p);
+  const uint32_t dev_c = (uint32_t)p.addr_c;
 #ifdef NPE_FW_PLANT_BUG
   /* planted bug (make soc-plant-test): the last n-block of every m-tile
    * is never planned, so its columns of C are not computed */
-  if (!rc && p.n_blocks > 1) p.n_blocks--;
+  if (p.n_blocks > 1) p.n_blocks--;
 #endif
-  uint32_t stage = 0x20000u;
-  if (!rc) stage = 0x30000u, rc = npe_tiler_pack_a(&p, host_pats((npe_fmt)fa, addr_a), k, (uint8_t *)(uintptr_t)dev_a);
-  if (!rc) stage = 0x40000u, rc = npe_tiler_pack_b(&p, host_pats((npe_fmt)fb, addr_b), k, (uint8_t *)(uintptr_t)dev_b);
-  if (rc) {
-    o->detail0 = stage | (uint32_t)(rc & 0xffff);
-    o->st = rc == NPE_ERR_RANGE ? NPE_SOC_ST_BAD_PATTERN : NPE_SOC_ST_BAD_DIMS;
-    return;
-  }
+  o->plan = p.k_tiles | (p.sherry ? NPE_SOC_PLAN_SHERRY : 0u) | (p.matvec ? NPE_SOC_PLAN_MATVEC : 0u);
   /* time-out: far above any run of this size (about 1 cycle per MAC word
-   * per PE plus the bytes moved), so only a hung engine meets it */
-  uint64_t work = (uint64_t)m * n * (k + 64u) + 64u * (ba + bb + bc) + 2000000u;
+   * per PE, the bytes the DMA moves (A once per n-block, B once per m-tile
+   * with K tiles), and the core's ~1,600 cycles a descriptor), so only a
+   * hung engine meets it */
+  uint64_t ba = npe_tiler_bytes_a(&p), bb = npe_tiler_bytes_b(&p), bc = npe_tiler_bytes_c(&p);
+  uint64_t work = (uint64_t)m * n * (k + 64u) +
+                  64u * (ba * p.n_blocks + bb * p.m_tiles + bc) +
+                  4096u * npe_tiler_count(&p) + 2000000u;
   uint32_t budget = work > 0x7fffffffu ? 0x7fffffffu : (uint32_t)work;
   if (op == NPE_SOC_OP_MATMUL_TIMEOUT) budget = 64u;
   o->detail0 = npe_hal_cycles() - g_t0; /* (OK: when the engine run started) */
@@ -441,7 +451,7 @@ static void serve(void) {
   g_t0 = t0;
   uint32_t req[8];
   for (uint32_t i = 0; i < 8; i++) req[i] = npe_mbox_rd(NPE_MBOX_REQ(i));
-  rsp o = {NPE_SOC_ST_OK, 0, 0, 0, 0};
+  rsp o = {NPE_SOC_ST_OK, 0, 0, 0, 0, 0};
   uint32_t op = req[0] & 0xffu;
   if (op == NPE_SOC_OP_PING) {
     o.busy = g_info.cap_array;
@@ -465,6 +475,7 @@ static void serve(void) {
   npe_mbox_wr(NPE_MBOX_RSP(6), o.detail1);
   npe_mbox_wr(NPE_MBOX_RSP(8), npe_hal_eng_irqs - irqs0);
   npe_mbox_wr(NPE_MBOX_RSP(9), npe_hal_axil_reads - reads0);
+  npe_mbox_wr(NPE_MBOX_RSP(10), o.plan);
   npe_mbox_wr(NPE_MBOX_DONE, 1);
 }
 

@@ -19,6 +19,7 @@ void npe_hal_info_read(npe_hal_info *info) {
   info->hw.b_bank_words = cols ? b_kib * 1024u / 8u / cols : 0;
   info->hw.out_groups = glog2 ? 1u << glog2 : (rows && cols ? c_kib * 1024u / 4u / (rows * cols) : 0);
   info->hw.ksplit = (fmt >> NPE_CAP_FORMATS_KSPLIT_BIT) & 1u;
+  info->hw.sherry = (fmt >> NPE_CAP_FORMATS_SHERRY_BIT) & 1u;
   info->formats = (fmt >> NPE_CAP_FORMATS_FORMATS_OFFSET) & NPE_CAP_FORMATS_FORMATS_MASK;
   info->cap_array = arr;
   info->cap_spad = spad;
@@ -74,7 +75,15 @@ void npe_hal_reset(npe_hal_ring *r, uint32_t win_base, uint32_t win_limit) {
 static int tiler_source(void *ctx, uint8_t *slot) {
   const npe_mm_plan *p = ((const npe_mm_plan *const *)ctx)[0];
   npe_tiler_it *it = ((npe_tiler_it *const *)ctx)[1];
-  return npe_tiler_next(p, it, slot);
+  int more = npe_tiler_next(p, it, slot);
+#ifdef NPE_FW_PLANT_KTILE_BUG
+  /* planted bug (make soc-plant-ktile-test): the MATMULs of K tiles after
+   * the first lose FLAGS.ACCUM, so each starts from zero and a dot product
+   * keeps only its last tile */
+  if (more && npe_desc_get_opcode(slot) == NPE_OP_MATMUL)
+    npe_desc_set_flags(slot, npe_desc_get_flags(slot) & (uint8_t)~(1u << NPE_DESC_FLAG_ACCUM_BIT));
+#endif
+  return more;
 }
 
 void npe_hal_run(npe_hal_ring *r, const npe_mm_plan *p, uint32_t max_cycles,

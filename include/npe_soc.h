@@ -47,8 +47,11 @@
  * A request (REQ_0..7), written by the host before the DOORBELL:
  *   REQ_0  bits 7:0 opcode (NPE_SOC_OP_*), 11:8 format of A, 15:12 format
  *          of B, 19:16 output format, bit 24 OUT_FP32 (C is binary32; else
- *          16-bit patterns of the output format)
- *   REQ_1..3  M, N, K
+ *          16-bit patterns of the output format), bit 25 NO_SHERRY (ternary
+ *          B as 2-bit codes even where it could travel as Sherry codes)
+ *   REQ_1..3  M, N, K (K of any length: above the scratchpads the firmware
+ *          runs K tiles, MATMUL FLAGS.KEEP / ACCUM, as npe_matmul() does;
+ *          bounded by the host window and the arena)
  *   REQ_4..6  addresses of A (M x K), B (N x K) and C (M x N), row-major,
  *          dense, unpacked: one pattern per byte (two for posit16, 2-byte
  *          aligned), C binary32 (4-byte aligned) or 16-bit patterns (2-byte
@@ -70,7 +73,9 @@
  *   (PING: RSP_2 CAP_ARRAY, RSP_4 CAP_FORMATS, RSP_5 CAP_SPAD, RSP_6 CAP_RECUR)
  *   RSP_8  engine interrupts the firmware took while serving the request
  *   RSP_9  AXI4-Lite reads of the engine's CSRs it made while serving it
- *   RSP_10..15  0 (reserved)
+ *   RSP_10 MATMUL, ST_OK: the plan run: bits 15:0 K tiles, bit 16 B as
+ *          Sherry codes, bit 17 a batch-1 mat-vec (FLAGS.MATVEC)
+ *   RSP_11..15  0 (reserved)
  */
 #define NPE_SOC_OP_PING   0u  /* no work: status OK, RSP_2 = CAP_ARRAY, RSP_4 = CAP_FORMATS,
                                  RSP_5 = CAP_SPAD, RSP_6 = CAP_RECUR (the engine's shape
@@ -114,6 +119,10 @@
 #define NPE_SOC_REQ0(op, fa, fb, fout, fp32) \
   ((uint32_t)(op) | (uint32_t)(fa) << 8 | (uint32_t)(fb) << 12 | (uint32_t)(fout) << 16 | \
    (uint32_t)((fp32) ? 1u : 0u) << 24)
+#define NPE_SOC_MM_NO_SHERRY (1u << 25) /* REQ_0 of a MATMUL: no Sherry codes for B */
+#define NPE_SOC_PLAN_K_TILES(rsp10) ((rsp10) & 0xffffu)
+#define NPE_SOC_PLAN_SHERRY  (1u << 16)
+#define NPE_SOC_PLAN_MATVEC  (1u << 17)
 #define NPE_SOC_FW_READY  0x4e504657u /* "NPFW" */
 
 enum npe_soc_status {
@@ -122,7 +131,7 @@ enum npe_soc_status {
   NPE_SOC_ST_BAD_FORMAT = 2,  /* a format this build lacks, or a pair the engine cannot run */
   NPE_SOC_ST_BAD_DIMS = 3,    /* M, N or K zero or above 65535 */
   NPE_SOC_ST_BAD_ADDR = 4,    /* an operand outside the host window, or misaligned */
-  NPE_SOC_ST_TOO_BIG = 5,     /* K above the scratchpads, or the packed operands exceed the arena */
+  NPE_SOC_ST_TOO_BIG = 5,     /* the packed operands and C exceed the arena (or K above the scratchpads without KSPLIT) */
   NPE_SOC_ST_BAD_PATTERN = 6, /* an element that is no pattern of its format (ternary 0b10, > 8 bits) */
   NPE_SOC_ST_ENGINE = 7,      /* the engine stopped on an error (RSP_5/6); it was reset */
   NPE_SOC_ST_TIMEOUT = 8,     /* the engine did not finish in time; it was reset */

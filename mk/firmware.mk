@@ -48,10 +48,13 @@ TEST_TARGETS += firmware-test
 # loop with the HAL, its console on the mailbox (NPE_FW_SOC), unused
 # sections dropped so the image fits the SoC's RAM above 0x10000; the
 # planted build (NPE_FW_PLANT_BUG) drops the last n-block of every plan.
+# The tiler's mat-vec row buffer (on the stack) holds 8 KiB, twice the SoC
+# engine's B bank (the tiler answers UNSUPPORTED beyond it).
 FW_SOC_SRC   := firmware/npe_fw_main.c firmware/npe_hal.c
 FW_SOC_HDRS  := firmware/npe_hal.h include/npe_soc.h
 FW_SOC_OPT   ?= -O2 -finline-limit=2000
 FW_SOC_FLAGS := $(subst -Os,$(FW_SOC_OPT),$(subst firmware/link.ld,firmware/link_soc.ld,$(FW_CFLAGS))) -DNPE_FW_SOC \
+                -DNPE_TILER_MV_ROW_BYTES=8192 \
                 -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 FW_SOC_ELF   := $(FW_BUILD)/npe_soc_fw.elf
 
@@ -62,6 +65,12 @@ $(FW_BUILD)/npe_soc_fw.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS)
 $(FW_BUILD)/npe_soc_fw_plant.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps
 	@mkdir -p $(@D)
 	$(RV_CC) $(FW_SOC_FLAGS) -DNPE_FW_PLANT_BUG -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
+
+# The planted K-tile bug (NPE_FW_PLANT_KTILE_BUG, in npe_hal.c): the
+# MATMULs lose FLAGS.ACCUM, so every K tile starts from zero.
+$(FW_BUILD)/npe_soc_fw_plant_ktile.elf: $(FW_SOC_SRC) $(FW_SOC_HDRS) $(FW_COMMON) $(FW_HDRS) firmware/link_soc.ld | cpu-deps
+	@mkdir -p $(@D)
+	$(RV_CC) $(FW_SOC_FLAGS) -DNPE_FW_PLANT_KTILE_BUG -o $@ $(FW_SOC_SRC) $(FW_COMMON) -lgcc
 
 # The planted recurrence bug (NPE_FW_PLANT_RECUR_BUG): a sequence's later
 # chunks start from zero instead of the state the previous RECUR left (KEEP).

@@ -8,12 +8,14 @@
 #   make soc-lint     verilator --lint-only -Wall of npe_soc (plain, asserting, planted)
 #   make soc-compat-check  Yosys elaboration and an Icarus compile of npe_soc
 #   make soc-test     the firmware ELF on the Verilated SoC: random matmuls in
-#                     every format pair and DIAG / GRU / LSTM sequences bit-exact
+#                     every format pair, K-tiled ones (K 2-3x the scratchpads,
+#                     Sherry B, M = 1) and DIAG / GRU / LSTM sequences bit-exact
 #                     against the golden model, malformed requests, the engine's
 #                     interrupts counted; the planted firmware bugs (soc-plant-test,
 #                     soc-plant-recur-test), the planted adapter bug
-#                     (soc-plant-rtl-test) and the unwired engine interrupt
-#                     (soc-plant-irq-test) must be caught
+#                     (soc-plant-rtl-test), the unwired engine interrupt
+#                     (soc-plant-irq-test) and the dropped K-tile ACCUM flag
+#                     (soc-plant-ktile-test) must be caught
 #   make soc-soak     more random requests (SOC_SOAK_N, seed SOC_SOAK_SEED)
 #   make soc-bench    BENCH lines: firmware-driven matmuls and DIAG sequences, the
 #                     core's CPI, interrupts and CSR reads; the polling firmware
@@ -31,7 +33,7 @@ SOC_SOAK_SEED ?= $(shell date +%s)
 SOC_SOAK_N    ?= 1000
 
 .PHONY: soc-lint soc-compat-check soc-model soc-test soc-plant-test soc-plant-rtl-test \
-        soc-plant-irq-test soc-plant-recur-test soc-soak soc-bench
+        soc-plant-irq-test soc-plant-recur-test soc-plant-ktile-test soc-soak soc-bench
 
 soc-lint:
 	$(VERILATOR) --lint-only -Wall --top-module npe_soc $(ENGINE_VLT) $(SOC_RTL)
@@ -107,7 +109,7 @@ $(SOC_BUILD)/tb_soc_plant_irq: tests/rtl/soc/tb_soc.cpp include/npe_soc.h \
 # The engine's interrupt left unwired must fail: the firmware sleeps until
 # it, so the matmul times out (one job: the time-out costs ~2 M cycles).
 soc-plant-irq-test: $(SOC_BUILD)/tb_soc_plant_irq $(FW_SOC_ELF)
-	@if $(SOC_BUILD)/tb_soc_plant_irq +quiet +no_bad +no_recur +n=1 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
+	@if $(SOC_BUILD)/tb_soc_plant_irq +quiet +no_bad +no_recur +no_ktile +n=1 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
 	    > $(SOC_BUILD)/plant_irq.log 2>&1; then \
 	  echo "soc-plant-irq-test: FAIL: the unwired engine interrupt went unnoticed"; exit 1; \
 	elif grep -q MISMATCH $(SOC_BUILD)/plant_irq.log; then \
@@ -118,7 +120,7 @@ soc-plant-irq-test: $(SOC_BUILD)/tb_soc_plant_irq $(FW_SOC_ELF)
 # The planted recurrence bug (a later chunk starts from zero, not KEEP) must
 # fail: the recurrence requests only.
 soc-plant-recur-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant_recur.elf
-	@if $(SOC_TB) +quiet +no_bad +n=0 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant_recur.elf \
+	@if $(SOC_TB) +quiet +no_bad +no_ktile +n=0 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant_recur.elf \
 	    > $(SOC_BUILD)/plant_recur.log 2>&1; then \
 	  echo "soc-plant-recur-test: FAIL: the planted recurrence bug went unnoticed"; exit 1; \
 	elif grep -q MISMATCH $(SOC_BUILD)/plant_recur.log; then \
@@ -128,7 +130,7 @@ soc-plant-recur-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant_recur.elf
 
 # The planted adapter bug (a dropped write strobe) must fail too.
 soc-plant-rtl-test: $(SOC_BUILD)/tb_soc_plant $(FW_SOC_ELF)
-	@if $(SOC_BUILD)/tb_soc_plant +quiet +no_bad +no_recur +n=6 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
+	@if $(SOC_BUILD)/tb_soc_plant +quiet +no_bad +no_recur +no_ktile +n=6 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
 	    > $(SOC_BUILD)/plant_rtl.log 2>&1; then \
 	  echo "soc-plant-rtl-test: FAIL: the dropped strobe went unnoticed"; exit 1; \
 	elif grep -q MISMATCH $(SOC_BUILD)/plant_rtl.log; then \
@@ -136,9 +138,20 @@ soc-plant-rtl-test: $(SOC_BUILD)/tb_soc_plant $(FW_SOC_ELF)
 	else echo "soc-plant-rtl-test: FAIL: the run failed without a mismatch"; \
 	  cat $(SOC_BUILD)/plant_rtl.log; exit 1; fi
 
+# The planted K-tile bug (the MATMULs' FLAGS.ACCUM dropped: each K tile
+# starts from zero) must fail: the K-tiled matmuls only.
+soc-plant-ktile-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant_ktile.elf
+	@if $(SOC_TB) +quiet +no_bad +no_recur +n=0 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant_ktile.elf \
+	    > $(SOC_BUILD)/plant_ktile.log 2>&1; then \
+	  echo "soc-plant-ktile-test: FAIL: the planted K-tile bug went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(SOC_BUILD)/plant_ktile.log; then \
+	  echo "soc-plant-ktile-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_ktile.log)"; \
+	else echo "soc-plant-ktile-test: FAIL: the run failed without a mismatch"; \
+	  cat $(SOC_BUILD)/plant_ktile.log; exit 1; fi
+
 # The planted firmware (the last n-block of every plan dropped) must fail.
 soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
-	@if $(SOC_TB) +quiet +no_bad +no_recur +n=12 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant.elf \
+	@if $(SOC_TB) +quiet +no_bad +no_recur +no_ktile +n=12 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant.elf \
 	    > $(SOC_BUILD)/plant.log 2>&1; then \
 	  echo "soc-plant-test: FAIL: the planted firmware bug went unnoticed"; exit 1; \
 	elif grep -q MISMATCH $(SOC_BUILD)/plant.log; then \
@@ -148,7 +161,8 @@ soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
 
 soc-test: $(SOC_TB) $(FW_SOC_ELF)
 	$(SOC_TB) +quiet +seed=$(SOC_TEST_SEED) +n=$(SOC_TEST_N) $(FW_SOC_ELF)
-	@$(MAKE) -s soc-plant-test soc-plant-rtl-test soc-plant-irq-test soc-plant-recur-test
+	@$(MAKE) -s soc-plant-test soc-plant-rtl-test soc-plant-irq-test soc-plant-recur-test \
+	  soc-plant-ktile-test
 TEST_TARGETS += soc-test
 
 soc-soak: $(SOC_TB) $(FW_SOC_ELF)

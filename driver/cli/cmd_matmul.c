@@ -183,7 +183,10 @@ static int write_c(const cli_mm_opts *o, const float *cf, npe_pats c, const char
 
 /* A failed row on stderr, with the engine's error when it reported one. */
 static void report_error(npe_dev *d, cli_mm_row *row, int rc) {
+  row->golden_mismatch = -1; /* (its table row says "-", not "exact") */
   fprintf(stderr, "npe matmul: %s: %s\n", row->name, npe_strerror(rc));
+  const char *why = npe_last_error(d); /* (the SoC's firmware, a link: why) */
+  if (why && *why) fprintf(stderr, "npe matmul: %s\n", why);
   if (rc == NPE_ERR_DEVICE && npe_last_stats(d, &row->st) == NPE_OK)
     fprintf(stderr, "npe matmul: engine error code %u at descriptor %u (address 0x%llx)\n",
             row->st.hw_error, row->st.hw_error_index, (unsigned long long)row->st.hw_error_addr);

@@ -135,10 +135,12 @@ typedef struct npe_dev npe_dev;
  *               matmuls on a 2 x 2 engine in every format; the driver sends
  *               the unpacked operands through the mailbox (offload) and
  *               splits a job larger than the 32 KiB host window into
- *               requests. Matmuls only, K <= npe_max_k(): the NLU, RECUR
- *               (npe_rnn) and device buffers are NPE_ERR_UNSUPPORTED
- *               (npe_info says has_nlu, has_recur, has_ksplit 0;
- *               mem_size is the host window's); npe_last_error() says why
+ *               requests. Matmuls (K above npe_max_k() in K tiles, run by
+ *               the firmware, as long as a row of A and one of B fit the
+ *               host window and the firmware's arena) and recurrences
+ *               (npe_rnn); the NLU and device buffers are
+ *               NPE_ERR_UNSUPPORTED (npe_info says has_nlu 0; mem_size is
+ *               the host window's); npe_last_error() says why
  *               the firmware refused a request; latency, ready and valid do
  *               not apply (NPE_ERR_INVALID_ARG)
  *   firmware=F  (build=soc) the firmware ELF (default

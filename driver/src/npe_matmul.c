@@ -93,22 +93,13 @@ int npe_set_sherry(npe_dev *d, int on) {
 
 /* The job's plan at addresses a, b, c: as the tiler chooses, a mat-vec for
  * one row, and with Sherry B when @p sherry (npe_set_sherry): K tiles then
- * start at multiples of 4, so the tiles' groups of 4 are B's. */
+ * start at multiples of 4, so the tiles' groups of 4 are B's
+ * (npe_tiler_plan_matmul: the SoC's firmware plans its requests the same
+ * way). */
 static int plan_job(npe_dev *d, npe_job *j, const npe_tensor *a, const npe_tensor *b,
                     npe_fmt fout, int fp32, int sherry, uint64_t aa, uint64_t ab, uint64_t ac) {
-  npe_fmt fa = a->data.fmt, fb = b->data.fmt;
-  npe_mm_plan *p = &j->plan;
-  int rc = npe_tiler_plan(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, aa, ab, ac, p);
-  if (!rc && sherry && p->k_tiles > 1 && p->k_tile % 4) {
-    uint32_t kt = (p->k_tile + 3) / 4 * 4, max_k = npe_tiler_max_k(&d->hw, fa, fb);
-    if (kt > max_k) kt = max_k / 4 * 4;
-    rc = npe_tiler_plan_k_tiles(&d->hw, fa, fb, fout, fp32, a->rows, b->rows, a->cols, kt, aa,
-                                ab, ac, p);
-  }
-  /* one row: a mat-vec on every PE where the array allows it (else as planned) */
-  if (!rc && a->rows == 1) (void)npe_tiler_use_matvec(p);
-  if (!rc && sherry) rc = npe_tiler_use_sherry(p);
-  return rc;
+  return npe_tiler_plan_matmul(&d->hw, a->data.fmt, b->data.fmt, fout, fp32, a->rows, b->rows,
+                               a->cols, sherry ? NPE_TILER_SHERRY : 0u, aa, ab, ac, &j->plan);
 }
 
 /* Whether B goes as Sherry codes: ternary, the engine has the unpacker, not

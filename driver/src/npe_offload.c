@@ -19,9 +19,11 @@
  * operands do not fit the firmware's arena) is split here into blocks of
  * rows of A and columns of B, one request each: every element of C is still
  * one exact dot product rounded once, so the result does not depend on the
- * split. This firmware plans no K tiles: K above npe_max_k() is
- * NPE_ERR_UNSUPPORTED (npe_info.has_ksplit reads 0), as are the NLU, the
- * crossbar and the recurrence unit (the SoC's engine has none; npe_info
+ * split. K above npe_max_k() goes to the firmware whole: it runs K tiles
+ * (FLAGS.KEEP / ACCUM) as npe_matmul() does, on an engine with KSPLIT
+ * (npe_info.has_ksplit); K so long that one row of A and one of B with
+ * their C do not fit the host window and the arena is NPE_ERR_UNSUPPORTED,
+ * as are the NLU and the crossbar (the SoC's engine has neither; npe_info
  * says so) and device buffers (the RAM is the firmware's).
  */
 #include <stdio.h>
@@ -58,6 +60,7 @@ struct npe_offload_job {
   int err;                /* the job's npe_status once finished */
   uint64_t busy, descs, core_cycles, core_irqs;
   uint32_t requests;
+  uint32_t sherry_reqs;   /* requests whose B went as Sherry codes (RSP_10) */
   uint64_t link0, frames0, cyc0; /* d->link_bytes, link_frames, device cycles at submit */
   npe_stats fail;         /* hw_error fields of an ENGINE answer */
 };
@@ -87,12 +90,12 @@ static int send(npe_dev *d, const uint32_t req[8]) {
   return rc ? rc : mbox_wr(d, NPE_MBOX_DOORBELL, 1);
 }
 
-/* RSP_0..9 (one 40-byte read), then DONE = 0 for the next request */
-static int receive(npe_dev *d, uint32_t rsp[10]) {
-  uint8_t b[40];
+/* RSP_0..10 (one 44-byte read), then DONE = 0 for the next request */
+static int receive(npe_dev *d, uint32_t rsp[11]) {
+  uint8_t b[44];
   int rc = d->t.mem_read(d->t.ctx, MBOX(NPE_MBOX_RSP(0)), b, sizeof b);
   if (rc) return rc;
-  for (int i = 0; i < 10; i++) rsp[i] = le32(b + 4 * i);
+  for (int i = 0; i < 11; i++) rsp[i] = le32(b + 4 * i);
   return mbox_wr(d, NPE_MBOX_DONE, 0);
 }
 
@@ -104,7 +107,7 @@ static int done_flag(npe_dev *d, int *done) {
 }
 
 int npe__offload_open(npe_dev *d) {
-  uint32_t id = 0, ready = 0, rsp[10];
+  uint32_t id = 0, ready = 0, rsp[11];
   int rc = mbox_rd(d, NPE_MBOX_ID, &id);
   if (!rc) rc = mbox_rd(d, NPE_MBOX_RSP(7), &ready);
   if (rc || id != NPE_MBOX_ID_VALUE || ready != NPE_SOC_FW_READY) {
@@ -137,9 +140,9 @@ int npe__offload_open(npe_dev *d) {
     return rc;
   }
   npe_info *i = &d->info;
-  /* what this firmware runs: MATMULs whose K fits the scratchpads and
-   * DIAG, GRU and LSTM sequences; no K tiles, NLU or XBAR */
-  i->has_ksplit = 0, d->hw.ksplit = 0;
+  /* what this firmware runs: MATMULs (K tiles where the engine has
+   * KSPLIT: has_ksplit as CAP_FORMATS says) and DIAG, GRU and LSTM
+   * sequences; no NLU or XBAR */
   i->has_nlu = 0, i->nlu_groups = 0;
   /* RECUR requests: DIAG, GRU and LSTM sequences (npe__offload_rnn), when
    * the engine has the unit (CAP_RECUR in RSP_6) */
@@ -154,16 +157,17 @@ int npe__offload_open(npe_dev *d) {
 static uint64_t align8(uint64_t v) { return (v + 7u) & ~7ull; }
 
 /* Whether an mb x nb block's packed operands and C fit the firmware's arena
- * after its ring: the firmware's own plan and check (npe_fw_main.c). */
+ * after its ring: the firmware's own plan and check (npe_fw_main.c), with
+ * 2-bit ternary B (the plan it falls back on when Sherry codes do not fit
+ * or B is not 3:4 sparse). */
 static int arena_fits(const npe_dev *d, const struct npe_offload_job *o, uint32_t mb,
                       uint32_t nb) {
   npe_mm_plan p;
-  if (npe_tiler_plan(&d->hw, o->fa, o->fb, o->fout, o->fp32, mb, nb, o->k, 0, 0, 0, &p))
-    return 0;
-  if (mb == 1) (void)npe_tiler_use_matvec(&p);
-  uint64_t need = NPE_SOC_ARENA_RING_BYTES + npe_tiler_bytes_a(&p) + 8u + npe_tiler_bytes_b(&p) +
-                  8u + npe_tiler_bytes_c(&p);
-  return need <= NPE_SOC_ARENA_END - NPE_SOC_ARENA_BASE;
+  npe_pats none = {0};
+  none.fmt = o->fb;
+  return npe_tiler_plan_room(&d->hw, o->fa, o->fb, o->fout, o->fp32, mb, nb, o->k, 0, none, 0,
+                             NPE_SOC_ARENA_END - NPE_SOC_ARENA_BASE - NPE_SOC_ARENA_RING_BYTES,
+                             &p) == NPE_OK;
 }
 
 /* Whether requests of mb rows of A and nb columns of B fit the host window
@@ -267,7 +271,10 @@ static int issue(npe_dev *d, struct npe_offload_job *o) {
     o->a_in_win = rc ? -1 : (int64_t)o->r0;
   }
   o->tag = TAG_BASE + ++o->requests;
-  uint32_t req[8] = {NPE_SOC_REQ0(op, o->fa, o->fb, o->fp32 ? 0u : o->fout, o->fp32),
+  /* npe_set_sherry(d, 0): ternary B as 2-bit codes in the firmware too */
+  uint32_t req0 = NPE_SOC_REQ0(op, o->fa, o->fb, o->fp32 ? 0u : o->fout, o->fp32) |
+                  (d->sherry_off ? NPE_SOC_MM_NO_SHERRY : 0u);
+  uint32_t req[8] = {req0,
                      o->cur_m, o->cur_n, o->k, o->addr_a, o->addr_b, o->addr_c, o->tag};
   if (!rc) rc = send(d, req);
   return rc;
@@ -297,7 +304,7 @@ static int status_words(uint32_t st, const char **whatp) {
   return rc;
 }
 
-static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[10]) {
+static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[11]) {
   const char *what;
   int rc = status_words(rsp[0], &what);
   if (rc == NPE_OK) return NPE_OK;
@@ -316,7 +323,7 @@ static int status_of(npe_dev *d, struct npe_offload_job *o, const uint32_t rsp[1
 /* The answer to the request in flight: C's block into o->c, the counts, the
  * next request or the end. */
 static int collect(npe_dev *d, struct npe_offload_job *o) {
-  uint32_t rsp[10];
+  uint32_t rsp[11];
   int rc = receive(d, rsp);
   if (rc) return rc;
   if (rsp[1] != o->tag) {
@@ -329,6 +336,7 @@ static int collect(npe_dev *d, struct npe_offload_job *o) {
   o->core_irqs += rsp[8];
   o->descs += rsp[4];
   rc = status_of(d, o, rsp);
+  if (!rc && (rsp[10] & NPE_SOC_PLAN_SHERRY)) o->sherry_reqs++;
   if (rc) return rc;
   size_t row = (size_t)o->cur_n * o->ec;
   uint8_t *blk = malloc((size_t)o->cur_m * row);
@@ -359,7 +367,7 @@ static int drain_stale(npe_dev *d) {
     }
     d->t.wait(d->t.ctx, WAIT_CHUNK);
   }
-  uint32_t rsp[10];
+  uint32_t rsp[11];
   if (!rc) rc = receive(d, rsp);
   if (!rc) d->off_stale = 0;
   return rc;
@@ -484,6 +492,7 @@ static void offload_stats(npe_dev *d, const npe_job *j, const struct npe_offload
   s->core_cycles = o->core_cycles;
   s->core_irqs = o->core_irqs;
   s->requests = o->requests;
+  s->sherry = o->requests && o->sherry_reqs == o->requests;
 }
 
 int npe__offload_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
@@ -545,7 +554,7 @@ static void put_le32(uint8_t *p, uint32_t v) {
 
 /* One request of a sequence: sent, answered (the request's status in
  * d->msg when not OK), its counts added. */
-static int recur_request(npe_dev *d, const uint32_t req[8], uint32_t rsp[10], npe_stats *s) {
+static int recur_request(npe_dev *d, const uint32_t req[8], uint32_t rsp[11], npe_stats *s) {
   int rc = send(d, req);
   int done = 0;
   while (!rc && !(rc = done_flag(d, &done)) && !done) d->t.wait(d->t.ctx, WAIT_CHUNK);
@@ -645,7 +654,7 @@ static int offload_gated(npe_dev *d, const npe_rnn_seq *q) {
                            NPE_SOC_RECUR_GATED(q->cell, fb, q->hshift, q->acc_shift) |
                            (h0 ? NPE_SOC_RECUR_H0 : 0u) | (all ? NPE_SOC_RECUR_OUT_ALL : 0u),
                        tc, H, x_at, w_at, h_at, o_at, ++tag};
-    uint32_t rsp[10];
+    uint32_t rsp[11];
     if (!rc) rc = recur_request(d, req, rsp, &s);
     size_t rows = all ? tc : 1u, words = rows * H + (lstm ? H : 0u);
     if (!rc) rc = d->t.mem_read(d->t.ctx, o_at, buf, words * 4u);
@@ -729,7 +738,7 @@ int npe__offload_rnn(npe_dev *d, const npe_rnn_seq *q) {
       uint32_t req[8] = {NPE_SOC_OP_RECUR | NPE_SOC_CELL_DIAG << 8 |
                              (h0 ? NPE_SOC_RECUR_H0 : 0u) | (all ? NPE_SOC_RECUR_OUT_ALL : 0u),
                          tc, hs, a_at, b_at, h_at, o_at, ++tag};
-      uint32_t rsp[10];
+      uint32_t rsp[11];
       if (!rc) rc = recur_request(d, req, rsp, &s);
       uint32_t out_bytes = all ? seq : hs * 4u;
       if (!rc) rc = d->t.mem_read(d->t.ctx, o_at, buf, out_bytes);

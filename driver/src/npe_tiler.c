@@ -109,6 +109,62 @@ int npe_tiler_plan_k_tiles(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_f
   return NPE_OK;
 }
 
+int npe_tiler_plan_matmul(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
+                          int out_fp32, uint32_t m, uint32_t n, uint32_t k, unsigned opts,
+                          uint64_t addr_a, uint64_t addr_b, uint64_t addr_c,
+                          npe_mm_plan *plan) {
+  int sherry = (opts & NPE_TILER_SHERRY) != 0;
+  int rc = npe_tiler_plan(hw, fa, fb, fout, out_fp32, m, n, k, addr_a, addr_b, addr_c, plan);
+  if (!rc && sherry && plan->k_tiles > 1 && plan->k_tile % 4) {
+    uint32_t kt = (plan->k_tile + 3) / 4 * 4, max_k = npe_tiler_max_k(hw, fa, fb);
+    if (kt > max_k) kt = max_k / 4 * 4;
+    rc = npe_tiler_plan_k_tiles(hw, fa, fb, fout, out_fp32, m, n, k, kt, addr_a, addr_b, addr_c,
+                                plan);
+  }
+  /* one row: a mat-vec on every PE where the array allows it (else as planned) */
+  if (!rc && m == 1 && !(opts & NPE_TILER_NO_MATVEC)) (void)npe_tiler_use_matvec(plan);
+  if (!rc && sherry) rc = npe_tiler_use_sherry(plan);
+  return rc;
+}
+
+static uint64_t align8_64(uint64_t v) { return (v + 7u) & ~(uint64_t)7u; }
+
+uint64_t npe_tiler_bytes(const npe_mm_plan *p) {
+  return align8_64(npe_tiler_bytes_a(p)) + align8_64(npe_tiler_bytes_b(p)) + npe_tiler_bytes_c(p);
+}
+
+int npe_tiler_place(npe_mm_plan *p, uint64_t addr_a) {
+  if (!p || (addr_a & 7u)) return NPE_ERR_INVALID_ARG;
+  p->addr_a = addr_a;
+  p->addr_b = addr_a + align8_64(npe_tiler_bytes_a(p));
+  p->addr_c = p->addr_b + align8_64(npe_tiler_bytes_b(p));
+  return NPE_OK;
+}
+
+int npe_tiler_plan_room(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
+                        int out_fp32, uint32_t m, uint32_t n, uint32_t k, int sherry, npe_pats b,
+                        size_t stride, uint64_t room, npe_mm_plan *plan) {
+  if (!plan) return NPE_ERR_INVALID_ARG;
+  /* Sherry, then 2-bit; each the mat-vec (M = 1), then the plain plan */
+  static const unsigned tries[4] = {NPE_TILER_SHERRY, NPE_TILER_SHERRY | NPE_TILER_NO_MATVEC,
+                                    0u, NPE_TILER_NO_MATVEC};
+  int err = NPE_ERR_UNSUPPORTED;
+  for (unsigned i = sherry ? 0u : 2u; i < 4u; i++) {
+    if ((tries[i] & NPE_TILER_NO_MATVEC) && m != 1) continue; /* (the same plan) */
+    npe_mm_plan p;
+    int rc = npe_tiler_plan_matmul(hw, fa, fb, fout, out_fp32, m, n, k, tries[i], 0, 0, 0, &p);
+    if (!rc && (tries[i] & NPE_TILER_SHERRY) && b.u8 && !npe_tiler_sherry_fits(&p, b, stride))
+      continue;
+    if (!rc && npe_tiler_bytes(&p) > room) rc = NPE_ERR_UNSUPPORTED;
+    if (!rc) {
+      *plan = p;
+      return NPE_OK;
+    }
+    if (rc != NPE_ERR_UNSUPPORTED) err = rc;
+  }
+  return err;
+}
+
 /* Scratchpad words of a mat-vec B LOAD row for `words` PE words: one per
  * PE word (Rows <= 4 sub-words), ternary one per four. */
 static uint32_t mv_pitch(npe_fmt fb, uint32_t words) {
@@ -244,13 +300,21 @@ int npe_tiler_pack_a(const npe_mm_plan *p, npe_pats a, size_t stride, uint8_t *o
   return pack_rows(p, a, stride, p->m, p->seg_bytes_a, out);
 }
 
+/* The row buffer of pack_b_matvec (on the stack): one K tile's packed B
+ * row, at most a B bank (64-bit words, 4,096 on the largest build); the
+ * SoC's firmware, whose B banks hold 512 words, builds it smaller
+ * (mk/firmware.mk) to leave its RAM to the code. */
+#ifndef NPE_TILER_MV_ROW_BYTES
+#define NPE_TILER_MV_ROW_BYTES (8 * 4096)
+#endif
+
 /* Matvec B: each weight row packed as usual, then its PE words dealt into
  * the LOAD row of its (block, group, column) at sub-word r. */
 static int pack_b_matvec(const npe_mm_plan *p, npe_pats b, size_t stride, uint8_t *out) {
   uint32_t rows = p->hw.rows, cols = p->hw.cols, per = rows * cols;
   int ternary = p->fb == NPE_FMT_TERNARY;
   uint32_t std_bytes = pitch_words(p->fb, p->lanes, p->words) * 8;
-  uint8_t tmp[8 * 4096];
+  uint8_t tmp[NPE_TILER_MV_ROW_BYTES];
   if (std_bytes > sizeof tmp) return NPE_ERR_UNSUPPORTED;
   uint64_t total = npe_tiler_bytes_b(p);
   for (uint64_t i = 0; i < total; i++) out[i] = 0;

@@ -92,6 +92,53 @@ int npe_tiler_plan_k_tiles(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_f
                            uint64_t addr_a, uint64_t addr_b, uint64_t addr_c,
                            npe_mm_plan *plan /* out */);
 
+/** Options of npe_tiler_plan_matmul(). */
+#define NPE_TILER_SHERRY    1u /**< B as Sherry codes (npe_tiler_use_sherry()) */
+#define NPE_TILER_NO_MATVEC 2u /**< M = 1 as a plain plan, not a mat-vec */
+
+/**
+ * The plan of a matmul job as libnpe (npe_matmul.c) and the SoC's firmware
+ * (firmware/npe_fw_main.c) run it: npe_tiler_plan() (K tiles of equal size
+ * when K exceeds the scratchpads), a batch-1 mat-vec for M = 1 where the
+ * array allows it (npe_tiler_use_matvec(); else, or with
+ * NPE_TILER_NO_MATVEC, the plain plan), and with NPE_TILER_SHERRY in
+ * @p opts B as Sherry codes (npe_tiler_use_sherry()), its K tiles then
+ * rounded up to a multiple of 4 (at most npe_tiler_max_k() rounded down),
+ * so that every tile starts a group of 4 of B's weights. Errors as
+ * npe_tiler_plan() and npe_tiler_use_sherry().
+ */
+int npe_tiler_plan_matmul(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
+                          int out_fp32, uint32_t m, uint32_t n, uint32_t k, unsigned opts,
+                          uint64_t addr_a, uint64_t addr_b, uint64_t addr_c,
+                          npe_mm_plan *plan /* out */);
+
+/** Bytes of device memory A, B and C of @p p take laid out one after the
+ *  other, A and B each rounded up to 8 (npe_tiler_place()). */
+uint64_t npe_tiler_bytes(const npe_mm_plan *p);
+
+/** Moves @p p to A at @p addr_a, B and C right after it (each 8-byte
+ *  aligned, npe_tiler_bytes() in all). Errors: NPE_ERR_INVALID_ARG (NULL,
+ *  addr_a not 8-byte aligned). */
+int npe_tiler_place(npe_mm_plan *p, uint64_t addr_a);
+
+/**
+ * The plan npe_tiler_plan_matmul() makes that fits @p room bytes of device
+ * memory (npe_tiler_bytes()), at address 0 (npe_tiler_place() moves it):
+ * with Sherry B first when @p sherry is set and the ternary weights @p b
+ * (@p stride elements between rows) fit it (npe_tiler_sherry_fits(); with
+ * b.u8 NULL not checked: npe_tiler_pack_b() then answers NPE_ERR_RANGE
+ * for weights that do not fit, and the caller plans again without),
+ * else with 2-bit B; for M = 1 the mat-vec first, then the plain plan (a
+ * mat-vec B row holds Rows weight rows side by side, one 64-bit word per
+ * PE word, so with long K it may not fit where the plain rows do). The
+ * firmware plans its requests with it and libnpe checks with @p sherry 0
+ * (the plan the firmware falls back on) that they fit. Errors:
+ * npe_tiler_plan()'s, NPE_ERR_UNSUPPORTED when no plan fits @p room.
+ */
+int npe_tiler_plan_room(const npe_hw_shape *hw, npe_fmt fa, npe_fmt fb, npe_fmt fout,
+                        int out_fp32, uint32_t m, uint32_t n, uint32_t k, int sherry, npe_pats b,
+                        size_t stride, uint64_t room, npe_mm_plan *plan /* out */);
+
 /**
  * Sends the results of @p plan through the NLU: its MATMULs round to
  * binary32, an NLU descriptor with AUX @p aux (docs/REGMAP.md) precedes

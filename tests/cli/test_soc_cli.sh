@@ -2,8 +2,9 @@
 # test_soc_cli.sh NPE_BINARY - `npe info` and `npe matmul` on the SoC whose
 # firmware runs the matmuls (sim:?build=soc, docs/SOC.md): the engine's
 # shape from the firmware's PING, every format golden-exact through the
-# firmware, an M = 1 mat-vec, DIAG and LSTM sequences golden-exact, and the
-# refusals (K beyond the scratchpads, the NLU, a missing firmware): exit
+# firmware, an M = 1 mat-vec, K above the scratchpads (K tiles in the
+# firmware), DIAG and LSTM sequences golden-exact, and the refusals (K too
+# long for the firmware's arena, the NLU, a missing firmware): exit
 # non-zero with a message.
 set -u
 NPE=${1:?usage: test_soc_cli.sh NPE_BINARY}
@@ -18,7 +19,6 @@ grep -q '^transport     sim-soc' "$T/info" || fail "npe info: transport"
 grep -q '^MAC array     2 x 2 PEs' "$T/info" || fail "npe info: the SoC's array"
 grep -q '^formats       fp4 posit4 posit8 posit16 int8 ternary' "$T/info" || fail "npe info: formats"
 grep -q '^nonlinear     none' "$T/info" || fail "npe info: no NLU through the firmware"
-"$NPE" info --json --device "$DEV" | grep -q '"k_tiles": false' || fail "npe info --json: no K tiles"
 
 "$NPE" matmul --device "$DEV" --m 20 --n 24 --k 96 --format all --check --quiet > "$T/mm" ||
   fail "matmul --format all on the SoC"
@@ -27,10 +27,21 @@ grep -q '^nonlinear     none' "$T/info" || fail "npe info: no NLU through the fi
   > "$T/mv" || fail "mat-vec on the SoC"
 grep -q ' exact$' "$T/mv" || fail "mat-vec on the SoC not exact"
 
-if "$NPE" matmul --device "$DEV" --m 4 --n 4 --k 3000 --format int8 > "$T/o" 2> "$T/e"; then
-  fail "K 3000 accepted"
+# K above the scratchpads (int8 2,048, posit16 1,024): K tiles in the
+# firmware, golden-exact
+"$NPE" info --json --device "$DEV" | grep -q '"k_tiles": true' || fail "npe info --json: K tiles"
+"$NPE" matmul --device "$DEV" --m 2 --n 2 --k 5000 --format int8 --check --quiet > "$T/kt" ||
+  fail "matmul K 5000 int8 on the SoC"
+grep -q ' exact$' "$T/kt" || fail "K 5000 int8 on the SoC not exact"
+"$NPE" matmul --device "$DEV" --m 1 --n 3 --k 2500 --format posit16 --out posit8 --check --quiet \
+  > "$T/kt" || fail "matmul K 2500 posit16 on the SoC"
+grep -q ' exact$' "$T/kt" || fail "K 2500 posit16 on the SoC not exact"
+# K so long that a row of A and one of B do not fit the firmware's arena
+if "$NPE" matmul --device "$DEV" --m 1 --n 1 --k 16000 --format int8 > "$T/o" 2> "$T/e"; then
+  fail "K 16000 accepted"
 fi
-grep -q 'beyond this engine' "$T/e" || fail "K 3000: no message"
+grep -q 'do not fit' "$T/e" || fail "K 16000: no message"
+if grep -q ' exact$' "$T/o"; then fail "K 16000: the failed row reported as exact"; fi
 if "$NPE" matmul --device "$DEV" --m 4 --n 4 --k 16 --format int8 --act sigmoid > "$T/o" 2> "$T/e"; then
   fail "an NLU job accepted"
 fi

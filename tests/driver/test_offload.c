@@ -5,8 +5,10 @@
  * engine, every result bit-identical to the host-driven "sim:" run and to the
  * golden model (every format pair the SoC's engine has, binary32 and pattern
  * outputs, M = 1 mat-vecs, strides, per-column scales), jobs the driver
- * splits into several requests (rows of A, columns of B), asynchronous
- * submission, the statistics, and the errors: K above the scratchpads, a bad
+ * splits into several requests (rows of A, columns of B), K 2 to 3 times
+ * the scratchpads' limit (K tiles in the firmware; ternary B as Sherry
+ * codes and as 2-bit codes), asynchronous submission, the statistics, and
+ * the errors: K too long for the host window and the arena, a bad
  * pattern, the NLU, a recurrence, device buffers, a missing firmware, a
  * time-out; nothing written and the device still running after each.
  *
@@ -67,6 +69,9 @@ static const npe_fmt kPairs[][2] = {
 };
 
 static unsigned mismatches;
+/* check_mm: ternary B made 3:4 sparse (one zero in every group of 4 along
+ * K), so it can travel as Sherry codes */
+static int sparse_b;
 
 /* One matmul on both devices and the golden model; every element compared
  * bit for bit. Returns the SoC job's statistics. */
@@ -77,6 +82,16 @@ static npe_stats check_mm(npe_fmt fa, npe_fmt fb, int fp32, npe_fmt fo, uint32_t
   npe_pats_out a = pats_alloc(fa, (size_t)m * sa), b = pats_alloc(fb, (size_t)n * sb);
   fill(a, (size_t)m * sa, &s);
   fill(b, (size_t)n * sb, &s);
+  if (sparse_b && fb == NPE_FMT_TERNARY)
+    for (size_t r = 0; r < n; r++)
+      for (size_t g = 0; g + 4 <= k; g += 4) {
+        unsigned z = (unsigned)(rng(&s) % 4);
+        for (unsigned i = 0; i < 4; i++)
+          npe_pats_set(b, r * sb + g + i, i == z ? 0u : (rng(&s) & 1) ? 1u : 3u);
+      }
+  if (sparse_b && fb == NPE_FMT_TERNARY) /* a last partial group: no zero (the padding has it) */
+    for (size_t r = 0; r < n; r++)
+      for (size_t i = k / 4 * 4; i < k; i++) npe_pats_set(b, r * sb + i, (rng(&s) & 1) ? 1u : 3u);
   size_t cells = (size_t)m * n;
   npe_pats_out c1 = pats_alloc(fo, cells), c2 = pats_alloc(fo, cells), g = pats_alloc(fo, cells);
   float *f1 = calloc(cells, 4), *f2 = calloc(cells, 4), *gf = calloc(cells, 4);
@@ -146,7 +161,7 @@ START_TEST(info_from_ping) {
   ck_assert_uint_eq(i.has_recur, 1);
   ck_assert_uint_eq(i.recur_state_words, 256);
   ck_assert_uint_eq(i.recur_modes, 7); /* DIAG, GRU, LSTM */
-  ck_assert_uint_eq(i.has_ksplit, 0);
+  ck_assert_uint_eq(i.has_ksplit, 1); /* K tiles in the firmware */
   ck_assert_uint_eq(i.mem_size, 0x8000u - 0x100u);
   /* K limits from the shape, as the firmware's own tiler has them */
   ck_assert_uint_eq(npe_max_k(soc, NPE_FMT_INT8, NPE_FMT_INT8), 2048);
@@ -328,6 +343,36 @@ START_TEST(split_into_requests) {
 }
 END_TEST
 
+/* K above the scratchpads: the firmware runs K tiles (FLAGS.KEEP / ACCUM)
+ * as npe_matmul() does on a host-driven engine; bit-identical to it and to
+ * the golden model. One request when the rows fit the host window; rows
+ * of A over two requests; ternary B as Sherry codes (3:4 sparse: K tiles
+ * a multiple of 4), or 2-bit with npe_set_sherry(0) */
+START_TEST(k_tiles) {
+  npe_stats st = check_mm(NPE_FMT_INT8, NPE_FMT_INT8, 1, NPE_FMT_FP4, 2, 3, 4096, 4096, 4096, NULL, 31);
+  ck_assert_uint_eq(st.requests, 1);
+  ck_assert_uint_ge(st.descriptors, 2 * 3); /* a LOAD A, LOAD B and MATMUL per K tile */
+  st = check_mm(NPE_FMT_POSIT16, NPE_FMT_POSIT16, 0, NPE_FMT_POSIT8, 1, 4, 3072, 3072, 3072, NULL, 32);
+  ck_assert_uint_eq(st.requests, 1);
+  st = check_mm(NPE_FMT_FP4, NPE_FMT_FP4, 1, NPE_FMT_FP4, 1, 2, 8200, 8201, 8200, NULL, 33);
+  ck_assert_uint_eq(st.requests, 1);
+  /* 6 rows of A: 40 KiB of operands, two requests of 3 rows */
+  st = check_mm(NPE_FMT_INT8, NPE_FMT_INT8, 0, NPE_FMT_INT8, 6, 4, 4096, 4096, 4096, NULL, 34);
+  ck_assert_uint_eq(st.requests, 2);
+  /* ternary: 3:4-sparse B as Sherry codes, in the firmware as on the host */
+  sparse_b = 1;
+  st = check_mm(NPE_FMT_INT8, NPE_FMT_TERNARY, 1, NPE_FMT_FP4, 2, 3, 4100, 4100, 4100, NULL, 35);
+  ck_assert_uint_eq(st.sherry, 1);
+  st = check_mm(NPE_FMT_INT8, NPE_FMT_TERNARY, 0, NPE_FMT_POSIT16, 1, 3, 6146, 6146, 6146, NULL, 36);
+  ck_assert_uint_eq(st.sherry, 1);
+  ck_assert_int_eq(npe_set_sherry(soc, 0), NPE_OK);
+  ck_assert_int_eq(npe_set_sherry(host, 0), NPE_OK);
+  st = check_mm(NPE_FMT_INT8, NPE_FMT_TERNARY, 1, NPE_FMT_FP4, 2, 3, 4100, 4100, 4100, NULL, 35);
+  ck_assert_uint_eq(st.sherry, 0);
+  sparse_b = 0;
+}
+END_TEST
+
 START_TEST(async_submit_poll_wait) {
   uint64_t s = 3;
   npe_pats_out a = pats_alloc(NPE_FMT_INT8, 12 * 48), b = pats_alloc(NPE_FMT_INT8, 10 * 48);
@@ -357,7 +402,9 @@ END_TEST
 
 START_TEST(errors_write_nothing) {
   uint64_t s = 9;
-  uint32_t k = 2049; /* int8: npe_max_k 2048, no K tiles in this firmware */
+  /* K = 16,300: one row of A and one of B (32,600 bytes) do not fit the
+   * host window (32,512 bytes) */
+  uint32_t k = 16300;
   npe_pats_out a = pats_alloc(NPE_FMT_INT8, 4 * k), b = pats_alloc(NPE_FMT_TERNARY, 4 * k);
   fill(a, 4 * k, &s), fill(b, 4 * k, &s);
   float c[16];
@@ -365,6 +412,7 @@ START_TEST(errors_write_nothing) {
   npe_output o = {c, {NPE_FMT_FP4, NULL, NULL}, 0, 0};
   npe_tensor ta = {npe_pats_of(a), 4, k, 0, 0}, tb = {npe_pats_of(b), 4, k, 0, 0};
   ck_assert_int_eq(npe_matmul(soc, &ta, &tb, &o), NPE_ERR_UNSUPPORTED);
+  ck_assert_ptr_nonnull(strstr(npe_last_error(soc), "do not fit"));
   /* a bad pattern (ternary 0b10): found before anything is sent */
   ta.cols = tb.cols = 16;
   npe_pats_set(b, 21, 2);
@@ -471,6 +519,7 @@ int main(void) {
   tcase_add_test(tc, gated_sequences);
   tcase_add_test(tc, per_column_scales);
   tcase_add_test(tc, split_into_requests);
+  tcase_add_test(tc, k_tiles);
   tcase_add_test(tc, async_submit_poll_wait);
   tcase_add_test(tc, errors_write_nothing);
   tcase_add_test(tc, firmware_statuses);

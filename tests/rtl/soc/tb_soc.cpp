@@ -8,11 +8,17 @@
 //   * random matmuls in every format pair the engine takes (M = 1 mat-vecs
 //     among them), binary32 and 16-bit outputs, each C bit-exact against the
 //     golden model (npe_golden_matmul_f32 / _fmt), nothing written outside C;
+//   * matmuls whose K is 2 to 3 times the scratchpads' limit (K tiles in
+//     the firmware, FLAGS.KEEP / ACCUM), every format pair, M = 1, ternary
+//     B as Sherry codes and as 2-bit codes, each bit-exact against the
+//     golden model, with the plan the firmware reports (RSP_10: K tiles,
+//     Sherry, mat-vec) checked against this bench's own arithmetic;
 //   * malformed requests (opcode, formats, pairs, dims, addresses outside the
-//     host window or misaligned, K above the scratchpads, an arena overflow,
-//     bad patterns) answered with their status, and a good request after
-//     each one still runs (nothing hangs).
-// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+no_contend] [+profile] [+bench] [+poll] FIRMWARE.elf
+//     host window or misaligned, an arena overflow, bad patterns) answered
+//     with their status, and a good request after each one still runs
+//     (nothing hangs).
+// Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+no_ktile] [+no_recur] [+no_contend] [+profile]
+//               [+bench] [+poll] FIRMWARE.elf
 // (+poll: the firmware polls the engine, NPE_FW_POLL: no interrupts expected)
 // (+no_contend: the host only waits while the firmware works; by default it
 // reads RAM and the mailbox during half the requests)
@@ -224,7 +230,7 @@ uint32_t random_pattern(npe_fmt f) {
 }
 
 struct Rsp {
-  uint32_t w[10];  // RSP_0..9 (8: engine interrupts taken, 9: AXI4-Lite reads)
+  uint32_t w[11];  // RSP_0..10 (8: engine interrupts taken, 9: AXI4-Lite reads, 10: the plan)
   uint64_t host_cycles;  // doorbell to the host interrupt
 };
 
@@ -252,7 +258,7 @@ Rsp request(const uint32_t req[8], uint64_t max_cycles = 50000000) {
   }
   Rsp r;
   r.host_cycles = cycles - t0;
-  for (uint32_t i = 0; i < 10; i++) r.w[i] = rd(NPE_SOC_MBOX_BASE + NPE_MBOX_RSP(i));
+  for (uint32_t i = 0; i < 11; i++) r.w[i] = rd(NPE_SOC_MBOX_BASE + NPE_MBOX_RSP(i));
   wr(NPE_SOC_MBOX_BASE + NPE_MBOX_DONE, 0);
   if (rd(NPE_SOC_MBOX_BASE + NPE_MBOX_FLAGS) & NPE_MBOX_FLAG_DONE) fail("DONE did not clear");
   if (r.w[1] != req[7]) fail("the response's tag is not the request's");
@@ -282,14 +288,28 @@ bool poll_fw;  // +poll: the firmware polls (NPE_FW_POLL), so it takes no engine
 
 // Writes pattern arrays to the host window and runs C = A x B^T through the
 // firmware; checks C bit-exact against the golden model. Returns the status.
+// sparse_b: ternary B 3:4 sparse (exactly one zero in every group of 4
+// along K, none in a last partial group), so it can travel as Sherry codes;
+// req_bits: ORed into REQ_0 (NPE_SOC_MM_NO_SHERRY).
 uint32_t run_matmul(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, uint32_t n,
-                    uint32_t k, bool check = true) {
+                    uint32_t k, bool check = true, bool sparse_b = false,
+                    uint32_t req_bits = 0) {
   size_t eba = npe_fmt_elem_bytes(fa), ebb = npe_fmt_elem_bytes(fb), ebc = fp32 ? 4 : 2;
   std::vector<uint8_t> a(m * k * eba), b(n * k * ebb);
   npe_pats_out pa = eba == 2 ? npe_pats_out_u16(fa, (uint16_t *)a.data()) : npe_pats_out_u8(fa, a.data());
   npe_pats_out pb = ebb == 2 ? npe_pats_out_u16(fb, (uint16_t *)b.data()) : npe_pats_out_u8(fb, b.data());
   for (size_t i = 0; i < (size_t)m * k; i++) npe_pats_set(pa, i, random_pattern(fa));
   for (size_t i = 0; i < (size_t)n * k; i++) npe_pats_set(pb, i, random_pattern(fb));
+  if (sparse_b && fb == NPE_FMT_TERNARY)
+    for (size_t r = 0; r < n; r++)
+      for (size_t g = 0; g + 4 <= k; g += 4) {
+        uint32_t z = rnd(0, 3);
+        for (uint32_t i = 0; i < 4; i++)
+          b[r * k + g + i] = i == z ? 0 : (rng() & 1) ? 1 : 3; // 0, +1, -1 (0b11)
+      }
+  if (sparse_b && fb == NPE_FMT_TERNARY) // a last partial group: no zero (the padding has it)
+    for (size_t r = 0; r < n; r++)
+      for (size_t i = k / 4 * 4; i < k; i++) b[r * k + i] = (rng() & 1) ? 1 : 3;
   uint32_t addr_a = NPE_SOC_HOST_WIN_BASE + 8 * rnd(0, 4);
   uint32_t addr_b = (uint32_t)((addr_a + a.size() + 7) & ~7u) + 8 * rnd(0, 4);
   uint32_t addr_c = (uint32_t)((addr_b + b.size() + 7) & ~7u) + 8 * rnd(1, 4);
@@ -300,7 +320,7 @@ uint32_t run_matmul(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, u
   // C and 8 bytes either side filled with a marker: nothing outside C may change
   std::vector<uint8_t> fill(c_bytes + 16, 0xa5);
   write_bytes(addr_c - 8, fill.data(), fill.size());
-  uint32_t req[8] = {NPE_SOC_REQ0(NPE_SOC_OP_MATMUL, fa, fb, fo, fp32), m, n, k,
+  uint32_t req[8] = {NPE_SOC_REQ0(NPE_SOC_OP_MATMUL, fa, fb, fo, fp32) | req_bits, m, n, k,
                      addr_a, addr_b, addr_c, tag_counter++};
   Rsp r = request(req);
   last_rsp = r;
@@ -367,6 +387,106 @@ uint32_t run_matmul(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, u
   return r.w[0];
 }
 
+// The largest K one MATMUL takes on this SoC's engine (2 x 2 PEs, A banks
+// of 256 and B banks of 512 64-bit words, from PING's CAP_SPAD): a bank's
+// bits over the element's bits, the smaller of A's and B's; this bench's
+// own arithmetic, to check the firmware's K tiles against.
+uint32_t soc_max_k(npe_fmt fa, npe_fmt fb) {
+  auto bits = [](npe_fmt f) -> uint32_t {
+    return f == NPE_FMT_TERNARY ? 2 : f == NPE_FMT_POSIT16 ? 16 : f == NPE_FMT_INT8 || f == NPE_FMT_POSIT8 ? 8 : 4;
+  };
+  uint32_t ka = 256 * 64 / bits(fa), kb = 512 * 64 / bits(fb);
+  return ka < kb ? ka : kb;
+}
+
+struct KtileStats { uint32_t jobs, sherry, matvec, tiles; } kstats;
+
+// One K-tiled matmul: bit-exact (run_matmul), and the firmware's plan
+// (RSP_10) as expected: ceil(K / max_k) K tiles, Sherry B or not, a mat-vec
+// or not (want_matvec -1: either).
+void run_ktile(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, uint32_t n, uint32_t k,
+               bool sparse_b, uint32_t req_bits, bool want_sherry, int want_matvec) {
+  uint32_t before = mismatches;
+  uint32_t st = run_matmul(fa, fb, fo, fp32, m, n, k, true, sparse_b, req_bits);
+  const char *fon = fp32 ? "f32" : npe_fmt_name(fo);
+  if (st != NPE_SOC_ST_OK) {
+    printf("MISMATCH: K tiles %s x %s -> %s M=%u N=%u K=%u: status %u (RSP_5 %08x)\n",
+           npe_fmt_name(fa), npe_fmt_name(fb), fon, m, n, k, st, last_rsp.w[5]);
+    mismatches++;
+    return;
+  }
+  uint32_t plan = last_rsp.w[10], mk = soc_max_k(fa, fb);
+  uint32_t want_tiles = (k + mk - 1) / mk;
+  bool sh = plan & NPE_SOC_PLAN_SHERRY, mv = plan & NPE_SOC_PLAN_MATVEC;
+  if (NPE_SOC_PLAN_K_TILES(plan) != want_tiles || sh != want_sherry ||
+      (want_matvec >= 0 && mv != (want_matvec != 0))) {
+    printf("MISMATCH: K tiles %s x %s -> %s M=%u N=%u K=%u: plan %u K tiles%s%s, expected %u%s%s\n",
+           npe_fmt_name(fa), npe_fmt_name(fb), fon, m, n, k, NPE_SOC_PLAN_K_TILES(plan),
+           sh ? " Sherry" : "", mv ? " mat-vec" : "", want_tiles, want_sherry ? " Sherry" : "",
+           want_matvec > 0 ? " mat-vec" : "");
+    mismatches++;
+    return;
+  }
+  if (mismatches != before) return;
+  kstats.jobs++;
+  kstats.sherry += sh;
+  kstats.matvec += mv;
+  kstats.tiles += want_tiles;
+  if (!quiet)
+    printf("ok   K tiles %-7s x %-7s -> %-7s M=%u N=%u K=%-5u (%.2f x max %u): %u K tiles%s%s, "
+           "descs %u, firmware %u cycles\n",
+           npe_fmt_name(fa), npe_fmt_name(fb), fon, m, n, k, (double)k / mk, mk, want_tiles,
+           sh ? ", Sherry B" : "", mv ? ", mat-vec" : "", last_rsp.w[4], last_rsp.w[3]);
+}
+
+// K 2 to 3 times the scratchpads' limit, in every format pair (the host
+// window of 32,512 bytes bounds (M + N) K): fixed cases, then one random
+// shape per pair.
+void ktile_jobs(unsigned n_random) {
+  const npe_fmt I8 = NPE_FMT_INT8, TE = NPE_FMT_TERNARY, F4 = NPE_FMT_FP4, P4 = NPE_FMT_POSIT4,
+                P8 = NPE_FMT_POSIT8, P16 = NPE_FMT_POSIT16;
+  // int8: 2x, plain rows (M = 2)
+  run_ktile(I8, I8, I8, true, 2, 2, 4096, false, 0, false, 0);
+  // int8, M = 1, 3x: the mat-vec's B rows (a 64-bit word per PE word) do
+  // not fit a B bank, so the plain plan
+  run_ktile(I8, I8, P8, false, 1, 2, 6144, false, 0, false, 0);
+  // fp4 2x, posit4 2x + 8, posit8 2x + 5 (three tiles), posit16 3x
+  run_ktile(F4, F4, F4, true, 1, 1, 8192, false, 0, false, 0);
+  run_ktile(P4, P4, P16, false, 1, 1, 8200, false, 0, false, 0);
+  run_ktile(P8, P8, P8, true, 2, 2, 4101, false, 0, false, 0);
+  run_ktile(P16, P16, P16, true, 1, 2, 3072, false, 0, false, 0);
+  // int8 x ternary, 2x + 4: 2-bit B (random, not 3:4 sparse: the Sherry
+  // packing fails, the firmware plans again); 3:4-sparse B as Sherry codes
+  // (three K tiles of 1,367 rounded up to 1,368, a multiple of 4); the
+  // same B with NO_SHERRY
+  run_ktile(I8, TE, I8, true, 2, 3, 4100, false, 0, false, 0);
+  run_ktile(I8, TE, I8, true, 2, 3, 4100, true, 0, true, 0);
+  run_ktile(I8, TE, P16, false, 2, 3, 4100, true, NPE_SOC_MM_NO_SHERRY, false, 0);
+  // M = 1 ternary: a mat-vec with K tiles (its B rows hold a quarter of a
+  // word per PE word), 2-bit at 2x and Sherry at 3x + 2
+  run_ktile(I8, TE, I8, true, 1, 4, 4096, false, 0, false, 1);
+  run_ktile(I8, TE, F4, false, 1, 2, 6146, true, 0, true, 1);
+  // random shapes: M, N 1..3, K from just above the limit to 3x, (M + N) K
+  // bytes at most 24 KiB
+  for (unsigned j = 0; j < n_random; j++) {
+    unsigned pi = j % kNumPairs;
+    npe_fmt fa = kPairs[pi][0], fb = kPairs[pi][1];
+    uint32_t mk = soc_max_k(fa, fb), m = rnd(1, 3), n = rnd(1, 3);
+    uint32_t kmax = 24576 / ((m + n) * (uint32_t)npe_fmt_elem_bytes(fa));
+    if (kmax > 3 * mk) kmax = 3 * mk;
+    if (kmax <= mk) m = n = 1, kmax = 2 * mk;
+    uint32_t k = rnd(mk + 1, kmax);
+    bool fp32 = rng() & 1;
+    npe_fmt fo = (npe_fmt)rnd(0, NPE_FMT_COUNT - 1);
+    bool sparse = fb == NPE_FMT_TERNARY && (rng() & 1);
+    // (M = 1: a mat-vec where its B rows fit the arena, else plain rows;
+    // the fixed cases above check which)
+    run_ktile(fa, fb, fo, fp32, m, n, k, sparse, 0, sparse, m == 1 ? -1 : 0);
+  }
+  printf("tb_soc: %u K-tiled matmuls (%u K tiles in all; %u with Sherry B, %u mat-vecs), "
+         "bit-exact\n", kstats.jobs, kstats.tiles, kstats.sherry, kstats.matvec);
+}
+
 // +bench: fixed shapes, BENCH lines (make soc-bench, BENCHMARKS.md). The
 // host-link bytes are what crosses the host port: the unpacked operands, the
 // request, the doorbell, the response and C; a host-driven run would also
@@ -378,6 +498,8 @@ void bench() {
     {"int8_16x16x64_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 16, 16, 64},
     {"posit8_16x16x64_f32", NPE_FMT_POSIT8, NPE_FMT_POSIT8, true, 16, 16, 64},
     {"int8_1x32x256_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 1, 32, 256},
+    // K tiles: K twice the scratchpads' limit (2,048 int8)
+    {"int8_2x2x4096_f32", NPE_FMT_INT8, NPE_FMT_INT8, true, 2, 2, 4096},
   };
   for (const Shape &s : shapes) {
     Stats before = stats;
@@ -698,7 +820,7 @@ void malformed() {
     {"binary32 C not 4-byte aligned", R(i8, 2, 2, 8, 0x100, 0x140, 0x182), NPE_SOC_ST_BAD_ADDR},
     {"posit16 A not 2-byte aligned", R(NPE_SOC_REQ0(mm, 3, 3, 3, 1), 2, 2, 8, 0x101, 0x140, 0x180), NPE_SOC_ST_BAD_ADDR},
     {"huge M x K (overflow)", R(i8, 65535, 1, 65535, 0x100, 0x140, 0x180), NPE_SOC_ST_BAD_ADDR},
-    {"K 8000 above the scratchpads", R(i8, 1, 1, 8000, 0x100, 8448, 16640), NPE_SOC_ST_TOO_BIG},
+    {"K 16000: the packed rows exceed the arena", R(i8, 1, 1, 16000, 0x100, 16256, 32264), NPE_SOC_ST_TOO_BIG},
     {"packed operands exceed the arena", R(NPE_SOC_REQ0(mm, 4, 4, 4, 0), 2000, 1, 1, 0x100, 0x900, 0x1000), NPE_SOC_ST_TOO_BIG},
   };
   for (auto &c : cases) expect_status(c.what, c.req.data(), c.st);
@@ -770,7 +892,7 @@ int main(int argc, char **argv) {
   const char *elf = nullptr;
   uint64_t seed = 1;
   unsigned n_jobs = 60;
-  bool do_bad = true, do_bench = false, do_recur = true;
+  bool do_bad = true, do_bench = false, do_recur = true, do_ktile = true;
   for (int i = 1; i < argc; i++) {
     if (!strncmp(argv[i], "+seed=", 6)) seed = strtoull(argv[i] + 6, nullptr, 0);
     else if (!strncmp(argv[i], "+n=", 3)) n_jobs = (unsigned)strtoul(argv[i] + 3, nullptr, 0);
@@ -781,6 +903,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "+no_contend")) contend = false;
     else if (!strcmp(argv[i], "+poll")) poll_fw = true;
     else if (!strcmp(argv[i], "+no_recur")) do_recur = false;
+    else if (!strcmp(argv[i], "+no_ktile")) do_ktile = false;
     else if (!strncmp(argv[i], "+recur=", 7))
       sscanf(argv[i] + 7, "%u,%u,%u,%u", &one_recur[0], &one_recur[1], &one_recur[2], &one_recur[3]);
     else if (argv[i][0] != '+') elf = argv[i];
@@ -842,6 +965,7 @@ int main(int argc, char **argv) {
     }
     pair_runs[pi]++;
   }
+  if (do_ktile) ktile_jobs(n_jobs / 30);
   if (do_bad) malformed();
 #ifdef TB_SOC_ZYNQ
   if (top->led_err_o) bus_errs++;  // (sticky: at least one)
