@@ -111,7 +111,8 @@ $(BUILD)/san/tests/uio: tests/driver/test_uio.c $(LIBNPE_SAN)
 
 # ... and its SoC mode (uio:N?soc=1) against a fake window served by the
 # SoC's simulator, booted by the transport's own loader; each planted
-# transport bug (a mailbox one word off; a word of the image lost) must fail it
+# transport bug (a mailbox one word off; a word of the image lost; a
+# partial word's bytes in the wrong lanes) must fail it
 $(BUILD)/tests/uio_soc: tests/driver/test_uio_soc.c $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) \
@@ -138,8 +139,8 @@ uio-test: $(BUILD)/tests/uio $(BUILD)/san/tests/uio $(BUILD)/tests/uio_soc $(BUI
 	@$(MAKE) -s uio-soc-plant-test
 
 uio-soc-plant-test: $(BUILD)/tests/uio_soc_plant_mbox $(BUILD)/tests/uio_soc_plant_loader \
-                    $(BUILD)/firmware/npe_soc_fw.elf
-	@for p in mbox loader; do \
+                    $(BUILD)/tests/uio_soc_plant_rmw $(BUILD)/firmware/npe_soc_fw.elf
+	@for p in mbox loader rmw; do \
 	  if CK_FORK=no $(BUILD)/tests/uio_soc_plant_$$p > $(BUILD)/tests/uio_soc_plant_$$p.log 2>&1; then \
 	    echo "uio-soc-plant-test: FAIL: the planted $$p bug went unnoticed"; exit 1; fi; \
 	  echo "uio-soc-plant-test: planted $$p bug caught: $$(grep -m1 ':F:' \

@@ -356,6 +356,9 @@ static int soc_mem_write(void *ctx, uint64_t addr, const void *src, size_t len) 
           (uint32_t)p[i + 3] << 24;
     } else {
       v = win_rd(u, w);
+#ifdef NPE_PLANT_UIO_SOC_RMW /* a planted bug: a partial word's bytes in the wrong lanes */
+      b = 0;
+#endif
       for (uint32_t k = 0; k < n; k++)
         v = (v & ~(0xffu << 8 * (b + k))) | (uint32_t)p[i + k] << 8 * (b + k);
     }

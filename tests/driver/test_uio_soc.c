@@ -16,8 +16,8 @@
  * out-of-range ELF (the running firmware untouched), a firmware that never
  * reports READY, a map too small, no mailbox, no device.
  *
- * Built with -DNPE_PLANT_UIO_SOC_MBOX or -DNPE_PLANT_UIO_SOC_LOADER
- * (make uio-soc-plant-test) the transport has a planted bug; it must fail.
+ * Built with -DNPE_PLANT_UIO_SOC_MBOX, _LOADER or _RMW (make
+ * uio-soc-plant-test) the transport has a planted bug; it must fail.
  */
 #define _GNU_SOURCE
 #include <check.h>
