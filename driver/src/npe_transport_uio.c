@@ -577,6 +577,11 @@ static int soc_open(const npe_uio_config *c, uio *u, npe_transport *t, char *msg
     return NPE_ERR_IO;
   }
   int fd = ops->open(ops->h, c->dev);
+  if (fd == -ENOENT || fd == -ENODEV || fd == -ENXIO) {
+    snprintf(msg, cap, "uio: no such device %s (is the SoC's bitstream, npe_soc_zynq_top, loaded, "
+             "with the generic-uio node of npe-soc-overlay.dts?)", c->dev);
+    return NPE_ERR_IO;
+  }
   if (fd < 0) return open_fail(msg, cap, c->dev, fd, "uio");
   u->fd = fd;
   long page = sysconf(_SC_PAGESIZE);

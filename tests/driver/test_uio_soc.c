@@ -452,7 +452,7 @@ START_TEST(errors) {
    * nothing answering in the window */
   fake_up(0);
   F.uio_errno = ENOENT;
-  expect_fail("uio:0?soc=1", NPE_ERR_IO, "no such device /dev/uio0");
+  expect_fail("uio:0?soc=1", NPE_ERR_IO, "no such device /dev/uio0 (is the SoC's bitstream");
   F.uio_errno = EACCES;
   expect_fail("uio:0?soc=1", NPE_ERR_IO, "permission denied opening /dev/uio0");
   F.uio_errno = 0;
