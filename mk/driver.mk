@@ -10,7 +10,8 @@
 #                      and rnn-test
 #   make rnn-test      sequences through the recurrence unit (npe_rnn), plain and ASan+UBSan
 #   make gla-test      Gated Linear Attention (npe_gla) on the engine, plain and ASan+UBSan
-#   make uio-test      the uio: transport against a fake UIO device (plain and ASan+UBSan)
+#   make uio-test      the uio: transport against a fake UIO device (plain and ASan+UBSan), the
+#                      engine's and the SoC's (soc=1), and uio-soc-plant-test (planted transport bugs)
 #   make gla-bench     BENCH lines: GLA cycles per token (also in engine-bench)
 #   make offload-bench BENCH lines: host-link bytes, frames and cycles of a matmul, host-driven
 #                      versus through the SoC's firmware (sim:?build=soc)
@@ -108,9 +109,42 @@ $(BUILD)/san/tests/uio: tests/driver/test_uio.c $(LIBNPE_SAN)
 	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) \
 	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
-uio-test: $(BUILD)/tests/uio $(BUILD)/san/tests/uio
+# ... and its SoC mode (uio:N?soc=1) against a fake window served by the
+# SoC's simulator, booted by the transport's own loader; each planted
+# transport bug (a mailbox one word off; a word of the image lost; a
+# partial word's bytes in the wrong lanes) must fail it
+$(BUILD)/tests/uio_soc: tests/driver/test_uio_soc.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) \
+	  $(LIBNPE_DEPLIBS)
+
+$(BUILD)/san/tests/uio_soc: tests/driver/test_uio_soc.c $(LIBNPE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< \
+	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+
+# (the planted transport object comes before the archive, so its copy is not linked)
+$(BUILD)/tests/uio_soc_plant_%: tests/driver/test_uio_soc.c driver/src/npe_transport_uio.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(CHECK_CFLAGS) \
+	  -DNPE_PLANT_UIO_SOC_$(shell echo $* | tr a-z A-Z) -o $@ $< driver/src/npe_transport_uio.c \
+	  $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
+
+uio-test: $(BUILD)/tests/uio $(BUILD)/san/tests/uio $(BUILD)/tests/uio_soc $(BUILD)/san/tests/uio_soc \
+          $(BUILD)/firmware/npe_soc_fw.elf
 	$(BUILD)/tests/uio
 	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/uio
+	$(BUILD)/tests/uio_soc
+	timeout $(TEST_TIMEOUT) env CK_FORK=no $(BUILD)/san/tests/uio_soc
+	@$(MAKE) -s uio-soc-plant-test
+
+uio-soc-plant-test: $(BUILD)/tests/uio_soc_plant_mbox $(BUILD)/tests/uio_soc_plant_loader \
+                    $(BUILD)/tests/uio_soc_plant_rmw $(BUILD)/firmware/npe_soc_fw.elf
+	@for p in mbox loader rmw; do \
+	  if CK_FORK=no $(BUILD)/tests/uio_soc_plant_$$p > $(BUILD)/tests/uio_soc_plant_$$p.log 2>&1; then \
+	    echo "uio-soc-plant-test: FAIL: the planted $$p bug went unnoticed"; exit 1; fi; \
+	  echo "uio-soc-plant-test: planted $$p bug caught: $$(grep -m1 ':F:' \
+	    $(BUILD)/tests/uio_soc_plant_$$p.log | cut -c1-300)"; done
 
 # Gated Linear Attention (npe_gla) on the simulated engine
 $(BUILD)/tests/gla: tests/driver/test_gla.c $(LIBNPE)
@@ -205,7 +239,7 @@ $(BUILD)/bench/bench_sherry_engine: tests/bench/bench_sherry_engine.c $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
 
-.PHONY: engine-bench gla-test gla-bench uio-test
+.PHONY: engine-bench gla-test gla-bench uio-test uio-soc-plant-test
 $(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                   $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(@D)

@@ -448,6 +448,10 @@ int create_soc(const npesim_config *cfg, npesim **out) {
   s->cycle();
   const uint32_t mb = NPE_SOC_MBOX_BASE;
   if (s->rd(mb + NPE_MBOX_ID) != NPE_MBOX_ID_VALUE) return -1;
+  if (cfg->soc_no_boot) {  // the caller boots it through the host port
+    *out = s.release();
+    return 0;
+  }
   if (!s->load_elf(cfg->firmware ? cfg->firmware : NPESIM_SOC_FIRMWARE_DEFAULT)) {
     std::fprintf(stderr, "npesim: cannot load the SoC firmware %s (make firmware builds it)\n",
                  cfg->firmware ? cfg->firmware : NPESIM_SOC_FIRMWARE_DEFAULT);

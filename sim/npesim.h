@@ -52,7 +52,8 @@ typedef enum npesim_build {
    *  answer -1 (the engine's CSRs are the core's alone); npesim_wait_irq
    *  waits on host_irq_o (the mailbox's DONE; HOST_IRQ_EN is set at
    *  create). npesim_create loads the firmware ELF (npesim_config.firmware)
-   *  through the port, sets CORE_RUN and waits for RSP_7 = NPE_SOC_FW_READY.
+   *  through the port, sets CORE_RUN and waits for RSP_7 = NPE_SOC_FW_READY
+   *  (unless npesim_config.soc_no_boot).
    *  mem_base, mem_size, the latencies, back-pressure, mem_ext and
    *  xbar_analog do not apply; npesim_axi_errors counts the SoC's bus
    *  errors (an access to nothing). */
@@ -90,6 +91,12 @@ typedef struct npesim_config {
    *  SoC's RAM above NPE_SOC_FW_BASE); NULL = NPESIM_SOC_FIRMWARE_DEFAULT.
    *  npesim_create fails (-1) when it cannot be read or does not come up. */
   const char *firmware;
+  /** NPESIM_BUILD_SOC: non-zero leaves the SoC as a board's comes out of
+   *  reset: no firmware loaded (firmware is ignored), the core held in reset
+   *  (CORE_RUN 0), HOST_IRQ_EN 0; the caller boots it through the host port
+   *  (the fake UIO device of tests/driver/test_uio_soc.c, whose uio: loader
+   *  does). Other builds: ignored. */
+  int soc_no_boot;
 } npesim_config;
 
 /** Creates an engine of build cfg->build and its memory, resets it, and

@@ -44,6 +44,10 @@ static const char info_usage[] =
     "                    DEV the UIO node of the CSRs (/dev/uioN, uioN or N); mem the\n"
     "                    device memory: /dev/udmabufN (address and size from sysfs) or\n"
     "                    /dev/mem with phys= and size= (a reserved region)\n"
+    "                  uio:DEV?soc=1[&firmware=ELF&map=M&timeout=MS&clk=MHZ]\n"
+    "                    the SoC (docs/SOC.md, npe_soc_zynq_top) through its 256 KiB host\n"
+    "                    window; its firmware is loaded when none runs (default\n"
+    "                    build/firmware/npe_soc_fw.elf) or when firmware= names one\n"
     "  --json        machine-readable output\n";
 
 int npe_cmd_info(int argc, char **argv) {

@@ -31,6 +31,7 @@ static const char usage[] =
     "                                     interface B: the iCEBreaker's FPGA UART)\n"
     "  uart:PORT[?OPTS]                   a board on a serial port, e.g. /dev/ttyUSB1\n"
     "  uio:DEV?mem=PATH[&OPTS]            an engine in a Zynq's logic under Linux\n"
+    "  uio:DEV?soc=1[&firmware=ELF&OPTS]  the SoC (core + firmware + engine) there\n"
     "\n"
     "Exit status: 0 success, 1 failure while running, 2 bad usage or input.\n"
     "Run `npe COMMAND --help` for the options of each command.\n";

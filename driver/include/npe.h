@@ -173,11 +173,22 @@ typedef struct npe_dev npe_dev;
  *   map=M       the UIO map holding the CSRs (default 0)
  *   timeout=MS  longest wait for one interrupt (default 1000)
  *   clk=MHZ     engine clock, for cycle estimates (default 100)
+ * or "uio:DEV?soc=1[&firmware=PATH&map=M&timeout=MS&clk=MHZ]", the SoC of
+ * docs/SOC.md (RV32IM core, firmware, engine, mailbox) in a Zynq's logic
+ * (fpga/zynq/npe_soc_zynq_top.v): DEV's map is its 256 KiB host window (RAM
+ * at 0, the mailbox at 0x2_0000); an offload device like "sim:?build=soc".
+ * The firmware ELF (PATH, default build/firmware/npe_soc_fw.elf) is loaded
+ * through the window when none runs or when firmware= names one; timeout=
+ * also bounds its boot. mem=, phys= and size= are refused with soc=1.
  * Errors: NPE_ERR_INVALID_ARG (NULL, unknown scheme or key, bad value),
  * NPE_ERR_IO (trace file;
  * serial port, FTDI or UIO device missing, permission denied, busy; no
- * protocol v2 bridge answers; no device memory named or found), NPE_ERR_DEVICE (engine does not identify
- * itself, the bridge refuses a frame), NPE_ERR_NO_MEM. npe_open_msg says
+ * protocol v2 bridge answers; no device memory named or found; the SoC's
+ * firmware file unreadable), NPE_ERR_DEVICE (engine does not identify
+ * itself, the bridge refuses a frame; no SoC mailbox), NPE_ERR_TIMEOUT (the
+ * SoC's firmware does not come up), NPE_ERR_NO_MEM; a bad firmware ELF
+ * (not RV32, truncated, segments outside the SoC's firmware RAM):
+ * NPE_ERR_INVALID_ARG. npe_open_msg says
  * which in words.
  */
 int npe_open(const char *uri, npe_dev **dev /* out */);

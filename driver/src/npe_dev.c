@@ -170,7 +170,7 @@ int npe__open_with(const char *uri, const npe_open_hooks *hooks, npe_dev **out, 
     d->ring.log2_n = small ? NPE_SMALL_RING_LOG2 : NPE_RING_LOG2;
   } else if (u.kind == NPE_URI_UIO) {
     rc = npe_transport_uio_open(&u.uio, hooks ? hooks->uio : NULL, &d->t, &base, &size, msg, cap);
-    strcpy(d->info.transport, "uio");
+    strcpy(d->info.transport, u.uio.soc ? "uio-soc" : "uio");
     d->ring.log2_n = NPE_RING_LOG2;
   } else {
     if (u.kind == NPE_URI_UART) {

@@ -32,11 +32,27 @@ typedef struct npe_uio_config {
   uint64_t size;       /**< its bytes (0: from sysfs, u-dma-buf) */
   unsigned timeout_ms; /**< longest wait for one interrupt (default 1000) */
   unsigned clk_mhz;    /**< the engine's clock, for cycle estimates (default 100) */
+  int soc;             /**< 1: the SoC's host window (npe_soc_zynq_top), an offload device */
+  const char *firmware; /**< soc: the ELF to load (NULL: loaded only when none runs, then
+                             NPE_UIO_SOC_FIRMWARE_DEFAULT) */
 } npe_uio_config;
 
+/** The firmware a SoC with none running gets when the URI names none
+ *  (make firmware builds it; relative to the working directory). */
+#define NPE_UIO_SOC_FIRMWARE_DEFAULT "build/firmware/npe_soc_fw.elf"
+
+/** The SoC's host window (fpga/rtl/npe_soc_host_axil.sv): 256 KiB, the RAM
+ *  at its own addresses, the mailbox at NPE_UIO_SOC_MBOX_OFF; other offsets
+ *  answer DECERR. */
+#define NPE_UIO_SOC_WIN_BYTES 0x40000u
+#define NPE_UIO_SOC_MBOX_OFF  0x20000u
+#define NPE_UIO_SOC_MBOX_BYTES 0x1000u
+
 /** Parses the part of a URI after "uio:" ("DEV[?map=M&mem=PATH&phys=ADDR&
- *  size=BYTES&timeout=MS&clk=MHZ]", ADDR and BYTES decimal or 0x-hex) into @p c;
- *  strings are copied into @p buf (@p cap bytes). Errors: NPE_ERR_INVALID_ARG. */
+ *  size=BYTES&timeout=MS&clk=MHZ]", ADDR and BYTES decimal or 0x-hex; or
+ *  "DEV?soc=1[&firmware=PATH&map=M&timeout=MS&clk=MHZ]") into @p c;
+ *  strings are copied into @p buf (@p cap bytes). Errors: NPE_ERR_INVALID_ARG
+ *  (also mem=, phys= or size= with soc=1, firmware= without it). */
 int npe_uio_parse(const char *rest, npe_uio_config *c, char *buf, size_t cap);
 
 /** The system calls the transport makes (@p h is the table's own context).
@@ -66,7 +82,24 @@ typedef struct npe_uio_ops {
 /** The table of real system calls. */
 const npe_uio_ops *npe_uio_real_ops(void);
 
-/** Opens the UIO device and the device memory, maps both, sets the DMA
+/** soc=1: opens the UIO device, maps the SoC's 256 KiB window (the map's
+ *  sysfs size, when there is one, must be at least that) and checks the
+ *  mailbox's ID; boots the firmware when none runs (RSP_7 is not
+ *  NPE_SOC_FW_READY) or firmware= names one: validates the ELF (RV32, little
+ *  endian, executable, PT_LOAD segments inside [NPE_SOC_FW_BASE,
+ *  NPE_SOC_RAM_BYTES), entry at NPE_SOC_FW_BASE) before touching the SoC,
+ *  stops the core, writes the segments (bss zeroed) and reads them back,
+ *  writes a PING request and rings the doorbell, sets CORE_RUN and waits
+ *  (timeout=) for RSP_7 = NPE_SOC_FW_READY and the PING's answer (so a
+ *  READY left by an earlier firmware does not count); then HOST_IRQ_EN.
+ *  The transport is an offload one (npe_transport.h): mem_read / mem_write
+ *  at the SoC's addresses (RAM: any bytes, partial words read-modify-write;
+ *  mailbox: whole aligned words; anything else NPE_ERR_INVALID_ARG), the
+ *  CSR calls NPE_ERR_UNSUPPORTED, wait the UIO interrupt (the mailbox's
+ *  DONE). Errors: NPE_ERR_IO (device, map, the ELF cannot be read),
+ *  NPE_ERR_INVALID_ARG (a bad ELF), NPE_ERR_DEVICE (no mailbox, the image
+ *  reads back wrong), NPE_ERR_TIMEOUT (the firmware does not come up).
+ *  Otherwise: opens the UIO device and the device memory, maps both, sets the DMA
  *  window to the memory, and fills @p t (device addresses are physical
  *  addresses). @p ops NULL: the real calls. *base / *size get the device
  *  memory. Errors (@p msg says which, naming the file and the fix):

@@ -55,6 +55,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (c->map > 4 || c->phys % 4096 || (c->size && (c->size < 65536 || c->size % 4096)) ||
           c->timeout_ms < 1 || c->timeout_ms > 600000 || c->clk_mhz < 1 || c->clk_mhz > 2000)
         abort();
+      /* soc=1 has no device memory of the host's; firmware= only with it */
+      if (c->soc != 0 && c->soc != 1) abort();
+      if (c->soc && (c->mem || c->phys || c->size)) abort();
+      if (c->firmware && (!c->soc || !c->firmware[0] || !inside(c->firmware, buf, cap))) abort();
     } else {
       abort();
     }
