@@ -608,6 +608,18 @@ static int soc_open(const npe_uio_config *c, uio *u, npe_transport *t, char *msg
   return NPE_OK;
 }
 
+/* A handle with no file open yet, its clock started. */
+static uio *u_new(const npe_uio_config *c, const npe_uio_ops *ops) {
+  uio *u = calloc(1, sizeof *u);
+  if (!u) return NULL;
+  u->ops = ops;
+  u->fd = u->mfd = -1;
+  u->timeout_us = (uint64_t)c->timeout_ms * 1000u;
+  u->clk_mhz = c->clk_mhz ? c->clk_mhz : 100;
+  u->t0_us = ops->now_us(ops->h);
+  return u;
+}
+
 int npe_transport_uio_open(const npe_uio_config *c, const npe_uio_ops *ops, npe_transport *t,
                            uint64_t *base, uint64_t *size, char *msg, size_t cap) {
   char dummy[8];
@@ -616,13 +628,8 @@ int npe_transport_uio_open(const npe_uio_config *c, const npe_uio_ops *ops, npe_
   if (!c || !c->dev || !t || !base || !size) return NPE_ERR_INVALID_ARG;
   if (!ops) ops = npe_uio_real_ops();
   if (c->soc) {
-    uio *u = calloc(1, sizeof *u);
+    uio *u = u_new(c, ops);
     if (!u) return NPE_ERR_NO_MEM;
-    u->ops = ops;
-    u->fd = u->mfd = -1;
-    u->timeout_us = (uint64_t)c->timeout_ms * 1000u;
-    u->clk_mhz = c->clk_mhz ? c->clk_mhz : 100;
-    u->t0_us = ops->now_us(ops->h);
     int rc = soc_open(c, u, t, msg, cap);
     if (rc) {
       u_close(u);
@@ -636,13 +643,8 @@ int npe_transport_uio_open(const npe_uio_config *c, const npe_uio_ops *ops, npe_
                        "mem=/dev/mem&phys=ADDR&size=BYTES (a reserved region)", c->dev);
     return NPE_ERR_IO;
   }
-  uio *u = calloc(1, sizeof *u);
+  uio *u = u_new(c, ops);
   if (!u) return NPE_ERR_NO_MEM;
-  u->ops = ops;
-  u->fd = u->mfd = -1;
-  u->timeout_us = (uint64_t)c->timeout_ms * 1000u;
-  u->clk_mhz = c->clk_mhz ? c->clk_mhz : 100;
-  u->t0_us = ops->now_us(ops->h);
   int rc = NPE_ERR_IO;
   char path[160];
 
