@@ -27,6 +27,7 @@
 #include "npe_internal.h"
 #include "npe_regs.h"
 #include "npe_transport_uio.h"
+#include "fake_uio_irq.h"
 #include "npesim.h"
 #include "test_rand.h"
 
@@ -39,8 +40,7 @@ typedef struct fake {
   char path[64];            /* the temp file standing in for /dev/udmabuf0 */
   uint8_t *sim_view;        /* the simulator's mapping of it */
   uint32_t csr_page[1024];  /* the "mapping" of the UIO map: only its addresses matter */
-  int enabled;              /* interrupt re-enabled by write(1) */
-  uint32_t count;           /* interrupts delivered */
+  fake_uio_irq irq;         /* the UIO interrupt protocol */
   int uio_errno, mem_errno; /* open(2) failures to inject */
   int no_sysfs, small_map, fail_map, dead_engine;
   int mapped_mem;           /* mappings of the memory file alive */
@@ -91,23 +91,11 @@ static void f_wr32(void *h, volatile uint32_t *p, uint32_t v) {
   if (!f->dead_engine) npesim_csr_write(f->sim, (uint32_t)((p - f->csr_page) * 4), v);
 }
 static int f_irq_enable(void *h, int fd) {
-  fake *f = h;
-  ck_assert_int_eq(fd, FAKE_FD);
-  f->enabled = 1;
-  return 0;
+  return fake_uio_irq_enable(&((fake *)h)->irq, fd, FAKE_FD);
 }
-/* The engine runs 100 cycles per microsecond (clk=100) while the caller waits. */
 static int f_irq_wait(void *h, int fd, uint64_t timeout_us) {
   fake *f = h;
-  ck_assert_int_eq(fd, FAKE_FD);
-  if (!f->enabled) { /* a UIO interrupt stays off until re-enabled */
-    npesim_step(f->sim, timeout_us * 100);
-    return 0;
-  }
-  if (!npesim_wait_irq(f->sim, timeout_us * 100) && !npesim_irq(f->sim)) return 0;
-  f->enabled = 0;
-  f->count++;
-  return 1;
+  return fake_uio_irq_wait(&f->irq, f->sim, fd, FAKE_FD, timeout_us);
 }
 static int f_read_file(void *h, const char *path, char *buf, size_t cap) {
   fake *f = h;
@@ -119,7 +107,7 @@ static int f_read_file(void *h, const char *path, char *buf, size_t cap) {
   snprintf(buf, cap, "%s", v);
   return (int)strlen(buf);
 }
-static uint64_t f_now_us(void *h) { return npesim_cycles(((fake *)h)->sim) / 100; }
+static uint64_t f_now_us(void *h) { return fake_uio_now_us(((fake *)h)->sim); }
 
 static fake F;
 static npe_uio_ops OPS;
@@ -206,7 +194,7 @@ START_TEST(matmuls_and_a_sequence) {
     ck_assert_msg(memcmp(c, g, (size_t)m * n * 4) == 0, "pair %d: not the golden result", p);
     free(a8), free(b8), free(a16), free(b16), free(c), free(g);
   }
-  ck_assert_uint_gt(F.count, 0); /* completions came as interrupts */
+  ck_assert_uint_gt(F.irq.count, 0); /* completions came as interrupts */
   /* a DIAG sequence */
   enum { T = 50, H = 40 };
   int32_t a[T * H], b[T * H], h[T * H], gh[T * H], st[H];

@@ -32,6 +32,7 @@
 #include "npe_internal.h"
 #include "npe_soc.h"
 #include "npe_transport_uio.h"
+#include "fake_uio_irq.h"
 #include "npesim.h"
 #include "test_rand.h"
 
@@ -41,8 +42,7 @@
 typedef struct fake {
   npesim *sim;
   uint32_t win[NPE_UIO_SOC_WIN_BYTES / 4]; /* the "mapping": only its addresses matter */
-  int enabled;                             /* interrupt re-enabled by write(1) */
-  uint32_t count;                          /* interrupts delivered */
+  fake_uio_irq irq;                        /* the UIO interrupt protocol */
   unsigned decerr;                         /* accesses outside RAM and mailbox */
   unsigned fw_writes;                      /* writes into the firmware's RAM */
   int uio_errno, small_map, dead, maps;
@@ -109,23 +109,11 @@ static void f_wr32(void *h, volatile uint32_t *p, uint32_t v) {
   if (!f->dead) ck_assert_int_eq(npesim_mem_write(f->sim, a, &v, 4), 0);
 }
 static int f_irq_enable(void *h, int fd) {
-  fake *f = h;
-  ck_assert_int_eq(fd, FAKE_FD);
-  f->enabled = 1;
-  return 0;
+  return fake_uio_irq_enable(&((fake *)h)->irq, fd, FAKE_FD);
 }
-/* 100 SoC cycles per microsecond (clk=100) while the caller waits */
 static int f_irq_wait(void *h, int fd, uint64_t timeout_us) {
   fake *f = h;
-  ck_assert_int_eq(fd, FAKE_FD);
-  if (!f->enabled) {
-    npesim_step(f->sim, timeout_us * 100);
-    return 0;
-  }
-  if (npesim_wait_irq(f->sim, timeout_us * 100) && !npesim_irq(f->sim)) return 0;
-  f->enabled = 0;
-  f->count++;
-  return 1;
+  return fake_uio_irq_wait(&f->irq, f->sim, fd, FAKE_FD, timeout_us);
 }
 static int f_read_file(void *h, const char *path, char *buf, size_t cap) {
   fake *f = h;
@@ -133,7 +121,7 @@ static int f_read_file(void *h, const char *path, char *buf, size_t cap) {
   snprintf(buf, cap, "%s", f->small_map ? "0x00001000\n" : "0x00040000\n");
   return (int)strlen(buf);
 }
-static uint64_t f_now_us(void *h) { return npesim_cycles(((fake *)h)->sim) / 100; }
+static uint64_t f_now_us(void *h) { return fake_uio_now_us(((fake *)h)->sim); }
 
 /* A fresh SoC as out of reset (no firmware), or @p booted: the simulator
  * loaded and started the firmware itself. */
@@ -237,7 +225,7 @@ START_TEST(jobs_like_sim_soc) {
   matmul3(u, s, NPE_FMT_FP4, NPE_FMT_FP4, 6, 5, 40, &rs);
   matmul3(u, s, NPE_FMT_POSIT8, NPE_FMT_POSIT8, 4, 4, 21, &rs);
   matmul3(u, s, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 3, 5, 11, &rs);
-  ck_assert_uint_gt(F.count, 0); /* completions came as UIO interrupts */
+  ck_assert_uint_gt(F.irq.count, 0); /* completions came as UIO interrupts */
   /* a DIAG sequence */
   enum { T = 6, H = 9 };
   int32_t a[T * H], b[T * H], hu[T * H], hs[T * H], gh[T * H], st[H];
