@@ -57,33 +57,27 @@ soc-compat-check: $(SOC_RTL)
 	@echo "soc-compat-check: npe_soc elaborated by Yosys and compiled by Icarus"
 TEST_TARGETS += soc-compat-check
 
-$(SOC_OBJ)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
-	@$(DEPS) verilator
-	@mkdir -p $(SOC_OBJ)
-	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
-	  --top-module npe_soc -Mdir $(SOC_OBJ) $(ENGINE_VLT) $(SOC_RTL)
-	$(MAKE) -s -C $(SOC_OBJ) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+# $(call soc_model,OBJ_DIR,DEFINES,OPT_FAST): the Verilated npe_soc in OBJ_DIR
+# (assertions on), with extra +define+s for the planted builds
+define soc_model
+$(1)/Vnpe_soc__ALL.a: $$(SOC_RTL) $$(ENGINE_VLT)
+	@$$(DEPS) verilator
+	@mkdir -p $(1)
+	$$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT $(2) \
+	  --top-module npe_soc -Mdir $(1) $$(ENGINE_VLT) $$(SOC_RTL)
+	$$(MAKE) -s -C $(1) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=$(3) OPT_SLOW=-O1
+endef
 
+$(eval $(call soc_model,$(SOC_OBJ),,-O2))
 soc-model: $(SOC_OBJ)/Vnpe_soc__ALL.a
 
 # The planted RTL bug: npe_soc_axi_ram drops the strobe of byte lane 7
 SOC_OBJ_PLANT := $(SOC_BUILD)/obj_plant
-$(SOC_OBJ_PLANT)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
-	@$(DEPS) verilator
-	@mkdir -p $(SOC_OBJ_PLANT)
-	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
-	  +define+NPE_PLANT_BUG_SOC_STRB --top-module npe_soc -Mdir $(SOC_OBJ_PLANT) $(ENGINE_VLT) $(SOC_RTL)
-	$(MAKE) -s -C $(SOC_OBJ_PLANT) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
+$(eval $(call soc_model,$(SOC_OBJ_PLANT),+define+NPE_PLANT_BUG_SOC_STRB,-O2))
 
 # The planted wiring bug: the engine's interrupt does not reach the core
 SOC_OBJ_PLANT_IRQ := $(SOC_BUILD)/obj_plant_irq
-$(SOC_OBJ_PLANT_IRQ)/Vnpe_soc__ALL.a: $(SOC_RTL) $(ENGINE_VLT)
-	@$(DEPS) verilator
-	@mkdir -p $(SOC_OBJ_PLANT_IRQ)
-	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique --assert +define+NPE_ASSERT \
-	  +define+NPE_PLANT_BUG_SOC_NO_ENG_IRQ --top-module npe_soc -Mdir $(SOC_OBJ_PLANT_IRQ) \
-	  $(ENGINE_VLT) $(SOC_RTL)
-	$(MAKE) -s -C $(SOC_OBJ_PLANT_IRQ) -f Vnpe_soc.mk Vnpe_soc__ALL.a OPT_FAST=-O1 OPT_SLOW=-O1
+$(eval $(call soc_model,$(SOC_OBJ_PLANT_IRQ),+define+NPE_PLANT_BUG_SOC_NO_ENG_IRQ,-O1))
 
 $(SOC_BUILD)/%.o: $(VERILATOR_INC)/%.cpp $(SOC_OBJ)/Vnpe_soc__ALL.a
 	@mkdir -p $(@D)
@@ -106,58 +100,40 @@ $(SOC_BUILD)/tb_soc_plant_irq: tests/rtl/soc/tb_soc.cpp include/npe_soc.h \
 	$(ENGINE_CXX) $(ENGINE_CXXFLAGS) $(subst $(SOC_OBJ),$(SOC_OBJ_PLANT_IRQ),$(SOC_TB_INC)) -o $@ $< \
 	  $(SOC_OBJ_PLANT_IRQ)/Vnpe_soc__ALL.a $(SOC_RT) $(GOLDEN_LIB) -lpthread -lm
 
+# $(call soc_must_mismatch,TARGET,TB,ARGS,ELF,WHAT): a planted bug's run of
+# TB with ARGS on ELF passes only when it fails with a MISMATCH line (the bug
+# caught); a clean pass (WHAT went unnoticed) or another failure fails it
+define soc_must_mismatch
+	@if $(2) +quiet $(3) +seed=$(SOC_TEST_SEED) $(4) > $(SOC_BUILD)/$(1).log 2>&1; then \
+	  echo "$(1): FAIL: $(5) went unnoticed"; exit 1; \
+	elif grep -q MISMATCH $(SOC_BUILD)/$(1).log; then \
+	  echo "$(1): planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/$(1).log)"; \
+	else echo "$(1): FAIL: the run failed without a mismatch"; \
+	  cat $(SOC_BUILD)/$(1).log; exit 1; fi
+endef
+
 # The engine's interrupt left unwired must fail: the firmware sleeps until
 # it, so the matmul times out (one job: the time-out costs ~2 M cycles).
 soc-plant-irq-test: $(SOC_BUILD)/tb_soc_plant_irq $(FW_SOC_ELF)
-	@if $(SOC_BUILD)/tb_soc_plant_irq +quiet +no_bad +no_recur +no_ktile +n=1 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
-	    > $(SOC_BUILD)/plant_irq.log 2>&1; then \
-	  echo "soc-plant-irq-test: FAIL: the unwired engine interrupt went unnoticed"; exit 1; \
-	elif grep -q MISMATCH $(SOC_BUILD)/plant_irq.log; then \
-	  echo "soc-plant-irq-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_irq.log)"; \
-	else echo "soc-plant-irq-test: FAIL: the run failed without a mismatch"; \
-	  cat $(SOC_BUILD)/plant_irq.log; exit 1; fi
+	$(call soc_must_mismatch,soc-plant-irq-test,$(SOC_BUILD)/tb_soc_plant_irq,+no_bad +no_recur +no_ktile +n=1,$(FW_SOC_ELF),the unwired engine interrupt)
 
 # The planted recurrence bug (a later chunk starts from zero, not KEEP) must
 # fail: the recurrence requests only.
 soc-plant-recur-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant_recur.elf
-	@if $(SOC_TB) +quiet +no_bad +no_ktile +n=0 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant_recur.elf \
-	    > $(SOC_BUILD)/plant_recur.log 2>&1; then \
-	  echo "soc-plant-recur-test: FAIL: the planted recurrence bug went unnoticed"; exit 1; \
-	elif grep -q MISMATCH $(SOC_BUILD)/plant_recur.log; then \
-	  echo "soc-plant-recur-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_recur.log)"; \
-	else echo "soc-plant-recur-test: FAIL: the run failed without a mismatch"; \
-	  cat $(SOC_BUILD)/plant_recur.log; exit 1; fi
+	$(call soc_must_mismatch,soc-plant-recur-test,$(SOC_TB),+no_bad +no_ktile +n=0,$(FW_BUILD)/npe_soc_fw_plant_recur.elf,the planted recurrence bug)
 
 # The planted adapter bug (a dropped write strobe) must fail too.
 soc-plant-rtl-test: $(SOC_BUILD)/tb_soc_plant $(FW_SOC_ELF)
-	@if $(SOC_BUILD)/tb_soc_plant +quiet +no_bad +no_recur +no_ktile +n=6 +seed=$(SOC_TEST_SEED) $(FW_SOC_ELF) \
-	    > $(SOC_BUILD)/plant_rtl.log 2>&1; then \
-	  echo "soc-plant-rtl-test: FAIL: the dropped strobe went unnoticed"; exit 1; \
-	elif grep -q MISMATCH $(SOC_BUILD)/plant_rtl.log; then \
-	  echo "soc-plant-rtl-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_rtl.log)"; \
-	else echo "soc-plant-rtl-test: FAIL: the run failed without a mismatch"; \
-	  cat $(SOC_BUILD)/plant_rtl.log; exit 1; fi
+	$(call soc_must_mismatch,soc-plant-rtl-test,$(SOC_BUILD)/tb_soc_plant,+no_bad +no_recur +no_ktile +n=6,$(FW_SOC_ELF),the dropped strobe)
 
 # The planted K-tile bug (the MATMULs' FLAGS.ACCUM dropped: each K tile
 # starts from zero) must fail: the K-tiled matmuls only.
 soc-plant-ktile-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant_ktile.elf
-	@if $(SOC_TB) +quiet +no_bad +no_recur +n=0 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant_ktile.elf \
-	    > $(SOC_BUILD)/plant_ktile.log 2>&1; then \
-	  echo "soc-plant-ktile-test: FAIL: the planted K-tile bug went unnoticed"; exit 1; \
-	elif grep -q MISMATCH $(SOC_BUILD)/plant_ktile.log; then \
-	  echo "soc-plant-ktile-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant_ktile.log)"; \
-	else echo "soc-plant-ktile-test: FAIL: the run failed without a mismatch"; \
-	  cat $(SOC_BUILD)/plant_ktile.log; exit 1; fi
+	$(call soc_must_mismatch,soc-plant-ktile-test,$(SOC_TB),+no_bad +no_recur +n=0,$(FW_BUILD)/npe_soc_fw_plant_ktile.elf,the planted K-tile bug)
 
 # The planted firmware (the last n-block of every plan dropped) must fail.
 soc-plant-test: $(SOC_TB) $(FW_BUILD)/npe_soc_fw_plant.elf
-	@if $(SOC_TB) +quiet +no_bad +no_recur +no_ktile +n=12 +seed=$(SOC_TEST_SEED) $(FW_BUILD)/npe_soc_fw_plant.elf \
-	    > $(SOC_BUILD)/plant.log 2>&1; then \
-	  echo "soc-plant-test: FAIL: the planted firmware bug went unnoticed"; exit 1; \
-	elif grep -q MISMATCH $(SOC_BUILD)/plant.log; then \
-	  echo "soc-plant-test: planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/plant.log)"; \
-	else echo "soc-plant-test: FAIL: the run failed without a mismatch"; \
-	  cat $(SOC_BUILD)/plant.log; exit 1; fi
+	$(call soc_must_mismatch,soc-plant-test,$(SOC_TB),+no_bad +no_recur +no_ktile +n=12,$(FW_BUILD)/npe_soc_fw_plant.elf,the planted firmware bug)
 
 soc-test: $(SOC_TB) $(FW_SOC_ELF)
 	$(SOC_TB) +quiet +seed=$(SOC_TEST_SEED) +n=$(SOC_TEST_N) $(FW_SOC_ELF)
