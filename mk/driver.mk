@@ -99,12 +99,12 @@ $(BUILD)/san/tests/rnn: tests/driver/test_rnn.c $(LIBNPE_SAN)
 	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
 # The uio: transport against a fake UIO device served by the simulator
-$(BUILD)/tests/uio: tests/driver/test_uio.c tests/driver/fake_uio_irq.h $(LIBNPE)
+$(BUILD)/tests/uio: tests/driver/test_uio.c tests/driver/fake_uio.h $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) \
 	  $(LIBNPE_DEPLIBS)
 
-$(BUILD)/san/tests/uio: tests/driver/test_uio.c tests/driver/fake_uio_irq.h $(LIBNPE_SAN)
+$(BUILD)/san/tests/uio: tests/driver/test_uio.c tests/driver/fake_uio.h $(LIBNPE_SAN)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LIBNPE_SAN) \
 	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
@@ -113,18 +113,18 @@ $(BUILD)/san/tests/uio: tests/driver/test_uio.c tests/driver/fake_uio_irq.h $(LI
 # SoC's simulator, booted by the transport's own loader; each planted
 # transport bug (a mailbox one word off; a word of the image lost; a
 # partial word's bytes in the wrong lanes) must fail it
-$(BUILD)/tests/uio_soc: tests/driver/test_uio_soc.c tests/driver/fake_uio_irq.h $(LIBNPE)
+$(BUILD)/tests/uio_soc: tests/driver/test_uio_soc.c tests/driver/fake_uio.h $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(CHECK_CFLAGS) -o $@ $< $(LIBNPE) $(CHECK_LIBS) \
 	  $(LIBNPE_DEPLIBS)
 
-$(BUILD)/san/tests/uio_soc: tests/driver/test_uio_soc.c tests/driver/fake_uio_irq.h $(LIBNPE_SAN)
+$(BUILD)/san/tests/uio_soc: tests/driver/test_uio_soc.c tests/driver/fake_uio.h $(LIBNPE_SAN)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< \
 	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
 # (the planted transport object comes before the archive, so its copy is not linked)
-$(BUILD)/tests/uio_soc_plant_%: tests/driver/test_uio_soc.c tests/driver/fake_uio_irq.h driver/src/npe_transport_uio.c $(LIBNPE)
+$(BUILD)/tests/uio_soc_plant_%: tests/driver/test_uio_soc.c tests/driver/fake_uio.h driver/src/npe_transport_uio.c $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iinclude -Isim -Idriver/src $(CHECK_CFLAGS) \
 	  -DNPE_PLANT_UIO_SOC_$(shell echo $* | tr a-z A-Z) -o $@ $< driver/src/npe_transport_uio.c \

@@ -27,7 +27,7 @@
 #include "npe_internal.h"
 #include "npe_regs.h"
 #include "npe_transport_uio.h"
-#include "fake_uio_irq.h"
+#include "fake_uio.h"
 #include "npesim.h"
 #include "test_rand.h"
 
@@ -145,8 +145,7 @@ static void fake_down(void) {
 }
 
 static int open_uio(const char *uri, npe_dev **d, char *msg, size_t cap) {
-  npe_open_hooks hk = {NULL, &OPS};
-  return npe__open_with(uri, &hk, d, msg, cap);
+  return fake_uio_open(&OPS, uri, d, msg, cap);
 }
 
 START_TEST(matmuls_and_a_sequence) {
@@ -242,12 +241,7 @@ START_TEST(dev_mem_region) {
 END_TEST
 
 static void expect_fail(const char *uri, int want, const char *words) {
-  npe_dev *d = NULL;
-  char msg[256];
-  int rc = open_uio(uri, &d, msg, sizeof msg);
-  ck_assert_msg(rc == want, "%s: got %d (%s), want %d", uri, rc, msg, want);
-  ck_assert_ptr_null(d);
-  ck_assert_msg(strstr(msg, words) != NULL, "%s: message '%s' lacks '%s'", uri, msg, words);
+  fake_uio_expect_fail(&OPS, uri, want, words);
 }
 
 START_TEST(open_failures) {

@@ -32,7 +32,7 @@
 #include "npe_internal.h"
 #include "npe_soc.h"
 #include "npe_transport_uio.h"
-#include "fake_uio_irq.h"
+#include "fake_uio.h"
 #include "npesim.h"
 #include "test_rand.h"
 
@@ -153,8 +153,7 @@ static uint32_t mbox(uint32_t r) {
 }
 
 static int open_uio(const char *uri, npe_dev **d, char *msg, size_t cap) {
-  npe_open_hooks hk = {NULL, &OPS};
-  return npe__open_with(uri, &hk, d, msg, cap);
+  return fake_uio_open(&OPS, uri, d, msg, cap);
 }
 
 static npe_dev *must_open(const char *uri) {
@@ -361,12 +360,7 @@ static void write_elf(const char *path, unsigned mach, uint32_t entry, uint32_t 
 }
 
 static void expect_fail(const char *uri, int want, const char *words) {
-  npe_dev *d = NULL;
-  char msg[320];
-  int rc = open_uio(uri, &d, msg, sizeof msg);
-  ck_assert_msg(rc == want, "%s: got %d (%s), want %d", uri, rc, msg, want);
-  ck_assert_ptr_null(d);
-  ck_assert_msg(strstr(msg, words) != NULL, "%s: message '%s' lacks '%s'", uri, msg, words);
+  fake_uio_expect_fail(&OPS, uri, want, words);
 }
 
 START_TEST(errors) {
