@@ -6,7 +6,7 @@
 # SIM_LIBS it uses.
 #
 #   make engine-lint         verilator --lint-only -Wall of the whole engine (default,
-#                            smallest, small-iCE40 and DPI configurations)
+#                            smallest, small-iCE40, clock-gated and DPI configurations)
 #   make engine-yosys-check  read_verilog -sv + hierarchy -top npe_top + proc, fails on error
 #   make engine-icarus-test  one gen_engine_job matmul per format on npe_top under
 #                            Icarus, checked bit-exactly against the golden model
@@ -56,10 +56,13 @@ engine-lint:
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_SMALL_G)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) +define+NPE_XBAR_DPI
-	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) -GClockGates=1\'b1
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) -GClockGates=1\'b1 \
+	  -GUnitClockGates=1\'b1
 	verilator --lint-only -Wall -Wno-SYNCASYNCNET --assert --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) \
 	  +define+NPE_XBAR_DPI +define+NPE_ASSERT
-	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations, and with assertions)"
+	verilator --lint-only -Wall -Wno-SYNCASYNCNET --assert --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) \
+	  +define+NPE_XBAR_DPI +define+NPE_ASSERT -GUnitClockGates=1\'b1
+	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations, clock-gated, and with assertions)"
 
 # ---------------------------------------------------------------------------
 # Yosys: parse, elaborate, processes (no synthesis)
