@@ -487,8 +487,8 @@ module npe_top #(
   );
 
   // ---------------------------------------------------------------------------
-  // Unit clock gates (UnitClockGates; docs/ARCHITECTURE.md, "Clocks and
-  // resets"). The recurrence unit, the NLU and the crossbar sit idle
+  // Unit clock gates (UnitClockGates; docs/ARCHITECTURE.md, "Unit clock
+  // gates"). The recurrence unit, the NLU and the crossbar sit idle
   // through most jobs; each runs on its own gated clock (npe_clk_gate),
   // which ticks while the unit has or may receive work: its dispatch
   // (job_valid, the cycle before busy rises), its busy (which covers its
