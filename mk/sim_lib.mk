@@ -11,6 +11,8 @@
 #                     build/sim/obj_small/Vnpe_top_small__ALL.a,
 #                     build/sim/obj_zynq/Vnpe_zynq_top__ALL.a)
 #   make TRACE=1 ...  the same with waveform tracing (sim:?trace=FILE) built in
+#   make UNIT_CG=0 ... the default model without its unit clock gates
+#                     (npe_top's UnitClockGates; for before/after comparisons)
 
 BUILD ?= build
 SIM_BUILD := $(BUILD)/sim
