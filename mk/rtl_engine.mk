@@ -6,10 +6,12 @@
 # SIM_LIBS it uses.
 #
 #   make engine-lint         verilator --lint-only -Wall of the whole engine (default,
-#                            smallest, small-iCE40 and DPI configurations)
+#                            smallest, small-iCE40, clock-gated and DPI configurations)
 #   make engine-yosys-check  read_verilog -sv + hierarchy -top npe_top + proc, fails on error
 #   make engine-icarus-test  one gen_engine_job matmul per format on npe_top under
 #                            Icarus, checked bit-exactly against the golden model
+#                            (also the small build, and the clock-gated build with
+#                            unit-gate-plant-test: its planted wake bug must fail)
 #   make engine-sim-speed    the same job on Icarus and on Verilator (libnpesim):
 #                            BENCH sim_speed_icarus / sim_speed_verilator_same_job /
 #                            sim_speed_ratio_verilator_over_icarus
@@ -56,10 +58,13 @@ engine-lint:
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_SMALL_G)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) +define+NPE_XBAR_DPI
-	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) -GClockGates=1\'b1
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) -GClockGates=1\'b1 \
+	  -GUnitClockGates=1\'b1
 	verilator --lint-only -Wall -Wno-SYNCASYNCNET --assert --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) \
 	  +define+NPE_XBAR_DPI +define+NPE_ASSERT
-	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations, and with assertions)"
+	verilator --lint-only -Wall -Wno-SYNCASYNCNET --assert --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) \
+	  +define+NPE_XBAR_DPI +define+NPE_ASSERT -GUnitClockGates=1\'b1
+	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations, clock-gated, and with assertions)"
 
 # ---------------------------------------------------------------------------
 # Yosys: parse, elaborate, processes (no synthesis)
@@ -112,9 +117,45 @@ define ep_run_icarus
 endef
 
 engine-icarus-test: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_icarus.vvp \
-                    $(EP_BUILD)/tb_npe_top_lite.vvp
+                    $(EP_BUILD)/tb_npe_top_lite.vvp $(EP_BUILD)/tb_npe_top_gated.vvp
 	$(foreach j,$(ENGINE_ICARUS_JOBS),$(call ep_run_icarus,$(EP_BUILD)/test/$(subst $(comma),_,$(j)),$(subst $(comma), ,$(j))))
 	$(foreach j,$(ENGINE_LITE_JOBS),$(call ep_run_icarus,$(EP_BUILD)/lite/$(subst $(comma),_,$(j)),$(subst $(comma), ,$(j)),$(EP_BUILD)/tb_npe_top_lite.vvp,$(ENGINE_LITE_GEN)))
+	$(foreach j,$(ENGINE_GATED_JOBS),$(call ep_run_icarus,$(EP_BUILD)/gated/$(subst $(comma),_,$(j)),$(subst $(comma), ,$(j)),$(EP_BUILD)/tb_npe_top_gated.vvp))
+	@$(MAKE) -s unit-gate-plant-test
+
+# The same testbench on the clock-gated build (UnitClockGates = 1: the
+# idle units on gated clocks, as in the Verilator model), and with the
+# planted wake bug (NPE_PLANT_BUG_UNIT_GATE: the NLU's clock sleeps through
+# its table writes), which must fail the NLU job on its result.
+ENGINE_GATED_JOBS ?= 8,8,64,int8 5,7,2,fp4,sigmoid:6:4
+ENGINE_GATED_PLANT_JOB ?= 5,7,2,fp4,sigmoid:6:4
+
+$(EP_BUILD)/tb_npe_top_gated.vvp: $(ENGINE_RTL) $(EP_TB)
+	@$(DEPS) iverilog
+	@mkdir -p $(@D)
+	nice iverilog -g2012 -o $@ -s tb_npe_top_icarus -Ptb_npe_top_icarus.UnitClockGates=1 \
+	  $(ENGINE_RTL) $(EP_TB) 2> $(EP_BUILD)/iverilog_gated.log || { cat $(EP_BUILD)/iverilog_gated.log; exit 1; }
+
+$(EP_BUILD)/tb_npe_top_gated_plant.vvp: $(ENGINE_RTL) $(EP_TB)
+	@$(DEPS) iverilog
+	@mkdir -p $(@D)
+	nice iverilog -g2012 -o $@ -s tb_npe_top_icarus -Ptb_npe_top_icarus.UnitClockGates=1 \
+	  -DNPE_PLANT_BUG_UNIT_GATE $(ENGINE_RTL) $(EP_TB) \
+	  2> $(EP_BUILD)/iverilog_gated_plant.log || { cat $(EP_BUILD)/iverilog_gated_plant.log; exit 1; }
+
+.PHONY: unit-gate-plant-test
+unit-gate-plant-test: $(EP_BUILD)/gen_engine_job $(EP_BUILD)/tb_npe_top_gated_plant.vvp
+	@d=$(EP_BUILD)/gated_plant; mkdir -p $$d; \
+	$(EP_BUILD)/gen_engine_job $(wordlist 1,3,$(subst $(comma), ,$(ENGINE_GATED_PLANT_JOB))) $$d \
+	  $(wordlist 4,5,$(subst $(comma), ,$(ENGINE_GATED_PLANT_JOB))) > $$d/job.args || exit 1; \
+	timeout $(ENGINE_ICARUS_TIMEOUT) nice vvp -n $(EP_BUILD)/tb_npe_top_gated_plant.vvp \
+	  $$(cat $$d/job.args) > $$d/icarus.log 2>&1; \
+	if grep -q "tb_npe_top_icarus: PASS" $$d/icarus.log; then \
+	  echo "unit-gate-plant-test: FAIL: the planted wake bug went unnoticed"; exit 1; \
+	elif grep -q "mismatched words=[1-9]" $$d/icarus.log; then \
+	  echo "unit-gate-plant-test: planted bug caught: $$(grep -m1 'mismatched words=' $$d/icarus.log | cut -c1-200)"; \
+	else echo "unit-gate-plant-test: FAIL: the run failed, but not on a result"; \
+	  cat $$d/icarus.log; exit 1; fi
 
 # The same testbench on the small iCE40 build (ENGINE_LITE parameters)
 $(EP_BUILD)/tb_npe_top_lite.vvp: $(ENGINE_RTL) $(EP_TB)

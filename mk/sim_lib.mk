@@ -11,6 +11,8 @@
 #                     build/sim/obj_small/Vnpe_top_small__ALL.a,
 #                     build/sim/obj_zynq/Vnpe_zynq_top__ALL.a)
 #   make TRACE=1 ...  the same with waveform tracing (sim:?trace=FILE) built in
+#   make UNIT_CG=0 ... the default model without its unit clock gates
+#                     (npe_top's UnitClockGates; for before/after comparisons)
 
 BUILD ?= build
 SIM_BUILD := $(BUILD)/sim
@@ -78,10 +80,21 @@ ep_pval  = $(word 2,$(subst =, ,$(1)))
 ep_vlval = $(if $(filter $(1),$(ENGINE_LITE_BITS)),1'b$(2),$(if $(filter FormatMask,$(1)),6'd$(2),$(2)))
 ENGINE_LITE_G := $(foreach p,$(ENGINE_LITE),"-G$(call ep_pname,$(p))=$(call ep_vlval,$(call ep_pname,$(p)),$(call ep_pval,$(p)))")
 
-$(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
+# The default model runs its idle units on gated clocks (npe_top's
+# UnitClockGates; docs/ARCHITECTURE.md, "Simulation speed"): Verilator then
+# skips their logic while they sleep. UNIT_CG=0 builds it without (the
+# before/after comparison of BENCHMARKS.md); the flag is in the stamp.
+UNIT_CG ?= 1
+SIM_UNIT_CG := $(if $(filter 1,$(UNIT_CG)),-GUnitClockGates=1\'b1)
+SIM_UNIT_CG_STAMP := $(SIM_BUILD)/unit_cg
+
+$(SIM_UNIT_CG_STAMP): sim-vl-flags-force
+	@mkdir -p $(@D)
+	@echo '$(UNIT_CG)' | cmp -s - $@ 2>/dev/null || echo '$(UNIT_CG)' > $@
+$(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP) $(SIM_UNIT_CG_STAMP)
 	@$(DEPS) verilator
 	@rm -rf $(SIM_OBJ) && mkdir -p $(SIM_OBJ)
-	verilator --cc $(SIM_VL_FLAGS) +define+NPE_ASSERT +define+NPE_XBAR_DPI \
+	verilator --cc $(SIM_VL_FLAGS) +define+NPE_ASSERT +define+NPE_XBAR_DPI $(SIM_UNIT_CG) \
 	  --top-module npe_top -Mdir $(SIM_OBJ) $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_OBJ) -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O2 OPT_SLOW=-O1
 

@@ -15,6 +15,7 @@ module npe_loader #(
   parameter int          BBankWords   = 2048, // 64-bit words per B bank per buffer
   parameter int          AddrBits     = 64,   // DMA address bits (addresses wrap at 2^AddrBits)
   parameter bit          HasSherry    = 1'b1, // build the Sherry unpacker (LOAD FLAGS.SHERRY)
+  parameter bit          UnitClockGates = 1'b0, // the unpacker on a gated clock (npe_top's; never on an FPGA)
   // derived (leave at their defaults)
   parameter int          MaxBanks     = Rows > Cols ? Rows : Cols,
   parameter int          BankAddrBits = $clog2(ABankWords > BBankWords ? ABankWords : BBankWords)
@@ -246,9 +247,22 @@ module npe_loader #(
   logic        unp_in_ready, unp_out_valid;
   logic [63:0] unp_out_data;
   if (HasSherry) begin : gen_sherry
+    // Its clock (npe_top, "Unit clock gates") ticks at a LOAD's start (it
+    // takes the row shape), through a Sherry LOAD (its beats), while it
+    // holds a row, in reset, and one cycle after each: nothing else moves
+    // its registers.
+    logic unp_start, unp_wake, unp_wake_q, unp_en, clk_unp;
+    assign unp_start = state_q == StIdle && job_go_q;
+    assign unp_wake  = !rst_ni || unp_start || (job_sherry_q && state_q != StIdle) || !unp_idle;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) unp_wake_q <= 1'b1;
+      else         unp_wake_q <= unp_wake;
+    end
+    assign unp_en = unp_wake || unp_wake_q;
+    npe_clk_gate #(.Enabled (UnitClockGates)) u_cg (.clk_i, .en_i (unp_en), .clk_o (clk_unp));
     npe_sherry_unpack #(.Rows (Rows)) u_unpack (
-      .clk_i, .rst_ni,
-      .start_i     (state_q == StIdle && job_go_q),
+      .clk_i (clk_unp), .rst_ni,
+      .start_i     (unp_start),
       .matvec_i    (job_mv_q),
       .row_beats_i (job_src_beats_q),
       .row_words_i (job_row_words_q[12:0]),
@@ -336,6 +350,13 @@ module npe_loader #(
   // Every beat of a LOAD belongs to a job.
   LoaderBeatInJob: assert property (@(posedge clk_i) disable iff (!rst_ni)
       rd_data_valid_i |-> state_q == StCmd || state_q == StWait);
+  // The unpacker's clock runs whenever it takes a start or a beat, or
+  // gives a word (its wake condition, checked from the events).
+  if (HasSherry) begin : gen_unp_awake
+    LoaderUnpackAwake: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        (gen_sherry.unp_start || (rd_data_valid_i && job_sherry_q) || unp_out_valid) |->
+        gen_sherry.unp_en);
+  end
 `endif
 
 endmodule

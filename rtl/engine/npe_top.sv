@@ -29,6 +29,7 @@ module npe_top #(
   parameter bit          HasSherry        = 1'b1, // LOAD FLAGS.SHERRY: the Sherry 1.25-bit ternary unpacker on the load path
   parameter bit          HasDirectDesc    = 1'b1, // DESC_0..15 + DOORBELL (else ring only)
   parameter bit          ClockGates       = 1'b0, // the PEs' clock gates (ASIC builds; never on an FPGA)
+  parameter bit          UnitClockGates   = 1'b0, // idle units' clock gates (Verilator and ASIC builds; never on an FPGA)
   parameter int          PerfMask         = 'h7fff // performance counters built (bit = PERF_ index)
 ) (
   input  logic        clk_i,
@@ -351,7 +352,7 @@ module npe_top #(
 
   npe_loader #(
     .Rows (Rows), .Cols (Cols), .ABankWords (ABankWords), .BBankWords (BBankWords),
-    .AddrBits (AddrBits), .HasSherry (HasSherry)
+    .AddrBits (AddrBits), .HasSherry (HasSherry), .UnitClockGates (UnitClockGates)
   ) u_loader (
     .clk_i, .rst_ni,
     .job_valid_i (job_valid[UL]), .job_desc_i (job_desc), .abort_i (abort),
@@ -486,16 +487,52 @@ module npe_top #(
   );
 
   // ---------------------------------------------------------------------------
+  // Unit clock gates (UnitClockGates; docs/ARCHITECTURE.md, "Unit clock
+  // gates"). The recurrence unit, the NLU and the crossbar sit idle
+  // through most jobs; each runs on its own gated clock (npe_clk_gate),
+  // which ticks while the unit has or may receive work: its dispatch
+  // (job_valid, the cycle before busy rises), its busy (which covers its
+  // DMA and array handshakes: it only gets them for commands it issued),
+  // SOFT_RESET (abort: the recurrence unit forgets its KEEP state, the
+  // crossbar its tile while idle), the NLU's table writes, and reset; plus
+  // one trailing cycle after each (ug_wake_q), so a register that copies
+  // another a cycle late (the NLU table's read register after a write)
+  // settles before the clock stops. The gate samples its enable at the
+  // falling edge in front of the rising edge it opens: every term here is
+  // a register or settles from registers and ports within the high phase.
+  // Without the gates (UnitClockGates = 0, every FPGA build) the clocks
+  // are clk_i and the enables are unused: the same registers load the same
+  // values on the same cycles, gated or not; gated, an idle unit's logic
+  // does not run, which saves its clock power on silicon and its
+  // evaluation in Verilator.
+  // ---------------------------------------------------------------------------
+  logic [NU-1:0] ug_wake, ug_wake_q, ug_en;
+  always_comb begin
+    ug_wake = job_valid | unit_busy | {NU{abort || !rst_ni}};
+`ifndef NPE_PLANT_BUG_UNIT_GATE
+    // Planted bug (unit-gate-plant-test) when defined: the NLU sleeps
+    // through a table write.
+    ug_wake[npe_pkg::UnitNlu] = ug_wake[npe_pkg::UnitNlu] || nlu_tbl_we;
+`endif
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) ug_wake_q <= '1;
+    else         ug_wake_q <= ug_wake;
+  end
+  assign ug_en = ug_wake | ug_wake_q;
+
+  // ---------------------------------------------------------------------------
   // Crossbar tile
   // ---------------------------------------------------------------------------
   localparam int UX = npe_pkg::UnitXbar;
   if (BuildXbar) begin : gen_xbar
-    logic unused_codes;
+    logic unused_codes, clk_xb;
+    npe_clk_gate #(.Enabled (UnitClockGates)) u_cg (.clk_i, .en_i (ug_en[UX]), .clk_o (clk_xb));
     npe_xbar_unit #(
       .Rows (Rows), .Cols (Cols), .TileK (XbarK), .TileN (XbarN), .ABankAddrBits (ABits),
       .BBankAddrBits (BBits), .OutGroups (OutGroups), .AddrBits (AddrBits)
     ) u_xbar (
-      .clk_i, .rst_ni,
+      .clk_i (clk_xb), .rst_ni,
       .job_valid_i (job_valid[UX]), .job_desc_i (job_desc), .abort_i (abort),
       .chk_code_o (unit_chk[8*UX +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UX +: AddrBits]),
       .claim_o (unit_claim[NR*UX +: NR]), .busy_o (unit_busy[UX]), .done_o (unit_done[UX]),
@@ -524,10 +561,12 @@ module npe_top #(
   // ---------------------------------------------------------------------------
   localparam int UN = npe_pkg::UnitNlu;
   if (HasNlu) begin : gen_nlu
+    logic clk_nl;
+    npe_clk_gate #(.Enabled (UnitClockGates)) u_cg (.clk_i, .en_i (ug_en[UN]), .clk_o (clk_nl));
     npe_nlu_unit #(
       .Rows (Rows), .Cols (Cols), .OutGroups (OutGroups), .Groups (NluGroups), .AddrBits (AddrBits)
     ) u_nlu (
-      .clk_i, .rst_ni,
+      .clk_i (clk_nl), .rst_ni,
       .job_valid_i (job_valid[UN]), .job_desc_i (job_desc), .abort_i (abort),
       .chk_code_o (unit_chk[8*UN +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UN +: AddrBits]),
       .claim_o (unit_claim[NR*UN +: NR]), .busy_o (unit_busy[UN]), .done_o (unit_done[UN]),
@@ -588,12 +627,14 @@ module npe_top #(
   logic [31:0]         rw_len;
   logic [63:0]         rw_data;
   if (HasRecur) begin : gen_recur
+    logic clk_rc;
+    npe_clk_gate #(.Enabled (UnitClockGates)) u_cg (.clk_i, .en_i (ug_en[UR]), .clk_o (clk_rc));
     npe_recur_unit #(
       .StateWords (RecurStateWords), .AddrBits (AddrBits), .CmdBytes (RecurCmdBytes),
       .HasGated (RecurGated), .Rows (Rows), .Cols (Cols), .OutGroups (OutGroups),
       .ABankAddrBits (ABits), .BBankAddrBits (BBits), .FormatMask (FormatMask)
     ) u_recur (
-      .clk_i, .rst_ni,
+      .clk_i (clk_rc), .rst_ni,
       .job_valid_i (job_valid[UR]), .job_desc_i (job_desc), .abort_i (abort),
       .chk_code_o (unit_chk[8*UR +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UR +: AddrBits]),
       .claim_o (unit_claim[NR*UR +: NR]), .busy_o (unit_busy[UR]), .done_o (unit_done[UR]),
@@ -655,6 +696,30 @@ module npe_top #(
   );
 
   logic unused_top;
-  assign unused_top = stop_on_err ^ unused_last ^ ^sp_addr ^ ^dma_rd_len ^ ^dma_wr_len;
+  assign unused_top = stop_on_err ^ unused_last ^ ^sp_addr ^ ^dma_rd_len ^ ^dma_wr_len ^
+                      ^ug_en;
+
+`ifdef NPE_ASSERT
+  // The unit clock gates' wake conditions, written out again from the
+  // events each unit takes (independently of ug_wake): a unit never gets a
+  // dispatch, an abort, a table write or a handshake of its DMA commands
+  // or mat-vecs while its clock is off, and a unit whose clock is off
+  // wants nothing from the rest of the engine (no command, no write, no
+  // busy). Checked in every build (ug_en is what the gates would sample).
+  TopUnitGateRecurAwake: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (job_valid[UR] || abort || rc_data_valid || rc_done || arr_seq_done ||
+       (rc_owns_wr && (dma_wr_ready || dma_wr_data_ready || dma_wr_done))) |-> ug_en[UR]);
+  TopUnitGateRecurQuiet: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !ug_en[UR] |-> !unit_busy[UR] && !unit_done[UR] && !rc_valid && !rw_valid &&
+                     !rc_seq_valid && !rc_a_we);
+  TopUnitGateNluAwake: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (job_valid[UN] || abort || nlu_tbl_we) |-> ug_en[UN]);
+  TopUnitGateNluQuiet: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !ug_en[UN] |-> !unit_busy[UN] && !unit_done[UN] && !nl_ob_we);
+  TopUnitGateXbarAwake: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (job_valid[UX] || abort) |-> ug_en[UX]);
+  TopUnitGateXbarQuiet: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !ug_en[UX] |-> !unit_busy[UX] && !unit_done[UX] && !xb_a_re && !xb_b_re && !xb_ob_we);
+`endif
 
 endmodule

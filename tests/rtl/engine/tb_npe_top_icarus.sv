@@ -27,6 +27,7 @@ module tb_npe_top_icarus #(
   parameter bit         LitePe           = 1'b0,
   parameter bit         HasDirectDesc    = 1'b1,
   parameter int         PerfMask         = 'h7fff,
+  parameter bit         UnitClockGates   = 1'b0,
   // As in job_layout.h (or gen_engine_job --base/--mem): device address of
   // memory word 0, memory size in 64-bit words
   parameter logic [63:0] MemBase         = 64'h8000_0000,
@@ -72,7 +73,7 @@ module tb_npe_top_icarus #(
     .OutGroups (OutGroups), .FormatMask (FormatMask), .MaxReadsInFlight (MaxReadsInFlight),
     .DescFifoDepth (DescFifoDepth), .CounterBits (CounterBits), .AddrBits (AddrBits),
     .HasNlu (HasNlu), .HasXbar (HasXbar), .HasRecur (HasRecur), .LitePe (LitePe), .HasDirectDesc (HasDirectDesc),
-    .PerfMask (PerfMask)
+    .PerfMask (PerfMask), .UnitClockGates (UnitClockGates)
   ) u_dut (
     .clk_i, .rst_ni,
     .s_axil_awaddr, .s_axil_awprot, .s_axil_awvalid, .s_axil_awready,
