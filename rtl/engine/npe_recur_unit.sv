@@ -368,9 +368,10 @@ module npe_recur_unit #(
   assign h_prev = h_from_zero ? 32'd0 : st_rdata;
   assign c_prev = c_from_zero ? 32'd0 : ce_rdata;
 
-  npe_recur_diag u_diag (
-    .a_i (rd_data_i[63:32]), .b_i (rd_data_i[31:0]), .h_i (h_prev), .h_o (h_next)
-  );
+  // DIAG's step; GRU / LSTM with ROWSCALE use the same product for a row's
+  // scale (b = 0: sat32(RNE(P s / 2^30))), so the unit has one multiplier.
+  logic [31:0] diag_a, diag_b, diag_h;
+  npe_recur_diag u_diag (.a_i (diag_a), .b_i (diag_b), .h_i (diag_h), .h_o (h_next));
 
   // Result beats: a packer of two int32, then a FIFO for the writer.
   logic              pk_push, pk_last, pk_half_q, pk_half_d;
@@ -506,8 +507,9 @@ module npe_recur_unit #(
   end
 
   // The row's scale (GRU's rows 0..2 use s0..s2; s3 is not read) and the
-  // scaled row: DIAG's product with b = 0, sat32(RNE(P s / 2^30)), ties to
-  // even. In series with the cell: the scaled rows take no extra cycle.
+  // scaled row: DIAG's product (u_diag, idle in GRU / LSTM) with b = 0,
+  // sat32(RNE(P s / 2^30)), ties to even. In series with the cell: the
+  // scaled rows take no extra cycle.
   always_comb begin
 `ifndef NPE_PLANT_BUG_RECUR_ROWSCALE
     unique case (gate_q)
@@ -522,8 +524,11 @@ module npe_recur_unit #(
       default: sc_row = sc23_q[63:32];
     endcase
   end
-  npe_recur_diag u_row_scale (.a_i (sc_row), .b_i (32'd0), .h_i (rf_fix), .h_o (p_scaled));
-  assign cell_p = job_rowscale_q ? p_scaled : rf_fix;
+  assign diag_a   = job_gated_q ? sc_row : rd_data_i[63:32];
+  assign diag_b   = job_gated_q ? 32'd0  : rd_data_i[31:0];
+  assign diag_h   = job_gated_q ? rf_fix : h_prev;
+  assign p_scaled = h_next;
+  assign cell_p   = job_rowscale_q ? p_scaled : rf_fix;
 
   npe_recur_cell u_cell (
     .clk_i, .en_i (cell_fire), .lstm_i (job_lstm_q), .row_i (gate_q),
