@@ -248,8 +248,9 @@ module npe_recur_unit #(
     end
   end
 
-  // Byte counts of the job's three streams (T x N x 32 < 2^32 for N <=
-  // 65535 / 2). LOAD and OUT_LAST carry h, and for LSTM c after it.
+  // Byte counts of the job's three streams (T x N x 32 < 2^32 while N <=
+  // 2048: GRU / LSTM with ROWSCALE need StateWords <= 2048, 4096 without;
+  // the default is 1024). LOAD and OUT_LAST carry h, and for LSTM c after it.
   logic [31:0] rec_bytes, h0_bytes, out_bytes, st_words;
   assign st_words  = job_lstm_q ? 32'(job_n_q) * 32'd2 : 32'(job_n_q);
   assign rec_bytes = 32'(job_t_q) * 32'(job_n_q) *
