@@ -273,6 +273,11 @@ offload-bench: $(BUILD)/bench/bench_offload $(BUILD)/firmware/npe_soc_fw.elf
 	$(BUILD)/bench/bench_offload
 BENCH_TARGETS += offload-bench
 
+# RECUR GRU / LSTM with and without AUX.ROWSCALE alone (also in engine-bench)
+.PHONY: recur-rowscale-bench
+recur-rowscale-bench: $(BUILD)/bench/bench_recur_engine
+	$(BUILD)/bench/bench_recur_engine rowscale
+
 # GLA alone: cycles per token, d = 64, T = 1024, chunks 16 / 32 / 64 (about 3 minutes)
 gla-bench: $(BUILD)/bench/bench_gla
 	$(BUILD)/bench/bench_gla

@@ -226,3 +226,58 @@ recur-cell-plant-test: $(SIM_PLANT)/test_recur_cell
 	  cat $(SIM_PLANT)/recur_cell.log; exit 1; fi
 
 TEST_TARGETS += recur-cell-plant-test
+
+# ---------------------------------------------------------------------------
+# A second planted build, with only NPE_PLANT_BUG_RECUR_ROWSCALE (the
+# recurrence unit applies rows 0 and 1's, and 2 and 3's, row scales to each
+# other's rows): the ROWSCALE cases of the cell test must fail on a result.
+# A build of its own: the first planted build's sigmoid bug fails every GRU /
+# LSTM case by itself, so it could not show that this bug is caught.
+# ---------------------------------------------------------------------------
+SIM_PLANT_RS := $(BUILD)/sim_planted_rs
+
+$(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
+	@$(DEPS) verilator
+	@rm -rf $(SIM_PLANT_RS)/obj && mkdir -p $(SIM_PLANT_RS)/obj
+	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
+	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_RECUR_ROWSCALE \
+	  --top-module npe_top -Mdir $(SIM_PLANT_RS)/obj $(ENGINE_VLT) $(ENGINE_RTL)
+	$(MAKE) -s -C $(SIM_PLANT_RS)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
+
+SIM_PLANT_RS_CXXFLAGS := $(subst -I$(SIM_OBJ),-I$(SIM_PLANT_RS)/obj,$(SIM_CXXFLAGS))
+
+$(SIM_PLANT_RS)/npesim.o: sim/npesim.cpp $(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a $(SIM_BUILD)/npesim.o
+	$(CXX) $(SIM_PLANT_RS_CXXFLAGS) $(SIM_BOARD_INC) -DNPESIM_SMALL_ROWS=$(call lite_val,Rows) \
+	  -DNPESIM_SMALL_COLS=$(call lite_val,Cols) -DNPESIM_SMALL_A_BANK_WORDS=$(call lite_val,ABankWords) \
+	  -DNPESIM_SMALL_B_BANK_WORDS=$(call lite_val,BBankWords) \
+	  -DNPESIM_SMALL_OUT_GROUPS=$(call lite_val,OutGroups) -c -o $@ $<
+
+$(SIM_PLANT_RS)/npesim_xbar.o: sim/npesim_xbar.cpp $(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a
+	$(CXX) $(SIM_PLANT_RS_CXXFLAGS) -c -o $@ $<
+
+$(SIM_PLANT_RS)/test_recur_cell: $(RECUR_CELL_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                                 $(SIM_PLANT_RS)/npesim.o $(SIM_PLANT_RS)/npesim_xbar.o \
+                                 $(SIM_BUILD)/libnpesim.a $(GOLDEN_LIB) $(MODELS_LIB)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_CELL_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(SIM_PLANT_RS)/npesim.o $(SIM_PLANT_RS)/npesim_xbar.o \
+	  $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o $(SIM_BUILD)/verilated_threads.o \
+	  $(SIM_BUILD)/verilated_fst_c.o $(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a \
+	  $(SIM_BOARD_MODELS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+# Short: the first ROWSCALE case (every format pair) stops at its first
+# wrong word. The cases without ROWSCALE must still pass on this build.
+.PHONY: recur-rowscale-plant-test
+recur-rowscale-plant-test: $(SIM_PLANT_RS)/test_recur_cell
+	@if ! CK_RUN_CASE=recur_cell CK_RUN_SUITE=recur_cell CK_FORK=no \
+	    $(SIM_PLANT_RS)/test_recur_cell > $(SIM_PLANT_RS)/plain.log 2>&1; then \
+	  echo "recur-rowscale-plant-test: FAIL: the cases without ROWSCALE fail on this build"; \
+	  cat $(SIM_PLANT_RS)/plain.log; exit 1; \
+	elif CK_RUN_CASE=recur_cell_rowscale CK_RUN_SUITE=recur_cell CK_FORK=no \
+	    $(SIM_PLANT_RS)/test_recur_cell > $(SIM_PLANT_RS)/rowscale.log 2>&1; then \
+	  echo "recur-rowscale-plant-test: FAIL: the planted row scale bug went unnoticed"; exit 1; \
+	elif grep -q "rowscale=1: .*got .*, want" $(SIM_PLANT_RS)/rowscale.log; then \
+	  echo "recur-rowscale-plant-test: planted bug caught: $$(grep -m1 -o 'mode .*got .*, want .*' $(SIM_PLANT_RS)/rowscale.log)"; \
+	else echo "recur-rowscale-plant-test: FAIL: the run failed, but not on a result"; \
+	  cat $(SIM_PLANT_RS)/rowscale.log; exit 1; fi
+
+TEST_TARGETS += recur-rowscale-plant-test

@@ -46,8 +46,8 @@ static const char lm_usage[] =
     "the host in float; the gru/lstm recurrence, gates included, on the\n"
     "recurrence unit (npe_rnn GRU / LSTM: one RECUR for the whole text, W_hh\n"
     "resident in the format with a power-of-two scale, h and the gates in\n"
-    "Q15.16, npe_rnn_quantize). A Sherry model's ternary W_hh has row scales\n"
-    "the unit does not apply: it runs a mat-vec per step, gates on the host.\n"
+    "Q15.16, npe_rnn_quantize; a Sherry model's ternary W_hh as its own codes\n"
+    "with its row scales, which the unit applies: npe_rnn_seq.row_scale).\n"
     "\n"
     "  --text FILE       the text (required); every symbol must be in the\n"
     "                    model's vocabulary\n"
@@ -222,12 +222,12 @@ typedef struct lm_run {
   npe_dev *dev;       /* NULL: the golden model */
   lm_qw w[LM_NMAT];
   /* gru / lstm through the recurrence unit (RECUR GRU / LSTM): W_hh as
-   * npe_rnn_quantize() makes it; gated = 0 runs a mat-vec per step and the
-   * gates on the host (a Sherry model's ternary W_hh, whose row scales the
-   * unit does not apply) */
+   * npe_rnn_quantize() makes it, or a Sherry model's ternary codes in the
+   * engine's row order with their row scales (hh_scale, AUX.ROWSCALE) */
   int gated;
   npe_pats_out whh;
   npe_rnn_quant wq;
+  float *hh_scale;    /* G H row scales (row G i + g), or NULL */
   unsigned frac;      /* fraction bits of b and h (hgrn) */
   /* the hgrn's gate nonlinearities through the NLU (--nlu-bits): the value
    * of tanh / sigmoid per NLU input code x (index x + 32768), from the
@@ -560,24 +560,40 @@ static int gated(lm_run *r, lm_state *st, uint32_t t, const float *z, float *y) 
     npe_rnn_seq s = {.cell = cell, .steps = t, .hidden = h, .h0 = hz ? NULL : st->hq[0],
                      .h = qh, .x = x, .w_hh = npe_pats_of(r->whh), .fmt_h = r->wq.fmt_h,
                      .hshift = r->wq.hshift, .acc_shift = r->wq.acc_shift,
-                     .c0 = lstm && !cz ? st->cq : NULL, .c_last = lstm ? cl : NULL};
+                     .c0 = lstm && !cz ? st->cq : NULL, .c_last = lstm ? cl : NULL,
+                     .row_scale = r->hh_scale};
     rc = npe_rnn(r->dev, &s);
     if (!rc) stats_add(r, 1);
   } else if (!rc) {
     size_t nw = (size_t)g * h * h;
     uint32_t *codes = malloc(nw * sizeof *codes);
     int32_t *hs = malloc(h * sizeof *hs);
-    rc = codes && hs ? NPE_OK : NPE_ERR_NO_MEM;
+    /* row scales: what npe_rnn() makes of them (Q2.30, ACC_SHIFT), 4 per element */
+    int32_t *sq = r->hh_scale ? malloc((size_t)g * h * sizeof *sq) : NULL;
+    int32_t *s4 = r->hh_scale ? calloc((size_t)4 * h, sizeof *s4) : NULL;
+    int32_t acc = r->wq.acc_shift;
+    rc = codes && hs && (!r->hh_scale || (sq && s4)) ? NPE_OK : NPE_ERR_NO_MEM;
+    if (!rc && r->hh_scale) rc = npe_rnn_row_scales(cell, h, r->hh_scale, r->wq.acc_shift, sq, &acc);
+    for (size_t k = 0; !rc && s4 && k < (size_t)g * h; k++) s4[4 * (k / g) + k % g] = sq[k];
     for (size_t k = 0; !rc && k < nw; k++)
       codes[k] = r->whh.u16 ? r->whh.u16[k] : r->whh.u8[k];
     if (!rc) {
       memcpy(hs, st->hq[0], h * sizeof *hs);
       memcpy(cl, st->cq, h * sizeof *cl);
-      npe_recur_gated gs = {lstm ? NPE_RECUR_LSTM : NPE_RECUR_GRU, r->wq.fmt_h, r->whh.fmt,
-                            r->wq.hshift, r->wq.acc_shift, h, t, codes, x};
+      npe_recur_gated gs = {lstm ? NPE_RECUR_LSTM : NPE_RECUR_GRU,
+                            r->wq.fmt_h,
+                            r->whh.fmt,
+                            r->wq.hshift,
+                            acc,
+                            h,
+                            t,
+                            codes,
+                            x,
+                            s4,
+                            0};
       rc = npe_recur_gated_seq(&gs, hs, lstm ? cl : NULL, qh);
     }
-    free(codes), free(hs);
+    free(codes), free(hs), free(sq), free(s4);
   }
   if (!rc) {
     memcpy(st->hq[0], qh + (size_t)(t - 1) * h, h * sizeof *qh);
@@ -627,7 +643,7 @@ static int forward(lm_run *r, lm_state *st, const int *ids, uint32_t t, float *l
     if (!r->err) linear(r, LM_IH0, u, t, z); /* the whole text's input projections */
     if (r->quantised && r->gated) {
       if (!r->err) gated(r, st, t, z, y); /* T steps in one RECUR */
-    } else { /* the float reference, or a mat-vec per step and the gates here */
+    } else { /* the float reference: a mat-vec per step and the gates here */
       for (uint32_t k = 0; !r->err && k < t; k++) {
         if (linear(r, LM_HH, hp, 1, gh)) break; /* the recurrent mat-vec of this step */
         const float *xi = z + (size_t)k * g * h;
@@ -710,10 +726,11 @@ static int quantise_weights(lm_run *r, npe_fmt fa, npe_fmt fb) {
     free(eff);
     if (rc) return rc;
   }
-  /* gru / lstm: W_hh once more, for the recurrence unit (power-of-two
-   * scale, gates interleaved per element); not a Sherry model's ternary
-   * W_hh, whose row scales the unit cannot apply */
-  r->gated = strcmp(m->cell, "hgrn") && !(r->w[LM_HH].fb == NPE_FMT_TERNARY && m->q[LM_HH]);
+  /* gru / lstm: W_hh once more, for the recurrence unit (gates interleaved
+   * per element): a power-of-two scale (npe_rnn_quantize), or a Sherry
+   * model's ternary codes with their row scales (AUX.ROWSCALE) */
+  r->gated = strcmp(m->cell, "hgrn") != 0;
+  int hh_sherry = r->gated && r->w[LM_HH].fb == NPE_FMT_TERNARY && m->q[LM_HH];
   /* the bytes of the weight patterns the engine reads (W_hh once, as the
    * recurrence unit or the mat-vec takes it): format bits x weights; a
    * ternary matrix that npe_matmul sends as Sherry codes (an engine with
@@ -725,13 +742,29 @@ static int quantise_weights(lm_run *r, npe_fmt fa, npe_fmt fb) {
   for (int i = 0; i < LM_NMAT; i++) {
     if (!m->w[i]) continue;
     uint64_t rows = m->rows[i], cols = m->cols[i];
-    if (has_sherry && r->w[i].fb == NPE_FMT_TERNARY && !(i == LM_HH && r->gated) &&
+    /* (W_hh on the recurrence unit: npe_rnn sends Sherry codes the same
+     * way; a power-of-two-scaled W_hh is not 3:4 sparse in general) */
+    if (has_sherry && r->w[i].fb == NPE_FMT_TERNARY && !(i == LM_HH && r->gated && !hh_sherry) &&
         sherry_rows_fit(r->w[i].p.u8, m->rows[i], m->cols[i]))
       r->weight_bytes += (rows * ((cols + 3) / 4) * 5 + 7) / 8;
     else
       r->weight_bytes += (rows * cols * npe_fmt_bits(r->w[i].fb) + 7) / 8;
   }
-  if (r->gated) {
+  if (hh_sherry) { /* row g H + i of the codes and scales becomes row G i + g */
+    uint32_t h = m->h, g = m->gates;
+    size_t n = (size_t)m->rows[LM_HH] * m->cols[LM_HH];
+    int rc = cli_pats_alloc(NPE_FMT_TERNARY, n, &r->whh);
+    r->hh_scale = rc ? NULL : malloc((size_t)g * h * sizeof *r->hh_scale);
+    if (!rc && !r->hh_scale) rc = NPE_ERR_NO_MEM;
+    if (rc) return rc;
+    for (uint32_t gi = 0; gi < g; gi++)
+      for (uint32_t i = 0; i < h; i++) {
+        memcpy(r->whh.u8 + ((size_t)g * i + gi) * h, r->w[LM_HH].p.u8 + ((size_t)gi * h + i) * h, h);
+        r->hh_scale[g * i + gi] = m->qs[LM_HH][gi * h + i];
+      }
+    /* h in INT8 x 2^7 (HSHIFT 7), codes +-1: P = s v 2^9 in Q15.16 */
+    r->wq.fmt_h = NPE_FMT_INT8, r->wq.hshift = 7, r->wq.acc_shift = 16 - 7, r->wq.w_exp = 0;
+  } else if (r->gated) {
     size_t n = (size_t)m->rows[LM_HH] * m->cols[LM_HH];
     float *eff = m->q[LM_HH] ? malloc(n * sizeof *eff) : NULL;
     if (m->q[LM_HH] && !eff) return NPE_ERR_NO_MEM;
@@ -750,6 +783,8 @@ static int quantise_weights(lm_run *r, npe_fmt fa, npe_fmt fb) {
 static void free_weights(lm_run *r) {
   for (int i = 0; i < LM_NMAT; i++) cli_pats_free(&r->w[i].p);
   cli_pats_free(&r->whh);
+  free(r->hh_scale);
+  r->hh_scale = NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1344,9 +1379,7 @@ int npe_cmd_lm(int argc, char **argv) {
       printf(", \"host_float\": \"%s\", \"formats\": [",
              hgrn ? (nlu_bits ? "embedding, gate products, softmax"
                               : "embedding, gate nonlinearities, gate products, softmax")
-                  : m.q[LM_HH] ? "embedding, softmax (in ternary, the Sherry W_hh runs a "
-                                 "mat-vec per step and the gates run here too)"
-                               : "embedding, softmax");
+                  : "embedding, softmax");
       int first = 1;
       for (int i = 0; i < nrows; i++) {
         const lm_row *r = &rows[i];
@@ -1404,7 +1437,7 @@ int npe_cmd_lm(int argc, char **argv) {
         printf("on the engine   every matmul (npe_matmul), the recurrence and its gates\n"
                "                (npe_rnn %s, Q15.16); on the host: embedding, softmax%s\n",
                m.gates == 4 ? "LSTM" : "GRU",
-               m.q[LM_HH] ? "\n                (ternary: a W_hh mat-vec per step, gates on the host)"
+               m.q[LM_HH] ? "\n                (ternary: the Sherry W_hh with its row scales, ROWSCALE)"
                           : "");
       if (hgrn) printf("recurrence      a_t Q2.30, b_t and h_t Q%lu.%lu\n", 31 - frac, frac);
       if (hgrn) printf("hgrn gates      %s\n", nlu_desc);

@@ -17,6 +17,12 @@
  * at a time; separate devices are independent. No hidden threads, no global
  * state.
  *
+ * Changes in API 0.11.0 (source-compatible additions):
+ *   npe_rnn_seq.row_scale (at the end), npe_rnn_row_scales(): GRU / LSTM
+ *               with a float scale per row of W_hh (a Sherry model's
+ *               ternary codes and their qscale), applied on the engine
+ *               (RECUR AUX.ROWSCALE, docs/RECUR.md "Row scales")
+ *
  * Changes in API 0.10.0 (source-compatible additions):
  *   npe_stats.recur_mode_elems, npe_stats.recur_cycles (at the end): a
  *               sequence's element steps by MODE and the recurrence unit's
@@ -110,7 +116,7 @@ extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000a00u
+#define NPE_API_VERSION 0x000b00u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -488,6 +494,13 @@ typedef struct npe_rnn_seq {
   const int32_t *c0;      /**< LSTM: H initial cell values, or NULL for c_0 = 0;
                            *   DIAG, GRU: NULL */
   int32_t *c_last;        /**< LSTM out: H, c_T, or NULL; DIAG, GRU: NULL */
+  /* ---- GRU and LSTM row scales (API 0.11.0); DIAG: NULL ---- */
+  const float *row_scale; /**< NULL, or G H scales, one per row of w_hh (row o = G i
+                           *   + g, w_hh's order): row o's mat-vec result is
+                           *   multiplied by row_scale[o] on the engine (RECUR
+                           *   AUX.ROWSCALE). They enter as npe_rnn_row_scales()
+                           *   makes them: Q2.30 after a common power of two
+                           *   folded into acc_shift */
 } npe_rnn_seq;
 
 /**
@@ -514,8 +527,11 @@ typedef struct npe_rnn_seq {
  * or H zero; no output; DIAG: NULL a or b, c0 or c_last set; GRU / LSTM:
  * NULL x, a bad w_hh (format, NULL or wrong-width pointer), fmt_h not the
  * pair of w_hh.fmt, hshift above 15, acc_shift outside -32..31, GRU with c0
- * or c_last), NPE_ERR_RANGE (a weight pattern that is not one of its
- * format), NPE_ERR_UNSUPPORTED (NPE_RNN_GLA: not built yet; an engine
+ * or c_last; DIAG with row_scale), NPE_ERR_RANGE (a weight pattern that is
+ * not one of its format; a row_scale npe_rnn_row_scales() refuses: NaN,
+ * infinite, or the acc_shift it gives outside -32..31),
+ * NPE_ERR_UNSUPPORTED (NPE_RNN_GLA: not built yet; row_scale on
+ * "sim:?build=soc": the SoC's firmware has no ROWSCALE; an engine
  * without the recurrence unit or the cell: npe_info.has_recur,
  * recur_modes; GRU / LSTM: a format the engine lacks (npe_info.formats),
  * H above npe_rnn_max_hidden(): beyond the on-chip state, or the weights
@@ -627,6 +643,29 @@ int npe_rnn_quantize(npe_rnn_cell cell, uint32_t hidden, const float *w_hh,
  */
 int npe_rnn_records(npe_rnn_cell cell, uint32_t steps, uint32_t hidden, const float *proj,
                     size_t stride, const float *b_hh, int32_t *x /* out */);
+
+/**
+ * The row scales of a GRU or LSTM sequence as the engine takes them (API
+ * 0.11.0; what npe_rnn() does with npe_rnn_seq.row_scale; host only).
+ * @p row_scale holds G H floats (row o = G i + g). The rule, exact: m =
+ * max |row_scale[o]|; e = floor(log2 m) (0 when m = 0); q[o] =
+ * RNE(row_scale[o] x 2^(30 - e)) (the product exact in double, ties to
+ * even; every q lies in (-2^31, 2^31), the largest |q| in [2^30, 2^31));
+ * *acc_shift_eff = acc_shift + e. So the largest scale keeps all 24 bits of
+ * its float and the mat-vec result enters with e folded into ACC_SHIFT:
+ * with integer weight codes (INT8, ternary) P = v x 2^acc_shift_eff is
+ * exact while acc_shift_eff >= 0. npe_rnn() with row_scale equals
+ * npe_recur_gated_seq() with acc_shift = *acc_shift_eff, scale = q and
+ * scale_step = 0, bit for bit.
+ * Errors: NPE_ERR_INVALID_ARG (NULL @p row_scale, @p q or @p acc_shift_eff,
+ * cell not GRU or LSTM, H zero, acc_shift outside -32..31), NPE_ERR_RANGE
+ * (a NaN or infinite scale; acc_shift + e outside -32..31, e.g. every
+ * scale below about 2^-63 or one above 2^63 with acc_shift 0). Nothing is
+ * written on error.
+ */
+int npe_rnn_row_scales(npe_rnn_cell cell, uint32_t hidden, const float *row_scale,
+                       int32_t acc_shift, int32_t *q /* out: G H */,
+                       int32_t *acc_shift_eff /* out */);
 
 /* ------------------------------------------------------------------------ */
 /* Statistics                                                                */

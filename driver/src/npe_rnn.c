@@ -18,6 +18,7 @@
  * host copies of the outputs, which reach the caller's arrays only when the
  * whole job has succeeded.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +56,8 @@ struct npe_rnn_job {
   int out_last;               /* no h asked: OUT_LAST on every piece */
   int split_last;             /* LSTM with every h and c_T asked: the last step is a
                                * piece of its own with OUT_LAST (h_T and c_T) */
-  uint32_t rec_bytes;         /* bytes per record: 8 (DIAG), 16 (GRU, LSTM) */
+  uint32_t rec_bytes;         /* bytes per record: 8 (DIAG), 16 (GRU, LSTM), 32 (with
+                               * row scales: s0..s3, then x0..x3) */
   uint32_t state_n;           /* int32 per element that LOAD reads and OUT_LAST
                                * writes: 2 for LSTM (h then c), else 1 */
   uint8_t *rec;               /* T x H records, packed as the engine reads them */
@@ -66,6 +68,7 @@ struct npe_rnn_job {
   /* GRU / LSTM: the weights' B image at offset 0 of the buffer, LOADed at
    * the start of every pass */
   uint8_t *w_img;
+  int32_t *scale_q;           /* GRU / LSTM with row scales: G H Q2.30 (npe_rnn_row_scales) */
   uint64_t w_bytes;           /* bytes of the rows loaded (a multiple of 8) */
   uint32_t w_rows, w_row_bytes; /* LOAD rows, scratchpad bytes of each */
   uint32_t w_mem_row;         /* device bytes of a row: w_row_bytes, or Sherry's */
@@ -252,6 +255,7 @@ void npe__rnn_free(npe_dev *d, npe_job *j) {
   if (j->a) npe__buf_release(d, j->a);
   j->a = NULL;
   free(r->rec), free(r->h0), free(r->h_all), free(r->h_last), free(r->c_last), free(r->w_img);
+  free(r->scale_q);
   free(r);
   j->rnn = NULL;
 }
@@ -301,6 +305,40 @@ uint32_t npe_rnn_max_hidden(npe_dev *d, npe_rnn_cell c, npe_fmt fmt_w) {
   return lo;
 }
 
+/* The row scales' rule (npe_rnn_row_scales), @p q NULL: only checked. */
+static int row_scales(npe_rnn_cell cell, uint32_t H, const float *rs, int32_t acc_shift,
+                      int32_t *q, int32_t *acc_eff) {
+  if (!rs || !acc_eff || (cell != NPE_RNN_GRU && cell != NPE_RNN_LSTM) || !H || acc_shift < -32 ||
+      acc_shift > 31)
+    return NPE_ERR_INVALID_ARG;
+  size_t rows = (size_t)gates_of(cell) * H;
+  double m = 0.0;
+  for (size_t o = 0; o < rows; o++) {
+    if (!isfinite(rs[o])) return NPE_ERR_RANGE;
+    double a = fabs((double)rs[o]);
+    if (a > m) m = a;
+  }
+  int e = 0;
+  if (m > 0.0) {
+    (void)frexp(m, &e); /* m = f 2^e, f in [0.5, 1) */
+    e -= 1;             /* 2^e <= m < 2^(e+1) */
+  }
+  if (acc_shift + e < -32 || acc_shift + e > 31) return NPE_ERR_RANGE;
+  for (size_t o = 0; q && o < rows; o++) /* exact product; |value| < 2^31 */
+    q[o] = (int32_t)nearbyint(ldexp((double)rs[o], 30 - e));
+  *acc_eff = acc_shift + e;
+  return NPE_OK;
+}
+
+int npe_rnn_row_scales(npe_rnn_cell cell, uint32_t hidden, const float *row_scale,
+                       int32_t acc_shift, int32_t *q, int32_t *acc_shift_eff) {
+  if (!q || !acc_shift_eff) return NPE_ERR_INVALID_ARG;
+  int32_t acc;
+  int rc = row_scales(cell, hidden, row_scale, acc_shift, NULL, &acc); /* nothing written on error */
+  if (rc) return rc;
+  return row_scales(cell, hidden, row_scale, acc_shift, q, acc_shift_eff);
+}
+
 /* Checks a sequence and the engine (npe_rnn()'s errors but BUSY, NO_MEM
  * and a bad weight pattern). */
 static int check_seq(npe_dev *d, const npe_rnn_seq *s) {
@@ -316,13 +354,19 @@ static int check_seq(npe_dev *d, const npe_rnn_seq *s) {
   }
   if (!s->steps || !s->hidden) return NPE_ERR_INVALID_ARG;
   if (s->cell == NPE_RNN_DIAG) {
-    if (!s->a || !s->b || (!s->h && !s->h_last) || s->c0 || s->c_last) return NPE_ERR_INVALID_ARG;
+    if (!s->a || !s->b || (!s->h && !s->h_last) || s->c0 || s->c_last || s->row_scale)
+      return NPE_ERR_INVALID_ARG;
   } else {
     if (!s->x || !pats_ok(s->w_hh) || fmt_h_of(s->w_hh.fmt) != (int)s->fmt_h ||
         s->hshift > 15u || s->acc_shift < -32 || s->acc_shift > 31)
       return NPE_ERR_INVALID_ARG;
     if (s->cell == NPE_RNN_GRU && (s->c0 || s->c_last)) return NPE_ERR_INVALID_ARG;
     if (!s->h && !s->h_last && !s->c_last) return NPE_ERR_INVALID_ARG;
+    int32_t acc;
+    if (s->row_scale) {
+      rc = row_scales(s->cell, s->hidden, s->row_scale, s->acc_shift, NULL, &acc);
+      if (rc) return rc;
+    }
   }
   if (!d->info.has_recur || !d->info.recur_state_words || !(d->info.recur_modes >> s->cell & 1u))
     return NPE_ERR_UNSUPPORTED;
@@ -359,8 +403,16 @@ static int gated_setup(npe_dev *d, struct npe_rnn_job *r, const npe_rnn_seq *s) 
   r->fmt_a = (uint8_t)s->fmt_h, r->fmt_b = (uint8_t)s->w_hh.fmt;
   r->mac_fmt = s->w_hh.fmt == NPE_FMT_TERNARY ? NPE_FMT_TERNARY : s->fmt_h;
   r->lanes = p.lanes;
+  int32_t acc = s->acc_shift;
+  if (s->row_scale) { /* the scales in Q2.30, their power of two into ACC_SHIFT */
+    r->scale_q = malloc((size_t)gates_of(s->cell) * s->hidden * sizeof *r->scale_q);
+    if (!r->scale_q) return NPE_ERR_NO_MEM;
+    rc = row_scales(s->cell, s->hidden, s->row_scale, s->acc_shift, r->scale_q, &acc);
+    if (rc) return rc;
+    r->aux |= 1u << NPE_RECUR_AUX_ROW_SCALE_BIT;
+  }
   r->aux |= s->hshift << NPE_RECUR_AUX_H_SHIFT_LSB |
-            ((uint32_t)s->acc_shift & ((1u << NPE_RECUR_AUX_ACC_SHIFT_BITS) - 1u))
+            ((uint32_t)acc & ((1u << NPE_RECUR_AUX_ACC_SHIFT_BITS) - 1u))
                 << NPE_RECUR_AUX_ACC_SHIFT_LSB;
   return NPE_OK;
 }
@@ -426,7 +478,7 @@ int npe_rnn_submit(npe_dev *d, const npe_rnn_seq *s, npe_job **jobp) {
   if (d->t.offload) return NPE_ERR_UNSUPPORTED;
   int gated = s->cell != NPE_RNN_DIAG;
   uint64_t n = (uint64_t)s->steps * s->hidden;
-  if (n > SIZE_MAX / 16u) return NPE_ERR_NO_MEM;
+  if (n > SIZE_MAX / 32u) return NPE_ERR_NO_MEM;
   npe_job *j = calloc(1, sizeof *j);
   struct npe_rnn_job *r = calloc(1, sizeof *r);
   if (!j || !r) {
@@ -437,7 +489,9 @@ int npe_rnn_submit(npe_dev *d, const npe_rnn_seq *s, npe_job **jobp) {
   j->t_start = npe__now();
   r->cell = s->cell;
   r->T = s->steps, r->H = s->hidden;
-  r->rec_bytes = gated ? NPE_RECUR_CELL_RECORD_BYTES : 8u;
+  r->rec_bytes = s->row_scale && gated ? NPE_RECUR_SCALE_RECORD_BYTES
+                 : gated              ? NPE_RECUR_CELL_RECORD_BYTES
+                                      : 8u;
   r->state_n = s->cell == NPE_RNN_LSTM ? 2u : 1u;
   r->aux = (uint32_t)s->cell << NPE_RECUR_AUX_MODE_LSB;
   r->out_last = !s->h;
@@ -455,7 +509,16 @@ int npe_rnn_submit(npe_dev *d, const npe_rnn_seq *s, npe_job **jobp) {
            : NPE_ERR_NO_MEM;
   if (!rc && gated) rc = gated_setup(d, r, s);
   if (!rc) {
-    if (gated) { /* records {x0, x1, x2, x3}, little-endian */
+    if (gated && r->scale_q) { /* records {s0, s1, s2, s3, x0, x1, x2, x3} (GRU: s3 = 0) */
+      uint32_t G = gates_of(s->cell);
+      for (size_t k = 0; k < (size_t)n; k++) {
+        const int32_t *sq = r->scale_q + (size_t)G * (k % r->H);
+        for (uint32_t g = 0; g < 4u; g++) {
+          put32(r->rec + 32u * k + 4u * g, (uint32_t)(g < G ? sq[g] : 0));
+          put32(r->rec + 32u * k + 16u + 4u * g, (uint32_t)s->x[4u * k + g]);
+        }
+      }
+    } else if (gated) { /* records {x0, x1, x2, x3}, little-endian */
       for (size_t i = 0; i < 4u * (size_t)n; i++) put32(r->rec + 4u * i, (uint32_t)s->x[i]);
     } else { /* records {b: bits 31:0, a: bits 63:32}, little-endian */
       for (size_t i = 0; i < n; i++) npe_recur_diag_record(r->rec + 8u * i, s->a[i], s->b[i]);
@@ -583,6 +646,7 @@ int npe_rnn(npe_dev *d, const npe_rnn_seq *s) {
   npe_job *j;
   if (d && !npe__dev_check(d) && d->t.offload) { /* through the SoC's firmware */
     int rc = check_seq(d, s);
+    if (!rc && s->row_scale) rc = NPE_ERR_UNSUPPORTED; /* the firmware has no ROWSCALE */
     return rc ? rc : npe__offload_rnn(d, s);
   }
   int rc = npe_rnn_submit(d, s, &j);

@@ -186,17 +186,31 @@ typedef struct npe_recur_gated {
   uint32_t hidden, steps;  /* N >= 1, T >= 1 */
   const uint32_t *w;       /* G N x N weight patterns (fmt_b), row o = G i + g, row-major, G = 3 (GRU) or 4 (LSTM) */
   const int32_t *x;        /* T x N x 4 record values: value j of record (t, i) at x[4 (t N + i) + j] */
+  /* AUX.ROWSCALE (docs/RECUR.md "Row scales"): NULL, none; else the Q2.30 scales of the records: the
+   * scale of row G i + g at step t is scale[scale_step t + 4 i + g] (g < G; GRU's fourth value is not
+   * read), and P_o becomes npe_recur_row_scale(P_o, s) before the cell */
+  const int32_t *scale;
+  size_t scale_step;       /* int32 from one step's scales to the next: 0 (the same every step) or 4 N */
 } npe_recur_gated;
+
+/**
+ * A mat-vec row times its row scale (RECUR AUX.ROWSCALE): sat32(RNE(p * s / 2^30)) of the exact int64
+ * product, ties to even: DIAG's product, npe_recur_diag_step(s, 0, p). @p s is Q2.30 (value s / 2^30,
+ * in [-2, 2)); @p p and the result Q15.16. Total.
+ */
+int32_t npe_recur_row_scale(int32_t p, int32_t s);
 
 /**
  * Runs the sequence: per step, codes of h (npe_recur_h_code), for each row o the exact dot product of
  * row o with the codes rounded once to binary32 (npe_quire_add_dot + npe_quire_to_f32, i.e. what MATMUL
- * OUT_FP32 gives), P_o = npe_recur_acc_to_fix(v_o, acc_shift), then the cell for every i (all of step t
+ * OUT_FP32 gives), P_o = npe_recur_acc_to_fix(v_o, acc_shift) (with s->scale then
+ * P_o = npe_recur_row_scale(P_o, the scale of row o at step t)), then the cell for every i (all of step t
  * reads h_{t-1}). h (N, in: h_0, out: h_T), c (N, LSTM only, in c_0 / out c_T; must be NULL for GRU),
  * out (T x N, every h_t, or NULL; may not overlap the others). Outputs written only on NPE_OK.
  * Errors: NPE_ERR_INVALID_ARG (NULL @p s, @p h, s->w or s->x; c NULL for LSTM or not NULL for GRU;
  * a mode other than GRU / LSTM; a format pair MATMUL does not take; hshift > 15; acc_shift outside
- * -32..31; N or T zero; T x N x 4 beyond SIZE_MAX), NPE_ERR_UNSUPPORTED (N above
+ * -32..31; N or T zero; T x N x 4 beyond SIZE_MAX;
+ * a scale with scale_step neither 0 nor 4 N), NPE_ERR_UNSUPPORTED (N above
  * NPE_RECUR_GATED_MAX_HIDDEN), NPE_ERR_RANGE (a weight that is not a pattern of fmt_b: bits above
  * its width, or the ternary code 10b; NaR is a pattern).
  */

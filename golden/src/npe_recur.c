@@ -159,6 +159,8 @@ void npe_recur_lstm_cell(const int32_t p[4], const int32_t x[4], int32_t h, int3
   *h_out = npe_recur_mul(o, npe_recur_tanh(c2));
 }
 
+int32_t npe_recur_row_scale(int32_t p, int32_t s) { return npe_recur_diag_step(s, 0, p); }
+
 /* The weight row is copied to npe_pats in pieces of this many elements. */
 #define ROW_CHUNK 256u
 
@@ -183,6 +185,7 @@ int npe_recur_gated_seq(const npe_recur_gated *s, int32_t *h, int32_t *c, int32_
   if (s->hshift > 15 || s->acc_shift < -32 || s->acc_shift > 31) return NPE_ERR_INVALID_ARG;
   uint32_t n = s->hidden, t_n = s->steps;
   if (!n || !t_n || (uint64_t)t_n * n > (uint64_t)SIZE_MAX / 4u) return NPE_ERR_INVALID_ARG;
+  if (s->scale && s->scale_step != 0 && s->scale_step != 4u * (size_t)n) return NPE_ERR_INVALID_ARG;
   if (n > NPE_RECUR_GATED_MAX_HIDDEN) return NPE_ERR_UNSUPPORTED;
   size_t rows = (size_t)g_n * n; /* <= 2^14: G N^2 <= 2^26 fits every size_t */
   for (size_t k = 0; k < rows * n; k++)
@@ -224,6 +227,7 @@ int npe_recur_gated_seq(const npe_recur_gated *s, int32_t *h, int32_t *c, int32_
         float v = 0.0f;
         (void)npe_quire_to_f32(&q, &v);
         p[g] = npe_recur_acc_to_fix(v, s->acc_shift);
+        if (s->scale) p[g] = npe_recur_row_scale(p[g], s->scale[s->scale_step * t + 4u * i + g]);
       }
       const int32_t *xr = s->x + 4u * ((size_t)t * n + i);
       if (g_n == 3) npe_recur_gru_cell(p, xr, h[i], &h[i]);

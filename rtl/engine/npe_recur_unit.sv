@@ -12,14 +12,18 @@
 //   reader    DMA read commands of at most CmdBytes: first the initial state
 //             (INIT = LOAD: N int32 at ADDR_B, LSTM 2N), then the records at
 //             ADDR_A (DIAG: one 8-byte record per element, one beat; GRU /
-//             LSTM: 16 bytes, two beats);
+//             LSTM: 16 bytes, two beats; with AUX.ROWSCALE 32 bytes, four
+//             beats: the row scales s0..s3, then x0..x3);
 //   consumer  DIAG: one element per cycle: loads h_0, or steps one record
 //             through npe_recur_diag, or (OUT_LAST) reads the final state
 //             out. GRU / LSTM: writes h_0's codes into an A buffer (prime),
 //             then per step issues the mat-vec in chunks of at most
 //             Rows x Cols x OutGroups rows, takes its results (a FIFO of
-//             column groups, one row per cycle), and after an element's G
-//             rows updates it, writes h_t out and h_t's code into the other
+//             column groups, one row per cycle; with ROWSCALE each row's P
+//             times its scale, sat32(RNE(P s / 2^30)), the element's two
+//             scale beats taken before its first row, while the unit waits
+//             for the mat-vec anyway), and after an element's G rows
+//             updates it, writes h_t out and h_t's code into the other
 //             A buffer (npe_pe_round encodes it, a packer fills bank words);
 //             two int32 results make one beat of a small FIFO;
 //   writer    DMA write commands of at most CmdBytes at ADDR_C, fed from the
@@ -113,7 +117,8 @@ module npe_recur_unit #(
       32'd1 << npe_pkg::RecurAuxOutLastBit;
   localparam logic [31:0] AuxGated = AuxDiag |
       ((32'd1 << npe_pkg::RecurAuxHShiftBits) - 1) << npe_pkg::RecurAuxHShiftLsb |
-      ((32'd1 << npe_pkg::RecurAuxAccShiftBits) - 1) << npe_pkg::RecurAuxAccShiftLsb;
+      ((32'd1 << npe_pkg::RecurAuxAccShiftBits) - 1) << npe_pkg::RecurAuxAccShiftLsb |
+      32'd1 << npe_pkg::RecurAuxRowScaleBit;
   localparam logic [1:0] InitZero = 2'(npe_pkg::RecurInitZero);
   localparam logic [1:0] InitKeep = 2'(npe_pkg::RecurInitKeep);
   localparam logic [1:0] InitLoad = 2'(npe_pkg::RecurInitLoad);
@@ -211,6 +216,7 @@ module npe_recur_unit #(
 
   // The job, registered at dispatch and held until done_o.
   logic                job_go_q, job_out_last_q, job_gated_q, job_lstm_q, job_ternary_q;
+  logic                job_rowscale_q;   // GRU / LSTM: records carry row scales
   logic                job_bbuf_q, job_obuf_q;
   logic [1:0]          job_init_q;
   logic [IBits-1:0]    job_n_q;
@@ -225,7 +231,7 @@ module npe_recur_unit #(
       job_t_q <= '0; job_addr_a_q <= '0; job_addr_b_q <= '0; job_addr_c_q <= '0;
       job_gated_q <= 1'b0; job_lstm_q <= 1'b0; job_ternary_q <= 1'b0; job_bbuf_q <= 1'b0;
       job_obuf_q <= 1'b0; job_fa_q <= '0; job_pe_fmt_q <= '0; job_hshift_q <= '0;
-      job_accshift_q <= '0;
+      job_accshift_q <= '0; job_rowscale_q <= 1'b0;
     end else begin
       job_go_q <= job_valid_i;
       if (job_valid_i) begin
@@ -237,15 +243,18 @@ module npe_recur_unit #(
         job_fa_q <= d_fa[2:0]; job_pe_fmt_q <= d_pe_fmt;
         job_hshift_q <= d_aux[npe_pkg::RecurAuxHShiftLsb +: 4];
         job_accshift_q <= d_aux[npe_pkg::RecurAuxAccShiftLsb +: 6];
+        job_rowscale_q <= d_gated && d_aux[npe_pkg::RecurAuxRowScaleBit];
       end
     end
   end
 
-  // Byte counts of the job's three streams (T x N x 16 < 2^31). LOAD and
-  // OUT_LAST carry h, and for LSTM c after it.
+  // Byte counts of the job's three streams (T x N x 32 < 2^32 while N <=
+  // 2048: GRU / LSTM with ROWSCALE need StateWords <= 2048, 4096 without;
+  // the default is 1024). LOAD and OUT_LAST carry h, and for LSTM c after it.
   logic [31:0] rec_bytes, h0_bytes, out_bytes, st_words;
   assign st_words  = job_lstm_q ? 32'(job_n_q) * 32'd2 : 32'(job_n_q);
-  assign rec_bytes = 32'(job_t_q) * 32'(job_n_q) * (job_gated_q ? 32'd16 : 32'd8);
+  assign rec_bytes = 32'(job_t_q) * 32'(job_n_q) *
+                     (job_rowscale_q ? 32'd32 : job_gated_q ? 32'd16 : 32'd8);
   assign h0_bytes  = st_words * 32'd4;
   assign out_bytes = job_out_last_q ? h0_bytes : 32'(job_t_q) * 32'(job_n_q) * 32'd4;
 
@@ -360,9 +369,10 @@ module npe_recur_unit #(
   assign h_prev = h_from_zero ? 32'd0 : st_rdata;
   assign c_prev = c_from_zero ? 32'd0 : ce_rdata;
 
-  npe_recur_diag u_diag (
-    .a_i (rd_data_i[63:32]), .b_i (rd_data_i[31:0]), .h_i (h_prev), .h_o (h_next)
-  );
+  // DIAG's step; GRU / LSTM with ROWSCALE use the same product for a row's
+  // scale (b = 0: sat32(RNE(P s / 2^30))), so the unit has one multiplier.
+  logic [31:0] diag_a, diag_b, diag_h;
+  npe_recur_diag u_diag (.a_i (diag_a), .b_i (diag_b), .h_i (diag_h), .h_o (h_next));
 
   // Result beats: a packer of two int32, then a FIFO for the writer.
   logic              pk_push, pk_last, pk_half_q, pk_half_d;
@@ -461,7 +471,13 @@ module npe_recur_unit #(
   logic [31:0] x1_q;                   // the record's x1 (row 0's beat)
   logic [63:0] x23_q;                  // x2, x3 (row 1's beat)
   logic        cell_fire, cell_take, cell_need_beat, cell_last;
-  logic [31:0] cell_x, cell_h, cell_c;
+  logic [31:0] cell_x, cell_h, cell_c, cell_p;
+  // ROWSCALE: the element's scale beats, {s1, s0} and {s3, s2}, taken ahead
+  // of its rows (sc_take) while the unit waits for the mat-vec's groups.
+  logic [1:0]  sc_cnt_q;               // scale beats of the element taken, 0..2
+  logic [63:0] sc01_q, sc23_q;
+  logic        sc_take;
+  logic [31:0] sc_row, p_scaled;
 
   assign gate_last      = job_lstm_q ? 2'd3 : 2'd2;
   assign cell_need_beat = gate_q < 2'd2;
@@ -469,7 +485,12 @@ module npe_recur_unit #(
   // A row is taken when there is one, with its beat for rows 0 and 1, and
   // for the last row when its result has a place (the writer's FIFO).
   assign cell_take = cs_state_q == CsCell && !stop_q && rf_cnt_q != '0 &&
+                     (!job_rowscale_q || sc_cnt_q == 2'd2) &&
                      (!cell_need_beat || rd_data_valid_i);
+  // The scale beats come first in a ROWSCALE record; they are taken before
+  // the element's first row (never with a row: sc_cnt_q is 2 for all of them).
+  assign sc_take   = cs_state_q == CsCell && !stop_q && job_rowscale_q && sc_cnt_q != 2'd2 &&
+                     rd_data_valid_i;
   assign cell_fire = cell_take && (!cell_last || job_out_last_q || !fifo_full);
   assign rf_pop    = cell_fire && (32'(rf_sub_q) == Rows * Cols - 1 ||
                                    rf_rows_q + 1'b1 == mv_rows);
@@ -486,15 +507,48 @@ module npe_recur_unit #(
     endcase
   end
 
+  // The row's scale (GRU's rows 0..2 use s0..s2; s3 is not read) and the
+  // scaled row: DIAG's product (u_diag, idle in GRU / LSTM) with b = 0,
+  // sat32(RNE(P s / 2^30)), ties to even. In series with the cell: the
+  // scaled rows take no extra cycle.
+  always_comb begin
+`ifndef NPE_PLANT_BUG_RECUR_ROWSCALE
+    unique case (gate_q)
+`else
+    // Test-only bug (mk/engine_test.mk, recur-rowscale-plant-test): rows 0
+    // and 1 (and 2 and 3) swap their scales.
+    unique case (gate_q ^ 2'd1)
+`endif
+      2'd0:    sc_row = sc01_q[31:0];
+      2'd1:    sc_row = sc01_q[63:32];
+      2'd2:    sc_row = sc23_q[31:0];
+      default: sc_row = sc23_q[63:32];
+    endcase
+  end
+  assign diag_a   = job_gated_q ? sc_row : rd_data_i[63:32];
+  assign diag_b   = job_gated_q ? 32'd0  : rd_data_i[31:0];
+  assign diag_h   = job_gated_q ? rf_fix : h_prev;
+  assign p_scaled = h_next;
+  assign cell_p   = job_rowscale_q ? p_scaled : rf_fix;
+
   npe_recur_cell u_cell (
     .clk_i, .en_i (cell_fire), .lstm_i (job_lstm_q), .row_i (gate_q),
-    .p_i (rf_fix), .x_i (cell_x), .bhn_i (x23_q[63:32]),
+    .p_i (cell_p), .x_i (cell_x), .bhn_i (x23_q[63:32]),
     .h_i (h_prev), .c_i (c_prev), .h_o (cell_h), .c_o (cell_c)
   );
 
   always_ff @(posedge clk_i) begin
     if (cell_fire && gate_q == 2'd0) x1_q  <= rd_data_i[63:32];
     if (cell_fire && gate_q == 2'd1) x23_q <= rd_data_i;
+    if (sc_take && sc_cnt_q == 2'd0) sc01_q <= rd_data_i;
+    if (sc_take && sc_cnt_q == 2'd1) sc23_q <= rd_data_i;
+  end
+  // A new job, or the element's last row: the next element's scales.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)                      sc_cnt_q <= '0;
+    else if (job_go_q)                sc_cnt_q <= '0;
+    else if (cell_fire && cell_last)  sc_cnt_q <= '0;
+    else if (sc_take)                 sc_cnt_q <= sc_cnt_q + 2'd1;
   end
   assign gate_d = !cell_fire ? gate_q : cell_last ? 2'd0 : gate_q + 2'd1;
 
@@ -608,7 +662,7 @@ module npe_recur_unit #(
       CsLoad:    rd_data_ready_o = stop_q || (half_q || (idx_q + 1'b1 == job_n_q &&
                                                          (!job_lstm_q || hi_q)));
       CsStep:    rd_data_ready_o = stop_q || step_fire;
-      CsCell:    rd_data_ready_o = stop_q || (cell_fire && cell_need_beat);
+      CsCell:    rd_data_ready_o = stop_q || (cell_fire && cell_need_beat) || sc_take;
       CsPrime, CsStepEnd: rd_data_ready_o = stop_q;
       default:   rd_data_ready_o = 1'b1;
     endcase
@@ -1031,6 +1085,12 @@ module npe_recur_unit #(
   RecurCleanEndAllWritten: assert property (@(posedge clk_i) disable iff (!rst_ni)
       (done_o && !stop_q) |-> out_cnt_q == 32'd0 && fifo_empty && !pk_half_q &&
       wr_left_q == 32'd0 && rd_left_q == 32'd0);
+  // ROWSCALE: a row never goes without its element's two scale beats, and
+  // a scale beat is never taken in the middle of an element.
+  RecurRowScaleBeforeRow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (cell_fire && job_rowscale_q) |-> sc_cnt_q == 2'd2);
+  RecurRowScaleAtElementStart: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      sc_take |-> gate_q == 2'd0 && !cell_fire);
   RecurReadBeatsOnlyInCommand: assert property (@(posedge clk_i) disable iff (!rst_ni)
       (rd_data_valid_i && rd_data_ready_o && job_state_q == JobRun && !stop_q) |->
       rd_state_q == RdRun);

@@ -11,8 +11,11 @@
  * ideal G H^2 / (Rows Cols lanes) cycles of the mat-vec at peak: the MAC
  * utilisation during recurrence. Batch Rows: Rows sequences on the same
  * resident weights, one RECUR each, back to back (the unit runs one
- * sequence at a time; per step per sequence). Prints "BENCH <name> <value> <unit>"
- * lines only.
+ * sequence at a time; per step per sequence). AUX.ROWSCALE: GRU / LSTM in
+ * INT8 x INT8 and INT8 x ternary, batch 1, cycles per step with and without
+ * the row scales (32-byte records against 16) and their ratio. Prints
+ * "BENCH <name> <value> <unit>" lines only; with the argument "rowscale"
+ * only the ROWSCALE lines (make recur-rowscale-bench).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +34,9 @@ static uint64_t lcg(uint64_t *r) {
  * returns the cycles of the RECURs alone (0: error, or the weights do not
  * fit one B buffer). */
 static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw, int lstm,
-                             npe_fmt fa, npe_fmt fb, uint32_t h, uint32_t steps, uint32_t batch) {
+                             npe_fmt fa, npe_fmt fb, uint32_t h, uint32_t steps, uint32_t batch,
+                             int rowscale) {
+  const uint32_t rb = rowscale ? NPE_RECUR_SCALE_RECORD_BYTES : NPE_RECUR_CELL_RECORD_BYTES;
   const uint64_t w_addr = NPE_SIM_MEM_BASE + (1u << 20), rec = NPE_SIM_MEM_BASE + (16u << 20),
                  out = NPE_SIM_MEM_BASE + (64u << 20);
   uint32_t g = lstm ? 4 : 3, rows = g * h;
@@ -45,7 +50,7 @@ static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw
   uint8_t *u8 = malloc(n);
   uint16_t *u16 = malloc(2 * n);
   uint8_t *img = malloc(npe_tiler_bytes_b(&p));
-  int32_t *x = malloc(16u * steps * h * batch);
+  int32_t *x = malloc((size_t)rb * steps * h * batch);
   if (!u8 || !u16 || !img || !x) return 0;
   uint64_t r = 7;
   for (size_t i = 0; i < n; i++) { /* small weights: codes near zero */
@@ -56,9 +61,11 @@ static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw
   npe_pats pats = fb == NPE_FMT_POSIT16 ? npe_pats_u16(fb, u16) : npe_pats_u8(fb, u8);
   if (npe_tiler_pack_b(&p, pats, h, img)) return 0;
   t->mem_write(t->ctx, w_addr, img, npe_tiler_bytes_b(&p));
-  for (size_t i = 0; i < 4u * steps * h * batch; i++)
-    x[i] = (int32_t)(lcg(&r) % (4u << 16)) - (2 << 16);
-  t->mem_write(t->ctx, rec, x, 16u * steps * h * batch);
+  /* records U(-2, 2); with ROWSCALE the scales (the first four) in (-1, 1) */
+  for (size_t i = 0; i < rb / 4u * steps * h * batch; i++)
+    x[i] = rowscale && i % 8 < 4 ? (int32_t)(lcg(&r) % (2u << 30)) - (1 << 30)
+                                 : (int32_t)(lcg(&r) % (4u << 16)) - (2 << 16);
+  t->mem_write(t->ctx, rec, x, (size_t)rb * steps * h * batch);
   npe_desc_fields f = {0};
   f.op = NPE_OP_LOAD;
   f.spad = 1u;
@@ -74,10 +81,11 @@ static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw
   f.n = (uint16_t)h;
   f.t = (uint16_t)steps;
   f.aux = (uint32_t)(lstm ? NPE_RECUR_MODE_LSTM : NPE_RECUR_MODE_GRU) << NPE_RECUR_AUX_MODE_LSB |
-          (fa == NPE_FMT_INT8 ? 7u : 0u) << NPE_RECUR_AUX_H_SHIFT_LSB;
+          (fa == NPE_FMT_INT8 ? 7u : 0u) << NPE_RECUR_AUX_H_SHIFT_LSB |
+          (rowscale ? 1u : 0u) << NPE_RECUR_AUX_ROW_SCALE_BIT;
   uint64_t cyc = 0;
   for (uint32_t b = 0; ok && b < batch; b++) { /* a sequence after another */
-    f.addr_a = rec + 16ull * steps * h * b;
+    f.addr_a = rec + (uint64_t)rb * steps * h * b;
     f.addr_c = out + 4ull * steps * h * b;
     uint64_t c1 = bench_run_direct(s, &f);
     cyc = c1 ? cyc + c1 : 0;
@@ -85,6 +93,45 @@ static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw
   }
   free(u8), free(u16), free(img), free(x);
   return cyc;
+}
+
+/* ROWSCALE against none, batch 1, T = 64, H 16 (the cell's regime: the
+ * array is faster than the cell there), 64, 256. */
+static int bench_rowscale(void) {
+  static const npe_fmt fbs[2] = {NPE_FMT_INT8, NPE_FMT_TERNARY};
+  static const char *names[2] = {"int8", "ternary"};
+  static const uint32_t hs[3] = {16, 64, 256};
+  npesim_config c;
+  memset(&c, 0, sizeof c);
+  c.read_latency = 100;
+  c.write_latency = 26;
+  npe_transport t;
+  if (npe_transport_sim_open(&c, &t)) return 1;
+  npesim *s = npe_transport_sim_get(&t);
+  npesim_info info;
+  npesim_get_info(s, &info);
+  npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups, 0, 0};
+  npesim_csr_write(s, NPE_CTRL_REG_OFFSET, 1u << NPE_CTRL_PERF_EN_BIT);
+  for (int lstm = 0; lstm < 2; lstm++)
+    for (unsigned k = 0; k < 2; k++)
+      for (unsigned j = 0; j < 3; j++) {
+        const uint32_t steps = 64;
+        uint64_t c0 = gated_cycles(&t, s, &hw, lstm, NPE_FMT_INT8, fbs[k], hs[j], steps, 1, 0);
+        uint64_t c1 = gated_cycles(&t, s, &hw, lstm, NPE_FMT_INT8, fbs[k], hs[j], steps, 1, 1);
+        if (!c0 || !c1) {
+          t.close(t.ctx);
+          return 1;
+        }
+        const char *cell = lstm ? "lstm" : "gru";
+        printf("BENCH recur_%s_%s_h%u_b1_cycles_per_step %.1f cycles\n", cell, names[k], hs[j],
+               (double)c0 / steps);
+        printf("BENCH recur_%s_%s_h%u_b1_rowscale_cycles_per_step %.1f cycles\n", cell, names[k],
+               hs[j], (double)c1 / steps);
+        printf("BENCH recur_%s_%s_h%u_b1_rowscale_over_none %.4f ratio\n", cell, names[k], hs[j],
+               (double)c1 / (double)c0);
+      }
+  t.close(t.ctx);
+  return 0;
 }
 
 static int bench_gated(void) {
@@ -113,7 +160,7 @@ static int bench_gated(void) {
           /* 64 steps in all: batch 1 x 64, or batch Rows x 64 / Rows */
           const uint32_t steps = 64 / batch;
           uint64_t cyc = gated_cycles(&t, s, &hw, lstm, pairs[k][0], pairs[k][1], hs[j], steps,
-                                      batch);
+                                      batch, 0);
           const char *cell = lstm ? "lstm" : "gru";
           if (!cyc) { /* W_hh beyond one B buffer: not resident */
             printf("BENCH recur_%s_%s_h%u_b%u_resident 0 bool\n", cell, names[k], hs[j], batch);
@@ -132,8 +179,9 @@ static int bench_gated(void) {
   return 0;
 }
 
-int main(void) {
-  if (bench_gated()) return 1;
+int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "rowscale")) return bench_rowscale();
+  if (bench_gated() || bench_rowscale()) return 1;
   static const unsigned lat[2] = {100, 20};
   static const uint32_t hs[4] = {1, 64, 256, 1024};
   const uint32_t elems = 1u << 18; /* 2 MiB of records per run */

@@ -1,7 +1,9 @@
 #!/bin/sh
 # test_lm_cli.sh NPE_BINARY - end-to-end tests of `npe lm` on the simulator:
 # the hgrn model on 64 characters of the KJV test split in INT8, gru and
-# lstm in INT8 and the Sherry hgrn in ternary on 16, the engine bit for bit
+# lstm in INT8 and the Sherry hgrn and gru in ternary (the gru's W_hh on
+# the recurrence unit with its row scales, also in two blocks) on 16, the
+# engine bit for bit
 # against the golden model (--check); the float32 reference against torch
 # (tools/lm/text_bpc.py; skipped with a message if torch is missing, or with
 # LM_TORCH=0), JSON, and bad input: bad .npz files (compressed, truncated,
@@ -26,13 +28,16 @@ bpc=$(awk '$1 == "int8" { print $2 }' "$T/r")
 ref=$(awk '$1 == "float32" && $2 == "bpc" { print $3 }' "$T/r")
 awk -v b="$bpc" -v r="$ref" 'BEGIN { d = b - r; exit !(b > 0.5 && b < 4 && d < 0.3 && d > -0.3) }' ||
   fail "lm int8 bpc $bpc against float32 $ref"
-# gru, lstm (the recurrent mat-vec per step) and the Sherry hgrn in ternary,
-# on fewer characters: bit for bit too
-for mf in gru:int8 lstm:int8 hgrn-ternary:ternary; do
+# gru, lstm (the recurrence unit), the Sherry hgrn and gru (RECUR with
+# AUX.ROWSCALE) in ternary, on fewer characters: bit for bit too
+for mf in gru:int8 lstm:int8 hgrn-ternary:ternary gru-ternary:ternary; do
   "$NPE" lm "lm/weights/${mf%%:*}.npz" --text "$TXT" --chars 16 --format "${mf#*:}" --check \
     > "$T/r_${mf%%:*}" || fail "lm ${mf%%:*} ${mf#*:} --check: $(cat "$T/r_${mf%%:*}")"
   grep -q "^${mf#*:} .* identical (945 logits)$" "$T/r_${mf%%:*}" || fail "lm ${mf%%:*} golden line"
 done
+"$NPE" lm lm/weights/gru-ternary.npz --text "$TXT" --chars 16 --block 8 --format ternary --check \
+  > "$T/r_blocks" || fail "lm gru-ternary ternary --block 8 --check: $(cat "$T/r_blocks")"
+grep -q "^ternary .* identical (945 logits)$" "$T/r_blocks" || fail "lm gru-ternary blocks golden line"
 # the float32 reference agrees with torch on the same characters
 "$NPE" lm "$HGRN" --text "$TXT" --chars 64 --format int8 --json > "$T/j" || fail "lm --json"
 grep -q '"golden_mismatches": null}' "$T/j" || fail "lm json unchecked"

@@ -255,7 +255,8 @@ START_TEST(gated_sequences) {
     }
     unsigned hshift = fa == NPE_FMT_INT8 ? 12 : 14;
     int acc = fa == NPE_FMT_INT8 ? 6 : 12;
-    npe_recur_gated g = {lstm ? NPE_RECUR_LSTM : NPE_RECUR_GRU, fa, fb, hshift, acc, H, T, wp, x};
+    npe_recur_gated g = {lstm ? NPE_RECUR_LSTM : NPE_RECUR_GRU, fa, fb, hshift, acc, H, T, wp, x,
+                         NULL, 0};
     ck_assert_int_eq(npe_recur_gated_seq(&g, gh, lstm ? gc : NULL, want), NPE_OK);
     npe_rnn_seq q;
     memset(&q, 0, sizeof q);
@@ -284,6 +285,18 @@ START_TEST(gated_sequences) {
     ck_assert_int_eq(npe_last_stats(soc, &st), NPE_OK);
     ck_assert_uint_eq(st.recur_elems, n);
     if (k == 6) ck_assert_uint_ge(st.requests, 2);
+    if (k == 0) { /* row scales: the firmware has no ROWSCALE; nothing written */
+      float *sc = malloc((size_t)G * H * sizeof *sc);
+      int32_t *hl2 = malloc(H * 4), *cl2 = malloc(H * 4);
+      ck_assert(sc && hl2 && cl2);
+      for (uint32_t i = 0; i < G * H; i++) sc[i] = 0.5f;
+      memset(hl2, 0x5a, H * 4), memset(cl2, 0x5a, H * 4);
+      npe_rnn_seq q2 = q;
+      q2.row_scale = sc, q2.h = NULL, q2.h_last = hl2, q2.c_last = lstm ? cl2 : NULL;
+      ck_assert_int_eq(npe_rnn(soc, &q2), NPE_ERR_UNSUPPORTED);
+      for (uint32_t i = 0; i < H; i++) ck_assert(hl2[i] == 0x5a5a5a5a && cl2[i] == 0x5a5a5a5a);
+      free(sc), free(hl2), free(cl2);
+    }
     pats_free(w);
     free(wp), free(x), free(h0), free(c0), free(h), free(hl), free(cl), free(want), free(gh), free(gc);
   }

@@ -157,7 +157,7 @@ START_TEST(info_reports_the_unit) {
   ck_assert_uint_eq(in.recur_modes & 1u, 1);
   npe_close(d);
   ck_assert_uint_eq(npe_version(), NPE_API_VERSION);
-  ck_assert_uint_eq(NPE_API_VERSION, 0x000a00u);
+  ck_assert_uint_eq(NPE_API_VERSION, 0x000b00u);
 }
 END_TEST
 
@@ -419,11 +419,12 @@ typedef struct gated_in {
   uint8_t *w8;
   uint16_t *w16;
   int32_t *x, *h0, *c0;
+  float *rs;      /* row scales (q.row_scale), or NULL */
   npe_rnn_seq q;  /* inputs set, outputs NULL */
 } gated_in;
 
 static void gated_free(gated_in *g) {
-  free(g->w8), free(g->w16), free(g->x), free(g->h0), free(g->c0);
+  free(g->w8), free(g->w16), free(g->x), free(g->h0), free(g->c0), free(g->rs);
   memset(g, 0, sizeof *g);
 }
 
@@ -498,15 +499,28 @@ static void gated_golden(const gated_in *g, int32_t *out, int32_t *hT, int32_t *
   uint32_t *w = malloc(nw * 4);
   ck_assert(w);
   for (size_t i = 0; i < nw; i++) w[i] = npe_pats_get(g->q.w_hh, i);
+  /* row scales: the Q2.30 values and ACC_SHIFT npe_rnn_row_scales() gives */
+  int32_t *sq = g->q.row_scale ? malloc((size_t)G * g->H * 4) : NULL, acc = g->q.acc_shift;
+  if (g->q.row_scale)
+    ck_assert_int_eq(npe_rnn_row_scales(g->cell, g->H, g->q.row_scale, g->q.acc_shift, sq, &acc),
+                     NPE_OK);
   npe_recur_gated s = {g->cell == NPE_RNN_LSTM ? NPE_RECUR_LSTM : NPE_RECUR_GRU,
-                       g->q.fmt_h, g->q.w_hh.fmt, g->q.hshift, g->q.acc_shift, g->H, g->T, w,
-                       g->x};
+                       g->q.fmt_h, g->q.w_hh.fmt, g->q.hshift, acc, g->H, g->T, w,
+                       g->x, NULL, 0};
+  int32_t *s4 = NULL; /* the golden model takes 4 per element */
+  if (sq) {
+    s4 = calloc((size_t)4 * g->H, 4);
+    ck_assert(s4);
+    for (uint32_t i = 0; i < g->H; i++)
+      for (uint32_t k = 0; k < G; k++) s4[4 * i + k] = sq[G * i + k];
+    s.scale = s4;
+  }
   for (uint32_t i = 0; i < g->H; i++) {
     hT[i] = g->h0 ? g->h0[i] : 0;
     cT[i] = g->c0 ? g->c0[i] : 0;
   }
   ck_assert_int_eq(npe_recur_gated_seq(&s, hT, g->cell == NPE_RNN_LSTM ? cT : NULL, out), NPE_OK);
-  free(w);
+  free(w), free(sq), free(s4);
 }
 
 /* Which outputs a case asks for. */
@@ -558,7 +572,7 @@ static uint64_t gated_run_check(npe_dev *d, const gated_in *g, enum gouts o) {
   ck_assert(st.cycles >= (uint64_t)T);
   ck_assert_uint_eq(st.hw_error, 0);
   /* the records and the weights in, at least */
-  ck_assert(st.dma_read_bytes >= 16ull * n + 64ull * st.descriptors);
+  ck_assert(st.dma_read_bytes >= (g->q.row_scale ? 32ull : 16ull) * n + 64ull * st.descriptors);
   ck_assert(st.energy_pj > 0);
   check_seq_energy(&st, g->cell);
   free(h), free(gh), free(hl), free(cl), free(ghT), free(gcT);
@@ -573,6 +587,196 @@ static uint64_t gated_case(npe_dev *d, npe_rnn_cell cell, npe_fmt fw, uint32_t T
   gated_free(&g);
   return descs;
 }
+
+/* Row scales for g (q.row_scale): kind 0 typical (|s| in 0.01 .. 1.5, some
+ * negative, one zero), 1 wide (from 2^-20 to 2^6, signs mixed), 2 all
+ * equal (a tensor scale). */
+static void gated_scales(gated_in *g, int kind, uint64_t seed) {
+  uint32_t rows = gates_of(g->cell) * g->H;
+  uint64_t s = seed * 0x2545F4914F6CDD1Dull + 3;
+  g->rs = malloc((size_t)rows * sizeof *g->rs);
+  ck_assert(g->rs);
+  for (uint32_t o = 0; o < rows; o++) {
+    double u = (double)(rng(&s) >> 11) / 9007199254740992.0;
+    double v = kind == 0 ? 0.01 + 1.49 * u : kind == 1 ? ldexp(1.0 + u, (int)(rng(&s) % 27) - 20)
+                                                       : 0.0625;
+    g->rs[o] = (float)(kind != 2 && rng(&s) % 4 == 0 ? -v : v);
+  }
+  if (kind == 0) g->rs[rows / 2] = 0.0f;
+  g->q.row_scale = g->rs;
+}
+
+static void gated_scaled_case(npe_dev *d, npe_rnn_cell cell, npe_fmt fw, uint32_t T, uint32_t H,
+                              enum gated_data data, int kind, enum gouts o, uint64_t seed) {
+  gated_in g;
+  gated_make(&g, cell, fw, T, H, data, seed & 1, 1, seed);
+  gated_scales(&g, kind, seed);
+  /* raw cases: a random acc_shift that the scales' power of two (2^-20 ..
+   * 2^7) keeps inside -32..31 */
+  if (g.q.acc_shift > 24) g.q.acc_shift -= 8;
+  if (g.q.acc_shift < -11) g.q.acc_shift += 21;
+  gated_run_check(d, &g, o);
+  gated_free(&g);
+}
+
+/* npe_rnn_row_scales(): the rule by hand, and its errors (nothing written). */
+START_TEST(gated_row_scales_rule) {
+  const float a[6] = {0.5f, -0.25f, 0.75f, 0.0f, -0.75f, 0.375f};
+  int32_t q[8], acc = 99;
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 2, a, 9, q, &acc), NPE_OK);
+  /* m = 0.75: e = -1, q = s x 2^31, ACC_SHIFT 9 - 1 */
+  ck_assert_int_eq(acc, 8);
+  const int32_t want[6] = {1 << 30, -(1 << 29), 3 << 29, 0, -(3 << 29), 3 << 28};
+  ck_assert_mem_eq(q, want, sizeof want);
+  /* the largest is 1.0 or just below 2.0 (e = 0); every scale zero (e = 0) */
+  const float b[3] = {1.0f, 1.99999988f, -1.99999988f}, z[3] = {0, 0, 0};
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, b, -3, q, &acc), NPE_OK);
+  ck_assert_int_eq(acc, -3);
+  ck_assert_int_eq(q[0], 1 << 30);
+  ck_assert_int_eq(q[1], 2147483520);
+  ck_assert_int_eq(q[2], -2147483520);
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, z, 31, q, &acc), NPE_OK);
+  ck_assert(acc == 31 && q[0] == 0 && q[1] == 0 && q[2] == 0);
+  /* scales below 2^(e-30) round to nearest, ties to even: 1.5, 2.5, -0.5 ulps */
+  const float c[4] = {1.0f, 0x1.8p-30f, 0x1.4p-29f, -0x1p-31f};
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_LSTM, 1, c, 0, q, &acc), NPE_OK);
+  ck_assert(q[0] == 1 << 30 && q[1] == 2 && q[2] == 2 && q[3] == 0);
+  /* errors: nothing written */
+  int32_t q0[4] = {7, 7, 7, 7}, acc0 = 7;
+  float bad[3] = {0.5f, NAN, 0.25f};
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, bad, 0, q0, &acc0), NPE_ERR_RANGE);
+  bad[1] = INFINITY;
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, bad, 0, q0, &acc0), NPE_ERR_RANGE);
+  bad[1] = -INFINITY;
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, bad, 0, q0, &acc0), NPE_ERR_RANGE);
+  const float tiny[3] = {0x1p-40f, 0, 0}, big[3] = {0x1p40f, 0, 0};
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, tiny, 0, q0, &acc0), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, tiny, 8, q0, &acc0), NPE_OK);
+  ck_assert(acc0 == -32 && q0[0] == 1 << 30 && q0[1] == 0);
+  acc0 = 7, q0[0] = q0[1] = q0[2] = 7;
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, big, 0, q0, &acc0), NPE_ERR_RANGE);
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, big, -9, q0, &acc0), NPE_OK);
+  ck_assert(acc0 == 31 && q0[0] == 1 << 30);
+  acc0 = 7, q0[0] = q0[1] = q0[2] = 7;
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_DIAG, 1, a, 0, q0, &acc0), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 0, a, 0, q0, &acc0), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, NULL, 0, q0, &acc0), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, a, 0, NULL, &acc0), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, a, 0, q0, NULL), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, a, 32, q0, &acc0), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_rnn_row_scales(NPE_RNN_GRU, 1, a, -33, q0, &acc0), NPE_ERR_INVALID_ARG);
+  for (int i = 0; i < 4; i++) ck_assert_int_eq(q0[i], 7);
+  ck_assert_int_eq(acc0, 7);
+}
+END_TEST
+
+/* GRU / LSTM with row scales on the engine, bit for bit against the golden
+ * model: every cell x format, widths on and off the array, T 1 .. 1000,
+ * typical, wide and equal scales, raw patterns with random shifts,
+ * back-pressure, passes with the device memory nearly full; the records
+ * are 32 bytes. */
+START_TEST(gated_row_scales) {
+  npe_dev *d = open_sim("sim:?latency=30&seed=4");
+  static const uint32_t hs[] = {1, 3, 13, 37, 64};
+  int k = 0;
+  for (int c = 0; c < 2; c++)
+    for (int f = 0; f < 6; f++, k++) {
+      npe_rnn_cell cell = c ? NPE_RNN_LSTM : NPE_RNN_GRU;
+      gated_scaled_case(d, cell, all_fw[f], 1 + (uint32_t)(k % 4) * 7, hs[k % 5], GD_FLOAT, k % 3,
+                        (enum gouts)(k % (c ? 4 : 3)), 500 + (uint64_t)k);
+      gated_scaled_case(d, cell, all_fw[f], 5, hs[(k + 2) % 5], GD_RAW, (k + 1) % 3, GO_ALL,
+                        600 + (uint64_t)k);
+    }
+  /* a Sherry-sized ternary layer; a long one */
+  gated_scaled_case(d, NPE_RNN_GRU, NPE_FMT_TERNARY, 4, 256, GD_FLOAT, 0, GO_ALL, 701);
+  gated_scaled_case(d, NPE_RNN_LSTM, NPE_FMT_TERNARY, 3, 256, GD_FLOAT, 0, GO_ALL, 702);
+  gated_scaled_case(d, NPE_RNN_GRU, NPE_FMT_INT8, 1000, 9, GD_FLOAT, 1, GO_ALL, 703);
+  npe_close(d);
+  d = open_sim("sim:?latency=60&ready=55&valid=65&seed=12");
+  gated_scaled_case(d, NPE_RNN_LSTM, NPE_FMT_INT8, 40, 29, GD_FLOAT, 0, GO_ALL, 704);
+  gated_scaled_case(d, NPE_RNN_GRU, NPE_FMT_TERNARY, 40, 33, GD_FLOAT, 1, GO_H, 705);
+  /* device memory nearly full: passes, KEEP across them */
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  npe_buf *hog;
+  ck_assert_int_eq(npe_buf_alloc(d, (size_t)in.mem_size - (1u << 16) - (24u << 10), &hog), NPE_OK);
+  gated_in g;
+  gated_make(&g, NPE_RNN_LSTM, NPE_FMT_TERNARY, 150, 40, GD_FLOAT, 1, 1, 706);
+  gated_scales(&g, 0, 706);
+  ck_assert_msg(gated_run_check(d, &g, GO_ALL) > 6, "one pass only");
+  gated_free(&g);
+  ck_assert_int_eq(npe_buf_free(d, hog), NPE_OK);
+  npe_close(d);
+}
+END_TEST
+
+/* Scales all 1.0 give what no scales give (acc_shift unchanged: e = 0). */
+START_TEST(gated_row_scales_one_is_identity) {
+  npe_dev *d = open_sim("sim:");
+  gated_in g;
+  gated_make(&g, NPE_RNN_GRU, NPE_FMT_INT8, 12, 20, GD_FLOAT, 1, 0, 801);
+  size_t n = 12 * 20;
+  int32_t *h1 = malloc(n * 4), *h2 = malloc(n * 4);
+  float *one = malloc(3 * 20 * sizeof *one);
+  ck_assert(h1 && h2 && one);
+  for (int i = 0; i < 60; i++) one[i] = 1.0f;
+  g.q.h = h1;
+  ck_assert_int_eq(npe_rnn(d, &g.q), NPE_OK);
+  g.q.h = h2;
+  g.q.row_scale = one;
+  ck_assert_int_eq(npe_rnn(d, &g.q), NPE_OK);
+  ck_assert_mem_eq(h1, h2, n * 4);
+  free(h1), free(h2), free(one);
+  gated_free(&g);
+  npe_close(d);
+}
+END_TEST
+
+/* Bad row scales: NPE_ERR_RANGE / INVALID_ARG, outputs untouched, the
+ * device still works. */
+START_TEST(gated_row_scales_errors) {
+  npe_dev *d = open_sim("sim:");
+  gated_in g;
+  gated_make(&g, NPE_RNN_LSTM, NPE_FMT_INT8, 4, 10, GD_FLOAT, 1, 1, 811);
+  gated_scales(&g, 0, 811);
+  int32_t h[40], hl[10], cl[10];
+  g.q.h = h, g.q.h_last = hl, g.q.c_last = cl;
+  const float saved = g.rs[7];
+  const float bad[] = {NAN, INFINITY, -INFINITY};
+  for (int b = 0; b < 3; b++) {
+    memset(h, 0x33, sizeof h), memset(hl, 0x33, sizeof hl), memset(cl, 0x33, sizeof cl);
+    g.rs[7] = bad[b];
+    ck_assert_int_eq(npe_rnn(d, &g.q), NPE_ERR_RANGE);
+    npe_job *j = NULL;
+    ck_assert_int_eq(npe_rnn_submit(d, &g.q, &j), NPE_ERR_RANGE);
+    ck_assert_ptr_null(j);
+    for (int i = 0; i < 40; i++) ck_assert_int_eq(h[i], 0x33333333);
+    for (int i = 0; i < 10; i++) ck_assert(hl[i] == 0x33333333 && cl[i] == 0x33333333);
+  }
+  g.rs[7] = saved;
+  /* ACC_SHIFT would leave -32..31 */
+  int32_t acc = g.q.acc_shift;
+  g.q.acc_shift = 31;
+  for (int i = 0; i < 40; i++) g.rs[i] = 4.0f;
+  ck_assert_int_eq(npe_rnn(d, &g.q), NPE_ERR_RANGE);
+  for (int i = 0; i < 40; i++) ck_assert_int_eq(h[i], 0x33333333);
+  g.q.acc_shift = acc;
+  /* DIAG with row scales */
+  int32_t a[4] = {1, 2, 3, 4}, b4[4] = {0, 0, 0, 0}, hd[4] = {5, 5, 5, 5};
+  npe_rnn_seq dq = {.cell = NPE_RNN_DIAG, .steps = 1, .hidden = 4, .a = a, .b = b4, .h = hd,
+                    .row_scale = g.rs};
+  ck_assert_int_eq(npe_rnn(d, &dq), NPE_ERR_INVALID_ARG);
+  for (int i = 0; i < 4; i++) ck_assert_int_eq(hd[i], 5);
+  /* and the device runs a good one after */
+  free(g.rs);
+  g.rs = NULL;
+  gated_scales(&g, 1, 812);
+  g.q.h = NULL, g.q.h_last = NULL, g.q.c_last = NULL;
+  gated_run_check(d, &g, GO_ALL);
+  gated_free(&g);
+  npe_close(d);
+}
+END_TEST
 
 START_TEST(gated_info_and_limits) {
   npe_dev *d = open_sim("sim:");
@@ -1041,6 +1245,10 @@ int main(void) {
   tcase_add_test(tg, gated_short_of_device_memory);
   tcase_add_test(tg, gated_back_pressure);
   tcase_add_test(tg, gated_async_and_progress);
+  tcase_add_test(tg, gated_row_scales_rule);
+  tcase_add_test(tg, gated_row_scales);
+  tcase_add_test(tg, gated_row_scales_one_is_identity);
+  tcase_add_test(tg, gated_row_scales_errors);
   suite_add_tcase(s, tg);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

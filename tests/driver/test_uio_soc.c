@@ -248,7 +248,7 @@ START_TEST(jobs_like_sim_soc) {
   for (size_t i = 0; i < sizeof w; i++) w[i] = (uint8_t)rand_pattern(NPE_FMT_INT8, &rs), wp[i] = w[i];
   for (size_t i = 0; i < GT * GH * 4; i++) x[i] = (int32_t)(rng(&rs) % (16u << 16)) - (8 << 16);
   for (int i = 0; i < GH; i++) g0[i] = h0[i] = (int32_t)(rng(&rs) % (4u << 16)) - (2 << 16);
-  npe_recur_gated g = {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8, 12, 6, GH, GT, wp, x};
+  npe_recur_gated g = {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8, 12, 6, GH, GT, wp, x, NULL, 0};
   ck_assert_int_eq(npe_recur_gated_seq(&g, g0, NULL, want), NPE_OK);
   npe_rnn_seq r;
   memset(&r, 0, sizeof r);

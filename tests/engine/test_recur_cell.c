@@ -7,7 +7,10 @@
  * (npe_recur_gated_seq) for every format pair, H on and off the array's
  * multiples, mat-vecs of one and of several chunks, T up to 1000, every
  * INIT, KEEP chains, random memory latency and back-pressure; nothing
- * written outside the output; the descriptor checks.
+ * written outside the output; the descriptor checks. With AUX.ROWSCALE
+ * (32-byte records: the row scales s0..s3, then x0..x3) the same against
+ * npe_recur_gated_seq with per-step scales: random, negative, tiny, near
+ * +-2, GRU's unused s3 random (it must not matter).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -42,6 +45,20 @@ static void scales(npe_fmt fa, npe_fmt fb, double a, int *sw, unsigned *hshift) 
                 fb == NPE_FMT_TERNARY ? 1.0 : 1.0;
   *sw = (int)floor(log2(maxv / a));
   *hshift = fa == NPE_FMT_INT8 ? 7u : fa == NPE_FMT_FP4 ? 2u : 0u;
+}
+
+/* A random Q2.30 row scale: any int32, near +-2, tiny (a few ulps), +-1.0,
+ * 0, or a typical value in (-1, 1). */
+static int32_t rnd_scale(uint64_t *s) {
+  switch (rng_next(s) % 8) {
+  case 0: return (int32_t)(uint32_t)rng_next(s);
+  case 1: return INT32_MAX - (int32_t)(rng_next(s) % 64);
+  case 2: return INT32_MIN + (int32_t)(rng_next(s) % 64);
+  case 3: return (int32_t)(rng_next(s) % 9) - 4;
+  case 4: return rng_next(s) & 1 ? 1 << 30 : -(1 << 30);
+  case 5: return 0;
+  default: return (int32_t)((int64_t)(rng_next(s) % (2u << 30)) - (1 << 30));
+  }
 }
 
 static uint32_t aux_of(const cell_case *c, unsigned init, unsigned hshift, int acc_shift) {
@@ -89,15 +106,18 @@ static npe_desc_fields load_w(eng *e, const cell_case *c, const uint32_t *w) {
   return f;
 }
 
-/* One case on the engine against the golden model; returns the cycles. */
-static uint64_t run_case(eng *e, uint64_t *s, const cell_case *c) {
+/* One case on the engine against the golden model (@p rowscale: with
+ * AUX.ROWSCALE and random per-step scales); returns the cycles. */
+static uint64_t run_case_rs(eng *e, uint64_t *s, const cell_case *c, int rowscale) {
   uint32_t g = gates(c->mode), h = c->h, t = c->t;
   int lstm = c->mode == NPE_RECUR_LSTM;
   size_t nw = (size_t)g * h * h, nrec = (size_t)t * h;
+  const uint32_t rb = rowscale ? NPE_RECUR_SCALE_RECORD_BYTES : NPE_RECUR_CELL_RECORD_BYTES;
   uint32_t *w = malloc(4 * nw);
   int32_t *x = malloc(16 * nrec), *want = malloc(4 * nrec), *got = malloc(8 * nrec + 8);
   int32_t *hs = calloc(h, 4), *cs = calloc(h, 4);
-  ck_assert(w && x && want && got && hs && cs);
+  int32_t *sc = rowscale ? malloc(16 * nrec) : NULL, *rec = rowscale ? malloc(32 * nrec) : NULL;
+  ck_assert(w && x && want && got && hs && cs && (!rowscale || (sc && rec)));
   /* weights ~ U(-a, a), a = 1.5 / sqrt(H), in the format with scale 2^sw */
   double a = 1.5 / sqrt((double)h);
   int sw;
@@ -118,9 +138,16 @@ static uint64_t run_case(eng *e, uint64_t *s, const cell_case *c) {
     e->t.mem_write(e->t.ctx, H0, hs, 4u * h);
     if (lstm) e->t.mem_write(e->t.ctx, H0 + 4ull * h, cs, 4u * h);
   }
-  npe_recur_gated gs = {c->mode, c->fa, c->fb, hshift, acc_shift, h, t, w, x};
+  /* ROWSCALE: the scales of every record, and the 32-byte records */
+  for (size_t i = 0; sc && i < 4 * nrec; i++) sc[i] = rnd_scale(s);
+  for (size_t i = 0; rec && i < nrec; i++) {
+    memcpy(rec + 8 * i, sc + 4 * i, 16);
+    memcpy(rec + 8 * i + 4, x + 4 * i, 16);
+  }
+  npe_recur_gated gs = {c->mode, c->fa, c->fb, hshift, acc_shift, h, t, w, x,
+                        sc, sc ? 4u * (size_t)h : 0u};
   ck_assert_int_eq(npe_recur_gated_seq(&gs, hs, lstm ? cs : NULL, want), NPE_OK);
-  e->t.mem_write(e->t.ctx, REC, x, 16 * nrec);
+  e->t.mem_write(e->t.ctx, REC, rec ? (const void *)rec : (const void *)x, (size_t)rb * nrec);
   size_t out_bytes = c->out_last ? (lstm ? 8u : 4u) * h : 4 * nrec;
   eng_guard_set(e, OUT - 64, 64);
   eng_guard_set(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64);
@@ -140,10 +167,11 @@ static uint64_t run_case(eng *e, uint64_t *s, const cell_case *c) {
     r.spad = (uint8_t)(c->bbuf << 1 | c->obuf << 2);
     r.n = (uint16_t)h;
     r.t = (uint16_t)tc;
-    r.addr_a = REC + 16ull * t0 * h;
+    r.addr_a = REC + (uint64_t)rb * t0 * h;
     r.addr_b = H0;
     r.addr_c = c->out_last ? OUT : OUT + 4ull * t0 * h;
-    r.aux = aux_of(c, nf == 1 ? c->init : NPE_RECUR_INIT_KEEP, hshift, acc_shift);
+    r.aux = aux_of(c, nf == 1 ? c->init : NPE_RECUR_INIT_KEEP, hshift, acc_shift) |
+            (uint32_t)(rowscale ? 1u : 0u) << NPE_RECUR_AUX_ROW_SCALE_BIT;
     f[nf++] = r;
     t0 += tc;
   }
@@ -154,16 +182,18 @@ static uint64_t run_case(eng *e, uint64_t *s, const cell_case *c) {
   for (size_t i = 0; i < out_bytes / 4; i++) {
     int32_t wv = !c->out_last ? want[i] : i < h ? hs[i] : cs[i - h];
     ck_assert_msg(got[i] == wv,
-                  "mode %d fmt %d/%d H=%u T=%u init=%u last=%d chain=%u: word %zu (t %zu, i %zu): "
-                  "got %d, want %d",
-                  c->mode, c->fa, c->fb, h, t, c->init, c->out_last, c->chain, i, i / h, i % h,
-                  got[i], wv);
+                  "mode %d fmt %d/%d H=%u T=%u init=%u last=%d chain=%u rowscale=%d: word %zu "
+                  "(t %zu, i %zu): got %d, want %d",
+                  c->mode, c->fa, c->fb, h, t, c->init, c->out_last, c->chain, rowscale, i, i / h,
+                  i % h, got[i], wv);
   }
   ck_assert_msg(eng_guard_ok(e, OUT - 64, 64), "written below the output");
   ck_assert_msg(eng_guard_ok(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64), "written past the output");
-  free(w), free(x), free(want), free(got), free(hs), free(cs);
+  free(w), free(x), free(want), free(got), free(hs), free(cs), free(sc), free(rec);
   return r.cycles;
 }
+
+static uint64_t run_case(eng *e, uint64_t *s, const cell_case *c) { return run_case_rs(e, s, c, 0); }
 
 static const npe_fmt PAIRS[][2] = {
     {NPE_FMT_INT8, NPE_FMT_INT8},       {NPE_FMT_FP4, NPE_FMT_FP4},
@@ -192,13 +222,18 @@ START_TEST(cell_formats) {
 END_TEST
 
 /* Cases on one engine, from a table. */
-static void run_cases(unsigned latency, unsigned ready_pct, unsigned valid_pct, uint64_t seed,
-                      const cell_case *c, size_t n) {
+static void run_cases_rs(unsigned latency, unsigned ready_pct, unsigned valid_pct, uint64_t seed,
+                         const cell_case *c, size_t n, int rowscale) {
   eng e;
   eng_open(&e, latency, ready_pct, valid_pct, seed);
   uint64_t s = seed * 7919u;
-  for (size_t i = 0; i < n; i++) run_case(&e, &s, &c[i]);
+  for (size_t i = 0; i < n; i++) run_case_rs(&e, &s, &c[i], rowscale);
   eng_close(&e);
+}
+
+static void run_cases(unsigned latency, unsigned ready_pct, unsigned valid_pct, uint64_t seed,
+                      const cell_case *c, size_t n) {
+  run_cases_rs(latency, ready_pct, valid_pct, seed, c, n, 0);
 }
 
 /* Long sequences and mat-vecs of several chunks (G H > 256 rows; at H =
@@ -270,6 +305,74 @@ START_TEST(cell_errors) {
 }
 END_TEST
 
+/* ---- AUX.ROWSCALE ---- */
+
+/* Every format pair, both cells, H 1, 3, 13, 40 (not multiples of the
+ * array), short T, every INIT but KEEP, OUT_LAST, both buffers. */
+START_TEST(rowscale_formats) {
+  eng e;
+  eng_open(&e, 20, 100, 100, 5);
+  uint64_t s = 0x5ca1e;
+  static const uint32_t hs[] = {1, 3, 13, 40};
+  static const uint32_t ts[] = {6, 5, 4, 3};
+  for (unsigned p = 0; p < 6; p++)
+    for (int m = 1; m <= 2; m++)
+      for (unsigned k = 0; k < 4; k++) {
+        cell_case c = {(npe_recur_mode)m, PAIRS[p][0], PAIRS[p][1], hs[k], ts[k],
+                       k & 1 ? NPE_RECUR_INIT_LOAD : NPE_RECUR_INIT_ZERO, k == 2, 1, (k >> 1) & 1,
+                       k & 1};
+        run_case_rs(&e, &s, &c, 1);
+      }
+  eng_close(&e);
+}
+END_TEST
+
+/* T = 1000, mat-vecs of three and four chunks (H = 256), KEEP chains, at
+ * memory latency 40, then random latency and back-pressure. */
+START_TEST(rowscale_long_and_backpressure) {
+  static const cell_case c[] = {
+      {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_TERNARY, 16, 1000, NPE_RECUR_INIT_LOAD, 0, 1, 0, 0},
+      {NPE_RECUR_LSTM, NPE_FMT_INT8, NPE_FMT_TERNARY, 256, 3, NPE_RECUR_INIT_LOAD, 0, 2, 1, 0},
+      {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8, 256, 3, NPE_RECUR_INIT_ZERO, 1, 1, 0, 1},
+      {NPE_RECUR_LSTM, NPE_FMT_POSIT16, NPE_FMT_POSIT16, 100, 8, NPE_RECUR_INIT_LOAD, 1, 1, 0, 0},
+  };
+  run_cases_rs(40, 100, 100, 6, c, sizeof c / sizeof c[0], 1);
+  static const cell_case b[] = {
+      {NPE_RECUR_LSTM, NPE_FMT_FP4, NPE_FMT_FP4, 24, 50, NPE_RECUR_INIT_LOAD, 0, 4, 1, 1},
+      {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_TERNARY, 33, 40, NPE_RECUR_INIT_ZERO, 1, 3, 0, 0},
+      {NPE_RECUR_GRU, NPE_FMT_POSIT8, NPE_FMT_POSIT8, 5, 60, NPE_RECUR_INIT_LOAD, 0, 2, 0, 1},
+  };
+  run_cases_rs(100, 60, 70, 7, b, sizeof b / sizeof b[0], 1);
+}
+END_TEST
+
+/* ROWSCALE with DIAG is BAD_AUX; with GRU / LSTM the bit is accepted. */
+START_TEST(rowscale_errors) {
+  eng e;
+  eng_open(&e, 20, 100, 100, 8);
+  eng_guard_set(&e, OUT, 256);
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_RECUR;
+  f.n = 8;
+  f.t = 4;
+  f.addr_a = REC;
+  f.addr_c = OUT;
+  f.aux = NPE_RECUR_MODE_DIAG | 1u << NPE_RECUR_AUX_ROW_SCALE_BIT;
+  uint32_t err = run_direct(&e, &f, NULL, NULL);
+  ck_assert_msg(err == NPE_HW_ERR_BAD_AUX, "DIAG with ROWSCALE: error %u", err);
+  ck_assert_msg(eng_guard_ok(&e, OUT, 256), "DIAG with ROWSCALE wrote its output");
+  soft_reset(&e);
+  /* an AUX bit beside ROWSCALE that is not defined */
+  f.fmt_a = f.fmt_b = NPE_FMT_INT8;
+  f.aux = NPE_RECUR_MODE_GRU | 1u << NPE_RECUR_AUX_ROW_SCALE_BIT | 1u << 10;
+  err = run_direct(&e, &f, NULL, NULL);
+  ck_assert_msg(err == NPE_HW_ERR_BAD_AUX, "GRU with AUX bit 10: error %u", err);
+  ck_assert_msg(eng_guard_ok(&e, OUT, 256), "GRU with AUX bit 10 wrote its output");
+  soft_reset(&e);
+  eng_close(&e);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("recur_cell");
   TCase *tc = tcase_create("recur_cell");
@@ -279,6 +382,12 @@ int main(void) {
   tcase_add_test(tc, cell_keep_and_backpressure);
   tcase_add_test(tc, cell_errors);
   suite_add_tcase(s, tc);
+  TCase *tr = tcase_create("recur_cell_rowscale");
+  tcase_set_timeout(tr, 900);
+  tcase_add_test(tr, rowscale_formats);
+  tcase_add_test(tr, rowscale_long_and_backpressure);
+  tcase_add_test(tr, rowscale_errors);
+  suite_add_tcase(s, tr);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);
   int failed = srunner_ntests_failed(r);

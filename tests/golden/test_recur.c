@@ -911,7 +911,36 @@ typedef struct gcase {
   int acc_shift;
   uint32_t n, t;
   unsigned nar;
+  int scaled; /* ROWSCALE: 0 none, 1 the same scales every step, 2 scales per step */
 } gcase;
+
+/* The row scale's oracle: p s / 2^30 in __int128 as truncated quotient and
+ * remainder, ties to even by comparing twice the remainder's magnitude with
+ * the divisor, saturated (npe_recur_row_scale works on floor and mask). */
+static int32_t row_scale_oracle(int32_t p, int32_t s) {
+  __int128 prod = (__int128)p * s, d = (__int128)1 << 30;
+  __int128 q = prod / d, r = prod % d; /* truncated: r has prod's sign */
+  __int128 r2 = 2 * (r < 0 ? -r : r);
+  int away = r2 > d || (r2 == d && (q % 2 != 0));
+  if (away) q += prod < 0 ? -1 : 1;
+  if (q > INT32_MAX) return INT32_MAX;
+  if (q < INT32_MIN) return INT32_MIN;
+  return (int32_t)q;
+}
+
+/* A random Q2.30 row scale: any int32, near +-2, tiny, +-1.0, 0, or a
+ * typical value in (-1, 1). */
+static int32_t rnd_scale(uint64_t *s) {
+  switch (rng_next(s) % 8) {
+  case 0: return (int32_t)(uint32_t)rng_next(s);
+  case 1: return INT32_MAX - (int32_t)(rng_next(s) % 64);
+  case 2: return INT32_MIN + (int32_t)(rng_next(s) % 64);
+  case 3: return (int32_t)(rng_next(s) % 9) - 4;
+  case 4: return rng_next(s) & 1 ? 1 << 30 : -(1 << 30);
+  case 5: return 0;
+  default: return rnd_range(s, 1 << 30);
+  }
+}
 
 /* Runs one case through npe_recur_gated_seq() (with out, without, and in
  * two pieces) and through the reference loop; all must agree bit for bit. */
@@ -934,6 +963,11 @@ static void run_case(const gcase *g, uint64_t *s, long *p_live) {
   for (size_t k = 0; k < (size_t)t * n * 4; k++) x[k] = rnd_range(s, 4 << 16);
   for (uint32_t j = 0; j < n; j++) h0[j] = rnd_range(s, 65536), c0[j] = rnd_range(s, 2 << 16);
   if (n > 2) h0[0] = INT32_MAX, h0[1] = INT32_MIN; /* the clamp */
+  size_t sstep = g->scaled == 2 ? 4u * n : 0u;
+  size_t ns = g->scaled == 2 ? (size_t)t * n * 4 : (size_t)n * 4;
+  int32_t *sc = g->scaled ? malloc(ns * sizeof *sc) : NULL;
+  ck_assert(!g->scaled || sc);
+  for (size_t k = 0; sc && k < ns; k++) sc[k] = rnd_scale(s);
 
   /* the reference: codes of h_{t-1}, every P, then the cells into new arrays */
   memcpy(rh, h0, n * sizeof *rh);
@@ -945,6 +979,7 @@ static void run_case(const gcase *g, uint64_t *s, long *p_live) {
       int32_t p[4];
       for (uint32_t k = 0; k < G; k++) {
         p[k] = acc_oracle(ref_dot(hv, wv + ((size_t)G * i + k) * n, n), g->acc_shift);
+        if (sc) p[k] = row_scale_oracle(p[k], sc[sstep * st + 4u * i + k]);
         *p_live += p[k] > -(8 << 16) && p[k] < (8 << 16) && p[k] != 0;
       }
       const int32_t *xr = x + 4 * ((size_t)st * n + i);
@@ -956,7 +991,7 @@ static void run_case(const gcase *g, uint64_t *s, long *p_live) {
     memcpy(ref_out + (size_t)st * n, rh, n * sizeof *rh);
   }
 
-  npe_recur_gated sq = {g->mode, g->fa, g->fb, g->hshift, g->acc_shift, n, t, w, x};
+  npe_recur_gated sq = {g->mode, g->fa, g->fb, g->hshift, g->acc_shift, n, t, w, x, sc, sstep};
   memcpy(h, h0, n * sizeof *h);
   memcpy(c, c0, n * sizeof *c);
   ck_assert_int_eq(npe_recur_gated_seq(&sq, h, lstm ? c : NULL, out), NPE_OK);
@@ -980,6 +1015,7 @@ static void run_case(const gcase *g, uint64_t *s, long *p_live) {
     a.steps = t1;
     b.steps = t - t1;
     b.x = x + (size_t)t1 * n * 4;
+    if (sc) b.scale = sc + sstep * t1;
     ck_assert_int_eq(npe_recur_gated_seq(&a, h, lstm ? c : NULL, out), NPE_OK);
     ck_assert_int_eq(npe_recur_gated_seq(&b, h, lstm ? c : NULL, out + (size_t)t1 * n), NPE_OK);
     ck_assert_mem_eq(out, ref_out, (size_t)t * n * sizeof *out);
@@ -987,7 +1023,7 @@ static void run_case(const gcase *g, uint64_t *s, long *p_live) {
     if (lstm) ck_assert_mem_eq(c, rc, n * sizeof *c);
   }
   free(w), free(wv), free(x), free(out), free(ref_out), free(h0), free(c0), free(h), free(c);
-  free(rh), free(rc), free(nh), free(nc), free(hv);
+  free(rh), free(rc), free(nh), free(nc), free(hv), free(sc);
 }
 
 START_TEST(gated_seq_vs_loop) {
@@ -1006,7 +1042,7 @@ START_TEST(gated_seq_vs_loop) {
       for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++)
         for (int v = 0; v < 3; v++) {
           gcase g = {(npe_recur_mode)mode, pairs[pi].fa, pairs[pi].fb, pairs[pi].hshift, 0,
-                     shapes[si][0], shapes[si][1], 0};
+                     shapes[si][0], shapes[si][1], 0, 0};
           int lg = 0;
           while ((1u << (2 * lg)) < g.n) lg++; /* log2 sqrt N */
           /* v 0: P of about 1.0; v 1: shifts at their ends, NaR weights; v 2: random shifts */
@@ -1016,9 +1052,67 @@ START_TEST(gated_seq_vs_loop) {
             g.hshift = (unsigned)(rng_next(&s) % 16), g.acc_shift = (int)(rng_next(&s) % 64) - 32;
           run_case(&g, &s, &live);
           total += (long)g.t * g.n * (mode == 1 ? 3 : 4);
+          g.scaled = 1 + (int)(rng_next(&s) % 2); /* the same case with row scales */
+          long unused = 0;
+          run_case(&g, &s, &unused);
         }
   /* the sensible cases did exercise the middle of the range */
   ck_assert_msg(live > total / 6, "only %ld of %ld P inside (-8, 8)", live, total);
+}
+END_TEST
+
+/* The row scale against its oracle: every pair of 28 edge values, every
+ * tie of several families, a million random pairs; the identities. */
+START_TEST(row_scale_oracle_agrees) {
+  static const int32_t e[] = {0, 1, -1, 2, -2, 3, -3, 1 << 29, -(1 << 29), (1 << 29) + 1,
+                              (1 << 30) - 1, 1 << 30, -(1 << 30), (1 << 30) + 1, -(1 << 30) - 1,
+                              INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 65536, -65536,
+                              3 << 28, -(3 << 28), 12345678, -12345678, 1 << 15, (1 << 15) + 1,
+                              -(1 << 15)};
+  const size_t ne = sizeof e / sizeof e[0];
+  for (size_t i = 0; i < ne; i++)
+    for (size_t j = 0; j < ne; j++)
+      ck_assert_msg(npe_recur_row_scale(e[i], e[j]) == row_scale_oracle(e[i], e[j]),
+                    "p=%d s=%d: got %d, oracle %d", e[i], e[j], npe_recur_row_scale(e[i], e[j]),
+                    row_scale_oracle(e[i], e[j]));
+  /* hand values: s = 0.5 takes odd p to the even neighbour; 1.0 is the
+   * identity, -1.0 negates (INT32_MIN saturates), 0 gives 0 */
+  ck_assert_int_eq(npe_recur_row_scale(1, 1 << 29), 0);
+  ck_assert_int_eq(npe_recur_row_scale(3, 1 << 29), 2);
+  ck_assert_int_eq(npe_recur_row_scale(5, 1 << 29), 2);
+  ck_assert_int_eq(npe_recur_row_scale(-3, 1 << 29), -2);
+  ck_assert_int_eq(npe_recur_row_scale(7, 1 << 29), 4);
+  ck_assert_int_eq(npe_recur_row_scale(INT32_MIN, -(1 << 30)), INT32_MAX);
+  ck_assert_int_eq(npe_recur_row_scale(INT32_MIN, INT32_MIN), INT32_MAX);
+  ck_assert_int_eq(npe_recur_row_scale(INT32_MAX, INT32_MIN), INT32_MIN);
+  uint64_t s = 77;
+  for (int k = 0; k < 2000; k++) {
+    int32_t p = (int32_t)(uint32_t)rng_next(&s);
+    ck_assert_int_eq(npe_recur_row_scale(p, 1 << 30), p);
+    ck_assert_int_eq(npe_recur_row_scale(p, 0), 0);
+    ck_assert_int_eq(npe_recur_row_scale(p, -(1 << 30)), p == INT32_MIN ? INT32_MAX : -p);
+  }
+  /* ties: p s = (2 m + 1) 2^29 for s = 2^k, p = (2 m + 1) 2^(29 - k) */
+  for (int k = 0; k <= 29; k++)
+    for (int m = -40; m <= 40; m++) {
+      int64_t p = (2 * (int64_t)m + 1) * ((int64_t)1 << (29 - k));
+      if (p > INT32_MAX || p < INT32_MIN) continue;
+      ck_assert_int_eq(npe_recur_row_scale((int32_t)p, 1 << k), row_scale_oracle((int32_t)p, 1 << k));
+    }
+  for (int k = 0; k < 1000000; k++) {
+    int32_t p = (int32_t)(uint32_t)rng_next(&s), sc = rnd_scale(&s);
+    if (k & 1) p = rnd_range(&s, 64 << 16);
+    FAST_ASSERT(npe_recur_row_scale(p, sc) == row_scale_oracle(p, sc));
+  }
+  /* a bad scale_step is refused */
+  uint32_t w[3] = {0, 0, 0};
+  const int32_t x[4] = {1, 2, 3, 4}, sc[4] = {1, 2, 3, 4};
+  npe_recur_gated sq = {NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8, 0, 0, 1, 1, w, x, sc, 3};
+  int32_t h = 5, out = 6;
+  ck_assert_int_eq(npe_recur_gated_seq(&sq, &h, NULL, &out), NPE_ERR_INVALID_ARG);
+  ck_assert(h == 5 && out == 6);
+  sq.scale_step = 4;
+  ck_assert_int_eq(npe_recur_gated_seq(&sq, &h, NULL, &out), NPE_OK);
 }
 END_TEST
 
@@ -1035,7 +1129,7 @@ START_TEST(gated_seq_weights_checked) {
       uint32_t w[3] = {0, p, 0};
       double v;
       int want = npe_decode(fb, p, &v) == NPE_OK ? NPE_OK : NPE_ERR_RANGE;
-      npe_recur_gated sq = {NPE_RECUR_GRU, fa, fb, 0, 0, 1, 1, w, x};
+      npe_recur_gated sq = {NPE_RECUR_GRU, fa, fb, 0, 0, 1, 1, w, x, NULL, 0};
       int32_t h = 77, out = 78;
       int rc = npe_recur_gated_seq(&sq, &h, NULL, &out);
       if (rc != want) ck_abort_msg("format %d pattern 0x%x: %d, want %d", (int)fb, p, rc, want);
@@ -1052,7 +1146,7 @@ START_TEST(gated_seq_errors) {
   for (int k = 0; k < 4 * N * N; k++) w[k] = (uint32_t)(k % 5);
   for (int k = 0; k < T * N * 4; k++) x[k] = k * 1000;
   int32_t h[N], c[N], out[T * N];
-  const npe_recur_gated ok = {NPE_RECUR_LSTM, NPE_FMT_INT8, NPE_FMT_INT8, 6, 0, N, T, w, x};
+  const npe_recur_gated ok = {NPE_RECUR_LSTM, NPE_FMT_INT8, NPE_FMT_INT8, 6, 0, N, T, w, x, NULL, 0};
 #define SENTINEL()                          \
   do {                                      \
     for (int k = 0; k < N; k++) h[k] = 1000 + k, c[k] = 2000 + k; \
@@ -1175,6 +1269,7 @@ Suite *recur_suite(void) {
   tcase_add_test(tg, cells_vs_torch);
   tcase_add_test(tg, cells_hand);
   tcase_add_test(tg, gated_seq_vs_loop);
+  tcase_add_test(tg, row_scale_oracle_agrees);
   tcase_add_test(tg, gated_seq_weights_checked);
   tcase_add_test(tg, gated_seq_errors);
   suite_add_tcase(s, tg);

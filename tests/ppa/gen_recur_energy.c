@@ -120,7 +120,7 @@ int main(int argc, char **argv) {
       }
     }
     npe_recur_gated s = {lstm ? NPE_RECUR_LSTM : NPE_RECUR_GRU, NPE_FMT_INT8, NPE_FMT_INT8,
-                         HSHIFT, ACC_SHIFT, (uint32_t)n, (uint32_t)t_n, w, x};
+                         HSHIFT, ACC_SHIFT, (uint32_t)n, (uint32_t)t_n, w, x, NULL, 0};
     if (npe_recur_gated_seq(&s, h, lstm ? c : NULL, out) != NPE_OK) return 1;
     /* the array's results and the codes, from h_0 .. h_T */
     FILE *fm = open_out(dir, "mv.hex"), *fc = open_out(dir, "code.hex");

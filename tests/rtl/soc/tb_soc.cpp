@@ -661,7 +661,7 @@ uint32_t run_gated(uint32_t cell, npe_fmt fb, uint32_t T, uint32_t H, bool h0, b
   std::vector<uint8_t> got(outw * 4 + 16);
   read_bytes(addr_o - 8, got.data(), got.size());
   npe_recur_gated g = {lstm ? NPE_RECUR_LSTM : NPE_RECUR_GRU, fa, fb, hshift, acc_shift, H, T,
-                       w.data(), x.data()};
+                       w.data(), x.data(), nullptr, 0};
   std::vector<int32_t> hh(st.begin(), st.begin() + H), cc(lstm ? H : 0), want(n);
   if (lstm) std::copy(st.begin() + H, st.end(), cc.begin());
   if (npe_recur_gated_seq(&g, hh.data(), lstm ? cc.data() : nullptr, want.data()) != NPE_OK)
