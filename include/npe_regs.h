@@ -35,7 +35,7 @@
 #define NPE_RECUR_CELL_FRAC_BITS 16u /* RECUR GRU/LSTM: state, records and gates are int32 with 16 fraction bits (Q15.16) */
 #define NPE_RECUR_CELL_RECORD_BYTES 16u /* RECUR GRU/LSTM: bytes of one record (t, i): four int32 */
 #define NPE_RECUR_SIG_SEGMENTS 256u /* RECUR GRU/LSTM: the sigmoid table's segments over [-8, 8) (257 entries, linear interpolation) */
-#define NPE_REGS_VERSION 0x00050000u /* same as the VERSION register */
+#define NPE_REGS_VERSION 0x00060000u /* same as the VERSION register */
 
 /* Descriptor opcodes. */
 #define NPE_OP_NOP 0u /* does nothing; completes at once */
@@ -70,7 +70,7 @@
 #define NPE_HW_ERR_NONE 0u /* no error */
 #define NPE_HW_ERR_BAD_OPCODE 1u /* unknown or unimplemented opcode */
 #define NPE_HW_ERR_BAD_FORMAT 2u /* format code not supported (see CAP_FORMATS), or a LOAD FLAGS.SHERRY whose FMT_B is not TERNARY or whose target is not the B scratchpad */
-#define NPE_HW_ERR_BAD_DIMS 3u /* M, N or K zero or larger than the scratchpad */
+#define NPE_HW_ERR_BAD_DIMS 3u /* M, N or K zero or larger than the scratchpad (MATMUL: also B rows from SPAD_OFF past the end of a B bank) */
 #define NPE_HW_ERR_ALIGN 4u /* address or length not 8-byte aligned */
 #define NPE_HW_ERR_DMA_WINDOW 5u /* DMA range outside [DMA_WIN_BASE, DMA_WIN_LIMIT); nothing issued */
 #define NPE_HW_ERR_DMA_SLVERR 6u /* AXI SLVERR response; address in ERR_ADDR */
@@ -187,7 +187,7 @@ static inline unsigned npe_hw_fmt_host_bytes(unsigned fmt) {
 #define NPE_DESC_STRIDE_B_SIZE 4u
 #define NPE_DESC_STRIDE_C_OFFSET 48u /* bytes between rows of C */
 #define NPE_DESC_STRIDE_C_SIZE 4u
-#define NPE_DESC_SPAD_OFF_OFFSET 52u /* reserved, write 0 (rows are placed by index) */
+#define NPE_DESC_SPAD_OFF_OFFSET 52u /* MATMUL: B word offset, the word of each B bank (of buffer SPAD[1]) where column group 0's rows start (engines with CAP_FORMATS.B_OFFSET; N x K of B loaded once, each n-block's MATMUL reads its rows in place); the rows read must end within the bank (offset + groups x pitch <= BBankWords, else BAD_DIMS). Every other opcode: write 0 (not read; LOAD rows are placed by index) */
 #define NPE_DESC_SPAD_OFF_SIZE 4u
 #define NPE_DESC_SCALE_OFFSET 56u /* output scale, IEEE binary32 bits */
 #define NPE_DESC_SCALE_SIZE 4u
@@ -434,6 +434,7 @@ static inline void npe_desc_set_flag_sherry(uint8_t *d, unsigned on) {
 #define NPE_CAP_FORMATS_DIRECT_BIT 11u
 #define NPE_CAP_FORMATS_KSPLIT_BIT 12u
 #define NPE_CAP_FORMATS_SHERRY_BIT 13u
+#define NPE_CAP_FORMATS_B_OFFSET_BIT 14u
 #define NPE_CAP_FORMATS_ADDR_BITS_MASK 0x7fu
 #define NPE_CAP_FORMATS_ADDR_BITS_OFFSET 16u
 #define NPE_CAP_ARRAY_REG_OFFSET 0x00cu /* ro: MAC array shape */

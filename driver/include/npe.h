@@ -17,6 +17,12 @@
  * at a time; separate devices are independent. No hidden threads, no global
  * state.
  *
+ * Changes in API 0.11.0 (source-compatible additions):
+ *   npe_info.has_b_offset, npe_set_b_resident(): on engines whose MATMUL
+ *               reads B from a word offset (CAP_FORMATS.B_OFFSET), a matmul
+ *               of two m-tiles or more whose B fits one B buffer loads B
+ *               once instead of once per m-tile (on by default where built)
+ *
  * Changes in API 0.10.0 (source-compatible additions):
  *   npe_stats.recur_mode_elems, npe_stats.recur_cycles (at the end): a
  *               sequence's element steps by MODE and the recurrence unit's
@@ -110,7 +116,7 @@ extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000a00u
+#define NPE_API_VERSION 0x000b00u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -237,6 +243,9 @@ typedef struct npe_info {
   uint32_t has_sherry;    /**< 1: the load path unpacks Sherry 1.25-bit ternary weights
                            *   (CAP_FORMATS.SHERRY): npe_matmul sends 3:4-sparse ternary
                            *   B that way (npe_set_sherry) */
+  uint32_t has_b_offset;  /**< 1: MATMUL reads B from a word offset (CAP_FORMATS.B_OFFSET):
+                           *   npe_matmul loads a B that fits one B buffer once for all
+                           *   m-tiles (npe_set_b_resident) */
 } npe_info;
 
 /** Fills @p info. Errors: NPE_ERR_INVALID_ARG. */
@@ -256,6 +265,22 @@ int npe_get_info(npe_dev *dev, npe_info *info /* out */);
  * CAP_FORMATS.SHERRY), NPE_ERR_BUSY (a job is running).
  */
 int npe_set_sherry(npe_dev *dev, int on);
+
+/**
+ * Whether matmuls keep B resident (docs/ARCHITECTURE.md, "The tiler"). On
+ * (the default where npe_info.has_b_offset), a matmul of M > Rows (two
+ * m-tiles or more) whose K is one tile, that is no mat-vec and whose B
+ * fits one B scratchpad buffer LOADs B once and points each MATMUL at its
+ * n-block's rows (SPAD_OFF); off, B is LOADed for every m-tile and
+ * n-block as on an engine without the bit. The results are the same bit
+ * for bit either way; npe_stats.dma_weight_bytes and dma_read_bytes show
+ * the difference. Matmuls the SoC's firmware runs ("sim:?build=soc") are
+ * planned by the firmware, which keeps B resident where it can whatever
+ * this says. Errors: NPE_ERR_INVALID_ARG, NPE_ERR_UNSUPPORTED (@p on set
+ * on an engine without CAP_FORMATS.B_OFFSET), NPE_ERR_BUSY (a job is
+ * running).
+ */
+int npe_set_b_resident(npe_dev *dev, int on);
 
 /* ------------------------------------------------------------------------ */
 /* Device buffers                                                            */

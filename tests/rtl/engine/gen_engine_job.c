@@ -80,7 +80,7 @@ static int random_patterns(npe_fmt f, npe_pats_out *out, size_t n, uint64_t *s) 
 
 int main(int argc, char **argv) {
   npe_hw_shape hw = {JOB_HW_ROWS, JOB_HW_COLS, JOB_HW_A_BANK_WORDS, JOB_HW_B_BANK_WORDS,
-                     JOB_HW_OUT_GROUPS, 0, 0};
+                     JOB_HW_OUT_GROUPS, 0, 0, 0};
   uint64_t base = JOB_MEM_BASE, mem_bytes = JOB_MEM_BYTES;
   for (;;) {
     char *end = NULL;
