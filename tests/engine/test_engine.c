@@ -1687,8 +1687,12 @@ static void b_offset_case(eng *e, npe_fmt fa, npe_fmt fb, uint32_t m, uint32_t n
   st.addr_c = addr_c;
   st.stride_c = 256;
   f[3] = st;
-  npe_ring_result r = eng_run_descs(e, f, 4);
-  ck_assert_msg(r.hw_err == 0, "engine error %u at %u (SPAD_OFF %u)", r.hw_err, r.err_idx, off);
+  /* one at a time (direct): the planted build's scoreboard forgets the
+   * output buffers, so a ring would trip its assertion before the result */
+  for (int q = 0; q < 4; q++) {
+    uint32_t err = run_direct(e, &f[q], NULL, NULL);
+    ck_assert_msg(err == 0, "engine error %u at %d (SPAD_OFF %u)", err, q, off);
+  }
   float *g = malloc((size_t)m * n * sizeof *g);
   ck_assert_ptr_nonnull(g);
   ck_assert_int_eq(npe_golden_matmul_f32(npe_pats_of(job.a), k, npe_pats_of(job.b), k, m, n, k,
