@@ -680,7 +680,8 @@ typedef struct npe_stats {
   uint64_t nlu_table_reads;   /**< threshold-table reads: one per step of each ramp (a ramp converts up to npe_info.nlu_groups groups) */
   uint64_t dma_weight_bytes;  /**< matmul: bytes the DMA read for B (the weights) in
                                *   whole 8-byte beats, over every LOAD of B (B is
-                               *   loaded again for each tile of Rows rows of A);
+                               *   loaded again for each tile of Rows rows of A,
+                               *   unless it stays resident: npe_set_b_resident);
                                *   GRU / LSTM: the W_hh LOADs (one per pass) */
   uint32_t sherry;            /**< matmul: 1 if B travelled as Sherry 1.25-bit codes
                                *   (npe_set_sherry), 0 as its own patterns; GRU /
