@@ -14,6 +14,8 @@ grep -q '^MAC array' "$T/info" || fail "npe info output"
 "$NPE" info --json | grep -q '"rows":' || fail "npe info --json"
 "$NPE" info | grep -q "^nonlinear     ramp ADC, 8 column groups" || fail "npe info: the NLU's groups per ramp"
 "$NPE" info --json | grep -q '"nlu_groups": 8' || fail "npe info --json nlu_groups"
+"$NPE" info --json | grep -q '"b_resident": true' || fail "npe info --json b_resident"
+"$NPE" info | grep -q "B loaded once per matmul" || fail "npe info: resident B"
 
 # every format, golden-checked, all outputs exact
 "$NPE" matmul --m 9 --n 11 --k 70 --check --quiet > "$T/mm" || fail "matmul all formats"
