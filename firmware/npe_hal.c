@@ -20,6 +20,7 @@ void npe_hal_info_read(npe_hal_info *info) {
   info->hw.out_groups = glog2 ? 1u << glog2 : (rows && cols ? c_kib * 1024u / 4u / (rows * cols) : 0);
   info->hw.ksplit = (fmt >> NPE_CAP_FORMATS_KSPLIT_BIT) & 1u;
   info->hw.sherry = (fmt >> NPE_CAP_FORMATS_SHERRY_BIT) & 1u;
+  info->hw.b_offset = (fmt >> NPE_CAP_FORMATS_B_OFFSET_BIT) & 1u;
   info->formats = (fmt >> NPE_CAP_FORMATS_FORMATS_OFFSET) & NPE_CAP_FORMATS_FORMATS_MASK;
   info->cap_array = arr;
   info->cap_spad = spad;

@@ -37,7 +37,7 @@
 #define NPE_RECUR_AUX_ROW_SCALE_BIT 9u /* RECUR GRU/LSTM: AUX[9] = ROWSCALE, each record also carries the Q2.30 scales s0..s3 of the element's rows (P_o becomes sat32(RNE(P_o * s / 2^30))); with MODE DIAG BAD_AUX */
 #define NPE_RECUR_SCALE_RECORD_BYTES 32u /* RECUR GRU/LSTM with ROWSCALE: bytes of one record (t, i): int32 s0, s1, s2, s3 (Q2.30), then x0, x1, x2, x3 */
 #define NPE_RECUR_SIG_SEGMENTS 256u /* RECUR GRU/LSTM: the sigmoid table's segments over [-8, 8) (257 entries, linear interpolation) */
-#define NPE_REGS_VERSION 0x00050000u /* same as the VERSION register */
+#define NPE_REGS_VERSION 0x00060000u /* same as the VERSION register */
 
 /* Descriptor opcodes. */
 #define NPE_OP_NOP 0u /* does nothing; completes at once */
@@ -72,7 +72,7 @@
 #define NPE_HW_ERR_NONE 0u /* no error */
 #define NPE_HW_ERR_BAD_OPCODE 1u /* unknown or unimplemented opcode */
 #define NPE_HW_ERR_BAD_FORMAT 2u /* format code not supported (see CAP_FORMATS), or a LOAD FLAGS.SHERRY whose FMT_B is not TERNARY or whose target is not the B scratchpad */
-#define NPE_HW_ERR_BAD_DIMS 3u /* M, N or K zero or larger than the scratchpad */
+#define NPE_HW_ERR_BAD_DIMS 3u /* M, N or K zero or larger than the scratchpad (MATMUL: also B rows from SPAD_OFF past the end of a B bank) */
 #define NPE_HW_ERR_ALIGN 4u /* address or length not 8-byte aligned */
 #define NPE_HW_ERR_DMA_WINDOW 5u /* DMA range outside [DMA_WIN_BASE, DMA_WIN_LIMIT); nothing issued */
 #define NPE_HW_ERR_DMA_SLVERR 6u /* AXI SLVERR response; address in ERR_ADDR */
@@ -189,7 +189,7 @@ static inline unsigned npe_hw_fmt_host_bytes(unsigned fmt) {
 #define NPE_DESC_STRIDE_B_SIZE 4u
 #define NPE_DESC_STRIDE_C_OFFSET 48u /* bytes between rows of C */
 #define NPE_DESC_STRIDE_C_SIZE 4u
-#define NPE_DESC_SPAD_OFF_OFFSET 52u /* reserved, write 0 (rows are placed by index) */
+#define NPE_DESC_SPAD_OFF_OFFSET 52u /* MATMUL: B word offset, the word of each B bank (of buffer SPAD[1]) where column group 0's rows start (engines with CAP_FORMATS.B_OFFSET; N x K of B loaded once, each n-block's MATMUL reads its rows in place); the rows read must end within the bank (offset + groups x pitch <= BBankWords, else BAD_DIMS). Every other opcode: write 0 (not read; LOAD rows are placed by index) */
 #define NPE_DESC_SPAD_OFF_SIZE 4u
 #define NPE_DESC_SCALE_OFFSET 56u /* output scale, IEEE binary32 bits */
 #define NPE_DESC_SCALE_SIZE 4u
@@ -436,6 +436,7 @@ static inline void npe_desc_set_flag_sherry(uint8_t *d, unsigned on) {
 #define NPE_CAP_FORMATS_DIRECT_BIT 11u
 #define NPE_CAP_FORMATS_KSPLIT_BIT 12u
 #define NPE_CAP_FORMATS_SHERRY_BIT 13u
+#define NPE_CAP_FORMATS_B_OFFSET_BIT 14u
 #define NPE_CAP_FORMATS_ADDR_BITS_MASK 0x7fu
 #define NPE_CAP_FORMATS_ADDR_BITS_OFFSET 16u
 #define NPE_CAP_ARRAY_REG_OFFSET 0x00cu /* ro: MAC array shape */

@@ -239,6 +239,17 @@ $(BUILD)/bench/bench_sherry_engine: tests/bench/bench_sherry_engine.c $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
 
+# Resident B against the per-step LOAD B stream (docs/ARCHITECTURE.md, "The
+# tiler"): make b-resident-bench, BENCH b_resident_* lines
+$(BUILD)/bench/bench_b_resident: tests/bench/bench_b_resident.c $(LIBNPE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(DRIVER_INC) -o $@ $< $(LIBNPE) $(LIBNPE_DEPLIBS)
+
+.PHONY: b-resident-bench
+b-resident-bench: $(BUILD)/bench/bench_b_resident
+	$(BUILD)/bench/bench_b_resident
+BENCH_TARGETS += b-resident-bench
+
 .PHONY: engine-bench gla-test gla-bench uio-test uio-soc-plant-test
 $(BUILD)/bench/bench_xbar_engine: tests/bench/bench_xbar_engine.c tests/bench/bench_sim.h $(DRIVER_CORE_SRCS) \
                                   $(DRIVER_SIM_SRCS) $(SIM_BUILD)/libnpesim.a $(MODELS_LIB) $(GOLDEN_LIB)

@@ -121,7 +121,7 @@ $(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_SCOREBOARD \
 	  +define+NPE_PLANT_BUG_RECUR_ROUND +define+NPE_PLANT_BUG_RECUR_SIGMOID +define+NPE_PLANT_BUG_KSPLIT \
-  +define+NPE_PLANT_BUG_SHERRY -GUnitClockGates=1\'b1 \
+	  +define+NPE_PLANT_BUG_SHERRY +define+NPE_PLANT_BUG_B_OFFSET -GUnitClockGates=1\'b1 \
 	  --top-module npe_top -Mdir $(SIM_PLANT)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -182,6 +182,35 @@ sherry-plant-test: $(SIM_PLANT)/test_engine
 	  cat $(SIM_PLANT)/sherry.log; exit 1; fi
 
 TEST_TARGETS += sherry-plant-test
+
+# The same planted build drops the low bit of a MATMUL's SPAD_OFF
+# (NPE_PLANT_BUG_B_OFFSET): the random-offset test must see it in a result.
+# And the tiler planted instead (NPE_PLANT_BUG_TILER_B_OFF: n-block j of a
+# resident-B stream reads block j - 1's rows), compiled into the engine test
+# against the real engine: the resident-B test must see that too.
+$(BUILD)/tests/engine_tiler_plant: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                       $(wildcard driver/src/*.h) $(ENGINE_TEST_HDRS) $(GOLDEN_LIB) $(MODELS_LIB) $(SIM_BUILD)/libnpesim.a
+	@mkdir -p $(@D)
+	$(CC) $(DRIVER_CFLAGS) -DNPE_PLANT_BUG_TILER_B_OFF $(CHECK_CFLAGS) -o $@ $(ENGINE_TEST_SRCS) \
+	  $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) $(SIM_LIBS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) \
+	  $(SIM_SYSLIBS)
+
+.PHONY: b-offset-plant-test
+b-offset-plant-test: $(SIM_PLANT)/test_engine $(BUILD)/tests/engine_tiler_plant
+	@if CK_RUN_CASE=boffset $(SIM_PLANT)/test_engine > $(SIM_PLANT)/boffset.log 2>&1; then \
+	  echo "b-offset-plant-test: FAIL: the planted SPAD_OFF bug went unnoticed"; exit 1; \
+	elif grep -q "b offset .*golden" $(SIM_PLANT)/boffset.log; then \
+	  echo "b-offset-plant-test: planted RTL bug caught: $$(grep -m1 -o 'b offset .*' $(SIM_PLANT)/boffset.log)"; \
+	else echo "b-offset-plant-test: FAIL: the run failed, but not on a result"; \
+	  cat $(SIM_PLANT)/boffset.log; exit 1; fi
+	@if CK_RUN_CASE=boffset $(BUILD)/tests/engine_tiler_plant > $(BUILD)/tests/engine_tiler_plant.log 2>&1; then \
+	  echo "b-offset-plant-test: FAIL: the planted tiler offset bug went unnoticed"; exit 1; \
+	elif grep -q " -> .*golden" $(BUILD)/tests/engine_tiler_plant.log; then \
+	  echo "b-offset-plant-test: planted tiler bug caught: $$(grep -m1 -o '[a-z0-9]* x [a-z0-9]* -> .*' $(BUILD)/tests/engine_tiler_plant.log)"; \
+	else echo "b-offset-plant-test: FAIL: the run failed, but not on a result"; \
+	  cat $(BUILD)/tests/engine_tiler_plant.log; exit 1; fi
+
+TEST_TARGETS += b-offset-plant-test
 
 # The same planted build rounds RECUR's ties up instead of to even
 # (NPE_PLANT_BUG_RECUR_ROUND): the recurrence test must see it.

@@ -63,7 +63,7 @@ package npe_pkg;
     ErrNone        = 8'd0,  // no error
     ErrBadOpcode   = 8'd1,  // unknown or unimplemented opcode
     ErrBadFormat   = 8'd2,  // format code not supported (see CAP_FORMATS), or a LOAD FLAGS.SHERRY whose FMT_B is not TERNARY or whose target is not the B scratchpad
-    ErrBadDims     = 8'd3,  // M, N or K zero or larger than the scratchpad
+    ErrBadDims     = 8'd3,  // M, N or K zero or larger than the scratchpad (MATMUL: also B rows from SPAD_OFF past the end of a B bank)
     ErrAlign       = 8'd4,  // address or length not 8-byte aligned
     ErrDmaWindow   = 8'd5,  // DMA range outside [DMA_WIN_BASE, DMA_WIN_LIMIT); nothing issued
     ErrDmaSlverr   = 8'd6,  // AXI SLVERR response; address in ERR_ADDR
@@ -113,7 +113,7 @@ package npe_pkg;
   localparam int DescStrideBBits = 32;
   localparam int DescStrideCLsb = 384;  // bytes between rows of C
   localparam int DescStrideCBits = 32;
-  localparam int DescSpadOffLsb = 416;  // reserved, write 0 (rows are placed by index)
+  localparam int DescSpadOffLsb = 416;  // MATMUL: B word offset, the word of each B bank (of buffer SPAD[1]) where column group 0's rows start (engines with CAP_FORMATS.B_OFFSET; N x K of B loaded once, each n-block's MATMUL reads its rows in place); the rows read must end within the bank (offset + groups x pitch <= BBankWords, else BAD_DIMS). Every other opcode: write 0 (not read; LOAD rows are placed by index)
   localparam int DescSpadOffBits = 32;
   localparam int DescScaleLsb = 448;  // output scale, IEEE binary32 bits
   localparam int DescScaleBits = 32;
@@ -126,15 +126,15 @@ package npe_pkg;
   localparam int DescFlagProgramBit = 4;  // XBAR: program the tile instead of running it
   localparam int DescFlagMatvecBit = 5;  // MATMUL with M = 1 on every PE (Rows 2..4; else BAD_DIMS): PE (r, c) of column group g computes output n = g Rows Cols + r Cols + c from the one A row, broadcast to all rows, and B row n, read as sub-word r of B bank c's words (docs/ARCHITECTURE.md, 'The batch-1 mat-vec'); output element (r, g Cols + c) of the buffer holds output n; N <= Rows x Cols x OutGroups. LOAD with FLAGS.SHERRY: the source rows are in the mat-vec order (see SHERRY)
   localparam int DescFlagSherryBit = 6;  // LOAD: the source is Sherry 1.25-bit ternary weights (arXiv 2601.07892; npe_sherry_pack): each source row is a stream of 5-bit group codes (code g at bits 5g..5g+4, little-endian) of ceil(K / 8 x G x 5 / 8) bytes at ADDR_A + i x STRIDE_A, G = 8 groups per scratchpad word (with FLAGS.MATVEC: 2 x Rows), unpacked on the load path to the 2-bit ternary codes a plain LOAD of K bytes per row would write (with FLAGS.MATVEC: group 2r + h of a word to PE words 2h, 2h + 1 at sub-word r, the batch-1 mat-vec layout; sub-words of rows >= Rows zero); the bits after a row's last group are skipped. Needs FMT_B = TERNARY and SPAD[6:0] = 1 (else BAD_FORMAT); without CAP_FORMATS.SHERRY: BAD_OPCODE; with MATVEC and Rows not 2..4: BAD_DIMS; K a multiple of 8 (whole groups and words; else ALIGN), as for every LOAD
-  // Reserved bits: RSVD0, SPAD_OFF and the FLAGS bits no flag names; write 0
+  // Reserved bits: RSVD0 and the FLAGS bits no flag names; write 0
   // (64-bit words, bytes 56..63 first).
   localparam logic [DescBits-1:0] DescReservedMask = {
-      64'h0000000000000000, 64'hffffffff00000000, 64'h0000000000000000, 64'h0000000000000000,
+      64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000,
       64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff000000008000};
   // Bits no opcode of this build reads: the reserved bits and STRIDE_B, SCALE
   // (a decoder's unused-signal line: ^(d & DescUnusedMask)).
   localparam logic [DescBits-1:0] DescUnusedMask = {
-      64'h00000000ffffffff, 64'hffffffff00000000, 64'hffffffff00000000, 64'h0000000000000000,
+      64'h00000000ffffffff, 64'h0000000000000000, 64'hffffffff00000000, 64'h0000000000000000,
       64'h0000000000000000, 64'h0000000000000000, 64'h0000000000000000, 64'hffff000000008000};
 
   // Descriptor accessors: a field (or flag) of the whole record d, so no
@@ -356,6 +356,7 @@ package npe_pkg;
   localparam int RegCapFormatsDirectBit = 11;
   localparam int RegCapFormatsKsplitBit = 12;
   localparam int RegCapFormatsSherryBit = 13;
+  localparam int RegCapFormatsBOffsetBit = 14;
   localparam int RegCapFormatsAddrBitsLsb = 16;
   localparam int RegCapFormatsAddrBitsWidth = 7;
   localparam logic [11:0] RegCapArrayOffset = 12'h00c;  // ro MAC array shape

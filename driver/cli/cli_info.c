@@ -79,11 +79,12 @@ int npe_cmd_info(int argc, char **argv) {
            "\"formats\": \"0x%02x\", \"rows\": %u, \"cols\": %u, \"lanes\": %u, "
            "\"spad_a_kib\": %u, \"spad_b_kib\": %u, \"spad_c_kib\": %u, \"mem_bytes\": %llu, "
            "\"nlu_groups\": %u, \"recur_state_words\": %u, \"recur_modes\": \"0x%02x\", "
-           "\"k_tiles\": %s, \"sherry\": %s, \"max_k\": {",
+           "\"k_tiles\": %s, \"sherry\": %s, \"b_resident\": %s, \"max_k\": {",
            in.transport, in.id, in.hw_version, in.formats, in.rows, in.cols, in.lanes,
            in.spad_a_kib, in.spad_b_kib, in.spad_c_kib, (unsigned long long)in.mem_size,
            in.has_nlu ? in.nlu_groups : 0u, in.recur_state_words, in.recur_modes,
-           in.has_ksplit ? "true" : "false", in.has_sherry ? "true" : "false");
+           in.has_ksplit ? "true" : "false", in.has_sherry ? "true" : "false",
+           in.has_b_offset ? "true" : "false");
     for (int i = 0; i < 6; i++)
       printf("%s\"%sx%s\": %u", i ? ", " : "", npe_fmt_name(pa[i][0]), npe_fmt_name(pa[i][1]),
              npe_max_k(d, pa[i][0], pa[i][1]));
@@ -141,6 +142,10 @@ int npe_cmd_info(int argc, char **argv) {
              "(3:4-sparse B)\n");
     else
       printf("weights       ternary as 2-bit codes (no Sherry unpacker)\n");
+    printf("%s", in.has_b_offset
+                     ? "              B loaded once per matmul where it fits a B buffer "
+                       "(MATMUL SPAD_OFF)\n"
+                     : "              B loaded for every 4 rows of A (no MATMUL SPAD_OFF)\n");
     if (in.mem_size >= (1ull << 20))
       printf("memory        %llu MiB\nlargest K    ", (unsigned long long)(in.mem_size >> 20));
     else

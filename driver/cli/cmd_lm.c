@@ -26,7 +26,7 @@
 static const char lm_usage[] =
     "Usage: npe lm MODEL.npz --text FILE [--chars N|all] [--format F|all] [--frac F]\n"
     "              [--block N] [--nlu-bits B [--analog] [--seed S]] [--check]\n"
-    "              [--json] [--progress] [--device URI|golden]\n"
+    "              [--json] [--progress] [--device URI|golden] [--no-b-resident]\n"
     "       npe lm MODEL.npz --generate N --prompt TEXT [--format F] [--seed S]\n"
     "              [--temperature X] [--frac F] [--check] [--json] [--device URI]\n"
     "\n"
@@ -77,6 +77,8 @@ static const char lm_usage[] =
     "  --analog          with --nlu-bits: the analog ramp of the crossbar model\n"
     "                    (models/xbar, its default non-idealities), seeded by\n"
     "                    --seed S (default 1)\n"
+    "  --no-b-resident   load B for every m-tile (npe_set_b_resident(dev, 0)): the\n"
+    "                    same results, more DMA bytes and energy (to compare)\n"
     "  --no-reference    skip the float32 reference (its bits/char: null, and the\n"
     "                    vs-f32 column NaN); it costs a fifth of a golden run\n"
     "  --json            print JSON instead of the table\n"
@@ -1110,7 +1112,7 @@ int npe_cmd_lm(int argc, char **argv) {
   unsigned long chars = 256, frac = 24, generate = 0;
   unsigned long long seed = 1;
   double temp = 1.0;
-  int check = 0, json = 0, progress = 0, analog = 0, noref = 0;
+  int check = 0, json = 0, progress = 0, analog = 0, noref = 0, no_b_resident = 0;
   unsigned long block = 256, nlu_bits = 0, chars_all = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -1123,6 +1125,8 @@ int npe_cmd_lm(int argc, char **argv) {
       check = 1;
     } else if (!strcmp(a, "--no-reference")) {
       noref = 1;
+    } else if (!strcmp(a, "--no-b-resident")) {
+      no_b_resident = 1;
     } else if (!strcmp(a, "--json")) {
       json = 1;
     } else if (!strcmp(a, "--progress")) {
@@ -1292,6 +1296,7 @@ int npe_cmd_lm(int argc, char **argv) {
   }
   npe_dev *d = NULL;
   int ex = golden_dev ? 0 : cli_open_device(uri, &d);
+  if (!ex && d && no_b_resident) (void)npe_set_b_resident(d, 0); /* 0 cannot fail here */
   npe_info in;
   memset(&in, 0, sizeof in);
   if (golden_dev) { /* the golden model: every format, no size limit */

@@ -20,7 +20,7 @@
 static const char matmul_usage[] =
     "Usage: npe matmul --m M --n N --k K [--format F|all] [--out f32|F]\n"
     "                  [--a A.npy --b B.npy [--a-scale S] [--b-scale S|--b-scales S.npy]]\n"
-    "                  [--per-row]\n"
+    "                  [--per-row] [--no-b-resident]\n"
     "                  [--c-out C.npy] [--device URI] [--seed S] [--check]\n"
     "                  [--json] [--csv FILE] [--json-out FILE] [--progress|--quiet]\n"
     "                  [--act FUNC [--act-bits B] [--act-frac F]]\n"
@@ -53,6 +53,9 @@ static const char matmul_usage[] =
     "  --a-scale, --b-scale S   scale of a pre-quantised operand: element value\n"
     "                    = decode(pattern) x S (default: the scale recorded in\n"
     "                    the file by --c-out, else 1). With --act a power of two\n"
+    "  --no-b-resident   load B for every m-tile (npe_set_b_resident(dev, 0)), as\n"
+    "                    an engine without CAP_FORMATS.B_OFFSET would: the same\n"
+    "                    results, more DMA bytes (to measure the difference)\n"
     "  --per-row         quantise B with one scale per row (per output channel,\n"
     "                    npe_quantize_rows) instead of one per tensor, and run\n"
     "                    npe_matmul_rows: C[i][j] = dot x scale_a x scale_b[j].\n"
@@ -468,6 +471,7 @@ int npe_cmd_matmul(int argc, char **argv) {
     if (!strcmp(a, "--progress")) { o.progress = 1; continue; }
     if (!strcmp(a, "--quiet")) { o.progress = 0; continue; }
     if (!strcmp(a, "--per-row")) { o.per_row = 1; continue; }
+    if (!strcmp(a, "--no-b-resident")) { o.no_b_resident = 1; continue; }
     if (!v) {
       fprintf(stderr, "npe matmul: unknown option '%s' or missing value (see --help)\n", a);
       return NPE_EXIT_USAGE;
@@ -608,6 +612,7 @@ int npe_cmd_matmul(int argc, char **argv) {
   if (o.progress < 0) o.progress = isatty(2);
   npe_dev *d;
   int ex = cli_open_device(o.uri, &d);
+  if (!ex && o.no_b_resident) (void)npe_set_b_resident(d, 0); /* 0 cannot fail on an open device */
   if (ex) {
     free(a), free(b), cli_npy_free(&fa), cli_npy_free(&fb);
     cli_pats_free(&pre_a), cli_pats_free(&pre_b), free(rsf);

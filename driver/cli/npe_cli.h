@@ -221,6 +221,7 @@ typedef struct cli_mm_opts {
   const char *b_scales_path;       /* --b-scales: per-row scales of a pre-quantised B */
   int check, json, progress;
   int per_row;                     /* --per-row or --b-scales: one scale per row of B */
+  int no_b_resident;               /* --no-b-resident: npe_set_b_resident(dev, 0) */
   uint32_t act_bits, act_frac;
   npe_nlu_func act;
 } cli_mm_opts;

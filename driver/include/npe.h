@@ -22,6 +22,10 @@
  *               with a float scale per row of W_hh (a Sherry model's
  *               ternary codes and their qscale), applied on the engine
  *               (RECUR AUX.ROWSCALE, docs/RECUR.md "Row scales")
+ *   npe_info.has_b_offset, npe_set_b_resident(): on engines whose MATMUL
+ *               reads B from a word offset (CAP_FORMATS.B_OFFSET), a matmul
+ *               of two m-tiles or more whose B fits one B buffer loads B
+ *               once instead of once per m-tile (on by default where built)
  *
  * Changes in API 0.10.0 (source-compatible additions):
  *   npe_stats.recur_mode_elems, npe_stats.recur_cycles (at the end): a
@@ -243,6 +247,9 @@ typedef struct npe_info {
   uint32_t has_sherry;    /**< 1: the load path unpacks Sherry 1.25-bit ternary weights
                            *   (CAP_FORMATS.SHERRY): npe_matmul sends 3:4-sparse ternary
                            *   B that way (npe_set_sherry) */
+  uint32_t has_b_offset;  /**< 1: MATMUL reads B from a word offset (CAP_FORMATS.B_OFFSET):
+                           *   npe_matmul loads a B that fits one B buffer once for all
+                           *   m-tiles (npe_set_b_resident) */
 } npe_info;
 
 /** Fills @p info. Errors: NPE_ERR_INVALID_ARG. */
@@ -262,6 +269,22 @@ int npe_get_info(npe_dev *dev, npe_info *info /* out */);
  * CAP_FORMATS.SHERRY), NPE_ERR_BUSY (a job is running).
  */
 int npe_set_sherry(npe_dev *dev, int on);
+
+/**
+ * Whether matmuls keep B resident (docs/ARCHITECTURE.md, "The tiler"). On
+ * (the default where npe_info.has_b_offset), a matmul of M > Rows (two
+ * m-tiles or more) whose K is one tile, that is no mat-vec and whose B
+ * fits one B scratchpad buffer LOADs B once and points each MATMUL at its
+ * n-block's rows (SPAD_OFF); off, B is LOADed for every m-tile and
+ * n-block as on an engine without the bit. The results are the same bit
+ * for bit either way; npe_stats.dma_weight_bytes and dma_read_bytes show
+ * the difference. Matmuls the SoC's firmware runs ("sim:?build=soc") are
+ * planned by the firmware, which keeps B resident where it can whatever
+ * this says. Errors: NPE_ERR_INVALID_ARG, NPE_ERR_UNSUPPORTED (@p on set
+ * on an engine without CAP_FORMATS.B_OFFSET), NPE_ERR_BUSY (a job is
+ * running).
+ */
+int npe_set_b_resident(npe_dev *dev, int on);
 
 /* ------------------------------------------------------------------------ */
 /* Device buffers                                                            */
@@ -694,7 +717,8 @@ typedef struct npe_stats {
   uint64_t nlu_table_reads;   /**< threshold-table reads: one per step of each ramp (a ramp converts up to npe_info.nlu_groups groups) */
   uint64_t dma_weight_bytes;  /**< matmul: bytes the DMA read for B (the weights) in
                                *   whole 8-byte beats, over every LOAD of B (B is
-                               *   loaded again for each tile of Rows rows of A);
+                               *   loaded again for each tile of Rows rows of A,
+                               *   unless it stays resident: npe_set_b_resident);
                                *   GRU / LSTM: the W_hh LOADs (one per pass) */
   uint32_t sherry;            /**< matmul: 1 if B travelled as Sherry 1.25-bit codes
                                *   (npe_set_sherry), 0 as its own patterns; GRU /

@@ -36,6 +36,7 @@ int npe__fill_info(npe_dev *d, uint32_t cap_fmt, uint32_t cap_arr, uint32_t cap_
   i->has_recur = (cap_fmt >> NPE_CAP_FORMATS_RECUR_BIT) & 1u;
   i->has_ksplit = (cap_fmt >> NPE_CAP_FORMATS_KSPLIT_BIT) & 1u;
   i->has_sherry = (cap_fmt >> NPE_CAP_FORMATS_SHERRY_BIT) & 1u;
+  i->has_b_offset = (cap_fmt >> NPE_CAP_FORMATS_B_OFFSET_BIT) & 1u;
   /* CAP_RECUR reads zero when the unit is not built */
   i->recur_state_words = i->has_recur ? (cap_recur >> NPE_CAP_RECUR_STATE_WORDS_OFFSET) &
                                             NPE_CAP_RECUR_STATE_WORDS_MASK
@@ -52,6 +53,7 @@ int npe__fill_info(npe_dev *d, uint32_t cap_fmt, uint32_t cap_arr, uint32_t cap_
   d->hw.rows = i->rows;
   d->hw.ksplit = i->has_ksplit;
   d->hw.sherry = i->has_sherry;
+  d->hw.b_offset = i->has_b_offset;
   d->hw.cols = i->cols;
   d->hw.a_bank_words = i->spad_a_kib * 1024u / 8u / i->rows;
   d->hw.b_bank_words = i->spad_b_kib * 1024u / 8u / i->cols;

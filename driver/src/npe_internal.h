@@ -70,6 +70,7 @@ struct npe_dev {
   npe_progress_fn progress;
   void *progress_ctx;
   int sherry_off;              /* npe_set_sherry(dev, 0): ternary B always as 2-bit codes */
+  int b_resident_off;          /* npe_set_b_resident(dev, 0): B LOADed per step, as before */
 };
 
 /* NPE_OK for an open device, NPE_ERR_INVALID_ARG for NULL or anything

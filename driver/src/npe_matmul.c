@@ -91,6 +91,15 @@ int npe_set_sherry(npe_dev *d, int on) {
   return NPE_OK;
 }
 
+int npe_set_b_resident(npe_dev *d, int on) {
+  int rc = npe__dev_check(d);
+  if (rc) return rc;
+  if (on && !d->info.has_b_offset) return NPE_ERR_UNSUPPORTED;
+  if (d->job) return NPE_ERR_BUSY;
+  d->b_resident_off = !on;
+  return NPE_OK;
+}
+
 /* The job's plan at addresses a, b, c: as the tiler chooses, a mat-vec for
  * one row, and with Sherry B when @p sherry (npe_set_sherry): K tiles then
  * start at multiples of 4, so the tiles' groups of 4 are B's
@@ -98,7 +107,9 @@ int npe_set_sherry(npe_dev *d, int on) {
  * way). */
 static int plan_job(npe_dev *d, npe_job *j, const npe_tensor *a, const npe_tensor *b,
                     npe_fmt fout, int fp32, int sherry, uint64_t aa, uint64_t ab, uint64_t ac) {
-  return npe_tiler_plan_matmul(&d->hw, a->data.fmt, b->data.fmt, fout, fp32, a->rows, b->rows,
+  npe_hw_shape hw = d->hw;
+  if (d->b_resident_off) hw.b_offset = 0; /* npe_set_b_resident(d, 0): B per step */
+  return npe_tiler_plan_matmul(&hw, a->data.fmt, b->data.fmt, fout, fp32, a->rows, b->rows,
                                a->cols, sherry ? NPE_TILER_SHERRY : 0u, aa, ab, ac, &j->plan);
 }
 

@@ -438,6 +438,23 @@ void npe_desc_encode(const npe_desc_fields *f, uint8_t d[64]) {
   npe_desc_set_stride_a(d, f->stride_a);
   npe_desc_set_stride_c(d, f->stride_c);
   npe_desc_set_aux(d, f->aux);
+  npe_desc_set_spad_off(d, f->spad_off);
+}
+
+int npe_tiler_b_resident(const npe_mm_plan *p) {
+  if (!p || !p->hw.b_offset || p->m_tiles < 2 || p->k_tiles != 1 || p->matvec) return 0;
+  if (p->n > 0xffffu) return 0;                     /* one LOAD's M */
+  if (p->n_blocks > 1 && p->nb % p->hw.cols) return 0; /* blocks start in bank 0 */
+  uint64_t words = (uint64_t)ceil_div(p->n, p->hw.cols) * (p->seg_bytes_b / 8);
+  return words <= p->hw.b_bank_words;
+}
+
+uint32_t npe_tiler_b_block_off(const npe_mm_plan *p, uint32_t nbk) {
+#ifdef NPE_PLANT_BUG_TILER_B_OFF
+  /* Test only (b-offset-plant-test): block j reads block j - 1's rows. */
+  if (nbk > 0) nbk--;
+#endif
+  return nbk * (p->nb / p->hw.cols) * (p->seg_bytes_b / 8);
 }
 
 /* Step j: output tile o = j / k_tiles (m-tile o / n_blocks, n-block
@@ -506,6 +523,15 @@ static void desc_load_b(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
                         (p->matvec ? 1u << NPE_DESC_FLAG_MATVEC_BIT : 0u));
     f.fmt_b = (uint8_t)p->fb;
   }
+  if (npe_tiler_b_resident(p)) { /* all N rows into buffer 0: row i at word (i / Cols) x pitch */
+    f.spad = 1u;
+    f.m = (uint16_t)p->n;
+    f.k = (uint16_t)p->seg_bytes_b;
+    f.addr_a = p->addr_b;
+    f.stride_a = mem_row_b(p);
+    npe_desc_encode(&f, d);
+    return;
+  }
   f.m = (uint16_t)(p->matvec ? mv_store_cols(p, cols) : cols);
   f.k = (uint16_t)load_bytes(p, 1, j);
   f.addr_a = p->addr_b + (uint64_t)nbk * (p->matvec ? p->mv_groups * p->hw.cols : p->nb) *
@@ -528,6 +554,10 @@ static void desc_matmul(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
   f.fmt_b = (uint8_t)p->fb;
   f.fmt_out = (uint8_t)p->fout;
   f.spad = (uint8_t)(a_buf(p, j) | ((j & 1u) << 1) | (o_buf(p, j) << 2));
+  if (npe_tiler_b_resident(p)) { /* B buffer 0, the block's rows in place */
+    f.spad = (uint8_t)(a_buf(p, j) | (o_buf(p, j) << 2));
+    f.spad_off = npe_tiler_b_block_off(p, nbk);
+  }
   f.m = (uint16_t)rows;
   f.n = (uint16_t)cols;
   f.k = (uint16_t)k_len(p, j);
@@ -577,7 +607,7 @@ static void desc_store(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
 /* Phases of step j: 0 LOAD A (first step only; later A loads ride along in
  * phase 2 of the previous step), 1 LOAD B (first step only), 2 MATMUL,
  * 3 LOAD A of step j+1 when it starts an m-tile (with K tiles: always),
- * 4 LOAD B of step j+1, 6 STORE (the output tile's last K step only); after
+ * 4 LOAD B of step j+1 (not with resident B: phase 1 loaded it all), 6 STORE (the output tile's last K step only); after
  * the last step a FENCE. NLU plans: 5 STORE of the previous output tile,
  * 6 NLU of this one, and the last STORE before the FENCE: the command
  * processor dispatches in order, so deferring each STORE past the next
@@ -585,6 +615,7 @@ static void desc_store(const npe_mm_plan *p, uint32_t j, uint8_t d[64]) {
 int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
   if (!p || !it || !desc || it->done) return 0;
   uint32_t steps = p->m_tiles * p->n_blocks * p->k_tiles;
+  int resident = npe_tiler_b_resident(p); /* B loaded once, in step 0 */
   for (;;) {
     uint32_t j = it->step, ph = it->phase;
     if (j == steps) {
@@ -612,7 +643,9 @@ int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
           return 1;
         }
         break;
-      case 4: if (j + 1 < steps) { desc_load_b(p, j + 1, desc); return 1; } break;
+      case 4:
+        if (j + 1 < steps && !resident) { desc_load_b(p, j + 1, desc); return 1; }
+        break;
       case 5:
         if (p->nlu_aux && k_last(p, j) && j >= p->k_tiles) {
           desc_store(p, j - p->k_tiles, desc);
@@ -629,6 +662,8 @@ int npe_tiler_next(const npe_mm_plan *p, npe_tiler_it *it, uint8_t desc[64]) {
 }
 
 uint64_t npe_tiler_dma_bytes_b(const npe_mm_plan *p) {
+  if (npe_tiler_b_resident(p)) /* one LOAD of N rows */
+    return (uint64_t)p->n * (p->sherry ? sherry_row_dma(p, p->seg_bytes_b) : p->seg_bytes_b);
   uint64_t steps = (uint64_t)p->m_tiles * p->n_blocks * p->k_tiles, sum = 0;
   for (uint64_t j = 0; j < steps; j++) {
     uint32_t mt, nbk, rows, cols;
@@ -643,6 +678,8 @@ uint64_t npe_tiler_dma_bytes_b(const npe_mm_plan *p) {
 uint64_t npe_tiler_count(const npe_mm_plan *p) {
   uint64_t tiles = (uint64_t)p->m_tiles * p->n_blocks, steps = tiles * p->k_tiles;
   uint64_t loads_a = p->k_tiles > 1 ? steps : p->m_tiles;
-  /* MATMUL and LOAD B per step, STORE (and NLU) per output tile, FENCE */
-  return 2 * steps + loads_a + tiles * (p->nlu_aux ? 2 : 1) + 1;
+  uint64_t loads_b = npe_tiler_b_resident(p) ? 1 : steps;
+  /* MATMUL and LOAD B per step (resident B: one LOAD B), STORE (and NLU)
+   * per output tile, FENCE */
+  return steps + loads_b + loads_a + tiles * (p->nlu_aux ? 2 : 1) + 1;
 }

@@ -18,6 +18,16 @@
  * FLAGS.KEEP / ACCUM so every dot product is still rounded once; A and B
  * rows are stored as k_tiles packed segments and every step loads its
  * segment of both, and only a tile's last step STOREs.
+ *
+ * Resident B (engines with CAP_FORMATS.B_OFFSET; npe_tiler_b_resident()):
+ * when M spans two m-tiles or more, K is one tile, the plan is no mat-vec
+ * and all N rows of B fit one B buffer, the stream LOADs the whole B once
+ * (N rows into B buffer 0) after the first LOAD A, and every MATMUL(j)
+ * reads its n-block's rows in place from the word offset in SPAD_OFF:
+ *   LOAD A, LOAD B (all), then per step MATMUL(j), LOAD A (when the next
+ *   m-tile starts), STORE(j)
+ * so the weights cross the DMA once instead of once per m-tile (the one
+ * large LOAD B is not overlapped with a MATMUL).
  */
 #ifndef NPE_TILER_H
 #define NPE_TILER_H
@@ -39,6 +49,9 @@ typedef struct npe_hw_shape {
   uint32_t out_groups;      /**< column groups per output buffer */
   uint32_t ksplit;          /**< 1: MATMUL FLAGS.KEEP / ACCUM (CAP_FORMATS.KSPLIT), any K */
   uint32_t sherry;          /**< 1: LOAD FLAGS.SHERRY (CAP_FORMATS.SHERRY) */
+  uint32_t b_offset;        /**< 1: MATMUL reads B from SPAD_OFF (CAP_FORMATS.B_OFFSET), so
+                             *   plans may keep B resident (npe_tiler_b_resident()); 0 turns
+                             *   the resident stream off */
 } npe_hw_shape;
 
 /** A planned matmul: geometry and device layout. */
@@ -204,6 +217,22 @@ int npe_tiler_sherry_fits(const npe_mm_plan *p, npe_pats b, size_t stride);
  *  of a B segment's (or mat-vec row's) groups, padded to 8 bytes. */
 uint32_t npe_tiler_sherry_seg_bytes(const npe_mm_plan *p);
 
+/**
+ * 1 if the stream of @p p keeps B resident: LOADs all N rows of B once into
+ * B buffer 0 and points each MATMUL at its n-block's rows with SPAD_OFF
+ * (see the top of this file): hw.b_offset set, m_tiles >= 2, k_tiles == 1,
+ * no mat-vec, an n-block a whole number of column groups (when there are
+ * several), N <= 65535 and ceil(N / Cols) column groups of a row's pitch
+ * within one B bank. 0 otherwise (the per-step LOAD B stream), also for NULL.
+ * Decided from the plan as it is (after npe_tiler_use_matvec / _use_sherry);
+ * clear plan->hw.b_offset to run the per-step stream.
+ */
+int npe_tiler_b_resident(const npe_mm_plan *p);
+
+/** B scratchpad word where n-block @p nbk's rows start in a resident-B
+ *  stream (the MATMUL's SPAD_OFF): nbk x nb / Cols column groups x pitch. */
+uint32_t npe_tiler_b_block_off(const npe_mm_plan *p, uint32_t nbk);
+
 /** Bytes the DMA reads for the B LOADs of @p p's whole stream (8 per beat;
  *  Sherry rows as npe_tiler_use_sherry() sets them up). */
 uint64_t npe_tiler_dma_bytes_b(const npe_mm_plan *p);
@@ -258,6 +287,7 @@ typedef struct npe_desc_fields {
   uint64_t addr_a, addr_b, addr_c;  /**< addr_b: RECUR's initial state */
   uint32_t stride_a, stride_c;
   uint32_t aux;              /**< opcode-specific (NLU: B, F, segments, split; RECUR: mode, init) */
+  uint32_t spad_off;         /**< MATMUL: B word offset (CAP_FORMATS.B_OFFSET); else 0 */
 } npe_desc_fields;
 
 /** Encodes @p f as a 64-byte little-endian descriptor. */

@@ -111,11 +111,12 @@ static void run(const char *hw_name, const npe_hw_shape *hw, npe_fmt fa, npe_fmt
 
 int main(void) {
   static const npe_hw_shape hws[] = {
-      {4, 2, 1024, 32768, 32, 1, 1}, /* the default build */
-      {1, 1, 256, 256, 4, 0, 0},     /* the small (iCE40) build */
-      {2, 2, 1024, 4096, 32, 1, 1},  /* the Zynq build */
+      {4, 2, 1024, 32768, 32, 1, 1, 1}, /* the default build (resident B) */
+      {1, 1, 256, 256, 4, 0, 0, 1},     /* the small (iCE40) build */
+      {2, 2, 1024, 4096, 32, 1, 1, 1},  /* the Zynq build */
+      {4, 2, 1024, 32768, 32, 1, 1, 0}, /* the default build, B per step */
   };
-  static const char *const hw_names[] = {"default", "small", "zynq"};
+  static const char *const hw_names[] = {"default", "small", "zynq", "default-per-step"};
   static const npe_fmt pairs[6][2] = {
       {NPE_FMT_FP4, NPE_FMT_FP4},       {NPE_FMT_POSIT4, NPE_FMT_POSIT4},
       {NPE_FMT_POSIT8, NPE_FMT_POSIT8}, {NPE_FMT_POSIT16, NPE_FMT_POSIT16},
@@ -124,7 +125,7 @@ int main(void) {
                                        {5, 130, 300}, {130, 3, 17}, {1, 256, 256}, {2, 3, 2048},
                                        {9, 9, 4096}, {3, 5, 20000}};
   uint64_t seed = 1;
-  for (unsigned h = 0; h < 3; h++) {
+  for (unsigned h = 0; h < 4; h++) {
     for (unsigned p = 0; p < 6; p++) {
       for (unsigned s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         npe_fmt fo = (npe_fmt)((s + p) % NPE_FMT_COUNT);

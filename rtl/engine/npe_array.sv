@@ -9,6 +9,9 @@
 // instead of one row of them. With KSplit, FLAGS.KEEP saves each PE's quire
 // in its column group's slot (and writes no results), FLAGS.ACCUM starts
 // from the slot: a dot product over several MATMULs (K tiles), rounded once.
+// SPAD_OFF (CAP_FORMATS.B_OFFSET) is the B word where column group 0 starts,
+// so the n-blocks of a B loaded once are read in place (the tiler's
+// resident-B stream).
 module npe_array #(
   parameter int          Rows          = 4,
   parameter int          Cols          = 2,
@@ -90,6 +93,9 @@ module npe_array #(
   assign d_m     = npe_pkg::desc_m(job_desc_i);
   assign d_n     = npe_pkg::desc_n(job_desc_i);
   assign d_k     = npe_pkg::desc_k(job_desc_i);
+  // B word offset (SPAD_OFF): 32 bits in the descriptor, checked in full below
+  logic [31:0] d_off;
+  assign d_off   = npe_pkg::desc_spad_off(job_desc_i);
 
   logic        d_ternary, d_fmt_ok, d_out_ok, d_matvec;
   logic [2:0]  d_fmt;               // PE mode: npe_pkg::npe_fmt_e code
@@ -125,7 +131,9 @@ module npe_array #(
       d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
       32'(d_groups) > OutGroups || (d_matvec && (d_m != 16'd1 || !Matvec)) ||
       d_k == 16'd0 || 32'(d_pitch_a) > ABankWords ||
-      32'(d_groups) * 32'(d_pitch_b) > BBankWords
+      32'(d_groups) * 32'(d_pitch_b) > BBankWords ||
+      // the rows from SPAD_OFF must end within the bank (33 bits: no wrap)
+      33'(d_off) + 33'(32'(d_groups) * 32'(d_pitch_b)) > 33'(BBankWords)
                                              ? 8'(npe_pkg::ErrBadDims) :
                                                8'(npe_pkg::ErrNone);
   assign chk_addr_o = '0;
@@ -169,6 +177,18 @@ module npe_array #(
   assign j_pitch_b = j_matvec ? (j_ternary ? 16'((32'(j_words) + 3) / 4) : j_words) :
                      j_ternary ? 16'((32'(j_words) + 15) / 16) : 16'((32'(j_words) + 3) / 4);
 
+  // A dispatched MATMUL's B offset (checked: it fits BBankAddrBits)
+  logic [BBankAddrBits-1:0] j_b_off;
+`ifdef NPE_PLANT_BUG_B_OFFSET
+  // Test only (b-offset-plant-test): the offset's low bit is dropped, so
+  // every odd n-block offset reads the rows one word early.
+  assign j_b_off = BBankAddrBits'(d_off) & ~BBankAddrBits'(1);
+`else
+  assign j_b_off = BBankAddrBits'(d_off);
+`endif
+  logic unused_off;  // bits above the bank address: zero once the check passed
+  assign unused_off = ^d_off;
+
   logic        job_go_q, job_out_fp32_q, job_a_buf_q, job_b_buf_q, job_o_buf_q, job_matvec_q;
   logic        job_seq_q, job_accum_q, job_keep_q;
   logic [BBankAddrBits-1:0] job_b_off_q;
@@ -194,7 +214,7 @@ module npe_array #(
         job_seq_q <= seq_valid_i;
         job_accum_q <= BuildKSplit && j_flags[npe_pkg::DescFlagAccumBit];
         job_keep_q  <= BuildKSplit && j_flags[npe_pkg::DescFlagKeepBit];
-        job_b_off_q <= seq_valid_i ? seq_b_off_i : '0;
+        job_b_off_q <= seq_valid_i ? seq_b_off_i : j_b_off;
       end
     end
   end

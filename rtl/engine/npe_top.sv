@@ -159,6 +159,7 @@ module npe_top #(
       (32'(HasDirectDesc) << npe_pkg::RegCapFormatsDirectBit) |
       (32'(KSplit && !LitePe) << npe_pkg::RegCapFormatsKsplitBit) |
       (32'(HasSherry) << npe_pkg::RegCapFormatsSherryBit) |
+      (32'd1 << npe_pkg::RegCapFormatsBOffsetBit) |  // npe_array: MATMUL SPAD_OFF
       (32'(AddrBits) << npe_pkg::RegCapFormatsAddrBitsLsb);
   // CAP_PERF: the counters built (the MAC counters are PERF_MACS_FP4 + format code).
   localparam logic [31:0] PerfAll    = (32'd1 << npe_pkg::NumPerfCounters) - 32'd1;

@@ -53,7 +53,7 @@ int main(int argc, char **argv) {
     npe_get_info(d, &in);
     npe_hw_shape hw = {in.rows, in.cols, in.spad_a_kib * 128 / in.rows,
                        in.spad_b_kib * 128 / in.cols, in.spad_c_kib * 256 / (in.rows * in.cols),
-                       in.has_ksplit, 0};
+                       in.has_ksplit, 0, 0};
     npe_mm_plan p;
     double t0 = bench_now();
     if (npe_tiler_plan(&hw, pairs[i].fa, pairs[i].fb, NPE_FMT_FP4, 1, dim, dim, dim, 0, 1 << 24,

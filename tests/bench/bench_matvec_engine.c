@@ -107,7 +107,7 @@ int main(void) {
   if (npe_transport_sim_open(&c, &t)) return 1;
   npesim_info info;
   npesim_get_info(npe_transport_sim_get(&t), &info);
-  npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups, 0, 0};
+  npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups, 0, 0, 0};
   npe_hw_shape hw_k = hw; /* with K tiles, when the engine has them */
   uint32_t cap = 0;
   if (npesim_csr_read(npe_transport_sim_get(&t), NPE_CAP_FORMATS_REG_OFFSET, &cap)) return 1;

@@ -151,7 +151,7 @@ static int bench_gated(void) {
   npesim *s = npe_transport_sim_get(&t);
   npesim_info info;
   npesim_get_info(s, &info);
-  npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups, 0, 0};
+  npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups, 0, 0, 0};
   npesim_csr_write(s, NPE_CTRL_REG_OFFSET, 1u << NPE_CTRL_PERF_EN_BIT);
   for (int lstm = 0; lstm < 2; lstm++)
     for (unsigned k = 0; k < 6; k++)

@@ -33,7 +33,9 @@ static int run(npe_dev *d, const char *name, uint32_t m, uint32_t n, uint32_t k,
   for (int on = 0; on < 2; on++) {
     npe_output out = {.f32 = c[on]};
     npe_stats st;
-    if (npe_set_sherry(d, on) || npe_matmul(d, &ta, &tb, &out) || npe_last_stats(d, &st) ||
+    /* B per m-tile (npe_set_b_resident(d, 0)): bits per weight per LOAD, as
+     * before resident B (bench_b_resident compares the two streams) */
+    if (npe_set_b_resident(d, 0) || npe_set_sherry(d, on) || npe_matmul(d, &ta, &tb, &out) || npe_last_stats(d, &st) ||
         st.sherry != (uint32_t)on)
       return 1;
     printf("BENCH ternary_%s_%s_w_dma_bytes %llu bytes\n", name, how[on],

@@ -14,6 +14,8 @@ grep -q '^MAC array' "$T/info" || fail "npe info output"
 "$NPE" info --json | grep -q '"rows":' || fail "npe info --json"
 "$NPE" info | grep -q "^nonlinear     ramp ADC, 8 column groups" || fail "npe info: the NLU's groups per ramp"
 "$NPE" info --json | grep -q '"nlu_groups": 8' || fail "npe info --json nlu_groups"
+"$NPE" info --json | grep -q '"b_resident": true' || fail "npe info --json b_resident"
+"$NPE" info | grep -q "B loaded once per matmul" || fail "npe info: resident B"
 
 # every format, golden-checked, all outputs exact
 "$NPE" matmul --m 9 --n 11 --k 70 --check --quiet > "$T/mm" || fail "matmul all formats"
@@ -27,6 +29,19 @@ grep -q '"golden_mismatches": 0' "$T/j" || fail "json content"
   > /dev/null || fail "csv/json files"
 [ "$(wc -l < "$T/c.csv")" -eq 2 ] || fail "csv rows"
 grep -q '"format": "fp4"' "$T/c.json" || fail "json file"
+
+# resident B and --no-b-resident (B per m-tile): the same C, golden-exact,
+# and more energy per step (the weights cross the DMA 5 times, not once)
+"$NPE" matmul --m 17 --n 70 --k 40 --format int8 --check --quiet --c-out "$T/res.npy" \
+  --json-out "$T/res.json" > "$T/res" || fail "matmul resident B"
+"$NPE" matmul --m 17 --n 70 --k 40 --format int8 --check --quiet --c-out "$T/step.npy" \
+  --json-out "$T/step.json" --no-b-resident > "$T/step" || fail "matmul --no-b-resident"
+grep -q ' exact$' "$T/res" && grep -q ' exact$' "$T/step" || fail "resident / per-step not exact"
+cmp -s "$T/res.npy" "$T/step.npy" || fail "resident and per-step C differ"
+e_res=$(sed -n 's/.*"energy_pj": \([0-9.]*\).*/\1/p' "$T/res.json")
+e_step=$(sed -n 's/.*"energy_pj": \([0-9.]*\).*/\1/p' "$T/step.json")
+awk -v a="$e_res" -v b="$e_step" 'BEGIN { exit !(a > 0 && b > 2 * a) }' ||
+  fail "per-step energy $e_step pJ not above twice the resident $e_res pJ"
 
 # .npy inputs (float32, C order), written without numpy
 python3 - "$T" <<'PY'

@@ -821,6 +821,9 @@ START_TEST(matmul_sherry) {
   npe_info in;
   ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
   ck_assert_uint_eq(in.has_sherry, 1);
+  /* the per-step stream: B LOADed for every m-tile (matmul_b_resident has
+   * the resident one) */
+  ck_assert_int_eq(npe_set_b_resident(d, 0), NPE_OK);
   /* 256 weights a row: 64 groups = 320 bits = 40 bytes (5 words), 64 as 2-bit codes */
   sherry_case(d, 4, 256, 256, 256 * 40, 256 * 64, 1, 1);
   /* the batch-1 mat-vec: LOAD rows of 4 weight rows side by side, 160 bytes each */
@@ -837,6 +840,9 @@ START_TEST(matmul_sherry) {
    * Sherry 81 and 80 words; as 2-bit codes 2 tiles of 4098 and 4097, 129
    * words each */
   sherry_case(d, 2, 3, 8195, 3 * (81 + 80) * 8, 3 * (129 + 129) * 8, 1, 6);
+  /* resident B: the 3 m-tiles' weights once, 70 rows of 24 (Sherry) or 32 bytes */
+  ck_assert_int_eq(npe_set_b_resident(d, 1), NPE_OK);
+  sherry_case(d, 9, 70, 100, 70 * 24, 70 * 32, 1, 3);
   ck_assert_int_eq(npe_set_sherry(NULL, 1), NPE_ERR_INVALID_ARG);
   npe_close(d);
   d = open_sim("sim:?build=small"); /* no unpacker: 2-bit codes */
@@ -844,6 +850,89 @@ START_TEST(matmul_sherry) {
   ck_assert_uint_eq(in.has_sherry, 0);
   ck_assert_int_eq(npe_set_sherry(d, 1), NPE_ERR_UNSUPPORTED);
   ck_assert_int_eq(npe_set_sherry(d, 0), NPE_OK);
+  npe_close(d);
+}
+END_TEST
+
+/* Resident B (npe_set_b_resident, CAP_FORMATS.B_OFFSET): matmuls of two
+ * m-tiles or more in every format pair, N over one n-block and several,
+ * run with B resident and per step: the same binary32 C bit for bit, equal
+ * to the golden model; dma_weight_bytes is N packed B rows once instead of
+ * once per m-tile and n-block step, and the engine's DMA read counter drops
+ * by exactly the LOAD B bytes and descriptors the per-step stream has more:
+ * (m_tiles - 1) x N rows of ceil(ceil(K / lanes) / (64 / (lanes x bits)))
+ * 8-byte words, and m_tiles x n_blocks - 1 descriptors of 64 bytes (the
+ * default build: Rows 4, an n-block of 64 columns). */
+static void b_resident_case(npe_dev *d, npe_fmt fa, npe_fmt fb, uint32_t m, uint32_t n,
+                            uint32_t k, uint64_t seed) {
+  uint64_t s = seed;
+  int wide_a = npe_fmt_elem_bytes(fa) == 2;
+  uint16_t *a16 = malloc((size_t)m * k * 2), *b16 = malloc((size_t)n * k * 2);
+  uint8_t *a8 = malloc((size_t)m * k), *b8 = malloc((size_t)n * k);
+  float *c1 = malloc((size_t)m * n * 4), *c0 = malloc((size_t)m * n * 4),
+        *g = malloc((size_t)m * n * 4);
+  ck_assert(a16 && b16 && a8 && b8 && c1 && c0 && g);
+  for (size_t i = 0; i < (size_t)m * k; i++) {
+    uint32_t v = rand_pattern(fa, &s);
+    a16[i] = (uint16_t)v, a8[i] = (uint8_t)v;
+  }
+  for (size_t i = 0; i < (size_t)n * k; i++) {
+    uint32_t v = rand_pattern(fb, &s);
+    b16[i] = (uint16_t)v, b8[i] = (uint8_t)v;
+  }
+  npe_tensor ta = {wide_a ? npe_pats_u16(fa, a16) : npe_pats_u8(fa, a8), m, k, 0, 0.5f},
+             tb = {wide_a ? npe_pats_u16(fb, b16) : npe_pats_u8(fb, b8), n, k, 0, 0.25f};
+  npe_output o1 = {.f32 = c1}, o0 = {.f32 = c0};
+  npe_stats on, off;
+  ck_assert_int_eq(npe_set_b_resident(d, 1), NPE_OK);
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &o1), NPE_OK);
+  ck_assert_int_eq(npe_last_stats(d, &on), NPE_OK);
+  ck_assert_int_eq(npe_set_b_resident(d, 0), NPE_OK);
+  ck_assert_int_eq(npe_matmul(d, &ta, &tb, &o0), NPE_OK);
+  ck_assert_int_eq(npe_last_stats(d, &off), NPE_OK);
+  ck_assert_int_eq(npe_set_b_resident(d, 1), NPE_OK);
+  /* the plan's B bytes, from the format table */
+  static const uint64_t lanes_of[NPE_FMT_COUNT] = {4, 4, 2, 1, 2, 2}; /* docs/REGMAP.md */
+  static const uint64_t bits_of[NPE_FMT_COUNT] = {4, 4, 8, 16, 8, 2};
+  npe_fmt jf = fb == NPE_FMT_TERNARY ? fb : fa;
+  uint64_t lanes = lanes_of[jf], bits = bits_of[fb];
+  uint64_t words = (k + lanes - 1) / lanes, per_word = 64 / (lanes * bits);
+  uint64_t row_b = (words + per_word - 1) / per_word * 8;
+  uint64_t m_tiles = (m + 3) / 4, n_blocks = (n + 63) / 64;
+  ck_assert_uint_eq(on.dma_weight_bytes, n * row_b);
+  ck_assert_uint_eq(off.dma_weight_bytes, m_tiles * n * row_b);
+  ck_assert_msg(off.dma_read_bytes - on.dma_read_bytes ==
+                    (m_tiles - 1) * n * row_b + 64 * (m_tiles * n_blocks - 1),
+                "%s x %s M=%u N=%u K=%u: DMA read %llu bytes resident, %llu per step",
+                npe_fmt_name(fa), npe_fmt_name(fb), m, n, k,
+                (unsigned long long)on.dma_read_bytes, (unsigned long long)off.dma_read_bytes);
+  ck_assert_int_eq(npe_golden_matmul_f32(ta.data, k, tb.data, k, m, n, k, 0.5f * 0.25f, g, n),
+                   NPE_OK);
+  for (size_t i = 0; i < (size_t)m * n; i++)
+    ck_assert_msg(!memcmp(&c1[i], &g[i], 4), "%s x %s M=%u N=%u K=%u: C[%zu] = %a, golden %a",
+                  npe_fmt_name(fa), npe_fmt_name(fb), m, n, k, i, (double)c1[i], (double)g[i]);
+  ck_assert_mem_eq(c1, c0, (size_t)m * n * 4);
+  free(a16), free(b16), free(a8), free(b8), free(c1), free(c0), free(g);
+}
+
+START_TEST(matmul_b_resident) {
+  npe_dev *d = open_sim("sim:?latency=20");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  ck_assert_uint_eq(in.has_b_offset, 1);
+  ck_assert_uint_eq(in.rows, 4);
+  static const npe_fmt prs[6][2] = {
+      {NPE_FMT_FP4, NPE_FMT_FP4},       {NPE_FMT_POSIT4, NPE_FMT_POSIT4},
+      {NPE_FMT_POSIT8, NPE_FMT_POSIT8}, {NPE_FMT_POSIT16, NPE_FMT_POSIT16},
+      {NPE_FMT_INT8, NPE_FMT_INT8},     {NPE_FMT_INT8, NPE_FMT_TERNARY}};
+  /* ragged M, one n-block and up to four, K from 1 to past a few words */
+  static const uint32_t shp[][3] = {{5, 1, 1}, {8, 3, 17}, {9, 64, 33}, {13, 131, 40},
+                                    {21, 200, 7}, {33, 10, 300}};
+  for (int i = 0; i < 6; i++)
+    for (size_t sh = 0; sh < sizeof shp / sizeof shp[0]; sh++)
+      b_resident_case(d, prs[i][0], prs[i][1], shp[sh][0], shp[sh][1], shp[sh][2],
+                      77 + 10 * (uint64_t)i + sh);
+  ck_assert_int_eq(npe_set_b_resident(NULL, 1), NPE_ERR_INVALID_ARG);
   npe_close(d);
 }
 END_TEST
@@ -865,6 +954,7 @@ int main(void) {
   tcase_add_test(tc, matmul_several_hundred);
   tcase_add_test(tc, small_build);
   tcase_add_test(tc, matmul_sherry);
+  tcase_add_test(tc, matmul_b_resident);
   tcase_add_test(tc, energy_estimate_is_table_times_counts);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

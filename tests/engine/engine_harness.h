@@ -43,6 +43,7 @@ static inline void eng_open_cfg(eng *e, const npesim_config *c) {
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CAP_FORMATS_REG_OFFSET, &cap_fmt), 0);
   e->hw.ksplit = (cap_fmt >> NPE_CAP_FORMATS_KSPLIT_BIT) & 1u;
   e->hw.sherry = (cap_fmt >> NPE_CAP_FORMATS_SHERRY_BIT) & 1u;
+  e->hw.b_offset = (cap_fmt >> NPE_CAP_FORMATS_B_OFFSET_BIT) & 1u;
   e->ring.base = NPE_SIM_MEM_BASE;
   e->ring.log2_n = 8;
   ck_assert_int_eq(npe_ring_setup(&e->t, &e->ring), NPE_OK);

@@ -63,6 +63,10 @@ static void mm_fill_random(mm_job *j, npe_fmt fa, npe_fmt fb, uint32_t m, uint32
  * be 3:4 sparse, as mm_fill_sherry makes it). */
 static int g_sherry;
 
+/* 1: mm_exec runs the per-step LOAD B stream even where the plan could keep
+ * B resident (plan.hw.b_offset cleared, as npe_set_b_resident(dev, 0)). */
+static int g_no_b_resident;
+
 /* Runs the job on its operands j->a, j->b in K tiles of k_tile (0: as the
  * tiler chooses). */
 static void mm_exec(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int fp32,
@@ -85,6 +89,7 @@ static void mm_exec(eng *e, mm_job *j, npe_fmt fa, npe_fmt fb, npe_fmt fo, int f
     ck_assert_int_eq(npe_tiler_use_sherry(p), NPE_OK);
     ck_assert(npe_tiler_sherry_fits(p, npe_pats_of(j->b), k));
   }
+  if (g_no_b_resident) p->hw.b_offset = 0;
   ck_assert_int_eq(npe_tiler_set_nlu(p, nlu_aux), NPE_OK);
   uint8_t *pa = malloc(npe_tiler_bytes_a(p)), *pb = malloc(npe_tiler_bytes_b(p));
   j->c = malloc(npe_tiler_bytes_c(p));
@@ -470,7 +475,7 @@ END_TEST
  * = 40 bytes per weight row with Sherry (1.25 bits per weight), 64 as
  * 2-bit codes. */
 START_TEST(sherry_bytes_exact) {
-  npe_hw_shape hw = {4, 2, 1024, 32768, 32, 1, 1};
+  npe_hw_shape hw = {4, 2, 1024, 32768, 32, 1, 1, 0};
   npe_mm_plan p;
   ck_assert_int_eq(npe_tiler_plan(&hw, NPE_FMT_INT8, NPE_FMT_TERNARY, NPE_FMT_INT8, 1, 4, 256,
                                   256, 0, 0, 0, &p), NPE_OK);
@@ -1403,7 +1408,8 @@ typedef struct {
 static void sum_desc(const uint8_t *d, uint32_t rows, uint32_t cols, stream_sums *s) {
   /* nothing in a reserved field or flag bit */
   ck_assert_uint_eq(npe_desc_get_rsvd0(d), 0);
-  ck_assert_uint_eq(npe_desc_get_spad_off(d), 0);
+  /* (SPAD_OFF: a MATMUL's B word offset, resident-B streams) */
+  if (npe_desc_get_opcode(d) != NPE_OP_MATMUL) ck_assert_uint_eq(npe_desc_get_spad_off(d), 0);
   ck_assert_uint_eq(npe_desc_get_flags(d) & ~NPE_DESC_FLAG_MASK_ALL, 0);
   uint64_t m = npe_desc_get_m(d), n = npe_desc_get_n(d), k = npe_desc_get_k(d);
   s->descs++;
@@ -1589,6 +1595,280 @@ START_TEST(fence_and_dma_stall_counters) {
   ck_assert_uint_eq(perf_read(&e, NPE_PERF_GATED_LANE_CYC),
                     (uint64_t)cap_lanes(&e) * e.hw.rows * e.hw.cols *
                         perf_read(&e, NPE_PERF_BUSY_CYCLES));
+  eng_close(&e);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* MATMUL SPAD_OFF: B read from a word offset (CAP_FORMATS.B_OFFSET)         */
+/* ------------------------------------------------------------------------ */
+
+/* Writes a B buffer image to device memory at @p addr and returns the LOAD
+ * that puts it into B buffer 0: @p words words of every bank (a multiple of
+ * @p rw), as rows of @p rw words (row i: bank i mod Cols, words (i / Cols)
+ * rw ...). Bank c's word w >= @p off holds word (w - off) mod pitch of
+ * packed B row ((w - off) / pitch) Cols + c of @p pb (n rows of pitch
+ * words), where that row exists; every other word is noise. */
+static npe_desc_fields b_image(eng *e, uint64_t addr, const uint8_t *pb, uint32_t n,
+                               uint32_t pitch, uint32_t off, uint32_t words, uint32_t rw,
+                               uint64_t *s) {
+  const uint32_t C = e->hw.cols, rows = C * words / rw;
+  const size_t bytes = (size_t)rows * rw * 8;
+  uint8_t *img = malloc(bytes);
+  ck_assert_ptr_nonnull(img);
+  for (uint32_t i = 0; i < rows; i++) {
+    uint32_t c = i % C;
+    for (uint32_t q = 0; q < rw; q++) {
+      uint32_t w = (i / C) * rw + q;
+      uint8_t *o = img + ((size_t)i * rw + q) * 8;
+      uint32_t row = w >= off ? (w - off) / pitch * C + c : n;
+      if (row < n) memcpy(o, pb + ((size_t)row * pitch + (w - off) % pitch) * 8, 8);
+      else
+        for (int b = 0; b < 8; b++) o[b] = (uint8_t)rng(s);
+    }
+  }
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, addr, img, bytes), NPE_OK);
+  free(img);
+  npe_desc_fields f = load_a(addr, (uint16_t)rows, (uint16_t)(rw * 8));
+  f.spad = 1;
+  return f;
+}
+
+/* Smallest power-of-two row of words that loads a whole bank in one LOAD. */
+static uint32_t bank_row_words(const eng *e) {
+  uint32_t rw = 1;
+  while ((uint64_t)e->hw.cols * e->hw.b_bank_words / rw > 0xffffu) rw *= 2;
+  return rw;
+}
+
+/* One MATMUL at SPAD_OFF @p off of a random job (M <= Rows, N up to three
+ * column groups), its B rows placed there in a bank of noise, binary32
+ * results against the golden model. Also the planted-bug run's case
+ * (b-offset-plant-test: an odd offset read one word early). */
+static void b_offset_case(eng *e, npe_fmt fa, npe_fmt fb, uint32_t m, uint32_t n, uint32_t k,
+                          int at_end, uint64_t *s) {
+  const uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
+  mm_job job;
+  memset(&job, 0, sizeof job);
+  mm_fill_random(&job, fa, fb, m, n, k, rng(s));
+  npe_mm_plan tp;
+  ck_assert_int_eq(npe_tiler_plan(&e->hw, fa, fb, NPE_FMT_FP4, 1, m, n, k, 0, 0, 0, &tp), NPE_OK);
+  uint8_t *pa = malloc(npe_tiler_bytes_a(&tp)), *pb = malloc(npe_tiler_bytes_b(&tp));
+  ck_assert(pa && pb);
+  ck_assert_int_eq(npe_tiler_pack_a(&tp, npe_pats_of(job.a), k, pa), NPE_OK);
+  ck_assert_int_eq(npe_tiler_pack_b(&tp, npe_pats_of(job.b), k, pb), NPE_OK);
+  const uint32_t pitch = tp.seg_bytes_b / 8, need = (n + e->hw.cols - 1) / e->hw.cols * pitch;
+  uint32_t off, words, rw = 1;
+  if (at_end) { /* the last offset that fits: the rows end at the bank's last word */
+    off = e->hw.b_bank_words - need;
+    words = e->hw.b_bank_words;
+    rw = bank_row_words(e);
+  } else { /* odd and even, a few hundred words in */
+    off = (uint32_t)(rng(s) % 400);
+    words = off + need;
+  }
+  const uint64_t addr_c = base, addr_b = base + 4096;
+  ck_assert_int_eq(e->t.mem_write(e->t.ctx, base + 2048, pa, npe_tiler_bytes_a(&tp)), NPE_OK);
+  npe_desc_fields f[4];
+  f[0] = load_a(base + 2048, (uint16_t)m, (uint16_t)tp.row_bytes_a);
+  f[1] = b_image(e, addr_b, pb, n, pitch, off, words, rw, s);
+  npe_desc_fields mm = {0};
+  mm.op = NPE_OP_MATMUL;
+  mm.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  mm.fmt_a = (uint8_t)fa, mm.fmt_b = (uint8_t)fb;
+  mm.m = (uint16_t)m, mm.n = (uint16_t)n, mm.k = (uint16_t)k;
+  mm.spad_off = off;
+  f[2] = mm;
+  npe_desc_fields st = {0};
+  st.op = NPE_OP_STORE;
+  st.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  st.spad = 2;
+  st.m = (uint16_t)m, st.n = (uint16_t)n;
+  st.addr_c = addr_c;
+  st.stride_c = 256;
+  f[3] = st;
+  /* one at a time (direct): the planted build's scoreboard forgets the
+   * output buffers, so a ring would trip its assertion before the result */
+  for (int q = 0; q < 4; q++) {
+    uint32_t err = run_direct(e, &f[q], NULL, NULL);
+    ck_assert_msg(err == 0, "engine error %u at %d (SPAD_OFF %u)", err, q, off);
+  }
+  float *g = malloc((size_t)m * n * sizeof *g);
+  ck_assert_ptr_nonnull(g);
+  ck_assert_int_eq(npe_golden_matmul_f32(npe_pats_of(job.a), k, npe_pats_of(job.b), k, m, n, k,
+                                         1.0f, g, n), NPE_OK);
+  for (uint32_t i = 0; i < m; i++)
+    for (uint32_t j = 0; j < n; j++) {
+      uint32_t got, want;
+      ck_assert_int_eq(e->t.mem_read(e->t.ctx, addr_c + 256u * i + 4u * j, &got, 4), NPE_OK);
+      memcpy(&want, &g[(size_t)i * n + j], 4);
+      ck_assert_msg(got == want, "b offset %s x %s: C[%u][%u] = %08x, golden %08x (SPAD_OFF %u, "
+                    "M=%u N=%u K=%u)", npe_fmt_name(fa), npe_fmt_name(fb), i, j, got, want, off,
+                    m, n, k);
+    }
+  free(g), free(pa), free(pb);
+  mm_free(&job);
+}
+
+/* MATMULs at random SPAD_OFF, every format pair, and at the last offset
+ * that fits, against the golden model. */
+START_TEST(matmul_b_offset) {
+  eng e;
+  eng_open(&e, 20, 90, 90, 41);
+  ck_assert_uint_eq(e.hw.b_offset, 1);
+  uint64_t s = 0xb0ff5e7;
+  for (int round = 0; round < 24; round++) {
+    int i = round % 6;
+    uint32_t m = 1 + (uint32_t)(rng(&s) % e.hw.rows);
+    uint32_t n = 1 + (uint32_t)(rng(&s) % (3 * e.hw.cols));
+    uint32_t k = 1 + (uint32_t)(rng(&s) % 200);
+    b_offset_case(&e, pairs[i][0], pairs[i][1], m, n, k, round >= 18, &s);
+  }
+  eng_close(&e);
+}
+END_TEST
+
+/* SPAD_OFF whose rows would run past the bank: BAD_DIMS, the ring index in
+ * STATUS.ERR_IDX, nothing executed (the output buffer and C as they were);
+ * a non-zero SPAD_OFF on the other opcodes is not read (REGMAP: write 0). */
+START_TEST(matmul_b_offset_refused) {
+  eng e;
+  eng_open(&e, 10, 100, 100, 5);
+  uint64_t s = 0x0ff;
+  const uint64_t base = NPE_SIM_MEM_BASE + (1u << 20);
+  const uint32_t m = e.hw.rows, n = 2 * e.hw.cols + 1, k = 40, C = e.hw.cols;
+  mm_job job;
+  memset(&job, 0, sizeof job);
+  mm_fill_random(&job, NPE_FMT_INT8, NPE_FMT_INT8, m, n, k, 3);
+  npe_mm_plan tp;
+  ck_assert_int_eq(npe_tiler_plan(&e.hw, NPE_FMT_INT8, NPE_FMT_INT8, NPE_FMT_FP4, 1, m, n, k, 0,
+                                  0, 0, &tp), NPE_OK);
+  uint8_t *pa = malloc(npe_tiler_bytes_a(&tp)), *pb = malloc(npe_tiler_bytes_b(&tp));
+  ck_assert(pa && pb);
+  ck_assert_int_eq(npe_tiler_pack_a(&tp, npe_pats_of(job.a), k, pa), NPE_OK);
+  ck_assert_int_eq(npe_tiler_pack_b(&tp, npe_pats_of(job.b), k, pb), NPE_OK);
+  const uint32_t pitch = tp.seg_bytes_b / 8, need = (n + C - 1) / C * pitch;
+  const uint32_t BW = e.hw.b_bank_words;
+  const uint64_t addr_a = base + 2048, addr_b = base + 8192, c1 = base, c2 = base + 1024;
+  ck_assert_int_eq(e.t.mem_write(e.t.ctx, addr_a, pa, npe_tiler_bytes_a(&tp)), NPE_OK);
+  /* the whole bank: B at offset 0, noise after it (a wrapped read would see it) */
+  npe_desc_fields f[4];
+  f[0] = load_a(addr_a, (uint16_t)m, (uint16_t)tp.row_bytes_a);
+  f[0].spad_off = 0x1234; /* not read by a LOAD */
+  f[1] = b_image(&e, addr_b, pb, n, pitch, 0, BW, bank_row_words(&e), &s);
+  npe_desc_fields mm = {0};
+  mm.op = NPE_OP_MATMUL;
+  mm.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  mm.fmt_a = NPE_FMT_INT8, mm.fmt_b = NPE_FMT_INT8;
+  mm.m = (uint16_t)m, mm.n = (uint16_t)n, mm.k = (uint16_t)k;
+  f[2] = mm;
+  npe_desc_fields st = {0};
+  st.op = NPE_OP_STORE;
+  st.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  st.spad = 2;
+  st.m = (uint16_t)m, st.n = (uint16_t)n;
+  st.addr_c = c1;
+  st.stride_c = 64;
+  st.spad_off = 0xffffffffu; /* not read by a STORE */
+  f[3] = st;
+  npe_ring_result r = eng_run_descs(&e, f, 4);
+  ck_assert_uint_eq(r.hw_err, 0);
+  uint8_t want[1024], got[1024];
+  ck_assert_int_eq(e.t.mem_read(e.t.ctx, c1, want, sizeof want), NPE_OK);
+  /* the golden C (so the run above read B at offset 0 and the LOAD ignored its SPAD_OFF) */
+  float *g = malloc((size_t)m * n * sizeof *g);
+  ck_assert_ptr_nonnull(g);
+  ck_assert_int_eq(npe_golden_matmul_f32(npe_pats_of(job.a), k, npe_pats_of(job.b), k, m, n, k,
+                                         1.0f, g, n), NPE_OK);
+  for (uint32_t i = 0; i < m; i++) ck_assert_mem_eq(want + 64u * i, g + (size_t)n * i, 4u * n);
+  free(g);
+  const uint32_t bad[] = {BW - need + 1, BW - 1, BW, BW + 7, 0x10000u, 0x80000000u,
+                          0xffffffffu, 0xffffffffu - need + 1};
+  for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+    /* MATMUL (bad) into output buffer 0, then STORE it to c2 */
+    npe_desc_fields g2[2];
+    g2[0] = mm;
+    g2[0].spad_off = bad[b];
+    g2[1] = st;
+    g2[1].addr_c = c2;
+    uint8_t guard[1024];
+    memset(guard, 0x5a, sizeof guard);
+    ck_assert_int_eq(e.t.mem_write(e.t.ctx, c2, guard, sizeof guard), NPE_OK);
+    uint32_t idx = e.ring.tail & ((1u << e.ring.log2_n) - 1u);
+    npe_ring_result rb = eng_run_descs(&e, g2, 2);
+    ck_assert_msg(rb.hw_err == NPE_HW_ERR_BAD_DIMS, "SPAD_OFF %u: error %u", bad[b], rb.hw_err);
+    ck_assert_uint_eq(rb.err_idx, idx);
+    ck_assert_int_eq(e.t.mem_read(e.t.ctx, c2, got, sizeof got), NPE_OK);
+    ck_assert_mem_eq(got, guard, sizeof got); /* the STORE after it did not run */
+    soft_reset(&e);
+    /* the output buffer still holds the good results: STORE it again */
+    g2[1].addr_c = c2;
+    r = eng_run_descs(&e, &g2[1], 1);
+    ck_assert_uint_eq(r.hw_err, 0);
+    ck_assert_int_eq(e.t.mem_read(e.t.ctx, c2, got, sizeof got), NPE_OK);
+    for (uint32_t i = 0; i < m; i++) ck_assert_mem_eq(got + 64u * i, want + 64u * i, 4u * n);
+  }
+  /* the last offset that fits runs */
+  npe_desc_fields last = mm;
+  last.spad_off = BW - need;
+  ck_assert_uint_eq(run_direct(&e, &last, NULL, NULL), 0);
+  free(pa), free(pb);
+  mm_free(&job);
+  eng_close(&e);
+}
+END_TEST
+
+/* Resident B (npe_tiler_b_resident): tall jobs of every format pair, one
+ * n-block and several, binary32 and format outputs, Sherry B too, give the
+ * golden results and the same C bytes as the per-step stream, with one
+ * LOAD B whose bytes are npe_tiler_dma_bytes_b() (PERF_DMA_RD_BYTES: the
+ * descriptors, the A and the B LOADs). */
+START_TEST(b_resident_stream) {
+  eng e;
+  eng_open(&e, 20, 95, 95, 61);
+  static const uint32_t tall[][3] = {{5, 3, 17}, {9, 70, 33}, {13, 131, 40}, {17, 200, 64},
+                                     {33, 9, 300}};
+  for (int i = 0; i < 7; i++) {
+    int sherry = i == 6;
+    npe_fmt fa = sherry ? NPE_FMT_INT8 : pairs[i][0], fb = sherry ? NPE_FMT_TERNARY : pairs[i][1];
+    for (size_t sh = 0; sh < sizeof tall / sizeof tall[0]; sh++) {
+      uint32_t m = tall[sh][0], n = tall[sh][1], k = tall[sh][2];
+      int fp32 = (int)((sh + (size_t)i) % 2);
+      npe_fmt fo = (npe_fmt)((sh * 5 + (size_t)i) % NPE_FMT_COUNT);
+      mm_job on, off;
+      uint64_t rd[2];
+      for (int pass = 0; pass < 2; pass++) {
+        mm_job *j = pass ? &off : &on;
+        if (sherry) mm_fill_sherry(j, m, n, k, 500 + sh);
+        else mm_fill_random(j, fa, fb, m, n, k, 900 + 10 * (uint64_t)i + sh);
+        g_sherry = sherry;
+        g_no_b_resident = pass;
+        perf_clear(&e);
+        mm_exec(&e, j, fa, fb, fo, fp32, 0, m, n, k, 0);
+        g_sherry = 0;
+        g_no_b_resident = 0;
+        rd[pass] = perf_read(&e, NPE_PERF_DMA_RD_BYTES);
+        ck_assert_int_eq(npe_tiler_b_resident(&j->p), !pass);
+        /* descriptors, A once per m-tile, B as the plan says */
+        uint64_t want = 64 * npe_tiler_count(&j->p) + npe_tiler_bytes_a(&j->p) +
+                        npe_tiler_dma_bytes_b(&j->p);
+        ck_assert_msg(rd[pass] == want, "DMA read %llu bytes, plan %llu (resident %d)",
+                      (unsigned long long)rd[pass], (unsigned long long)want, !pass);
+      }
+      /* B once instead of once per m-tile */
+      ck_assert_uint_eq(npe_tiler_dma_bytes_b(&off.p), on.p.m_tiles * npe_tiler_dma_bytes_b(&on.p));
+      ck_assert_uint_lt(rd[0], rd[1]);
+      const size_t cb = npe_tiler_bytes_c(&on.p);
+      ck_assert_uint_eq(cb, npe_tiler_bytes_c(&off.p));
+      uint8_t *c_on = malloc(cb);
+      ck_assert_ptr_nonnull(c_on);
+      memcpy(c_on, on.c, cb);
+      mm_check(&on, fa, fb, fo, fp32, m, n, k); /* golden (frees on) */
+      ck_assert_mem_eq(c_on, off.c, cb);        /* the per-step stream's very bytes */
+      free(c_on);
+      mm_free(&off);
+    }
+  }
   eng_close(&e);
 }
 END_TEST
@@ -1866,6 +2146,13 @@ Suite *engine_suite(void) {
   tcase_add_test(tsh, sherry_bytes_exact);
   tcase_add_test(tsh, sherry_matmuls);
   tcase_add_test(tsh, sherry_refusals);
+
+  TCase *tbo = tcase_create("boffset");
+  tcase_set_timeout(tbo, 600);
+  tcase_add_test(tbo, matmul_b_offset);
+  tcase_add_test(tbo, matmul_b_offset_refused);
+  tcase_add_test(tbo, b_resident_stream);
+  suite_add_tcase(s, tbo);
   suite_add_tcase(s, tsh);
   TCase *tb = tcase_create("bus");
   tcase_set_timeout(tb, 600);

@@ -80,7 +80,7 @@ static int random_patterns(npe_fmt f, npe_pats_out *out, size_t n, uint64_t *s) 
 
 int main(int argc, char **argv) {
   npe_hw_shape hw = {JOB_HW_ROWS, JOB_HW_COLS, JOB_HW_A_BANK_WORDS, JOB_HW_B_BANK_WORDS,
-                     JOB_HW_OUT_GROUPS, 0, 0};
+                     JOB_HW_OUT_GROUPS, 0, 0, 1};
   uint64_t base = JOB_MEM_BASE, mem_bytes = JOB_MEM_BYTES;
   for (;;) {
     char *end = NULL;
@@ -106,7 +106,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "gen_engine_job: bad --shape '%s' (R:C:AW:BW:G)\n", argv[1] + 8);
       return 2;
     }
-    hw = (npe_hw_shape){r, c, aw, bw, g, 0, 0};
+    hw = (npe_hw_shape){r, c, aw, bw, g, 0, 0, 1}; /* resident B where it applies */
     argv++;
     argc--;
   }
