@@ -47,20 +47,6 @@ static void scales(npe_fmt fa, npe_fmt fb, double a, int *sw, unsigned *hshift) 
   *hshift = fa == NPE_FMT_INT8 ? 7u : fa == NPE_FMT_FP4 ? 2u : 0u;
 }
 
-/* A random Q2.30 row scale: any int32, near +-2, tiny (a few ulps), +-1.0,
- * 0, or a typical value in (-1, 1). */
-static int32_t rnd_scale(uint64_t *s) {
-  switch (rng_next(s) % 8) {
-  case 0: return (int32_t)(uint32_t)rng_next(s);
-  case 1: return INT32_MAX - (int32_t)(rng_next(s) % 64);
-  case 2: return INT32_MIN + (int32_t)(rng_next(s) % 64);
-  case 3: return (int32_t)(rng_next(s) % 9) - 4;
-  case 4: return rng_next(s) & 1 ? 1 << 30 : -(1 << 30);
-  case 5: return 0;
-  default: return (int32_t)((int64_t)(rng_next(s) % (2u << 30)) - (1 << 30));
-  }
-}
-
 static uint32_t aux_of(const cell_case *c, unsigned init, unsigned hshift, int acc_shift) {
   return (uint32_t)c->mode << NPE_RECUR_AUX_MODE_LSB |
          (uint32_t)init << NPE_RECUR_AUX_INIT_LSB |
@@ -139,7 +125,7 @@ static uint64_t run_case_rs(eng *e, uint64_t *s, const cell_case *c, int rowscal
     if (lstm) e->t.mem_write(e->t.ctx, H0 + 4ull * h, cs, 4u * h);
   }
   /* ROWSCALE: the scales of every record, and the 32-byte records */
-  for (size_t i = 0; sc && i < 4 * nrec; i++) sc[i] = rnd_scale(s);
+  for (size_t i = 0; sc && i < 4 * nrec; i++) sc[i] = rng_q230_scale(s);
   for (size_t i = 0; rec && i < nrec; i++) {
     memcpy(rec + 8 * i, sc + 4 * i, 16);
     memcpy(rec + 8 * i + 4, x + 4 * i, 16);

@@ -928,20 +928,6 @@ static int32_t row_scale_oracle(int32_t p, int32_t s) {
   return (int32_t)q;
 }
 
-/* A random Q2.30 row scale: any int32, near +-2, tiny, +-1.0, 0, or a
- * typical value in (-1, 1). */
-static int32_t rnd_scale(uint64_t *s) {
-  switch (rng_next(s) % 8) {
-  case 0: return (int32_t)(uint32_t)rng_next(s);
-  case 1: return INT32_MAX - (int32_t)(rng_next(s) % 64);
-  case 2: return INT32_MIN + (int32_t)(rng_next(s) % 64);
-  case 3: return (int32_t)(rng_next(s) % 9) - 4;
-  case 4: return rng_next(s) & 1 ? 1 << 30 : -(1 << 30);
-  case 5: return 0;
-  default: return rnd_range(s, 1 << 30);
-  }
-}
-
 /* Runs one case through npe_recur_gated_seq() (with out, without, and in
  * two pieces) and through the reference loop; all must agree bit for bit. */
 static void run_case(const gcase *g, uint64_t *s, long *p_live) {
@@ -967,7 +953,7 @@ static void run_case(const gcase *g, uint64_t *s, long *p_live) {
   size_t ns = g->scaled == 2 ? (size_t)t * n * 4 : (size_t)n * 4;
   int32_t *sc = g->scaled ? malloc(ns * sizeof *sc) : NULL;
   ck_assert(!g->scaled || sc);
-  for (size_t k = 0; sc && k < ns; k++) sc[k] = rnd_scale(s);
+  for (size_t k = 0; sc && k < ns; k++) sc[k] = rng_q230_scale(s);
 
   /* the reference: codes of h_{t-1}, every P, then the cells into new arrays */
   memcpy(rh, h0, n * sizeof *rh);
@@ -1100,7 +1086,7 @@ START_TEST(row_scale_oracle_agrees) {
       ck_assert_int_eq(npe_recur_row_scale((int32_t)p, 1 << k), row_scale_oracle((int32_t)p, 1 << k));
     }
   for (int k = 0; k < 1000000; k++) {
-    int32_t p = (int32_t)(uint32_t)rng_next(&s), sc = rnd_scale(&s);
+    int32_t p = (int32_t)(uint32_t)rng_next(&s), sc = rng_q230_scale(&s);
     if (k & 1) p = rnd_range(&s, 64 << 16);
     FAST_ASSERT(npe_recur_row_scale(p, sc) == row_scale_oracle(p, sc));
   }
