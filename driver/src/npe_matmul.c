@@ -82,23 +82,23 @@ static int stage(npe_dev *d, const npe_mm_plan *p, const npe_tensor *t, int is_a
   return rc;
 }
 
-int npe_set_sherry(npe_dev *d, int on) {
+/* The matmul plan options the engine may lack: on by default where built,
+ * switched off by npe_set_sherry / npe_set_b_resident(dev, 0). */
+typedef enum { OPT_SHERRY, OPT_B_RESIDENT } plan_option;
+
+static int set_plan_option(npe_dev *d, plan_option o, int on) {
   int rc = npe__dev_check(d);
   if (rc) return rc;
-  if (on && !d->info.has_sherry) return NPE_ERR_UNSUPPORTED;
+  uint32_t built = o == OPT_SHERRY ? d->info.has_sherry : d->info.has_b_offset;
+  if (on && !built) return NPE_ERR_UNSUPPORTED;
   if (d->job) return NPE_ERR_BUSY;
-  d->sherry_off = !on;
+  *(o == OPT_SHERRY ? &d->sherry_off : &d->b_resident_off) = !on;
   return NPE_OK;
 }
 
-int npe_set_b_resident(npe_dev *d, int on) {
-  int rc = npe__dev_check(d);
-  if (rc) return rc;
-  if (on && !d->info.has_b_offset) return NPE_ERR_UNSUPPORTED;
-  if (d->job) return NPE_ERR_BUSY;
-  d->b_resident_off = !on;
-  return NPE_OK;
-}
+int npe_set_sherry(npe_dev *d, int on) { return set_plan_option(d, OPT_SHERRY, on); }
+
+int npe_set_b_resident(npe_dev *d, int on) { return set_plan_option(d, OPT_B_RESIDENT, on); }
 
 /* The job's plan at addresses a, b, c: as the tiler chooses, a mat-vec for
  * one row, and with Sherry B when @p sherry (npe_set_sherry): K tiles then
