@@ -95,23 +95,34 @@ static uint64_t gated_cycles(npe_transport *t, npesim *s, const npe_hw_shape *hw
   return cyc;
 }
 
+/* The default engine with a 100-cycle read and 26-cycle write memory and
+ * its counters on, and its shape for the planner. */
+static int open_gated_sim(npe_transport *t, npesim **s, npe_hw_shape *hw) {
+  npesim_config c;
+  memset(&c, 0, sizeof c);
+  c.read_latency = 100;
+  c.write_latency = 26;
+  if (npe_transport_sim_open(&c, t)) return 1;
+  *s = npe_transport_sim_get(t);
+  npesim_info info;
+  npesim_get_info(*s, &info);
+  memset(hw, 0, sizeof *hw);
+  hw->rows = info.rows, hw->cols = info.cols, hw->a_bank_words = info.a_bank_words;
+  hw->b_bank_words = info.b_bank_words, hw->out_groups = info.out_groups;
+  npesim_csr_write(*s, NPE_CTRL_REG_OFFSET, 1u << NPE_CTRL_PERF_EN_BIT);
+  return 0;
+}
+
 /* ROWSCALE against none, batch 1, T = 64, H 16 (the cell's regime: the
  * array is faster than the cell there), 64, 256. */
 static int bench_rowscale(void) {
   static const npe_fmt fbs[2] = {NPE_FMT_INT8, NPE_FMT_TERNARY};
   static const char *names[2] = {"int8", "ternary"};
   static const uint32_t hs[3] = {16, 64, 256};
-  npesim_config c;
-  memset(&c, 0, sizeof c);
-  c.read_latency = 100;
-  c.write_latency = 26;
   npe_transport t;
-  if (npe_transport_sim_open(&c, &t)) return 1;
-  npesim *s = npe_transport_sim_get(&t);
-  npesim_info info;
-  npesim_get_info(s, &info);
-  npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups, 0, 0};
-  npesim_csr_write(s, NPE_CTRL_REG_OFFSET, 1u << NPE_CTRL_PERF_EN_BIT);
+  npesim *s;
+  npe_hw_shape hw;
+  if (open_gated_sim(&t, &s, &hw)) return 1;
   for (int lstm = 0; lstm < 2; lstm++)
     for (unsigned k = 0; k < 2; k++)
       for (unsigned j = 0; j < 3; j++) {
@@ -142,17 +153,10 @@ static int bench_gated(void) {
   };
   static const char *names[] = {"fp4", "posit4", "posit8", "posit16", "int8", "ternary"};
   static const uint32_t hs[] = {64, 128, 256};
-  npesim_config c;
-  memset(&c, 0, sizeof c);
-  c.read_latency = 100;
-  c.write_latency = 26;
   npe_transport t;
-  if (npe_transport_sim_open(&c, &t)) return 1;
-  npesim *s = npe_transport_sim_get(&t);
-  npesim_info info;
-  npesim_get_info(s, &info);
-  npe_hw_shape hw = {info.rows, info.cols, info.a_bank_words, info.b_bank_words, info.out_groups, 0, 0, 0};
-  npesim_csr_write(s, NPE_CTRL_REG_OFFSET, 1u << NPE_CTRL_PERF_EN_BIT);
+  npesim *s;
+  npe_hw_shape hw;
+  if (open_gated_sim(&t, &s, &hw)) return 1;
   for (int lstm = 0; lstm < 2; lstm++)
     for (unsigned k = 0; k < 6; k++)
       for (unsigned j = 0; j < 3; j++)
