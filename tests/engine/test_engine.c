@@ -1603,6 +1603,30 @@ END_TEST
 /* MATMUL SPAD_OFF: B read from a word offset (CAP_FORMATS.B_OFFSET)         */
 /* ------------------------------------------------------------------------ */
 
+/* MATMUL of binary32 results, B read from word @p spad_off of its banks */
+static npe_desc_fields matmul_f32(npe_fmt fa, npe_fmt fb, uint32_t m, uint32_t n, uint32_t k,
+                                  uint32_t spad_off) {
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_MATMUL;
+  f.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  f.fmt_a = (uint8_t)fa, f.fmt_b = (uint8_t)fb;
+  f.m = (uint16_t)m, f.n = (uint16_t)n, f.k = (uint16_t)k;
+  f.spad_off = spad_off;
+  return f;
+}
+
+/* STORE of M x N binary32 results from output buffer 2 to @p addr */
+static npe_desc_fields store_f32(uint32_t m, uint32_t n, uint64_t addr, uint32_t stride) {
+  npe_desc_fields f = {0};
+  f.op = NPE_OP_STORE;
+  f.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+  f.spad = 2;
+  f.m = (uint16_t)m, f.n = (uint16_t)n;
+  f.addr_c = addr;
+  f.stride_c = stride;
+  return f;
+}
+
 /* Writes a B buffer image to device memory at @p addr and returns the LOAD
  * that puts it into B buffer 0: @p words words of every bank (a multiple of
  * @p rw), as rows of @p rw words (row i: bank i mod Cols, words (i / Cols)
@@ -1672,21 +1696,8 @@ static void b_offset_case(eng *e, npe_fmt fa, npe_fmt fb, uint32_t m, uint32_t n
   npe_desc_fields f[4];
   f[0] = load_a(base + 2048, (uint16_t)m, (uint16_t)tp.row_bytes_a);
   f[1] = b_image(e, addr_b, pb, n, pitch, off, words, rw, s);
-  npe_desc_fields mm = {0};
-  mm.op = NPE_OP_MATMUL;
-  mm.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
-  mm.fmt_a = (uint8_t)fa, mm.fmt_b = (uint8_t)fb;
-  mm.m = (uint16_t)m, mm.n = (uint16_t)n, mm.k = (uint16_t)k;
-  mm.spad_off = off;
-  f[2] = mm;
-  npe_desc_fields st = {0};
-  st.op = NPE_OP_STORE;
-  st.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
-  st.spad = 2;
-  st.m = (uint16_t)m, st.n = (uint16_t)n;
-  st.addr_c = addr_c;
-  st.stride_c = 256;
-  f[3] = st;
+  f[2] = matmul_f32(fa, fb, m, n, k, off);
+  f[3] = store_f32(m, n, addr_c, 256);
   /* one at a time (direct): the planted build's scoreboard forgets the
    * output buffers, so a ring would trip its assertion before the result */
   for (int q = 0; q < 4; q++) {
@@ -1756,20 +1767,10 @@ START_TEST(matmul_b_offset_refused) {
   f[0] = load_a(addr_a, (uint16_t)m, (uint16_t)tp.row_bytes_a);
   f[0].spad_off = 0x1234; /* not read by a LOAD */
   f[1] = b_image(&e, addr_b, pb, n, pitch, 0, BW, bank_row_words(&e), &s);
-  npe_desc_fields mm = {0};
-  mm.op = NPE_OP_MATMUL;
-  mm.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
-  mm.fmt_a = NPE_FMT_INT8, mm.fmt_b = NPE_FMT_INT8;
-  mm.m = (uint16_t)m, mm.n = (uint16_t)n, mm.k = (uint16_t)k;
-  f[2] = mm;
-  npe_desc_fields st = {0};
-  st.op = NPE_OP_STORE;
-  st.flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
-  st.spad = 2;
-  st.m = (uint16_t)m, st.n = (uint16_t)n;
-  st.addr_c = c1;
-  st.stride_c = 64;
+  const npe_desc_fields mm = matmul_f32(NPE_FMT_INT8, NPE_FMT_INT8, m, n, k, 0);
+  npe_desc_fields st = store_f32(m, n, c1, 64);
   st.spad_off = 0xffffffffu; /* not read by a STORE */
+  f[2] = mm;
   f[3] = st;
   npe_ring_result r = eng_run_descs(&e, f, 4);
   ck_assert_uint_eq(r.hw_err, 0);
