@@ -237,29 +237,8 @@ $(ZSOC_BUILD)/stat.txt: $(ZSOC_RTL)
 	mv $@.tmp $@
 
 zynq-soc-synth: $(ZSOC_BUILD)/stat.txt
-	@awk -v L=$(ZYNQ_PART_LUTS) -v F=$(ZYNQ_PART_FFS) -v B=$(ZYNQ_PART_BRAM) -v D=$(ZYNQ_PART_DSP) ' \
-	  /design hierarchy/ { total = 1 } !total { next } \
-	  $$1 ~ /^LUT[1-6]$$/ { lut += $$2 } \
-	  $$1 ~ /^(RAM32M|RAM64M|RAM128X1D)$$/ { lutram += 4 * $$2 } \
-	  $$1 ~ /^(RAM32X1D|RAM64X1D)$$/ { lutram += 2 * $$2 } \
-	  $$1 ~ /^(RAM32X1S|RAM64X1S|SRL16E|SRLC32E)$$/ { lutram += $$2 } \
-	  $$1 ~ /^FD[CPRS]E$$/ { ff += $$2 } \
-	  $$1 == "RAMB36E1" { bram += $$2 } $$1 == "RAMB18E1" { bram += $$2 / 2 } \
-	  $$1 ~ /^DSP48E1$$/ { dsp += $$2 } $$1 == "CARRY4" { carry += $$2 } \
-	  END { t = lut + lutram; \
-	    printf "BENCH zynq_soc_luts %d LUT\n", t; \
-	    printf "BENCH zynq_soc_luts_as_memory %d LUT\n", lutram; \
-	    printf "BENCH zynq_soc_lut_util %.1f %%\n", 100 * t / L; \
-	    printf "BENCH zynq_soc_ffs %d FF\n", ff; \
-	    printf "BENCH zynq_soc_ff_util %.1f %%\n", 100 * ff / F; \
-	    printf "BENCH zynq_soc_bram36 %.1f BRAM36\n", bram; \
-	    printf "BENCH zynq_soc_bram_util %.1f %%\n", 100 * bram / B; \
-	    printf "BENCH zynq_soc_dsp %d DSP48E1\n", dsp; \
-	    printf "BENCH zynq_soc_dsp_util %.1f %%\n", 100 * dsp / D; \
-	    printf "BENCH zynq_soc_carry4 %d CARRY4\n", carry; \
-	    if (t > L || ff > F || bram > B || dsp > D) print "zynq-soc-synth: does NOT fit the XC7Z020"; \
-	    else print "zynq-soc-synth: fits the XC7Z020 (before place and route)" }' \
-	  $(ZSOC_BUILD)/stat.txt
+	@awk -v L=$(ZYNQ_PART_LUTS) -v F=$(ZYNQ_PART_FFS) -v B=$(ZYNQ_PART_BRAM) -v D=$(ZYNQ_PART_DSP) \
+	  -v name=zynq_soc -v target=zynq-soc-synth -f fpga/zynq/xc7_util.awk $(ZSOC_BUILD)/stat.txt
 	@# by block (the nonzero figures): the SoC and the host adapter, then the SoC's parts
 	@{ $(PYTHON) tools/ppa/stat_blocks.py $(ZSOC_BUILD)/stat.txt npe_soc_zynq_top zynq_soc_top && \
 	   $(PYTHON) tools/ppa/stat_blocks.py $(ZSOC_BUILD)/stat.txt npe_soc zynq_soc; } | \

@@ -47,34 +47,11 @@ $(ZYNQ_BUILD)/stat.txt: $(ENGINE_RTL) $(ZYNQ_RTL)
 	mv $@.tmp $@
 
 # Hierarchical (not flattened: each module once; flattened, the SAT-based
-# resource sharing did not finish in 45 minutes); the totals are the
-# "design hierarchy" section of stat -top. LUTs: logic LUTs plus those used as memory (RAM32M / RAM64M: 4, RAM32X1D /
-# RAM64X1D: 2, RAM128X1D: 4, SRL16E / SRLC32E: 1); block RAM in 36 Kb
-# units (a RAMB18E1 is half of one).
+# resource sharing did not finish in 45 minutes); fpga/zynq/xc7_util.awk
+# counts the "design hierarchy" section of stat -top against the part.
 zynq-synth: $(ZYNQ_BUILD)/stat.txt
-	@awk -v L=$(ZYNQ_PART_LUTS) -v F=$(ZYNQ_PART_FFS) -v B=$(ZYNQ_PART_BRAM) -v D=$(ZYNQ_PART_DSP) ' \
-	  /design hierarchy/ { total = 1 } !total { next } \
-	  $$1 ~ /^LUT[1-6]$$/ { lut += $$2 } \
-	  $$1 ~ /^(RAM32M|RAM64M|RAM128X1D)$$/ { lutram += 4 * $$2 } \
-	  $$1 ~ /^(RAM32X1D|RAM64X1D)$$/ { lutram += 2 * $$2 } \
-	  $$1 ~ /^(RAM32X1S|RAM64X1S|SRL16E|SRLC32E)$$/ { lutram += $$2 } \
-	  $$1 ~ /^FD[CPRS]E$$/ { ff += $$2 } \
-	  $$1 == "RAMB36E1" { bram += $$2 } $$1 == "RAMB18E1" { bram += $$2 / 2 } \
-	  $$1 ~ /^DSP48E1$$/ { dsp += $$2 } $$1 == "CARRY4" { carry += $$2 } \
-	  END { t = lut + lutram; \
-	    printf "BENCH zynq_xc7z020_luts %d LUT\n", t; \
-	    printf "BENCH zynq_xc7z020_luts_as_memory %d LUT\n", lutram; \
-	    printf "BENCH zynq_xc7z020_lut_util %.1f %%\n", 100 * t / L; \
-	    printf "BENCH zynq_xc7z020_ffs %d FF\n", ff; \
-	    printf "BENCH zynq_xc7z020_ff_util %.1f %%\n", 100 * ff / F; \
-	    printf "BENCH zynq_xc7z020_bram36 %.1f BRAM36\n", bram; \
-	    printf "BENCH zynq_xc7z020_bram_util %.1f %%\n", 100 * bram / B; \
-	    printf "BENCH zynq_xc7z020_dsp %d DSP48E1\n", dsp; \
-	    printf "BENCH zynq_xc7z020_dsp_util %.1f %%\n", 100 * dsp / D; \
-	    printf "BENCH zynq_xc7z020_carry4 %d CARRY4\n", carry; \
-	    if (t > L || ff > F || bram > B || dsp > D) print "zynq-synth: does NOT fit the XC7Z020"; \
-	    else print "zynq-synth: fits the XC7Z020 (before place and route)" }' \
-	  $(ZYNQ_BUILD)/stat.txt
+	@awk -v L=$(ZYNQ_PART_LUTS) -v F=$(ZYNQ_PART_FFS) -v B=$(ZYNQ_PART_BRAM) -v D=$(ZYNQ_PART_DSP) \
+	  -v name=zynq_xc7z020 -v target=zynq-synth -f fpga/zynq/xc7_util.awk $(ZYNQ_BUILD)/stat.txt
 
 LINT_TARGETS  += zynq-lint
 TEST_TARGETS  += zynq-lint
