@@ -159,12 +159,12 @@ $(BUILD)/san/tests/gla: tests/driver/test_gla.c $(LIBNPE_SAN)
 # The uart: transport against a board played on a pseudo-terminal: the
 # bridge RTL and the small engine of tests/link/board_sim (LINK_BOARD,
 # mk/link.mk, which adds it to these prerequisites)
-$(BUILD)/tests/uart: tests/driver/test_uart.c $(LIBNPE)
+$(BUILD)/tests/uart: tests/driver/test_uart.c tests/driver/check_matmul.h $(LIBNPE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Isim -Itests/link $(CHECK_CFLAGS) -o $@ $< $(LINK_BOARD) $(LIBNPE) \
 	  $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread
 
-$(BUILD)/san/tests/uart: tests/driver/test_uart.c $(LIBNPE_SAN)
+$(BUILD)/san/tests/uart: tests/driver/test_uart.c tests/driver/check_matmul.h $(LIBNPE_SAN)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Isim -Itests/link $(SANFLAGS) $(CHECK_CFLAGS) -o $@ $< $(LINK_BOARD) \
 	  $(LIBNPE_SAN) $(CHECK_LIBS) $(LIBNPE_DEPLIBS) -lpthread

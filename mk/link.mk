@@ -55,11 +55,11 @@ LINK_BOARD := $(LINK_BUILD)/board_sim.o $(LINK_OBJ)/Vtb_link_board__ALL.a
 $(BUILD)/tests/uart $(BUILD)/san/tests/uart: $(LINK_BOARD) tests/link/board_sim.h
 LINK_TEST_CFLAGS = $(CFLAGS_ALL) $(DRIVER_INC) -Itests/link $(CHECK_CFLAGS)
 
-$(BUILD)/tests/link: tests/link/test_link.c tests/link/fake_ftdi.h $(LINK_BOARD) $(LIBNPE) $(LIBNPE_HDRS)
+$(BUILD)/tests/link: tests/link/test_link.c tests/link/fake_ftdi.h tests/driver/check_matmul.h $(LINK_BOARD) $(LIBNPE) $(LIBNPE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(LINK_TEST_CFLAGS) -o $@ $< $(LINK_BOARD) $(LIBNPE) $(CHECK_LIBS) $(LIBNPE_DEPLIBS)
 
-$(BUILD)/san/tests/link: tests/link/test_link.c tests/link/fake_ftdi.h $(LINK_BOARD) $(LIBNPE_SAN) $(LIBNPE_HDRS)
+$(BUILD)/san/tests/link: tests/link/test_link.c tests/link/fake_ftdi.h tests/driver/check_matmul.h $(LINK_BOARD) $(LIBNPE_SAN) $(LIBNPE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(LINK_TEST_CFLAGS) $(SANFLAGS) -o $@ $< $(LINK_BOARD) $(LIBNPE_SAN) $(CHECK_LIBS) \
 	  $(LIBNPE_DEPLIBS)

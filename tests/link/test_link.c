@@ -35,6 +35,7 @@
 #define CLK_MHZ 12u
 
 #include "fake_ftdi.h"
+#include "../driver/check_matmul.h"
 
 static void fake_reset(int with_board, double fault) {
   if (fake.board) board_sim_destroy(fake.board);
@@ -51,36 +52,6 @@ static void fake_reset(int with_board, double fault) {
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                   */
 /* ------------------------------------------------------------------------ */
-static uint64_t rng(uint64_t *s) {
-  *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
-  return *s;
-}
-
-static void check_matmul(npe_dev *d, npe_fmt fb, uint32_t m, uint32_t n, uint32_t k) {
-  uint64_t s = 0x9e3779b97f4a7c15ull ^ (m * 131u + n * 7u + k);
-  uint8_t *a = malloc((size_t)m * k), *b = malloc((size_t)n * k);
-  float *c = malloc((size_t)m * n * sizeof *c), *g = malloc((size_t)m * n * sizeof *g);
-  ck_assert(a && b && c && g);
-  for (size_t i = 0; i < (size_t)m * k; i++) a[i] = (uint8_t)rng(&s);
-  for (size_t i = 0; i < (size_t)n * k; i++) {
-    static const uint8_t tern[3] = {0, 1, 3};
-    b[i] = fb == NPE_FMT_TERNARY ? tern[rng(&s) % 3] : (uint8_t)rng(&s);
-  }
-  npe_tensor ta = {npe_pats_u8(NPE_FMT_INT8, a), m, k, k, 1.0f},
-             tb = {npe_pats_u8(fb, b), n, k, k, 1.0f};
-  npe_output out = {.f32 = c};
-  int rc = npe_matmul(d, &ta, &tb, &out);
-  ck_assert_msg(rc == NPE_OK, "matmul %ux%ux%u: %s (%s)", m, n, k, npe_strerror(rc),
-                npe_last_error(d));
-  ck_assert_int_eq(npe_golden_matmul_f32(ta.data, k, tb.data, k, m, n, k, 1.0f, g, n), NPE_OK);
-  for (uint32_t i = 0; i < m; i++)
-    for (uint32_t j = 0; j < n; j++)
-      ck_assert_msg(memcmp(&c[(size_t)i * n + j], &g[(size_t)i * n + j], 4) == 0,
-                    "C[%u][%u] = %a, golden %a", i, j, (double)c[(size_t)i * n + j],
-                    (double)g[(size_t)i * n + j]);
-  free(a), free(b), free(c), free(g);
-}
-
 /* One raw request at the bridge; its reply parsed (returns 1) or nothing
  * good within @p cycles (0). */
 static int raw_frame(board_sim *b, const uint8_t *req, size_t len, npe_link_parser *p,
