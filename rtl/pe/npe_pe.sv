@@ -475,12 +475,15 @@ module npe_pe
       nz_dirty_q <= 1'b1;   // unknown after reset: load once
       lo_dirty_q <= 1'b1;
     end else begin
-`ifndef NPE_PLANT_BUG_PE_ZERO_GATE
+`ifndef NPE_PLANT_BUG_PE_NZ_GATE
       if (in_valid_q)  nz_dirty_q <= !m_nib;
+`else
+      if (in_valid_q)  nz_dirty_q <= 1'b0;   // planted: wider formats' operand bits left in place
+`endif
+`ifndef NPE_PLANT_BUG_PE_LO_GATE
       if (mul_valid_q) lo_dirty_q <= mul_p16_q;
 `else
-      if (in_valid_q)  nz_dirty_q <= 1'b0;   // planted: wider formats' bits left in place
-      if (mul_valid_q) lo_dirty_q <= 1'b0;
+      if (mul_valid_q) lo_dirty_q <= 1'b0;   // planted: a posit16 addend's low bits left in place
 `endif
     end
   end
