@@ -137,8 +137,11 @@ pe-test-icarus: $(PE_BUILD)/gen_pe_vectors $(PE_BUILD)/iv/tb_pe_3f.vvp $(PE_BUIL
 #              set (bits 4L+3..4L+2 keep an 8/16-bit word's bits in 4-bit words)
 #   LO_GATE    the same flag of the addend's bits 33..0 (a posit16 word's
 #              bits stay in the next formats' addends)
+#   MID_GATE   the same flag of the addend's bits 53..34 (a posit word's bits
+#              stay in FP4 / INT8 / ternary addends)
 #   QUIRE_LO   the quire's low-bit gate ignores the clear
-PE_GATE_PLANTS := LANE_GATE NZ_GATE LO_GATE QUIRE_LO
+#   RDF_GATE   the read-out format's shift register stops one stage early
+PE_GATE_PLANTS := LANE_GATE NZ_GATE LO_GATE MID_GATE QUIRE_LO RDF_GATE
 
 $(PE_BUILD)/iv/tb_pe_cgplant_%.vvp: $(PE_TB_DIR)/tb_pe_icarus.sv $(PE_PKG) $(PE_RTL)
 	@mkdir -p $(@D)
