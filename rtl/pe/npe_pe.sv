@@ -13,7 +13,8 @@
 // registers a word's format does not use sit on gates of their own (lane
 // fields of lanes 1..3, operand and product bits that are zero or unread in
 // the 4-bit formats, the addend's and the quire's bits below 2^-22 that only
-// posit16 reaches): docs/PE.md, "Clock gating and counters".
+// posit16 reaches and below 2^-2 that only the posit formats reach, the
+// read-out format's shift register): docs/PE.md, "Clock gating and counters".
 // A word's product is in the quire 5 cycles after it is presented; a result
 // leaves res_* 9 cycles after its last word (or read request).
 // K tiles (QuireSlots > 0): save_i with a read-out also saves the quire in
