@@ -20,7 +20,9 @@
 #                     holds this flow's MAC / NLU figures: build/ppa/workloads/
 #   make ppa-fpga     iCE40 (engine-ice40-size's logs) and Xilinx (synth_xilinx
 #                     of npe_top, cached) resources -> build/ppa/fpga/fpga.json
-#   make ppa-test     the energy tool on a hand-computed circuit, the scaling
+#   tools/ppa/pe_breakdown.py  a PE run's energy per register group (a run kept
+#                     with pe_energy.py --keep-vcd; docs/PPA.md "Energy")
+#   make ppa-test     the energy tool (and the breakdown) on a hand-computed circuit, the scaling
 #                     arithmetic against the paper's values, and the whole
 #                     flow on npe_pe_lite (synthesis, STA, gate-level INT8 run,
 #                     energy), about a minute; part of `make test`
@@ -33,7 +35,7 @@ PPA_PYTHON ?= /usr/bin/python3
 PPA_TOOLS  := tools/ppa/ppa_common.py tools/ppa/synth.py tools/ppa/liberty.py \
               tools/ppa/energy.py tools/ppa/pe_energy.py tools/ppa/nlu_energy.py tools/ppa/report.py \
               tools/ppa/scaling.py tools/ppa/calib.py tools/ppa/plots.py tools/ppa/fpga.py \
-              tools/ppa/workloads.py tools/ppa/recur_energy.py
+              tools/ppa/workloads.py tools/ppa/recur_energy.py tools/ppa/pe_breakdown.py
 
 # Debian packages the flow needs (make deps; qflow-tech-osu018 pulls in qflow)
 DEB_PKGS += opensta qflow-tech-osu018 python3-numpy

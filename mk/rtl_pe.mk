@@ -2,7 +2,8 @@
 # (tests/rtl/pe), area bench. Included by the top-level Makefile.
 #
 #   make pe-lint    verilator --lint-only -Wall, all-format and single-format builds
-#   make pe-test    Verilator testbench (full) + Icarus testbench (small), vs golden
+#   make pe-test    Verilator testbench (full) + Icarus testbench (small), vs golden,
+#                   and the planted clock-gate bugs (pe-gate-plant-test)
 #   make pe-bench   Yosys gate area (NAND2-eq), share ratio, iCE40 / Xilinx figures
 #
 # Outputs under $(BUILD)/pe/.
@@ -29,7 +30,7 @@ PE_SINGLE_MASKS := 01 02 04 08 10 20
 # npe_pe_lite (the small-FPGA PE) builds: INT8, ternary, both
 PE_LITE_MASKS   := 10 20 30
 
-.PHONY: pe-lint pe-test pe-test-verilator pe-test-icarus pe-bench
+.PHONY: pe-lint pe-test pe-test-verilator pe-test-icarus pe-gate-plant-test pe-bench
 
 # ---------------------------------------------------------------------------
 # Lint
@@ -127,7 +128,40 @@ pe-test-icarus: $(PE_BUILD)/gen_pe_vectors $(PE_BUILD)/iv/tb_pe_3f.vvp $(PE_BUIL
 	  grep -q "tb_pe_icarus: PASS" $(PE_BUILD)/iv/tb_pe_lite_$$m.log; \
 	done
 
-pe-test: pe-lint pe-test-verilator pe-test-icarus
+# Planted bugs in the format and lane clock gates (ClockGates = 1, issue 15;
+# docs/PE.md "Clock gating and counters"): each build must fail the gated
+# Icarus run against the golden vectors.
+#   LANE_GATE  S2's lane-2 gate opens on lane 1's activity (8-bit formats'
+#              lane 2 shift and sign never loaded)
+#   NZ_GATE    the "wider format was here" flag of the operand bits never
+#              set (bits 4L+3..4L+2 keep an 8/16-bit word's bits in 4-bit words)
+#   LO_GATE    the same flag of the addend's bits 33..0 (a posit16 word's
+#              bits stay in the next formats' addends)
+#   MID_GATE   the same flag of the addend's bits 53..34 (a posit word's bits
+#              stay in FP4 / INT8 / ternary addends)
+#   QUIRE_LO   the quire's low-bit gate ignores the clear
+#   RDF_GATE   the read-out format's shift register stops one stage early
+PE_GATE_PLANTS := LANE_GATE NZ_GATE LO_GATE MID_GATE QUIRE_LO RDF_GATE
+
+$(PE_BUILD)/iv/tb_pe_cgplant_%.vvp: $(PE_TB_DIR)/tb_pe_icarus.sv $(PE_PKG) $(PE_RTL)
+	@mkdir -p $(@D)
+	iverilog -g2012 -o $@ -s tb_pe_icarus -Ptb_pe_icarus.FormatMask=6\'h3f \
+	  -Ptb_pe_icarus.ClockGates=1 -DNPE_PLANT_BUG_PE_$* $(PE_PKG) $(PE_RTL) $(PE_TB_DIR)/tb_pe_icarus.sv
+
+pe-gate-plant-test: $(PE_BUILD)/gen_pe_vectors $(patsubst %,$(PE_BUILD)/iv/tb_pe_cgplant_%.vvp,$(PE_GATE_PLANTS))
+	@$(PE_BUILD)/gen_pe_vectors 3f $(PE_BUILD)/iv/vec_3f > $(PE_BUILD)/iv/vec_3f.args
+	@set -e; for p in $(PE_GATE_PLANTS); do \
+	  vvp -n $(PE_BUILD)/iv/tb_pe_cgplant_$$p.vvp $$(cat $(PE_BUILD)/iv/vec_3f.args) \
+	    > $(PE_BUILD)/iv/tb_pe_cgplant_$$p.log 2>&1 || true; \
+	  if grep -q "tb_pe_icarus: PASS" $(PE_BUILD)/iv/tb_pe_cgplant_$$p.log; then \
+	    echo "pe-gate-plant-test: FAIL: the planted $$p bug went unnoticed"; exit 1; \
+	  elif grep -q "tb_pe_icarus: FAIL" $(PE_BUILD)/iv/tb_pe_cgplant_$$p.log; then \
+	    echo "pe-gate-plant-test: planted $$p bug caught: $$(grep 'tb_pe_icarus: FAIL' $(PE_BUILD)/iv/tb_pe_cgplant_$$p.log)"; \
+	  else echo "pe-gate-plant-test: FAIL: $$p run ended without a verdict"; \
+	    tail -5 $(PE_BUILD)/iv/tb_pe_cgplant_$$p.log; exit 1; fi; \
+	done
+
+pe-test: pe-lint pe-test-verilator pe-test-icarus pe-gate-plant-test
 	@echo "pe-test: all PE tests passed"
 
 # Part of the project-wide `make test` and `make bench`.

@@ -85,53 +85,53 @@ enum {
 #define NLU_TABLE_FLOPS 8704.0 /* 2 banks x 256 entries x 17 bits */
 
 static const npe_energy_entry table[E_COUNT] = {
-    [E_MAC_FP4] = {"mac_fp4", MEASURED_MAC(67.07),
-     "measured: all-format PE (npe_pe), fp4, 67.07 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
+    [E_MAC_FP4] = {"mac_fp4", MEASURED_MAC(60.13),
+     "measured: all-format PE (npe_pe), fp4, 60.13 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
      "activity incl. clock and flops) x 0.013721 (Stillmaker & Baas, 180 -> 28 nm) x 0.4644 "
-     "(calibration against Horowitz ISSCC'14); produced by make report (session 17: the PE as the "
-     "engine builds it, without its own activity counters, with its clock gates, mapped for its "
-     "5.30 ns clock target)",
+     "(calibration against Horowitz ISSCC'14); produced by make report (issue 15, branch "
+     "pe-energy: the PE as the engine builds it, without its own activity counters, with its "
+     "stage, format and lane clock gates, mapped for its 5.30 ns clock target)",
      "pJ/MAC", 0, ""},
-    [E_MAC_POSIT4] = {"mac_posit4", MEASURED_MAC(69.68),
-     "measured: all-format PE (npe_pe), posit4, 69.68 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
+    [E_MAC_POSIT4] = {"mac_posit4", MEASURED_MAC(64.67),
+     "measured: all-format PE (npe_pe), posit4, 64.67 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
      "activity incl. clock and flops) x 0.013721 (Stillmaker & Baas, 180 -> 28 nm) x 0.4644 "
-     "(calibration against Horowitz ISSCC'14); produced by make report (session 17: the PE as the "
-     "engine builds it, without its own activity counters, with its clock gates, mapped for its "
-     "5.30 ns clock target)",
+     "(calibration against Horowitz ISSCC'14); produced by make report (issue 15, branch "
+     "pe-energy: the PE as the engine builds it, without its own activity counters, with its "
+     "stage, format and lane clock gates, mapped for its 5.30 ns clock target)",
      "pJ/MAC", 0, ""},
-    [E_MAC_POSIT8] = {"mac_posit8", MEASURED_MAC(152.25),
-     "measured: all-format PE (npe_pe), posit8, 152.25 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
+    [E_MAC_POSIT8] = {"mac_posit8", MEASURED_MAC(143.71),
+     "measured: all-format PE (npe_pe), posit8, 143.71 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
      "activity incl. clock and flops) x 0.013721 (Stillmaker & Baas, 180 -> 28 nm) x 0.4644 "
-     "(calibration against Horowitz ISSCC'14); produced by make report (session 17: the PE as the "
-     "engine builds it, without its own activity counters, with its clock gates, mapped for its "
-     "5.30 ns clock target)",
+     "(calibration against Horowitz ISSCC'14); produced by make report (issue 15, branch "
+     "pe-energy: the PE as the engine builds it, without its own activity counters, with its "
+     "stage, format and lane clock gates, mapped for its 5.30 ns clock target)",
      "pJ/MAC", 0, ""},
-    [E_MAC_POSIT16] = {"mac_posit16", MEASURED_MAC(333.46),
-     "measured: all-format PE (npe_pe), posit16, 333.46 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
+    [E_MAC_POSIT16] = {"mac_posit16", MEASURED_MAC(326.16),
+     "measured: all-format PE (npe_pe), posit16, 326.16 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
      "activity incl. clock and flops) x 0.013721 (Stillmaker & Baas, 180 -> 28 nm) x 0.4644 "
-     "(calibration against Horowitz ISSCC'14); produced by make report (session 17: the PE as the "
-     "engine builds it, without its own activity counters, with its clock gates, mapped for its "
-     "5.30 ns clock target)",
+     "(calibration against Horowitz ISSCC'14); produced by make report (issue 15, branch "
+     "pe-energy: the PE as the engine builds it, without its own activity counters, with its "
+     "stage, format and lane clock gates, mapped for its 5.30 ns clock target)",
      "pJ/MAC", 0, ""},
-    [E_MAC_INT8] = {"mac_int8", MEASURED_MAC(142.39),
-     "measured: all-format PE (npe_pe), int8, 142.39 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
+    [E_MAC_INT8] = {"mac_int8", MEASURED_MAC(129.92),
+     "measured: all-format PE (npe_pe), int8, 129.92 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
      "activity incl. clock and flops) x 0.013721 (Stillmaker & Baas, 180 -> 28 nm) x 0.4644 "
-     "(calibration against Horowitz ISSCC'14); produced by make report (session 17: the PE as the "
-     "engine builds it, without its own activity counters, with its clock gates, mapped for its "
-     "5.30 ns clock target)",
+     "(calibration against Horowitz ISSCC'14); produced by make report (issue 15, branch "
+     "pe-energy: the PE as the engine builds it, without its own activity counters, with its "
+     "stage, format and lane clock gates, mapped for its 5.30 ns clock target)",
      "pJ/MAC", 0, ""},
-    [E_MAC_TERNARY] = {"mac_ternary", MEASURED_MAC(118.18),
-     "measured: all-format PE (npe_pe), ternary, 118.18 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
+    [E_MAC_TERNARY] = {"mac_ternary", MEASURED_MAC(105.78),
+     "measured: all-format PE (npe_pe), ternary, 105.78 pJ/MAC at 180 nm (OSU 0.18 um, gate-level "
      "activity incl. clock and flops) x 0.013721 (Stillmaker & Baas, 180 -> 28 nm) x 0.4644 "
-     "(calibration against Horowitz ISSCC'14); produced by make report (session 17: the PE as the "
-     "engine builds it, without its own activity counters, with its clock gates, mapped for its "
-     "5.30 ns clock target)",
+     "(calibration against Horowitz ISSCC'14); produced by make report (issue 15, branch "
+     "pe-energy: the PE as the engine builds it, without its own activity counters, with its "
+     "stage, format and lane clock gates, mapped for its 5.30 ns clock target)",
      "pJ/MAC", 0, ""},
-    [E_GATED_LANE] = {"gated_lane_cycle", MEASURED_MAC(9.34) / 4.0,
-     "measured: the all-format PE idle with its clock gates (valid low, operands held), 9.34 pJ "
-     "per cycle at 180 nm (clock pins of the gates and their flops, leakage; 138.82 pJ without "
-     "the gates) x 0.013721 (Stillmaker & Baas) x 0.4644 (calibration), over its 4 lanes; "
-     "produced by make report (tools/ppa/pe_energy.py pe_all:idle, session 18)",
+    [E_GATED_LANE] = {"gated_lane_cycle", MEASURED_MAC(10.32) / 4.0,
+     "measured: the all-format PE idle with its clock gates (valid low, operands held), 10.32 pJ "
+     "per cycle at 180 nm (clock pins of the 20 gates and the flops outside them, leakage; 138.82 "
+     "pJ without the gates) x 0.013721 (Stillmaker & Baas) x 0.4644 (calibration), over its 4 "
+     "lanes; produced by make report (tools/ppa/pe_energy.py pe_all:idle, issue 15, pe-energy)",
      "pJ/lane-cycle", 0, ""},
     [E_SRAM_BIT] = {"sram_bit", 0.31,
      "32 KB SRAM, 20 pJ per 64-bit access (Horowitz ISSCC'14)", "pJ/bit", 0, ""},

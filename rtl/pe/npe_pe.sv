@@ -9,6 +9,12 @@
 // Ternary: b_i[1:0], b_i[3:2] are 2-bit weights, a_i two INT8 activations.
 // Pipeline: S0 input regs, S1 decode + exponent add, S2 multiply, S3 align +
 // lane sum, S4 quire; read-out R1, R2 (npe_pe_norm), R3, R4 (npe_pe_round).
+// Clock gates (ClockGates = 1, ASIC): besides one gate per pipeline stage,
+// registers a word's format does not use sit on gates of their own (lane
+// fields of lanes 1..3, operand and product bits that are zero or unread in
+// the 4-bit formats, the addend's and the quire's bits below 2^-22 that only
+// posit16 reaches and below 2^-2 that only the posit formats reach, the
+// read-out format's shift register): docs/PE.md, "Clock gating and counters".
 // A word's product is in the quire 5 cycles after it is presented; a result
 // leaves res_* 9 cycles after its last word (or read request).
 // K tiles (QuireSlots > 0): save_i with a read-out also saves the quire in
@@ -58,6 +64,13 @@ module npe_pe
   // (a width-exact constant first: Icarus 11 cannot cast a function call)
   localparam logic [2:0] NumLanesBits3 = npe_pkg::fmt_max_lanes(FormatMask);
   localparam int NumLanes = {29'd0, NumLanesBits3};
+  // Quire (and addend) bits below the window of npe_pe_align (quire bit 34,
+  // 2^-22): only posit16 products reach them
+  localparam int LoBits = 34;
+  // ... and quire bits 53..34 (2^-3 and below): only posit16, posit8 and
+  // posit4 products reach them (FP4's smallest is 2^-2, INT8 / ternary are
+  // integers)
+  localparam int MidBits = 54;
 
   // --------------------------------------------------------------------------
   // S0: input registers
@@ -110,8 +123,9 @@ module npe_pe
   // S1 registers; per-lane fields are clock-enabled by their lane.
   logic        dec_valid_q, dec_clr_q, dec_rd_q, dec_nar_q, dec_nar_d;
   logic        dec_p16_q, dec_p16_d, dec_byte_q, dec_byte_d, dec_nib_q, dec_nib_d;
+  logic        dec_fine_q, dec_fine_d, f_fine;  // a posit format (products below 2^-2)
   logic [3:0]  dec_act_q, dec_act_d, dec_sign_q, dec_sign_d;
-  logic [15:0] dec_a_q, dec_a_d, dec_b_q, dec_b_d;
+  logic [15:0] dec_a_q, dec_a_d, dec_b_q, dec_b_d;  // (assembled from gated groups below)
   logic [6:0]  dec_sh0_q, dec_sh0_d;
   logic [4:0]  dec_sh1_q, dec_sh1_d, dec_sh2_q, dec_sh2_d, dec_sh3_q, dec_sh3_d;
   logic [2:0] dec_rdf_q;
@@ -119,6 +133,7 @@ module npe_pe
   always_comb begin
     dec_nar_d  = dec_nar_q;
     dec_p16_d  = dec_p16_q;
+    dec_fine_d = dec_fine_q;
     dec_byte_d = dec_byte_q;
     dec_nib_d  = dec_nib_q;
     dec_act_d  = dec_act_q;
@@ -132,18 +147,20 @@ module npe_pe
     if (in_valid_q || ClockGates) begin
       dec_nar_d  = f_nar;
       dec_p16_d  = m_p16;
+      dec_fine_d = f_fine;
       dec_byte_d = m_byte;
       dec_nib_d  = m_nib;
       dec_act_d  = lane_act;
       dec_a_d    = mul_a;
       dec_b_d    = mul_b;
+      // lanes 1..3 have gates of their own under ClockGates (clk_s1_l13, _l2)
       for (int l = 0; l < 4; l++) begin
-        if (lane_act[l]) dec_sign_d[l] = f_sign[l];
+        if (lane_act[l] || (ClockGates && l > 0)) dec_sign_d[l] = f_sign[l];
       end
       if (lane_act[0]) dec_sh0_d = sh0;
-      if (lane_act[1]) dec_sh1_d = sh1;
-      if (lane_act[2]) dec_sh2_d = sh2;
-      if (lane_act[3]) dec_sh3_d = sh3;
+      if (lane_act[1] || ClockGates) dec_sh1_d = sh1;
+      if (lane_act[2] || ClockGates) dec_sh2_d = sh2;
+      if (lane_act[3] || ClockGates) dec_sh3_d = sh3;
     end
   end
 
@@ -163,6 +180,7 @@ module npe_pe
 
   logic        mul_valid_q, mul_clr_q, mul_rd_q, mul_nar_q, mul_nar_d;
   logic        mul_p16_q, mul_p16_d, mul_byte_q, mul_byte_d, mul_nib_q, mul_nib_d;
+  logic        mul_fine_q, mul_fine_d;
   logic [3:0]  mul_act_q, mul_act_d, mul_sign_q, mul_sign_d;
   logic [31:0] mul_p_q, mul_p_d;
   logic [6:0]  mul_sh0_q, mul_sh0_d;
@@ -172,6 +190,7 @@ module npe_pe
   always_comb begin
     mul_nar_d  = mul_nar_q;
     mul_p16_d  = mul_p16_q;
+    mul_fine_d = mul_fine_q;
     mul_byte_d = mul_byte_q;
     mul_nib_d  = mul_nib_q;
     mul_act_d  = mul_act_q;
@@ -184,17 +203,18 @@ module npe_pe
     if (dec_valid_q || ClockGates) begin
       mul_nar_d  = dec_nar_q;
       mul_p16_d  = dec_p16_q;
+      mul_fine_d = dec_fine_q;
       mul_byte_d = dec_byte_q;
       mul_nib_d  = dec_nib_q;
       mul_act_d  = dec_act_q;
       mul_p_d    = prod;
       for (int l = 0; l < 4; l++) begin
-        if (dec_act_q[l]) mul_sign_d[l] = dec_sign_q[l];
+        if (dec_act_q[l] || (ClockGates && l > 0)) mul_sign_d[l] = dec_sign_q[l];
       end
       if (dec_act_q[0]) mul_sh0_d = dec_sh0_q;
-      if (dec_act_q[1]) mul_sh1_d = dec_sh1_q;
-      if (dec_act_q[2]) mul_sh2_d = dec_sh2_q;
-      if (dec_act_q[3]) mul_sh3_d = dec_sh3_q;
+      if (dec_act_q[1] || ClockGates) mul_sh1_d = dec_sh1_q;
+      if (dec_act_q[2] || ClockGates) mul_sh2_d = dec_sh2_q;
+      if (dec_act_q[3] || ClockGates) mul_sh3_d = dec_sh3_q;
     end
   end
 
@@ -217,12 +237,19 @@ module npe_pe
     .addend_o    (addend)
   );
 
-  logic         add_valid_q, add_clr_q, add_rd_q, add_nar_q, add_nar_d;
+  logic         add_valid_q, add_clr_q, add_rd_q, add_nar_q, add_nar_d, add_wide_q, add_wide_d;
+  logic         add_fine_q, add_fine_d;
   logic [115:0] add_x_q, add_x_d;
   logic [2:0]  add_rdf_q;
 
   assign add_x_d   = (mul_valid_q || ClockGates) ? addend : add_x_q;
   assign add_nar_d = (mul_valid_q || ClockGates) ? mul_nar_q : add_nar_q;
+  // a posit16 product with bits below quire bit LoBits: lane 0's LSB is at
+  // quire bit sh0 - 24 (npe_pe_align)
+  logic s3_wide;
+  assign s3_wide    = mul_p16_q && (mul_sh0_q < 7'(LoBits + 24));
+  assign add_wide_d = (mul_valid_q || ClockGates) ? s3_wide : add_wide_q;
+  assign add_fine_d = (mul_valid_q || ClockGates) ? mul_fine_q : add_fine_q;
 
   // --------------------------------------------------------------------------
   // S4: quire
@@ -236,10 +263,12 @@ module npe_pe
   logic                      in_sv_q, dec_sv_q, mul_sv_q, add_sv_q, rdq_sv_q;
   logic [SlotBits-1:0]       in_slot_q, dec_slot_q, mul_slot_q, add_slot_q, rdq_slot_q;
 
-  npe_pe_quire #(.AddendBits(116), .ClockGates(ClockGates)) u_quire (
+  npe_pe_quire #(.AddendBits(116), .ClockGates(ClockGates), .LoBits(LoBits), .MidBits(MidBits)) u_quire (
     .clk_i    (clk_i),
     .rst_ni   (rst_ni),
     .clr_i    (add_clr_q),
+    .wide_i   (add_wide_q),
+    .fine_i   (add_fine_q),
     .ld_i     (add_ld_q),
     .ld_quire_i (ld_quire),
     .ld_nar_i (ld_nar),
@@ -400,44 +429,184 @@ module npe_pe
   always_ff @(posedge clk_s1) begin
     dec_nar_q  <= dec_nar_d;
     dec_p16_q  <= dec_p16_d;
+    dec_fine_q <= dec_fine_d;
     dec_byte_q <= dec_byte_d;
     dec_nib_q  <= dec_nib_d;
     dec_act_q  <= dec_act_d;
-    dec_a_q    <= dec_a_d;
-    dec_b_q    <= dec_b_d;
-    dec_sign_q <= dec_sign_d;
+    dec_sg0_q  <= dec_sign_d[0];
     dec_sh0_q  <= dec_sh0_d;
-    dec_sh1_q  <= dec_sh1_d;
-    dec_sh2_q  <= dec_sh2_d;
-    dec_sh3_q  <= dec_sh3_d;
   end
 
   always_ff @(posedge clk_s2) begin
     mul_nar_q  <= mul_nar_d;
     mul_p16_q  <= mul_p16_d;
+    mul_fine_q <= mul_fine_d;
     mul_byte_q <= mul_byte_d;
     mul_nib_q  <= mul_nib_d;
     mul_act_q  <= mul_act_d;
-    mul_p_q    <= mul_p_d;
-    mul_sign_q <= mul_sign_d;
+    mul_sg0_q  <= mul_sign_d[0];
     mul_sh0_q  <= mul_sh0_d;
-    mul_sh1_q  <= mul_sh1_d;
-    mul_sh2_q  <= mul_sh2_d;
-    mul_sh3_q  <= mul_sh3_d;
   end
 
   always_ff @(posedge clk_s3) begin
-    add_x_q    <= add_x_d;
     add_nar_q  <= add_nar_d;
+    add_wide_q  <= add_wide_d;
+    add_fine_q <= add_fine_d;
   end
 
-  // every cycle: the read-out's format and slot travel with the pipeline
+  // --------------------------------------------------------------------------
+  // Format and lane clock gates (ClockGates; else clk_s1..clk_s3 and the
+  // enables above, as before). Each group below loads at its stage's valid
+  // only when the word's format uses it, so its clock pins, not only its
+  // data, rest in the formats that do not:
+  //   lanes 1 and 3 (fields of the 4-bit formats), lane 2 (4- and 8-bit);
+  //   the operand bits 4L+3..4L+2 of mul_a / mul_b (zero in the 4-bit
+  //   formats, whose fields are 2 bits wide: loaded once more after a wider
+  //   format, so they hold zero, the multiplier masks nothing else);
+  //   the product nibbles 1, 3, 5, 7 (npe_pe_align reads nibbles 0, 2, 4, 6
+  //   only in the 4-bit formats);
+  //   the addend's bits 33..0 (quire bits below 2^-22: zero in every format
+  //   but posit16, loaded once more after a posit16 word, so they hold zero)
+  //   and bits 53..34 (below 2^-2: zero in FP4, INT8 and ternary, likewise).
+  // --------------------------------------------------------------------------
+  logic clk_s1_l13, clk_s1_l2, clk_s2_l13, clk_s2_l2, clk_s1_nz, clk_s2_nz, clk_s3_lo, clk_s3_mid;
+  logic en_s2_l2, nz_dirty_q, lo_dirty_q, mid_dirty_q;  // the zero groups may hold a wider format's bits
+
+  assign f_fine = (FormatMask[npe_pkg::FmtPosit16] && in_fmt_q == npe_pkg::FmtPosit16) ||
+                  (FormatMask[npe_pkg::FmtPosit8] && in_fmt_q == npe_pkg::FmtPosit8) ||
+                  (FormatMask[npe_pkg::FmtPosit4] && in_fmt_q == npe_pkg::FmtPosit4);
+  logic dec_sg0_q, dec_sg2_q, mul_sg0_q, mul_sg2_q;   // the lanes' signs, by gate
+  logic [1:0] dec_sg13_q, mul_sg13_q;
+  assign dec_sign_q = {dec_sg13_q[1], dec_sg2_q, dec_sg13_q[0], dec_sg0_q};
+  assign mul_sign_q = {mul_sg13_q[1], mul_sg2_q, mul_sg13_q[0], mul_sg0_q};
+
+`ifndef NPE_PLANT_BUG_PE_LANE_GATE
+  assign en_s2_l2 = dec_valid_q && dec_act_q[2];
+`else
+  assign en_s2_l2 = dec_valid_q && dec_act_q[1];  // planted: lane 2 of the 8-bit formats unclocked
+`endif
+  // (lane_act[3] == lane_act[1] in every format: one gate for both)
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s1_l13 (.clk_i, .en_i(in_valid_q && lane_act[1]), .clk_o(clk_s1_l13));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s1_l2  (.clk_i, .en_i(in_valid_q && lane_act[2]), .clk_o(clk_s1_l2));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s2_l13 (.clk_i, .en_i(dec_valid_q && dec_act_q[1]), .clk_o(clk_s2_l13));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s2_l2  (.clk_i, .en_i(en_s2_l2), .clk_o(clk_s2_l2));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s1_nz  (.clk_i, .en_i(in_valid_q && (!m_nib || nz_dirty_q)),
+                                                   .clk_o(clk_s1_nz));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s2_nz  (.clk_i, .en_i(dec_valid_q && !dec_nib_q), .clk_o(clk_s2_nz));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s3_lo  (.clk_i, .en_i(mul_valid_q && (s3_wide || lo_dirty_q)),
+                                                   .clk_o(clk_s3_lo));
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_s3_mid (.clk_i, .en_i(mul_valid_q && (mul_fine_q || mid_dirty_q)),
+                                                   .clk_o(clk_s3_mid));
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      nz_dirty_q <= 1'b1;   // unknown after reset: load once
+      lo_dirty_q <= 1'b1;
+      mid_dirty_q <= 1'b1;
+    end else begin
+`ifndef NPE_PLANT_BUG_PE_NZ_GATE
+      if (in_valid_q)  nz_dirty_q <= !m_nib;
+`else
+      if (in_valid_q)  nz_dirty_q <= 1'b0;   // planted: wider formats' operand bits left in place
+`endif
+`ifndef NPE_PLANT_BUG_PE_LO_GATE
+      if (mul_valid_q) lo_dirty_q <= s3_wide;
+`else
+      if (mul_valid_q) lo_dirty_q <= 1'b0;   // planted: a posit16 addend's low bits left in place
+`endif
+`ifndef NPE_PLANT_BUG_PE_MID_GATE
+      if (mul_valid_q) mid_dirty_q <= mul_fine_q;
+`else
+      if (mul_valid_q) mid_dirty_q <= 1'b0;  // planted: a posit addend's bits 53..34 left in place
+`endif
+    end
+  end
+
+  always_ff @(posedge clk_s1_l13) begin
+    dec_sg13_q    <= {dec_sign_d[3], dec_sign_d[1]};
+    dec_sh1_q     <= dec_sh1_d;
+    dec_sh3_q     <= dec_sh3_d;
+  end
+
+  always_ff @(posedge clk_s1_l2) begin
+    dec_sg2_q     <= dec_sign_d[2];
+    dec_sh2_q     <= dec_sh2_d;
+  end
+
+  always_ff @(posedge clk_s2_l13) begin
+    mul_sg13_q    <= {mul_sign_d[3], mul_sign_d[1]};
+    mul_sh1_q     <= mul_sh1_d;
+    mul_sh3_q     <= mul_sh3_d;
+  end
+
+  always_ff @(posedge clk_s2_l2) begin
+    mul_sg2_q     <= mul_sign_d[2];
+    mul_sh2_q     <= mul_sh2_d;
+  end
+
+  // operands: 2-bit slices, the odd ones zero in the 4-bit formats
+  for (genvar k = 0; k < 8; k++) begin : gen_dec_ab
+    logic [1:0] a_q, b_q;
+    if (k % 2 == 1) begin : g_nz
+      always_ff @(posedge clk_s1_nz) begin
+        a_q <= dec_a_d[2*k +: 2];
+        b_q <= dec_b_d[2*k +: 2];
+      end
+    end else begin : g_main
+      always_ff @(posedge clk_s1) begin
+        a_q <= dec_a_d[2*k +: 2];
+        b_q <= dec_b_d[2*k +: 2];
+      end
+    end
+    assign dec_a_q[2*k +: 2] = a_q;
+    assign dec_b_q[2*k +: 2] = b_q;
+  end
+
+  // product: nibbles, the odd ones unread in the 4-bit formats
+  for (genvar k = 0; k < 8; k++) begin : gen_mul_p
+    logic [3:0] p_q;
+    if (k % 2 == 1) begin : g_nz
+      always_ff @(posedge clk_s2_nz) p_q <= mul_p_d[4*k +: 4];
+    end else begin : g_main
+      always_ff @(posedge clk_s2) p_q <= mul_p_d[4*k +: 4];
+    end
+    assign mul_p_q[4*k +: 4] = p_q;
+  end
+
+  // addend: bits LoBits-1..0 only posit16 reaches, bits MidBits-1..LoBits
+  // only the posit formats
+  logic [LoBits-1:0]      add_xl_q;
+  logic [MidBits-1:LoBits] add_xm_q;
+  logic [115:MidBits]     add_xh_q;
+  always_ff @(posedge clk_s3_lo)  add_xl_q <= add_x_d[LoBits-1:0];
+  always_ff @(posedge clk_s3_mid) add_xm_q <= add_x_d[MidBits-1:LoBits];
+  always_ff @(posedge clk_s3)     add_xh_q <= add_x_d[115:MidBits];
+  assign add_x_q = {add_xh_q, add_xm_q, add_xl_q};
+
+  // the read-out's format travels with its request: with ClockGates its
+  // shift register behind S0 is clocked only while a request is on its way
+  // (it is read only beside one); the gate's enable comes from registers
+  logic clk_rd, rd_any;
+`ifndef NPE_PLANT_BUG_PE_RDF_GATE
+  assign rd_any = in_rd_q || dec_rd_q || mul_rd_q || add_rd_q;
+`else
+  assign rd_any = in_rd_q || dec_rd_q || mul_rd_q;  // planted: the last step missing
+`endif
+  npe_clk_gate #(.Enabled(ClockGates)) u_cg_rd (.clk_i, .en_i(rd_any), .clk_o(clk_rd));
+
   always_ff @(posedge clk_i) begin
     in_rdf_q   <= in_rdf_d;
+  end
+
+  always_ff @(posedge clk_rd) begin
     dec_rdf_q  <= in_rdf_q;
     mul_rdf_q  <= dec_rdf_q;
     add_rdf_q  <= mul_rdf_q;
     rdq_fmt_q  <= add_rdf_q;
+  end
+
+  // every cycle: the slot travels with the pipeline (with a clear or a read)
+  always_ff @(posedge clk_i) begin
     in_slot_q  <= slot_i;
     dec_slot_q <= in_slot_q;
     mul_slot_q <= dec_slot_q;

@@ -19,11 +19,22 @@
 module npe_pe_quire
 #(
   parameter int AddendBits = 116,
-  parameter bit ClockGates = 1'b0  // a gated clock on the 128 data bits (npe_clk_gate)
+  parameter bit ClockGates = 1'b0, // gated clocks on the 128 data bits (npe_clk_gate)
+  // With ClockGates, bits LoBits-1..0 have a gate of their own, open only on a
+  // clear or a wide addition (0: no such split)
+  parameter int LoBits     = 0,
+  // ... and bits MidBits-1..LoBits one open only on a clear or a fine
+  // addition (MidBits <= LoBits: no such split)
+  parameter int MidBits    = 0
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
   input  logic                      clr_i,     // start from zero, no flags
+  // the addend may have bits below LoBits (posit16); else they are zero, so
+  // an addition leaves the quire's bits LoBits-1..0 as they are
+  input  logic                      wide_i,
+  // the addend may have bits below MidBits (the posit formats; implied by wide_i)
+  input  logic                      fine_i,
   // with clr_i: start from ld_quire_i and its flags instead (a quire saved
   // by a MATMUL with FLAGS.KEEP, continued by FLAGS.ACCUM)
   input  logic                      ld_i,
@@ -77,12 +88,43 @@ module npe_pe_quire
     end
   end
 
-  // quire_d differs from quire_q only on a clear or an addition
-  logic clk_q;
+  // quire_d differs from quire_q only on a clear or an addition, and its
+  // bits below LoBits only on a clear or a wide addition
+  logic clk_q, clk_lo, en_lo, en_mid;
+  assign en_mid = clr_i | (acc_i & (fine_i | wide_i));
+`ifndef NPE_PLANT_BUG_PE_QUIRE_LO
+  assign en_lo = clr_i | (acc_i & wide_i);
+`else
+  assign en_lo = acc_i & wide_i;   // planted: a clear leaves the low bits
+`endif
   npe_clk_gate #(.Enabled(ClockGates)) u_cg (.clk_i, .en_i(clr_i | acc_i), .clk_o(clk_q));
 
-  always_ff @(posedge clk_q) begin
-    quire_q <= quire_d;
+  if (LoBits > 0) begin : gen_lo
+    npe_clk_gate #(.Enabled(ClockGates)) u_cg_lo (.clk_i, .en_i(en_lo), .clk_o(clk_lo));
+    logic [LoBits-1:0] lo_q;
+    always_ff @(posedge clk_lo) lo_q <= quire_d[LoBits-1:0];
+    if (MidBits > LoBits) begin : gen_mid
+      logic clk_mid;
+      npe_clk_gate #(.Enabled(ClockGates)) u_cg_mid (.clk_i, .en_i(en_mid), .clk_o(clk_mid));
+      logic [MidBits-1:LoBits] mid_q;
+      logic [QW-1:MidBits]     hi_q;
+      always_ff @(posedge clk_mid) mid_q <= quire_d[MidBits-1:LoBits];
+      always_ff @(posedge clk_q)   hi_q  <= quire_d[QW-1:MidBits];
+      assign quire_q = {hi_q, mid_q, lo_q};
+    end else begin : gen_no_mid
+      logic [QW-1:LoBits] hi_q;
+      logic unused_mid;
+      assign unused_mid = ^{en_mid, fine_i};
+      always_ff @(posedge clk_q)  hi_q <= quire_d[QW-1:LoBits];
+      assign quire_q = {hi_q, lo_q};
+    end
+  end else begin : gen_no_lo
+    assign clk_lo = 1'b0;
+    logic unused_lo;
+    assign unused_lo = ^{en_lo, clk_lo, en_mid, fine_i};
+    always_ff @(posedge clk_q) begin
+      quire_q <= quire_d;
+    end
   end
 
   assign quire_o = quire_q;
@@ -106,6 +148,14 @@ module npe_pe_quire
           else $error("quire: sum left the 128-bit range without OVF");
         QuireSignKeptOnOverflow: assert (!ovf_d || quire_d[QW-1] == base[QW-1])
           else $error("quire: an overflowing addition changed the sign");
+      end
+      if (LoBits > 0 && acc_i && !wide_i) begin
+        QuireNarrowAddendLowZero: assert (addend_i[(LoBits > 0 ? LoBits : 1)-1:0] == '0)
+          else $error("quire: a narrow addend has bits below LoBits");
+      end
+      if (MidBits > LoBits && acc_i && !wide_i && !fine_i) begin
+        QuireCoarseAddendMidZero: assert (addend_i[(MidBits > LoBits ? MidBits : 2)-1:(MidBits > LoBits ? LoBits : 1)] == '0)
+          else $error("quire: an integer or FP4 addend has bits below MidBits");
       end
       if (ovf_q && !clr_i) begin
         QuireFrozenOnOverflow: assert (quire_d == quire_q && ovf_d)

@@ -65,6 +65,30 @@ class TestEnergy(unittest.TestCase):
         self.assertAlmostEqual(res["leakage"], 0.00024, places=12)
         self.assertAlmostEqual(res["total"], 0.46424, places=9)
 
+    def test_breakdown(self):
+        # tools/ppa/pe_breakdown.py on the same window, by hand: the DFF's
+        # group (named by its Q net, y) takes the clock net's switching and
+        # its CLK pin (0.320 + 0.048) and its D pin and Q (0.011); the two
+        # inverters feed only it ("-> y"): n1 and n2 switching (0.02 each)
+        # and their internal 0.025; a[0]'s switching (0.02) has no driving
+        # cell ("inputs"). The sum is energy.py's total less leakage.
+        import pe_breakdown
+        lib = liberty.read(os.path.join(HERE, "tiny.lib"))
+        with open(os.path.join(HERE, "tiny.v")) as f:
+            net = energy.Netlist(f.read())
+        counts, _, _, _ = energy.read_vcd(os.path.join(HERE, "tiny.vcd"), "tb.dut", 5, 85)
+        groups, nflops = pe_breakdown.breakdown(lib, net, counts)
+        self.assertEqual(sorted(groups), ["-> y", "inputs", "y"])
+        self.assertEqual(nflops, {"y": 1})
+        self.assertAlmostEqual(groups["y"]["clock"], 0.368, places=9)
+        self.assertAlmostEqual(groups["y"]["other"], 0.011, places=9)
+        self.assertAlmostEqual(groups["-> y"]["clock"], 0.0, places=9)
+        self.assertAlmostEqual(groups["-> y"]["other"], 0.065, places=9)
+        self.assertAlmostEqual(groups["inputs"]["other"], 0.020, places=9)
+        res, _ = run(5, 85)
+        self.assertAlmostEqual(sum(g["clock"] + g["other"] for g in groups.values()),
+                               res["total"] - res["leakage"], places=9)
+
     def test_whole_file(self):
         res, _ = run()
         self.assertAlmostEqual(res["total"], 0.550255, places=9)

@@ -15,7 +15,10 @@ PE cycle, written to OUTDIR/idle.json. The ungated all-format PE
 (pe_all_ungated, enables instead of clock gates) beside the gated one shows
 what the gates save.
 
-Usage: pe_energy.py SYNTHDIR OUTDIR [BLOCK:FORMAT|BLOCK:idle ...] [--words N]
+--keep-vcd keeps each run's VCD (OUTDIR/<block>_<format>/net.vcd) for
+tools/ppa/pe_breakdown.py, the energy per register group.
+
+Usage: pe_energy.py SYNTHDIR OUTDIR [BLOCK:FORMAT|BLOCK:idle ...] [--words N] [--keep-vcd]
   default runs: every single-format PE on its format, the all-format PE on
   each format, npe_pe_lite on INT8 and ternary, pe_all and pe_all_ungated
   idle and on INT8. Writes OUTDIR/energy.json (and idle.json).
@@ -43,7 +46,7 @@ def default_runs():
     return runs
 
 
-def one(synthdir, outroot, block, fmt, words, lib):
+def one(synthdir, outroot, block, fmt, words, lib, keep_vcd=False):
     top, files, params, _ = pc.BLOCKS[block]
     lite = top == "npe_pe_lite"
     mask = params["FormatMask"]
@@ -105,7 +108,9 @@ def one(synthdir, outroot, block, fmt, words, lib):
                 "pj_per_mac": res["total"] / macs if macs else None,
                 "slew_ns": SLEW_NS, "clock_ns": 10, "sim_s": round(t_sim, 1),
                 "run_s": round(time.time() - t_start, 1)})
-    os.remove(vcd)  # tens of MB; the counts are in result.json's totals
+    if not keep_vcd:
+        os.remove(vcd)  # tens of MB; the counts are in result.json's totals
+    res.update({"t0_ns": t0_ns, "t1_ns": t1_ns, "scope": scope})
     with open(res_path, "w") as f:
         json.dump(res, f, indent=1)
     pc.mark_done(outdir, key)
@@ -142,7 +147,8 @@ def main(argv):
     for block, fmt in runs:
         if block not in pc.BLOCKS or fmt not in pc.FORMATS + ["idle"]:
             pc.die("unknown run %s:%s" % (block, fmt))
-        results["%s:%s" % (block, fmt)] = one(synthdir, outroot, block, fmt, words, lib)
+        results["%s:%s" % (block, fmt)] = one(synthdir, outroot, block, fmt, words, lib,
+                                              "--keep-vcd" in argv)
     summary = os.path.join(outroot, "energy.json")
     busy = {k: v for k, v in results.items() if not k.endswith(":idle")}
     idle = {k: v for k, v in results.items() if k.endswith(":idle")}
