@@ -136,6 +136,7 @@ module npe_nlu_unit #(
 
   for (genvar i = 0; i < N; i++) begin : gen_cvt
     npe_f32_to_fix u_cvt (
+      .en_i   (gather),  // stage_q takes rd_codes only then
       .f_i    (ob_rdata_i[32*i +: 32]),
       .frac_i (job_frac_q),
       .shr_i  (job_shr_q),
