@@ -121,7 +121,8 @@ $(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_SCOREBOARD \
 	  +define+NPE_PLANT_BUG_RECUR_ROUND +define+NPE_PLANT_BUG_RECUR_SIGMOID +define+NPE_PLANT_BUG_KSPLIT \
-	  +define+NPE_PLANT_BUG_SHERRY +define+NPE_PLANT_BUG_B_OFFSET -GUnitClockGates=1\'b1 \
+	  +define+NPE_PLANT_BUG_SHERRY +define+NPE_PLANT_BUG_B_OFFSET +define+NPE_PLANT_BUG_SIM_ENABLE \
+	  -GUnitClockGates=1\'b1 \
 	  --top-module npe_top -Mdir $(SIM_PLANT)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -182,6 +183,25 @@ sherry-plant-test: $(SIM_PLANT)/test_engine
 	  cat $(SIM_PLANT)/sherry.log; exit 1; fi
 
 TEST_TARGETS += sherry-plant-test
+
+# The same planted build enables the NLU's binary32 converters on the first
+# slot of each gathered batch only, and the crossbar's sum conversion on
+# row 0 only (NPE_PLANT_BUG_SIM_ENABLE): the enables that let Verilator
+# skip that logic while it is not used (docs/ARCHITECTURE.md, "Simulation
+# speed") must cover every cycle that uses it, and the NLU and crossbar
+# tests must see it in a result when they do not.
+.PHONY: sim-enable-plant-test
+sim-enable-plant-test: $(SIM_PLANT)/test_engine
+	@if CK_RUN_CASE=bus $(SIM_PLANT)/test_engine > $(SIM_PLANT)/sim_enable.log 2>&1; then \
+	  echo "sim-enable-plant-test: FAIL: the planted enable bugs went unnoticed"; exit 1; \
+	elif grep -q "NLU B=.*golden" $(SIM_PLANT)/sim_enable.log && \
+	     grep -q ":F:bus:xbar_program_and_run:" $(SIM_PLANT)/sim_enable.log; then \
+	  echo "sim-enable-plant-test: planted bugs caught: $$(grep -m1 -o 'NLU B=.*' $(SIM_PLANT)/sim_enable.log);" \
+	    "$$(grep -m1 -o 'xbar_program_and_run:.*' $(SIM_PLANT)/sim_enable.log)"; \
+	else echo "sim-enable-plant-test: FAIL: the run failed, but not on both results"; \
+	  cat $(SIM_PLANT)/sim_enable.log; exit 1; fi
+
+TEST_TARGETS += sim-enable-plant-test
 
 # The same planted build drops the low bit of a MATMUL's SPAD_OFF
 # (NPE_PLANT_BUG_B_OFFSET): the random-offset test must see it in a result.

@@ -240,7 +240,12 @@ module npe_xbar_unit #(
       if (s1_acc) sum_r = (s1_first_q ? 32'd0 : acc_q[r]) + dot8(a_rdata_i[64*r +: 64], s1_tword_q);
     end
     assign sum[r] = sum_r;
+`ifdef NPE_PLANT_BUG_SIM_ENABLE
+    // Test only (sim-enable-plant-test): row 0's conversion only.
+    npe_int_to_f32 u_cvt (.en_i (s1_acc && s1_last_q && r == 0), .x_i (sum[r]), .f_o (sum_f[r]));
+`else
     npe_int_to_f32 u_cvt (.en_i (s1_acc && s1_last_q), .x_i (sum[r]), .f_o (sum_f[r]));
+`endif
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) acc_q[r] <= '0;
       else if (s1_acc) acc_q[r] <= sum[r];
