@@ -261,7 +261,10 @@ TEST_TARGETS += recur-cell-plant-test
 # recurrence unit applies rows 0 and 1's, and 2 and 3's, row scales to each
 # other's rows): the ROWSCALE cases of the cell test must fail on a result.
 # A build of its own: the first planted build's sigmoid bug fails every GRU /
-# LSTM case by itself, so it could not show that this bug is caught.
+# LSTM case by itself, so it could not show that this bug is caught. It also
+# carries NPE_PLANT_BUG_SIM_ENABLE (sim-enable-plant-test, below), which
+# touches only the NLU and crossbar units (the first build's scoreboard bug
+# stops the NLU test on an assertion before any result).
 # ---------------------------------------------------------------------------
 SIM_PLANT_RS := $(BUILD)/sim_planted_rs
 
@@ -270,6 +273,7 @@ $(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	@rm -rf $(SIM_PLANT_RS)/obj && mkdir -p $(SIM_PLANT_RS)/obj
 	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_RECUR_ROWSCALE \
+	  +define+NPE_PLANT_BUG_SIM_ENABLE \
 	  --top-module npe_top -Mdir $(SIM_PLANT_RS)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT_RS)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -310,3 +314,31 @@ recur-rowscale-plant-test: $(SIM_PLANT_RS)/test_recur_cell
 	  cat $(SIM_PLANT_RS)/rowscale.log; exit 1; fi
 
 TEST_TARGETS += recur-rowscale-plant-test
+
+# The second planted build's NPE_PLANT_BUG_SIM_ENABLE: the NLU's binary32
+# converters enabled on the first slot of each gathered batch only, the
+# crossbar's sum conversion on row 0 only. The enables that let Verilator
+# skip that logic while it is unused (docs/ARCHITECTURE.md, "Simulation
+# speed") must cover every cycle that uses it: the NLU and crossbar tests
+# of the engine test must both fail on a result.
+$(SIM_PLANT_RS)/test_engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                             $(SIM_PLANT_RS)/npesim.o $(SIM_PLANT_RS)/npesim_xbar.o \
+                             $(SIM_BUILD)/libnpesim.a $(GOLDEN_LIB) $(MODELS_LIB)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(SIM_PLANT_RS)/npesim.o $(SIM_PLANT_RS)/npesim_xbar.o \
+	  $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o $(SIM_BUILD)/verilated_threads.o \
+	  $(SIM_BUILD)/verilated_fst_c.o $(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a \
+	  $(SIM_BOARD_MODELS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+
+.PHONY: sim-enable-plant-test
+sim-enable-plant-test: $(SIM_PLANT_RS)/test_engine
+	@if CK_RUN_CASE=bus $(SIM_PLANT_RS)/test_engine > $(SIM_PLANT_RS)/sim_enable.log 2>&1; then \
+	  echo "sim-enable-plant-test: FAIL: the planted enable bugs went unnoticed"; exit 1; \
+	elif grep -q ":F:bus:nlu_after_matmul:.*NLU B=.*golden" $(SIM_PLANT_RS)/sim_enable.log && \
+	     grep -q ":F:bus:xbar_program_and_run:.*model" $(SIM_PLANT_RS)/sim_enable.log; then \
+	  echo "sim-enable-plant-test: planted bugs caught: $$(grep -m1 -o 'NLU B=.*' $(SIM_PLANT_RS)/sim_enable.log);" \
+	    "$$(grep -m1 -o 'XBAR .*' $(SIM_PLANT_RS)/sim_enable.log)"; \
+	else echo "sim-enable-plant-test: FAIL: the run failed, but not on both results"; \
+	  cat $(SIM_PLANT_RS)/sim_enable.log; exit 1; fi
+
+TEST_TARGETS += sim-enable-plant-test

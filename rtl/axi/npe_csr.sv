@@ -143,7 +143,6 @@ module npe_csr #(
   for (genvar i = 0; i < npe_pkg::NumPerfCounters; i++) begin : gen_perf_w
     assign perf_w[i] = perf_i[64*i +: 64];
   end
-  assign perf_val  = 32'(perf_idx) < npe_pkg::NumPerfCounters ? perf_w[perf_idx] : 64'd0;
 
   // Read values of the registers with several fields.
   logic [31:0] ctrl_rd, status_rd, ring_size_rd;
@@ -154,15 +153,23 @@ module npe_csr #(
                      (32'(err_idx_q) << npe_pkg::RegStatusErrIdxLsb);
   assign ring_size_rd = 32'(ring_log2_q) << npe_pkg::RegRingSizeLog2EntriesLsb;
 
+  // The decode is looked at only with a request (reg_error_o, and the
+  // slave takes reg_rdata_o only then): it sits in an if on reg_req_i, so
+  // a cycle-based simulator (Verilator) skips it on the other cycles, which
+  // are nearly all of them (docs/ARCHITECTURE.md, "Simulation speed").
   always_comb begin
     legal     = 1'b1;
     read_only = 1'b0;
     rdata     = '0;
-    if (in_desc) begin
+    perf_val  = 64'd0;
+    if (!reg_req_i) begin
+      // no request: nothing to decode
+    end else if (in_desc) begin
       legal = HasDirectDesc;
       rdata = desc_w[desc_word];
     end else if (in_perf) begin
       read_only = 1'b1;
+      perf_val  = 32'(perf_idx) < npe_pkg::NumPerfCounters ? perf_w[perf_idx] : 64'd0;
       if (!perf_hi) rdata = perf_val[31:0];
       else if (snap_valid_q && snap_idx_q == perf_idx) rdata = snap_hi_q;
       else rdata = perf_val[63:32];
@@ -223,7 +230,8 @@ module npe_csr #(
 
   always_comb begin
     addr_wr_val = '0;
-    case (addr)
+    // (only a write looks at it; skipped otherwise, as the decode above)
+    if (reg_req_i && reg_we_i) case (addr)
       npe_pkg::RegRingBaseLoOffset:
         addr_wr_val = {ring_base_w[63:32], merge(ring_base_w[31:0], reg_wdata_i, be)};
       npe_pkg::RegRingBaseHiOffset:

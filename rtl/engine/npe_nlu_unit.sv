@@ -136,6 +136,13 @@ module npe_nlu_unit #(
 
   for (genvar i = 0; i < N; i++) begin : gen_cvt
     npe_f32_to_fix u_cvt (
+`ifdef NPE_PLANT_BUG_SIM_ENABLE
+      // Test only (sim-enable-plant-test): the enable misses every slot but
+      // the first of a batch, whose codes then enter the ramp as 0.
+      .en_i   (gather && rd_p_q == '0),
+`else
+      .en_i   (gather),  // stage_q takes rd_codes only then
+`endif
       .f_i    (ob_rdata_i[32*i +: 32]),
       .frac_i (job_frac_q),
       .shr_i  (job_shr_q),

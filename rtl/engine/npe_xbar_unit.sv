@@ -225,12 +225,30 @@ module npe_xbar_unit #(
     dot8 = s;
   endfunction
 
+  // sum and sum_f are taken only on a stage-1 word (s1_acc) and its row's
+  // last word; they are computed inside an if on exactly those cycles (0
+  // otherwise), so a cycle-based simulator skips the dot products and the
+  // conversions while the unit does not look (docs/ARCHITECTURE.md,
+  // "Simulation speed").
+  logic s1_acc;
+  assign s1_acc = s1_valid_q && !s1_prog_q;
+
   for (genvar r = 0; r < Rows; r++) begin : gen_row
-    assign sum[r] = (s1_first_q ? 32'd0 : acc_q[r]) + dot8(a_rdata_i[64*r +: 64], s1_tword_q);
-    npe_int_to_f32 u_cvt (.x_i (sum[r]), .f_o (sum_f[r]));
+    logic [31:0] sum_r;
+    always_comb begin
+      sum_r = 32'd0;
+      if (s1_acc) sum_r = (s1_first_q ? 32'd0 : acc_q[r]) + dot8(a_rdata_i[64*r +: 64], s1_tword_q);
+    end
+    assign sum[r] = sum_r;
+`ifdef NPE_PLANT_BUG_SIM_ENABLE
+    // Test only (sim-enable-plant-test): row 0's conversion only.
+    npe_int_to_f32 u_cvt (.en_i (s1_acc && s1_last_q && r == 0), .x_i (sum[r]), .f_o (sum_f[r]));
+`else
+    npe_int_to_f32 u_cvt (.en_i (s1_acc && s1_last_q), .x_i (sum[r]), .f_o (sum_f[r]));
+`endif
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) acc_q[r] <= '0;
-      else if (s1_valid_q && !s1_prog_q) acc_q[r] <= sum[r];
+      else if (s1_acc) acc_q[r] <= sum[r];
     end
     for (genvar c = 0; c < Cols; c++) begin : gen_col
       always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -243,7 +261,7 @@ module npe_xbar_unit #(
 `endif
             res_q[r * Cols + c] <= '0;
         end
-        else if (s1_valid_q && !s1_prog_q && s1_last_q && 32'(s1_jc_q) == c)
+        else if (s1_acc && s1_last_q && 32'(s1_jc_q) == c)
           res_q[r * Cols + c] <= sum_f[r];
         else if (ob_we_o) res_q[r * Cols + c] <= '0;  // a fresh group starts at zero
       end
