@@ -259,12 +259,15 @@ module npe_recur_unit #(
   // Byte counts of the job's three streams (T x N x 32 < 2^32 while N <=
   // 2048: GRU / LSTM with ROWSCALE need StateWords <= 2048, 4096 without;
   // the default is 1024). LOAD and OUT_LAST carry h, and for LSTM c after it.
-  logic [31:0] rec_bytes, h0_bytes, out_bytes, st_words;
+  // OUT_LAST writes h_T and, for LSTM, c_T after it, for HGRN y_T (its
+  // output, kept in the cell memory) after it.
+  logic [31:0] rec_bytes, h0_bytes, out_bytes, st_words, last_words;
   assign st_words  = job_lstm_q ? 32'(job_n_q) * 32'd2 : 32'(job_n_q);
+  assign last_words = job_lstm_q || job_hgrn_q ? 32'(job_n_q) * 32'd2 : 32'(job_n_q);
   assign rec_bytes = 32'(job_t_q) * 32'(job_n_q) *
                      (job_rowscale_q ? 32'd32 : job_gated_q || job_hgrn_q ? 32'd16 : 32'd8);
   assign h0_bytes  = st_words * 32'd4;
-  assign out_bytes = job_out_last_q ? h0_bytes : 32'(job_t_q) * 32'(job_n_q) * 32'd4;
+  assign out_bytes = job_out_last_q ? last_words * 32'd4 : 32'(job_t_q) * 32'(job_n_q) * 32'd4;
 
   // stop: an error or an abort; no new DMA command after it.
   logic       stop_q, stop_d;
@@ -342,7 +345,7 @@ module npe_recur_unit #(
     CsPrime,    // GRU / LSTM: h_0's codes into the step's A buffer
     CsCell,     // GRU / LSTM: the step's mat-vec rows and records, element by element
     CsStepEnd,  // GRU / LSTM: the last codes written, the mat-vec run out
-    CsDrain,    // OUT_LAST: the final state (h, then LSTM c), read out in order
+    CsDrain,    // OUT_LAST: the final state (h, then LSTM c / HGRN y), read out in order
     CsEnd       // done, or stopped
   } cs_state_e;
   cs_state_e        cs_state_q, cs_state_d;
@@ -695,8 +698,11 @@ module npe_recur_unit #(
   assign st_we    = (load_fire && !hi_q) || step_fire || (cell_fire && cell_last);
   assign st_wdata = cs_state_q == CsLoad ? (half_q ? rd_data_i[63:32] : rd_data_i[31:0]) :
                     cs_state_q == CsCell || job_hgrn_q ? cell_h : h_next;
-  assign ce_we    = (load_fire && hi_q) || (cell_fire && cell_last && job_lstm_q);
-  assign ce_wdata = cs_state_q == CsLoad ? (half_q ? rd_data_i[63:32] : rd_data_i[31:0]) : cell_c;
+  // LSTM's c; HGRN's y (read only by OUT_LAST's drain, for y_T).
+  assign ce_we    = (load_fire && hi_q) || (cell_fire && cell_last && job_lstm_q) ||
+                    (step_fire && job_hgrn_q);
+  assign ce_wdata = cs_state_q == CsLoad ? (half_q ? rd_data_i[63:32] : rd_data_i[31:0]) :
+                    job_hgrn_q           ? cell_y : cell_c;
 
   assign pk_push = (step_fire && !job_out_last_q) ||
                    (cell_fire && cell_last && !job_out_last_q) || drain_fire;
@@ -802,7 +808,7 @@ module npe_recur_unit #(
         if (drain_fire) begin
           if (idx_q + 1'b1 == job_n_q) begin
             idx_d = '0;
-            if (job_lstm_q && !hi_q) hi_d = 1'b1;
+            if ((job_lstm_q || job_hgrn_q) && !hi_q) hi_d = 1'b1;
             else                     cs_state_d = CsEnd;
           end else begin
             idx_d = idx_q + 1'b1;
