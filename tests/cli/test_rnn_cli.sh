@@ -246,7 +246,7 @@ grep -q 'npe_rnn_quantize' "$T/h" || fail "help quantiser"
 "$NPE" help rnn | grep -q 'Usage: npe rnn' || fail "help rnn"
 "$NPE" --help | grep -q '^  rnn ' || fail "npe --help lists rnn"
 "$NPE" info > "$T/i"
-grep -q '^recurrence    diag gru lstm, 1024 state elements' "$T/i" || fail "info recurrence"
+grep -q '^recurrence    diag gru lstm hgrn, 1024 state elements' "$T/i" || fail "info recurrence"
 grep -q '^gru max H     fp4 [0-9]*, posit4 [0-9]*, posit8 [0-9]*, posit16 [0-9]*, int8 [0-9]*, ternary' \
   "$T/i" || fail "info gru max H"
 grep -q '^lstm max H ' "$T/i" || fail "info lstm max H"
