@@ -78,9 +78,10 @@ module npe_recur_cell (
   assign om    = 32'h0001_0000 - y;
 `endif
   // LSTM row 2: c' = f c + i g; HGRN row 0: c = 0 + (1 - |a|) tanh(zc).
-  assign c_next = add(mul(hgrn_i ? 32'd0 : g1_q, c_i), hgrn_i ? mul(om, tc) : mul(g0_q, y));
+  // The operands are muxed, not the products: one multiplier each.
+  assign c_next = add(mul(hgrn_i ? 32'd0 : g1_q, c_i), mul(hgrn_i ? om : g0_q, hgrn_i ? tc : y));
   // GRU row 2: z (h - n); HGRN row 1: a h.
-  assign hm     = hgrn_i ? mul(g0_q, h_i) : mul(g1_q, sub(h_i, y));
+  assign hm     = mul(hgrn_i ? g0_q : g1_q, hgrn_i ? h_i : sub(h_i, y));
   // GRU: h' = n + z (h - n); HGRN: h' = a h + c.
   assign hsum   = add(hgrn_i ? c_q : y, hm);
   // LSTM row 3: h' = o tanh(c'); HGRN row 1: y = g h'.
