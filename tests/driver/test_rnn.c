@@ -157,7 +157,7 @@ START_TEST(info_reports_the_unit) {
   ck_assert_uint_eq(in.recur_modes & 1u, 1);
   npe_close(d);
   ck_assert_uint_eq(npe_version(), NPE_API_VERSION);
-  ck_assert_uint_eq(NPE_API_VERSION, 0x000b00u);
+  ck_assert_uint_eq(NPE_API_VERSION, 0x000c00u);
 }
 END_TEST
 
