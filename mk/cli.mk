@@ -15,7 +15,7 @@
 #                       golden model, and a sample of generated text (a few minutes)
 
 CLI_SRCS := driver/cli/npe.c driver/cli/cmd_format.c driver/cli/cmd_nlu.c driver/cli/cmd_matmul.c \
-            driver/cli/cmd_rnn.c driver/cli/cmd_rnn_gated.c driver/cli/cmd_rnn_gla.c driver/cli/cmd_lm.c driver/cli/cli_npz.c \
+            driver/cli/cmd_rnn.c driver/cli/cmd_rnn_gated.c driver/cli/cmd_rnn_gla.c driver/cli/cmd_rnn_hgrn.c driver/cli/cmd_lm.c driver/cli/cli_npz.c \
             driver/cli/cli_info.c driver/cli/cli_npy.c driver/cli/cli_data.c driver/cli/cli_report.c driver/cli/cmd_report.c
 CLI_HDRS := driver/cli/npe_cli.h driver/cli/npe_cli_nlu.h
 CLI_CFLAGS := $(CFLAGS_BASE) $(CLI_INC)

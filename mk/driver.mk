@@ -289,6 +289,11 @@ BENCH_TARGETS += offload-bench
 recur-rowscale-bench: $(BUILD)/bench/bench_recur_engine
 	$(BUILD)/bench/bench_recur_engine rowscale
 
+# RECUR HGRN against DIAG alone, H = 64, 128, 256 (also in engine-bench)
+.PHONY: recur-hgrn-bench
+recur-hgrn-bench: $(BUILD)/bench/bench_recur_engine
+	$(BUILD)/bench/bench_recur_engine hgrn
+
 # GLA alone: cycles per token, d = 64, T = 1024, chunks 16 / 32 / 64 (about 3 minutes)
 gla-bench: $(BUILD)/bench/bench_gla
 	$(BUILD)/bench/bench_gla

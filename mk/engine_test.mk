@@ -259,12 +259,14 @@ TEST_TARGETS += recur-cell-plant-test
 # ---------------------------------------------------------------------------
 # A second planted build, with only NPE_PLANT_BUG_RECUR_ROWSCALE (the
 # recurrence unit applies rows 0 and 1's, and 2 and 3's, row scales to each
-# other's rows): the ROWSCALE cases of the cell test must fail on a result.
-# A build of its own: the first planted build's sigmoid bug fails every GRU /
-# LSTM case by itself, so it could not show that this bug is caught. It also
-# carries NPE_PLANT_BUG_SIM_ENABLE (sim-enable-plant-test, below), which
-# touches only the NLU and crossbar units (the first build's scoreboard bug
-# stops the NLU test on an assertion before any result).
+# other's rows) and NPE_PLANT_BUG_RECUR_HGRN (HGRN's c takes 1 - a instead
+# of 1 - |a|): the ROWSCALE cases of the cell test must fail on a result,
+# and so must the HGRN cases. A build of its own: the first planted build's
+# sigmoid bug fails every GRU / LSTM / HGRN case by itself, so it could not
+# show that these bugs are caught; the two bugs here touch disjoint modes.
+# It also carries NPE_PLANT_BUG_SIM_ENABLE (sim-enable-plant-test, below),
+# which touches only the NLU and crossbar units (the first build's
+# scoreboard bug stops the NLU test on an assertion before any result).
 # ---------------------------------------------------------------------------
 SIM_PLANT_RS := $(BUILD)/sim_planted_rs
 
@@ -273,7 +275,7 @@ $(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	@rm -rf $(SIM_PLANT_RS)/obj && mkdir -p $(SIM_PLANT_RS)/obj
 	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_RECUR_ROWSCALE \
-	  +define+NPE_PLANT_BUG_SIM_ENABLE \
+	  +define+NPE_PLANT_BUG_SIM_ENABLE +define+NPE_PLANT_BUG_RECUR_HGRN \
 	  --top-module npe_top -Mdir $(SIM_PLANT_RS)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT_RS)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -342,3 +344,17 @@ sim-enable-plant-test: $(SIM_PLANT_RS)/test_engine
 	  cat $(SIM_PLANT_RS)/sim_enable.log; exit 1; fi
 
 TEST_TARGETS += sim-enable-plant-test
+# The same build's HGRN bug: the HGRN cases (tcase recur_cell_hgrn) must
+# fail on a result (a negative a gives a wrong c); the GRU / LSTM cases pass
+# on this build (recur-rowscale-plant-test runs them).
+.PHONY: recur-hgrn-plant-test
+recur-hgrn-plant-test: $(SIM_PLANT_RS)/test_recur_cell
+	@if CK_RUN_CASE=recur_cell_hgrn CK_RUN_SUITE=recur_cell CK_FORK=no \
+	    $(SIM_PLANT_RS)/test_recur_cell > $(SIM_PLANT_RS)/hgrn.log 2>&1; then \
+	  echo "recur-hgrn-plant-test: FAIL: the planted HGRN bug went unnoticed"; exit 1; \
+	elif grep -q "hgrn H=.*got .*, want" $(SIM_PLANT_RS)/hgrn.log; then \
+	  echo "recur-hgrn-plant-test: planted bug caught: $$(grep -m1 -o 'hgrn H=.*got .*, want .*' $(SIM_PLANT_RS)/hgrn.log)"; \
+	else echo "recur-hgrn-plant-test: FAIL: the run failed, but not on a result"; \
+	  cat $(SIM_PLANT_RS)/hgrn.log; exit 1; fi
+
+TEST_TARGETS += recur-hgrn-plant-test

@@ -130,7 +130,7 @@ LM_NLU_RUNS := $(LM_RUNS)/nlu-off.json \
 $(LM_RUNS)/nlu-off.json: $(LM_TEST) | $(NPE_BIN)
 	@mkdir -p $(@D)
 	$(NPE_BIN) lm lm/weights/hgrn.npz --text $(LM_TEST) --chars $(LM_NLU_CHARS) --format int8 --device golden \
-	  --json --progress > $@.tmp
+	  --hgrn-gates host --json --progress > $@.tmp
 	mv $@.tmp $@
 
 $(LM_RUNS)/nlu-%-digital.json: $(LM_TEST) | $(NPE_BIN)

@@ -115,11 +115,11 @@ int npe_cmd_info(int argc, char **argv) {
     else
       printf("nonlinear     none\n");
     if (in.has_recur) {
-      static const char *const cells[3] = {"diag", "gru", "lstm"};
+      static const char *const cells[5] = {"diag", "gru", "lstm", "gla", "hgrn"};
       printf("recurrence   ");
       int any = 0;
-      for (int c = 0; c < 3; c++)
-        if (in.recur_modes >> c & 1u) printf(" %s", cells[c]), any = 1;
+      for (int c = 0; c < 5; c++)
+        if (c != NPE_RNN_GLA && in.recur_modes >> c & 1u) printf(" %s", cells[c]), any = 1;
       printf("%s, %u state elements on chip (npe rnn)\n", any ? "" : " no mode this driver knows",
              in.recur_state_words);
       for (int c = 1; c < 3; c++) { /* the largest H of a gated cell per weight format */

@@ -5,10 +5,11 @@
  * text per number format, with cycles, MACs and energy per char; the same
  * network through the golden model (--check, bit for bit) and the float32
  * reference in C. What runs where is in docs/LM.md: every matmul on the
- * engine (npe_matmul), the hgrn recurrence on the recurrence unit (npe_rnn
- * DIAG), the gru / lstm recurrence with its gates on the recurrence unit
- * (npe_rnn GRU / LSTM, W_hh resident), the embedding lookup, the hgrn's
- * gates and the softmax on the host in float.
+ * engine (npe_matmul), the hgrn recurrence with its gates on the recurrence
+ * unit (npe_rnn HGRN; --hgrn-gates host: the gates on the host in float and
+ * the recurrence as npe_rnn DIAG, as before API 0.12.0), the gru / lstm
+ * recurrence with its gates on the recurrence unit (npe_rnn GRU / LSTM,
+ * W_hh resident), the embedding lookup and the softmax on the host.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -25,7 +26,8 @@
 
 static const char lm_usage[] =
     "Usage: npe lm MODEL.npz --text FILE [--chars N|all] [--format F|all] [--frac F]\n"
-    "              [--block N] [--nlu-bits B [--analog] [--seed S]] [--check]\n"
+    "              [--block N] [--hgrn-gates unit|host] [--nlu-bits B [--analog]\n"
+    "              [--seed S]] [--check]\n"
     "              [--json] [--progress] [--device URI|golden] [--no-b-resident]\n"
     "       npe lm MODEL.npz --generate N --prompt TEXT [--format F] [--seed S]\n"
     "              [--temperature X] [--frac F] [--check] [--json] [--device URI]\n"
@@ -41,9 +43,10 @@ static const char lm_usage[] =
     "matmul on the engine, weights and activations quantised per tensor with\n"
     "the golden quantisers (hgrn: one matmul per layer for the whole text;\n"
     "gru/lstm: the input projections as one matmul; the readout as one\n"
-    "matmul); the hgrn recurrence on the recurrence unit (npe_rnn DIAG: a_t\n"
-    "in Q2.30, b_t and h_t in QF, F = --frac), its gates and the softmax on\n"
-    "the host in float; the gru/lstm recurrence, gates included, on the\n"
+    "matmul); the hgrn recurrence, gates included, on the recurrence unit\n"
+    "(npe_rnn HGRN: one RECUR per layer, za, zc, zg, h and y in Q15.16, the\n"
+    "unit's sigmoid / tanh table); the softmax on the host; the gru/lstm\n"
+    "recurrence, gates included, on the\n"
     "recurrence unit (npe_rnn GRU / LSTM: one RECUR for the whole text, W_hh\n"
     "resident in the format with a power-of-two scale, h and the gates in\n"
     "Q15.16, npe_rnn_quantize; a Sherry model's ternary W_hh as its own codes\n"
@@ -62,11 +65,17 @@ static const char lm_usage[] =
     "                    codes and row scales, a matrix without codes in INT8;\n"
     "                    a float model's matrices TWN-quantised), or all\n"
     "                    (default int8)\n"
-    "  --frac F          fraction bits of the hgrn recurrence's b and h,\n"
-    "                    8..29 (default 24)\n"
+    "  --hgrn-gates G    unit (default): the hgrn's gates on the recurrence unit\n"
+    "                    (RECUR HGRN); host: tanh, sigmoid and the gate products\n"
+    "                    on the host in float, only h_t = a_t h_{t-1} + b_t on the\n"
+    "                    unit (npe_rnn DIAG: a_t in Q2.30, b_t and h_t in QF, F =\n"
+    "                    --frac); --nlu-bits implies host\n"
+    "  --frac F          with --hgrn-gates host: fraction bits of the hgrn\n"
+    "                    recurrence's b and h, 8..29 (default 24)\n"
     "  --check           also run the same quantised network through the\n"
-    "                    golden model (npe_golden_matmul_f32, npe_recur_diag_seq,\n"
-    "                    npe_recur_gated_seq, the same host code) and require\n"
+    "                    golden model (npe_golden_matmul_f32, npe_recur_hgrn_seq,\n"
+    "                    npe_recur_diag_seq, npe_recur_gated_seq, the same host\n"
+    "                    code) and require\n"
     "                    bit-identical logits\n"
     "  --nlu-bits B      the hgrn's gate nonlinearities (tanh of a and c, sigmoid\n"
     "                    of g) through a B-bit NLU, 1..8 (docs/NLU.md: Q8.8 input,\n"
@@ -230,14 +239,15 @@ typedef struct lm_run {
   npe_pats_out whh;
   npe_rnn_quant wq;
   float *hh_scale;    /* G H row scales (row G i + g), or NULL */
-  unsigned frac;      /* fraction bits of b and h (hgrn) */
+  unsigned frac;      /* fraction bits of b and h (hgrn with host gates) */
+  int host_gates;     /* hgrn: gates on the host, the recurrence as DIAG (else RECUR HGRN) */
   /* the hgrn's gate nonlinearities through the NLU (--nlu-bits): the value
    * of tanh / sigmoid per NLU input code x (index x + 32768), from the
    * golden staircase or the analog ramp model; NULL: host float */
   const float *nlu_lut[2];
   unsigned nlu_frac;  /* F of the NLU input code */
   npe_stats tot;      /* engine totals (peak_macs: matmuls and GRU / LSTM only) */
-  uint64_t diag_cycles; /* cycles of DIAG sequences (no MACs) */
+  uint64_t diag_cycles; /* cycles of DIAG and HGRN sequences (no MACs) */
   uint64_t weight_bytes; /* the weight matrices in their engine format */
   /* golden runs (--device golden): the matmuls through fast_matmul(), each
    * of the first 8 and every 64th after checked against
@@ -262,6 +272,7 @@ static void stats_add(lm_run *r, int macs_job) {
   r->tot.descriptors += s.descriptors;
   r->tot.recur_elems += s.recur_elems;
   for (int m = 0; m < 3; m++) r->tot.recur_mode_elems[m] += s.recur_mode_elems[m];
+  r->tot.recur_hgrn_elems += s.recur_hgrn_elems;
   r->tot.recur_cycles += s.recur_cycles;
   if (macs_job) r->tot.peak_macs += s.peak_macs;
   r->tot.host_seconds += s.host_seconds;
@@ -543,6 +554,40 @@ static int all_zero(const int32_t *v, uint32_t n) {
   return z;
 }
 
+/* An hgrn layer with its gates on the recurrence unit (or its golden
+ * model): the projections @p z (T x 3 H, [za; zc; zg] = W_ih x + b_ih)
+ * become Q15.16 records (npe_rnn_records), one RECUR HGRN runs the T steps
+ * from layer @p l's state in @p st (Q15.16, updated to h_T), @p y (T x H) =
+ * every y_t = sigma(zg) h_t. */
+static int hgrn_layer(lm_run *r, lm_state *st, uint32_t l, uint32_t t, const float *z, float *y) {
+  uint32_t h = r->m->h;
+  size_t n = (size_t)t * h;
+  int32_t *x = malloc(4 * n * sizeof *x), *qy = malloc(n * sizeof *qy);
+  int32_t *hl = malloc(h * sizeof *hl);
+  int rc = x && qy && hl ? NPE_OK : NPE_ERR_NO_MEM;
+  if (!rc) rc = npe_rnn_records(NPE_RNN_HGRN, t, h, z, 0, NULL, x);
+  if (!rc && r->dev) {
+    npe_rnn_seq s = {.cell = NPE_RNN_HGRN, .steps = t, .hidden = h, .x = x,
+                     .h0 = all_zero(st->hq[l], h) ? NULL : st->hq[l], .y = qy, .h_last = hl};
+    rc = npe_rnn(r->dev, &s);
+    if (!rc) stats_add(r, 0);
+  } else if (!rc) {
+    memcpy(hl, st->hq[l], h * sizeof *hl);
+    rc = npe_recur_hgrn_seq(t, h, x, hl, qy);
+  }
+  r->sequences++;
+  if (!rc) {
+    memcpy(st->hq[l], hl, h * sizeof *hl);
+    for (size_t k = 0; k < n; k++) y[k] = (float)qy[k] / 65536.0f;
+  }
+  free(x), free(qy), free(hl);
+  if (rc) {
+    report_error(r, "recurrence", rc);
+    r->err = rc;
+  }
+  return rc;
+}
+
 /* A gru / lstm layer on the recurrence unit (or its golden model): the
  * input projections @p z (T x G H, W_ih x + b_ih) become records with
  * b_hh (npe_rnn_records), one RECUR runs the T steps from the state in
@@ -627,6 +672,11 @@ static int forward(lm_run *r, lm_state *st, const int *ids, uint32_t t, float *l
   if (!strcmp(m->cell, "hgrn")) {
     for (uint32_t l = 0; !r->err && l < m->layers; l++) {
       if (linear(r, LM_IH0 + (int)l, u, t, z)) break;
+      if (r->quantised && !r->host_gates) { /* gates and recurrence: one RECUR HGRN */
+        if (hgrn_layer(r, st, l, t, z, hs)) break;
+        memcpy(u, hs, (size_t)t * h * sizeof *u);
+        continue;
+      }
       for (uint32_t k = 0; k < t; k++)
         for (uint32_t i = 0; i < h; i++) {
           const float *zk = z + (size_t)k * 3 * h;
@@ -811,6 +861,7 @@ typedef struct lm_row {
 typedef struct lm_opts {
   uint32_t block;
   unsigned frac;
+  int host_gates;     /* hgrn: --hgrn-gates host */
   const float *nlu_lut[2];
   unsigned nlu_frac;
   int progress;
@@ -837,7 +888,7 @@ static double cpu_s(void) {
 static int run_format(const lm_model *m, npe_dev *d, const int *ids, uint32_t t,
                       const lm_opts *o, int check, lm_row *row) {
   lm_run eng = {.m = m, .quantised = 1, .dev = d, .frac = o->frac, .nlu_frac = o->nlu_frac,
-                .nlu_lut = {o->nlu_lut[0], o->nlu_lut[1]}};
+                .nlu_lut = {o->nlu_lut[0], o->nlu_lut[1]}, .host_gates = o->host_gates};
   lm_run gold = eng;
   gold.dev = NULL;
   eng.fast = d == NULL; /* --device golden; --check's twin stays the plain golden model */
@@ -1046,10 +1097,10 @@ static int sample(const float *l, uint32_t v, double temp, uint64_t *rng) {
  * each sampled from the engine's logits; with --check the golden model
  * follows the same characters and must give the same logits. */
 static int run_generate(const lm_model *m, npe_dev *d, const int *ids, uint32_t np, uint32_t n,
-                        unsigned frac, int check, lm_row *row, uint64_t seed, double temp,
-                        int json) {
-  lm_run eng = {.m = m, .quantised = 1, .dev = d, .frac = frac};
-  lm_run gold = {.m = m, .quantised = 1, .dev = NULL, .frac = frac};
+                        unsigned frac, int host_gates, int check, lm_row *row, uint64_t seed,
+                        double temp, int json) {
+  lm_run eng = {.m = m, .quantised = 1, .dev = d, .frac = frac, .host_gates = host_gates};
+  lm_run gold = {.m = m, .quantised = 1, .dev = NULL, .frac = frac, .host_gates = host_gates};
   lm_state se, sg;
   size_t nl = (size_t)np * m->v;
   float *le = malloc(nl * sizeof *le), *lg = malloc(nl * sizeof *lg);
@@ -1113,6 +1164,7 @@ int npe_cmd_lm(int argc, char **argv) {
   unsigned long long seed = 1;
   double temp = 1.0;
   int check = 0, json = 0, progress = 0, analog = 0, noref = 0, no_b_resident = 0;
+  int host_gates = -1; /* --hgrn-gates: -1 not given, 0 unit, 1 host */
   unsigned long block = 256, nlu_bits = 0, chars_all = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -1136,7 +1188,7 @@ int npe_cmd_lm(int argc, char **argv) {
     } else if (!strcmp(a, "--text") || !strcmp(a, "--format") || !strcmp(a, "--device") ||
                !strcmp(a, "--chars") || !strcmp(a, "--frac") || !strcmp(a, "--generate") ||
                !strcmp(a, "--prompt") || !strcmp(a, "--seed") || !strcmp(a, "--temperature") ||
-               !strcmp(a, "--block") || !strcmp(a, "--nlu-bits")) {
+               !strcmp(a, "--block") || !strcmp(a, "--nlu-bits") || !strcmp(a, "--hgrn-gates")) {
       if (!val) {
         fprintf(stderr, "npe lm: %s needs a value\n", a);
         return NPE_EXIT_USAGE;
@@ -1146,6 +1198,13 @@ int npe_cmd_lm(int argc, char **argv) {
       else if (!strcmp(a, "--format")) fmt_name = val;
       else if (!strcmp(a, "--device")) uri = val;
       else if (!strcmp(a, "--prompt")) prompt = val;
+      else if (!strcmp(a, "--hgrn-gates")) {
+        if (strcmp(val, "unit") && strcmp(val, "host")) {
+          fprintf(stderr, "npe lm: bad --hgrn-gates '%s' (unit or host)\n", val);
+          return NPE_EXIT_USAGE;
+        }
+        host_gates = !strcmp(val, "host");
+      }
       else if (!strcmp(a, "--chars") && !strcmp(val, "all")) chars_all = 1, chars = 1000000;
       else if (!strcmp(a, "--block") || !strcmp(a, "--nlu-bits")) {
         int blk = !strcmp(a, "--block");
@@ -1210,6 +1269,12 @@ int npe_cmd_lm(int argc, char **argv) {
     fprintf(stderr, "npe lm: --nlu-bits and --analog go with --text, not --generate\n");
     return NPE_EXIT_USAGE;
   }
+  if (nlu_bits && host_gates == 0) {
+    fprintf(stderr, "npe lm: --nlu-bits evaluates the hgrn's gates on the host (--hgrn-gates "
+                    "host), not on the recurrence unit\n");
+    return NPE_EXIT_USAGE;
+  }
+  if (host_gates < 0) host_gates = nlu_bits != 0;
   if (analog && !nlu_bits) {
     fprintf(stderr, "npe lm: --analog needs --nlu-bits B (the analog ramp of a B-bit NLU)\n");
     return NPE_EXIT_USAGE;
@@ -1308,6 +1373,10 @@ int npe_cmd_lm(int argc, char **argv) {
     fprintf(stderr, "npe lm: the hgrn model needs the recurrence unit; this engine has none "
                     "(npe info)\n");
     ex = NPE_EXIT_USAGE;
+  } else if (!ex && hgrn && !host_gates && !(in.recur_modes >> NPE_RNN_HGRN & 1u)) {
+    fprintf(stderr, "npe lm: this engine's recurrence unit has no HGRN mode (npe info); "
+                    "--hgrn-gates host runs the gates on the host and the recurrence as DIAG\n");
+    ex = NPE_EXIT_USAGE;
   }
   /* formats this engine has ("all": the others are skipped), K in range */
   int kept = 0;
@@ -1328,8 +1397,8 @@ int npe_cmd_lm(int argc, char **argv) {
   nrows = kept;
   if (generate) {
     if (!ex && nrows == 1 &&
-        run_generate(&m, d, ids, n, (uint32_t)generate, (unsigned)frac, check, &rows[0], seed,
-                     temp, json))
+        run_generate(&m, d, ids, n, (uint32_t)generate, (unsigned)frac, host_gates, check,
+                     &rows[0], seed, temp, json))
       ex = NPE_EXIT_FAIL;
     if (!ex && rows[0].mismatches > 0) ex = NPE_EXIT_FAIL;
     npe_close(d);
@@ -1349,7 +1418,8 @@ int npe_cmd_lm(int argc, char **argv) {
     fprintf(stderr, "npe lm: the NLU tables at B = %lu could not be made\n", nlu_bits);
     ex = NPE_EXIT_FAIL;
   }
-  lm_opts opt = {(uint32_t)block, (unsigned)frac, {lut[0], lut[1]}, 8, progress, model_path};
+  lm_opts opt = {(uint32_t)block, (unsigned)frac, host_gates, {lut[0], lut[1]}, 8, progress,
+                 model_path};
   for (int i = 0; !ex && i < nrows; i++) {
     if (run_format(&m, d, ids, t, &opt, check, &rows[i])) ex = NPE_EXIT_FAIL;
     else if (rows[i].mismatches > 0) ex = NPE_EXIT_FAIL;
@@ -1359,7 +1429,8 @@ int npe_cmd_lm(int argc, char **argv) {
     uint64_t logits = (uint64_t)t * m.v;
     char gbuf[64], nlu_desc[96];
     const char *source = golden_dev ? "golden model" : "engine";
-    if (!nlu_bits) snprintf(nlu_desc, sizeof nlu_desc, "host float");
+    if (!host_gates) snprintf(nlu_desc, sizeof nlu_desc, "recurrence unit (RECUR HGRN, Q15.16)");
+    else if (!nlu_bits) snprintf(nlu_desc, sizeof nlu_desc, "host float");
     else if (!analog) snprintf(nlu_desc, sizeof nlu_desc, "NLU B = %lu, golden staircase", nlu_bits);
     else snprintf(nlu_desc, sizeof nlu_desc, "NLU B = %lu, analog ramp (xbar model, seed %llu)",
                   nlu_bits, seed);
@@ -1372,7 +1443,7 @@ int npe_cmd_lm(int argc, char **argv) {
       printf(", \"chars\": %u, \"predicted\": %u, \"block\": %lu, \"source\": \"%s\", "
              "\"device\": ", n, t, block, source);
       json_str(uri);
-      printf(", \"recur_frac_bits\": %lu, \"nlu_bits\": ", frac);
+      printf(", \"recur_frac_bits\": %lu, \"nlu_bits\": ", hgrn && !host_gates ? 16ul : frac);
       if (nlu_bits) printf("%lu", nlu_bits);
       else printf("null");
       printf(", \"analog\": %s, \"seed\": %llu, \"hgrn_gates\": \"%s\", "
@@ -1382,9 +1453,9 @@ int npe_cmd_lm(int argc, char **argv) {
       if (isnan(m.test_bpc)) printf("null");
       else printf("%.6f", m.test_bpc);
       printf(", \"host_float\": \"%s\", \"formats\": [",
-             hgrn ? (nlu_bits ? "embedding, gate products, softmax"
-                              : "embedding, gate nonlinearities, gate products, softmax")
-                  : "embedding, softmax");
+             hgrn && host_gates ? (nlu_bits ? "embedding, gate products, softmax"
+                                            : "embedding, gate nonlinearities, gate products, softmax")
+                                : "embedding, softmax");
       int first = 1;
       for (int i = 0; i < nrows; i++) {
         const lm_row *r = &rows[i];
@@ -1434,6 +1505,9 @@ int npe_cmd_lm(int argc, char **argv) {
         printf("bits/char from  the golden model of the quantised network (--device golden):\n"
                "                no engine, no cycles or energy; `--check` on the engine shows\n"
                "                the two bit-identical\n");
+      else if (hgrn && !host_gates)
+        printf("on the engine   every matmul (npe_matmul), the recurrence and its gates\n"
+               "                (npe_rnn HGRN, Q15.16); on the host: embedding, softmax\n");
       else if (hgrn)
         printf("on the engine   every matmul (npe_matmul), the recurrence (npe_rnn DIAG);\n"
                "                on the host in float: embedding, %ssoftmax\n",
@@ -1444,7 +1518,8 @@ int npe_cmd_lm(int argc, char **argv) {
                m.gates == 4 ? "LSTM" : "GRU",
                m.q[LM_HH] ? "\n                (ternary: the Sherry W_hh with its row scales, ROWSCALE)"
                           : "");
-      if (hgrn) printf("recurrence      a_t Q2.30, b_t and h_t Q%lu.%lu\n", 31 - frac, frac);
+      if (hgrn && host_gates) printf("recurrence      a_t Q2.30, b_t and h_t Q%lu.%lu\n", 31 - frac, frac);
+      if (hgrn && !host_gates) printf("recurrence      za, zc, zg, h_t and y_t Q15.16\n");
       if (hgrn) printf("hgrn gates      %s\n", nlu_desc);
       if (golden_dev) {
         printf("\n%-8s %8s %8s %12s %11s  %s\n", "format", "bpc", "vs f32", "weight B", "chars/s",

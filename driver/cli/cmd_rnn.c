@@ -50,8 +50,7 @@ static const char rnn_usage[] =
     "bytes, and the error of every h_t against float64 arithmetic on the\n"
     "unquantised inputs.\n"
     "\n"
-    "  --cell C          diag (default), gru, lstm or gla (below); hgrn is\n"
-    "                    not built yet (exit status 2)\n"
+    "  --cell C          diag (default), gru, lstm, gla or hgrn (below)\n"
     "  --steps T         timesteps, 1..1000000 (default 256; gru, lstm 100)\n"
     "  --hidden H        state elements, 1..65536 (default 64); gru, lstm: up to\n"
     "                    what the engine takes for the format (an error says it)\n"
@@ -104,6 +103,18 @@ static const char rnn_usage[] =
     "                    come from the file (no --steps, --hidden, --input)\n"
     "  --out FILE.npy    gru, lstm: every h_t as a T x H float32 .npy (one\n"
     "                    --format)\n"
+    "\n"
+    "HGRN (--cell hgrn): one HGRN layer's recurrence with its gates on the\n"
+    "recurrence unit (RECUR MODE 4, npe_rnn HGRN; tools/lm/models.py's cell):\n"
+    "a = tanh(za), c = (1 - |a|) tanh(zc), h_t = a h_{t-1} + c, y_t =\n"
+    "sigmoid(zg) h_t, in Q15.16 with the unit's sigmoid / tanh table. Random\n"
+    "za, zc, zg uniform in [-3, 3) rounded to Q15.16 (in a model they come\n"
+    "from one matmul, W_ih x_t + b_ih), h_0 = 0, --hidden up to the unit's\n"
+    "state (1024). Prints cycles, elements per cycle (the unit's peak is 1/2:\n"
+    "two record beats per element), DMA bytes, energy, and the error of every\n"
+    "y_t against the float64 cell (exact tanh and exp) on the unrounded\n"
+    "inputs; --check compares every y_t and h_T with the golden model\n"
+    "(npe_recur_hgrn_seq) bit for bit.\n"
     "\n"
     "GLA (--cell gla): one Gated Linear Attention head (S. Yang, B. Wang,\n"
     "Y. Shen, R. Panda, Y. Kim, \"Gated Linear Attention Transformers with\n"
@@ -523,12 +534,23 @@ int npe_cmd_rnn(int argc, char **argv) {
     return cli_rnn_gated(&g);
   }
   if (!strcmp(o.cell, "hgrn")) {
-    fprintf(stderr, "npe rnn: the hgrn cell is not built as an npe rnn cell: its recurrence is "
-                    "--cell diag, and `npe lm` runs a trained HGRN model\n");
-    return NPE_EXIT_USAGE;
+    if (diag_only || gated_only || o.task || have_streams) {
+      fprintf(stderr, "npe rnn: %s is not an option of --cell hgrn (see --help)\n",
+              diag_only ? diag_only : gated_only ? gated_only : o.task ? "--task" : "--streams");
+      return NPE_EXIT_USAGE;
+    }
+    if (!strcmp(o.uri, "golden")) {
+      fprintf(stderr, "npe rnn: --cell hgrn runs on an engine (--check compares it with the "
+                      "golden model)\n");
+      return NPE_EXIT_USAGE;
+    }
+    cli_rnn_hgrn_opts g = {.steps = have_steps ? o.steps : 256, .hidden = o.hidden,
+                           .seed = o.seed, .uri = o.uri, .check = o.check, .json = o.json,
+                           .progress = o.progress < 0 ? isatty(2) : o.progress};
+    return cli_rnn_hgrn(&g);
   }
   if (strcmp(o.cell, "diag")) {
-    fprintf(stderr, "npe rnn: unknown cell '%s' (diag, gru, lstm, gla)\n", o.cell);
+    fprintf(stderr, "npe rnn: unknown cell '%s' (diag, gru, lstm, gla, hgrn)\n", o.cell);
     return NPE_EXIT_USAGE;
   }
   if (gated_only) {

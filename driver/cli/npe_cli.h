@@ -194,6 +194,21 @@ typedef struct cli_rnn_gated_opts {
 int cli_rnn_gated(const cli_rnn_gated_opts *o);
 
 /* ------------------------------------------------------------------------ */
+/* cmd_rnn_hgrn.c: `npe rnn --cell hgrn`                                     */
+/* ------------------------------------------------------------------------ */
+
+/* What `npe rnn` was asked to do for an HGRN layer (parsed by cmd_rnn.c). */
+typedef struct cli_rnn_hgrn_opts {
+  uint32_t steps, hidden;          /* T, H (H at most the unit's state) */
+  uint64_t seed;
+  const char *uri;
+  int check, json, progress;
+} cli_rnn_hgrn_opts;
+
+/* Runs it; returns the exit status. */
+int cli_rnn_hgrn(const cli_rnn_hgrn_opts *o);
+
+/* ------------------------------------------------------------------------ */
 /* cmd_rnn_gla.c: `npe rnn --cell gla`                                       */
 /* ------------------------------------------------------------------------ */
 

@@ -17,6 +17,13 @@
  * at a time; separate devices are independent. No hidden threads, no global
  * state.
  *
+ * Changes in API 0.12.0 (source-compatible additions):
+ *   npe_rnn_cell: NPE_RNN_HGRN = 4 (RECUR MODE 4, docs/RECUR.md "HGRN"): the
+ *               HGRN cell with its gates on the engine, on engines that have
+ *               it (npe_info.recur_modes bit 4)
+ *   npe_rnn_seq.y (at the end): HGRN's output y_t for every step
+ *   npe_stats.recur_hgrn_elems (at the end): HGRN element steps
+ *
  * Changes in API 0.11.0 (source-compatible additions):
  *   npe_rnn_seq.row_scale (at the end), npe_rnn_row_scales(): GRU / LSTM
  *               with a float scale per row of W_hh (a Sherry model's
@@ -120,7 +127,7 @@ extern "C" {
 #endif
 
 /** Version of this header: major << 16 | minor << 8 | patch. */
-#define NPE_API_VERSION 0x000b00u
+#define NPE_API_VERSION 0x000c00u
 
 /** Version of the library actually linked (compare with NPE_API_VERSION). */
 unsigned npe_version(void);
@@ -241,7 +248,7 @@ typedef struct npe_info {
   uint32_t recur_state_words; /**< state elements it keeps on chip: the largest H of one
                                *   RECUR (CAP_RECUR.STATE_WORDS; npe_rnn slices wider H) */
   uint32_t recur_modes;   /**< bit m set: RECUR mode m is built (CAP_RECUR.MODES; bit
-                           *   npe_rnn_cell c for cell c: 0 DIAG, 1 GRU, 2 LSTM) */
+                           *   npe_rnn_cell c for cell c: 0 DIAG, 1 GRU, 2 LSTM, 4 HGRN) */
   uint32_t has_ksplit;    /**< 1: MATMUL K tiles (CAP_FORMATS.KSPLIT): npe_matmul takes
                            *   any K, still rounded once; 0: K <= npe_max_k() */
   uint32_t has_sherry;    /**< 1: the load path unpacks Sherry 1.25-bit ternary weights
@@ -456,7 +463,11 @@ typedef enum npe_rnn_cell {
                       *   (npe_recur_gru_cell(), docs/RECUR.md) */
   NPE_RNN_LSTM = 2,  /**< torch.nn.LSTM's cell, G = 4 gates (i, f, g, o), with
                       *   a cell state c (npe_recur_lstm_cell()) */
-  NPE_RNN_GLA = 3    /**< reserved for a RECUR mode; GLA runs through npe_gla() */
+  NPE_RNN_GLA = 3,   /**< reserved for a RECUR mode; GLA runs through npe_gla() */
+  NPE_RNN_HGRN = 4   /**< the HGRN cell (tools/lm/models.py) in Q15.16, gates on
+                      *   the engine, no mat-vec: a = tanh(za), c = (1 - |a|)
+                      *   tanh(zc), h = a h + c, y = sigma(zg) h
+                      *   (npe_recur_hgrn_cell(); API 0.12.0) */
 } npe_rnn_cell;
 
 /**
@@ -478,6 +489,12 @@ typedef enum npe_rnn_cell {
  * choice acc_shift = 16 - hshift - Sw makes P = W_hh h in Q15.16;
  * npe_rnn_quantize() picks Sw, hshift and acc_shift from float weights, and
  * npe_rnn_records() makes the records from float input projections.
+ *
+ * For NPE_RNN_HGRN (API 0.12.0) every value is an int32 in Q15.16: the
+ * records x hold za, zc, zg of element (t, i) at x[4 (t H + i) + 0..2]
+ * (value 3 is not read), h0 and h_last the state h, y every output y_t:
+ * exactly npe_recur_hgrn_seq() (npe_recur.h). npe_rnn_records() makes the
+ * records from float W_ih x_t + b_ih.
  *
  * The inputs are read only; the outputs are written only when the job
  * succeeds. Fields a cell does not use must be zero (NULL) where said.
@@ -517,19 +534,23 @@ typedef struct npe_rnn_seq {
   const int32_t *c0;      /**< LSTM: H initial cell values, or NULL for c_0 = 0;
                            *   DIAG, GRU: NULL */
   int32_t *c_last;        /**< LSTM out: H, c_T, or NULL; DIAG, GRU: NULL */
-  /* ---- GRU and LSTM row scales (API 0.11.0); DIAG: NULL ---- */
+  /* ---- GRU and LSTM row scales (API 0.11.0); DIAG, HGRN: NULL ---- */
   const float *row_scale; /**< NULL, or G H scales, one per row of w_hh (row o = G i
                            *   + g, w_hh's order): row o's mat-vec result is
                            *   multiplied by row_scale[o] on the engine (RECUR
                            *   AUX.ROWSCALE). They enter as npe_rnn_row_scales()
                            *   makes them: Q2.30 after a common power of two
                            *   folded into acc_shift */
+  /* ---- HGRN (API 0.12.0); the other cells: NULL ---- */
+  int32_t *y;             /**< HGRN out: T x H, every y_1 .. y_T (Q15.16), or NULL.
+                           *   HGRN takes x (records), h0, y and h_last (h_T); its
+                           *   h, a, b, w_hh, c0, c_last, row_scale must be zero */
 } npe_rnn_seq;
 
 /**
  * Runs @p seq on the engine's recurrence unit; every output equals
- * npe_recur_diag_seq() (DIAG) or npe_recur_gated_seq() (GRU, LSTM) bit for
- * bit.
+ * npe_recur_diag_seq() (DIAG), npe_recur_gated_seq() (GRU, LSTM) or
+ * npe_recur_hgrn_seq() (HGRN) bit for bit.
  * How it is cut up: DIAG's H beyond npe_info.recur_state_words runs as
  * independent slices of at most that width (DIAG is elementwise; GRU and
  * LSTM are never sliced); T beyond 65535 steps (the descriptor's T field)
@@ -538,8 +559,10 @@ typedef struct npe_rnn_seq {
  * chip (INIT = KEEP; LSTM's c continues with it); h0 (and c0) enter through
  * INIT = LOAD, otherwise INIT = ZERO; with only @c h_last (and @c c_last)
  * asked for, the engine writes only the final state (OUT_LAST: h_T, then
- * LSTM's c_T). An LSTM asked for every h and c_last runs its last step as
- * a descriptor of its own with OUT_LAST. GRU and LSTM first LOAD the
+ * LSTM's c_T; HGRN: h_T, then y_T). An LSTM asked for every h and c_last,
+ * and an HGRN asked for every y and h_last, runs its last step as a
+ * descriptor of its own with OUT_LAST. HGRN, like GRU and LSTM, is never
+ * sliced (H at most npe_info.recur_state_words). GRU and LSTM first LOAD the
  * weights into a B buffer (the MATVEC image of the G H x H matrix), once
  * per pass. Chunks that do not fit in device memory together run in several
  * passes, one after another. Statistics (npe_last_stats()): cycles,
@@ -550,13 +573,16 @@ typedef struct npe_rnn_seq {
  * or H zero; no output; DIAG: NULL a or b, c0 or c_last set; GRU / LSTM:
  * NULL x, a bad w_hh (format, NULL or wrong-width pointer), fmt_h not the
  * pair of w_hh.fmt, hshift above 15, acc_shift outside -32..31, GRU with c0
- * or c_last; DIAG with row_scale), NPE_ERR_RANGE (a weight pattern that is
+ * or c_last; DIAG with row_scale; HGRN: NULL x, both y and h_last NULL,
+ * or a field it does not use set; y set for another cell), NPE_ERR_RANGE (a weight pattern that is
  * not one of its format; a row_scale npe_rnn_row_scales() refuses: NaN,
  * infinite, or the acc_shift it gives outside -32..31),
  * NPE_ERR_UNSUPPORTED (NPE_RNN_GLA: not built yet; row_scale on
  * "sim:?build=soc": the SoC's firmware has no ROWSCALE; an engine
  * without the recurrence unit or the cell: npe_info.has_recur,
- * recur_modes; GRU / LSTM: a format the engine lacks (npe_info.formats),
+ * recur_modes; HGRN on "sim:?build=soc" (the firmware has no HGRN) or
+ * with H above npe_info.recur_state_words; GRU / LSTM: a format the
+ * engine lacks (npe_info.formats),
  * H above npe_rnn_max_hidden(): beyond the on-chip state, or the weights
  * do not fit one B buffer), NPE_ERR_BUSY (a job is still running),
  * NPE_ERR_NO_MEM (host memory, or not even one timestep fits in device
@@ -608,7 +634,8 @@ int npe_gla(npe_dev *dev, const npe_gla_seq *seq, float *o, float *s_last);
  * of format @p fmt_w (h in INT8 for ternary weights, else in fmt_w): for
  * GRU and LSTM the largest H with H <= npe_info.recur_state_words, h in
  * one A buffer and the G H x H weights in one B buffer (docs/RECUR.md); for
- * DIAG (any fmt_w) UINT32_MAX (wider states are sliced). 0 when the engine
+ * DIAG (any fmt_w) UINT32_MAX (wider states are sliced); for HGRN (any
+ * fmt_w) npe_info.recur_state_words. 0 when the engine
  * lacks the unit, the cell or the format, for GLA, or for a bad argument.
  * Example: the default build (4 x 2 PEs, 512 KiB B buffers) takes a GRU
  * of H = 416 in INT8 and posit8, 295 in posit16, 589 in FP4 and posit4,
@@ -651,7 +678,7 @@ int npe_rnn_quantize(npe_rnn_cell cell, uint32_t hidden, const float *w_hh,
                      npe_pats_out w /* out */, npe_rnn_quant *q /* out */);
 
 /**
- * Makes the records of a GRU or LSTM sequence (npe_rnn_seq.x, T x H x 4
+ * Makes the records of a GRU, LSTM or HGRN sequence (npe_rnn_seq.x, T x H x 4
  * int32 in Q15.16) from float input projections (host only): @p proj is T
  * rows of G H floats, @p stride floats apart (0 means G H), row t = W_ih x_t
  * + b_ih in torch's gate order (what x @ weight_ih_l0^T + bias_ih_l0
@@ -659,8 +686,10 @@ int npe_rnn_quantize(npe_rnn_cell cell, uint32_t hidden, const float *w_hh,
  * floats) or NULL for zero. Each record value is the sum in double rounded
  * once to Q15.16 (to nearest, ties to even, saturated): GRU x0 = p_r + bh_r,
  * x1 = p_z + bh_z, x2 = p_n, x3 = bh_n (r multiplies W_hn h + b_hn, as in
- * torch); LSTM xj = p_j + bh_j.
- * Errors: NPE_ERR_INVALID_ARG (NULL proj or x, cell not GRU or LSTM, T or
+ * torch); LSTM xj = p_j + bh_j; HGRN (0.12.0; G = 3, columns za, zc, zg as
+ * tools/lm/models.py's W_ih gives them; @p b_hh an extra bias or NULL) xj
+ * = p_j + bh_j for j < 3, x3 = 0.
+ * Errors: NPE_ERR_INVALID_ARG (NULL proj or x, cell not GRU, LSTM or HGRN, T or
  * H zero, stride below G H), NPE_ERR_RANGE (a NaN or infinite input).
  * Nothing is written on error.
  */
@@ -747,6 +776,10 @@ typedef struct npe_stats {
                                *   busy cycles (the unit is clocked throughout); else 0
                                *   (0.10.0). The energy estimate prices these and
                                *   recur_mode_elems with the unit's gate-level figures */
+  uint64_t recur_hgrn_elems;  /**< sequence: HGRN element steps (0.12.0; not in
+                               *   recur_mode_elems, which has room for MODE 0..2);
+                               *   priced at the GRU step's figure (recur_gru_elem:
+                               *   an upper bound, not measured for HGRN) */
 } npe_stats;
 
 /** Copies the statistics of the last job. Errors: NPE_ERR_INVALID_ARG,

@@ -43,5 +43,9 @@ double npe__energy_estimate(const npe_stats *s) {
                                              "recur_lstm_elem"};
   e += (double)s->recur_cycles * pj("recur_cycle");
   for (int m = 0; m < 3; m++) e += (double)s->recur_mode_elems[m] * pj(recur_event[m]);
+  /* HGRN: not measured at gate level; its step is the GRU cell's tables and
+   * products without the mat-vec rows, FIFO and A-buffer code, so the GRU
+   * step's figure bounds it from above */
+  e += (double)s->recur_hgrn_elems * pj("recur_gru_elem");
   return e;
 }

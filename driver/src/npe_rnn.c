@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * npe_rnn.c - libnpe: sequences through the recurrence unit (RECUR opcode,
- * DIAG, GRU and LSTM modes; docs/RECUR.md, "The driver").
+ * DIAG, GRU, LSTM and HGRN modes; docs/RECUR.md, "The driver").
  *
  * A sequence of T steps over H elements is cut into pieces, each one RECUR
  * descriptor: DIAG in slices of at most CAP_RECUR.STATE_WORDS elements
- * (DIAG is elementwise, so slices are independent; a gated cell is one
- * slice of all H), each slice's T steps in chunks of at most 65535 steps
+ * (DIAG is elementwise, so slices are independent; a gated cell and HGRN
+ * are one slice of all H), each slice's T steps in chunks of at most 65535 steps
  * (the descriptor's T field) and of what fits in the device buffer the job
  * could get. A slice's first chunk starts from h0 (and LSTM's c0: INIT =
  * LOAD) or from zero (INIT = ZERO); each later chunk continues from the
@@ -34,6 +34,9 @@ _Static_assert((int)NPE_RNN_GRU == (int)NPE_RECUR_MODE_GRU &&
                    (int)NPE_RNN_LSTM == (int)NPE_RECUR_MODE_LSTM &&
                    (int)NPE_RNN_GRU == (int)NPE_RECUR_GRU && (int)NPE_RNN_LSTM == (int)NPE_RECUR_LSTM,
                "cells and RECUR modes disagree");
+_Static_assert((int)NPE_RNN_HGRN == (int)NPE_RECUR_MODE_HGRN &&
+                   (int)NPE_RNN_HGRN == (int)NPE_RECUR_HGRN,
+               "the HGRN cell and RECUR mode disagree");
 
 #define RNN_MAX_T 65535u          /* the descriptor's T field */
 #define RNN_PASS_PIECES 64u       /* pieces staged at most per pass */
@@ -53,16 +56,20 @@ struct npe_rnn_job {
   uint32_t T, H;
   uint32_t slices, slice_w;   /* slice widths: slice_w or slice_w - 1 (the last ones) */
   uint32_t chunk_t;           /* steps per chunk (the last of a slice may be shorter) */
-  int out_last;               /* no h asked: OUT_LAST on every piece */
-  int split_last;             /* LSTM with every h and c_T asked: the last step is a
-                               * piece of its own with OUT_LAST (h_T and c_T) */
+  int out_last;               /* no h (HGRN: y) asked: OUT_LAST on every piece */
+  int split_last;             /* LSTM with every h and c_T asked, HGRN with every y and
+                               * h_T: the last step is a piece of its own with OUT_LAST
+                               * (h_T and c_T / y_T) */
   uint32_t rec_bytes;         /* bytes per record: 8 (DIAG), 16 (GRU, LSTM), 32 (with
                                * row scales: s0..s3, then x0..x3) */
-  uint32_t state_n;           /* int32 per element that LOAD reads and OUT_LAST
-                               * writes: 2 for LSTM (h then c), else 1 */
+  uint32_t state_n;           /* int32 per element that LOAD reads: 2 for LSTM (h then
+                               * c), else 1 */
+  uint32_t out_n;             /* int32 per element that OUT_LAST writes: 2 for LSTM (h
+                               * then c) and HGRN (h then y), else 1 */
   uint8_t *rec;               /* T x H records, packed as the engine reads them */
   int32_t *h0;                /* state_n x H (h0, then LSTM's c0), or NULL */
-  int32_t *h_all, *h_last;    /* host copies of the outputs (h_all NULL unless asked) */
+  int32_t *h_all, *h_last;    /* host copies of the outputs (h_all NULL unless asked;
+                               * HGRN: every y_t) */
   int32_t *c_last;            /* LSTM: host copy of c_T */
   int32_t *user_h, *user_h_last, *user_c_last;
   /* GRU / LSTM: the weights' B image at offset 0 of the buffer, LOADed at
@@ -101,7 +108,7 @@ static void slice_of(const struct npe_rnn_job *r, uint32_t s, uint32_t *i0, uint
 static uint64_t piece_bytes(const struct npe_rnn_job *r, uint32_t hs, uint32_t tc, int load,
                             int out_last) {
   uint64_t st = (uint64_t)hs * 4u * r->state_n;
-  uint64_t out = out_last ? st : (uint64_t)hs * tc * 4u;
+  uint64_t out = out_last ? (uint64_t)hs * 4u * r->out_n : (uint64_t)hs * tc * 4u;
   return (load ? r8(st) : 0u) + (uint64_t)hs * tc * r->rec_bytes + r8(out);
 }
 
@@ -140,7 +147,7 @@ static int rnn_source(void *ctx, uint8_t desc[64]) {
   const rnn_piece *p = &r->pass[r->emitted++];
   npe_recur_desc(desc, p->hs, p->tc, j->a->addr + p->off_rec, j->a->addr + p->off_h0,
                  j->a->addr + p->off_out, r->aux, p->init, p->out_last);
-  if (r->cell != NPE_RNN_DIAG) { /* the weights in B buffer 0, the array's output buffer 0 */
+  if (r->cell == NPE_RNN_GRU || r->cell == NPE_RNN_LSTM) { /* the weights in B buffer 0, the array's output buffer 0 */
     npe_desc_set_fmt_a(desc, r->fmt_a);
     npe_desc_set_fmt_b(desc, r->fmt_b);
     npe_desc_set_spad(desc, 0);
@@ -228,12 +235,12 @@ static int collect_pass(npe_dev *d, npe_job *j) {
     int last = p->t0 + p->tc == r->T; /* the slice's last chunk: its h_T (c_T) */
     if (!p->out_last && !r->h_all) continue; /* cannot happen: no h, OUT_LAST */
     if (p->out_last && !last) continue;      /* a chunk's end state: on chip */
-    size_t words = p->out_last ? (size_t)p->hs * r->state_n : (size_t)p->hs * p->tc;
+    size_t words = p->out_last ? (size_t)p->hs * r->out_n : (size_t)p->hs * p->tc;
     uint8_t *tmp = malloc(words * 4u);
     if (!tmp) return NPE_ERR_NO_MEM;
     rc = npe_buf_read(d, j->a, p->off_out, tmp, words * 4u);
     size_t rows = p->out_last ? 1u : p->tc; /* h rows in tmp, from step t0 + tc - rows */
-    for (size_t t = 0; !rc && r->h_all && t < rows; t++)
+    for (size_t t = 0; !rc && r->h_all && !(p->out_last && r->cell == NPE_RNN_HGRN) && t < rows; t++)
       for (uint32_t i = 0; i < p->hs; i++)
         r->h_all[(size_t)(p->t0 + p->tc - rows + t) * r->H + p->i0 + i] =
             get32(tmp + (t * p->hs + i) * 4u);
@@ -243,6 +250,9 @@ static int collect_pass(npe_dev *d, npe_job *j) {
       if (p->out_last && r->c_last)
         for (uint32_t i = 0; i < p->hs; i++)
           r->c_last[p->i0 + i] = get32(tmp + ((size_t)p->hs + i) * 4u);
+      if (p->out_last && r->cell == NPE_RNN_HGRN && r->h_all) /* y_T after h_T */
+        for (uint32_t i = 0; i < p->hs; i++)
+          r->h_all[(size_t)(r->T - 1u) * r->H + p->i0 + i] = get32(tmp + ((size_t)p->hs + i) * 4u);
     }
     free(tmp);
   }
@@ -289,10 +299,11 @@ static int gated_plan(const npe_dev *d, npe_rnn_cell c, npe_fmt fb, uint32_t H,
 }
 
 uint32_t npe_rnn_max_hidden(npe_dev *d, npe_rnn_cell c, npe_fmt fmt_w) {
-  if (npe__dev_check(d) || (unsigned)c > (unsigned)NPE_RNN_GLA || !d->info.has_recur ||
-      !(d->info.recur_modes >> c & 1u))
+  if (npe__dev_check(d) || (unsigned)c > (unsigned)NPE_RNN_HGRN || c == NPE_RNN_GLA ||
+      !d->info.has_recur || !(d->info.recur_modes >> c & 1u))
     return 0;
   if (c == NPE_RNN_DIAG) return UINT32_MAX;
+  if (c == NPE_RNN_HGRN) return d->info.recur_state_words;
   if (c != NPE_RNN_GRU && c != NPE_RNN_LSTM) return 0;
   /* the weights' image grows with H: the largest H that fits, by bisection */
   npe_mm_plan p;
@@ -348,13 +359,19 @@ static int check_seq(npe_dev *d, const npe_rnn_seq *s) {
   switch (s->cell) {
   case NPE_RNN_DIAG:
   case NPE_RNN_GRU:
-  case NPE_RNN_LSTM: break;
+  case NPE_RNN_LSTM:
+  case NPE_RNN_HGRN: break;
   case NPE_RNN_GLA: return NPE_ERR_UNSUPPORTED; /* reserved: not built yet */
   default: return NPE_ERR_INVALID_ARG;
   }
   if (!s->steps || !s->hidden) return NPE_ERR_INVALID_ARG;
+  if (s->cell != NPE_RNN_HGRN && s->y) return NPE_ERR_INVALID_ARG;
   if (s->cell == NPE_RNN_DIAG) {
     if (!s->a || !s->b || (!s->h && !s->h_last) || s->c0 || s->c_last || s->row_scale)
+      return NPE_ERR_INVALID_ARG;
+  } else if (s->cell == NPE_RNN_HGRN) {
+    if (!s->x || (!s->y && !s->h_last) || s->h || s->a || s->b || s->w_hh.u8 || s->w_hh.u16 ||
+        s->c0 || s->c_last || s->row_scale || s->hshift || s->acc_shift)
       return NPE_ERR_INVALID_ARG;
   } else {
     if (!s->x || !pats_ok(s->w_hh) || fmt_h_of(s->w_hh.fmt) != (int)s->fmt_h ||
@@ -370,7 +387,9 @@ static int check_seq(npe_dev *d, const npe_rnn_seq *s) {
   }
   if (!d->info.has_recur || !d->info.recur_state_words || !(d->info.recur_modes >> s->cell & 1u))
     return NPE_ERR_UNSUPPORTED;
-  if (s->cell != NPE_RNN_DIAG) {
+  if (s->cell == NPE_RNN_HGRN && s->hidden > d->info.recur_state_words)
+    return NPE_ERR_UNSUPPORTED; /* not sliced */
+  if (s->cell == NPE_RNN_GRU || s->cell == NPE_RNN_LSTM) {
     npe_mm_plan p;
     rc = gated_plan(d, s->cell, s->w_hh.fmt, s->hidden, &p);
     if (rc) return rc;
@@ -422,7 +441,7 @@ static int gated_setup(npe_dev *d, struct npe_rnn_job *r, const npe_rnn_seq *s) 
  * widest slice (with the weights' image). */
 static int plan(npe_dev *d, npe_job *j) {
   struct npe_rnn_job *r = j->rnn;
-  uint32_t sw = r->cell == NPE_RNN_DIAG ? d->info.recur_state_words : r->H;
+  uint32_t sw = r->cell == NPE_RNN_DIAG ? d->info.recur_state_words : r->H; /* HGRN: checked */
   r->slices = (r->H + sw - 1u) / sw;
   r->slice_w = (r->H + r->slices - 1u) / r->slices;
   int load = r->h0 != NULL;
@@ -455,7 +474,7 @@ static int plan(npe_dev *d, npe_job *j) {
    * step less at most); one step always fits (least) */
   uint64_t w = r->slice_w, room = bytes - r->w_bytes;
   uint64_t st = w * 4u * r->state_n;
-  uint64_t fixed = (load ? r8(st) : 0u) + (r->out_last ? r8(st) : 0u);
+  uint64_t fixed = (load ? r8(st) : 0u) + (r->out_last ? r8(w * 4u * r->out_n) : 0u);
   uint64_t per_step = w * r->rec_bytes + (r->out_last ? 0u : w * 4u);
   uint64_t tc = room > fixed ? (room - fixed) / per_step : 0u;
   if (tc > RNN_MAX_T) tc = RNN_MAX_T;
@@ -476,7 +495,9 @@ int npe_rnn_submit(npe_dev *d, const npe_rnn_seq *s, npe_job **jobp) {
   if (!jobp) return NPE_ERR_INVALID_ARG;
   /* the SoC's firmware runs a sequence to the end in npe_rnn(); no job */
   if (d->t.offload) return NPE_ERR_UNSUPPORTED;
-  int gated = s->cell != NPE_RNN_DIAG;
+  int gated = s->cell == NPE_RNN_GRU || s->cell == NPE_RNN_LSTM;
+  int hgrn = s->cell == NPE_RNN_HGRN;
+  int32_t *outs = hgrn ? s->y : s->h; /* every step's output */
   uint64_t n = (uint64_t)s->steps * s->hidden;
   if (n > SIZE_MAX / 32u) return NPE_ERR_NO_MEM;
   npe_job *j = calloc(1, sizeof *j);
@@ -490,21 +511,22 @@ int npe_rnn_submit(npe_dev *d, const npe_rnn_seq *s, npe_job **jobp) {
   r->cell = s->cell;
   r->T = s->steps, r->H = s->hidden;
   r->rec_bytes = s->row_scale && gated ? NPE_RECUR_SCALE_RECORD_BYTES
-                 : gated              ? NPE_RECUR_CELL_RECORD_BYTES
+                 : gated || hgrn      ? NPE_RECUR_CELL_RECORD_BYTES
                                       : 8u;
   r->state_n = s->cell == NPE_RNN_LSTM ? 2u : 1u;
+  r->out_n = s->cell == NPE_RNN_LSTM || hgrn ? 2u : 1u;
   r->aux = (uint32_t)s->cell << NPE_RECUR_AUX_MODE_LSB;
-  r->out_last = !s->h;
-  r->split_last = s->cell == NPE_RNN_LSTM && s->h && s->c_last;
-  r->user_h = s->h, r->user_h_last = s->h_last, r->user_c_last = s->c_last;
+  r->out_last = !outs;
+  r->split_last = (s->cell == NPE_RNN_LSTM && s->h && s->c_last) || (hgrn && s->y && s->h_last);
+  r->user_h = outs, r->user_h_last = s->h_last, r->user_c_last = s->c_last;
   int load = s->h0 || s->c0;
   r->rec = malloc((size_t)n * r->rec_bytes);
   r->h_last = malloc((size_t)r->H * 4u);
   if (s->cell == NPE_RNN_LSTM) r->c_last = malloc((size_t)r->H * 4u);
   if (load) r->h0 = calloc((size_t)r->H * r->state_n, 4u);
-  if (s->h) r->h_all = malloc((size_t)n * 4u);
+  if (outs) r->h_all = malloc((size_t)n * 4u);
   rc = r->rec && r->h_last && (s->cell != NPE_RNN_LSTM || r->c_last) && (!load || r->h0) &&
-               (!s->h || r->h_all)
+               (!outs || r->h_all)
            ? NPE_OK
            : NPE_ERR_NO_MEM;
   if (!rc && gated) rc = gated_setup(d, r, s);
@@ -518,7 +540,7 @@ int npe_rnn_submit(npe_dev *d, const npe_rnn_seq *s, npe_job **jobp) {
           put32(r->rec + 32u * k + 16u + 4u * g, (uint32_t)s->x[4u * k + g]);
         }
       }
-    } else if (gated) { /* records {x0, x1, x2, x3}, little-endian */
+    } else if (gated || hgrn) { /* records {x0, x1, x2, x3}, little-endian */
       for (size_t i = 0; i < 4u * (size_t)n; i++) put32(r->rec + 4u * i, (uint32_t)s->x[i]);
     } else { /* records {b: bits 31:0, a: bits 63:32}, little-endian */
       for (size_t i = 0; i < n; i++) npe_recur_diag_record(r->rec + 8u * i, s->a[i], s->b[i]);
@@ -603,9 +625,10 @@ int npe__rnn_wait(npe_dev *d, npe_job *j, uint64_t timeout_cycles) {
   if (rc == NPE_OK || rc == NPE_ERR_DEVICE) {
     s.descriptors = r->descs;
     s.recur_elems = rc == NPE_OK ? (uint64_t)r->T * r->H : 0u;
-    s.recur_mode_elems[r->cell == NPE_RNN_DIAG ? 0 : r->cell == NPE_RNN_GRU ? 1 : 2] = s.recur_elems;
+    if (r->cell == NPE_RNN_HGRN) s.recur_hgrn_elems = s.recur_elems;
+    else s.recur_mode_elems[r->cell == NPE_RNN_DIAG ? 0 : r->cell == NPE_RNN_GRU ? 1 : 2] = s.recur_elems;
     s.recur_cycles = s.cycles;
-    if (r->cell == NPE_RNN_DIAG) {
+    if (r->cell == NPE_RNN_DIAG || r->cell == NPE_RNN_HGRN) {
       s.peak_macs = s.cycles;
       s.utilisation = s.peak_macs ? (double)s.recur_elems / (double)s.peak_macs : 0.0;
     } else { /* the mat-vecs: G H^2 per step, as a matmul's statistics */

@@ -76,7 +76,8 @@ int npe_rnn_quantize(npe_rnn_cell cell, uint32_t hidden, const float *w_hh, npe_
 
 int npe_rnn_records(npe_rnn_cell cell, uint32_t steps, uint32_t hidden, const float *proj,
                     size_t stride, const float *b_hh, int32_t *x) {
-  if (!proj || !x || !steps || !hidden || (cell != NPE_RNN_GRU && cell != NPE_RNN_LSTM))
+  if (!proj || !x || !steps || !hidden ||
+      (cell != NPE_RNN_GRU && cell != NPE_RNN_LSTM && cell != NPE_RNN_HGRN))
     return NPE_ERR_INVALID_ARG;
   uint32_t G = gates_of(cell), H = hidden;
   size_t gh = (size_t)G * H;
@@ -100,6 +101,7 @@ int npe_rnn_records(npe_rnn_cell cell, uint32_t steps, uint32_t hidden, const fl
         v[2] = (double)p[2u * (size_t)H + i];
         v[3] = b_hh ? (double)b_hh[2u * (size_t)H + i] : 0.0;
       }
+      if (cell == NPE_RNN_HGRN) v[3] = 0.0; /* za, zc, zg; value 3 is not read */
       for (int j = 0; j < 4; j++)
         npe_recur_fix_from_double(v[j], NPE_RECUR_CELL_FRAC, &x[4u * ((size_t)t * H + i) + (size_t)j]);
     }

@@ -161,6 +161,31 @@ void npe_recur_lstm_cell(const int32_t p[4], const int32_t x[4], int32_t h, int3
 
 int32_t npe_recur_row_scale(int32_t p, int32_t s) { return npe_recur_diag_step(s, 0, p); }
 
+/* ---- HGRN ----------------------------------------------------------------- */
+
+void npe_recur_hgrn_cell(const int32_t z[3], int32_t h, int32_t *h_out, int32_t *y_out) {
+  if (!z || !h_out || !y_out) return;
+  int32_t a = npe_recur_tanh(z[0]);
+  int32_t abs_a = a < 0 ? -a : a; /* |a| <= 65492: no overflow */
+  int32_t c = npe_recur_mul(NPE_RECUR_CELL_ONE - abs_a, npe_recur_tanh(z[1]));
+  int32_t g = npe_recur_sigmoid(z[2]);
+  int32_t h2 = npe_recur_add(npe_recur_mul(a, h), c);
+  *h_out = h2;
+  *y_out = npe_recur_mul(g, h2);
+}
+
+int npe_recur_hgrn_seq(uint32_t t, uint32_t n, const int32_t *x, int32_t *h, int32_t *y) {
+  if (!x || !h || !t || !n || (uint64_t)t * n > (uint64_t)SIZE_MAX / 4u) return NPE_ERR_INVALID_ARG;
+  for (uint32_t s = 0; s < t; s++)
+    for (uint32_t i = 0; i < n; i++) {
+      size_t k = (size_t)s * n + i;
+      int32_t yv;
+      npe_recur_hgrn_cell(x + 4 * k, h[i], &h[i], &yv);
+      if (y) y[k] = yv;
+    }
+  return NPE_OK;
+}
+
 /* The weight row is copied to npe_pats in pieces of this many elements. */
 #define ROW_CHUNK 256u
 

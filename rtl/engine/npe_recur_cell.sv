@@ -1,27 +1,37 @@
 // SPDX-License-Identifier: Apache-2.0
-// npe_recur_cell: the GRU / LSTM element update of the recurrence unit in
-// Q15.16 (docs/RECUR.md, "GRU and LSTM"; torch.nn.GRU / nn.LSTM equations),
-// one mat-vec row per call, in gate order, so each row's gate is evaluated
-// as the row arrives and the last row finishes the element:
+// npe_recur_cell: the GRU / LSTM / HGRN element update of the recurrence
+// unit in Q15.16 (docs/RECUR.md, "GRU and LSTM" and "HGRN"; torch.nn.GRU /
+// nn.LSTM equations, tools/lm/models.py's HGRN), one row per call, in gate
+// order, so each row's gate is evaluated as the row arrives and the last
+// row finishes the element:
 //   GRU   row 0: r = sigma(x0 + P_r)            row 1: z = sigma(x1 + P_z)
 //         row 2: n = tanh(x2 + r (P_n + b_hn)), h' = n + z (h - n)
 //   LSTM  row 0: i = sigma(x0 + P_i)            row 1: f = sigma(x1 + P_f)
 //         row 2: g = tanh(x2 + P_g), c' = f c + i g
 //         row 3: o = sigma(x3 + P_o), h' = o tanh(c')
-// add / sub saturate to int32; mul(a, b) = sat32(RNE(a b / 2^16)). The
+//   HGRN  row 0 (za, zc): a = tanh(za), c = (1 - |a|) tanh(zc)
+//         row 1 (zg):     g = sigma(zg), h' = a h + c, y = g h'
+// add / sub saturate to int32; mul(a, b) = sat32(RNE(a b / 2^16)). HGRN
+// has no mat-vec (p_i is not read) and reuses the GRU / LSTM hardware: its
+// tables (tanh(zc) in the table LSTM uses for tanh(c')), its products
+// (c in the product of LSTM's i g, a h in GRU's z (h - n), g h' in LSTM's
+// o tanh(c')) and the c' register (HGRN's c between its two rows). The
 // longest path is one table evaluation between a few adds and products.
 module npe_recur_cell (
   input  logic        clk_i,
   input  logic        en_i,     // a row is taken this cycle
-  input  logic        lstm_i,   // 0: GRU, 1: LSTM
-  input  logic [1:0]  row_i,    // its gate: 0 .. 2 (GRU), 0 .. 3 (LSTM)
+  input  logic        lstm_i,   // 0: GRU (or HGRN), 1: LSTM
+  input  logic        hgrn_i,   // 1: HGRN (lstm_i is 0)
+  input  logic [1:0]  row_i,    // its gate: 0 .. 2 (GRU), 0 .. 3 (LSTM), 0 .. 1 (HGRN)
   input  logic [31:0] p_i,      // the row's mat-vec value (W_hh h_{t-1})
-  input  logic [31:0] x_i,      // the row's record value
+  input  logic [31:0] x_i,      // the row's record value (HGRN: za, then zg)
+  input  logic [31:0] zc_i,     // HGRN: zc, at row 0
   input  logic [31:0] bhn_i,    // GRU: b_hn (record value 3), at row 2
   input  logic [31:0] h_i,      // h_{t-1}
   input  logic [31:0] c_i,      // c_{t-1} (LSTM)
   output logic [31:0] h_o,      // at the element's last row
-  output logic [31:0] c_o
+  output logic [31:0] c_o,
+  output logic [31:0] y_o       // HGRN: y = g h', with h_o at row 1
 );
   function automatic logic [31:0] sat32(input logic signed [33:0] v);
     if (v > 34'sh0_7fff_ffff)       sat32 = 32'h7fff_ffff;
@@ -46,23 +56,44 @@ module npe_recur_cell (
     else                           mul = q[31:0];
   endfunction
 
-  logic [31:0] g0_q, g1_q, c_q;   // r / i, z / f, and the LSTM's c'
-  logic        gru_n;
-  logic [31:0] arg, y, tc;
+  logic [31:0] g0_q, g1_q, c_q;   // r / i / a, z / f, and the LSTM's c' / HGRN's c
+  logic        gru_n, hg0;
+  logic [31:0] arg, y, tc, abs_y, om, c_next, hm, hsum, ym;
 
-  // The row's gate: GRU's n takes r (P_n + b_hn); rows 2 are tanh.
-  assign gru_n = !lstm_i && row_i == 2'd2;
-  assign arg   = add(x_i, gru_n ? mul(g0_q, add(p_i, bhn_i)) : p_i);
-  npe_recur_sigmoid u_gate (.tanh_i (row_i == 2'd2), .x_i (arg), .y_o (y));
-  // LSTM row 3: tanh of the c' row 2 left
-  npe_recur_sigmoid u_tanh_c (.tanh_i (1'b1), .x_i (c_q), .y_o (tc));
+  // The row's gate: GRU's n takes r (P_n + b_hn); rows 2 are tanh, and
+  // HGRN's row 0 (a = tanh(za)); HGRN reads no mat-vec value.
+  assign gru_n = !lstm_i && !hgrn_i && row_i == 2'd2;
+  assign hg0   = hgrn_i && row_i == 2'd0;
+  assign arg   = hgrn_i ? x_i : add(x_i, gru_n ? mul(g0_q, add(p_i, bhn_i)) : p_i);
+  npe_recur_sigmoid u_gate (.tanh_i (row_i == 2'd2 || hg0), .x_i (arg), .y_o (y));
+  // LSTM row 3: tanh of the c' row 2 left; HGRN row 0: tanh(zc)
+  npe_recur_sigmoid u_tanh_c (.tanh_i (1'b1), .x_i (hgrn_i ? zc_i : c_q), .y_o (tc));
+
+  // HGRN's 1 - |a| (a = y at row 0; |a| <= 65492, so om is in [44, 2^16]).
+  assign abs_y = y[31] ? 32'd0 - y : y;
+`ifndef NPE_PLANT_BUG_RECUR_HGRN
+  assign om    = 32'h0001_0000 - abs_y;
+`else
+  // Test-only bug (mk/engine_test.mk, recur-hgrn-plant-test): 1 - a, not 1 - |a|.
+  assign om    = 32'h0001_0000 - y;
+`endif
+  // LSTM row 2: c' = f c + i g; HGRN row 0: c = 0 + (1 - |a|) tanh(zc).
+  // The operands are muxed, not the products: one multiplier each.
+  assign c_next = add(mul(hgrn_i ? 32'd0 : g1_q, c_i), mul(hgrn_i ? om : g0_q, hgrn_i ? tc : y));
+  // GRU row 2: z (h - n); HGRN row 1: a h.
+  assign hm     = mul(hgrn_i ? g0_q : g1_q, hgrn_i ? h_i : sub(h_i, y));
+  // GRU: h' = n + z (h - n); HGRN: h' = a h + c.
+  assign hsum   = add(hgrn_i ? c_q : y, hm);
+  // LSTM row 3: h' = o tanh(c'); HGRN row 1: y = g h'.
+  assign ym     = mul(y, hgrn_i ? hsum : tc);
 
   always_ff @(posedge clk_i) begin
     if (en_i && row_i == 2'd0) g0_q <= y;
     if (en_i && row_i == 2'd1) g1_q <= y;
-    if (en_i && row_i == 2'd2 && lstm_i) c_q <= add(mul(g1_q, c_i), mul(g0_q, y));
+    if (en_i && ((row_i == 2'd2 && lstm_i) || hg0)) c_q <= c_next;
   end
 
-  assign h_o = lstm_i ? mul(y, tc) : add(y, mul(g1_q, sub(h_i, y)));
+  assign h_o = lstm_i ? ym : hsum;
   assign c_o = c_q;
+  assign y_o = ym;
 endmodule

@@ -3,6 +3,9 @@
 // over a state of N elements kept in the unit, so a whole sequence is one
 // descriptor with no host round trip per step.
 //   MODE DIAG: h_t[i] = sat32(RNE(a * h_{t-1}[i] / 2^30) + b) on int32.
+//   MODE HGRN: per element two record beats {zc, za}, {x3, zg} through the
+//   GRU / LSTM cell's tables and products (npe_recur_cell): a = tanh(za),
+//   c = (1 - |a|) tanh(zc), h_t = a h_{t-1} + c, out y_t = sigma(zg) h_t.
 //   MODE GRU / LSTM: per step a mat-vec of the weights resident in a B
 //   buffer on h_{t-1} (the unit writes h's codes into an A buffer and runs
 //   the MAC array through its sequencer port), then the gates of every
@@ -12,11 +15,12 @@
 //   reader    DMA read commands of at most CmdBytes: first the initial state
 //             (INIT = LOAD: N int32 at ADDR_B, LSTM 2N), then the records at
 //             ADDR_A (DIAG: one 8-byte record per element, one beat; GRU /
-//             LSTM: 16 bytes, two beats; with AUX.ROWSCALE 32 bytes, four
+//             LSTM / HGRN: 16 bytes, two beats; with AUX.ROWSCALE 32 bytes, four
 //             beats: the row scales s0..s3, then x0..x3);
 //   consumer  DIAG: one element per cycle: loads h_0, or steps one record
 //             through npe_recur_diag, or (OUT_LAST) reads the final state
-//             out. GRU / LSTM: writes h_0's codes into an A buffer (prime),
+//             out. HGRN: the same, one element per two beats (row 0 of the
+//             cell with the first, row 1 and the result with the second). GRU / LSTM: writes h_0's codes into an A buffer (prime),
 //             then per step issues the mat-vec in chunks of at most
 //             Rows x Cols x OutGroups rows, takes its results (a FIFO of
 //             column groups, one row per cycle; with ROWSCALE each row's P
@@ -125,13 +129,14 @@ module npe_recur_unit #(
   localparam logic [3:0] ModeDiag = 4'(npe_pkg::RecurModeDiag);
   localparam logic [3:0] ModeGru  = 4'(npe_pkg::RecurModeGru);
   localparam logic [3:0] ModeLstm = 4'(npe_pkg::RecurModeLstm);
+  localparam logic [3:0] ModeHgrn = 4'(npe_pkg::RecurModeHgrn);
   // The mat-vec needs 2..4 rows (npe_array's MATVEC).
   localparam bit Gated = HasGated && Rows >= 2 && Rows <= 4;
   localparam int MvOuts = Rows * Cols * OutGroups;  // rows of one mat-vec chunk
   localparam int ABankWords = 1 << ABankAddrBits;
   localparam int BBankWords = 1 << BBankAddrBits;
 
-  logic        d_mine, d_out_last, d_load, d_gated, d_lstm, d_ternary, d_fmt_ok;
+  logic        d_mine, d_out_last, d_load, d_gated, d_lstm, d_hgrn, d_ternary, d_fmt_ok;
   logic [15:0] d_n, d_t;
   logic [31:0] d_aux;
   logic [3:0]  d_mode;
@@ -153,6 +158,7 @@ module npe_recur_unit #(
   assign d_load     = d_init == InitLoad;
   assign d_gated    = Gated && (d_mode == ModeGru || d_mode == ModeLstm);
   assign d_lstm     = d_mode == ModeLstm;
+  assign d_hgrn     = d_mode == ModeHgrn;
   assign d_addr_a   = npe_pkg::desc_addr_a(job_desc_i);
   assign d_addr_b   = npe_pkg::desc_addr_b(job_desc_i);
   assign d_addr_c   = npe_pkg::desc_addr_c(job_desc_i);
@@ -181,7 +187,7 @@ module npe_recur_unit #(
   assign bad_win_addr = (d_addr_a & AddrHiMask) != 64'd0             ? d_addr_a :
                         (d_load && (d_addr_b & AddrHiMask) != 64'd0) ? d_addr_b : d_addr_c;
   assign bad_aux  = d_init == 2'd3 ||
-                    (d_mode == ModeDiag ? (d_aux & ~AuxDiag) != 32'd0 :
+                    (d_mode == ModeDiag || d_hgrn ? (d_aux & ~AuxDiag) != 32'd0 :
                      !d_gated || (d_aux & ~AuxGated) != 32'd0);
   // GRU / LSTM: the vector in one A buffer (4 PE words per bank word), the
   // weights in one B buffer.
@@ -217,6 +223,7 @@ module npe_recur_unit #(
   // The job, registered at dispatch and held until done_o.
   logic                job_go_q, job_out_last_q, job_gated_q, job_lstm_q, job_ternary_q;
   logic                job_rowscale_q;   // GRU / LSTM: records carry row scales
+  logic                job_hgrn_q;       // HGRN: two-beat records, no mat-vec
   logic                job_bbuf_q, job_obuf_q;
   logic [1:0]          job_init_q;
   logic [IBits-1:0]    job_n_q;
@@ -231,7 +238,7 @@ module npe_recur_unit #(
       job_t_q <= '0; job_addr_a_q <= '0; job_addr_b_q <= '0; job_addr_c_q <= '0;
       job_gated_q <= 1'b0; job_lstm_q <= 1'b0; job_ternary_q <= 1'b0; job_bbuf_q <= 1'b0;
       job_obuf_q <= 1'b0; job_fa_q <= '0; job_pe_fmt_q <= '0; job_hshift_q <= '0;
-      job_accshift_q <= '0; job_rowscale_q <= 1'b0;
+      job_accshift_q <= '0; job_rowscale_q <= 1'b0; job_hgrn_q <= 1'b0;
     end else begin
       job_go_q <= job_valid_i;
       if (job_valid_i) begin
@@ -244,6 +251,7 @@ module npe_recur_unit #(
         job_hshift_q <= d_aux[npe_pkg::RecurAuxHShiftLsb +: 4];
         job_accshift_q <= d_aux[npe_pkg::RecurAuxAccShiftLsb +: 6];
         job_rowscale_q <= d_gated && d_aux[npe_pkg::RecurAuxRowScaleBit];
+        job_hgrn_q <= d_hgrn;
       end
     end
   end
@@ -251,12 +259,15 @@ module npe_recur_unit #(
   // Byte counts of the job's three streams (T x N x 32 < 2^32 while N <=
   // 2048: GRU / LSTM with ROWSCALE need StateWords <= 2048, 4096 without;
   // the default is 1024). LOAD and OUT_LAST carry h, and for LSTM c after it.
-  logic [31:0] rec_bytes, h0_bytes, out_bytes, st_words;
+  // OUT_LAST writes h_T and, for LSTM, c_T after it, for HGRN y_T (its
+  // output, kept in the cell memory) after it.
+  logic [31:0] rec_bytes, h0_bytes, out_bytes, st_words, last_words;
   assign st_words  = job_lstm_q ? 32'(job_n_q) * 32'd2 : 32'(job_n_q);
+  assign last_words = job_lstm_q || job_hgrn_q ? 32'(job_n_q) * 32'd2 : 32'(job_n_q);
   assign rec_bytes = 32'(job_t_q) * 32'(job_n_q) *
-                     (job_rowscale_q ? 32'd32 : job_gated_q ? 32'd16 : 32'd8);
+                     (job_rowscale_q ? 32'd32 : job_gated_q || job_hgrn_q ? 32'd16 : 32'd8);
   assign h0_bytes  = st_words * 32'd4;
-  assign out_bytes = job_out_last_q ? h0_bytes : 32'(job_t_q) * 32'(job_n_q) * 32'd4;
+  assign out_bytes = job_out_last_q ? last_words * 32'd4 : 32'(job_t_q) * 32'(job_n_q) * 32'd4;
 
   // stop: an error or an abort; no new DMA command after it.
   logic       stop_q, stop_d;
@@ -330,11 +341,11 @@ module npe_recur_unit #(
   typedef enum logic [2:0] {
     CsIdle,     // no job
     CsLoad,     // h_0 (and LSTM c_0) from the beats of ADDR_B
-    CsStep,     // DIAG: one record, one element, per cycle
+    CsStep,     // DIAG: one record, one element, per cycle (HGRN: per two)
     CsPrime,    // GRU / LSTM: h_0's codes into the step's A buffer
     CsCell,     // GRU / LSTM: the step's mat-vec rows and records, element by element
     CsStepEnd,  // GRU / LSTM: the last codes written, the mat-vec run out
-    CsDrain,    // OUT_LAST: the final state (h, then LSTM c), read out in order
+    CsDrain,    // OUT_LAST: the final state (h, then LSTM c / HGRN y), read out in order
     CsEnd       // done, or stopped
   } cs_state_e;
   cs_state_e        cs_state_q, cs_state_d;
@@ -531,10 +542,17 @@ module npe_recur_unit #(
   assign p_scaled = h_next;
   assign cell_p   = job_rowscale_q ? p_scaled : rf_fix;
 
+  // HGRN: the cell's row 0 with the element's first beat {zc, za} (x_i is
+  // rd_data_i[31:0]: gate_q stays 0 outside CsCell), row 1 with its second
+  // {x3, zg} (step_fire).
+  logic        hg_beat_q;              // HGRN: the element's first beat is taken
+  logic        hg_take0;               // HGRN: the first beat goes into row 0
+  logic [31:0] cell_y;
   npe_recur_cell u_cell (
-    .clk_i, .en_i (cell_fire), .lstm_i (job_lstm_q), .row_i (gate_q),
-    .p_i (cell_p), .x_i (cell_x), .bhn_i (x23_q[63:32]),
-    .h_i (h_prev), .c_i (c_prev), .h_o (cell_h), .c_o (cell_c)
+    .clk_i, .en_i (cell_fire || hg_take0), .lstm_i (job_lstm_q), .hgrn_i (job_hgrn_q),
+    .row_i (job_hgrn_q ? {1'b0, hg_beat_q} : gate_q),
+    .p_i (cell_p), .x_i (cell_x), .zc_i (rd_data_i[63:32]), .bhn_i (x23_q[63:32]),
+    .h_i (h_prev), .c_i (c_prev), .h_o (cell_h), .c_o (cell_c), .y_o (cell_y)
   );
 
   always_ff @(posedge clk_i) begin
@@ -651,7 +669,15 @@ module npe_recur_unit #(
   // can take the result (a free FIFO slot).
   assign load_fire  = cs_state_q == CsLoad && rd_data_valid_i && !stop_q;
   assign step_fire  = cs_state_q == CsStep && rd_data_valid_i && !stop_q &&
-                      (job_out_last_q || !fifo_full);
+                      (!job_hgrn_q || hg_beat_q) && (job_out_last_q || !fifo_full);
+  assign hg_take0   = cs_state_q == CsStep && job_hgrn_q && !hg_beat_q && rd_data_valid_i &&
+                      !stop_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)       hg_beat_q <= 1'b0;
+    else if (job_go_q) hg_beat_q <= 1'b0;
+    else if (hg_take0) hg_beat_q <= 1'b1;
+    else if (step_fire) hg_beat_q <= 1'b0;
+  end
   assign drain_fire = cs_state_q == CsDrain && !stop_q && !fifo_full;
   assign rec_last   = idx_q + 1'b1 == job_n_q && t_q + 16'd1 == job_t_q;
 
@@ -661,7 +687,7 @@ module npe_recur_unit #(
     unique case (cs_state_q)
       CsLoad:    rd_data_ready_o = stop_q || (half_q || (idx_q + 1'b1 == job_n_q &&
                                                          (!job_lstm_q || hi_q)));
-      CsStep:    rd_data_ready_o = stop_q || step_fire;
+      CsStep:    rd_data_ready_o = stop_q || step_fire || hg_take0;
       CsCell:    rd_data_ready_o = stop_q || (cell_fire && cell_need_beat) || sc_take;
       CsPrime, CsStepEnd: rd_data_ready_o = stop_q;
       default:   rd_data_ready_o = 1'b1;
@@ -671,14 +697,18 @@ module npe_recur_unit #(
   // A load word, a DIAG step, or an element's last row.
   assign st_we    = (load_fire && !hi_q) || step_fire || (cell_fire && cell_last);
   assign st_wdata = cs_state_q == CsLoad ? (half_q ? rd_data_i[63:32] : rd_data_i[31:0]) :
-                    cs_state_q == CsCell ? cell_h : h_next;
-  assign ce_we    = (load_fire && hi_q) || (cell_fire && cell_last && job_lstm_q);
-  assign ce_wdata = cs_state_q == CsLoad ? (half_q ? rd_data_i[63:32] : rd_data_i[31:0]) : cell_c;
+                    cs_state_q == CsCell || job_hgrn_q ? cell_h : h_next;
+  // LSTM's c; HGRN's y (read only by OUT_LAST's drain, for y_T).
+  assign ce_we    = (load_fire && hi_q) || (cell_fire && cell_last && job_lstm_q) ||
+                    (step_fire && job_hgrn_q);
+  assign ce_wdata = cs_state_q == CsLoad ? (half_q ? rd_data_i[63:32] : rd_data_i[31:0]) :
+                    job_hgrn_q           ? cell_y : cell_c;
 
   assign pk_push = (step_fire && !job_out_last_q) ||
                    (cell_fire && cell_last && !job_out_last_q) || drain_fire;
   assign pk_word = cs_state_q == CsDrain ? (hi_q ? ce_rdata : st_rdata) :
-                   cs_state_q == CsCell  ? cell_h : h_next;
+                   cs_state_q == CsCell  ? cell_h :
+                   job_hgrn_q            ? cell_y : h_next;   // HGRN writes y_t
   assign pk_last = out_cnt_q == 32'd1;
 
   logic step_end;   // CsStepEnd: everything of the prime or step is through
@@ -778,7 +808,7 @@ module npe_recur_unit #(
         if (drain_fire) begin
           if (idx_q + 1'b1 == job_n_q) begin
             idx_d = '0;
-            if (job_lstm_q && !hi_q) hi_d = 1'b1;
+            if ((job_lstm_q || job_hgrn_q) && !hi_q) hi_d = 1'b1;
             else                     cs_state_d = CsEnd;
           end else begin
             idx_d = idx_q + 1'b1;

@@ -165,14 +165,16 @@ module npe_top #(
   localparam logic [31:0] PerfAll    = (32'd1 << npe_pkg::NumPerfCounters) - 32'd1;
   localparam logic [31:0] PerfFixed  = PerfAll & ~(32'h3f << npe_pkg::PerfMacsFp4) &
                                        ~(32'd1 << npe_pkg::PerfAdcConv);
-  // CAP_RECUR: the state size and the modes built (DIAG), or zero.
-  // GRU / LSTM run their mat-vecs on the array (MATVEC: 2..4 rows).
+  // CAP_RECUR: the state size and the modes built (DIAG, HGRN), or zero.
+  // GRU / LSTM run their mat-vecs on the array (MATVEC: 2..4 rows); HGRN
+  // has none (the cell's tables and products only).
   localparam bit          RecurGated = HasRecur && Rows >= 2 && Rows <= 4;
   localparam logic [31:0] CapRecur   = HasRecur ?
       ((32'(RecurStateWords) << npe_pkg::RegCapRecurStateWordsLsb) |
        (32'd1 << (npe_pkg::RegCapRecurModesLsb + npe_pkg::RecurModeDiag)) |
        (32'(RecurGated) << (npe_pkg::RegCapRecurModesLsb + npe_pkg::RecurModeGru)) |
-       (32'(RecurGated) << (npe_pkg::RegCapRecurModesLsb + npe_pkg::RecurModeLstm))) : 32'd0;
+       (32'(RecurGated) << (npe_pkg::RegCapRecurModesLsb + npe_pkg::RecurModeLstm)) |
+       (32'd1 << (npe_pkg::RegCapRecurModesLsb + npe_pkg::RecurModeHgrn))) : 32'd0;
   localparam logic [31:0] CapPerf    = 32'(PerfMask) &
       (PerfFixed | (32'(FormatMask) << npe_pkg::PerfMacsFp4) |
        (32'(HasNlu) << npe_pkg::PerfAdcConv));

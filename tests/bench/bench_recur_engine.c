@@ -14,8 +14,13 @@
  * sequence at a time; per step per sequence). AUX.ROWSCALE: GRU / LSTM in
  * INT8 x INT8 and INT8 x ternary, batch 1, cycles per step with and without
  * the row scales (32-byte records against 16) and their ratio. Prints
- * "BENCH <name> <value> <unit>" lines only; with the argument "rowscale"
- * only the ROWSCALE lines (make recur-rowscale-bench).
+ * HGRN (MODE 4): cycles per step of one RECUR of T = 256 steps at H = 64,
+ * 128, 256 (16-byte records, two read beats per element: the roofline is
+ * 2 H cycles a step), and DIAG's at the same H in the same run (what the
+ * recurrence alone cost when the gates ran on the host).
+ * Prints "BENCH <name> <value> <unit>" lines only; with the argument
+ * "rowscale" only the ROWSCALE lines (make recur-rowscale-bench), with
+ * "hgrn" only the HGRN lines (make recur-hgrn-bench).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,9 +188,55 @@ static int bench_gated(void) {
   return 0;
 }
 
+/* HGRN against DIAG, T = 256, H 64, 128, 256, 100-cycle memory: one
+ * RECUR each, every y_t (h_t) written; random za, zc, zg in [-4, 4). */
+static int bench_hgrn(void) {
+  static const uint32_t hs[3] = {64, 128, 256};
+  const uint32_t steps = 256;
+  const uint64_t rec = NPE_SIM_MEM_BASE + (16u << 20), out = NPE_SIM_MEM_BASE + (64u << 20);
+  npe_transport t;
+  npesim *s;
+  npe_hw_shape hw;
+  if (open_gated_sim(&t, &s, &hw)) return 1;
+  int32_t *x = malloc(16u * steps * 256u);
+  if (!x) return 1;
+  uint64_t r = 5;
+  for (size_t i = 0; i < 4u * steps * 256u; i++) x[i] = (int32_t)(lcg(&r) % (8u << 16)) - (4 << 16);
+  t.mem_write(t.ctx, rec, x, 16u * steps * 256u);
+  for (unsigned j = 0; j < 3; j++) {
+    uint64_t cyc[2];
+    for (int hg = 0; hg < 2; hg++) { /* DIAG reads the same bytes as 8-byte records */
+      npe_desc_fields f = {0};
+      f.op = NPE_OP_RECUR;
+      f.n = (uint16_t)hs[j];
+      f.t = (uint16_t)steps;
+      f.addr_a = rec;
+      f.addr_c = out;
+      f.aux = (uint32_t)(hg ? NPE_RECUR_MODE_HGRN : NPE_RECUR_MODE_DIAG) << NPE_RECUR_AUX_MODE_LSB;
+      cyc[hg] = bench_run_direct(s, &f);
+      if (!cyc[hg]) {
+        free(x);
+        t.close(t.ctx);
+        return 1;
+      }
+    }
+    printf("BENCH recur_hgrn_h%u_t%u_cycles_per_step %.1f cycles\n", hs[j], steps,
+           (double)cyc[1] / steps);
+    printf("BENCH recur_hgrn_h%u_t%u_of_roofline %.1f %%\n", hs[j], steps,
+           100.0 * 2.0 * hs[j] * steps / (double)cyc[1]);
+    printf("BENCH recur_diag_h%u_t%u_cycles_per_step %.1f cycles\n", hs[j], steps,
+           (double)cyc[0] / steps);
+    printf("BENCH recur_hgrn_over_diag_h%u %.3f ratio\n", hs[j], (double)cyc[1] / (double)cyc[0]);
+  }
+  free(x);
+  t.close(t.ctx);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && !strcmp(argv[1], "rowscale")) return bench_rowscale();
-  if (bench_gated() || bench_rowscale()) return 1;
+  if (argc > 1 && !strcmp(argv[1], "hgrn")) return bench_hgrn();
+  if (bench_gated() || bench_rowscale() || bench_hgrn()) return 1;
   static const unsigned lat[2] = {100, 20};
   static const uint32_t hs[4] = {1, 64, 256, 1024};
   const uint32_t elems = 1u << 18; /* 2 MiB of records per run */

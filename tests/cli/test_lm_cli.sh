@@ -28,6 +28,16 @@ bpc=$(awk '$1 == "int8" { print $2 }' "$T/r")
 ref=$(awk '$1 == "float32" && $2 == "bpc" { print $3 }' "$T/r")
 awk -v b="$bpc" -v r="$ref" 'BEGIN { d = b - r; exit !(b > 0.5 && b < 4 && d < 0.3 && d > -0.3) }' ||
   fail "lm int8 bpc $bpc against float32 $ref"
+grep -q '(npe_rnn HGRN, Q15.16)' "$T/r" || fail "lm hgrn: gates not on the unit: $(cat "$T/r")"
+# the hgrn's gates on the host in float, the recurrence as DIAG (before API
+# 0.12.0): bit for bit too, and close to the unit's gates
+"$NPE" lm "$HGRN" --text "$TXT" --chars 64 --format int8 --check --hgrn-gates host > "$T/rh" ||
+  fail "lm hgrn int8 --hgrn-gates host --check: $(cat "$T/rh")"
+grep -q '^int8 .* identical (3969 logits)$' "$T/rh" || fail "lm host gates golden line"
+grep -q 'the recurrence (npe_rnn DIAG)' "$T/rh" || fail "lm host gates line: $(cat "$T/rh")"
+bph=$(awk '$1 == "int8" { print $2 }' "$T/rh")
+awk -v a="$bpc" -v b="$bph" 'BEGIN { d = a - b; exit !(d < 0.02 && d > -0.02) }' ||
+  fail "lm hgrn int8: unit gates $bpc, host gates $bph"
 # gru, lstm (the recurrence unit), the Sherry hgrn and gru (RECUR with
 # AUX.ROWSCALE) in ternary, on fewer characters: bit for bit too
 for mf in gru:int8 lstm:int8 hgrn-ternary:ternary gru-ternary:ternary; do
@@ -104,7 +114,7 @@ grep -q 'hgrn gates      NLU B = 5, golden staircase' "$T/n" || fail "lm nlu lin
 grep -q '^int8 .* identical' "$T/n" || fail "lm nlu golden"
 nb() { "$NPE" lm "$HGRN" --text "$TXT" --chars 200 --format int8 --device golden "$@" --json |
        sed 's/.*"bpc_exact": \([0-9.e-]*\).*/\1/'; }
-off=$(nb); d8=$(nb --nlu-bits 8); a1=$(nb --nlu-bits 5 --analog --seed 1)
+off=$(nb --hgrn-gates host); d8=$(nb --nlu-bits 8); a1=$(nb --nlu-bits 5 --analog --seed 1)
 a1b=$(nb --nlu-bits 5 --analog --seed 1); a2=$(nb --nlu-bits 5 --analog --seed 2)
 [ "$a1" = "$a1b" ] || fail "analog NLU not deterministic: $a1 $a1b"
 [ "$a1" != "$a2" ] || fail "analog NLU: seeds 1 and 2 give the same $a1"
@@ -145,6 +155,11 @@ pattern='--generate N takes --prompt' expect_usage "generate without prompt" \
 pattern="symbol 0x58 at offset 4" expect_usage "prompt outside the vocabulary" \
   "$NPE" lm "$HGRN" --generate 5 --prompt 'The X'
 pattern="bad --block '0' (1..65536)" expect_usage "block 0" "$NPE" lm "$HGRN" --text "$TXT" --block 0
+pattern="bad --hgrn-gates 'cpu'" expect_usage "hgrn gates" "$NPE" lm "$HGRN" --text "$TXT" --hgrn-gates cpu
+pattern='--nlu-bits evaluates the hgrn' expect_usage "nlu with unit gates" \
+  "$NPE" lm "$HGRN" --text "$TXT" --nlu-bits 4 --hgrn-gates unit
+pattern='needs the recurrence unit' expect_usage "engine without the unit" \
+  "$NPE" lm "$HGRN" --text "$TXT" --device 'sim:?build=small'
 pattern="bad --block 'x'" expect_usage "block x" "$NPE" lm "$HGRN" --text "$TXT" --block x
 pattern="bad --nlu-bits '9' (1..8)" expect_usage "nlu bits 9" "$NPE" lm "$HGRN" --text "$TXT" --nlu-bits 9
 pattern="bad --nlu-bits ''" expect_usage "nlu bits empty" "$NPE" lm "$HGRN" --text "$TXT" --nlu-bits ''

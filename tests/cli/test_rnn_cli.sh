@@ -165,8 +165,20 @@ else
 fi
 pattern='cannot open' expect_usage_msg "$NPE" rnn --cell gru --weights "$T/none.npz"
 
-expect_usage "$NPE" rnn --cell hgrn
-grep -q 'npe lm' "$T/err" || fail "--cell hgrn message"
+# HGRN (RECUR MODE 4): golden-checked, JSON, back-pressure, the state limit,
+# options of other cells, an engine without the mode
+"$NPE" rnn --cell hgrn --steps 50 --hidden 37 --check --quiet > "$T/h" || fail "hgrn --check"
+grep -q 'identical (every y_t and h_T)' "$T/h" || fail "hgrn golden"
+awk '$1 == "vs" && $5 + 0 < 1e-3 { ok = 1 } END { exit !ok }' "$T/h" || fail "hgrn float64 err"
+"$NPE" rnn --cell hgrn --steps 20 --hidden 5 --check --json --quiet \
+  --device 'sim:?latency=23&ready=70&valid=60&seed=2' > "$T/hj" || fail "hgrn --json"
+grep -q '"golden_mismatches": 0}' "$T/hj" || fail "hgrn json golden"
+grep -q '"elements": 100,' "$T/hj" || fail "hgrn json elements"
+pattern='no HGRN mode for H = 1025' expect_usage_msg "$NPE" rnn --cell hgrn --hidden 1025
+pattern='--frac is not an option of --cell hgrn' expect_usage_msg "$NPE" rnn --cell hgrn --frac 8
+pattern='--format is not an option of --cell hgrn' expect_usage_msg "$NPE" rnn --cell hgrn --format int8
+pattern='no HGRN mode' expect_usage_msg "$NPE" rnn --cell hgrn --device 'sim:?build=small'
+expect_usage "$NPE" rnn --cell hgrn --device golden
 
 # GLA: a small head in every format, bit for bit with the golden model
 "$NPE" rnn --cell gla --steps 40 --dk 8 --dv 6 --chunk 16 --format all --check --quiet > "$T/g" ||
@@ -234,7 +246,7 @@ grep -q 'npe_rnn_quantize' "$T/h" || fail "help quantiser"
 "$NPE" help rnn | grep -q 'Usage: npe rnn' || fail "help rnn"
 "$NPE" --help | grep -q '^  rnn ' || fail "npe --help lists rnn"
 "$NPE" info > "$T/i"
-grep -q '^recurrence    diag gru lstm, 1024 state elements' "$T/i" || fail "info recurrence"
+grep -q '^recurrence    diag gru lstm hgrn, 1024 state elements' "$T/i" || fail "info recurrence"
 grep -q '^gru max H     fp4 [0-9]*, posit4 [0-9]*, posit8 [0-9]*, posit16 [0-9]*, int8 [0-9]*, ternary' \
   "$T/i" || fail "info gru max H"
 grep -q '^lstm max H ' "$T/i" || fail "info lstm max H"

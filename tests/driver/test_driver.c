@@ -448,7 +448,7 @@ START_TEST(error_paths) {
   ck_assert_int_eq(npe_buf_alloc(d, 64, &buf), NPE_OK);
   npe_close(d);
   ck_assert_uint_eq(npe_version(), NPE_API_VERSION);
-  ck_assert_uint_eq(NPE_API_VERSION, 0x000b00u);
+  ck_assert_uint_eq(NPE_API_VERSION, 0x000c00u);
 }
 END_TEST
 

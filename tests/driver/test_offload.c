@@ -295,6 +295,14 @@ START_TEST(gated_sequences) {
       q2.row_scale = sc, q2.h = NULL, q2.h_last = hl2, q2.c_last = lstm ? cl2 : NULL;
       ck_assert_int_eq(npe_rnn(soc, &q2), NPE_ERR_UNSUPPORTED);
       for (uint32_t i = 0; i < H; i++) ck_assert(hl2[i] == 0x5a5a5a5a && cl2[i] == 0x5a5a5a5a);
+      /* HGRN: the firmware has no HGRN (recur_modes without bit 4); nothing written */
+      int32_t *xh = calloc((size_t)4 * H, 4);
+      ck_assert(xh);
+      npe_rnn_seq qh = {.cell = NPE_RNN_HGRN, .steps = 1, .hidden = H, .x = xh, .h_last = hl2};
+      ck_assert_int_eq(npe_rnn(soc, &qh), NPE_ERR_UNSUPPORTED);
+      ck_assert_uint_eq(npe_rnn_max_hidden(soc, NPE_RNN_HGRN, NPE_FMT_INT8), 0);
+      for (uint32_t i = 0; i < H; i++) ck_assert(hl2[i] == 0x5a5a5a5a);
+      free(xh);
       free(sc), free(hl2), free(cl2);
     }
     pats_free(w);

@@ -157,7 +157,7 @@ START_TEST(info_reports_the_unit) {
   ck_assert_uint_eq(in.recur_modes & 1u, 1);
   npe_close(d);
   ck_assert_uint_eq(npe_version(), NPE_API_VERSION);
-  ck_assert_uint_eq(NPE_API_VERSION, 0x000b00u);
+  ck_assert_uint_eq(NPE_API_VERSION, 0x000c00u);
 }
 END_TEST
 
@@ -1221,6 +1221,146 @@ START_TEST(gated_quantize_and_records) {
 }
 END_TEST
 
+/* ---- HGRN (API 0.12.0) ---- */
+
+/* One HGRN sequence through npe_rnn against npe_recur_hgrn_seq, bit for
+ * bit: records za, zc, zg ~ U(-R, R) (R = 6, or any int32 when @p wide),
+ * x3 random, h0 optional; @p outs: every y, h_last only, or both (the last
+ * step on its own with OUT_LAST: h_T, then y_T). Returns the descriptors. */
+static uint64_t check_hgrn(npe_dev *d, uint32_t T, uint32_t H, int wide, int with_h0,
+                           enum outs outs, uint64_t seed) {
+  size_t n = (size_t)T * H;
+  int32_t *x = malloc(16 * n), *y = malloc(4 * n), *gy = malloc(4 * n);
+  int32_t *h0 = malloc(4 * H), *hl = malloc(4 * H), *gh = malloc(4 * H);
+  ck_assert(x && y && gy && h0 && hl && gh);
+  uint64_t s = seed * 0x9E3779B97F4A7C15ull + 3;
+  for (size_t i = 0; i < 4 * n; i++) {
+    uint64_t r = rng(&s);
+    x[i] = wide || i % 4 == 3 ? (int32_t)(uint32_t)r : (int32_t)((int64_t)(r % (12u << 16)) - (6 << 16));
+  }
+  for (uint32_t i = 0; i < H; i++)
+    gh[i] = h0[i] = wide ? (int32_t)(uint32_t)rng(&s) : (int32_t)((int64_t)(rng(&s) % (4u << 16)) - (2 << 16));
+  if (!with_h0) memset(gh, 0, 4 * H);
+  ck_assert_int_eq(npe_recur_hgrn_seq(T, H, x, gh, gy), NPE_OK);
+  memset(y, 0x5a, 4 * n), memset(hl, 0x5a, 4 * H);
+  npe_rnn_seq q = {.cell = NPE_RNN_HGRN, .steps = T, .hidden = H, .x = x,
+                   .h0 = with_h0 ? h0 : NULL, .y = outs != OUT_LAST_ONLY ? y : NULL,
+                   .h_last = outs != OUT_ALL ? hl : NULL};
+  int rc = npe_rnn(d, &q);
+  ck_assert_msg(rc == NPE_OK, "hgrn T=%u H=%u: %s", T, H, npe_strerror(rc));
+  if (outs != OUT_LAST_ONLY)
+    for (size_t i = 0; i < n; i++)
+      ck_assert_msg(y[i] == gy[i], "hgrn T=%u H=%u outs=%d: y[%zu] = %d, want %d", T, H, (int)outs,
+                    i, y[i], gy[i]);
+  if (outs != OUT_ALL)
+    for (uint32_t i = 0; i < H; i++)
+      ck_assert_msg(hl[i] == gh[i], "hgrn T=%u H=%u: h_last[%u] = %d, want %d", T, H, i, hl[i], gh[i]);
+  npe_stats st;
+  ck_assert_int_eq(npe_last_stats(d, &st), NPE_OK);
+  ck_assert_uint_eq(st.recur_elems, n);
+  ck_assert_uint_eq(st.recur_hgrn_elems, n);
+  ck_assert_uint_eq(st.recur_mode_elems[0] + st.recur_mode_elems[1] + st.recur_mode_elems[2], 0);
+  ck_assert(st.energy_pj > 0);
+  free(x), free(y), free(gy), free(h0), free(hl), free(gh);
+  return st.descriptors;
+}
+
+/* Shapes (H 1 .. 1024, on and off the array's multiples; T 1 .. 70000:
+ * chunks of 65535 with KEEP), outputs, h0, wide inputs; the info bit. */
+START_TEST(hgrn_shapes) {
+  npe_dev *d = open_sim("sim:?latency=20");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  ck_assert_uint_eq(in.recur_modes >> NPE_RNN_HGRN & 1u, 1u);
+  ck_assert_uint_eq(npe_rnn_max_hidden(d, NPE_RNN_HGRN, NPE_FMT_INT8), in.recur_state_words);
+  check_hgrn(d, 1, 1, 0, 0, OUT_ALL, 1);
+  check_hgrn(d, 7, 3, 0, 1, OUT_BOTH, 2);
+  check_hgrn(d, 50, 13, 1, 1, OUT_BOTH, 3);
+  check_hgrn(d, 9, 64, 0, 0, OUT_LAST_ONLY, 4);
+  check_hgrn(d, 1000, 40, 0, 1, OUT_ALL, 5);
+  check_hgrn(d, 3, 1024, 0, 1, OUT_BOTH, 6);
+  check_hgrn(d, 1, 192, 0, 1, OUT_BOTH, 7); /* the last step alone is the only step */
+  uint64_t descs = check_hgrn(d, 70000, 2, 0, 1, OUT_BOTH, 8);
+  ck_assert_uint_ge(descs, 3); /* 65535, then KEEP: the rest, the last step alone */
+  npe_close(d);
+}
+END_TEST
+
+/* Latency and back-pressure; device memory nearly full (passes). */
+START_TEST(hgrn_back_pressure_and_passes) {
+  npe_dev *d = open_sim("sim:?latency=37&ready=60&valid=70&seed=5");
+  check_hgrn(d, 300, 33, 0, 1, OUT_BOTH, 11);
+  check_hgrn(d, 64, 7, 1, 0, OUT_ALL, 12);
+  npe_close(d);
+  d = open_sim("sim:?latency=30");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  npe_buf *hog;
+  ck_assert_int_eq(npe_buf_alloc(d, (size_t)in.mem_size - (1u << 16) - (100u << 10), &hog), NPE_OK);
+  uint64_t descs = check_hgrn(d, 400, 500, 0, 1, OUT_BOTH, 13); /* 4 MB of records */
+  ck_assert_msg(descs > 10, "%llu descriptors", (unsigned long long)descs);
+  ck_assert_int_eq(npe_buf_free(d, hog), NPE_OK);
+  npe_close(d);
+}
+END_TEST
+
+/* Bad HGRN sequences: INVALID_ARG / UNSUPPORTED, outputs untouched. */
+START_TEST(hgrn_errors_leave_outputs_alone) {
+  npe_dev *d = open_sim("sim:");
+  enum { T = 4, H = 8 };
+  int32_t x[4 * T * H] = {0}, y[T * H], hl[H], other[T * H] = {0};
+  uint8_t w[3 * H * H] = {0};
+  float sc[3 * H];
+  for (int i = 0; i < 3 * H; i++) sc[i] = 1.0f;
+  memset(y, 0x5a, sizeof y), memset(hl, 0x5a, sizeof hl);
+  const npe_rnn_seq ok = {.cell = NPE_RNN_HGRN, .steps = T, .hidden = H, .x = x, .y = y, .h_last = hl};
+  npe_rnn_seq b;
+#define BAD(expr, want)                                                                  \
+  do {                                                                                   \
+    b = ok;                                                                              \
+    expr;                                                                                \
+    ck_assert_int_eq(npe_rnn(d, &b), want);                                              \
+    for (int i = 0; i < T * H; i++) ck_assert_int_eq(y[i], 0x5a5a5a5a);                  \
+    for (int i = 0; i < H; i++) ck_assert_int_eq(hl[i], 0x5a5a5a5a);                     \
+  } while (0)
+  BAD(b.x = NULL, NPE_ERR_INVALID_ARG);
+  BAD((b.y = NULL, b.h_last = NULL), NPE_ERR_INVALID_ARG);
+  BAD(b.steps = 0, NPE_ERR_INVALID_ARG);
+  BAD(b.hidden = 0, NPE_ERR_INVALID_ARG);
+  BAD(b.h = other, NPE_ERR_INVALID_ARG);
+  BAD(b.a = other, NPE_ERR_INVALID_ARG);
+  BAD(b.w_hh = npe_pats_u8(NPE_FMT_INT8, w), NPE_ERR_INVALID_ARG);
+  BAD(b.row_scale = sc, NPE_ERR_INVALID_ARG);
+  BAD(b.c_last = other, NPE_ERR_INVALID_ARG);
+  BAD(b.hshift = 7, NPE_ERR_INVALID_ARG);
+  BAD(b.acc_shift = 1, NPE_ERR_INVALID_ARG);
+  BAD(b.hidden = 1025, NPE_ERR_UNSUPPORTED); /* beyond the state: not sliced */
+  /* y on another cell */
+  int32_t a[T * H] = {0}, bb[T * H] = {0};
+  BAD((b.cell = NPE_RNN_DIAG, b.a = a, b.b = bb, b.x = NULL, b.h_last = NULL), NPE_ERR_INVALID_ARG);
+  ck_assert_uint_eq(npe_rnn_max_hidden(d, NPE_RNN_HGRN, NPE_FMT_INT8), 1024);
+  npe_close(d);
+  /* the small build has no recurrence unit: UNSUPPORTED */
+  d = open_sim("sim:?build=small");
+  npe_info in;
+  ck_assert_int_eq(npe_get_info(d, &in), NPE_OK);
+  if (!(in.recur_modes >> NPE_RNN_HGRN & 1u)) {
+    BAD((void)0, NPE_ERR_UNSUPPORTED);
+    ck_assert_uint_eq(npe_rnn_max_hidden(d, NPE_RNN_HGRN, NPE_FMT_INT8), 0);
+  }
+  npe_close(d);
+#undef BAD
+  /* records from float projections: za, zc, zg (+ b_hh), x3 = 0 */
+  float proj[2 * 3 * 2] = {0.5f, -1.25f, 2.0f, 0.0f, -0.75f, 3.5f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f};
+  float bh[6] = {0.25f, 0, 0, 0, 0, -1.0f};
+  int32_t rx[2 * 2 * 4];
+  ck_assert_int_eq(npe_rnn_records(NPE_RNN_HGRN, 2, 2, proj, 0, bh, rx), NPE_OK);
+  static const int32_t want_rx[8] = {49152, 131072, -49152, 0, -81920, 0, 163840, 0};
+  for (int i = 0; i < 8; i++) ck_assert_int_eq(rx[i], want_rx[i]);
+  ck_assert_int_eq(rx[7], 0);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rnn");
   TCase *tc = tcase_create("diag");
@@ -1250,6 +1390,12 @@ int main(void) {
   tcase_add_test(tg, gated_row_scales_one_is_identity);
   tcase_add_test(tg, gated_row_scales_errors);
   suite_add_tcase(s, tg);
+  TCase *th = tcase_create("hgrn");
+  tcase_set_timeout(th, 900);
+  tcase_add_test(th, hgrn_shapes);
+  tcase_add_test(th, hgrn_back_pressure_and_passes);
+  tcase_add_test(th, hgrn_errors_leave_outputs_alone);
+  suite_add_tcase(s, th);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);

@@ -24,7 +24,7 @@ static uint32_t recur_open(eng *e, unsigned latency, unsigned ready_pct, unsigne
   ck_assert_int_eq(npesim_csr_read(e->sim, NPE_CAP_RECUR_REG_OFFSET, &rec), 0);
   ck_assert_uint_eq((rec >> NPE_CAP_RECUR_MODES_OFFSET) & NPE_CAP_RECUR_MODES_MASK,
                     1u << NPE_RECUR_MODE_DIAG | 1u << NPE_RECUR_MODE_GRU |
-                        1u << NPE_RECUR_MODE_LSTM);
+                        1u << NPE_RECUR_MODE_LSTM | 1u << NPE_RECUR_MODE_HGRN);
   return (rec >> NPE_CAP_RECUR_STATE_WORDS_OFFSET) & NPE_CAP_RECUR_STATE_WORDS_MASK;
 }
 

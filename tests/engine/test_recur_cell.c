@@ -10,7 +10,10 @@
  * written outside the output; the descriptor checks. With AUX.ROWSCALE
  * (32-byte records: the row scales s0..s3, then x0..x3) the same against
  * npe_recur_gated_seq with per-step scales: random, negative, tiny, near
- * +-2, GRU's unused s3 random (it must not matter).
+ * +-2, GRU's unused s3 random (it must not matter). HGRN (MODE 4, tcase
+ * recur_cell_hgrn): random records {za, zc, zg, x3} (x3 random: not read),
+ * every y_t (or h_T) against npe_recur_hgrn_seq, H 1 .. 1024, T 1 .. 1200,
+ * INIT, KEEP chains, latency and back-pressure, and the descriptor checks.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -359,6 +362,159 @@ START_TEST(rowscale_errors) {
 }
 END_TEST
 
+/* ---- HGRN (MODE 4) ---- */
+
+typedef struct {
+  uint32_t h, t;
+  unsigned init;
+  int out_last;
+  uint32_t chain; /* descriptors (the rest KEEP) */
+  int wide;       /* records and h_0 over the whole int32 range */
+} hgrn_case;
+
+/* One HGRN case on the engine against npe_recur_hgrn_seq; returns the
+ * cycles. The records: za, zc, zg ~ U(-6, 6) (beyond the table's ends
+ * too), or any int32; x3 random. */
+static uint64_t run_hgrn(eng *e, uint64_t *s, const hgrn_case *c) {
+  uint32_t h = c->h, t = c->t;
+  size_t nrec = (size_t)t * h;
+  int32_t *x = malloc(16 * nrec), *want = malloc(4 * nrec), *got = malloc(4 * nrec + 8);
+  int32_t *hs = calloc(h, 4);
+  ck_assert(x && want && got && hs);
+  for (size_t i = 0; i < 4 * nrec; i++)
+    x[i] = c->wide || i % 4 == 3 ? (int32_t)(uint32_t)(rng_next(s) >> 32)
+                                 : (int32_t)((int64_t)(rng_next(s) % (12u << 16)) - (6 << 16));
+  if (c->init == NPE_RECUR_INIT_LOAD) {
+    for (uint32_t i = 0; i < h; i++)
+      hs[i] = c->wide ? (int32_t)(uint32_t)(rng_next(s) >> 32)
+                      : (int32_t)((int64_t)(rng_next(s) % (4u << 16)) - (2 << 16));
+    e->t.mem_write(e->t.ctx, H0, hs, 4u * h);
+  }
+  ck_assert_int_eq(npe_recur_hgrn_seq(t, h, x, hs, want), NPE_OK);
+  e->t.mem_write(e->t.ctx, REC, x, 16 * nrec);
+  size_t out_bytes = c->out_last ? 8u * h : 4 * nrec; /* OUT_LAST: h_T, then y_T */
+  eng_guard_set(e, OUT - 64, 64);
+  eng_guard_set(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64);
+  npe_desc_fields f[8];
+  uint32_t nf = 0, t0 = 0;
+  ck_assert_uint_le(c->chain, 8);
+  for (uint32_t k = 0; k < c->chain; k++) {
+    uint32_t tc = k + 1 == c->chain ? t - t0 : (t - t0) / (c->chain - k);
+    if ((h & 1) && k + 1 < c->chain) tc &= ~1u; /* ADDR_C stays 8-byte aligned */
+    if (tc == 0) continue;
+    npe_desc_fields r = {0};
+    r.op = NPE_OP_RECUR;
+    r.n = (uint16_t)h;
+    r.t = (uint16_t)tc;
+    r.addr_a = REC + 16ull * t0 * h;
+    r.addr_b = H0;
+    r.addr_c = c->out_last ? OUT : OUT + 4ull * t0 * h;
+    r.aux = (uint32_t)NPE_RECUR_MODE_HGRN << NPE_RECUR_AUX_MODE_LSB |
+            (uint32_t)(nf == 0 ? c->init : NPE_RECUR_INIT_KEEP) << NPE_RECUR_AUX_INIT_LSB |
+            (uint32_t)(c->out_last ? 1u : 0u) << NPE_RECUR_AUX_OUT_LAST_BIT;
+    f[nf++] = r;
+    t0 += tc;
+  }
+  npe_ring_result r = eng_run_descs(e, f, nf);
+  ck_assert_msg(r.hw_err == 0, "hgrn H=%u T=%u: engine error %u at %u", h, t, r.hw_err, r.err_idx);
+  e->t.mem_read(e->t.ctx, OUT, got, out_bytes);
+  for (size_t i = 0; i < out_bytes / 4; i++) {
+    int32_t wv = !c->out_last ? want[i] : i < h ? hs[i] : want[(size_t)(t - 1) * h + i - h];
+    ck_assert_msg(got[i] == wv,
+                  "hgrn H=%u T=%u init=%u last=%d chain=%u wide=%d: word %zu (t %zu, i %zu): "
+                  "got %d, want %d",
+                  h, t, c->init, c->out_last, c->chain, c->wide, i, i / h, i % h, got[i], wv);
+  }
+  ck_assert_msg(eng_guard_ok(e, OUT - 64, 64), "written below the output");
+  ck_assert_msg(eng_guard_ok(e, OUT + ((out_bytes + 7) & ~(size_t)7), 64), "written past the output");
+  free(x), free(want), free(got), free(hs);
+  return r.cycles;
+}
+
+static void run_hgrn_cases(unsigned latency, unsigned ready_pct, unsigned valid_pct, uint64_t seed,
+                           const hgrn_case *c, size_t n) {
+  eng e;
+  eng_open(&e, latency, ready_pct, valid_pct, seed);
+  uint64_t s = seed * 104729u;
+  for (size_t i = 0; i < n; i++) run_hgrn(&e, &s, &c[i]);
+  eng_close(&e);
+}
+
+/* H on and off the array's multiples (1, 3, 13, 40, 64, 100, 256, the
+ * largest state 1024), T 1 .. 1200, every INIT but KEEP, OUT_LAST, wide
+ * records (saturating adds and products). */
+START_TEST(hgrn_shapes) {
+  static const hgrn_case c[] = {
+      {1, 1, NPE_RECUR_INIT_ZERO, 0, 1, 0},     {3, 5, NPE_RECUR_INIT_LOAD, 0, 1, 0},
+      {13, 7, NPE_RECUR_INIT_ZERO, 1, 1, 0},    {40, 3, NPE_RECUR_INIT_LOAD, 1, 1, 1},
+      {64, 20, NPE_RECUR_INIT_LOAD, 0, 1, 1},   {100, 9, NPE_RECUR_INIT_ZERO, 0, 1, 0},
+      {256, 4, NPE_RECUR_INIT_LOAD, 0, 1, 0},   {1024, 2, NPE_RECUR_INIT_LOAD, 0, 1, 0},
+      {1024, 3, NPE_RECUR_INIT_ZERO, 1, 1, 1},  {5, 1200, NPE_RECUR_INIT_LOAD, 0, 1, 0},
+      {2, 1000, NPE_RECUR_INIT_ZERO, 1, 1, 0},  {33, 1000, NPE_RECUR_INIT_LOAD, 0, 1, 0},
+  };
+  run_hgrn_cases(40, 100, 100, 11, c, sizeof c / sizeof c[0]);
+}
+END_TEST
+
+/* KEEP chains (h continues on chip; y never enters the state), at random
+ * memory latency and back-pressure. */
+START_TEST(hgrn_keep_and_backpressure) {
+  static const hgrn_case c[] = {
+      {24, 60, NPE_RECUR_INIT_LOAD, 0, 4, 0},  {33, 41, NPE_RECUR_INIT_ZERO, 1, 3, 0},
+      {7, 1000, NPE_RECUR_INIT_LOAD, 0, 5, 0}, {64, 25, NPE_RECUR_INIT_LOAD, 0, 2, 1},
+      {1, 300, NPE_RECUR_INIT_ZERO, 0, 1, 0},
+  };
+  run_hgrn_cases(100, 60, 70, 12, c, sizeof c / sizeof c[0]);
+  run_hgrn_cases(3, 30, 40, 13, c, sizeof c / sizeof c[0]);
+}
+END_TEST
+
+/* Bad descriptors: N = 0, N beyond the state, T = 0, ROWSCALE, HSHIFT or
+ * ACC_SHIFT with HGRN, an undefined AUX bit, the reserved MODE 3 and MODE
+ * 5: the error, nothing written. */
+START_TEST(hgrn_errors) {
+  eng e;
+  eng_open(&e, 20, 100, 100, 14);
+  eng_guard_set(&e, OUT, 256);
+  const uint32_t hg = NPE_RECUR_MODE_HGRN;
+  struct {
+    uint16_t n, t;
+    uint32_t aux;
+    uint32_t err;
+  } bad[] = {
+      {0, 4, hg, NPE_HW_ERR_BAD_DIMS},
+      {1025, 4, hg, NPE_HW_ERR_BAD_DIMS}, /* CAP_RECUR.STATE_WORDS is 1024 in this build */
+      {8, 0, hg, NPE_HW_ERR_BAD_DIMS},
+      {8, 4, hg | 1u << NPE_RECUR_AUX_ROW_SCALE_BIT, NPE_HW_ERR_BAD_AUX},
+      {8, 4, hg | 7u << NPE_RECUR_AUX_H_SHIFT_LSB, NPE_HW_ERR_BAD_AUX},
+      {8, 4, hg | 1u << NPE_RECUR_AUX_ACC_SHIFT_LSB, NPE_HW_ERR_BAD_AUX},
+      {8, 4, hg | 1u << 10, NPE_HW_ERR_BAD_AUX},
+      {8, 4, hg | 3u << NPE_RECUR_AUX_INIT_LSB, NPE_HW_ERR_BAD_AUX},
+      {8, 4, 3, NPE_HW_ERR_BAD_AUX},
+      {8, 4, 5, NPE_HW_ERR_BAD_AUX},
+      {0, 4, hg | 1u << NPE_RECUR_AUX_ROW_SCALE_BIT, NPE_HW_ERR_BAD_AUX},
+  };
+  for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    npe_desc_fields f = {0};
+    f.op = NPE_OP_RECUR;
+    f.n = bad[i].n;
+    f.t = bad[i].t;
+    f.addr_a = REC;
+    f.addr_c = OUT;
+    f.aux = bad[i].aux;
+    uint32_t err = run_direct(&e, &f, NULL, NULL);
+    ck_assert_msg(err == bad[i].err, "hgrn case %u: error %u, want %u", i, err, bad[i].err);
+    ck_assert_msg(eng_guard_ok(&e, OUT, 256), "hgrn case %u wrote its output", i);
+    soft_reset(&e);
+  }
+  /* and a good one after them on the same engine */
+  uint64_t s = 3;
+  hgrn_case ok = {9, 6, NPE_RECUR_INIT_LOAD, 0, 2, 0};
+  run_hgrn(&e, &s, &ok);
+  eng_close(&e);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("recur_cell");
   TCase *tc = tcase_create("recur_cell");
@@ -374,6 +530,12 @@ int main(void) {
   tcase_add_test(tr, rowscale_long_and_backpressure);
   tcase_add_test(tr, rowscale_errors);
   suite_add_tcase(s, tr);
+  TCase *th = tcase_create("recur_cell_hgrn");
+  tcase_set_timeout(th, 900);
+  tcase_add_test(th, hgrn_shapes);
+  tcase_add_test(th, hgrn_keep_and_backpressure);
+  tcase_add_test(th, hgrn_errors);
+  suite_add_tcase(s, th);
   SRunner *r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);
   int failed = srunner_ntests_failed(r);

@@ -8,7 +8,9 @@
  * the saturating arithmetic and the conversions by hand and against
  * oracles, the cells against torch's equations in double, the sequence
  * against a loop of the cells over an independent exact mat-vec, and every
- * bad input. NPE_RECUR_REPORT=1 prints the measured error bounds. */
+ * bad input. HGRN: the step against an independent oracle (edges, a
+ * million random), the sequence against the float64 cell within a derived
+ * bound, and bad input. NPE_RECUR_REPORT=1 prints the measured error bounds. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -1230,6 +1232,154 @@ START_TEST(gated_seq_errors) {
 }
 END_TEST
 
+/* ---- HGRN ---------------------------------------------------------------- */
+
+/* The HGRN step by its definition, written independently: the table rebuilt
+ * from libm (ref_sigmoid), tanh as 2 sigma(2x) - 1 with its own clamp,
+ * products by mul_oracle (truncating division, symmetric ties), the sum
+ * in int64 and saturated here. */
+static int32_t sat_i64(int64_t v) { return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v; }
+static int32_t ref_tanh(int32_t x) { return 2 * ref_sigmoid(sat_i64(2 * (int64_t)x)) - 65536; }
+static void hgrn_oracle(const int32_t z[3], int32_t h, int32_t *h2, int32_t *y) {
+  int32_t a = ref_tanh(z[0]);
+  int32_t c = mul_oracle(65536 - (a < 0 ? -a : a), ref_tanh(z[1]));
+  int32_t g = ref_sigmoid(z[2]);
+  *h2 = sat_i64((int64_t)mul_oracle(a, h) + c);
+  *y = mul_oracle(g, *h2);
+}
+
+/* The step against the oracle: every combination of edge values (the
+ * table's ends, its steps, ties of the products, the int32 extremes) and a
+ * million random inputs, typical and full range. */
+START_TEST(hgrn_cell_oracle) {
+  build_ref_tab();
+  static const int32_t ze[] = {INT32_MIN, -(1 << 20) - 1, -(1 << 19), -(1 << 18) - 1, -(1 << 18),
+                               -65536, -32768, -4097, -4096, -1, 0, 1, 2048, 4096, 65535,
+                               (1 << 18) - 1, 1 << 18, (1 << 19) - 1, 1 << 20, INT32_MAX};
+  static const int32_t he[] = {INT32_MIN, INT32_MIN + 1, -(1 << 24), -65537, -65536, -32768, -1,
+                               0, 1, 32768, 65535, 65536, 1 << 24, INT32_MAX - 1, INT32_MAX};
+  const int nz = (int)(sizeof ze / sizeof ze[0]), nh = (int)(sizeof he / sizeof he[0]);
+  for (int i = 0; i < nz; i++)
+    for (int j = 0; j < nz; j++)
+      for (int k = 0; k < nz; k++)
+        for (int m = 0; m < nh; m++) {
+          int32_t z[3] = {ze[i], ze[j], ze[k]}, h2 = 0x7777, y = 0x7777, oh, oy;
+          npe_recur_hgrn_cell(z, he[m], &h2, &y);
+          hgrn_oracle(z, he[m], &oh, &oy);
+          if (h2 != oh || y != oy)
+            ck_abort_msg("hgrn(%d, %d, %d; h %d) = (%d, %d), want (%d, %d)", z[0], z[1], z[2],
+                         he[m], h2, y, oh, oy);
+        }
+  uint64_t s = 71;
+  for (int i = 0; i < 1000000; i++) {
+    int wide = i & 1;
+    int32_t z[3], h = wide ? rnd32(&s) : rnd_range(&s, 4 << 16), h2, y, oh, oy;
+    for (int k = 0; k < 3; k++) z[k] = wide ? rnd32(&s) : rnd_range(&s, 6 << 16);
+    npe_recur_hgrn_cell(z, h, &h2, &y);
+    hgrn_oracle(z, h, &oh, &oy);
+    if (h2 != oh || y != oy)
+      ck_abort_msg("hgrn(%d, %d, %d; h %d) = (%d, %d), want (%d, %d)", z[0], z[1], z[2], h, h2, y,
+                   oh, oy);
+  }
+  /* by hand: za = zc = zg = 0 gives a = 0, c = 0, g = 1/2: h' = 0, y = 0;
+   * za huge: a = 65492 (tanh's end), c = mul(44, tanh(zc)), h' = a h + c */
+  int32_t z0[3] = {0, 0, 0}, h2, y;
+  npe_recur_hgrn_cell(z0, 12345, &h2, &y);
+  ck_assert_int_eq(h2, 0);
+  ck_assert_int_eq(y, 0);
+  int32_t z1[3] = {INT32_MAX, INT32_MAX, INT32_MAX};
+  npe_recur_hgrn_cell(z1, 65536, &h2, &y);
+  ck_assert_int_eq(h2, 65492 + 44); /* a h = 65492; c = mul(44, 65492) = RNE(43.97) = 44 */
+  ck_assert_int_eq(y, mul_oracle(65514, h2));
+  int32_t z2[3] = {INT32_MIN, INT32_MIN, INT32_MIN}; /* a = -65492: the sign of a, not 1 - a */
+  npe_recur_hgrn_cell(z2, 65536, &h2, &y);
+  ck_assert_int_eq(h2, -65492 - 44);
+  ck_assert_int_eq(y, mul_oracle(22, -65536));
+  npe_recur_hgrn_cell(NULL, 0, &h2, &y); /* NULL: nothing written */
+  ck_assert_int_eq(y, mul_oracle(22, -65536));
+}
+END_TEST
+
+/*
+ * The sequence against the float64 cell (tools/lm/models.py's HGRN with
+ * exact tanh and exp) on the same Q15.16 inputs, H = 64, T = 1000, z ~
+ * U(-R, R): per step the error of h obeys E_t <= |a_q| E_{t-1} + e_t(za)
+ * |h_ref| + dc + 2^-17 with dc = e_t(za) + e_t(zc) + 2^-17 (|tanh| <= 1,
+ * 1 - |a| <= 1), and y's is at most E_t + e_s(zg) |h'_ref| + 2^-17. Asserted
+ * per element and step; the worst errors are reported.
+ */
+START_TEST(hgrn_seq_vs_float64) {
+  enum { H = 64, T = 1000 };
+  static const int32_t ranges[] = {2 << 16, 6 << 16};
+  for (int r = 0; r < 2; r++) {
+    int32_t *x = malloc(sizeof(int32_t) * 4 * H * T), *y = malloc(sizeof(int32_t) * H * T);
+    int32_t h[H] = {0};
+    double hr[H] = {0}, eb[H] = {0}, max_h = 0, max_y = 0, sum2 = 0;
+    ck_assert(x && y);
+    uint64_t s = 97 + (uint64_t)r;
+    for (int k = 0; k < 4 * H * T; k++) x[k] = rnd_range(&s, ranges[r]);
+    ck_assert_int_eq(npe_recur_hgrn_seq(T, H, x, h, y), NPE_OK);
+    int32_t hq[H] = {0};
+    for (int t = 0; t < T; t++)
+      for (int i = 0; i < H; i++) {
+        const int32_t *z = x + 4 * (t * H + i);
+        double a = tanh(q16(z[0])), c = (1 - fabs(a)) * tanh(q16(z[1])), g = sigd(q16(z[2]));
+        double da = e_tanh(z[0]), dc = da + e_tanh(z[1]) + 0x1p-17;
+        int32_t aq = npe_recur_tanh(z[0]), yq;
+        eb[i] = fabs(q16(aq)) * eb[i] + da * fabs(hr[i]) + dc + 0x1p-17;
+        hr[i] = a * hr[i] + c;
+        npe_recur_hgrn_cell(z, hq[i], &hq[i], &yq);
+        ck_assert_int_eq(yq, y[t * H + i]); /* the sequence is the cells in order */
+        double eh = fabs(q16(hq[i]) - hr[i]), ey = fabs(q16(yq) - g * hr[i]);
+        double by = eb[i] + e_sig(z[2]) * fabs(hr[i]) + 0x1p-17;
+        if (eh > eb[i] + 1e-9) ck_abort_msg("HGRN h: error %g > bound %g (t %d, i %d)", eh, eb[i], t, i);
+        if (ey > by + 1e-9) ck_abort_msg("HGRN y: error %g > bound %g (t %d, i %d)", ey, by, t, i);
+        max_h = eh > max_h ? eh : max_h;
+        max_y = ey > max_y ? ey : max_y;
+        sum2 += ey * ey;
+      }
+    for (int i = 0; i < H; i++) ck_assert_int_eq(h[i], hq[i]);
+    if (report())
+      printf("recur: HGRN sequence (H %d, T %d, z in +-%d) vs float64: max |h error| %.3g, max |y "
+             "error| %.3g, RMS y error %.3g\n",
+             H, T, ranges[r] >> 16, max_h, max_y, sqrt(sum2 / (H * T)));
+    free(x), free(y);
+  }
+}
+END_TEST
+
+/* The sequence: the cells in order, x3 not read, y optional, h_0 taken;
+ * bad arguments refused with nothing written. */
+START_TEST(hgrn_seq_cases) {
+  enum { H = 5, T = 7 };
+  int32_t x[4 * H * T], y[H * T], h[H], want_y[H * T], want_h[H];
+  uint64_t s = 5;
+  for (int k = 0; k < 4 * H * T; k++) x[k] = rnd_range(&s, 5 << 16);
+  for (int i = 0; i < H; i++) h[i] = want_h[i] = rnd_range(&s, 2 << 16);
+  for (int t = 0; t < T; t++)
+    for (int i = 0; i < H; i++) npe_recur_hgrn_cell(x + 4 * (t * H + i), want_h[i], &want_h[i], &want_y[t * H + i]);
+  int32_t h0[H];
+  memcpy(h0, h, sizeof h);
+  ck_assert_int_eq(npe_recur_hgrn_seq(T, H, x, h, y), NPE_OK);
+  ck_assert_mem_eq(h, want_h, sizeof h);
+  ck_assert_mem_eq(y, want_y, sizeof y);
+  for (int k = 3; k < 4 * H * T; k += 4) x[k] = rnd32(&s); /* x3 is not read */
+  memcpy(h, h0, sizeof h);
+  ck_assert_int_eq(npe_recur_hgrn_seq(T, H, x, h, NULL), NPE_OK);
+  ck_assert_mem_eq(h, want_h, sizeof h);
+  int32_t hs[H], ys[H * T];
+  memset(hs, 0x5a, sizeof hs), memset(ys, 0x5a, sizeof ys);
+  memcpy(h, hs, sizeof h), memcpy(y, ys, sizeof y);
+  ck_assert_int_eq(npe_recur_hgrn_seq(0, H, x, h, y), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_recur_hgrn_seq(T, 0, x, h, y), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_recur_hgrn_seq(T, H, NULL, h, y), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_recur_hgrn_seq(T, H, x, NULL, y), NPE_ERR_INVALID_ARG);
+  ck_assert_int_eq(npe_recur_hgrn_seq(UINT32_MAX, UINT32_MAX, x, h, y), NPE_ERR_INVALID_ARG);
+  ck_assert_mem_eq(h, hs, sizeof h);
+  ck_assert_mem_eq(y, ys, sizeof y);
+}
+END_TEST
+
 Suite *recur_suite(void) {
   Suite *s = suite_create("recur");
   TCase *tc = tcase_create("diag");
@@ -1259,5 +1409,11 @@ Suite *recur_suite(void) {
   tcase_add_test(tg, gated_seq_weights_checked);
   tcase_add_test(tg, gated_seq_errors);
   suite_add_tcase(s, tg);
+  TCase *th = tcase_create("hgrn");
+  tcase_set_timeout(th, 300);
+  tcase_add_test(th, hgrn_cell_oracle);
+  tcase_add_test(th, hgrn_seq_vs_float64);
+  tcase_add_test(th, hgrn_seq_cases);
+  suite_add_tcase(s, th);
   return s;
 }
