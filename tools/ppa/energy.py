@@ -194,6 +194,26 @@ def read_vcd(path, scope, t_from=None, t_to=None):
 # ---------------------------------------------------------------------------
 # Energy
 # ---------------------------------------------------------------------------
+def input_pin_energy(pin, rises, falls, slew_ns):
+    """Internal energy of an input pin's rises and falls (its passive power
+    tables, at the flow's input slew)."""
+    e = 0.0
+    for rt, ft in pin.passive:
+        e += rises * rt.lookup(input_transition_time=slew_ns, input_net_transition=slew_ns) + \
+            falls * ft.lookup(input_transition_time=slew_ns, input_net_transition=slew_ns)
+    return e
+
+
+def output_pin_energy(pin, rises, falls, load_pf, slew_ns):
+    """Internal energy of an output pin's rises and falls: its power tables
+    at the net's load and the flow's input slew, averaged over the arcs."""
+    pt = dict(total_output_net_capacitance=load_pf, input_transition_time=slew_ns,
+              input_net_transition=slew_ns)
+    er = sum(t[1].lookup(**pt) for t in pin.power) / len(pin.power)
+    ef = sum(t[2].lookup(**pt) for t in pin.power) / len(pin.power)
+    return rises * er + falls * ef
+
+
 def energy(lib, net, counts, window_s, slew_ns=0.1):
     """Energy of the window, by part and by kind; see the module comment."""
     v2 = lib.voltage ** 2
@@ -251,19 +271,11 @@ def energy(lib, net, counts, window_s, slew_ns=0.1):
             p = cell.pins[pin]
             r, f = tog.get(n, (0, 0))
             if p.direction == "input":
-                for rt, ft in p.passive:
-                    e = r * rt.lookup(input_transition_time=slew_ns, input_net_transition=slew_ns) + \
-                        f * ft.lookup(input_transition_time=slew_ns, input_net_transition=slew_ns)
-                    part = "clock" if p.clock else ("flops" if cell.sequential else "datapath")
-                    parts[part]["internal"] += e
+                part = "clock" if p.clock else ("flops" if cell.sequential else "datapath")
+                parts[part]["internal"] += input_pin_energy(p, r, f, slew_ns)
             elif p.power:
-                c = load.get(n, 0.0)
-                pt = dict(total_output_net_capacitance=c, input_transition_time=slew_ns,
-                          input_net_transition=slew_ns)
-                er = sum(t[1].lookup(**pt) for t in p.power) / len(p.power)
-                ef = sum(t[2].lookup(**pt) for t in p.power) / len(p.power)
                 part = "clock" if n in clock_nets else ("flops" if cell.sequential else "datapath")
-                parts[part]["internal"] += r * er + f * ef
+                parts[part]["internal"] += output_pin_energy(p, r, f, load.get(n, 0.0), slew_ns)
     # leakage: the library's unit (nW for the OSU cells) x seconds -> pJ
     leak_unit = {"1nW": 1e-9, "1uW": 1e-6, "1mW": 1e-3, "1pW": 1e-12, "1W": 1.0}
     leak_pj = leak * leak_unit.get(lib.leakage_unit, 1e-9) * window_s * 1e12

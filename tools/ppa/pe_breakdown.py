@@ -152,17 +152,10 @@ def breakdown(lib, net, counts, slew_ns=SLEW_NS):
             p = cell.pins[pin]
             r, f = tog.get(n, (0, 0))
             if p.direction == "input":
-                for rt, ft in p.passive:
-                    e = r * rt.lookup(input_transition_time=slew_ns, input_net_transition=slew_ns) + \
-                        f * ft.lookup(input_transition_time=slew_ns, input_net_transition=slew_ns)
-                    add_inst(i, "clock" if p.clock else "other", e)
+                add_inst(i, "clock" if p.clock else "other", energy.input_pin_energy(p, r, f, slew_ns))
             elif p.power:
-                c = load.get(n, 0.0)
-                pt = dict(total_output_net_capacitance=c, input_transition_time=slew_ns,
-                          input_net_transition=slew_ns)
-                er = sum(t[1].lookup(**pt) for t in p.power) / len(p.power)
-                ef = sum(t[2].lookup(**pt) for t in p.power) / len(p.power)
-                add_inst(i, "clock" if n in clock_nets else "other", r * er + f * ef)
+                add_inst(i, "clock" if n in clock_nets else "other",
+                         energy.output_pin_energy(p, r, f, load.get(n, 0.0), slew_ns))
     nflops = {}
     for i in seq:
         nflops[inst_group[i]] = nflops.get(inst_group[i], 0) + 1
