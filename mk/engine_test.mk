@@ -266,7 +266,9 @@ TEST_TARGETS += recur-cell-plant-test
 # show that these bugs are caught; the two bugs here touch disjoint modes.
 # It also carries NPE_PLANT_BUG_SIM_ENABLE (sim-enable-plant-test, below),
 # which touches only the NLU and crossbar units (the first build's
-# scoreboard bug stops the NLU test on an assertion before any result).
+# scoreboard bug stops the NLU test on an assertion before any result) and
+# the recurrence unit's DIAG steps and HGRN's second row (the GRU / LSTM
+# cases without ROWSCALE still pass).
 # ---------------------------------------------------------------------------
 SIM_PLANT_RS := $(BUILD)/sim_planted_rs
 
@@ -319,10 +321,12 @@ TEST_TARGETS += recur-rowscale-plant-test
 
 # The second planted build's NPE_PLANT_BUG_SIM_ENABLE: the NLU's binary32
 # converters enabled on the first slot of each gathered batch only, the
-# crossbar's sum conversion on row 0 only. The enables that let Verilator
-# skip that logic while it is unused (docs/ARCHITECTURE.md, "Simulation
-# speed") must cover every cycle that uses it: the NLU and crossbar tests
-# of the engine test must both fail on a result.
+# crossbar's sum conversion on row 0 only, the recurrence unit's record
+# path (DIAG's step, the cell) on the cell's rows only, not on DIAG's
+# steps. The enables that let Verilator skip that logic while it is unused
+# (docs/ARCHITECTURE.md, "Simulation speed") must cover every cycle that
+# uses it: the NLU and crossbar tests of the engine test, and the recur
+# test's DIAG cases, must all fail on a result.
 $(SIM_PLANT_RS)/test_engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
                              $(SIM_PLANT_RS)/npesim.o $(SIM_PLANT_RS)/npesim_xbar.o \
                              $(SIM_BUILD)/libnpesim.a $(GOLDEN_LIB) $(MODELS_LIB)
@@ -332,8 +336,17 @@ $(SIM_PLANT_RS)/test_engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SI
 	  $(SIM_BUILD)/verilated_fst_c.o $(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a \
 	  $(SIM_BOARD_MODELS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
 
+$(SIM_PLANT_RS)/test_recur: $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
+                            $(SIM_PLANT_RS)/npesim.o $(SIM_PLANT_RS)/npesim_xbar.o \
+                            $(SIM_BUILD)/libnpesim.a $(GOLDEN_LIB) $(MODELS_LIB)
+	$(CC) $(DRIVER_CFLAGS) $(CHECK_CFLAGS) -o $@ $(RECUR_TEST_SRCS) $(DRIVER_CORE_SRCS) \
+	  $(DRIVER_SIM_SRCS) $(SIM_PLANT_RS)/npesim.o $(SIM_PLANT_RS)/npesim_xbar.o \
+	  $(SIM_BUILD)/axi_mem.o $(SIM_BUILD)/verilated.o $(SIM_BUILD)/verilated_threads.o \
+	  $(SIM_BUILD)/verilated_fst_c.o $(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a \
+	  $(SIM_BOARD_MODELS) $(MODELS_LIB) $(GOLDEN_LIB) $(CHECK_LIBS) $(SIM_SYSLIBS)
+
 .PHONY: sim-enable-plant-test
-sim-enable-plant-test: $(SIM_PLANT_RS)/test_engine
+sim-enable-plant-test: $(SIM_PLANT_RS)/test_engine $(SIM_PLANT_RS)/test_recur
 	@if CK_RUN_CASE=bus $(SIM_PLANT_RS)/test_engine > $(SIM_PLANT_RS)/sim_enable.log 2>&1; then \
 	  echo "sim-enable-plant-test: FAIL: the planted enable bugs went unnoticed"; exit 1; \
 	elif grep -q ":F:bus:nlu_after_matmul:.*NLU B=.*golden" $(SIM_PLANT_RS)/sim_enable.log && \
@@ -342,6 +355,15 @@ sim-enable-plant-test: $(SIM_PLANT_RS)/test_engine
 	    "$$(grep -m1 -o 'XBAR .*' $(SIM_PLANT_RS)/sim_enable.log)"; \
 	else echo "sim-enable-plant-test: FAIL: the run failed, but not on both results"; \
 	  cat $(SIM_PLANT_RS)/sim_enable.log; exit 1; fi
+	@if CK_RUN_SUITE=recur CK_RUN_CASE=recur CK_FORK=no \
+	    $(SIM_PLANT_RS)/test_recur > $(SIM_PLANT_RS)/sim_enable_recur.log 2>&1; then \
+	  echo "sim-enable-plant-test: FAIL: the planted recur enable bug went unnoticed"; exit 1; \
+	elif grep -q ":F:recur:recur_bit_exact_shapes:.*element .*got .*, want" \
+	    $(SIM_PLANT_RS)/sim_enable_recur.log; then \
+	  echo "sim-enable-plant-test: planted recur bug caught: $$(grep -m1 -o 'H=.*got .*, want .*' \
+	    $(SIM_PLANT_RS)/sim_enable_recur.log)"; \
+	else echo "sim-enable-plant-test: FAIL: the recur run failed, but not on a result"; \
+	  cat $(SIM_PLANT_RS)/sim_enable_recur.log; exit 1; fi
 
 TEST_TARGETS += sim-enable-plant-test
 # The same build's HGRN bug: the HGRN cases (tcase recur_cell_hgrn) must

@@ -17,9 +17,13 @@
 // (c in the product of LSTM's i g, a h in GRU's z (h - n), g h' in LSTM's
 // o tanh(c')) and the c' register (HGRN's c between its two rows). The
 // longest path is one table evaluation between a few adds and products.
+// act_i: evaluate the row, else the results are 0 (a simulation-speed
+// enable, docs/ARCHITECTURE.md, "Simulation speed"); it covers en_i and
+// every cycle whose h_o, c_o or y_o the owner takes.
 module npe_recur_cell (
   input  logic        clk_i,
   input  logic        en_i,     // a row is taken this cycle
+  input  logic        act_i,    // the outputs are taken (en_i, or HGRN's row 1); else 0
   input  logic        lstm_i,   // 0: GRU (or HGRN), 1: LSTM
   input  logic        hgrn_i,   // 1: HGRN (lstm_i is 0)
   input  logic [1:0]  row_i,    // its gate: 0 .. 2 (GRU), 0 .. 3 (LSTM), 0 .. 1 (HGRN)
@@ -58,34 +62,48 @@ module npe_recur_cell (
 
   logic [31:0] g0_q, g1_q, c_q;   // r / i / a, z / f, and the LSTM's c' / HGRN's c
   logic        gru_n, hg0;
-  logic [31:0] arg, y, tc, abs_y, om, c_next, hm, hsum, ym;
+  logic [31:0] arg, zc_arg, y, tc, abs_y, om, c_next, hm, hsum, ym;
 
   // The row's gate: GRU's n takes r (P_n + b_hn); rows 2 are tanh, and
   // HGRN's row 0 (a = tanh(za)); HGRN reads no mat-vec value.
   assign gru_n = !lstm_i && !hgrn_i && row_i == 2'd2;
   assign hg0   = hgrn_i && row_i == 2'd0;
-  assign arg   = hgrn_i ? x_i : add(x_i, gru_n ? mul(g0_q, add(p_i, bhn_i)) : p_i);
-  npe_recur_sigmoid u_gate (.tanh_i (row_i == 2'd2 || hg0), .x_i (arg), .y_o (y));
+  // The row's arithmetic sits in ifs on act_i (the owner's cycles that
+  // take a result), 0 otherwise, so Verilator skips it on the others
+  // (docs/ARCHITECTURE.md, "Simulation speed").
+  always_comb begin
+    arg = '0; zc_arg = '0;
+    if (act_i) begin
+      arg    = hgrn_i ? x_i : add(x_i, gru_n ? mul(g0_q, add(p_i, bhn_i)) : p_i);
+      zc_arg = hgrn_i ? zc_i : c_q;
+    end
+  end
+  npe_recur_sigmoid u_gate (.en_i (act_i), .tanh_i (row_i == 2'd2 || hg0), .x_i (arg), .y_o (y));
   // LSTM row 3: tanh of the c' row 2 left; HGRN row 0: tanh(zc)
-  npe_recur_sigmoid u_tanh_c (.tanh_i (1'b1), .x_i (hgrn_i ? zc_i : c_q), .y_o (tc));
+  npe_recur_sigmoid u_tanh_c (.en_i (act_i), .tanh_i (1'b1), .x_i (zc_arg), .y_o (tc));
 
-  // HGRN's 1 - |a| (a = y at row 0; |a| <= 65492, so om is in [44, 2^16]).
-  assign abs_y = y[31] ? 32'd0 - y : y;
+  always_comb begin
+    abs_y = '0; om = '0; c_next = '0; hm = '0; hsum = '0; ym = '0;
+    if (act_i) begin
+      // HGRN's 1 - |a| (a = y at row 0; |a| <= 65492, so om is in [44, 2^16]).
+      abs_y = y[31] ? 32'd0 - y : y;
 `ifndef NPE_PLANT_BUG_RECUR_HGRN
-  assign om    = 32'h0001_0000 - abs_y;
+      om    = 32'h0001_0000 - abs_y;
 `else
-  // Test-only bug (mk/engine_test.mk, recur-hgrn-plant-test): 1 - a, not 1 - |a|.
-  assign om    = 32'h0001_0000 - y;
+      // Test-only bug (mk/engine_test.mk, recur-hgrn-plant-test): 1 - a, not 1 - |a|.
+      om    = 32'h0001_0000 - y;
 `endif
-  // LSTM row 2: c' = f c + i g; HGRN row 0: c = 0 + (1 - |a|) tanh(zc).
-  // The operands are muxed, not the products: one multiplier each.
-  assign c_next = add(mul(hgrn_i ? 32'd0 : g1_q, c_i), mul(hgrn_i ? om : g0_q, hgrn_i ? tc : y));
-  // GRU row 2: z (h - n); HGRN row 1: a h.
-  assign hm     = mul(hgrn_i ? g0_q : g1_q, hgrn_i ? h_i : sub(h_i, y));
-  // GRU: h' = n + z (h - n); HGRN: h' = a h + c.
-  assign hsum   = add(hgrn_i ? c_q : y, hm);
-  // LSTM row 3: h' = o tanh(c'); HGRN row 1: y = g h'.
-  assign ym     = mul(y, hgrn_i ? hsum : tc);
+      // LSTM row 2: c' = f c + i g; HGRN row 0: c = 0 + (1 - |a|) tanh(zc).
+      // The operands are muxed, not the products: one multiplier each.
+      c_next = add(mul(hgrn_i ? 32'd0 : g1_q, c_i), mul(hgrn_i ? om : g0_q, hgrn_i ? tc : y));
+      // GRU row 2: z (h - n); HGRN row 1: a h.
+      hm     = mul(hgrn_i ? g0_q : g1_q, hgrn_i ? h_i : sub(h_i, y));
+      // GRU: h' = n + z (h - n); HGRN: h' = a h + c.
+      hsum   = add(hgrn_i ? c_q : y, hm);
+      // LSTM row 3: h' = o tanh(c'); HGRN row 1: y = g h'.
+      ym     = mul(y, hgrn_i ? hsum : tc);
+    end
+  end
 
   always_ff @(posedge clk_i) begin
     if (en_i && row_i == 2'd0) g0_q <= y;

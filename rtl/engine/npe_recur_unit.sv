@@ -383,7 +383,9 @@ module npe_recur_unit #(
   // DIAG's step; GRU / LSTM with ROWSCALE use the same product for a row's
   // scale (b = 0: sat32(RNE(P s / 2^30))), so the unit has one multiplier.
   logic [31:0] diag_a, diag_b, diag_h;
-  npe_recur_diag u_diag (.a_i (diag_a), .b_i (diag_b), .h_i (diag_h), .h_o (h_next));
+  logic        rec_en;   // a record beat or a cell row is taken (below)
+  npe_recur_diag u_diag (.en_i (rec_en), .a_i (diag_a), .b_i (diag_b), .h_i (diag_h),
+                         .h_o (h_next));
 
   // Result beats: a packer of two int32, then a FIFO for the writer.
   logic              pk_push, pk_last, pk_half_q, pk_half_d;
@@ -549,7 +551,8 @@ module npe_recur_unit #(
   logic        hg_take0;               // HGRN: the first beat goes into row 0
   logic [31:0] cell_y;
   npe_recur_cell u_cell (
-    .clk_i, .en_i (cell_fire || hg_take0), .lstm_i (job_lstm_q), .hgrn_i (job_hgrn_q),
+    .clk_i, .en_i (cell_fire || hg_take0), .act_i (rec_en), .lstm_i (job_lstm_q),
+    .hgrn_i (job_hgrn_q),
     .row_i (job_hgrn_q ? {1'b0, hg_beat_q} : gate_q),
     .p_i (cell_p), .x_i (cell_x), .zc_i (rd_data_i[63:32]), .bhn_i (x23_q[63:32]),
     .h_i (h_prev), .c_i (c_prev), .h_o (cell_h), .c_o (cell_c), .y_o (cell_y)
@@ -678,6 +681,21 @@ module npe_recur_unit #(
     else if (hg_take0) hg_beat_q <= 1'b1;
     else if (step_fire) hg_beat_q <= 1'b0;
   end
+  // The record path (DIAG's step, the cell's row) computes only on the
+  // cycles that take its results: h_next at a DIAG step (step_fire) and as
+  // a ROWSCALE row's scaled value (cell_fire); the cell's outputs at an
+  // element's last row (cell_fire), HGRN's row 0 (hg_take0) and row 1
+  // (step_fire). Else both give 0, and Verilator skips them: they are fed
+  // by the DMA's read data, so evaluated in both eval()s of every cycle
+  // (docs/ARCHITECTURE.md, "Simulation speed").
+`ifndef NPE_PLANT_BUG_SIM_ENABLE
+  assign rec_en = step_fire || cell_fire || hg_take0;
+`else
+  // Test-only bug (mk/engine_test.mk, sim-enable-plant-test): the enable
+  // misses the DIAG steps (and HGRN's row 1); the recur test's DIAG cases
+  // must fail on a result.
+  assign rec_en = cell_fire || hg_take0;
+`endif
   assign drain_fire = cs_state_q == CsDrain && !stop_q && !fifo_full;
   assign rec_last   = idx_q + 1'b1 == job_n_q && t_q + 16'd1 == job_t_q;
 
