@@ -267,8 +267,8 @@ TEST_TARGETS += recur-cell-plant-test
 # It also carries NPE_PLANT_BUG_SIM_ENABLE (sim-enable-plant-test, below),
 # which touches only the NLU and crossbar units (the first build's
 # scoreboard bug stops the NLU test on an assertion before any result) and
-# the recurrence unit's DIAG steps and HGRN's second row (the GRU / LSTM
-# cases without ROWSCALE still pass).
+# the recurrence unit's DIAG steps (the GRU / LSTM / HGRN cases are not
+# touched by it).
 # ---------------------------------------------------------------------------
 SIM_PLANT_RS := $(BUILD)/sim_planted_rs
 

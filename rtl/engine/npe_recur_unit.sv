@@ -692,9 +692,10 @@ module npe_recur_unit #(
   assign rec_en = step_fire || cell_fire || hg_take0;
 `else
   // Test-only bug (mk/engine_test.mk, sim-enable-plant-test): the enable
-  // misses the DIAG steps (and HGRN's row 1); the recur test's DIAG cases
-  // must fail on a result.
-  assign rec_en = cell_fire || hg_take0;
+  // misses the DIAG steps (not HGRN's row 1: recur-hgrn-plant-test needs
+  // HGRN to fail on its own bug only); the recur test's DIAG cases must
+  // fail on a result.
+  assign rec_en = cell_fire || hg_take0 || (step_fire && job_hgrn_q);
 `endif
   assign drain_fire = cs_state_q == CsDrain && !stop_q && !fifo_full;
   assign rec_last   = idx_q + 1'b1 == job_n_q && t_q + 16'd1 == job_t_q;
