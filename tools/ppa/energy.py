@@ -194,6 +194,28 @@ def read_vcd(path, scope, t_from=None, t_to=None):
 # ---------------------------------------------------------------------------
 # Energy
 # ---------------------------------------------------------------------------
+def net_root(net):
+    """A function giving each net name the one net it is (`assign a = b`: a
+    is the same net as b), so toggles and loads meet on one name."""
+    alias = {a: b for a, b in net.aliases if not is_const(a) and not is_const(b)}
+
+    def root(n):
+        while n in alias:
+            n = alias[n]
+        return n
+    return root
+
+
+def toggles_by_net(counts, root):
+    """VCD rise / fall counts summed per net (@p root of net_root())."""
+    tog = {}
+    for name, (r, f) in counts.items():
+        t = tog.setdefault(root(name), [0, 0])
+        t[0] += r
+        t[1] += f
+    return tog
+
+
 def input_pin_energy(pin, rises, falls, slew_ns):
     """Internal energy of an input pin's rises and falls (its passive power
     tables, at the flow's input slew)."""
@@ -217,19 +239,8 @@ def output_pin_energy(pin, rises, falls, load_pf, slew_ns):
 def energy(lib, net, counts, window_s, slew_ns=0.1):
     """Energy of the window, by part and by kind; see the module comment."""
     v2 = lib.voltage ** 2
-    alias = {}
-    for a, b in net.aliases:      # assign a = b: a is the same net as b
-        if not is_const(a) and not is_const(b):
-            alias[a] = b
-
-    def root(n):
-        while n in alias:
-            n = alias[n]
-        return n
-
-    tog = {}
-    for name, (r, f) in counts.items():
-        tog[root(name)] = [tog.get(root(name), [0, 0])[0] + r, tog.get(root(name), [0, 0])[1] + f]
+    root = net_root(net)
+    tog = toggles_by_net(counts, root)
     load, clock_nets, drivers = {}, set(), {}
     unknown = set()
     for ctype, iname, conns in net.insts:

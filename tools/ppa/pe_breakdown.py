@@ -42,18 +42,8 @@ def group_of(qnet):
 
 def breakdown(lib, net, counts, slew_ns=SLEW_NS):
     v2 = lib.voltage ** 2
-    alias = {a: b for a, b in net.aliases if not energy.is_const(a) and not energy.is_const(b)}
-
-    def root(n):
-        while n in alias:
-            n = alias[n]
-        return n
-
-    tog = {}
-    for name, (r, f) in counts.items():
-        t = tog.setdefault(root(name), [0, 0])
-        t[0] += r
-        t[1] += f
+    root = energy.net_root(net)
+    tog = energy.toggles_by_net(counts, root)
     load, loads, driver, clock_nets = {}, {}, {}, set()
     for idx, (ctype, iname, conns) in enumerate(net.insts):
         cell = lib.cells[ctype]
