@@ -4,6 +4,7 @@
  * by their format's element width, and per-tensor quantisation into them.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,21 @@ int cli_parse_u32(const char *s, uint32_t *v, uint32_t lo, uint32_t hi) {
 uint64_t cli_rng(uint64_t *s) {
   *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
   return *s * 0x2545F4914F6CDD1Dull;
+}
+
+double cli_uniform(uint64_t *s) { return (double)(cli_rng(s) >> 11) / 9007199254740992.0; }
+
+void cli_rnn_progress(double frac, void *ctx) {
+  (void)ctx;
+  fprintf(stderr, "\rnpe rnn: %5.1f%%", 100.0 * frac);
+  fflush(stderr);
+}
+
+void cli_report_engine_error(npe_dev *d, const char *cmd, int rc) {
+  npe_stats st;
+  if (rc == NPE_ERR_DEVICE && d && npe_last_stats(d, &st) == NPE_OK)
+    fprintf(stderr, "%s: engine error code %u at descriptor %u (address 0x%llx)\n", cmd,
+            st.hw_error, st.hw_error_index, (unsigned long long)st.hw_error_addr);
 }
 
 double cli_gauss(uint64_t *s) { /* Box-Muller */

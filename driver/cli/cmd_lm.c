@@ -279,11 +279,8 @@ static void stats_add(lm_run *r, int macs_job) {
 }
 
 static void report_error(lm_run *r, const char *what, int rc) {
-  npe_stats st;
   fprintf(stderr, "npe lm: %s: %s\n", what, npe_strerror(rc));
-  if (rc == NPE_ERR_DEVICE && r->dev && npe_last_stats(r->dev, &st) == NPE_OK)
-    fprintf(stderr, "npe lm: engine error code %u at descriptor %u (address 0x%llx)\n",
-            st.hw_error, st.hw_error_index, (unsigned long long)st.hw_error_addr);
+  cli_report_engine_error(r->dev, "npe lm", rc);
 }
 
 static float sigmoidf_(float x) { return 1.0f / (1.0f + expf(-x)); }

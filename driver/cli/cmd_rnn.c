@@ -164,22 +164,10 @@ typedef struct rnn_opts {
   int check, json, progress, positive;
 } rnn_opts;
 
-static void progress_cb(double frac, void *ctx) {
-  (void)ctx;
-  fprintf(stderr, "\rnpe rnn: %5.1f%%", 100.0 * frac);
-  fflush(stderr);
-}
-
-/* A uniform double in [0, 1). */
-static double uni(uint64_t *s) { return (double)(cli_rng(s) >> 11) / 9007199254740992.0; }
-
 /* A failed run on stderr, with the engine's error when it reported one. */
 static void report_error(npe_dev *d, int rc) {
-  npe_stats st;
   fprintf(stderr, "npe rnn: %s\n", npe_strerror(rc));
-  if (rc == NPE_ERR_DEVICE && npe_last_stats(d, &st) == NPE_OK)
-    fprintf(stderr, "npe rnn: engine error code %u at descriptor %u (address 0x%llx)\n",
-            st.hw_error, st.hw_error_index, (unsigned long long)st.hw_error_addr);
+  cli_report_engine_error(d, "npe rnn", rc);
 }
 
 static void print_stats_json(const npe_stats *st) {
@@ -213,7 +201,7 @@ static int run_random(npe_dev *d, const rnn_opts *o) {
   }
   uint64_t s = o->seed * 0x9E3779B97F4A7C15ull + 1;
   for (size_t i = 0; i < n; i++) {
-    double g = o->positive ? uni(&s) : 2.0 * uni(&s) - 1.0;
+    double g = o->positive ? cli_uniform(&s) : 2.0 * cli_uniform(&s) - 1.0;
     af[i] = g;
     bf[i] = sqrt(1.0 - g * g) * cli_gauss(&s);
     npe_recur_gate_from_double(af[i], &a[i]);
@@ -221,7 +209,7 @@ static int run_random(npe_dev *d, const rnn_opts *o) {
   }
   int ex = NPE_EXIT_OK;
   npe_rnn_seq q = {.cell = NPE_RNN_DIAG, .steps = T, .hidden = H, .a = a, .b = b, .h = h};
-  if (o->progress) npe_set_progress(d, progress_cb, NULL);
+  if (o->progress) npe_set_progress(d, cli_rnn_progress, NULL);
   int rc = npe_rnn(d, &q);
   npe_set_progress(d, NULL, NULL);
   if (o->progress) fprintf(stderr, "\r%40s\r", "");

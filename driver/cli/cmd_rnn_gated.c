@@ -45,14 +45,6 @@ static void layer_free(gated_layer *l) {
   memset(l, 0, sizeof *l);
 }
 
-static void progress_cb(double frac, void *ctx) {
-  (void)ctx;
-  fprintf(stderr, "\rnpe rnn: %5.1f%%", 100.0 * frac);
-  fflush(stderr);
-}
-
-static double uni(uint64_t *s) { return (double)(cli_rng(s) >> 11) / 9007199254740992.0; }
-
 static const char *cell_name(npe_rnn_cell c) { return c == NPE_RNN_LSTM ? "lstm" : "gru"; }
 
 /* Random layer: torch's initialisation, U(-1/sqrt(H), 1/sqrt(H)) for every
@@ -65,10 +57,10 @@ static int layer_random(const cli_rnn_gated_opts *o, gated_layer *l) {
   if (!l->w_ih || !l->w_hh || !l->b_ih || !l->b_hh || !l->x) return -1;
   uint64_t s = o->seed * 0x9E3779B97F4A7C15ull + 3;
   double k = 1.0 / sqrt((double)H);
-  for (size_t i = 0; i < gh * I; i++) l->w_ih[i] = (float)(k * (2 * uni(&s) - 1));
-  for (size_t i = 0; i < gh * H; i++) l->w_hh[i] = (float)(k * (2 * uni(&s) - 1));
-  for (size_t i = 0; i < gh; i++) l->b_ih[i] = (float)(k * (2 * uni(&s) - 1));
-  for (size_t i = 0; i < gh; i++) l->b_hh[i] = (float)(k * (2 * uni(&s) - 1));
+  for (size_t i = 0; i < gh * I; i++) l->w_ih[i] = (float)(k * (2 * cli_uniform(&s) - 1));
+  for (size_t i = 0; i < gh * H; i++) l->w_hh[i] = (float)(k * (2 * cli_uniform(&s) - 1));
+  for (size_t i = 0; i < gh; i++) l->b_ih[i] = (float)(k * (2 * cli_uniform(&s) - 1));
+  for (size_t i = 0; i < gh; i++) l->b_hh[i] = (float)(k * (2 * cli_uniform(&s) - 1));
   for (size_t i = 0; i < (size_t)T * I; i++) l->x[i] = (float)cli_gauss(&s);
   return 0;
 }
@@ -254,7 +246,7 @@ static int run_format(npe_dev *d, const cli_rnn_gated_opts *o, const gated_layer
       s.w_hh = npe_pats_of(q.whh);
       s.fmt_h = row->q.fmt_h, s.hshift = row->q.hshift, s.acc_shift = row->q.acc_shift;
       if (l->cell == NPE_RNN_LSTM) s.c_last = c_last;
-      if (o->progress) npe_set_progress(d, progress_cb, NULL);
+      if (o->progress) npe_set_progress(d, cli_rnn_progress, NULL);
       rc = npe_rnn(d, &s);
       npe_set_progress(d, NULL, NULL);
       if (o->progress) fprintf(stderr, "\r%40s\r", "");
@@ -439,11 +431,8 @@ int cli_rnn_gated(const cli_rnn_gated_opts *o) {
   for (int i = 0; i < nf; i++) {
     int rc = run_format(d, o, &l, ref, &rows[i], h);
     if (rc) {
-      npe_stats st;
       fprintf(stderr, "npe rnn: %s: %s\n", names[i], npe_strerror(rc));
-      if (rc == NPE_ERR_DEVICE && npe_last_stats(d, &st) == NPE_OK)
-        fprintf(stderr, "npe rnn: engine error code %u at descriptor %u (address 0x%llx)\n",
-                st.hw_error, st.hw_error_index, (unsigned long long)st.hw_error_addr);
+      cli_report_engine_error(d, "npe rnn", rc);
       ex = NPE_EXIT_FAIL;
       break;
     }

@@ -25,14 +25,6 @@ typedef struct gla_row {
   int rc;
 } gla_row;
 
-static void progress_cb(double frac, void *ctx) {
-  (void)ctx;
-  fprintf(stderr, "\rnpe rnn: %5.1f%%", 100.0 * frac);
-  fflush(stderr);
-}
-
-static double uni(uint64_t *s) { return (double)(cli_rng(s) >> 11) / 9007199254740992.0; }
-
 static int run_one(npe_dev *d, const cli_rnn_gla_opts *o, npe_gla_seq *s, const double *ref,
                    gla_row *r) {
   size_t n = (size_t)s->steps * s->dv;
@@ -44,7 +36,7 @@ static int run_one(npe_dev *d, const cli_rnn_gla_opts *o, npe_gla_seq *s, const 
   r->f = s->fmt;
   r->bad = -1;
   if (d) {
-    if (o->progress) npe_set_progress(d, progress_cb, NULL);
+    if (o->progress) npe_set_progress(d, cli_rnn_progress, NULL);
     r->rc = npe_gla(d, s, out, NULL);
     if (o->progress) {
       npe_set_progress(d, NULL, NULL);
@@ -102,11 +94,11 @@ int cli_rnn_gla(const cli_rnn_gla_opts *o) {
   }
   uint64_t s = o->seed * 0x9E3779B97F4A7C15ull + 7;
   for (size_t i = 0; i < nk; i++) {
-    q[i] = (float)(2 * uni(&s) - 1);
-    k[i] = (float)(2 * uni(&s) - 1);
-    g[i] = (float)(-log1p(exp(-(8 * uni(&s) - 4))) / 16.0); /* log sigmoid(x) / 16 */
+    q[i] = (float)(2 * cli_uniform(&s) - 1);
+    k[i] = (float)(2 * cli_uniform(&s) - 1);
+    g[i] = (float)(-log1p(exp(-(8 * cli_uniform(&s) - 4))) / 16.0); /* log sigmoid(x) / 16 */
   }
-  for (size_t i = 0; i < nv; i++) v[i] = (float)(2 * uni(&s) - 1);
+  for (size_t i = 0; i < nv; i++) v[i] = (float)(2 * cli_uniform(&s) - 1);
   npe_gla_seq seq = {fmts[0], T, dk, dv, o->chunk, q, k, v, g};
   int ex = NPE_EXIT_OK, rc = npe_gla_ref(&seq, ref, NULL);
   if (rc != NPE_OK) {

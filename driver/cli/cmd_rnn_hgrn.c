@@ -20,14 +20,6 @@
 #include "npe.h"
 #include "npe_cli.h"
 
-static void progress_cb(double frac, void *ctx) {
-  (void)ctx;
-  fprintf(stderr, "\rnpe rnn: %5.1f%%", 100.0 * frac);
-  fflush(stderr);
-}
-
-static double uni(uint64_t *s) { return (double)(cli_rng(s) >> 11) / 9007199254740992.0; }
-
 int cli_rnn_hgrn(const cli_rnn_hgrn_opts *o) {
   uint32_t T = o->steps, H = o->hidden;
   size_t n = (size_t)T * H;
@@ -42,7 +34,7 @@ int cli_rnn_hgrn(const cli_rnn_hgrn_opts *o) {
   uint64_t s = o->seed * 0x9E3779B97F4A7C15ull + 13;
   for (size_t k = 0; k < n; k++)
     for (int j = 0; j < 3; j++) {
-      z[3 * k + (size_t)j] = 6.0 * uni(&s) - 3.0;
+      z[3 * k + (size_t)j] = 6.0 * cli_uniform(&s) - 3.0;
       (void)npe_recur_fix_from_double(z[3 * k + (size_t)j], NPE_RECUR_CELL_FRAC, &x[4 * k + (size_t)j]);
     }
   npe_dev *d = NULL;
@@ -60,7 +52,7 @@ int cli_rnn_hgrn(const cli_rnn_hgrn_opts *o) {
   memset(&st, 0, sizeof st);
   if (!ex) {
     npe_rnn_seq q = {.cell = NPE_RNN_HGRN, .steps = T, .hidden = H, .x = x, .y = y, .h_last = hl};
-    if (o->progress) npe_set_progress(d, progress_cb, NULL);
+    if (o->progress) npe_set_progress(d, cli_rnn_progress, NULL);
     int rc = npe_rnn(d, &q);
     if (o->progress) {
       npe_set_progress(d, NULL, NULL);
@@ -68,9 +60,7 @@ int cli_rnn_hgrn(const cli_rnn_hgrn_opts *o) {
     }
     if (rc) {
       fprintf(stderr, "npe rnn: %s\n", npe_strerror(rc));
-      if (rc == NPE_ERR_DEVICE && npe_last_stats(d, &st) == NPE_OK)
-        fprintf(stderr, "npe rnn: engine error code %u at descriptor %u (address 0x%llx)\n",
-                st.hw_error, st.hw_error_index, (unsigned long long)st.hw_error_addr);
+      cli_report_engine_error(d, "npe rnn", rc);
       ex = NPE_EXIT_FAIL;
     } else {
       npe_last_stats(d, &st);

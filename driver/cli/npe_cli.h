@@ -47,6 +47,17 @@ int cli_parse_u32(const char *s, uint32_t *v, uint32_t lo, uint32_t hi);
  * `npe matmul` and `npe format report`). */
 uint64_t cli_rng(uint64_t *s);
 double cli_gauss(uint64_t *s);
+/* A uniform double in [0, 1) from cli_rng (53 bits). */
+double cli_uniform(uint64_t *s);
+
+/* npe_set_progress() callback of the `npe rnn` cells: "npe rnn: P%" on
+ * stderr, rewritten in place; @p ctx unused. */
+void cli_rnn_progress(double frac, void *ctx);
+
+/* After a failed call with @p rc: when the engine reported the error
+ * (NPE_ERR_DEVICE), its code, descriptor index and address on stderr as
+ * "@p cmd: engine error code ..."; nothing otherwise (or @p d NULL). */
+void cli_report_engine_error(npe_dev *d, const char *cmd, int rc);
 
 /* Allocates n patterns of format f, typed by its element width (*out is
  * all zero/NULL on failure). Returns NPE_OK or NPE_ERR_NO_MEM. */

@@ -199,7 +199,10 @@ static int bench_hgrn(void) {
   npe_hw_shape hw;
   if (open_gated_sim(&t, &s, &hw)) return 1;
   int32_t *x = malloc(16u * steps * 256u);
-  if (!x) return 1;
+  if (!x) {
+    t.close(t.ctx);
+    return 1;
+  }
   uint64_t r = 5;
   for (size_t i = 0; i < 4u * steps * 256u; i++) x[i] = (int32_t)(lcg(&r) % (8u << 16)) - (4 << 16);
   t.mem_write(t.ctx, rec, x, 16u * steps * 256u);
