@@ -26,19 +26,6 @@ uint64_t cli_rng(uint64_t *s) {
 
 double cli_uniform(uint64_t *s) { return (double)(cli_rng(s) >> 11) / 9007199254740992.0; }
 
-void cli_rnn_progress(double frac, void *ctx) {
-  (void)ctx;
-  fprintf(stderr, "\rnpe rnn: %5.1f%%", 100.0 * frac);
-  fflush(stderr);
-}
-
-void cli_report_engine_error(npe_dev *d, const char *cmd, int rc) {
-  npe_stats st;
-  if (rc == NPE_ERR_DEVICE && d && npe_last_stats(d, &st) == NPE_OK)
-    fprintf(stderr, "%s: engine error code %u at descriptor %u (address 0x%llx)\n", cmd,
-            st.hw_error, st.hw_error_index, (unsigned long long)st.hw_error_addr);
-}
-
 double cli_gauss(uint64_t *s) { /* Box-Muller */
   double u1 = ((double)(cli_rng(s) >> 11) + 1) / 9007199254740993.0;
   double u2 = (double)(cli_rng(s) >> 11) / 9007199254740992.0;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `npe info`: what the engine is, through the public libnpe API only; and
- * opening a device for every subcommand that runs one.
+ * the device-facing helpers every subcommand that runs one shares (opening
+ * it, progress, reporting an engine error). cli_data.c stays free of libnpe
+ * calls: the format fuzzer links it alone.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +22,19 @@ int cli_open_device(const char *uri, npe_dev **d) {
                                                                    : NPE_EXIT_FAIL;
   }
   return NPE_EXIT_OK;
+}
+
+void cli_rnn_progress(double frac, void *ctx) {
+  (void)ctx;
+  fprintf(stderr, "\rnpe rnn: %5.1f%%", 100.0 * frac);
+  fflush(stderr);
+}
+
+void cli_report_engine_error(npe_dev *d, const char *cmd, int rc) {
+  npe_stats st;
+  if (rc == NPE_ERR_DEVICE && d && npe_last_stats(d, &st) == NPE_OK)
+    fprintf(stderr, "%s: engine error code %u at descriptor %u (address 0x%llx)\n", cmd,
+            st.hw_error, st.hw_error_index, (unsigned long long)st.hw_error_addr);
 }
 
 static const char info_usage[] =
