@@ -95,7 +95,7 @@ ppa-test-energy: ppa-deps
 # own directory, with sanity bounds on the figures.
 ppa-smoke: ppa-deps
 	@mkdir -p $(PPA_BUILD)/smoke
-	$(PPA_PYTHON) tools/ppa/synth.py $(PPA_BUILD)/smoke/synth pe_lite
+	$(PPA_PYTHON) tools/ppa/synth.py --delay-tries=2 $(PPA_BUILD)/smoke/synth pe_lite
 	$(PPA_PYTHON) tools/ppa/pe_energy.py $(PPA_BUILD)/smoke/synth $(PPA_BUILD)/smoke/energy \
 	  pe_lite:int8 --words=128
 	$(PPA_PYTHON) tests/ppa/check_smoke.py $(PPA_BUILD)/smoke

@@ -23,7 +23,10 @@ Per block (tools/ppa/ppa_common.py, BLOCKS):
 Writes OUTDIR/<block>/{synth.ys,yosys.log,net.v,sta.tcl,sta.log,result.json}
 and OUTDIR/synth.json; cached per block on the RTL's and this flow's hash.
 
-Usage: synth.py OUTDIR [BLOCK...]     (default: every block)
+The smoke run of `make test` passes --delay-tries=2: the sweep's first and
+last targets only (the sweep's logic, in a seventh of the time).
+
+Usage: synth.py [--delay-tries=N] OUTDIR [BLOCK...]     (default: every block)
 """
 import json
 import os
@@ -215,14 +218,25 @@ def ports_of(netlist, top):
     return [p.strip() for p in m.group(1).split(",")]
 
 
-def flow(block, outroot):
+def sweep_fractions(n):
+    """N of DELAY_FRACTIONS spread from the first to the last (all of them
+    when N is None or at least their number)."""
+    if n is None or n >= len(DELAY_FRACTIONS):
+        return DELAY_FRACTIONS
+    if n == 1:
+        return DELAY_FRACTIONS[:1]
+    last = len(DELAY_FRACTIONS) - 1
+    return tuple(DELAY_FRACTIONS[round(i * last / (n - 1))] for i in range(n))
+
+
+def flow(block, outroot, delay_tries=None):
     """Synthesis and STA of one block into OUTROOT/<block>; its result dict."""
     outdir = os.path.join(outroot, block)
     target = pc.CLOCK_TARGET_NS.get(block)
     if target is None:
         return flow_one(block, outdir, ABC_SCRIPT, block)
     sweep, tries = [], []
-    for frac in DELAY_FRACTIONS:
+    for frac in sweep_fractions(delay_tries):
         d = int(round(target * 1000 * frac))
         tdir = os.path.join(outdir, "abc_D%d" % d)
         try:
@@ -329,17 +343,24 @@ def flow_one(block, outdir, abc_script, label):
 
 
 def main(argv):
-    if len(argv) < 2:
+    delay_tries = None
+    args = argv[1:]
+    if args and args[0].startswith("--delay-tries="):
+        v = args.pop(0).split("=", 1)[1]
+        if not v.isdigit() or int(v) < 1:
+            pc.die("--delay-tries: want a whole number >= 1, got '%s'" % v)
+        delay_tries = int(v)
+    if not args:
         pc.die(__doc__.strip().splitlines()[-1])
     pc.need("yosys", "sta")
-    outroot = argv[1]
-    blocks = argv[2:] or pc.BLOCK_ORDER
+    outroot = args[0]
+    blocks = args[1:] or pc.BLOCK_ORDER
     for b in blocks:
         if b not in pc.BLOCKS:
             pc.die("unknown block '%s' (known: %s)" % (b, " ".join(pc.BLOCK_ORDER)))
     os.makedirs(outroot, exist_ok=True)
     t0 = time.time()
-    results = {b: flow(b, outroot) for b in blocks}
+    results = {b: flow(b, outroot, delay_tries) for b in blocks}
     summary = os.path.join(outroot, "synth.json")
     pc.update_json(summary, results)
     print("ppa: synthesis and STA of %d block(s) in %.0f s -> %s" % (len(blocks), time.time() - t0, summary))
