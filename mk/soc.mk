@@ -102,9 +102,10 @@ $(SOC_BUILD)/tb_soc_plant_irq: tests/rtl/soc/tb_soc.cpp include/npe_soc.h \
 
 # $(call soc_must_mismatch,TARGET,TB,ARGS,ELF,WHAT): a planted bug's run of
 # TB with ARGS on ELF passes only when it fails with a MISMATCH line (the bug
-# caught); a clean pass (WHAT went unnoticed) or another failure fails it
+# caught); a clean pass (WHAT went unnoticed) or another failure fails it.
+# +stop_first: the run ends at the first job after a mismatch.
 define soc_must_mismatch
-	@if $(2) +quiet $(3) +seed=$(SOC_TEST_SEED) $(4) > $(SOC_BUILD)/$(1).log 2>&1; then \
+	@if $(2) +quiet +stop_first $(3) +seed=$(SOC_TEST_SEED) $(4) > $(SOC_BUILD)/$(1).log 2>&1; then \
 	  echo "$(1): FAIL: $(5) went unnoticed"; exit 1; \
 	elif grep -q MISMATCH $(SOC_BUILD)/$(1).log; then \
 	  echo "$(1): planted bug caught: $$(grep -m1 MISMATCH $(SOC_BUILD)/$(1).log)"; \

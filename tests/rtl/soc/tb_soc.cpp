@@ -18,7 +18,8 @@
 //     with their status, and a good request after each one still runs
 //     (nothing hangs).
 // Usage: tb_soc [+seed=S] [+n=N] [+quiet] [+no_bad] [+no_ktile] [+no_recur] [+no_contend] [+profile]
-//               [+bench] [+poll] FIRMWARE.elf
+//               [+bench] [+poll] [+stop_first] FIRMWARE.elf
+// (+stop_first: end the run, exit 1, at the first job after a mismatch)
 // (+poll: the firmware polls the engine, NPE_FW_POLL: no interrupts expected)
 // (+no_contend: the host only waits while the firmware works; by default it
 // reads RAM and the mailbox during half the requests)
@@ -280,6 +281,15 @@ uint32_t one_recur[4];  // +recur=T,H,H0,ALL: that one sequence instead of the l
 uint32_t run_recur(uint32_t T, uint32_t H, bool h0, bool all);
 Rsp last_rsp;
 uint32_t mismatches;
+// +stop_first: the planted-bug runs (soc_must_mismatch in mk/soc.mk) need
+// one mismatch, not all of them: the next job after one ends the run.
+bool stop_first;
+
+void stop_if_failed() {
+  if (!stop_first || !(mismatches || recur_mismatches)) return;
+  printf("tb_soc: +stop_first: stopping after the first mismatch\n");
+  exit(1);
+}
 
 struct Stats {
   uint64_t reqs, macs, fw_cycles, eng_busy, host_cycles, descs, irqs, axil_reads;
@@ -294,6 +304,7 @@ bool poll_fw;  // +poll: the firmware polls (NPE_FW_POLL), so it takes no engine
 uint32_t run_matmul(npe_fmt fa, npe_fmt fb, npe_fmt fo, bool fp32, uint32_t m, uint32_t n,
                     uint32_t k, bool check = true, bool sparse_b = false,
                     uint32_t req_bits = 0) {
+  stop_if_failed();
   size_t eba = npe_fmt_elem_bytes(fa), ebb = npe_fmt_elem_bytes(fb), ebc = fp32 ? 4 : 2;
   std::vector<uint8_t> a(m * k * eba), b(n * k * ebb);
   npe_pats_out pa = eba == 2 ? npe_pats_out_u16(fa, (uint16_t *)a.data()) : npe_pats_out_u8(fa, a.data());
@@ -558,6 +569,7 @@ void bench() {
 // npe_recur_diag_seq. Returns the status.
 
 uint32_t run_recur(uint32_t T, uint32_t H, bool h0, bool all) {
+  stop_if_failed();
   size_t n = (size_t)T * H;
   std::vector<int32_t> a(n), b(n), hz(H), out(all ? n : H);
   for (size_t i = 0; i < n; i++) {
@@ -621,6 +633,7 @@ uint32_t run_recur(uint32_t T, uint32_t H, bool h0, bool all) {
 // LSTM's c_T).
 uint32_t run_gated(uint32_t cell, npe_fmt fb, uint32_t T, uint32_t H, bool h0, bool all,
                    uint32_t hshift, int acc_shift) {
+  stop_if_failed();
   bool lstm = cell == NPE_SOC_CELL_LSTM;
   uint32_t G = lstm ? 4 : 3, sn = lstm ? 2 : 1;
   npe_fmt fa = fb == NPE_FMT_TERNARY ? NPE_FMT_INT8 : fb;
@@ -904,6 +917,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "+poll")) poll_fw = true;
     else if (!strcmp(argv[i], "+no_recur")) do_recur = false;
     else if (!strcmp(argv[i], "+no_ktile")) do_ktile = false;
+    else if (!strcmp(argv[i], "+stop_first")) stop_first = true;
     else if (!strncmp(argv[i], "+recur=", 7))
       sscanf(argv[i] + 7, "%u,%u,%u,%u", &one_recur[0], &one_recur[1], &one_recur[2], &one_recur[3]);
     else if (argv[i][0] != '+') elf = argv[i];
