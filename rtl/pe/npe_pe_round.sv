@@ -55,6 +55,7 @@ module npe_pe_round
   npe_pe_posit_enc #(
     .FormatMask(FormatMask)
   ) u_posit_enc (
+    .en_i     (valid_i || ClockGates),   // m_comb's enable: body_o is read only there
     .fmt_i    (fmt_i),
     .sign_i   (sign_i),
     .exp_i    (exp_i),
