@@ -300,9 +300,19 @@ module npe_pe
 `ifdef NPE_ASSERT
     // A group's save and the next group's load never meet in one slot (they
     // are one cycle apart and the groups differ), so the read never races
-    // the write.
-    PeSlotNoReadDuringWrite: assert property (@(posedge clk_i) disable iff (!rst_ni)
-        !(rdq_valid_q && rdq_sv_q && mul_clr_q && mul_ld_q && rdq_slot_q == mul_slot_q));
+    // the write. (An immediate assertion in a clocked process, not a
+    // concurrent one: the same check on the same cycles, without the
+    // sampled copies of its six signals Verilator keeps for a concurrent
+    // assertion in every eval().)
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        // nothing to check in reset
+      end else begin
+        PeSlotNoReadDuringWrite: assert (!(rdq_valid_q && rdq_sv_q && mul_clr_q && mul_ld_q &&
+                                           rdq_slot_q == mul_slot_q))
+          else $error("pe: a quire slot read and written in one cycle");
+      end
+    end
 `endif
   end else begin : gen_no_slots
     assign {ld_ovf, ld_nar, ld_quire} = '0;
@@ -544,44 +554,59 @@ module npe_pe
     mul_sh2_q     <= mul_sh2_d;
   end
 
-  // operands: 2-bit slices, the odd ones zero in the 4-bit formats
-  for (genvar k = 0; k < 8; k++) begin : gen_dec_ab
-    logic [1:0] a_q, b_q;
-    if (k % 2 == 1) begin : g_nz
-      always_ff @(posedge clk_s1_nz) begin
-        a_q <= dec_a_d[2*k +: 2];
-        b_q <= dec_b_d[2*k +: 2];
+  // Without ClockGates every group below is on clk_i: one register per
+  // signal then, not slices a simulator would reassemble every cycle
+  // (docs/ARCHITECTURE.md, "Simulation speed"); the same values either way.
+  if (ClockGates) begin : gen_gated_regs
+    // operands: 2-bit slices, the odd ones zero in the 4-bit formats
+    for (genvar k = 0; k < 8; k++) begin : gen_dec_ab
+      logic [1:0] a_q, b_q;
+      if (k % 2 == 1) begin : g_nz
+        always_ff @(posedge clk_s1_nz) begin
+          a_q <= dec_a_d[2*k +: 2];
+          b_q <= dec_b_d[2*k +: 2];
+        end
+      end else begin : g_main
+        always_ff @(posedge clk_s1) begin
+          a_q <= dec_a_d[2*k +: 2];
+          b_q <= dec_b_d[2*k +: 2];
+        end
       end
-    end else begin : g_main
-      always_ff @(posedge clk_s1) begin
-        a_q <= dec_a_d[2*k +: 2];
-        b_q <= dec_b_d[2*k +: 2];
+      assign dec_a_q[2*k +: 2] = a_q;
+      assign dec_b_q[2*k +: 2] = b_q;
+    end
+
+    // product: nibbles, the odd ones unread in the 4-bit formats
+    for (genvar k = 0; k < 8; k++) begin : gen_mul_p
+      logic [3:0] p_q;
+      if (k % 2 == 1) begin : g_nz
+        always_ff @(posedge clk_s2_nz) p_q <= mul_p_d[4*k +: 4];
+      end else begin : g_main
+        always_ff @(posedge clk_s2) p_q <= mul_p_d[4*k +: 4];
       end
+      assign mul_p_q[4*k +: 4] = p_q;
     end
-    assign dec_a_q[2*k +: 2] = a_q;
-    assign dec_b_q[2*k +: 2] = b_q;
-  end
 
-  // product: nibbles, the odd ones unread in the 4-bit formats
-  for (genvar k = 0; k < 8; k++) begin : gen_mul_p
-    logic [3:0] p_q;
-    if (k % 2 == 1) begin : g_nz
-      always_ff @(posedge clk_s2_nz) p_q <= mul_p_d[4*k +: 4];
-    end else begin : g_main
-      always_ff @(posedge clk_s2) p_q <= mul_p_d[4*k +: 4];
+    // addend: bits LoBits-1..0 only posit16 reaches, bits MidBits-1..LoBits
+    // only the posit formats
+    logic [LoBits-1:0]      add_xl_q;
+    logic [MidBits-1:LoBits] add_xm_q;
+    logic [115:MidBits]     add_xh_q;
+    always_ff @(posedge clk_s3_lo)  add_xl_q <= add_x_d[LoBits-1:0];
+    always_ff @(posedge clk_s3_mid) add_xm_q <= add_x_d[MidBits-1:LoBits];
+    always_ff @(posedge clk_s3)     add_xh_q <= add_x_d[115:MidBits];
+    assign add_x_q = {add_xh_q, add_xm_q, add_xl_q};
+  end else begin : gen_plain_regs
+    // (clk_s1_nz, clk_s2_nz, clk_s3_lo and clk_s3_mid are clk_i here)
+    always_ff @(posedge clk_s1) begin
+      dec_a_q <= dec_a_d;
+      dec_b_q <= dec_b_d;
     end
-    assign mul_p_q[4*k +: 4] = p_q;
+    always_ff @(posedge clk_s2) mul_p_q <= mul_p_d;
+    always_ff @(posedge clk_s3) add_x_q <= add_x_d;
+    logic unused_gates;
+    assign unused_gates = ^{clk_s1_nz, clk_s2_nz, clk_s3_lo, clk_s3_mid};
   end
-
-  // addend: bits LoBits-1..0 only posit16 reaches, bits MidBits-1..LoBits
-  // only the posit formats
-  logic [LoBits-1:0]      add_xl_q;
-  logic [MidBits-1:LoBits] add_xm_q;
-  logic [115:MidBits]     add_xh_q;
-  always_ff @(posedge clk_s3_lo)  add_xl_q <= add_x_d[LoBits-1:0];
-  always_ff @(posedge clk_s3_mid) add_xm_q <= add_x_d[MidBits-1:LoBits];
-  always_ff @(posedge clk_s3)     add_xh_q <= add_x_d[115:MidBits];
-  assign add_x_q = {add_xh_q, add_xm_q, add_xl_q};
 
   // the read-out's format travels with its request: with ClockGates its
   // shift register behind S0 is clocked only while a request is on its way
