@@ -131,14 +131,9 @@ module npe_pe
   logic [2:0] dec_rdf_q;
 
   always_comb begin
-    dec_nar_d  = dec_nar_q;
-    dec_p16_d  = dec_p16_q;
-    dec_fine_d = dec_fine_q;
-    dec_byte_d = dec_byte_q;
-    dec_nib_d  = dec_nib_q;
-    dec_act_d  = dec_act_q;
-    dec_a_d    = dec_a_q;
-    dec_b_d    = dec_b_q;
+    // (the lane-wide fields load under the stage's enable in their flops;
+    // a lane's own fields hold here while the lane is idle)
+    {dec_nar_d, dec_p16_d, dec_fine_d, dec_byte_d, dec_nib_d, dec_act_d, dec_a_d, dec_b_d} = '0;
     dec_sign_d = dec_sign_q;
     dec_sh0_d  = dec_sh0_q;
     dec_sh1_d  = dec_sh1_q;
@@ -188,13 +183,7 @@ module npe_pe
   logic [2:0] mul_rdf_q;
 
   always_comb begin
-    mul_nar_d  = mul_nar_q;
-    mul_p16_d  = mul_p16_q;
-    mul_fine_d = mul_fine_q;
-    mul_byte_d = mul_byte_q;
-    mul_nib_d  = mul_nib_q;
-    mul_act_d  = mul_act_q;
-    mul_p_d    = mul_p_q;
+    {mul_nar_d, mul_p16_d, mul_fine_d, mul_byte_d, mul_nib_d, mul_act_d, mul_p_d} = '0;  // (as S1)
     mul_sign_d = mul_sign_q;
     mul_sh0_d  = mul_sh0_q;
     mul_sh1_d  = mul_sh1_q;
@@ -242,14 +231,15 @@ module npe_pe
   logic [115:0] add_x_q, add_x_d;
   logic [2:0]  add_rdf_q;
 
-  assign add_x_d   = (mul_valid_q || ClockGates) ? addend : add_x_q;
-  assign add_nar_d = (mul_valid_q || ClockGates) ? mul_nar_q : add_nar_q;
+  // (loaded under mul_valid_q in their flops)
+  assign add_x_d   = addend;
+  assign add_nar_d = mul_nar_q;
   // a posit16 product with bits below quire bit LoBits: lane 0's LSB is at
   // quire bit sh0 - 24 (npe_pe_align)
   logic s3_wide;
   assign s3_wide    = mul_p16_q && (mul_sh0_q < 7'(LoBits + 24));
-  assign add_wide_d = (mul_valid_q || ClockGates) ? s3_wide : add_wide_q;
-  assign add_fine_d = (mul_valid_q || ClockGates) ? mul_fine_q : add_fine_q;
+  assign add_wide_d = s3_wide;
+  assign add_fine_d = mul_fine_q;
 
   // --------------------------------------------------------------------------
   // S4: quire
@@ -436,32 +426,42 @@ module npe_pe
     in_fmt_q   <= in_fmt_d;
   end
 
+  // The stages' lane-wide fields load under the stage's valid here, not
+  // through a hold in their _d (with ClockGates the condition is constant
+  // and the gated clock does it): a simulator copies nothing in the cycles
+  // without a word (docs/ARCHITECTURE.md, "Simulation speed").
   always_ff @(posedge clk_s1) begin
-    dec_nar_q  <= dec_nar_d;
-    dec_p16_q  <= dec_p16_d;
-    dec_fine_q <= dec_fine_d;
-    dec_byte_q <= dec_byte_d;
-    dec_nib_q  <= dec_nib_d;
-    dec_act_q  <= dec_act_d;
+    if (in_valid_q || ClockGates) begin
+      dec_nar_q  <= dec_nar_d;
+      dec_p16_q  <= dec_p16_d;
+      dec_fine_q <= dec_fine_d;
+      dec_byte_q <= dec_byte_d;
+      dec_nib_q  <= dec_nib_d;
+      dec_act_q  <= dec_act_d;
+    end
     dec_sg0_q  <= dec_sign_d[0];
     dec_sh0_q  <= dec_sh0_d;
   end
 
   always_ff @(posedge clk_s2) begin
-    mul_nar_q  <= mul_nar_d;
-    mul_p16_q  <= mul_p16_d;
-    mul_fine_q <= mul_fine_d;
-    mul_byte_q <= mul_byte_d;
-    mul_nib_q  <= mul_nib_d;
-    mul_act_q  <= mul_act_d;
+    if (dec_valid_q || ClockGates) begin
+      mul_nar_q  <= mul_nar_d;
+      mul_p16_q  <= mul_p16_d;
+      mul_fine_q <= mul_fine_d;
+      mul_byte_q <= mul_byte_d;
+      mul_nib_q  <= mul_nib_d;
+      mul_act_q  <= mul_act_d;
+    end
     mul_sg0_q  <= mul_sign_d[0];
     mul_sh0_q  <= mul_sh0_d;
   end
 
   always_ff @(posedge clk_s3) begin
-    add_nar_q  <= add_nar_d;
-    add_wide_q  <= add_wide_d;
-    add_fine_q <= add_fine_d;
+    if (mul_valid_q || ClockGates) begin
+      add_nar_q  <= add_nar_d;
+      add_wide_q <= add_wide_d;
+      add_fine_q <= add_fine_d;
+    end
   end
 
   // --------------------------------------------------------------------------
@@ -599,11 +599,13 @@ module npe_pe
   end else begin : gen_plain_regs
     // (clk_s1_nz, clk_s2_nz, clk_s3_lo and clk_s3_mid are clk_i here)
     always_ff @(posedge clk_s1) begin
-      dec_a_q <= dec_a_d;
-      dec_b_q <= dec_b_d;
+      if (in_valid_q) begin
+        dec_a_q <= dec_a_d;
+        dec_b_q <= dec_b_d;
+      end
     end
-    always_ff @(posedge clk_s2) mul_p_q <= mul_p_d;
-    always_ff @(posedge clk_s3) add_x_q <= add_x_d;
+    always_ff @(posedge clk_s2) if (dec_valid_q) mul_p_q <= mul_p_d;
+    always_ff @(posedge clk_s3) if (mul_valid_q) add_x_q <= add_x_d;
     logic unused_gates;
     assign unused_gates = ^{clk_s1_nz, clk_s2_nz, clk_s3_lo, clk_s3_mid};
   end
