@@ -605,7 +605,11 @@ module npe_pe
       end
     end
     always_ff @(posedge clk_s2) if (dec_valid_q) mul_p_q <= mul_p_d;
+`ifndef NPE_PLANT_BUG_PE_STAGE_EN
     always_ff @(posedge clk_s3) if (mul_valid_q) add_x_q <= add_x_d;
+`else
+    always_ff @(posedge clk_s3) if (dec_valid_q) add_x_q <= add_x_d;  // planted: a stage early
+`endif
     logic unused_gates;
     assign unused_gates = ^{clk_s1_nz, clk_s2_nz, clk_s3_lo, clk_s3_mid};
   end

@@ -55,7 +55,6 @@ module npe_pe_round
   npe_pe_posit_enc #(
     .FormatMask(FormatMask)
   ) u_posit_enc (
-    .en_i     (valid_i || ClockGates),   // m_comb's enable: body_o is read only there
     .fmt_i    (fmt_i),
     .sign_i   (sign_i),
     .exp_i    (exp_i),
@@ -92,8 +91,20 @@ module npe_pe_round
     logic [2:0]  fp4_mag;
     {m25, biased, f32, qsat, qzero, qg, qr, sh, halves, qt, q0, q, fp4_mag} = '0;
     unused_round = 1'b0;
-    {m_sign_d, m_zero_d, m_nar_d, m_ovf_d, m_qsat_d, m_posit_d, m_fp4_d, m_i8_d, m_tern_d,
-     m_fmt_d, m_fp4m_d, m_quo_d, m_body_d, m_f32_d} = '0;  // (registers loaded under the enable below)
+    m_sign_d  = m_sign_q;
+    m_zero_d  = m_zero_q;
+    m_nar_d   = m_nar_q;
+    m_ovf_d   = m_ovf_q;
+    m_qsat_d  = m_qsat_q;
+    m_posit_d = m_posit_q;
+    m_fp4_d   = m_fp4_q;
+    m_i8_d    = m_i8_q;
+    m_tern_d  = m_tern_q;
+    m_fmt_d   = m_fmt_q;
+    m_fp4m_d  = m_fp4m_q;
+    m_quo_d   = m_quo_q;
+    m_body_d  = m_body_q;
+    m_f32_d   = m_f32_q;
     if (valid_i || ClockGates) begin
       // Binary32: always a normal number (2^-56 <= |q| < 2^71)
       m25    = {1'b0, sig_i[25:2]} +
@@ -171,7 +182,9 @@ module npe_pe_round
   always_comb begin : out_comb
     logic [15:0] nar_bits, posit_bits, posit_mask, fmt_bits;
     {nar_bits, posit_bits, posit_mask, fmt_bits} = '0;
-    {f32_d, fmt_d, flags_d} = '0;  // (registers loaded under the enable below)
+    f32_d   = f32_q;
+    fmt_d   = fmt_q;
+    flags_d = flags_q;
     if (m_valid_q || ClockGates) begin
       case (m_fmt_q)
         npe_pkg::FmtPosit16: begin nar_bits = 16'h8000; posit_mask = 16'hffff; end
@@ -227,32 +240,27 @@ module npe_pe_round
 
   // The result registers hold data read only with valid_o: no reset (a reset
   // flop is 1.8x a plain one in the OSU cells).
-  // (the enables in the flops, as in npe_pe_norm)
   always_ff @(posedge clk_out) begin
-    if (m_valid_q || ClockGates) begin
-      f32_q   <= f32_d;
-      fmt_q   <= fmt_d;
-      flags_q <= flags_d;
-    end
+    f32_q   <= f32_d;
+    fmt_q   <= fmt_d;
+    flags_q <= flags_d;
   end
 
   always_ff @(posedge clk_m) begin
-    if (valid_i || ClockGates) begin
-      m_sign_q  <= m_sign_d;
-      m_zero_q  <= m_zero_d;
-      m_nar_q   <= m_nar_d;
-      m_ovf_q   <= m_ovf_d;
-      m_qsat_q  <= m_qsat_d;
-      m_posit_q <= m_posit_d;
-      m_fp4_q   <= m_fp4_d;
-      m_i8_q    <= m_i8_d;
-      m_tern_q  <= m_tern_d;
-      m_fmt_q   <= m_fmt_d;
-      m_fp4m_q  <= m_fp4m_d;
-      m_quo_q   <= m_quo_d;
-      m_body_q  <= m_body_d;
-      m_f32_q   <= m_f32_d;
-    end
+    m_sign_q  <= m_sign_d;
+    m_zero_q  <= m_zero_d;
+    m_nar_q   <= m_nar_d;
+    m_ovf_q   <= m_ovf_d;
+    m_qsat_q  <= m_qsat_d;
+    m_posit_q <= m_posit_d;
+    m_fp4_q   <= m_fp4_d;
+    m_i8_q    <= m_i8_d;
+    m_tern_q  <= m_tern_d;
+    m_fmt_q   <= m_fmt_d;
+    m_fp4m_q  <= m_fp4m_d;
+    m_quo_q   <= m_quo_d;
+    m_body_q  <= m_body_d;
+    m_f32_q   <= m_f32_d;
   end
 
   assign res_valid_o = valid_q;
