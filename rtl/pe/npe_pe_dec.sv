@@ -48,68 +48,23 @@ module npe_pe_dec
   // for a posit or INT8 word. The same logic as one assign per signal
   // (intermediates default to zero where unused; the outputs select as
   // before); a simulator then evaluates only the arm of the word's format
-  // (docs/ARCHITECTURE.md, "Simulation speed"). The posit / INT8 arm is a
-  // function with its own locals.
-  localparam int OutW = 1 + SigW + 6 + 1;   // {sign, sig, scale, nar}
+  // (docs/ARCHITECTURE.md, "Simulation speed").
+  // Fraction bits below the widest format's, and the INT8 field's low bits,
+  // are never needed.
+  logic unused_dec;
 
-  function automatic logic [OutW-1:0] dec_posit_i8(logic [Width-1:0] x, logic p16, logic p8,
-                                                   logic i8);
+  always_comb begin : dec_comb
     logic [Width-1:0] y, mag;
     logic             neg, y_zero, y_nar;
     logic [Width-2:0] body, inv, rest, frac_la;
     logic             rbit, es1, ebit;
     logic [4:0]       run;       // run length of the regime, 1..Width-1
     logic [5:0]       k, pscale;
-    // (fraction bits below the widest format's and the INT8 field's low
-    // bits are never needed; a function has no place for an unused_ sink)
-    /* verilator lint_off UNUSEDSIGNAL */
     logic [14:0]      frac15;    // frac_la left-aligned
     logic [15:0]      mag16;     // mag left-aligned
-    /* verilator lint_on UNUSEDSIGNAL */
-    logic [SigW-1:0]  sig;
+    logic [1:0]       fp4_e;
     {y, mag, neg, y_zero, y_nar, body, inv, rest, frac_la, rbit, es1, ebit, run, k, pscale,
-     frac15, mag16, sig} = '0;
-    // Left-align and take the magnitude (posits and INT8 share the negator)
-    if (p16)           y = x;
-    else if (p8 || i8) y = x << Sh8;
-    else               y = x << Sh4;
-    neg = y[Width-1];
-    mag = neg ? (~y + 1'b1) : y;
-    if (i8) begin
-      mag16 = 16'(mag) << MagPad;
-      sig   = SigW'(mag16[15:8]);
-      dec_posit_i8 = {neg, sig, 6'd0, 1'b0};
-    end else begin
-      // Posit regime, exponent and fraction
-      y_zero  = (y == '0);
-      y_nar   = (y == {1'b1, {(Width-1){1'b0}}});
-      body    = mag[Width-2:0];
-      rbit    = body[Width-2];
-      inv     = rbit ? ~body : body;
-      es1     = !p8;        // Posit(8,0) is the only es = 0 format
-      run     = 5'(Width - 1);
-      for (int i = 0; i < Width - 1; i++) begin
-        if (inv[i]) run = 5'(Width - 2 - i);
-      end
-      rest    = (body << run) << 1;
-      ebit    = es1 & rest[Width-2];
-      frac_la = es1 ? (rest << 1) : rest;
-      k       = rbit ? (6'(run) - 6'd1) : (6'd0 - 6'(run));
-      pscale  = es1 ? ((k << 1) | {5'd0, ebit}) : k;
-      frac15  = 15'(frac_la) << FracPad;
-      if (!y_zero && !y_nar) begin
-        if (p16)     sig = SigW'({1'b1, frac15[14:3]});
-        else if (p8) sig = SigW'({1'b1, frac15[14:10]});
-        else         sig = SigW'(1);
-      end
-      dec_posit_i8 = {neg, sig, pscale, y_nar};
-    end
-  endfunction
-
-  logic [1:0] fp4_e;
-  assign fp4_e = x_i[2:1];
-
-  always_comb begin : dec_comb
+     frac15, mag16, fp4_e} = '0;
     sign_o  = 1'b0;
     sig_o   = '0;
     scale_o = '0;
@@ -119,8 +74,45 @@ module npe_pe_dec
 `else
     if (is_p16 || is_p8 || is_i8) begin   // planted: posit4 words take no arm
 `endif
-      {sign_o, sig_o, scale_o, nar_o} = dec_posit_i8(x_i, is_p16, is_p8, is_i8);
+      // Left-align and take the magnitude (posits and INT8 share the negator)
+      if (is_p16)              y = x_i;
+      else if (is_p8 || is_i8) y = x_i << Sh8;
+      else                     y = x_i << Sh4;
+      neg   = y[Width-1];
+      mag   = neg ? (~y + 1'b1) : y;
+      if (is_i8) begin
+        mag16   = 16'(mag) << MagPad;
+        sign_o  = neg;
+        sig_o   = SigW'(mag16[15:8]);
+      end else begin
+        // Posit regime, exponent and fraction
+        y_zero = (y == '0);
+        y_nar  = (y == {1'b1, {(Width-1){1'b0}}});
+        body   = mag[Width-2:0];
+        rbit   = body[Width-2];
+        inv    = rbit ? ~body : body;
+        es1    = !is_p8;        // Posit(8,0) is the only es = 0 format
+        run    = 5'(Width - 1);
+        for (int i = 0; i < Width - 1; i++) begin
+          if (inv[i]) run = 5'(Width - 2 - i);
+        end
+        rest    = (body << run) << 1;
+        ebit    = es1 & rest[Width-2];
+        frac_la = es1 ? (rest << 1) : rest;
+        k       = rbit ? (6'(run) - 6'd1) : (6'd0 - 6'(run));
+        pscale  = es1 ? ((k << 1) | {5'd0, ebit}) : k;
+        frac15  = 15'(frac_la) << FracPad;
+        nar_o   = y_nar;
+        sign_o  = neg;
+        scale_o = pscale;
+        if (!y_zero && !y_nar) begin
+          if (is_p16)     sig_o = SigW'({1'b1, frac15[14:3]});
+          else if (is_p8) sig_o = SigW'({1'b1, frac15[14:10]});
+          else            sig_o = SigW'(1);
+        end
+      end
     end else if (is_fp4) begin
+      fp4_e   = x_i[2:1];
       sign_o  = x_i[3];
       sig_o   = SigW'({fp4_e != 2'd0, x_i[0]});
       scale_o = (fp4_e == 2'd0) ? 6'd0 : 6'({4'd0, fp4_e} - 6'd1);
@@ -129,6 +121,7 @@ module npe_pe_dec
       sign_o  = x_i[1] & x_i[0];
       sig_o   = SigW'(x_i[0]);
     end
+    unused_dec = ^{frac15[2:0], mag16[7:0]};
   end
 
 endmodule
