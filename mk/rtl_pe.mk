@@ -3,7 +3,8 @@
 #
 #   make pe-lint    verilator --lint-only -Wall, all-format and single-format builds
 #   make pe-test    Verilator testbench (full) + Icarus testbench (small), vs golden,
-#                   and the planted clock-gate bugs (pe-gate-plant-test)
+#                   and the planted clock-gate bugs (pe-gate-plant-test) and
+#                   simulation-speed bugs (pe-speed-plant-test)
 #   make pe-bench   Yosys gate area (NAND2-eq), share ratio, iCE40 / Xilinx figures
 #
 # Outputs under $(BUILD)/pe/.
@@ -30,7 +31,7 @@ PE_SINGLE_MASKS := 01 02 04 08 10 20
 # npe_pe_lite (the small-FPGA PE) builds: INT8, ternary, both
 PE_LITE_MASKS   := 10 20 30
 
-.PHONY: pe-lint pe-test pe-test-verilator pe-test-icarus pe-gate-plant-test pe-bench
+.PHONY: pe-lint pe-test pe-test-verilator pe-test-icarus pe-gate-plant-test pe-speed-plant-test pe-bench
 
 # ---------------------------------------------------------------------------
 # Lint
@@ -161,7 +162,33 @@ pe-gate-plant-test: $(PE_BUILD)/gen_pe_vectors $(patsubst %,$(PE_BUILD)/iv/tb_pe
 	    tail -5 $(PE_BUILD)/iv/tb_pe_cgplant_$$p.log; exit 1; fi; \
 	done
 
-pe-test: pe-lint pe-test-verilator pe-test-icarus pe-gate-plant-test
+# Planted bugs in the simulation-speed structure (docs/ARCHITECTURE.md,
+# "Simulation speed"): the decoders' per-format arms and the enables the
+# stage registers load under. Each build (FormatMask 3f,
+# no clock gates: the Verilator models' PE) must fail against the vectors.
+#   DEC_ARM   npe_pe_dec's posit / INT8 arm misses posit4
+#   STAGE_EN  the addend register loads one stage early (dec_valid_q)
+PE_SPEED_PLANTS := DEC_ARM STAGE_EN
+
+$(PE_BUILD)/iv/tb_pe_spplant_%.vvp: $(PE_TB_DIR)/tb_pe_icarus.sv $(PE_PKG) $(PE_RTL)
+	@mkdir -p $(@D)
+	iverilog -g2012 -o $@ -s tb_pe_icarus -Ptb_pe_icarus.FormatMask=6\'h3f \
+	  -DNPE_PLANT_BUG_PE_$* $(PE_PKG) $(PE_RTL) $(PE_TB_DIR)/tb_pe_icarus.sv
+
+pe-speed-plant-test: $(PE_BUILD)/gen_pe_vectors $(patsubst %,$(PE_BUILD)/iv/tb_pe_spplant_%.vvp,$(PE_SPEED_PLANTS))
+	@$(PE_BUILD)/gen_pe_vectors 3f $(PE_BUILD)/iv/vec_3f > $(PE_BUILD)/iv/vec_3f.args
+	@set -e; for p in $(PE_SPEED_PLANTS); do \
+	  vvp -n $(PE_BUILD)/iv/tb_pe_spplant_$$p.vvp $$(cat $(PE_BUILD)/iv/vec_3f.args) \
+	    > $(PE_BUILD)/iv/tb_pe_spplant_$$p.log 2>&1 || true; \
+	  if grep -q "tb_pe_icarus: PASS" $(PE_BUILD)/iv/tb_pe_spplant_$$p.log; then \
+	    echo "pe-speed-plant-test: FAIL: the planted $$p bug went unnoticed"; exit 1; \
+	  elif grep -q "tb_pe_icarus: FAIL" $(PE_BUILD)/iv/tb_pe_spplant_$$p.log; then \
+	    echo "pe-speed-plant-test: planted $$p bug caught: $$(grep 'tb_pe_icarus: FAIL' $(PE_BUILD)/iv/tb_pe_spplant_$$p.log)"; \
+	  else echo "pe-speed-plant-test: FAIL: $$p run ended without a verdict"; \
+	    tail -5 $(PE_BUILD)/iv/tb_pe_spplant_$$p.log; exit 1; fi; \
+	done
+
+pe-test: pe-lint pe-test-verilator pe-test-icarus pe-gate-plant-test pe-speed-plant-test
 	@echo "pe-test: all PE tests passed"
 
 # Part of the project-wide `make test` and `make bench`.

@@ -131,14 +131,9 @@ module npe_pe
   logic [2:0] dec_rdf_q;
 
   always_comb begin
-    dec_nar_d  = dec_nar_q;
-    dec_p16_d  = dec_p16_q;
-    dec_fine_d = dec_fine_q;
-    dec_byte_d = dec_byte_q;
-    dec_nib_d  = dec_nib_q;
-    dec_act_d  = dec_act_q;
-    dec_a_d    = dec_a_q;
-    dec_b_d    = dec_b_q;
+    // (the lane-wide fields load under the stage's enable in their flops;
+    // a lane's own fields hold here while the lane is idle)
+    {dec_nar_d, dec_p16_d, dec_fine_d, dec_byte_d, dec_nib_d, dec_act_d, dec_a_d, dec_b_d} = '0;
     dec_sign_d = dec_sign_q;
     dec_sh0_d  = dec_sh0_q;
     dec_sh1_d  = dec_sh1_q;
@@ -188,13 +183,7 @@ module npe_pe
   logic [2:0] mul_rdf_q;
 
   always_comb begin
-    mul_nar_d  = mul_nar_q;
-    mul_p16_d  = mul_p16_q;
-    mul_fine_d = mul_fine_q;
-    mul_byte_d = mul_byte_q;
-    mul_nib_d  = mul_nib_q;
-    mul_act_d  = mul_act_q;
-    mul_p_d    = mul_p_q;
+    {mul_nar_d, mul_p16_d, mul_fine_d, mul_byte_d, mul_nib_d, mul_act_d, mul_p_d} = '0;  // (as S1)
     mul_sign_d = mul_sign_q;
     mul_sh0_d  = mul_sh0_q;
     mul_sh1_d  = mul_sh1_q;
@@ -242,14 +231,15 @@ module npe_pe
   logic [115:0] add_x_q, add_x_d;
   logic [2:0]  add_rdf_q;
 
-  assign add_x_d   = (mul_valid_q || ClockGates) ? addend : add_x_q;
-  assign add_nar_d = (mul_valid_q || ClockGates) ? mul_nar_q : add_nar_q;
+  // (loaded under mul_valid_q in their flops)
+  assign add_x_d   = addend;
+  assign add_nar_d = mul_nar_q;
   // a posit16 product with bits below quire bit LoBits: lane 0's LSB is at
   // quire bit sh0 - 24 (npe_pe_align)
   logic s3_wide;
   assign s3_wide    = mul_p16_q && (mul_sh0_q < 7'(LoBits + 24));
-  assign add_wide_d = (mul_valid_q || ClockGates) ? s3_wide : add_wide_q;
-  assign add_fine_d = (mul_valid_q || ClockGates) ? mul_fine_q : add_fine_q;
+  assign add_wide_d = s3_wide;
+  assign add_fine_d = mul_fine_q;
 
   // --------------------------------------------------------------------------
   // S4: quire
@@ -300,9 +290,19 @@ module npe_pe
 `ifdef NPE_ASSERT
     // A group's save and the next group's load never meet in one slot (they
     // are one cycle apart and the groups differ), so the read never races
-    // the write.
-    PeSlotNoReadDuringWrite: assert property (@(posedge clk_i) disable iff (!rst_ni)
-        !(rdq_valid_q && rdq_sv_q && mul_clr_q && mul_ld_q && rdq_slot_q == mul_slot_q));
+    // the write. (An immediate assertion in a clocked process, not a
+    // concurrent one: the same check on the same cycles, without the
+    // sampled copies of its six signals Verilator keeps for a concurrent
+    // assertion in every eval().)
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        // nothing to check in reset
+      end else begin
+        PeSlotNoReadDuringWrite: assert (!(rdq_valid_q && rdq_sv_q && mul_clr_q && mul_ld_q &&
+                                           rdq_slot_q == mul_slot_q))
+          else $error("pe: a quire slot read and written in one cycle");
+      end
+    end
 `endif
   end else begin : gen_no_slots
     assign {ld_ovf, ld_nar, ld_quire} = '0;
@@ -426,32 +426,42 @@ module npe_pe
     in_fmt_q   <= in_fmt_d;
   end
 
+  // The stages' lane-wide fields load under the stage's valid here, not
+  // through a hold in their _d (with ClockGates the condition is constant
+  // and the gated clock does it): a simulator copies nothing in the cycles
+  // without a word (docs/ARCHITECTURE.md, "Simulation speed").
   always_ff @(posedge clk_s1) begin
-    dec_nar_q  <= dec_nar_d;
-    dec_p16_q  <= dec_p16_d;
-    dec_fine_q <= dec_fine_d;
-    dec_byte_q <= dec_byte_d;
-    dec_nib_q  <= dec_nib_d;
-    dec_act_q  <= dec_act_d;
+    if (in_valid_q || ClockGates) begin
+      dec_nar_q  <= dec_nar_d;
+      dec_p16_q  <= dec_p16_d;
+      dec_fine_q <= dec_fine_d;
+      dec_byte_q <= dec_byte_d;
+      dec_nib_q  <= dec_nib_d;
+      dec_act_q  <= dec_act_d;
+    end
     dec_sg0_q  <= dec_sign_d[0];
     dec_sh0_q  <= dec_sh0_d;
   end
 
   always_ff @(posedge clk_s2) begin
-    mul_nar_q  <= mul_nar_d;
-    mul_p16_q  <= mul_p16_d;
-    mul_fine_q <= mul_fine_d;
-    mul_byte_q <= mul_byte_d;
-    mul_nib_q  <= mul_nib_d;
-    mul_act_q  <= mul_act_d;
+    if (dec_valid_q || ClockGates) begin
+      mul_nar_q  <= mul_nar_d;
+      mul_p16_q  <= mul_p16_d;
+      mul_fine_q <= mul_fine_d;
+      mul_byte_q <= mul_byte_d;
+      mul_nib_q  <= mul_nib_d;
+      mul_act_q  <= mul_act_d;
+    end
     mul_sg0_q  <= mul_sign_d[0];
     mul_sh0_q  <= mul_sh0_d;
   end
 
   always_ff @(posedge clk_s3) begin
-    add_nar_q  <= add_nar_d;
-    add_wide_q  <= add_wide_d;
-    add_fine_q <= add_fine_d;
+    if (mul_valid_q || ClockGates) begin
+      add_nar_q  <= add_nar_d;
+      add_wide_q <= add_wide_d;
+      add_fine_q <= add_fine_d;
+    end
   end
 
   // --------------------------------------------------------------------------
@@ -544,44 +554,65 @@ module npe_pe
     mul_sh2_q     <= mul_sh2_d;
   end
 
-  // operands: 2-bit slices, the odd ones zero in the 4-bit formats
-  for (genvar k = 0; k < 8; k++) begin : gen_dec_ab
-    logic [1:0] a_q, b_q;
-    if (k % 2 == 1) begin : g_nz
-      always_ff @(posedge clk_s1_nz) begin
-        a_q <= dec_a_d[2*k +: 2];
-        b_q <= dec_b_d[2*k +: 2];
+  // Without ClockGates every group below is on clk_i: one register per
+  // signal then, not slices a simulator would reassemble every cycle
+  // (docs/ARCHITECTURE.md, "Simulation speed"); the same values either way.
+  if (ClockGates) begin : gen_gated_regs
+    // operands: 2-bit slices, the odd ones zero in the 4-bit formats
+    for (genvar k = 0; k < 8; k++) begin : gen_dec_ab
+      logic [1:0] a_q, b_q;
+      if (k % 2 == 1) begin : g_nz
+        always_ff @(posedge clk_s1_nz) begin
+          a_q <= dec_a_d[2*k +: 2];
+          b_q <= dec_b_d[2*k +: 2];
+        end
+      end else begin : g_main
+        always_ff @(posedge clk_s1) begin
+          a_q <= dec_a_d[2*k +: 2];
+          b_q <= dec_b_d[2*k +: 2];
+        end
       end
-    end else begin : g_main
-      always_ff @(posedge clk_s1) begin
-        a_q <= dec_a_d[2*k +: 2];
-        b_q <= dec_b_d[2*k +: 2];
+      assign dec_a_q[2*k +: 2] = a_q;
+      assign dec_b_q[2*k +: 2] = b_q;
+    end
+
+    // product: nibbles, the odd ones unread in the 4-bit formats
+    for (genvar k = 0; k < 8; k++) begin : gen_mul_p
+      logic [3:0] p_q;
+      if (k % 2 == 1) begin : g_nz
+        always_ff @(posedge clk_s2_nz) p_q <= mul_p_d[4*k +: 4];
+      end else begin : g_main
+        always_ff @(posedge clk_s2) p_q <= mul_p_d[4*k +: 4];
+      end
+      assign mul_p_q[4*k +: 4] = p_q;
+    end
+
+    // addend: bits LoBits-1..0 only posit16 reaches, bits MidBits-1..LoBits
+    // only the posit formats
+    logic [LoBits-1:0]      add_xl_q;
+    logic [MidBits-1:LoBits] add_xm_q;
+    logic [115:MidBits]     add_xh_q;
+    always_ff @(posedge clk_s3_lo)  add_xl_q <= add_x_d[LoBits-1:0];
+    always_ff @(posedge clk_s3_mid) add_xm_q <= add_x_d[MidBits-1:LoBits];
+    always_ff @(posedge clk_s3)     add_xh_q <= add_x_d[115:MidBits];
+    assign add_x_q = {add_xh_q, add_xm_q, add_xl_q};
+  end else begin : gen_plain_regs
+    // (clk_s1_nz, clk_s2_nz, clk_s3_lo and clk_s3_mid are clk_i here)
+    always_ff @(posedge clk_s1) begin
+      if (in_valid_q) begin
+        dec_a_q <= dec_a_d;
+        dec_b_q <= dec_b_d;
       end
     end
-    assign dec_a_q[2*k +: 2] = a_q;
-    assign dec_b_q[2*k +: 2] = b_q;
+    always_ff @(posedge clk_s2) if (dec_valid_q) mul_p_q <= mul_p_d;
+`ifndef NPE_PLANT_BUG_PE_STAGE_EN
+    always_ff @(posedge clk_s3) if (mul_valid_q) add_x_q <= add_x_d;
+`else
+    always_ff @(posedge clk_s3) if (dec_valid_q) add_x_q <= add_x_d;  // planted: a stage early
+`endif
+    logic unused_gates;
+    assign unused_gates = ^{clk_s1_nz, clk_s2_nz, clk_s3_lo, clk_s3_mid};
   end
-
-  // product: nibbles, the odd ones unread in the 4-bit formats
-  for (genvar k = 0; k < 8; k++) begin : gen_mul_p
-    logic [3:0] p_q;
-    if (k % 2 == 1) begin : g_nz
-      always_ff @(posedge clk_s2_nz) p_q <= mul_p_d[4*k +: 4];
-    end else begin : g_main
-      always_ff @(posedge clk_s2) p_q <= mul_p_d[4*k +: 4];
-    end
-    assign mul_p_q[4*k +: 4] = p_q;
-  end
-
-  // addend: bits LoBits-1..0 only posit16 reaches, bits MidBits-1..LoBits
-  // only the posit formats
-  logic [LoBits-1:0]      add_xl_q;
-  logic [MidBits-1:LoBits] add_xm_q;
-  logic [115:MidBits]     add_xh_q;
-  always_ff @(posedge clk_s3_lo)  add_xl_q <= add_x_d[LoBits-1:0];
-  always_ff @(posedge clk_s3_mid) add_xm_q <= add_x_d[MidBits-1:LoBits];
-  always_ff @(posedge clk_s3)     add_xh_q <= add_x_d[115:MidBits];
-  assign add_x_q = {add_xh_q, add_xm_q, add_xl_q};
 
   // the read-out's format travels with its request: with ClockGates its
   // shift register behind S0 is clocked only while a request is on its way

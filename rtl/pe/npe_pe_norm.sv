@@ -58,14 +58,7 @@ module npe_pe_norm
     logic [QW-1:0] x, c1, c2, c3;
     logic          neg, lz64, lz32, lz16;
     {x, c1, c2, c3, neg, lz64, lz32, lz16} = '0;  // (no latches: used below only)
-    s1_sign_d = s1_sign_q;
-    s1_zero_d = s1_zero_q;
-    s1_nar_d  = s1_nar_q;
-    s1_ovf_d  = s1_ovf_q;
-    s1_st_d   = s1_st_q;
-    s1_fmt_d  = s1_fmt_q;
-    s1_lzh_d  = s1_lzh_q;
-    s1_top_d  = s1_top_q;
+    {s1_sign_d, s1_zero_d, s1_nar_d, s1_ovf_d, s1_st_d, s1_fmt_d, s1_lzh_d, s1_top_d} = '0;  // (registers loaded under the enable below)
     if (valid_i || ClockGates) begin
       neg  = quire_i[QW-1];
       x    = quire_i ^ {QW{neg}};
@@ -104,14 +97,7 @@ module npe_pe_norm
     logic [26:0] inc;
     logic [7:0]  e;
     {f1, f2, f3, f4, lz8, lz4, lz2, lz1, fill, carry, sticky, inc, e} = '0;
-    s2_sign_d = s2_sign_q;
-    s2_zero_d = s2_zero_q;
-    s2_nar_d  = s2_nar_q;
-    s2_ovf_d  = s2_ovf_q;
-    s2_st_d   = s2_st_q;
-    s2_fmt_d  = s2_fmt_q;
-    s2_exp_d  = s2_exp_q;
-    s2_sig_d  = s2_sig_q;
+    {s2_sign_d, s2_zero_d, s2_nar_d, s2_ovf_d, s2_st_d, s2_fmt_d, s2_exp_d, s2_sig_d} = '0;  // (registers loaded under the enable below)
     if (s1_valid_q || ClockGates) begin
       fill = s1_sign_q;
       lz8  = (s1_top_q[41:34] == '0);
@@ -155,26 +141,33 @@ module npe_pe_norm
   npe_clk_gate #(.Enabled(ClockGates)) u_cg_s1 (.clk_i, .en_i(valid_i),    .clk_o(clk_s1));
   npe_clk_gate #(.Enabled(ClockGates)) u_cg_s2 (.clk_i, .en_i(s1_valid_q), .clk_o(clk_s2));
 
+  // The enables sit in the flops (constant with ClockGates, whose gated
+  // clocks do the same): a simulator then copies nothing in the cycles
+  // without a read-out (docs/ARCHITECTURE.md, "Simulation speed").
   always_ff @(posedge clk_s1) begin
-    s1_sign_q <= s1_sign_d;
-    s1_zero_q <= s1_zero_d;
-    s1_nar_q  <= s1_nar_d;
-    s1_ovf_q  <= s1_ovf_d;
-    s1_st_q   <= s1_st_d;
-    s1_fmt_q  <= s1_fmt_d;
-    s1_lzh_q  <= s1_lzh_d;
-    s1_top_q  <= s1_top_d;
+    if (valid_i || ClockGates) begin
+      s1_sign_q <= s1_sign_d;
+      s1_zero_q <= s1_zero_d;
+      s1_nar_q  <= s1_nar_d;
+      s1_ovf_q  <= s1_ovf_d;
+      s1_st_q   <= s1_st_d;
+      s1_fmt_q  <= s1_fmt_d;
+      s1_lzh_q  <= s1_lzh_d;
+      s1_top_q  <= s1_top_d;
+    end
   end
 
   always_ff @(posedge clk_s2) begin
-    s2_sign_q <= s2_sign_d;
-    s2_zero_q <= s2_zero_d;
-    s2_nar_q  <= s2_nar_d;
-    s2_ovf_q  <= s2_ovf_d;
-    s2_st_q   <= s2_st_d;
-    s2_fmt_q  <= s2_fmt_d;
-    s2_exp_q  <= s2_exp_d;
-    s2_sig_q  <= s2_sig_d;
+    if (s1_valid_q || ClockGates) begin
+      s2_sign_q <= s2_sign_d;
+      s2_zero_q <= s2_zero_d;
+      s2_nar_q  <= s2_nar_d;
+      s2_ovf_q  <= s2_ovf_d;
+      s2_st_q   <= s2_st_d;
+      s2_fmt_q  <= s2_fmt_d;
+      s2_exp_q  <= s2_exp_d;
+      s2_sig_q  <= s2_sig_d;
+    end
   end
 
   assign valid_o  = s2_valid_q;

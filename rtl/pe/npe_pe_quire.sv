@@ -99,7 +99,11 @@ module npe_pe_quire
 `endif
   npe_clk_gate #(.Enabled(ClockGates)) u_cg (.clk_i, .en_i(clr_i | acc_i), .clk_o(clk_q));
 
-  if (LoBits > 0) begin : gen_lo
+  // Without ClockGates the groups would share clk_i: one register then, not
+  // slices a simulator reassembles every cycle (docs/ARCHITECTURE.md,
+  // "Simulation speed"). LoBits and MidBits still name the bits the
+  // assertions below check.
+  if (ClockGates && LoBits > 0) begin : gen_lo
     npe_clk_gate #(.Enabled(ClockGates)) u_cg_lo (.clk_i, .en_i(en_lo), .clk_o(clk_lo));
     logic [LoBits-1:0] lo_q;
     always_ff @(posedge clk_lo) lo_q <= quire_d[LoBits-1:0];
@@ -136,15 +140,18 @@ module npe_pe_quire
   // assert ... else)
   // --------------------------------------------------------------------------
 `ifdef VERILATOR
-  logic [QW:0] exact;
-  assign exact = {base[QW-1], base} + {{(QW + 1 - AddendBits){addend_i[AddendBits-1]}}, addend_i};
+  // the exact 129-bit sum, computed only where the check needs it (a wire
+  // would be a second wide addition in every simulated cycle)
+  function automatic logic [QW:0] exact_sum(logic [QW-1:0] b, logic [AddendBits-1:0] x);
+    return {b[QW-1], b} + {{(QW + 1 - AddendBits){x[AddendBits-1]}}, x};
+  endfunction
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       // nothing to check in reset
     end else begin
       if (acc_i && !ovf_base) begin
-        QuireNoSilentOverflow: assert (ovf_d || (exact == {quire_d[QW-1], quire_d}))
+        QuireNoSilentOverflow: assert (ovf_d || (exact_sum(base, addend_i) == {quire_d[QW-1], quire_d}))
           else $error("quire: sum left the 128-bit range without OVF");
         QuireSignKeptOnOverflow: assert (!ovf_d || quire_d[QW-1] == base[QW-1])
           else $error("quire: an overflowing addition changed the sign");
