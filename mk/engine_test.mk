@@ -121,7 +121,7 @@ $(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_SCOREBOARD \
 	  +define+NPE_PLANT_BUG_RECUR_ROUND +define+NPE_PLANT_BUG_RECUR_SIGMOID +define+NPE_PLANT_BUG_KSPLIT \
-	  +define+NPE_PLANT_BUG_SHERRY +define+NPE_PLANT_BUG_B_OFFSET -GUnitClockGates=1\'b1 \
+	  +define+NPE_PLANT_BUG_SHERRY +define+NPE_PLANT_BUG_B_OFFSET -GUnitClockGates=1\'b1 -GCheckOnce=1\'b1 \
 	  --top-module npe_top -Mdir $(SIM_PLANT)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -277,7 +277,7 @@ $(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	@rm -rf $(SIM_PLANT_RS)/obj && mkdir -p $(SIM_PLANT_RS)/obj
 	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_RECUR_ROWSCALE \
-	  +define+NPE_PLANT_BUG_SIM_ENABLE +define+NPE_PLANT_BUG_RECUR_HGRN \
+	  +define+NPE_PLANT_BUG_SIM_ENABLE +define+NPE_PLANT_BUG_RECUR_HGRN -GCheckOnce=1\'b1 \
 	  --top-module npe_top -Mdir $(SIM_PLANT_RS)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT_RS)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
