@@ -304,14 +304,9 @@ module npe_cmd #(
   endfunction
 
   logic [NU*NR-1:0] claims_q;   // what each unit holds while busy (unit u at NR*u)
-  logic [7:0]          first_chk_live, next_chk_live;
+  logic [7:0]          first_chk_live, next_chk_live;  // the units' results this cycle
   logic [AddrBits-1:0] chk_addr_live;
   logic [NR-1:0]       claim_live, next_claim_live;
-  assign first_chk_live  = sel8(d_unit, unit_chk_i);
-  assign next_chk_live   = sel8(d_next, unit_chk_i);
-  assign chk_addr_live   = sel_addr(d_unit, unit_chk_addr_i);
-  assign claim_live      = sel_res(d_unit, unit_claim_i);
-  assign next_claim_live = sel_res(d_next, unit_claim_i);
 
   // CheckOnce (the Verilator model; docs/ARCHITECTURE.md, "Simulation
   // speed"): a head descriptor is checked by the units in its first cycle
@@ -341,6 +336,30 @@ module npe_cmd #(
 `endif
     assign chk_new      = d_valid && !hd_ok_q;
     assign job_chk_en_o = chk_new || step_go;
+    // The units' results are read in the head's first cycle only (a loop
+    // in a block: this branch is built by Verilator alone, which has no
+    // Icarus re-trigger to fear; the functions below copy their wide
+    // arguments in every evaluation).
+    always_comb begin
+      first_chk_live  = '0;
+      next_chk_live   = '0;
+      chk_addr_live   = '0;
+      claim_live      = '0;
+      next_claim_live = '0;
+      if (chk_new) begin
+        for (int u = 0; u < NU; u++) begin
+          if (d_unit[u]) begin
+            first_chk_live = first_chk_live | unit_chk_i[8*u +: 8];
+            chk_addr_live  = chk_addr_live | unit_chk_addr_i[AddrBits*u +: AddrBits];
+            claim_live     = claim_live | unit_claim_i[NR*u +: NR];
+          end
+          if (d_next[u]) begin
+            next_chk_live   = next_chk_live | unit_chk_i[8*u +: 8];
+            next_claim_live = next_claim_live | unit_claim_i[NR*u +: NR];
+          end
+        end
+      end
+    end
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         hd_ok_q      <= 1'b0;
@@ -366,7 +385,12 @@ module npe_cmd #(
     assign claim      = hd_ok_q ? claim_q      : claim_live;
     assign next_claim = hd_ok_q ? next_claim_q : next_claim_live;
   end else begin : gen_check_always
-    assign job_chk_en_o = 1'b1;
+    assign job_chk_en_o    = 1'b1;
+    assign first_chk_live  = sel8(d_unit, unit_chk_i);
+    assign next_chk_live   = sel8(d_next, unit_chk_i);
+    assign chk_addr_live   = sel_addr(d_unit, unit_chk_addr_i);
+    assign claim_live      = sel_res(d_unit, unit_claim_i);
+    assign next_claim_live = sel_res(d_next, unit_claim_i);
     assign first_chk    = first_chk_live;
     assign next_chk     = next_chk_live;
     assign chk_addr     = chk_addr_live;
