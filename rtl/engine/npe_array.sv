@@ -103,11 +103,6 @@ module npe_array #(
   logic [2:0]  d_lanes;
   logic [15:0] d_words, d_pitch_a, d_pitch_b, d_groups;
   always_comb begin
-    d_flags = '0; d_fa = '0; d_fb = '0; d_fo = '0; d_spad = '0; d_m = '0; d_n = '0; d_k = '0;
-    d_ternary = 1'b0; d_fmt_ok = 1'b0; d_out_ok = 1'b0; d_matvec = 1'b0; d_fmt = '0;
-    d_lanes = '0; d_words = '0; d_pitch_a = '0; d_pitch_b = '0; d_groups = '0;
-    chk_code_o = 8'(npe_pkg::ErrNone);
-    claim_o    = '0;
     if (job_chk_en_i) begin
       d_flags = job_desc_i[npe_pkg::DescFlagsLsb +: npe_pkg::DescFlagsBits];
       d_fa    = job_desc_i[npe_pkg::DescFmtALsb +: npe_pkg::DescFmtABits];
@@ -153,6 +148,12 @@ module npe_array #(
                 (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadA0 + 32'(d_spad[0]))) |
                 (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadB0 + 32'(d_spad[1]))) |
                 (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_spad[2])));
+    end else begin
+      d_flags = '0; d_fa = '0; d_fb = '0; d_fo = '0; d_spad = '0; d_m = '0; d_n = '0; d_k = '0;
+      d_ternary = 1'b0; d_fmt_ok = 1'b0; d_out_ok = 1'b0; d_matvec = 1'b0; d_fmt = '0;
+      d_lanes = '0; d_words = '0; d_pitch_a = '0; d_pitch_b = '0; d_groups = '0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      claim_o    = '0;
     end
   end
   assign chk_addr_o = '0;
@@ -170,34 +171,27 @@ module npe_array #(
   logic        j_ternary, j_matvec;
   logic [2:0]  j_fmt, j_lanes, j_last_lanes;
   assign j_valid = job_valid_i || seq_valid_i;
-  // Decoded only in the cycle a job is taken (0 otherwise: Verilator skips
-  // it in the others; "Simulation speed").
-  always_comb begin
-    j_desc = '0; j_flags = '0; j_fa = '0; j_fb = '0; j_fo = '0; j_spad = '0; j_m = '0;
-    j_n = '0; j_k = '0; j_ternary = 1'b0; j_fmt = '0; j_lanes = '0; j_matvec = 1'b0;
-    j_words = '0; j_last_lanes = '0; j_pitch_b = '0;
-    if (j_valid) begin
-      j_desc  = seq_valid_i ? seq_desc_i : job_desc_i;
-      j_flags = j_desc[npe_pkg::DescFlagsLsb +: npe_pkg::DescFlagsBits];
-      j_fa    = j_desc[npe_pkg::DescFmtALsb +: npe_pkg::DescFmtABits];
-      j_fb    = j_desc[npe_pkg::DescFmtBLsb +: npe_pkg::DescFmtBBits];
-      j_fo    = j_desc[npe_pkg::DescFmtOutLsb +: npe_pkg::DescFmtOutBits];
-      j_spad  = j_desc[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
-      j_m     = j_desc[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
-      j_n     = j_desc[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
-      j_k     = j_desc[npe_pkg::DescKLsb +: npe_pkg::DescKBits];
-      j_ternary = j_fa == 8'(npe_pkg::FmtInt8) && j_fb == 8'(npe_pkg::FmtTernary);
-      j_fmt     = j_ternary ? npe_pkg::FmtTernary : j_fa[2:0];
-      j_lanes   = npe_pkg::fmt_lanes(j_fmt);
-      j_matvec  = j_flags[npe_pkg::DescFlagMatvecBit];
-      j_words   = j_lanes == 3'd4 ? 16'((32'(j_k) + 3) >> 2) :
-                  j_lanes == 3'd2 ? 16'((32'(j_k) + 1) >> 1) : j_k;
-      j_last_lanes = j_lanes == 3'd4 ? (j_k[1:0] == 2'd0 ? 3'd4 : {1'b0, j_k[1:0]}) :
-                     j_lanes == 3'd2 ? (j_k[0] ? 3'd1 : 3'd2) : 3'd1;
-      j_pitch_b = j_matvec ? (j_ternary ? 16'((32'(j_words) + 3) / 4) : j_words) :
-                  j_ternary ? 16'((32'(j_words) + 15) / 16) : 16'((32'(j_words) + 3) / 4);
-    end
-  end
+  // (Not inside an always_comb on j_valid: Icarus loops on that block at
+  // time 0.)
+  assign j_desc  = seq_valid_i ? seq_desc_i : job_desc_i;
+  assign j_flags = j_desc[npe_pkg::DescFlagsLsb +: npe_pkg::DescFlagsBits];
+  assign j_fa    = j_desc[npe_pkg::DescFmtALsb +: npe_pkg::DescFmtABits];
+  assign j_fb    = j_desc[npe_pkg::DescFmtBLsb +: npe_pkg::DescFmtBBits];
+  assign j_fo    = j_desc[npe_pkg::DescFmtOutLsb +: npe_pkg::DescFmtOutBits];
+  assign j_spad  = j_desc[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
+  assign j_m     = j_desc[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
+  assign j_n     = j_desc[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
+  assign j_k     = j_desc[npe_pkg::DescKLsb +: npe_pkg::DescKBits];
+  assign j_ternary = j_fa == 8'(npe_pkg::FmtInt8) && j_fb == 8'(npe_pkg::FmtTernary);
+  assign j_fmt     = j_ternary ? npe_pkg::FmtTernary : j_fa[2:0];
+  assign j_lanes   = npe_pkg::fmt_lanes(j_fmt);
+  assign j_matvec  = j_flags[npe_pkg::DescFlagMatvecBit];
+  assign j_words   = j_lanes == 3'd4 ? 16'((32'(j_k) + 3) >> 2) :
+                     j_lanes == 3'd2 ? 16'((32'(j_k) + 1) >> 1) : j_k;
+  assign j_last_lanes = j_lanes == 3'd4 ? (j_k[1:0] == 2'd0 ? 3'd4 : {1'b0, j_k[1:0]}) :
+                        j_lanes == 3'd2 ? (j_k[0] ? 3'd1 : 3'd2) : 3'd1;
+  assign j_pitch_b = j_matvec ? (j_ternary ? 16'((32'(j_words) + 3) / 4) : j_words) :
+                     j_ternary ? 16'((32'(j_words) + 15) / 16) : 16'((32'(j_words) + 3) / 4);
 
   // A dispatched MATMUL's B offset (checked: it fits BBankAddrBits)
   logic [BBankAddrBits-1:0] j_b_off;

@@ -97,11 +97,6 @@ module npe_loader #(
   logic [31:0] c_stride, c_need_words, c_cap_words;
   logic        c_is_b, c_sherry, c_mv;
   always_comb begin
-    c_spad = '0; c_m = '0; c_k = '0; c_addr = '0; c_stride = '0; c_is_b = 1'b0;
-    c_rows_per_bank = '0; c_need_words = '0; c_cap_words = '0; c_sherry = 1'b0; c_mv = 1'b0;
-    chk_code_o = 8'(npe_pkg::ErrNone);
-    chk_addr_o = '0;
-    claim_o    = '0;
     if (job_chk_en_i) begin
       c_spad   = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
       c_m      = job_desc_i[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
@@ -135,6 +130,12 @@ module npe_loader #(
       claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitLoader) |
                 (npe_pkg::NumRes'(1) << ((c_is_b ? npe_pkg::ResSpadB0 : npe_pkg::ResSpadA0) +
                                          32'(c_spad[7])));
+    end else begin
+      c_spad = '0; c_m = '0; c_k = '0; c_addr = '0; c_stride = '0; c_is_b = 1'b0;
+      c_rows_per_bank = '0; c_need_words = '0; c_cap_words = '0; c_sherry = 1'b0; c_mv = 1'b0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      chk_addr_o = '0;
+      claim_o    = '0;
     end
   end
   logic unused_fields;  // the bits the check and the job do not read

@@ -69,10 +69,6 @@ module npe_nlu_unit #(
   logic [31:0] c_aux;
   logic        c_is_nlu, c_is_xbar_run, c_aux_bad;
   always_comb begin
-    c_op = '0; c_spad = '0; c_m = '0; c_n = '0; c_aux = '0;
-    c_is_nlu = 1'b0; c_is_xbar_run = 1'b0; c_aux_bad = 1'b0;
-    chk_code_o = 8'(npe_pkg::ErrNone);
-    claim_o    = '0;
     if (job_chk_en_i) begin
       c_op   = job_desc_i[npe_pkg::DescOpcodeLsb +: npe_pkg::DescOpcodeBits];
       c_spad = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
@@ -99,6 +95,11 @@ module npe_nlu_unit #(
                 ? (npe_pkg::NumRes'(1) << npe_pkg::UnitNlu) |
                   (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + (c_is_nlu ? 32'(c_spad[7]) : 32'(c_spad[2]))))
                 : '0;
+    end else begin
+      c_op = '0; c_spad = '0; c_m = '0; c_n = '0; c_aux = '0;
+      c_is_nlu = 1'b0; c_is_xbar_run = 1'b0; c_aux_bad = 1'b0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      claim_o    = '0;
     end
   end
   assign chk_addr_o = '0;

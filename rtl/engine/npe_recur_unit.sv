@@ -182,15 +182,6 @@ module npe_recur_unit #(
   logic [63:0] bad_align_addr, bad_win_addr;
   logic        bad_align, bad_win, bad_aux, bad_dims;
   always_comb begin
-    c_mine = 1'b0; c_load = 1'b0; c_gated = 1'b0; c_lstm = 1'b0; c_hgrn = 1'b0;
-    c_ternary = 1'b0; c_fmt_ok = 1'b0; c_n = '0; c_t = '0; c_aux = '0; c_mode = '0;
-    c_init = '0; c_fa = '0; c_fb = '0; c_spad = '0; c_pe_fmt = '0; c_lanes = '0;
-    c_words = '0; c_pitch_b = '0; c_groups = '0; c_addr_a = '0; c_addr_b = '0;
-    c_addr_c = '0; bad_align_addr = '0; bad_win_addr = '0; bad_align = 1'b0;
-    bad_win = 1'b0; bad_aux = 1'b0; bad_dims = 1'b0;
-    chk_code_o = 8'(npe_pkg::ErrNone);
-    chk_addr_o = '0;
-    claim_o    = '0;
     if (job_chk_en_i) begin
       c_mine    = job_desc_i[npe_pkg::DescOpcodeLsb +: npe_pkg::DescOpcodeBits] == 8'(npe_pkg::OpRecur);
       c_n       = job_desc_i[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
@@ -257,6 +248,16 @@ module npe_recur_unit #(
                             (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadB0 + 32'(c_spad[1]))) |
                             (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(c_spad[2]))))
                          : '0);
+    end else begin
+      c_mine = 1'b0; c_load = 1'b0; c_gated = 1'b0; c_lstm = 1'b0; c_hgrn = 1'b0;
+      c_ternary = 1'b0; c_fmt_ok = 1'b0; c_n = '0; c_t = '0; c_aux = '0; c_mode = '0;
+      c_init = '0; c_fa = '0; c_fb = '0; c_spad = '0; c_pe_fmt = '0; c_lanes = '0;
+      c_words = '0; c_pitch_b = '0; c_groups = '0; c_addr_a = '0; c_addr_b = '0;
+      c_addr_c = '0; bad_align_addr = '0; bad_win_addr = '0; bad_align = 1'b0;
+      bad_win = 1'b0; bad_aux = 1'b0; bad_dims = 1'b0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      chk_addr_o = '0;
+      claim_o    = '0;
     end
   end
   assign next_o  = 1'b0;

@@ -72,10 +72,6 @@ module npe_storer #(
   logic [63:0] c_addr;
   logic [31:0] c_stride;
   always_comb begin
-    c_spad = '0; c_m = '0; c_n = '0; c_addr = '0; c_stride = '0;
-    chk_code_o = 8'(npe_pkg::ErrNone);
-    chk_addr_o = '0;
-    claim_o    = '0;
     if (job_chk_en_i) begin
       c_spad   = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
       c_m      = job_desc_i[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
@@ -96,6 +92,11 @@ module npe_storer #(
       claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitStorer) |
                 (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(c_spad[7]))) |
                 (npe_pkg::NumRes'(1) << npe_pkg::ResDmaWr);
+    end else begin
+      c_spad = '0; c_m = '0; c_n = '0; c_addr = '0; c_stride = '0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      chk_addr_o = '0;
+      claim_o    = '0;
     end
   end
   logic unused_fields;  // the bits the check and the job do not read

@@ -90,9 +90,6 @@ module npe_xbar_unit #(
   logic [15:0] c_m, c_n, c_k;
   logic        c_prog;
   always_comb begin
-    c_fa = '0; c_fb = '0; c_spad = '0; c_m = '0; c_n = '0; c_k = '0; c_prog = 1'b0;
-    chk_code_o = 8'(npe_pkg::ErrNone);
-    claim_o    = '0;
     if (job_chk_en_i) begin
       c_fa   = job_desc_i[npe_pkg::DescFmtALsb +: npe_pkg::DescFmtABits];
       c_fb   = job_desc_i[npe_pkg::DescFmtBLsb +: npe_pkg::DescFmtBBits];
@@ -117,6 +114,10 @@ module npe_xbar_unit #(
                 (npe_pkg::NumRes'(1) << npe_pkg::ResRdPorts) |
                 (c_prog ? npe_pkg::NumRes'(1) << (npe_pkg::ResSpadB0 + 32'(c_spad[1]))
                         : npe_pkg::NumRes'(1) << (npe_pkg::ResSpadA0 + 32'(c_spad[0])));
+    end else begin
+      c_fa = '0; c_fb = '0; c_spad = '0; c_m = '0; c_n = '0; c_k = '0; c_prog = 1'b0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      claim_o    = '0;
     end
   end
   assign chk_addr_o = '0;
