@@ -262,7 +262,8 @@ module npe_recur_unit #(
   end
   assign next_o  = 1'b0;
   logic unused_d_spad;
-  assign unused_d_spad = ^d_spad[7:3] ^ d_spad[0] ^ ^c_spad[7:3] ^ c_spad[0] ^ ^d_n ^ ^job_desc_i;
+  assign unused_d_spad = ^d_spad[7:3] ^ d_spad[0] ^ ^c_spad[7:3] ^ c_spad[0] ^ ^d_n ^ ^job_desc_i ^
+                         ^d_addr_a ^ ^d_addr_b ^ ^d_addr_c;
 
   // The job, registered at dispatch and held until done_o.
   logic                job_go_q, job_out_last_q, job_gated_q, job_lstm_q, job_ternary_q;
