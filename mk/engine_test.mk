@@ -121,7 +121,7 @@ $(SIM_PLANT)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_SCOREBOARD \
 	  +define+NPE_PLANT_BUG_RECUR_ROUND +define+NPE_PLANT_BUG_RECUR_SIGMOID +define+NPE_PLANT_BUG_KSPLIT \
-	  +define+NPE_PLANT_BUG_SHERRY +define+NPE_PLANT_BUG_B_OFFSET -GUnitClockGates=1\'b1 \
+	  +define+NPE_PLANT_BUG_SHERRY +define+NPE_PLANT_BUG_B_OFFSET -GUnitClockGates=1\'b1 -GCheckOnce=1\'b1 \
 	  --top-module npe_top -Mdir $(SIM_PLANT)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -266,9 +266,9 @@ TEST_TARGETS += recur-cell-plant-test
 # show that these bugs are caught; the two bugs here touch disjoint modes.
 # It also carries NPE_PLANT_BUG_SIM_ENABLE (sim-enable-plant-test, below),
 # which touches only the NLU and crossbar units (the first build's
-# scoreboard bug stops the NLU test on an assertion before any result) and
+# scoreboard bug stops the NLU test on an assertion before any result),
 # the recurrence unit's DIAG steps (the GRU / LSTM / HGRN cases are not
-# touched by it).
+# touched by it) and npe_cmd's kept check results behind a NOP or FENCE.
 # ---------------------------------------------------------------------------
 SIM_PLANT_RS := $(BUILD)/sim_planted_rs
 
@@ -277,7 +277,7 @@ $(SIM_PLANT_RS)/obj/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP)
 	@rm -rf $(SIM_PLANT_RS)/obj && mkdir -p $(SIM_PLANT_RS)/obj
 	verilator --cc -O1 $(SIM_VL_TRACE) --x-assign unique --x-initial unique --assert \
 	  +define+NPE_ASSERT +define+NPE_XBAR_DPI +define+NPE_PLANT_BUG_RECUR_ROWSCALE \
-	  +define+NPE_PLANT_BUG_SIM_ENABLE +define+NPE_PLANT_BUG_RECUR_HGRN \
+	  +define+NPE_PLANT_BUG_SIM_ENABLE +define+NPE_PLANT_BUG_RECUR_HGRN -GCheckOnce=1\'b1 \
 	  --top-module npe_top -Mdir $(SIM_PLANT_RS)/obj $(ENGINE_VLT) $(ENGINE_RTL)
 	$(MAKE) -s -C $(SIM_PLANT_RS)/obj -f Vnpe_top.mk Vnpe_top__ALL.a OPT_FAST=-O1 OPT_SLOW=-O0
 
@@ -323,10 +323,13 @@ TEST_TARGETS += recur-rowscale-plant-test
 # converters enabled on the first slot of each gathered batch only, the
 # crossbar's sum conversion on row 0 only, the recurrence unit's record
 # path (DIAG's step, the cell) on the cell's rows only, not on DIAG's
-# steps. The enables that let Verilator skip that logic while it is unused
-# (docs/ARCHITECTURE.md, "Simulation speed") must cover every cycle that
-# uses it: the NLU and crossbar tests of the engine test, and the recur
-# test's DIAG cases, must all fail on a result.
+# steps, and npe_cmd's CheckOnce asking the units again after a pop that
+# dispatched to a unit only (a descriptor queued behind a FENCE keeps the
+# FENCE's empty check results). The enables that let Verilator skip that
+# logic while it is unused (docs/ARCHITECTURE.md, "Simulation speed")
+# must cover every cycle that uses it: the NLU, crossbar and bad
+# descriptor tests of the engine test, and the recur test's DIAG cases,
+# must all fail on a result.
 $(SIM_PLANT_RS)/test_engine: $(ENGINE_TEST_SRCS) $(DRIVER_CORE_SRCS) $(DRIVER_SIM_SRCS) \
                              $(SIM_PLANT_RS)/npesim.o $(SIM_PLANT_RS)/npesim_xbar.o \
                              $(SIM_BUILD)/libnpesim.a $(GOLDEN_LIB) $(MODELS_LIB)
@@ -350,10 +353,12 @@ sim-enable-plant-test: $(SIM_PLANT_RS)/test_engine $(SIM_PLANT_RS)/test_recur
 	@if CK_RUN_CASE=bus $(SIM_PLANT_RS)/test_engine > $(SIM_PLANT_RS)/sim_enable.log 2>&1; then \
 	  echo "sim-enable-plant-test: FAIL: the planted enable bugs went unnoticed"; exit 1; \
 	elif grep -q ":F:bus:nlu_after_matmul:.*NLU B=.*golden" $(SIM_PLANT_RS)/sim_enable.log && \
-	     grep -q ":F:bus:xbar_program_and_run:.*model" $(SIM_PLANT_RS)/sim_enable.log; then \
+	     grep -q ":F:bus:xbar_program_and_run:.*model" $(SIM_PLANT_RS)/sim_enable.log && \
+	     grep -q ":F:bus:bad_descriptors:.*queued behind a FENCE: .*want" $(SIM_PLANT_RS)/sim_enable.log; then \
 	  echo "sim-enable-plant-test: planted bugs caught: $$(grep -m1 -o 'NLU B=.*' $(SIM_PLANT_RS)/sim_enable.log);" \
-	    "$$(grep -m1 -o 'XBAR .*' $(SIM_PLANT_RS)/sim_enable.log)"; \
-	else echo "sim-enable-plant-test: FAIL: the run failed, but not on both results"; \
+	    "$$(grep -m1 -o 'XBAR .*' $(SIM_PLANT_RS)/sim_enable.log);" \
+	    "$$(grep -m1 -o 'queued behind a FENCE: .*' $(SIM_PLANT_RS)/sim_enable.log)"; \
+	else echo "sim-enable-plant-test: FAIL: the run failed, but not on all three results"; \
 	  cat $(SIM_PLANT_RS)/sim_enable.log; exit 1; fi
 	@if CK_RUN_SUITE=recur CK_RUN_CASE=recur CK_FORK=no \
 	    $(SIM_PLANT_RS)/test_recur > $(SIM_PLANT_RS)/sim_enable_recur.log 2>&1; then \

@@ -59,12 +59,14 @@ engine-lint:
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_LITE_G)
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) +define+NPE_XBAR_DPI
 	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) -GClockGates=1\'b1 \
-	  -GUnitClockGates=1\'b1
+	  -GUnitClockGates=1\'b1 -GCheckOnce=1\'b1
+	verilator --lint-only -Wall --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) $(ENGINE_SMALL_G) \
+	  -GCheckOnce=1\'b1
 	verilator --lint-only -Wall -Wno-SYNCASYNCNET --assert --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) \
 	  +define+NPE_XBAR_DPI +define+NPE_ASSERT
 	verilator --lint-only -Wall -Wno-SYNCASYNCNET --assert --top-module npe_top $(ENGINE_VLT) $(ENGINE_RTL) \
-	  +define+NPE_XBAR_DPI +define+NPE_ASSERT -GUnitClockGates=1\'b1
-	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations, clock-gated, and with assertions)"
+	  +define+NPE_XBAR_DPI +define+NPE_ASSERT -GUnitClockGates=1\'b1 -GCheckOnce=1\'b1
+	@echo "engine-lint: clean (default, small and small-iCE40 (lite) configurations, clock-gated, checks once (the model's CheckOnce), and with assertions)"
 
 # ---------------------------------------------------------------------------
 # Yosys: parse, elaborate, processes (no synthesis)

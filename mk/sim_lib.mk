@@ -13,6 +13,8 @@
 #   make TRACE=1 ...  the same with waveform tracing (sim:?trace=FILE) built in
 #   make UNIT_CG=0 ... the default model without its unit clock gates
 #                     (npe_top's UnitClockGates; for before/after comparisons)
+#   make CHECK_ONCE=0 ... the default model with the descriptor checks in
+#                     every cycle (npe_top's CheckOnce; the same)
 
 BUILD ?= build
 SIM_BUILD := $(BUILD)/sim
@@ -90,12 +92,17 @@ ENGINE_LITE_G := $(foreach p,$(ENGINE_LITE),"-G$(call ep_pname,$(p))=$(call ep_v
 # skips their logic while they sleep. UNIT_CG=0 builds it without (the
 # before/after comparison of BENCHMARKS.md); the flag is in the stamp.
 UNIT_CG ?= 1
-SIM_UNIT_CG := $(if $(filter 1,$(UNIT_CG)),-GUnitClockGates=1\'b1)
+# It also checks each head descriptor once (npe_top's CheckOnce: the units'
+# checks run in the head's first cycle, npe_cmd keeps the results; "Simulation
+# speed"); CHECK_ONCE=0 builds it without, for the same comparisons.
+CHECK_ONCE ?= 1
+SIM_UNIT_CG := $(if $(filter 1,$(UNIT_CG)),-GUnitClockGates=1\'b1) \
+               $(if $(filter 1,$(CHECK_ONCE)),-GCheckOnce=1\'b1)
 SIM_UNIT_CG_STAMP := $(SIM_BUILD)/unit_cg
 
 $(SIM_UNIT_CG_STAMP): sim-vl-flags-force
 	@mkdir -p $(@D)
-	@echo '$(UNIT_CG)' | cmp -s - $@ 2>/dev/null || echo '$(UNIT_CG)' > $@
+	@echo '$(UNIT_CG) $(CHECK_ONCE)' | cmp -s - $@ 2>/dev/null || echo '$(UNIT_CG) $(CHECK_ONCE)' > $@
 $(SIM_OBJ)/Vnpe_top__ALL.a: $(ENGINE_RTL) $(ENGINE_VLT) $(SIM_VL_STAMP) $(SIM_UNIT_CG_STAMP)
 	@$(DEPS) verilator
 	@rm -rf $(SIM_OBJ) && mkdir -p $(SIM_OBJ)

@@ -38,6 +38,7 @@ module npe_array #(
   // Dispatch port (npe_cmd; docs/ARCHITECTURE.md, "The dispatch interface")
   input  logic                          job_valid_i,  // take job_desc_i; start next cycle
   input  logic [npe_pkg::DescBits-1:0]  job_desc_i,   // the descriptor npe_cmd presents
+  input  logic                          job_chk_en_i, // check job_desc_i now (else chk_*, claim_o 0)
   input  logic                          abort_i,      // SOFT_RESET: finish soon, then stop
   output logic [7:0]                    chk_code_o,   // this unit's check of job_desc_i
   output logic [AddrBits-1:0]           chk_addr_o,   // faulting address of that check
@@ -83,66 +84,79 @@ module npe_array #(
   // ---------------------------------------------------------------------------
   // Dispatch port: MATMUL descriptors (docs/REGMAP.md, opcode MATMUL)
   // ---------------------------------------------------------------------------
-  logic [7:0]  d_flags, d_fa, d_fb, d_fo, d_spad;
-  logic [15:0] d_m, d_n, d_k;
-  assign d_flags = npe_pkg::desc_flags(job_desc_i);
-  assign d_fa    = npe_pkg::desc_fmt_a(job_desc_i);
-  assign d_fb    = npe_pkg::desc_fmt_b(job_desc_i);
-  assign d_fo    = npe_pkg::desc_fmt_out(job_desc_i);
-  assign d_spad  = npe_pkg::desc_spad(job_desc_i);
-  assign d_m     = npe_pkg::desc_m(job_desc_i);
-  assign d_n     = npe_pkg::desc_n(job_desc_i);
-  assign d_k     = npe_pkg::desc_k(job_desc_i);
   // B word offset (SPAD_OFF): 32 bits in the descriptor, checked in full below
   logic [31:0] d_off;
-  assign d_off   = npe_pkg::desc_spad_off(job_desc_i);
+  assign d_off   = job_desc_i[npe_pkg::DescSpadOffLsb +: npe_pkg::DescSpadOffBits];
 
+  // The check and claim, inside job_chk_en_i (npe_cmd asks in a head's
+  // first cycle; docs/ARCHITECTURE.md, "Simulation speed"): 0 otherwise, so
+  // the Verilator model skips them in the other cycles. A dispatched job is decoded
+  // below (j_*), not from these.
+  // MATVEC needs 2..4 rows (a B word holds 4 PE words; one row gains
+  // nothing, so a 1-row build leaves the logic out)
+  localparam bit Matvec = Rows >= 2 && Rows <= 4;
+  localparam bit BuildKSplit = KSplit && !LitePe;
+  logic [7:0]  d_flags, d_fa, d_fb, d_fo, d_spad;
+  logic [15:0] d_m, d_n, d_k;
   logic        d_ternary, d_fmt_ok, d_out_ok, d_matvec;
   logic [2:0]  d_fmt;               // PE mode: npe_pkg::npe_fmt_e code
   logic [2:0]  d_lanes;
   logic [15:0] d_words, d_pitch_a, d_pitch_b, d_groups;
-  assign d_ternary = d_fa == 8'(npe_pkg::FmtInt8) && d_fb == 8'(npe_pkg::FmtTernary);
-  assign d_fmt     = d_ternary ? npe_pkg::FmtTernary : d_fa[2:0];
-  assign d_fmt_ok  = (d_ternary || (d_fa == d_fb && d_fa < 8'(npe_pkg::NumFormats) &&
-                                    d_fa != 8'(npe_pkg::FmtTernary))) && FormatMask[d_fmt];
-  assign d_out_ok  = d_flags[npe_pkg::DescFlagOutFp32Bit] ||
-                     (d_fo < 8'(npe_pkg::NumFormats) && FormatMask[d_fo[2:0]]);
-  assign d_lanes   = npe_pkg::fmt_lanes(d_fmt);
-  // lanes is 1, 2 or 4: a shift, not a divider
-  assign d_words   = d_lanes == 3'd4 ? 16'((32'(d_k) + 3) >> 2) :
-                     d_lanes == 3'd2 ? 16'((32'(d_k) + 1) >> 1) : d_k;
-  // MATVEC needs 2..4 rows (a B word holds 4 PE words; one row gains
-  // nothing, so a 1-row build leaves the logic out)
-  localparam bit Matvec = Rows >= 2 && Rows <= 4;
-  assign d_matvec  = d_flags[npe_pkg::DescFlagMatvecBit];
-  assign d_pitch_a = 16'((32'(d_words) + 3) / 4);
-  // B bank words per column group: 4 PE words per bank word (16 ternary
-  // ones); a mat-vec group holds Rows B rows side by side in each word.
-  assign d_pitch_b = d_matvec ? (d_ternary ? 16'((32'(d_words) + 3) / 4) : d_words) :
-                     d_ternary ? 16'((32'(d_words) + 15) / 16) : d_pitch_a;
-  assign d_groups  = d_matvec ? 16'((32'(d_n) + Rows * Cols - 1) / (Rows * Cols))
-                              : 16'((32'(d_n) + Cols - 1) / Cols);
-
-  localparam bit BuildKSplit = KSplit && !LitePe;
-  assign chk_code_o =
-      !BuildKSplit && (d_flags[npe_pkg::DescFlagAccumBit] || d_flags[npe_pkg::DescFlagKeepBit])
-                                             ? 8'(npe_pkg::ErrBadOpcode) :
-      !d_fmt_ok || !d_out_ok                 ? 8'(npe_pkg::ErrBadFormat) :
-      d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
-      32'(d_groups) > OutGroups || (d_matvec && (d_m != 16'd1 || !Matvec)) ||
-      d_k == 16'd0 || 32'(d_pitch_a) > ABankWords ||
-      32'(d_groups) * 32'(d_pitch_b) > BBankWords ||
-      // the rows from SPAD_OFF must end within the bank (33 bits: no wrap)
-      33'(d_off) + 33'(32'(d_groups) * 32'(d_pitch_b)) > 33'(BBankWords)
-                                             ? 8'(npe_pkg::ErrBadDims) :
-                                               8'(npe_pkg::ErrNone);
+  always_comb begin
+    if (job_chk_en_i) begin
+      d_flags = job_desc_i[npe_pkg::DescFlagsLsb +: npe_pkg::DescFlagsBits];
+      d_fa    = job_desc_i[npe_pkg::DescFmtALsb +: npe_pkg::DescFmtABits];
+      d_fb    = job_desc_i[npe_pkg::DescFmtBLsb +: npe_pkg::DescFmtBBits];
+      d_fo    = job_desc_i[npe_pkg::DescFmtOutLsb +: npe_pkg::DescFmtOutBits];
+      d_spad  = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
+      d_m     = job_desc_i[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
+      d_n     = job_desc_i[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
+      d_k     = job_desc_i[npe_pkg::DescKLsb +: npe_pkg::DescKBits];
+      d_ternary = d_fa == 8'(npe_pkg::FmtInt8) && d_fb == 8'(npe_pkg::FmtTernary);
+      d_fmt     = d_ternary ? npe_pkg::FmtTernary : d_fa[2:0];
+      d_fmt_ok  = (d_ternary || (d_fa == d_fb && d_fa < 8'(npe_pkg::NumFormats) &&
+                                 d_fa != 8'(npe_pkg::FmtTernary))) && FormatMask[d_fmt];
+      d_out_ok  = d_flags[npe_pkg::DescFlagOutFp32Bit] ||
+                  (d_fo < 8'(npe_pkg::NumFormats) && FormatMask[d_fo[2:0]]);
+      d_lanes   = npe_pkg::fmt_lanes(d_fmt);
+      // lanes is 1, 2 or 4: a shift, not a divider
+      d_words   = d_lanes == 3'd4 ? 16'((32'(d_k) + 3) >> 2) :
+                  d_lanes == 3'd2 ? 16'((32'(d_k) + 1) >> 1) : d_k;
+      d_matvec  = d_flags[npe_pkg::DescFlagMatvecBit];
+      d_pitch_a = 16'((32'(d_words) + 3) / 4);
+      // B bank words per column group: 4 PE words per bank word (16 ternary
+      // ones); a mat-vec group holds Rows B rows side by side in each word.
+      d_pitch_b = d_matvec ? (d_ternary ? 16'((32'(d_words) + 3) / 4) : d_words) :
+                  d_ternary ? 16'((32'(d_words) + 15) / 16) : d_pitch_a;
+      d_groups  = d_matvec ? 16'((32'(d_n) + Rows * Cols - 1) / (Rows * Cols))
+                           : 16'((32'(d_n) + Cols - 1) / Cols);
+      chk_code_o =
+          !BuildKSplit && (d_flags[npe_pkg::DescFlagAccumBit] || d_flags[npe_pkg::DescFlagKeepBit])
+                                                 ? 8'(npe_pkg::ErrBadOpcode) :
+          !d_fmt_ok || !d_out_ok                 ? 8'(npe_pkg::ErrBadFormat) :
+          d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
+          32'(d_groups) > OutGroups || (d_matvec && (d_m != 16'd1 || !Matvec)) ||
+          d_k == 16'd0 || 32'(d_pitch_a) > ABankWords ||
+          32'(d_groups) * 32'(d_pitch_b) > BBankWords ||
+          // the rows from SPAD_OFF must end within the bank (33 bits: no wrap)
+          33'(d_off) + 33'(32'(d_groups) * 32'(d_pitch_b)) > 33'(BBankWords)
+                                                 ? 8'(npe_pkg::ErrBadDims) :
+                                                   8'(npe_pkg::ErrNone);
+      // The array, the banks' read ports, and its three buffers.
+      claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitArray) |
+                (npe_pkg::NumRes'(1) << npe_pkg::ResRdPorts) |
+                (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadA0 + 32'(d_spad[0]))) |
+                (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadB0 + 32'(d_spad[1]))) |
+                (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_spad[2])));
+    end else begin
+      d_flags = '0; d_fa = '0; d_fb = '0; d_fo = '0; d_spad = '0; d_m = '0; d_n = '0; d_k = '0;
+      d_ternary = 1'b0; d_fmt_ok = 1'b0; d_out_ok = 1'b0; d_matvec = 1'b0; d_fmt = '0;
+      d_lanes = '0; d_words = '0; d_pitch_a = '0; d_pitch_b = '0; d_groups = '0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      claim_o    = '0;
+    end
+  end
   assign chk_addr_o = '0;
-  // The array, the banks' read ports, and its three buffers.
-  assign claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitArray) |
-                   (npe_pkg::NumRes'(1) << npe_pkg::ResRdPorts) |
-                   (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadA0 + 32'(d_spad[0]))) |
-                   (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadB0 + 32'(d_spad[1]))) |
-                   (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_spad[2])));
   assign next_o     = 1'b0;
   assign err_o      = 8'd0;
   assign err_addr_o = '0;
@@ -157,15 +171,17 @@ module npe_array #(
   logic        j_ternary, j_matvec;
   logic [2:0]  j_fmt, j_lanes, j_last_lanes;
   assign j_valid = job_valid_i || seq_valid_i;
+  // (Not inside an always_comb on j_valid: Icarus loops on that block at
+  // time 0.)
   assign j_desc  = seq_valid_i ? seq_desc_i : job_desc_i;
-  assign j_flags = npe_pkg::desc_flags(j_desc);
-  assign j_fa    = npe_pkg::desc_fmt_a(j_desc);
-  assign j_fb    = npe_pkg::desc_fmt_b(j_desc);
-  assign j_fo    = npe_pkg::desc_fmt_out(j_desc);
-  assign j_spad  = npe_pkg::desc_spad(j_desc);
-  assign j_m     = npe_pkg::desc_m(j_desc);
-  assign j_n     = npe_pkg::desc_n(j_desc);
-  assign j_k     = npe_pkg::desc_k(j_desc);
+  assign j_flags = j_desc[npe_pkg::DescFlagsLsb +: npe_pkg::DescFlagsBits];
+  assign j_fa    = j_desc[npe_pkg::DescFmtALsb +: npe_pkg::DescFmtABits];
+  assign j_fb    = j_desc[npe_pkg::DescFmtBLsb +: npe_pkg::DescFmtBBits];
+  assign j_fo    = j_desc[npe_pkg::DescFmtOutLsb +: npe_pkg::DescFmtOutBits];
+  assign j_spad  = j_desc[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
+  assign j_m     = j_desc[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
+  assign j_n     = j_desc[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
+  assign j_k     = j_desc[npe_pkg::DescKLsb +: npe_pkg::DescKBits];
   assign j_ternary = j_fa == 8'(npe_pkg::FmtInt8) && j_fb == 8'(npe_pkg::FmtTernary);
   assign j_fmt     = j_ternary ? npe_pkg::FmtTernary : j_fa[2:0];
   assign j_lanes   = npe_pkg::fmt_lanes(j_fmt);
@@ -478,6 +494,6 @@ module npe_array #(
 `endif
 
   logic unused_flags;
-  assign unused_flags = job_accum_q ^ pe_load ^ ^j_m[15:8] ^ ^j_spad[7:3] ^ ^j_fo[7:3] ^ ^pe_flags ^ ^pe_res_valid ^ ^job_pitch_b_q ^ ^job_words_q ^ ^job_desc_i;
+  assign unused_flags = job_accum_q ^ pe_load ^ ^j_m[15:8] ^ ^j_spad[7:3] ^ ^j_fo[7:3] ^ ^pe_flags ^ ^pe_res_valid ^ ^job_pitch_b_q ^ ^job_words_q ^ ^job_desc_i ^ ^j_desc;
 
 endmodule

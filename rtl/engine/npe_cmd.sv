@@ -20,6 +20,7 @@ module npe_cmd #(
   parameter int          FifoDepth     = 4,     // descriptors fetched ahead, 1..16
   parameter int          AddrBits      = 64,    // DMA address bits, 13..64
   parameter bit          HasDirectDesc = 1'b1,  // doorbell_i / desc_i used (else ring only)
+  parameter bit          CheckOnce     = 1'b0,  // units check a head once, results kept here (Verilator)
   parameter logic [npe_pkg::NumUnits-1:0] UnitMask = '1  // units built (others: BAD_OPCODE)
 ) (
   input  logic                       clk_i,
@@ -56,6 +57,7 @@ module npe_cmd #(
   // Dispatch interface: unit u's signals at [u], [8u +: 8], ...
   output logic [npe_pkg::DescBits-1:0]                   job_desc_o,
   output logic [npe_pkg::NumUnits-1:0]                   job_valid_o,
+  output logic                                           job_chk_en_o, // units: check job_desc_o now
   output logic                                           abort_o,  // every unit (soft reset)
   input  logic [npe_pkg::NumUnits*8-1:0]                 unit_chk_i,
   input  logic [npe_pkg::NumUnits*AddrBits-1:0]          unit_chk_addr_i,
@@ -238,8 +240,8 @@ module npe_cmd #(
   assign d_valid = fifo_cnt_q != '0;
   assign d       = fifo_head;
   assign d_idx   = fifo_idx_q[fifo_rd_q];
-  assign d_op    = npe_pkg::desc_opcode(d);
-  assign d_irq   = npe_pkg::desc_flag_irq(d);
+  assign d_op    = d[npe_pkg::DescOpcodeLsb +: npe_pkg::DescOpcodeBits];
+  assign d_irq   = d[npe_pkg::DescFlagsLsb + npe_pkg::DescFlagIrqBit];
   assign d_nop   = d_op == 8'(npe_pkg::OpNop);
   assign d_fence = d_op == 8'(npe_pkg::OpFence);
   assign d_unit  = npe_pkg::op_unit(d_op) & UnitMask;
@@ -302,11 +304,99 @@ module npe_cmd #(
   endfunction
 
   logic [NU*NR-1:0] claims_q;   // what each unit holds while busy (unit u at NR*u)
-  assign first_chk  = sel8(d_unit, unit_chk_i);
-  assign next_chk   = sel8(d_next, unit_chk_i);
-  assign chk_addr   = sel_addr(d_unit, unit_chk_addr_i);
-  assign claim      = sel_res(d_unit, unit_claim_i);
-  assign next_claim = sel_res(d_next, unit_claim_i);
+  logic [7:0]          first_chk_live, next_chk_live;  // the units' results this cycle
+  logic [AddrBits-1:0] chk_addr_live;
+  logic [NR-1:0]       claim_live, next_claim_live;
+
+  // CheckOnce (the Verilator model; docs/ARCHITECTURE.md, "Simulation
+  // speed"): a head descriptor is checked by the units in its first cycle
+  // only (job_chk_en_o) and the results are kept here while it waits;
+  // the Verilator model then skips the units' check logic in the other cycles (it
+  // evaluates every block every cycle otherwise). The results depend on
+  // the descriptor, the build and state that changes only at a dispatch
+  // or a soft reset (the crossbar's programmed tile), and the head changes
+  // only at a pop (a dispatch, NOPs and FENCEs too) or a flush, so the kept
+  // results are the ones the units would give. A next step's dispatch
+  // (step_go) shows its own descriptor: checked then too (its unit's claim
+  // is recorded below), the head's results kept. Without CheckOnce (every
+  // synthesised build) the units check every cycle, as before.
+  if (CheckOnce) begin : gen_check_once
+    logic                hd_ok_q;   // the kept results are the present head's
+    logic                chk_new;   // the head shows for the first time
+    logic                hd_drop;   // the head leaves after this cycle
+    logic [7:0]          first_chk_q, next_chk_q;
+    logic [AddrBits-1:0] chk_addr_q;
+    logic [NR-1:0]       claim_q, next_claim_q;
+`ifdef NPE_PLANT_BUG_SIM_ENABLE
+    // Test only (sim-enable-plant-test): a NOP's or FENCE's pop is missed,
+    // so the descriptor behind it keeps their (empty) results.
+    assign hd_drop = (pop && job_valid_o != '0) || flush;
+`else
+    assign hd_drop = pop || flush;
+`endif
+    assign chk_new      = d_valid && !hd_ok_q;
+    assign job_chk_en_o = chk_new || step_go;
+    // The units' results are read in the head's first cycle only (a loop
+    // in a block: this branch is built by Verilator alone, which has no
+    // Icarus re-trigger to fear; the functions below copy their wide
+    // arguments in every evaluation).
+    always_comb begin
+      first_chk_live  = '0;
+      next_chk_live   = '0;
+      chk_addr_live   = '0;
+      claim_live      = '0;
+      next_claim_live = '0;
+      if (chk_new) begin
+        for (int u = 0; u < NU; u++) begin
+          if (d_unit[u]) begin
+            first_chk_live = first_chk_live | unit_chk_i[8*u +: 8];
+            chk_addr_live  = chk_addr_live | unit_chk_addr_i[AddrBits*u +: AddrBits];
+            claim_live     = claim_live | unit_claim_i[NR*u +: NR];
+          end
+          if (d_next[u]) begin
+            next_chk_live   = next_chk_live | unit_chk_i[8*u +: 8];
+            next_claim_live = next_claim_live | unit_claim_i[NR*u +: NR];
+          end
+        end
+      end
+    end
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        hd_ok_q      <= 1'b0;
+        first_chk_q  <= '0;
+        next_chk_q   <= '0;
+        chk_addr_q   <= '0;
+        claim_q      <= '0;
+        next_claim_q <= '0;
+      end else begin
+        hd_ok_q <= d_valid && !hd_drop && (hd_ok_q || !step_go);
+        if (chk_new && !step_go) begin
+          first_chk_q  <= first_chk_live;
+          next_chk_q   <= next_chk_live;
+          chk_addr_q   <= chk_addr_live;
+          claim_q      <= claim_live;
+          next_claim_q <= next_claim_live;
+        end
+      end
+    end
+    assign first_chk  = hd_ok_q ? first_chk_q  : first_chk_live;
+    assign next_chk   = hd_ok_q ? next_chk_q   : next_chk_live;
+    assign chk_addr   = hd_ok_q ? chk_addr_q   : chk_addr_live;
+    assign claim      = hd_ok_q ? claim_q      : claim_live;
+    assign next_claim = hd_ok_q ? next_claim_q : next_claim_live;
+  end else begin : gen_check_always
+    assign job_chk_en_o    = 1'b1;
+    assign first_chk_live  = sel8(d_unit, unit_chk_i);
+    assign next_chk_live   = sel8(d_next, unit_chk_i);
+    assign chk_addr_live   = sel_addr(d_unit, unit_chk_addr_i);
+    assign claim_live      = sel_res(d_unit, unit_claim_i);
+    assign next_claim_live = sel_res(d_next, unit_claim_i);
+    assign first_chk    = first_chk_live;
+    assign next_chk     = next_chk_live;
+    assign chk_addr     = chk_addr_live;
+    assign claim        = claim_live;
+    assign next_claim   = next_claim_live;
+  end
   assign held       = sel_res(unit_busy_i, claims_q) | (step_q ? step_claim_q : '0);
 
   // The first step's check, then the next step's (of the fields it reads).
@@ -349,9 +439,10 @@ module npe_cmd #(
         idxs_q[16*u +: 16]   <= '0;
         irq_q[u]             <= 1'b0;
       end else if (job_valid_o[u]) begin
-        claims_q[NR*u +: NR] <= unit_claim_i[NR*u +: NR];
+        // the head's claim (kept, with CheckOnce), or the next step's
+        claims_q[NR*u +: NR] <= step_go ? unit_claim_i[NR*u +: NR] : claim;
         idxs_q[16*u +: 16]   <= step_go ? 16'd0 : d_idx;
-        irq_q[u]             <= npe_pkg::desc_flag_irq(job_desc_o);
+        irq_q[u]             <= job_desc_o[npe_pkg::DescFlagsLsb + npe_pkg::DescFlagIrqBit];
       end
     end
   end

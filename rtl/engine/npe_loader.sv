@@ -26,6 +26,7 @@ module npe_loader #(
   // Dispatch port (npe_cmd; docs/ARCHITECTURE.md, "The dispatch interface")
   input  logic                          job_valid_i,  // take job_desc_i; start next cycle
   input  logic [npe_pkg::DescBits-1:0]  job_desc_i,   // the descriptor npe_cmd presents
+  input  logic                          job_chk_en_i, // check job_desc_i now (else chk_*, claim_o 0)
   input  logic                          abort_i,      // SOFT_RESET: finish soon, then stop
   output logic [7:0]                    chk_code_o,   // this unit's check of job_desc_i
   output logic [AddrBits-1:0]           chk_addr_o,   // faulting address of that check
@@ -68,20 +69,12 @@ module npe_loader #(
   logic [63:0] d_addr;
   logic [31:0] d_stride;
   logic        d_is_b;
-  logic [15:0] d_rows_per_bank;
-  logic [31:0] d_need_words, d_cap_words;
-  assign d_spad   = npe_pkg::desc_spad(job_desc_i);
-  assign d_m      = npe_pkg::desc_m(job_desc_i);
-  assign d_k      = npe_pkg::desc_k(job_desc_i);
-  assign d_addr   = npe_pkg::desc_addr_a(job_desc_i);
-  assign d_stride = npe_pkg::desc_stride_a(job_desc_i);
+  assign d_spad   = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
+  assign d_m      = job_desc_i[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
+  assign d_k      = job_desc_i[npe_pkg::DescKLsb +: npe_pkg::DescKBits];
+  assign d_addr   = job_desc_i[npe_pkg::DescAddrALsb +: npe_pkg::DescAddrABits];
+  assign d_stride = job_desc_i[npe_pkg::DescStrideALsb +: npe_pkg::DescStrideABits];
   assign d_is_b   = d_spad[6:0] == 7'd1;
-  // Divisions by the constant bank counts, not by a mux of them: a divider
-  // by a variable is a large circuit, one by a power of two is wiring.
-  assign d_rows_per_bank = d_is_b ? 16'((32'(d_m) + Cols - 1) / Cols)
-                                  : 16'((32'(d_m) + Rows - 1) / Rows);
-  assign d_need_words    = 32'(d_rows_per_bank) * 32'(d_k[15:3]);
-  assign d_cap_words     = d_is_b ? BBankWords : ABankWords;
 
   // Sherry source rows: K / 8 scratchpad words of G groups of 5 bits (G = 8,
   // or 2 x Rows in the mat-vec layout), each row from its own 8-byte
@@ -89,27 +82,64 @@ module npe_loader #(
   localparam int MvRows = Rows > 4 ? 4 : Rows;
   logic        d_sherry, d_mv;
   logic [31:0] d_src_bits;
-  assign d_sherry   = npe_pkg::desc_flag_sherry(job_desc_i);
-  assign d_mv       = npe_pkg::desc_flag_matvec(job_desc_i);
+  assign d_sherry   = job_desc_i[npe_pkg::DescFlagsLsb + npe_pkg::DescFlagSherryBit];
+  assign d_mv       = job_desc_i[npe_pkg::DescFlagsLsb + npe_pkg::DescFlagMatvecBit];
   assign d_src_bits = d_mv ? 32'(d_k[15:3]) * 32'(10 * MvRows) : 32'(d_k[15:3]) * 32'd40;
 
-  assign chk_code_o =
-      d_spad[6:0] > 7'd1                    ? 8'(npe_pkg::ErrSpadRange) :
-      d_sherry && !HasSherry                ? 8'(npe_pkg::ErrBadOpcode) :
-      d_sherry && (!d_is_b || npe_pkg::desc_fmt_b(job_desc_i) != 8'(npe_pkg::FmtTernary))
-                                            ? 8'(npe_pkg::ErrBadFormat) :
-      d_sherry && d_mv && (Rows < 2 || Rows > 4) ? 8'(npe_pkg::ErrBadDims) :
-      d_m == 16'd0 || d_k == 16'd0          ? 8'(npe_pkg::ErrBadDims) :
-      d_k[2:0] != 3'd0 || d_addr[2:0] != 3'd0 ||
-      (d_m > 16'd1 && d_stride[2:0] != 3'd0) ? 8'(npe_pkg::ErrAlign) :
-      (d_addr & AddrHiMask) != 64'd0        ? 8'(npe_pkg::ErrDmaWindow) :
-      d_need_words > d_cap_words            ? 8'(npe_pkg::ErrSpadRange) :
-                                              8'(npe_pkg::ErrNone);
-  assign chk_addr_o = AddrBits'(d_addr);
-  // The loader, and the buffer it writes.
-  assign claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitLoader) |
-                   (npe_pkg::NumRes'(1) << ((d_is_b ? npe_pkg::ResSpadB0 : npe_pkg::ResSpadA0) +
-                                            32'(d_spad[7])));
+  // The check and claim, inside job_chk_en_i (npe_cmd asks in a head's
+  // first cycle; docs/ARCHITECTURE.md, "Simulation speed"): 0 otherwise, so
+  // the Verilator model skips them in the other cycles. Own copies of the fields: the
+  // d_* above feed the job's registers on job_valid_i, which depends on
+  // claim_o.
+  logic [7:0]  c_spad;
+  logic [15:0] c_m, c_k, c_rows_per_bank;
+  logic [63:0] c_addr;
+  logic [31:0] c_stride, c_need_words, c_cap_words;
+  logic        c_is_b, c_sherry, c_mv;
+  always_comb begin
+    if (job_chk_en_i) begin
+      c_spad   = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
+      c_m      = job_desc_i[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
+      c_k      = job_desc_i[npe_pkg::DescKLsb +: npe_pkg::DescKBits];
+      c_addr   = job_desc_i[npe_pkg::DescAddrALsb +: npe_pkg::DescAddrABits];
+      c_stride = job_desc_i[npe_pkg::DescStrideALsb +: npe_pkg::DescStrideABits];
+      c_sherry = job_desc_i[npe_pkg::DescFlagsLsb + npe_pkg::DescFlagSherryBit];
+      c_mv     = job_desc_i[npe_pkg::DescFlagsLsb + npe_pkg::DescFlagMatvecBit];
+      c_is_b   = c_spad[6:0] == 7'd1;
+      // Divisions by the constant bank counts, not by a mux of them: a
+      // divider by a variable is a large circuit, one by a power of two is
+      // wiring.
+      c_rows_per_bank = c_is_b ? 16'((32'(c_m) + Cols - 1) / Cols)
+                               : 16'((32'(c_m) + Rows - 1) / Rows);
+      c_need_words    = 32'(c_rows_per_bank) * 32'(c_k[15:3]);
+      c_cap_words     = c_is_b ? BBankWords : ABankWords;
+      chk_code_o =
+          c_spad[6:0] > 7'd1                    ? 8'(npe_pkg::ErrSpadRange) :
+          c_sherry && !HasSherry                ? 8'(npe_pkg::ErrBadOpcode) :
+          c_sherry && (!c_is_b || job_desc_i[npe_pkg::DescFmtBLsb +: npe_pkg::DescFmtBBits] != 8'(npe_pkg::FmtTernary))
+                                                ? 8'(npe_pkg::ErrBadFormat) :
+          c_sherry && c_mv && (Rows < 2 || Rows > 4) ? 8'(npe_pkg::ErrBadDims) :
+          c_m == 16'd0 || c_k == 16'd0          ? 8'(npe_pkg::ErrBadDims) :
+          c_k[2:0] != 3'd0 || c_addr[2:0] != 3'd0 ||
+          (c_m > 16'd1 && c_stride[2:0] != 3'd0) ? 8'(npe_pkg::ErrAlign) :
+          (c_addr & AddrHiMask) != 64'd0        ? 8'(npe_pkg::ErrDmaWindow) :
+          c_need_words > c_cap_words            ? 8'(npe_pkg::ErrSpadRange) :
+                                                  8'(npe_pkg::ErrNone);
+      chk_addr_o = AddrBits'(c_addr);
+      // The loader, and the buffer it writes.
+      claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitLoader) |
+                (npe_pkg::NumRes'(1) << ((c_is_b ? npe_pkg::ResSpadB0 : npe_pkg::ResSpadA0) +
+                                         32'(c_spad[7])));
+    end else begin
+      c_spad = '0; c_m = '0; c_k = '0; c_addr = '0; c_stride = '0; c_is_b = 1'b0;
+      c_rows_per_bank = '0; c_need_words = '0; c_cap_words = '0; c_sherry = 1'b0; c_mv = 1'b0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      chk_addr_o = '0;
+      claim_o    = '0;
+    end
+  end
+  logic unused_fields;  // the bits the check and the job do not read
+  assign unused_fields = ^c_stride[31:3] ^ ^d_addr;
   assign next_o  = 1'b0;
 
   // The job, registered at dispatch and held until done_o.

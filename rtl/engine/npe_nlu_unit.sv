@@ -18,6 +18,7 @@ module npe_nlu_unit #(
   // Dispatch port (npe_cmd; docs/ARCHITECTURE.md, "The dispatch interface")
   input  logic                          job_valid_i,  // take job_desc_i; start next cycle
   input  logic [npe_pkg::DescBits-1:0]  job_desc_i,   // the descriptor npe_cmd presents
+  input  logic                          job_chk_en_i, // check job_desc_i now (else chk_*, claim_o 0)
   input  logic                          abort_i,      // SOFT_RESET: finish soon, then stop
   output logic [7:0]                    chk_code_o,   // this unit's check of job_desc_i
   output logic [AddrBits-1:0]           chk_addr_o,   // faulting address of that check
@@ -46,39 +47,64 @@ module npe_nlu_unit #(
   // Dispatch port: NLU descriptors, and the NLU step of an XBAR run
   // (docs/REGMAP.md, opcodes NLU and XBAR)
   // ---------------------------------------------------------------------------
+  // The job's fields, registered on job_valid_i
   logic [7:0]  d_op, d_spad;
-  logic [15:0] d_m, d_n;
+  logic [15:0] d_n;
   logic [31:0] d_aux;
-  logic        d_is_nlu, d_is_xbar_run, d_aux_bad;
-  assign d_op   = npe_pkg::desc_opcode(job_desc_i);
-  assign d_spad = npe_pkg::desc_spad(job_desc_i);
-  assign d_m    = npe_pkg::desc_m(job_desc_i);
-  assign d_n    = npe_pkg::desc_n(job_desc_i);
-  assign d_aux  = npe_pkg::desc_aux(job_desc_i);
-  assign d_is_nlu      = d_op == 8'(npe_pkg::OpNlu);
-  assign d_is_xbar_run = d_op == 8'(npe_pkg::OpXbar) && !npe_pkg::desc_flag_program(job_desc_i);
-  // AUX: B not 1..8, F above 14, or reserved bits set
-  assign d_aux_bad = d_aux[3:0] == 4'd0 || d_aux[3:0] > 4'd8 || d_aux[7:4] > 4'd14 ||
-                     d_aux[11:9] != 3'd0;
+  logic        d_is_nlu, d_buf;
+  assign d_op     = job_desc_i[npe_pkg::DescOpcodeLsb +: npe_pkg::DescOpcodeBits];
+  assign d_spad   = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
+  assign d_n      = job_desc_i[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
+  assign d_aux    = job_desc_i[npe_pkg::DescAuxLsb +: npe_pkg::DescAuxBits];
+  assign d_is_nlu = d_op == 8'(npe_pkg::OpNlu);
+  assign d_buf    = d_is_nlu ? d_spad[7] : d_spad[2];
 
-  // An NLU descriptor is checked whole here; of an XBAR run only AUX (the
-  // crossbar checks the rest first); nothing else is this unit's.
-  assign chk_code_o =
-      !d_is_nlu && !d_is_xbar_run                      ? 8'(npe_pkg::ErrNone) :
-      d_is_xbar_run ? (d_aux_bad ? 8'(npe_pkg::ErrBadAux) : 8'(npe_pkg::ErrNone)) :
-      d_spad[6:0] != 7'd2                              ? 8'(npe_pkg::ErrSpadRange) :
-      d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
-      32'(d_n) > Cols * OutGroups                      ? 8'(npe_pkg::ErrBadDims) :
-      d_aux_bad                                        ? 8'(npe_pkg::ErrBadAux) :
-                                                         8'(npe_pkg::ErrNone);
+  // The check and claim, inside job_chk_en_i (npe_cmd asks in a head's
+  // first cycle; docs/ARCHITECTURE.md, "Simulation speed"): 0 otherwise, so
+  // the Verilator model skips them in the other cycles. Own copies of the fields: the
+  // d_* above feed the job's registers on job_valid_i, which depends on
+  // claim_o.
+  logic [7:0]  c_op, c_spad;
+  logic [15:0] c_m, c_n;
+  logic [31:0] c_aux;
+  logic        c_is_nlu, c_is_xbar_run, c_aux_bad;
+  always_comb begin
+    if (job_chk_en_i) begin
+      c_op   = job_desc_i[npe_pkg::DescOpcodeLsb +: npe_pkg::DescOpcodeBits];
+      c_spad = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
+      c_m    = job_desc_i[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
+      c_n    = job_desc_i[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
+      c_aux  = job_desc_i[npe_pkg::DescAuxLsb +: npe_pkg::DescAuxBits];
+      c_is_nlu      = c_op == 8'(npe_pkg::OpNlu);
+      c_is_xbar_run = c_op == 8'(npe_pkg::OpXbar) && !job_desc_i[npe_pkg::DescFlagsLsb + npe_pkg::DescFlagProgramBit];
+      // AUX: B not 1..8, F above 14, or reserved bits set
+      c_aux_bad = c_aux[3:0] == 4'd0 || c_aux[3:0] > 4'd8 || c_aux[7:4] > 4'd14 ||
+                  c_aux[11:9] != 3'd0;
+      // An NLU descriptor is checked whole here; of an XBAR run only AUX (the
+      // crossbar checks the rest first); nothing else is this unit's.
+      chk_code_o =
+          !c_is_nlu && !c_is_xbar_run                      ? 8'(npe_pkg::ErrNone) :
+          c_is_xbar_run ? (c_aux_bad ? 8'(npe_pkg::ErrBadAux) : 8'(npe_pkg::ErrNone)) :
+          c_spad[6:0] != 7'd2                              ? 8'(npe_pkg::ErrSpadRange) :
+          c_m == 16'd0 || 32'(c_m) > Rows || c_n == 16'd0 ||
+          32'(c_n) > Cols * OutGroups                      ? 8'(npe_pkg::ErrBadDims) :
+          c_aux_bad                                        ? 8'(npe_pkg::ErrBadAux) :
+                                                             8'(npe_pkg::ErrNone);
+      // The NLU, and the output buffer it converts in place.
+      claim_o = (c_is_nlu || c_is_xbar_run)
+                ? (npe_pkg::NumRes'(1) << npe_pkg::UnitNlu) |
+                  (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + (c_is_nlu ? 32'(c_spad[7]) : 32'(c_spad[2]))))
+                : '0;
+    end else begin
+      c_op = '0; c_spad = '0; c_m = '0; c_n = '0; c_aux = '0;
+      c_is_nlu = 1'b0; c_is_xbar_run = 1'b0; c_aux_bad = 1'b0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      claim_o    = '0;
+    end
+  end
   assign chk_addr_o = '0;
-  // The NLU, and the output buffer it converts in place.
-  logic d_buf;
-  assign d_buf   = d_is_nlu ? d_spad[7] : d_spad[2];
-  assign claim_o = (d_is_nlu || d_is_xbar_run)
-                   ? (npe_pkg::NumRes'(1) << npe_pkg::UnitNlu) |
-                     (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_buf)))
-                   : '0;
+  logic unused_fields;  // the bits the check and the job do not read
+  assign unused_fields = ^{d_spad[6:3], d_spad[1:0], d_aux[11:9], c_aux[31:12], c_aux[8]};
   assign next_o     = 1'b0;
   assign err_o      = 8'd0;
   assign err_addr_o = '0;

@@ -58,6 +58,7 @@ module npe_recur_unit #(
   // Dispatch port (npe_cmd; docs/ARCHITECTURE.md, "The dispatch interface")
   input  logic                          job_valid_i,  // take job_desc_i; start next cycle
   input  logic [npe_pkg::DescBits-1:0]  job_desc_i,   // the descriptor npe_cmd presents
+  input  logic                          job_chk_en_i, // check job_desc_i now (else chk_*, claim_o 0)
   input  logic                          abort_i,      // SOFT_RESET: finish soon, then stop
   output logic [7:0]                    chk_code_o,   // this unit's check of job_desc_i
   output logic [AddrBits-1:0]           chk_addr_o,   // faulting address of that check
@@ -136,89 +137,133 @@ module npe_recur_unit #(
   localparam int ABankWords = 1 << ABankAddrBits;
   localparam int BBankWords = 1 << BBankAddrBits;
 
-  logic        d_mine, d_out_last, d_load, d_gated, d_lstm, d_hgrn, d_ternary, d_fmt_ok;
+  // The job's fields, registered on job_valid_i
+  logic        d_out_last, d_gated, d_lstm, d_hgrn, d_ternary;
   logic [15:0] d_n, d_t;
   logic [31:0] d_aux;
   logic [3:0]  d_mode;
   logic [1:0]  d_init;
   logic [7:0]  d_fa, d_fb, d_spad;
-  logic [2:0]  d_pe_fmt, d_lanes;
-  logic [31:0] d_words, d_pitch_b, d_groups;
+  logic [2:0]  d_pe_fmt;
   logic [63:0] d_addr_a, d_addr_b, d_addr_c;
-  logic [63:0] bad_align_addr, bad_win_addr;
-  logic        bad_align, bad_win, bad_aux, bad_dims;
-
-  assign d_mine     = npe_pkg::desc_opcode(job_desc_i) == 8'(npe_pkg::OpRecur);
-  assign d_n        = npe_pkg::desc_n(job_desc_i);
-  assign d_t        = npe_pkg::desc_t(job_desc_i);
-  assign d_aux      = npe_pkg::desc_aux(job_desc_i);
+  assign d_n        = job_desc_i[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
+  assign d_t        = job_desc_i[npe_pkg::DescTLsb +: npe_pkg::DescTBits];
+  assign d_aux      = job_desc_i[npe_pkg::DescAuxLsb +: npe_pkg::DescAuxBits];
   assign d_mode     = d_aux[npe_pkg::RecurAuxModeLsb +: 4];
   assign d_init     = d_aux[npe_pkg::RecurAuxInitLsb +: 2];
   assign d_out_last = d_aux[npe_pkg::RecurAuxOutLastBit];
-  assign d_load     = d_init == InitLoad;
   assign d_gated    = Gated && (d_mode == ModeGru || d_mode == ModeLstm);
   assign d_lstm     = d_mode == ModeLstm;
   assign d_hgrn     = d_mode == ModeHgrn;
-  assign d_addr_a   = npe_pkg::desc_addr_a(job_desc_i);
-  assign d_addr_b   = npe_pkg::desc_addr_b(job_desc_i);
-  assign d_addr_c   = npe_pkg::desc_addr_c(job_desc_i);
-  assign d_fa       = npe_pkg::desc_fmt_a(job_desc_i);
-  assign d_fb       = npe_pkg::desc_fmt_b(job_desc_i);
-  assign d_spad     = npe_pkg::desc_spad(job_desc_i);
+  assign d_addr_a   = job_desc_i[npe_pkg::DescAddrALsb +: npe_pkg::DescAddrABits];
+  assign d_addr_b   = job_desc_i[npe_pkg::DescAddrBLsb +: npe_pkg::DescAddrBBits];
+  assign d_addr_c   = job_desc_i[npe_pkg::DescAddrCLsb +: npe_pkg::DescAddrCBits];
+  assign d_fa       = job_desc_i[npe_pkg::DescFmtALsb +: npe_pkg::DescFmtABits];
+  assign d_fb       = job_desc_i[npe_pkg::DescFmtBLsb +: npe_pkg::DescFmtBBits];
+  assign d_spad     = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
   // The format pair, as npe_array takes it for a MATMUL.
   assign d_ternary  = d_fa == 8'(npe_pkg::FmtInt8) && d_fb == 8'(npe_pkg::FmtTernary);
   assign d_pe_fmt   = d_ternary ? npe_pkg::FmtTernary : d_fa[2:0];
-  assign d_fmt_ok   = (d_ternary || (d_fa == d_fb && d_fa < 8'(npe_pkg::NumFormats) &&
-                                     d_fa != 8'(npe_pkg::FmtTernary))) && FormatMask[d_pe_fmt];
-  assign d_lanes    = npe_pkg::fmt_lanes(d_pe_fmt);
-  assign d_words    = (32'(d_n) + 32'(d_lanes) - 1) >> npe_pkg::fmt_lanes_log2(d_pe_fmt);
-  assign d_pitch_b  = d_ternary ? (d_words + 32'd3) >> 2 : d_words;
-  assign d_groups   = ((d_lstm ? 32'd4 : 32'd3) * 32'(d_n) + Rows * Cols - 1) / (Rows * Cols);
 
-  // The first misaligned / out-of-range address, in the order A, B, C (B only
-  // when the descriptor reads it).
-  assign bad_align = d_addr_a[2:0] != 3'd0 || (d_load && d_addr_b[2:0] != 3'd0) ||
-                     d_addr_c[2:0] != 3'd0;
-  assign bad_align_addr = d_addr_a[2:0] != 3'd0              ? d_addr_a :
-                          (d_load && d_addr_b[2:0] != 3'd0)  ? d_addr_b : d_addr_c;
-  assign bad_win = (d_addr_a & AddrHiMask) != 64'd0 ||
-                   (d_load && (d_addr_b & AddrHiMask) != 64'd0) ||
-                   (d_addr_c & AddrHiMask) != 64'd0;
-  assign bad_win_addr = (d_addr_a & AddrHiMask) != 64'd0             ? d_addr_a :
-                        (d_load && (d_addr_b & AddrHiMask) != 64'd0) ? d_addr_b : d_addr_c;
-  assign bad_aux  = d_init == 2'd3 ||
-                    (d_mode == ModeDiag || d_hgrn ? (d_aux & ~AuxDiag) != 32'd0 :
-                     !d_gated || (d_aux & ~AuxGated) != 32'd0);
-  // GRU / LSTM: the vector in one A buffer (4 PE words per bank word), the
-  // weights in one B buffer.
-  assign bad_dims = d_n == 16'd0 || 32'(d_n) > StateWords || d_t == 16'd0 ||
-                    (d_gated && (d_words > 32'(4 * ABankWords) ||
-                                 d_groups * d_pitch_b > 32'(BBankWords)));
-
-  assign chk_code_o =
-      !d_mine                    ? 8'(npe_pkg::ErrNone) :
-      bad_aux                    ? 8'(npe_pkg::ErrBadAux) :
-      d_gated && !d_fmt_ok       ? 8'(npe_pkg::ErrBadFormat) :
-      bad_dims                   ? 8'(npe_pkg::ErrBadDims) :
-      bad_align                  ? 8'(npe_pkg::ErrAlign) :
-      bad_win                    ? 8'(npe_pkg::ErrDmaWindow) :
-                                   8'(npe_pkg::ErrNone);
-  assign chk_addr_o = AddrBits'(bad_align ? bad_align_addr : bad_win_addr);
-  // The unit and the DMA's write channel (the storer's too); GRU / LSTM also
-  // the array, the banks' read ports, both A buffers, the weights' B buffer
-  // and the output buffer the array writes.
-  assign claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitRecur) |
-                   (npe_pkg::NumRes'(1) << npe_pkg::ResDmaWr) |
-                   (d_gated ? ((npe_pkg::NumRes'(1) << npe_pkg::UnitArray) |
-                               (npe_pkg::NumRes'(1) << npe_pkg::ResRdPorts) |
-                               (npe_pkg::NumRes'(1) << npe_pkg::ResSpadA0) |
-                               (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadA0 + 1)) |
-                               (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadB0 + 32'(d_spad[1]))) |
-                               (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_spad[2]))))
-                            : '0);
+  // The check and claim, inside job_chk_en_i (npe_cmd asks in a head's
+  // first cycle; docs/ARCHITECTURE.md, "Simulation speed"): 0 otherwise, so
+  // the Verilator model skips them in the other cycles. Own copies of the fields: the
+  // d_* above feed the job's registers on job_valid_i, which depends on
+  // claim_o.
+  logic        c_mine, c_load, c_gated, c_lstm, c_hgrn, c_ternary, c_fmt_ok;
+  logic [15:0] c_n, c_t;
+  logic [31:0] c_aux;
+  logic [3:0]  c_mode;
+  logic [1:0]  c_init;
+  logic [7:0]  c_fa, c_fb, c_spad;
+  logic [2:0]  c_pe_fmt, c_lanes;
+  logic [31:0] c_words, c_pitch_b, c_groups;
+  logic [63:0] c_addr_a, c_addr_b, c_addr_c;
+  logic [63:0] bad_align_addr, bad_win_addr;
+  logic        bad_align, bad_win, bad_aux, bad_dims;
+  always_comb begin
+    if (job_chk_en_i) begin
+      c_mine    = job_desc_i[npe_pkg::DescOpcodeLsb +: npe_pkg::DescOpcodeBits] == 8'(npe_pkg::OpRecur);
+      c_n       = job_desc_i[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
+      c_t       = job_desc_i[npe_pkg::DescTLsb +: npe_pkg::DescTBits];
+      c_aux     = job_desc_i[npe_pkg::DescAuxLsb +: npe_pkg::DescAuxBits];
+      c_mode    = c_aux[npe_pkg::RecurAuxModeLsb +: 4];
+      c_init    = c_aux[npe_pkg::RecurAuxInitLsb +: 2];
+      c_load    = c_init == InitLoad;
+      c_gated   = Gated && (c_mode == ModeGru || c_mode == ModeLstm);
+      c_lstm    = c_mode == ModeLstm;
+      c_hgrn    = c_mode == ModeHgrn;
+      c_addr_a  = job_desc_i[npe_pkg::DescAddrALsb +: npe_pkg::DescAddrABits];
+      c_addr_b  = job_desc_i[npe_pkg::DescAddrBLsb +: npe_pkg::DescAddrBBits];
+      c_addr_c  = job_desc_i[npe_pkg::DescAddrCLsb +: npe_pkg::DescAddrCBits];
+      c_fa      = job_desc_i[npe_pkg::DescFmtALsb +: npe_pkg::DescFmtABits];
+      c_fb      = job_desc_i[npe_pkg::DescFmtBLsb +: npe_pkg::DescFmtBBits];
+      c_spad    = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
+      // The format pair, as npe_array takes it for a MATMUL.
+      c_ternary = c_fa == 8'(npe_pkg::FmtInt8) && c_fb == 8'(npe_pkg::FmtTernary);
+      c_pe_fmt  = c_ternary ? npe_pkg::FmtTernary : c_fa[2:0];
+      c_fmt_ok  = (c_ternary || (c_fa == c_fb && c_fa < 8'(npe_pkg::NumFormats) &&
+                                 c_fa != 8'(npe_pkg::FmtTernary))) && FormatMask[c_pe_fmt];
+      c_lanes   = npe_pkg::fmt_lanes(c_pe_fmt);
+      c_words   = (32'(c_n) + 32'(c_lanes) - 1) >> npe_pkg::fmt_lanes_log2(c_pe_fmt);
+      c_pitch_b = c_ternary ? (c_words + 32'd3) >> 2 : c_words;
+      c_groups  = ((c_lstm ? 32'd4 : 32'd3) * 32'(c_n) + Rows * Cols - 1) / (Rows * Cols);
+      // The first misaligned / out-of-range address, in the order A, B, C
+      // (B only when the descriptor reads it).
+      bad_align = c_addr_a[2:0] != 3'd0 || (c_load && c_addr_b[2:0] != 3'd0) ||
+                  c_addr_c[2:0] != 3'd0;
+      bad_align_addr = c_addr_a[2:0] != 3'd0              ? c_addr_a :
+                       (c_load && c_addr_b[2:0] != 3'd0)  ? c_addr_b : c_addr_c;
+      bad_win = (c_addr_a & AddrHiMask) != 64'd0 ||
+                (c_load && (c_addr_b & AddrHiMask) != 64'd0) ||
+                (c_addr_c & AddrHiMask) != 64'd0;
+      bad_win_addr = (c_addr_a & AddrHiMask) != 64'd0             ? c_addr_a :
+                     (c_load && (c_addr_b & AddrHiMask) != 64'd0) ? c_addr_b : c_addr_c;
+      bad_aux  = c_init == 2'd3 ||
+                 (c_mode == ModeDiag || c_hgrn ? (c_aux & ~AuxDiag) != 32'd0 :
+                  !c_gated || (c_aux & ~AuxGated) != 32'd0);
+      // GRU / LSTM: the vector in one A buffer (4 PE words per bank word),
+      // the weights in one B buffer.
+      bad_dims = c_n == 16'd0 || 32'(c_n) > StateWords || c_t == 16'd0 ||
+                 (c_gated && (c_words > 32'(4 * ABankWords) ||
+                              c_groups * c_pitch_b > 32'(BBankWords)));
+      chk_code_o =
+          !c_mine                    ? 8'(npe_pkg::ErrNone) :
+          bad_aux                    ? 8'(npe_pkg::ErrBadAux) :
+          c_gated && !c_fmt_ok       ? 8'(npe_pkg::ErrBadFormat) :
+          bad_dims                   ? 8'(npe_pkg::ErrBadDims) :
+          bad_align                  ? 8'(npe_pkg::ErrAlign) :
+          bad_win                    ? 8'(npe_pkg::ErrDmaWindow) :
+                                       8'(npe_pkg::ErrNone);
+      chk_addr_o = AddrBits'(bad_align ? bad_align_addr : bad_win_addr);
+      // The unit and the DMA's write channel (the storer's too); GRU / LSTM
+      // also the array, the banks' read ports, both A buffers, the weights'
+      // B buffer and the output buffer the array writes.
+      claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitRecur) |
+                (npe_pkg::NumRes'(1) << npe_pkg::ResDmaWr) |
+                (c_gated ? ((npe_pkg::NumRes'(1) << npe_pkg::UnitArray) |
+                            (npe_pkg::NumRes'(1) << npe_pkg::ResRdPorts) |
+                            (npe_pkg::NumRes'(1) << npe_pkg::ResSpadA0) |
+                            (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadA0 + 1)) |
+                            (npe_pkg::NumRes'(1) << (npe_pkg::ResSpadB0 + 32'(c_spad[1]))) |
+                            (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(c_spad[2]))))
+                         : '0);
+    end else begin
+      c_mine = 1'b0; c_load = 1'b0; c_gated = 1'b0; c_lstm = 1'b0; c_hgrn = 1'b0;
+      c_ternary = 1'b0; c_fmt_ok = 1'b0; c_n = '0; c_t = '0; c_aux = '0; c_mode = '0;
+      c_init = '0; c_fa = '0; c_fb = '0; c_spad = '0; c_pe_fmt = '0; c_lanes = '0;
+      c_words = '0; c_pitch_b = '0; c_groups = '0; c_addr_a = '0; c_addr_b = '0;
+      c_addr_c = '0; bad_align_addr = '0; bad_win_addr = '0; bad_align = 1'b0;
+      bad_win = 1'b0; bad_aux = 1'b0; bad_dims = 1'b0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      chk_addr_o = '0;
+      claim_o    = '0;
+    end
+  end
   assign next_o  = 1'b0;
   logic unused_d_spad;
-  assign unused_d_spad = ^d_spad[7:3] ^ d_spad[0];
+  assign unused_d_spad = ^d_spad[7:3] ^ d_spad[0] ^ ^c_spad[7:3] ^ c_spad[0] ^ ^d_n ^ ^job_desc_i ^
+                         ^d_addr_a ^ ^d_addr_b ^ ^d_addr_c;
 
   // The job, registered at dispatch and held until done_o.
   logic                job_go_q, job_out_last_q, job_gated_q, job_lstm_q, job_ternary_q;

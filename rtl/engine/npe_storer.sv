@@ -17,6 +17,7 @@ module npe_storer #(
   // Dispatch port (npe_cmd; docs/ARCHITECTURE.md, "The dispatch interface")
   input  logic                          job_valid_i,  // take job_desc_i; start next cycle
   input  logic [npe_pkg::DescBits-1:0]  job_desc_i,   // the descriptor npe_cmd presents
+  input  logic                          job_chk_en_i, // check job_desc_i now (else chk_*, claim_o 0)
   input  logic                          abort_i,      // SOFT_RESET: finish soon, then stop
   output logic [7:0]                    chk_code_o,   // this unit's check of job_desc_i
   output logic [AddrBits-1:0]           chk_addr_o,   // faulting address of that check
@@ -55,26 +56,51 @@ module npe_storer #(
   logic [15:0] d_m, d_n;
   logic [63:0] d_addr;
   logic [31:0] d_stride;
-  assign d_spad   = npe_pkg::desc_spad(job_desc_i);
-  assign d_m      = npe_pkg::desc_m(job_desc_i);
-  assign d_n      = npe_pkg::desc_n(job_desc_i);
-  assign d_addr   = npe_pkg::desc_addr_c(job_desc_i);
-  assign d_stride = npe_pkg::desc_stride_c(job_desc_i);
+  assign d_spad   = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
+  assign d_m      = job_desc_i[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
+  assign d_n      = job_desc_i[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
+  assign d_addr   = job_desc_i[npe_pkg::DescAddrCLsb +: npe_pkg::DescAddrCBits];
+  assign d_stride = job_desc_i[npe_pkg::DescStrideCLsb +: npe_pkg::DescStrideCBits];
 
-  assign chk_code_o =
-      d_spad[6:0] != 7'd2                                   ? 8'(npe_pkg::ErrSpadRange) :
-      d_m == 16'd0 || 32'(d_m) > Rows || d_n == 16'd0 ||
-      32'(d_n) > MaxCols                                    ? 8'(npe_pkg::ErrBadDims) :
-      d_addr[2:0] != 3'd0 || (d_m > 16'd1 && d_stride[2:0] != 3'd0)
-                                                            ? 8'(npe_pkg::ErrAlign) :
-      (d_addr & AddrHiMask) != 64'd0                        ? 8'(npe_pkg::ErrDmaWindow) :
-                                                              8'(npe_pkg::ErrNone);
-  assign chk_addr_o = AddrBits'(d_addr);
-  // The storer, the output buffer it reads, and the DMA's write channel
-  // (which the recurrence unit also uses).
-  assign claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitStorer) |
-                   (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(d_spad[7]))) |
-                   (npe_pkg::NumRes'(1) << npe_pkg::ResDmaWr);
+  // The check and claim, inside job_chk_en_i (npe_cmd asks in a head's
+  // first cycle; docs/ARCHITECTURE.md, "Simulation speed"): 0 otherwise, so
+  // the Verilator model skips them in the other cycles. Own copies of the fields: the
+  // d_* above feed the job's registers on job_valid_i, which depends on
+  // claim_o.
+  logic [7:0]  c_spad;
+  logic [15:0] c_m, c_n;
+  logic [63:0] c_addr;
+  logic [31:0] c_stride;
+  always_comb begin
+    if (job_chk_en_i) begin
+      c_spad   = job_desc_i[npe_pkg::DescSpadLsb +: npe_pkg::DescSpadBits];
+      c_m      = job_desc_i[npe_pkg::DescMLsb +: npe_pkg::DescMBits];
+      c_n      = job_desc_i[npe_pkg::DescNLsb +: npe_pkg::DescNBits];
+      c_addr   = job_desc_i[npe_pkg::DescAddrCLsb +: npe_pkg::DescAddrCBits];
+      c_stride = job_desc_i[npe_pkg::DescStrideCLsb +: npe_pkg::DescStrideCBits];
+      chk_code_o =
+          c_spad[6:0] != 7'd2                                   ? 8'(npe_pkg::ErrSpadRange) :
+          c_m == 16'd0 || 32'(c_m) > Rows || c_n == 16'd0 ||
+          32'(c_n) > MaxCols                                    ? 8'(npe_pkg::ErrBadDims) :
+          c_addr[2:0] != 3'd0 || (c_m > 16'd1 && c_stride[2:0] != 3'd0)
+                                                                ? 8'(npe_pkg::ErrAlign) :
+          (c_addr & AddrHiMask) != 64'd0                        ? 8'(npe_pkg::ErrDmaWindow) :
+                                                                  8'(npe_pkg::ErrNone);
+      chk_addr_o = AddrBits'(c_addr);
+      // The storer, the output buffer it reads, and the DMA's write channel
+      // (which the recurrence unit also uses).
+      claim_o = (npe_pkg::NumRes'(1) << npe_pkg::UnitStorer) |
+                (npe_pkg::NumRes'(1) << (npe_pkg::ResOut0 + 32'(c_spad[7]))) |
+                (npe_pkg::NumRes'(1) << npe_pkg::ResDmaWr);
+    end else begin
+      c_spad = '0; c_m = '0; c_n = '0; c_addr = '0; c_stride = '0;
+      chk_code_o = 8'(npe_pkg::ErrNone);
+      chk_addr_o = '0;
+      claim_o    = '0;
+    end
+  end
+  logic unused_fields;  // the bits the check and the job do not read
+  assign unused_fields = ^{d_spad[6:0], d_m[15:8], c_stride[31:3], d_addr};
   assign next_o  = 1'b0;
 
   // The job, registered at dispatch and held until done_o.
@@ -90,7 +116,7 @@ module npe_storer #(
     end else begin
       job_go_q <= job_valid_i;
       if (job_valid_i) begin
-        job_buf_q <= d_spad[7]; job_fp32_q <= npe_pkg::desc_flag_out_fp32(job_desc_i);
+        job_buf_q <= d_spad[7]; job_fp32_q <= job_desc_i[npe_pkg::DescFlagsLsb + npe_pkg::DescFlagOutFp32Bit];
         job_m_q <= d_m[7:0]; job_n_q <= d_n; job_addr_q <= AddrBits'(d_addr);
         job_stride_q <= d_stride;
       end

@@ -30,6 +30,7 @@ module npe_top #(
   parameter bit          HasDirectDesc    = 1'b1, // DESC_0..15 + DOORBELL (else ring only)
   parameter bit          ClockGates       = 1'b0, // the PEs' clock gates (ASIC builds; never on an FPGA)
   parameter bit          UnitClockGates   = 1'b0, // idle units' clock gates (Verilator and ASIC builds; never on an FPGA)
+  parameter bit          CheckOnce        = 1'b0, // units check a head descriptor once, npe_cmd keeps it (Verilator model)
   parameter int          PerfMask         = 'h7fff // performance counters built (bit = PERF_ index)
 ) (
   input  logic        clk_i,
@@ -221,6 +222,7 @@ module npe_top #(
       (NU'(BuildXbar) << npe_pkg::UnitXbar) | (NU'(HasRecur) << npe_pkg::UnitRecur);
 
   logic [npe_pkg::DescBits-1:0] job_desc;
+  logic                         job_chk_en;  // the units check job_desc this cycle
   logic [NU-1:0]                job_valid, unit_busy, unit_done, unit_next;
   logic [NU*8-1:0]              unit_chk, unit_err;
   logic [NU*AddrBits-1:0]       unit_chk_addr, unit_err_addr;
@@ -262,7 +264,7 @@ module npe_top #(
 
   npe_cmd #(
     .FifoDepth (DescFifoDepth), .AddrBits (AddrBits), .HasDirectDesc (HasDirectDesc),
-    .UnitMask (UnitMask)
+    .UnitMask (UnitMask), .CheckOnce (CheckOnce)
   ) u_cmd (
     .clk_i, .rst_ni,
     .start_i (start), .soft_reset_i (soft_reset), .doorbell_i (doorbell), .desc_i (desc),
@@ -273,7 +275,7 @@ module npe_top #(
     .rd_cmd_valid_o (cf_valid), .rd_cmd_ready_i (cf_ready), .rd_cmd_addr_o (cf_addr),
     .rd_cmd_len_o (cf_len), .rd_data_valid_i (cf_data_valid), .rd_data_i (dma_rd_data),
     .rd_done_i (cf_done), .rd_err_i (dma_rd_err), .rd_err_addr_i (dma_rd_err_addr),
-    .job_desc_o (job_desc), .job_valid_o (job_valid), .abort_o (abort),
+    .job_desc_o (job_desc), .job_valid_o (job_valid), .job_chk_en_o (job_chk_en), .abort_o (abort),
     .unit_chk_i (unit_chk), .unit_chk_addr_i (unit_chk_addr), .unit_claim_i (unit_claim),
     .unit_busy_i (unit_busy), .unit_done_i (unit_done), .unit_next_i (unit_next),
     .unit_err_i (unit_err), .unit_err_addr_i (unit_err_addr),
@@ -358,7 +360,7 @@ module npe_top #(
     .AddrBits (AddrBits), .HasSherry (HasSherry), .UnitClockGates (UnitClockGates)
   ) u_loader (
     .clk_i, .rst_ni,
-    .job_valid_i (job_valid[UL]), .job_desc_i (job_desc), .abort_i (abort),
+    .job_valid_i (job_valid[UL]), .job_desc_i (job_desc), .job_chk_en_i (job_chk_en), .abort_i (abort),
     .chk_code_o (unit_chk[8*UL +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UL +: AddrBits]),
     .claim_o (unit_claim[NR*UL +: NR]), .busy_o (unit_busy[UL]), .done_o (unit_done[UL]),
     .next_o (unit_next[UL]), .err_o (unit_err[8*UL +: 8]),
@@ -442,7 +444,7 @@ module npe_top #(
     .ClockGates (ClockGates)
   ) u_array (
     .clk_i, .rst_ni,
-    .job_valid_i (job_valid[UA]), .job_desc_i (job_desc), .abort_i (abort),
+    .job_valid_i (job_valid[UA]), .job_desc_i (job_desc), .job_chk_en_i (job_chk_en), .abort_i (abort),
     .chk_code_o (unit_chk[8*UA +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UA +: AddrBits]),
     .claim_o (unit_claim[NR*UA +: NR]), .busy_o (unit_busy[UA]), .done_o (unit_done[UA]),
     .next_o (unit_next[UA]), .err_o (unit_err[8*UA +: 8]),
@@ -536,7 +538,7 @@ module npe_top #(
       .BBankAddrBits (BBits), .OutGroups (OutGroups), .AddrBits (AddrBits)
     ) u_xbar (
       .clk_i (clk_xb), .rst_ni,
-      .job_valid_i (job_valid[UX]), .job_desc_i (job_desc), .abort_i (abort),
+      .job_valid_i (job_valid[UX]), .job_desc_i (job_desc), .job_chk_en_i (job_chk_en), .abort_i (abort),
       .chk_code_o (unit_chk[8*UX +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UX +: AddrBits]),
       .claim_o (unit_claim[NR*UX +: NR]), .busy_o (unit_busy[UX]), .done_o (unit_done[UX]),
       .next_o (unit_next[UX]), .err_o (unit_err[8*UX +: 8]),
@@ -570,7 +572,7 @@ module npe_top #(
       .Rows (Rows), .Cols (Cols), .OutGroups (OutGroups), .Groups (NluGroups), .AddrBits (AddrBits)
     ) u_nlu (
       .clk_i (clk_nl), .rst_ni,
-      .job_valid_i (job_valid[UN]), .job_desc_i (job_desc), .abort_i (abort),
+      .job_valid_i (job_valid[UN]), .job_desc_i (job_desc), .job_chk_en_i (job_chk_en), .abort_i (abort),
       .chk_code_o (unit_chk[8*UN +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UN +: AddrBits]),
       .claim_o (unit_claim[NR*UN +: NR]), .busy_o (unit_busy[UN]), .done_o (unit_done[UN]),
       .next_o (unit_next[UN]), .err_o (unit_err[8*UN +: 8]),
@@ -604,7 +606,7 @@ module npe_top #(
   logic [63:0]         sw_data;
   npe_storer #(.Rows(Rows), .Cols(Cols), .OutGroups(OutGroups), .AddrBits(AddrBits)) u_storer (
     .clk_i, .rst_ni,
-    .job_valid_i (job_valid[US]), .job_desc_i (job_desc), .abort_i (abort),
+    .job_valid_i (job_valid[US]), .job_desc_i (job_desc), .job_chk_en_i (job_chk_en), .abort_i (abort),
     .chk_code_o (unit_chk[8*US +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*US +: AddrBits]),
     .claim_o (unit_claim[NR*US +: NR]), .busy_o (unit_busy[US]), .done_o (unit_done[US]),
     .next_o (unit_next[US]), .err_o (unit_err[8*US +: 8]),
@@ -638,7 +640,7 @@ module npe_top #(
       .ABankAddrBits (ABits), .BBankAddrBits (BBits), .FormatMask (FormatMask)
     ) u_recur (
       .clk_i (clk_rc), .rst_ni,
-      .job_valid_i (job_valid[UR]), .job_desc_i (job_desc), .abort_i (abort),
+      .job_valid_i (job_valid[UR]), .job_desc_i (job_desc), .job_chk_en_i (job_chk_en), .abort_i (abort),
       .chk_code_o (unit_chk[8*UR +: 8]), .chk_addr_o (unit_chk_addr[AddrBits*UR +: AddrBits]),
       .claim_o (unit_claim[NR*UR +: NR]), .busy_o (unit_busy[UR]), .done_o (unit_done[UR]),
       .next_o (unit_next[UR]), .err_o (unit_err[8*UR +: 8]),

@@ -785,6 +785,41 @@ START_TEST(bad_descriptors) {
   ck_assert_uint_eq((st >> NPE_STATUS_ERR_IDX_OFFSET) & 0xffff, bad);
   ck_assert_uint_eq(head, bad); /* the NOPs ran, the bad one did not */
   soft_reset(&e);
+  /* A bad descriptor queued in the FIFO behind a FENCE that waits for a
+   * long MATMUL (on whatever the scratchpads hold; the DMA's read channel
+   * stays free for the fetches): checked when the FENCE goes (the model's
+   * npe_cmd keeps a head's check results while it waits, CheckOnce: they
+   * must not outlive the head; on the planted build of
+   * sim-enable-plant-test they do). */
+  {
+    npe_desc_fields q[3];
+    memset(&q[0], 0, sizeof q[0]);
+    q[0].op = NPE_OP_MATMUL; /* INT8, about 2,000 cycles */
+    q[0].flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+    q[0].fmt_a = NPE_FMT_INT8, q[0].fmt_b = NPE_FMT_INT8, q[0].m = (uint16_t)e.hw.rows;
+    q[0].n = (uint16_t)(e.hw.cols * 16), q[0].k = 256;
+    memset(&q[1], 0, sizeof q[1]);
+    q[1].op = NPE_OP_FENCE;
+    memset(&q[2], 0, sizeof q[2]);
+    q[2].op = NPE_OP_MATMUL; /* FP4 x POSIT8: bad format */
+    q[2].flags = 1u << NPE_DESC_FLAG_OUT_FP32_BIT;
+    q[2].fmt_a = NPE_FMT_FP4, q[2].fmt_b = NPE_FMT_POSIT8, q[2].m = 1, q[2].n = 1, q[2].k = 4;
+    for (uint32_t i = 0; i < 3; i++) {
+      npe_desc_encode(&q[i], d);
+      e.t.mem_write(e.t.ctx, e.ring.base + 64u * ((e.ring.tail + i) & 255u), d, 64);
+    }
+    bad = (e.ring.tail + 2) & 255u;
+    ck_assert_int_eq(npesim_csr_write(e.sim, NPE_RING_TAIL_REG_OFFSET, (e.ring.tail + 3) & 255u), 0);
+    ck_assert_int_eq(npesim_run_until_idle(e.sim, 100000), 0);
+    npesim_csr_read(e.sim, NPE_STATUS_REG_OFFSET, &st);
+    npesim_csr_read(e.sim, NPE_RING_HEAD_REG_OFFSET, &head);
+    ck_assert_msg(((st >> NPE_STATUS_ERR_OFFSET) & 0xff) == NPE_HW_ERR_BAD_FORMAT &&
+                      ((st >> NPE_STATUS_ERR_IDX_OFFSET) & 0xffff) == bad && head == bad,
+                  "queued behind a FENCE: ERR %u at %u, head %u; want BAD_FORMAT (%u) at %u",
+                  (st >> NPE_STATUS_ERR_OFFSET) & 0xff, (st >> NPE_STATUS_ERR_IDX_OFFSET) & 0xffff,
+                  head, NPE_HW_ERR_BAD_FORMAT, bad);
+  }
+  soft_reset(&e);
   run_mm(&e, NPE_FMT_POSIT8, NPE_FMT_POSIT8, NPE_FMT_POSIT8, 0, 5, 6, 40, 9);
   eng_close(&e);
 }
